@@ -1,1 +1,139 @@
-//! placeholder
+//! # ember-sql: DataFrames, temp views, UDFs and Spark SQL on Apache DataFusion
+//!
+//! `ember-sql` is Ember's Spark SQL layer. A [`Session`] (Spark's `SparkSession`) owns an
+//! `ember-rdd` [`Context`](ember_rdd::Context) and a DataFusion `SessionContext` set up to behave
+//! like Spark: the Spark SQL dialect (backtick identifiers, `DIV`), the Spark function library
+//! from `datafusion-spark` (`size`, `sort_array`, `date_add`, `sha2`, `count_if`, ...) and Spark's
+//! `/` (always a `DOUBLE` division; `x / 0` is `NULL`).
+//!
+//! RDDs become [`DataFrame`]s with an explicit schema, DataFrames become temp views, Rust closures
+//! become SQL functions, and results leave as Arrow record batches, Arrow IPC or (feature
+//! `polars`, on by default) a zero-copy `polars::DataFrame`, PySpark's `toPandas`.
+//!
+//! ## The seed program
+//!
+//! This is the PySpark `DataSource.get_data` ported line by line: normal samples → RDD → double
+//! → `(value,)` rows → DataFrame with `value: float` → temp view `test` → UDF `squared` →
+//! `SELECT squared(value) squared FROM test` → a Polars DataFrame.
+//!
+//! ```
+//! use ember_sql::{DataType, Session, StructField, StructType};
+//! use rand::SeedableRng;
+//! use rand_distr::{Distribution, Normal};
+//!
+//! let spark = Session::builder().app_name("My PySpark App").master("local[2]").get_or_create()?;
+//! let sc = spark.context();
+//!
+//! // v = np.random.normal(mu, sigma, num_elements)
+//! let mut rng = rand::rngs::SmallRng::seed_from_u64(7);
+//! let normal = Normal::new(2.0, 0.5)?;
+//! let v: Vec<f64> = (0..1000).map(|_| normal.sample(&mut rng)).collect();
+//!
+//! let rdd1 = sc.parallelize(v, sc.default_parallelism())?;
+//! let rdd2 = rdd1.map(|x| x * 2.0).map(|x| (x,));
+//! let schema = StructType::new().field(StructField::new("value", DataType::Float, true));
+//! let df1 = spark.create_dataframe(&rdd2, schema)?;
+//! df1.register_temp_table("test")?;
+//! spark.udf().register("squared", |x: f64| x * x)?;
+//! let df2 = spark.sql("SELECT squared(value) squared FROM test")?;
+//! let pdf = df2.to_polars()?; // df2.toPandas()
+//!
+//! assert_eq!(pdf.shape(), (1000, 1));
+//! let squared = pdf.column("squared")?.f64()?;
+//! let mean = (0..squared.len()).filter_map(|i| squared.get(i)).sum::<f64>() / 1000.0;
+//! // E[(2X)^2] = 4 (mu^2 + sigma^2) = 17
+//! assert!((mean - 17.0).abs() < 1.0, "mean {mean}");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## Main types
+//! - [`Session`], built with [`Session::builder`] (`app_name`, `master`, `config`,
+//!   `config_file` for the seed's INI or TOML, `get_or_create`); [`Session::sql`],
+//!   [`Session::create_dataframe`], [`Session::read_parquet`] & co, [`Session::udf`],
+//!   [`Session::register_views`] (`name=path` specs, by extension).
+//! - [`DataFrame`]: views (`create_or_replace_temp_view`, `create_temp_view`,
+//!   `register_temp_table`), transformations (`select`, `filter`, `with_column`,
+//!   `group_by`/[`GroupedData::agg`], `order_by`, `limit`, `join`), actions (`collect`
+//!   (async), `collect_blocking`, `count`, `show`, `explain`, `rdd`), export (`to_arrow`,
+//!   `to_ipc`, `to_polars`, [`DataFrame::write_to`] in an [`OutputFormat`]) and writers
+//!   (`write_parquet`, `write_csv`, `write_json`, `write_ipc`).
+//! - Schemas: [`StructType`]/[`StructField`]/[`DataType`] (Spark's names) or any Arrow schema.
+//! - Rows: RDD elements implement [`IntoRow`] (tuples up to 8, [`Row`], `Vec<Value>`).
+//! - UDFs: typed closures of 1 to 4 arguments, see [`udf`].
+//! - Errors: one [`Error`] enum with structured variants.
+//!
+//! ## Runtimes
+//! Each session owns a small multi-thread tokio runtime (one worker per RDD core). Every query
+//! runs there, so callers need no runtime: blocking actions (`collect_blocking`, `count_blocking`,
+//! `show`, `to_polars`, ...) work from plain threads and from inside any tokio runtime, and the
+//! async actions (`collect`, `count`) can be awaited from any executor.
+//!
+//! ## Feature flags
+//! - `polars` (default): [`DataFrame::to_polars`] and [`export::batches_to_polars`].
+//!
+//! ## Where Ember differs from Spark (yet)
+//! - **Masters**: only `local`, `local[N]`, `local[*]` (whatever `ember-rdd` supports); the seed's
+//!   `spark://host:7077` is rejected with an error.
+//! - **`get_or_create`** creates a new session each time: there is no global session.
+//! - **`create_dataframe` is eager**: the RDD runs once when the DataFrame is created (as if
+//!   cached), so schema errors appear there rather than at the first action.
+//! - **UDF return types** come from the closure (`f64` → `DOUBLE`). PySpark's
+//!   `spark.udf.register(name, f)` without a return type declares `StringType`, so the seed's
+//!   `squared` column is a string column in PySpark and a `DOUBLE` column here.
+//! - **UDF nulls**: null in → null out without calling the closure (PySpark passes `None`).
+//! - **Row conversion** is a little more lenient than PySpark's `verifySchema`: integers are
+//!   accepted in floating-point columns.
+//! - **`/`** follows Spark for integers, floats and strings (`DOUBLE` result, `NULL` on division by
+//!   zero); decimal division keeps DataFusion's precision rules, which differ from Spark's.
+//!   `DIV` is integer division as in Spark. ANSI mode (`spark.sql.ansi.enabled`) only affects the
+//!   `datafusion-spark` functions, not casts or arithmetic.
+//! - **Types**: `TimestampType` is stored without a time zone (like `TimestampNTZType`); no
+//!   `DecimalType`, `BinaryType`, arrays, maps or structs in [`StructType`] yet (Arrow schemas
+//!   with those work for batches and files, not for RDD rows).
+//! - **JSON** reading/writing is newline-delimited only (Spark's default); multi-line JSON is not
+//!   supported. CSV always has a header row.
+//! - **Errors** come from DataFusion and are classified by Ember; an unknown view is recognised from
+//!   DataFusion's message, so its wording (not its kind) may change across DataFusion versions.
+//! - **SQL surface**: whatever DataFusion 55 plans with the Spark dialect; Spark-only statements
+//!   (`CACHE TABLE`, `ANALYZE`, Hive DDL, `LATERAL VIEW`) are not supported.
+//! - **`show(n)`** prints DataFusion's table layout, not Spark's exact formatting (no truncation of
+//!   long strings).
+
+#![warn(
+    missing_docs,
+    missing_debug_implementations,
+    rust_2018_idioms,
+    unreachable_pub
+)]
+
+mod dataframe;
+mod error;
+pub mod export;
+mod row;
+mod session;
+mod types;
+pub mod udf;
+
+pub use dataframe::{DataFrame, GroupedData, Join, OutputFormat};
+pub use error::{Error, Result};
+pub use row::{IntoRow, IntoValue, Row, RowWriteError, RowWriter, Value};
+pub use session::{DEFAULT_BATCH_ROWS, FileFormat, Session, SessionBuilder, parse_view_spec};
+pub use types::{DataType, IntoSchema, StructField, StructType};
+
+/// Re-exported so users need no direct dependency to build expressions and handle batches.
+pub use datafusion;
+/// Arrow, the same version DataFusion uses.
+pub use datafusion::arrow;
+#[cfg(feature = "polars")]
+/// Polars, for the result of [`DataFrame::to_polars`].
+pub use polars;
+
+/// Expression builders for the DataFrame API (`col`, `lit`, aggregates, Spark functions).
+pub mod prelude {
+    pub use datafusion::functions_aggregate::expr_fn::{avg, count, max, min, sum};
+    pub use datafusion::logical_expr::{Expr, ExprFunctionExt, JoinType, SortExpr};
+    pub use datafusion::prelude::{col, lit};
+    pub use datafusion_spark::expr_fn as spark;
+
+    pub use crate::{DataFrame, DataType, Session, StructField, StructType};
+}

@@ -1,0 +1,423 @@
+//! [`DataFrame`]: a lazy query over a [`Session`](crate::Session), Spark's `DataFrame`.
+
+use std::fmt;
+use std::io::Write;
+use std::path::Path;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use datafusion::arrow::array::RecordBatch;
+use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::arrow::util::pretty::pretty_format_batches;
+use datafusion::dataframe::DataFrameWriteOptions;
+use datafusion::logical_expr::{Expr, JoinType, SortExpr};
+use ember_rdd::Rdd;
+
+use crate::row::{Row, batch_to_rows};
+use crate::session::{FileFormat, Session};
+use crate::{Error, Result};
+
+/// A lazy, immutable query: transformations build a plan, actions (`collect`, `count`, `show`,
+/// `to_polars`, the writers) run it on the session's runtime.
+///
+/// Actions come in two forms: `async fn collect()` for async callers (it runs on the session's
+/// runtime, so it works from any executor) and `*_blocking`/plain-named blocking ones for
+/// synchronous code like the seed program.
+#[derive(Clone)]
+pub struct DataFrame {
+    session: Session,
+    df: datafusion::dataframe::DataFrame,
+    /// The SQL text this DataFrame came from, for error messages.
+    query: Option<Arc<str>>,
+}
+
+impl fmt::Debug for DataFrame {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DataFrame")
+            .field("schema", &self.schema())
+            .field("query", &self.query)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How [`DataFrame::write_to`] renders rows (the CLI's `--format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OutputFormat {
+    /// A pretty ASCII table, like `show()`.
+    #[default]
+    Table,
+    /// CSV with a header row.
+    Csv,
+    /// Newline-delimited JSON objects.
+    Json,
+    /// An Arrow IPC stream (binary).
+    Arrow,
+}
+
+impl FromStr for OutputFormat {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        Ok(match s.to_ascii_lowercase().as_str() {
+            "table" => Self::Table,
+            "csv" => Self::Csv,
+            "json" | "ndjson" => Self::Json,
+            "arrow" | "ipc" => Self::Arrow,
+            _ => {
+                return Err(Error::InvalidArgument {
+                    message: format!(
+                        "unknown output format `{s}` (expected table, csv, json or arrow)"
+                    ),
+                });
+            }
+        })
+    }
+}
+
+/// Join kinds for [`DataFrame::join`].
+pub use datafusion::logical_expr::JoinType as Join;
+
+impl DataFrame {
+    pub(crate) fn new(
+        session: Session,
+        df: datafusion::dataframe::DataFrame,
+        query: Option<Arc<str>>,
+    ) -> Self {
+        Self { session, df, query }
+    }
+
+    fn err(&self, e: datafusion::error::DataFusionError) -> Error {
+        Error::from_datafusion(e, self.query.as_deref())
+    }
+
+    fn derive(
+        &self,
+        f: impl FnOnce(
+            datafusion::dataframe::DataFrame,
+        ) -> datafusion::error::Result<datafusion::dataframe::DataFrame>,
+    ) -> Result<DataFrame> {
+        let df = f(self.df.clone()).map_err(|e| self.err(e))?;
+        Ok(DataFrame::new(self.session.clone(), df, self.query.clone()))
+    }
+
+    /// The session this DataFrame belongs to.
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    /// The underlying DataFusion DataFrame.
+    pub fn datafusion(&self) -> &datafusion::dataframe::DataFrame {
+        &self.df
+    }
+
+    /// The result schema (as Arrow).
+    pub fn schema(&self) -> SchemaRef {
+        Arc::clone(self.df.schema().inner())
+    }
+
+    /// Column names, in order (Spark's `columns`).
+    pub fn columns(&self) -> Vec<String> {
+        self.df
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .collect()
+    }
+
+    // ---- views ----
+
+    /// Registers this DataFrame as the temp view `name`, replacing any view of that name
+    /// (Spark's `createOrReplaceTempView`). The view is lazy: queries over it re-run this plan.
+    pub fn create_or_replace_temp_view(&self, name: &str) -> Result<()> {
+        let ctx = self.session.datafusion();
+        ctx.deregister_table(name).map_err(|e| self.err(e))?;
+        ctx.register_table(name, self.df.clone().into_view())
+            .map(|_| ())
+            .map_err(|e| self.err(e))
+    }
+
+    /// Registers this DataFrame as the temp view `name`; [`Error::ViewExists`] if there is one
+    /// (Spark's `createTempView`).
+    pub fn create_temp_view(&self, name: &str) -> Result<()> {
+        if self.session.view_exists(name)? {
+            return Err(Error::ViewExists {
+                name: name.to_owned(),
+            });
+        }
+        self.create_or_replace_temp_view(name)
+    }
+
+    /// Spark 1.x's `registerTempTable`, used by the seed: same as
+    /// [`create_or_replace_temp_view`](Self::create_or_replace_temp_view).
+    pub fn register_temp_table(&self, name: &str) -> Result<()> {
+        self.create_or_replace_temp_view(name)
+    }
+
+    // ---- transformations ----
+
+    /// Projects expressions (`col("a")`, `col("b") * lit(2)`, `squared(col("x")).alias("y")`).
+    pub fn select(&self, exprs: impl IntoIterator<Item = Expr>) -> Result<DataFrame> {
+        let exprs: Vec<Expr> = exprs.into_iter().collect();
+        self.derive(|df| df.select(exprs))
+    }
+
+    /// Projects columns by name.
+    pub fn select_columns(&self, columns: &[&str]) -> Result<DataFrame> {
+        self.derive(|df| df.select_columns(columns))
+    }
+
+    /// Keeps rows where `predicate` is true (Spark's `filter`/`where`).
+    pub fn filter(&self, predicate: Expr) -> Result<DataFrame> {
+        self.derive(|df| df.filter(predicate))
+    }
+
+    /// Adds or replaces the column `name` (Spark's `withColumn`).
+    pub fn with_column(&self, name: &str, expr: Expr) -> Result<DataFrame> {
+        self.derive(|df| df.with_column(name, expr))
+    }
+
+    /// Groups by expressions; finish with [`GroupedData::agg`] (Spark's `groupBy`).
+    pub fn group_by(&self, exprs: impl IntoIterator<Item = Expr>) -> GroupedData {
+        GroupedData {
+            df: self.clone(),
+            group: exprs.into_iter().collect(),
+        }
+    }
+
+    /// Sorts (Spark's `orderBy`): `col("x").sort(true, false)` is ascending, nulls last.
+    pub fn order_by(&self, sort: impl IntoIterator<Item = SortExpr>) -> Result<DataFrame> {
+        let sort: Vec<SortExpr> = sort.into_iter().collect();
+        self.derive(|df| df.sort(sort))
+    }
+
+    /// Keeps the first `n` rows.
+    pub fn limit(&self, n: usize) -> Result<DataFrame> {
+        self.derive(|df| df.limit(0, Some(n)))
+    }
+
+    /// Equi-joins with `right` on `left_cols[i] = right_cols[i]`.
+    pub fn join(
+        &self,
+        right: &DataFrame,
+        join_type: JoinType,
+        left_cols: &[&str],
+        right_cols: &[&str],
+    ) -> Result<DataFrame> {
+        let right = right.df.clone();
+        self.derive(|df| df.join(right, join_type, left_cols, right_cols, None))
+    }
+
+    /// Joins with `right` on arbitrary boolean expressions.
+    pub fn join_on(
+        &self,
+        right: &DataFrame,
+        join_type: JoinType,
+        on: impl IntoIterator<Item = Expr>,
+    ) -> Result<DataFrame> {
+        let right = right.df.clone();
+        let on: Vec<Expr> = on.into_iter().collect();
+        self.derive(|df| df.join_on(right, join_type, on))
+    }
+
+    // ---- actions ----
+
+    /// Runs the query and returns its record batches (async; runs on the session's runtime, so any
+    /// executor may await it).
+    pub async fn collect(&self) -> Result<Vec<RecordBatch>> {
+        let df = self.df.clone();
+        let query = self.query.clone();
+        self.session
+            .spawn(async move {
+                df.collect()
+                    .await
+                    .map_err(|e| Error::from_datafusion(e, query.as_deref()))
+            })
+            .await
+    }
+
+    /// [`collect`](Self::collect) for synchronous callers; works inside or outside any runtime.
+    pub fn collect_blocking(&self) -> Result<Vec<RecordBatch>> {
+        let df = self.df.clone();
+        let query = self.query.clone();
+        self.session.block_on(async move {
+            df.collect()
+                .await
+                .map_err(|e| Error::from_datafusion(e, query.as_deref()))
+        })
+    }
+
+    /// Runs the query and returns the batches of each output partition.
+    pub fn collect_partitioned_blocking(&self) -> Result<Vec<Vec<RecordBatch>>> {
+        let df = self.df.clone();
+        let query = self.query.clone();
+        self.session.block_on(async move {
+            df.collect_partitioned()
+                .await
+                .map_err(|e| Error::from_datafusion(e, query.as_deref()))
+        })
+    }
+
+    /// Number of rows (async).
+    pub async fn count(&self) -> Result<usize> {
+        let df = self.df.clone();
+        let query = self.query.clone();
+        self.session
+            .spawn(async move {
+                df.count()
+                    .await
+                    .map_err(|e| Error::from_datafusion(e, query.as_deref()))
+            })
+            .await
+    }
+
+    /// Number of rows, blocking.
+    pub fn count_blocking(&self) -> Result<usize> {
+        let df = self.df.clone();
+        let query = self.query.clone();
+        self.session.block_on(async move {
+            df.count()
+                .await
+                .map_err(|e| Error::from_datafusion(e, query.as_deref()))
+        })
+    }
+
+    /// The first `n` rows as a pretty table (what [`show`](Self::show) prints).
+    pub fn show_string(&self, n: usize) -> Result<String> {
+        let batches = self.limit(n)?.collect_blocking()?;
+        let table = pretty_format_batches(&batches).map_err(|source| Error::Arrow {
+            context: "formatting a table",
+            source,
+        })?;
+        Ok(table.to_string())
+    }
+
+    /// Prints the first `n` rows as a table to stdout (Spark's `show(n)`).
+    pub fn show(&self, n: usize) -> Result<()> {
+        println!("{}", self.show_string(n)?);
+        Ok(())
+    }
+
+    /// The logical and physical plans, as text (Spark's `explain()`).
+    pub fn explain(&self) -> Result<String> {
+        let explained = self.derive(|df| df.explain(false, false))?;
+        let batches = explained.collect_blocking()?;
+        pretty_format_batches(&batches)
+            .map(|t| t.to_string())
+            .map_err(|source| Error::Arrow {
+                context: "formatting a plan",
+                source,
+            })
+    }
+
+    /// Runs the query and returns the rows as an RDD on the session's context, one RDD partition
+    /// per output partition (Spark's `df.rdd`).
+    pub fn rdd(&self) -> Result<Rdd<Row>> {
+        let partitions = self.collect_partitioned_blocking()?;
+        let mut rows = Vec::with_capacity(partitions.len());
+        for batches in &partitions {
+            let mut partition = Vec::new();
+            for batch in batches {
+                partition.extend(batch_to_rows(batch)?);
+            }
+            rows.push(partition);
+        }
+        Ok(self.session.context().parallelize_partitions(rows)?)
+    }
+
+    // ---- export ----
+
+    /// "toPandas" for Arrow users: the result as record batches (blocking).
+    pub fn to_arrow(&self) -> Result<Vec<RecordBatch>> {
+        self.collect_blocking()
+    }
+
+    /// Writes the result as an Arrow IPC *stream* to `writer` (blocking).
+    pub fn to_ipc<W: Write>(&self, writer: W) -> Result<()> {
+        let batches = self.collect_blocking()?;
+        crate::export::write_ipc_stream(writer, &self.schema(), &batches)
+    }
+
+    /// Runs the query and renders all rows to `writer` in `format` (the CLI's `ember sql`).
+    pub fn write_to<W: Write>(&self, format: OutputFormat, writer: W) -> Result<()> {
+        let batches = self.collect_blocking()?;
+        crate::export::render(&self.schema(), &batches, format, writer)
+    }
+
+    // ---- writers ----
+
+    fn write_file(&self, format: FileFormat, path: &Path) -> Result<()> {
+        let file_err = |message: String| Error::File {
+            action: "write",
+            format: format.name(),
+            path: path.to_path_buf(),
+            message,
+        };
+        if format == FileFormat::Arrow {
+            let batches = self.collect_blocking()?;
+            let file = std::fs::File::create(path).map_err(|e| file_err(e.to_string()))?;
+            return crate::export::write_ipc_file(file, &self.schema(), &batches)
+                .map_err(|e| file_err(e.to_string()));
+        }
+        let location = path
+            .to_str()
+            .ok_or_else(|| file_err("path is not UTF-8".to_owned()))?
+            .to_owned();
+        // A path with an extension is one file; without, DataFusion writes a directory of parts.
+        let options =
+            DataFrameWriteOptions::new().with_single_file_output(path.extension().is_some());
+        let df = self.df.clone();
+        self.session
+            .block_on(async move {
+                let written = match format {
+                    FileFormat::Parquet => df.write_parquet(&location, options, None).await,
+                    FileFormat::Csv => df.write_csv(&location, options, None).await,
+                    FileFormat::Json => df.write_json(&location, options, None).await,
+                    FileFormat::Arrow => Ok(Vec::new()),
+                };
+                written.map(|_| ()).map_err(|e| Error::Execution {
+                    message: e.find_root().message().into_owned(),
+                })
+            })
+            .map_err(|e| match e {
+                Error::Execution { message } => file_err(message),
+                other => other,
+            })
+    }
+
+    /// Writes Parquet (one file if `path` has an extension, else a directory of parts).
+    pub fn write_parquet(&self, path: impl AsRef<Path>) -> Result<()> {
+        self.write_file(FileFormat::Parquet, path.as_ref())
+    }
+
+    /// Writes CSV with a header row.
+    pub fn write_csv(&self, path: impl AsRef<Path>) -> Result<()> {
+        self.write_file(FileFormat::Csv, path.as_ref())
+    }
+
+    /// Writes newline-delimited JSON.
+    pub fn write_json(&self, path: impl AsRef<Path>) -> Result<()> {
+        self.write_file(FileFormat::Json, path.as_ref())
+    }
+
+    /// Writes an Arrow IPC file.
+    pub fn write_ipc(&self, path: impl AsRef<Path>) -> Result<()> {
+        self.write_file(FileFormat::Arrow, path.as_ref())
+    }
+}
+
+/// A grouped DataFrame waiting for aggregates (Spark's `GroupedData`).
+#[derive(Debug, Clone)]
+pub struct GroupedData {
+    df: DataFrame,
+    group: Vec<Expr>,
+}
+
+impl GroupedData {
+    /// Aggregates each group: `agg([count(col("x")).alias("n"), avg(col("y"))])`.
+    pub fn agg(&self, aggs: impl IntoIterator<Item = Expr>) -> Result<DataFrame> {
+        let aggs: Vec<Expr> = aggs.into_iter().collect();
+        let group = self.group.clone();
+        self.df.derive(|df| df.aggregate(group, aggs))
+    }
+}

@@ -1,0 +1,308 @@
+//! The one error type of `ember-sql`.
+
+use std::path::PathBuf;
+
+use datafusion::error::DataFusionError;
+
+/// Everything that can go wrong in `ember-sql`.
+///
+/// Variants carry structured context (the query, the view, the row and column, the path) so callers
+/// can react to them without parsing messages.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The RDD layer failed (a task panicked, the master URL is not supported, ...).
+    #[error("RDD error: {0}")]
+    Rdd(#[from] ember_rdd::Error),
+
+    /// The session could not be configured (bad key, bad value, unreadable or malformed config file).
+    #[error("configuration error{}: {message}", key.as_ref().map(|k| format!(" for `{k}`")).unwrap_or_default())]
+    Config {
+        /// The configuration key or file at fault, if known.
+        key: Option<String>,
+        /// What is wrong.
+        message: String,
+    },
+
+    /// A SQL query could not be parsed. `line`/`column` point into the query (1-based).
+    #[error("SQL syntax error at line {line}, column {column}: {message}\n  in query: {query}")]
+    Parse {
+        /// The query text.
+        query: String,
+        /// 1-based line of the error (0 if unknown).
+        line: u64,
+        /// 1-based column of the error (0 if unknown).
+        column: u64,
+        /// The parser's message.
+        message: String,
+    },
+
+    /// A query or DataFrame operation names a view (table) that is not registered.
+    #[error("unknown view `{name}`{}", query.as_ref().map(|q| format!(" in query: {q}")).unwrap_or_default())]
+    UnknownView {
+        /// The view name as written.
+        name: String,
+        /// The query, if the view was named in SQL.
+        query: Option<String>,
+    },
+
+    /// `create_temp_view` was asked to create a view that already exists.
+    #[error("temp view `{name}` already exists (use create_or_replace_temp_view to replace it)")]
+    ViewExists {
+        /// The view name.
+        name: String,
+    },
+
+    /// A query or DataFrame operation could not be planned: unknown column or function, wrong
+    /// argument count or types, ... `line`/`column` are set when DataFusion reports a span.
+    #[error("cannot plan query{}: {message}{}", position_suffix(*line, *column), query.as_ref().map(|q| format!("\n  in query: {q}")).unwrap_or_default())]
+    Plan {
+        /// The query text, if the error came from SQL.
+        query: Option<String>,
+        /// 1-based line of the offending expression, if known.
+        line: Option<u64>,
+        /// 1-based column of the offending expression, if known.
+        column: Option<u64>,
+        /// DataFusion's message.
+        message: String,
+    },
+
+    /// A value of an RDD row does not fit the declared schema.
+    #[error(
+        "row {row} (partition {partition}), column `{column}`: {message} (expected {expected})"
+    )]
+    SchemaMismatch {
+        /// Global 0-based index of the row, counted over the RDD's partitions in order.
+        row: usize,
+        /// RDD partition that holds the row.
+        partition: usize,
+        /// Column name from the schema (or `#index` when the row is wider than the schema).
+        column: String,
+        /// The Arrow type the schema declares.
+        expected: String,
+        /// What was found instead.
+        message: String,
+    },
+
+    /// Record batches given to a DataFrame do not share one schema.
+    #[error("batch {batch} has schema {found}, expected {expected}")]
+    BatchSchemaMismatch {
+        /// 0-based index of the offending batch.
+        batch: usize,
+        /// The schema of the first batch (or the one given).
+        expected: String,
+        /// The offending batch's schema.
+        found: String,
+    },
+
+    /// A user-defined function panicked or returned an error while a query ran.
+    #[error("UDF `{name}` failed: {message}")]
+    Udf {
+        /// The UDF's registered name.
+        name: String,
+        /// The panic payload or the error returned by the closure.
+        message: String,
+    },
+
+    /// A file could not be read or written as the requested format.
+    #[error("cannot {action} {format} file {}: {message}", path.display())]
+    File {
+        /// `"read"` or `"write"`.
+        action: &'static str,
+        /// `"parquet"`, `"csv"`, `"json"` or `"arrow"`.
+        format: &'static str,
+        /// The file or directory.
+        path: PathBuf,
+        /// The underlying error.
+        message: String,
+    },
+
+    /// A query failed while it ran (division by zero in ANSI mode, a bad cast, I/O, ...).
+    #[error("query execution failed: {message}")]
+    Execution {
+        /// DataFusion's message.
+        message: String,
+    },
+
+    /// An Arrow-level operation failed (IPC encoding, formatting, export).
+    #[error("Arrow error while {context}: {source}")]
+    Arrow {
+        /// What Ember was doing.
+        context: &'static str,
+        /// The Arrow error.
+        source: datafusion::arrow::error::ArrowError,
+    },
+
+    /// Converting to a Polars DataFrame failed.
+    #[cfg(feature = "polars")]
+    #[error("Polars export failed for column `{column}`: {message}")]
+    Polars {
+        /// The column being converted.
+        column: String,
+        /// Polars' message.
+        message: String,
+    },
+
+    /// An argument was out of range or malformed (bad `name=path` view spec, unknown output format...).
+    #[error("invalid argument: {message}")]
+    InvalidArgument {
+        /// What is wrong.
+        message: String,
+    },
+
+    /// Ember's own tokio runtime could not be started or a query task was lost.
+    #[error("runtime error: {message}")]
+    Runtime {
+        /// What happened.
+        message: String,
+    },
+
+    /// Writing output to a caller-supplied writer failed.
+    #[error("I/O error while {context}: {source}")]
+    Io {
+        /// What Ember was doing.
+        context: &'static str,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+}
+
+/// `Result` with [`Error`] as the default error type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+fn position_suffix(line: Option<u64>, column: Option<u64>) -> String {
+    match (line, column) {
+        (Some(l), Some(c)) => format!(" at line {l}, column {c}"),
+        _ => String::new(),
+    }
+}
+
+/// Marker error returned by Ember UDFs inside DataFusion, so [`Error::from_datafusion`] can turn it
+/// back into [`Error::Udf`].
+#[derive(Debug, thiserror::Error)]
+#[error("UDF `{name}` failed: {message}")]
+pub(crate) struct UdfFailure {
+    pub(crate) name: String,
+    pub(crate) message: String,
+}
+
+impl Error {
+    /// Converts a DataFusion error, with the query that caused it if there is one.
+    pub(crate) fn from_datafusion(err: DataFusionError, query: Option<&str>) -> Error {
+        // A UDF failure may be wrapped (Context, Shared, ArrowError::ExternalError, ...): find it.
+        if let Some(udf) = find_udf_failure(&err) {
+            return Error::Udf {
+                name: udf.name.clone(),
+                message: udf.message.clone(),
+            };
+        }
+        let span = err.diagnostic().and_then(|d| d.span);
+        let root = err.find_root();
+        match root {
+            DataFusionError::SQL(parser_err, _) => {
+                let message = parser_err.to_string();
+                let (line, column) = parse_position(&message).unwrap_or((0, 0));
+                Error::Parse {
+                    query: query.unwrap_or_default().to_owned(),
+                    line,
+                    column,
+                    message,
+                }
+            }
+            DataFusionError::Plan(_)
+            | DataFusionError::SchemaError(..)
+            | DataFusionError::NotImplemented(_)
+            | DataFusionError::Configuration(_) => {
+                let message = root.message().into_owned();
+                if let Some(name) = unknown_table_name(&message) {
+                    return Error::UnknownView {
+                        name,
+                        query: query.map(str::to_owned),
+                    };
+                }
+                Error::Plan {
+                    query: query.map(str::to_owned),
+                    line: span.map(|s| s.start.line),
+                    column: span.map(|s| s.start.column),
+                    message,
+                }
+            }
+            _ => Error::Execution {
+                message: root.message().into_owned(),
+            },
+        }
+    }
+}
+
+fn find_udf_failure(err: &DataFusionError) -> Option<&UdfFailure> {
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = current {
+        if let Some(udf) = e.downcast_ref::<UdfFailure>() {
+            return Some(udf);
+        }
+        if let Some(DataFusionError::External(inner)) = e.downcast_ref::<DataFusionError>()
+            && let Some(udf) = inner.downcast_ref::<UdfFailure>()
+        {
+            return Some(udf);
+        }
+        current = e.source();
+    }
+    None
+}
+
+/// Extracts `Line: L, Column: C` from a sqlparser message.
+fn parse_position(message: &str) -> Option<(u64, u64)> {
+    let rest = &message[message.find("Line: ")? + 6..];
+    let (line, rest) = rest.split_once(", Column: ")?;
+    let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    Some((line.trim().parse().ok()?, column.parse().ok()?))
+}
+
+/// DataFusion reports a missing table as ``table 'datafusion.public.x' not found``.
+fn unknown_table_name(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("table '")?;
+    let (qualified, tail) = rest.split_once('\'')?;
+    if !tail.trim_start().starts_with("not found") {
+        return None;
+    }
+    Some(qualified.rsplit('.').next().unwrap_or(qualified).to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_sqlparser_positions() {
+        assert_eq!(
+            parse_position("Expected: an expression, found: FROM at Line: 2, Column: 14"),
+            Some((2, 14))
+        );
+        assert_eq!(parse_position("no position here"), None);
+    }
+
+    #[test]
+    fn recognises_unknown_tables() {
+        assert_eq!(
+            unknown_table_name("table 'datafusion.public.nope' not found"),
+            Some("nope".to_owned())
+        );
+        assert_eq!(unknown_table_name("column 'x' not found"), None);
+    }
+
+    #[test]
+    fn udf_failures_survive_wrapping() {
+        let inner = DataFusionError::External(Box::new(UdfFailure {
+            name: "f".into(),
+            message: "boom".into(),
+        }));
+        let wrapped = inner.context("while running");
+        match Error::from_datafusion(wrapped, None) {
+            Error::Udf { name, message } => {
+                assert_eq!(name, "f");
+                assert_eq!(message, "boom");
+            }
+            other => panic!("expected Udf, got {other:?}"),
+        }
+    }
+}
