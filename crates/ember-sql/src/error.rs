@@ -201,7 +201,15 @@ impl Error {
         match root {
             DataFusionError::SQL(parser_err, _) => {
                 let message = parser_err.to_string();
-                let (line, column) = parse_position(&message).unwrap_or((0, 0));
+                let (line, column) = parse_position(&message)
+                    .or_else(|| {
+                        // "found: EOF" has no position: point just past the end of the query.
+                        let q = query.filter(|_| message.contains("EOF"))?;
+                        let line = q.lines().count().max(1);
+                        let last = q.lines().last().unwrap_or_default();
+                        Some((line as u64, last.chars().count() as u64 + 1))
+                    })
+                    .unwrap_or((0, 0));
                 Error::Parse {
                     query: query.unwrap_or_default().to_owned(),
                     line,

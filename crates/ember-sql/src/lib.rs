@@ -111,6 +111,7 @@ mod error;
 pub mod export;
 mod row;
 mod session;
+mod spark;
 mod types;
 pub mod udf;
 

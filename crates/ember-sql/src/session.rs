@@ -7,18 +7,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use datafusion::arrow::array::RecordBatch;
-use datafusion::arrow::datatypes::{DataType as ArrowType, SchemaRef};
+use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::catalog::MemTable;
-use datafusion::common::DFSchema;
 use datafusion::datasource::file_format::options::ArrowReadOptions;
 use datafusion::execution::SessionStateBuilder;
-use datafusion::logical_expr::expr::BinaryExpr;
-use datafusion::logical_expr::planner::{ExprPlanner, PlannerResult, RawBinaryExpr};
-use datafusion::logical_expr::{Expr, ExprSchemable, Operator, cast, lit};
 use datafusion::prelude::{
     CsvReadOptions, JsonReadOptions, ParquetReadOptions, SessionConfig, SessionContext,
 };
-use datafusion::sql::sqlparser::ast::BinaryOperator;
 use datafusion_spark::SessionStateBuilderSpark;
 use ember_rdd::{Context, Rdd};
 
@@ -74,7 +69,8 @@ impl SessionBuilder {
     /// Reads `app_name`, `master_url` (or `master`) and further settings from the `[spark]` section
     /// of a config file: TOML if the file name ends in `.toml`, INI otherwise (the seed's
     /// `data_source.ini`). Other keys of the section become [`config`](Self::config) entries (a key
-    /// without a dot gets a `spark.` prefix).
+    /// not starting with `spark.`, `datafusion.` or `ember.` gets a `spark.` prefix, so
+    /// `sql.shuffle.partitions` means `spark.sql.shuffle.partitions`).
     ///
     /// ```ini
     /// [spark]
@@ -120,7 +116,12 @@ impl SessionBuilder {
             match key.as_str() {
                 "app_name" | "app.name" => self.app_name = Some(value),
                 "master_url" | "master" => self.master = Some(value),
-                _ if key.contains('.') => self.conf.push((key, value)),
+                _ if ["spark.", "datafusion.", "ember."]
+                    .iter()
+                    .any(|p| key.starts_with(p)) =>
+                {
+                    self.conf.push((key, value));
+                }
                 _ => self.conf.push((format!("spark.{key}"), value)),
             }
         }
@@ -209,9 +210,10 @@ impl SessionBuilder {
         builder
             .expr_planners()
             .get_or_insert_with(Vec::new)
-            .insert(0, Arc::new(SparkArithmeticPlanner));
+            .insert(0, Arc::new(crate::spark::SparkArithmeticPlanner));
         let ctx = SessionContext::new_with_state(builder.build());
         ctx.register_udf(squared());
+        crate::spark::register_missing_functions(&ctx);
 
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(parallelism)
@@ -710,51 +712,6 @@ pub fn parse_view_spec(spec: &str) -> Result<(&str, PathBuf)> {
 #[allow(clippy::panic)]
 fn unreachable_runtime() -> ! {
     panic!("ember-sql: session runtime used after shutdown")
-}
-
-/// Spark's arithmetic where DataFusion's differs: `/` on non-decimal operands is a `DOUBLE`
-/// division (`7 / 2 = 3.5`, DataFusion gives `3`), and dividing by zero gives `NULL`
-/// (Spark's non-ANSI default) instead of an error or infinity.
-#[derive(Debug)]
-struct SparkArithmeticPlanner;
-
-impl ExprPlanner for SparkArithmeticPlanner {
-    fn plan_binary_op(
-        &self,
-        expr: RawBinaryExpr,
-        schema: &DFSchema,
-    ) -> datafusion::error::Result<PlannerResult<RawBinaryExpr>> {
-        if expr.op != BinaryOperator::Divide {
-            return Ok(PlannerResult::Original(expr));
-        }
-        let spark_double = |e: &Expr| match e.get_type(schema) {
-            Ok(t) => {
-                t.is_integer()
-                    || t.is_floating()
-                    || matches!(
-                        t,
-                        ArrowType::Null
-                            | ArrowType::Utf8
-                            | ArrowType::Utf8View
-                            | ArrowType::LargeUtf8
-                    )
-            }
-            Err(_) => false,
-        };
-        if !(spark_double(&expr.left) && spark_double(&expr.right)) {
-            return Ok(PlannerResult::Original(expr));
-        }
-        let left = cast(expr.left, ArrowType::Float64);
-        let right = datafusion::functions::core::expr_fn::nullif(
-            cast(expr.right, ArrowType::Float64),
-            lit(0.0_f64),
-        );
-        Ok(PlannerResult::Planned(Expr::BinaryExpr(BinaryExpr::new(
-            Box::new(left),
-            Operator::Divide,
-            Box::new(right),
-        ))))
-    }
 }
 
 #[cfg(test)]

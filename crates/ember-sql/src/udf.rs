@@ -150,7 +150,7 @@ pub trait IntoUdf<Marker>: Send + Sync + 'static {
     fn into_kernel(self) -> Box<Kernel>;
 }
 
-fn downcast<'a, A: UdfArg>(array: &'a ArrayRef, index: usize) -> Result<&'a A::Array, String> {
+fn downcast<A: UdfArg>(array: &ArrayRef, index: usize) -> Result<&A::Array, String> {
     array.as_any().downcast_ref::<A::Array>().ok_or_else(|| {
         format!(
             "argument {} has type {}, expected {}",

@@ -1,0 +1,219 @@
+//! Spark semantics that neither DataFusion nor `datafusion-spark` 55 provide.
+
+use std::sync::Arc;
+
+use datafusion::arrow::array::{ArrayRef, AsArray};
+use datafusion::arrow::datatypes::DataType as ArrowType;
+use datafusion::common::{DFSchema, ScalarValue};
+use datafusion::error::Result as DfResult;
+use datafusion::logical_expr::expr::BinaryExpr;
+use datafusion::logical_expr::planner::{ExprPlanner, PlannerResult, RawBinaryExpr};
+use datafusion::logical_expr::simplify::{ExprSimplifyResult, SimplifyContext};
+use datafusion::logical_expr::{
+    Accumulator, ColumnarValue, Expr, ExprSchemable, Operator, ScalarFunctionArgs, ScalarUDF,
+    ScalarUDFImpl, Signature, TypeSignature, Volatility, cast, create_udaf, lit,
+};
+use datafusion::prelude::SessionContext;
+use datafusion::sql::sqlparser::ast::BinaryOperator;
+
+/// Registers Spark functions missing from `datafusion-spark` 55: `count_if` and `sort_array`.
+pub(crate) fn register_missing_functions(ctx: &SessionContext) {
+    ctx.register_udaf(count_if());
+    ctx.register_udf(ScalarUDF::new_from_impl(SortArray::new()));
+}
+
+/// Spark's arithmetic where DataFusion's differs:
+/// - `/` on integer, floating-point or string operands is a `DOUBLE` division (`7 / 2 = 3.5`;
+///   DataFusion gives `3`), and dividing by zero gives `NULL` (Spark's non-ANSI default) instead
+///   of an error or infinity. Decimal division is left to DataFusion.
+/// - `a DIV b` is integer division returning `BIGINT` (truncating toward zero), `NULL` when
+///   `b` is zero; DataFusion 55 parses it but cannot plan it.
+#[derive(Debug)]
+pub(crate) struct SparkArithmeticPlanner;
+
+fn is_spark_double_operand(e: &Expr, schema: &DFSchema) -> bool {
+    match e.get_type(schema) {
+        Ok(t) => {
+            t.is_integer()
+                || t.is_floating()
+                || matches!(
+                    t,
+                    ArrowType::Null | ArrowType::Utf8 | ArrowType::Utf8View | ArrowType::LargeUtf8
+                )
+        }
+        Err(_) => false,
+    }
+}
+
+fn is_integer(e: &Expr, schema: &DFSchema) -> bool {
+    e.get_type(schema)
+        .is_ok_and(|t| t.is_integer() || t == ArrowType::Null)
+}
+
+fn nonzero(e: Expr, t: ArrowType, zero: ScalarValue) -> Expr {
+    datafusion::functions::core::expr_fn::nullif(cast(e, t), lit(zero))
+}
+
+impl ExprPlanner for SparkArithmeticPlanner {
+    fn plan_binary_op(
+        &self,
+        expr: RawBinaryExpr,
+        schema: &DFSchema,
+    ) -> DfResult<PlannerResult<RawBinaryExpr>> {
+        let divide = |l: Expr, r: Expr| {
+            Expr::BinaryExpr(BinaryExpr::new(Box::new(l), Operator::Divide, Box::new(r)))
+        };
+        match expr.op {
+            BinaryOperator::Divide
+                if is_spark_double_operand(&expr.left, schema)
+                    && is_spark_double_operand(&expr.right, schema) =>
+            {
+                Ok(PlannerResult::Planned(divide(
+                    cast(expr.left, ArrowType::Float64),
+                    nonzero(
+                        expr.right,
+                        ArrowType::Float64,
+                        ScalarValue::Float64(Some(0.0)),
+                    ),
+                )))
+            }
+            BinaryOperator::MyIntegerDivide | BinaryOperator::DuckIntegerDivide => {
+                if is_integer(&expr.left, schema) && is_integer(&expr.right, schema) {
+                    Ok(PlannerResult::Planned(divide(
+                        cast(expr.left, ArrowType::Int64),
+                        nonzero(expr.right, ArrowType::Int64, ScalarValue::Int64(Some(0))),
+                    )))
+                } else {
+                    // Casting a double to BIGINT truncates toward zero, like Spark's `div`.
+                    Ok(PlannerResult::Planned(cast(
+                        divide(
+                            cast(expr.left, ArrowType::Float64),
+                            nonzero(
+                                expr.right,
+                                ArrowType::Float64,
+                                ScalarValue::Float64(Some(0.0)),
+                            ),
+                        ),
+                        ArrowType::Int64,
+                    )))
+                }
+            }
+            _ => Ok(PlannerResult::Original(expr)),
+        }
+    }
+}
+
+/// Spark's `count_if(cond)`: the number of rows where `cond` is true (0 for no rows).
+fn count_if() -> datafusion::logical_expr::AggregateUDF {
+    create_udaf(
+        "count_if",
+        vec![ArrowType::Boolean],
+        Arc::new(ArrowType::Int64),
+        Volatility::Immutable,
+        Arc::new(|_| Ok(Box::new(CountIf(0)))),
+        Arc::new(vec![ArrowType::Int64]),
+    )
+}
+
+#[derive(Debug)]
+struct CountIf(i64);
+
+impl Accumulator for CountIf {
+    fn update_batch(&mut self, values: &[ArrayRef]) -> DfResult<()> {
+        if let Some(v) = values.first() {
+            let trues = v.as_boolean().true_count();
+            self.0 += i64::try_from(trues).unwrap_or(i64::MAX);
+        }
+        Ok(())
+    }
+
+    fn evaluate(&mut self) -> DfResult<ScalarValue> {
+        Ok(ScalarValue::Int64(Some(self.0)))
+    }
+
+    fn size(&self) -> usize {
+        std::mem::size_of_val(self)
+    }
+
+    fn state(&mut self) -> DfResult<Vec<ScalarValue>> {
+        Ok(vec![ScalarValue::Int64(Some(self.0))])
+    }
+
+    fn merge_batch(&mut self, states: &[ArrayRef]) -> DfResult<()> {
+        if let Some(s) = states.first() {
+            let counts = s.as_primitive::<datafusion::arrow::datatypes::Int64Type>();
+            self.0 += counts.iter().flatten().sum::<i64>();
+        }
+        Ok(())
+    }
+}
+
+/// Spark's `sort_array(array[, ascending])`: ascending puts nulls first, descending last.
+/// Planned as DataFusion's `array_sort` with those options.
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct SortArray {
+    signature: Signature,
+}
+
+impl SortArray {
+    fn new() -> Self {
+        Self {
+            signature: Signature::one_of(
+                vec![TypeSignature::Any(1), TypeSignature::Any(2)],
+                Volatility::Immutable,
+            ),
+        }
+    }
+}
+
+impl ScalarUDFImpl for SortArray {
+    fn name(&self) -> &str {
+        "sort_array"
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, arg_types: &[ArrowType]) -> DfResult<ArrowType> {
+        arg_types.first().cloned().ok_or_else(|| {
+            datafusion::error::DataFusionError::Plan(
+                "sort_array needs an array argument".to_owned(),
+            )
+        })
+    }
+
+    fn simplify(
+        &self,
+        mut args: Vec<Expr>,
+        _info: &SimplifyContext,
+    ) -> DfResult<ExprSimplifyResult> {
+        let ascending = match args.get(1) {
+            None => true,
+            Some(Expr::Literal(ScalarValue::Boolean(Some(b)), _)) => *b,
+            Some(other) => {
+                return Err(datafusion::error::DataFusionError::Plan(format!(
+                    "sort_array's second argument must be a boolean literal, got {other}"
+                )));
+            }
+        };
+        args.truncate(1);
+        let Some(array) = args.pop() else {
+            return Ok(ExprSimplifyResult::Original(args));
+        };
+        let (order, nulls) = if ascending {
+            ("ASC", "NULLS FIRST")
+        } else {
+            ("DESC", "NULLS LAST")
+        };
+        Ok(ExprSimplifyResult::Simplified(
+            datafusion::functions_nested::expr_fn::array_sort(array, lit(order), lit(nulls)),
+        ))
+    }
+
+    fn invoke_with_args(&self, _args: ScalarFunctionArgs) -> DfResult<ColumnarValue> {
+        Err(datafusion::error::DataFusionError::Internal(
+            "sort_array is rewritten to array_sort by the optimizer".to_owned(),
+        ))
+    }
+}

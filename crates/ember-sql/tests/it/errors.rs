@@ -1,0 +1,186 @@
+//! Bad input: typed errors with context.
+
+use ember_sql::arrow::datatypes::{DataType as ArrowType, Field, Schema};
+use ember_sql::{DataType, Error, Row, StructType, Value};
+
+use crate::fixture::{session, session_with_views};
+
+#[test]
+fn schema_mismatch_names_the_global_row_and_column() {
+    let spark = session();
+    // Two partitions: rows 0-1 and 2-3; row 3 has a string where a double belongs.
+    let rdd = spark
+        .context()
+        .parallelize_partitions(vec![
+            vec![
+                Row::new(vec![Value::Integer(0), Value::Double(0.5)]),
+                Row::new(vec![Value::Integer(1), Value::Double(1.5)]),
+            ],
+            vec![
+                Row::new(vec![Value::Integer(2), Value::Double(2.5)]),
+                Row::new(vec![Value::Integer(3), Value::String("3.5".into())]),
+            ],
+        ])
+        .unwrap();
+    let schema =
+        StructType::new()
+            .add("id", DataType::Integer, false)
+            .add("score", DataType::Double, true);
+    let err = spark.create_dataframe(&rdd, schema).unwrap_err();
+    match &err {
+        Error::SchemaMismatch {
+            row,
+            partition,
+            column,
+            expected,
+            message,
+        } => {
+            assert_eq!((*row, *partition), (3, 1));
+            assert_eq!(column, "score");
+            assert_eq!(expected, "Float64");
+            assert!(message.contains("\"3.5\""), "{message}");
+        }
+        other => panic!("expected SchemaMismatch, got {other:?}"),
+    }
+    let text = err.to_string();
+    assert!(text.contains("row 3") && text.contains("`score`"), "{text}");
+}
+
+#[test]
+fn nulls_in_non_nullable_columns_and_wrong_widths() {
+    let spark = session();
+    let schema = StructType::new().add("name", DataType::String, false);
+    let rdd = spark
+        .context()
+        .parallelize(vec![(Some("a"),), (None,)], 1)
+        .unwrap();
+    assert!(matches!(
+        spark.create_dataframe(&rdd, schema.clone()),
+        Err(Error::SchemaMismatch { row: 1, ref column, .. }) if column == "name"
+    ));
+    let wide = spark.context().parallelize(vec![("a", 1)], 1).unwrap();
+    assert!(matches!(
+        spark.create_dataframe(&wide, schema.clone()),
+        Err(Error::SchemaMismatch { row: 0, ref column, .. }) if column == "#1"
+    ));
+    let out_of_range = spark.context().parallelize(vec![(i64::MAX,)], 1).unwrap();
+    let err = spark
+        .create_dataframe(
+            &out_of_range,
+            StructType::new().add("i", DataType::Integer, true),
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("out of range"), "{err}");
+}
+
+#[test]
+fn unsupported_row_schemas_are_invalid_arguments() {
+    let spark = session();
+    let rdd = spark.context().parallelize(vec![(1.0,)], 1).unwrap();
+    let schema = Schema::new(vec![Field::new("d", ArrowType::Decimal128(10, 2), true)]);
+    let err = spark.create_dataframe(&rdd, schema).unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidArgument { message } if message.contains("`d`")),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn batches_with_different_schemas() {
+    let spark = session();
+    let a = spark
+        .sql("SELECT 1 AS x")
+        .unwrap()
+        .collect_blocking()
+        .unwrap();
+    let b = spark
+        .sql("SELECT 'one' AS y")
+        .unwrap()
+        .collect_blocking()
+        .unwrap();
+    let err = spark
+        .create_dataframe_from_batches(a.into_iter().chain(b).collect())
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::BatchSchemaMismatch { batch: 1, .. }),
+        "{err:?}"
+    );
+    assert!(matches!(
+        spark.create_dataframe_from_batches(Vec::new()),
+        Err(Error::InvalidArgument { .. })
+    ));
+}
+
+#[test]
+fn unknown_views() {
+    let spark = session_with_views();
+    assert!(matches!(
+        spark.table("missing"),
+        Err(Error::UnknownView { name, query: None }) if name == "missing"
+    ));
+    let err = spark.sql("SELECT * FROM missing").unwrap_err();
+    match err {
+        Error::UnknownView { name, query } => {
+            assert_eq!(name, "missing");
+            assert_eq!(query.as_deref(), Some("SELECT * FROM missing"));
+        }
+        other => panic!("expected UnknownView, got {other:?}"),
+    }
+}
+
+#[test]
+fn parse_errors_carry_the_position() {
+    let spark = session();
+    let err = spark.sql("SELECT 1,\n  FROM WHERE").unwrap_err();
+    match err {
+        Error::Parse {
+            line,
+            column,
+            query,
+            ..
+        } => {
+            assert_eq!(line, 2);
+            assert!(column > 0);
+            assert!(query.contains("FROM WHERE"));
+        }
+        other => panic!("expected Parse, got {other:?}"),
+    }
+}
+
+#[test]
+fn wrong_udf_arity_and_bad_udf_names() {
+    let spark = session_with_views();
+    let err = spark
+        .sql("SELECT squared(value, value) FROM test")
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Plan { message, .. } if message.contains("squared")),
+        "{err:?}"
+    );
+    assert!(matches!(
+        spark.udf().register("not a name", |x: f64| x),
+        Err(Error::InvalidArgument { .. })
+    ));
+}
+
+#[test]
+fn failing_udfs_name_the_udf() {
+    let spark = session_with_views();
+    let df = spark.sql("SELECT boom(value) FROM test").unwrap();
+    match df.collect_blocking().unwrap_err() {
+        Error::Udf { name, message } => {
+            assert_eq!(name, "boom");
+            assert!(message.contains("kaboom"), "{message}");
+        }
+        other => panic!("expected Udf, got {other:?}"),
+    }
+    // The session is still usable afterwards.
+    assert_eq!(
+        spark
+            .sql("SELECT * FROM test")
+            .unwrap()
+            .count_blocking()
+            .unwrap(),
+        4
+    );
+}

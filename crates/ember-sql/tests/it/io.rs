@@ -1,0 +1,157 @@
+//! Readers and writers: Parquet, CSV, JSON, Arrow IPC; views from files; malformed files.
+
+use ember_sql::arrow::array::AsArray;
+use ember_sql::arrow::datatypes::Int64Type;
+use ember_sql::{Error, FileFormat};
+
+use crate::fixture::session_with_views;
+
+fn sum_order_ids(spark: &ember_sql::Session, view: &str) -> i64 {
+    let batches = spark
+        .sql(&format!("SELECT CAST(sum(order_id) AS BIGINT) FROM {view}"))
+        .unwrap()
+        .collect_blocking()
+        .unwrap();
+    batches[0].column(0).as_primitive::<Int64Type>().value(0)
+}
+
+#[test]
+fn every_format_round_trips() {
+    let spark = session_with_views();
+    let dir = tempfile::tempdir().unwrap();
+    let orders = spark.table("orders").unwrap();
+    for (file, format) in [
+        ("orders.parquet", FileFormat::Parquet),
+        ("orders.csv", FileFormat::Csv),
+        ("orders.json", FileFormat::Json),
+        ("orders.arrow", FileFormat::Arrow),
+    ] {
+        let path = dir.path().join(file);
+        match format {
+            FileFormat::Parquet => orders.write_parquet(&path),
+            FileFormat::Csv => orders.write_csv(&path),
+            FileFormat::Json => orders.write_json(&path),
+            FileFormat::Arrow => orders.write_ipc(&path),
+        }
+        .unwrap();
+        assert!(path.is_file(), "{file} was not written as one file");
+        let back = spark.read(format, &path).unwrap();
+        assert_eq!(back.count_blocking().unwrap(), 5, "{file}");
+        let view = file.replace('.', "_");
+        back.create_or_replace_temp_view(&view).unwrap();
+        assert_eq!(sum_order_ids(&spark, &view), 60, "{file}");
+    }
+}
+
+#[test]
+fn views_from_name_path_specs() {
+    let spark = session_with_views();
+    let dir = tempfile::tempdir().unwrap();
+    let parquet = dir.path().join("o.parquet");
+    let csv = dir.path().join("p.csv");
+    spark
+        .table("orders")
+        .unwrap()
+        .write_parquet(&parquet)
+        .unwrap();
+    spark.table("people").unwrap().write_csv(&csv).unwrap();
+    spark
+        .register_views([
+            format!("o={}", parquet.display()),
+            format!("p={}", csv.display()),
+        ])
+        .unwrap();
+    let n = spark
+        .sql("SELECT count(*) FROM o JOIN p ON o.person_id = p.id")
+        .unwrap()
+        .collect_blocking()
+        .unwrap();
+    assert_eq!(n[0].column(0).as_primitive::<Int64Type>().value(0), 4);
+}
+
+#[test]
+fn bad_specs_and_paths() {
+    let spark = session_with_views();
+    assert!(matches!(
+        spark.register_views(["no-equals"]),
+        Err(Error::InvalidArgument { .. })
+    ));
+    assert!(matches!(
+        spark.register_views(["t=/tmp/data.xlsx"]),
+        Err(Error::InvalidArgument { message }) if message.contains("data.xlsx")
+    ));
+    let err = spark
+        .read_parquet("/definitely/not/here.parquet")
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::File { action: "read", format: "parquet", path, .. } if path.ends_with("here.parquet")),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn malformed_files_are_typed_errors() {
+    let spark = session_with_views();
+    let dir = tempfile::tempdir().unwrap();
+
+    let parquet = dir.path().join("garbage.parquet");
+    std::fs::write(&parquet, b"this is not parquet at all").unwrap();
+    let err = spark.read_parquet(&parquet).unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            Error::File {
+                format: "parquet",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+
+    let arrow = dir.path().join("garbage.arrow");
+    std::fs::write(&arrow, b"ARROW1 but then nonsense").unwrap();
+    let err = spark.read_ipc(&arrow).unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            Error::File {
+                format: "arrow",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+
+    // Rows with more fields than the header: caught at read (inference) or at run time.
+    let csv = dir.path().join("ragged.csv");
+    std::fs::write(&csv, "a,b\n1,2\n3,4,5,6\n").unwrap();
+    let err = spark
+        .read_csv(&csv)
+        .and_then(|df| df.collect_blocking())
+        .unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            Error::File { format: "csv", .. } | Error::Execution { .. }
+        ),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string().to_lowercase().contains("csv") || err.to_string().contains("fields"),
+        "{err}"
+    );
+
+    let json = dir.path().join("broken.json");
+    std::fs::write(&json, "{\"a\": 1}\n{\"a\": \n").unwrap();
+    let err = spark
+        .read_json(&json)
+        .and_then(|df| df.collect_blocking())
+        .unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            Error::File { format: "json", .. } | Error::Execution { .. }
+        ),
+        "{err:?}"
+    );
+}

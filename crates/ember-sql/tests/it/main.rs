@@ -1,0 +1,11 @@
+//! ember-sql's integration tests: one binary, one module per area.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod dataframe;
+mod errors;
+mod export;
+mod fixture;
+mod io;
+mod runtime;
+mod session;
+mod slt;

@@ -1,0 +1,87 @@
+//! Queries run the same whether the caller is a plain thread, inside a tokio runtime or async.
+
+use ember_sql::Session;
+
+use crate::fixture::session_with_views;
+
+fn seed_sum(spark: &Session) -> usize {
+    let batches = spark
+        .sql("SELECT squared(value) AS s FROM test")
+        .unwrap()
+        .collect_blocking()
+        .unwrap();
+    batches.iter().map(|b| b.num_rows()).sum()
+}
+
+#[test]
+fn blocking_from_a_plain_thread() {
+    let spark = session_with_views();
+    assert_eq!(seed_sum(&spark), 4);
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn blocking_inside_a_current_thread_runtime() {
+    let spark = session_with_views();
+    assert_eq!(seed_sum(&spark), 4);
+    // Dropping the session (and its runtime) inside a runtime must not panic.
+    drop(spark);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn blocking_inside_a_multi_thread_runtime() {
+    let spark = session_with_views();
+    assert_eq!(seed_sum(&spark), 4);
+    let df = spark.sql("SELECT count(*) FROM people").unwrap();
+    assert_eq!(df.count_blocking().unwrap(), 1);
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn async_collect_from_another_runtime() {
+    let spark = session_with_views();
+    let df = spark.sql("SELECT * FROM orders").unwrap();
+    let batches = df.collect().await.unwrap();
+    assert_eq!(batches.iter().map(|b| b.num_rows()).sum::<usize>(), 5);
+    assert_eq!(df.count().await.unwrap(), 5);
+}
+
+#[test]
+fn async_collect_without_any_runtime() {
+    // A minimal executor: block on the future with a thread-parking waker.
+    use std::future::Future;
+    use std::pin::pin;
+    use std::sync::Arc;
+    use std::task::{Context, Poll, Wake, Waker};
+
+    struct Unpark(std::thread::Thread);
+    impl Wake for Unpark {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+    let spark = session_with_views();
+    let df = spark.sql("SELECT * FROM people").unwrap();
+    let waker = Waker::from(Arc::new(Unpark(std::thread::current())));
+    let mut cx = Context::from_waker(&waker);
+    let mut fut = pin!(df.count());
+    let n = loop {
+        match fut.as_mut().poll(&mut cx) {
+            Poll::Ready(n) => break n.unwrap(),
+            Poll::Pending => std::thread::park(),
+        }
+    };
+    assert_eq!(n, 4);
+}
+
+#[test]
+fn many_threads_share_one_session() {
+    let spark = session_with_views();
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let spark = spark.clone();
+            std::thread::spawn(move || seed_sum(&spark))
+        })
+        .collect();
+    for h in handles {
+        assert_eq!(h.join().unwrap(), 4);
+    }
+}
