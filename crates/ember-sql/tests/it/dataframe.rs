@@ -160,7 +160,7 @@ fn batch_rows_splits_partitions_into_batches() {
         .unwrap();
     let rdd = spark
         .context()
-        .parallelize((0..5_i32).map(|i| (i,)).collect(), 1)
+        .parallelize((0..5_i32).map(|i| (i,)).collect::<Vec<_>>(), 1)
         .unwrap();
     let df = spark
         .create_dataframe(&rdd, StructType::new().add("i", DataType::Integer, false))
