@@ -110,6 +110,7 @@ mod dataframe;
 mod error;
 pub mod export;
 mod row;
+pub mod seed;
 mod session;
 mod spark;
 mod types;

@@ -1,0 +1,128 @@
+//! The seed pipeline through Ember beside its references, and `to_polars` routes, in one run.
+//!
+//! ```text
+//! cargo bench --workspace --bench sql
+//! ```
+//!
+//! - `seed_pipeline/{ember,hand_loop,polars_eager}/N` for N = 10^6 and 10^7: draw N values from
+//!   N(2, 0.5), double, square, and hand the result over as a column.
+//!   - `ember`: `ember_sql::seed::data_source` (RDD with the context's parallelism → DataFrame
+//!     `value: float` → view `test` → `SELECT squared(value) squared FROM test`) + `to_polars()`.
+//!   - `hand_loop`: one thread, one `SmallRng`, into a `Vec<f64>`: the floor.
+//!   - `polars_eager`: the same draws into a `Series`, then Polars eager `* 2.0` and `&s * &s`.
+//! - `to_polars/{ffi_zero_copy,ipc_encode_decode}/10^7`: the seed's 10^7-row result (f64, as
+//!   DataFusion leaves it in 64K-row batches) into Polars through the Arrow C Data Interface, vs
+//!   encoding and decoding an Arrow IPC stream (a lower bound for the IPC route: Polars' own IPC
+//!   reader is behind a feature Ember does not enable, see `docs/benchmarks.md`).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use ember_sql::Session;
+use ember_sql::arrow::array::RecordBatch;
+use polars::prelude::{NamedFrom, Series};
+use rand::SeedableRng;
+use rand::rngs::SmallRng;
+use rand_distr::{Distribution, Normal};
+
+const SIZES: [usize; 2] = [1_000_000, 10_000_000];
+
+fn draws(n: usize, seed: u64) -> Vec<f64> {
+    let normal = Normal::new(2.0, 0.5).unwrap();
+    let mut rng = SmallRng::seed_from_u64(seed);
+    (0..n).map(|_| normal.sample(&mut rng)).collect()
+}
+
+fn hand_loop(n: usize) -> Vec<f64> {
+    let normal = Normal::new(2.0, 0.5).unwrap();
+    let mut rng = SmallRng::seed_from_u64(42);
+    let mut out = Vec::with_capacity(n);
+    for _ in 0..n {
+        let x = normal.sample(&mut rng) * 2.0;
+        out.push(x * x);
+    }
+    out
+}
+
+fn polars_eager(n: usize) -> Series {
+    let s = Series::new("value".into(), draws(n, 42));
+    let doubled = &s * 2.0;
+    (&doubled * &doubled).unwrap()
+}
+
+fn session() -> Session {
+    Session::builder()
+        .app_name("bench")
+        .master("local[*]")
+        .get_or_create()
+        .unwrap()
+}
+
+fn seed_pipeline(c: &mut Criterion) {
+    let spark = session();
+    let mut group = c.benchmark_group("seed_pipeline");
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(5));
+    for n in SIZES {
+        group.throughput(Throughput::Elements(n as u64));
+        group.bench_with_input(BenchmarkId::new("ember", n), &n, |b, &n| {
+            b.iter(|| {
+                let df = ember_sql::seed::data_source(&spark, n, Some(42)).unwrap();
+                black_box(df.to_polars().unwrap())
+            });
+        });
+        group.bench_with_input(BenchmarkId::new("hand_loop", n), &n, |b, &n| {
+            b.iter(|| black_box(hand_loop(n)));
+        });
+        group.bench_with_input(BenchmarkId::new("polars_eager", n), &n, |b, &n| {
+            b.iter(|| black_box(polars_eager(n)));
+        });
+    }
+    group.finish();
+}
+
+fn to_polars(c: &mut Criterion) {
+    let spark = session();
+    let n = 10_000_000;
+    let df = ember_sql::seed::data_source(&spark, n, Some(7)).unwrap();
+    let batches: Vec<RecordBatch> = df.to_arrow().unwrap();
+    let schema = df.schema();
+    assert_eq!(batches.iter().map(RecordBatch::num_rows).sum::<usize>(), n);
+
+    let mut group = c.benchmark_group("to_polars");
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3));
+    group.throughput(Throughput::Elements(n as u64));
+    group.bench_function(BenchmarkId::new("ffi_zero_copy", n), |b| {
+        b.iter(|| black_box(ember_sql::export::batches_to_polars(&schema, &batches).unwrap()));
+    });
+    group.bench_function(BenchmarkId::new("ipc_encode_decode", n), |b| {
+        b.iter(|| {
+            let mut buf = Vec::new();
+            let mut w =
+                ember_sql::arrow::ipc::writer::StreamWriter::try_new(&mut buf, &schema).unwrap();
+            for batch in &batches {
+                w.write(batch).unwrap();
+            }
+            w.finish().unwrap();
+            drop(w);
+            let reader = ember_sql::arrow::ipc::reader::StreamReader::try_new(
+                std::io::Cursor::new(buf),
+                None,
+            )
+            .unwrap();
+            let back: Vec<RecordBatch> = reader.collect::<Result<_, _>>().unwrap();
+            black_box(ember_sql::export::batches_to_polars(&schema, &back).unwrap())
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(benches, seed_pipeline, to_polars);
+criterion_main!(benches);

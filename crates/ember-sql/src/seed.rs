@@ -1,0 +1,81 @@
+//! The seed program's pipeline as one function, for the `ember datasource` CLI and the benches.
+//!
+//! `examples/data_source.rs` spells the same steps out line by line, as a port of the PySpark
+//! source; this is the reusable version.
+
+use rand_distr::{Distribution, Normal};
+
+use crate::types::{DataType, StructType};
+use crate::{DataFrame, Error, Result, Session};
+
+/// Mean of the seed's normal distribution.
+pub const MU: f64 = 2.0;
+/// Standard deviation of the seed's normal distribution.
+pub const SIGMA: f64 = 0.5;
+
+/// Runs the seed's `DataSource.get_data(num_elements)` up to the SQL query and returns the
+/// DataFrame of `SELECT squared(value) squared FROM test` (call `to_polars()` for PySpark's
+/// `toPandas()`).
+///
+/// Steps: draw `num_elements` values from N(2, 0.5) → RDD with the context's default parallelism
+/// → double each → `(value,)` rows → DataFrame with schema `value: float` (nullable) → temp view
+/// `test` → `squared(value)`.
+///
+/// Unlike the seed (NumPy draws on the driver), the values are drawn inside the RDD's tasks, each
+/// partition with its own generator seeded from `(seed, partition)`: the same `seed` gives the
+/// same data, and generation runs in parallel. `None` draws a fresh seed.
+///
+/// Registers (replacing) the view `test` on `session`; the built-in `squared` UDF is used.
+pub fn data_source(session: &Session, num_elements: usize, seed: Option<u64>) -> Result<DataFrame> {
+    let normal = Normal::new(MU, SIGMA).map_err(|e| Error::InvalidArgument {
+        message: format!("normal distribution: {e}"),
+    })?;
+    let sc = session.context();
+    let slices = sc.default_parallelism().max(1);
+    let rdd1 = sc
+        .parallelize(0..num_elements, slices)?
+        .map_with_rng(seed, move |rng, _| normal.sample(rng));
+    let rdd2 = rdd1.map(|x| x * 2.0).map(|x| (x,));
+    let schema = StructType::new().add("value", DataType::Float, true);
+    let df1 = session.create_dataframe(&rdd2, schema)?;
+    df1.register_temp_table("test")?;
+    session.sql("SELECT squared(value) squared FROM test")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seeded_pipeline_is_reproducible_and_has_the_right_moments() {
+        let session = Session::builder()
+            .master("local[2]")
+            .get_or_create()
+            .unwrap();
+        let a = data_source(&session, 10_000, Some(1))
+            .unwrap()
+            .to_arrow()
+            .unwrap();
+        let b = data_source(&session, 10_000, Some(1))
+            .unwrap()
+            .to_arrow()
+            .unwrap();
+        assert_eq!(a, b);
+        let values: Vec<f64> = a
+            .iter()
+            .flat_map(|batch| {
+                use datafusion::arrow::array::AsArray;
+                batch
+                    .column(0)
+                    .as_primitive::<datafusion::arrow::datatypes::Float64Type>()
+                    .values()
+                    .to_vec()
+            })
+            .collect();
+        assert_eq!(values.len(), 10_000);
+        #[allow(clippy::cast_precision_loss)]
+        let mean = values.iter().sum::<f64>() / values.len() as f64;
+        // E[(2X)^2] = 4 (mu^2 + sigma^2) = 17.
+        assert!((mean - 17.0).abs() < 0.5, "mean {mean}");
+    }
+}
