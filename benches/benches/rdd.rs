@@ -1,1 +1,123 @@
-fn main() {}
+//! ember-rdd against hand-written references, side by side in one run:
+//! (1) map + reduce vs a rayon loop, (2) reduce_by_key vs a HashMap merge,
+//! (3) Monte Carlo pi through the RDD API vs a plain two-thread loop with the same RNG.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use std::collections::HashMap;
+use std::hint::black_box;
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use ember_rdd::{Context, task_rng};
+use ember_web::sparkpi::{SAMPLES_PER_SCALE, estimate_pi, sample};
+use rayon::prelude::*;
+
+const THREADS: usize = 2;
+
+fn mix(x: u64) -> u64 {
+    (x ^ (x >> 7)).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+fn map_reduce(c: &mut Criterion) {
+    let ctx = Context::new("bench", &format!("local[{THREADS}]")).unwrap();
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(THREADS).build().unwrap();
+    let mut g = c.benchmark_group("map_reduce");
+    g.sample_size(10);
+    for n in [10_000_000u64, 100_000_000] {
+        g.throughput(Throughput::Elements(n));
+        g.bench_with_input(BenchmarkId::new("ember_rdd", n), &n, |b, &n| {
+            b.iter(|| {
+                ctx.parallelize(0..n, 2 * THREADS)
+                    .unwrap()
+                    .map(mix)
+                    .reduce(u64::wrapping_add)
+                    .unwrap()
+            })
+        });
+        g.bench_with_input(BenchmarkId::new("rayon_loop", n), &n, |b, &n| {
+            b.iter(|| {
+                pool.install(|| (0..n).into_par_iter().map(mix).reduce(|| 0, u64::wrapping_add))
+            })
+        });
+    }
+    g.finish();
+}
+
+fn reduce_by_key(c: &mut Criterion) {
+    let ctx = Context::new("bench", &format!("local[{THREADS}]")).unwrap();
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(THREADS).build().unwrap();
+    let n = 10_000_000u64;
+    let keys = 10_000u64;
+    let pairs: Vec<(u64, u64)> = (0..n).map(|i| (mix(i) % keys, i)).collect();
+    let rdd = ctx.parallelize(pairs.clone(), 2 * THREADS).unwrap();
+    let mut g = c.benchmark_group("reduce_by_key");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(n));
+    g.bench_function("ember_rdd", |b| {
+        b.iter(|| rdd.reduce_by_key(|a, b| a + b).count().unwrap())
+    });
+    g.bench_function("hashmap_merge", |b| {
+        b.iter(|| {
+            pool.install(|| {
+                pairs
+                    .par_chunks(pairs.len().div_ceil(2 * THREADS))
+                    .map(|chunk| {
+                        let mut m: HashMap<u64, u64> = HashMap::new();
+                        for &(k, v) in chunk {
+                            *m.entry(k).or_default() += v;
+                        }
+                        m
+                    })
+                    .reduce(HashMap::new, |mut a, b| {
+                        for (k, v) in b {
+                            *a.entry(k).or_default() += v;
+                        }
+                        a
+                    })
+                    .len()
+            })
+        })
+    });
+    g.finish();
+}
+
+/// The reference for SparkPi: the same partitions, the same per-partition RNG, on two plain
+/// threads that split the partitions between them.
+fn plain_pi(scale: u64, seed: u64) -> f64 {
+    let count: u64 = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..THREADS as u64)
+            .map(|t| {
+                s.spawn(move || {
+                    let mut count = 0u64;
+                    for p in (t..scale).step_by(THREADS) {
+                        let mut rng = task_rng(seed, p as usize);
+                        for _ in 0..SAMPLES_PER_SCALE {
+                            count += sample(&mut rng);
+                        }
+                    }
+                    count
+                })
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().unwrap()).sum()
+    });
+    4.0 * count as f64 / (scale * SAMPLES_PER_SCALE) as f64
+}
+
+fn pi(c: &mut Criterion) {
+    let ctx = Context::new("bench", &format!("local[{THREADS}]")).unwrap();
+    let mut g = c.benchmark_group("sparkpi");
+    g.sample_size(10);
+    for scale in [100u64, 2000] {
+        g.throughput(Throughput::Elements(scale * SAMPLES_PER_SCALE));
+        g.bench_with_input(BenchmarkId::new("ember_rdd", scale), &scale, |b, &s| {
+            b.iter(|| estimate_pi(&ctx, black_box(s), Some(7)).unwrap())
+        });
+        g.bench_with_input(BenchmarkId::new("plain_threads", scale), &scale, |b, &s| {
+            b.iter(|| plain_pi(black_box(s), 7))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, map_reduce, reduce_by_key, pi);
+criterion_main!(benches);

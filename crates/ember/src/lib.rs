@@ -1,1 +1,34 @@
-//! placeholder
+//! # Ember: Spark's programming model in Rust, without a JVM
+//!
+//! This facade ties Ember's crates together; each has one job:
+//!
+//! | module | crate | what it is |
+//! |---|---|---|
+//! | [`rdd`] | `ember-rdd` | the RDD core: lazy, partitioned collections run in parallel in-process |
+//! | [`sql`] | `ember-sql` | DataFrames, temp views, UDFs and Spark SQL on Apache DataFusion; Arrow and Polars export |
+//! | [`web`] | `ember-web` | the SparkPi service on actix-web |
+//!
+//! ```
+//! use ember::prelude::*;
+//!
+//! let ctx = Context::new("example", "local[2]")?;
+//! let evens = ctx.parallelize(1..=100i64, 4)?.filter(|x| x % 2 == 0).count()?;
+//! assert_eq!(evens, 50);
+//! let pi = ember::web::sparkpi::estimate_pi(&ctx, 2, Some(1))?;
+//! assert!((pi - std::f64::consts::PI).abs() < 0.05);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! The `ember` binary (`cargo run --release`) serves SparkPi on `0.0.0.0:$PORT`; `ember pi`,
+//! `ember sql` and `ember datasource` run jobs from the command line (`ember --help`).
+#![warn(missing_docs, missing_debug_implementations, rust_2018_idioms, unreachable_pub)]
+
+pub use ember_rdd as rdd;
+pub use ember_sql as sql;
+pub use ember_web as web;
+
+/// The names most programs need.
+pub mod prelude {
+    pub use ember_rdd::{CancelToken, Context, Data, HashPartitioner, Rdd};
+    pub use ember_web::{ServiceConfig, SparkPiService};
+}

@@ -1,0 +1,48 @@
+//! Noticing that an HTTP/1 client went away while its request is still being handled.
+//!
+//! actix-web keeps a handler running after the peer closes its socket (HTTP/1 allows a
+//! half-close), so a long pi job would run to the end for nobody. [`on_connect`] keeps a
+//! duplicate of each connection's socket; [`ConnWatch::closed`] resolves when the peer has
+//! closed it (a read sees end-of-file or a reset), and the handler then cancels its job.
+
+use std::any::Any;
+use std::rc::Rc;
+use std::time::Duration;
+
+use actix_web::dev::Extensions;
+
+/// A duplicate handle of one connection's socket, used only to peek.
+#[derive(Clone, Debug)]
+pub(crate) struct ConnWatch(Rc<tokio::net::TcpStream>);
+
+/// The `HttpServer::on_connect` hook: stores a [`ConnWatch`] in the connection's data. A
+/// connection whose socket cannot be duplicated simply goes unwatched.
+pub(crate) fn on_connect(conn: &dyn Any, data: &mut Extensions) {
+    let Some(stream) = conn.downcast_ref::<actix_web::rt::net::TcpStream>() else {
+        return;
+    };
+    let dup = socket2::SockRef::from(stream)
+        .try_clone()
+        .map(std::net::TcpStream::from)
+        .and_then(tokio::net::TcpStream::from_std);
+    match dup {
+        Ok(dup) => {
+            data.insert(ConnWatch(Rc::new(dup)));
+        }
+        Err(e) => tracing::debug!(error = %e, "connection not watched for disconnects"),
+    }
+}
+
+impl ConnWatch {
+    /// Resolves once the peer has closed the connection. Bytes waiting to be read (a pipelined
+    /// request) are left for actix; while there are some, it checks again every 100 ms.
+    pub(crate) async fn closed(&self) {
+        let mut byte = [0u8; 1];
+        loop {
+            match self.0.peek(&mut byte).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        }
+    }
+}

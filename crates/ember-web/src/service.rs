@@ -1,0 +1,435 @@
+//! The SparkPi routes, their admission control, and the request log.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{HttpServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::http::{StatusCode, header};
+use actix_web::middleware::{Next, from_fn};
+use actix_web::{HttpRequest, HttpResponse, guard, web};
+use ember_rdd::{CancelToken, Context};
+use tokio::sync::Semaphore;
+
+use crate::conn::ConnWatch;
+use crate::error::{Error, Result};
+use crate::metrics::{Metrics, RequestLabels};
+use crate::sparkpi::{SAMPLES_PER_SCALE, estimate_pi, python_float};
+
+/// The body of `GET /`, byte for byte the seed's (probes and scripts look for it).
+pub const INDEX_BODY: &str =
+    "Python Flask SparkPi server running. Add the 'sparkpi' route to this URL to invoke the app.";
+
+/// The scale `/sparkpi` uses when none is given, as the seed.
+pub const DEFAULT_SCALE: u64 = 2;
+
+/// The default largest scale accepted (10^9 samples).
+pub const DEFAULT_MAX_SCALE: u64 = 10_000;
+
+const TEXT: &str = "text/plain; charset=utf-8";
+
+/// Limits of the SparkPi service.
+#[derive(Debug, Clone)]
+pub struct ServiceConfig {
+    /// The largest `scale` accepted; larger ones get 400 (`EMBER_MAX_SCALE`, default 10 000).
+    pub max_scale: u64,
+    /// How many pi jobs run at once.
+    pub max_running_jobs: usize,
+    /// How many more may wait for a slot; past that, 503 with `Retry-After`.
+    pub max_queued_jobs: usize,
+    /// How long a job may take, queueing included, before it is cancelled (503).
+    pub job_timeout: Duration,
+    /// The `Retry-After` sent with a 503.
+    pub retry_after: Duration,
+}
+
+impl Default for ServiceConfig {
+    fn default() -> Self {
+        ServiceConfig {
+            max_scale: DEFAULT_MAX_SCALE,
+            max_running_jobs: 4,
+            max_queued_jobs: 64,
+            job_timeout: Duration::from_secs(120),
+            retry_after: Duration::from_secs(1),
+        }
+    }
+}
+
+/// The SparkPi service: the seed's routes plus `/healthz` and `/metrics`, over an `ember-rdd`
+/// [`Context`]. Cheap to clone; clones share the limits and the metrics.
+#[derive(Clone, Debug)]
+pub struct SparkPiService {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    ctx: Context,
+    config: ServiceConfig,
+    metrics: Metrics,
+    running: Semaphore,
+    admitted: AtomicUsize,
+}
+
+impl SparkPiService {
+    /// A service running its jobs on `ctx`. Refuses limits of zero.
+    pub fn new(ctx: Context, config: ServiceConfig) -> Result<Self> {
+        let positive = |name, v: u64| {
+            if v == 0 {
+                Err(Error::Config {
+                    name,
+                    reason: "must be at least 1".into(),
+                })
+            } else {
+                Ok(())
+            }
+        };
+        positive("max_scale", config.max_scale)?;
+        positive("max_running_jobs", config.max_running_jobs as u64)?;
+        positive("job_timeout", config.job_timeout.as_millis() as u64)?;
+        if config.max_scale.checked_mul(SAMPLES_PER_SCALE).is_none() {
+            return Err(Error::Config {
+                name: "max_scale",
+                reason: format!(
+                    "{} * {SAMPLES_PER_SCALE} samples overflows",
+                    config.max_scale
+                ),
+            });
+        }
+        Ok(SparkPiService {
+            inner: Arc::new(Inner {
+                running: Semaphore::new(config.max_running_jobs),
+                admitted: AtomicUsize::new(0),
+                metrics: Metrics::new(),
+                ctx,
+                config,
+            }),
+        })
+    }
+
+    /// The context jobs run on.
+    pub fn context(&self) -> &Context {
+        &self.inner.ctx
+    }
+
+    /// The limits.
+    pub fn config(&self) -> &ServiceConfig {
+        &self.inner.config
+    }
+
+    /// Cancels every running pi job (they answer 503).
+    pub fn cancel_all_jobs(&self) -> usize {
+        self.inner.ctx.cancel_all_jobs()
+    }
+
+    /// The routes, mounted under `path` (`""` for the root), with the request log and metrics.
+    /// Embed them in any actix `App` with `App::new().service(service.scope("/pi"))`.
+    pub fn scope(&self, path: &str) -> impl HttpServiceFactory + use<> {
+        let observer = self.clone();
+        web::scope(path)
+            .app_data(web::Data::new(self.clone()))
+            .wrap(from_fn(move |req, next| {
+                observe(observer.clone(), req, next)
+            }))
+            .service(
+                web::resource("/")
+                    .route(get_or_head().to(index))
+                    .default_service(web::to(method_not_allowed)),
+            )
+            .service(
+                web::resource("/sparkpi")
+                    .route(get_or_head().to(sparkpi))
+                    .default_service(web::to(method_not_allowed)),
+            )
+            .service(
+                web::resource("/healthz")
+                    .route(get_or_head().to(healthz))
+                    .default_service(web::to(method_not_allowed)),
+            )
+            .service(
+                web::resource("/metrics")
+                    .route(get_or_head().to(metrics))
+                    .default_service(web::to(method_not_allowed)),
+            )
+            .default_service(web::to(not_found))
+    }
+}
+
+fn get_or_head() -> actix_web::Route {
+    web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
+}
+
+fn text(status: StatusCode, body: impl Into<String>) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type(TEXT)
+        .body(body.into())
+}
+
+async fn index() -> HttpResponse {
+    text(StatusCode::OK, INDEX_BODY)
+}
+
+async fn healthz() -> HttpResponse {
+    text(StatusCode::OK, "ok")
+}
+
+async fn metrics(svc: web::Data<SparkPiService>) -> HttpResponse {
+    match svc.inner.metrics.render() {
+        Ok(body) => HttpResponse::Ok()
+            .content_type("application/openmetrics-text; version=1.0.0; charset=utf-8")
+            .body(body),
+        Err(_) => text(StatusCode::INTERNAL_SERVER_ERROR, "cannot encode metrics"),
+    }
+}
+
+async fn not_found(req: HttpRequest) -> HttpResponse {
+    text(
+        StatusCode::NOT_FOUND,
+        format!(
+            "no route for {} {}; the routes are /, /sparkpi?scale=N, /healthz and /metrics",
+            req.method(),
+            req.path()
+        ),
+    )
+}
+
+async fn method_not_allowed(req: HttpRequest) -> HttpResponse {
+    HttpResponse::MethodNotAllowed()
+        .insert_header((header::ALLOW, "GET, HEAD"))
+        .content_type(TEXT)
+        .body(format!(
+            "method {} is not allowed on {}; use GET",
+            req.method(),
+            req.path()
+        ))
+}
+
+/// The query of `/sparkpi`, validated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PiQuery {
+    /// Partitions; `100000 * scale` samples.
+    pub scale: u64,
+    /// Seed for a reproducible answer.
+    pub seed: Option<u64>,
+}
+
+impl PiQuery {
+    /// Parses `scale` (default 2, from 1 to `max_scale`) and the optional `seed`. Other
+    /// parameters are ignored, as Flask does; a repeated `scale` or `seed` is refused. The
+    /// error is a one-line reason for a 400.
+    pub fn parse(query: &str, max_scale: u64) -> std::result::Result<Self, String> {
+        let mut scale = None;
+        let mut seed = None;
+        for (key, value) in form_urlencoded::parse(query.as_bytes()) {
+            let slot = match key.as_ref() {
+                "scale" => &mut scale,
+                "seed" => &mut seed,
+                _ => continue,
+            };
+            if slot.replace(value.into_owned()).is_some() {
+                return Err(format!("parameter '{key}' is given more than once"));
+            }
+        }
+        let scale = match scale {
+            None => DEFAULT_SCALE,
+            Some(v) => {
+                let n = parse_u64("scale", &v)?;
+                if n == 0 {
+                    return Err("scale must be at least 1".into());
+                }
+                if n > max_scale {
+                    return Err(format!(
+                        "scale {n} is above the limit of {max_scale} (EMBER_MAX_SCALE)"
+                    ));
+                }
+                n
+            }
+        };
+        let seed = seed.map(|v| parse_u64("seed", &v)).transpose()?;
+        Ok(PiQuery { scale, seed })
+    }
+}
+
+fn parse_u64(name: &str, v: &str) -> std::result::Result<u64, String> {
+    if v.is_empty() {
+        return Err(format!("{name} is empty; expected a positive integer"));
+    }
+    if !v.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("{name} '{v}' is not a positive integer"));
+    }
+    v.parse::<u64>()
+        .map_err(|_| format!("{name} '{v}' is too large"))
+}
+
+async fn sparkpi(req: HttpRequest, svc: web::Data<SparkPiService>) -> HttpResponse {
+    match PiQuery::parse(req.query_string(), svc.inner.config.max_scale) {
+        Ok(q) => {
+            let watch = req.conn_data::<ConnWatch>().cloned();
+            svc.run(q, watch).await
+        }
+        Err(reason) => text(StatusCode::BAD_REQUEST, reason),
+    }
+}
+
+/// Holds an admission slot; frees it when the request ends, however it ends.
+struct Admission<'a>(&'a Inner);
+
+impl Drop for Admission<'_> {
+    fn drop(&mut self) {
+        self.0.admitted.fetch_sub(1, Ordering::AcqRel);
+        self.0.metrics.jobs_in_flight.dec();
+    }
+}
+
+/// Cancels the job if the request is dropped before it finished: the client went away, or the
+/// server's grace period ran out.
+struct CancelOnDrop<'a> {
+    inner: &'a Inner,
+    token: CancelToken,
+    finished: AtomicBool,
+}
+
+impl Drop for CancelOnDrop<'_> {
+    fn drop(&mut self) {
+        if !self.finished.load(Ordering::Acquire) {
+            self.token.cancel();
+            self.inner.metrics.job("abandoned");
+        }
+    }
+}
+
+impl SparkPiService {
+    /// Runs one pi job under the admission limits. With a `watch`, a client that closes its
+    /// connection cancels the job.
+    async fn run(&self, q: PiQuery, watch: Option<ConnWatch>) -> HttpResponse {
+        let inner = &*self.inner;
+        let cfg = &inner.config;
+        let started = Instant::now();
+        let admitted = inner.admitted.fetch_add(1, Ordering::AcqRel) + 1;
+        inner.metrics.jobs_in_flight.inc();
+        let _slot = Admission(inner);
+        if admitted > cfg.max_running_jobs + cfg.max_queued_jobs {
+            inner.metrics.job("rejected");
+            return HttpResponse::ServiceUnavailable()
+                .insert_header((header::RETRY_AFTER, cfg.retry_after.as_secs().max(1)))
+                .content_type(TEXT)
+                .body(format!(
+                    "too many pi jobs in flight ({} running, {} queued at most); retry later",
+                    cfg.max_running_jobs, cfg.max_queued_jobs
+                ));
+        }
+        let deadline = started + cfg.job_timeout;
+        let timed_out = || {
+            inner.metrics.job("timeout");
+            text(
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!(
+                    "the pi job did not finish within {} s; try a smaller scale",
+                    cfg.job_timeout.as_secs_f64()
+                ),
+            )
+        };
+        let _permit = match tokio::time::timeout_at(deadline.into(), inner.running.acquire()).await
+        {
+            Ok(Ok(permit)) => permit,
+            Ok(Err(_closed)) => return text(StatusCode::SERVICE_UNAVAILABLE, "shutting down"),
+            Err(_) => return timed_out(),
+        };
+        let guard = CancelOnDrop {
+            inner,
+            token: CancelToken::new(),
+            finished: AtomicBool::new(false),
+        };
+        let (ctx, token) = (inner.ctx.clone(), guard.token.clone());
+        let job = tokio::task::spawn_blocking(move || {
+            ctx.with_cancel_token(&token, || estimate_pi(&ctx, q.scale, q.seed))
+        });
+        let client_gone = async {
+            match &watch {
+                Some(w) => w.closed().await,
+                None => std::future::pending().await,
+            }
+        };
+        let outcome = tokio::select! {
+            outcome = tokio::time::timeout_at(deadline.into(), job) => outcome,
+            () = client_gone => {
+                // Dropping the guard unfinished cancels the job and counts it as abandoned.
+                drop(guard);
+                return text(StatusCode::BAD_REQUEST, "the client closed the connection");
+            }
+        };
+        guard.finished.store(true, Ordering::Release);
+        match outcome {
+            Err(_) => {
+                guard.token.cancel();
+                timed_out()
+            }
+            Ok(Err(join)) => {
+                inner.metrics.job("failed");
+                text(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    format!("the pi job failed: {join}"),
+                )
+            }
+            Ok(Ok(Ok(pi))) => {
+                inner.metrics.job("succeeded");
+                inner.metrics.samples.inc_by(q.scale * SAMPLES_PER_SCALE);
+                inner
+                    .metrics
+                    .job_seconds
+                    .observe(started.elapsed().as_secs_f64());
+                text(
+                    StatusCode::OK,
+                    format!("Pi is roughly {}", python_float(pi)),
+                )
+            }
+            Ok(Ok(Err(ember_rdd::Error::Cancelled { .. }))) => {
+                inner.metrics.job("cancelled");
+                text(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "the pi job was cancelled; the service is shutting down",
+                )
+            }
+            Ok(Ok(Err(e))) => {
+                inner.metrics.job("failed");
+                tracing::error!(error = %e, "pi job failed");
+                text(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    format!("the pi job failed: {e}"),
+                )
+            }
+        }
+    }
+}
+
+/// Logs one line per request and counts it by route pattern (not raw path, so the label set
+/// stays small) and status.
+async fn observe(
+    svc: SparkPiService,
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> std::result::Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let start = Instant::now();
+    let method = req.method().clone();
+    let path = req.path().to_owned();
+    let res = next.call(req).await?;
+    let status = res.status().as_u16();
+    let route = res
+        .request()
+        .match_pattern()
+        .unwrap_or_else(|| "unmatched".to_owned());
+    svc.inner
+        .metrics
+        .requests
+        .get_or_create(&RequestLabels { route, status })
+        .inc();
+    tracing::info!(
+        %method,
+        %path,
+        status,
+        micros = start.elapsed().as_micros() as u64,
+        "request"
+    );
+    Ok(res)
+}

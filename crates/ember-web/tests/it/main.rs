@@ -1,0 +1,171 @@
+//! Integration tests of ember-web: through `actix_web::test` and through real loopback sockets.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod routes;
+mod socket;
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::Duration;
+
+use ember_rdd::Context;
+use ember_web::{ServeOptions, ServiceConfig, SparkPiService};
+
+pub(crate) fn service(config: ServiceConfig) -> SparkPiService {
+    SparkPiService::new(Context::new("PythonPi", "local[2]").unwrap(), config).unwrap()
+}
+
+/// A response read off a socket.
+#[derive(Debug)]
+pub(crate) struct Reply {
+    pub(crate) status: u16,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: String,
+}
+
+impl Reply {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Sends a raw request and reads the whole reply (`Connection: close`), with timeouts.
+pub(crate) fn request(addr: SocketAddr, method: &str, path: &str) -> Reply {
+    let mut s = connect(addr);
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = String::new();
+    s.read_to_string(&mut raw).unwrap();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap();
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+        .collect();
+    Reply {
+        status,
+        headers,
+        body: body.to_owned(),
+    }
+}
+
+pub(crate) fn get(addr: SocketAddr, path: &str) -> Reply {
+    request(addr, "GET", path)
+}
+
+pub(crate) fn connect(addr: SocketAddr) -> TcpStream {
+    let s = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    s.set_write_timeout(Some(Duration::from_secs(5))).unwrap();
+    s
+}
+
+/// A server on 127.0.0.1:<free port>, in its own thread; stopped and joined on drop.
+pub(crate) struct TestServer {
+    pub(crate) addr: SocketAddr,
+    pub(crate) service: SparkPiService,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<ember_web::Result<()>>>,
+}
+
+impl TestServer {
+    pub(crate) fn start(config: ServiceConfig) -> Self {
+        let service = service(config);
+        let listener = ember_web::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let svc = service.clone();
+        let options = ServeOptions {
+            workers: 2,
+            shutdown_grace: Duration::from_secs(2),
+        };
+        let thread = std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(ember_web::serve(svc, listener, options, async {
+                let _ = rx.await;
+            }))
+        });
+        TestServer {
+            addr,
+            service,
+            stop: Some(tx),
+            thread: Some(thread),
+        }
+    }
+
+    /// Asks the server to stop and waits for `serve` to return.
+    pub(crate) fn stop(mut self) -> ember_web::Result<()> {
+        self.shutdown()
+    }
+
+    fn shutdown(&mut self) -> ember_web::Result<()> {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        match self.thread.take() {
+            Some(t) => t.join().unwrap(),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        let _ = self.shutdown();
+    }
+}
+
+/// Polls `f` every 20 ms until it is true; fails the test after `secs` seconds.
+pub(crate) fn wait_until(what: &str, secs: u64, mut f: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(secs);
+    while !f() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn query_parsing() {
+    assert_eq!(
+        ember_web::PiQuery::parse("", 10),
+        Ok(ember_web::PiQuery {
+            scale: 2,
+            seed: None
+        })
+    );
+    assert_eq!(
+        ember_web::PiQuery::parse("scale=10&x=y", 10),
+        Ok(ember_web::PiQuery {
+            scale: 10,
+            seed: None
+        })
+    );
+    assert_eq!(
+        ember_web::PiQuery::parse("seed=0", 10),
+        Ok(ember_web::PiQuery {
+            scale: 2,
+            seed: Some(0)
+        })
+    );
+    assert!(
+        ember_web::PiQuery::parse("scale=11", 10)
+            .unwrap_err()
+            .contains("limit of 10")
+    );
+}

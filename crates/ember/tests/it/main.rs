@@ -1,0 +1,126 @@
+//! End-to-end tests of the `ember` binary, run as a user would.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn ember() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_ember"));
+    for var in ["PORT", "EMBER_MASTER", "EMBER_APP_NAME", "EMBER_CONFIG", "EMBER_MAX_SCALE"] {
+        c.env_remove(var);
+    }
+    c
+}
+
+fn run(cmd: &mut Command) -> (bool, String, String) {
+    let out = cmd.output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn pi_prints_the_seed_line_and_is_reproducible() {
+    let args = ["pi", "--scale", "20", "--master", "local[2]", "--seed", "5"];
+    let (ok, out, err) = run(ember().args(args));
+    assert!(ok, "{err}");
+    assert!(out.starts_with("Pi is roughly 3.1"), "{out}");
+    assert_eq!(out.lines().count(), 1);
+    let (_, again, _) = run(ember().args(args));
+    assert_eq!(out, again);
+}
+
+#[test]
+fn bad_flags_and_env_exit_non_zero_with_a_reason() {
+    let (ok, _, err) = run(ember().env("PORT", "abc"));
+    assert!(!ok);
+    assert!(err.contains("abc") && err.to_lowercase().contains("port"), "{err}");
+    let (ok, _, err) = run(ember().args(["pi", "--master", "spark://x:7077"]));
+    assert!(!ok);
+    assert!(err.contains("invalid master"), "{err}");
+    let (ok, _, err) = run(ember().args(["pi", "--scale", "0"]));
+    assert!(!ok, "{err}");
+    let (ok, _, err) = run(ember().args(["pi", "--config", "/no/such.ini"]));
+    assert!(!ok);
+    assert!(err.contains("/no/such.ini"), "{err}");
+}
+
+#[test]
+fn the_seeds_ini_config_sets_the_master() {
+    let dir = tempfile::tempdir().unwrap();
+    let ini = dir.path().join("data_source.ini");
+    std::fs::write(&ini, "[spark]\napp_name = My PySpark App\nmaster_url = spark://sparkmaster:7077\n")
+        .unwrap();
+    let (ok, _, err) = run(ember().args(["pi", "--config"]).arg(&ini));
+    assert!(!ok, "a cluster master from the file is refused");
+    assert!(err.contains("spark://sparkmaster:7077"), "{err}");
+    std::fs::write(&ini, "[spark]\napp_name = My PySpark App\nmaster_url = local[2]\n").unwrap();
+    let (ok, out, err) = run(ember().args(["pi", "--scale", "2", "--config"]).arg(&ini));
+    assert!(ok, "{err}");
+    assert!(out.starts_with("Pi is roughly"), "{out}");
+    let toml = dir.path().join("ember.toml");
+    std::fs::write(&toml, "master_url = \"local[x]\"\n").unwrap();
+    let (ok, _, err) = run(ember().args(["pi", "--config"]).arg(&toml));
+    assert!(!ok);
+    assert!(err.contains("local[x]"), "{err}");
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn get(port: u16, path: &str) -> Option<String> {
+    let mut s = TcpStream::connect_timeout(&([127, 0, 0, 1], port).into(), Duration::from_secs(1)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(30))).ok()?;
+    write!(s, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").ok()?;
+    let mut raw = String::new();
+    s.read_to_string(&mut raw).ok()?;
+    Some(raw)
+}
+
+#[test]
+fn serve_is_the_default_command_honours_port_and_stops_on_sigterm() {
+    let port = free_port();
+    let mut child = ember()
+        .env("PORT", port.to_string())
+        .env("EMBER_HOST", "127.0.0.1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let index = loop {
+        if let Some(r) = get(port, "/") {
+            break r;
+        }
+        assert!(Instant::now() < deadline, "the server never answered");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(index.starts_with("HTTP/1.1 200"), "{index}");
+    assert!(index.ends_with(ember_web::INDEX_BODY), "{index}");
+    let pi = get(port, "/sparkpi").unwrap();
+    assert!(pi.contains("\r\n\r\nPi is roughly 3."), "{pi}");
+
+    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let exit = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("the server did not stop within 15 s of SIGTERM");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut log = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut log).unwrap();
+    assert!(exit.success(), "exit {exit:?}: {log}");
+    assert!(log.contains("request"), "one log line per request: {log}");
+    assert!(get(port, "/").is_none(), "nothing left listening");
+}
