@@ -29,7 +29,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("serving on http://127.0.0.1:{port}/pi/sparkpi and /hello");
     HttpServer::new(move || {
         App::new()
-            .route("/hello", web::get().to(|| async { "hello from the host app" }))
+            .route(
+                "/hello",
+                web::get().to(|| async { "hello from the host app" }),
+            )
             .service(service.scope("/pi"))
     })
     .bind(("127.0.0.1", port))?

@@ -7,8 +7,9 @@ use std::collections::HashMap;
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use ember_rdd::{Context, task_rng};
-use ember_web::sparkpi::{SAMPLES_PER_SCALE, estimate_pi, sample};
+use ember_benches::plain_pi_count;
+use ember_rdd::Context;
+use ember_web::sparkpi::{SAMPLES_PER_SCALE, estimate_pi};
 use rayon::prelude::*;
 
 const THREADS: usize = 2;
@@ -19,7 +20,10 @@ fn mix(x: u64) -> u64 {
 
 fn map_reduce(c: &mut Criterion) {
     let ctx = Context::new("bench", &format!("local[{THREADS}]")).unwrap();
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(THREADS).build().unwrap();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(THREADS)
+        .build()
+        .unwrap();
     let mut g = c.benchmark_group("map_reduce");
     g.sample_size(10);
     for n in [10_000_000u64, 100_000_000] {
@@ -35,7 +39,12 @@ fn map_reduce(c: &mut Criterion) {
         });
         g.bench_with_input(BenchmarkId::new("rayon_loop", n), &n, |b, &n| {
             b.iter(|| {
-                pool.install(|| (0..n).into_par_iter().map(mix).reduce(|| 0, u64::wrapping_add))
+                pool.install(|| {
+                    (0..n)
+                        .into_par_iter()
+                        .map(mix)
+                        .reduce(|| 0, u64::wrapping_add)
+                })
             })
         });
     }
@@ -44,7 +53,10 @@ fn map_reduce(c: &mut Criterion) {
 
 fn reduce_by_key(c: &mut Criterion) {
     let ctx = Context::new("bench", &format!("local[{THREADS}]")).unwrap();
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(THREADS).build().unwrap();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(THREADS)
+        .build()
+        .unwrap();
     let n = 10_000_000u64;
     let keys = 10_000u64;
     let pairs: Vec<(u64, u64)> = (0..n).map(|i| (mix(i) % keys, i)).collect();
@@ -80,29 +92,6 @@ fn reduce_by_key(c: &mut Criterion) {
     g.finish();
 }
 
-/// The reference for SparkPi: the same partitions, the same per-partition RNG, on two plain
-/// threads that split the partitions between them.
-fn plain_pi(scale: u64, seed: u64) -> f64 {
-    let count: u64 = std::thread::scope(|s| {
-        let workers: Vec<_> = (0..THREADS as u64)
-            .map(|t| {
-                s.spawn(move || {
-                    let mut count = 0u64;
-                    for p in (t..scale).step_by(THREADS) {
-                        let mut rng = task_rng(seed, p as usize);
-                        for _ in 0..SAMPLES_PER_SCALE {
-                            count += sample(&mut rng);
-                        }
-                    }
-                    count
-                })
-            })
-            .collect();
-        workers.into_iter().map(|w| w.join().unwrap()).sum()
-    });
-    4.0 * count as f64 / (scale * SAMPLES_PER_SCALE) as f64
-}
-
 fn pi(c: &mut Criterion) {
     let ctx = Context::new("bench", &format!("local[{THREADS}]")).unwrap();
     let mut g = c.benchmark_group("sparkpi");
@@ -113,7 +102,7 @@ fn pi(c: &mut Criterion) {
             b.iter(|| estimate_pi(&ctx, black_box(s), Some(7)).unwrap())
         });
         g.bench_with_input(BenchmarkId::new("plain_threads", scale), &scale, |b, &s| {
-            b.iter(|| plain_pi(black_box(s), 7))
+            b.iter(|| plain_pi_count(black_box(s), 7, THREADS as u64))
         });
     }
     g.finish();

@@ -4,31 +4,12 @@
 
 use actix_web::{App, test};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use ember_rdd::{Context, task_rng};
-use ember_web::sparkpi::{SAMPLES_PER_SCALE, sample};
+use ember_benches::plain_pi_count;
+use ember_rdd::Context;
+use ember_web::sparkpi::SAMPLES_PER_SCALE;
 use ember_web::{ServiceConfig, SparkPiService};
 
 const SCALE: u64 = 1000;
-
-fn plain(seed: u64) -> u64 {
-    std::thread::scope(|s| {
-        let workers: Vec<_> = (0..2u64)
-            .map(|t| {
-                s.spawn(move || {
-                    let mut count = 0u64;
-                    for p in (t..SCALE).step_by(2) {
-                        let mut rng = task_rng(seed, p as usize);
-                        for _ in 0..SAMPLES_PER_SCALE {
-                            count += sample(&mut rng);
-                        }
-                    }
-                    count
-                })
-            })
-            .collect();
-        workers.into_iter().map(|w| w.join().unwrap()).sum()
-    })
-}
 
 fn service_path(c: &mut Criterion) {
     let system = actix_web::rt::System::new();
@@ -52,7 +33,7 @@ fn service_path(c: &mut Criterion) {
             })
         })
     });
-    g.bench_function("plain_threads", |b| b.iter(|| plain(3)));
+    g.bench_function("plain_threads", |b| b.iter(|| plain_pi_count(SCALE, 3, 2)));
     g.finish();
 }
 

@@ -132,32 +132,28 @@ impl SparkPiService {
             .wrap(from_fn(move |req, next| {
                 observe(observer.clone(), req, next)
             }))
-            .service(
-                web::resource("/")
-                    .route(get_or_head().to(index))
-                    .default_service(web::to(method_not_allowed)),
-            )
-            .service(
-                web::resource("/sparkpi")
-                    .route(get_or_head().to(sparkpi))
-                    .default_service(web::to(method_not_allowed)),
-            )
-            .service(
-                web::resource("/healthz")
-                    .route(get_or_head().to(healthz))
-                    .default_service(web::to(method_not_allowed)),
-            )
-            .service(
-                web::resource("/metrics")
-                    .route(get_or_head().to(metrics))
-                    .default_service(web::to(method_not_allowed)),
-            )
+            .service(get_resource("/", index))
+            .service(get_resource("/sparkpi", sparkpi))
+            .service(get_resource("/healthz", healthz))
+            .service(get_resource("/metrics", metrics))
             .default_service(web::to(not_found))
     }
 }
 
-fn get_or_head() -> actix_web::Route {
-    web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
+/// A resource answering GET and HEAD with `handler`, and other methods with 405.
+fn get_resource<F, Args>(path: &str, handler: F) -> actix_web::Resource
+where
+    F: actix_web::Handler<Args>,
+    Args: actix_web::FromRequest + 'static,
+    F::Output: actix_web::Responder + 'static,
+{
+    web::resource(path)
+        .route(
+            web::route()
+                .guard(guard::Any(guard::Get()).or(guard::Head()))
+                .to(handler),
+        )
+        .default_service(web::to(method_not_allowed))
 }
 
 fn text(status: StatusCode, body: impl Into<String>) -> HttpResponse {

@@ -21,7 +21,12 @@
 //!
 //! The `ember` binary (`cargo run --release`) serves SparkPi on `0.0.0.0:$PORT`; `ember pi`,
 //! `ember sql` and `ember datasource` run jobs from the command line (`ember --help`).
-#![warn(missing_docs, missing_debug_implementations, rust_2018_idioms, unreachable_pub)]
+#![warn(
+    missing_docs,
+    missing_debug_implementations,
+    rust_2018_idioms,
+    unreachable_pub
+)]
 
 pub use ember_rdd as rdd;
 pub use ember_sql as sql;

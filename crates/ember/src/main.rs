@@ -13,7 +13,11 @@ use ember_rdd::{Context, Event};
 use ember_web::{ServeOptions, ServiceConfig, SparkPiService};
 
 #[derive(Parser, Debug)]
-#[command(name = "ember", version, about = "Spark's programming model in Rust, without a JVM")]
+#[command(
+    name = "ember",
+    version,
+    about = "Spark's programming model in Rust, without a JVM"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,

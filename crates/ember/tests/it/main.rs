@@ -8,7 +8,13 @@ use std::time::{Duration, Instant};
 
 fn ember() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_ember"));
-    for var in ["PORT", "EMBER_MASTER", "EMBER_APP_NAME", "EMBER_CONFIG", "EMBER_MAX_SCALE"] {
+    for var in [
+        "PORT",
+        "EMBER_MASTER",
+        "EMBER_APP_NAME",
+        "EMBER_CONFIG",
+        "EMBER_MAX_SCALE",
+    ] {
         c.env_remove(var);
     }
     c
@@ -38,7 +44,10 @@ fn pi_prints_the_seed_line_and_is_reproducible() {
 fn bad_flags_and_env_exit_non_zero_with_a_reason() {
     let (ok, _, err) = run(ember().env("PORT", "abc"));
     assert!(!ok);
-    assert!(err.contains("abc") && err.to_lowercase().contains("port"), "{err}");
+    assert!(
+        err.contains("abc") && err.to_lowercase().contains("port"),
+        "{err}"
+    );
     let (ok, _, err) = run(ember().args(["pi", "--master", "spark://x:7077"]));
     assert!(!ok);
     assert!(err.contains("invalid master"), "{err}");
@@ -53,12 +62,19 @@ fn bad_flags_and_env_exit_non_zero_with_a_reason() {
 fn the_seeds_ini_config_sets_the_master() {
     let dir = tempfile::tempdir().unwrap();
     let ini = dir.path().join("data_source.ini");
-    std::fs::write(&ini, "[spark]\napp_name = My PySpark App\nmaster_url = spark://sparkmaster:7077\n")
-        .unwrap();
+    std::fs::write(
+        &ini,
+        "[spark]\napp_name = My PySpark App\nmaster_url = spark://sparkmaster:7077\n",
+    )
+    .unwrap();
     let (ok, _, err) = run(ember().args(["pi", "--config"]).arg(&ini));
     assert!(!ok, "a cluster master from the file is refused");
     assert!(err.contains("spark://sparkmaster:7077"), "{err}");
-    std::fs::write(&ini, "[spark]\napp_name = My PySpark App\nmaster_url = local[2]\n").unwrap();
+    std::fs::write(
+        &ini,
+        "[spark]\napp_name = My PySpark App\nmaster_url = local[2]\n",
+    )
+    .unwrap();
     let (ok, out, err) = run(ember().args(["pi", "--scale", "2", "--config"]).arg(&ini));
     assert!(ok, "{err}");
     assert!(out.starts_with("Pi is roughly"), "{out}");
@@ -70,13 +86,22 @@ fn the_seeds_ini_config_sets_the_master() {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn get(port: u16, path: &str) -> Option<String> {
-    let mut s = TcpStream::connect_timeout(&([127, 0, 0, 1], port).into(), Duration::from_secs(1)).ok()?;
+    let mut s =
+        TcpStream::connect_timeout(&([127, 0, 0, 1], port).into(), Duration::from_secs(1)).ok()?;
     s.set_read_timeout(Some(Duration::from_secs(30))).ok()?;
-    write!(s, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").ok()?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
     let mut raw = String::new();
     s.read_to_string(&mut raw).ok()?;
     Some(raw)
@@ -105,7 +130,10 @@ fn serve_is_the_default_command_honours_port_and_stops_on_sigterm() {
     let pi = get(port, "/sparkpi").unwrap();
     assert!(pi.contains("\r\n\r\nPi is roughly 3."), "{pi}");
 
-    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
     assert!(status.success());
     let deadline = Instant::now() + Duration::from_secs(15);
     let exit = loop {
@@ -119,7 +147,12 @@ fn serve_is_the_default_command_honours_port_and_stops_on_sigterm() {
         std::thread::sleep(Duration::from_millis(50));
     };
     let mut log = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut log).unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut log)
+        .unwrap();
     assert!(exit.success(), "exit {exit:?}: {log}");
     assert!(log.contains("request"), "one log line per request: {log}");
     assert!(get(port, "/").is_none(), "nothing left listening");
