@@ -87,6 +87,12 @@
 //!   zero); decimal division keeps DataFusion's precision rules, which differ from Spark's.
 //!   `DIV` is integer division as in Spark. ANSI mode (`spark.sql.ansi.enabled`) only affects the
 //!   `datafusion-spark` functions, not casts or arithmetic.
+//! - **Literals and casts**: integer literals are `BIGINT` (Spark: `INT` when they fit), so
+//!   functions that want an `INT` (Spark's `date_add(date, 2)`) need `CAST(2 AS INT)`; a cast of
+//!   a non-numeric string to a number fails the query (Spark's non-ANSI mode gives `NULL`).
+//! - **Functions**: `datafusion-spark` 55 covers a part of Spark's library; Ember adds
+//!   `count_if`, `sort_array` and `squared`. Anything else not in DataFusion or
+//!   `datafusion-spark` is an "Invalid function" planning error.
 //! - **Types**: `TimestampType` is stored without a time zone (like `TimestampNTZType`); no
 //!   `DecimalType`, `BinaryType`, arrays, maps or structs in [`StructType`] yet (Arrow schemas
 //!   with those work for batches and files, not for RDD rows).

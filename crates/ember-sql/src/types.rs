@@ -1,22 +1,24 @@
 //! Spark-like schema builder (`StructType`, `StructField`, `DataType`) that lowers to an Arrow
 //! [`Schema`].
 //!
-//! | Spark            | Ember                    | Arrow                              |
-//! |------------------|--------------------------|------------------------------------|
-//! | `FloatType`      | [`DataType::Float`]      | `Float32`                          |
-//! | `DoubleType`     | [`DataType::Double`]     | `Float64`                          |
-//! | `IntegerType`    | [`DataType::Integer`]    | `Int32`                            |
-//! | `LongType`       | [`DataType::Long`]       | `Int64`                            |
-//! | `StringType`     | [`DataType::String`]     | `Utf8`                             |
-//! | `BooleanType`    | [`DataType::Boolean`]    | `Boolean`                          |
-//! | `TimestampType`  | [`DataType::Timestamp`]  | `Timestamp(Microsecond, None)`     |
-//! | `DateType`       | [`DataType::Date`]       | `Date32`                           |
+//! See [`DataType`] for the mapping from Spark's type names to Arrow.
 
 use std::sync::Arc;
 
 use datafusion::arrow::datatypes::{DataType as ArrowType, Field, Schema, SchemaRef, TimeUnit};
 
-/// A Spark SQL column type. See the [module docs](self) for the Arrow mapping.
+/// A Spark SQL column type and the Arrow type it is stored as:
+///
+/// | Spark            | Ember                    | Arrow                              |
+/// |------------------|--------------------------|------------------------------------|
+/// | `FloatType`      | [`DataType::Float`]      | `Float32`                          |
+/// | `DoubleType`     | [`DataType::Double`]     | `Float64`                          |
+/// | `IntegerType`    | [`DataType::Integer`]    | `Int32`                            |
+/// | `LongType`       | [`DataType::Long`]       | `Int64`                            |
+/// | `StringType`     | [`DataType::String`]     | `Utf8`                             |
+/// | `BooleanType`    | [`DataType::Boolean`]    | `Boolean`                          |
+/// | `TimestampType`  | [`DataType::Timestamp`]  | `Timestamp(Microsecond, None)`     |
+/// | `DateType`       | [`DataType::Date`]       | `Date32`                           |
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DataType {

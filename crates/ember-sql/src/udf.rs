@@ -8,15 +8,17 @@
 //!
 //! - Closures take 1 to 4 arguments of type `f32`, `f64`, `i32`, `i64`, `bool` or `String`, and
 //!   return one of those, an `Option` of one (`None` is SQL `NULL`), or a `Result<_, E: Display>`
-//!   (an `Err` fails the query with [`Error::Udf`](crate::Error::Udf)).
+//!   (an `Err` fails the query with [`Error::Udf`]).
 //! - The function runs vectorised: once per Arrow record batch, looping over the rows.
 //! - Null in, null out: if any argument is `NULL` the closure is not called and the result is
 //!   `NULL`. (PySpark calls the Python function with `None`.)
-//! - A panic inside the closure is caught and fails the query with [`Error::Udf`](crate::Error::Udf)
+//! - A panic inside the closure is caught and fails the query with [`Error::Udf`]
 //!   naming the function.
 //! - Argument types are coerced like any SQL function argument: a `FloatType` column passed to an
 //!   `f64` closure is widened to `Double` first.
 //! - Names are case-insensitive, as in Spark: they are registered in lower case.
+//!
+//! [`Error::Udf`]: crate::Error::Udf
 
 use std::any::Any;
 use std::fmt;
