@@ -184,3 +184,24 @@ fn failing_udfs_name_the_udf() {
         4
     );
 }
+
+#[test]
+fn plan_errors_carry_the_position_when_datafusion_has_a_span() {
+    let spark = session_with_views();
+    let err = spark
+        .sql("SELECT id,\n       nope FROM people")
+        .unwrap_err();
+    match &err {
+        Error::Plan {
+            line,
+            column,
+            query,
+            message,
+        } => {
+            assert_eq!((*line, *column), (Some(2), Some(8)), "{message}");
+            assert!(query.as_deref().is_some_and(|q| q.contains("nope")));
+        }
+        other => panic!("expected Plan, got {other:?}"),
+    }
+    assert!(err.to_string().contains("line 2, column 8"), "{err}");
+}
