@@ -155,3 +155,27 @@ fn malformed_files_are_typed_errors() {
         "{err:?}"
     );
 }
+
+#[test]
+fn parquet_strings_work_with_udfs_rows_and_polars() {
+    // DataFusion reads Parquet strings as Utf8View; UDFs, rows and Polars must accept them.
+    let spark = session_with_views();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("people.parquet");
+    spark.table("people").unwrap().write_parquet(&path).unwrap();
+    spark.register_file("pp", &path).unwrap();
+    let df = spark
+        .sql("SELECT shout(name) AS s, name FROM pp ORDER BY id")
+        .unwrap();
+    let rows = df.rdd().unwrap().collect().unwrap();
+    assert_eq!(
+        rows[0].get(0).and_then(ember_sql::Value::as_str),
+        Some("ANN")
+    );
+    assert_eq!(
+        rows[3].get(1).and_then(ember_sql::Value::as_str),
+        Some("Dee")
+    );
+    let pdf = df.to_polars().unwrap();
+    assert_eq!(pdf.column("s").unwrap().str().unwrap().get(1), Some("BOB"));
+}
