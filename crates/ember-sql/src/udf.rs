@@ -185,13 +185,21 @@ macro_rules! into_udf {
                     }
                     $(let $arg = downcast::<$arg>(&arrays[$idx], $idx)?;)+
                     let mut out = <R::Value as UdfValue>::builder(rows);
-                    for i in 0..rows {
-                        if $($arg.is_null(i))||+ {
-                            <R::Value as UdfValue>::append(&mut out, None);
-                            continue;
+                    if $($arg.null_count() == 0)&&+ {
+                        // Fast path: no per-row null checks.
+                        for i in 0..rows {
+                            let value = (self)($(<$arg as UdfArg>::get($arg, i)),+).into_result()?;
+                            <R::Value as UdfValue>::append(&mut out, value);
                         }
-                        let value = (self)($(<$arg as UdfArg>::get($arg, i)),+).into_result()?;
-                        <R::Value as UdfValue>::append(&mut out, value);
+                    } else {
+                        for i in 0..rows {
+                            if $($arg.is_null(i))||+ {
+                                <R::Value as UdfValue>::append(&mut out, None);
+                                continue;
+                            }
+                            let value = (self)($(<$arg as UdfArg>::get($arg, i)),+).into_result()?;
+                            <R::Value as UdfValue>::append(&mut out, value);
+                        }
                     }
                     Ok(out.finish())
                 })
