@@ -5,8 +5,10 @@
 //! `polars::DataFrame`: the Arrow C Data Interface (zero-copy: Polars takes ownership of the very
 //! buffers DataFusion produced) and an Arrow IPC stream (encode, then decode: two copies, plus
 //! Polars' IPC reader, an extra feature that would change shared dependencies' features and
-//! rebuild DataFusion). Measured by `benches/benches/sql.rs` (`to_polars` group): the FFI route
-//! is O(columns × batches), independent of the row count, while IPC is O(bytes). Ember uses FFI.
+//! rebuild DataFusion). Measured by `benches/benches/sql.rs` (`to_polars` group, 10^7 f64 rows
+//! on 2 cores): 0.7 ms through the C Data Interface, 55 ms for an IPC encode + decode alone. The
+//! FFI route is O(columns × batches), independent of the row count, while IPC is O(bytes). Ember
+//! uses FFI.
 
 use std::io::Write;
 
