@@ -52,26 +52,29 @@ mod tests {
             .master("local[2]")
             .get_or_create()
             .unwrap();
-        let a = data_source(&session, 10_000, Some(1))
-            .unwrap()
-            .to_arrow()
-            .unwrap();
-        let b = data_source(&session, 10_000, Some(1))
-            .unwrap()
-            .to_arrow()
-            .unwrap();
-        assert_eq!(a, b);
-        let values: Vec<f64> = a
-            .iter()
-            .flat_map(|batch| {
-                use datafusion::arrow::array::AsArray;
-                batch
-                    .column(0)
-                    .as_primitive::<datafusion::arrow::datatypes::Float64Type>()
-                    .values()
-                    .to_vec()
-            })
-            .collect();
+        // Partitions are merged in completion order, so compare the values as multisets.
+        let sorted_values = |seed| {
+            let batches = data_source(&session, 10_000, Some(seed))
+                .unwrap()
+                .to_arrow()
+                .unwrap();
+            let mut values: Vec<f64> = batches
+                .iter()
+                .flat_map(|batch| {
+                    use datafusion::arrow::array::AsArray;
+                    batch
+                        .column(0)
+                        .as_primitive::<datafusion::arrow::datatypes::Float64Type>()
+                        .values()
+                        .to_vec()
+                })
+                .collect();
+            values.sort_by(f64::total_cmp);
+            values
+        };
+        let values = sorted_values(1);
+        assert_eq!(values, sorted_values(1));
+        assert_ne!(values, sorted_values(2));
         assert_eq!(values.len(), 10_000);
         #[allow(clippy::cast_precision_loss)]
         let mean = values.iter().sum::<f64>() / values.len() as f64;
