@@ -1,8 +1,7 @@
-//! The `ember` command line: `ember serve` (the default) runs the SparkPi service;
-//! `ember pi` estimates pi once.
+//! The `ember` command line: `ember serve` (the default) runs the SparkPi service; `ember pi`
+//! estimates pi once; `ember sql` queries files; `ember datasource` runs the third seed's pipeline.
 
-mod config;
-
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -10,6 +9,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 use ember_rdd::{Context, Event};
+use ember_sql::{OutputFormat, Session};
 use ember_web::{ServeOptions, ServiceConfig, SparkPiService};
 
 #[derive(Parser, Debug)]
@@ -29,6 +29,10 @@ enum Command {
     Serve(ServeArgs),
     /// Estimate pi once, as SparkPi does, and print `Pi is roughly <pi>`.
     Pi(PiArgs),
+    /// Run a Spark SQL query over files registered as temp views and print the result.
+    Sql(SqlArgs),
+    /// Run the third seed's DataSource.get_data pipeline and print its size and first rows.
+    Datasource(DatasourceArgs),
 }
 
 /// Where the application name and master come from: flag, environment, config file, default.
@@ -46,22 +50,19 @@ struct EngineArgs {
 }
 
 impl EngineArgs {
-    fn context(&self, default_app: &str) -> Result<Context, String> {
-        let file = match &self.config {
-            Some(path) => config::load(path)?,
-            None => config::FileConfig::default(),
-        };
-        let app = self
-            .app_name
-            .clone()
-            .or(file.app_name)
-            .unwrap_or_else(|| default_app.to_owned());
-        let master = self
-            .master
-            .clone()
-            .or(file.master_url)
-            .unwrap_or_else(|| "local[*]".to_owned());
-        Context::new(app, &master).map_err(|e| e.to_string())
+    /// A session (and its RDD context): defaults, then the config file, then flags and env.
+    fn session(&self, default_app: &str) -> Result<Session, String> {
+        let mut builder = Session::builder().app_name(default_app);
+        if let Some(path) = &self.config {
+            builder = builder.config_file(path).map_err(|e| e.to_string())?;
+        }
+        if let Some(app) = &self.app_name {
+            builder = builder.app_name(app);
+        }
+        if let Some(master) = &self.master {
+            builder = builder.master(master);
+        }
+        builder.get_or_create().map_err(|e| e.to_string())
     }
 }
 
@@ -111,6 +112,33 @@ struct PiArgs {
     engine: EngineArgs,
 }
 
+#[derive(Args, Debug)]
+struct SqlArgs {
+    /// The query, in Spark SQL.
+    query: String,
+    /// A temp view to register first, as NAME=PATH; the reader follows the extension
+    /// (.parquet, .csv, .json, .arrow/.ipc). Repeatable.
+    #[arg(long = "view", value_name = "NAME=PATH")]
+    views: Vec<String>,
+    /// Output: table, csv, json (one object per line) or arrow (an Arrow IPC stream).
+    #[arg(long, default_value = "table")]
+    format: String,
+    #[command(flatten)]
+    engine: EngineArgs,
+}
+
+#[derive(Args, Debug)]
+struct DatasourceArgs {
+    /// How many values to draw from N(2, 0.5).
+    #[arg(long, default_value_t = 1000)]
+    num_elements: usize,
+    /// Seed, for reproducible values.
+    #[arg(long)]
+    seed: Option<u64>,
+    #[command(flatten)]
+    engine: EngineArgs,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let command = match cli.command {
@@ -121,6 +149,8 @@ fn main() -> ExitCode {
     let result = match command {
         Command::Serve(args) => serve(args),
         Command::Pi(args) => pi(args),
+        Command::Sql(args) => sql(args),
+        Command::Datasource(args) => datasource(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -142,7 +172,8 @@ fn init_logging(default_level: &str) {
 
 fn serve(args: ServeArgs) -> Result<(), String> {
     init_logging("info");
-    let ctx = args.engine.context("PythonPi")?;
+    let session = args.engine.session("PythonPi")?;
+    let ctx = session.context().clone();
     let config = ServiceConfig {
         max_scale: args.max_scale,
         max_running_jobs: args.max_jobs as usize,
@@ -172,14 +203,45 @@ fn serve(args: ServeArgs) -> Result<(), String> {
 
 fn pi(args: PiArgs) -> Result<(), String> {
     init_logging("warn");
-    let ctx = args.engine.context("PythonPi")?;
-    let bar = progress_bar(&ctx, args.scale);
-    let pi = ember_web::sparkpi::estimate_pi(&ctx, args.scale, args.seed);
+    let session = args.engine.session("PythonPi")?;
+    let ctx = session.context();
+    let bar = progress_bar(ctx, args.scale);
+    let pi = ember_web::sparkpi::estimate_pi(ctx, args.scale, args.seed);
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
     let pi = pi.map_err(|e| e.to_string())?;
     println!("Pi is roughly {}", ember_web::sparkpi::python_float(pi));
+    Ok(())
+}
+
+fn sql(args: SqlArgs) -> Result<(), String> {
+    init_logging("warn");
+    let format: OutputFormat = args
+        .format
+        .parse()
+        .map_err(|e: ember_sql::Error| e.to_string())?;
+    let session = args.engine.session("ember-sql")?;
+    session
+        .register_views(&args.views)
+        .map_err(|e| e.to_string())?;
+    let df = session.sql(&args.query).map_err(|e| e.to_string())?;
+    let mut out = std::io::stdout().lock();
+    df.write_to(format, &mut out).map_err(|e| e.to_string())?;
+    out.flush().map_err(|e| e.to_string())
+}
+
+fn datasource(args: DatasourceArgs) -> Result<(), String> {
+    init_logging("warn");
+    let session = args.engine.session("My PySpark App")?;
+    let df = ember_sql::seed::data_source(&session, args.num_elements, args.seed)
+        .and_then(|df| df.to_polars())
+        .map_err(|e| e.to_string())?;
+    println!(
+        "Got Polars dataframe with {} elements",
+        df.height() * df.width()
+    );
+    println!("{}", df.head(Some(10)));
     Ok(())
 }
 

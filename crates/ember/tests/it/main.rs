@@ -79,7 +79,7 @@ fn the_seeds_ini_config_sets_the_master() {
     assert!(ok, "{err}");
     assert!(out.starts_with("Pi is roughly"), "{out}");
     let toml = dir.path().join("ember.toml");
-    std::fs::write(&toml, "master_url = \"local[x]\"\n").unwrap();
+    std::fs::write(&toml, "[spark]\nmaster_url = \"local[x]\"\n").unwrap();
     let (ok, _, err) = run(ember().args(["pi", "--config"]).arg(&toml));
     assert!(!ok);
     assert!(err.contains("local[x]"), "{err}");
@@ -156,4 +156,48 @@ fn serve_is_the_default_command_honours_port_and_stops_on_sigterm() {
     assert!(exit.success(), "exit {exit:?}: {log}");
     assert!(log.contains("request"), "one log line per request: {log}");
     assert!(get(port, "/").is_none(), "nothing left listening");
+}
+
+#[test]
+fn sql_queries_files_as_views_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("people.csv");
+    std::fs::write(&csv, "name,age\nann,31\nbob,7\ncy,45\n").unwrap();
+    let view = format!("people={}", csv.display());
+    let query = "SELECT name, age / 2 AS half FROM people WHERE age > 10 ORDER BY name";
+    let (ok, out, err) = run(ember().args(["sql", query, "--view", &view]));
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("| ann  | 15.5 |"),
+        "Spark division gives a double:\n{out}"
+    );
+    let (ok, out, err) = run(ember().args(["sql", query, "--view", &view, "--format", "csv"]));
+    assert!(ok, "{err}");
+    assert_eq!(out, "name,half\nann,15.5\ncy,22.5\n");
+    let (ok, out, _) = run(ember().args(["sql", query, "--view", &view, "--format", "json"]));
+    assert!(ok);
+    assert_eq!(out.lines().count(), 2, "{out}");
+
+    let (ok, _, err) = run(ember().args(["sql", "SELECT * FROM nope"]));
+    assert!(!ok);
+    assert!(err.contains("nope"), "{err}");
+    let (ok, _, err) = run(ember().args(["sql", "SELECT 1", "--format", "xml"]));
+    assert!(!ok);
+    assert!(err.contains("xml"), "{err}");
+    let (ok, _, err) = run(ember().args(["sql", "SELECT 1", "--view", "bad"]));
+    assert!(!ok);
+    assert!(err.contains("bad"), "{err}");
+}
+
+#[test]
+fn datasource_prints_the_seed_output_shape() {
+    let (ok, out, err) = run(ember().args(["datasource", "--num-elements", "1000", "--seed", "3"]));
+    assert!(ok, "{err}");
+    let mut lines = out.lines();
+    assert_eq!(
+        lines.next(),
+        Some("Got Polars dataframe with 1000 elements")
+    );
+    assert!(out.contains("squared"), "{out}");
+    assert!(out.contains("shape: (10, 1)"), "{out}");
 }
