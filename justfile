@@ -21,8 +21,9 @@ lint:
     cargo clippy --workspace --all-targets --locked -- -D warnings
 
 # Criterion benches: each runs Ember beside its reference. Figures go in docs/benchmarks.md.
+# (`--workspace`, not `-p`: per-package feature resolution would rebuild DataFusion.)
 bench *ARGS:
-    cargo bench -p ember-benches {{ARGS}}
+    cargo bench --workspace --bench rdd --bench web --bench sql {{ARGS}}
 
 # Drive the release binary with wrk on loopback for a bounded time.
 loadtest SECONDS="30":

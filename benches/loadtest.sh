@@ -17,7 +17,8 @@ if ! command -v wrk >/dev/null; then
   fi
 fi
 
-cargo build --release --locked -p ember --bin ember
+# `--workspace` keeps feature resolution identical to the tests and benches (no DataFusion rebuild).
+cargo build --release --locked --workspace --bin ember
 bin="$CARGO_TARGET_DIR/release/ember"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 RUST_LOG=warn EMBER_HOST=127.0.0.1 PORT="$port" EMBER_MAX_QUEUE=1024 "$bin" serve &

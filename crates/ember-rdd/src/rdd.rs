@@ -344,7 +344,16 @@ impl<T: Data> Rdd<T> {
         self.narrow("map_with_rng", move |it, tc| {
             let f = Arc::clone(&f);
             let mut rng = task_rng(seed, tc.partition_id());
-            Box::new(it.map(move |b| b.map(|v| v.into_iter().map(|x| f(&mut rng, x)).collect())))
+            Box::new(it.map(move |b| {
+                b.map(|v| {
+                    // Draw from a local copy so the generator's state stays in registers
+                    // through the batch, then carry it on to the next batch.
+                    let mut local = rng.clone();
+                    let out = v.into_iter().map(|x| f(&mut local, x)).collect();
+                    rng = local;
+                    out
+                })
+            }))
         })
     }
 
