@@ -33,7 +33,9 @@ echo "server pid $pid on 127.0.0.1:$port; RSS at start: $(rss)"
 echo "== GET / (${secs}s, 2 threads, 64 connections)"
 wrk -t2 -c64 -d"${secs}s" --latency "http://127.0.0.1:$port/"
 echo "RSS after /: $(rss)"
-echo "== GET /sparkpi?scale=2 (${secs}s, 2 threads, 8 connections)"
-wrk -t2 -c8 -d"${secs}s" --latency "http://127.0.0.1:$port/sparkpi?scale=2"
+for conns in 2 8; do
+  echo "== GET /sparkpi?scale=2 (${secs}s, $conns connections: 2 = one per core, 8 = saturated)"
+  wrk -t2 -c"$conns" -d"${secs}s" --latency "http://127.0.0.1:$port/sparkpi?scale=2"
+done
 echo "RSS after /sparkpi: $(rss)"
 curl -fsS "http://127.0.0.1:$port/metrics" | grep -E '^ember_(http_requests_total|pi_jobs_total)' || true

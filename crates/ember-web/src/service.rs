@@ -352,7 +352,10 @@ impl SparkPiService {
             () = client_gone => {
                 // Dropping the guard unfinished cancels the job and counts it as abandoned.
                 drop(guard);
-                return text(StatusCode::BAD_REQUEST, "the client closed the connection");
+                // Nobody reads this; 499 (nginx's "client closed request") keeps the
+                // request metrics from counting it as bad input.
+                let closed = StatusCode::from_u16(499).unwrap_or(StatusCode::BAD_REQUEST);
+                return text(closed, "the client closed the connection");
             }
         };
         guard.finished.store(true, Ordering::Release);
