@@ -35,6 +35,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             )
             .service(service.scope("/pi"))
     })
+    // Lets the service cancel the job of a client that disconnects.
+    .on_connect(ember::web::watch_disconnects)
     .bind(("127.0.0.1", port))?
     .run()
     .await?;

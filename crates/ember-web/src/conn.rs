@@ -15,9 +15,12 @@ use actix_web::dev::Extensions;
 #[derive(Clone, Debug)]
 pub(crate) struct ConnWatch(Rc<tokio::net::TcpStream>);
 
-/// The `HttpServer::on_connect` hook: stores a [`ConnWatch`] in the connection's data. A
-/// connection whose socket cannot be duplicated simply goes unwatched.
-pub(crate) fn on_connect(conn: &dyn Any, data: &mut Extensions) {
+/// The `HttpServer::on_connect` hook that lets the service notice clients that went away and
+/// cancel their jobs. [`serve`](crate::serve) installs it; an application that embeds
+/// [`SparkPiService::scope`](crate::SparkPiService::scope) in its own server adds
+/// `.on_connect(ember_web::watch_disconnects)`. A connection whose socket cannot be duplicated
+/// simply goes unwatched (its jobs still end at their deadline).
+pub fn watch_disconnects(conn: &dyn Any, data: &mut Extensions) {
     let Some(stream) = conn.downcast_ref::<actix_web::rt::net::TcpStream>() else {
         return;
     };

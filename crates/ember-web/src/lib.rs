@@ -58,6 +58,7 @@ mod server;
 mod service;
 pub mod sparkpi;
 
+pub use conn::watch_disconnects;
 pub use error::{Error, Result};
 pub use server::{ServeOptions, bind, serve};
 pub use service::{

@@ -55,7 +55,7 @@ pub async fn serve(
         .map_or_else(|_| "?".to_owned(), |a| a.to_string());
     let app_service = service.clone();
     let server = HttpServer::new(move || App::new().service(app_service.scope("")))
-        .on_connect(crate::conn::on_connect)
+        .on_connect(crate::conn::watch_disconnects)
         .workers(options.workers)
         .shutdown_timeout(options.shutdown_grace.as_secs().max(1))
         .shutdown_signal(async move {
