@@ -619,12 +619,14 @@ impl Context {
     }
 }
 
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+/// The message of a caught panic's payload (`panic!` gives a `&str` or a `String`), for turning
+/// a panic in user code into an error.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     if let Some(s) = payload.downcast_ref::<&str>() {
         (*s).to_owned()
     } else if let Some(s) = payload.downcast_ref::<String>() {
         s.clone()
     } else {
-        "task panicked with a non-string payload".to_owned()
+        "panicked with a non-string payload".to_owned()
     }
 }

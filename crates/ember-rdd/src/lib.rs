@@ -78,6 +78,7 @@ mod source;
 
 pub use context::{
     CancelToken, Context, ContextBuilder, DEFAULT_MAX_TASK_FAILURES, Master, TaskContext,
+    panic_message,
 };
 pub use error::{Error, Result};
 pub use events::{Event, JobOutcome, Listener, StageKind};

@@ -20,7 +20,6 @@
 //!
 //! [`Error::Udf`]: crate::Error::Udf
 
-use std::any::Any;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -244,16 +243,6 @@ impl Hash for EmberUdf {
     }
 }
 
-fn panic_message(payload: &(dyn Any + Send)) -> String {
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        format!("panicked: {s}")
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        format!("panicked: {s}")
-    } else {
-        "panicked".to_owned()
-    }
-}
-
 impl ScalarUDFImpl for EmberUdf {
     fn name(&self) -> &str {
         &self.name
@@ -288,7 +277,12 @@ impl ScalarUDFImpl for EmberUdf {
             }))
         };
         let result = catch_unwind(AssertUnwindSafe(|| (self.kernel)(&arrays, rows)))
-            .map_err(|payload| fail(panic_message(payload.as_ref())))?
+            .map_err(|payload| {
+                fail(format!(
+                    "panicked: {}",
+                    ember_rdd::panic_message(payload.as_ref())
+                ))
+            })?
             .map_err(fail)?;
         if all_scalar {
             Ok(ColumnarValue::Scalar(
