@@ -397,6 +397,8 @@ pub struct Completions {
     pub candidates: Vec<String>,
 }
 
+// The enum comes out of `wire_enum!`, which has no way to mark a `#[default]` variant.
+#[allow(clippy::derivable_impls)]
 impl Default for SessionKind {
     fn default() -> Self {
         SessionKind::Shared
