@@ -192,8 +192,12 @@ impl<S: PartitionServer> Cluster<S> {
         // Launching itself only binds and spawns; it is bounded by the bind.
         let running = block_on(rt, launch, TEARDOWN_TIMEOUT)??;
         let timeout = self.options.start_timeout;
-        let ready = block_on(rt, wait_ready(registry, timeout), timeout + TEARDOWN_TIMEOUT)
-            .and_then(|r| r);
+        let ready = block_on(
+            rt,
+            wait_ready(registry, timeout),
+            timeout + TEARDOWN_TIMEOUT,
+        )
+        .and_then(|r| r);
         match ready {
             Ok(()) => {
                 self.running = Some(running);
@@ -222,11 +226,8 @@ impl<S: PartitionServer> Cluster<S> {
         let running = self.running.take().ok_or(Error::NotRunning)?;
         let rt = self.runtime.as_ref().ok_or(Error::NotRunning)?;
         let timeout = self.options.stop_timeout;
-        let (results, failures) = block_on(
-            rt,
-            running.stop(timeout),
-            timeout + TEARDOWN_TIMEOUT * 2,
-        )?;
+        let (results, failures) =
+            block_on(rt, running.stop(timeout), timeout + TEARDOWN_TIMEOUT * 2)?;
         if self.options.cache_result {
             self.result = Some(self.ctx.parallelize_partitions(results)?.cache());
         }
@@ -587,11 +588,8 @@ impl<R: Send + 'static> Running<R> {
         let deadline = Instant::now() + timeout;
         let registry = &self.registry;
         let client = &self.control_client;
-        let stops = self
-            .supervisors
-            .into_iter()
-            .enumerate()
-            .map(|(partition, mut supervisor)| async move {
+        let stops = self.supervisors.into_iter().enumerate().map(
+            |(partition, mut supervisor)| async move {
                 let addr = registry.addr(partition);
                 let failure = |reason: String| HostFailure {
                     partition,
@@ -664,7 +662,8 @@ impl<R: Send + 'static> Running<R> {
                         )
                     }
                 }
-            });
+            },
+        );
         let ended = futures_util::future::join_all(stops).await;
         stop_coordinator(self.coordinator, self.coordinator_task).await;
         let mut results = Vec::with_capacity(ended.len());
@@ -709,7 +708,11 @@ struct Launch<S: PartitionServer> {
 impl<S: PartitionServer> Launch<S> {
     /// Keeps partition `partition`'s server up until it is asked to shut down: launches it,
     /// and relaunches it when its init panics or it dies, up to `max_attempts` launches.
-    async fn supervise(self: Arc<Self>, partition: usize, items: Vec<S::Item>) -> Outcome<S::Output> {
+    async fn supervise(
+        self: Arc<Self>,
+        partition: usize,
+        items: Vec<S::Item>,
+    ) -> Outcome<S::Output> {
         let shutdown = Arc::new(watch::channel(false).0);
         let mut items = Some(items);
         let mut attempt = 0;
@@ -824,7 +827,12 @@ impl<S: PartitionServer> Launch<S> {
         .run())
     }
 
-    async fn register(&self, partition: usize, attempt: u32, addr: SocketAddr) -> Result<(), String> {
+    async fn register(
+        &self,
+        partition: usize,
+        attempt: u32,
+        addr: SocketAddr,
+    ) -> Result<(), String> {
         let registration = Registration {
             partition,
             attempt,
@@ -871,7 +879,10 @@ impl<S: PartitionServer> Launch<S> {
 }
 
 /// Recomputes one partition's items (the other partitions' tasks pull nothing).
-fn compute_partition<T: ember_rdd::Data>(rdd: &Rdd<T>, partition: usize) -> ember_rdd::Result<Vec<T>> {
+fn compute_partition<T: ember_rdd::Data>(
+    rdd: &Rdd<T>,
+    partition: usize,
+) -> ember_rdd::Result<Vec<T>> {
     let parts = rdd
         .map_partitions_with_index(move |i, items| {
             if i == partition {

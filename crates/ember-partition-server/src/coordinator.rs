@@ -317,7 +317,7 @@ async fn register(
     body: web::Bytes,
     registry: web::Data<Registry>,
 ) -> HttpResponse {
-    if let Err(denied) = registry.token.check(&req) {
+    if let Some(denied) = registry.token.deny(&req) {
         return denied;
     }
     let reg: Registration = match serde_json::from_slice(&body) {
@@ -351,7 +351,7 @@ struct HostJson {
 }
 
 async fn hosts(req: HttpRequest, registry: web::Data<Registry>) -> HttpResponse {
-    if let Err(denied) = registry.token.check(&req) {
+    if let Some(denied) = registry.token.deny(&req) {
         return denied;
     }
     let hosts: Vec<HostJson> = registry
@@ -378,7 +378,7 @@ struct StatusJson {
 }
 
 async fn status(req: HttpRequest, registry: web::Data<Registry>) -> HttpResponse {
-    if let Err(denied) = registry.token.check(&req) {
+    if let Some(denied) = registry.token.deny(&req) {
         return denied;
     }
     let status: Vec<StatusJson> = registry

@@ -247,7 +247,7 @@ pub(crate) fn configure<S: PartitionServer>(
 }
 
 async fn ping(req: HttpRequest, control: web::Data<Control>) -> HttpResponse {
-    if let Err(denied) = control.token.check(&req) {
+    if let Some(denied) = control.token.deny(&req) {
         return denied;
     }
     text(
@@ -257,7 +257,7 @@ async fn ping(req: HttpRequest, control: web::Data<Control>) -> HttpResponse {
 }
 
 async fn shutdown(req: HttpRequest, control: web::Data<Control>) -> HttpResponse {
-    if let Err(denied) = control.token.check(&req) {
+    if let Some(denied) = control.token.deny(&req) {
         return denied;
     }
     control.shutdown.send_replace(true);

@@ -32,15 +32,15 @@ impl Token {
         &self.0
     }
 
-    /// `Ok` when the request carries this token; otherwise the 403 to answer with.
-    pub(crate) fn check(&self, req: &HttpRequest) -> Result<(), HttpResponse> {
+    /// `None` when the request carries this token; otherwise the 403 to answer with.
+    pub(crate) fn deny(&self, req: &HttpRequest) -> Option<HttpResponse> {
         match req.headers().get(TOKEN_HEADER) {
-            None => Err(text(
+            None => Some(text(
                 StatusCode::FORBIDDEN,
                 format!("missing {TOKEN_HEADER} header"),
             )),
-            Some(given) if constant_time_eq(given.as_bytes(), self.0.as_bytes()) => Ok(()),
-            Some(_) => Err(text(
+            Some(given) if constant_time_eq(given.as_bytes(), self.0.as_bytes()) => None,
+            Some(_) => Some(text(
                 StatusCode::FORBIDDEN,
                 format!("wrong {TOKEN_HEADER}; this route needs the cluster's token"),
             )),
@@ -62,8 +62,14 @@ mod tests {
         let (a, b) = (Token::random(), Token::random());
         assert_ne!(a, b);
         assert_eq!(a.as_str().len(), 32);
-        assert!(constant_time_eq(a.as_str().as_bytes(), a.as_str().as_bytes()));
-        assert!(!constant_time_eq(a.as_str().as_bytes(), b.as_str().as_bytes()));
+        assert!(constant_time_eq(
+            a.as_str().as_bytes(),
+            a.as_str().as_bytes()
+        ));
+        assert!(!constant_time_eq(
+            a.as_str().as_bytes(),
+            b.as_str().as_bytes()
+        ));
         assert!(!constant_time_eq(b"abc", b"ab"));
         assert_eq!(format!("{a:?}"), "Token(..)");
     }
