@@ -187,8 +187,9 @@ pub(crate) struct UdfFailure {
 }
 
 impl Error {
-    /// Converts a DataFusion error, with the query that caused it if there is one.
-    pub(crate) fn from_datafusion(err: DataFusionError, query: Option<&str>) -> Error {
+    /// Converts a DataFusion error, with the query that caused it if there is one (for callers
+    /// that drive DataFusion directly through [`Session::datafusion`](crate::Session::datafusion)).
+    pub fn from_datafusion(err: DataFusionError, query: Option<&str>) -> Error {
         // A UDF failure may be wrapped (Context, Shared, ArrowError::ExternalError, ...): find it.
         if let Some(udf) = find_udf_failure(&err) {
             return Error::Udf {

@@ -379,8 +379,13 @@ impl Session {
         })?
     }
 
-    /// Runs `fut` on the session's runtime and awaits it from any executor.
-    pub(crate) async fn spawn<F, T>(&self, fut: F) -> Result<T>
+    /// Runs `fut` on the session's runtime (where its queries run) and awaits the result from any
+    /// executor. Servers use it to drive DataFusion directly, for example to race a query's stream
+    /// against a cancel signal (dropping a DataFusion stream stops its execution). Dropping the
+    /// returned future does not stop `fut`.
+    ///
+    /// Errors: [`Error::Runtime`] if `fut` panicked or the runtime stopped, else `fut`'s own.
+    pub async fn spawn<F, T>(&self, fut: F) -> Result<T>
     where
         F: Future<Output = Result<T>> + Send + 'static,
         T: Send + 'static,

@@ -1,0 +1,170 @@
+//! The server's limits and switches.
+
+use std::time::Duration;
+
+use crate::error::{Error, Result};
+
+/// How the Livy server behaves. Every limit has Livy's default where Livy has one.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// The master of each sql session's engine when its `conf` names no `spark.master`
+    /// (`local[*]`).
+    pub default_master: String,
+    /// Sessions that may exist at once (live and retained); past that, create gets 400.
+    pub max_sessions: usize,
+    /// Statements kept per session (Livy's `livy.rsc.retained-statements`, 100); older finished
+    /// ones are forgotten (404).
+    pub retained_statements: usize,
+    /// Statements that may wait in one session's queue; past that, submit gets 429.
+    pub max_queued_statements: usize,
+    /// The largest statement `code`, in bytes.
+    pub max_code_bytes: usize,
+    /// The largest request body, in bytes.
+    pub max_body_bytes: usize,
+    /// Rows a sql result carries at most (Livy's `livy.rsc.sql.num-rows`, 1000); a session's
+    /// `conf` may lower or raise it with `livy.rsc.sql.num-rows`. Truncation is logged.
+    pub sql_row_cap: usize,
+    /// A session with no request and no running statement for this long is deleted (Livy's
+    /// `livy.server.session.timeout`, 1 h). `None`: never.
+    pub idle_timeout: Option<Duration>,
+    /// How long sessions that ended on their own (`error`, `dead`) stay listed (600 s).
+    pub state_retain: Duration,
+    /// How often idle, heartbeat and retention timers are checked.
+    pub check_interval: Duration,
+    /// Whether statements may read and write the server's files (`CREATE EXTERNAL TABLE`,
+    /// `COPY`). Off by default.
+    pub allow_file_access: bool,
+    /// When set, every request must carry `Authorization: Bearer <token>`.
+    pub token: Option<String>,
+    /// Livy's CSRF protection: writes (anything but GET/HEAD/OPTIONS) need `X-Requested-By`.
+    pub csrf: bool,
+    /// How long a `GET` of an unfinished statement may wait for it to finish before answering
+    /// (a short long-poll, so a statement that takes a few ms is `available` on the first poll).
+    pub statement_poll_wait: Duration,
+    /// How long a session's interpreter may take to start before the session is `error`.
+    pub start_timeout: Duration,
+    /// How long deleting a session waits for its interpreter to stop.
+    pub stop_timeout: Duration,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            default_master: "local[*]".to_owned(),
+            max_sessions: 256,
+            retained_statements: 100,
+            max_queued_statements: 1000,
+            max_code_bytes: 1 << 20,
+            max_body_bytes: 2 << 20,
+            sql_row_cap: 1000,
+            idle_timeout: Some(Duration::from_secs(3600)),
+            state_retain: Duration::from_secs(600),
+            check_interval: Duration::from_secs(1),
+            allow_file_access: false,
+            token: None,
+            csrf: false,
+            statement_poll_wait: Duration::from_millis(5),
+            start_timeout: Duration::from_secs(120),
+            stop_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+impl ServerConfig {
+    /// Checks that every limit is usable.
+    pub fn validate(&self) -> Result<()> {
+        let positive = |name, v: usize| {
+            if v == 0 {
+                Err(Error::Config {
+                    name,
+                    reason: "must be at least 1".into(),
+                })
+            } else {
+                Ok(())
+            }
+        };
+        positive("max_sessions", self.max_sessions)?;
+        positive("retained_statements", self.retained_statements)?;
+        positive("max_queued_statements", self.max_queued_statements)?;
+        positive("max_code_bytes", self.max_code_bytes)?;
+        positive("max_body_bytes", self.max_body_bytes)?;
+        positive("sql_row_cap", self.sql_row_cap)?;
+        let bounded = |name, d: Duration| {
+            // Durations are added to `Instant`s; bound them far below overflow.
+            if d > Duration::from_secs(10 * 365 * 24 * 3600) {
+                Err(Error::Config {
+                    name,
+                    reason: "must be under ten years".into(),
+                })
+            } else {
+                Ok(())
+            }
+        };
+        if let Some(t) = self.idle_timeout {
+            bounded("idle_timeout", t)?;
+        }
+        bounded("state_retain", self.state_retain)?;
+        bounded("start_timeout", self.start_timeout)?;
+        bounded("stop_timeout", self.stop_timeout)?;
+        bounded("statement_poll_wait", self.statement_poll_wait)?;
+        if self.check_interval.is_zero() {
+            return Err(Error::Config {
+                name: "check_interval",
+                reason: "must be positive".into(),
+            });
+        }
+        bounded("check_interval", self.check_interval)?;
+        if self.token.as_deref() == Some("") {
+            return Err(Error::Config {
+                name: "token",
+                reason: "must not be empty".into(),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Parses a Livy time string (`"10m"`, `"1h"`, `"30s"`, `"500ms"`, `"2d"`, a bare number of
+/// seconds). `None` for anything else.
+pub fn parse_time(s: &str) -> Option<Duration> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    let n: u64 = num.parse().ok()?;
+    let secs = match unit.trim() {
+        "ms" => return Some(Duration::from_millis(n)),
+        "" | "s" | "sec" | "secs" => n,
+        "m" | "min" | "mins" => n.checked_mul(60)?,
+        "h" => n.checked_mul(3600)?,
+        "d" => n.checked_mul(86_400)?,
+        _ => return None,
+    };
+    // Far below what `Instant` arithmetic can take.
+    (secs <= 10 * 365 * 86_400).then(|| Duration::from_secs(secs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_strings() {
+        assert_eq!(parse_time("10m"), Some(Duration::from_secs(600)));
+        assert_eq!(parse_time("1h"), Some(Duration::from_secs(3600)));
+        assert_eq!(parse_time("45"), Some(Duration::from_secs(45)));
+        assert_eq!(parse_time("500ms"), Some(Duration::from_millis(500)));
+        assert_eq!(parse_time("ten minutes"), None);
+        assert_eq!(parse_time("99999999999999d"), None);
+        assert_eq!(parse_time(""), None);
+    }
+
+    #[test]
+    fn zero_limits_are_refused() {
+        let c = ServerConfig {
+            sql_row_cap: 0,
+            ..ServerConfig::default()
+        };
+        assert!(c.validate().is_err());
+        assert!(ServerConfig::default().validate().is_ok());
+    }
+}

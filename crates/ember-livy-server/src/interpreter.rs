@@ -1,0 +1,101 @@
+//! The seam between the REST layer and what runs statements: one [`Interpreter`] per session.
+//!
+//! The REST layer (sessions, statement queues, cancel, timeouts) knows nothing of SQL or Python;
+//! a kind of session is an [`InterpreterFactory`] registered with the server for a
+//! [`SessionKind`]. `sql` sessions run on Ember's engine ([`crate::sql`]); another kind (pyspark
+//! on a Python worker process) plugs in the same way.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use ember_livy::protocol::SessionKind;
+use futures_util::future::BoxFuture;
+use serde_json::{Map, Value};
+
+/// What a session was created with, as the interpreter needs it.
+#[derive(Debug, Clone)]
+pub struct SessionSpec {
+    /// The session id.
+    pub id: u64,
+    /// The session's name, if it has one.
+    pub name: Option<String>,
+    /// The session's kind (never `Unknown`).
+    pub kind: SessionKind,
+    /// The Spark configuration of the create request.
+    pub conf: BTreeMap<String, String>,
+}
+
+impl SessionSpec {
+    /// The application name: the session's name, else `livy-session-<id>` (as Livy names it).
+    pub fn app_name(&self) -> String {
+        self.name
+            .clone()
+            .unwrap_or_else(|| format!("livy-session-{}", self.id))
+    }
+}
+
+/// The result of one statement.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Execution {
+    /// Success: the result by mime type (`application/json`, `text/plain`, ...).
+    Ok(Map<String, Value>),
+    /// The statement failed; the session stays usable.
+    Failed {
+        /// The error's name (`Error` for sql, the exception class for Python).
+        ename: String,
+        /// The error's message.
+        evalue: String,
+        /// Detail lines, each ending in `\n`.
+        traceback: Vec<String>,
+    },
+    /// The interpreter itself died: the statement fails with Livy's "Interpreter died" error and
+    /// the session becomes `dead`.
+    Died(String),
+}
+
+impl Execution {
+    /// A failure with a message and no traceback.
+    pub fn failed(ename: impl Into<String>, evalue: impl Into<String>) -> Self {
+        Execution::Failed {
+            ename: ename.into(),
+            evalue: evalue.into(),
+            traceback: Vec::new(),
+        }
+    }
+}
+
+/// Runs the statements of one session, one at a time, in id order.
+///
+/// The server calls [`start`](Self::start) once (the session is `starting` until it returns),
+/// then [`execute`](Self::execute) for each statement, never two at once. [`cancel`](Self::cancel)
+/// may be called from another task while `execute` runs and must make it return promptly (within
+/// a second), stopping the work it started. [`stop`](Self::stop) is called once when the session
+/// is deleted, times out or the server shuts down; it must release every resource (threads,
+/// processes) the interpreter holds.
+pub trait Interpreter: Send + Sync + fmt::Debug {
+    /// Makes the interpreter ready. An error puts the session in `error`, with the message in its
+    /// log.
+    fn start(&self) -> BoxFuture<'_, Result<(), String>>;
+
+    /// Runs one statement's code.
+    fn execute<'a>(&'a self, statement_id: u64, code: &'a str) -> BoxFuture<'a, Execution>;
+
+    /// Asks the running statement `statement_id` to stop.
+    fn cancel(&self, statement_id: u64);
+
+    /// Releases everything the interpreter holds.
+    fn stop(&self) -> BoxFuture<'_, ()>;
+
+    /// Completion candidates for `code` at `cursor` (none by default).
+    fn complete(&self, _code: &str, _cursor: usize) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+/// Makes the interpreter of a new session of one kind.
+pub trait InterpreterFactory: Send + Sync + fmt::Debug {
+    /// An interpreter for `spec`. An `Err` refuses the create request with 400 and that reason
+    /// (nothing is left behind).
+    fn create(&self, spec: &SessionSpec) -> Result<Arc<dyn Interpreter>, String>;
+}

@@ -1,0 +1,650 @@
+//! One live Livy session: its state, its statements, and the task that runs them in id order.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use ember_livy::protocol::{
+    self, CreateSession, SessionKind, SessionState, Statement, StatementOutput, StatementState,
+};
+use tokio::sync::{Notify, mpsc};
+
+use crate::interpreter::{Execution, Interpreter};
+
+/// Log lines kept per session (Livy's `livy.cache-log.size`).
+const LOG_LINES: usize = 200;
+/// Log lines shown in the session object.
+const LOG_TAIL: usize = 10;
+
+/// Why a statement could not be submitted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum SubmitError {
+    /// The session is not running (`dead`, `error`, shutting down).
+    NotActive(SessionState),
+    /// Its queue is full.
+    QueueFull(usize),
+}
+
+/// A statement as the session keeps it.
+#[derive(Debug, Clone)]
+pub(crate) struct StatementRecord {
+    id: u64,
+    code: String,
+    state: StatementState,
+    output: Option<StatementOutput>,
+    progress: f64,
+    started: i64,
+    completed: i64,
+}
+
+impl StatementRecord {
+    pub(crate) fn to_protocol(&self) -> Statement {
+        Statement {
+            id: self.id,
+            code: self.code.clone(),
+            state: self.state.clone(),
+            output: self.output.clone(),
+            progress: self.progress,
+            started: self.started,
+            completed: self.completed,
+        }
+    }
+
+    fn finish(&mut self, state: StatementState, output: Option<StatementOutput>) {
+        self.state = state;
+        self.output = output;
+        self.progress = 1.0;
+        self.completed = now_millis();
+    }
+}
+
+#[derive(Debug)]
+struct Data {
+    state: SessionState,
+    statements: VecDeque<StatementRecord>,
+    next_statement: u64,
+    waiting: usize,
+    log: VecDeque<String>,
+    last_activity: Instant,
+    /// When the session ended on its own (`error`, `dead`): it stays listed for a while.
+    ended_at: Option<Instant>,
+    /// The statement that was asked to stop while running.
+    cancelling: Option<u64>,
+}
+
+/// Limits a session applies to its statements.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SessionLimits {
+    pub(crate) retained_statements: usize,
+    pub(crate) max_queued_statements: usize,
+}
+
+/// A live session.
+#[derive(Debug)]
+pub(crate) struct LiveSession {
+    pub(crate) id: u64,
+    pub(crate) kind: SessionKind,
+    /// The kind of statement its interpreter runs (a `shared` session's is `sql`).
+    statement_kind: SessionKind,
+    pub(crate) request: CreateSession,
+    pub(crate) created: Instant,
+    pub(crate) heartbeat_timeout: Option<Duration>,
+    pub(crate) idle_timeout: Option<Duration>,
+    pub(crate) ttl: Option<Duration>,
+    limits: SessionLimits,
+    interpreter: Arc<dyn Interpreter>,
+    data: Mutex<Data>,
+    /// Woken on every change of a statement or of the session's state.
+    changed: Notify,
+    queue: Mutex<Option<mpsc::UnboundedSender<u64>>>,
+    worker: Mutex<Option<tokio::task::JoinHandle<()>>>,
+}
+
+pub(crate) fn now_millis() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+impl LiveSession {
+    /// A session in `starting`; [`launch`](Self::launch) starts its interpreter and worker.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
+        id: u64,
+        kind: SessionKind,
+        statement_kind: SessionKind,
+        request: CreateSession,
+        interpreter: Arc<dyn Interpreter>,
+        limits: SessionLimits,
+        heartbeat_timeout: Option<Duration>,
+        idle_timeout: Option<Duration>,
+        ttl: Option<Duration>,
+    ) -> Arc<Self> {
+        let now = Instant::now();
+        Arc::new(LiveSession {
+            id,
+            kind,
+            statement_kind,
+            request,
+            created: now,
+            heartbeat_timeout,
+            idle_timeout,
+            ttl,
+            limits,
+            interpreter,
+            data: Mutex::new(Data {
+                state: SessionState::Starting,
+                statements: VecDeque::new(),
+                next_statement: 0,
+                waiting: 0,
+                log: VecDeque::new(),
+                last_activity: now,
+                ended_at: None,
+                cancelling: None,
+            }),
+            changed: Notify::new(),
+            queue: Mutex::new(None),
+            worker: Mutex::new(None),
+        })
+    }
+
+    fn data(&self) -> MutexGuard<'_, Data> {
+        // A panic while holding the lock leaves consistent data (every update is one assignment
+        // or a push): keep serving.
+        self.data.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Whether a statement of `kind` can run here.
+    pub(crate) fn runs(&self, kind: &SessionKind) -> bool {
+        *kind == self.kind || *kind == self.statement_kind
+    }
+
+    /// The kind of statement this session's interpreter runs.
+    pub(crate) fn statement_kind(&self) -> &SessionKind {
+        &self.statement_kind
+    }
+
+    pub(crate) fn name(&self) -> Option<&str> {
+        self.request.name.as_deref()
+    }
+
+    /// Starts the interpreter and the statement worker on `runtime`.
+    pub(crate) fn launch(
+        self: &Arc<Self>,
+        runtime: &tokio::runtime::Handle,
+        start_timeout: Duration,
+    ) {
+        let (tx, rx) = mpsc::unbounded_channel();
+        *self.queue.lock().unwrap_or_else(PoisonError::into_inner) = Some(tx);
+        let this = self.clone();
+        let handle = runtime.spawn(async move { this.run(rx, start_timeout).await });
+        *self.worker.lock().unwrap_or_else(PoisonError::into_inner) = Some(handle);
+    }
+
+    pub(crate) fn log(&self, line: impl Into<String>) {
+        let line = line.into();
+        tracing::info!(session = self.id, "{line}");
+        let mut d = self.data();
+        d.log.push_back(line);
+        while d.log.len() > LOG_LINES {
+            d.log.pop_front();
+        }
+    }
+
+    fn set_state(&self, d: &mut Data, state: SessionState) {
+        if matches!(state, SessionState::Error | SessionState::Dead) && d.ended_at.is_none() {
+            d.ended_at = Some(Instant::now());
+        }
+        d.state = state;
+    }
+
+    async fn run(self: Arc<Self>, mut rx: mpsc::UnboundedReceiver<u64>, start_timeout: Duration) {
+        let started = tokio::time::timeout(start_timeout, self.interpreter.start()).await;
+        let failure = match started {
+            Ok(Ok(())) => None,
+            Ok(Err(reason)) => Some(reason),
+            Err(_) => Some(format!(
+                "the interpreter did not start within {start_timeout:?}"
+            )),
+        };
+        if let Some(reason) = failure {
+            self.log(format!("failed to start: {reason}"));
+            {
+                let mut d = self.data();
+                if d.state == SessionState::Starting {
+                    self.set_state(&mut d, SessionState::Error);
+                }
+                fail_waiting(
+                    &mut d,
+                    "InterpreterError",
+                    &format!("Fail to start interpreter: {reason}"),
+                );
+            }
+            self.changed.notify_waiters();
+            return;
+        }
+        {
+            let mut d = self.data();
+            if d.state == SessionState::Starting {
+                let busy = d.waiting > 0;
+                self.set_state(
+                    &mut d,
+                    if busy {
+                        SessionState::Busy
+                    } else {
+                        SessionState::Idle
+                    },
+                );
+            }
+        }
+        self.log(format!("session {} ({}) is ready", self.id, self.kind));
+        self.changed.notify_waiters();
+
+        while let Some(sid) = rx.recv().await {
+            let code = {
+                let mut d = self.data();
+                if !d.state.is_active() || d.state == SessionState::ShuttingDown {
+                    break;
+                }
+                let Some(st) = d.statements.iter_mut().find(|s| s.id == sid) else {
+                    continue;
+                };
+                if st.state != StatementState::Waiting {
+                    continue; // cancelled while waiting
+                }
+                st.state = StatementState::Running;
+                st.started = now_millis();
+                let code = st.code.clone();
+                d.waiting = d.waiting.saturating_sub(1);
+                self.set_state(&mut d, SessionState::Busy);
+                code
+            };
+            self.changed.notify_waiters();
+
+            let execution = self.interpreter.execute(sid, &code).await;
+
+            let died = {
+                let mut d = self.data();
+                let cancelled = d.cancelling == Some(sid);
+                if cancelled {
+                    d.cancelling = None;
+                }
+                let died = match &execution {
+                    Execution::Died(reason) => Some(reason.clone()),
+                    _ => None,
+                };
+                if let Some(st) = d.statements.iter_mut().find(|s| s.id == sid) {
+                    if cancelled {
+                        st.finish(StatementState::Cancelled, None);
+                    } else {
+                        st.finish(StatementState::Available, Some(output_of(sid, execution)));
+                    }
+                }
+                d.last_activity = Instant::now();
+                if died.is_some() {
+                    self.set_state(&mut d, SessionState::Dead);
+                    fail_waiting(&mut d, "Error", "Interpreter died: the session is dead");
+                } else if d.state.is_active() && d.state != SessionState::ShuttingDown {
+                    let busy = d.waiting > 0;
+                    self.set_state(
+                        &mut d,
+                        if busy {
+                            SessionState::Busy
+                        } else {
+                            SessionState::Idle
+                        },
+                    );
+                }
+                died
+            };
+            self.changed.notify_waiters();
+            if let Some(reason) = died {
+                self.log(format!("the interpreter died: {reason}"));
+                self.interpreter.stop().await;
+                break;
+            }
+        }
+    }
+
+    /// Queues a statement; returns it as it is now (`waiting`).
+    pub(crate) fn submit(&self, code: String) -> Result<Statement, SubmitError> {
+        let queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut d = self.data();
+        if !d.state.is_active()
+            || matches!(d.state, SessionState::Error | SessionState::ShuttingDown)
+        {
+            return Err(SubmitError::NotActive(d.state.clone()));
+        }
+        if d.waiting >= self.limits.max_queued_statements {
+            return Err(SubmitError::QueueFull(d.waiting));
+        }
+        let Some(tx) = queue.as_ref() else {
+            return Err(SubmitError::NotActive(d.state.clone()));
+        };
+        let id = d.next_statement;
+        // Sent under both locks, so the queue's order is the ids' order.
+        if tx.send(id).is_err() {
+            return Err(SubmitError::NotActive(d.state.clone()));
+        }
+        d.next_statement += 1;
+        d.waiting += 1;
+        let record = StatementRecord {
+            id,
+            code: code.replace("\r\n", "\n"),
+            state: StatementState::Waiting,
+            output: None,
+            progress: 0.0,
+            started: 0,
+            completed: 0,
+        };
+        let answer = record.to_protocol();
+        d.statements.push_back(record);
+        // Forget the oldest finished statements past the retention limit.
+        while d.statements.len() > self.limits.retained_statements {
+            match d.statements.iter().position(|s| s.state.is_finished()) {
+                Some(i) => {
+                    d.statements.remove(i);
+                }
+                None => break,
+            }
+        }
+        d.last_activity = Instant::now();
+        Ok(answer)
+    }
+
+    /// Cancels a statement: a waiting one at once, a running one by asking the interpreter. A
+    /// finished or unknown one is left alone (Livy answers 200 all the same).
+    pub(crate) fn cancel(&self, sid: u64) {
+        let ask_interpreter = {
+            let mut d = self.data();
+            d.last_activity = Instant::now();
+            let mut ask = false;
+            let mut was_waiting = false;
+            if let Some(st) = d.statements.iter_mut().find(|s| s.id == sid) {
+                match st.state {
+                    StatementState::Waiting => {
+                        st.finish(StatementState::Cancelled, None);
+                        was_waiting = true;
+                    }
+                    StatementState::Running => {
+                        st.state = StatementState::Cancelling;
+                        ask = true;
+                    }
+                    _ => {}
+                }
+            }
+            if was_waiting {
+                d.waiting = d.waiting.saturating_sub(1);
+                if d.waiting == 0 && d.state == SessionState::Busy && !has_running(&d) {
+                    self.set_state(&mut d, SessionState::Idle);
+                }
+            }
+            if ask {
+                d.cancelling = Some(sid);
+            }
+            ask
+        };
+        if ask_interpreter {
+            self.interpreter.cancel(sid);
+        }
+        self.changed.notify_waiters();
+    }
+
+    /// The statement, if retained.
+    pub(crate) fn statement(&self, sid: u64) -> Option<Statement> {
+        self.data()
+            .statements
+            .iter()
+            .find(|s| s.id == sid)
+            .map(StatementRecord::to_protocol)
+    }
+
+    /// Waits up to `wait` for statement `sid` to finish; returns it as it is then.
+    pub(crate) async fn statement_after(&self, sid: u64, wait: Duration) -> Option<Statement> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            let notified = self.changed.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            let st = self.statement(sid)?;
+            if st.state.is_finished() || wait.is_zero() {
+                return Some(st);
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                return self.statement(sid);
+            }
+        }
+    }
+
+    /// Statements `from..from+size` in id order (reversed with `desc`), and how many are held.
+    pub(crate) fn statements(
+        &self,
+        from: usize,
+        size: Option<usize>,
+        desc: bool,
+    ) -> (u64, Vec<Statement>) {
+        let d = self.data();
+        let total = d.statements.len() as u64;
+        let take = size.unwrap_or(usize::MAX);
+        let list = if desc {
+            d.statements
+                .iter()
+                .rev()
+                .skip(from)
+                .take(take)
+                .map(StatementRecord::to_protocol)
+                .collect()
+        } else {
+            d.statements
+                .iter()
+                .skip(from)
+                .take(take)
+                .map(StatementRecord::to_protocol)
+                .collect()
+        };
+        (total, list)
+    }
+
+    pub(crate) fn state(&self) -> SessionState {
+        self.data().state.clone()
+    }
+
+    /// Counts a request to the session as activity (heartbeat and idle timer).
+    pub(crate) fn touch(&self) {
+        self.data().last_activity = Instant::now();
+    }
+
+    /// Whether a statement is running or waiting.
+    pub(crate) fn is_working(&self) -> bool {
+        let d = self.data();
+        d.waiting > 0 || has_running(&d)
+    }
+
+    pub(crate) fn idle_for(&self) -> Duration {
+        self.data().last_activity.elapsed()
+    }
+
+    pub(crate) fn ended_for(&self) -> Option<Duration> {
+        self.data().ended_at.map(|t| t.elapsed())
+    }
+
+    /// The log lines `from..from+size` and how many are held.
+    pub(crate) fn log_lines(
+        &self,
+        from: Option<usize>,
+        size: Option<i64>,
+    ) -> (u64, u64, Vec<String>) {
+        let d = self.data();
+        let total = d.log.len();
+        let size = match size {
+            Some(n) if n < 0 => total,
+            Some(n) => usize::try_from(n).unwrap_or(usize::MAX),
+            None => 100,
+        };
+        let from = from
+            .unwrap_or_else(|| total.saturating_sub(size))
+            .min(total);
+        let lines = d.log.iter().skip(from).take(size).cloned().collect();
+        (from as u64, total as u64, lines)
+    }
+
+    /// The session object.
+    pub(crate) fn info(&self) -> protocol::Session {
+        let d = self.data();
+        let r = &self.request;
+        let tail = d.log.len().saturating_sub(LOG_TAIL);
+        protocol::Session {
+            id: self.id,
+            name: r.name.clone(),
+            app_id: None,
+            owner: None,
+            // Impersonation is not supported: Livy echoes `null` then.
+            proxy_user: None,
+            state: d.state.clone(),
+            kind: self.kind.clone(),
+            app_info: [
+                ("driverLogUrl".to_owned(), None),
+                ("sparkUiUrl".to_owned(), None),
+            ]
+            .into_iter()
+            .collect(),
+            log: d.log.iter().skip(tail).cloned().collect(),
+            ttl: r.ttl.clone(),
+            idle_timeout: r.idle_timeout.clone(),
+            driver_memory: r.driver_memory.clone(),
+            driver_cores: r.driver_cores.unwrap_or(0),
+            executor_memory: r.executor_memory.clone(),
+            executor_cores: r.executor_cores.unwrap_or(0),
+            conf: r.conf.clone().unwrap_or_default(),
+            archives: r.archives.clone().unwrap_or_default(),
+            files: r.files.clone().unwrap_or_default(),
+            heartbeat_timeout_in_second: r.heartbeat_timeout_in_second.unwrap_or(0),
+            jars: r.jars.clone().unwrap_or_default(),
+            num_executors: r.num_executors.unwrap_or(0),
+            py_files: r.py_files.clone().unwrap_or_default(),
+            queue: r.queue.clone(),
+        }
+    }
+
+    pub(crate) fn complete(&self, code: &str, cursor: usize) -> Vec<String> {
+        self.interpreter.complete(code, cursor)
+    }
+
+    /// Stops the session: no new statements, the running one cancelled, waiting ones cancelled,
+    /// the interpreter stopped; each wait bounded by `timeout`. Ends `dead`.
+    pub(crate) async fn shut_down(&self, timeout: Duration) {
+        let running = {
+            let mut d = self.data();
+            self.set_state(&mut d, SessionState::ShuttingDown);
+            let mut running = None;
+            for st in d.statements.iter_mut() {
+                match st.state {
+                    StatementState::Waiting => st.finish(StatementState::Cancelled, None),
+                    StatementState::Running | StatementState::Cancelling => {
+                        st.state = StatementState::Cancelling;
+                        running = Some(st.id);
+                    }
+                    _ => {}
+                }
+            }
+            d.waiting = 0;
+            if running.is_some() {
+                d.cancelling = running;
+            }
+            running
+        };
+        // Closing the queue ends the worker once the running statement returns.
+        self.queue
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(sid) = running {
+            self.interpreter.cancel(sid);
+        }
+        self.changed.notify_waiters();
+        let worker = self
+            .worker
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(handle) = worker {
+            let abort = handle.abort_handle();
+            if tokio::time::timeout(timeout, handle).await.is_err() {
+                tracing::warn!(
+                    session = self.id,
+                    "the statement worker did not stop in {timeout:?}; aborting it"
+                );
+                abort.abort();
+            }
+        }
+        if tokio::time::timeout(timeout, self.interpreter.stop())
+            .await
+            .is_err()
+        {
+            tracing::warn!(
+                session = self.id,
+                "the interpreter did not stop in {timeout:?}"
+            );
+        }
+        {
+            let mut d = self.data();
+            for st in d.statements.iter_mut() {
+                if !st.state.is_finished() {
+                    st.finish(StatementState::Cancelled, None);
+                }
+            }
+            self.set_state(&mut d, SessionState::Dead);
+        }
+        self.log(format!("session {} stopped", self.id));
+        self.changed.notify_waiters();
+    }
+}
+
+fn has_running(d: &Data) -> bool {
+    d.statements.iter().any(|s| {
+        matches!(
+            s.state,
+            StatementState::Running | StatementState::Cancelling
+        )
+    })
+}
+
+fn fail_waiting(d: &mut Data, ename: &str, evalue: &str) {
+    for st in d.statements.iter_mut() {
+        if st.state == StatementState::Waiting {
+            let output = StatementOutput::Error {
+                execution_count: st.id,
+                ename: ename.to_owned(),
+                evalue: evalue.to_owned(),
+                traceback: Vec::new(),
+            };
+            st.finish(StatementState::Available, Some(output));
+        }
+    }
+    d.waiting = 0;
+}
+
+fn output_of(sid: u64, execution: Execution) -> StatementOutput {
+    match execution {
+        Execution::Ok(data) => StatementOutput::Ok {
+            execution_count: sid,
+            data,
+        },
+        Execution::Failed {
+            ename,
+            evalue,
+            traceback,
+        } => StatementOutput::Error {
+            execution_count: sid,
+            ename,
+            evalue,
+            traceback,
+        },
+        Execution::Died(reason) => StatementOutput::Error {
+            execution_count: sid,
+            ename: "Error".into(),
+            evalue: format!("Interpreter died:\n{reason}"),
+            traceback: Vec::new(),
+        },
+    }
+}

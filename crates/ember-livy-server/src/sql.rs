@@ -1,0 +1,305 @@
+//! `sql` sessions: each owns one [`ember_sql::Session`], so every client of a Livy session sees
+//! the same temp views and tables (the fifth seed's shared context).
+
+use std::sync::{Arc, Mutex, OnceLock};
+
+use ember_livy::protocol::MIME_JSON;
+use ember_sql::datafusion::common::tree_node::{TreeNode, TreeNodeRecursion};
+use ember_sql::datafusion::logical_expr::{DdlStatement, LogicalPlan};
+use ember_sql::datafusion::prelude::SessionContext;
+use ember_sql::{Error as SqlError, Session};
+use futures_util::StreamExt;
+use futures_util::future::BoxFuture;
+use serde_json::Map;
+use tokio::sync::Notify;
+
+use crate::interpreter::{Execution, Interpreter, InterpreterFactory, SessionSpec};
+use crate::table;
+
+/// The session `conf` key that sets a session's row cap (Livy's).
+pub const ROW_CAP_KEY: &str = "livy.rsc.sql.num-rows";
+
+/// Makes the interpreters of `sql` sessions.
+#[derive(Debug, Clone)]
+pub struct SqlFactory {
+    /// The master when the session's conf names none.
+    pub default_master: String,
+    /// Whether statements may touch the server's files.
+    pub allow_file_access: bool,
+    /// The default row cap.
+    pub row_cap: usize,
+}
+
+impl InterpreterFactory for SqlFactory {
+    fn create(&self, spec: &SessionSpec) -> Result<Arc<dyn Interpreter>, String> {
+        let row_cap = match spec.conf.get(ROW_CAP_KEY) {
+            None => self.row_cap,
+            Some(v) => v
+                .trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| format!("{ROW_CAP_KEY} must be a positive integer, got '{v}'"))?,
+        };
+        if !self.allow_file_access {
+            if let Some(key) = spec.conf.keys().find(|k| {
+                k.starts_with("datafusion.catalog.") || k.starts_with("datafusion.runtime.")
+            }) {
+                return Err(format!(
+                    "conf key '{key}' gives access to the server's files; the server was started without --allow-file-access"
+                ));
+            }
+        }
+        Ok(Arc::new(SqlInterpreter {
+            spec: spec.clone(),
+            default_master: self.default_master.clone(),
+            allow_file_access: self.allow_file_access,
+            row_cap,
+            session: OnceLock::new(),
+            cancel: Mutex::new(CancelState::default()),
+        }))
+    }
+}
+
+#[derive(Debug, Default)]
+struct CancelState {
+    running: Option<(u64, Arc<Notify>)>,
+    /// A cancel that arrived before its statement reached the interpreter.
+    early: Option<u64>,
+}
+
+/// Runs Spark SQL on an [`ember_sql::Session`].
+#[derive(Debug)]
+pub struct SqlInterpreter {
+    spec: SessionSpec,
+    default_master: String,
+    allow_file_access: bool,
+    row_cap: usize,
+    session: OnceLock<Session>,
+    cancel: Mutex<CancelState>,
+}
+
+impl SqlInterpreter {
+    /// The engine session, once started.
+    pub fn session(&self) -> Option<&Session> {
+        self.session.get()
+    }
+
+    fn lock_cancel(&self) -> std::sync::MutexGuard<'_, CancelState> {
+        self.cancel
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+fn build_session(spec: &SessionSpec, default_master: String) -> Result<Session, String> {
+    let mut builder = Session::builder()
+        .app_name(spec.app_name())
+        .master(default_master);
+    // `spark.master`, `spark.app.name`, `spark.sql.*` and `datafusion.*` keys reach the engine;
+    // Livy's own `livy.*` keys are the server's.
+    for (k, v) in &spec.conf {
+        if !k.starts_with("livy.") {
+            builder = builder.config(k.clone(), v.clone());
+        }
+    }
+    builder.get_or_create().map_err(|e| e.to_string())
+}
+
+/// Why a query produced no table.
+enum QueryFailure {
+    Sql(SqlError),
+    Refused(String),
+    Cancelled,
+}
+
+impl Interpreter for SqlInterpreter {
+    fn start(&self) -> BoxFuture<'_, Result<(), String>> {
+        Box::pin(async move {
+            if self.session.get().is_some() {
+                return Ok(());
+            }
+            // Building a session starts its thread pools: keep that off the async workers.
+            let (spec, master) = (self.spec.clone(), self.default_master.clone());
+            let session = tokio::task::spawn_blocking(move || build_session(&spec, master))
+                .await
+                .map_err(|e| format!("starting the SQL engine failed: {e}"))??;
+            // `start` is called once; a second session would be dropped here.
+            let _ = self.session.set(session);
+            Ok(())
+        })
+    }
+
+    fn execute<'a>(&'a self, statement_id: u64, code: &'a str) -> BoxFuture<'a, Execution> {
+        Box::pin(async move {
+            let Some(session) = self.session.get().cloned() else {
+                return Execution::Died("the SQL engine is not running".into());
+            };
+            let notify = Arc::new(Notify::new());
+            {
+                let mut c = self.lock_cancel();
+                if c.early.take() == Some(statement_id) {
+                    return cancelled();
+                }
+                c.running = Some((statement_id, notify.clone()));
+            }
+            let ctx = session.datafusion().clone();
+            let query = code.to_owned();
+            let allow = self.allow_file_access;
+            let cap = self.row_cap;
+            let outcome = session
+                .spawn(async move {
+                    tokio::select! {
+                        r = run_query(ctx, &query, allow, cap) => Ok(r),
+                        // Dropping the query's stream here stops DataFusion's work.
+                        () = notify.notified() => Ok(Err(QueryFailure::Cancelled)),
+                    }
+                })
+                .await;
+            self.lock_cancel().running = None;
+            match outcome {
+                Ok(Ok((table, truncated))) => {
+                    let mut data = Map::new();
+                    match serde_json::to_value(&table) {
+                        Ok(v) => {
+                            data.insert(MIME_JSON.to_owned(), v);
+                        }
+                        Err(e) => return Execution::failed("Error", e.to_string()),
+                    }
+                    if let Some(rows) = truncated {
+                        tracing::info!(
+                            statement = statement_id,
+                            rows,
+                            cap = self.row_cap,
+                            "sql result truncated to the row cap ({ROW_CAP_KEY})"
+                        );
+                    }
+                    Execution::Ok(data)
+                }
+                Ok(Err(QueryFailure::Cancelled)) => cancelled(),
+                Ok(Err(QueryFailure::Refused(msg))) => Execution::failed("Error", msg),
+                Ok(Err(QueryFailure::Sql(e))) | Err(e) => sql_failure(&e),
+            }
+        })
+    }
+
+    fn cancel(&self, statement_id: u64) {
+        let mut c = self.lock_cancel();
+        match &c.running {
+            Some((id, notify)) if *id == statement_id => notify.notify_one(),
+            _ => c.early = Some(statement_id),
+        }
+    }
+
+    fn stop(&self) -> BoxFuture<'_, ()> {
+        Box::pin(async move {
+            if let Some((_, notify)) = &self.lock_cancel().running {
+                notify.notify_one();
+            }
+            if let Some(session) = self.session.get() {
+                session.context().cancel_all_jobs();
+            }
+        })
+    }
+
+    fn complete(&self, code: &str, cursor: usize) -> Vec<String> {
+        // Table and view names that extend the word before the cursor.
+        let Some(session) = self.session.get() else {
+            return Vec::new();
+        };
+        let upto = code.get(..cursor.min(code.len())).unwrap_or(code);
+        let word = upto
+            .rsplit(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .next()
+            .unwrap_or("");
+        if word.is_empty() {
+            return Vec::new();
+        }
+        session
+            .view_names()
+            .into_iter()
+            .filter(|n| n.starts_with(word) && n != word)
+            .collect()
+    }
+}
+
+fn cancelled() -> Execution {
+    Execution::failed("Cancelled", "the statement was cancelled")
+}
+
+fn sql_failure(e: &SqlError) -> Execution {
+    let text = e.to_string();
+    let mut lines = text.lines();
+    let evalue = lines.next().unwrap_or_default().to_owned();
+    Execution::Failed {
+        ename: "Error".into(),
+        evalue,
+        traceback: lines.map(|l| format!("{l}\n")).collect(),
+    }
+}
+
+/// Plans and runs one statement; returns the table and, when rows were cut, how many rows the
+/// table kept.
+async fn run_query(
+    ctx: SessionContext,
+    query: &str,
+    allow_file_access: bool,
+    row_cap: usize,
+) -> Result<(ember_livy::protocol::SqlTable, Option<usize>), QueryFailure> {
+    let df_err = |e| QueryFailure::Sql(SqlError::from_datafusion(e, Some(query)));
+    let state = ctx.state();
+    let dialect = state.config().options().sql_parser.dialect;
+    let statement = state.sql_to_statement(query, &dialect).map_err(df_err)?;
+    let plan = state.statement_to_plan(statement).await.map_err(df_err)?;
+    if !allow_file_access {
+        refuse_file_access(&plan)?;
+    }
+    let df = ctx.execute_logical_plan(plan).await.map_err(df_err)?;
+    let schema = Arc::new(df.schema().as_arrow().clone());
+    let mut stream = df.execute_stream().await.map_err(df_err)?;
+    let mut batches = Vec::new();
+    let mut rows = 0usize;
+    let mut truncated = None;
+    while let Some(batch) = stream.next().await {
+        let batch = batch.map_err(df_err)?;
+        let left = row_cap - rows;
+        if batch.num_rows() > left {
+            batches.push(batch.slice(0, left));
+            truncated = Some(row_cap);
+            // Dropping the stream stops the rest of the query.
+            break;
+        }
+        rows += batch.num_rows();
+        batches.push(batch);
+    }
+    let table = table::encode(&schema, &batches)
+        .map_err(|e| QueryFailure::Sql(SqlError::from_datafusion(e.into(), Some(query))))?;
+    Ok((table, truncated))
+}
+
+/// Refuses plans that read or write the server's files: `CREATE EXTERNAL TABLE` and `COPY`,
+/// wherever they sit in the plan (`EXPLAIN ANALYZE COPY ...` included).
+fn refuse_file_access(plan: &LogicalPlan) -> Result<(), QueryFailure> {
+    let mut found = None;
+    let walk = plan.apply(|node| {
+        let what = match node {
+            LogicalPlan::Copy(_) => Some("COPY"),
+            LogicalPlan::Ddl(DdlStatement::CreateExternalTable(_)) => Some("CREATE EXTERNAL TABLE"),
+            _ => None,
+        };
+        if let Some(w) = what {
+            found = Some(w);
+            return Ok(TreeNodeRecursion::Stop);
+        }
+        Ok(TreeNodeRecursion::Continue)
+    });
+    if let Err(e) = walk {
+        return Err(QueryFailure::Sql(SqlError::from_datafusion(e, None)));
+    }
+    match found {
+        Some(what) => Err(QueryFailure::Refused(format!(
+            "{what} reads or writes the server's files, which this server does not allow (start it with --allow-file-access)"
+        ))),
+        None => Ok(()),
+    }
+}

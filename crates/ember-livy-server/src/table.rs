@@ -1,0 +1,369 @@
+//! Arrow record batches as Livy's sql output: Spark's `StructType.json` schema and row-major
+//! JSON values.
+//!
+//! Types are named as Spark names them (`integer`, `long`, `decimal(10,2)`, nested
+//! `{"type":"array",…}` objects). Values: numbers as JSON numbers (NaN and infinities as the
+//! strings `"NaN"`, `"Infinity"`, `"-Infinity"`), dates as `"yyyy-mm-dd"`, timestamps as
+//! ISO-8601 UTC strings with milliseconds (`"2024-01-02T03:04:05.000Z"`, json4s's default), structs
+//! as JSON objects, maps as JSON objects keyed by the key's text, arrays as arrays, `NULL` as
+//! `null`. Types with no JSON form of their own (binary, intervals, times) are their Arrow
+//! display text.
+
+use ember_livy::protocol::SqlTable;
+use ember_sql::arrow::array::{
+    Array, ArrayRef, AsArray, BooleanArray, Date32Array, Date64Array, Decimal128Array,
+    Decimal256Array, Float16Array, Float32Array, Float64Array, Int8Array, Int16Array, Int32Array,
+    Int64Array, MapArray, RecordBatch, StructArray, UInt8Array, UInt16Array, UInt32Array,
+    UInt64Array,
+};
+use ember_sql::arrow::datatypes::{DataType, Field, Fields, Schema, TimeUnit};
+use ember_sql::arrow::error::ArrowError;
+use ember_sql::arrow::temporal_conversions::{
+    as_datetime_with_timezone, date32_to_datetime, date64_to_datetime,
+};
+use ember_sql::arrow::util::display::{ArrayFormatter, FormatOptions};
+use serde_json::{Map, Number, Value, json};
+
+/// Spark's JSON type for an Arrow type.
+pub fn spark_type(dt: &DataType) -> Value {
+    let simple = |s: &str| Value::String(s.to_owned());
+    match dt {
+        DataType::Null => simple("void"),
+        DataType::Boolean => simple("boolean"),
+        DataType::Int8 => simple("byte"),
+        DataType::Int16 | DataType::UInt8 => simple("short"),
+        DataType::Int32 | DataType::UInt16 => simple("integer"),
+        DataType::Int64 | DataType::UInt32 => simple("long"),
+        DataType::UInt64 => simple("decimal(20,0)"),
+        DataType::Float16 | DataType::Float32 => simple("float"),
+        DataType::Float64 => simple("double"),
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => simple("string"),
+        DataType::Binary
+        | DataType::LargeBinary
+        | DataType::BinaryView
+        | DataType::FixedSizeBinary(_) => simple("binary"),
+        DataType::Date32 | DataType::Date64 => simple("date"),
+        DataType::Timestamp(_, Some(_)) => simple("timestamp"),
+        DataType::Timestamp(_, None) => simple("timestamp_ntz"),
+        DataType::Decimal32(p, s) | DataType::Decimal64(p, s) => {
+            simple(&format!("decimal({p},{s})"))
+        }
+        DataType::Decimal128(p, s) | DataType::Decimal256(p, s) => {
+            simple(&format!("decimal({p},{s})"))
+        }
+        DataType::Time32(_) | DataType::Time64(_) => simple("time(6)"),
+        DataType::Duration(_) | DataType::Interval(_) => simple("interval day to second"),
+        DataType::List(f)
+        | DataType::LargeList(f)
+        | DataType::ListView(f)
+        | DataType::LargeListView(f)
+        | DataType::FixedSizeList(f, _) => json!({
+            "type": "array",
+            "elementType": spark_type(f.data_type()),
+            "containsNull": f.is_nullable(),
+        }),
+        DataType::Map(entries, _) => match entries.data_type() {
+            DataType::Struct(kv) if kv.len() == 2 => json!({
+                "type": "map",
+                "keyType": spark_type(kv[0].data_type()),
+                "valueType": spark_type(kv[1].data_type()),
+                "valueContainsNull": kv[1].is_nullable(),
+            }),
+            _ => simple("string"),
+        },
+        DataType::Struct(fields) => struct_type(fields),
+        DataType::Dictionary(_, value) => spark_type(value),
+        DataType::RunEndEncoded(_, value) => spark_type(value.data_type()),
+        DataType::Union(_, _) => simple("string"),
+    }
+}
+
+fn struct_type(fields: &Fields) -> Value {
+    json!({
+        "type": "struct",
+        "fields": fields.iter().map(|f| field_json(f)).collect::<Vec<_>>(),
+    })
+}
+
+fn field_json(f: &Field) -> Value {
+    json!({
+        "name": f.name(),
+        "type": spark_type(f.data_type()),
+        "nullable": f.is_nullable(),
+        "metadata": {},
+    })
+}
+
+/// Spark's `StructType.json` for a schema.
+pub fn schema_json(schema: &Schema) -> Value {
+    struct_type(schema.fields())
+}
+
+/// Encodes `batches` (all of `schema`) as a Livy sql table.
+pub fn encode(schema: &Schema, batches: &[RecordBatch]) -> Result<SqlTable, ArrowError> {
+    let rows: usize = batches.iter().map(RecordBatch::num_rows).sum();
+    let mut data = Vec::with_capacity(rows);
+    for batch in batches {
+        let columns: Vec<ColumnEncoder<'_>> = batch
+            .columns()
+            .iter()
+            .map(ColumnEncoder::new)
+            .collect::<Result<_, _>>()?;
+        for row in 0..batch.num_rows() {
+            data.push(
+                columns
+                    .iter()
+                    .map(|c| c.value(row))
+                    .collect::<Result<Vec<_>, _>>()?,
+            );
+        }
+    }
+    Ok(SqlTable {
+        schema: schema_json(schema),
+        data,
+    })
+}
+
+/// One column's values as JSON; holds a display formatter for the types without a JSON form.
+struct ColumnEncoder<'a> {
+    array: &'a ArrayRef,
+    formatter: ArrayFormatter<'a>,
+}
+
+const FORMAT: FormatOptions<'static> = FormatOptions::new();
+
+impl<'a> ColumnEncoder<'a> {
+    fn new(array: &'a ArrayRef) -> Result<Self, ArrowError> {
+        Ok(ColumnEncoder {
+            array,
+            formatter: ArrayFormatter::try_new(array.as_ref(), &FORMAT)?,
+        })
+    }
+
+    fn value(&self, row: usize) -> Result<Value, ArrowError> {
+        value_at(self.array, row, &self.formatter)
+    }
+}
+
+fn float(v: f64) -> Value {
+    match Number::from_f64(v) {
+        Some(n) => Value::Number(n),
+        None if v.is_nan() => Value::String("NaN".into()),
+        None if v > 0.0 => Value::String("Infinity".into()),
+        None => Value::String("-Infinity".into()),
+    }
+}
+
+fn value_at(array: &ArrayRef, row: usize, fmt: &ArrayFormatter<'_>) -> Result<Value, ArrowError> {
+    if array.is_null(row) {
+        return Ok(Value::Null);
+    }
+    macro_rules! prim {
+        ($ty:ty) => {
+            array
+                .as_any()
+                .downcast_ref::<$ty>()
+                .map(|a| Value::from(a.value(row)))
+        };
+    }
+    let any = array.as_any();
+    let v = match array.data_type() {
+        DataType::Boolean => any
+            .downcast_ref::<BooleanArray>()
+            .map(|a| Value::Bool(a.value(row))),
+        DataType::Int8 => prim!(Int8Array),
+        DataType::Int16 => prim!(Int16Array),
+        DataType::Int32 => prim!(Int32Array),
+        DataType::Int64 => prim!(Int64Array),
+        DataType::UInt8 => prim!(UInt8Array),
+        DataType::UInt16 => prim!(UInt16Array),
+        DataType::UInt32 => prim!(UInt32Array),
+        DataType::UInt64 => prim!(UInt64Array),
+        DataType::Float16 => any
+            .downcast_ref::<Float16Array>()
+            .map(|a| float(a.value(row).to_f64())),
+        DataType::Float32 => any
+            .downcast_ref::<Float32Array>()
+            .map(|a| float(f64::from(a.value(row)))),
+        DataType::Float64 => any
+            .downcast_ref::<Float64Array>()
+            .map(|a| float(a.value(row))),
+        DataType::Utf8 => Some(Value::String(
+            array.as_string::<i32>().value(row).to_owned(),
+        )),
+        DataType::LargeUtf8 => Some(Value::String(
+            array.as_string::<i64>().value(row).to_owned(),
+        )),
+        DataType::Utf8View => Some(Value::String(array.as_string_view().value(row).to_owned())),
+        DataType::Decimal128(_, _) => any
+            .downcast_ref::<Decimal128Array>()
+            .map(|a| decimal(&a.value_as_string(row))),
+        DataType::Decimal256(_, _) => any
+            .downcast_ref::<Decimal256Array>()
+            .map(|a| decimal(&a.value_as_string(row))),
+        DataType::Date32 => any
+            .downcast_ref::<Date32Array>()
+            .and_then(|a| date32_to_datetime(a.value(row)))
+            .map(|d| Value::String(d.format("%Y-%m-%d").to_string())),
+        DataType::Date64 => any
+            .downcast_ref::<Date64Array>()
+            .and_then(|a| date64_to_datetime(a.value(row)))
+            .map(|d| Value::String(d.format("%Y-%m-%d").to_string())),
+        DataType::Timestamp(unit, tz) => timestamp(array, row, *unit, tz.as_deref()),
+        DataType::List(_) => {
+            let list = array.as_list::<i32>();
+            Some(array_value(&list.value(row))?)
+        }
+        DataType::LargeList(_) => {
+            let list = array.as_list::<i64>();
+            Some(array_value(&list.value(row))?)
+        }
+        DataType::FixedSizeList(_, _) => {
+            let list = array.as_fixed_size_list();
+            Some(array_value(&list.value(row))?)
+        }
+        DataType::Struct(_) => {
+            let s: &StructArray = array.as_struct();
+            let mut obj = Map::new();
+            for (field, column) in s.fields().iter().zip(s.columns()) {
+                let f = ArrayFormatter::try_new(column.as_ref(), &FORMAT)?;
+                obj.insert(field.name().clone(), value_at(column, row, &f)?);
+            }
+            Some(Value::Object(obj))
+        }
+        DataType::Map(_, _) => {
+            let map: &MapArray = array.as_map();
+            let entries = map.value(row);
+            let keys = entries.column(0);
+            let values = entries.column(1);
+            let kf = ArrayFormatter::try_new(keys.as_ref(), &FORMAT)?;
+            let vf = ArrayFormatter::try_new(values.as_ref(), &FORMAT)?;
+            let mut obj = Map::new();
+            for i in 0..entries.len() {
+                obj.insert(kf.value(i).to_string(), value_at(values, i, &vf)?);
+            }
+            Some(Value::Object(obj))
+        }
+        _ => None,
+    };
+    Ok(v.unwrap_or_else(|| Value::String(fmt.value(row).to_string())))
+}
+
+fn array_value(values: &ArrayRef) -> Result<Value, ArrowError> {
+    let f = ArrayFormatter::try_new(values.as_ref(), &FORMAT)?;
+    (0..values.len())
+        .map(|i| value_at(values, i, &f))
+        .collect::<Result<Vec<_>, _>>()
+        .map(Value::Array)
+}
+
+/// Decimals are JSON numbers (Livy's json4s writes them so); one that `f64` cannot hold exactly
+/// still becomes the nearest number.
+fn decimal(text: &str) -> Value {
+    text.parse::<f64>()
+        .ok()
+        .and_then(Number::from_f64)
+        .map_or_else(|| Value::String(text.to_owned()), Value::Number)
+}
+
+fn timestamp(array: &ArrayRef, row: usize, unit: TimeUnit, tz: Option<&str>) -> Option<Value> {
+    use ember_sql::arrow::datatypes::{
+        TimestampMicrosecondType as Us, TimestampMillisecondType as Ms,
+        TimestampNanosecondType as Ns, TimestampSecondType as S,
+    };
+    let utc: ember_sql::arrow::array::timezone::Tz = "+00:00".parse().ok()?;
+    let dt = match unit {
+        TimeUnit::Second => {
+            as_datetime_with_timezone::<S>(array.as_primitive::<S>().value(row), utc)
+        }
+        TimeUnit::Millisecond => {
+            as_datetime_with_timezone::<Ms>(array.as_primitive::<Ms>().value(row), utc)
+        }
+        TimeUnit::Microsecond => {
+            as_datetime_with_timezone::<Us>(array.as_primitive::<Us>().value(row), utc)
+        }
+        TimeUnit::Nanosecond => {
+            as_datetime_with_timezone::<Ns>(array.as_primitive::<Ns>().value(row), utc)
+        }
+    }?;
+    // Arrow stores timestamps as UTC instants whatever their zone; without a zone (NTZ) the
+    // wall-clock value is shown without the `Z`.
+    let text = if tz.is_some() {
+        dt.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+    } else {
+        dt.format("%Y-%m-%dT%H:%M:%S%.3f").to_string()
+    };
+    Some(Value::String(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use ember_sql::arrow::array::{ListArray, StringArray, TimestampMicrosecondArray};
+    use ember_sql::arrow::datatypes::Int32Type;
+
+    use super::*;
+
+    #[test]
+    fn livy_select_one() {
+        let schema = Schema::new(vec![Field::new("one", DataType::Int32, false)]);
+        let batch = RecordBatch::try_new(
+            Arc::new(schema.clone()),
+            vec![Arc::new(Int32Array::from(vec![1]))],
+        )
+        .unwrap();
+        let table = encode(&schema, &[batch]).unwrap();
+        // The protocol doc's example for `SELECT 1 AS one`.
+        let expected: Value = serde_json::from_str(
+            r#"{"schema":{"type":"struct","fields":[{"name":"one","type":"integer","nullable":false,"metadata":{}}]},"data":[[1]]}"#,
+        )
+        .unwrap();
+        assert_eq!(serde_json::to_value(&table).unwrap(), expected);
+    }
+
+    #[test]
+    fn nested_nulls_floats_and_timestamps() {
+        let list = ListArray::from_iter_primitive::<Int32Type, _, _>(vec![
+            Some(vec![Some(1), None]),
+            None,
+        ]);
+        let ts = TimestampMicrosecondArray::from(vec![Some(1_700_000_000_123_000), None])
+            .with_timezone("UTC");
+        let schema = Schema::new(vec![
+            Field::new("l", list.data_type().clone(), true),
+            Field::new("s", DataType::Utf8, true),
+            Field::new("f", DataType::Float64, true),
+            Field::new("t", ts.data_type().clone(), true),
+        ]);
+        let batch = RecordBatch::try_new(
+            Arc::new(schema.clone()),
+            vec![
+                Arc::new(list),
+                Arc::new(StringArray::from(vec![Some("a\"b"), None])),
+                Arc::new(Float64Array::from(vec![f64::NAN, 2.5])),
+                Arc::new(ts),
+            ],
+        )
+        .unwrap();
+        let table = encode(&schema, &[batch]).unwrap();
+        assert_eq!(
+            table.schema["fields"][0]["type"],
+            json!({"type":"array","elementType":"integer","containsNull":true})
+        );
+        assert_eq!(table.schema["fields"][3]["type"], "timestamp");
+        assert_eq!(
+            table.data[0],
+            vec![
+                json!([1, null]),
+                json!("a\"b"),
+                json!("NaN"),
+                json!("2023-11-14T22:13:20.123Z")
+            ]
+        );
+        assert_eq!(
+            table.data[1],
+            vec![Value::Null, Value::Null, json!(2.5), Value::Null]
+        );
+    }
+}
