@@ -86,8 +86,8 @@
 //!       "schema":{"type":"struct","fields":[{"name":"one","type":"integer","nullable":false,"metadata":{}},
 //!                                           {"name":"price","type":"decimal(10,2)","nullable":true,"metadata":{}}]},
 //!       "data":[[1, 9.99]]}}},"progress":1.0,"started":0,"completed":0}"#)?;
-//! let output = Output::from_statement_output(statement.output.as_ref().unwrap())?;
-//! let table: SqlTable = serde_json::from_value(output.as_json().unwrap().clone())?;
+//! let output = Output::from_statement_output(statement.output.as_ref().ok_or("no output")?)?;
+//! let table: SqlTable = serde_json::from_value(output.as_json().ok_or("not json")?.clone())?;
 //! let batch = table_to_batch(&table)?;
 //! assert_eq!(batch.column(0).as_primitive::<Int32Type>().value(0), 1);
 //! assert_eq!(batch.schema().field(1).data_type(), &DataType::Decimal128(10, 2));

@@ -11,7 +11,7 @@
 //! | `"string"`, `"char(n)"`, `"varchar(n)"` | `Utf8` |
 //! | `"binary"` | `Binary` (values: base64 strings or arrays of bytes) |
 //! | `"date"` | `Date32` (values: `"yyyy-mm-dd"`) |
-//! | `"timestamp"` | `Timestamp(µs, "UTC")` (values: ISO-8601 strings, or epoch milliseconds) |
+//! | `"timestamp"` | `Timestamp(µs, "+00:00")` (values: ISO-8601 strings, or epoch milliseconds) |
 //! | `"timestamp_ntz"` | `Timestamp(µs, None)` |
 //! | `{"type":"array","elementType":t,"containsNull":b}` | `List(t)` |
 //! | `{"type":"map","keyType":k,"valueType":v,"valueContainsNull":b}` | `Map(k, v)` (values: objects, or lists of pairs) |
@@ -107,7 +107,7 @@ fn simple_type(name: &str) -> Result<DataType> {
         "binary" => DataType::Binary,
         "date" => DataType::Date32,
         "timestamp" | "timestamp_ltz" => {
-            DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into()))
+            DataType::Timestamp(TimeUnit::Microsecond, Some("+00:00".into()))
         }
         "timestamp_ntz" => DataType::Timestamp(TimeUnit::Microsecond, None),
         "decimal" => DataType::Decimal128(10, 0),

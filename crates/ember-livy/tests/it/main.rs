@@ -1,1 +1,10 @@
-//! integration tests
+//! The integration tests: the client against a scripted fake Livy server on 127.0.0.1.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod blocking;
+mod fake;
+mod http;
+mod python;
+mod sessions;
+mod sql;
+mod statements;
