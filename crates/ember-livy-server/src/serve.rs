@@ -95,9 +95,11 @@ pub async fn serve(
         () = os_signal() => tracing::info!("signal received; shutting down"),
     }
     // Sessions and the HTTP side stop together, so the whole stop fits in the grace period.
-    let (stopped, ()) = futures_util::future::join(server.shutdown(grace), handle.stop(true)).await;
+    // The server future must keep being polled: it is what carries out the stop command.
+    let stopping = futures_util::future::join(server.shutdown(grace), handle.stop(true));
+    let ((stopped, ()), result) = futures_util::future::join(stopping, running).await;
     tracing::info!(sessions = stopped, "Livy server stopped");
-    running.await
+    result
 }
 
 /// Resolves on SIGINT or SIGTERM (Ctrl-C elsewhere).

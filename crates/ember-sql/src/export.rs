@@ -51,8 +51,9 @@ pub(crate) fn write_ipc_file<W: Write>(
     w.finish().map_err(arrow_err(ctx))
 }
 
-/// Renders batches in `format` to `writer`.
-pub(crate) fn render<W: Write>(
+/// Renders batches in `format` to `writer`, exactly as [`DataFrame::write_to`](crate::DataFrame::write_to)
+/// does (for batches that came from elsewhere, such as a Livy server).
+pub fn render<W: Write>(
     schema: &SchemaRef,
     batches: &[RecordBatch],
     format: OutputFormat,

@@ -7,6 +7,9 @@
 //! | [`rdd`] | `ember-rdd` | the RDD core: lazy, partitioned collections run in parallel in-process |
 //! | [`sql`] | `ember-sql` | DataFrames, temp views, UDFs and Spark SQL on Apache DataFusion; Arrow and Polars export |
 //! | [`web`] | `ember-web` | the SparkPi service on actix-web |
+//! | [`livy`] | `ember-livy` | the Apache Livy protocol and a client (async and blocking) |
+//! | [`livy_server`] | `ember-livy-server` | a Livy-compatible server: `sql` sessions on Ember's engine |
+//! | [`partition`] | `ember-partition-server` | an HTTP server on every partition of an RDD |
 //!
 //! ```
 //! use ember::prelude::*;
@@ -20,7 +23,9 @@
 //! ```
 //!
 //! The `ember` binary (`cargo run --release`) serves SparkPi on `0.0.0.0:$PORT`; `ember pi`,
-//! `ember sql` and `ember datasource` run jobs from the command line (`ember --help`).
+//! `ember sql` and `ember datasource` run jobs from the command line; `ember livy-server`
+//! serves Livy's REST API on `127.0.0.1:8998`, and `ember sql --master livy://host:port` runs a
+//! query in a Livy sql session on any Livy server (`ember --help`).
 #![warn(
     missing_docs,
     missing_debug_implementations,
@@ -28,6 +33,9 @@
     unreachable_pub
 )]
 
+pub use ember_livy as livy;
+pub use ember_livy_server as livy_server;
+pub use ember_partition_server as partition;
 pub use ember_rdd as rdd;
 pub use ember_sql as sql;
 pub use ember_web as web;

@@ -33,12 +33,15 @@ enum Command {
     Sql(SqlArgs),
     /// Run the third seed's DataSource.get_data pipeline and print its size and first rows.
     Datasource(DatasourceArgs),
+    /// Serve Apache Livy's REST API: sql sessions on Ember's engine, for any Livy client.
+    LivyServer(LivyServerArgs),
 }
 
 /// Where the application name and master come from: flag, environment, config file, default.
 #[derive(Args, Debug, Clone)]
 struct EngineArgs {
-    /// The master: local, local[N], local[*] or local[N,F].
+    /// The master: local, local[N], local[*] or local[N,F]; `ember sql` also takes
+    /// livy://host:port (or livy+https://host:port) to run the query in a Livy sql session.
     #[arg(long, env = "EMBER_MASTER")]
     master: Option<String>,
     /// The application name.
@@ -139,6 +142,52 @@ struct DatasourceArgs {
     engine: EngineArgs,
 }
 
+/// Seconds the server's timers accept: ten years at most, so deadlines never overflow.
+const MAX_SECS: u64 = 10 * 365 * 24 * 3600;
+
+#[derive(Args, Debug)]
+struct LivyServerArgs {
+    /// The address to listen on (loopback by default: anyone who reaches the port can run SQL).
+    #[arg(long, env = "EMBER_LIVY_HOST", default_value = "127.0.0.1")]
+    host: String,
+    /// The port to listen on (Livy's 8998; 0 picks a free one, printed at start).
+    #[arg(long, env = "EMBER_LIVY_PORT", default_value_t = ember_livy::protocol::DEFAULT_PORT)]
+    port: u16,
+    /// The master of each session whose conf names no spark.master.
+    #[arg(long, env = "EMBER_LIVY_SPARK_MASTER", default_value = "local[*]")]
+    spark_master: String,
+    /// Let statements read and write the server's files (CREATE EXTERNAL TABLE, COPY).
+    #[arg(long)]
+    allow_file_access: bool,
+    /// Require `Authorization: Bearer <token>` on every request.
+    #[arg(long, env = "EMBER_LIVY_TOKEN", hide_env_values = true)]
+    token: Option<String>,
+    /// Livy's CSRF protection: writes need an X-Requested-By header.
+    #[arg(long)]
+    csrf: bool,
+    /// Rows a sql result carries at most (a session's conf may set livy.rsc.sql.num-rows).
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    sql_row_cap: u64,
+    /// Seconds without requests or work after which a session is deleted (0: never).
+    #[arg(long, default_value_t = 3600, value_parser = clap::value_parser!(u64).range(0..=MAX_SECS))]
+    idle_timeout_secs: u64,
+    /// Statements kept per session.
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    retained_statements: u64,
+    /// Sessions the server holds at most.
+    #[arg(long, default_value_t = 256, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    max_sessions: u64,
+    /// The largest statement, in bytes.
+    #[arg(long, default_value_t = 1 << 20, value_parser = clap::value_parser!(u64).range(1..=(256 << 20)))]
+    max_code_bytes: u64,
+    /// HTTP worker threads.
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    http_workers: u64,
+    /// Seconds running statements and requests get after SIGTERM/SIGINT.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    shutdown_grace_secs: u64,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let command = match cli.command {
@@ -151,6 +200,7 @@ fn main() -> ExitCode {
         Command::Pi(args) => pi(args),
         Command::Sql(args) => sql(args),
         Command::Datasource(args) => datasource(args),
+        Command::LivyServer(args) => livy_server(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -222,6 +272,9 @@ fn sql(args: SqlArgs) -> Result<(), String> {
         .format
         .parse()
         .map_err(|e: ember_sql::Error| e.to_string())?;
+    if let Some(url) = args.engine.master.as_deref().and_then(livy_url) {
+        return sql_on_livy(&url, &args, format);
+    }
     let session = args.engine.session("ember-sql")?;
     session
         .register_views(&args.views)
@@ -230,6 +283,96 @@ fn sql(args: SqlArgs) -> Result<(), String> {
     let mut out = std::io::stdout().lock();
     df.write_to(format, &mut out).map_err(|e| e.to_string())?;
     out.flush().map_err(|e| e.to_string())
+}
+
+/// The Livy server a `livy://host:port` (or `livy+https://…`) master names.
+fn livy_url(master: &str) -> Option<String> {
+    if let Some(rest) = master.strip_prefix("livy://") {
+        Some(format!("http://{rest}"))
+    } else {
+        master
+            .strip_prefix("livy+https://")
+            .map(|rest| format!("https://{rest}"))
+    }
+}
+
+/// `ember sql --master livy://…`: the query runs in a new sql session on that server, which is
+/// deleted afterwards; the result prints as the local command prints it.
+fn sql_on_livy(url: &str, args: &SqlArgs, format: OutputFormat) -> Result<(), String> {
+    use ember_livy::protocol::{CreateSession, SessionKind};
+    if !args.views.is_empty() {
+        return Err(
+            "--view registers local files, which a Livy server cannot read; create the views with SQL on the server instead"
+                .into(),
+        );
+    }
+    let mut builder = ember_livy::LivyClient::builder(url);
+    if let Ok(token) = std::env::var("EMBER_LIVY_TOKEN") {
+        builder = builder.bearer_token(token);
+    }
+    let client =
+        ember_livy::blocking::LivyClient::from_builder(builder).map_err(|e| e.to_string())?;
+    let request = CreateSession {
+        kind: Some(SessionKind::Sql),
+        name: None,
+        conf: args.engine.app_name.as_ref().map(|n| {
+            [("spark.app.name".to_owned(), n.clone())]
+                .into_iter()
+                .collect()
+        }),
+        ..CreateSession::default()
+    };
+    let session = client.start_session(&request).map_err(|e| e.to_string())?;
+    let result = session.sql(&args.query);
+    // The session is ours alone: delete it whatever the query did.
+    let deleted = session.delete();
+    let batch = result.map_err(|e| e.to_string())?;
+    if let Err(e) = deleted {
+        eprintln!("ember: could not delete the Livy session: {e}");
+    }
+    let mut out = std::io::stdout().lock();
+    ember_sql::export::render(&batch.schema(), &[batch], format, &mut out)
+        .map_err(|e| e.to_string())?;
+    out.flush().map_err(|e| e.to_string())
+}
+
+fn livy_server(args: LivyServerArgs) -> Result<(), String> {
+    init_logging("info");
+    let config = ember_livy_server::ServerConfig {
+        default_master: args.spark_master,
+        allow_file_access: args.allow_file_access,
+        token: args.token.filter(|t| !t.is_empty()),
+        csrf: args.csrf,
+        sql_row_cap: args.sql_row_cap as usize,
+        idle_timeout: (args.idle_timeout_secs > 0)
+            .then(|| Duration::from_secs(args.idle_timeout_secs)),
+        retained_statements: args.retained_statements as usize,
+        max_sessions: args.max_sessions as usize,
+        max_code_bytes: args.max_code_bytes as usize,
+        max_body_bytes: (args.max_code_bytes as usize)
+            .saturating_mul(2)
+            .max(64 << 10),
+        ..ember_livy_server::ServerConfig::default()
+    };
+    let server = ember_livy_server::LivyServer::new(config).map_err(|e| e.to_string())?;
+    let listener = ember_livy_server::bind(&format!("{}:{}", args.host, args.port))
+        .map_err(|e| e.to_string())?;
+    if let Ok(addr) = listener.local_addr() {
+        // Scripts and tests read the address (port 0 picks one) from this line.
+        eprintln!("ember livy-server listening on http://{addr}");
+    }
+    let options = ember_livy_server::ServeOptions {
+        workers: args.http_workers as usize,
+        shutdown_grace: Duration::from_secs(args.shutdown_grace_secs),
+    };
+    actix_web::rt::System::new()
+        .block_on(ember_livy_server::serve(
+            server,
+            listener,
+            options,
+            std::future::pending(),
+        ))
+        .map_err(|e| e.to_string())
 }
 
 fn datasource(args: DatasourceArgs) -> Result<(), String> {

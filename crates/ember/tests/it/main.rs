@@ -201,3 +201,88 @@ fn datasource_prints_the_seed_output_shape() {
     assert!(out.contains("squared"), "{out}");
     assert!(out.contains("shape: (10, 1)"), "{out}");
 }
+
+/// Sends SIGTERM and waits (bounded) for a clean exit.
+fn terminate(child: &mut std::process::Child, within: Duration) -> std::process::ExitStatus {
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let deadline = Instant::now() + within;
+    loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            return s;
+        }
+        if Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("the process did not stop within {within:?} of SIGTERM");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn livy_server_serves_ember_sql_over_livy_and_stops_on_sigterm() {
+    use std::io::BufRead;
+    let mut child = ember()
+        .args(["livy-server", "--port", "0"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The first line names the address it listens on.
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut first = String::new();
+    stderr.read_line(&mut first).unwrap();
+    let addr = first
+        .trim()
+        .strip_prefix("ember livy-server listening on http://")
+        .unwrap_or_else(|| panic!("unexpected first line: {first}"))
+        .to_owned();
+    assert!(
+        addr.starts_with("127.0.0.1:"),
+        "loopback by default: {addr}"
+    );
+    // Drain the log so the server never blocks on a full pipe.
+    let log = std::thread::spawn(move || {
+        let mut rest = String::new();
+        let _ = stderr.read_to_string(&mut rest);
+        rest
+    });
+
+    let master = format!("livy://{addr}");
+    let (ok, out, err) = run(ember().args([
+        "sql",
+        "--master",
+        &master,
+        "SELECT 'ak' AS key, 2 * 21 AS answer",
+    ]));
+    assert!(ok, "{err}");
+    assert!(out.contains("key") && out.contains("answer"), "{out}");
+    assert!(out.contains("ak") && out.contains("42"), "{out}");
+    let (ok, out, err) = run(ember().args([
+        "sql",
+        "--master",
+        &master,
+        "--format",
+        "csv",
+        "SELECT 1 AS x UNION ALL SELECT 2",
+    ]));
+    assert!(ok, "{err}");
+    let mut lines: Vec<&str> = out.lines().collect();
+    lines.sort_unstable();
+    assert_eq!(lines, ["1", "2", "x"], "{out}");
+    // A failing query exits non-zero with the server's message, and leaves no session behind.
+    let (ok, _, err) = run(ember().args(["sql", "--master", &master, "SELECT * FROM nowhere"]));
+    assert!(!ok);
+    assert!(err.contains("nowhere"), "{err}");
+    let port: u16 = addr.rsplit(':').next().unwrap().parse().unwrap();
+    let sessions = get(port, "/sessions").unwrap();
+    assert!(sessions.contains(r#""total":0"#), "{sessions}");
+
+    let exit = terminate(&mut child, Duration::from_secs(15));
+    let log = log.join().unwrap();
+    assert!(exit.success(), "exit {exit:?}: {log}");
+    assert!(get(port, "/version").is_none(), "nothing left listening");
+}
