@@ -4,6 +4,7 @@
 mod blocking;
 mod fake;
 mod http;
+mod live;
 mod python;
 mod sessions;
 mod sql;
