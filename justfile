@@ -23,7 +23,7 @@ lint:
 # Criterion benches: each runs Ember beside its reference. Figures go in docs/benchmarks.md.
 # (`--workspace`, not `-p`: per-package feature resolution would rebuild DataFusion.)
 bench *ARGS:
-    cargo bench --workspace --bench rdd --bench web --bench sql {{ARGS}}
+    cargo bench --workspace --bench rdd --bench web --bench sql --bench livy --bench partition {{ARGS}}
 
 # Drive the release binary with wrk on loopback for a bounded time.
 loadtest SECONDS="30":

@@ -31,7 +31,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
          AS t(name, age)",
     )?;
     let batch = session.sql("SELECT name, age, age >= 30 AS over_30 FROM people ORDER BY age")?;
-    println!("{} rows, schema {:?}", batch.num_rows(), batch.schema().fields());
+    println!(
+        "{} rows, schema {:?}",
+        batch.num_rows(),
+        batch.schema().fields()
+    );
     println!("{}", pretty_format_batches(std::slice::from_ref(&batch))?);
 
     // A failed statement is a typed error carrying the server's message.

@@ -286,14 +286,12 @@ async fn submit_statement(
         ));
     }
     let s = session_of(&server, &path)?;
-    if let Some(kind) = &request.kind {
-        if !s.runs(kind) {
-            return Err(ApiError::bad(format!(
-                "statement kind '{kind}' cannot run in session {} (it runs {} statements)",
-                s.id,
-                s.statement_kind()
-            )));
-        }
+    if let Some(kind) = request.kind.as_ref().filter(|k| !s.runs(k)) {
+        return Err(ApiError::bad(format!(
+            "statement kind '{kind}' cannot run in session {} (it runs {} statements)",
+            s.id,
+            s.statement_kind()
+        )));
     }
     let statement = s.submit(request.code).map_err(|e| match e {
         SubmitError::NotActive(state) => ApiError::new(

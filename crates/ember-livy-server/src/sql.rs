@@ -41,14 +41,14 @@ impl InterpreterFactory for SqlFactory {
                 .filter(|n| *n > 0)
                 .ok_or_else(|| format!("{ROW_CAP_KEY} must be a positive integer, got '{v}'"))?,
         };
-        if !self.allow_file_access {
-            if let Some(key) = spec.conf.keys().find(|k| {
-                k.starts_with("datafusion.catalog.") || k.starts_with("datafusion.runtime.")
-            }) {
-                return Err(format!(
-                    "conf key '{key}' gives access to the server's files; the server was started without --allow-file-access"
-                ));
-            }
+        let file_key = spec
+            .conf
+            .keys()
+            .find(|k| k.starts_with("datafusion.catalog.") || k.starts_with("datafusion.runtime."));
+        if let Some(key) = file_key.filter(|_| !self.allow_file_access) {
+            return Err(format!(
+                "conf key '{key}' gives access to the server's files; the server was started without --allow-file-access"
+            ));
         }
         Ok(Arc::new(SqlInterpreter {
             spec: spec.clone(),

@@ -1,4 +1,5 @@
 //! ember-livy-server end to end: a real server on 127.0.0.1, real HTTP.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod api;
 mod client;
