@@ -5,13 +5,54 @@
 //! [`SessionKind`]. `sql` sessions run on Ember's engine ([`crate::sql`]); another kind (pyspark
 //! on a Python worker process) plugs in the same way.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use ember_livy::protocol::SessionKind;
 use futures_util::future::BoxFuture;
 use serde_json::{Map, Value};
+
+/// Log lines kept per session (Livy's `livy.cache-log.size`).
+pub const LOG_LINES: usize = 200;
+
+/// A session's log (`GET /sessions/{id}/log`, and the last lines in the session object): the
+/// server and the session's interpreter both write to it. Cheap to clone; clones share lines.
+#[derive(Debug, Clone, Default)]
+pub struct SessionLog {
+    session: u64,
+    lines: Arc<Mutex<VecDeque<String>>>,
+}
+
+impl SessionLog {
+    /// An empty log for session `session`.
+    pub fn new(session: u64) -> Self {
+        SessionLog {
+            session,
+            lines: Arc::default(),
+        }
+    }
+
+    /// Appends a line (also traced at info level); the oldest lines past [`LOG_LINES`] go.
+    pub fn push(&self, line: impl Into<String>) {
+        let line = line.into();
+        tracing::info!(session = self.session, "{line}");
+        let mut lines = self.lines.lock().unwrap_or_else(PoisonError::into_inner);
+        lines.push_back(line);
+        while lines.len() > LOG_LINES {
+            lines.pop_front();
+        }
+    }
+
+    /// Lines `from..from + size`, and how many are held.
+    pub fn lines(&self, from: usize, size: usize) -> (Vec<String>, usize) {
+        let lines = self.lines.lock().unwrap_or_else(PoisonError::into_inner);
+        (
+            lines.iter().skip(from).take(size).cloned().collect(),
+            lines.len(),
+        )
+    }
+}
 
 /// What a session was created with, as the interpreter needs it.
 #[derive(Debug, Clone)]
@@ -24,6 +65,8 @@ pub struct SessionSpec {
     pub kind: SessionKind,
     /// The Spark configuration of the create request.
     pub conf: BTreeMap<String, String>,
+    /// The session's log, for what the interpreter has to tell (start-up output, truncation).
+    pub log: SessionLog,
 }
 
 impl SessionSpec {

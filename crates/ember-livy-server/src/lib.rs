@@ -85,6 +85,6 @@ pub mod table;
 
 pub use config::{ServerConfig, parse_time};
 pub use error::{Error, Result};
-pub use interpreter::{Execution, Interpreter, InterpreterFactory, SessionSpec};
+pub use interpreter::{Execution, Interpreter, InterpreterFactory, SessionLog, SessionSpec};
 pub use serve::{RunningServer, ServeOptions, bind, serve, spawn};
 pub use server::LivyServer;

@@ -10,7 +10,7 @@ use ember_livy::protocol::{CreateSession, SessionKind, SessionState};
 
 use crate::config::{ServerConfig, parse_time};
 use crate::error::{Error, Result};
-use crate::interpreter::{InterpreterFactory, SessionSpec};
+use crate::interpreter::{InterpreterFactory, SessionLog, SessionSpec};
 use crate::session::{LiveSession, SessionLimits};
 use crate::sql::SqlFactory;
 
@@ -230,6 +230,7 @@ impl LivyServer {
                 name: request.name.clone(),
                 kind: kind.clone(),
                 conf: request.conf.clone().unwrap_or_default(),
+                log: SessionLog::new(id),
             };
             let interpreter = factory.create(&spec).map_err(reject)?;
             reg.next_id += 1;
@@ -245,6 +246,7 @@ impl LivyServer {
                 statement_kind,
                 request,
                 interpreter,
+                spec.log.clone(),
                 limits,
                 heartbeat,
                 idle_timeout.or(config.idle_timeout),

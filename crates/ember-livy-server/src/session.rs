@@ -9,10 +9,8 @@ use ember_livy::protocol::{
 };
 use tokio::sync::{Notify, mpsc};
 
-use crate::interpreter::{Execution, Interpreter};
+use crate::interpreter::{Execution, Interpreter, SessionLog};
 
-/// Log lines kept per session (Livy's `livy.cache-log.size`).
-const LOG_LINES: usize = 200;
 /// Log lines shown in the session object.
 const LOG_TAIL: usize = 10;
 
@@ -64,7 +62,6 @@ struct Data {
     statements: VecDeque<StatementRecord>,
     next_statement: u64,
     waiting: usize,
-    log: VecDeque<String>,
     last_activity: Instant,
     /// When the session ended on its own (`error`, `dead`): it stays listed for a while.
     ended_at: Option<Instant>,
@@ -93,6 +90,7 @@ pub(crate) struct LiveSession {
     pub(crate) ttl: Option<Duration>,
     limits: SessionLimits,
     interpreter: Arc<dyn Interpreter>,
+    log: SessionLog,
     data: Mutex<Data>,
     /// Woken on every change of a statement or of the session's state.
     changed: Notify,
@@ -115,6 +113,7 @@ impl LiveSession {
         statement_kind: SessionKind,
         request: CreateSession,
         interpreter: Arc<dyn Interpreter>,
+        log: SessionLog,
         limits: SessionLimits,
         heartbeat_timeout: Option<Duration>,
         idle_timeout: Option<Duration>,
@@ -132,12 +131,12 @@ impl LiveSession {
             ttl,
             limits,
             interpreter,
+            log,
             data: Mutex::new(Data {
                 state: SessionState::Starting,
                 statements: VecDeque::new(),
                 next_statement: 0,
                 waiting: 0,
-                log: VecDeque::new(),
                 last_activity: now,
                 ended_at: None,
                 cancelling: None,
@@ -182,13 +181,7 @@ impl LiveSession {
     }
 
     pub(crate) fn log(&self, line: impl Into<String>) {
-        let line = line.into();
-        tracing::info!(session = self.id, "{line}");
-        let mut d = self.data();
-        d.log.push_back(line);
-        while d.log.len() > LOG_LINES {
-            d.log.pop_front();
-        }
+        self.log.push(line);
     }
 
     fn set_state(&self, d: &mut Data, state: SessionState) {
@@ -468,14 +461,14 @@ impl LiveSession {
         self.data().ended_at.map(|t| t.elapsed())
     }
 
-    /// The log lines `from..from+size` and how many are held.
+    /// The log lines `from..from+size` (by default the last 100), the first line's index, and
+    /// how many are held.
     pub(crate) fn log_lines(
         &self,
         from: Option<usize>,
         size: Option<i64>,
     ) -> (u64, u64, Vec<String>) {
-        let d = self.data();
-        let total = d.log.len();
+        let (_, total) = self.log.lines(0, 0);
         let size = match size {
             Some(n) if n < 0 => total,
             Some(n) => usize::try_from(n).unwrap_or(usize::MAX),
@@ -484,15 +477,16 @@ impl LiveSession {
         let from = from
             .unwrap_or_else(|| total.saturating_sub(size))
             .min(total);
-        let lines = d.log.iter().skip(from).take(size).cloned().collect();
+        let (lines, _) = self.log.lines(from, size);
         (from as u64, total as u64, lines)
     }
 
     /// The session object.
     pub(crate) fn info(&self) -> protocol::Session {
+        let (_, held) = self.log.lines(0, 0);
+        let (log, _) = self.log.lines(held.saturating_sub(LOG_TAIL), LOG_TAIL);
         let d = self.data();
         let r = &self.request;
-        let tail = d.log.len().saturating_sub(LOG_TAIL);
         protocol::Session {
             id: self.id,
             name: r.name.clone(),
@@ -508,7 +502,7 @@ impl LiveSession {
             ]
             .into_iter()
             .collect(),
-            log: d.log.iter().skip(tail).cloned().collect(),
+            log,
             ttl: r.ttl.clone(),
             idle_timeout: r.idle_timeout.clone(),
             driver_memory: r.driver_memory.clone(),

@@ -167,12 +167,9 @@ impl Interpreter for SqlInterpreter {
                         Err(e) => return Execution::failed("Error", e.to_string()),
                     }
                     if let Some(rows) = truncated {
-                        tracing::info!(
-                            statement = statement_id,
-                            rows,
-                            cap = self.row_cap,
-                            "sql result truncated to the row cap ({ROW_CAP_KEY})"
-                        );
+                        self.spec.log.push(format!(
+                            "statement {statement_id}: result truncated to {rows} rows (the row cap; set {ROW_CAP_KEY} in the session's conf to change it)"
+                        ));
                     }
                     Execution::Ok(data)
                 }
