@@ -68,7 +68,7 @@ pub struct Cluster<S: PartitionServer> {
     rdd: Rdd<S::Item>,
     server: Arc<S>,
     options: Options,
-    runtime: Option<Runtime>,
+    runtime: Option<Driver>,
     running: Option<Running<S::Output>>,
     result: Option<Rdd<S::Output>>,
 }
@@ -177,9 +177,10 @@ impl<S: PartitionServer> Cluster<S> {
         }
         let partitions = self.rdd.glom().collect()?;
         if self.runtime.is_none() {
-            self.runtime = Some(build_runtime()?);
+            self.runtime = Some(Driver::new()?);
         }
-        let rt = self.runtime.as_ref().ok_or(Error::NotRunning)?;
+        let driver = self.runtime.as_ref().ok_or(Error::NotRunning)?;
+        let rt = &driver.rt;
         let registry = Arc::new(Registry::new(partitions.len(), Token::random()));
         let launch = launch(
             Arc::clone(&self.server),
@@ -188,6 +189,7 @@ impl<S: PartitionServer> Cluster<S> {
             self.options.clone(),
             self.ctx.max_task_failures(),
             partitions,
+            (driver.control_client.clone(), driver.query_client.clone()),
         );
         // Launching itself only binds and spawns; it is bounded by the bind.
         let running = block_on(rt, launch, TEARDOWN_TIMEOUT)??;
@@ -224,7 +226,7 @@ impl<S: PartitionServer> Cluster<S> {
     /// is stopped; the result RDD holds the other partitions' results.
     pub fn stop(&mut self) -> Result<()> {
         let running = self.running.take().ok_or(Error::NotRunning)?;
-        let rt = self.runtime.as_ref().ok_or(Error::NotRunning)?;
+        let rt = &self.runtime.as_ref().ok_or(Error::NotRunning)?.rt;
         let timeout = self.options.stop_timeout;
         let (results, failures) =
             block_on(rt, running.stop(timeout), timeout + TEARDOWN_TIMEOUT * 2)?;
@@ -307,7 +309,7 @@ impl<S: PartitionServer> Cluster<S> {
     /// [`Error::NotRunning`], [`Error::NotServing`], [`Error::Request`], [`Error::Status`].
     pub fn query(&self, partition: usize, path: &str) -> Result<String> {
         let running = self.running.as_ref().ok_or(Error::NotRunning)?;
-        let rt = self.runtime.as_ref().ok_or(Error::NotRunning)?;
+        let rt = &self.runtime.as_ref().ok_or(Error::NotRunning)?.rt;
         let addr = running
             .registry
             .addr(partition)
@@ -330,7 +332,7 @@ impl<S: PartitionServer> Cluster<S> {
     /// Only [`Error::NotRunning`] (and [`Error::Runtime`]) fail the whole call.
     pub fn query_all(&self, path: &str) -> Result<BTreeMap<usize, Result<String>>> {
         let running = self.running.as_ref().ok_or(Error::NotRunning)?;
-        let rt = self.runtime.as_ref().ok_or(Error::NotRunning)?;
+        let rt = &self.runtime.as_ref().ok_or(Error::NotRunning)?.rt;
         let hosts = running.registry.hosts();
         let client = running.query_client.clone();
         let (path, timeout) = (path.to_owned(), self.options.request_timeout);
@@ -387,7 +389,7 @@ impl<S: PartitionServer> Cluster<S> {
 
 impl<S: PartitionServer> Drop for Cluster<S> {
     fn drop(&mut self) {
-        if let Some(rt) = self.runtime.take() {
+        if let Some(Driver { rt, .. }) = self.runtime.take() {
             if let Some(running) = self.running.take() {
                 let _ = block_on(&rt, running.abort(), TEARDOWN_TIMEOUT);
             }
@@ -397,13 +399,28 @@ impl<S: PartitionServer> Drop for Cluster<S> {
     }
 }
 
-fn build_runtime() -> Result<Runtime> {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .thread_name("ember-partition")
-        .enable_all()
-        .build()
-        .map_err(|e| Error::Runtime(format!("cannot start the cluster's runtime: {e}")))
+/// What the driver side of a cluster keeps across runs: its runtime and HTTP clients (building
+/// a client loads TLS roots, which costs more than starting a small cluster).
+struct Driver {
+    rt: Runtime,
+    control_client: reqwest::Client,
+    query_client: reqwest::Client,
+}
+
+impl Driver {
+    fn new() -> Result<Self> {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("ember-partition")
+            .enable_all()
+            .build()
+            .map_err(|e| Error::Runtime(format!("cannot start the cluster's runtime: {e}")))?;
+        Ok(Driver {
+            rt,
+            control_client: client(false)?,
+            query_client: client(true)?,
+        })
+    }
 }
 
 /// Runs `fut` on the cluster's runtime and waits for it on this thread, at most `limit`
@@ -490,9 +507,8 @@ async fn launch<S: PartitionServer>(
     options: Options,
     max_attempts: u32,
     partitions: Vec<Vec<S::Item>>,
+    (control_client, query_client): (reqwest::Client, reqwest::Client),
 ) -> Result<Running<S::Output>> {
-    let control_client = client(false)?;
-    let query_client = client(true)?;
     let (listener, coordinator_addr) = bind(options.bind)?;
     let data = web::Data::from(Arc::clone(&registry));
     let coordinator = HttpServer::new(move || {
