@@ -67,22 +67,35 @@
     unreachable_pub
 )]
 
+mod action;
+mod batch;
+mod cancel;
 mod context;
 mod error;
 mod events;
+mod lineage;
+mod master;
 mod pair;
+mod partitioner;
+mod random;
 mod rdd;
+mod scheduler;
 mod shared;
 mod shuffle;
 mod source;
+mod sync;
+mod task;
+mod transform;
 
-pub use context::{
-    CancelToken, Context, ContextBuilder, DEFAULT_MAX_TASK_FAILURES, Master, TaskContext,
-    panic_message,
-};
+pub use cancel::CancelToken;
+pub use context::{Context, ContextBuilder, DEFAULT_MAX_TASK_FAILURES};
 pub use error::{Error, Result};
 pub use events::{Event, JobOutcome, Listener, StageKind};
-pub use rdd::{Data, Rdd, TaskRng, partition_seed, task_rng};
+pub use master::Master;
+pub use partitioner::{HashPartitioner, Partitioner, RangePartitioner};
+pub use random::{TaskRng, partition_seed, task_rng};
+pub use rdd::{Data, Rdd};
+pub use scheduler::panic_message;
 pub use shared::{Accumulator, Broadcast};
-pub use shuffle::{HashPartitioner, Partitioner, RangePartitioner};
 pub use source::IntoRdd;
+pub use task::TaskContext;

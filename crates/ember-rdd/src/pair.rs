@@ -5,8 +5,8 @@ use std::hash::Hash;
 use std::sync::Arc;
 
 use crate::error::Result;
+use crate::partitioner::{HashPartitioner, Partitioner, RangePartitioner};
 use crate::rdd::{Data, Rdd};
-use crate::shuffle::{HashPartitioner, Partitioner, RangePartitioner};
 
 /// One side of a [`cogroup`](Rdd::cogroup), tagged so both sides can share one shuffle.
 #[derive(Clone)]

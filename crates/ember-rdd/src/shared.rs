@@ -7,7 +7,7 @@ use std::fmt;
 use std::ops::{AddAssign, Deref};
 use std::sync::{Arc, Mutex};
 
-use crate::context::lock;
+use crate::sync::lock;
 
 /// A read-only value shared by every task (Spark's broadcast variable). In-process the value is
 /// shared behind an `Arc`, never copied.
@@ -94,21 +94,31 @@ impl<T: AddAssign + Clone + Send + Sync + 'static> Accumulator<T> {
         }
     }
 
+    /// This accumulator's identity: the address of its shared total, which every clone shares
+    /// and no other live accumulator (of any context) can have. Task buffers are keyed by it,
+    /// not by the per-context `id`, so accumulators of two contexts never collide.
+    fn key(&self) -> usize {
+        Arc::as_ptr(&self.total) as *const () as usize
+    }
+
     /// Adds `value`: buffered until the current task succeeds, or applied at once outside a task.
     pub fn add(&self, value: T) {
+        let key = self.key();
         let buffered = TASK_ADDS.with(|adds| {
             let mut adds = adds.borrow_mut();
             let Some(adds) = adds.as_mut() else {
                 return Some(value);
             };
-            match adds.get_mut(&self.id) {
+            match adds.get_mut(&key) {
                 Some(pending) => match pending.as_any_mut().downcast_mut::<PendingAdd<T>>() {
                     Some(p) => p.local += value,
                     None => return Some(value),
                 },
                 None => {
+                    // The pending add holds the total, so the address stays taken (and the key
+                    // unique) until the add is committed or dropped.
                     adds.insert(
-                        self.id,
+                        key,
                         Box::new(PendingAdd {
                             target: Arc::clone(&self.total),
                             local: value,
@@ -148,8 +158,13 @@ impl<T: AddAssign + Send + 'static> Pending for PendingAdd<T> {
     }
 }
 
-pub(crate) type TaskAdds = HashMap<u64, Box<dyn Pending>>;
+/// The adds of the running task attempt, by accumulator identity.
+pub(crate) type TaskAdds = HashMap<usize, Box<dyn Pending>>;
 
+// The one thread-local in Ember: `Accumulator::add` takes no task argument (as in Spark), so the
+// buffer of the task attempt running on this worker thread is found here. It lives exactly as
+// long as the attempt: the scheduler installs it before running the task and takes it back
+// after, so nothing outlives a task or crosses to another context's job.
 thread_local! {
     static TASK_ADDS: RefCell<Option<TaskAdds>> = const { RefCell::new(None) };
 }

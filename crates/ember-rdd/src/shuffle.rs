@@ -1,119 +1,24 @@
-//! The in-process hash shuffle behind every wide transformation, and the partitioners.
+//! The in-process hash shuffle behind every wide transformation: the map side writes one bucket
+//! per reduce partition, kept in memory while the shuffled RDD lives; the reduce side reads its
+//! bucket of every map output.
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
-use std::hash::{BuildHasher, Hash};
+use std::hash::Hash;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use crate::context::{TaskContext, lock};
-use crate::error::{Error, Result};
-use crate::rdd::{BATCH, BatchIter, Batches, Data, Dep, Lineage, Rdd};
+use crate::batch::{BatchIter, Batches, vec_batches};
+use crate::context::Context;
+use crate::error::Result;
+use crate::lineage::{Dep, Lineage, ShuffleStage};
+use crate::partitioner::{CombineHasher, Partitioner, combine_map};
+use crate::rdd::{Data, Rdd};
+use crate::sync::lock;
+use crate::task::TaskContext;
 
-/// Decides which reduce partition a key goes to.
-pub trait Partitioner<K>: Send + Sync {
-    /// The number of reduce partitions.
-    fn num_partitions(&self) -> usize;
-    /// The partition of `key`, in `0..num_partitions()`.
-    fn partition(&self, key: &K) -> usize;
-}
-
-/// Partitions by a hash of the key (Spark's `HashPartitioner`). The hash is fixed (not seeded
-/// per process), so a key lands in the same partition in every run.
-#[derive(Debug, Clone, Copy)]
-pub struct HashPartitioner {
-    partitions: usize,
-}
-
-impl HashPartitioner {
-    /// A partitioner into `partitions` partitions (at least 1).
-    pub fn new(partitions: usize) -> Result<Self> {
-        if partitions == 0 {
-            return Err(Error::invalid("partitions", "must be at least 1"));
-        }
-        Ok(HashPartitioner { partitions })
-    }
-
-    /// A partitioner into `max(partitions, 1)` partitions.
-    pub(crate) fn at_least_one(partitions: usize) -> Self {
-        HashPartitioner {
-            partitions: partitions.max(1),
-        }
-    }
-}
-
-impl<K: Hash> Partitioner<K> for HashPartitioner {
-    fn num_partitions(&self) -> usize {
-        self.partitions
-    }
-    fn partition(&self, key: &K) -> usize {
-        let h = std::hash::BuildHasherDefault::<std::hash::DefaultHasher>::default().hash_one(key);
-        (h % self.partitions as u64) as usize
-    }
-}
-
-/// Sends key `k` to partition `k % n` (round-robin for `repartition`).
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct ModPartitioner(usize);
-
-impl ModPartitioner {
-    pub(crate) fn new(partitions: usize) -> Result<Self> {
-        if partitions == 0 {
-            return Err(Error::invalid("num_partitions", "must be at least 1"));
-        }
-        Ok(ModPartitioner(partitions))
-    }
-}
-
-impl Partitioner<usize> for ModPartitioner {
-    fn num_partitions(&self) -> usize {
-        self.0
-    }
-    fn partition(&self, key: &usize) -> usize {
-        key % self.0
-    }
-}
-
-/// Partitions ordered keys into contiguous ranges split at `bounds` (Spark's
-/// `RangePartitioner`); partition `i` holds keys in `(bounds[i-1], bounds[i]]`.
-#[derive(Debug, Clone)]
-pub struct RangePartitioner<K> {
-    bounds: Vec<K>,
-    ascending: bool,
-}
-
-impl<K: Ord> RangePartitioner<K> {
-    /// A partitioner with `bounds.len() + 1` partitions. `bounds` is sorted here.
-    pub fn new(mut bounds: Vec<K>, ascending: bool) -> Self {
-        bounds.sort();
-        bounds.dedup();
-        RangePartitioner { bounds, ascending }
-    }
-}
-
-impl<K: Ord + Send + Sync> Partitioner<K> for RangePartitioner<K> {
-    fn num_partitions(&self) -> usize {
-        self.bounds.len() + 1
-    }
-    fn partition(&self, key: &K) -> usize {
-        let p = self.bounds.partition_point(|b| b < key);
-        if self.ascending {
-            p
-        } else {
-            self.bounds.len() - p
-        }
-    }
-}
-
-/// The scheduler's view of a shuffle: a map stage to run once, before any reduce task.
-pub(crate) trait ShuffleStage: Send + Sync {
-    fn parent(&self) -> Arc<dyn Lineage>;
-    fn num_map_tasks(&self) -> usize;
-    fn run_map_task(&self, map_partition: usize, tc: &TaskContext) -> Result<()>;
-    fn is_done(&self) -> bool;
-    fn mark_done(&self);
-    fn run_lock(&self) -> &Mutex<()>;
-}
+/// Combiners by key; the `Option` lets a combiner be moved out, merged by value and put back.
+type CombineMap<K, C> = HashMap<K, Option<C>, CombineHasher>;
 
 /// A map task's output: one bucket of `(key, combiner)` pairs per reduce partition.
 type MapOutput<K, C> = Arc<Vec<Vec<(K, C)>>>;
@@ -171,7 +76,7 @@ impl<K: Data, C: Data> ShuffleMap<K, C> {
 /// pairs to `reduce`.
 fn shuffled<K: Data, C: Data, Out: Data>(
     parent_lineage: Arc<dyn Lineage>,
-    ctx: &crate::Context,
+    ctx: &Context,
     name: &'static str,
     num_maps: usize,
     num_reduces: usize,
@@ -201,15 +106,6 @@ fn shuffled<K: Data, C: Data, Out: Data>(
             Ok(reduce(pairs))
         },
     )
-}
-
-/// Batches of an owned vector.
-pub(crate) fn vec_batches<T: Send + 'static>(v: Vec<T>) -> BatchIter<T> {
-    let mut it = v.into_iter();
-    Box::new(std::iter::from_fn(move || {
-        let batch: Vec<T> = it.by_ref().take(BATCH).collect();
-        (!batch.is_empty()).then_some(Ok(batch))
-    }))
 }
 
 impl<K: Data, V: Data> Rdd<(K, V)> {
@@ -258,14 +154,21 @@ impl<K: Data, V: Data> Rdd<(K, V)> {
         let parent = self.clone();
         let n = partitioner.num_partitions().max(1);
         let map: Box<MapFn<K, C>> = Box::new(move |p, tc| {
-            let mut maps: Vec<HashMap<K, Option<C>>> = (0..n).map(|_| HashMap::new()).collect();
+            // One map for the whole partition: a pair costs one hash lookup, and the
+            // partitioner runs once per distinct key, when the map is split into buckets.
+            let mut combined: CombineMap<K, C> = combine_map(0);
             for batch in Batches::new(parent.compute_partition(p, tc)?, tc.clone()) {
                 for (k, v) in batch? {
-                    let m = &mut maps[partitioner.partition(&k).min(n - 1)];
-                    merge_into(m, k, v, &create, &merge_value);
+                    merge_into(&mut combined, k, v, &create, &merge_value);
                 }
             }
-            Ok(maps.into_iter().map(drain_combined).collect())
+            let mut buckets: Vec<Vec<(K, C)>> = (0..n).map(|_| Vec::new()).collect();
+            for (k, c) in combined {
+                if let Some(c) = c {
+                    buckets[partitioner.partition(&k).min(n - 1)].push((k, c));
+                }
+            }
+            Ok(buckets)
         });
         shuffled(
             self.lineage(),
@@ -275,7 +178,7 @@ impl<K: Data, V: Data> Rdd<(K, V)> {
             n,
             map,
             move |pairs| {
-                let mut merged: HashMap<K, Option<C>> = HashMap::with_capacity(pairs.len());
+                let mut merged: CombineMap<K, C> = combine_map(pairs.len());
                 for (k, c) in pairs {
                     merge_into(&mut merged, k, c, &|c| c, &merge_combiners);
                 }
@@ -288,7 +191,7 @@ impl<K: Data, V: Data> Rdd<(K, V)> {
 /// Merges `v` into the combiner of `k` with one hash lookup. The `Option` lets the combiner be
 /// moved out, merged by value and put back.
 fn merge_into<K: Hash + Eq, V, C>(
-    map: &mut HashMap<K, Option<C>>,
+    map: &mut CombineMap<K, C>,
     k: K,
     v: V,
     create: &impl Fn(V) -> C,
@@ -308,6 +211,6 @@ fn merge_into<K: Hash + Eq, V, C>(
     }
 }
 
-fn drain_combined<K, C>(map: HashMap<K, Option<C>>) -> Vec<(K, C)> {
+fn drain_combined<K, C>(map: CombineMap<K, C>) -> Vec<(K, C)> {
     map.into_iter().filter_map(|(k, c)| Some((k, c?))).collect()
 }

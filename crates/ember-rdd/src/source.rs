@@ -7,9 +7,10 @@ use std::ops::{Range, RangeInclusive};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::batch::{BATCH, BatchIter, slice_batches};
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::rdd::{BATCH, BatchIter, Data, Rdd};
+use crate::rdd::{Data, Rdd};
 
 /// A collection [`Context::parallelize`] can slice into partitions: a `Vec`, or an integer range
 /// (`1..=n`), which is sliced arithmetically and never materialised.
@@ -33,13 +34,7 @@ impl<T: Data> IntoRdd for Vec<T> {
         let data = Arc::new(self);
         Rdd::from_compute(ctx, "parallelize", num_slices, Vec::new(), move |p, _| {
             let (lo, hi) = slice_bounds(data.len() as u128, num_slices, p);
-            let (lo, hi) = (lo as usize, hi as usize);
-            let data = Arc::clone(&data);
-            Ok(Box::new(
-                (lo..hi)
-                    .step_by(BATCH)
-                    .map(move |i| Ok(data[i..(i + BATCH).min(hi)].to_vec())),
-            ) as BatchIter<T>)
+            Ok(slice_batches(Arc::clone(&data), lo as usize, hi as usize))
         })
     }
 }
@@ -114,23 +109,25 @@ impl Context {
         self.parallelize(range, num_slices)
     }
 
+    /// An empty RDD.
+    pub fn empty<T: Data>(&self) -> Rdd<T> {
+        Rdd::from_compute(self, "empty", 0, Vec::new(), |_, _| {
+            Ok(Box::new(std::iter::empty()))
+        })
+    }
+
     /// One partition per inner `Vec`, as given.
     pub fn parallelize_partitions<T: Data>(&self, partitions: Vec<Vec<T>>) -> Result<Rdd<T>> {
-        let parts = Arc::new(partitions);
-        let n = parts.len();
+        let parts: Vec<Arc<Vec<T>>> = partitions.into_iter().map(Arc::new).collect();
         Ok(Rdd::from_compute(
             self,
             "parallelize_partitions",
-            n,
+            parts.len(),
             Vec::new(),
             move |p, _| {
-                let parts = Arc::clone(&parts);
-                let len = parts[p].len();
-                Ok(Box::new(
-                    (0..len)
-                        .step_by(BATCH)
-                        .map(move |i| Ok(parts[p][i..(i + BATCH).min(len)].to_vec())),
-                ) as BatchIter<T>)
+                let part = Arc::clone(&parts[p]);
+                let len = part.len();
+                Ok(slice_batches(part, 0, len))
             },
         ))
     }

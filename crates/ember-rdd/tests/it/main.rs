@@ -2,7 +2,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod actions;
+mod contexts;
 mod failure;
+mod identity;
 mod pair;
 mod props;
 mod sources;
