@@ -29,6 +29,10 @@ bench *ARGS:
 loadtest SECONDS="30":
     bash benches/loadtest.sh {{SECONDS}}
 
+# pylivy and sparkmagic (pinned, venv beside the target dir) against `ember livy-server`.
+livy-compat:
+    bash scripts/livy-compat/run.sh
+
 # Exactly what CI runs.
 ci:
     bash .ci/run
