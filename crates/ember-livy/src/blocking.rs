@@ -349,6 +349,16 @@ impl Session {
             inner,
         })
     }
+
+    /// Creates (or attaches to) the seed's `ShareableRdd` called `name` in this pyspark session
+    /// (see [`crate::SharedRdd::create`]).
+    pub fn shared_rdd(&self, name: &str) -> Result<SharedRdd> {
+        let inner = run(&self.rt, crate::SharedRdd::create(self.inner.clone(), name))?;
+        Ok(SharedRdd {
+            rt: self.rt.clone(),
+            inner,
+        })
+    }
 }
 
 /// A blocking batch handle (see [`crate::LivyBatch`]).
@@ -430,5 +440,32 @@ impl SharedTable {
     /// See [`crate::SharedTable::keys`].
     pub fn keys(&self) -> Result<Vec<String>> {
         run(&self.rt, self.inner.keys())
+    }
+}
+
+/// A blocking shared RDD (see [`crate::SharedRdd`]).
+#[derive(Clone)]
+pub struct SharedRdd {
+    rt: Rt,
+    inner: crate::SharedRdd,
+}
+
+impl fmt::Debug for SharedRdd {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("blocking::SharedRdd")
+            .field(&self.inner)
+            .finish()
+    }
+}
+
+impl SharedRdd {
+    /// See [`crate::SharedRdd::set`].
+    pub fn set(&self, key: &str, value: &str) -> Result<()> {
+        run(&self.rt, self.inner.set(key, value))
+    }
+
+    /// See [`crate::SharedRdd::get`].
+    pub fn get(&self, key: &str) -> Result<Option<String>> {
+        run(&self.rt, self.inner.get(key))
     }
 }

@@ -100,7 +100,8 @@
 //!   [`read`](LivySession::read), [`read_dataframe`](LivySession::read_dataframe),
 //!   [`run_file`](LivySession::run_file), [`run_function`](LivySession::run_function),
 //!   [`cancel`](LivySession::cancel).
-//! - [`LivyBatch`]: one batch; [`SharedTable`]: the fifth seed's shared key-value store.
+//! - [`LivyBatch`]: one batch; [`SharedTable`]: the fifth seed's shared key-value store on a
+//!   sql session; [`SharedRdd`]: the same on a pyspark session, with the seed's `ShareableRdd`.
 //! - [`Output`], [`Error`]; [`python::PyValue`] for Python literals; [`PollSchedule`] and
 //!   [`RetryPolicy`] for timing.
 //! - [`blocking`]: the same API for synchronous code.
@@ -120,6 +121,7 @@ pub mod poll;
 pub mod protocol;
 pub mod python;
 pub mod session;
+pub mod shared_rdd;
 pub mod shared_table;
 pub mod spark_types;
 
@@ -129,4 +131,5 @@ pub use error::{Error, Result};
 pub use output::Output;
 pub use poll::{PollSchedule, RetryPolicy};
 pub use session::LivySession;
+pub use shared_rdd::SharedRdd;
 pub use shared_table::SharedTable;
