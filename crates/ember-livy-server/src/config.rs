@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use crate::error::{Error, Result};
+use crate::pyspark::PySparkConfig;
 
 /// How the Livy server behaves. Every limit has Livy's default where Livy has one.
 #[derive(Debug, Clone)]
@@ -45,6 +46,8 @@ pub struct ServerConfig {
     pub start_timeout: Duration,
     /// How long deleting a session waits for its interpreter to stop.
     pub stop_timeout: Duration,
+    /// `pyspark` sessions on real PySpark; `None` refuses them.
+    pub pyspark: Option<PySparkConfig>,
 }
 
 impl Default for ServerConfig {
@@ -66,6 +69,7 @@ impl Default for ServerConfig {
             statement_poll_wait: Duration::from_millis(5),
             start_timeout: Duration::from_secs(120),
             stop_timeout: Duration::from_secs(10),
+            pyspark: Some(PySparkConfig::default()),
         }
     }
 }

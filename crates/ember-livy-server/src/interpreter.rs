@@ -141,4 +141,7 @@ pub trait InterpreterFactory: Send + Sync + fmt::Debug {
     /// An interpreter for `spec`. An `Err` refuses the create request with 400 and that reason
     /// (nothing is left behind).
     fn create(&self, spec: &SessionSpec) -> Result<Arc<dyn Interpreter>, String>;
+
+    /// Releases what the factory keeps between sessions (a warm pool), at server shutdown.
+    fn shutdown(&self) {}
 }

@@ -77,6 +77,7 @@ mod api;
 mod config;
 mod error;
 pub mod interpreter;
+pub mod pyspark;
 mod serve;
 mod server;
 mod session;

@@ -11,6 +11,7 @@ use ember_livy::protocol::{CreateSession, SessionKind, SessionState};
 use crate::config::{ServerConfig, parse_time};
 use crate::error::{Error, Result};
 use crate::interpreter::{InterpreterFactory, SessionLog, SessionSpec};
+use crate::pyspark::PySparkFactory;
 use crate::session::{LiveSession, SessionLimits};
 use crate::sql::SqlFactory;
 
@@ -94,6 +95,11 @@ impl LivyServer {
         });
         server.register_kind(SessionKind::Sql, sql.clone());
         server.register_kind(SessionKind::Shared, sql);
+        if let Some(py) = &server.inner.config.pyspark {
+            let factory =
+                PySparkFactory::new(py.clone(), server.inner.config.default_master.clone());
+            server.register_kind(SessionKind::PySpark, Arc::new(factory));
+        }
         server.start_timers();
         Ok(server)
     }
@@ -314,6 +320,17 @@ impl LivyServer {
             std::mem::take(&mut reg.sessions).into_values().collect()
         };
         let n = sessions.len();
+        let factories: Vec<Arc<dyn InterpreterFactory>> = self
+            .inner
+            .factories
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .values()
+            .cloned()
+            .collect();
+        for f in factories {
+            f.shutdown();
+        }
         let per_session = grace.min(self.inner.config.stop_timeout);
         let stops = sessions.iter().map(|s| s.shut_down(per_session));
         if tokio::time::timeout(grace, futures_util::future::join_all(stops))

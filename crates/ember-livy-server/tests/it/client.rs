@@ -152,7 +152,7 @@ async fn listing_paging_deletion_and_unsupported_kinds() {
     assert!(gone.is_not_found(), "{gone}");
     let refused = c
         .create_session(&CreateSession {
-            kind: Some(SessionKind::PySpark),
+            kind: Some(SessionKind::SparkR),
             ..CreateSession::default()
         })
         .await

@@ -126,7 +126,10 @@ async fn unknown_ids_routes_and_methods() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unsupported_kinds_are_refused_without_a_trace() {
-    let livy = Livy::start(quick_config());
+    // A server with pyspark sessions turned off refuses them like Scala and R.
+    let mut config = quick_config();
+    config.pyspark = None;
+    let livy = Livy::start(config);
     for kind in ["pyspark", "spark", "sparkr"] {
         let (status, v) = livy.post("/sessions", json!({ "kind": kind })).await;
         assert_msg(status, &v, StatusCode::BAD_REQUEST, "is not supported");

@@ -6,4 +6,5 @@ mod client;
 mod errors;
 mod fixture;
 mod lifecycle;
+mod pyspark;
 mod security;

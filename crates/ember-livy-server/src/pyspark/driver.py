@@ -1,0 +1,349 @@
+"""Ember's pyspark REPL driver: one Python process per Livy pyspark session.
+
+It builds a SparkSession, binds `spark`, `sc` and `sqlContext` as Livy does, and runs statements
+one at a time with the semantics of Livy's Python interpreter: the repr of a trailing
+expression plus captured stdout and stderr, right-stripped, as text/plain; `%json x`, `%table x`
+and `%matplot fig` magics; errors as ename/evalue/traceback; variables persist.
+
+Protocol: JSON lines. The server writes requests to stdin; answers go to the process's original
+stdout, which is kept for this alone (fd 1 is pointed at stderr, so print() outside a statement
+and the JVM's output land in the session log instead of corrupting the protocol).
+
+  in:  {"op": "start", "master": "local[*]", "app_name": "...", "conf": {...}}   (first line)
+       {"op": "execute", "id": 3, "code": "..."}
+       {"op": "cancel", "id": 3}
+       {"op": "shutdown"}
+  out: {"event": "ready", "spark_version": "4.3.0", "app_id": "..."}
+       {"event": "failed", "message": "..."}                    (start failed; the process exits)
+       {"event": "result", "id": 3, "status": "ok", "data": {...}}
+       {"event": "result", "id": 3, "status": "error", "ename": ..., "evalue": ..., "traceback": [...]}
+"""
+
+import ast
+import base64
+import builtins
+import io
+import json
+import os
+import queue
+import signal
+import sys
+import threading
+import traceback
+
+_PROTO = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
+os.dup2(2, 1)
+_SEND_LOCK = threading.Lock()
+
+
+def send(message):
+    line = json.dumps(message, allow_nan=False)
+    with _SEND_LOCK:
+        _PROTO.write(line + "\n")
+        _PROTO.flush()
+
+
+def job_group(statement_id):
+    return "ember-livy-statement-%d" % statement_id
+
+
+class Driver:
+    def __init__(self, spark):
+        self.spark = spark
+        self.sc = spark.sparkContext
+        self.ns = {
+            "__name__": "__main__",
+            "__builtins__": builtins,
+            "spark": spark,
+            "sc": self.sc,
+        }
+        try:
+            from pyspark.sql import SQLContext
+
+            self.ns["sqlContext"] = SQLContext(self.sc, spark)
+        except Exception:  # removed in a future Spark: `spark` is what matters
+            pass
+        self.requests = queue.Queue()
+        self.lock = threading.Lock()
+        self.running = None
+        self.cancelled = set()
+        self.main_thread = threading.main_thread().ident
+        # After SparkContext's own handler (which cancels every job): ours interrupts only the
+        # statement being cancelled.
+        signal.signal(signal.SIGINT, self.on_sigint)
+
+    def on_sigint(self, signum, frame):
+        with self.lock:
+            running = self.running
+        if running is not None:
+            raise KeyboardInterrupt()
+
+    # ---- the reader thread: requests in, cancels handled at once ----
+
+    def read_requests(self):
+        for line in sys.stdin:
+            try:
+                request = json.loads(line)
+            except ValueError:
+                continue
+            op = request.get("op")
+            if op == "execute":
+                self.requests.put(request)
+            elif op == "cancel":
+                self.cancel(request.get("id"))
+            elif op == "shutdown":
+                break
+        self.requests.put(None)
+
+    def cancel(self, statement_id):
+        with self.lock:
+            if self.running != statement_id:
+                self.cancelled.add(statement_id)
+                return
+        try:
+            self.sc.cancelJobGroup(job_group(statement_id))
+        except Exception:
+            pass
+        signal.pthread_kill(self.main_thread, signal.SIGINT)
+
+    # ---- the main thread: statements, one at a time ----
+
+    def serve(self):
+        reader = threading.Thread(target=self.read_requests, name="ember-requests", daemon=True)
+        reader.start()
+        while True:
+            try:
+                request = self.requests.get()
+            except KeyboardInterrupt:  # a cancel that arrived between statements
+                continue
+            if request is None:
+                break
+            statement_id = request.get("id")
+            try:
+                result = self.execute(statement_id, request.get("code", ""))
+            except KeyboardInterrupt:
+                result = error_result("KeyboardInterrupt", "the statement was cancelled", [])
+            result.update({"event": "result", "id": statement_id})
+            try:
+                send(result)
+            except ValueError as e:  # NaN or infinity in %json output
+                send({"event": "result", "id": statement_id, **error_result("ValueError", str(e), [])})
+
+    def execute(self, statement_id, code):
+        with self.lock:
+            if statement_id in self.cancelled:
+                self.cancelled.discard(statement_id)
+                return error_result("KeyboardInterrupt", "the statement was cancelled", [])
+            self.running = statement_id
+        captured = io.StringIO()
+        saved = sys.stdout, sys.stderr
+        sys.stdout = sys.stderr = captured
+        data = {}
+        try:
+            try:
+                self.sc.setJobGroup(job_group(statement_id), "Livy statement %d" % statement_id, True)
+            except Exception:
+                pass
+            for chunk in split_magics(code):
+                if chunk[0] == "code":
+                    self.run_code(chunk[1])
+                else:
+                    data.update(self.run_magic(chunk[1], chunk[2]))
+        except KeyboardInterrupt:
+            return error_result("KeyboardInterrupt", "the statement was cancelled", [])
+        except SyntaxError as e:
+            return error_result(
+                type(e).__name__, str(e), traceback.format_exception_only(type(e), e)
+            )
+        except Exception as e:
+            return error_result(type(e).__name__, str(e), user_traceback(e))
+        finally:
+            sys.stdout, sys.stderr = saved
+            with self.lock:
+                self.running = None
+                self.cancelled.discard(statement_id)
+            try:
+                self.sc.clearJobGroup()
+            except Exception:
+                pass
+        text = captured.getvalue().rstrip()
+        if text or not data:
+            data["text/plain"] = text
+        return {"status": "ok", "data": data}
+
+    def run_code(self, source):
+        tree = ast.parse(source, "<stdin>", "exec")
+        last = None
+        if tree.body and isinstance(tree.body[-1], ast.Expr):
+            last = ast.Expression(tree.body.pop().value)
+        if tree.body:
+            exec(compile(tree, "<stdin>", "exec"), self.ns)
+        if last is not None:
+            value = eval(compile(last, "<stdin>", "eval"), self.ns)
+            if value is not None:
+                self.ns["_"] = value
+                print(repr(value))
+
+    def run_magic(self, name, arg):
+        if name == "json":
+            value = eval(arg, self.ns)
+            json.dumps(value, allow_nan=False)  # fail here, as the statement, if it cannot
+            return {"application/json": value}
+        if name == "table":
+            return {"application/vnd.livy.table.v1+json": table(eval(arg, self.ns))}
+        if name == "matplot":
+            figure = eval(arg, self.ns)
+            buffer = io.BytesIO()
+            (figure.gcf() if hasattr(figure, "gcf") else figure).savefig(buffer, format="png")
+            return {"image/png": base64.b64encode(buffer.getvalue()).decode("ascii"), "text/plain": ""}
+        raise UnknownMagic("unknown magic %%%s" % name)
+
+
+class UnknownMagic(Exception):
+    pass
+
+
+def split_magics(code):
+    """Code chunks and magic lines (a line starting with `%`), in order."""
+    chunks, lines = [], []
+    for line in code.split("\n"):
+        if line.startswith("%"):
+            if any(l.strip() for l in lines):
+                chunks.append(("code", "\n".join(lines)))
+            lines = []
+            name, _, arg = line[1:].partition(" ")
+            chunks.append(("magic", name.strip(), arg.strip()))
+        else:
+            lines.append(line)
+    if any(l.strip() for l in lines):
+        chunks.append(("code", "\n".join(lines)))
+    return chunks
+
+
+TYPES = [
+    (type(None), "NULL_TYPE"),
+    (bool, "BOOLEAN_TYPE"),
+    (int, "INT_TYPE"),
+    (float, "DOUBLE_TYPE"),
+    (str, "STRING_TYPE"),
+    (list, "ARRAY_TYPE"),
+    (tuple, "ARRAY_TYPE"),
+    (dict, "MAP_TYPE"),
+]
+
+
+def type_name(value):
+    for python_type, name in TYPES:
+        if isinstance(value, python_type):
+            return name
+    import datetime
+    import decimal
+
+    if isinstance(value, decimal.Decimal):
+        return "DECIMAL_TYPE"
+    if isinstance(value, datetime.datetime):
+        return "TIMESTAMP_TYPE"
+    if isinstance(value, datetime.date):
+        return "DATE_TYPE"
+    return "STRING_TYPE"
+
+
+def table(rows):
+    """Livy's %table: a list of dicts (headers by key) or of sequences (headers by position)."""
+    rows = list(rows)
+    if not rows:
+        return {"headers": [], "data": []}
+    if all(isinstance(r, dict) for r in rows):
+        names = sorted({k for r in rows for k in r})
+        values = [[r.get(k) for k in names] for r in rows]
+    elif all(isinstance(r, (list, tuple)) for r in rows):
+        names = [str(i) for i in range(max(len(r) for r in rows))]
+        values = [list(r) + [None] * (len(names) - len(r)) for r in rows]
+    else:
+        raise Exception("table rows must all be dicts or all be sequences")
+    headers = []
+    for i, name in enumerate(names):
+        types = {type_name(v[i]) for v in values if v[i] is not None}
+        if len(types) > 1:
+            raise Exception("column %s has values of several types: %s" % (name, sorted(types)))
+        headers.append({"name": name, "type": types.pop() if types else "NULL_TYPE"})
+    return {"headers": headers, "data": [[plain(x) for x in v] for v in values]}
+
+
+def plain(value):
+    if isinstance(value, (str, int, float, bool, type(None), list, dict)):
+        return value
+    if isinstance(value, tuple):
+        return list(value)
+    return str(value)
+
+
+def error_result(ename, evalue, tb):
+    return {
+        "status": "error",
+        "ename": ename,
+        "evalue": evalue,
+        "traceback": [line if line.endswith("\n") else line + "\n" for line in tb],
+    }
+
+
+def user_traceback(e):
+    """The traceback from the user's code on: the driver's own frames are left out."""
+    tb = e.__traceback__
+    while tb is not None and tb.tb_frame.f_code.co_filename != "<stdin>":
+        tb = tb.tb_next
+    return traceback.format_exception(type(e), e, tb)
+
+
+def start(request):
+    try:
+        import pyspark  # noqa: F401
+        from pyspark.sql import SparkSession
+    except ImportError as e:
+        send({
+            "event": "failed",
+            "message": "pyspark is not importable by %s (%s): run `just spark-env`"
+            % (sys.executable, e),
+        })
+        return None
+    try:
+        builder = SparkSession.builder.appName(request.get("app_name") or "ember-livy")
+        builder = builder.master(request.get("master") or "local[*]")
+        for key, value in (request.get("conf") or {}).items():
+            builder = builder.config(key, value)
+        spark = builder.getOrCreate()
+    except Exception as e:
+        message = "".join(traceback.format_exception_only(type(e), e)).strip()
+        if "Java gateway" in message or "JAVA_HOME" in message or "java" in message.lower():
+            message += " (is a JDK installed? `just spark-env` installs one)"
+        send({"event": "failed", "message": "SparkSession failed to start: " + message})
+        return None
+    return spark
+
+
+def main():
+    line = sys.stdin.readline()
+    try:
+        request = json.loads(line)
+    except ValueError:
+        send({"event": "failed", "message": "the first request was not JSON: %r" % line[:200]})
+        return 2
+    spark = start(request)
+    if spark is None:
+        return 1
+    driver = Driver(spark)
+    send({
+        "event": "ready",
+        "spark_version": spark.version,
+        "app_id": spark.sparkContext.applicationId,
+    })
+    driver.serve()
+    try:
+        spark.stop()
+    except Exception:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

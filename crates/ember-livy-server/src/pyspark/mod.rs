@@ -1,0 +1,506 @@
+//! `pyspark` sessions on real PySpark: each session is a Python worker process running Ember's
+//! REPL driver (`driver.py`, shipped inside this crate), which builds a `SparkSession` and runs
+//! statements with Livy's Python semantics. The server and the worker speak JSON lines over the
+//! worker's stdin and stdout; its stderr (the JVM's log included) goes to the session log.
+//!
+//! The worker runs in a process group of its own, so stopping a session stops the Python driver
+//! and its JVM together: no orphans.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Write};
+use std::os::unix::process::CommandExt;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use futures_util::future::BoxFuture;
+use nix::sys::signal::{Signal, killpg};
+use nix::unistd::Pid;
+use serde_json::{Map, Value, json};
+use tokio::sync::mpsc;
+
+use crate::interpreter::{Execution, Interpreter, InterpreterFactory, SessionLog, SessionSpec};
+
+/// The REPL driver each worker runs.
+pub const DRIVER: &str = include_str!("driver.py");
+
+/// Log lines of a worker's stderr kept to explain a failure.
+const STDERR_TAIL: usize = 20;
+
+/// How pyspark workers start.
+#[derive(Debug, Clone)]
+pub struct PySparkConfig {
+    /// The Python interpreter (`python3`; `EMBER_LIVY_PYTHON`).
+    pub python: String,
+    /// Spark configuration every session starts with; a session's own conf overrides it.
+    pub default_conf: BTreeMap<String, String>,
+    /// Workers started ahead, with the default conf, for sessions that ask for no conf.
+    pub prestart: usize,
+    /// Environment variables for the workers (`SPARK_LOCAL_IP=127.0.0.1` keeps Spark on
+    /// loopback), on top of the server's own environment.
+    pub env: BTreeMap<String, String>,
+}
+
+impl Default for PySparkConfig {
+    fn default() -> Self {
+        PySparkConfig {
+            python: "python3".into(),
+            default_conf: BTreeMap::new(),
+            prestart: 0,
+            env: BTreeMap::new(),
+        }
+    }
+}
+
+/// A message from a worker.
+#[derive(Debug)]
+enum Event {
+    Message(Value),
+    /// Its stdout closed: it exited.
+    Exited,
+}
+
+/// A running worker process.
+#[derive(Debug)]
+struct Worker {
+    pid: u32,
+    child: Mutex<Child>,
+    stdin: Mutex<Option<ChildStdin>>,
+    events: tokio::sync::Mutex<mpsc::UnboundedReceiver<Event>>,
+    stderr_tail: Arc<Mutex<Vec<String>>>,
+    /// Where its stderr goes; a pooled worker's is swapped for its session's when taken.
+    log: Arc<Mutex<Option<SessionLog>>>,
+}
+
+impl Worker {
+    /// Starts `python -c DRIVER` in its own process group and sends the start request.
+    fn spawn(
+        config: &PySparkConfig,
+        master: &str,
+        app_name: &str,
+        conf: &BTreeMap<String, String>,
+        log: Option<SessionLog>,
+    ) -> Result<Worker, String> {
+        let mut command = Command::new(&config.python);
+        command
+            .arg("-c")
+            .arg(DRIVER)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .envs(&config.env)
+            .process_group(0);
+        // Executors must run the same interpreter as the driver.
+        if std::env::var_os("PYSPARK_PYTHON").is_none()
+            && !config.env.contains_key("PYSPARK_PYTHON")
+        {
+            command.env("PYSPARK_PYTHON", &config.python);
+        }
+        let mut child = command.spawn().map_err(|e| {
+            format!(
+                "cannot start the Python worker `{}`: {e} (set --python or EMBER_LIVY_PYTHON; `just spark-env` makes a venv with pyspark)",
+                config.python
+            )
+        })?;
+        let pid = child.id();
+        let (tx, rx) = mpsc::unbounded_channel();
+        let stdout = child.stdout.take();
+        let stderr = child.stderr.take();
+        let stdin = child.stdin.take();
+        let worker = Worker {
+            pid,
+            child: Mutex::new(child),
+            stdin: Mutex::new(stdin),
+            events: tokio::sync::Mutex::new(rx),
+            stderr_tail: Arc::default(),
+            log: Arc::new(Mutex::new(log)),
+        };
+        if let Some(out) = stdout {
+            let spawned = std::thread::Builder::new()
+                .name(format!("pyspark-{pid}-out"))
+                .spawn(move || {
+                    for line in BufReader::new(out).lines() {
+                        let Ok(line) = line else { break };
+                        match serde_json::from_str::<Value>(&line) {
+                            Ok(v) => {
+                                if tx.send(Event::Message(v)).is_err() {
+                                    return;
+                                }
+                            }
+                            Err(e) => tracing::warn!(pid, "unparseable line from the worker: {e}"),
+                        }
+                    }
+                    let _ = tx.send(Event::Exited);
+                });
+            if let Err(e) = spawned {
+                worker.kill();
+                return Err(format!("cannot start a reader thread: {e}"));
+            }
+        }
+        if let Some(err) = stderr {
+            let tail = worker.stderr_tail.clone();
+            let log = worker.log.clone();
+            let spawned = std::thread::Builder::new()
+                .name(format!("pyspark-{pid}-err"))
+                .spawn(move || {
+                    for line in BufReader::new(err).lines() {
+                        let Ok(line) = line else { break };
+                        if let Some(log) =
+                            log.lock().unwrap_or_else(PoisonError::into_inner).as_ref()
+                        {
+                            log.push(format!("stderr: {line}"));
+                        }
+                        let mut t = tail.lock().unwrap_or_else(PoisonError::into_inner);
+                        t.push(line);
+                        if t.len() > STDERR_TAIL {
+                            t.remove(0);
+                        }
+                    }
+                });
+            if let Err(e) = spawned {
+                worker.kill();
+                return Err(format!("cannot start a reader thread: {e}"));
+            }
+        }
+        let start = json!({"op": "start", "master": master, "app_name": app_name, "conf": conf});
+        if let Err(e) = worker.send(&start) {
+            worker.kill();
+            return Err(e);
+        }
+        Ok(worker)
+    }
+
+    fn send(&self, message: &Value) -> Result<(), String> {
+        let mut stdin = self.stdin.lock().unwrap_or_else(PoisonError::into_inner);
+        let Some(pipe) = stdin.as_mut() else {
+            return Err("the worker's stdin is closed".into());
+        };
+        let mut line = message.to_string();
+        line.push('\n');
+        pipe.write_all(line.as_bytes())
+            .and_then(|()| pipe.flush())
+            .map_err(|e| format!("writing to the Python worker failed: {e}"))
+    }
+
+    fn tail(&self) -> String {
+        let t = self
+            .stderr_tail
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if t.is_empty() {
+            String::new()
+        } else {
+            format!("; its last output:\n{}", t.join("\n"))
+        }
+    }
+
+    /// Waits for `ready` (or `failed`, or the process's end) until `deadline`.
+    async fn wait_ready(&self, timeout: Duration) -> Result<(), String> {
+        let mut events = self.events.lock().await;
+        let wait = async {
+            loop {
+                match events.recv().await {
+                    Some(Event::Message(v)) => match v["event"].as_str() {
+                        Some("ready") => return Ok(()),
+                        Some("failed") => {
+                            return Err(v["message"].as_str().unwrap_or("unknown").to_owned());
+                        }
+                        _ => {}
+                    },
+                    Some(Event::Exited) | None => {
+                        return Err(format!(
+                            "the Python worker exited before its SparkSession started{}",
+                            self.tail()
+                        ));
+                    }
+                }
+            }
+        };
+        match tokio::time::timeout(timeout, wait).await {
+            Ok(r) => r,
+            Err(_) => Err(format!(
+                "the SparkSession did not start within {timeout:?}{}",
+                self.tail()
+            )),
+        }
+    }
+
+    /// Signals the whole process group (driver and JVM); ignores a group that is gone.
+    fn signal(&self, signal: Signal) {
+        if let Ok(pid) = i32::try_from(self.pid) {
+            let _ = killpg(Pid::from_raw(pid), signal);
+        }
+    }
+
+    fn kill(&self) {
+        self.signal(Signal::SIGKILL);
+        let mut child = self.child.lock().unwrap_or_else(PoisonError::into_inner);
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+
+    fn has_exited(&self) -> bool {
+        let mut child = self.child.lock().unwrap_or_else(PoisonError::into_inner);
+        matches!(child.try_wait(), Ok(Some(_)))
+    }
+
+    /// Asks the driver to stop its SparkSession and exit; after `grace`, kills the group.
+    async fn stop(&self, grace: Duration) {
+        let _ = self.send(&json!({"op": "shutdown"}));
+        self.stdin
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        let deadline = Instant::now() + grace;
+        while Instant::now() < deadline && !self.has_exited() {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        if !self.has_exited() {
+            self.signal(Signal::SIGTERM);
+            let term_deadline = Instant::now() + Duration::from_secs(2);
+            while Instant::now() < term_deadline && !self.has_exited() {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        }
+        // Whatever is left of the group (a JVM that outlived its driver) goes too.
+        self.kill();
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        if !self.has_exited() {
+            self.kill();
+        } else {
+            self.signal(Signal::SIGKILL);
+        }
+    }
+}
+
+/// Makes the interpreters of `pyspark` sessions, keeping `prestart` workers warm.
+#[derive(Debug)]
+pub struct PySparkFactory {
+    config: PySparkConfig,
+    default_master: String,
+    pool: Arc<Mutex<Vec<Worker>>>,
+}
+
+impl PySparkFactory {
+    /// A factory; starts the warm pool's workers at once (their SparkSessions start in the
+    /// background).
+    /// `default_master` is the master of sessions whose conf names none.
+    pub fn new(config: PySparkConfig, default_master: String) -> Self {
+        let factory = PySparkFactory {
+            config,
+            default_master,
+            pool: Arc::default(),
+        };
+        for _ in 0..factory.config.prestart {
+            factory.refill();
+        }
+        factory
+    }
+
+    fn pool_app_name() -> &'static str {
+        "ember-livy-pool"
+    }
+
+    /// Starts one pooled worker with the default conf.
+    fn refill(&self) {
+        let worker = Worker::spawn(
+            &self.config,
+            &self.default_master,
+            Self::pool_app_name(),
+            &self.config.default_conf,
+            None,
+        );
+        match worker {
+            Ok(w) => self
+                .pool
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(w),
+            Err(e) => tracing::warn!("cannot prestart a pyspark worker: {e}"),
+        }
+    }
+
+    /// Takes a pooled worker that is still alive, and starts its replacement.
+    fn take_pooled(&self) -> Option<Worker> {
+        let worker = {
+            let mut pool = self.pool.lock().unwrap_or_else(PoisonError::into_inner);
+            pool.retain(|w| !w.has_exited());
+            if pool.is_empty() {
+                return None;
+            }
+            pool.remove(0)
+        };
+        self.refill();
+        Some(worker)
+    }
+
+    /// Stops the pooled workers (at server shutdown; dropping the factory does it too).
+    pub fn drain(&self) {
+        let workers: Vec<Worker> =
+            std::mem::take(&mut *self.pool.lock().unwrap_or_else(PoisonError::into_inner));
+        for w in &workers {
+            w.kill();
+        }
+    }
+}
+
+impl InterpreterFactory for PySparkFactory {
+    fn create(&self, spec: &SessionSpec) -> Result<Arc<dyn Interpreter>, String> {
+        let pooled = if spec.conf.is_empty() && self.config.prestart > 0 {
+            self.take_pooled()
+        } else {
+            None
+        };
+        if let Some(w) = &pooled {
+            *w.log.lock().unwrap_or_else(PoisonError::into_inner) = Some(spec.log.clone());
+            spec.log
+                .push(format!("using prestarted pyspark worker (pid {})", w.pid));
+        }
+        Ok(Arc::new(PySparkInterpreter {
+            spec: spec.clone(),
+            config: self.config.clone(),
+            default_master: self.default_master.clone(),
+            worker: tokio::sync::OnceCell::new_with(pooled.map(Arc::new)),
+            start_timeout: Duration::from_secs(600),
+        }))
+    }
+
+    fn shutdown(&self) {
+        self.drain();
+    }
+}
+
+impl Drop for PySparkFactory {
+    fn drop(&mut self) {
+        self.drain();
+    }
+}
+
+/// One pyspark session's interpreter: a worker process.
+#[derive(Debug)]
+pub struct PySparkInterpreter {
+    spec: SessionSpec,
+    config: PySparkConfig,
+    default_master: String,
+    worker: tokio::sync::OnceCell<Arc<Worker>>,
+    /// The server's own start timeout bounds this too; this only guards a forgotten one.
+    start_timeout: Duration,
+}
+
+impl PySparkInterpreter {
+    fn worker(&self) -> Option<&Arc<Worker>> {
+        self.worker.get()
+    }
+}
+
+impl Interpreter for PySparkInterpreter {
+    fn start(&self) -> BoxFuture<'_, Result<(), String>> {
+        Box::pin(async move {
+            let worker = match self.worker.get() {
+                Some(w) => w.clone(),
+                None => {
+                    let mut conf = self.config.default_conf.clone();
+                    conf.extend(self.spec.conf.clone());
+                    let master = conf
+                        .get("spark.master")
+                        .cloned()
+                        .unwrap_or_else(|| self.default_master.clone());
+                    let w = Arc::new(Worker::spawn(
+                        &self.config,
+                        &master,
+                        &self.spec.app_name(),
+                        &conf,
+                        Some(self.spec.log.clone()),
+                    )?);
+                    self.spec.log.push(format!(
+                        "started the Python worker (pid {}, {}, master {master})",
+                        w.pid, self.config.python
+                    ));
+                    let _ = self.worker.set(w.clone());
+                    w
+                }
+            };
+            worker.wait_ready(self.start_timeout).await
+        })
+    }
+
+    fn execute<'a>(&'a self, statement_id: u64, code: &'a str) -> BoxFuture<'a, Execution> {
+        Box::pin(async move {
+            let Some(worker) = self.worker() else {
+                return Execution::Died("the Python worker is not running".into());
+            };
+            let mut events = worker.events.lock().await;
+            if let Err(e) = worker.send(&json!({"op": "execute", "id": statement_id, "code": code}))
+            {
+                return Execution::Died(format!("{e}{}", worker.tail()));
+            }
+            loop {
+                match events.recv().await {
+                    Some(Event::Message(v)) => {
+                        if v["event"] != "result" || v["id"] != statement_id {
+                            continue;
+                        }
+                        return result_of(v);
+                    }
+                    Some(Event::Exited) | None => {
+                        let status = worker
+                            .child
+                            .lock()
+                            .unwrap_or_else(PoisonError::into_inner)
+                            .try_wait()
+                            .ok()
+                            .flatten()
+                            .map_or_else(|| "still running".to_owned(), |s| s.to_string());
+                        return Execution::Died(format!(
+                            "the Python worker exited ({status}){}",
+                            worker.tail()
+                        ));
+                    }
+                }
+            }
+        })
+    }
+
+    fn cancel(&self, statement_id: u64) {
+        let sent = self
+            .worker()
+            .map(|w| w.send(&json!({"op": "cancel", "id": statement_id})));
+        if let Some(Err(e)) = sent {
+            tracing::warn!(statement = statement_id, "cancel not delivered: {e}");
+        }
+    }
+
+    fn stop(&self) -> BoxFuture<'_, ()> {
+        Box::pin(async move {
+            if let Some(w) = self.worker() {
+                w.stop(Duration::from_secs(5)).await;
+            }
+        })
+    }
+}
+
+fn result_of(v: Value) -> Execution {
+    match v["status"].as_str() {
+        Some("ok") => Execution::Ok(match v.get("data") {
+            Some(Value::Object(m)) => m.clone(),
+            _ => Map::new(),
+        }),
+        _ => Execution::Failed {
+            ename: v["ename"].as_str().unwrap_or("Error").to_owned(),
+            evalue: v["evalue"].as_str().unwrap_or_default().to_owned(),
+            traceback: v["traceback"]
+                .as_array()
+                .map(|lines| {
+                    lines
+                        .iter()
+                        .filter_map(|l| l.as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        },
+    }
+}
