@@ -15,6 +15,19 @@ run:
 test:
     cargo test --workspace
 
+# Real Spark for the pyspark tests: a venv with PySpark from PyPI (and a JDK if missing);
+# prints the venv's python.
+spark-env:
+    bash scripts/spark-env.sh
+
+# The tests with real PySpark required (as CI runs them).
+test-spark:
+    EMBER_TEST_PYTHON="$(bash scripts/spark-env.sh | tail -n1)" EMBER_REQUIRE_PYSPARK=1 SPARK_LOCAL_IP=127.0.0.1 cargo test --workspace
+
+# A Spark standalone master and worker on loopback (spark://127.0.0.1:7077); Ctrl-C stops them.
+spark-cluster:
+    bash scripts/spark-cluster.sh
+
 # Formatting and clippy with warnings as errors.
 lint:
     cargo fmt --all --check
@@ -23,7 +36,7 @@ lint:
 # Criterion benches: each runs Ember beside its reference. Figures go in docs/benchmarks.md.
 # (`--workspace`, not `-p`: per-package feature resolution would rebuild DataFusion.)
 bench *ARGS:
-    cargo bench --workspace --bench rdd --bench web --bench sql --bench livy --bench partition {{ARGS}}
+    cargo bench --workspace --bench rdd --bench web --bench sql --bench livy --bench partition --bench pyspark {{ARGS}}
 
 # Drive the release binary with wrk on loopback for a bounded time.
 loadtest SECONDS="30":

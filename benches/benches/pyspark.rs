@@ -1,0 +1,151 @@
+//! pyspark sessions on Ember's Livy server beside PySpark alone, in one run:
+//! (1) a cold session, from create to `idle`, against a fresh `python -c` that builds the same
+//!     `SparkSession` (`getOrCreate()`) and exits (goal: within 1.2x);
+//! (2) a session taken from the warm pool (`prestart`), from create to `idle` (goal < 100 ms);
+//! (3) a `1 + 1` statement round trip through Ember's client (goal: p50 < 20 ms).
+//!
+//! Needs PySpark: `EMBER_TEST_PYTHON=$(bash scripts/spark-env.sh | tail -n1)`; without it the
+//! bench prints how to enable it and measures nothing.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use std::collections::BTreeMap;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use ember_livy::blocking::LivyClient;
+use ember_livy::protocol::{CreateSession, SessionKind};
+use ember_livy_server::pyspark::PySparkConfig;
+use ember_livy_server::{LivyServer, RunningServer, ServeOptions, ServerConfig, spawn};
+
+fn python() -> Option<String> {
+    let p = std::env::var("EMBER_TEST_PYTHON")
+        .ok()
+        .filter(|p| !p.is_empty());
+    if p.is_none() {
+        eprintln!(
+            "pyspark bench skipped: set EMBER_TEST_PYTHON to the python `bash scripts/spark-env.sh` prints"
+        );
+    }
+    p
+}
+
+fn conf() -> BTreeMap<String, String> {
+    [
+        ("spark.ui.enabled", "false"),
+        ("spark.driver.host", "127.0.0.1"),
+        ("spark.driver.bindAddress", "127.0.0.1"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect()
+}
+
+fn server(python: &str, prestart: usize) -> RunningServer {
+    let config = ServerConfig {
+        default_master: "local[2]".into(),
+        start_timeout: Duration::from_secs(300),
+        pyspark: Some(PySparkConfig {
+            python: python.to_owned(),
+            default_conf: conf(),
+            prestart,
+            env: [("SPARK_LOCAL_IP".to_owned(), "127.0.0.1".to_owned())].into(),
+        }),
+        ..ServerConfig::default()
+    };
+    spawn(
+        LivyServer::new(config).unwrap(),
+        "127.0.0.1:0",
+        ServeOptions::default(),
+    )
+    .unwrap()
+}
+
+fn client(running: &RunningServer) -> LivyClient {
+    LivyClient::from_builder(
+        ember_livy::LivyClient::builder(&running.url())
+            .session_start_timeout(Duration::from_secs(300)),
+    )
+    .unwrap()
+}
+
+fn pyspark() -> CreateSession {
+    CreateSession {
+        kind: Some(SessionKind::PySpark),
+        ..CreateSession::default()
+    }
+}
+
+fn cold_start(c: &mut Criterion) {
+    let Some(python) = python() else { return };
+    let running = server(&python, 0);
+    let client = client(&running);
+    let mut g = c.benchmark_group("pyspark_cold_session_to_idle");
+    g.sample_size(10);
+    g.measurement_time(Duration::from_secs(60));
+    g.bench_function("ember_livy_server", |b| {
+        b.iter(|| {
+            let s = client.start_session(&pyspark()).unwrap();
+            s.delete().unwrap();
+        })
+    });
+    let script = format!(
+        "from pyspark.sql import SparkSession\nb = SparkSession.builder.master('local[2]').appName('ref')\n\
+         for k, v in {:?}.items(): b = b.config(k, v)\nb.getOrCreate()",
+        conf()
+    );
+    g.bench_function("python_getOrCreate", |b| {
+        b.iter(|| {
+            let status = Command::new(&python)
+                .args(["-c", &script])
+                .env("SPARK_LOCAL_IP", "127.0.0.1")
+                .stderr(std::process::Stdio::null())
+                .status()
+                .unwrap();
+            assert!(status.success());
+        })
+    });
+    g.finish();
+}
+
+fn warm_pool_and_round_trip(c: &mut Criterion) {
+    let Some(python) = python() else { return };
+    let running = server(&python, 1);
+    let client = client(&running);
+    let mut g = c.benchmark_group("pyspark_warm_session_to_idle");
+    g.sample_size(10);
+    g.measurement_time(Duration::from_secs(60));
+    g.bench_function("ember_livy_server_prestart_1", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                // Let the pool refill (a SparkSession start) outside the timed part.
+                let deadline = Instant::now() + Duration::from_secs(120);
+                loop {
+                    let t = Instant::now();
+                    let s = client.start_session(&pyspark()).unwrap();
+                    let took = t.elapsed();
+                    s.delete().unwrap();
+                    if took < Duration::from_secs(1) || Instant::now() > deadline {
+                        total += took;
+                        break;
+                    }
+                    std::thread::sleep(Duration::from_secs(2));
+                }
+            }
+            total
+        })
+    });
+    g.finish();
+
+    let session = client.start_session(&pyspark()).unwrap();
+    let mut g = c.benchmark_group("pyspark_statement_1_plus_1");
+    g.bench_function("through_livy", |b| {
+        b.iter(|| assert_eq!(session.run("1 + 1").unwrap().to_text(), "2"))
+    });
+    g.finish();
+    session.delete().unwrap();
+}
+
+criterion_group!(benches, cold_start, warm_pool_and_round_trip);
+criterion_main!(benches);

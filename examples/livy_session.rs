@@ -1,0 +1,98 @@
+//! The fourth seed's walk-through on a pyspark session: run Python code in a remote Spark
+//! driver, read variables back with their types (ints, floats, lists, tuples, dicts, a Spark
+//! DataFrame as Arrow), run a file, call a function with args and kwargs, and get a Python
+//! error with its traceback.
+//!
+//! ```text
+//! just spark-env                                                      # PySpark + a JDK, once
+//! EMBER_LIVY_PYTHON=$(bash scripts/spark-env.sh | tail -n1) cargo run --example livy_session
+//! LIVY_SERVER_URL=localhost:8998 cargo run --example livy_session       # or any Livy server
+//! ```
+//!
+//! With `LIVY_SERVER_URL` unset the example starts Ember's Livy server, whose pyspark sessions
+//! run on the Python in `EMBER_LIVY_PYTHON` (default `python3`), which needs `pyspark`.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use ember::livy::Error;
+use ember::livy::blocking::LivyClient;
+use ember::livy::protocol::{CreateSession, SessionKind};
+use ember::livy::python::PyValue;
+use ember::sql::arrow::util::pretty::pretty_format_batches;
+
+const PI_PY: &str = "
+    import random
+
+    NUM_SAMPLES = 100000
+    def sample(p):
+        x, y = random.random(), random.random()
+        return 1 if x*x + y*y < 1 else 0
+
+    count = sc.parallelize(range(0, NUM_SAMPLES)).map(sample).reduce(lambda a, b: a + b)
+    pi = 4.0 * count / NUM_SAMPLES
+
+    mylist = [1, 3, 'abc']
+    mytuple = ('a', 'b', 'c', 1, 2, 3)
+    mydict = {'a': 13, 'b': 'usa'}
+
+    from pyspark.sql import Row
+    pi_df = spark.createDataFrame([Row(value=pi)])
+";
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let (url, _server) = ember_examples::livy_server()?;
+    let client = LivyClient::from_builder(
+        ember::livy::LivyClient::builder(&url).session_start_timeout(Duration::from_secs(300)),
+    )?;
+    let session = match client.start_session(&CreateSession {
+        kind: Some(SessionKind::PySpark),
+        conf: Some([("spark.ui.enabled".to_owned(), "false".to_owned())].into()),
+        ..CreateSession::default()
+    }) {
+        Ok(s) => s,
+        Err(Error::SessionEnded { log_tail, .. }) => {
+            return Err(format!(
+                "the pyspark session did not start:\n{}\n\nInstall PySpark with `just spark-env` \
+                 and run with EMBER_LIVY_PYTHON set to the python it prints.",
+                log_tail.join("\n")
+            )
+            .into());
+        }
+        Err(e) => return Err(e.into()),
+    };
+    println!("pyspark session {} is idle", session.id());
+
+    println!("1 + 1 -> {}", session.run("1 + 1")?.to_text());
+    session.run(PI_PY)?;
+    let pi: f64 = session.read("pi")?;
+    let mylist: (i64, i64, String) = session.read("mylist")?;
+    let mydict: BTreeMap<String, serde_json::Value> = session.read("mydict")?;
+    println!("pi = {pi}, mylist = {mylist:?}, mydict = {mydict:?}");
+    let pi_df = session.read_dataframe("pi_df")?;
+    println!("pi_df as Arrow:\n{}", pretty_format_batches(&[pi_df])?);
+
+    session.run(
+        "
+        def myfunc(a, b, names, squared=False):
+            c = [aa + bb for (aa, bb) in zip(a, b)]
+            if squared:
+                c = [x*x for x in c]
+            return {k: v for (k, v) in zip(names, c)}
+        ",
+    )?;
+    let names: PyValue = vec!["first", "second", "third"].into();
+    let z: BTreeMap<String, i64> = session.run_function(
+        "myfunc",
+        &[vec![1, 2, 3].into(), vec![4, 6, 8].into(), names],
+        &[("squared", true.into())],
+    )?;
+    println!("myfunc(..., squared=True) -> {z:?}");
+
+    match session.run("raise ValueError('as the seed shows, errors come back typed')") {
+        Err(Error::Statement { ename, evalue, .. }) => println!("error: {ename}: {evalue}"),
+        other => return Err(format!("expected a Python error, got {other:?}").into()),
+    }
+    session.delete()?;
+    Ok(())
+}
