@@ -104,6 +104,7 @@
 //!   sql session; [`SharedRdd`]: the same on a pyspark session, with the seed's `ShareableRdd`.
 //! - [`Output`], [`Error`]; [`python::PyValue`] for Python literals; [`PollSchedule`] and
 //!   [`RetryPolicy`] for timing.
+//! - [`jobs`]: Ember's own jobs (SparkPi) as pyspark statements, for scale-out on a cluster.
 //! - [`blocking`]: the same API for synchronous code.
 #![warn(
     missing_docs,
@@ -116,6 +117,7 @@ pub mod batch;
 pub mod blocking;
 pub mod client;
 pub mod error;
+pub mod jobs;
 pub mod output;
 pub mod poll;
 pub mod protocol;

@@ -405,6 +405,24 @@ async fn the_fourth_and_fifth_seeds_end_to_end() {
     }
     assert_eq!(session.state().await.unwrap(), SessionState::Idle);
 
+    // SparkPi as a pyspark job: reproducible with a seed, one stream per partition.
+    let job = ember_livy::jobs::SparkPi::new(session.clone())
+        .await
+        .unwrap();
+    let a = job.estimate(4, Some(7)).await.unwrap();
+    let b = job.estimate(4, Some(7)).await.unwrap();
+    let other_seed = job.estimate(4, Some(8)).await.unwrap();
+    assert_eq!(a, b, "a seeded estimate is reproducible");
+    assert!((a - std::f64::consts::PI).abs() < 0.05, "{a}");
+    assert_ne!(a, other_seed);
+    // Each partition draws its own stream (the seed's code can repeat one stream everywhere,
+    // giving the same count in every partition).
+    let counts: Vec<u64> = session.read("_ember_pi_counts(4, 7, 10000)").await.unwrap();
+    let mut distinct = counts.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    assert_eq!(distinct.len(), 4, "{counts:?}");
+
     // pylivy attaches to the same session and reads a DataFrame through it.
     let script = format!(
         "import sys\nfrom livy import LivySession\n\
@@ -480,6 +498,23 @@ async fn warm_pool_dead_worker_and_no_orphans() {
     let info = session.info().await.unwrap();
     assert_eq!(info.state, SessionState::Dead);
     assert_group_gone(pid).await;
+    // A long-lived pi session is recreated when it dies.
+    let pi = ember_livy::jobs::PiOnLivy::new(c.clone(), CreateSession::default());
+    let first = pi
+        .estimate_until(2, Some(1), std::future::pending())
+        .await
+        .unwrap();
+    assert!((first - std::f64::consts::PI).abs() < 0.1, "{first}");
+    let sessions = c.all_sessions().await.unwrap();
+    let pi_session = sessions.iter().map(|s| s.id).max().unwrap();
+    c.delete_session(pi_session).await.unwrap();
+    let again = pi
+        .estimate_until(2, Some(1), std::future::pending())
+        .await
+        .unwrap();
+    assert_eq!(first, again, "same seed, new session, same estimate");
+    pi.close().await.unwrap();
+
     // Server shutdown stops the pool's workers too.
     let running = livy.running;
     let server = running.server().clone();
