@@ -7,6 +7,8 @@ use ember_livy::protocol::MIME_JSON;
 use ember_sql::datafusion::common::tree_node::{TreeNode, TreeNodeRecursion};
 use ember_sql::datafusion::logical_expr::{DdlStatement, LogicalPlan};
 use ember_sql::datafusion::prelude::SessionContext;
+use ember_sql::datafusion::sql::parser::Statement as DfStatement;
+use ember_sql::datafusion::sql::sqlparser::ast::Statement as SqlStatement;
 use ember_sql::{Error as SqlError, Session};
 use futures_util::StreamExt;
 use futures_util::future::BoxFuture;
@@ -246,7 +248,8 @@ async fn run_query(
     let df_err = |e| QueryFailure::Sql(SqlError::from_datafusion(e, Some(query)));
     let state = ctx.state();
     let dialect = state.config().options().sql_parser.dialect;
-    let statement = state.sql_to_statement(query, &dialect).map_err(df_err)?;
+    let mut statement = state.sql_to_statement(query, &dialect).map_err(df_err)?;
+    temp_views_as_views(&mut statement);
     let plan = state.statement_to_plan(statement).await.map_err(df_err)?;
     if !allow_file_access {
         refuse_file_access(&plan)?;
@@ -272,6 +275,17 @@ async fn run_query(
     let table = table::encode(&schema, &batches)
         .map_err(|e| QueryFailure::Sql(SqlError::from_datafusion(e.into(), Some(query))))?;
     Ok((table, truncated))
+}
+
+/// Spark's `CREATE [OR REPLACE] TEMP[ORARY] VIEW`, which Livy sql users write all the time, as a
+/// view of the session's catalog: a DataFusion view lives in its `SessionContext`, which is what a
+/// Spark temp view is (one per session), while DataFusion refuses the `TEMPORARY` keyword.
+fn temp_views_as_views(statement: &mut DfStatement) {
+    if let DfStatement::Statement(inner) = statement {
+        if let SqlStatement::CreateView(view) = inner.as_mut() {
+            view.temporary = false;
+        }
+    }
 }
 
 /// Refuses plans that read or write the server's files: `CREATE EXTERNAL TABLE` and `COPY`,

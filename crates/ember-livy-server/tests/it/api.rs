@@ -210,6 +210,15 @@ async fn the_row_cap_truncates_and_a_session_conf_sets_it() {
     // DDL gives no rows and the fields it declares.
     let ddl = livy.sql(id, "CREATE VIEW v AS SELECT 1 AS x").await;
     assert_eq!(ddl["data"], json!([]));
+    // Spark's temp views (what Livy sql users write) are the session's views.
+    livy.sql(id, "CREATE OR REPLACE TEMPORARY VIEW tv AS SELECT 2 AS y")
+        .await;
+    livy.sql(id, "CREATE TEMP VIEW tv2 AS SELECT y + 1 AS z FROM tv")
+        .await;
+    assert_eq!(
+        livy.sql(id, "SELECT z FROM tv2").await["data"],
+        json!([[3]])
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
