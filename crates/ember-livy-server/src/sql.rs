@@ -281,10 +281,10 @@ async fn run_query(
 /// view of the session's catalog: a DataFusion view lives in its `SessionContext`, which is what a
 /// Spark temp view is (one per session), while DataFusion refuses the `TEMPORARY` keyword.
 fn temp_views_as_views(statement: &mut DfStatement) {
-    if let DfStatement::Statement(inner) = statement {
-        if let SqlStatement::CreateView(view) = inner.as_mut() {
-            view.temporary = false;
-        }
+    if let DfStatement::Statement(inner) = statement
+        && let SqlStatement::CreateView(view) = inner.as_mut()
+    {
+        view.temporary = false;
     }
 }
 
