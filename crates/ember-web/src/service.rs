@@ -27,18 +27,28 @@ pub const DEFAULT_SCALE: u64 = 2;
 /// The default largest scale accepted (10^9 samples).
 pub const DEFAULT_MAX_SCALE: u64 = 10_000;
 
+/// The largest `max_scale` a service accepts: 10^5 partitions, 10^10 samples. Every job keeps a
+/// few vectors with one entry per partition; this keeps one request's bookkeeping to a few MB.
+pub const MAX_SCALE_LIMIT: u64 = 100_000;
+
+/// The longest `job_timeout` a service accepts (ten years): deadlines are computed as
+/// `now + job_timeout`, which must not overflow.
+pub const MAX_JOB_TIMEOUT: Duration = Duration::from_secs(10 * 365 * 24 * 3600);
+
 const TEXT: &str = "text/plain; charset=utf-8";
 
 /// Limits of the SparkPi service.
 #[derive(Debug, Clone)]
 pub struct ServiceConfig {
-    /// The largest `scale` accepted; larger ones get 400 (`EMBER_MAX_SCALE`, default 10 000).
+    /// The largest `scale` accepted; larger ones get 400 (`EMBER_MAX_SCALE`, default 10 000, at
+    /// most [`MAX_SCALE_LIMIT`]).
     pub max_scale: u64,
     /// How many pi jobs run at once.
     pub max_running_jobs: usize,
     /// How many more may wait for a slot; past that, 503 with `Retry-After`.
     pub max_queued_jobs: usize,
-    /// How long a job may take, queueing included, before it is cancelled (503).
+    /// How long a job may take, queueing included, before it is cancelled (503); at most
+    /// [`MAX_JOB_TIMEOUT`].
     pub job_timeout: Duration,
     /// The `Retry-After` sent with a 503.
     pub retry_after: Duration,
@@ -73,7 +83,8 @@ struct Inner {
 }
 
 impl SparkPiService {
-    /// A service running its jobs on `ctx`. Refuses limits of zero.
+    /// A service running its jobs on `ctx`. Refuses ([`Error::Config`]) limits of zero, a
+    /// `max_scale` above [`MAX_SCALE_LIMIT`] and a `job_timeout` above [`MAX_JOB_TIMEOUT`].
     pub fn new(ctx: Context, config: ServiceConfig) -> Result<Self> {
         let positive = |name, v: u64| {
             if v == 0 {
@@ -88,12 +99,23 @@ impl SparkPiService {
         positive("max_scale", config.max_scale)?;
         positive("max_running_jobs", config.max_running_jobs as u64)?;
         positive("job_timeout", config.job_timeout.as_millis() as u64)?;
-        if config.max_scale.checked_mul(SAMPLES_PER_SCALE).is_none() {
+        if config.max_scale > MAX_SCALE_LIMIT {
             return Err(Error::Config {
                 name: "max_scale",
                 reason: format!(
-                    "{} * {SAMPLES_PER_SCALE} samples overflows",
+                    "{} is above {MAX_SCALE_LIMIT} (10^10 samples); a job keeps per-partition \
+                     state, so larger scales would let one request exhaust memory",
                     config.max_scale
+                ),
+            });
+        }
+        if config.job_timeout > MAX_JOB_TIMEOUT {
+            return Err(Error::Config {
+                name: "job_timeout",
+                reason: format!(
+                    "{:?} is above the limit of {} s (ten years)",
+                    config.job_timeout,
+                    MAX_JOB_TIMEOUT.as_secs()
                 ),
             });
         }
@@ -229,19 +251,17 @@ impl PiQuery {
         }
         let scale = match scale {
             None => DEFAULT_SCALE,
-            Some(v) => {
-                let n = parse_u64("scale", &v)?;
-                if n == 0 {
-                    return Err("scale must be at least 1".into());
-                }
-                if n > max_scale {
-                    return Err(format!(
-                        "scale {n} is above the limit of {max_scale} (EMBER_MAX_SCALE)"
-                    ));
-                }
-                n
-            }
+            Some(v) => parse_u64("scale", &v)?,
         };
+        // The default goes through the same check: a service limited below it refuses it too.
+        if scale == 0 {
+            return Err("scale must be at least 1".into());
+        }
+        if scale > max_scale {
+            return Err(format!(
+                "scale {scale} is above the limit of {max_scale} (EMBER_MAX_SCALE)"
+            ));
+        }
         let seed = seed.map(|v| parse_u64("seed", &v)).transpose()?;
         Ok(PiQuery { scale, seed })
     }
@@ -315,7 +335,10 @@ impl SparkPiService {
                     cfg.max_running_jobs, cfg.max_queued_jobs
                 ));
         }
-        let deadline = started + cfg.job_timeout;
+        // `new` bounds the timeout, so this cannot overflow; saturate rather than panic anyway.
+        let deadline = started
+            .checked_add(cfg.job_timeout)
+            .unwrap_or(started + MAX_JOB_TIMEOUT);
         let timed_out = || {
             inner.metrics.job("timeout");
             text(

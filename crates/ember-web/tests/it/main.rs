@@ -169,3 +169,48 @@ fn query_parsing() {
             .contains("limit of 10")
     );
 }
+
+#[test]
+fn regression_the_default_scale_goes_through_the_max_scale_check() {
+    // Before: a missing scale took the default (2) without comparing it with the limit.
+    assert!(
+        ember_web::PiQuery::parse("", 1)
+            .unwrap_err()
+            .contains("limit of 1")
+    );
+    assert_eq!(ember_web::PiQuery::parse("", 2).unwrap().scale, 2);
+}
+
+#[test]
+fn regression_limits_that_would_crash_or_exhaust_the_service_are_refused() {
+    let ctx = || Context::new("PythonPi", "local[1]").unwrap();
+    // Before: accepted, and every request panicked computing `now + job_timeout`.
+    let err = SparkPiService::new(
+        ctx(),
+        ServiceConfig {
+            job_timeout: Duration::from_secs(u64::MAX),
+            ..ServiceConfig::default()
+        },
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("job_timeout"), "{err}");
+    // Before: accepted, and one request could allocate per-partition vectors of 10^9 entries.
+    let err = SparkPiService::new(
+        ctx(),
+        ServiceConfig {
+            max_scale: 1_000_000_000,
+            ..ServiceConfig::default()
+        },
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("max_scale"), "{err}");
+    SparkPiService::new(
+        ctx(),
+        ServiceConfig {
+            max_scale: ember_web::MAX_SCALE_LIMIT,
+            job_timeout: ember_web::MAX_JOB_TIMEOUT,
+            ..ServiceConfig::default()
+        },
+    )
+    .unwrap();
+}

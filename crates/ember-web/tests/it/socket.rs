@@ -74,7 +74,11 @@ fn a_full_queue_answers_503_while_index_stays_fast_and_a_disconnect_cancels() {
         t.elapsed()
     );
 
-    // The client goes away: its job is cancelled promptly.
+    // The client goes away (a reset: a quiet close looks like a half-close, which must still
+    // get its answer): its job is cancelled promptly.
+    socket2::SockRef::from(&long)
+        .set_linger(Some(Duration::ZERO))
+        .unwrap();
     drop(long);
     wait_until("the abandoned job to be cancelled", 10, || {
         server.service.context().active_jobs() == 0
@@ -123,4 +127,40 @@ fn shutdown_cancels_running_jobs_and_stops_listening() {
     });
     let _ = client.join();
     assert!(std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(500)).is_err());
+}
+
+#[test]
+fn regression_a_client_that_half_closes_after_its_request_gets_its_answer() {
+    // Before: the connection watch took the half-close (EOF) for a disconnect and cancelled the
+    // job; the client read a 499 instead of its answer.
+    let server = TestServer::start(ServiceConfig::default());
+    let mut s = connect(server.addr);
+    write!(
+        s,
+        "GET /sparkpi?scale=20&seed=1 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    s.shutdown(std::net::Shutdown::Write).unwrap();
+    let mut raw = String::new();
+    std::io::Read::read_to_string(&mut s, &mut raw).unwrap();
+    assert!(raw.starts_with("HTTP/1.1 200"), "{raw}");
+    assert!(raw.contains("Pi is roughly 3."), "{raw}");
+    server.stop().unwrap();
+}
+
+#[test]
+fn head_answers_every_get_route_without_a_body() {
+    let server = TestServer::start(ServiceConfig::default());
+    for path in ["/", "/sparkpi?scale=1", "/healthz", "/metrics"] {
+        let r = request(server.addr, "HEAD", path);
+        assert_eq!(r.status, 200, "HEAD {path}: {r:?}");
+        assert!(r.body.is_empty(), "HEAD {path} has a body: {:?}", r.body);
+        let g = get(server.addr, path);
+        assert_eq!(
+            r.header("content-type"),
+            g.header("content-type"),
+            "HEAD {path}"
+        );
+    }
+    server.stop().unwrap();
 }
