@@ -1,7 +1,7 @@
 //! The seed PySpark application, ported: `data/data_source.py` (the `DataSource` class) and
 //! `project.py` (its client).
 //!
-//! ```text
+//! ```sh
 //! cargo run --example data_source            # 100 000 elements, like project.py
 //! cargo run --example data_source -- 1000    # any other size
 //! ```
@@ -14,6 +14,7 @@
 use std::error::Error;
 use std::path::Path;
 
+use ember::config::EngineConfig;
 use ember_sql::polars::prelude::DataFrame as PolarsDataFrame;
 use ember_sql::{DataType, Session, StructField, StructType};
 use rand_distr::{Distribution, Normal};
@@ -29,7 +30,9 @@ impl DataSource {
         // Relative to this package, not to the caller's working directory, so the example runs
         // from the workspace root or from anywhere else.
         let ini = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/data_source.ini");
-        let spark = Session::builder().config_file(&ini)?.get_or_create()?;
+        let spark = EngineConfig::from_file(&ini)?
+            .session_builder("My PySpark App")
+            .get_or_create()?;
         Ok(Self { spark })
     }
 

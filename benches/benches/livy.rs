@@ -73,11 +73,7 @@ fn statement_round_trip(c: &mut Criterion) {
     });
     g.bench_function("in_process", |b| {
         b.iter(|| {
-            let batches = local
-                .sql("SELECT 1 AS one")
-                .unwrap()
-                .collect_blocking()
-                .unwrap();
+            let batches = local.sql("SELECT 1 AS one").unwrap().collect().unwrap();
             assert_eq!(batches.iter().map(|b| b.num_rows()).sum::<usize>(), 1);
         })
     });

@@ -1,12 +1,13 @@
 //! The seed pipeline through Ember beside its references, and `to_polars` routes, in one run.
 //!
-//! ```text
+//! ```sh
 //! cargo bench --workspace --bench sql
 //! ```
 //!
 //! - `seed_pipeline/{ember,hand_loop,polars_eager}/N` for N = 10^6 and 10^7: draw N values from
-//!   N(2, 0.5), double, square, and hand the result over as a column.
-//!   - `ember`: `ember_sql::seed::data_source` (RDD with the context's parallelism → DataFrame
+//!   N(2, 0.5), double, square, and hand the result over as a column. All three run on one
+//!   thread, so the ratios compare like with like.
+//!   - `ember`: `ember::seed::data_source` on a `local[1]` session (RDD → DataFrame
 //!     `value: float` → view `test` → `SELECT squared(value) squared FROM test`) + `to_polars()`.
 //!   - `hand_loop`: one thread, one `SmallRng`, into a `Vec<f64>`: the floor.
 //!   - `polars_eager`: the same draws into a `Series`, then Polars eager `* 2.0` and `&s * &s`.
@@ -52,10 +53,12 @@ fn polars_eager(n: usize) -> Series {
     (&doubled * &doubled).unwrap()
 }
 
+/// One thread, like the references: the RDD pool, DataFusion's partitions and the session's
+/// runtime all follow `local[1]`.
 fn session() -> Session {
     Session::builder()
         .app_name("bench")
-        .master("local[*]")
+        .master("local[1]")
         .get_or_create()
         .unwrap()
 }
@@ -71,7 +74,7 @@ fn seed_pipeline(c: &mut Criterion) {
         group.throughput(Throughput::Elements(n as u64));
         group.bench_with_input(BenchmarkId::new("ember", n), &n, |b, &n| {
             b.iter(|| {
-                let df = ember_sql::seed::data_source(&spark, n, Some(42)).unwrap();
+                let df = ember::seed::data_source(&spark, n, Some(42)).unwrap();
                 black_box(df.to_polars().unwrap())
             });
         });
@@ -88,7 +91,7 @@ fn seed_pipeline(c: &mut Criterion) {
 fn to_polars(c: &mut Criterion) {
     let spark = session();
     let n = 10_000_000;
-    let df = ember_sql::seed::data_source(&spark, n, Some(7)).unwrap();
+    let df = ember::seed::data_source(&spark, n, Some(7)).unwrap();
     let batches: Vec<RecordBatch> = df.to_arrow().unwrap();
     let schema = df.schema();
     assert_eq!(batches.iter().map(RecordBatch::num_rows).sum::<usize>(), n);

@@ -13,16 +13,29 @@ use datafusion::dataframe::DataFrameWriteOptions;
 use datafusion::logical_expr::{Expr, JoinType, SortExpr};
 use ember_rdd::Rdd;
 
+use crate::io::FileFormat;
 use crate::row::{Row, batch_to_rows};
-use crate::session::{FileFormat, Session};
+use crate::session::Session;
 use crate::{Error, Result};
 
 /// A lazy, immutable query: transformations build a plan, actions (`collect`, `count`, `show`,
 /// `to_polars`, the writers) run it on the session's runtime.
 ///
-/// Actions come in two forms: `async fn collect()` for async callers (it runs on the session's
-/// runtime, so it works from any executor) and `*_blocking`/plain-named blocking ones for
-/// synchronous code like the seed program.
+/// One rule for actions, as in Spark: the plain name blocks and returns the value
+/// (`df.count()` is a number), from plain threads or inside any tokio runtime; where an async
+/// variant exists it sits beside it under an `_async` name (`collect_async`, `count_async`)
+/// and may be awaited from any executor.
+///
+/// ```
+/// use ember_sql::Session;
+///
+/// let spark = Session::builder().master("local[2]").get_or_create()?;
+/// let df = spark.sql("SELECT * FROM (VALUES (1), (2), (3)) AS t(x) WHERE x > 1")?;
+/// assert_eq!(df.count()?, 2);
+/// let batches = df.collect()?;
+/// assert_eq!(batches.iter().map(|b| b.num_rows()).sum::<usize>(), 2);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone)]
 pub struct DataFrame {
     session: Session,
@@ -73,9 +86,6 @@ impl FromStr for OutputFormat {
         })
     }
 }
-
-/// Join kinds for [`DataFrame::join`].
-pub use datafusion::logical_expr::JoinType as Join;
 
 impl DataFrame {
     pub(crate) fn new(
@@ -222,9 +232,9 @@ impl DataFrame {
 
     // ---- actions ----
 
-    /// Runs the query and returns its record batches (async; runs on the session's runtime, so any
-    /// executor may await it).
-    pub async fn collect(&self) -> Result<Vec<RecordBatch>> {
+    /// [`collect`](Self::collect) for async callers: runs on the session's runtime, so any
+    /// executor may await it.
+    pub async fn collect_async(&self) -> Result<Vec<RecordBatch>> {
         let df = self.df.clone();
         let query = self.query.clone();
         self.session
@@ -236,8 +246,9 @@ impl DataFrame {
             .await
     }
 
-    /// [`collect`](Self::collect) for synchronous callers; works inside or outside any runtime.
-    pub fn collect_blocking(&self) -> Result<Vec<RecordBatch>> {
+    /// Runs the query and returns its record batches (blocking; works inside or outside any
+    /// runtime).
+    pub fn collect(&self) -> Result<Vec<RecordBatch>> {
         let df = self.df.clone();
         let query = self.query.clone();
         self.session.block_on(async move {
@@ -248,7 +259,7 @@ impl DataFrame {
     }
 
     /// Runs the query and returns the batches of each output partition.
-    pub fn collect_partitioned_blocking(&self) -> Result<Vec<Vec<RecordBatch>>> {
+    pub fn collect_partitioned(&self) -> Result<Vec<Vec<RecordBatch>>> {
         let df = self.df.clone();
         let query = self.query.clone();
         self.session.block_on(async move {
@@ -258,8 +269,8 @@ impl DataFrame {
         })
     }
 
-    /// Number of rows (async).
-    pub async fn count(&self) -> Result<usize> {
+    /// [`count`](Self::count) for async callers.
+    pub async fn count_async(&self) -> Result<usize> {
         let df = self.df.clone();
         let query = self.query.clone();
         self.session
@@ -271,8 +282,8 @@ impl DataFrame {
             .await
     }
 
-    /// Number of rows, blocking.
-    pub fn count_blocking(&self) -> Result<usize> {
+    /// The number of rows (blocking, like Spark's `df.count()`).
+    pub fn count(&self) -> Result<usize> {
         let df = self.df.clone();
         let query = self.query.clone();
         self.session.block_on(async move {
@@ -284,7 +295,7 @@ impl DataFrame {
 
     /// The first `n` rows as a pretty table (what [`show`](Self::show) prints).
     pub fn show_string(&self, n: usize) -> Result<String> {
-        let batches = self.limit(n)?.collect_blocking()?;
+        let batches = self.limit(n)?.collect()?;
         let table = pretty_format_batches(&batches).map_err(|source| Error::Arrow {
             context: "formatting a table",
             source,
@@ -301,7 +312,7 @@ impl DataFrame {
     /// The logical and physical plans, as text (Spark's `explain()`).
     pub fn explain(&self) -> Result<String> {
         let explained = self.derive(|df| df.explain(false, false))?;
-        let batches = explained.collect_blocking()?;
+        let batches = explained.collect()?;
         pretty_format_batches(&batches)
             .map(|t| t.to_string())
             .map_err(|source| Error::Arrow {
@@ -313,7 +324,7 @@ impl DataFrame {
     /// Runs the query and returns the rows as an RDD on the session's context, one RDD partition
     /// per output partition (Spark's `df.rdd`).
     pub fn rdd(&self) -> Result<Rdd<Row>> {
-        let partitions = self.collect_partitioned_blocking()?;
+        let partitions = self.collect_partitioned()?;
         let mut rows = Vec::with_capacity(partitions.len());
         for batches in &partitions {
             let mut partition = Vec::new();
@@ -329,18 +340,19 @@ impl DataFrame {
 
     /// "toPandas" for Arrow users: the result as record batches (blocking).
     pub fn to_arrow(&self) -> Result<Vec<RecordBatch>> {
-        self.collect_blocking()
+        self.collect()
     }
 
-    /// Writes the result as an Arrow IPC *stream* to `writer` (blocking).
-    pub fn to_ipc<W: Write>(&self, writer: W) -> Result<()> {
-        let batches = self.collect_blocking()?;
+    /// Writes the result to `writer` in the Arrow IPC *streaming* format (what
+    /// `pyarrow.ipc.open_stream` reads; blocking).
+    pub fn to_ipc_stream<W: Write>(&self, writer: W) -> Result<()> {
+        let batches = self.collect()?;
         crate::export::write_ipc_stream(writer, &self.schema(), &batches)
     }
 
     /// Runs the query and renders all rows to `writer` in `format` (the CLI's `ember sql`).
     pub fn write_to<W: Write>(&self, format: OutputFormat, writer: W) -> Result<()> {
-        let batches = self.collect_blocking()?;
+        let batches = self.collect()?;
         crate::export::render(&self.schema(), &batches, format, writer)
     }
 
@@ -354,7 +366,7 @@ impl DataFrame {
             message,
         };
         if format == FileFormat::Arrow {
-            let batches = self.collect_blocking()?;
+            let batches = self.collect()?;
             let file = std::fs::File::create(path).map_err(|e| file_err(e.to_string()))?;
             return crate::export::write_ipc_file(file, &self.schema(), &batches)
                 .map_err(|e| file_err(e.to_string()));
@@ -400,8 +412,9 @@ impl DataFrame {
         self.write_file(FileFormat::Json, path.as_ref())
     }
 
-    /// Writes an Arrow IPC file.
-    pub fn write_ipc(&self, path: impl AsRef<Path>) -> Result<()> {
+    /// Writes an Arrow IPC *file* (the random-access format, `.arrow`/`.feather`, what
+    /// `pyarrow.ipc.open_file` and [`Session::read_ipc`] read).
+    pub fn write_ipc_file(&self, path: impl AsRef<Path>) -> Result<()> {
         self.write_file(FileFormat::Arrow, path.as_ref())
     }
 }

@@ -181,7 +181,7 @@ mod polars_export {
         /// Arrow's buffers to Polars without copying (the C Data Interface; see the
         /// [module docs](crate::export)). Blocking.
         pub fn to_polars(&self) -> Result<polars::prelude::DataFrame> {
-            let batches = self.collect_blocking()?;
+            let batches = self.collect()?;
             batches_to_polars(&self.schema(), &batches)
         }
     }

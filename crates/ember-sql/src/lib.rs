@@ -48,15 +48,17 @@
 //!
 //! ## Main types
 //! - [`Session`], built with [`Session::builder`] (`app_name`, `master`, `config`,
-//!   `config_file` for the seed's INI or TOML, `get_or_create`); [`Session::sql`],
-//!   [`Session::create_dataframe`], [`Session::read_parquet`] & co, [`Session::udf`],
-//!   [`Session::register_views`] (`name=path` specs, by extension).
+//!   `get_or_create`); [`Session::sql`], [`Session::create_dataframe`], [`Session::read_parquet`]
+//!   & co, [`Session::udf`], [`Session::register_views`] (`name=path` specs, by extension).
+//!   Reading config files (the seeds' INI, TOML) is the `ember` facade's job
+//!   (`ember::config`), which hands the entries to the builder.
 //! - [`DataFrame`]: views (`create_or_replace_temp_view`, `create_temp_view`,
 //!   `register_temp_table`), transformations (`select`, `filter`, `with_column`,
-//!   `group_by`/[`GroupedData::agg`], `order_by`, `limit`, `join`), actions (`collect`
-//!   (async), `collect_blocking`, `count`, `show`, `explain`, `rdd`), export (`to_arrow`,
-//!   `to_ipc`, `to_polars`, [`DataFrame::write_to`] in an [`OutputFormat`]) and writers
-//!   (`write_parquet`, `write_csv`, `write_json`, `write_ipc`).
+//!   `group_by`/[`GroupedData::agg`], `order_by`, `limit`, `join` with a [`JoinType`]), actions
+//!   (`collect`, `count`, `show`, `explain`, `rdd`; async variants `collect_async`,
+//!   `count_async`), export (`to_arrow`, `to_ipc_stream`, `to_polars`, [`DataFrame::write_to`] in
+//!   an [`OutputFormat`]) and writers (`write_parquet`, `write_csv`, `write_json`,
+//!   `write_ipc_file`).
 //! - Schemas: [`StructType`]/[`StructField`]/[`DataType`] (Spark's names) or any Arrow schema.
 //! - Rows: RDD elements implement [`IntoRow`] (tuples up to 8, [`Row`], `Vec<Value>`).
 //! - UDFs: typed closures of 1 to 4 arguments, see [`udf`].
@@ -64,10 +66,10 @@
 //!
 //! ## Runtimes
 //! Each session owns a small multi-thread tokio runtime (one worker per RDD core). Every query
-//! runs there, so callers need no runtime: blocking actions (`collect_blocking`, `count_blocking`,
-//! `show`, `to_polars`, ...) work from plain threads and from inside any tokio runtime, and the
-//! async actions (`collect`, `count`) can be awaited from any executor.
-//!
+//! runs there, so callers need no runtime. Actions follow one rule: the plain name blocks and
+//! returns the value (`collect`, `count`, `show`, `to_polars`, ...), from plain threads and from
+//! inside any tokio runtime; `collect_async` and `count_async` can be awaited from any executor.
+
 //! ## Feature flags
 //! - `polars` (default): [`DataFrame::to_polars`] and [`export::batches_to_polars`].
 //!
@@ -91,7 +93,8 @@
 //!   functions that want an `INT` (Spark's `date_add(date, 2)`) need `CAST(2 AS INT)`; a cast of
 //!   a non-numeric string to a number fails the query (Spark's non-ANSI mode gives `NULL`).
 //! - **Functions**: `datafusion-spark` 55 covers a part of Spark's library; Ember adds
-//!   `count_if`, `sort_array` and `squared`. Anything else not in DataFusion or
+//!   `count_if` and `sort_array` (the seed's `squared` is registered by the seed's program, as
+//!   in PySpark). Anything else not in DataFusion or
 //!   `datafusion-spark` is an "Invalid function" planning error.
 //! - **Types**: `TimestampType` is stored without a time zone (like `TimestampNTZType`); no
 //!   `DecimalType`, `BinaryType`, arrays, maps or structs in [`StructType`] yet (Arrow schemas
@@ -112,20 +115,27 @@
     unreachable_pub
 )]
 
+mod builder;
+mod create;
 mod dataframe;
 mod error;
 pub mod export;
+mod io;
 mod row;
-pub mod seed;
+mod runtime;
 mod session;
 mod spark;
 mod types;
 pub mod udf;
 
-pub use dataframe::{DataFrame, GroupedData, Join, OutputFormat};
+pub use builder::{DEFAULT_BATCH_ROWS, SessionBuilder};
+pub use dataframe::{DataFrame, GroupedData, OutputFormat};
+/// The kinds of join [`DataFrame::join`] and [`DataFrame::join_on`] take (DataFusion's type).
+pub use datafusion::logical_expr::JoinType;
 pub use error::{Error, Result};
+pub use io::{FileFormat, parse_view_spec};
 pub use row::{IntoRow, IntoValue, Row, RowWriteError, RowWriter, Value};
-pub use session::{DEFAULT_BATCH_ROWS, FileFormat, Session, SessionBuilder, parse_view_spec};
+pub use session::Session;
 pub use types::{DataType, IntoSchema, StructField, StructType};
 
 /// Re-exported so users need no direct dependency to build expressions and handle batches.
@@ -139,9 +149,9 @@ pub use polars;
 /// Expression builders for the DataFrame API (`col`, `lit`, aggregates, Spark functions).
 pub mod prelude {
     pub use datafusion::functions_aggregate::expr_fn::{avg, count, max, min, sum};
-    pub use datafusion::logical_expr::{Expr, ExprFunctionExt, JoinType, SortExpr};
+    pub use datafusion::logical_expr::{Expr, ExprFunctionExt, SortExpr};
     pub use datafusion::prelude::{col, lit};
     pub use datafusion_spark::expr_fn as spark;
 
-    pub use crate::{DataFrame, DataType, Session, StructField, StructType};
+    pub use crate::{DataFrame, DataType, JoinType, Session, StructField, StructType};
 }

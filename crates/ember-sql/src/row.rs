@@ -228,13 +228,30 @@ impl std::error::Error for RowWriteError {}
 /// Implemented for tuples of 1 to 8 [`IntoValue`]s, [`Row`] and `Vec<Value>`. Implement it for
 /// your own structs by pushing each field in schema order:
 ///
-/// ```text
+/// ```
+/// use ember_sql::{DataType, IntoRow, RowWriteError, RowWriter, Session, StructType};
+///
+/// #[derive(Clone)]
+/// struct Person {
+///     name: String,
+///     age: i64,
+/// }
+///
 /// impl IntoRow for Person {
 ///     fn write_row(self, w: &mut RowWriter<'_>) -> Result<(), RowWriteError> {
 ///         w.push(self.name)?;
 ///         w.push(self.age)
 ///     }
 /// }
+///
+/// let spark = Session::builder().master("local[1]").get_or_create()?;
+/// let people = vec![Person { name: "Ann".into(), age: 34 }];
+/// let rdd = spark.context().parallelize(people, 1)?;
+/// let schema = StructType::new()
+///     .add("name", DataType::String, false)
+///     .add("age", DataType::Long, false);
+/// assert_eq!(spark.create_dataframe(&rdd, schema)?.count()?, 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub trait IntoRow: ember_rdd::Data {
     /// Pushes the row's values into `writer`, in column order.

@@ -98,8 +98,12 @@ impl StructField {
 
 /// A row schema, like Spark's `StructType([...])`.
 ///
-/// ```text
+/// ```
+/// use ember_sql::{DataType, StructType};
+///
 /// let schema = StructType::new().add("value", DataType::Float, true);
+/// assert_eq!(schema.fields()[0].name(), "value");
+/// assert_eq!(schema.to_arrow().field(0).data_type(), &DataType::Float.to_arrow());
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct StructType {

@@ -1,9 +1,23 @@
 //! Typed Rust closures as SQL functions (Spark's `spark.udf.register`).
 //!
-//! ```text
+//! ```
+//! use ember_sql::Session;
+//! use ember_sql::arrow::array::{AsArray, RecordBatch};
+//! use ember_sql::arrow::datatypes::Float64Type;
+//!
+//! let session = Session::builder().master("local[1]").get_or_create()?;
 //! session.udf().register("squared", |x: f64| x * x)?;
 //! session.udf().register("greet", |name: String, n: i64| format!("hi {name} x{n}"))?;
-//! session.udf().register("safe_div", |a: f64, b: f64| if b == 0.0 { Err("division by zero") } else { Ok(a / b) })?;
+//! session.udf().register("safe_div", |a: f64, b: f64| {
+//!     if b == 0.0 { Err("division by zero") } else { Ok(a / b) }
+//! })?;
+//!
+//! let batches = session.sql("SELECT squared(3.0) AS s, greet('ann', 2) AS g")?.collect()?;
+//! assert_eq!(batches[0].column(0).as_primitive::<Float64Type>().value(0), 9.0);
+//! assert_eq!(batches[0].column(1).as_string::<i32>().value(0), "hi ann x2");
+//! assert!(session.sql("SELECT safe_div(1.0, 0.0)")?.collect().is_err());
+//! # let _: Vec<RecordBatch> = batches;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
 //! - Closures take 1 to 4 arguments of type `f32`, `f64`, `i32`, `i64`, `bool` or `String`, and
@@ -303,11 +317,6 @@ pub fn create_udf<M, F: IntoUdf<M>>(name: &str, f: F) -> ScalarUDF {
         return_type: F::return_type(),
         kernel: Arc::from(f.into_kernel()),
     })
-}
-
-/// The seed's `squared`: `x * x` on doubles (built into every [`Session`](crate::Session)).
-pub fn squared() -> ScalarUDF {
-    create_udf("squared", |x: f64| x * x)
 }
 
 /// Spark's `spark.udf`: registers functions on a session. Get one from

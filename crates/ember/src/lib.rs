@@ -22,6 +22,10 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! Beside the re-exports, two modules of the facade's own: [`config`] reads settings (the seeds'
+//! INI, TOML) into an RDD context or a SQL session builder, and [`seed`] is the third seed's
+//! program (demo code, kept out of the engine crates).
+//!
 //! The `ember` binary (`cargo run --release`) serves SparkPi on `0.0.0.0:$PORT`; `ember pi`,
 //! `ember sql` and `ember datasource` run jobs from the command line; `ember livy-server`
 //! serves Livy's REST API on `127.0.0.1:8998`, and `ember sql --master livy://host:port` runs a
@@ -32,6 +36,9 @@
     rust_2018_idioms,
     unreachable_pub
 )]
+
+pub mod config;
+pub mod seed;
 
 pub use ember_livy as livy;
 pub use ember_livy_server as livy_server;

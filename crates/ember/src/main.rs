@@ -8,9 +8,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
+use ember::config::EngineConfig;
 use ember_rdd::{Context, Event};
 use ember_sql::{OutputFormat, Session};
-use ember_web::{ServeOptions, ServiceConfig, SparkPiService};
+use ember_web::{MAX_JOB_TIMEOUT, MAX_SCALE_LIMIT, ServeOptions, ServiceConfig, SparkPiService};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -53,19 +54,32 @@ struct EngineArgs {
 }
 
 impl EngineArgs {
-    /// A session (and its RDD context): defaults, then the config file, then flags and env.
+    /// The settings: the config file's, overridden by flags and env.
+    fn config(&self) -> Result<EngineConfig, String> {
+        let file = match &self.config {
+            Some(path) => EngineConfig::from_file(path).map_err(|e| e.to_string())?,
+            None => EngineConfig::default(),
+        };
+        Ok(file.merge(EngineConfig {
+            app_name: self.app_name.clone(),
+            master: self.master.clone(),
+            entries: Vec::new(),
+        }))
+    }
+
+    /// An RDD context only: `serve` and `pi` start no SQL engine and no async runtime of it.
+    fn context(&self, default_app: &str) -> Result<Context, String> {
+        self.config()?
+            .context(default_app)
+            .map_err(|e| e.to_string())
+    }
+
+    /// A SQL session (and its RDD context), for the commands that run SQL.
     fn session(&self, default_app: &str) -> Result<Session, String> {
-        let mut builder = Session::builder().app_name(default_app);
-        if let Some(path) = &self.config {
-            builder = builder.config_file(path).map_err(|e| e.to_string())?;
-        }
-        if let Some(app) = &self.app_name {
-            builder = builder.app_name(app);
-        }
-        if let Some(master) = &self.master {
-            builder = builder.master(master);
-        }
-        builder.get_or_create().map_err(|e| e.to_string())
+        self.config()?
+            .session_builder(default_app)
+            .get_or_create()
+            .map_err(|e| e.to_string())
     }
 }
 
@@ -79,7 +93,7 @@ struct ServeArgs {
     port: u16,
     /// The largest scale /sparkpi accepts.
     #[arg(long, env = "EMBER_MAX_SCALE", default_value_t = ember_web::DEFAULT_MAX_SCALE,
-          value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
+          value_parser = clap::value_parser!(u64).range(1..=MAX_SCALE_LIMIT))]
     max_scale: u64,
     /// Pi jobs that run at once.
     #[arg(long, env = "EMBER_MAX_JOBS", default_value_t = 4,
@@ -90,13 +104,14 @@ struct ServeArgs {
     max_queue: usize,
     /// Seconds a pi job may take, queueing included, before it is cancelled (503).
     #[arg(long, env = "EMBER_JOB_TIMEOUT_SECS", default_value_t = 120,
-          value_parser = clap::value_parser!(u64).range(1..))]
+          value_parser = clap::value_parser!(u64).range(1..=MAX_JOB_TIMEOUT.as_secs()))]
     job_timeout_secs: u64,
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "EMBER_HTTP_WORKERS", value_parser = clap::value_parser!(u64).range(1..=1024))]
     http_workers: Option<u64>,
     /// Seconds in-flight requests get to finish after SIGTERM/SIGINT.
-    #[arg(long, env = "EMBER_SHUTDOWN_GRACE_SECS", default_value_t = 10)]
+    #[arg(long, env = "EMBER_SHUTDOWN_GRACE_SECS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(0..=MAX_SECS))]
     shutdown_grace_secs: u64,
     #[command(flatten)]
     engine: EngineArgs,
@@ -106,7 +121,7 @@ struct ServeArgs {
 struct PiArgs {
     /// Partitions; 100000 * scale samples.
     #[arg(long, default_value_t = ember_web::DEFAULT_SCALE,
-          value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
+          value_parser = clap::value_parser!(u64).range(1..=MAX_SCALE_LIMIT))]
     scale: u64,
     /// Seed, for a reproducible estimate.
     #[arg(long)]
@@ -211,20 +226,25 @@ fn main() -> ExitCode {
     }
 }
 
-fn init_logging(default_level: &str) {
+/// Logs to stderr through a non-blocking writer: a background thread does the writes, so a
+/// request's log line costs its handler a channel send, not a locked syscall. The guard flushes
+/// what is queued when dropped: hold it until the command returns. (When the queue is full, new
+/// lines are dropped rather than slowing requests down.)
+fn init_logging(default_level: &str) -> tracing_appender::non_blocking::WorkerGuard {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level));
+    let (writer, guard) = tracing_appender::non_blocking(std::io::stderr());
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .with_writer(std::io::stderr)
+        .with_writer(writer)
         .try_init();
+    guard
 }
 
 fn serve(args: ServeArgs) -> Result<(), String> {
-    init_logging("info");
-    let session = args.engine.session("PythonPi")?;
-    let ctx = session.context().clone();
+    let _log = init_logging("info");
+    let ctx = args.engine.context("PythonPi")?;
     let config = ServiceConfig {
         max_scale: args.max_scale,
         max_running_jobs: args.max_jobs as usize,
@@ -253,11 +273,10 @@ fn serve(args: ServeArgs) -> Result<(), String> {
 }
 
 fn pi(args: PiArgs) -> Result<(), String> {
-    init_logging("warn");
-    let session = args.engine.session("PythonPi")?;
-    let ctx = session.context();
-    let bar = progress_bar(ctx, args.scale);
-    let pi = ember_web::sparkpi::estimate_pi(ctx, args.scale, args.seed);
+    let _log = init_logging("warn");
+    let ctx = args.engine.context("PythonPi")?;
+    let bar = progress_bar(&ctx, args.scale);
+    let pi = ember_web::sparkpi::estimate_pi(&ctx, args.scale, args.seed);
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
@@ -267,7 +286,7 @@ fn pi(args: PiArgs) -> Result<(), String> {
 }
 
 fn sql(args: SqlArgs) -> Result<(), String> {
-    init_logging("warn");
+    let _log = init_logging("warn");
     let format: OutputFormat = args
         .format
         .parse()
@@ -276,6 +295,11 @@ fn sql(args: SqlArgs) -> Result<(), String> {
         return sql_on_livy(&url, &args, format);
     }
     let session = args.engine.session("ember-sql")?;
+    // The seed's UDF, for queries written against the seed's `test` view.
+    session
+        .udf()
+        .register("squared", |x: f64| x * x)
+        .map_err(|e| e.to_string())?;
     session
         .register_views(&args.views)
         .map_err(|e| e.to_string())?;
@@ -337,7 +361,7 @@ fn sql_on_livy(url: &str, args: &SqlArgs, format: OutputFormat) -> Result<(), St
 }
 
 fn livy_server(args: LivyServerArgs) -> Result<(), String> {
-    init_logging("info");
+    let _log = init_logging("info");
     let config = ember_livy_server::ServerConfig {
         default_master: args.spark_master,
         allow_file_access: args.allow_file_access,
@@ -376,9 +400,9 @@ fn livy_server(args: LivyServerArgs) -> Result<(), String> {
 }
 
 fn datasource(args: DatasourceArgs) -> Result<(), String> {
-    init_logging("warn");
+    let _log = init_logging("warn");
     let session = args.engine.session("My PySpark App")?;
-    let df = ember_sql::seed::data_source(&session, args.num_elements, args.seed)
+    let df = ember::seed::data_source(&session, args.num_elements, args.seed)
         .and_then(|df| df.to_polars())
         .map_err(|e| e.to_string())?;
     println!(

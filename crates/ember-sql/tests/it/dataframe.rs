@@ -27,7 +27,7 @@ fn transformations_compose() {
         .limit(1)
         .unwrap();
     assert_eq!(df.columns(), vec!["name", "age_next"]);
-    let batches = df.collect_blocking().unwrap();
+    let batches = df.collect().unwrap();
     assert_eq!(rows(&batches), 1);
     assert_eq!(batches[0].column(0).as_string::<i32>().value(0), "Dee");
     assert_eq!(
@@ -52,7 +52,7 @@ fn group_by_and_join() {
         .unwrap()
         .order_by([col("name").sort(true, false)])
         .unwrap();
-    let batches = totals.collect_blocking().unwrap();
+    let batches = totals.collect().unwrap();
     let batch = ember_sql::arrow::compute::concat_batches(&totals.schema(), &batches).unwrap();
     let names: Vec<&str> = batch
         .column(0)
@@ -72,7 +72,7 @@ fn count_show_and_explain() {
     let df = spark
         .sql("SELECT name, age FROM people ORDER BY id")
         .unwrap();
-    assert_eq!(df.count_blocking().unwrap(), 4);
+    assert_eq!(df.count().unwrap(), 4);
     let table = df.show_string(2).unwrap();
     assert!(table.contains("| name | age |"), "{table}");
     assert!(
@@ -98,11 +98,7 @@ fn temp_view_rules() {
     ));
     let two = spark.sql("SELECT 2 AS one").unwrap();
     two.create_or_replace_temp_view("one").unwrap();
-    let got = spark
-        .sql("SELECT one FROM one")
-        .unwrap()
-        .collect_blocking()
-        .unwrap();
+    let got = spark.sql("SELECT one FROM one").unwrap().collect().unwrap();
     assert_eq!(got[0].column(0).as_primitive::<Int64Type>().value(0), 2);
 }
 
@@ -129,7 +125,7 @@ fn views_are_lazy_like_spark() {
     let got = spark
         .sql("SELECT y FROM derived")
         .unwrap()
-        .collect_blocking()
+        .collect()
         .unwrap();
     assert_eq!(got[0].column(0).as_primitive::<Int64Type>().value(0), 2);
 }
@@ -143,7 +139,7 @@ fn each_rdd_partition_becomes_a_datafusion_partition() {
         .unwrap();
     let schema = StructType::new().add("n", DataType::Long, false);
     let df = spark.create_dataframe(&rdd, schema).unwrap();
-    let parts = df.collect_partitioned_blocking().unwrap();
+    let parts = df.collect_partitioned().unwrap();
     assert_eq!(parts.len(), 3);
     assert_eq!(
         parts.iter().map(|p| rows(p)).collect::<Vec<_>>(),
@@ -165,7 +161,7 @@ fn batch_rows_splits_partitions_into_batches() {
     let df = spark
         .create_dataframe(&rdd, StructType::new().add("i", DataType::Integer, false))
         .unwrap();
-    let parts = df.collect_partitioned_blocking().unwrap();
+    let parts = df.collect_partitioned().unwrap();
     let sizes: Vec<usize> = parts[0].iter().map(RecordBatch::num_rows).collect();
     assert_eq!(sizes, vec![2, 2, 1]);
 }
@@ -197,17 +193,17 @@ fn dataframes_from_batches() {
     let batches = spark
         .sql("SELECT * FROM (VALUES (1, 'a'), (2, 'b')) AS t(n, s)")
         .unwrap()
-        .collect_blocking()
+        .collect()
         .unwrap();
     let df = spark
         .create_dataframe_from_batches(batches.clone())
         .unwrap();
-    assert_eq!(df.count_blocking().unwrap(), 2);
+    assert_eq!(df.count().unwrap(), 2);
     df.create_temp_view("t").unwrap();
     let got = spark
         .sql("SELECT sum(n) FROM t")
         .unwrap()
-        .collect_blocking()
+        .collect()
         .unwrap();
     assert_eq!(got[0].column(0).as_primitive::<Int64Type>().value(0), 3);
 }
@@ -254,7 +250,7 @@ fn struct_rows_via_into_row() {
     let got = spark
         .sql("SELECT count(age) FROM persons")
         .unwrap()
-        .collect_blocking()
+        .collect()
         .unwrap();
     assert_eq!(got[0].column(0).as_primitive::<Int64Type>().value(0), 1);
 }

@@ -88,16 +88,8 @@ fn unsupported_row_schemas_are_invalid_arguments() {
 #[test]
 fn batches_with_different_schemas() {
     let spark = session();
-    let a = spark
-        .sql("SELECT 1 AS x")
-        .unwrap()
-        .collect_blocking()
-        .unwrap();
-    let b = spark
-        .sql("SELECT 'one' AS y")
-        .unwrap()
-        .collect_blocking()
-        .unwrap();
+    let a = spark.sql("SELECT 1 AS x").unwrap().collect().unwrap();
+    let b = spark.sql("SELECT 'one' AS y").unwrap().collect().unwrap();
     let err = spark
         .create_dataframe_from_batches(a.into_iter().chain(b).collect())
         .unwrap_err();
@@ -167,7 +159,7 @@ fn wrong_udf_arity_and_bad_udf_names() {
 fn failing_udfs_name_the_udf() {
     let spark = session_with_views();
     let df = spark.sql("SELECT boom(value) FROM test").unwrap();
-    match df.collect_blocking().unwrap_err() {
+    match df.collect().unwrap_err() {
         Error::Udf { name, message } => {
             assert_eq!(name, "boom");
             assert!(message.contains("kaboom"), "{message}");
@@ -175,14 +167,7 @@ fn failing_udfs_name_the_udf() {
         other => panic!("expected Udf, got {other:?}"),
     }
     // The session is still usable afterwards.
-    assert_eq!(
-        spark
-            .sql("SELECT * FROM test")
-            .unwrap()
-            .count_blocking()
-            .unwrap(),
-        4
-    );
+    assert_eq!(spark.sql("SELECT * FROM test").unwrap().count().unwrap(), 4);
 }
 
 #[test]

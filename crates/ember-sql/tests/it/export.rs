@@ -47,7 +47,7 @@ fn ipc_stream_round_trip() {
     let spark = session_with_views();
     let df = spark.sql("SELECT * FROM orders ORDER BY order_id").unwrap();
     let mut buf = Vec::new();
-    df.to_ipc(&mut buf).unwrap();
+    df.to_ipc_stream(&mut buf).unwrap();
     let reader =
         ember_sql::arrow::ipc::reader::StreamReader::try_new(std::io::Cursor::new(buf), None)
             .unwrap();

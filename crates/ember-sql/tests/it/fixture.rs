@@ -99,6 +99,8 @@ pub(crate) fn session_with_views() -> Session {
         .unwrap();
 
     let udf = spark.udf();
+    // The seed's UDF: registered by whoever runs the seed's program, as this fixture does.
+    udf.register("squared", |x: f64| x * x).unwrap();
     udf.register("plus", |a: i64, b: i64| a + b).unwrap();
     udf.register("shout", |s: String| s.to_uppercase()).unwrap();
     udf.register("boom", |x: f64| -> f64 { panic!("kaboom at {x}") })

@@ -10,7 +10,7 @@ fn sum_order_ids(spark: &ember_sql::Session, view: &str) -> i64 {
     let batches = spark
         .sql(&format!("SELECT CAST(sum(order_id) AS BIGINT) FROM {view}"))
         .unwrap()
-        .collect_blocking()
+        .collect()
         .unwrap();
     batches[0].column(0).as_primitive::<Int64Type>().value(0)
 }
@@ -31,12 +31,12 @@ fn every_format_round_trips() {
             FileFormat::Parquet => orders.write_parquet(&path),
             FileFormat::Csv => orders.write_csv(&path),
             FileFormat::Json => orders.write_json(&path),
-            FileFormat::Arrow => orders.write_ipc(&path),
+            FileFormat::Arrow => orders.write_ipc_file(&path),
         }
         .unwrap();
         assert!(path.is_file(), "{file} was not written as one file");
         let back = spark.read(format, &path).unwrap();
-        assert_eq!(back.count_blocking().unwrap(), 5, "{file}");
+        assert_eq!(back.count().unwrap(), 5, "{file}");
         let view = file.replace('.', "_");
         back.create_or_replace_temp_view(&view).unwrap();
         assert_eq!(sum_order_ids(&spark, &view), 60, "{file}");
@@ -64,7 +64,7 @@ fn views_from_name_path_specs() {
     let n = spark
         .sql("SELECT count(*) FROM o JOIN p ON o.person_id = p.id")
         .unwrap()
-        .collect_blocking()
+        .collect()
         .unwrap();
     assert_eq!(n[0].column(0).as_primitive::<Int64Type>().value(0), 4);
 }
@@ -127,7 +127,7 @@ fn malformed_files_are_typed_errors() {
     std::fs::write(&csv, "a,b\n1,2\n3,4,5,6\n").unwrap();
     let err = spark
         .read_csv(&csv)
-        .and_then(|df| df.collect_blocking())
+        .and_then(|df| df.collect())
         .unwrap_err();
     assert!(
         matches!(
@@ -145,7 +145,7 @@ fn malformed_files_are_typed_errors() {
     std::fs::write(&json, "{\"a\": 1}\n{\"a\": \n").unwrap();
     let err = spark
         .read_json(&json)
-        .and_then(|df| df.collect_blocking())
+        .and_then(|df| df.collect())
         .unwrap_err();
     assert!(
         matches!(

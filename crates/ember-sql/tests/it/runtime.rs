@@ -8,7 +8,7 @@ fn seed_sum(spark: &Session) -> usize {
     let batches = spark
         .sql("SELECT squared(value) AS s FROM test")
         .unwrap()
-        .collect_blocking()
+        .collect()
         .unwrap();
     batches.iter().map(|b| b.num_rows()).sum()
 }
@@ -32,16 +32,16 @@ async fn blocking_inside_a_multi_thread_runtime() {
     let spark = session_with_views();
     assert_eq!(seed_sum(&spark), 4);
     let df = spark.sql("SELECT count(*) FROM people").unwrap();
-    assert_eq!(df.count_blocking().unwrap(), 1);
+    assert_eq!(df.count().unwrap(), 1);
 }
 
 #[tokio::test(flavor = "current_thread")]
 async fn async_collect_from_another_runtime() {
     let spark = session_with_views();
     let df = spark.sql("SELECT * FROM orders").unwrap();
-    let batches = df.collect().await.unwrap();
+    let batches = df.collect_async().await.unwrap();
     assert_eq!(batches.iter().map(|b| b.num_rows()).sum::<usize>(), 5);
-    assert_eq!(df.count().await.unwrap(), 5);
+    assert_eq!(df.count_async().await.unwrap(), 5);
 }
 
 #[test]
@@ -62,7 +62,7 @@ fn async_collect_without_any_runtime() {
     let df = spark.sql("SELECT * FROM people").unwrap();
     let waker = Waker::from(Arc::new(Unpark(std::thread::current())));
     let mut cx = Context::from_waker(&waker);
-    let mut fut = pin!(df.count());
+    let mut fut = pin!(df.count_async());
     let n = loop {
         match fut.as_mut().poll(&mut cx) {
             Poll::Ready(n) => break n.unwrap(),

@@ -1,7 +1,5 @@
 //! Session builder and configuration.
 
-use std::io::Write;
-
 use ember_sql::{Error, Session};
 
 #[test]
@@ -29,65 +27,6 @@ fn target_partitions_default_to_the_rdd_parallelism() {
         .unwrap();
     assert_eq!(spark.datafusion().copied_config().target_partitions(), 2);
     assert_eq!(spark.app_name(), "ember");
-}
-
-#[test]
-fn reads_the_seeds_ini_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("data_source.ini");
-    std::fs::write(
-        &path,
-        "[spark]\napp_name = My PySpark App\nmaster_url = local[2]\nsql.shuffle.partitions = 3\n",
-    )
-    .unwrap();
-    let spark = Session::builder()
-        .config_file(&path)
-        .unwrap()
-        .get_or_create()
-        .unwrap();
-    assert_eq!(spark.app_name(), "My PySpark App");
-    assert_eq!(spark.master(), "local[2]");
-    assert_eq!(spark.datafusion().copied_config().target_partitions(), 3);
-}
-
-#[test]
-fn reads_toml_config() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("ember.toml");
-    let mut f = std::fs::File::create(&path).unwrap();
-    writeln!(
-        f,
-        "[spark]\napp_name = \"From TOML\"\nmaster_url = \"local[1]\"\n\"ember.sql.batch_rows\" = 2"
-    )
-    .unwrap();
-    let spark = Session::builder()
-        .config_file(&path)
-        .unwrap()
-        .get_or_create()
-        .unwrap();
-    assert_eq!(spark.app_name(), "From TOML");
-    assert_eq!(spark.master(), "local[1]");
-    assert_eq!(spark.conf("ember.sql.batch_rows"), Some("2"));
-}
-
-#[test]
-fn bad_config_files_are_config_errors() {
-    let dir = tempfile::tempdir().unwrap();
-    let missing = dir.path().join("missing.ini");
-    assert!(matches!(
-        Session::builder().config_file(&missing),
-        Err(Error::Config { key: Some(k), .. }) if k.contains("missing.ini")
-    ));
-    let no_section = dir.path().join("other.ini");
-    std::fs::write(&no_section, "[other]\na = b\n").unwrap();
-    let err = Session::builder().config_file(&no_section).unwrap_err();
-    assert!(err.to_string().contains("[spark]"), "{err}");
-    let bad_toml = dir.path().join("bad.toml");
-    std::fs::write(&bad_toml, "[spark\napp_name = ").unwrap();
-    assert!(matches!(
-        Session::builder().config_file(&bad_toml),
-        Err(Error::Config { .. })
-    ));
 }
 
 #[test]

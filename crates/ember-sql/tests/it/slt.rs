@@ -58,7 +58,7 @@ fn format_rows(batches: &[RecordBatch]) -> Vec<String> {
 }
 
 fn run_sql(session: &Session, sql: &str) -> Result<Vec<RecordBatch>, Error> {
-    session.sql(sql)?.collect_blocking()
+    session.sql(sql)?.collect()
 }
 
 /// Runs one file; returns the failures as messages.

@@ -14,6 +14,8 @@ fn ember() -> Command {
         "EMBER_APP_NAME",
         "EMBER_CONFIG",
         "EMBER_MAX_SCALE",
+        "EMBER_JOB_TIMEOUT_SECS",
+        "EMBER_SHUTDOWN_GRACE_SECS",
     ] {
         c.env_remove(var);
     }
@@ -56,6 +58,57 @@ fn bad_flags_and_env_exit_non_zero_with_a_reason() {
     let (ok, _, err) = run(ember().args(["pi", "--config", "/no/such.ini"]));
     assert!(!ok);
     assert!(err.contains("/no/such.ini"), "{err}");
+}
+
+/// Runs `cmd` for at most `secs` seconds; `None` if it was still running (then it is killed).
+fn run_within(cmd: &mut Command, secs: u64) -> Option<(bool, String)> {
+    let mut child = cmd
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            let mut err = String::new();
+            child
+                .stderr
+                .take()
+                .unwrap()
+                .read_to_string(&mut err)
+                .unwrap();
+            return Some((status.success(), err));
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn regression_limits_that_would_crash_the_service_are_refused_at_parse_time() {
+    let refused = |cmd: &mut Command, flag: &str| {
+        let Some((ok, err)) = run_within(cmd.env("PORT", "0"), 20) else {
+            panic!("{flag}: accepted, and the service started");
+        };
+        assert!(!ok, "{flag}: {err}");
+        assert!(err.contains(flag), "{flag}: {err}");
+    };
+    // Before: accepted; every /sparkpi request then panicked computing `now + timeout`.
+    refused(
+        ember().env("EMBER_JOB_TIMEOUT_SECS", "18446744073709551615"),
+        "job-timeout-secs",
+    );
+    // Before: accepted up to 10^9, whose per-partition vectors one request could allocate.
+    refused(ember().env("EMBER_MAX_SCALE", "1000000000"), "max-scale");
+    refused(
+        ember().args(["serve", "--shutdown-grace-secs", "18446744073709551615"]),
+        "shutdown-grace-secs",
+    );
+    refused(ember().args(["pi", "--scale", "1000000000"]), "--scale");
 }
 
 #[test]

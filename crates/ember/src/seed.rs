@@ -1,12 +1,13 @@
-//! The seed program's pipeline as one function, for the `ember datasource` CLI and the benches.
+//! The third seed's program (`DataSource.get_data`) as one function, for `ember datasource` and
+//! the sql bench. It is demo code, so it lives here and not in the engine: `ember-sql` knows
+//! nothing of it, nor of its `squared` UDF, which this program registers as the seed does.
 //!
 //! `examples/data_source.rs` spells the same steps out line by line, as a port of the PySpark
 //! source; this is the reusable version.
 
 use rand_distr::{Distribution, Normal};
 
-use crate::types::{DataType, StructType};
-use crate::{DataFrame, Error, Result, Session};
+use ember_sql::{DataFrame, DataType, Error, Result, Session, StructType};
 
 /// Mean of the seed's normal distribution.
 pub const MU: f64 = 2.0;
@@ -25,7 +26,15 @@ pub const SIGMA: f64 = 0.5;
 /// partition with its own generator seeded from `(seed, partition)`: the same `seed` gives the
 /// same data, and generation runs in parallel. `None` draws a fresh seed.
 ///
-/// Registers (replacing) the view `test` on `session`; the built-in `squared` UDF is used.
+/// Registers (replacing) the view `test` and the UDF `squared` (`x * x`) on `session`.
+///
+/// ```
+/// let spark = ember::sql::Session::builder().master("local[2]").get_or_create()?;
+/// let df = ember::seed::data_source(&spark, 1000, Some(1))?;
+/// assert_eq!(df.count()?, 1000);
+/// assert_eq!(df.columns(), ["squared"]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn data_source(session: &Session, num_elements: usize, seed: Option<u64>) -> Result<DataFrame> {
     let normal = Normal::new(MU, SIGMA).map_err(|e| Error::InvalidArgument {
         message: format!("normal distribution: {e}"),
@@ -39,11 +48,14 @@ pub fn data_source(session: &Session, num_elements: usize, seed: Option<u64>) ->
     let schema = StructType::new().add("value", DataType::Float, true);
     let df1 = session.create_dataframe(&rdd2, schema)?;
     df1.register_temp_table("test")?;
+    session.udf().register("squared", |x: f64| x * x)?;
     session.sql("SELECT squared(value) squared FROM test")
 }
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
     use super::*;
 
     #[test]
@@ -61,10 +73,10 @@ mod tests {
             let mut values: Vec<f64> = batches
                 .iter()
                 .flat_map(|batch| {
-                    use datafusion::arrow::array::AsArray;
+                    use ember_sql::arrow::array::AsArray;
                     batch
                         .column(0)
-                        .as_primitive::<datafusion::arrow::datatypes::Float64Type>()
+                        .as_primitive::<ember_sql::arrow::datatypes::Float64Type>()
                         .values()
                         .to_vec()
                 })

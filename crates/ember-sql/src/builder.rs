@@ -1,0 +1,164 @@
+//! [`SessionBuilder`]: Spark's settings mapped onto an RDD context, a DataFusion session with
+//! Spark's dialect and functions, and the session's runtime.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use datafusion::execution::SessionStateBuilder;
+use datafusion::prelude::{SessionConfig, SessionContext};
+use datafusion_spark::SessionStateBuilderSpark;
+use ember_rdd::Context;
+
+use crate::runtime::RuntimeHolder;
+use crate::session::{Session, SessionInner};
+use crate::{Error, Result};
+
+/// Default number of rows per Arrow record batch when an RDD becomes a DataFrame.
+pub const DEFAULT_BATCH_ROWS: usize = 64 * 1024;
+
+/// Builds a [`Session`]; see [`Session::builder`].
+#[derive(Debug, Clone, Default)]
+pub struct SessionBuilder {
+    app_name: Option<String>,
+    master: Option<String>,
+    conf: Vec<(String, String)>,
+    context: Option<Context>,
+}
+
+impl SessionBuilder {
+    /// The application name (Spark's `appName`). Default: `"ember"`.
+    #[must_use]
+    pub fn app_name(mut self, name: impl Into<String>) -> Self {
+        self.app_name = Some(name.into());
+        self
+    }
+
+    /// The master URL: `local`, `local[N]` or `local[*]` (Spark's `master`). Default: `local[*]`.
+    #[must_use]
+    pub fn master(mut self, master: impl Into<String>) -> Self {
+        self.master = Some(master.into());
+        self
+    }
+
+    /// Sets a configuration entry (Spark's `config(key, value)`). Recognised keys:
+    ///
+    /// - `spark.app.name`, `spark.master`: same as [`app_name`](Self::app_name)/[`master`](Self::master);
+    /// - `spark.sql.shuffle.partitions`: DataFusion's `target_partitions`;
+    /// - `spark.sql.session.timeZone`: DataFusion's `execution.time_zone`;
+    /// - `spark.sql.ansi.enabled`: DataFusion's `execution.enable_ansi_mode`;
+    /// - `ember.sql.batch_rows`: rows per record batch when converting RDDs (default 65536);
+    /// - any `datafusion.*` key, passed to DataFusion (unknown keys fail [`get_or_create`](Self::get_or_create)).
+    ///
+    /// Other keys are kept (see [`Session::conf`]) but have no effect.
+    #[must_use]
+    pub fn config(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.conf.push((key.into(), value.into()));
+        self
+    }
+
+    /// Uses an existing RDD context (the seed creates its `SparkContext` first). Its app name and
+    /// master win over [`app_name`](Self::app_name)/[`master`](Self::master).
+    #[must_use]
+    pub fn context(mut self, context: Context) -> Self {
+        self.context = Some(context);
+        self
+    }
+
+    /// Builds the session.
+    ///
+    /// Unlike Spark there is no process-global session to return (Ember keeps no global state):
+    /// every call creates a new [`Session`]; clone it to share. Fails on an unsupported master URL
+    /// or a bad configuration entry.
+    pub fn get_or_create(self) -> Result<Session> {
+        let mut app_name = self.app_name.unwrap_or_else(|| "ember".to_owned());
+        let mut master = self.master.unwrap_or_else(|| "local[*]".to_owned());
+        let mut conf = BTreeMap::new();
+        let mut df_conf = Vec::new();
+        let mut batch_rows = DEFAULT_BATCH_ROWS;
+        for (key, value) in self.conf {
+            match key.as_str() {
+                "spark.app.name" => app_name.clone_from(&value),
+                "spark.master" => master.clone_from(&value),
+                "spark.sql.shuffle.partitions" => {
+                    df_conf.push((
+                        "datafusion.execution.target_partitions".to_owned(),
+                        value.clone(),
+                    ));
+                }
+                "spark.sql.session.timeZone" => {
+                    df_conf.push(("datafusion.execution.time_zone".to_owned(), value.clone()));
+                }
+                "spark.sql.ansi.enabled" => {
+                    df_conf.push((
+                        "datafusion.execution.enable_ansi_mode".to_owned(),
+                        value.clone(),
+                    ));
+                }
+                "ember.sql.batch_rows" => {
+                    batch_rows =
+                        value
+                            .parse()
+                            .ok()
+                            .filter(|n| *n > 0)
+                            .ok_or_else(|| Error::Config {
+                                key: Some(key.clone()),
+                                message: format!("expected a positive integer, got `{value}`"),
+                            })?;
+                }
+                k if k.starts_with("datafusion.") => df_conf.push((key.clone(), value.clone())),
+                _ => {}
+            }
+            conf.insert(key, value);
+        }
+        let context = match self.context {
+            Some(c) => c,
+            None => Context::new(app_name, &master)?,
+        };
+        let parallelism = context.default_parallelism().max(1);
+
+        let mut config = SessionConfig::new()
+            .with_target_partitions(parallelism)
+            .with_information_schema(true);
+        {
+            let options = config.options_mut();
+            options.sql_parser.dialect = datafusion::common::config::Dialect::Spark;
+            options.sql_parser.collect_spans = true;
+            for (key, value) in &df_conf {
+                options.set(key, value).map_err(|e| Error::Config {
+                    key: Some(key.clone()),
+                    message: e.message().into_owned(),
+                })?;
+            }
+        }
+        let mut builder = SessionStateBuilder::new()
+            .with_config(config)
+            .with_default_features()
+            .with_spark_features();
+        // Spark's arithmetic goes before the Spark function planner so `/` is always ours.
+        builder
+            .expr_planners()
+            .get_or_insert_with(Vec::new)
+            .insert(0, Arc::new(crate::spark::SparkArithmeticPlanner));
+        let ctx = SessionContext::new_with_state(builder.build());
+        crate::spark::register_missing_functions(&ctx);
+
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(parallelism)
+            .thread_name("ember-sql")
+            .enable_all()
+            .build()
+            .map_err(|e| Error::Runtime {
+                message: format!("cannot start the SQL runtime: {e}"),
+            })?;
+
+        Ok(Session {
+            inner: Arc::new(SessionInner {
+                context,
+                ctx,
+                conf,
+                batch_rows,
+                runtime: RuntimeHolder::new(runtime),
+            }),
+        })
+    }
+}

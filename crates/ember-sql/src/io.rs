@@ -1,0 +1,215 @@
+//! Reading files into DataFrames and registering them as views.
+
+use std::path::{Path, PathBuf};
+
+use datafusion::datasource::file_format::options::ArrowReadOptions;
+use datafusion::prelude::{CsvReadOptions, JsonReadOptions, ParquetReadOptions};
+
+use crate::dataframe::DataFrame;
+use crate::session::Session;
+use crate::{Error, Result};
+
+/// The file formats Ember reads and writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileFormat {
+    /// Apache Parquet.
+    Parquet,
+    /// CSV with a header row.
+    Csv,
+    /// Newline-delimited JSON (one object per line, like Spark's default JSON source).
+    Json,
+    /// Arrow IPC file format (`.arrow`, `.ipc`, `.feather`).
+    Arrow,
+}
+
+impl FileFormat {
+    /// The format for a file name's extension: `parquet`/`pq`, `csv`, `json`/`ndjson`/`jsonl`,
+    /// `arrow`/`ipc`/`feather`.
+    pub fn from_path(path: &Path) -> Option<Self> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "parquet" | "pq" => Self::Parquet,
+            "csv" => Self::Csv,
+            "json" | "ndjson" | "jsonl" => Self::Json,
+            "arrow" | "ipc" | "feather" => Self::Arrow,
+            _ => return None,
+        })
+    }
+
+    /// Lower-case name, as used in error messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Parquet => "parquet",
+            Self::Csv => "csv",
+            Self::Json => "json",
+            Self::Arrow => "arrow",
+        }
+    }
+}
+
+impl Session {
+    /// Reads a file (or a directory of files) of the given format into a lazy DataFrame.
+    ///
+    /// The schema is inferred now, so a missing or malformed file usually fails here with
+    /// [`Error::File`]; a file that breaks later (say, a bad CSV row past the inference window)
+    /// fails when the DataFrame runs, with [`Error::Execution`].
+    pub fn read(&self, format: FileFormat, path: impl AsRef<Path>) -> Result<DataFrame> {
+        let path = path.as_ref().to_path_buf();
+        let file_err = |message: String| Error::File {
+            action: "read",
+            format: format.name(),
+            path: path.clone(),
+            message,
+        };
+        if !path.exists() {
+            return Err(file_err("no such file or directory".to_owned()));
+        }
+        let location = path
+            .to_str()
+            .ok_or_else(|| file_err("path is not UTF-8".to_owned()))?
+            .to_owned();
+        // DataFusion filters files by extension (with the dot); a directory gets the default.
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(|e| format!(".{e}"));
+        let ctx = self.inner().ctx.clone();
+        let df = self
+            .block_on(async move {
+                let df = match format {
+                    FileFormat::Parquet => {
+                        let mut options = ParquetReadOptions::default();
+                        if let Some(ext) = &ext {
+                            options = options.file_extension(ext);
+                        }
+                        ctx.read_parquet(location, options).await
+                    }
+                    FileFormat::Csv => {
+                        let mut options = CsvReadOptions::new();
+                        if let Some(ext) = &ext {
+                            options = options.file_extension(ext);
+                        }
+                        ctx.read_csv(location, options).await
+                    }
+                    FileFormat::Json => {
+                        let mut options = JsonReadOptions::default();
+                        if let Some(ext) = &ext {
+                            options = options.file_extension(ext);
+                        }
+                        ctx.read_json(location, options).await
+                    }
+                    FileFormat::Arrow => {
+                        let mut options = ArrowReadOptions::default();
+                        if let Some(ext) = &ext {
+                            options.file_extension = ext;
+                        }
+                        ctx.read_arrow(location, options).await
+                    }
+                };
+                df.map_err(|e| Error::Execution {
+                    message: e.find_root().message().into_owned(),
+                })
+            })
+            .map_err(|e| match e {
+                Error::Execution { message } => file_err(message),
+                other => other,
+            })?;
+        Ok(DataFrame::new(self.clone(), df, None))
+    }
+
+    /// Reads Parquet (Spark's `spark.read.parquet`).
+    pub fn read_parquet(&self, path: impl AsRef<Path>) -> Result<DataFrame> {
+        self.read(FileFormat::Parquet, path)
+    }
+
+    /// Reads CSV with a header row (Spark's `spark.read.option("header", true).csv`).
+    pub fn read_csv(&self, path: impl AsRef<Path>) -> Result<DataFrame> {
+        self.read(FileFormat::Csv, path)
+    }
+
+    /// Reads newline-delimited JSON (Spark's `spark.read.json`).
+    pub fn read_json(&self, path: impl AsRef<Path>) -> Result<DataFrame> {
+        self.read(FileFormat::Json, path)
+    }
+
+    /// Reads an Arrow IPC file.
+    pub fn read_ipc(&self, path: impl AsRef<Path>) -> Result<DataFrame> {
+        self.read(FileFormat::Arrow, path)
+    }
+
+    /// Registers the file at `path` as the view `name`, choosing the reader by extension
+    /// (see [`FileFormat::from_path`]). Replaces an existing view of that name.
+    pub fn register_file(&self, name: &str, path: impl AsRef<Path>) -> Result<()> {
+        let path = path.as_ref();
+        let format = FileFormat::from_path(path).ok_or_else(|| Error::InvalidArgument {
+            message: format!(
+                "cannot tell the format of {} from its extension (expected .parquet, .csv, .json, .ndjson, .arrow or .ipc)",
+                path.display()
+            ),
+        })?;
+        self.read(format, path)?.create_or_replace_temp_view(name)
+    }
+
+    /// Registers views from `name=path` specs (the CLI's `--view name=path.parquet`), by file
+    /// extension. Fails on the first malformed spec or unreadable file, naming it.
+    pub fn register_views<I, S>(&self, specs: I) -> Result<()>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        for spec in specs {
+            let (name, path) = parse_view_spec(spec.as_ref())?;
+            self.register_file(name, path)?;
+        }
+        Ok(())
+    }
+}
+
+/// Splits a `name=path` view spec.
+pub fn parse_view_spec(spec: &str) -> Result<(&str, PathBuf)> {
+    match spec.split_once('=') {
+        Some((name, path)) if !name.trim().is_empty() && !path.trim().is_empty() => {
+            Ok((name.trim(), PathBuf::from(path.trim())))
+        }
+        _ => Err(Error::InvalidArgument {
+            message: format!("view spec `{spec}` is not of the form name=path"),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn view_specs() {
+        let (name, path) = parse_view_spec("t=/tmp/a.parquet").unwrap();
+        assert_eq!(name, "t");
+        assert_eq!(path, PathBuf::from("/tmp/a.parquet"));
+        assert!(matches!(
+            parse_view_spec("nope"),
+            Err(Error::InvalidArgument { .. })
+        ));
+        assert!(matches!(
+            parse_view_spec("=x"),
+            Err(Error::InvalidArgument { .. })
+        ));
+    }
+
+    #[test]
+    fn formats_by_extension() {
+        assert_eq!(
+            FileFormat::from_path(Path::new("a.PARQUET")),
+            Some(FileFormat::Parquet)
+        );
+        assert_eq!(
+            FileFormat::from_path(Path::new("a.ndjson")),
+            Some(FileFormat::Json)
+        );
+        assert_eq!(
+            FileFormat::from_path(Path::new("a.feather")),
+            Some(FileFormat::Arrow)
+        );
+        assert_eq!(FileFormat::from_path(Path::new("a.txt")), None);
+    }
+}
