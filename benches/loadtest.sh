@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Load test of the release `ember` binary on loopback with wrk: GET / and GET /sparkpi?scale=2,
 # each for a bounded time, reporting requests/s, latency percentiles, errors and the server's
-# memory before and after. Usage: benches/loadtest.sh [seconds per run, default 30]
+# memory before and after. The server runs as a user starts it (default RUST_LOG=info, one log
+# line per request, stderr to a file). Usage: benches/loadtest.sh [seconds per run, default 30]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs="${1:-30}"
@@ -21,7 +22,9 @@ fi
 cargo build --release --locked --workspace --bin ember
 bin="$CARGO_TARGET_DIR/release/ember"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-RUST_LOG=warn EMBER_HOST=127.0.0.1 PORT="$port" EMBER_MAX_QUEUE=1024 "$bin" serve &
+# As a user starts it: the default log level (info, one line per request), stderr to a file.
+log="$(mktemp -t ember-loadtest.XXXXXX.log)"
+env -u RUST_LOG EMBER_HOST=127.0.0.1 PORT="$port" EMBER_MAX_QUEUE=1024 "$bin" serve 2>"$log" &
 pid=$!
 trap 'kill -TERM $pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
 for _ in $(seq 100); do
@@ -39,3 +42,4 @@ for conns in 2 8; do
 done
 echo "RSS after /sparkpi: $(rss)"
 curl -fsS "http://127.0.0.1:$port/metrics" | grep -E '^ember_(http_requests_total|pi_jobs_total)' || true
+echo "request log: $(wc -l <"$log") lines in $log"

@@ -1,15 +1,18 @@
 //! ember-rdd against hand-written references, side by side in one run:
-//! (1) map + reduce vs a rayon loop, (2) reduce_by_key vs a HashMap merge,
+//! (1) map + reduce vs a rayon loop, (2) reduce_by_key vs a per-chunk HashMap merge with the
+//! same hasher (foldhash) and, for continuity with older figures, with std's SipHash,
 //! (3) Monte Carlo pi through the RDD API vs a plain two-thread loop with the same RNG.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use ember_benches::plain_pi_count;
 use ember_rdd::Context;
 use ember_web::sparkpi::{SAMPLES_PER_SCALE, estimate_pi};
+use foldhash::fast::FixedState;
 use rayon::prelude::*;
 
 const THREADS: usize = 2;
@@ -67,29 +70,37 @@ fn reduce_by_key(c: &mut Criterion) {
     g.bench_function("ember_rdd", |b| {
         b.iter(|| rdd.reduce_by_key(|a, b| a + b).count().unwrap())
     });
-    g.bench_function("hashmap_merge", |b| {
-        b.iter(|| {
-            pool.install(|| {
-                pairs
-                    .par_chunks(pairs.len().div_ceil(2 * THREADS))
-                    .map(|chunk| {
-                        let mut m: HashMap<u64, u64> = HashMap::new();
-                        for &(k, v) in chunk {
-                            *m.entry(k).or_default() += v;
-                        }
-                        m
-                    })
-                    .reduce(HashMap::new, |mut a, b| {
-                        for (k, v) in b {
-                            *a.entry(k).or_default() += v;
-                        }
-                        a
-                    })
-                    .len()
-            })
-        })
+    // The fair reference: the same per-chunk merge with the hasher Ember's shuffle uses.
+    g.bench_function("hashmap_merge_foldhash", |b| {
+        b.iter(|| pool.install(|| hashmap_merge(&pairs, FixedState::with_seed(1))))
+    });
+    // The reference of earlier runs (std's SipHash), kept so old and new figures line up.
+    g.bench_function("hashmap_merge_siphash", |b| {
+        b.iter(|| pool.install(|| hashmap_merge(&pairs, RandomState::new())))
     });
     g.finish();
+}
+
+/// The hand-written reduce_by_key: one `HashMap` per chunk (as many chunks as Ember has
+/// partitions), merged pairwise; returns the number of keys.
+fn hashmap_merge<S: BuildHasher + Clone + Send + Sync>(pairs: &[(u64, u64)], hasher: S) -> usize {
+    let new = || HashMap::with_hasher(hasher.clone());
+    pairs
+        .par_chunks(pairs.len().div_ceil(2 * THREADS))
+        .map(|chunk| {
+            let mut m: HashMap<u64, u64, S> = new();
+            for &(k, v) in chunk {
+                *m.entry(k).or_default() += v;
+            }
+            m
+        })
+        .reduce(new, |mut a, b| {
+            for (k, v) in b {
+                *a.entry(k).or_default() += v;
+            }
+            a
+        })
+        .len()
 }
 
 fn pi(c: &mut Criterion) {
