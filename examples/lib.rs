@@ -28,3 +28,21 @@ pub fn livy_server() -> Result<(String, Option<RunningServer>), Box<dyn std::err
     );
     Ok((running.url(), Some(running)))
 }
+
+/// Starts a pyspark session on `client`, with a message saying what to install when the server
+/// cannot start one (no PySpark, no JDK).
+pub fn start_pyspark(
+    client: &ember::livy::blocking::LivyClient,
+    request: &ember::livy::protocol::CreateSession,
+) -> Result<ember::livy::blocking::Session, Box<dyn std::error::Error>> {
+    match client.start_session(request) {
+        Ok(s) => Ok(s),
+        Err(ember::livy::Error::SessionEnded { log_tail, .. }) => Err(format!(
+            "the pyspark session did not start:\n{}\n\nInstall PySpark with `just spark-env` \
+             and run with EMBER_LIVY_PYTHON set to the python it prints.",
+            log_tail.join("\n")
+        )
+        .into()),
+        Err(e) => Err(e.into()),
+    }
+}

@@ -45,22 +45,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = LivyClient::from_builder(
         ember::livy::LivyClient::builder(&url).session_start_timeout(Duration::from_secs(300)),
     )?;
-    let session = match client.start_session(&CreateSession {
-        kind: Some(SessionKind::PySpark),
-        conf: Some([("spark.ui.enabled".to_owned(), "false".to_owned())].into()),
-        ..CreateSession::default()
-    }) {
-        Ok(s) => s,
-        Err(Error::SessionEnded { log_tail, .. }) => {
-            return Err(format!(
-                "the pyspark session did not start:\n{}\n\nInstall PySpark with `just spark-env` \
-                 and run with EMBER_LIVY_PYTHON set to the python it prints.",
-                log_tail.join("\n")
-            )
-            .into());
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let session = ember_examples::start_pyspark(
+        &client,
+        &CreateSession {
+            kind: Some(SessionKind::PySpark),
+            conf: Some([("spark.ui.enabled".to_owned(), "false".to_owned())].into()),
+            ..CreateSession::default()
+        },
+    )?;
     println!("pyspark session {} is idle", session.id());
 
     println!("1 + 1 -> {}", session.run("1 + 1")?.to_text());

@@ -9,7 +9,6 @@
 
 use std::time::Duration;
 
-use ember::livy::Error;
 use ember::livy::blocking::LivyClient;
 use ember::livy::protocol::{CreateSession, SessionKind};
 
@@ -18,23 +17,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let builder =
         || ember::livy::LivyClient::builder(&url).session_start_timeout(Duration::from_secs(300));
     let client1 = LivyClient::from_builder(builder())?;
-    let session = match client1.start_session(&CreateSession {
-        kind: Some(SessionKind::PySpark),
-        name: Some("shared-rdd".into()),
-        conf: Some([("spark.ui.enabled".to_owned(), "false".to_owned())].into()),
-        ..CreateSession::default()
-    }) {
-        Ok(s) => s,
-        Err(Error::SessionEnded { log_tail, .. }) => {
-            return Err(format!(
-                "the pyspark session did not start:\n{}\n\nInstall PySpark with `just spark-env` \
-                 and run with EMBER_LIVY_PYTHON set to the python it prints.",
-                log_tail.join("\n")
-            )
-            .into());
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let session = ember_examples::start_pyspark(
+        &client1,
+        &CreateSession {
+            kind: Some(SessionKind::PySpark),
+            name: Some("shared-rdd".into()),
+            conf: Some([("spark.ui.enabled".to_owned(), "false".to_owned())].into()),
+            ..CreateSession::default()
+        },
+    )?;
     // Client 1 defines the seed's ShareableRdd as `states` and sets two keys.
     let states = session.shared_rdd("states")?;
     states.set("ak", "Alaska")?;

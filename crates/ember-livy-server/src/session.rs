@@ -184,6 +184,16 @@ impl LiveSession {
         self.log.push(line);
     }
 
+    /// `busy` while statements wait, else `idle` (between statements of a live session).
+    fn settle(&self, d: &mut Data) {
+        let state = if d.waiting > 0 {
+            SessionState::Busy
+        } else {
+            SessionState::Idle
+        };
+        self.set_state(d, state);
+    }
+
     fn set_state(&self, d: &mut Data, state: SessionState) {
         if matches!(state, SessionState::Error | SessionState::Dead) && d.ended_at.is_none() {
             d.ended_at = Some(Instant::now());
@@ -219,15 +229,7 @@ impl LiveSession {
         {
             let mut d = self.data();
             if d.state == SessionState::Starting {
-                let busy = d.waiting > 0;
-                self.set_state(
-                    &mut d,
-                    if busy {
-                        SessionState::Busy
-                    } else {
-                        SessionState::Idle
-                    },
-                );
+                self.settle(&mut d);
             }
         }
         self.log(format!("session {} ({}) is ready", self.id, self.kind));
@@ -278,15 +280,7 @@ impl LiveSession {
                     self.set_state(&mut d, SessionState::Dead);
                     fail_waiting(&mut d, "Error", "Interpreter died: the session is dead");
                 } else if d.state.is_active() && d.state != SessionState::ShuttingDown {
-                    let busy = d.waiting > 0;
-                    self.set_state(
-                        &mut d,
-                        if busy {
-                            SessionState::Busy
-                        } else {
-                            SessionState::Idle
-                        },
-                    );
+                    self.settle(&mut d);
                 }
                 died
             };
