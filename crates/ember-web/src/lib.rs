@@ -9,7 +9,9 @@
 //!
 //! Pi jobs never run on the HTTP worker threads: each runs on the context's worker pool while the
 //! request waits on a blocking-pool thread, so `/` keeps answering in microseconds during a
-//! 10^9-sample job.
+//! 10^9-sample job. Jobs can also run elsewhere: [`SparkPiService::with_backend`] takes any
+//! [`PiBackend`] (the `ember` facade's runs them on a Spark cluster through Livy) and keeps the
+//! same routes, strings, limits, deadlines and metrics.
 //!
 //! ```
 //! use actix_web::{App, test};
@@ -51,6 +53,7 @@
     unreachable_pub
 )]
 
+pub mod backend;
 mod conn;
 mod error;
 mod metrics;
@@ -58,6 +61,7 @@ mod server;
 mod service;
 pub mod sparkpi;
 
+pub use backend::{JobError, LocalPi, PiBackend, PiFuture};
 pub use conn::watch_disconnects;
 pub use error::{Error, Result};
 pub use server::{ServeOptions, bind, serve};

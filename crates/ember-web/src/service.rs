@@ -12,10 +12,11 @@ use actix_web::{HttpRequest, HttpResponse, guard, web};
 use ember_rdd::{CancelToken, Context};
 use tokio::sync::Semaphore;
 
+use crate::backend::{JobError, LocalPi, PiBackend};
 use crate::conn::ConnWatch;
 use crate::error::{Error, Result};
 use crate::metrics::{Metrics, RequestLabels};
-use crate::sparkpi::{SAMPLES_PER_SCALE, estimate_pi, python_float};
+use crate::sparkpi::{SAMPLES_PER_SCALE, python_float};
 
 /// The body of `GET /`, byte for byte the seed's (probes and scripts look for it).
 pub const INDEX_BODY: &str =
@@ -75,7 +76,9 @@ pub struct SparkPiService {
 
 #[derive(Debug)]
 struct Inner {
-    ctx: Context,
+    backend: Arc<dyn PiBackend>,
+    /// The context, when jobs run in this process.
+    ctx: Option<Context>,
     config: ServiceConfig,
     metrics: Metrics,
     running: Semaphore,
@@ -86,6 +89,21 @@ impl SparkPiService {
     /// A service running its jobs on `ctx`. Refuses ([`Error::Config`]) limits of zero, a
     /// `max_scale` above [`MAX_SCALE_LIMIT`] and a `job_timeout` above [`MAX_JOB_TIMEOUT`].
     pub fn new(ctx: Context, config: ServiceConfig) -> Result<Self> {
+        let backend = Arc::new(LocalPi::new(ctx.clone()));
+        Self::build(backend, Some(ctx), config)
+    }
+
+    /// A service running its jobs on `backend` (a Spark cluster through Livy, say), with the
+    /// same routes, strings, limits, deadlines and metrics as local jobs.
+    pub fn with_backend(backend: Arc<dyn PiBackend>, config: ServiceConfig) -> Result<Self> {
+        Self::build(backend, None, config)
+    }
+
+    fn build(
+        backend: Arc<dyn PiBackend>,
+        ctx: Option<Context>,
+        config: ServiceConfig,
+    ) -> Result<Self> {
         let positive = |name, v: u64| {
             if v == 0 {
                 Err(Error::Config {
@@ -124,15 +142,21 @@ impl SparkPiService {
                 running: Semaphore::new(config.max_running_jobs),
                 admitted: AtomicUsize::new(0),
                 metrics: Metrics::new(),
+                backend,
                 ctx,
                 config,
             }),
         })
     }
 
-    /// The context jobs run on.
-    pub fn context(&self) -> &Context {
-        &self.inner.ctx
+    /// The context jobs run on, when they run in this process.
+    pub fn context(&self) -> Option<&Context> {
+        self.inner.ctx.as_ref()
+    }
+
+    /// What runs the jobs.
+    pub fn backend(&self) -> &Arc<dyn PiBackend> {
+        &self.inner.backend
     }
 
     /// The limits.
@@ -142,7 +166,7 @@ impl SparkPiService {
 
     /// Cancels every running pi job (they answer 503).
     pub fn cancel_all_jobs(&self) -> usize {
-        self.inner.ctx.cancel_all_jobs()
+        self.inner.backend.cancel_all()
     }
 
     /// The routes, mounted under `path` (`""` for the root), with the request log and metrics.
@@ -360,10 +384,7 @@ impl SparkPiService {
             token: CancelToken::new(),
             finished: AtomicBool::new(false),
         };
-        let (ctx, token) = (inner.ctx.clone(), guard.token.clone());
-        let job = tokio::task::spawn_blocking(move || {
-            ctx.with_cancel_token(&token, || estimate_pi(&ctx, q.scale, q.seed))
-        });
+        let job = inner.backend.estimate(q.scale, q.seed, guard.token.clone());
         let client_gone = async {
             match &watch {
                 Some(w) => w.closed().await,
@@ -387,14 +408,7 @@ impl SparkPiService {
                 guard.token.cancel();
                 timed_out()
             }
-            Ok(Err(join)) => {
-                inner.metrics.job("failed");
-                text(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    format!("the pi job failed: {join}"),
-                )
-            }
-            Ok(Ok(Ok(pi))) => {
+            Ok(Ok(pi)) => {
                 inner.metrics.job("succeeded");
                 inner.metrics.samples.inc_by(q.scale * SAMPLES_PER_SCALE);
                 inner
@@ -406,14 +420,14 @@ impl SparkPiService {
                     format!("Pi is roughly {}", python_float(pi)),
                 )
             }
-            Ok(Ok(Err(ember_rdd::Error::Cancelled { .. }))) => {
+            Ok(Err(JobError::Cancelled)) => {
                 inner.metrics.job("cancelled");
                 text(
                     StatusCode::SERVICE_UNAVAILABLE,
                     "the pi job was cancelled; the service is shutting down",
                 )
             }
-            Ok(Ok(Err(e))) => {
+            Ok(Err(JobError::Failed(e))) => {
                 inner.metrics.job("failed");
                 tracing::error!(error = %e, "pi job failed");
                 text(

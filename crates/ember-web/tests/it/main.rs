@@ -1,6 +1,7 @@
 //! Integration tests of ember-web: through `actix_web::test` and through real loopback sockets.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod backend;
 mod routes;
 mod socket;
 

@@ -57,7 +57,7 @@ fn a_full_queue_answers_503_while_index_stays_fast_and_a_disconnect_cancels() {
     let mut long = connect(addr);
     write!(long, "GET {LONG} HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
     wait_until("the long job to start", 10, || {
-        server.service.context().active_jobs() == 1
+        server.service.context().unwrap().active_jobs() == 1
     });
 
     let r = get(addr, "/sparkpi?scale=1");
@@ -81,7 +81,7 @@ fn a_full_queue_answers_503_while_index_stays_fast_and_a_disconnect_cancels() {
         .unwrap();
     drop(long);
     wait_until("the abandoned job to be cancelled", 10, || {
-        server.service.context().active_jobs() == 0
+        server.service.context().unwrap().active_jobs() == 0
     });
     assert_eq!(
         metric(addr, r#"ember_pi_jobs_total{outcome="abandoned"}"#),
@@ -105,7 +105,7 @@ fn a_job_over_its_time_limit_is_cancelled_with_503() {
     assert_eq!(r.status, 503, "{}", r.body);
     assert!(r.body.contains("did not finish within 0.2 s"), "{}", r.body);
     wait_until("the timed-out job to stop", 10, || {
-        server.service.context().active_jobs() == 0
+        server.service.context().unwrap().active_jobs() == 0
     });
 }
 
@@ -116,14 +116,14 @@ fn shutdown_cancels_running_jobs_and_stops_listening() {
     let service = server.service.clone();
     let client = std::thread::spawn(move || get(addr, LONG));
     wait_until("the long job to start", 10, || {
-        service.context().active_jobs() == 1
+        service.context().unwrap().active_jobs() == 1
     });
     let t = Instant::now();
     server.stop().unwrap();
     // Grace period 2 s, then the job is cancelled.
     assert!(t.elapsed() < Duration::from_secs(8), "{:?}", t.elapsed());
     wait_until("the job to be cancelled", 10, || {
-        service.context().active_jobs() == 0
+        service.context().unwrap().active_jobs() == 0
     });
     let _ = client.join();
     assert!(std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(500)).is_err());

@@ -1,0 +1,85 @@
+//! Where `/sparkpi` jobs run: Ember's engine in this process ([`LocalPi`], the default), or
+//! anything else that implements [`PiBackend`] (the `ember` facade runs them on a Spark cluster
+//! through Livy).
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+
+use ember_rdd::{CancelToken, Context};
+
+use crate::sparkpi::estimate_pi;
+
+/// A pi job in flight.
+pub type PiFuture = Pin<Box<dyn Future<Output = Result<f64, JobError>> + Send>>;
+
+/// Why a job gave no estimate.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum JobError {
+    /// Its cancel token was cancelled (client gone, deadline, shutdown).
+    #[error("the pi job was cancelled")]
+    Cancelled,
+    /// It failed.
+    #[error("{0}")]
+    Failed(String),
+}
+
+/// Runs SparkPi jobs for the service.
+pub trait PiBackend: Send + Sync + fmt::Debug {
+    /// Starts a job: [`SAMPLES_PER_SCALE`](crate::sparkpi::SAMPLES_PER_SCALE)` * scale` samples
+    /// over `scale` partitions, seeded when `seed` is given. When `cancel` is cancelled (the
+    /// client left, the deadline passed, the server stops) the job must stop soon and end with
+    /// [`JobError::Cancelled`]; the service may drop the future before then, so the work must not
+    /// depend on it being polled to stop.
+    fn estimate(&self, scale: u64, seed: Option<u64>, cancel: CancelToken) -> PiFuture;
+
+    /// Cancels every running job; returns how many were running.
+    fn cancel_all(&self) -> usize;
+
+    /// Where the jobs run, for logs (`local[2]`, `livy://host:8998`).
+    fn describe(&self) -> String;
+}
+
+/// Jobs on an `ember-rdd` [`Context`] in this process, on its worker pool (never on the HTTP
+/// workers: the request waits on a blocking-pool thread).
+#[derive(Debug, Clone)]
+pub struct LocalPi {
+    ctx: Context,
+}
+
+impl LocalPi {
+    /// Jobs on `ctx`.
+    pub fn new(ctx: Context) -> Self {
+        LocalPi { ctx }
+    }
+
+    /// The context jobs run on.
+    pub fn context(&self) -> &Context {
+        &self.ctx
+    }
+}
+
+impl PiBackend for LocalPi {
+    fn estimate(&self, scale: u64, seed: Option<u64>, cancel: CancelToken) -> PiFuture {
+        let ctx = self.ctx.clone();
+        let job = tokio::task::spawn_blocking(move || {
+            ctx.with_cancel_token(&cancel, || estimate_pi(&ctx, scale, seed))
+        });
+        Box::pin(async move {
+            match job.await {
+                Ok(Ok(pi)) => Ok(pi),
+                Ok(Err(ember_rdd::Error::Cancelled { .. })) => Err(JobError::Cancelled),
+                Ok(Err(e)) => Err(JobError::Failed(e.to_string())),
+                Err(join) => Err(JobError::Failed(join.to_string())),
+            }
+        })
+    }
+
+    fn cancel_all(&self) -> usize {
+        self.ctx.cancel_all_jobs()
+    }
+
+    fn describe(&self) -> String {
+        self.ctx.master().to_owned()
+    }
+}
