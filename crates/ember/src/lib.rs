@@ -22,14 +22,16 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! Beside the re-exports, two modules of the facade's own: [`config`] reads settings (the seeds'
-//! INI, TOML) into an RDD context or a SQL session builder, and [`seed`] is the third seed's
-//! program (demo code, kept out of the engine crates).
+//! Beside the re-exports, three modules of the facade's own: [`config`] reads settings (the
+//! seeds' INI, TOML) into an RDD context or a SQL session builder, [`seed`] is the third seed's
+//! program (demo code, kept out of the engine crates), and [`livy_pi`] ties `ember-livy`'s
+//! pyspark pi job to `ember-web`'s service, for SparkPi on a Spark cluster through Livy.
 //!
 //! The `ember` binary (`cargo run --release`) serves SparkPi on `0.0.0.0:$PORT`; `ember pi`,
 //! `ember sql` and `ember datasource` run jobs from the command line; `ember livy-server`
-//! serves Livy's REST API on `127.0.0.1:8998`, and `ember sql --master livy://host:port` runs a
-//! query in a Livy sql session on any Livy server (`ember --help`).
+//! serves Livy's REST API on `127.0.0.1:8998`; with `--master livy://host:port`, `ember sql`
+//! runs its query in a Livy sql session and `ember pi` / `ember serve` run SparkPi in a pyspark
+//! session, on any Livy server (`ember --help`).
 #![warn(
     missing_docs,
     missing_debug_implementations,
@@ -38,6 +40,7 @@
 )]
 
 pub mod config;
+pub mod livy_pi;
 pub mod seed;
 
 pub use ember_livy as livy;

@@ -41,8 +41,9 @@ enum Command {
 /// Where the application name and master come from: flag, environment, config file, default.
 #[derive(Args, Debug, Clone)]
 struct EngineArgs {
-    /// The master: local, local[N], local[*] or local[N,F]; `ember sql` also takes
-    /// livy://host:port (or livy+https://host:port) to run the query in a Livy sql session.
+    /// The master: local, local[N], local[*] or local[N,F]; or livy://host:port (livy+https://
+    /// for TLS) to run the work through that Livy server: `sql` in a sql session, `pi` and
+    /// `serve` in a pyspark session (EMBER_LIVY_TOKEN, if set, is sent as a bearer token).
     #[arg(long, env = "EMBER_MASTER")]
     master: Option<String>,
     /// The application name.
@@ -177,6 +178,19 @@ struct LivyServerArgs {
     /// Require `Authorization: Bearer <token>` on every request.
     #[arg(long, env = "EMBER_LIVY_TOKEN", hide_env_values = true)]
     token: Option<String>,
+    /// The Python that runs pyspark sessions (it needs pyspark; `just spark-env` makes one).
+    #[arg(long, env = "EMBER_LIVY_PYTHON", default_value = "python3")]
+    python: String,
+    /// Spark configuration every pyspark session starts with, as KEY=VALUE (repeatable); a
+    /// session's own conf overrides it.
+    #[arg(long = "spark-conf", value_name = "KEY=VALUE")]
+    spark_conf: Vec<String>,
+    /// pyspark workers kept started, for sessions that ask for no conf of their own.
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=64))]
+    prestart: u64,
+    /// Refuse pyspark sessions (sql sessions only).
+    #[arg(long)]
+    no_pyspark: bool,
     /// Livy's CSRF protection: writes need an X-Requested-By header.
     #[arg(long)]
     csrf: bool,
@@ -244,7 +258,7 @@ fn init_logging(default_level: &str) -> tracing_appender::non_blocking::WorkerGu
 
 fn serve(args: ServeArgs) -> Result<(), String> {
     let _log = init_logging("info");
-    let ctx = args.engine.context("PythonPi")?;
+    let livy = livy_master(&args.engine)?;
     let config = ServiceConfig {
         max_scale: args.max_scale,
         max_running_jobs: args.max_jobs as usize,
@@ -252,7 +266,26 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         job_timeout: Duration::from_secs(args.job_timeout_secs),
         ..ServiceConfig::default()
     };
-    let service = SparkPiService::new(ctx, config).map_err(|e| e.to_string())?;
+    // With a livy:// master, jobs run in one pyspark session on that server (created on the
+    // first request, recreated if it dies); otherwise on an RDD context in this process.
+    let mut livy_backend = None;
+    let service = match &livy {
+        Some(url) => {
+            let client = livy_client_builder(url)
+                .build()
+                .map_err(|e| e.to_string())?;
+            let app = args
+                .engine
+                .config()?
+                .app_name
+                .unwrap_or_else(|| "PythonPi".into());
+            let backend = Arc::new(ember::livy_pi::LivyPi::new(url, client, &app));
+            livy_backend = Some(backend.clone());
+            SparkPiService::with_backend(backend, config)
+        }
+        None => SparkPiService::new(args.engine.context("PythonPi")?, config),
+    }
+    .map_err(|e| e.to_string())?;
     let listener =
         ember_web::bind(&format!("{}:{}", args.host, args.port)).map_err(|e| e.to_string())?;
     let mut options = ServeOptions {
@@ -263,17 +296,27 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         options.workers = w as usize;
     }
     actix_web::rt::System::new()
-        .block_on(ember_web::serve(
-            service,
-            listener,
-            options,
-            std::future::pending(),
-        ))
+        .block_on(async move {
+            let served = ember_web::serve(service, listener, options, std::future::pending()).await;
+            if let Some(backend) = livy_backend {
+                // The pyspark session is the service's alone: delete it, bounded.
+                let close = tokio::time::timeout(Duration::from_secs(10), backend.job().close());
+                if !matches!(close.await, Ok(Ok(()))) {
+                    eprintln!("ember: could not delete the Livy session of the pi jobs");
+                }
+            }
+            served
+        })
         .map_err(|e| e.to_string())
 }
 
 fn pi(args: PiArgs) -> Result<(), String> {
     let _log = init_logging("warn");
+    if let Some(url) = livy_master(&args.engine)? {
+        let pi = pi_on_livy(&url, &args)?;
+        println!("Pi is roughly {}", ember_web::sparkpi::python_float(pi));
+        return Ok(());
+    }
     let ctx = args.engine.context("PythonPi")?;
     let bar = progress_bar(&ctx, args.scale);
     let pi = ember_web::sparkpi::estimate_pi(&ctx, args.scale, args.seed);
@@ -318,6 +361,50 @@ fn livy_url(master: &str) -> Option<String> {
             .strip_prefix("livy+https://")
             .map(|rest| format!("https://{rest}"))
     }
+}
+
+/// A Livy client for `url`, sending `EMBER_LIVY_TOKEN` as a bearer token when it is set, and
+/// waiting up to ten minutes for a session to start (a Spark driver on a cluster takes a while).
+fn livy_client_builder(url: &str) -> ember_livy::LivyClientBuilder {
+    let mut builder =
+        ember_livy::LivyClient::builder(url).session_start_timeout(Duration::from_secs(600));
+    if let Ok(token) = std::env::var("EMBER_LIVY_TOKEN") {
+        builder = builder.bearer_token(token);
+    }
+    builder
+}
+
+/// The Livy master of a command, if its master (flag, env or config file) is `livy://…`.
+fn livy_master(engine: &EngineArgs) -> Result<Option<String>, String> {
+    Ok(engine.config()?.master.as_deref().and_then(livy_url))
+}
+
+/// `ember pi --master livy://…`: the job runs as a pyspark statement, in a session deleted
+/// afterwards.
+fn pi_on_livy(url: &str, args: &PiArgs) -> Result<f64, String> {
+    let app = args
+        .engine
+        .config()?
+        .app_name
+        .unwrap_or_else(|| "PythonPi".into());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start a runtime: {e}"))?;
+    runtime.block_on(async {
+        let client = livy_client_builder(url)
+            .build()
+            .map_err(|e| e.to_string())?;
+        let backend = ember::livy_pi::LivyPi::new(url, client, &app);
+        let pi = backend
+            .job()
+            .estimate_until(args.scale, args.seed, std::future::pending())
+            .await;
+        if let Err(e) = backend.job().close().await {
+            eprintln!("ember: could not delete the Livy session: {e}");
+        }
+        pi.map_err(|e| e.to_string())
+    })
 }
 
 /// `ember sql --master livy://…`: the query runs in a new sql session on that server, which is
@@ -378,6 +465,21 @@ fn livy_server(args: LivyServerArgs) -> Result<(), String> {
             .max(64 << 10),
         ..ember_livy_server::ServerConfig::default()
     };
+    let mut default_conf = std::collections::BTreeMap::new();
+    for entry in &args.spark_conf {
+        let (k, v) = entry
+            .split_once('=')
+            .filter(|(k, _)| !k.trim().is_empty())
+            .ok_or_else(|| format!("--spark-conf takes KEY=VALUE, got '{entry}'"))?;
+        default_conf.insert(k.trim().to_owned(), v.trim().to_owned());
+    }
+    let pyspark = (!args.no_pyspark).then(|| ember_livy_server::pyspark::PySparkConfig {
+        python: args.python.clone(),
+        default_conf,
+        prestart: args.prestart as usize,
+        ..ember_livy_server::pyspark::PySparkConfig::default()
+    });
+    let config = ember_livy_server::ServerConfig { pyspark, ..config };
     let server = ember_livy_server::LivyServer::new(config).map_err(|e| e.to_string())?;
     let listener = ember_livy_server::bind(&format!("{}:{}", args.host, args.port))
         .map_err(|e| e.to_string())?;

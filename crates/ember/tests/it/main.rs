@@ -277,32 +277,11 @@ fn terminate(child: &mut std::process::Child, within: Duration) -> std::process:
 
 #[test]
 fn livy_server_serves_ember_sql_over_livy_and_stops_on_sigterm() {
-    use std::io::BufRead;
-    let mut child = ember()
-        .args(["livy-server", "--port", "0"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // The first line names the address it listens on.
-    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
-    let mut first = String::new();
-    stderr.read_line(&mut first).unwrap();
-    let addr = first
-        .trim()
-        .strip_prefix("ember livy-server listening on http://")
-        .unwrap_or_else(|| panic!("unexpected first line: {first}"))
-        .to_owned();
+    let (mut child, addr, log) = livy_server(&["--no-pyspark"]);
     assert!(
         addr.starts_with("127.0.0.1:"),
         "loopback by default: {addr}"
     );
-    // Drain the log so the server never blocks on a full pipe.
-    let log = std::thread::spawn(move || {
-        let mut rest = String::new();
-        let _ = stderr.read_to_string(&mut rest);
-        rest
-    });
 
     let master = format!("livy://{addr}");
     let (ok, out, err) = run(ember().args([
@@ -338,4 +317,95 @@ fn livy_server_serves_ember_sql_over_livy_and_stops_on_sigterm() {
     let log = log.join().unwrap();
     assert!(exit.success(), "exit {exit:?}: {log}");
     assert!(get(port, "/version").is_none(), "nothing left listening");
+}
+
+/// Starts `ember livy-server --port 0` with `extra` flags; returns it and its address.
+fn livy_server(extra: &[&str]) -> (std::process::Child, String, std::thread::JoinHandle<String>) {
+    use std::io::BufRead;
+    let mut child = ember()
+        .args(["livy-server", "--port", "0"])
+        .args(extra)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut first = String::new();
+    stderr.read_line(&mut first).unwrap();
+    let addr = first
+        .trim()
+        .strip_prefix("ember livy-server listening on http://")
+        .unwrap_or_else(|| panic!("unexpected first line: {first}"))
+        .to_owned();
+    // Drain the log so the server never blocks on a full pipe.
+    let log = std::thread::spawn(move || {
+        let mut rest = String::new();
+        let _ = stderr.read_to_string(&mut rest);
+        rest
+    });
+    (child, addr, log)
+}
+
+#[test]
+fn pi_and_serve_run_sparkpi_on_pyspark_through_livy() {
+    let Ok(python) = std::env::var("EMBER_TEST_PYTHON") else {
+        assert!(
+            std::env::var("EMBER_REQUIRE_PYSPARK").as_deref() != Ok("1"),
+            "EMBER_REQUIRE_PYSPARK=1 but EMBER_TEST_PYTHON is unset: run `just spark-env`"
+        );
+        eprintln!("skipped: needs PySpark; set EMBER_TEST_PYTHON to what `just spark-env` prints");
+        return;
+    };
+    let (mut server, addr, log) = livy_server(&[
+        "--python",
+        &python,
+        "--prestart",
+        "1",
+        "--spark-conf",
+        "spark.ui.enabled=false",
+        "--spark-conf",
+        "spark.driver.host=127.0.0.1",
+    ]);
+    let master = format!("livy://{addr}");
+
+    // ember pi: the same line as the local run, from a pyspark job; reproducible with a seed.
+    let args = ["pi", "--master", &master, "--scale", "10", "--seed", "3"];
+    let (ok, out, err) = run(ember().args(args).env("SPARK_LOCAL_IP", "127.0.0.1"));
+    assert!(ok, "{err}");
+    assert!(out.starts_with("Pi is roughly 3.1"), "{out}");
+    let (_, again, _) = run(ember().args(args));
+    assert_eq!(out, again);
+
+    // ember serve: /sparkpi answers from the pyspark session.
+    let port = free_port();
+    let mut web = ember()
+        .args(["serve", "--master", &master, "--host", "127.0.0.1"])
+        .env("PORT", port.to_string())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(180);
+    let reply = loop {
+        if let Some(r) = get(port, "/sparkpi?scale=4&seed=1") {
+            break r;
+        }
+        assert!(Instant::now() < deadline, "the service never answered");
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert!(reply.contains("\r\n\r\nPi is roughly 3."), "{reply}");
+    let bad = get(port, "/sparkpi?scale=abc").unwrap();
+    assert!(bad.starts_with("HTTP/1.1 400"), "{bad}");
+    assert!(terminate(&mut web, Duration::from_secs(30)).success());
+
+    // Both deleted their sessions.
+    let sessions = get(
+        addr.rsplit(':').next().unwrap().parse().unwrap(),
+        "/sessions",
+    )
+    .unwrap();
+    assert!(sessions.contains(r#""total":0"#), "{sessions}");
+    let exit = terminate(&mut server, Duration::from_secs(30));
+    let log = log.join().unwrap();
+    assert!(exit.success(), "{log}");
 }

@@ -1,0 +1,99 @@
+//! SparkPi on a Spark cluster through Livy: ties `ember-livy`'s pyspark job ([`PiOnLivy`]) to
+//! `ember-web`'s [`PiBackend`], so `ember serve --master livy://host:port` answers `/sparkpi` with
+//! the same strings, limits, deadlines and metrics as local jobs, running each job in one
+//! long-lived pyspark session (recreated if it dies).
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use ember_livy::LivyClient;
+use ember_livy::jobs::PiOnLivy;
+use ember_livy::protocol::{CreateSession, SessionKind};
+use ember_rdd::CancelToken;
+use ember_web::{JobError, PiBackend, PiFuture};
+
+/// How often a running job looks at its cancel token.
+const CANCEL_POLL: Duration = Duration::from_millis(50);
+
+/// Pi jobs in a pyspark session on a Livy server.
+#[derive(Debug)]
+pub struct LivyPi {
+    url: String,
+    job: Arc<PiOnLivy>,
+    running: Arc<Mutex<HashMap<u64, CancelToken>>>,
+    next: AtomicU64,
+}
+
+impl LivyPi {
+    /// Jobs on the Livy server at `url` (`http://…`), in sessions named after `app_name`'s
+    /// application.
+    pub fn new(url: &str, client: LivyClient, app_name: &str) -> Self {
+        let request = CreateSession {
+            kind: Some(SessionKind::PySpark),
+            conf: Some([("spark.app.name".to_owned(), app_name.to_owned())].into()),
+            ..CreateSession::default()
+        };
+        LivyPi {
+            url: url.to_owned(),
+            job: Arc::new(PiOnLivy::new(client, request)),
+            running: Arc::default(),
+            next: AtomicU64::new(0),
+        }
+    }
+
+    /// The job runner (to estimate directly, or to close its session).
+    pub fn job(&self) -> &Arc<PiOnLivy> {
+        &self.job
+    }
+}
+
+/// Resolves once `token` is cancelled.
+async fn cancelled(token: CancelToken) {
+    while !token.is_cancelled() {
+        tokio::time::sleep(CANCEL_POLL).await;
+    }
+}
+
+impl PiBackend for LivyPi {
+    fn estimate(&self, scale: u64, seed: Option<u64>, cancel: CancelToken) -> PiFuture {
+        let id = self.next.fetch_add(1, Ordering::Relaxed);
+        let running = self.running.clone();
+        running
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(id, cancel.clone());
+        let job = self.job.clone();
+        // A task of its own: the statement is cancelled on the server even when the service
+        // stops waiting (deadline, client gone).
+        let work = tokio::spawn(async move {
+            let result = job.estimate_until(scale, seed, cancelled(cancel)).await;
+            running
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .remove(&id);
+            result
+        });
+        Box::pin(async move {
+            match work.await {
+                Ok(Ok(pi)) => Ok(pi),
+                Ok(Err(ember_livy::Error::Cancelled { .. })) => Err(JobError::Cancelled),
+                Ok(Err(e)) => Err(JobError::Failed(e.to_string())),
+                Err(join) => Err(JobError::Failed(join.to_string())),
+            }
+        })
+    }
+
+    fn cancel_all(&self) -> usize {
+        let running = self.running.lock().unwrap_or_else(PoisonError::into_inner);
+        for token in running.values() {
+            token.cancel();
+        }
+        running.len()
+    }
+
+    fn describe(&self) -> String {
+        format!("livy {}", self.url)
+    }
+}
