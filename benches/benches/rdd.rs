@@ -1,7 +1,11 @@
 //! ember-rdd against hand-written references, side by side in one run:
 //! (1) map + reduce vs a rayon loop, (2) reduce_by_key vs a per-chunk HashMap merge with the
 //! same hasher (foldhash) and, for continuity with older figures, with std's SipHash,
-//! (3) Monte Carlo pi through the RDD API vs a plain two-thread loop with the same RNG.
+//! (3) SparkPi at 2·10^8 samples on 2 threads: Ember's job (lane-parallel streams,
+//! `map_partitions_with_rng`) against the lane-parallel plain loop with the same generator and
+//! CPU path, and both "before" figures (the scalar `SmallRng` plain loop and Ember's scalar
+//! `map_with_rng` job). `EMBER_SIMD=baseline|avx2|avx512` forces the path of the Ember job and of
+//! `lane_plain_loop`; `lane_plain_loop_<path>` run every path this CPU has.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use std::collections::HashMap;
@@ -9,8 +13,8 @@ use std::hash::{BuildHasher, RandomState};
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use ember_benches::plain_pi_count;
-use ember_rdd::Context;
+use ember_benches::{lane_pi_count, plain_pi_count, scalar_estimate_pi};
+use ember_rdd::{Context, Simd};
 use ember_web::sparkpi::{SAMPLES_PER_SCALE, estimate_pi};
 use foldhash::fast::FixedState;
 use rayon::prelude::*;
@@ -105,17 +109,43 @@ fn hashmap_merge<S: BuildHasher + Clone + Send + Sync>(pairs: &[(u64, u64)], has
 
 fn pi(c: &mut Criterion) {
     let ctx = Context::new("bench", &format!("local[{THREADS}]")).unwrap();
+    let simd = Simd::selected();
+    eprintln!(
+        "sparkpi: lane kernels on {simd} (available: {:?})",
+        Simd::available()
+    );
+    let t = THREADS as u64;
     let mut g = c.benchmark_group("sparkpi");
     g.sample_size(10);
-    for scale in [100u64, 2000] {
-        g.throughput(Throughput::Elements(scale * SAMPLES_PER_SCALE));
-        g.bench_with_input(BenchmarkId::new("ember_rdd", scale), &scale, |b, &s| {
-            b.iter(|| estimate_pi(&ctx, black_box(s), Some(7)).unwrap())
-        });
-        g.bench_with_input(BenchmarkId::new("plain_threads", scale), &scale, |b, &s| {
-            b.iter(|| plain_pi_count(black_box(s), 7, THREADS as u64))
+    let scale = 2000u64;
+    g.throughput(Throughput::Elements(scale * SAMPLES_PER_SCALE));
+    g.bench_function("ember_rdd", |b| {
+        b.iter(|| estimate_pi(&ctx, black_box(scale), Some(7)).unwrap())
+    });
+    g.bench_function("lane_plain_loop", |b| {
+        b.iter(|| lane_pi_count(black_box(scale), 7, t, simd))
+    });
+    for path in Simd::available() {
+        g.bench_function(format!("lane_plain_loop_{path}"), |b| {
+            b.iter(|| lane_pi_count(black_box(scale), 7, t, path))
         });
     }
+    g.bench_function("scalar_plain_loop", |b| {
+        b.iter(|| plain_pi_count(black_box(scale), 7, t))
+    });
+    g.bench_function("ember_rdd_scalar", |b| {
+        b.iter(|| scalar_estimate_pi(&ctx, black_box(scale), 7).unwrap())
+    });
+    g.finish();
+    // One /sparkpi?scale=2 request's job: what the service pays per request.
+    let mut g = c.benchmark_group("sparkpi_request");
+    g.throughput(Throughput::Elements(2 * SAMPLES_PER_SCALE));
+    g.bench_function("ember_rdd", |b| {
+        b.iter(|| estimate_pi(&ctx, black_box(2), Some(7)).unwrap())
+    });
+    g.bench_function("ember_rdd_scalar", |b| {
+        b.iter(|| scalar_estimate_pi(&ctx, black_box(2), 7).unwrap())
+    });
     g.finish();
 }
 

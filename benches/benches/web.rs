@@ -1,6 +1,7 @@
 //! Samples per second through the SparkPi service as a client sees it (a GET over a real
 //! loopback socket to `ember_web::serve`: actix's HTTP stack, admission control and the RDD
-//! job) against the plain two-thread loop, at scale 1000.
+//! job) against the plain two-thread loop with the same lane-parallel generator and CPU path,
+//! at scale 1000.
 //!
 //! ```sh
 //! cargo bench --workspace --bench web
@@ -12,8 +13,8 @@ use std::net::TcpStream;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use ember_benches::plain_pi_count;
-use ember_rdd::Context;
+use ember_benches::lane_pi_count;
+use ember_rdd::{Context, Simd};
 use ember_web::sparkpi::SAMPLES_PER_SCALE;
 use ember_web::{ServeOptions, ServiceConfig, SparkPiService};
 
@@ -70,7 +71,9 @@ fn service_over_a_socket(c: &mut Criterion) {
             assert!(body.starts_with("Pi is roughly"), "{body}");
         })
     });
-    g.bench_function("plain_threads", |b| b.iter(|| plain_pi_count(SCALE, 3, 2)));
+    g.bench_function("lane_plain_loop", |b| {
+        b.iter(|| lane_pi_count(SCALE, 3, 2, Simd::selected()))
+    });
     g.finish();
 
     drop(conn);

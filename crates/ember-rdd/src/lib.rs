@@ -56,6 +56,9 @@
 //! - **Randomness**: [`Rdd::map_with_rng`] and [`Rdd::sample`] give every partition its own
 //!   RNG seeded from `(seed, partition index)` ([`partition_seed`]): independent streams, and
 //!   a seeded job is reproducible, including across retries.
+//!   [`Rdd::map_partitions_with_rng`] gives a partition a [`LaneRng`] instead: 8 xoshiro256+
+//!   streams in SIMD lanes, drawn and reduced in batches, with the kernel compiled for
+//!   AVX-512, AVX2 and baseline and picked at run time ([`Simd`]; `EMBER_SIMD` forces one).
 //! - **Events**: [`Context::add_listener`] receives job, stage and task [`Event`]s (progress bars,
 //!   metrics).
 //! - **Shared variables**: [`Context::broadcast`] and [`Context::accumulator`]; an accumulator
@@ -73,6 +76,7 @@ mod cancel;
 mod context;
 mod error;
 mod events;
+mod lanes;
 mod lineage;
 mod master;
 mod pair;
@@ -91,6 +95,7 @@ pub use cancel::CancelToken;
 pub use context::{Context, ContextBuilder, DEFAULT_MAX_TASK_FAILURES};
 pub use error::{Error, Result};
 pub use events::{Event, JobOutcome, Listener, StageKind};
+pub use lanes::{LANES, LaneRng, SIMD_ENV, Simd};
 pub use master::Master;
 pub use partitioner::{HashPartitioner, Partitioner, RangePartitioner};
 pub use random::{TaskRng, partition_seed, task_rng};

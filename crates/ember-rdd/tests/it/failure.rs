@@ -157,3 +157,32 @@ fn seeded_pi_is_reproducible_and_accurate() {
     );
     assert_ne!(pi(10), a, "another seed, another estimate");
 }
+
+/// `map_partitions_with_rng`: a retried partition starts its stream afresh, so a job that lost a
+/// task draws exactly what a clean run draws.
+#[test]
+fn a_retried_partition_redraws_its_lane_stream() {
+    let c = ctx();
+    let job = |fail_once: bool| {
+        let attempts = Arc::new(AtomicUsize::new(0));
+        let failed = Arc::clone(&attempts);
+        let out = c
+            .parallelize(0..10_000u64, 4)
+            .unwrap()
+            .map_partitions_with_rng(Some(11), move |rng, it| {
+                let mut out = vec![0.0; it.count()];
+                rng.fill_f64(&mut out);
+                // The third attempt to get here fails, after it has drawn.
+                if failed.fetch_add(1, Ordering::SeqCst) == 2 && fail_once {
+                    panic!("injected failure");
+                }
+                out
+            })
+            .collect()
+            .unwrap();
+        (out, attempts.load(Ordering::SeqCst))
+    };
+    let (clean, attempts) = job(false);
+    assert_eq!((clean.len(), attempts), (10_000, 4));
+    assert_eq!(job(true), (clean, 5), "one retry, the same draws");
+}

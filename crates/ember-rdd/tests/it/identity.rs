@@ -86,3 +86,33 @@ fn regression_map_partitions_with_index_and_sample_see_their_own_index() {
         sampled.collect().unwrap()
     );
 }
+
+/// The lane streams of `map_partitions_with_rng` belong to partitions too: the same draws
+/// whatever the thread count and whatever runs downstream, on every CPU path.
+#[test]
+fn lane_streams_follow_partitions_not_tasks_or_threads() {
+    use ember_rdd::{Context, LaneRng, Simd};
+    let lanes = |c: &Context, simd: Simd| {
+        c.parallelize(0..3000u64, 3)
+            .unwrap()
+            .map_partitions_with_rng(Some(5), move |rng, it| {
+                rng.set_simd(simd);
+                let mut out = vec![0.0; it.count()];
+                rng.fill_f64(&mut out);
+                out
+            })
+    };
+    let want = lanes(&ctx(), Simd::Baseline).collect().unwrap();
+    // Partition 1 is LaneRng::new(5, 1)'s stream.
+    let mut p1 = vec![0.0; 1000];
+    LaneRng::new(5, 1).fill_f64(&mut p1);
+    assert_eq!(&want[1000..2000], &p1[..]);
+    for threads in [1, 3] {
+        let c = Context::new("lanes", &format!("local[{threads}]")).unwrap();
+        for simd in Simd::available() {
+            let rdd = lanes(&c, simd);
+            assert_eq!(rdd.collect().unwrap(), want, "{simd}, {threads} threads");
+            assert_eq!(rdd.coalesce(1).unwrap().collect().unwrap(), want);
+        }
+    }
+}
