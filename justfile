@@ -20,6 +20,12 @@ test:
 spark-env:
     bash scripts/spark-env.sh
 
+# Record real Spark's answers to ember-sql's conformance suite (crates/ember-sql/tests/conformance/
+# spark-results.tsv); Ember's test compares against them. Then refresh docs/spark-compat.md with
+# `EMBER_WRITE_SPARK_COMPAT=1 cargo test --workspace --test it -- spark_conformance_suite`.
+spark-oracle:
+    SPARK_LOCAL_IP=127.0.0.1 "$(bash scripts/spark-env.sh | tail -n1)" scripts/spark-oracle.py
+
 # The tests with real PySpark required (as CI runs them).
 test-spark:
     EMBER_TEST_PYTHON="$(bash scripts/spark-env.sh | tail -n1)" EMBER_REQUIRE_PYSPARK=1 SPARK_LOCAL_IP=127.0.0.1 cargo test --workspace

@@ -123,6 +123,8 @@ impl SessionBuilder {
             let options = config.options_mut();
             options.sql_parser.dialect = datafusion::common::config::Dialect::Spark;
             options.sql_parser.collect_spans = true;
+            // Spark's default: ASC NULLS FIRST, DESC NULLS LAST (DataFusion's: nulls largest).
+            "nulls_min".clone_into(&mut options.sql_parser.default_null_ordering);
             for (key, value) in &df_conf {
                 options.set(key, value).map_err(|e| Error::Config {
                     key: Some(key.clone()),
@@ -139,6 +141,10 @@ impl SessionBuilder {
             .expr_planners()
             .get_or_insert_with(Vec::new)
             .insert(0, Arc::new(crate::spark::SparkArithmeticPlanner));
+        builder
+            .analyzer_rules()
+            .get_or_insert_with(Vec::new)
+            .push(Arc::new(crate::set_ops::MultisetSetOps));
         let ctx = SessionContext::new_with_state(builder.build());
         crate::spark::register_missing_functions(&ctx);
 

@@ -22,6 +22,17 @@ fn arrow_err(context: &'static str) -> impl FnOnce(arrow::error::ArrowError) -> 
     move |source| Error::Arrow { context, source }
 }
 
+/// The schema to write: the batches' own, falling back to the declared one only when there are
+/// no batches. A plan's declared schema can disagree with what its operators produce (a mixed-type
+/// `CASE` or `if` declared one numeric type and computed another); writing the declared schema
+/// over such batches made Arrow IPC readers reinterpret `1.0f64` as the integer
+/// 4607182418800017408 (issue 10).
+pub(crate) fn batches_schema(declared: &SchemaRef, batches: &[RecordBatch]) -> SchemaRef {
+    batches
+        .first()
+        .map_or_else(|| declared.clone(), RecordBatch::schema)
+}
+
 /// Writes batches as an Arrow IPC stream.
 pub(crate) fn write_ipc_stream<W: Write>(
     writer: W,
@@ -29,8 +40,9 @@ pub(crate) fn write_ipc_stream<W: Write>(
     batches: &[RecordBatch],
 ) -> Result<()> {
     let ctx = "writing an Arrow IPC stream";
+    let schema = batches_schema(schema, batches);
     let mut w =
-        arrow::ipc::writer::StreamWriter::try_new(writer, schema).map_err(arrow_err(ctx))?;
+        arrow::ipc::writer::StreamWriter::try_new(writer, &schema).map_err(arrow_err(ctx))?;
     for b in batches {
         w.write(b).map_err(arrow_err(ctx))?;
     }
@@ -44,7 +56,8 @@ pub(crate) fn write_ipc_file<W: Write>(
     batches: &[RecordBatch],
 ) -> Result<()> {
     let ctx = "writing an Arrow IPC file";
-    let mut w = arrow::ipc::writer::FileWriter::try_new(writer, schema).map_err(arrow_err(ctx))?;
+    let schema = batches_schema(schema, batches);
+    let mut w = arrow::ipc::writer::FileWriter::try_new(writer, &schema).map_err(arrow_err(ctx))?;
     for b in batches {
         w.write(b).map_err(arrow_err(ctx))?;
     }
@@ -150,6 +163,7 @@ mod polars_export {
         batches: &[RecordBatch],
     ) -> Result<polars::prelude::DataFrame> {
         let height = batches.iter().map(RecordBatch::num_rows).sum();
+        let schema = &crate::export::batches_schema(schema, batches);
         let mut columns = Vec::with_capacity(schema.fields().len());
         for (i, field) in schema.fields().iter().enumerate() {
             let fail = |message: String| Error::Polars {

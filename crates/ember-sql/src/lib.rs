@@ -124,6 +124,7 @@ mod io;
 mod row;
 mod runtime;
 mod session;
+mod set_ops;
 mod spark;
 mod types;
 pub mod udf;

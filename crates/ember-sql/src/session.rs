@@ -93,9 +93,19 @@ impl Session {
         let ctx = self.inner.ctx.clone();
         let owned = query.to_owned();
         let df = self.block_on(async move {
-            ctx.sql(&owned)
+            let df = ctx
+                .sql(&owned)
                 .await
-                .map_err(|e| Error::from_datafusion(e, Some(&owned)))
+                .map_err(|e| Error::from_datafusion(e, Some(&owned)))?;
+            // The planner's schema is computed before type coercion, so a mixed-type `CASE`
+            // declared the type of its first branch (`THEN 1 ELSE 2.5` as BIGINT) while its
+            // batches held doubles (issue 10). The analyzed plan declares what runs.
+            let (state, plan) = df.into_parts();
+            let plan = state
+                .analyzer()
+                .execute_and_check(plan, state.config_options(), |_, _| {})
+                .map_err(|e| Error::from_datafusion(e, Some(&owned)))?;
+            Ok::<_, Error>(datafusion::dataframe::DataFrame::new(state, plan))
         })?;
         Ok(DataFrame::new(self.clone(), df, Some(query.into())))
     }

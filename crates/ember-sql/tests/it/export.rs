@@ -87,3 +87,125 @@ fn write_to_renders_each_format() {
         Err(Error::InvalidArgument { .. })
     ));
 }
+
+/// Every supported type, and the mixed-type `CASE`/`IF` columns whose declared schema disagreed
+/// with their batches (issue 10: `ember sql --format arrow` wrote `1.0` as 4607182418800017408).
+const EVERY_TYPE: &str = "SELECT id, \
+    CASE WHEN id > 2 THEN 1 ELSE 2.5 END AS case_num, \
+    CASE WHEN id > 2 THEN 1 ELSE '99' END AS case_str, \
+    if(id > 2, 1, 0.5) AS if_num, \
+    CAST(id AS TINYINT) AS i8, CAST(id AS SMALLINT) AS i16, CAST(id AS BIGINT) AS i64, \
+    CAST(id AS FLOAT) AS f32, CAST(id AS DOUBLE) / 4 AS f64, CAST(id AS DECIMAL(10, 2)) AS dec, \
+    name, age > 20 AS adult, DATE '2024-02-29' AS d, TIMESTAMP '2024-02-29 12:30:00' AS ts, \
+    array(id, age) AS arr, named_struct('a', id, 'b', name) AS st, NULL AS nothing \
+    FROM people ORDER BY id";
+
+/// The columns of [`EVERY_TYPE`] whose types Ember's Polars build supports.
+const POLARS_COLUMNS: &str = "id, case_num, case_str, if_num, i64, f32, f64, name, adult, arr";
+
+#[test]
+fn every_format_writes_the_batches_own_schema_issue_10() {
+    let spark = session_with_views();
+    let df = spark.sql(EVERY_TYPE).unwrap();
+    let batches = df.collect().unwrap();
+    let schema = batches[0].schema();
+    let render = |f: &str| {
+        let mut out = Vec::new();
+        df.write_to(OutputFormat::from_str(f).unwrap(), &mut out)
+            .unwrap();
+        out
+    };
+
+    // Arrow: the stream reads back as exactly the collected batches.
+    let reader = ember_sql::arrow::ipc::reader::StreamReader::try_new(
+        std::io::Cursor::new(render("arrow")),
+        None,
+    )
+    .unwrap();
+    let back: Vec<RecordBatch> = reader.collect::<Result<_, _>>().unwrap();
+    assert_eq!(back, batches);
+    let mut ipc = Vec::new();
+    df.to_ipc_stream(&mut ipc).unwrap();
+    let reader =
+        ember_sql::arrow::ipc::reader::StreamReader::try_new(std::io::Cursor::new(ipc), None)
+            .unwrap();
+    let back: Vec<RecordBatch> = reader.collect::<Result<_, _>>().unwrap();
+    assert_eq!(back, batches);
+
+    // JSON and CSV read back through Arrow's readers with the batches' schema give the same
+    // values for the flat columns.
+    let flat: Vec<usize> = (0..schema.fields().len())
+        .filter(|&i| !schema.field(i).data_type().is_nested() && i != 16)
+        .collect();
+    let flat_schema = std::sync::Arc::new(schema.project(&flat).unwrap());
+    let expected: Vec<RecordBatch> = batches.iter().map(|b| b.project(&flat).unwrap()).collect();
+    let expected = ember_sql::arrow::compute::concat_batches(&flat_schema, &expected).unwrap();
+    let json = String::from_utf8(render("json")).unwrap();
+    assert!(json.contains("\"case_num\":2.5"), "{json}");
+    assert!(json.contains("\"case_num\":1.0"), "{json}");
+    let from_json = ember_sql::arrow::json::ReaderBuilder::new(flat_schema.clone())
+        .build(std::io::Cursor::new(json.as_bytes()))
+        .unwrap()
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap();
+    let from_json = ember_sql::arrow::compute::concat_batches(&flat_schema, &from_json).unwrap();
+    assert_eq!(from_json, expected);
+    // CSV has no nested types (neither has Spark's): the flat columns only.
+    let names: Vec<String> = flat_schema
+        .fields()
+        .iter()
+        .map(|f| f.name().clone())
+        .collect();
+    let flat_df = spark
+        .sql(&format!(
+            "SELECT {} FROM ({EVERY_TYPE}) ORDER BY id",
+            names.join(", ")
+        ))
+        .unwrap();
+    let mut csv = Vec::new();
+    flat_df.write_to(OutputFormat::Csv, &mut csv).unwrap();
+    let from_csv = ember_sql::arrow::csv::ReaderBuilder::new(flat_schema.clone())
+        .with_header(true)
+        .build(std::io::Cursor::new(csv))
+        .unwrap()
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap();
+    let from_csv = ember_sql::arrow::compute::concat_batches(&flat_schema, &from_csv).unwrap();
+    assert_eq!(from_csv, expected);
+
+    // The table shows the values, not reinterpreted bits.
+    let table = String::from_utf8(render("table")).unwrap();
+    assert!(table.contains("| 2.5 "), "{table}");
+    assert!(!table.contains("4607182418800017408"), "{table}");
+
+    // Polars: one column per field, with the batches' types and values. (Ember's Polars build
+    // has only the types in `POLARS_COLUMNS`: no 8/16-bit integers, decimals, dates, timestamps.)
+    let polars_df = spark
+        .sql(&format!(
+            "SELECT {POLARS_COLUMNS} FROM ({EVERY_TYPE}) ORDER BY id"
+        ))
+        .unwrap();
+    let pdf = polars_df.to_polars().unwrap();
+    assert_eq!(pdf.width(), POLARS_COLUMNS.split(", ").count());
+    let case_num = pdf
+        .column("case_num")
+        .unwrap()
+        .cast(&polars::prelude::DataType::Float64)
+        .unwrap();
+    let case_num = case_num.f64().unwrap();
+    assert_eq!(case_num.get(0), Some(2.5));
+    assert_eq!(case_num.get(3), Some(1.0));
+    // The declared schema agrees with the batches.
+    assert_eq!(
+        df.schema()
+            .fields()
+            .iter()
+            .map(|f| f.data_type().clone())
+            .collect::<Vec<_>>(),
+        schema
+            .fields()
+            .iter()
+            .map(|f| f.data_type().clone())
+            .collect::<Vec<_>>()
+    );
+}

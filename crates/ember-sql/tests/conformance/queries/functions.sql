@@ -1,0 +1,89 @@
+-- Math, collection and struct functions whose Spark answers differ from DataFusion's.
+-- name: log_natural
+-- known: values: log(x) is base 10 (DataFusion), Spark's is natural
+SELECT log(exp(2.0))
+
+-- name: log_base_first
+SELECT log(2, 8)
+
+-- name: log10_fn
+SELECT log10(1000)
+
+-- name: ln_fn
+SELECT ln(1)
+
+-- name: element_at_map
+-- known: values: element_at is DataFusion's map_extract (returns a list)
+SELECT element_at(map('a', 1, 'b', 2), 'b')
+
+-- name: element_at_array_one_based
+-- known: values: element_at on arrays is not supported
+SELECT element_at(array(10, 20, 30), 1)
+
+-- name: element_at_array_negative
+-- known: values: element_at on arrays is not supported
+SELECT element_at(array(10, 20, 30), -1)
+
+-- name: subscript_array_zero_based
+-- known: values: arr[i] is 1-based (DataFusion), Spark's is 0-based
+SELECT array(10, 20, 30)[0]
+
+-- name: subscript_array_column
+-- known: values: arr[i] is 1-based (DataFusion), Spark's is 0-based
+SELECT k, array(k, k * 10)[1] FROM nums ORDER BY k
+
+-- name: subscript_map
+-- known: types: integer literals are BIGINT, Spark's INT
+SELECT map('a', 1, 'b', 2)['a']
+
+-- name: size_array
+SELECT size(array(1, 2, 3))
+
+-- name: size_null
+-- known: values: size(NULL) is -1 (legacy Spark), Spark 4 with ANSI gives NULL
+SELECT size(NULL)
+
+-- name: size_empty
+SELECT size(array())
+
+-- name: struct_field_names
+-- known: values: struct() names its fields c0, c1, Spark by the column names
+SELECT struct(k, s) FROM nums WHERE k = 1
+
+-- name: struct_field_access
+-- known: values: field access on a struct expression is not supported
+SELECT struct(k, s).s FROM nums WHERE k = 2
+
+-- name: named_struct_fn
+-- known: types: integer literals are BIGINT, Spark's INT
+SELECT named_struct('a', 1, 'b', 'x')
+
+-- name: concat_arrays
+-- known: values: concat of arrays concatenates their text
+SELECT concat(array(1, 2), array(3))
+
+-- name: arrays_zip_columns
+-- known: values: arrays_zip names fields 1, 2, Spark by the column names
+SELECT arrays_zip(a, b) FROM (SELECT array(1, 2) AS a, array('x', 'y') AS b)
+
+-- name: array_contains_fn
+SELECT array_contains(array(1, 2, 3), 2)
+
+-- name: abs_round
+-- known: types: decimal literals are DOUBLE, Spark's DECIMAL(p, s)
+SELECT abs(-2.5), round(2.345, 2), ceil(1.2), floor(-1.2)
+
+-- name: sqrt_pow
+SELECT sqrt(16), pow(2, 10)
+
+-- name: greatest_least
+-- known: types: integer literals are BIGINT, Spark's INT
+SELECT greatest(1, 5, 3), least(1, 5, 3)
+
+-- name: coalesce_nvl
+-- known: types: integer literals are BIGINT, Spark's INT
+SELECT coalesce(age, -1), nvl(dept, 'none') FROM people ORDER BY id
+
+-- name: mod_fn
+-- known: types: integer literals are BIGINT, Spark's INT
+SELECT 7 % 3, mod(-7, 3)

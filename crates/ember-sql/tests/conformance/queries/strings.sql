@@ -1,0 +1,59 @@
+-- String functions, regular expressions and string literal escapes.
+-- name: regexp_replace_all
+-- known: values: regexp_replace replaces the first match only
+SELECT regexp_replace('a1b22c333', '[0-9]+', '#')
+
+-- name: regexp_replace_escape_digit
+-- known: values: string literals keep backslashes ('\\d' is not the regex \d)
+SELECT regexp_replace('a1b22c333', '\\d', 'X')
+
+-- name: regexp_replace_group
+-- known: values: string literals keep backslashes; regexp_replace replaces the first match only
+SELECT regexp_replace('2024-01-15', '(\\d+)-(\\d+)-(\\d+)', '$3/$2/$1')
+
+-- name: regexp_replace_column
+-- known: values: regexp_replace replaces the first match only
+SELECT s, regexp_replace(s, '[0-9]', '') FROM nums ORDER BY k, s
+
+-- name: literal_backslash_n_length
+-- known: values: string literals keep backslashes ('\n' is two characters)
+SELECT length('a\nb')
+
+-- name: literal_backslash_backslash
+-- known: values: string literals keep backslashes
+SELECT '\\', length('\\')
+
+-- name: literal_escaped_quote
+-- known: values: string literals have no backslash escapes
+SELECT 'it\'s'
+
+-- name: regexp_like_digits
+-- known: values: RLIKE is not supported
+SELECT s FROM nums WHERE s RLIKE '\\d{2}' ORDER BY s
+
+-- name: upper_lower
+SELECT upper(name), lower(name) FROM people ORDER BY id
+
+-- name: substring_pos
+SELECT substring(name, 2), substring(name, 1, 2) FROM people ORDER BY id
+
+-- name: concat_strings
+SELECT concat(name, '-', dept) FROM people ORDER BY id
+
+-- name: concat_ws_strings
+SELECT concat_ws('/', name, dept) FROM people ORDER BY id
+
+-- name: length_trim
+SELECT length(trim('  ab  ')), ltrim('  ab'), rtrim('ab  ')
+
+-- name: replace_fn
+SELECT replace('banana', 'an', 'AN')
+
+-- name: lpad_rpad
+SELECT lpad('7', 3, '0'), rpad('7', 3, '*')
+
+-- name: instr_fn
+SELECT instr('banana', 'na')
+
+-- name: like_pattern
+SELECT name FROM people WHERE name LIKE '%e%' ORDER BY name

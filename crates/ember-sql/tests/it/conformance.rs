@@ -1,0 +1,449 @@
+//! The Spark conformance suite: `tests/conformance/queries/*.sql` over the tables in
+//! `tests/conformance/tables/`, compared with real Spark's answers recorded by
+//! `scripts/spark-oracle.py` (`just spark-oracle`) in `tests/conformance/spark-results.tsv`.
+//!
+//! A query agrees on *values* when Ember returns the same rows (in order when the query ends in
+//! an `ORDER BY`, as multisets otherwise; floats within 1e-9 relative) or both fail, and on
+//! *types* when the result columns have the same Spark type names. Queries marked in their file
+//! with `-- known: types: <reason>` may differ in types (not values); `-- known: values: <reason>`
+//! may differ in both. Any other difference fails the test.
+//!
+//! The test prints the per-family summary; `EMBER_WRITE_SPARK_COMPAT=1` also writes it, with every
+//! known difference and its reason, to `docs/spark-compat.md`.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use ember_sql::Session;
+use ember_sql::arrow::array::{Array, AsArray, RecordBatch};
+use ember_sql::arrow::datatypes::{DataType, Float32Type, Float64Type};
+use ember_sql::arrow::util::display::{ArrayFormatter, FormatOptions};
+
+fn suite_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance")
+}
+
+#[derive(Debug, Default)]
+struct Query {
+    family: String,
+    name: String,
+    sql: String,
+    known_types: Option<String>,
+    known_values: Option<String>,
+}
+
+/// Spark's answer to one query, as recorded.
+#[derive(Debug, Default)]
+struct Answer {
+    types: Vec<String>,
+    rows: Vec<Vec<Option<String>>>,
+    error: Option<String>,
+}
+
+fn parse_queries(family: &str, text: &str) -> Vec<Query> {
+    let mut queries: Vec<Query> = Vec::new();
+    for line in text.lines() {
+        if let Some(name) = line.strip_prefix("-- name:") {
+            queries.push(Query {
+                family: family.to_owned(),
+                name: name.trim().to_owned(),
+                ..Query::default()
+            });
+        } else if let Some(q) = queries.last_mut() {
+            if let Some(reason) = line.strip_prefix("-- known: types:") {
+                q.known_types = Some(reason.trim().to_owned());
+            } else if let Some(reason) = line.strip_prefix("-- known: values:") {
+                q.known_values = Some(reason.trim().to_owned());
+            } else if !line.starts_with("--") {
+                q.sql.push_str(line);
+                q.sql.push('\n');
+            }
+        }
+    }
+    for q in &mut queries {
+        q.sql = q.sql.trim().trim_end_matches(';').to_owned();
+    }
+    queries
+}
+
+fn unescape(field: &str) -> Option<String> {
+    if field == "\\N" {
+        return None;
+    }
+    let mut out = String::new();
+    let mut chars = field.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('t') => out.push('\t'),
+                Some('n') => out.push('\n'),
+                Some(other) => out.push(other),
+                None => out.push('\\'),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Some(out)
+}
+
+fn parse_answers(text: &str) -> BTreeMap<String, Answer> {
+    let mut answers = BTreeMap::new();
+    let mut current: Option<(String, Answer)> = None;
+    for line in text.lines() {
+        let mut fields = line.split('\t');
+        let kind = fields.next().unwrap_or_default();
+        let rest: Vec<Option<String>> = fields.map(unescape).collect();
+        match kind {
+            "query" => {
+                if let Some((k, a)) = current.take() {
+                    answers.insert(k, a);
+                }
+                let key = rest[0].clone().unwrap();
+                current = Some((key, Answer::default()));
+            }
+            "types" => current.as_mut().unwrap().1.types = rest.into_iter().flatten().collect(),
+            "row" => current.as_mut().unwrap().1.rows.push(rest),
+            "error" => current.as_mut().unwrap().1.error = rest[0].clone(),
+            _ => {}
+        }
+    }
+    if let Some((k, a)) = current {
+        answers.insert(k, a);
+    }
+    answers
+}
+
+/// Spark's `simpleString` for an Arrow type.
+fn spark_type(t: &DataType) -> String {
+    match t {
+        DataType::Null => "void".into(),
+        DataType::Boolean => "boolean".into(),
+        DataType::Int8 => "tinyint".into(),
+        DataType::Int16 => "smallint".into(),
+        DataType::Int32 => "int".into(),
+        DataType::Int64 => "bigint".into(),
+        DataType::Float32 => "float".into(),
+        DataType::Float64 => "double".into(),
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => "string".into(),
+        DataType::Binary | DataType::LargeBinary | DataType::BinaryView => "binary".into(),
+        DataType::Date32 | DataType::Date64 => "date".into(),
+        DataType::Timestamp(_, Some(_)) => "timestamp".into(),
+        DataType::Timestamp(_, None) => "timestamp_ntz".into(),
+        DataType::Decimal128(p, s) | DataType::Decimal256(p, s) => format!("decimal({p},{s})"),
+        DataType::List(f) | DataType::LargeList(f) | DataType::FixedSizeList(f, _) => {
+            format!("array<{}>", spark_type(f.data_type()))
+        }
+        DataType::Struct(fields) => format!(
+            "struct<{}>",
+            fields
+                .iter()
+                .map(|f| format!("{}:{}", f.name(), spark_type(f.data_type())))
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+        DataType::Map(entries, _) => match entries.data_type() {
+            DataType::Struct(kv) if kv.len() == 2 => format!(
+                "map<{},{}>",
+                spark_type(kv[0].data_type()),
+                spark_type(kv[1].data_type())
+            ),
+            other => format!("map<{other}>"),
+        },
+        other => format!("{other}").to_lowercase(),
+    }
+}
+
+/// Python's `repr` of a float, as the oracle records it.
+fn py_float(f: f64) -> String {
+    if f.is_nan() {
+        "NaN".into()
+    } else if f.is_infinite() {
+        if f > 0.0 { "Infinity" } else { "-Infinity" }.into()
+    } else if f.fract() == 0.0 && f.abs() < 1e16 {
+        format!("{f:.1}")
+    } else {
+        format!("{f}")
+    }
+}
+
+/// One value as text, the way `scripts/spark-oracle.py` renders Spark's (`None` for NULL).
+fn cell(array: &dyn Array, i: usize) -> Option<String> {
+    if array.is_null(i) {
+        return None;
+    }
+    let nested = |a: &dyn Array, j: usize| cell(a, j).unwrap_or_else(|| "NULL".into());
+    Some(match array.data_type() {
+        DataType::Float64 => py_float(array.as_primitive::<Float64Type>().value(i)),
+        DataType::Float32 => py_float(f64::from(array.as_primitive::<Float32Type>().value(i))),
+        DataType::List(_) => {
+            let v = array.as_list::<i32>().value(i);
+            let items: Vec<String> = (0..v.len()).map(|j| nested(v.as_ref(), j)).collect();
+            format!("[{}]", items.join(", "))
+        }
+        DataType::LargeList(_) => {
+            let v = array.as_list::<i64>().value(i);
+            let items: Vec<String> = (0..v.len()).map(|j| nested(v.as_ref(), j)).collect();
+            format!("[{}]", items.join(", "))
+        }
+        DataType::Struct(fields) => {
+            let s = array.as_struct();
+            let items: Vec<String> = fields
+                .iter()
+                .zip(s.columns())
+                .map(|(f, c)| format!("{}: {}", f.name(), nested(c.as_ref(), i)))
+                .collect();
+            format!("{{{}}}", items.join(", "))
+        }
+        DataType::Map(_, _) => {
+            let m = array.as_map().value(i);
+            let (k, v) = (m.column(0), m.column(1));
+            let items: Vec<String> = (0..m.len())
+                .map(|j| format!("{}: {}", nested(k.as_ref(), j), nested(v.as_ref(), j)))
+                .collect();
+            format!("{{{}}}", items.join(", "))
+        }
+        DataType::Timestamp(_, _) => {
+            let f = ArrayFormatter::try_new(array, &FormatOptions::default()).unwrap();
+            f.value(i).to_string().replacen('T', " ", 1)
+        }
+        _ => {
+            let f = ArrayFormatter::try_new(array, &FormatOptions::default()).unwrap();
+            f.value(i).to_string()
+        }
+    })
+}
+
+fn rows_of(batches: &[RecordBatch]) -> Vec<Vec<Option<String>>> {
+    let mut rows = Vec::new();
+    for b in batches {
+        for i in 0..b.num_rows() {
+            rows.push(b.columns().iter().map(|c| cell(c.as_ref(), i)).collect());
+        }
+    }
+    rows
+}
+
+/// Whether the query's last `ORDER BY` is its own (not inside a window or subquery).
+fn is_ordered(sql: &str) -> bool {
+    let upper = sql.to_uppercase();
+    upper.rfind("ORDER BY").is_some_and(|at| {
+        let mut depth = 0i32;
+        for c in upper[at..].chars() {
+            match c {
+                '(' => depth += 1,
+                ')' => depth -= 1,
+                _ => {}
+            }
+            if depth < 0 {
+                return false;
+            }
+        }
+        true
+    })
+}
+
+fn cells_agree(a: &Option<String>, b: &Option<String>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => {
+            a == b
+                || match (a.parse::<f64>(), b.parse::<f64>()) {
+                    (Ok(x), Ok(y)) => (x - y).abs() <= 1e-9 * x.abs().max(y.abs()).max(1.0),
+                    _ => false,
+                }
+        }
+        (None, None) => true,
+        _ => false,
+    }
+}
+
+fn rows_agree(ours: &[Vec<Option<String>>], theirs: &[Vec<Option<String>>], ordered: bool) -> bool {
+    let sorted = |rows: &[Vec<Option<String>>]| {
+        let mut r = rows.to_vec();
+        if !ordered {
+            r.sort();
+        }
+        r
+    };
+    let (a, b) = (sorted(ours), sorted(theirs));
+    a.len() == b.len()
+        && a.iter()
+            .zip(&b)
+            .all(|(x, y)| x.len() == y.len() && x.iter().zip(y).all(|(c, d)| cells_agree(c, d)))
+}
+
+fn register_tables(spark: &Session) {
+    let tables = suite_dir().join("tables");
+    let schemas = std::fs::read_to_string(tables.join("schemas.txt")).unwrap();
+    for line in schemas.lines() {
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (name, ddl) = line.split_once(':').unwrap();
+        let path = tables.join(format!("{}.csv", name.trim()));
+        spark
+            .sql(&format!(
+                "CREATE EXTERNAL TABLE {} ({ddl}) STORED AS CSV LOCATION '{}' \
+                 OPTIONS ('format.has_header' 'true')",
+                name.trim(),
+                path.display()
+            ))
+            .unwrap()
+            .collect()
+            .unwrap();
+    }
+}
+
+#[derive(Default)]
+struct Tally {
+    total: usize,
+    values: usize,
+    both: usize,
+}
+
+fn pct(n: usize, d: usize) -> String {
+    if d == 0 {
+        "-".into()
+    } else {
+        format!("{:.0}%", 100.0 * n as f64 / d as f64)
+    }
+}
+
+#[test]
+fn spark_conformance_suite() {
+    let answers =
+        parse_answers(&std::fs::read_to_string(suite_dir().join("spark-results.tsv")).unwrap());
+    let spark = Session::builder()
+        .master("local[2]")
+        .config("spark.sql.session.timeZone", "UTC")
+        .get_or_create()
+        .unwrap();
+    register_tables(&spark);
+
+    let mut files: Vec<PathBuf> = std::fs::read_dir(suite_dir().join("queries"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "sql"))
+        .collect();
+    files.sort();
+    let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut failures = Vec::new();
+    let mut known = Vec::new();
+    let mut report = String::new();
+    for file in files {
+        let family = file.file_stem().unwrap().to_string_lossy().into_owned();
+        for q in parse_queries(&family, &std::fs::read_to_string(&file).unwrap()) {
+            let key = format!("{}/{}", q.family, q.name);
+            let Some(theirs) = answers.get(&key) else {
+                failures.push(format!(
+                    "{key}: no recorded answer: run `just spark-oracle`"
+                ));
+                continue;
+            };
+            let ours = spark.sql(&q.sql).and_then(|df| {
+                let batches = df.collect()?;
+                let schema = batches
+                    .first()
+                    .map_or_else(|| df.schema(), RecordBatch::schema);
+                Ok((schema, batches))
+            });
+            let (values_ok, types_ok, detail) = match (&ours, &theirs.error) {
+                (Err(e), Some(_)) => (true, true, format!("both fail (Ember: {e})")),
+                (Err(e), None) => (false, false, format!("Ember fails: {e}")),
+                (Ok(_), Some(err)) => (false, false, format!("Spark fails: {err}")),
+                (Ok((schema, batches)), None) => {
+                    let types: Vec<String> = schema
+                        .fields()
+                        .iter()
+                        .map(|f| spark_type(f.data_type()))
+                        .collect();
+                    let rows = rows_of(batches);
+                    let v = rows_agree(&rows, &theirs.rows, is_ordered(&q.sql));
+                    let t = types == theirs.types;
+                    (
+                        v,
+                        t,
+                        format!(
+                            "Ember types {types:?} rows {rows:?}\n    Spark types {:?} rows {:?}",
+                            theirs.types, theirs.rows
+                        ),
+                    )
+                }
+            };
+            let tally = tallies.entry(family.clone()).or_default();
+            tally.total += 1;
+            tally.values += usize::from(values_ok);
+            tally.both += usize::from(values_ok && types_ok);
+            let allowed = if !values_ok {
+                q.known_values.clone()
+            } else if !types_ok {
+                q.known_types.clone().or_else(|| q.known_values.clone())
+            } else {
+                None
+            };
+            if values_ok && types_ok {
+                if q.known_types.is_some() || q.known_values.is_some() {
+                    println!("{key}: agrees with Spark now; remove its `-- known:` mark");
+                }
+            } else if let Some(reason) = allowed {
+                let what = if values_ok { "types" } else { "values" };
+                known.push(format!("- `{key}` ({what}): {reason}"));
+            } else {
+                failures.push(format!("{key}:\n    {}\n    {detail}", q.sql));
+            }
+        }
+    }
+
+    let (mut total, mut values, mut both) = (0, 0, 0);
+    report.push_str("| family | queries | values agree | values and types agree |\n");
+    report.push_str("|---|---:|---:|---:|\n");
+    for (family, t) in &tallies {
+        total += t.total;
+        values += t.values;
+        both += t.both;
+        let _ = writeln!(
+            report,
+            "| {family} | {} | {} | {} |",
+            t.total,
+            pct(t.values, t.total),
+            pct(t.both, t.total)
+        );
+    }
+    let _ = writeln!(
+        report,
+        "| **all** | {total} | {} | {} |",
+        pct(values, total),
+        pct(both, total)
+    );
+    println!("{report}");
+    if std::env::var_os("EMBER_WRITE_SPARK_COMPAT").is_some() {
+        write_compat_doc(&report, &known);
+    }
+    assert!(
+        failures.is_empty(),
+        "{} queries differ from Spark without a `-- known:` mark:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+fn write_compat_doc(summary: &str, known: &[String]) {
+    let doc = format!(
+        "# Spark compatibility of Ember's SQL\n\n\
+         Generated by `EMBER_WRITE_SPARK_COMPAT=1 cargo test --workspace --test it -- \
+         spark_conformance_suite`; do not edit by hand.\n\n\
+         The conformance suite (`crates/ember-sql/tests/conformance/`) runs each query on Ember and \
+         compares the answer with real Spark's (PySpark 4.3, ANSI mode on, session time zone \
+         UTC), recorded by `just spark-oracle` in `spark-results.tsv`. *Values agree*: same rows \
+         (floats within 1e-9 relative), or both fail. *Values and types agree*: also the same \
+         Spark type names for the result columns.\n\n\
+         {summary}\n\
+         ## Known differences\n\n\
+         Each is marked `-- known: types:` or `-- known: values:` in its query file, with the \
+         reason.\n\n{}\n",
+        known.join("\n")
+    );
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/spark-compat.md");
+    std::fs::write(path, doc).unwrap();
+}
