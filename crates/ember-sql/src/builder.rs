@@ -147,6 +147,7 @@ impl SessionBuilder {
             .push(Arc::new(crate::set_ops::MultisetSetOps));
         let ctx = SessionContext::new_with_state(builder.build());
         crate::spark::register_missing_functions(&ctx);
+        crate::rewrites::register(&ctx);
 
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(parallelism)

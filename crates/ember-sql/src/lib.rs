@@ -93,9 +93,16 @@
 //!   functions that want an `INT` (Spark's `date_add(date, 2)`) need `CAST(2 AS INT)`; a cast of
 //!   a non-numeric string to a number fails the query (Spark's non-ANSI mode gives `NULL`).
 //! - **Functions**: `datafusion-spark` 55 covers a part of Spark's library; Ember adds
-//!   `count_if` and `sort_array` (the seed's `squared` is registered by the seed's program, as
-//!   in PySpark). Anything else not in DataFusion or
-//!   `datafusion-spark` is an "Invalid function" planning error.
+//!   `count_if` and `sort_array` and gives Spark's answers for `array_sort` (NULLs last),
+//!   `regexp_replace` (every match), `log` (natural; base first), `size(NULL)` (NULL),
+//!   `element_at`, 0-based `arr[i]` and `struct()` field names (the seed's `squared` is
+//!   registered by the seed's program, as in PySpark). Anything else not in DataFusion or
+//!   `datafusion-spark` is an "Invalid function" planning error. How close Ember is to Spark,
+//!   measured against real PySpark: `docs/spark-compat.md`.
+//! - **Ordering and set operations** follow Spark: `ASC NULLS FIRST`/`DESC NULLS LAST` by
+//!   default; `INTERSECT ALL`/`EXCEPT ALL` keep min(m, n)/m - n copies.
+//! - **String literals** take Spark's backslash escapes (`'\\d'` is the regex `\d`), except
+//!   `\'`, which ends the literal.
 //! - **Types**: `TimestampType` is stored without a time zone (like `TimestampNTZType`); no
 //!   `DecimalType`, `BinaryType`, arrays, maps or structs in [`StructType`] yet (Arrow schemas
 //!   with those work for batches and files, not for RDD rows).
@@ -121,6 +128,8 @@ mod dataframe;
 mod error;
 pub mod export;
 mod io;
+mod literals;
+mod rewrites;
 mod row;
 mod runtime;
 mod session;

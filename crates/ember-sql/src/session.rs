@@ -93,10 +93,16 @@ impl Session {
         let ctx = self.inner.ctx.clone();
         let owned = query.to_owned();
         let df = self.block_on(async move {
-            let df = ctx
-                .sql(&owned)
-                .await
-                .map_err(|e| Error::from_datafusion(e, Some(&owned)))?;
+            let df = async {
+                let state = ctx.state();
+                let dialect = state.config().options().sql_parser.dialect;
+                let mut statement = state.sql_to_statement(&owned, &dialect)?;
+                crate::literals::unescape_string_literals(&mut statement);
+                let plan = state.statement_to_plan(statement).await?;
+                ctx.execute_logical_plan(plan).await
+            }
+            .await
+            .map_err(|e| Error::from_datafusion(e, Some(&owned)))?;
             // The planner's schema is computed before type coercion, so a mixed-type `CASE`
             // declared the type of its first branch (`THEN 1 ELSE 2.5` as BIGINT) while its
             // batches held doubles (issue 10). The analyzed plan declares what runs.

@@ -6,8 +6,11 @@ use datafusion::arrow::array::{ArrayRef, AsArray};
 use datafusion::arrow::datatypes::DataType as ArrowType;
 use datafusion::common::{DFSchema, ScalarValue};
 use datafusion::error::Result as DfResult;
+use datafusion::logical_expr::GetFieldAccess;
 use datafusion::logical_expr::expr::BinaryExpr;
-use datafusion::logical_expr::planner::{ExprPlanner, PlannerResult, RawBinaryExpr};
+use datafusion::logical_expr::planner::{
+    ExprPlanner, PlannerResult, RawBinaryExpr, RawFieldAccessExpr,
+};
 use datafusion::logical_expr::simplify::{ExprSimplifyResult, SimplifyContext};
 use datafusion::logical_expr::{
     Accumulator, ColumnarValue, Expr, ExprSchemable, Operator, ScalarFunctionArgs, ScalarUDF,
@@ -100,6 +103,56 @@ impl ExprPlanner for SparkArithmeticPlanner {
             }
             _ => Ok(PlannerResult::Original(expr)),
         }
+    }
+
+    /// `array[i]` is 0-based in Spark (DataFusion's is 1-based); maps and structs are left to
+    /// DataFusion.
+    fn plan_field_access(
+        &self,
+        expr: RawFieldAccessExpr,
+        schema: &DFSchema,
+    ) -> DfResult<PlannerResult<RawFieldAccessExpr>> {
+        let is_list = matches!(
+            expr.expr.get_type(schema),
+            Ok(ArrowType::List(_) | ArrowType::LargeList(_) | ArrowType::FixedSizeList(..))
+        );
+        match expr.field_access {
+            GetFieldAccess::ListIndex { key } if is_list => {
+                let one_based = cast(*key, ArrowType::Int64) + lit(1i64);
+                Ok(PlannerResult::Planned(
+                    datafusion::functions_nested::expr_fn::array_element(expr.expr, one_based),
+                ))
+            }
+            field_access => Ok(PlannerResult::Original(RawFieldAccessExpr {
+                field_access,
+                expr: expr.expr,
+            })),
+        }
+    }
+
+    /// `struct(a, b)` names its fields after the columns it is given (`a`, `b`) and `colN` for
+    /// other expressions, as Spark does (DataFusion: `c0`, `c1`).
+    fn plan_struct_literal(
+        &self,
+        args: Vec<Expr>,
+        is_named_struct: bool,
+    ) -> DfResult<PlannerResult<Vec<Expr>>> {
+        if is_named_struct {
+            return Ok(PlannerResult::Original(args));
+        }
+        let mut named = Vec::with_capacity(args.len() * 2);
+        for (i, arg) in args.into_iter().enumerate() {
+            let name = match &arg {
+                Expr::Column(c) => c.name.clone(),
+                Expr::Alias(a) => a.name.clone(),
+                _ => format!("col{}", i + 1),
+            };
+            named.push(lit(name));
+            named.push(arg);
+        }
+        Ok(PlannerResult::Planned(
+            datafusion::functions::core::named_struct().call(named),
+        ))
     }
 }
 

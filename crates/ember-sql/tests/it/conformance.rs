@@ -382,6 +382,9 @@ fn spark_conformance_suite() {
             } else {
                 None
             };
+            if values_ok && !types_ok && q.known_values.is_some() {
+                println!("{key}: values agree with Spark now; mark it `-- known: types:`");
+            }
             if values_ok && types_ok {
                 if q.known_types.is_some() || q.known_values.is_some() {
                     println!("{key}: agrees with Spark now; remove its `-- known:` mark");
@@ -389,6 +392,7 @@ fn spark_conformance_suite() {
             } else if let Some(reason) = allowed {
                 let what = if values_ok { "types" } else { "values" };
                 known.push(format!("- `{key}` ({what}): {reason}"));
+                println!("known difference {key}:\n    {detail}");
             } else {
                 failures.push(format!("{key}:\n    {}\n    {detail}", q.sql));
             }
