@@ -101,6 +101,23 @@ pub(crate) fn elements<T: Send + 'static>(batches: BatchIter<T>) -> (Elements<T>
     (it, error)
 }
 
+/// The batches themselves, for closures that work a batch at a time
+/// (`map_partitions_with_rng`). An `Err` batch ends the stream and is parked in the slot.
+pub(crate) fn plain_batches<T: Send + 'static>(
+    mut batches: BatchIter<T>,
+) -> (impl Iterator<Item = Vec<T>> + Send + 'static, ErrorSlot) {
+    let error = ErrorSlot::default();
+    let slot = Arc::clone(&error);
+    let it = std::iter::from_fn(move || match batches.next()? {
+        Ok(batch) => Some(batch),
+        Err(e) => {
+            *lock(&slot) = Some(e);
+            None
+        }
+    });
+    (it, error)
+}
+
 /// Groups an element iterator back into batches, surfacing an error parked in `error`.
 pub(crate) fn rebatch<U, I>(mut it: I, error: ErrorSlot) -> BatchIter<U>
 where

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use rand::RngExt;
 
-use crate::batch::{BATCH, BatchIter, Batches, drain, elements, rebatch};
+use crate::batch::{BATCH, BatchIter, Batches, drain, elements, plain_batches, rebatch};
 use crate::error::{Error, Result};
 use crate::lanes::LaneRng;
 use crate::lineage::Dep;
@@ -65,14 +65,14 @@ impl<T: Data> Rdd<T> {
         })
     }
 
-    /// Applies `f` to each partition's elements with the partition's [`LaneRng`], so a
-    /// partition's draws are made and reduced in batches ([`LaneRng::count_pairs`],
-    /// [`LaneRng::fill_f64`]) rather than one closure call per element. The generator keeps
-    /// [`map_with_rng`](Self::map_with_rng)'s guarantees: seeded from `(seed, partition index)`
-    /// with this RDD's own index, so a seeded job gives the same result on any number of threads
-    /// and across task retries (a retry starts the partition's stream afresh). `None` draws a
-    /// fresh seed now. The kernels run on [`Simd::selected`](crate::Simd::selected); every path
-    /// draws the same numbers.
+    /// Applies `f` to each partition's batches (`Vec`s of at most 1024 elements, in order) with
+    /// the partition's [`LaneRng`], so a partition's draws are made and reduced in batches
+    /// ([`LaneRng::count_pairs`], [`LaneRng::fill_f64`]) rather than one closure call per
+    /// element. The generator keeps [`map_with_rng`](Self::map_with_rng)'s guarantees: seeded
+    /// from `(seed, partition index)` with this RDD's own index, so a seeded job gives the same
+    /// result on any number of threads and across task retries (a retry starts the partition's
+    /// stream afresh). `None` draws a fresh seed now. The kernels run on
+    /// [`Simd::selected`](crate::Simd::selected); every path draws the same numbers.
     ///
     /// ```
     /// use ember_rdd::Context;
@@ -81,9 +81,9 @@ impl<T: Data> Rdd<T> {
     /// let n = 400_000u64;
     /// let inside = ctx
     ///     .parallelize(1..=n, 4)?
-    ///     .map_partitions_with_rng(Some(42), |rng, samples| {
-    ///         let k = samples.count() as u64;
-    ///         [rng.count_pairs(k, |x, y| x * x + y * y <= 1.0)]
+    ///     .map_partitions_with_rng(Some(42), |rng, batches| {
+    ///         let k: usize = batches.map(|b| b.len()).sum();
+    ///         [rng.count_pairs(k as u64, |x, y| x * x + y * y <= 1.0)]
     ///     })
     ///     .reduce(|a, b| a + b)?;
     /// assert!((4.0 * inside as f64 / n as f64 - std::f64::consts::PI).abs() < 0.02);
@@ -92,7 +92,7 @@ impl<T: Data> Rdd<T> {
     pub fn map_partitions_with_rng<U: Data, I>(
         &self,
         seed: Option<u64>,
-        f: impl Fn(&mut LaneRng, Box<dyn Iterator<Item = T> + Send>) -> I + Send + Sync + 'static,
+        f: impl Fn(&mut LaneRng, Box<dyn Iterator<Item = Vec<T>> + Send>) -> I + Send + Sync + 'static,
     ) -> Rdd<U>
     where
         I: IntoIterator<Item = U>,
@@ -101,9 +101,9 @@ impl<T: Data> Rdd<T> {
         let seed = seed.unwrap_or_else(rand::random);
         let f = Arc::new(f);
         self.narrow("map_partitions_with_rng", move |it, partition| {
-            let (elems, error) = elements(it);
+            let (batches, error) = plain_batches(it);
             let mut rng = LaneRng::new(seed, partition);
-            rebatch(f(&mut rng, Box::new(elems)).into_iter(), error)
+            rebatch(f(&mut rng, Box::new(batches)).into_iter(), error)
         })
     }
 

@@ -58,9 +58,10 @@ pub fn estimate_pi_on(
     })?;
     let count = ctx
         .parallelize(1..=n, slices)?
-        .map_partitions_with_rng(seed, move |rng, samples| {
+        .map_partitions_with_rng(seed, move |rng, batches| {
             rng.set_simd(simd);
-            [count_inside(rng, samples.count() as u64)]
+            let samples: usize = batches.map(|b| b.len()).sum();
+            [count_inside(rng, samples as u64)]
         })
         .reduce(|a, b| a + b)?;
     Ok(4.0 * count as f64 / n as f64)

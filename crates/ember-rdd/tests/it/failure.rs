@@ -170,7 +170,7 @@ fn a_retried_partition_redraws_its_lane_stream() {
             .parallelize(0..10_000u64, 4)
             .unwrap()
             .map_partitions_with_rng(Some(11), move |rng, it| {
-                let mut out = vec![0.0; it.count()];
+                let mut out = vec![0.0; it.map(|b| b.len()).sum()];
                 rng.fill_f64(&mut out);
                 // The third attempt to get here fails, after it has drawn.
                 if failed.fetch_add(1, Ordering::SeqCst) == 2 && fail_once {

@@ -97,7 +97,7 @@ fn lane_streams_follow_partitions_not_tasks_or_threads() {
             .unwrap()
             .map_partitions_with_rng(Some(5), move |rng, it| {
                 rng.set_simd(simd);
-                let mut out = vec![0.0; it.count()];
+                let mut out = vec![0.0; it.map(|b| b.len()).sum()];
                 rng.fill_f64(&mut out);
                 out
             })
