@@ -89,9 +89,10 @@
 //!   zero); decimal division keeps DataFusion's precision rules, which differ from Spark's.
 //!   `DIV` is integer division as in Spark. ANSI mode (`spark.sql.ansi.enabled`) only affects the
 //!   `datafusion-spark` functions, not casts or arithmetic.
-//! - **Literals and casts**: integer literals are `BIGINT` (Spark: `INT` when they fit), so
-//!   functions that want an `INT` (Spark's `date_add(date, 2)`) need `CAST(2 AS INT)`; a cast of
-//!   a non-numeric string to a number fails the query (Spark's non-ANSI mode gives `NULL`).
+//! - **Literals and casts**: integer literals are `BIGINT` (Spark: `INT` when they fit) and
+//!   decimal literals `DOUBLE` (Spark: `DECIMAL(p, s)`), so result types differ from Spark's
+//!   (`date_add`, `date_sub`, `add_months` cast their count to `INT`); a cast of a non-numeric
+//!   string to a number fails the query.
 //! - **Functions**: `datafusion-spark` 55 covers a part of Spark's library; Ember adds
 //!   `count_if` and `sort_array` and gives Spark's answers for `array_sort` (NULLs last),
 //!   `regexp_replace` (every match), `log` (natural; base first), `size(NULL)` (NULL),

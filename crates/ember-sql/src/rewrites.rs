@@ -7,6 +7,11 @@
 //! - `size(NULL)`: `NULL`, as Spark 4 with ANSI on (`datafusion-spark`: the legacy -1).
 //! - `element_at(map, k)`: the value (DataFusion: a list of values); `element_at(array, i)`:
 //!   1-based, negative from the end.
+//! - `date_add`, `date_sub`, `add_months` take Ember's `BIGINT` integer literals (cast to the
+//!   `INT` `datafusion-spark` wants); `year`, `month`, `day`/`dayofmonth`, `quarter`,
+//!   `dayofyear`, `weekofyear` are `INT` date parts.
+//! - `date_format(d, 'yyyy-MM-dd')` takes Java's datetime pattern letters (DataFusion's takes
+//!   chrono's `%Y-%m-%d` and returned a Java pattern as literal text).
 //! - `concat` of arrays is their concatenation (`datafusion-spark`'s `concat` joins their text);
 //!   of strings it stays `datafusion-spark`'s (NULL if any argument is NULL).
 //!
@@ -216,10 +221,206 @@ fn element_at() -> SparkRewrite {
     }
 }
 
+/// `f(date, n)` of `datafusion-spark` with `n` cast to `INT`.
+fn date_and_int(name: &'static str) -> SparkRewrite {
+    SparkRewrite {
+        name,
+        signature: Signature::any(2, Volatility::Immutable),
+        return_type: |_| Ok(ArrowType::Date32),
+        rewrite: match name {
+            "date_add" => |args, _| {
+                let (d, n) = two(args)?;
+                Ok(datafusion_spark::function::datetime::date_add()
+                    .call(vec![cast(d, ArrowType::Date32), cast(n, ArrowType::Int32)]))
+            },
+            "date_sub" => |args, _| {
+                let (d, n) = two(args)?;
+                Ok(datafusion_spark::function::datetime::date_sub()
+                    .call(vec![cast(d, ArrowType::Date32), cast(n, ArrowType::Int32)]))
+            },
+            _ => |args, _| {
+                let (d, n) = two(args)?;
+                Ok(datafusion_spark::function::datetime::add_months()
+                    .call(vec![cast(d, ArrowType::Date32), cast(n, ArrowType::Int32)]))
+            },
+        },
+    }
+}
+
+/// Spark's `INT` date part functions, as DataFusion's `date_part`.
+fn date_part(name: &'static str) -> SparkRewrite {
+    fn part(name: &str) -> &'static str {
+        match name {
+            "year" => "year",
+            "month" => "month",
+            "quarter" => "quarter",
+            "dayofyear" => "doy",
+            "weekofyear" => "week",
+            _ => "day",
+        }
+    }
+    SparkRewrite {
+        name,
+        signature: Signature::any(1, Volatility::Immutable),
+        return_type: |_| Ok(ArrowType::Int32),
+        rewrite: |_, _| Err(plan_err("unreachable".to_owned())),
+    }
+    .with_part(part(name))
+}
+
+impl SparkRewrite {
+    fn with_part(mut self, part: &'static str) -> Self {
+        self.rewrite = match part {
+            "year" => |a, t| part_expr("year", a, t),
+            "month" => |a, t| part_expr("month", a, t),
+            "quarter" => |a, t| part_expr("quarter", a, t),
+            "doy" => |a, t| part_expr("doy", a, t),
+            "week" => |a, t| part_expr("week", a, t),
+            _ => |a, t| part_expr("day", a, t),
+        };
+        self
+    }
+}
+
+fn part_expr(part: &str, args: Vec<Expr>, types: &[ArrowType]) -> DfResult<Expr> {
+    let mut d = one(args)?;
+    if matches!(
+        types.first(),
+        Some(ArrowType::Utf8 | ArrowType::LargeUtf8 | ArrowType::Utf8View)
+    ) {
+        d = cast(d, ArrowType::Date32);
+    }
+    Ok(cast(
+        datafusion::functions::datetime::expr_fn::date_part(lit(part), d),
+        ArrowType::Int32,
+    ))
+}
+
+/// Translates a Java `DateTimeFormatter` pattern (Spark's) into a chrono format string.
+pub(crate) fn java_to_chrono(pattern: &str) -> String {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\'' {
+            // Quoted literal text; '' is a quote.
+            i += 1;
+            while i < chars.len() && chars[i] != '\'' {
+                if chars[i] == '%' {
+                    out.push('%');
+                }
+                out.push(chars[i]);
+                i += 1;
+            }
+            i += 1;
+            continue;
+        }
+        let mut run = 1;
+        while i + run < chars.len() && chars[i + run] == c {
+            run += 1;
+        }
+        let spec = match (c, run) {
+            ('y', 2) => "%y",
+            ('y', _) => "%Y",
+            ('M', 1) => "%-m",
+            ('M', 2) => "%m",
+            ('M', 3) => "%b",
+            ('M', _) => "%B",
+            ('d', 1) => "%-d",
+            ('d', _) => "%d",
+            ('D', _) => "%j",
+            ('H', 1) => "%-H",
+            ('H', _) => "%H",
+            ('h', 1) => "%-I",
+            ('h', _) => "%I",
+            ('m', 1) => "%-M",
+            ('m', _) => "%M",
+            ('s', 1) => "%-S",
+            ('s', _) => "%S",
+            ('S', 3) => "%3f",
+            ('S', 6) => "%6f",
+            ('S', 9) => "%9f",
+            ('a', _) => "%p",
+            ('E', 4..) => "%A",
+            ('E', _) => "%a",
+            _ => {
+                for _ in 0..run {
+                    if c == '%' {
+                        out.push('%');
+                    }
+                    out.push(c);
+                }
+                i += run;
+                continue;
+            }
+        };
+        out.push_str(spec);
+        i += run;
+    }
+    out
+}
+
+fn date_format() -> SparkRewrite {
+    SparkRewrite {
+        name: "date_format",
+        signature: Signature::any(2, Volatility::Immutable),
+        return_type: |_| Ok(ArrowType::Utf8),
+        rewrite: |args, _| {
+            let (d, fmt) = two(args)?;
+            let fmt = match fmt {
+                Expr::Literal(ScalarValue::Utf8(Some(p)), _) => lit(java_to_chrono(&p)),
+                other => {
+                    return Err(plan_err(format!(
+                        "date_format needs a literal pattern, got {other}"
+                    )));
+                }
+            };
+            Ok(cast(
+                datafusion::functions::datetime::expr_fn::to_char(d, fmt),
+                ArrowType::Utf8,
+            ))
+        },
+    }
+}
+
 /// Registers the functions of this module, replacing DataFusion's of the same names.
 pub(crate) fn register(ctx: &SessionContext) {
-    for f in [array_sort(), regexp_replace(), log(), size(), element_at()] {
+    for f in [
+        array_sort(),
+        regexp_replace(),
+        log(),
+        size(),
+        element_at(),
+        date_format(),
+    ] {
         ctx.register_udf(ScalarUDF::new_from_impl(f));
+    }
+    for name in ["date_add", "date_sub", "add_months"] {
+        ctx.register_udf(ScalarUDF::new_from_impl(date_and_int(name)));
+    }
+    for name in [
+        "year",
+        "month",
+        "day",
+        "dayofmonth",
+        "quarter",
+        "dayofyear",
+        "weekofyear",
+    ] {
+        ctx.register_udf(ScalarUDF::new_from_impl(date_part(name)));
+    }
+    // Spark's names for DataFusion's aggregates.
+    use datafusion::functions_aggregate::{approx_distinct, first_last, variance};
+    for (udaf, alias) in [
+        (variance::var_samp_udaf(), "variance"),
+        (
+            approx_distinct::approx_distinct_udaf(),
+            "approx_count_distinct",
+        ),
+        (first_last::first_value_udaf(), "first"),
+    ] {
+        ctx.register_udaf(udaf.as_ref().clone().with_aliases([alias]));
     }
     ctx.register_udf(ScalarUDF::new_from_impl(Concat::new()));
 }
@@ -300,5 +501,21 @@ impl ScalarUDFImpl for Concat {
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> DfResult<ColumnarValue> {
         let types: Vec<ArrowType> = args.args.iter().map(ColumnarValue::data_type).collect();
         self.target(&types).invoke_with_args(args)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::java_to_chrono;
+
+    #[test]
+    fn java_patterns_become_chrono_formats() {
+        assert_eq!(java_to_chrono("yyyy-MM-dd"), "%Y-%m-%d");
+        assert_eq!(
+            java_to_chrono("dd/MM/yy HH:mm:ss.SSS"),
+            "%d/%m/%y %H:%M:%S.%3f"
+        );
+        assert_eq!(java_to_chrono("d MMM yyyy 'at' h a"), "%-d %b %Y at %-I %p");
+        assert_eq!(java_to_chrono("100%"), "100%%");
     }
 }

@@ -64,11 +64,9 @@ SELECT name FROM people WHERE id IN (SELECT k FROM nums WHERE x > 0) ORDER BY na
 SELECT name FROM people WHERE age = (SELECT max(age) FROM people)
 
 -- name: year_month
--- known: values: year/month/dayofmonth are not implemented yet
 SELECT id, year(hired), month(hired), dayofmonth(hired) FROM people ORDER BY id
 
 -- name: date_add_fn
--- known: values: integer literals are BIGINT and datafusion-spark's date_add wants INT
 SELECT date_add(DATE '2024-02-28', 2)
 
 -- name: datediff_fn

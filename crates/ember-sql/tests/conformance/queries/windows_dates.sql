@@ -24,15 +24,12 @@ SELECT id, ntile(2) OVER (ORDER BY id) AS t FROM people ORDER BY id
 SELECT to_date('2024-03-15')
 
 -- name: date_format_fn
--- known: values: date_format takes chrono patterns, not Java's: a Java pattern comes back as text
 SELECT date_format(DATE '2024-03-15', 'yyyy/MM/dd')
 
 -- name: date_sub_fn
--- known: values: integer literals are BIGINT and datafusion-spark's date_sub wants INT
 SELECT date_sub(DATE '2024-03-01', 1)
 
 -- name: add_months_fn
--- known: values: integer literals are BIGINT and datafusion-spark's add_months wants INT
 SELECT add_months(DATE '2024-01-31', 1)
 
 -- name: last_day_fn
