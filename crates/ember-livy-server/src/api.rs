@@ -197,11 +197,14 @@ async fn create_session(
 }
 
 async fn get_session(server: web::Data<LivyServer>, path: web::Path<String>) -> ApiResult {
-    Ok(ok(&session_of(&server, &path)?.info()))
+    let s = session_of(&server, &path)?;
+    s.settle_start(server.config().statement_poll_wait).await;
+    Ok(ok(&s.info()))
 }
 
 async fn session_state(server: web::Data<LivyServer>, path: web::Path<String>) -> ApiResult {
     let s = session_of(&server, &path)?;
+    s.settle_start(server.config().statement_poll_wait).await;
     Ok(ok(&SessionStateInfo {
         id: s.id,
         state: s.state(),

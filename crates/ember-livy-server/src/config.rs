@@ -39,8 +39,9 @@ pub struct ServerConfig {
     pub token: Option<String>,
     /// Livy's CSRF protection: writes (anything but GET/HEAD/OPTIONS) need `X-Requested-By`.
     pub csrf: bool,
-    /// How long a `GET` of an unfinished statement may wait for it to finish before answering
-    /// (a short long-poll, so a statement that takes a few ms is `available` on the first poll).
+    /// How long a `GET` of an unfinished statement (or of a `starting` session) may wait for it
+    /// to finish (start) before answering: a short long-poll, so a statement that takes a few ms
+    /// is `available`, and a sql session `idle`, on the client's first poll.
     pub statement_poll_wait: Duration,
     /// How long a session's interpreter may take to start before the session is `error`.
     pub start_timeout: Duration,

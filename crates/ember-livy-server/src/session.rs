@@ -11,6 +11,11 @@ use tokio::sync::{Notify, mpsc};
 
 use crate::interpreter::{Execution, Interpreter, SessionLog};
 
+/// How long a finished statement that no client has read yet is kept past the retention limit.
+const UNREAD_GRACE: Duration = Duration::from_secs(600);
+/// Past this many times the retention limit, the oldest finished statements go even unread.
+const UNREAD_CAP_FACTOR: usize = 10;
+
 /// Log lines shown in the session object.
 const LOG_TAIL: usize = 10;
 
@@ -33,6 +38,9 @@ pub(crate) struct StatementRecord {
     progress: f64,
     started: i64,
     completed: i64,
+    finished_at: Option<Instant>,
+    /// A client has seen it finished (its own GET, or a listing).
+    delivered: bool,
 }
 
 impl StatementRecord {
@@ -49,6 +57,7 @@ impl StatementRecord {
     }
 
     fn finish(&mut self, state: StatementState, output: Option<StatementOutput>) {
+        self.finished_at = Some(Instant::now());
         self.state = state;
         self.output = output;
         self.progress = 1.0;
@@ -323,12 +332,27 @@ impl LiveSession {
             progress: 0.0,
             started: 0,
             completed: 0,
+            finished_at: None,
+            delivered: false,
         };
         let answer = record.to_protocol();
         d.statements.push_back(record);
-        // Forget the oldest finished statements past the retention limit.
-        while d.statements.len() > self.limits.retained_statements {
-            match d.statements.iter().position(|s| s.state.is_finished()) {
+        // Forget the oldest finished statements past the retention limit, but not one its client
+        // has not read yet (Livy drops it by count alone, so a client polling slowly beside fast
+        // ones loses its result): unread ones stay for a grace period, up to a hard cap.
+        let retained = self.limits.retained_statements;
+        while d.statements.len() > retained {
+            let read_or_stale = d.statements.iter().position(|s| {
+                s.state.is_finished()
+                    && (s.delivered || s.finished_at.is_some_and(|t| t.elapsed() >= UNREAD_GRACE))
+            });
+            let over_cap = d.statements.len() > retained.saturating_mul(UNREAD_CAP_FACTOR);
+            let victim = read_or_stale.or_else(|| {
+                over_cap
+                    .then(|| d.statements.iter().position(|s| s.state.is_finished()))
+                    .flatten()
+            });
+            match victim {
                 Some(i) => {
                     d.statements.remove(i);
                 }
@@ -379,11 +403,12 @@ impl LiveSession {
 
     /// The statement, if retained.
     pub(crate) fn statement(&self, sid: u64) -> Option<Statement> {
-        self.data()
-            .statements
-            .iter()
-            .find(|s| s.id == sid)
-            .map(StatementRecord::to_protocol)
+        let mut d = self.data();
+        let st = d.statements.iter_mut().find(|s| s.id == sid)?;
+        if st.state.is_finished() {
+            st.delivered = true;
+        }
+        Some(st.to_protocol())
     }
 
     /// Waits up to `wait` for statement `sid` to finish; returns it as it is then.
@@ -410,26 +435,49 @@ impl LiveSession {
         size: Option<usize>,
         desc: bool,
     ) -> (u64, Vec<Statement>) {
-        let d = self.data();
+        let mut d = self.data();
         let total = d.statements.len() as u64;
         let take = size.unwrap_or(usize::MAX);
+        let deliver = |s: &mut StatementRecord| {
+            if s.state.is_finished() {
+                s.delivered = true;
+            }
+            s.to_protocol()
+        };
         let list = if desc {
             d.statements
-                .iter()
+                .iter_mut()
                 .rev()
                 .skip(from)
                 .take(take)
-                .map(StatementRecord::to_protocol)
+                .map(deliver)
                 .collect()
         } else {
             d.statements
-                .iter()
+                .iter_mut()
                 .skip(from)
                 .take(take)
-                .map(StatementRecord::to_protocol)
+                .map(deliver)
                 .collect()
         };
         (total, list)
+    }
+
+    /// Waits up to `wait` while the session is `starting` (a short long-poll, so a session that
+    /// starts in a few ms is `idle` on the client's first poll).
+    pub(crate) async fn settle_start(&self, wait: Duration) {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            let notified = self.changed.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            if self.state() != SessionState::Starting {
+                return;
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                return;
+            }
+        }
     }
 
     pub(crate) fn state(&self) -> SessionState {

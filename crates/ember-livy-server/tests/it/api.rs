@@ -321,3 +321,36 @@ async fn completion_lists_table_names() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(c["candidates"], json!(["people"]));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn regression_a_slow_poller_does_not_lose_its_result_to_retention() {
+    // Found by the 64-client load bench: with Livy's count-only retention, a client that sleeps
+    // between polls found its finished statement evicted by other clients' newer ones (404).
+    let mut config = quick_config();
+    config.retained_statements = 3;
+    let livy = Livy::start(config);
+    let id = livy.session(json!({"kind": "sql"})).await;
+    let path = format!("/sessions/{id}/statements");
+    let (_, first) = livy.post(&path, json!({"code": "SELECT 7 AS x"})).await;
+    // Other clients run five statements (each read by its client) while the first client sleeps.
+    for i in 0..5 {
+        livy.sql(id, &format!("SELECT {i} AS i")).await;
+    }
+    let sid = first["id"].as_u64().unwrap();
+    let (status, st) = livy.get(&format!("{path}/{sid}")).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the unread result was evicted: {st}"
+    );
+    assert_eq!(
+        st["output"]["data"]["application/json"]["data"],
+        json!([[7]])
+    );
+    // Once read, it goes like any other.
+    for i in 0..3 {
+        livy.sql(id, &format!("SELECT {i} AS i")).await;
+    }
+    let (status, _) = livy.get(&format!("{path}/{sid}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
