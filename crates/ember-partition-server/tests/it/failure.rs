@@ -109,13 +109,10 @@ fn a_killed_server_is_relaunched_and_hosts_shows_its_new_address() {
     assert_eq!(cluster.query(0, "/whoami").unwrap(), "0/2");
     let status = cluster.status();
     assert_eq!(status[0].attempts, 2);
-    assert!(
-        status[0]
-            .last_failure
-            .as_deref()
-            .unwrap()
-            .contains("exited while serving")
-    );
+    // "exited while serving" or, when the kill lands mid-request on a loaded machine, "failed
+    // while serving": either way the failure names the serving phase.
+    let failure = status[0].last_failure.as_deref().unwrap_or_default();
+    assert!(failure.contains("while serving"), "{failure:?}");
     assert_eq!((status[1].attempts, cluster.hosts()[&1]), (1, other));
     cluster.stop().unwrap();
 }
