@@ -100,6 +100,8 @@
 //!   registered by the seed's program, as in PySpark). Anything else not in DataFusion or
 //!   `datafusion-spark` is an "Invalid function" planning error. How close Ember is to Spark,
 //!   measured against real PySpark: `docs/spark-compat.md`.
+//! - **Ranking window functions** (`row_number`, `rank`, `dense_rank`, `ntile`) are `INT`, as
+//!   in Spark.
 //! - **Ordering and set operations** follow Spark: `ASC NULLS FIRST`/`DESC NULLS LAST` by
 //!   default; `INTERSECT ALL`/`EXCEPT ALL` keep min(m, n)/m - n copies.
 //! - **String literals** take Spark's backslash escapes (`'\\d'` is the regex `\d`), except
@@ -130,6 +132,7 @@ mod error;
 pub mod export;
 mod io;
 mod literals;
+mod ranking;
 mod rewrites;
 mod row;
 mod runtime;

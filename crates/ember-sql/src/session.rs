@@ -107,6 +107,8 @@ impl Session {
             // declared the type of its first branch (`THEN 1 ELSE 2.5` as BIGINT) while its
             // batches held doubles (issue 10). The analyzed plan declares what runs.
             let (state, plan) = df.into_parts();
+            let plan = crate::ranking::int_rankings(plan)
+                .map_err(|e| Error::from_datafusion(e, Some(&owned)))?;
             let plan = state
                 .analyzer()
                 .execute_and_check(plan, state.config_options(), |_, _| {})

@@ -42,7 +42,6 @@ SELECT p.name, n.s FROM people p JOIN nums n ON p.id = n.k ORDER BY p.id, n.s
 SELECT p.id, n.x FROM people p LEFT JOIN nums n ON p.id = n.k ORDER BY p.id, n.x
 
 -- name: rank_window
--- known: types: ranking window functions return BIGINT UNSIGNED (DataFusion), Spark INT
 SELECT name, rank() OVER (PARTITION BY dept ORDER BY salary DESC) AS r FROM people WHERE dept IS NOT NULL ORDER BY name
 
 -- name: running_sum

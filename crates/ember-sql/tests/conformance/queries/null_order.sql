@@ -21,7 +21,6 @@ SELECT dept FROM people ORDER BY dept DESC
 SELECT id, salary FROM people ORDER BY salary LIMIT 3
 
 -- name: window_row_number_nulls
--- known: types: ranking window functions return BIGINT UNSIGNED (DataFusion), Spark INT
 SELECT id, age, row_number() OVER (ORDER BY age, id) AS rn FROM people ORDER BY id
 
 -- name: array_sort_nulls

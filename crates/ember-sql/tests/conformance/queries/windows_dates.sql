@@ -1,6 +1,5 @@
 -- Window functions and dates.
 -- name: dense_rank_fn
--- known: types: ranking window functions return BIGINT UNSIGNED (DataFusion), Spark INT
 SELECT id, dense_rank() OVER (ORDER BY age) AS r FROM people ORDER BY id
 
 -- name: sum_over_partition
@@ -17,7 +16,6 @@ SELECT id, first_value(name) OVER (PARTITION BY dept ORDER BY id) AS f FROM peop
 SELECT id, count(*) OVER () AS n FROM people ORDER BY id
 
 -- name: ntile_fn
--- known: types: ranking window functions return BIGINT UNSIGNED (DataFusion), Spark INT
 SELECT id, ntile(2) OVER (ORDER BY id) AS t FROM people ORDER BY id
 
 -- name: to_date_fn
