@@ -157,6 +157,33 @@ mod polars_export {
             .map_err(|e| e.to_string())
     }
 
+    /// The part of `dt` that Ember's Polars build (polars-core without the optional dtype
+    /// features) cannot hold, if any: importing it would panic inside Polars, so it is refused
+    /// first.
+    fn unsupported_by_polars(
+        dt: &arrow::datatypes::DataType,
+    ) -> Option<arrow::datatypes::DataType> {
+        use arrow::datatypes::DataType as D;
+        match dt {
+            D::Null
+            | D::Boolean
+            | D::Int32
+            | D::Int64
+            | D::UInt32
+            | D::UInt64
+            | D::Float32
+            | D::Float64
+            | D::Utf8
+            | D::LargeUtf8
+            | D::Utf8View
+            | D::Binary
+            | D::LargeBinary
+            | D::BinaryView => None,
+            D::List(f) | D::LargeList(f) => unsupported_by_polars(f.data_type()),
+            other => Some(other.clone()),
+        }
+    }
+
     /// Converts record batches to a Polars DataFrame, zero-copy (one Polars chunk per batch).
     pub fn batches_to_polars(
         schema: &SchemaRef,
@@ -170,6 +197,12 @@ mod polars_export {
                 column: field.name().clone(),
                 message,
             };
+            if let Some(unsupported) = unsupported_by_polars(field.data_type()) {
+                return Err(fail(format!(
+                    "Arrow type {unsupported} has no Polars type in Ember's Polars build \
+                     (cast the column, e.g. to DOUBLE or STRING, or use to_arrow)"
+                )));
+            }
             let arrays: Vec<ArrayRef> = if batches.is_empty() {
                 vec![new_empty_array(field.data_type())]
             } else {

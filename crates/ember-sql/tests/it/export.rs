@@ -209,3 +209,33 @@ fn every_format_writes_the_batches_own_schema_issue_10() {
             .collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn regression_to_polars_refuses_types_its_build_lacks_instead_of_panicking() {
+    // Found by the conformance work: a DECIMAL column made `to_polars` panic inside Polars.
+    let spark = session_with_views();
+    for (query, column) in [
+        ("SELECT CAST(1.5 AS DECIMAL(10, 2)) AS d", "d"),
+        ("SELECT DATE '2024-01-02' AS day", "day"),
+        ("SELECT CAST(1 AS TINYINT) AS small", "small"),
+    ] {
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            spark.sql(query).unwrap().to_polars()
+        }));
+        match result {
+            Ok(Err(Error::Polars { column: c, message })) => {
+                assert_eq!(c, column);
+                assert!(message.contains("no Polars type"), "{message}");
+            }
+            Ok(other) => panic!("{query}: expected a Polars error, got {other:?}"),
+            Err(_) => panic!("{query}: to_polars panicked"),
+        }
+    }
+    // Supported types still convert, lists included.
+    let pdf = spark
+        .sql("SELECT 1 AS i, 'a' AS s, make_array(1, 2) AS l, CAST(NULL AS DOUBLE) AS n")
+        .unwrap()
+        .to_polars()
+        .unwrap();
+    assert_eq!(pdf.shape(), (1, 4));
+}
