@@ -470,14 +470,41 @@ fn advertised(addr: SocketAddr) -> SocketAddr {
 }
 
 fn bind(ip: IpAddr) -> Result<(TcpListener, SocketAddr)> {
-    let bind_error = |source| Error::Bind {
+    bind_once(ip).map_err(|source| Error::Bind {
         addr: SocketAddr::new(ip, 0).to_string(),
         source,
-    };
-    let listener = TcpListener::bind((ip, 0)).map_err(bind_error)?;
-    let addr = listener.local_addr().map_err(bind_error)?;
+    })
+}
+
+fn bind_once(ip: IpAddr) -> std::io::Result<(TcpListener, SocketAddr)> {
+    let listener = TcpListener::bind((ip, 0))?;
+    let addr = listener.local_addr()?;
     Ok((listener, advertised(addr)))
 }
+
+/// [`bind`] for a partition's server, on the cluster's runtime. Under a fast start/stop loop of
+/// many servers the kernel can briefly find no free port for `bind(0)` (EADDRINUSE, seen in the
+/// 64-partition bench): retry for about a second before counting it as a failed launch.
+async fn bind_partition(ip: IpAddr) -> Result<(TcpListener, SocketAddr)> {
+    let mut attempt = 0u32;
+    loop {
+        match bind_once(ip) {
+            Err(e) if e.kind() == std::io::ErrorKind::AddrInUse && attempt < BIND_RETRIES => {
+                attempt += 1;
+                tokio::time::sleep(std::time::Duration::from_millis(5 * u64::from(attempt))).await;
+            }
+            other => {
+                return other.map_err(|source| Error::Bind {
+                    addr: SocketAddr::new(ip, 0).to_string(),
+                    source,
+                });
+            }
+        }
+    }
+}
+
+/// Retries of `bind(0)` on EADDRINUSE (5, 10, 15 … ms apart: about a second in all).
+const BIND_RETRIES: u32 = 20;
 
 /// One run of a cluster: what `stop()` and `Drop` tear down.
 struct Running<R> {
@@ -783,7 +810,7 @@ impl<S: PartitionServer> Launch<S> {
         .map_err(|p| format!("init_partition panicked: {}", panic_message(p.as_ref())))?;
         let state = web::Data::new(state);
 
-        let (listener, addr) = bind(self.bind).map_err(|e| e.to_string())?;
+        let (listener, addr) = bind_partition(self.bind).await.map_err(|e| e.to_string())?;
         let control = web::Data::new(Control {
             info: PartitionInfo { partition, attempt },
             token: self.registry.token.clone(),
