@@ -19,7 +19,8 @@ if ! command -v wrk >/dev/null; then
 fi
 
 # `--workspace` keeps feature resolution identical to the tests and benches (no DataFusion rebuild).
-cargo build --release --locked --workspace --bin ember
+# EMBER_PROFILE=bench reuses what `cargo bench` built (same settings as release, same dir).
+cargo build --profile "${EMBER_PROFILE:-release}" --locked --workspace --bin ember
 bin="$CARGO_TARGET_DIR/release/ember"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 # As a user starts it: the default log level (info, one line per request), stderr to a file.

@@ -14,7 +14,8 @@ flask_dir="$CARGO_TARGET_DIR/flask-for-pyspark-bench"
 if ! PYTHONPATH="$flask_dir" "$python" -c 'import flask' 2>/dev/null; then
   "$python" -m pip install -q --target "$flask_dir" flask >&2
 fi
-cargo build --release --locked --workspace --bin ember >&2
+# EMBER_PROFILE=bench reuses what `cargo bench` built (same settings as release, same dir).
+cargo build --profile "${EMBER_PROFILE:-release}" --locked --workspace --bin ember >&2
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 pids=()
