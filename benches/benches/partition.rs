@@ -29,6 +29,12 @@ fn start_stop(c: &mut Criterion) {
     let ctx = Context::new("bench", "local[2]").unwrap();
     let mut g = c.benchmark_group("partition_start_stop");
     g.sample_size(10);
+    // Few, fixed iterations: every stop leaves its servers' closed connections in TIME_WAIT on
+    // their ports for a minute, and Linux's bind(0) skips such ports, so criterion's default of
+    // thousands of quick start/stop cycles ran out of ports (EADDRINUSE) at 16 and 64 partitions.
+    g.sampling_mode(criterion::SamplingMode::Flat);
+    g.warm_up_time(std::time::Duration::from_millis(300));
+    g.measurement_time(std::time::Duration::from_secs(2));
     for partitions in [2usize, 16, 64] {
         let rdd = ctx.parallelize(0..1000_i64, partitions).unwrap();
         let mut cluster = Cluster::new(&ctx, rdd, index_server());
