@@ -40,7 +40,18 @@ const PI_PY: &str = "
     pi_df = spark.createDataFrame([Row(value=pi)])
 ";
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+fn main() -> std::process::ExitCode {
+    // The reason as text (what to install, the session's log), not as a debug-quoted string.
+    match run() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<(), Box<dyn std::error::Error>> {
     let (url, _server) = ember_examples::livy_server()?;
     let client = LivyClient::from_builder(
         ember::livy::LivyClient::builder(&url).session_start_timeout(Duration::from_secs(300)),

@@ -12,7 +12,18 @@ use std::time::Duration;
 use ember::livy::blocking::LivyClient;
 use ember::livy::protocol::{CreateSession, SessionKind};
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+fn main() -> std::process::ExitCode {
+    // The reason as text (what to install, the session's log), not as a debug-quoted string.
+    match run() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<(), Box<dyn std::error::Error>> {
     let (url, _server) = ember_examples::livy_server()?;
     let builder =
         || ember::livy::LivyClient::builder(&url).session_start_timeout(Duration::from_secs(300));
