@@ -44,12 +44,18 @@ impl SessionLog {
         }
     }
 
-    /// Lines `from..from + size`, and how many are held.
-    pub fn lines(&self, from: usize, size: usize) -> (Vec<String>, usize) {
+    /// Up to `size` lines from `from` (by default the last `size`), with the first line's
+    /// index and how many lines are held, read under one lock.
+    pub fn window(&self, from: Option<usize>, size: usize) -> (usize, usize, Vec<String>) {
         let lines = self.lines.lock().unwrap_or_else(PoisonError::into_inner);
+        let total = lines.len();
+        let from = from
+            .unwrap_or_else(|| total.saturating_sub(size))
+            .min(total);
         (
+            from,
+            total,
             lines.iter().skip(from).take(size).cloned().collect(),
-            lines.len(),
         )
     }
 }

@@ -275,10 +275,10 @@ impl LivyServer {
                 .ok()
                 .and_then(|id| reg.sessions.get(&id).cloned());
         }
-        // A name may be reused once its session ended; prefer the live one, then the newest.
+        // A name may be reused once its session ended; prefer the live one, then the newest
+        // (ids ascend, and `max_by_key` keeps the last of equal keys).
         reg.sessions
             .values()
-            .rev()
             .filter(|s| s.name() == Some(key))
             .max_by_key(|s| s.state().is_active())
             .cloned()

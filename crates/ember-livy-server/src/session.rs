@@ -510,23 +510,18 @@ impl LiveSession {
         from: Option<usize>,
         size: Option<i64>,
     ) -> (u64, u64, Vec<String>) {
-        let (_, total) = self.log.lines(0, 0);
         let size = match size {
-            Some(n) if n < 0 => total,
+            Some(n) if n < 0 => usize::MAX,
             Some(n) => usize::try_from(n).unwrap_or(usize::MAX),
             None => 100,
         };
-        let from = from
-            .unwrap_or_else(|| total.saturating_sub(size))
-            .min(total);
-        let (lines, _) = self.log.lines(from, size);
+        let (from, total, lines) = self.log.window(from, size);
         (from as u64, total as u64, lines)
     }
 
     /// The session object.
     pub(crate) fn info(&self) -> protocol::Session {
-        let (_, held) = self.log.lines(0, 0);
-        let (log, _) = self.log.lines(held.saturating_sub(LOG_TAIL), LOG_TAIL);
+        let (_, _, log) = self.log.window(None, LOG_TAIL);
         let d = self.data();
         let r = &self.request;
         protocol::Session {
