@@ -1,0 +1,135 @@
+-- Dates and timestamps with Java datetime patterns, parts and arithmetic.
+-- name: to_date_pattern
+SELECT to_date('15/03/2024', 'dd/MM/yyyy')
+
+-- name: to_date_pattern_column
+SELECT id, to_date(day, 'dd/MM/yyyy') FROM events ORDER BY id
+
+-- name: to_date_invalid
+SELECT to_date('2024-13-45')
+
+-- name: to_date_null
+SELECT to_date(CAST(NULL AS STRING))
+
+-- name: to_timestamp_default
+SELECT to_timestamp('2024-03-15 10:20:30')
+
+-- name: to_timestamp_pattern
+SELECT to_timestamp('15/03/2024 10:20', 'dd/MM/yyyy HH:mm')
+
+-- name: to_timestamp_column
+SELECT id, to_timestamp(ts) FROM events ORDER BY id
+
+-- name: date_format_timestamp
+SELECT date_format(to_timestamp('2024-03-15 10:20:30'), 'HH:mm')
+
+-- name: date_format_column
+SELECT id, date_format(hired, 'MMM d, yyyy') FROM people ORDER BY id
+
+-- name: date_format_day_name
+SELECT date_format(DATE '2024-03-15', 'EEEE')
+
+-- name: from_unixtime_default
+SELECT from_unixtime(0), from_unixtime(1700000000)
+
+-- name: from_unixtime_pattern
+SELECT from_unixtime(1700000000, 'yyyy-MM-dd')
+
+-- name: unix_timestamp_string
+SELECT unix_timestamp('2024-01-01 00:00:00')
+
+-- name: unix_timestamp_pattern
+SELECT unix_timestamp('01/01/2024', 'dd/MM/yyyy')
+
+-- name: unix_timestamp_column
+SELECT id, unix_timestamp(ts) FROM events ORDER BY id
+
+-- name: date_parts
+SELECT year(d), quarter(d), month(d), dayofmonth(d), dayofyear(d), weekofyear(d) FROM (SELECT DATE '2024-12-30' AS d)
+
+-- name: dayofweek_weekday
+SELECT dayofweek(DATE '2024-03-17'), weekday(DATE '2024-03-17')
+
+-- name: hour_minute_second
+SELECT hour(t), minute(t), second(t) FROM (SELECT to_timestamp('2024-03-15 10:20:30') AS t)
+
+-- name: quarter_column
+SELECT id, quarter(hired), weekofyear(hired) FROM people ORDER BY id
+
+-- name: add_months_month_end
+SELECT add_months(DATE '2024-03-31', -1), add_months(DATE '2023-01-31', 13)
+
+-- name: add_months_column
+SELECT id, add_months(hired, 6) FROM people ORDER BY id
+
+-- name: months_between_whole
+SELECT months_between(DATE '2024-03-15', DATE '2024-01-15')
+
+-- name: months_between_fraction
+SELECT months_between(DATE '2024-03-10', DATE '2024-01-15')
+
+-- name: months_between_month_ends
+SELECT months_between(DATE '2024-03-31', DATE '2024-02-29')
+
+-- name: months_between_column
+SELECT id, months_between(DATE '2024-01-01', hired) FROM people ORDER BY id
+
+-- name: make_date_fn
+SELECT make_date(2024, 2, 29)
+
+-- name: make_date_invalid
+SELECT make_date(2023, 2, 29)
+
+-- name: make_date_columns
+SELECT id, make_date(year(hired), 1, 1) FROM people ORDER BY id
+
+-- name: make_timestamp_fn
+SELECT make_timestamp(2024, 3, 15, 10, 20, 30.5)
+
+-- name: timestamp_seconds_fn
+SELECT timestamp_seconds(1700000000)
+
+-- name: date_add_column
+SELECT id, date_add(hired, 30) FROM people ORDER BY id
+
+-- name: date_sub_negative
+SELECT date_sub(DATE '2024-03-01', -1)
+
+-- name: date_add_string
+SELECT date_add('2024-02-28', 1)
+
+-- name: datediff_negative
+SELECT datediff(DATE '2024-01-01', DATE '2024-03-01')
+
+-- name: last_day_column
+SELECT id, last_day(hired) FROM people ORDER BY id
+
+-- name: next_day_fn
+SELECT next_day(DATE '2024-03-15', 'Mon')
+
+-- name: trunc_date
+SELECT trunc(DATE '2024-08-17', 'MM'), trunc(DATE '2024-08-17', 'YEAR')
+
+-- name: date_trunc_week
+SELECT date_trunc('week', to_timestamp('2024-03-15 10:20:30'))
+
+-- name: extract_fn
+SELECT extract(YEAR FROM hired), extract(MONTH FROM hired) FROM people ORDER BY id
+
+-- name: date_part_fn
+SELECT date_part('day', DATE '2024-03-15')
+
+-- name: cast_string_date
+SELECT CAST('2024-03-15' AS DATE)
+
+-- name: group_by_year
+SELECT year(hired) AS y, count(*) FROM people GROUP BY year(hired) ORDER BY y
+
+-- name: date_between
+SELECT name FROM people WHERE hired BETWEEN DATE '2019-01-01' AND DATE '2020-12-31' ORDER BY name
+
+-- name: unix_date_fn
+SELECT unix_date(DATE '1970-01-10')
+
+-- name: dayname_monthname
+SELECT dayname(DATE '2024-03-15'), monthname(DATE '2024-03-15')

@@ -1,0 +1,150 @@
+-- More string functions: split, regular expressions, locate, format_string, translate.
+-- name: split_basic
+SELECT split('a,b,,c', ',')
+
+-- name: split_regex
+SELECT split('a1b22c', '[0-9]+')
+
+-- name: split_limit
+SELECT split('a,b,c,d', ',', 2)
+
+-- name: split_column
+SELECT id, split(tags, ';') FROM events ORDER BY id
+
+-- name: split_index
+SELECT split('2024-01-15', '-')[1]
+
+-- name: regexp_extract_group
+SELECT regexp_extract('order-1234-x', '(\\d+)', 1)
+
+-- name: regexp_extract_whole_match
+SELECT regexp_extract('abc123def', '[a-z]+(\\d+)', 0)
+
+-- name: regexp_extract_no_match
+SELECT regexp_extract('abc', '(\\d+)', 1)
+
+-- name: regexp_extract_column
+SELECT s, regexp_extract(s, '([a-z])(\\d*)', 2) FROM nums ORDER BY k, s
+
+-- name: regexp_extract_all_fn
+SELECT regexp_extract_all('a1b22c333', '(\\d+)', 1)
+
+-- name: regexp_extract_all_second_group
+SELECT regexp_extract_all('x=1, y=22', '(\\w)=(\\d+)', 2)
+
+-- name: rlike_operator
+SELECT name FROM people WHERE name RLIKE '^[A-C]' ORDER BY name
+
+-- name: rlike_function
+SELECT rlike('abc123', '\\d+'), rlike('abc', '^\\d')
+
+-- name: regexp_like_fn
+SELECT regexp_like('Spark', 'p.r')
+
+-- name: not_rlike
+SELECT s FROM nums WHERE NOT s RLIKE '[0-9]' ORDER BY s
+
+-- name: rlike_null
+SELECT k, s RLIKE 'a' FROM nums ORDER BY k, s
+
+-- name: locate_fn
+SELECT locate('na', 'banana'), locate('na', 'banana', 4), locate('x', 'banana')
+
+-- name: locate_column
+SELECT name, locate('e', name) FROM people ORDER BY id
+
+-- name: position_in
+SELECT position('na' IN 'banana')
+
+-- name: startswith_endswith
+SELECT name, startswith(name, 'A'), endswith(name, 'e') FROM people ORDER BY id
+
+-- name: startswith_null
+SELECT id, startswith(dept, 'e') FROM people ORDER BY id
+
+-- name: lcase_ucase
+SELECT lcase(name), ucase(dept) FROM people ORDER BY id
+
+-- name: format_string_fn
+SELECT format_string('%s is %d years', name, age) FROM people ORDER BY id
+
+-- name: format_string_float
+SELECT format_string('%.2f', salary) FROM people ORDER BY id
+
+-- name: format_string_pad
+SELECT format_string('%05d|%-4s|', k, s) FROM nums ORDER BY k, s
+
+-- name: printf_fn
+SELECT printf('%s-%s', 'a', 'b')
+
+-- name: translate_fn
+SELECT translate('hello world', 'lo', '01')
+
+-- name: translate_delete
+SELECT translate('a-b-c', '-', '')
+
+-- name: concat_ws_array
+SELECT concat_ws(',', array('a', 'b', 'c'))
+
+-- name: concat_ws_mixed
+SELECT concat_ws('-', 'x', array('y', 'z'), NULL, 'w')
+
+-- name: concat_ws_split
+SELECT id, concat_ws('|', split(tags, ';')) FROM events ORDER BY id
+
+-- name: initcap_fn
+SELECT initcap('hello spark sql')
+
+-- name: reverse_string
+SELECT reverse('abc')
+
+-- name: repeat_fn
+SELECT repeat('ab', 3)
+
+-- name: left_right
+SELECT left('spark', 2), right('spark', 3)
+
+-- name: substring_index_fn
+SELECT substring_index('a.b.c.d', '.', 2), substring_index('a.b.c.d', '.', -1)
+
+-- name: ascii_chr
+SELECT ascii('A'), chr(66)
+
+-- name: char_octet_length
+SELECT char_length('héllo'), octet_length('héllo'), bit_length('a')
+
+-- name: instr_missing
+SELECT instr('abc', 'z')
+
+-- name: trim_chars
+SELECT trim(BOTH 'x' FROM 'xxabcxx'), trim(LEADING 'x' FROM 'xxa'), trim(TRAILING 'x' FROM 'axx')
+
+-- name: contains_fn
+SELECT contains('spark sql', 'sql'), contains('spark', 'SQL')
+
+-- name: space_fn
+SELECT concat('[', space(3), ']')
+
+-- name: levenshtein_fn
+SELECT levenshtein('kitten', 'sitting')
+
+-- name: soundex_fn
+SELECT soundex('Robert')
+
+-- name: array_join_fn
+SELECT array_join(array('a', NULL, 'c'), ','), array_join(array('a', NULL, 'c'), ',', '?')
+
+-- name: regexp_count_fn
+SELECT regexp_count('a1b22c333', '\\d+')
+
+-- name: split_part_fn
+SELECT split_part('a,b,c', ',', 2), split_part('a,b,c', ',', 5)
+
+-- name: lpad_truncates
+SELECT lpad('hello', 3, '*'), rpad('hi', 5, 'xy')
+
+-- name: find_in_set_fn
+SELECT find_in_set('b', 'a,b,c'), find_in_set('z', 'a,b,c')
+
+-- name: ilike_fn
+SELECT name FROM people WHERE name ILIKE 'a%' ORDER BY name
