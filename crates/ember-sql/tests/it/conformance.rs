@@ -205,14 +205,24 @@ fn cell(array: &dyn Array, i: usize) -> Option<String> {
             format!("{{{}}}", items.join(", "))
         }
         DataType::Timestamp(_, _) => {
-            let f = ArrayFormatter::try_new(array, &FormatOptions::default()).unwrap();
-            f.value(i).to_string().replacen('T', " ", 1)
+            // The oracle writes fractional seconds without trailing zeros (`30.5`, not `30.500`).
+            let text = formatted(array, i).replacen('T', " ", 1);
+            if text.contains('.') {
+                text.trim_end_matches('0').trim_end_matches('.').to_owned()
+            } else {
+                text
+            }
         }
-        _ => {
-            let f = ArrayFormatter::try_new(array, &FormatOptions::default()).unwrap();
-            f.value(i).to_string()
-        }
+        _ => formatted(array, i),
     })
+}
+
+/// Arrow's display of one value; a value Arrow cannot display shows the reason (and disagrees).
+fn formatted(array: &dyn Array, i: usize) -> String {
+    match ArrayFormatter::try_new(array, &FormatOptions::default()) {
+        Ok(f) => f.value(i).to_string(),
+        Err(e) => format!("<cannot display: {e}>"),
+    }
 }
 
 fn rows_of(batches: &[RecordBatch]) -> Vec<Vec<Option<String>>> {
