@@ -148,6 +148,7 @@ impl SessionBuilder {
         let ctx = SessionContext::new_with_state(builder.build());
         crate::spark::register_missing_functions(&ctx);
         crate::rewrites::register(&ctx);
+        crate::functions::register(&ctx);
 
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(parallelism)

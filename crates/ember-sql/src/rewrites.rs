@@ -32,16 +32,17 @@ use datafusion::logical_expr::{
 };
 use datafusion::prelude::SessionContext;
 
-type ReturnType = fn(&[ArrowType]) -> DfResult<ArrowType>;
-type Rewrite = fn(Vec<Expr>, &[ArrowType]) -> DfResult<Expr>;
+pub(crate) type ReturnType = fn(&[ArrowType]) -> DfResult<ArrowType>;
+pub(crate) type Rewrite = fn(Vec<Expr>, &[ArrowType]) -> DfResult<Expr>;
 
-/// A Spark function planned as other expressions (see the module docs).
+/// A Spark function planned as other expressions (see the module docs): `rewrite` gets the
+/// arguments and their types and returns the expression that replaces the call.
 #[derive(Debug)]
-struct SparkRewrite {
-    name: &'static str,
-    signature: Signature,
-    return_type: ReturnType,
-    rewrite: Rewrite,
+pub(crate) struct SparkRewrite {
+    pub(crate) name: &'static str,
+    pub(crate) signature: Signature,
+    pub(crate) return_type: ReturnType,
+    pub(crate) rewrite: Rewrite,
 }
 
 impl PartialEq for SparkRewrite {
@@ -101,7 +102,7 @@ fn first(types: &[ArrowType]) -> DfResult<ArrowType> {
         .ok_or_else(|| plan_err("expected an argument".to_owned()))
 }
 
-fn two(args: Vec<Expr>) -> DfResult<(Expr, Expr)> {
+pub(crate) fn two(args: Vec<Expr>) -> DfResult<(Expr, Expr)> {
     let mut it = args.into_iter();
     match (it.next(), it.next()) {
         (Some(a), Some(b)) => Ok((a, b)),
@@ -109,7 +110,7 @@ fn two(args: Vec<Expr>) -> DfResult<(Expr, Expr)> {
     }
 }
 
-fn one(args: Vec<Expr>) -> DfResult<Expr> {
+pub(crate) fn one(args: Vec<Expr>) -> DfResult<Expr> {
     args.into_iter()
         .next()
         .ok_or_else(|| plan_err("expected an argument".to_owned()))

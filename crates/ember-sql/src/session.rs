@@ -97,6 +97,18 @@ impl Session {
                 let state = ctx.state();
                 let dialect = state.config().options().sql_parser.dialect;
                 let mut statement = state.sql_to_statement(&owned, &dialect)?;
+                // PIVOT groups by its input's other columns: plan each input to learn them.
+                let mut pivots = crate::shapes::PivotColumns::new();
+                for input in crate::shapes::pivot_inputs(&mut statement) {
+                    let mut select =
+                        state.sql_to_statement(&format!("SELECT * FROM {input}"), &dialect)?;
+                    crate::shapes::rewrite(&mut select, &pivots)?;
+                    crate::literals::unescape_string_literals(&mut select);
+                    let plan = state.statement_to_plan(select).await?;
+                    let columns = plan.schema().fields().iter().map(|f| f.name().clone());
+                    pivots.insert(input, columns.collect());
+                }
+                crate::shapes::rewrite(&mut statement, &pivots)?;
                 crate::literals::unescape_string_literals(&mut statement);
                 let plan = state.statement_to_plan(statement).await?;
                 ctx.execute_logical_plan(plan).await

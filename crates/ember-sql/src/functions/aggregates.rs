@@ -1,0 +1,816 @@
+//! Spark's aggregates missing from DataFusion and `datafusion-spark`: `percentile` (exact,
+//! interpolated), `percentile_approx`/`approx_percentile` (a value of the input: exact on the
+//! data it sees), `median` (`DOUBLE`), `first`/`last` with `ignoreNulls`, `skewness`,
+//! `kurtosis`, `max_by`/`min_by`, `mode`; and Spark's names for DataFusion's (`every`, `any`,
+//! `some`, `std`).
+//!
+//! Each is a [`CollectAgg`]: it keeps its input rows (the state is one list per argument) and
+//! computes the answer from all of them when asked. That is what Spark's exact `percentile` and
+//! `mode` do too; the moments could stream, but small state is not what these are for.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, ListArray};
+use datafusion::arrow::compute::{SortOptions, concat, sort};
+use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Float64Type};
+use datafusion::common::ScalarValue;
+use datafusion::error::Result as DfResult;
+use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
+use datafusion::logical_expr::{
+    Accumulator, AggregateUDF, AggregateUDFImpl, Signature, Volatility,
+};
+use datafusion::prelude::SessionContext;
+
+use super::{exec_err, plan_err};
+
+type Coerce = fn(&[DataType]) -> DfResult<Vec<DataType>>;
+type Returns = fn(&[DataType]) -> DfResult<DataType>;
+/// The answer from every input row: one array per argument (all the same length), and the
+/// result type.
+type Finish = fn(&[ArrayRef], &DataType) -> DfResult<ScalarValue>;
+
+/// An aggregate computed from all of its input rows (see the module docs).
+pub(crate) struct CollectAgg {
+    name: &'static str,
+    signature: Signature,
+    coerce: Coerce,
+    returns: Returns,
+    finish: Finish,
+}
+
+impl fmt::Debug for CollectAgg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CollectAgg")
+            .field("name", &self.name)
+            .finish()
+    }
+}
+
+impl PartialEq for CollectAgg {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+
+impl Eq for CollectAgg {}
+
+impl Hash for CollectAgg {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.name.hash(state);
+    }
+}
+
+impl CollectAgg {
+    fn new(name: &'static str, coerce: Coerce, returns: Returns, finish: Finish) -> Self {
+        Self {
+            name,
+            signature: Signature::user_defined(Volatility::Immutable),
+            coerce,
+            returns,
+            finish,
+        }
+    }
+}
+
+impl AggregateUDFImpl for CollectAgg {
+    fn name(&self) -> &str {
+        self.name
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn coerce_types(&self, arg_types: &[DataType]) -> DfResult<Vec<DataType>> {
+        (self.coerce)(arg_types).map_err(|e| plan_err(format!("{}: {e}", self.name)))
+    }
+
+    fn return_type(&self, arg_types: &[DataType]) -> DfResult<DataType> {
+        (self.returns)(arg_types)
+    }
+
+    fn accumulator(&self, args: AccumulatorArgs<'_>) -> DfResult<Box<dyn Accumulator>> {
+        Ok(Box::new(Collector {
+            types: args
+                .expr_fields
+                .iter()
+                .map(|f| f.data_type().clone())
+                .collect(),
+            columns: vec![Vec::new(); args.expr_fields.len()],
+            result: args.return_type().clone(),
+            finish: self.finish,
+        }))
+    }
+
+    fn state_fields(&self, args: StateFieldsArgs<'_>) -> DfResult<Vec<FieldRef>> {
+        Ok(args
+            .input_fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                Arc::new(Field::new(
+                    format!("{}[{i}]", args.name),
+                    DataType::List(Arc::new(Field::new("item", f.data_type().clone(), true))),
+                    true,
+                ))
+            })
+            .collect())
+    }
+}
+
+struct Collector {
+    types: Vec<DataType>,
+    columns: Vec<Vec<ArrayRef>>,
+    result: DataType,
+    finish: Finish,
+}
+
+impl fmt::Debug for Collector {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Collector")
+            .field("types", &self.types)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Collector {
+    fn concatenated(&self) -> DfResult<Vec<ArrayRef>> {
+        self.columns
+            .iter()
+            .zip(&self.types)
+            .map(|(parts, t)| {
+                if parts.is_empty() {
+                    Ok(datafusion::arrow::array::new_empty_array(t))
+                } else {
+                    let refs: Vec<&dyn Array> = parts.iter().map(AsRef::as_ref).collect();
+                    Ok(concat(&refs)?)
+                }
+            })
+            .collect()
+    }
+}
+
+impl Accumulator for Collector {
+    fn update_batch(&mut self, values: &[ArrayRef]) -> DfResult<()> {
+        for (column, v) in self.columns.iter_mut().zip(values) {
+            column.push(Arc::clone(v));
+        }
+        Ok(())
+    }
+
+    fn evaluate(&mut self) -> DfResult<ScalarValue> {
+        let columns = self.concatenated()?;
+        (self.finish)(&columns, &self.result)
+    }
+
+    fn size(&self) -> usize {
+        std::mem::size_of_val(self)
+            + self
+                .columns
+                .iter()
+                .flatten()
+                .map(|a| a.get_array_memory_size())
+                .sum::<usize>()
+    }
+
+    fn state(&mut self) -> DfResult<Vec<ScalarValue>> {
+        Ok(self
+            .concatenated()?
+            .into_iter()
+            .map(|a| ScalarValue::List(Arc::new(ListArray::from_arrays_single(a))))
+            .collect())
+    }
+
+    fn merge_batch(&mut self, states: &[ArrayRef]) -> DfResult<()> {
+        for (column, state) in self.columns.iter_mut().zip(states) {
+            let lists = state.as_list::<i32>();
+            for i in 0..lists.len() {
+                if lists.is_valid(i) {
+                    column.push(lists.value(i));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+trait FromSingle {
+    fn from_arrays_single(values: ArrayRef) -> ListArray;
+}
+
+impl FromSingle for ListArray {
+    /// A one-row list array holding all of `values`.
+    fn from_arrays_single(values: ArrayRef) -> ListArray {
+        datafusion::common::utils::SingleRowListArrayBuilder::new(values).build_list_array()
+    }
+}
+
+fn null_of(t: &DataType) -> DfResult<ScalarValue> {
+    Ok(ScalarValue::try_from(t)?)
+}
+
+fn numeric_arg(t: &DataType) -> DfResult<()> {
+    if t.is_numeric() || *t == DataType::Null {
+        Ok(())
+    } else {
+        Err(plan_err(format!("expected a number, got {t}")))
+    }
+}
+
+/// The non-null values of a `DOUBLE` column, sorted.
+fn sorted_f64(a: &ArrayRef) -> Vec<f64> {
+    let mut v: Vec<f64> = a.as_primitive::<Float64Type>().iter().flatten().collect();
+    v.sort_by(f64::total_cmp);
+    v
+}
+
+/// The first non-null value of a column (the literal arguments of an aggregate).
+fn first_value(a: &ArrayRef) -> DfResult<Option<ScalarValue>> {
+    for i in 0..a.len() {
+        if a.is_valid(i) {
+            return Ok(Some(ScalarValue::try_from_array(a, i)?));
+        }
+    }
+    Ok(None)
+}
+
+fn fraction(p: f64) -> DfResult<f64> {
+    if (0.0..=1.0).contains(&p) {
+        Ok(p)
+    } else {
+        Err(exec_err(format!(
+            "the percentage must be between 0.0 and 1.0, got {p}"
+        )))
+    }
+}
+
+/// Spark's exact percentile: linear interpolation between the closest ranks.
+fn interpolated(sorted: &[f64], p: f64) -> Option<f64> {
+    let last = sorted.len().checked_sub(1)?;
+    let pos = p * last as f64;
+    let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+    let (a, b) = (sorted.get(lo)?, sorted.get(hi.min(last))?);
+    Some(a + (b - a) * (pos - lo as f64))
+}
+
+/// `percentile(col, p)` and `median(col)`.
+fn percentile(name: &'static str) -> CollectAgg {
+    CollectAgg::new(
+        name,
+        |t| {
+            let expected = if t.len() == 1 || t.len() == 2 {
+                Ok(())
+            } else {
+                Err(())
+            };
+            expected
+                .map_err(|()| plan_err(format!("takes a column and a percentage, got {t:?}")))?;
+            numeric_arg(&t[0])?;
+            Ok(vec![DataType::Float64; t.len()])
+        },
+        |_| Ok(DataType::Float64),
+        |cols, _| {
+            let sorted = sorted_f64(&cols[0]);
+            let p = match cols.get(1) {
+                None => 0.5,
+                Some(c) => match first_value(c)? {
+                    Some(ScalarValue::Float64(Some(p))) => fraction(p)?,
+                    _ => return Ok(ScalarValue::Float64(None)),
+                },
+            };
+            Ok(ScalarValue::Float64(interpolated(&sorted, p)))
+        },
+    )
+}
+
+/// `percentile_approx(col, p[, accuracy])`: the smallest value of `col` with at least a
+/// fraction `p` of the values at or below it; `p` may be an array of fractions.
+fn percentile_approx(name: &'static str) -> CollectAgg {
+    CollectAgg::new(
+        name,
+        |t| {
+            if !(2..=3).contains(&t.len()) {
+                return Err(plan_err(format!(
+                    "takes a column, a percentage and an optional accuracy, got {t:?}"
+                )));
+            }
+            numeric_arg(&t[0])?;
+            let p = match &t[1] {
+                DataType::List(_) | DataType::LargeList(_) | DataType::FixedSizeList(..) => {
+                    DataType::List(Arc::new(Field::new("item", DataType::Float64, true)))
+                }
+                _ => DataType::Float64,
+            };
+            let mut out = vec![t[0].clone(), p];
+            if t.len() == 3 {
+                out.push(DataType::Int64);
+            }
+            Ok(out)
+        },
+        |t| match t.get(1) {
+            Some(DataType::List(_)) => Ok(DataType::List(Arc::new(Field::new(
+                "item",
+                t[0].clone(),
+                true,
+            )))),
+            _ => Ok(t[0].clone()),
+        },
+        |cols, result| {
+            let values = datafusion::arrow::compute::filter(
+                &cols[0],
+                &datafusion::arrow::compute::is_not_null(&cols[0])?,
+            )?;
+            let sorted = sort(&values, Some(SortOptions::default()))?;
+            let pick = |p: f64| -> DfResult<ScalarValue> {
+                let p = fraction(p)?;
+                let n = sorted.len();
+                if n == 0 {
+                    return null_of(&cols[0].data_type().clone());
+                }
+                let rank = ((p * n as f64).ceil() as usize).clamp(1, n);
+                Ok(ScalarValue::try_from_array(&sorted, rank - 1)?)
+            };
+            match first_value(&cols[1])? {
+                Some(ScalarValue::Float64(Some(p))) => {
+                    if sorted.is_empty() {
+                        null_of(result)
+                    } else {
+                        pick(p)
+                    }
+                }
+                Some(ScalarValue::List(ps)) => {
+                    if sorted.is_empty() {
+                        return null_of(result);
+                    }
+                    let ps = ps.value(0);
+                    let picked = ps
+                        .as_primitive::<Float64Type>()
+                        .iter()
+                        .map(|p| p.map_or_else(|| null_of(cols[0].data_type()), pick))
+                        .collect::<DfResult<Vec<_>>>()?;
+                    Ok(ScalarValue::List(ScalarValue::new_list_nullable(
+                        &picked,
+                        cols[0].data_type(),
+                    )))
+                }
+                _ => null_of(result),
+            }
+        },
+    )
+}
+
+/// `first(col[, ignoreNulls])` and `last(col[, ignoreNulls])`, in input order.
+fn first_last(name: &'static str) -> CollectAgg {
+    fn pick(cols: &[ArrayRef], result: &DataType, from_end: bool) -> DfResult<ScalarValue> {
+        let ignore = match cols.get(1) {
+            None => false,
+            Some(c) => matches!(first_value(c)?, Some(ScalarValue::Boolean(Some(true)))),
+        };
+        let values = &cols[0];
+        let mut rows: Box<dyn Iterator<Item = usize>> = if from_end {
+            Box::new((0..values.len()).rev())
+        } else {
+            Box::new(0..values.len())
+        };
+        let found = if ignore {
+            rows.find(|&i| values.is_valid(i))
+        } else {
+            rows.next()
+        };
+        match found {
+            Some(i) => Ok(ScalarValue::try_from_array(values, i)?),
+            None => null_of(result),
+        }
+    }
+    CollectAgg::new(
+        name,
+        |t| match t {
+            [x] => Ok(vec![x.clone()]),
+            [x, _] => Ok(vec![x.clone(), DataType::Boolean]),
+            _ => Err(plan_err(format!(
+                "takes a column and an optional ignoreNulls, got {t:?}"
+            ))),
+        },
+        |t| Ok(t[0].clone()),
+        if name == "first" {
+            |cols, result| pick(cols, result, false)
+        } else {
+            |cols, result| pick(cols, result, true)
+        },
+    )
+}
+
+/// Central moments 2 to 4 as sums (`M2 = Σ(x - mean)²`, ...) and the count.
+fn moments(a: &ArrayRef) -> (f64, f64, f64, f64) {
+    let xs: Vec<f64> = a.as_primitive::<Float64Type>().iter().flatten().collect();
+    let n = xs.len() as f64;
+    let mean = xs.iter().sum::<f64>() / n;
+    let m = |k: i32| xs.iter().map(|x| (x - mean).powi(k)).sum::<f64>();
+    (n, m(2), m(3), m(4))
+}
+
+/// `skewness(col)` and `kurtosis(col)` (excess), population formulas as in Spark; `NULL` for
+/// no rows or no spread.
+fn moment(name: &'static str) -> CollectAgg {
+    CollectAgg::new(
+        name,
+        |t| match t {
+            [x] => numeric_arg(x).map(|()| vec![DataType::Float64]),
+            _ => Err(plan_err(format!("takes one column, got {t:?}"))),
+        },
+        |_| Ok(DataType::Float64),
+        if name == "skewness" {
+            |cols, _| {
+                let (n, m2, m3, _) = moments(&cols[0]);
+                Ok(ScalarValue::Float64(
+                    (n > 0.0 && m2 != 0.0).then(|| n.sqrt() * m3 / m2.powf(1.5)),
+                ))
+            }
+        } else {
+            |cols, _| {
+                let (n, m2, _, m4) = moments(&cols[0]);
+                Ok(ScalarValue::Float64(
+                    (n > 0.0 && m2 != 0.0).then(|| n * m4 / (m2 * m2) - 3.0),
+                ))
+            }
+        },
+    )
+}
+
+/// `max_by(x, ord)` and `min_by(x, ord)`: `x` of the row with the largest (smallest) non-null
+/// `ord`, the first such row on ties.
+fn by(name: &'static str) -> CollectAgg {
+    fn pick(
+        cols: &[ArrayRef],
+        result: &DataType,
+        want: std::cmp::Ordering,
+    ) -> DfResult<ScalarValue> {
+        let (x, ord) = (&cols[0], &cols[1]);
+        let mut best: Option<(usize, ScalarValue)> = None;
+        for i in 0..ord.len() {
+            if ord.is_null(i) {
+                continue;
+            }
+            let v = ScalarValue::try_from_array(ord, i)?;
+            let better = best
+                .as_ref()
+                .is_none_or(|(_, b)| v.partial_cmp(b) == Some(want));
+            if better {
+                best = Some((i, v));
+            }
+        }
+        match best {
+            Some((i, _)) => Ok(ScalarValue::try_from_array(x, i)?),
+            None => null_of(result),
+        }
+    }
+    CollectAgg::new(
+        name,
+        |t| match t {
+            [x, o] => Ok(vec![x.clone(), o.clone()]),
+            _ => Err(plan_err(format!(
+                "takes a value and an ordering column, got {t:?}"
+            ))),
+        },
+        |t| Ok(t[0].clone()),
+        if name == "max_by" {
+            |cols, result| pick(cols, result, std::cmp::Ordering::Greater)
+        } else {
+            |cols, result| pick(cols, result, std::cmp::Ordering::Less)
+        },
+    )
+}
+
+/// `mode(col)`: the most frequent non-null value, the first seen on ties.
+fn mode() -> CollectAgg {
+    CollectAgg::new(
+        "mode",
+        |t| match t {
+            [x] => Ok(vec![x.clone()]),
+            _ => Err(plan_err(format!("takes one column, got {t:?}"))),
+        },
+        |t| Ok(t[0].clone()),
+        |cols, result| {
+            let a = &cols[0];
+            let mut counts: HashMap<ScalarValue, (usize, usize)> = HashMap::new();
+            for i in 0..a.len() {
+                if a.is_valid(i) {
+                    let entry = counts
+                        .entry(ScalarValue::try_from_array(a, i)?)
+                        .or_insert((0, i));
+                    entry.0 += 1;
+                }
+            }
+            let best = counts
+                .into_iter()
+                .max_by(|(_, (c1, f1)), (_, (c2, f2))| c1.cmp(c2).then(f2.cmp(f1)));
+            match best {
+                Some((v, _)) => Ok(v),
+                None => null_of(result),
+            }
+        },
+    )
+}
+
+/// DataFusion's `avg` with what it lacks for Spark's queries: `avg(DISTINCT x)` and sliding
+/// window frames (`ROWS BETWEEN 1 PRECEDING AND CURRENT ROW`, which retract rows) for
+/// floating-point and integer input. Decimals stay entirely DataFusion's.
+struct SparkAvg {
+    inner: Arc<dyn AggregateUDFImpl>,
+}
+
+impl fmt::Debug for SparkAvg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SparkAvg").finish_non_exhaustive()
+    }
+}
+
+impl PartialEq for SparkAvg {
+    fn eq(&self, _other: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for SparkAvg {}
+
+impl Hash for SparkAvg {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        "spark_avg".hash(state);
+    }
+}
+
+fn is_decimal(t: &DataType) -> bool {
+    matches!(t, DataType::Decimal128(..) | DataType::Decimal256(..))
+}
+
+impl AggregateUDFImpl for SparkAvg {
+    fn name(&self) -> &str {
+        self.inner.name()
+    }
+
+    fn aliases(&self) -> &[String] {
+        self.inner.aliases()
+    }
+
+    fn signature(&self) -> &Signature {
+        self.inner.signature()
+    }
+
+    fn coerce_types(&self, arg_types: &[DataType]) -> DfResult<Vec<DataType>> {
+        self.inner.coerce_types(arg_types)
+    }
+
+    fn return_type(&self, arg_types: &[DataType]) -> DfResult<DataType> {
+        self.inner.return_type(arg_types)
+    }
+
+    fn return_field(&self, arg_fields: &[FieldRef]) -> DfResult<FieldRef> {
+        self.inner.return_field(arg_fields)
+    }
+
+    fn accumulator(&self, args: AccumulatorArgs<'_>) -> DfResult<Box<dyn Accumulator>> {
+        let decimal = args
+            .expr_fields
+            .first()
+            .is_some_and(|f| is_decimal(f.data_type()));
+        if args.is_distinct && !decimal {
+            Ok(Box::new(DistinctAvg::default()))
+        } else {
+            self.inner.accumulator(args)
+        }
+    }
+
+    fn state_fields(&self, args: StateFieldsArgs<'_>) -> DfResult<Vec<FieldRef>> {
+        let decimal = args
+            .input_fields
+            .first()
+            .is_some_and(|f| is_decimal(f.data_type()));
+        if args.is_distinct && !decimal {
+            Ok(vec![Arc::new(Field::new(
+                format!("{}[distinct]", args.name),
+                DataType::List(Arc::new(Field::new("item", DataType::Float64, true))),
+                true,
+            ))])
+        } else {
+            self.inner.state_fields(args)
+        }
+    }
+
+    fn groups_accumulator_supported(&self, args: AccumulatorArgs<'_>) -> bool {
+        !args.is_distinct && self.inner.groups_accumulator_supported(args)
+    }
+
+    fn create_groups_accumulator(
+        &self,
+        args: AccumulatorArgs<'_>,
+    ) -> DfResult<Box<dyn datafusion::logical_expr::GroupsAccumulator>> {
+        self.inner.create_groups_accumulator(args)
+    }
+
+    fn create_sliding_accumulator(
+        &self,
+        args: AccumulatorArgs<'_>,
+    ) -> DfResult<Box<dyn Accumulator>> {
+        let decimal = args
+            .expr_fields
+            .first()
+            .is_some_and(|f| is_decimal(f.data_type()));
+        if decimal || args.is_distinct {
+            self.inner.create_sliding_accumulator(args)
+        } else {
+            Ok(Box::new(SlidingAvg::default()))
+        }
+    }
+
+    fn reverse_expr(&self) -> datafusion::logical_expr::ReversedUDAF {
+        self.inner.reverse_expr()
+    }
+
+    fn default_value(&self, data_type: &DataType) -> DfResult<ScalarValue> {
+        self.inner.default_value(data_type)
+    }
+}
+
+fn as_f64(a: &ArrayRef) -> DfResult<ArrayRef> {
+    Ok(datafusion::arrow::compute::cast(a, &DataType::Float64)?)
+}
+
+/// A mean that can forget rows, for sliding window frames.
+#[derive(Debug, Default)]
+struct SlidingAvg {
+    sum: f64,
+    count: i64,
+}
+
+impl Accumulator for SlidingAvg {
+    fn update_batch(&mut self, values: &[ArrayRef]) -> DfResult<()> {
+        if let Some(v) = values.first() {
+            for x in as_f64(v)?.as_primitive::<Float64Type>().iter().flatten() {
+                self.sum += x;
+                self.count += 1;
+            }
+        }
+        Ok(())
+    }
+
+    fn retract_batch(&mut self, values: &[ArrayRef]) -> DfResult<()> {
+        if let Some(v) = values.first() {
+            for x in as_f64(v)?.as_primitive::<Float64Type>().iter().flatten() {
+                self.sum -= x;
+                self.count -= 1;
+            }
+        }
+        Ok(())
+    }
+
+    fn supports_retract_batch(&self) -> bool {
+        true
+    }
+
+    fn evaluate(&mut self) -> DfResult<ScalarValue> {
+        Ok(ScalarValue::Float64(
+            (self.count > 0).then(|| self.sum / self.count as f64),
+        ))
+    }
+
+    fn size(&self) -> usize {
+        std::mem::size_of_val(self)
+    }
+
+    fn state(&mut self) -> DfResult<Vec<ScalarValue>> {
+        Ok(vec![
+            ScalarValue::UInt64(Some(u64::try_from(self.count).unwrap_or(0))),
+            ScalarValue::Float64(Some(self.sum)),
+        ])
+    }
+
+    fn merge_batch(&mut self, states: &[ArrayRef]) -> DfResult<()> {
+        if let [counts, sums] = states {
+            let counts = datafusion::arrow::compute::cast(counts, &DataType::Int64)?;
+            self.count += counts
+                .as_primitive::<datafusion::arrow::datatypes::Int64Type>()
+                .iter()
+                .flatten()
+                .sum::<i64>();
+            self.sum += as_f64(sums)?
+                .as_primitive::<Float64Type>()
+                .iter()
+                .flatten()
+                .sum::<f64>();
+        }
+        Ok(())
+    }
+}
+
+/// The mean of the distinct non-null values.
+#[derive(Debug, Default)]
+struct DistinctAvg {
+    seen: std::collections::HashSet<u64>,
+}
+
+impl DistinctAvg {
+    fn add(&mut self, values: &ArrayRef) -> DfResult<()> {
+        for x in as_f64(values)?
+            .as_primitive::<Float64Type>()
+            .iter()
+            .flatten()
+        {
+            // -0.0 and 0.0 are one value.
+            let x = if x == 0.0 { 0.0 } else { x };
+            self.seen.insert(x.to_bits());
+        }
+        Ok(())
+    }
+}
+
+impl Accumulator for DistinctAvg {
+    fn update_batch(&mut self, values: &[ArrayRef]) -> DfResult<()> {
+        match values.first() {
+            Some(v) => self.add(v),
+            None => Ok(()),
+        }
+    }
+
+    fn evaluate(&mut self) -> DfResult<ScalarValue> {
+        let n = self.seen.len();
+        let sum: f64 = self.seen.iter().map(|b| f64::from_bits(*b)).sum();
+        Ok(ScalarValue::Float64((n > 0).then(|| sum / n as f64)))
+    }
+
+    fn size(&self) -> usize {
+        std::mem::size_of_val(self) + self.seen.len() * std::mem::size_of::<u64>()
+    }
+
+    fn state(&mut self) -> DfResult<Vec<ScalarValue>> {
+        let values: Vec<ScalarValue> = self
+            .seen
+            .iter()
+            .map(|b| ScalarValue::Float64(Some(f64::from_bits(*b))))
+            .collect();
+        Ok(vec![ScalarValue::List(ScalarValue::new_list_nullable(
+            &values,
+            &DataType::Float64,
+        ))])
+    }
+
+    fn merge_batch(&mut self, states: &[ArrayRef]) -> DfResult<()> {
+        if let Some(lists) = states.first() {
+            let lists = lists.as_list::<i32>();
+            for i in 0..lists.len() {
+                if lists.is_valid(i) {
+                    self.add(&lists.value(i))?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Registers the aggregates and Spark's names for DataFusion's.
+pub(crate) fn register(ctx: &SessionContext) {
+    ctx.register_udaf(AggregateUDF::new_from_impl(SparkAvg {
+        inner: Arc::clone(datafusion::functions_aggregate::average::avg_udaf().inner()),
+    }));
+    for f in [
+        percentile("percentile"),
+        percentile("median"),
+        percentile_approx("percentile_approx"),
+        percentile_approx("approx_percentile"),
+        first_last("first"),
+        first_last("last"),
+        moment("skewness"),
+        moment("kurtosis"),
+        by("max_by"),
+        by("min_by"),
+        mode(),
+    ] {
+        ctx.register_udaf(AggregateUDF::new_from_impl(f));
+    }
+    super::alias_udafs(
+        ctx,
+        &[
+            ("bool_and", "every"),
+            ("bool_or", "any"),
+            ("bool_or", "some"),
+            ("stddev", "std"),
+        ],
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::interpolated;
+
+    #[test]
+    fn interpolates_between_ranks() {
+        assert_eq!(
+            interpolated(&[28.0, 28.0, 34.0, 45.0, 51.0], 0.5),
+            Some(34.0)
+        );
+        assert_eq!(interpolated(&[1.0, 2.0], 0.25), Some(1.25));
+        assert_eq!(interpolated(&[], 0.5), None);
+    }
+}

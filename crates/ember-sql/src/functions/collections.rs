@@ -1,0 +1,196 @@
+//! Spark's array and map functions missing from DataFusion and `datafusion-spark`, or named or
+//! typed differently there: `sequence`, `array_size`/`cardinality` (`INT`), `map_contains_key`,
+//! `try_element_at`, `get` (0-based), `array_prepend(array, element)`, `array_remove` (every
+//! copy), `array_position` (`BIGINT`, 0 when absent); and the higher-order functions `transform`
+//! and `filter` (DataFusion's `array_transform`/`array_filter`; one-argument lambdas).
+
+use std::sync::Arc;
+
+use datafusion::arrow::datatypes::{DataType, Field};
+use datafusion::common::ScalarValue;
+use datafusion::error::Result as DfResult;
+use datafusion::functions_nested::expr_fn as nested;
+use datafusion::logical_expr::{Expr, ScalarUDF, Signature, Volatility, cast, lit, when};
+use datafusion::prelude::SessionContext;
+
+use super::plan_err;
+use crate::rewrites::{ReturnType, Rewrite, SparkRewrite, one, two};
+
+fn rewrite(name: &'static str, return_type: ReturnType, rewrite: Rewrite) -> ScalarUDF {
+    ScalarUDF::new_from_impl(SparkRewrite {
+        name,
+        signature: Signature::variadic_any(Volatility::Immutable),
+        return_type,
+        rewrite,
+    })
+}
+
+fn element_type(t: Option<&DataType>) -> DfResult<DataType> {
+    match t {
+        Some(DataType::List(f) | DataType::LargeList(f) | DataType::FixedSizeList(f, _)) => {
+            Ok(f.data_type().clone())
+        }
+        Some(DataType::Null) => Ok(DataType::Null),
+        other => Err(plan_err(format!("expected an array, got {other:?}"))),
+    }
+}
+
+fn map_value_type(t: &DataType) -> Option<DataType> {
+    match t {
+        DataType::Map(entries, _) => match entries.data_type() {
+            DataType::Struct(kv) if kv.len() == 2 => Some(kv[1].data_type().clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn list_of(t: DataType) -> DataType {
+    DataType::List(Arc::new(Field::new_list_field(t, true)))
+}
+
+/// The element type of `sequence(start, stop[, step])`.
+fn sequence_element(types: &[DataType]) -> DfResult<DataType> {
+    match types.first() {
+        Some(DataType::Date32) => Ok(DataType::Date32),
+        Some(t @ (DataType::Int8 | DataType::Int16 | DataType::Int32))
+            if types
+                .get(1)
+                .is_some_and(|u| u == t || !matches!(u, DataType::Int64)) =>
+        {
+            Ok(DataType::Int32)
+        }
+        Some(t) if t.is_integer() || *t == DataType::Null => Ok(DataType::Int64),
+        other => Err(plan_err(format!(
+            "sequence takes integers or dates, got {other:?}"
+        ))),
+    }
+}
+
+fn sequence(args: Vec<Expr>, types: &[DataType]) -> DfResult<Expr> {
+    let element = sequence_element(types)?;
+    let mut it = args.into_iter();
+    let (Some(start), Some(stop), step) = (it.next(), it.next(), it.next()) else {
+        return Err(plan_err(
+            "sequence takes a start, a stop and an optional step".to_owned(),
+        ));
+    };
+    if element == DataType::Date32 {
+        let step =
+            step.ok_or_else(|| plan_err("sequence of dates needs an interval step".to_owned()))?;
+        return Ok(nested::gen_series(start, stop, step));
+    }
+    let (start, stop) = (cast(start, DataType::Int64), cast(stop, DataType::Int64));
+    let step = match step {
+        Some(s) => cast(s, DataType::Int64),
+        None => when(start.clone().lt_eq(stop.clone()), lit(1i64)).otherwise(lit(-1i64))?,
+    };
+    Ok(cast(
+        nested::gen_series(start, stop, step),
+        list_of(element),
+    ))
+}
+
+/// Registers the array and map functions.
+pub(crate) fn register(ctx: &SessionContext) {
+    for f in [
+        rewrite("sequence", |t| sequence_element(t).map(list_of), sequence),
+        rewrite(
+            "array_size",
+            |_| Ok(DataType::Int32),
+            |args, _| Ok(cast(nested::cardinality(one(args)?), DataType::Int32)),
+        ),
+        rewrite(
+            "cardinality",
+            |_| Ok(DataType::Int32),
+            |args, _| Ok(cast(nested::cardinality(one(args)?), DataType::Int32)),
+        ),
+        rewrite(
+            "map_contains_key",
+            |_| Ok(DataType::Boolean),
+            |args, types| {
+                if !matches!(types.first(), Some(DataType::Map(..) | DataType::Null)) {
+                    return Err(plan_err(format!(
+                        "map_contains_key takes a map, got {:?}",
+                        types.first()
+                    )));
+                }
+                let (map, key) = two(args)?;
+                Ok(nested::array_has(nested::map_keys(map), key))
+            },
+        ),
+        rewrite(
+            "try_element_at",
+            |t| match t.first().and_then(map_value_type) {
+                Some(v) => Ok(v),
+                None => element_type(t.first()),
+            },
+            |args, types| {
+                let (container, key) = two(args)?;
+                if matches!(types.first(), Some(DataType::Map(..))) {
+                    Ok(datafusion::functions::core::get_field().call(vec![container, key]))
+                } else {
+                    Ok(nested::array_element(container, cast(key, DataType::Int64)))
+                }
+            },
+        ),
+        rewrite(
+            "get",
+            |t| element_type(t.first()),
+            |args, _| {
+                let (array, index) = two(args)?;
+                let index = cast(index, DataType::Int64);
+                let typed_null = lit(ScalarValue::Int64(None));
+                let one_based = when(index.clone().gt_eq(lit(0i64)), index + lit(1i64))
+                    .otherwise(typed_null)?;
+                Ok(nested::array_element(array, one_based))
+            },
+        ),
+        rewrite(
+            "array_prepend",
+            |t| Ok(t.first().cloned().unwrap_or(DataType::Null)),
+            |args, _| {
+                let (array, element) = two(args)?;
+                Ok(nested::array_prepend(element, array))
+            },
+        ),
+        rewrite(
+            "array_remove",
+            |t| Ok(t.first().cloned().unwrap_or(DataType::Null)),
+            |args, _| {
+                let (array, element) = two(args)?;
+                Ok(nested::array_remove_all(array, element))
+            },
+        ),
+        rewrite(
+            "array_position",
+            |_| Ok(DataType::Int64),
+            |args, _| {
+                let (array, element) = two(args)?;
+                let found = cast(
+                    nested::array_position(array.clone(), element.clone(), lit(1i64)),
+                    DataType::Int64,
+                );
+                Ok(when(
+                    array.is_null().or(element.is_null()),
+                    lit(ScalarValue::Int64(None)),
+                )
+                .otherwise(datafusion::functions::core::expr_fn::coalesce(
+                    vec![found, lit(0i64)],
+                ))?)
+            },
+        ),
+    ] {
+        ctx.register_udf(f);
+    }
+    use datafusion::functions_nested::{array_filter, array_transform};
+    for (f, alias) in [
+        (
+            array_transform::array_transform_higher_order_function(),
+            "transform",
+        ),
+        (array_filter::array_filter_higher_order_function(), "filter"),
+    ] {
+        ctx.register_higher_order_function(Arc::new(f.as_ref().clone().with_aliases([alias])));
+    }
+}

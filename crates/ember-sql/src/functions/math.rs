@@ -1,0 +1,472 @@
+//! Spark's math functions missing from DataFusion and `datafusion-spark`: `bround` (half-even),
+//! `sign`/`signum` (`DOUBLE`), `positive`, `conv`, and the `try_` arithmetic (`try_add`,
+//! `try_subtract`, `try_multiply`, `try_divide`), which give `NULL` where the plain operator
+//! would overflow or divide by zero.
+
+use std::sync::Arc;
+
+use datafusion::arrow::array::{
+    Array, ArrayRef, AsArray, Float64Array, Int32Array, Int64Array, StringBuilder,
+};
+use datafusion::arrow::compute::kernels::numeric;
+use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Float64Type, Int32Type, Int64Type};
+use datafusion::common::ScalarValue;
+use datafusion::error::Result as DfResult;
+use datafusion::logical_expr::{
+    ColumnarValue, ReturnFieldArgs, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature,
+    Volatility, cast, lit, when,
+};
+use datafusion::prelude::SessionContext;
+
+use super::{ColumnFn, fixed, plan_err};
+use crate::rewrites::{SparkRewrite, one};
+
+fn is_numeric(t: &DataType) -> bool {
+    t.is_numeric() || *t == DataType::Null
+}
+
+/// `bround(x[, scale])`: `x` rounded to `scale` decimal places, ties to the even neighbour.
+fn bround() -> ColumnFn {
+    ColumnFn::new(
+        "bround",
+        |t| {
+            if t.first().is_some_and(|t| !is_numeric(t)) {
+                return Err(plan_err(format!("takes a number, got {t:?}")));
+            }
+            fixed(t, &[DataType::Float64, DataType::Int32], 1)
+        },
+        |_| Ok(DataType::Float64),
+        |args| {
+            let x = args[0].as_primitive::<Float64Type>();
+            let scale = args.get(1).map(|a| a.as_primitive::<Int32Type>());
+            let out: Float64Array = (0..x.len())
+                .map(|i| {
+                    if x.is_null(i) || scale.is_some_and(|s| s.is_null(i)) {
+                        return None;
+                    }
+                    let (v, d) = (x.value(i), scale.map_or(0, |s| s.value(i)));
+                    if !v.is_finite() {
+                        return Some(v);
+                    }
+                    let factor = 10f64.powi(d.abs());
+                    Some(if d >= 0 {
+                        (v * factor).round_ties_even() / factor
+                    } else {
+                        (v / factor).round_ties_even() * factor
+                    })
+                })
+                .collect();
+            Ok(Arc::new(out) as ArrayRef)
+        },
+    )
+}
+
+/// `signum(x)`/`sign(x)`: -1.0, 0.0 or 1.0 as a `DOUBLE` (`NaN` stays `NaN`).
+fn signum(name: &'static str) -> ColumnFn {
+    ColumnFn::new(
+        name,
+        |t| {
+            if t.first().is_some_and(|t| !is_numeric(t)) {
+                return Err(plan_err(format!("takes a number, got {t:?}")));
+            }
+            fixed(t, &[DataType::Float64], 1)
+        },
+        |_| Ok(DataType::Float64),
+        |args| {
+            let out: Float64Array = args[0]
+                .as_primitive::<Float64Type>()
+                .iter()
+                .map(|v| {
+                    v.map(|v| {
+                        if v == 0.0 || v.is_nan() {
+                            v
+                        } else {
+                            v.signum()
+                        }
+                    })
+                })
+                .collect();
+            Ok(Arc::new(out) as ArrayRef)
+        },
+    )
+}
+
+/// `positive(x)`: `x` itself.
+fn positive() -> ColumnFn {
+    ColumnFn::new(
+        "positive",
+        |t| match t {
+            [x] if is_numeric(x) => Ok(vec![x.clone()]),
+            _ => Err(plan_err(format!("takes one number, got {t:?}"))),
+        },
+        |t| Ok(t[0].clone()),
+        |args| Ok(Arc::clone(&args[0])),
+    )
+}
+
+/// Spark's `conv(num, from_base, to_base)`: `num` read in `from_base` (up to its first invalid
+/// digit) and written in `to_base`; a negative `to_base` writes signed, a positive one writes a
+/// negative number as its 64-bit two's complement. `NULL` for bases outside 2..=36.
+fn conv_one(num: &str, from: i32, to: i32) -> Option<String> {
+    let (from_abs, to_abs) = (from.unsigned_abs(), to.unsigned_abs());
+    if !(2..=36).contains(&from_abs) || !(2..=36).contains(&to_abs) {
+        return None;
+    }
+    let num = num.trim();
+    let (negative, digits) = match num.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, num),
+    };
+    let mut value: u64 = 0;
+    for c in digits.chars() {
+        match c.to_digit(36) {
+            Some(d) if d < from_abs => {
+                value = match value
+                    .checked_mul(u64::from(from_abs))
+                    .and_then(|v| v.checked_add(u64::from(d)))
+                {
+                    Some(v) => v,
+                    None => {
+                        value = u64::MAX;
+                        break;
+                    }
+                };
+            }
+            _ => break,
+        }
+    }
+    if negative {
+        value = value.wrapping_neg();
+    }
+    let (sign, mut magnitude) = if to < 0 && (value as i64) < 0 {
+        ("-", (value as i64).unsigned_abs())
+    } else {
+        ("", value)
+    };
+    let mut out = Vec::new();
+    loop {
+        let d = u32::try_from(magnitude % u64::from(to_abs)).unwrap_or(0);
+        out.push(
+            char::from_digit(d, to_abs)
+                .unwrap_or('0')
+                .to_ascii_uppercase(),
+        );
+        magnitude /= u64::from(to_abs);
+        if magnitude == 0 {
+            break;
+        }
+    }
+    Some(format!("{sign}{}", out.iter().rev().collect::<String>()))
+}
+
+fn conv() -> ColumnFn {
+    ColumnFn::new(
+        "conv",
+        |t| fixed(t, &[DataType::Utf8, DataType::Int32, DataType::Int32], 3),
+        |_| Ok(DataType::Utf8),
+        |args| {
+            let num = args[0].as_string::<i32>();
+            let from = args[1].as_primitive::<Int32Type>();
+            let to = args[2].as_primitive::<Int32Type>();
+            let mut out = StringBuilder::new();
+            for i in 0..num.len() {
+                if num.is_null(i) || from.is_null(i) || to.is_null(i) {
+                    out.append_null();
+                } else {
+                    out.append_option(conv_one(num.value(i), from.value(i), to.value(i)));
+                }
+            }
+            Ok(Arc::new(out.finish()) as ArrayRef)
+        },
+    )
+}
+
+/// The common type of the `try_` arithmetic: `INT` for two `INT`s or smaller, `BIGINT` when one
+/// is a `BIGINT`, `DOUBLE` otherwise.
+fn try_arith_types(t: &[DataType]) -> DfResult<Vec<DataType>> {
+    let [a, b] = t else {
+        return Err(plan_err(format!("takes two numbers, got {t:?}")));
+    };
+    if !is_numeric(a) || !is_numeric(b) {
+        return Err(plan_err(format!("takes two numbers, got {a} and {b}")));
+    }
+    let small = |t: &DataType| {
+        matches!(
+            t,
+            DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Null
+        )
+    };
+    let target = if small(a) && small(b) {
+        DataType::Int32
+    } else if (a.is_integer() || small(a)) && (b.is_integer() || small(b)) {
+        DataType::Int64
+    } else {
+        DataType::Float64
+    };
+    Ok(vec![target.clone(), target])
+}
+
+macro_rules! checked_int_op {
+    ($args:expr, $ty:ty, $arr:ty, $op:ident) => {{
+        let a = $args[0].as_primitive::<$ty>();
+        let b = $args[1].as_primitive::<$ty>();
+        let out: $arr = a
+            .iter()
+            .zip(b.iter())
+            .map(|(x, y)| match (x, y) {
+                (Some(x), Some(y)) => x.$op(y),
+                _ => None,
+            })
+            .collect();
+        Ok(Arc::new(out) as ArrayRef)
+    }};
+}
+
+fn try_arith(name: &'static str) -> ColumnFn {
+    let eval: super::Eval = match name {
+        "try_add" => |args| match args[0].data_type() {
+            DataType::Int32 => checked_int_op!(args, Int32Type, Int32Array, checked_add),
+            DataType::Int64 => checked_int_op!(args, Int64Type, Int64Array, checked_add),
+            _ => Ok(numeric::add(&args[0], &args[1])?),
+        },
+        "try_subtract" => |args| match args[0].data_type() {
+            DataType::Int32 => checked_int_op!(args, Int32Type, Int32Array, checked_sub),
+            DataType::Int64 => checked_int_op!(args, Int64Type, Int64Array, checked_sub),
+            _ => Ok(numeric::sub(&args[0], &args[1])?),
+        },
+        _ => |args| match args[0].data_type() {
+            DataType::Int32 => checked_int_op!(args, Int32Type, Int32Array, checked_mul),
+            DataType::Int64 => checked_int_op!(args, Int64Type, Int64Array, checked_mul),
+            _ => Ok(numeric::mul(&args[0], &args[1])?),
+        },
+    };
+    ColumnFn::new(name, try_arith_types, |t| Ok(t[0].clone()), eval)
+}
+
+/// `try_divide(a, b)`: `a / b` as a `DOUBLE`, `NULL` when `b` is zero.
+fn try_divide() -> ColumnFn {
+    ColumnFn::new(
+        "try_divide",
+        |t| match t {
+            [a, b] if is_numeric(a) && is_numeric(b) => {
+                Ok(vec![DataType::Float64, DataType::Float64])
+            }
+            _ => Err(plan_err(format!("takes two numbers, got {t:?}"))),
+        },
+        |_| Ok(DataType::Float64),
+        |args| {
+            let a = args[0].as_primitive::<Float64Type>();
+            let b = args[1].as_primitive::<Float64Type>();
+            let out: Float64Array = a
+                .iter()
+                .zip(b.iter())
+                .map(|(x, y)| match (x, y) {
+                    (Some(x), Some(y)) if y != 0.0 => Some(x / y),
+                    _ => None,
+                })
+                .collect();
+            Ok(Arc::new(out) as ArrayRef)
+        },
+    )
+}
+
+/// Spark's `ceil`/`floor`: one argument as `datafusion-spark`'s; with a `scale`, rounded up
+/// (down) to that many decimal places (negative: tens, hundreds, ...) as a `DOUBLE` (Spark gives
+/// a `DECIMAL`).
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct CeilFloor {
+    inner: Arc<ScalarUDF>,
+    up: bool,
+    signature: Signature,
+}
+
+impl CeilFloor {
+    fn new(up: bool) -> Self {
+        let inner = if up {
+            datafusion_spark::function::math::ceil()
+        } else {
+            datafusion_spark::function::math::floor()
+        };
+        Self {
+            inner,
+            up,
+            signature: Signature::user_defined(Volatility::Immutable),
+        }
+    }
+}
+
+impl ScalarUDFImpl for CeilFloor {
+    fn name(&self) -> &str {
+        if self.up { "ceil" } else { "floor" }
+    }
+
+    fn aliases(&self) -> &[String] {
+        self.inner.aliases()
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn coerce_types(&self, t: &[DataType]) -> DfResult<Vec<DataType>> {
+        match t {
+            [x] if x.is_integer() || *x == DataType::Null => Ok(vec![DataType::Int64]),
+            [x] if matches!(x, DataType::Decimal128(..) | DataType::Float64) => Ok(vec![x.clone()]),
+            [x] if x.is_numeric() => Ok(vec![DataType::Float64]),
+            [x, _] if is_numeric(x) => Ok(vec![DataType::Float64, DataType::Int32]),
+            _ => Err(plan_err(format!(
+                "{} takes a number and an optional scale, got {t:?}",
+                self.name()
+            ))),
+        }
+    }
+
+    fn return_type(&self, t: &[DataType]) -> DfResult<DataType> {
+        if t.len() == 2 {
+            Ok(DataType::Float64)
+        } else {
+            self.inner.return_type(t)
+        }
+    }
+
+    fn return_field_from_args(&self, args: ReturnFieldArgs<'_>) -> DfResult<FieldRef> {
+        if args.arg_fields.len() == 2 {
+            Ok(Arc::new(Field::new(self.name(), DataType::Float64, true)))
+        } else {
+            self.inner.return_field_from_args(args)
+        }
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> DfResult<ColumnarValue> {
+        if args.args.len() != 2 {
+            return self.inner.invoke_with_args(args);
+        }
+        let all_scalar = args
+            .args
+            .iter()
+            .all(|a| matches!(a, ColumnarValue::Scalar(_)));
+        let arrays = ColumnarValue::values_to_arrays(&args.args)?;
+        let x = arrays[0].as_primitive::<Float64Type>();
+        let d = arrays[1].as_primitive::<Int32Type>();
+        let round = if self.up { f64::ceil } else { f64::floor };
+        let out: Float64Array = x
+            .iter()
+            .zip(d.iter())
+            .map(|(x, d)| {
+                let (x, d) = (x?, d?);
+                let factor = 10f64.powi(d.abs());
+                Some(if d >= 0 {
+                    round(x * factor) / factor
+                } else {
+                    round(x / factor) * factor
+                })
+            })
+            .collect();
+        let out = Arc::new(out) as ArrayRef;
+        if all_scalar {
+            Ok(ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?))
+        } else {
+            Ok(ColumnarValue::Array(out))
+        }
+    }
+}
+
+/// A `DOUBLE` function of one `DOUBLE`.
+fn unary(name: &'static str, f: fn(f64) -> f64) -> ColumnFn {
+    let eval: super::Eval = match name {
+        "sqrt" => |args| unary_eval(args, f64::sqrt),
+        _ => |args| unary_eval(args, f64::ln_1p),
+    };
+    let _ = f;
+    ColumnFn::new(
+        name,
+        |t| match t {
+            [x] if is_numeric(x) => Ok(vec![DataType::Float64]),
+            _ => Err(plan_err(format!("takes one number, got {t:?}"))),
+        },
+        |_| Ok(DataType::Float64),
+        eval,
+    )
+}
+
+fn unary_eval(args: &[ArrayRef], f: fn(f64) -> f64) -> DfResult<ArrayRef> {
+    let out: Float64Array = args[0]
+        .as_primitive::<Float64Type>()
+        .iter()
+        .map(|v| v.map(f))
+        .collect();
+    Ok(Arc::new(out) as ArrayRef)
+}
+
+/// `e()`: Euler's number.
+fn euler() -> ColumnFn {
+    ColumnFn::new(
+        "e",
+        |t| fixed(t, &[], 0),
+        |_| Ok(DataType::Float64),
+        |_| Ok(Arc::new(Float64Array::from(vec![std::f64::consts::E])) as ArrayRef),
+    )
+}
+
+/// `factorial(n)` for any integer type: `datafusion-spark`'s (`NULL` outside 0..=20).
+fn factorial() -> SparkRewrite {
+    SparkRewrite {
+        name: "factorial",
+        signature: Signature::any(1, Volatility::Immutable),
+        return_type: |_| Ok(DataType::Int64),
+        rewrite: |args, types| {
+            if !types
+                .first()
+                .is_some_and(|t| t.is_integer() || *t == DataType::Null)
+            {
+                return Err(plan_err(format!(
+                    "factorial takes an integer, got {types:?}"
+                )));
+            }
+            let n = cast(one(args)?, DataType::Int64);
+            let in_range = n.clone().gt_eq(lit(0i64)).and(n.clone().lt_eq(lit(20i64)));
+            let n = when(in_range, n).otherwise(lit(ScalarValue::Int64(None)))?;
+            Ok(datafusion_spark::function::math::factorial().call(vec![cast(n, DataType::Int32)]))
+        },
+    }
+}
+
+/// Registers the math functions.
+pub(crate) fn register(ctx: &SessionContext) {
+    ctx.register_udf(ScalarUDF::new_from_impl(CeilFloor::new(true)));
+    ctx.register_udf(ScalarUDF::new_from_impl(CeilFloor::new(false)));
+    ctx.register_udf(ScalarUDF::new_from_impl(factorial()));
+    super::alias_udafs(ctx, &[("avg", "try_avg")]);
+    for f in [
+        unary("sqrt", f64::sqrt),
+        unary("log1p", f64::ln_1p),
+        euler(),
+        bround(),
+        signum("signum"),
+        signum("sign"),
+        positive(),
+        conv(),
+        try_arith("try_add"),
+        try_arith("try_subtract"),
+        try_arith("try_multiply"),
+        try_divide(),
+    ] {
+        ctx.register_udf(f.udf());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::conv_one;
+
+    #[test]
+    fn conv_like_spark() {
+        assert_eq!(conv_one("ff", 16, 10).as_deref(), Some("255"));
+        assert_eq!(conv_one("255", 10, 2).as_deref(), Some("11111111"));
+        assert_eq!(conv_one("-10", 10, 16).as_deref(), Some("FFFFFFFFFFFFFFF6"));
+        assert_eq!(conv_one("-10", 10, -16).as_deref(), Some("-A"));
+        assert_eq!(conv_one("zz", 10, 16).as_deref(), Some("0"));
+        assert_eq!(conv_one("12z", 10, 10).as_deref(), Some("12"));
+        assert_eq!(conv_one("1", 1, 10), None);
+    }
+}

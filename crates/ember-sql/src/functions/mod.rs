@@ -1,0 +1,176 @@
+//! Spark functions that neither DataFusion nor `datafusion-spark` 55 provide, one module per
+//! family (issue 10). Each function is a [`ScalarUDF`] or [`AggregateUDF`] registered under
+//! Spark's name; every one gives Spark's `NULL` behaviour and fails bad arguments with a planning
+//! or execution error, never a panic.
+//!
+//! - [`strings`]: `split`, `regexp_extract`, `regexp_extract_all`, `locate`, and Spark's names
+//!   for DataFusion's string functions (`rlike`, `startswith`, `endswith`, `lcase`, `ucase`,
+//!   `printf`).
+//! - [`math`]: `bround`, `conv`, `sign`/`signum`, `positive`, the `try_` arithmetic.
+//! - [`datetime`]: Java datetime patterns in `to_date`, `to_timestamp`, `unix_timestamp`,
+//!   `from_unixtime`; `months_between`, `make_timestamp`, `timestamp_seconds`, `dayofweek`.
+//! - [`aggregates`]: `percentile`, `percentile_approx`, `median`, `first`/`last` with
+//!   `ignoreNulls`, `skewness`, `kurtosis`, `max_by`/`min_by`, `mode`, and Spark's names for
+//!   DataFusion's (`every`, `any`, `some`, `std`).
+//!
+//! [`AggregateUDF`]: datafusion::logical_expr::AggregateUDF
+
+use std::hash::{Hash, Hasher};
+
+use datafusion::arrow::array::ArrayRef;
+use datafusion::arrow::datatypes::DataType;
+use datafusion::common::ScalarValue;
+use datafusion::error::{DataFusionError, Result as DfResult};
+use datafusion::logical_expr::{
+    ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
+};
+use datafusion::prelude::SessionContext;
+
+pub(crate) mod aggregates;
+pub(crate) mod collections;
+pub(crate) mod datetime;
+pub(crate) mod math;
+pub(crate) mod strings;
+pub(crate) mod tables;
+
+/// The argument types a function coerces its arguments to, given what it was called with; an
+/// error names the function and what it takes.
+type Coerce = fn(&[DataType]) -> DfResult<Vec<DataType>>;
+/// The result type for the coerced argument types.
+type Returns = fn(&[DataType]) -> DfResult<DataType>;
+/// The function over whole columns (scalars expanded to the batch's length).
+type Eval = fn(&[ArrayRef]) -> DfResult<ArrayRef>;
+
+/// A scalar function evaluated column by column by a plain Rust function.
+#[derive(Debug)]
+pub(crate) struct ColumnFn {
+    name: &'static str,
+    signature: Signature,
+    coerce: Coerce,
+    returns: Returns,
+    eval: Eval,
+}
+
+impl ColumnFn {
+    pub(crate) fn new(name: &'static str, coerce: Coerce, returns: Returns, eval: Eval) -> Self {
+        Self {
+            name,
+            signature: Signature::user_defined(Volatility::Immutable),
+            coerce,
+            returns,
+            eval,
+        }
+    }
+
+    pub(crate) fn udf(self) -> ScalarUDF {
+        ScalarUDF::new_from_impl(self)
+    }
+}
+
+impl PartialEq for ColumnFn {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+
+impl Eq for ColumnFn {}
+
+impl Hash for ColumnFn {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.name.hash(state);
+    }
+}
+
+impl ScalarUDFImpl for ColumnFn {
+    fn name(&self) -> &str {
+        self.name
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn coerce_types(&self, arg_types: &[DataType]) -> DfResult<Vec<DataType>> {
+        (self.coerce)(arg_types).map_err(|e| match e {
+            DataFusionError::Plan(m) => DataFusionError::Plan(format!("{}: {m}", self.name)),
+            other => other,
+        })
+    }
+
+    fn return_type(&self, arg_types: &[DataType]) -> DfResult<DataType> {
+        (self.returns)(arg_types)
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> DfResult<ColumnarValue> {
+        let all_scalar = args
+            .args
+            .iter()
+            .all(|a| matches!(a, ColumnarValue::Scalar(_)));
+        let arrays = ColumnarValue::values_to_arrays(&args.args)?;
+        let out = (self.eval)(&arrays)?;
+        if all_scalar && out.len() == 1 {
+            Ok(ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?))
+        } else {
+            Ok(ColumnarValue::Array(out))
+        }
+    }
+}
+
+/// Coercion to fixed types for `min..=max` arguments: the first `n` of `types`.
+pub(crate) fn fixed(
+    arg_types: &[DataType],
+    types: &[DataType],
+    min: usize,
+) -> DfResult<Vec<DataType>> {
+    if arg_types.len() < min || arg_types.len() > types.len() {
+        let arity = if min == types.len() {
+            format!("{min}")
+        } else {
+            format!("{min} to {}", types.len())
+        };
+        return Err(DataFusionError::Plan(format!(
+            "takes {arity} arguments, got {}",
+            arg_types.len()
+        )));
+    }
+    Ok(types[..arg_types.len()].to_vec())
+}
+
+pub(crate) fn exec_err(message: String) -> DataFusionError {
+    DataFusionError::Execution(message)
+}
+
+pub(crate) fn plan_err(message: String) -> DataFusionError {
+    DataFusionError::Plan(message)
+}
+
+/// Registers every function of this module's families.
+pub(crate) fn register(ctx: &SessionContext) {
+    strings::register(ctx);
+    math::register(ctx);
+    datetime::register(ctx);
+    aggregates::register(ctx);
+    collections::register(ctx);
+    tables::register(ctx);
+}
+
+/// Registers each `(existing, alias)` pair: the function `existing` also under Spark's name
+/// `alias`. A missing function is skipped (its Spark name stays unknown, a planning error).
+pub(crate) fn alias_udfs(ctx: &SessionContext, pairs: &[(&str, &'static str)]) {
+    use datafusion::execution::FunctionRegistry as _;
+    for (existing, alias) in pairs {
+        if let Ok(udf) = ctx.udf(existing) {
+            ctx.register_udf(udf.as_ref().clone().with_aliases([*alias]));
+        }
+    }
+}
+
+/// As [`alias_udfs`], for aggregate functions.
+pub(crate) fn alias_udafs(ctx: &SessionContext, pairs: &[(&str, &'static str)]) {
+    use datafusion::execution::FunctionRegistry as _;
+    for (existing, alias) in pairs {
+        if let Ok(udaf) = ctx.udaf(existing) {
+            ctx.register_udaf(udaf.as_ref().clone().with_aliases([*alias]));
+        }
+    }
+}

@@ -1,0 +1,276 @@
+//! Spark's string functions missing from DataFusion and `datafusion-spark`: `split` (by a
+//! regular expression, with a limit), `regexp_extract`, `regexp_extract_all`, `locate`; and
+//! Spark's names for DataFusion's functions (`rlike`, `startswith`, `endswith`, `lcase`,
+//! `ucase`, `printf`).
+//!
+//! Regular expressions are Rust's `regex` syntax, which agrees with Java's for the common
+//! constructs (classes, groups, quantifiers, anchors); look-around and backreferences fail with
+//! an error naming the pattern.
+
+use std::sync::Arc;
+
+use datafusion::arrow::array::{
+    Array, ArrayRef, AsArray, Int32Builder, ListBuilder, StringBuilder,
+};
+use datafusion::arrow::datatypes::{DataType, Field, Int32Type};
+use datafusion::error::Result as DfResult;
+use datafusion::logical_expr::{ScalarUDF, Signature, Volatility, cast};
+use datafusion::prelude::SessionContext;
+use regex::Regex;
+
+use super::{ColumnFn, exec_err, fixed};
+use crate::rewrites::{SparkRewrite, one};
+
+/// The last compiled pattern, so a column of rows with one pattern compiles it once.
+#[derive(Default)]
+struct RegexCache {
+    last: Option<(String, Regex)>,
+}
+
+impl RegexCache {
+    fn get(&mut self, pattern: &str) -> DfResult<&Regex> {
+        let stale = self.last.as_ref().is_none_or(|(p, _)| p != pattern);
+        if stale {
+            let re = Regex::new(pattern)
+                .map_err(|e| exec_err(format!("invalid regular expression '{pattern}': {e}")))?;
+            self.last = Some((pattern.to_owned(), re));
+        }
+        match &self.last {
+            Some((_, re)) => Ok(re),
+            None => Err(exec_err("regular expression cache is empty".to_owned())),
+        }
+    }
+}
+
+fn string_list() -> DataType {
+    DataType::List(Arc::new(Field::new("element", DataType::Utf8, true)))
+}
+
+/// `split(str, regex[, limit])`: the parts of `str` around the matches of `regex`. A positive
+/// `limit` caps the number of parts (the last holds the rest); otherwise every match splits and
+/// trailing empty strings stay. An empty `regex` splits between characters.
+fn split() -> ColumnFn {
+    ColumnFn::new(
+        "split",
+        |t| fixed(t, &[DataType::Utf8, DataType::Utf8, DataType::Int32], 2),
+        |_| Ok(string_list()),
+        |args| {
+            let s = args[0].as_string::<i32>();
+            let p = args[1].as_string::<i32>();
+            let limit = args.get(2).map(|a| a.as_primitive::<Int32Type>());
+            let mut out = ListBuilder::new(StringBuilder::new()).with_field(Arc::new(Field::new(
+                "element",
+                DataType::Utf8,
+                true,
+            )));
+            let mut cache = RegexCache::default();
+            for i in 0..s.len() {
+                if s.is_null(i) || p.is_null(i) || limit.is_some_and(|l| l.is_null(i)) {
+                    out.append_null();
+                    continue;
+                }
+                let text = s.value(i);
+                let limit = limit.map_or(-1, |l| l.value(i));
+                let max_parts = usize::try_from(limit).ok().filter(|&n| n > 0);
+                if p.value(i).is_empty() {
+                    let chars: Vec<&str> = text
+                        .char_indices()
+                        .map(|(at, c)| &text[at..at + c.len_utf8()])
+                        .collect();
+                    match max_parts {
+                        Some(n) if n < chars.len() => {
+                            for c in &chars[..n - 1] {
+                                out.values().append_value(c);
+                            }
+                            let rest: usize = chars[..n - 1].iter().map(|c| c.len()).sum();
+                            out.values().append_value(&text[rest..]);
+                        }
+                        _ => {
+                            for c in chars {
+                                out.values().append_value(c);
+                            }
+                        }
+                    }
+                } else {
+                    let re = cache.get(p.value(i))?;
+                    match max_parts {
+                        Some(n) => re
+                            .splitn(text, n)
+                            .for_each(|part| out.values().append_value(part)),
+                        None => re
+                            .split(text)
+                            .for_each(|part| out.values().append_value(part)),
+                    }
+                }
+                out.append(true);
+            }
+            Ok(Arc::new(out.finish()) as ArrayRef)
+        },
+    )
+}
+
+/// The group index argument of `regexp_extract(_all)`, checked against the pattern's groups.
+fn group_index(re: &Regex, idx: i32) -> DfResult<usize> {
+    let groups = re.captures_len() - 1;
+    usize::try_from(idx)
+        .ok()
+        .filter(|&i| i <= groups)
+        .ok_or_else(|| {
+            exec_err(format!(
+                "regexp_extract: the regex has {groups} groups, but the group index is {idx}"
+            ))
+        })
+}
+
+/// `regexp_extract(str, regex[, idx])`: group `idx` (default 1; 0 is the whole match) of the
+/// first match, `''` when nothing matches or the group did not take part.
+fn regexp_extract() -> ColumnFn {
+    ColumnFn::new(
+        "regexp_extract",
+        |t| fixed(t, &[DataType::Utf8, DataType::Utf8, DataType::Int32], 2),
+        |_| Ok(DataType::Utf8),
+        |args| {
+            let s = args[0].as_string::<i32>();
+            let p = args[1].as_string::<i32>();
+            let idx = args.get(2).map(|a| a.as_primitive::<Int32Type>());
+            let mut out = StringBuilder::new();
+            let mut cache = RegexCache::default();
+            for i in 0..s.len() {
+                if s.is_null(i) || p.is_null(i) || idx.is_some_and(|a| a.is_null(i)) {
+                    out.append_null();
+                    continue;
+                }
+                let re = cache.get(p.value(i))?;
+                let group = group_index(re, idx.map_or(1, |a| a.value(i)))?;
+                let found = re
+                    .captures(s.value(i))
+                    .and_then(|c| c.get(group))
+                    .map_or("", |m| m.as_str());
+                out.append_value(found);
+            }
+            Ok(Arc::new(out.finish()) as ArrayRef)
+        },
+    )
+}
+
+/// `regexp_extract_all(str, regex[, idx])`: group `idx` (default 1) of every match.
+fn regexp_extract_all() -> ColumnFn {
+    ColumnFn::new(
+        "regexp_extract_all",
+        |t| fixed(t, &[DataType::Utf8, DataType::Utf8, DataType::Int32], 2),
+        |_| Ok(string_list()),
+        |args| {
+            let s = args[0].as_string::<i32>();
+            let p = args[1].as_string::<i32>();
+            let idx = args.get(2).map(|a| a.as_primitive::<Int32Type>());
+            let mut out = ListBuilder::new(StringBuilder::new()).with_field(Arc::new(Field::new(
+                "element",
+                DataType::Utf8,
+                true,
+            )));
+            let mut cache = RegexCache::default();
+            for i in 0..s.len() {
+                if s.is_null(i) || p.is_null(i) || idx.is_some_and(|a| a.is_null(i)) {
+                    out.append_null();
+                    continue;
+                }
+                let re = cache.get(p.value(i))?;
+                let group = group_index(re, idx.map_or(1, |a| a.value(i)))?;
+                for c in re.captures_iter(s.value(i)) {
+                    out.values()
+                        .append_value(c.get(group).map_or("", |m| m.as_str()));
+                }
+                out.append(true);
+            }
+            Ok(Arc::new(out.finish()) as ArrayRef)
+        },
+    )
+}
+
+/// `locate(substr, str[, pos])`: the 1-based character position of the first `substr` in `str`
+/// at or after `pos` (default 1); 0 when absent or `pos < 1`.
+fn locate() -> ColumnFn {
+    ColumnFn::new(
+        "locate",
+        |t| fixed(t, &[DataType::Utf8, DataType::Utf8, DataType::Int32], 2),
+        |_| Ok(DataType::Int32),
+        |args| {
+            let sub = args[0].as_string::<i32>();
+            let s = args[1].as_string::<i32>();
+            let pos = args.get(2).map(|a| a.as_primitive::<Int32Type>());
+            let mut out = Int32Builder::with_capacity(s.len());
+            for i in 0..s.len() {
+                if sub.is_null(i) || s.is_null(i) || pos.is_some_and(|a| a.is_null(i)) {
+                    out.append_null();
+                    continue;
+                }
+                let start = pos.map_or(1, |a| a.value(i));
+                let Some(skip) = usize::try_from(start).ok().and_then(|p| p.checked_sub(1)) else {
+                    out.append_value(0);
+                    continue;
+                };
+                let text = s.value(i);
+                let Some(from) = text
+                    .char_indices()
+                    .map(|(b, _)| b)
+                    .chain(std::iter::once(text.len()))
+                    .nth(skip)
+                else {
+                    out.append_value(0);
+                    continue;
+                };
+                let found = text[from..]
+                    .find(sub.value(i))
+                    .map_or(0, |b| text[..from + b].chars().count() + 1);
+                out.append_value(i32::try_from(found).unwrap_or(i32::MAX));
+            }
+            Ok(Arc::new(out.finish()) as ArrayRef)
+        },
+    )
+}
+
+/// `f(args)` of an existing function with its `INT` arguments cast from any integer type and
+/// its result cast to `INT` (Spark's types where DataFusion's are `BIGINT`).
+fn int_wrapper(name: &'static str) -> ScalarUDF {
+    ScalarUDF::new_from_impl(SparkRewrite {
+        name,
+        signature: Signature::variadic_any(Volatility::Immutable),
+        return_type: match name {
+            "space" => |_| Ok(DataType::Utf8),
+            _ => |_| Ok(DataType::Int32),
+        },
+        rewrite: match name {
+            "space" => |args, _| {
+                let n = cast(one(args)?, DataType::Int32);
+                Ok(datafusion_spark::function::string::space().call(vec![n]))
+            },
+            _ => |args, _| {
+                let args = args.into_iter().map(|a| cast(a, DataType::Utf8)).collect();
+                Ok(cast(
+                    datafusion::functions::regex::regexp_count().call(args),
+                    DataType::Int32,
+                ))
+            },
+        },
+    })
+}
+
+/// Registers the string functions and Spark's names for DataFusion's.
+pub(crate) fn register(ctx: &SessionContext) {
+    ctx.register_udf(int_wrapper("space"));
+    ctx.register_udf(int_wrapper("regexp_count"));
+    for f in [split(), regexp_extract(), regexp_extract_all(), locate()] {
+        ctx.register_udf(f.udf());
+    }
+    super::alias_udfs(
+        ctx,
+        &[
+            ("regexp_like", "rlike"),
+            ("starts_with", "startswith"),
+            ("ends_with", "endswith"),
+            ("lower", "lcase"),
+            ("upper", "ucase"),
+            ("format_string", "printf"),
+        ],
+    );
+}

@@ -1,0 +1,634 @@
+//! Spark query shapes that DataFusion's SQL planner does not take, rewritten in the parsed
+//! statement before it is planned (as `literals.rs` rewrites string literals):
+//!
+//! - **Generators** in `SELECT`: `explode`, `explode_outer`, `posexplode(_outer)` (with
+//!   `AS (pos, e)`), `explode(map) AS (k, v)` and `inline` become DataFusion's `unnest`
+//!   (`unnest_outer` for the `_outer` forms, which keep a `NULL` row for a `NULL` or empty array).
+//! - **`LATERAL VIEW [OUTER] gen(...) t AS c1, ...`**: each view becomes a derived table
+//!   `(SELECT *, <generator> FROM <what came before>)` under the name of the table it extends, and
+//!   `t.c` references become `c`.
+//! - **`PIVOT (agg AS a, ... FOR col IN (v1 AS x, ...))`**: a `GROUP BY` over the input's other
+//!   columns with one `agg FILTER (WHERE col = v)` per value and aggregate, `NULL` where no row
+//!   has the value (as Spark). The input's columns come from planning `SELECT * FROM <input>`,
+//!   see [`pivot_inputs`].
+//! - **`GROUP BY a, b WITH ROLLUP`/`WITH CUBE`** become `ROLLUP(a, b)`/`CUBE(a, b)` (DataFusion
+//!   ignores the modifier); `grouping_id(...)` becomes a `BIGINT` `grouping(...)` over its
+//!   arguments, or over every grouping column when it has none; `grouping(c)` is `TINYINT`.
+//! - **Expressions**: `a RLIKE p` is `regexp_like(a, p)`; `~x` is `bitwise_not(x)`;
+//!   `count(DISTINCT a, b)` counts the distinct rows where no argument is `NULL`;
+//!   `expr.field` on any struct expression is a field access.
+
+use std::collections::HashMap;
+use std::ops::ControlFlow;
+
+use datafusion::error::{DataFusionError, Result as DfResult};
+use datafusion::sql::parser::Statement as DFStatement;
+use datafusion::sql::sqlparser::ast::{
+    AccessExpr, CeilFloorKind, DuplicateTreatment, Expr, FunctionArg, FunctionArgExpr,
+    FunctionArguments, GroupByExpr, GroupByWithModifier, Ident, LateralView, ObjectName,
+    ObjectNamePart, PivotValueSource, Select, SelectItem, SetExpr, Statement, TableFactor,
+    TableWithJoins, UnaryOperator, Value, ValueWithSpan, VisitMut, VisitorMut,
+};
+use datafusion::sql::sqlparser::dialect::SparkSqlDialect;
+use datafusion::sql::sqlparser::parser::Parser;
+
+fn plan_err(message: String) -> DataFusionError {
+    DataFusionError::Plan(message)
+}
+
+fn parse_expr(sql: &str) -> DfResult<Expr> {
+    Parser::new(&SparkSqlDialect {})
+        .try_with_sql(sql)
+        .and_then(|mut p| p.parse_expr())
+        .map_err(|e| plan_err(format!("rewriting `{sql}`: {e}")))
+}
+
+fn parse_select(sql: &str) -> DfResult<Box<datafusion::sql::sqlparser::ast::Query>> {
+    Parser::new(&SparkSqlDialect {})
+        .try_with_sql(sql)
+        .and_then(|mut p| p.parse_query())
+        .map_err(|e| plan_err(format!("rewriting `{sql}`: {e}")))
+}
+
+/// A call of the function `name` on `args` (SQL text), built so that a name with special syntax
+/// (`ceil`, `floor`) stays a plain function call.
+fn named_call(name: &str, args: &str) -> DfResult<Expr> {
+    let mut call = parse_expr(&format!("__ember_call({args})"))?;
+    if let Expr::Function(f) = &mut call {
+        f.name = ObjectName::from(vec![Ident::new(name)]);
+    }
+    Ok(call)
+}
+
+/// The lower-case name of a call to a one-part function name, and its plain arguments.
+fn call(expr: &Expr) -> Option<(String, Vec<&Expr>)> {
+    let Expr::Function(f) = expr else {
+        return None;
+    };
+    let [ObjectNamePart::Identifier(name)] = f.name.0.as_slice() else {
+        return None;
+    };
+    let args = match &f.args {
+        FunctionArguments::List(list) => list
+            .args
+            .iter()
+            .map(|a| match a {
+                FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => Some(e),
+                _ => None,
+            })
+            .collect::<Option<Vec<_>>>()?,
+        FunctionArguments::None => Vec::new(),
+        FunctionArguments::Subquery(_) => return None,
+    };
+    Some((name.value.to_lowercase(), args))
+}
+
+/// Backtick-quoted identifier.
+fn quoted(name: &str) -> String {
+    format!("`{}`", name.replace('`', "``"))
+}
+
+/// The `unnest` items (SQL text) a generator call produces, named by `aliases` (Spark's
+/// default names where empty), or `None` when `expr` is not a generator.
+fn generator_items(expr: &Expr, aliases: &[Ident], outer: bool) -> DfResult<Option<Vec<String>>> {
+    let Some((name, args)) = call(expr) else {
+        return Ok(None);
+    };
+    let (base, outer) = match name.strip_suffix("_outer") {
+        Some(base) => (base.to_owned(), true),
+        None => (name.clone(), outer),
+    };
+    if !matches!(base.as_str(), "explode" | "posexplode" | "inline") {
+        return Ok(None);
+    }
+    let [arg] = args.as_slice() else {
+        return Err(plan_err(format!("{name} takes one argument")));
+    };
+    let unnest = if outer { "unnest_outer" } else { "unnest" };
+    let names: Vec<String> = aliases.iter().map(|a| quoted(&a.value)).collect();
+    let named = |default: &[&str]| -> DfResult<Vec<String>> {
+        if names.is_empty() {
+            Ok(default.iter().map(|d| quoted(d)).collect())
+        } else if names.len() == default.len() {
+            Ok(names.clone())
+        } else {
+            Err(plan_err(format!(
+                "{name} produces {} columns, but {} names were given",
+                default.len(),
+                names.len()
+            )))
+        }
+    };
+    let items = match (base.as_str(), names.len()) {
+        // A map: its keys and values side by side.
+        ("explode", 2) => {
+            let n = named(&["key", "value"])?;
+            vec![
+                format!("{unnest}(map_keys({arg})) AS {}", n[0]),
+                format!("{unnest}(map_values({arg})) AS {}", n[1]),
+            ]
+        }
+        ("explode", _) => {
+            let n = named(&["col"])?;
+            vec![format!("{unnest}({arg}) AS {}", n[0])]
+        }
+        ("posexplode", _) => {
+            let n = named(&["pos", "col"])?;
+            vec![
+                format!(
+                    "{unnest}(CAST(CASE WHEN {arg} IS NULL THEN NULL \
+                     ELSE range(0, cardinality({arg})) END AS ARRAY<INT>)) AS {}",
+                    n[0]
+                ),
+                format!("{unnest}({arg}) AS {}", n[1]),
+            ]
+        }
+        _ => {
+            if !names.is_empty() {
+                return Err(plan_err(
+                    "inline with column names is not supported; select the struct fields instead"
+                        .to_owned(),
+                ));
+            }
+            vec![format!("{unnest}({unnest}({arg}))")]
+        }
+    };
+    Ok(Some(items))
+}
+
+fn parse_items(items: &[String]) -> DfResult<Vec<SelectItem>> {
+    let query = parse_select(&format!("SELECT {}", items.join(", ")))?;
+    match *query.body {
+        SetExpr::Select(select) => Ok(select.projection),
+        _ => Err(plan_err("rewriting a generator".to_owned())),
+    }
+}
+
+/// Generators in the select list become `unnest` items.
+fn rewrite_generators(select: &mut Select) -> DfResult<()> {
+    let mut projection = Vec::with_capacity(select.projection.len());
+    for item in std::mem::take(&mut select.projection) {
+        let rewritten = match &item {
+            SelectItem::UnnamedExpr(e) => generator_items(e, &[], false)?,
+            SelectItem::ExprWithAlias { expr, alias } => {
+                generator_items(expr, std::slice::from_ref(alias), false)?
+            }
+            SelectItem::ExprWithAliases { expr, aliases } => generator_items(expr, aliases, false)?,
+            _ => None,
+        };
+        match rewritten {
+            Some(items) => projection.extend(parse_items(&items)?),
+            None => projection.push(item),
+        }
+    }
+    select.projection = projection;
+    Ok(())
+}
+
+/// The name a derived table replacing `from` keeps, so `table.column` references still resolve.
+fn from_name(from: &[TableWithJoins]) -> String {
+    match from {
+        [TableWithJoins { relation, joins }] if joins.is_empty() => match relation {
+            TableFactor::Table { alias: Some(a), .. }
+            | TableFactor::Derived { alias: Some(a), .. } => a.name.value.clone(),
+            TableFactor::Table { name, .. } => name
+                .0
+                .last()
+                .and_then(ObjectNamePart::as_ident)
+                .map_or_else(|| "__ember_lateral".to_owned(), |i| i.value.clone()),
+            _ => "__ember_lateral".to_owned(),
+        },
+        _ => "__ember_lateral".to_owned(),
+    }
+}
+
+/// Each `LATERAL VIEW` becomes a derived table over what came before it.
+fn rewrite_lateral_views(select: &mut Select) -> DfResult<()> {
+    if select.lateral_views.is_empty() {
+        return Ok(());
+    }
+    let views: Vec<LateralView> = std::mem::take(&mut select.lateral_views);
+    let mut from = std::mem::take(&mut select.from);
+    let mut view_names = Vec::new();
+    for view in views {
+        let items = generator_items(&view.lateral_view, &view.lateral_col_alias, view.outer)?
+            .ok_or_else(|| {
+                plan_err(format!(
+                    "LATERAL VIEW takes explode, posexplode or inline, got {}",
+                    view.lateral_view
+                ))
+            })?;
+        let name = from_name(&from);
+        let source = if from.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " FROM {}",
+                from.iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        let query = parse_select(&format!(
+            "SELECT * FROM (SELECT *, {}{source}) AS {}",
+            items.join(", "),
+            quoted(&name)
+        ))?;
+        from = match *query.body {
+            SetExpr::Select(select) => select.from,
+            _ => return Err(plan_err("rewriting a LATERAL VIEW".to_owned())),
+        };
+        if let Some(ObjectNamePart::Identifier(n)) = view.lateral_view_name.0.last() {
+            view_names.push(n.value.to_lowercase());
+        }
+    }
+    select.from = from;
+    // `t.c` for a view `t` is now plain `c`.
+    let _ = select.visit(&mut ExprFn(|e: &mut Expr| {
+        if let Expr::CompoundIdentifier(parts) = e
+            && let [table, column] = parts.as_slice()
+            && view_names.contains(&table.value.to_lowercase())
+        {
+            *e = Expr::Identifier(column.clone());
+        }
+        Ok(())
+    }));
+    Ok(())
+}
+
+/// `WITH ROLLUP`/`WITH CUBE` as `ROLLUP(...)`/`CUBE(...)`; the grouping columns.
+fn rewrite_group_by(select: &mut Select) -> Vec<Expr> {
+    if let GroupByExpr::Expressions(exprs, modifiers) = &mut select.group_by {
+        let wrap = modifiers.iter().find_map(|m| match m {
+            GroupByWithModifier::Rollup => Some(true),
+            GroupByWithModifier::Cube => Some(false),
+            _ => None,
+        });
+        if let Some(rollup) = wrap {
+            let sets: Vec<Vec<Expr>> = std::mem::take(exprs).into_iter().map(|e| vec![e]).collect();
+            *exprs = vec![if rollup {
+                Expr::Rollup(sets)
+            } else {
+                Expr::Cube(sets)
+            }];
+            modifiers
+                .retain(|m| !matches!(m, GroupByWithModifier::Rollup | GroupByWithModifier::Cube));
+        }
+        let mut columns: Vec<Expr> = Vec::new();
+        let mut add = |e: &Expr| {
+            if !columns.contains(e) {
+                columns.push(e.clone());
+            }
+        };
+        for e in exprs.iter() {
+            match e {
+                Expr::Rollup(sets) | Expr::Cube(sets) | Expr::GroupingSets(sets) => {
+                    sets.iter().flatten().for_each(&mut add);
+                }
+                other => add(other),
+            }
+        }
+        columns
+    } else {
+        Vec::new()
+    }
+}
+
+/// `grouping_id(...)` and `grouping(c)` with Spark's result types.
+fn rewrite_grouping(select: &mut Select, columns: &[Expr]) -> DfResult<()> {
+    let all = columns
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut visitor = ExprFn(|e: &mut Expr| {
+        match call(e) {
+            Some((name, args)) if name == "grouping_id" => {
+                let args = if args.is_empty() {
+                    all.clone()
+                } else {
+                    args.iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                *e = parse_expr(&format!("CAST(grouping({args}) AS BIGINT)"))?;
+            }
+            Some((name, args)) if name == "grouping" && args.len() == 1 => {
+                *e = parse_expr(&format!("CAST({e} AS TINYINT)"))?;
+            }
+            _ => {}
+        }
+        Ok(())
+    });
+    let flow = select.projection.visit(&mut visitor);
+    let flow = match flow {
+        ControlFlow::Continue(()) => select.having.visit(&mut visitor),
+        broken => broken,
+    };
+    match flow {
+        ControlFlow::Continue(()) => Ok(()),
+        ControlFlow::Break(e) => Err(e),
+    }
+}
+
+/// Expression rewrites that need no context (see the module docs).
+fn rewrite_expr(e: &mut Expr) -> DfResult<()> {
+    match e {
+        Expr::RLike {
+            negated,
+            expr,
+            pattern,
+            ..
+        } => {
+            let not = if *negated { "NOT " } else { "" };
+            *e = parse_expr(&format!("{not}regexp_like({expr}, {pattern})"))?;
+        }
+        Expr::Ceil {
+            expr,
+            field: CeilFloorKind::Scale(scale),
+        } => {
+            *e = named_call("ceil", &format!("{expr}, {scale}"))?;
+        }
+        Expr::Floor {
+            expr,
+            field: CeilFloorKind::Scale(scale),
+        } => {
+            *e = named_call("floor", &format!("{expr}, {scale}"))?;
+        }
+        Expr::Lambda(lambda) => {
+            // `s.a` for a lambda parameter `s` is a field of `s`, not a column of a table `s`.
+            let params: Vec<String> = lambda
+                .params
+                .iter()
+                .map(|p| p.name.value.to_lowercase())
+                .collect();
+            let _ = lambda.body.visit(&mut ExprFn(|inner: &mut Expr| {
+                if let Expr::CompoundIdentifier(parts) = inner
+                    && let [root, fields @ ..] = parts.as_slice()
+                    && !fields.is_empty()
+                    && params.contains(&root.value.to_lowercase())
+                {
+                    *inner = Expr::CompoundFieldAccess {
+                        root: Box::new(Expr::Identifier(root.clone())),
+                        access_chain: fields
+                            .iter()
+                            .map(|f| {
+                                AccessExpr::Dot(Expr::Value(ValueWithSpan::from(
+                                    Value::SingleQuotedString(f.value.clone()),
+                                )))
+                            })
+                            .collect(),
+                    };
+                }
+                Ok(())
+            }));
+        }
+        Expr::UnaryOp {
+            op: UnaryOperator::BitwiseNot,
+            expr,
+        } => {
+            *e = parse_expr(&format!("bitwise_not({expr})"))?;
+        }
+        Expr::CompoundFieldAccess { access_chain, .. } => {
+            for access in access_chain {
+                if let AccessExpr::Dot(Expr::Identifier(field)) = access {
+                    *access = AccessExpr::Dot(Expr::Value(ValueWithSpan::from(
+                        Value::SingleQuotedString(field.value.clone()),
+                    )));
+                }
+            }
+        }
+        Expr::Function(_) if matches!(call(e), Some((name, args)) if name == "forall" && args.len() == 2) => {
+            if let Some((_, args)) = call(e)
+                && let [array, Expr::Lambda(lambda)] = args.as_slice()
+            {
+                let mut negated = lambda.clone();
+                negated.body = Box::new(Expr::UnaryOp {
+                    op: UnaryOperator::Not,
+                    expr: Box::new(Expr::Nested(negated.body)),
+                });
+                *e = parse_expr(&format!("NOT any_match({array}, {negated})"))?;
+            }
+        }
+        Expr::Function(f) => {
+            let distinct = matches!(&f.args, FunctionArguments::List(l)
+                if l.duplicate_treatment == Some(DuplicateTreatment::Distinct));
+            if distinct
+                && let Some((name, args)) = call(e)
+                && name == "count"
+                && args.len() > 1
+            {
+                let not_null = args
+                    .iter()
+                    .map(|a| format!("({a}) IS NOT NULL"))
+                    .collect::<Vec<_>>()
+                    .join(" AND ");
+                let fields = args
+                    .iter()
+                    .enumerate()
+                    .map(|(i, a)| format!("'c{i}', {a}"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                *e = parse_expr(&format!(
+                    "count(DISTINCT CASE WHEN {not_null} THEN named_struct({fields}) END)"
+                ))?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// A visitor calling a closure on every expression after its children.
+struct ExprFn<F>(F);
+
+impl<F: FnMut(&mut Expr) -> DfResult<()>> VisitorMut for ExprFn<F> {
+    type Break = DataFusionError;
+
+    fn post_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<Self::Break> {
+        match (self.0)(expr) {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(e) => ControlFlow::Break(e),
+        }
+    }
+}
+
+/// The columns of each `PIVOT` input, keyed by the input's SQL text.
+pub(crate) type PivotColumns = HashMap<String, Vec<String>>;
+
+/// The SQL text of every `PIVOT`'s input; the caller plans `SELECT * FROM <input>` for each and
+/// passes their column names to [`rewrite`].
+pub(crate) fn pivot_inputs(statement: &mut DFStatement) -> Vec<String> {
+    struct Collect(Vec<String>);
+    impl VisitorMut for Collect {
+        type Break = ();
+        fn pre_visit_table_factor(&mut self, t: &mut TableFactor) -> ControlFlow<()> {
+            if let TableFactor::Pivot { table, .. } = t {
+                self.0.push(table.to_string());
+            }
+            ControlFlow::Continue(())
+        }
+    }
+    let mut collect = Collect(Vec::new());
+    if let DFStatement::Statement(s) = statement {
+        let _ = s.visit(&mut collect);
+    }
+    collect.0
+}
+
+/// Identifiers (last part, lower case) used in `expr`.
+fn identifiers(expr: &Expr) -> Vec<String> {
+    let mut expr = expr.clone();
+    let mut found = Vec::new();
+    let _ = expr.visit(&mut ExprFn(|e: &mut Expr| {
+        match e {
+            Expr::Identifier(i) => found.push(i.value.to_lowercase()),
+            Expr::CompoundIdentifier(parts) => {
+                if let Some(i) = parts.last() {
+                    found.push(i.value.to_lowercase());
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }));
+    found
+}
+
+fn rewrite_pivot(t: &mut TableFactor, columns: &PivotColumns) -> DfResult<()> {
+    let TableFactor::Pivot {
+        table,
+        aggregate_functions,
+        value_column,
+        value_source,
+        default_on_null,
+        alias,
+    } = t
+    else {
+        return Ok(());
+    };
+    let [value_column] = value_column.as_slice() else {
+        return Err(plan_err(
+            "PIVOT over more than one column is not supported".to_owned(),
+        ));
+    };
+    let PivotValueSource::List(values) = value_source else {
+        return Err(plan_err("PIVOT takes a list of values".to_owned()));
+    };
+    let input = table.to_string();
+    let all = columns.get(&input).ok_or_else(|| {
+        plan_err(format!(
+            "the columns of the PIVOT input {input} are unknown"
+        ))
+    })?;
+    let mut used = identifiers(value_column);
+    for a in aggregate_functions.iter() {
+        used.extend(identifiers(&a.expr));
+    }
+    let group: Vec<String> = all
+        .iter()
+        .filter(|c| !used.contains(&c.to_lowercase()))
+        .map(|c| quoted(c))
+        .collect();
+    let mut items = group.clone();
+    for v in values.iter() {
+        let value_name = v.alias.as_ref().map_or_else(
+            || match &v.expr {
+                Expr::Value(ValueWithSpan {
+                    value: Value::SingleQuotedString(s) | Value::DoubleQuotedString(s),
+                    ..
+                }) => s.clone(),
+                other => other.to_string(),
+            },
+            |a| a.value.clone(),
+        );
+        let matches = format!("{value_column} = {}", v.expr);
+        for a in aggregate_functions.iter() {
+            let Expr::Function(f) = &a.expr else {
+                return Err(plan_err(format!(
+                    "PIVOT takes aggregate function calls, got {}",
+                    a.expr
+                )));
+            };
+            let mut filtered = f.clone();
+            filtered.filter = Some(Box::new(parse_expr(&matches)?));
+            let mut value = format!(
+                "CASE WHEN count(1) FILTER (WHERE {matches}) = 0 THEN NULL ELSE {filtered} END"
+            );
+            if let Some(default) = default_on_null {
+                value = format!("coalesce({value}, {default})");
+            }
+            let name = match (&a.alias, aggregate_functions.len()) {
+                (Some(agg), n) if n > 1 => format!("{value_name}_{}", agg.value),
+                (None, n) if n > 1 => format!("{value_name}_{}", a.expr),
+                _ => value_name.clone(),
+            };
+            items.push(format!("{value} AS {}", quoted(&name)));
+        }
+    }
+    let group_by = if group.is_empty() {
+        String::new()
+    } else {
+        format!(" GROUP BY {}", group.join(", "))
+    };
+    let subquery = parse_select(&format!(
+        "SELECT {} FROM {input}{group_by}",
+        items.join(", ")
+    ))?;
+    *t = TableFactor::Derived {
+        lateral: false,
+        subquery,
+        alias: alias.take(),
+        sample: None,
+    };
+    Ok(())
+}
+
+struct Rewriter<'a> {
+    pivots: &'a PivotColumns,
+}
+
+impl VisitorMut for Rewriter<'_> {
+    type Break = DataFusionError;
+
+    fn post_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<Self::Break> {
+        match rewrite_expr(expr) {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(e) => ControlFlow::Break(e),
+        }
+    }
+
+    fn post_visit_select(&mut self, select: &mut Select) -> ControlFlow<Self::Break> {
+        let result = (|| {
+            let columns = rewrite_group_by(select);
+            rewrite_grouping(select, &columns)?;
+            rewrite_generators(select)?;
+            rewrite_lateral_views(select)
+        })();
+        match result {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(e) => ControlFlow::Break(e),
+        }
+    }
+
+    fn post_visit_table_factor(&mut self, t: &mut TableFactor) -> ControlFlow<Self::Break> {
+        match rewrite_pivot(t, self.pivots) {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(e) => ControlFlow::Break(e),
+        }
+    }
+}
+
+/// Applies every rewrite of the module docs to `statement`; `pivots` holds the columns of each
+/// `PIVOT` input (see [`pivot_inputs`]).
+pub(crate) fn rewrite(statement: &mut DFStatement, pivots: &PivotColumns) -> DfResult<()> {
+    if let DFStatement::Statement(s) = statement {
+        let s: &mut Statement = s.as_mut();
+        if let ControlFlow::Break(e) = s.visit(&mut Rewriter { pivots }) {
+            return Err(e);
+        }
+    }
+    Ok(())
+}
