@@ -33,7 +33,6 @@ SELECT first(name) FROM (SELECT name FROM people WHERE id = 3)
 SELECT bool_and(age > 20), bool_or(age > 50) FROM people
 
 -- name: max_by_fn
--- known: values: max_by/min_by are not implemented yet
 SELECT max_by(name, salary), min_by(name, salary) FROM people
 
 -- name: approx_count_distinct_fn

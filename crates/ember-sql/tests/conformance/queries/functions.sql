@@ -48,7 +48,6 @@ SELECT size(array())
 SELECT struct(k, s) FROM nums WHERE k = 1
 
 -- name: struct_field_access
--- known: values: field access on a struct expression is not supported
 SELECT struct(k, s).s FROM nums WHERE k = 2
 
 -- name: named_struct_fn

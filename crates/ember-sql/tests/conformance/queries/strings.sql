@@ -22,7 +22,6 @@ SELECT '\\', length('\\')
 SELECT 'it\'s'
 
 -- name: regexp_like_digits
--- known: values: RLIKE is not supported
 SELECT s FROM nums WHERE s RLIKE '\\d{2}' ORDER BY s
 
 -- name: upper_lower

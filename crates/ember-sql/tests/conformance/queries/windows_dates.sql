@@ -6,7 +6,6 @@ SELECT id, dense_rank() OVER (ORDER BY age) AS r FROM people ORDER BY id
 SELECT id, sum(salary) OVER (PARTITION BY dept) AS s FROM people ORDER BY id
 
 -- name: avg_sliding
--- known: values: sliding-frame avg needs retraction, which DataFusion's avg lacks
 SELECT id, avg(age) OVER (ORDER BY id ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) AS a FROM people ORDER BY id
 
 -- name: first_value_window
