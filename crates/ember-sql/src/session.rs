@@ -96,7 +96,8 @@ impl Session {
             let df = async {
                 let state = ctx.state();
                 let dialect = state.config().options().sql_parser.dialect;
-                let mut statement = state.sql_to_statement(&owned, &dialect)?;
+                let text = crate::shapes::rename_exists_calls(&owned);
+                let mut statement = state.sql_to_statement(&text, &dialect)?;
                 // PIVOT groups by its input's other columns: plan each input to learn them.
                 let mut pivots = crate::shapes::PivotColumns::new();
                 for input in crate::shapes::pivot_inputs(&mut statement) {

@@ -632,3 +632,72 @@ pub(crate) fn rewrite(statement: &mut DFStatement, pivots: &PivotColumns) -> DfR
     }
     Ok(())
 }
+
+/// `exists(array, x -> ...)` as `any_match(array, x -> ...)` in the SQL text: the parser takes
+/// `EXISTS (` for a subquery, so the call is renamed before parsing. Only an `EXISTS` followed by
+/// `(` and then neither `SELECT`, `WITH`, `VALUES` nor another `(` is renamed; a text that does
+/// not tokenize is returned unchanged (the parser reports it).
+pub(crate) fn rename_exists_calls(sql: &str) -> std::borrow::Cow<'_, str> {
+    use datafusion::sql::sqlparser::keywords::Keyword;
+    use datafusion::sql::sqlparser::tokenizer::{Token, Tokenizer};
+
+    let Ok(tokens) = Tokenizer::new(&SparkSqlDialect {}, sql).tokenize_with_location() else {
+        return sql.into();
+    };
+    let significant: Vec<_> = tokens
+        .iter()
+        .filter(|t| !matches!(t.token, Token::Whitespace(_)))
+        .collect();
+    let mut starts = Vec::new();
+    for w in significant.windows(3) {
+        let is_call = matches!(&w[0].token, Token::Word(word) if word.keyword == Keyword::EXISTS)
+            && w[1].token == Token::LParen
+            && !matches!(&w[2].token, Token::LParen)
+            && !matches!(&w[2].token, Token::Word(word)
+                if matches!(word.keyword, Keyword::SELECT | Keyword::WITH | Keyword::VALUES));
+        if is_call {
+            starts.push(w[0].span.start);
+        }
+    }
+    if starts.is_empty() {
+        return sql.into();
+    }
+    // Line and column (1-based, in characters) to byte offsets.
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(sql.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let mut out = sql.to_owned();
+    for loc in starts.iter().rev() {
+        let Some(&line) = usize::try_from(loc.line)
+            .ok()
+            .and_then(|l| l.checked_sub(1))
+            .and_then(|l| line_starts.get(l))
+        else {
+            continue;
+        };
+        let column = usize::try_from(loc.column).unwrap_or(1).saturating_sub(1);
+        let Some((offset, _)) = sql[line..].char_indices().nth(column) else {
+            continue;
+        };
+        let at = line + offset;
+        if sql[at..].len() >= 6 && sql[at..at + 6].eq_ignore_ascii_case("exists") {
+            out.replace_range(at..at + 6, "any_match");
+        }
+    }
+    out.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rename_exists_calls;
+
+    #[test]
+    fn exists_calls_but_not_subqueries_are_renamed() {
+        assert_eq!(
+            rename_exists_calls("SELECT exists(array(1), x -> x > 0)"),
+            "SELECT any_match(array(1), x -> x > 0)"
+        );
+        let subquery = "SELECT 1 WHERE EXISTS (SELECT 1) AND 'exists(' = 'x'";
+        assert_eq!(rename_exists_calls(subquery), subquery);
+    }
+}

@@ -209,7 +209,7 @@ impl FromSingle for ListArray {
 }
 
 fn null_of(t: &DataType) -> DfResult<ScalarValue> {
-    Ok(ScalarValue::try_from(t)?)
+    ScalarValue::try_from(t)
 }
 
 fn numeric_arg(t: &DataType) -> DfResult<()> {
@@ -331,7 +331,7 @@ fn percentile_approx(name: &'static str) -> CollectAgg {
                     return null_of(&cols[0].data_type().clone());
                 }
                 let rank = ((p * n as f64).ceil() as usize).clamp(1, n);
-                Ok(ScalarValue::try_from_array(&sorted, rank - 1)?)
+                ScalarValue::try_from_array(&sorted, rank - 1)
             };
             match first_value(&cols[1])? {
                 Some(ScalarValue::Float64(Some(p))) => {
@@ -769,8 +769,96 @@ impl Accumulator for DistinctAvg {
     }
 }
 
+/// Spark's `approx_count_distinct`: DataFusion's `approx_distinct` (HyperLogLog) with Spark's
+/// `BIGINT` result (DataFusion's is `BIGINT UNSIGNED`).
+struct ApproxCountDistinct {
+    inner: Arc<dyn AggregateUDFImpl>,
+}
+
+impl fmt::Debug for ApproxCountDistinct {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApproxCountDistinct")
+            .finish_non_exhaustive()
+    }
+}
+
+impl PartialEq for ApproxCountDistinct {
+    fn eq(&self, _other: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for ApproxCountDistinct {}
+
+impl Hash for ApproxCountDistinct {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        "approx_count_distinct".hash(state);
+    }
+}
+
+impl AggregateUDFImpl for ApproxCountDistinct {
+    fn name(&self) -> &str {
+        "approx_count_distinct"
+    }
+
+    fn signature(&self) -> &Signature {
+        self.inner.signature()
+    }
+
+    fn coerce_types(&self, arg_types: &[DataType]) -> DfResult<Vec<DataType>> {
+        self.inner.coerce_types(arg_types)
+    }
+
+    fn return_type(&self, _arg_types: &[DataType]) -> DfResult<DataType> {
+        Ok(DataType::Int64)
+    }
+
+    fn accumulator(&self, args: AccumulatorArgs<'_>) -> DfResult<Box<dyn Accumulator>> {
+        Ok(Box::new(SignedCount(self.inner.accumulator(args)?)))
+    }
+
+    fn state_fields(&self, args: StateFieldsArgs<'_>) -> DfResult<Vec<FieldRef>> {
+        self.inner.state_fields(args)
+    }
+
+    fn default_value(&self, _data_type: &DataType) -> DfResult<ScalarValue> {
+        Ok(ScalarValue::Int64(Some(0)))
+    }
+}
+
+/// An accumulator whose `BIGINT UNSIGNED` answer is given as `BIGINT`.
+#[derive(Debug)]
+struct SignedCount(Box<dyn Accumulator>);
+
+impl Accumulator for SignedCount {
+    fn update_batch(&mut self, values: &[ArrayRef]) -> DfResult<()> {
+        self.0.update_batch(values)
+    }
+
+    fn evaluate(&mut self) -> DfResult<ScalarValue> {
+        self.0.evaluate()?.cast_to(&DataType::Int64)
+    }
+
+    fn size(&self) -> usize {
+        self.0.size()
+    }
+
+    fn state(&mut self) -> DfResult<Vec<ScalarValue>> {
+        self.0.state()
+    }
+
+    fn merge_batch(&mut self, states: &[ArrayRef]) -> DfResult<()> {
+        self.0.merge_batch(states)
+    }
+}
+
 /// Registers the aggregates and Spark's names for DataFusion's.
 pub(crate) fn register(ctx: &SessionContext) {
+    ctx.register_udaf(AggregateUDF::new_from_impl(ApproxCountDistinct {
+        inner: Arc::clone(
+            datafusion::functions_aggregate::approx_distinct::approx_distinct_udaf().inner(),
+        ),
+    }));
     ctx.register_udaf(AggregateUDF::new_from_impl(SparkAvg {
         inner: Arc::clone(datafusion::functions_aggregate::average::avg_udaf().inner()),
     }));

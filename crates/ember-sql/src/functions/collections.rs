@@ -1,8 +1,7 @@
 //! Spark's array and map functions missing from DataFusion and `datafusion-spark`, or named or
 //! typed differently there: `sequence`, `array_size`/`cardinality` (`INT`), `map_contains_key`,
 //! `try_element_at`, `get` (0-based), `array_prepend(array, element)`, `array_remove` (every
-//! copy), `array_position` (`BIGINT`, 0 when absent); and the higher-order functions `transform`
-//! and `filter` (DataFusion's `array_transform`/`array_filter`; one-argument lambdas).
+//! copy), `array_position` (`BIGINT`, 0 when absent).
 
 use std::sync::Arc;
 
@@ -91,9 +90,36 @@ fn sequence(args: Vec<Expr>, types: &[DataType]) -> DfResult<Expr> {
     ))
 }
 
+/// `map_concat(m1, m2, ...)`: the entries of every map in order, `NULL` if any map is `NULL`;
+/// a key in two maps is an error, as in Spark (its default `EXCEPTION` dedup policy).
+fn map_concat(args: Vec<Expr>, types: &[DataType]) -> DfResult<Expr> {
+    if args.is_empty() || !types.iter().all(|t| matches!(t, DataType::Map(..))) {
+        return Err(plan_err(format!("map_concat takes maps, got {types:?}")));
+    }
+    let any_null = args
+        .iter()
+        .map(|m| m.clone().is_null())
+        .reduce(Expr::or)
+        .unwrap_or_else(|| lit(false));
+    let keys = nested::array_concat(args.iter().map(|m| nested::map_keys(m.clone())).collect());
+    let values = nested::array_concat(args.into_iter().map(nested::map_values).collect());
+    let merged = datafusion::functions_nested::map::map_udf().call(vec![keys, values]);
+    let null_map = lit(ScalarValue::try_from(&types[0])?);
+    when(any_null, null_map).otherwise(merged)
+}
+
 /// Registers the array and map functions.
 pub(crate) fn register(ctx: &SessionContext) {
     for f in [
+        rewrite(
+            "map_concat",
+            |t| {
+                t.first()
+                    .cloned()
+                    .ok_or_else(|| plan_err("map_concat takes maps".to_owned()))
+            },
+            map_concat,
+        ),
         rewrite("sequence", |t| sequence_element(t).map(list_of), sequence),
         rewrite(
             "array_size",
@@ -171,26 +197,17 @@ pub(crate) fn register(ctx: &SessionContext) {
                     nested::array_position(array.clone(), element.clone(), lit(1i64)),
                     DataType::Int64,
                 );
-                Ok(when(
+                when(
                     array.is_null().or(element.is_null()),
                     lit(ScalarValue::Int64(None)),
                 )
-                .otherwise(datafusion::functions::core::expr_fn::coalesce(
-                    vec![found, lit(0i64)],
-                ))?)
+                .otherwise(datafusion::functions::core::expr_fn::coalesce(vec![
+                    found,
+                    lit(0i64),
+                ]))
             },
         ),
     ] {
         ctx.register_udf(f);
-    }
-    use datafusion::functions_nested::{array_filter, array_transform};
-    for (f, alias) in [
-        (
-            array_transform::array_transform_higher_order_function(),
-            "transform",
-        ),
-        (array_filter::array_filter_higher_order_function(), "filter"),
-    ] {
-        ctx.register_higher_order_function(Arc::new(f.as_ref().clone().with_aliases([alias])));
     }
 }

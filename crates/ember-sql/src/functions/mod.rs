@@ -3,15 +3,23 @@
 //! Spark's name; every one gives Spark's `NULL` behaviour and fails bad arguments with a planning
 //! or execution error, never a panic.
 //!
-//! - [`strings`]: `split`, `regexp_extract`, `regexp_extract_all`, `locate`, and Spark's names
-//!   for DataFusion's string functions (`rlike`, `startswith`, `endswith`, `lcase`, `ucase`,
-//!   `printf`).
-//! - [`math`]: `bround`, `conv`, `sign`/`signum`, `positive`, the `try_` arithmetic.
+//! - [`strings`]: `split`, `regexp_extract`, `regexp_extract_all`, `locate`, `space` and
+//!   `regexp_count` with Spark's types, and Spark's names for DataFusion's string functions
+//!   (`rlike`, `startswith`, `endswith`, `lcase`, `ucase`, `printf`).
+//! - [`math`]: `bround`, `conv`, `sign`/`signum`, `positive`, the `try_` arithmetic,
+//!   `ceil`/`floor` with a scale, `factorial`, `sqrt`, `log1p`, `e`.
 //! - [`datetime`]: Java datetime patterns in `to_date`, `to_timestamp`, `unix_timestamp`,
-//!   `from_unixtime`; `months_between`, `make_timestamp`, `timestamp_seconds`, `dayofweek`.
+//!   `from_unixtime`; `months_between`, `make_timestamp`, `timestamp_seconds`, `dayofweek`,
+//!   `dayname`.
 //! - [`aggregates`]: `percentile`, `percentile_approx`, `median`, `first`/`last` with
-//!   `ignoreNulls`, `skewness`, `kurtosis`, `max_by`/`min_by`, `mode`, and Spark's names for
-//!   DataFusion's (`every`, `any`, `some`, `std`).
+//!   `ignoreNulls`, `skewness`, `kurtosis`, `max_by`/`min_by`, `mode`, `avg` with `DISTINCT` and
+//!   sliding frames, and Spark's names for DataFusion's (`every`, `any`, `some`, `std`,
+//!   `try_avg`).
+//! - [`collections`]: `sequence`, `array_size`, `cardinality`, `map_contains_key`,
+//!   `try_element_at`, `get`, and Spark's `array_prepend`, `array_remove`, `array_position`.
+//! - [`higher_order`]: `transform`, `filter`, `zip_with`, `aggregate`/`reduce`, `map_filter`,
+//!   `transform_values`, `transform_keys`.
+//! - [`tables`]: `range` with Spark's `id` column.
 //!
 //! [`AggregateUDF`]: datafusion::logical_expr::AggregateUDF
 
@@ -29,6 +37,7 @@ use datafusion::prelude::SessionContext;
 pub(crate) mod aggregates;
 pub(crate) mod collections;
 pub(crate) mod datetime;
+pub(crate) mod higher_order;
 pub(crate) mod math;
 pub(crate) mod strings;
 pub(crate) mod tables;
@@ -152,6 +161,7 @@ pub(crate) fn register(ctx: &SessionContext) {
     aggregates::register(ctx);
     collections::register(ctx);
     tables::register(ctx);
+    higher_order::register(ctx);
 }
 
 /// Registers each `(existing, alias)` pair: the function `existing` also under Spark's name
