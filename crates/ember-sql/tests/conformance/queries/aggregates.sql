@@ -36,7 +36,6 @@ SELECT bool_and(age > 20), bool_or(age > 50) FROM people
 SELECT max_by(name, salary), min_by(name, salary) FROM people
 
 -- name: approx_count_distinct_fn
--- known: types: approx_count_distinct is DataFusion's approx_distinct, which returns BIGINT UNSIGNED
 SELECT approx_count_distinct(dept) FROM people
 
 -- name: rollup_dept

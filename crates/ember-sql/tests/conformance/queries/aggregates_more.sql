@@ -1,7 +1,6 @@
 -- More aggregates: approximate and exact percentiles, moments, boolean and by-value aggregates,
 -- and sliding window frames.
 -- name: approx_count_distinct_group
--- known: types: approx_count_distinct is DataFusion's approx_distinct, which returns BIGINT UNSIGNED
 SELECT dept, approx_count_distinct(age) FROM people GROUP BY dept ORDER BY dept
 
 -- name: percentile_approx_median

@@ -128,7 +128,7 @@ SELECT map_entries(map('a', 1))
 SELECT str_to_map('a:1,b:2')
 
 -- name: map_concat_fn
--- known: values: map_concat is not implemented
+-- known: types: integer literals are BIGINT, Spark's INT
 SELECT map_concat(map('a', 1), map('b', 2))
 
 -- name: struct_column_field

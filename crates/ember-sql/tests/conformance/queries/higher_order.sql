@@ -4,7 +4,6 @@
 SELECT transform(array(1, 2, 3), x -> x * 10)
 
 -- name: transform_with_index
--- known: values: DataFusion's array_transform takes one-parameter lambdas; the (x, i) form is not supported
 SELECT transform(array('a', 'b'), (x, i) -> concat(x, CAST(i AS STRING)))
 
 -- name: transform_column
@@ -19,7 +18,7 @@ SELECT filter(array(1, 2, 3, 4), x -> x % 2 = 0)
 SELECT filter(array(1, NULL, 3), x -> x IS NOT NULL)
 
 -- name: filter_with_index
--- known: values: DataFusion's array_filter takes one-parameter lambdas; the (x, i) form is not supported
+-- known: types: integer literals are BIGINT, Spark's INT
 SELECT filter(array(5, 6, 7), (x, i) -> i > 0)
 
 -- name: filter_captures_column
@@ -27,27 +26,24 @@ SELECT filter(array(5, 6, 7), (x, i) -> i > 0)
 SELECT k, filter(array(1, 2, 3, 4, 5), x -> x > k) FROM nums ORDER BY k, s
 
 -- name: aggregate_sum
--- known: values: aggregate/reduce are not implemented (DataFusion 55 has no such higher-order function)
+-- known: types: integer literals are BIGINT, Spark's INT
 SELECT aggregate(array(1, 2, 3), 0, (acc, x) -> acc + x)
 
 -- name: aggregate_finish
--- known: values: aggregate/reduce are not implemented (DataFusion 55 has no such higher-order function)
+-- known: types: integer literals are BIGINT, Spark's INT
 SELECT aggregate(array(1, 2, 3), 0, (acc, x) -> acc + x, acc -> acc * 10)
 
 -- name: aggregate_strings
--- known: values: aggregate/reduce are not implemented (DataFusion 55 has no such higher-order function)
 SELECT aggregate(split('a,b,c', ','), '', (acc, x) -> concat(acc, x))
 
 -- name: reduce_fn
--- known: values: aggregate/reduce are not implemented (DataFusion 55 has no such higher-order function)
+-- known: types: integer literals are BIGINT, Spark's INT
 SELECT reduce(array(1, 2, 3), 1, (acc, x) -> acc * x)
 
 -- name: exists_fn
--- known: values: exists(array, lambda) does not parse: the SQL parser reads EXISTS as a subquery
 SELECT exists(array(1, 2, 3), x -> x > 2), exists(array(1, 2), x -> x > 5)
 
 -- name: exists_null
--- known: values: exists(array, lambda) does not parse: the SQL parser reads EXISTS as a subquery
 SELECT exists(array(1, NULL), x -> x > 5)
 
 -- name: forall_fn
@@ -57,23 +53,22 @@ SELECT forall(array(2, 4), x -> x % 2 = 0), forall(array(2, 3), x -> x % 2 = 0)
 SELECT forall(filter(array(1), x -> x > 5), x -> x > 0)
 
 -- name: zip_with_fn
--- known: values: zip_with is not implemented (DataFusion 55 has no such higher-order function)
+-- known: types: integer literals are BIGINT, Spark's INT
 SELECT zip_with(array(1, 2, 3), array(10, 20, 30), (a, b) -> a + b)
 
 -- name: zip_with_uneven
--- known: values: zip_with is not implemented (DataFusion 55 has no such higher-order function)
 SELECT zip_with(array(1, 2), array('a'), (a, b) -> concat(CAST(a AS STRING), coalesce(b, '?')))
 
 -- name: map_filter_fn
--- known: values: map_filter is not implemented (DataFusion 55 has no such higher-order function)
+-- known: types: integer literals are BIGINT, Spark's INT
 SELECT map_filter(map('a', 1, 'b', 2, 'c', 3), (k, v) -> v > 1)
 
 -- name: transform_values_fn
--- known: values: transform_values is not implemented (DataFusion 55 has no such higher-order function)
+-- known: types: integer literals are BIGINT, Spark's INT
 SELECT transform_values(map('a', 1, 'b', 2), (k, v) -> v * 100)
 
 -- name: transform_keys_fn
--- known: values: transform_keys is not implemented (DataFusion 55 has no such higher-order function)
+-- known: types: integer literals are BIGINT, Spark's INT
 SELECT transform_keys(map('a', 1), (k, v) -> upper(k))
 
 -- name: transform_nested
