@@ -46,6 +46,37 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! ## Spark functions by family
+//! Beyond DataFusion's own functions and `datafusion-spark`'s, Ember registers (module
+//! `functions`, one file per family) or rewrites these to give Spark's answers:
+//! - **Strings**: `split(s, regex[, limit])`, `regexp_extract`, `regexp_extract_all`, `rlike`
+//!   and `a RLIKE p`, `regexp_replace` (every match), `regexp_count` (`INT`), `locate`,
+//!   `startswith`, `endswith`, `lcase`, `ucase`, `printf`, `space`; `format_string`,
+//!   `translate`, `concat_ws` over arrays come from DataFusion/`datafusion-spark`.
+//! - **Dates and times** with Java patterns: `to_date(s[, fmt])`, `to_timestamp(s[, fmt])`,
+//!   `unix_timestamp(s[, fmt])`, `from_unixtime(n[, fmt])`, `date_format`; `year`, `quarter`,
+//!   `month`, `day`/`dayofmonth`, `dayofyear`, `weekofyear`, `dayofweek`, `dayname`,
+//!   `months_between`, `make_timestamp`, `timestamp_seconds`, `date_add`/`date_sub`/`add_months`
+//!   with any integer.
+//! - **Math**: `bround`, `sign`/`signum` (`DOUBLE`), `positive`, `conv`, `try_add`,
+//!   `try_subtract`, `try_multiply`, `try_divide`, `try_avg`, `ceil`/`floor` with a scale,
+//!   `factorial` of any integer, `~x`, `sqrt` (`NaN` below zero), `log1p`, `e()`, `log` (natural;
+//!   base first).
+//! - **Aggregates**: `percentile`, `percentile_approx`/`approx_percentile` (exact on the data
+//!   they see), `median`, `first`/`last` with `ignoreNulls`, `skewness`, `kurtosis`, `every`,
+//!   `any`, `some`, `std`, `max_by`, `min_by`, `mode`, `count(DISTINCT a, b)`, `count_if`,
+//!   `avg(DISTINCT x)` and `avg` over sliding window frames.
+//! - **Arrays and maps**: `explode`, `explode_outer`, `posexplode(_outer)`, `inline` in `SELECT`
+//!   and `LATERAL VIEW [OUTER]`; `sequence`, `array_size`/`cardinality` (`INT`),
+//!   `map_contains_key`, `element_at`, `try_element_at`, `get`, `array_prepend(array, x)`,
+//!   `array_remove` (every copy), `array_position` (0 when absent), `sort_array`, `array_sort`
+//!   (`NULL`s last), `size`, `concat` of arrays; `range(start, end)` with an `id` column.
+//! - **Higher-order functions**: `transform` and `filter` (`x -> ...` or `(x, i) -> ...`),
+//!   `aggregate`/`reduce` (with an optional finish lambda), `zip_with`, `forall`, `map_filter`,
+//!   `transform_values`, `transform_keys`.
+//! - **Query shapes**: `PIVOT`, `GROUPING SETS`/`ROLLUP`/`CUBE` with `grouping()` and
+//!   `grouping_id()`, `LATERAL VIEW`.
+//!
 //! ## Main types
 //! - [`Session`], built with [`Session::builder`] (`app_name`, `master`, `config`,
 //!   `get_or_create`); [`Session::sql`], [`Session::create_dataframe`], [`Session::read_parquet`]
@@ -93,13 +124,10 @@
 //!   decimal literals `DOUBLE` (Spark: `DECIMAL(p, s)`), so result types differ from Spark's
 //!   (`date_add`, `date_sub`, `add_months` cast their count to `INT`); a cast of a non-numeric
 //!   string to a number fails the query.
-//! - **Functions**: `datafusion-spark` 55 covers a part of Spark's library; Ember adds
-//!   `count_if` and `sort_array` and gives Spark's answers for `array_sort` (NULLs last),
-//!   `regexp_replace` (every match), `log` (natural; base first), `size(NULL)` (NULL),
-//!   `element_at`, 0-based `arr[i]` and `struct()` field names (the seed's `squared` is
-//!   registered by the seed's program, as in PySpark). Anything else not in DataFusion or
-//!   `datafusion-spark` is an "Invalid function" planning error. How close Ember is to Spark,
-//!   measured against real PySpark: `docs/spark-compat.md`.
+//! - **Functions**: DataFusion, `datafusion-spark` 55 and Ember's own modules give the Spark
+//!   functions listed under [Spark functions by family](#spark-functions-by-family); anything
+//!   else is an "Invalid function" planning error. How close Ember is to Spark, measured against
+//!   real PySpark: `docs/spark-compat.md`.
 //! - **Ranking window functions** (`row_number`, `rank`, `dense_rank`, `ntile`) are `INT`, as
 //!   in Spark.
 //! - **Ordering and set operations** follow Spark: `ASC NULLS FIRST`/`DESC NULLS LAST` by
@@ -113,8 +141,12 @@
 //!   supported. CSV always has a header row.
 //! - **Errors** come from DataFusion and are classified by Ember; an unknown view is recognised from
 //!   DataFusion's message, so its wording (not its kind) may change across DataFusion versions.
-//! - **SQL surface**: whatever DataFusion 55 plans with the Spark dialect; Spark-only statements
-//!   (`CACHE TABLE`, `ANALYZE`, Hive DDL, `LATERAL VIEW`) are not supported.
+//! - **SQL surface**: whatever DataFusion 55 plans with the Spark dialect, plus Spark's
+//!   `LATERAL VIEW [OUTER]`, generators in `SELECT` (`explode(a) AS x`, `posexplode(a) AS (pos,
+//!   x)`), `PIVOT`, `GROUP BY ... WITH ROLLUP/CUBE`, `grouping_id`, `RLIKE`, `~` and field access
+//!   on any struct expression, which Ember rewrites before planning. Spark-only statements
+//!   (`CACHE TABLE`, `ANALYZE`, Hive DDL) are not supported, nor `exists(array, x -> ...)`
+//!   (the parser reads `EXISTS` as a subquery; `forall` and `any_match` work).
 //! - **`show(n)`** prints DataFusion's table layout, not Spark's exact formatting (no truncation of
 //!   long strings).
 
