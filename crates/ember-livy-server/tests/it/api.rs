@@ -198,7 +198,7 @@ async fn the_row_cap_truncates_and_a_session_conf_sets_it() {
     let id = livy
         .session(json!({"kind": "sql", "conf": {"livy.rsc.sql.num-rows": "5"}}))
         .await;
-    let t = livy.sql(id, "SELECT value FROM range(100)").await;
+    let t = livy.sql(id, "SELECT id FROM range(100)").await;
     assert_eq!(t["data"].as_array().unwrap().len(), 5);
     let (_, log) = livy.get(&format!("/sessions/{id}/log")).await;
     let lines = log["log"].to_string();

@@ -82,7 +82,7 @@ async fn cancel_of_a_running_query_through_the_client() {
         .await
         .unwrap();
     let st = session
-        .submit("SELECT count(*) FROM range(1000000000000) WHERE value % 7 = 3")
+        .submit("SELECT count(*) FROM range(1000000000000) WHERE id % 7 = 3")
         .await
         .unwrap();
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -172,7 +172,7 @@ async fn a_statement_deadline_fires_with_a_typed_timeout_and_cancels() {
     let session = c.start_session(&sql_session(None)).await.unwrap();
     let t = Instant::now();
     let err = session
-        .run("SELECT count(*) FROM range(1000000000000) WHERE value % 7 = 3")
+        .run("SELECT count(*) FROM range(1000000000000) WHERE id % 7 = 3")
         .await
         .unwrap_err();
     assert!(err.is_timeout(), "{err}");

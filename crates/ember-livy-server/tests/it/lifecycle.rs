@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::fixture::{Livy, quick_config};
 
 /// A query that runs for minutes unless stopped (a filter defeats statistics shortcuts).
-const ENDLESS: &str = "SELECT count(*) FROM range(1000000000000) WHERE value % 7 = 3";
+const ENDLESS: &str = "SELECT count(*) FROM range(1000000000000) WHERE id % 7 = 3";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cancel_stops_a_running_query_within_a_second() {
