@@ -6,7 +6,9 @@
 //!   (`unnest_outer` for the `_outer` forms, which keep a `NULL` row for a `NULL` or empty array).
 //! - **`LATERAL VIEW [OUTER] gen(...) t AS c1, ...`**: each view becomes a derived table
 //!   `(SELECT *, <generator> FROM <what came before>)` under the name of the table it extends, and
-//!   `t.c` references become `c`.
+//!   `t.c` references become `c`. Over a single table its name (or alias) still qualifies its
+//!   columns; over a join the derived table has no single name, so columns are referred to
+//!   without their table's name there.
 //! - **`PIVOT (agg AS a, ... FOR col IN (v1 AS x, ...))`**: a `GROUP BY` over the input's other
 //!   columns with one `agg FILTER (WHERE col = v)` per value and aggregate, `NULL` where no row
 //!   has the value (as Spark). The input's columns come from planning `SELECT * FROM <input>`,

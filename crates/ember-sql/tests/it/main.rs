@@ -6,6 +6,7 @@ mod dataframe;
 mod errors;
 mod export;
 mod fixture;
+mod functions;
 mod io;
 mod runtime;
 mod session;

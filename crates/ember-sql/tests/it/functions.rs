@@ -1,0 +1,135 @@
+//! Spark functions and query shapes Ember adds (issue 10): bad arguments are typed errors, never
+//! panics, and the edge cases the conformance suite does not reach.
+
+use ember_sql::Error;
+use ember_sql::arrow::array::{Array, AsArray, RecordBatch};
+use ember_sql::arrow::util::display::{ArrayFormatter, FormatOptions};
+
+use crate::fixture::session;
+
+/// The first column of a one-row result, as text (`None` for NULL).
+fn one(sql: &str) -> Option<String> {
+    let batches: Vec<RecordBatch> = session().sql(sql).unwrap().collect().unwrap();
+    let column = batches[0].column(0);
+    if column.is_null(0) {
+        return None;
+    }
+    let f = ArrayFormatter::try_new(column.as_ref(), &FormatOptions::default()).unwrap();
+    Some(f.value(0).to_string())
+}
+
+fn fails(sql: &str) -> Error {
+    match session().sql(sql).and_then(|df| df.collect()) {
+        Ok(batches) => panic!("{sql} should fail, gave {batches:?}"),
+        Err(e) => e,
+    }
+}
+
+#[test]
+fn regexp_extract_with_a_missing_group_is_an_error() {
+    let err = fails("SELECT regexp_extract('a1', '(\\\\d)', 2)");
+    assert!(err.to_string().contains("group index is 2"), "{err}");
+}
+
+#[test]
+fn an_invalid_regular_expression_is_an_error_naming_it() {
+    let err = fails("SELECT split('a,b', '(')");
+    assert!(
+        err.to_string().contains("invalid regular expression '('"),
+        "{err}"
+    );
+}
+
+#[test]
+fn string_functions_of_null_are_null() {
+    for sql in [
+        "SELECT split(CAST(NULL AS STRING), ',')",
+        "SELECT regexp_extract(CAST(NULL AS STRING), 'a', 0)",
+        "SELECT locate('a', CAST(NULL AS STRING))",
+        "SELECT conv(CAST(NULL AS STRING), 10, 2)",
+        "SELECT bround(CAST(NULL AS DOUBLE), 1)",
+        "SELECT try_add(CAST(NULL AS INT), CAST(1 AS INT))",
+    ] {
+        assert_eq!(one(sql), None, "{sql}");
+    }
+}
+
+#[test]
+fn split_by_an_empty_pattern_splits_characters_and_keeps_the_rest_at_the_limit() {
+    assert_eq!(one("SELECT split('abc', '')").as_deref(), Some("[a, b, c]"));
+    assert_eq!(
+        one("SELECT split('abc', '', 2)").as_deref(),
+        Some("[a, bc]")
+    );
+    assert_eq!(
+        one("SELECT split('a,b,', ',')").as_deref(),
+        Some("[a, b, ]")
+    );
+}
+
+#[test]
+fn conv_to_a_negative_base_writes_signed_numbers() {
+    assert_eq!(one("SELECT conv('-10', 10, -16)").as_deref(), Some("-A"));
+    assert_eq!(one("SELECT conv('10', 10, 99)"), None);
+}
+
+#[test]
+fn percentile_outside_zero_to_one_is_an_error() {
+    let err = fails("SELECT percentile(x, 1.5) FROM (VALUES (1.0), (2.0)) AS t(x)");
+    assert!(err.to_string().contains("between 0.0 and 1.0"), "{err}");
+}
+
+#[test]
+fn make_timestamp_out_of_range_is_an_error() {
+    let err = fails("SELECT make_timestamp(2024, 2, 30, 0, 0, 0)");
+    assert!(err.to_string().contains("invalid date or time"), "{err}");
+}
+
+#[test]
+fn aggregate_of_a_null_array_is_null_and_of_an_empty_one_the_start() {
+    assert_eq!(
+        one("SELECT aggregate(CAST(NULL AS ARRAY<INT>), 0, (acc, x) -> acc + x)"),
+        None
+    );
+    assert_eq!(
+        one("SELECT aggregate(filter(array(1), x -> x > 5), 7, (acc, x) -> acc + x)").as_deref(),
+        Some("7")
+    );
+}
+
+#[test]
+fn lateral_view_over_a_join_and_generator_with_the_wrong_names_count() {
+    // Over a join the columns are referred to without their table's name (see shapes.rs).
+    let n = session()
+        .sql(
+            "SELECT k, t.x FROM (SELECT 1 AS k) a JOIN (SELECT 1 AS j) b ON a.k = b.j \
+             LATERAL VIEW explode(array(1, 2, 3)) t AS x",
+        )
+        .unwrap()
+        .count()
+        .unwrap();
+    assert_eq!(n, 3);
+    let err = fails("SELECT posexplode(array(1)) AS (a, b, c)");
+    assert!(err.to_string().contains("produces 2 columns"), "{err}");
+}
+
+#[test]
+fn pivot_over_more_than_one_column_is_an_error() {
+    let err = fails(
+        "SELECT * FROM (SELECT 1 AS a, 2 AS b, 3 AS v) PIVOT (sum(v) FOR (a, b) IN ((1, 2)))",
+    );
+    assert!(err.to_string().contains("PIVOT"), "{err}");
+}
+
+#[test]
+fn exists_subqueries_still_work_beside_the_exists_function() {
+    let batches = session()
+        .sql(
+            "SELECT exists(array(1, 2), x -> x > 1) AS e \
+             WHERE EXISTS (SELECT 1) AND 'exists(' <> ''",
+        )
+        .unwrap()
+        .collect()
+        .unwrap();
+    assert!(batches[0].column(0).as_boolean().value(0));
+}
