@@ -72,8 +72,8 @@
 //!   `array_remove` (every copy), `array_position` (0 when absent), `sort_array`, `array_sort`
 //!   (`NULL`s last), `size`, `concat` of arrays; `range(start, end)` with an `id` column.
 //! - **Higher-order functions**: `transform` and `filter` (`x -> ...` or `(x, i) -> ...`),
-//!   `aggregate`/`reduce` (with an optional finish lambda), `zip_with`, `forall`, `map_filter`,
-//!   `transform_values`, `transform_keys`.
+//!   `aggregate`/`reduce` (with an optional finish lambda), `zip_with`, `exists`, `forall`,
+//!   `map_filter`, `transform_values`, `transform_keys`.
 //! - **Query shapes**: `PIVOT`, `GROUPING SETS`/`ROLLUP`/`CUBE` with `grouping()` and
 //!   `grouping_id()`, `LATERAL VIEW`.
 //!
@@ -145,8 +145,8 @@
 //!   `LATERAL VIEW [OUTER]`, generators in `SELECT` (`explode(a) AS x`, `posexplode(a) AS (pos,
 //!   x)`), `PIVOT`, `GROUP BY ... WITH ROLLUP/CUBE`, `grouping_id`, `RLIKE`, `~` and field access
 //!   on any struct expression, which Ember rewrites before planning. Spark-only statements
-//!   (`CACHE TABLE`, `ANALYZE`, Hive DDL) are not supported, nor `exists(array, x -> ...)`
-//!   (the parser reads `EXISTS` as a subquery; `forall` and `any_match` work).
+//!   (`CACHE TABLE`, `ANALYZE`, Hive DDL) are not supported. Over a join, the columns of a
+//!   query with `LATERAL VIEW` are referred to without their table's name.
 //! - **`show(n)`** prints DataFusion's table layout, not Spark's exact formatting (no truncation of
 //!   long strings).
 

@@ -371,13 +371,8 @@ impl ScalarUDFImpl for CeilFloor {
     }
 }
 
-/// A `DOUBLE` function of one `DOUBLE`.
-fn unary(name: &'static str, f: fn(f64) -> f64) -> ColumnFn {
-    let eval: super::Eval = match name {
-        "sqrt" => |args| unary_eval(args, f64::sqrt),
-        _ => |args| unary_eval(args, f64::ln_1p),
-    };
-    let _ = f;
+/// A `DOUBLE` function of one `DOUBLE`, evaluated by `eval` (a [`unary_eval`] call).
+fn unary(name: &'static str, eval: super::Eval) -> ColumnFn {
     ColumnFn::new(
         name,
         |t| match t {
@@ -436,10 +431,10 @@ pub(crate) fn register(ctx: &SessionContext) {
     ctx.register_udf(ScalarUDF::new_from_impl(CeilFloor::new(true)));
     ctx.register_udf(ScalarUDF::new_from_impl(CeilFloor::new(false)));
     ctx.register_udf(ScalarUDF::new_from_impl(factorial()));
-    super::alias_udafs(ctx, &[("avg", "try_avg")]);
     for f in [
-        unary("sqrt", f64::sqrt),
-        unary("log1p", f64::ln_1p),
+        // Spark's sqrt of a negative number is NaN (DataFusion's fails the query).
+        unary("sqrt", |args| unary_eval(args, f64::sqrt)),
+        unary("log1p", |args| unary_eval(args, f64::ln_1p)),
         euler(),
         bround(),
         signum("signum"),
