@@ -6,7 +6,8 @@
 //!
 //! Each is a [`CollectAgg`]: it keeps its input rows (the state is one list per argument) and
 //! computes the answer from all of them when asked. That is what Spark's exact `percentile` and
-//! `mode` do too; the moments could stream, but small state is not what these are for.
+//! `mode` do too; the moments could stream, but small state is not what these are for. In a
+//! sliding window frame the rows leaving the frame are dropped from the front.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -182,6 +183,30 @@ impl Accumulator for Collector {
             .into_iter()
             .map(|a| ScalarValue::List(Arc::new(ListArray::from_arrays_single(a))))
             .collect())
+    }
+
+    /// Window frames that slide forget their oldest rows first, in order: drop them from the
+    /// front.
+    fn retract_batch(&mut self, values: &[ArrayRef]) -> DfResult<()> {
+        let leaving = values.first().map_or(0, |v| v.len());
+        for column in &mut self.columns {
+            let mut n = leaving;
+            while n > 0 && !column.is_empty() {
+                let len = column[0].len();
+                if len <= n {
+                    column.remove(0);
+                    n -= len;
+                } else {
+                    column[0] = column[0].slice(n, len - n);
+                    n = 0;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn supports_retract_batch(&self) -> bool {
+        true
     }
 
     fn merge_batch(&mut self, states: &[ArrayRef]) -> DfResult<()> {

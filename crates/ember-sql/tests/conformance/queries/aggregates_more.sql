@@ -107,3 +107,15 @@ SELECT id, stddev(age) OVER (ORDER BY id ROWS BETWEEN 2 PRECEDING AND CURRENT RO
 
 -- name: empty_aggregates
 SELECT avg(age), max_by(name, age), percentile(age, 0.5), bool_and(age > 1) FROM people WHERE id > 100
+
+-- name: sliding_first_last
+SELECT id, first(age, true) OVER (ORDER BY id ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) AS f, last(age) OVER (ORDER BY id ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS l FROM people ORDER BY id
+
+-- name: sliding_percentile
+SELECT id, percentile(salary, 0.5) OVER (ORDER BY id ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) AS p FROM people ORDER BY id
+
+-- name: sliding_max_by
+SELECT id, max_by(name, age) OVER (ORDER BY id ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) AS m FROM people ORDER BY id
+
+-- name: sliding_avg_salary
+SELECT id, avg(salary) OVER (PARTITION BY dept ORDER BY id ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS a FROM people ORDER BY id
