@@ -471,6 +471,14 @@ impl HigherOrderUDFImpl for Hof {
                 self.name
             )));
         };
+        let is_predicate = matches!(self.kind, Kind::Filter | Kind::MapFilter);
+        if is_predicate && !matches!(lambda.data_type(), DataType::Boolean | DataType::Null) {
+            return Err(plan_err(format!(
+                "{}'s lambda must return a boolean, got {}",
+                self.name,
+                lambda.data_type()
+            )));
+        }
         let data_type = match self.kind {
             Kind::Transform | Kind::ZipWith => DataType::List(Arc::new(Field::new_list_field(
                 lambda.data_type().clone(),

@@ -133,3 +133,27 @@ fn exists_subqueries_still_work_beside_the_exists_function() {
         .unwrap();
     assert!(batches[0].column(0).as_boolean().value(0));
 }
+
+#[test]
+fn arguments_of_the_wrong_kind_are_errors_not_panics() {
+    for sql in [
+        "SELECT array_size(1)",
+        "SELECT map_contains_key(1, 1)",
+        "SELECT sequence('a', 'b')",
+        "SELECT get(1, 1)",
+        "SELECT transform(1, x -> x)",
+        "SELECT zip_with(array(1), 2, (a, b) -> a)",
+        "SELECT map_filter(array(1), (k, v) -> true)",
+        "SELECT filter(array(1), x -> x + 1)",
+        "SELECT percentile_approx(name, 0.5) FROM (SELECT 'a' AS name)",
+        "SELECT skewness('x')",
+        "SELECT bround('x')",
+        "SELECT try_add('a', 1)",
+        "SELECT map_concat(1, 2)",
+        "SELECT to_date('2024-01-01', name) FROM (SELECT 'yyyy' AS name)",
+        "SELECT explode(array(1), array(2))",
+    ] {
+        let message = fails(sql).to_string();
+        assert!(!message.contains("panic"), "{sql}: {message}");
+    }
+}
