@@ -205,9 +205,10 @@ fn from_name(from: &[TableWithJoins]) -> String {
 }
 
 /// Each `LATERAL VIEW` becomes a derived table over what came before it.
-fn rewrite_lateral_views(select: &mut Select) -> DfResult<()> {
+/// Returns the names of the views, whose `t.c` references are now plain `c`.
+fn rewrite_lateral_views(select: &mut Select) -> DfResult<Vec<String>> {
     if select.lateral_views.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let views: Vec<LateralView> = std::mem::take(&mut select.lateral_views);
     let mut from = std::mem::take(&mut select.from);
@@ -246,8 +247,16 @@ fn rewrite_lateral_views(select: &mut Select) -> DfResult<()> {
         }
     }
     select.from = from;
-    // `t.c` for a view `t` is now plain `c`.
-    let _ = select.visit(&mut ExprFn(|e: &mut Expr| {
+    unqualify(select, &view_names);
+    Ok(view_names)
+}
+
+/// `t.c` for a `LATERAL VIEW` named `t` in `view_names` becomes plain `c` in `node`.
+fn unqualify<N: VisitMut>(node: &mut N, view_names: &[String]) {
+    if view_names.is_empty() {
+        return;
+    }
+    let _ = node.visit(&mut ExprFn(|e: &mut Expr| {
         if let Expr::CompoundIdentifier(parts) = e
             && let [table, column] = parts.as_slice()
             && view_names.contains(&table.value.to_lowercase())
@@ -256,7 +265,6 @@ fn rewrite_lateral_views(select: &mut Select) -> DfResult<()> {
         }
         Ok(())
     }));
-    Ok(())
 }
 
 /// `WITH ROLLUP`/`WITH CUBE` as `ROLLUP(...)`/`CUBE(...)`; the grouping columns.
@@ -590,6 +598,8 @@ fn rewrite_pivot(t: &mut TableFactor, columns: &PivotColumns) -> DfResult<()> {
 
 struct Rewriter<'a> {
     pivots: &'a PivotColumns,
+    /// The `LATERAL VIEW` names of the select just rewritten, for its query's `ORDER BY`.
+    lateral_views: Vec<String>,
 }
 
 impl VisitorMut for Rewriter<'_> {
@@ -610,9 +620,23 @@ impl VisitorMut for Rewriter<'_> {
             rewrite_lateral_views(select)
         })();
         match result {
-            Ok(()) => ControlFlow::Continue(()),
+            Ok(names) => {
+                self.lateral_views = names;
+                ControlFlow::Continue(())
+            }
             Err(e) => ControlFlow::Break(e),
         }
+    }
+
+    fn post_visit_query(
+        &mut self,
+        query: &mut datafusion::sql::sqlparser::ast::Query,
+    ) -> ControlFlow<Self::Break> {
+        let names = std::mem::take(&mut self.lateral_views);
+        if matches!(*query.body, SetExpr::Select(_)) {
+            unqualify(&mut query.order_by, &names);
+        }
+        ControlFlow::Continue(())
     }
 
     fn post_visit_table_factor(&mut self, t: &mut TableFactor) -> ControlFlow<Self::Break> {
@@ -628,7 +652,10 @@ impl VisitorMut for Rewriter<'_> {
 pub(crate) fn rewrite(statement: &mut DFStatement, pivots: &PivotColumns) -> DfResult<()> {
     if let DFStatement::Statement(s) = statement {
         let s: &mut Statement = s.as_mut();
-        if let ControlFlow::Break(e) = s.visit(&mut Rewriter { pivots }) {
+        if let ControlFlow::Break(e) = s.visit(&mut Rewriter {
+            pivots,
+            lateral_views: Vec::new(),
+        }) {
             return Err(e);
         }
     }

@@ -114,6 +114,22 @@ fn lateral_view_over_a_join_and_generator_with_the_wrong_names_count() {
 }
 
 #[test]
+fn a_lateral_view_column_can_be_qualified_in_order_by() {
+    let batches = session()
+        .sql(
+            "SELECT t.x FROM (SELECT 1 AS k) LATERAL VIEW explode(array(3, 1, 2)) t AS x \
+             ORDER BY t.x DESC",
+        )
+        .unwrap()
+        .collect()
+        .unwrap();
+    let f =
+        ArrayFormatter::try_new(batches[0].column(0).as_ref(), &FormatOptions::default()).unwrap();
+    let values: Vec<String> = (0..3).map(|i| f.value(i).to_string()).collect();
+    assert_eq!(values, ["3", "2", "1"]);
+}
+
+#[test]
 fn pivot_over_more_than_one_column_is_an_error() {
     let err = fails(
         "SELECT * FROM (SELECT 1 AS a, 2 AS b, 3 AS v) PIVOT (sum(v) FOR (a, b) IN ((1, 2)))",
