@@ -73,7 +73,8 @@
 //!   (`NULL`s last), `size`, `concat` of arrays; `range(start, end)` with an `id` column.
 //! - **Higher-order functions**: `transform` and `filter` (`x -> ...` or `(x, i) -> ...`),
 //!   `aggregate`/`reduce` (with an optional finish lambda), `zip_with`, `exists`, `forall`,
-//!   `map_filter`, `transform_values`, `transform_keys`.
+//!   `map_filter`, `transform_values`, `transform_keys`, `array_sort(array, (a, b) -> int)`
+//!   (arrays of up to 1000 elements).
 //! - **Query shapes**: `PIVOT`, `GROUPING SETS`/`ROLLUP`/`CUBE` with `grouping()` and
 //!   `grouping_id()`, `LATERAL VIEW`.
 //!

@@ -18,6 +18,8 @@
 //!   arguments, or over every grouping column when it has none; `grouping(c)` is `TINYINT`.
 //! - **Expressions**: `a RLIKE p` is `regexp_like(a, p)`; `~x` is `bitwise_not(x)`;
 //!   `count(DISTINCT a, b)` counts the distinct rows where no argument is `NULL`;
+//!   `forall(a, f)` is `NOT any_match(a, NOT f)`; `array_sort(a, comparator)` is the
+//!   higher-order `array_sort_by` (see `functions/higher_order.rs`);
 //!   `expr.field` on any struct expression is a field access.
 
 use std::collections::HashMap;
@@ -408,6 +410,15 @@ fn rewrite_expr(e: &mut Expr) -> DfResult<()> {
                         Value::SingleQuotedString(field.value.clone()),
                     )));
                 }
+            }
+        }
+        Expr::Function(_)
+            if matches!(call(e), Some((name, args))
+                if name == "array_sort" && matches!(args.as_slice(), [_, Expr::Lambda(_)])) =>
+        {
+            if let Some((_, args)) = call(e) {
+                let args = args.iter().map(ToString::to_string).collect::<Vec<_>>();
+                *e = named_call("array_sort_by", &args.join(", "))?;
             }
         }
         Expr::Function(_) if matches!(call(e), Some((name, args)) if name == "forall" && args.len() == 2) => {

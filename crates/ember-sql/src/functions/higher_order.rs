@@ -36,6 +36,7 @@ enum Kind {
     MapFilter,
     TransformValues,
     TransformKeys,
+    SortBy,
 }
 
 #[derive(Debug)]
@@ -284,6 +285,75 @@ impl Hof {
         )?)))
     }
 
+    /// `array_sort(array, (a, b) -> int)`: the comparator runs once over every pair of elements
+    /// of a row, then an insertion sort (stable, and safe with a comparator that is not a total
+    /// order) orders the row by those answers.
+    fn invoke_sort_by(&self, args: HigherOrderFunctionArgs) -> DfResult<ColumnarValue> {
+        const MAX_ELEMENTS: usize = 1000;
+        let n = args.number_rows;
+        let vals: Vec<ColumnarValue> = values(&args.args).into_iter().cloned().collect();
+        let arrays = self.list_values(&vals, n)?;
+        let (Some(list), Some(lambda)) = (
+            arrays.first().and_then(|a| a.as_list_opt::<i32>()),
+            lambdas(&args.args).first().copied(),
+        ) else {
+            return Err(exec_err(
+                "array_sort takes an array and a comparator".to_owned(),
+            ));
+        };
+        let flat = flatten(list.value_offsets(), list.nulls())?;
+        let (mut left, mut right, mut rows) = (vec![], vec![], vec![]);
+        let mut at = 0usize;
+        let mut firsts = Vec::with_capacity(n);
+        for (row, &m) in flat.counts.iter().enumerate() {
+            if m > MAX_ELEMENTS {
+                return Err(exec_err(format!(
+                    "array_sort with a comparator sorts arrays of up to {MAX_ELEMENTS} elements, \
+                     got {m}"
+                )));
+            }
+            firsts.push(at);
+            for i in 0..m {
+                for j in 0..m {
+                    left.push(flat.child.value(at + i));
+                    right.push(flat.child.value(at + j));
+                    rows.push(u32::try_from(row).unwrap_or(0));
+                }
+            }
+            at += m;
+        }
+        let a = take(list.values().as_ref(), &UInt32Array::from(left), None)?;
+        let b = take(list.values().as_ref(), &UInt32Array::from(right), None)?;
+        let len = a.len();
+        let answers = run(lambda, &[a, b], &UInt32Array::from(rows), len)?;
+        let answers = datafusion::arrow::compute::cast(&answers, &DataType::Int64)?;
+        let answers = answers.as_primitive::<datafusion::arrow::datatypes::Int64Type>();
+        if answers.null_count() > 0 {
+            return Err(exec_err("array_sort's comparator returned NULL".to_owned()));
+        }
+        let mut order: Vec<u32> = Vec::with_capacity(flat.child.len());
+        let mut pair_base = 0usize;
+        for (row, &m) in flat.counts.iter().enumerate() {
+            let mut idx: Vec<usize> = (0..m).collect();
+            for i in 1..m {
+                let mut j = i;
+                while j > 0 && answers.value(pair_base + idx[j - 1] * m + idx[j]) > 0 {
+                    idx.swap(j - 1, j);
+                    j -= 1;
+                }
+            }
+            order.extend(idx.iter().map(|&k| flat.child.value(firsts[row] + k)));
+            pair_base += m * m;
+        }
+        let sorted = take(list.values().as_ref(), &UInt32Array::from(order), None)?;
+        Ok(ColumnarValue::Array(Arc::new(ListArray::try_new(
+            list_field(&args.return_field)?,
+            offsets_of(&flat.counts),
+            sorted,
+            list.nulls().cloned(),
+        )?)))
+    }
+
     fn invoke_aggregate(&self, args: HigherOrderFunctionArgs) -> DfResult<ColumnarValue> {
         let n = args.number_rows;
         let vals: Vec<ColumnarValue> = values(&args.args).into_iter().cloned().collect();
@@ -434,6 +504,10 @@ impl HigherOrderUDFImpl for Hof {
             Kind::Transform | Kind::Filter => {
                 vec![vec![element_field(first, name)?, index_field()]]
             }
+            Kind::SortBy => {
+                let element = element_field(first, name)?;
+                vec![vec![Arc::clone(&element), element]]
+            }
             Kind::ZipWith => {
                 let second = vals
                     .get(1)
@@ -471,6 +545,12 @@ impl HigherOrderUDFImpl for Hof {
                 self.name
             )));
         };
+        if self.kind == Kind::SortBy && !lambda.data_type().is_integer() {
+            return Err(plan_err(format!(
+                "array_sort's comparator must return an integer, got {}",
+                lambda.data_type()
+            )));
+        }
         let is_predicate = matches!(self.kind, Kind::Filter | Kind::MapFilter);
         if is_predicate && !matches!(lambda.data_type(), DataType::Boolean | DataType::Null) {
             return Err(plan_err(format!(
@@ -484,7 +564,7 @@ impl HigherOrderUDFImpl for Hof {
                 lambda.data_type().clone(),
                 true,
             ))),
-            Kind::Filter | Kind::MapFilter => first.data_type().clone(),
+            Kind::Filter | Kind::MapFilter | Kind::SortBy => first.data_type().clone(),
             Kind::Aggregate => fns
                 .last()
                 .map_or_else(|| lambda.data_type().clone(), |f| f.data_type().clone()),
@@ -518,6 +598,7 @@ impl HigherOrderUDFImpl for Hof {
         match self.kind {
             Kind::Transform | Kind::Filter => self.invoke_list(args),
             Kind::ZipWith => self.invoke_zip_with(args),
+            Kind::SortBy => self.invoke_sort_by(args),
             Kind::Aggregate => self.invoke_aggregate(args),
             Kind::MapFilter | Kind::TransformValues | Kind::TransformKeys => self.invoke_map(args),
         }
@@ -535,6 +616,9 @@ pub(crate) fn register(ctx: &SessionContext) {
         ("map_filter", Kind::MapFilter),
         ("transform_values", Kind::TransformValues),
         ("transform_keys", Kind::TransformKeys),
+        // `array_sort(array, comparator)`, renamed by shapes.rs (`array_sort` is a scalar
+        // function, which the planner would pick for the call).
+        ("array_sort_by", Kind::SortBy),
     ] {
         ctx.register_higher_order_function(Arc::new(HigherOrderUDF::new_from_impl(Hof::new(
             name, kind,

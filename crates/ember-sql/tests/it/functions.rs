@@ -173,3 +173,14 @@ fn arguments_of_the_wrong_kind_are_errors_not_panics() {
         assert!(!message.contains("panic"), "{sql}: {message}");
     }
 }
+
+#[test]
+fn array_sort_with_a_comparator_is_stable_and_a_null_answer_is_an_error() {
+    assert_eq!(
+        one("SELECT array_sort(array('bb', 'a', 'cc', 'd'), (x, y) -> length(x) - length(y))")
+            .as_deref(),
+        Some("[a, d, bb, cc]")
+    );
+    let err = fails("SELECT array_sort(array(1, 2), (x, y) -> CAST(NULL AS INT))");
+    assert!(err.to_string().contains("returned NULL"), "{err}");
+}
