@@ -132,10 +132,15 @@ impl SessionBuilder {
                 })?;
             }
         }
+        let time_zone: Arc<str> = conf
+            .get("spark.sql.session.timeZone")
+            .map_or("UTC", String::as_str)
+            .into();
         let mut builder = SessionStateBuilder::new()
             .with_config(config)
             .with_default_features()
-            .with_spark_features();
+            .with_spark_features()
+            .with_type_planner(Arc::new(crate::types::SparkSqlTypes { time_zone }));
         // Spark's arithmetic goes before the Spark function planner so `/` is always ours.
         builder
             .expr_planners()
@@ -148,6 +153,8 @@ impl SessionBuilder {
         let ctx = SessionContext::new_with_state(builder.build());
         crate::spark::register_missing_functions(&ctx);
         crate::rewrites::register(&ctx);
+        crate::numeric_literals::register(&ctx);
+        ctx.register_udf(crate::types::TypeOf::udf());
 
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(parallelism)

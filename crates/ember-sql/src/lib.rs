@@ -132,6 +132,7 @@ mod error;
 pub mod export;
 mod io;
 mod literals;
+mod numeric_literals;
 mod ranking;
 mod rewrites;
 mod row;
@@ -150,7 +151,7 @@ pub use error::{Error, Result};
 pub use io::{FileFormat, parse_view_spec};
 pub use row::{IntoRow, IntoValue, Row, RowWriteError, RowWriter, Value};
 pub use session::Session;
-pub use types::{DataType, IntoSchema, StructField, StructType};
+pub use types::{DataType, IntoSchema, StructField, StructType, spark_type_name};
 
 /// Re-exported so users need no direct dependency to build expressions and handle batches.
 pub use datafusion;

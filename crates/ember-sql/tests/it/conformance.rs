@@ -15,10 +15,10 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use ember_sql::Session;
 use ember_sql::arrow::array::{Array, AsArray, RecordBatch};
 use ember_sql::arrow::datatypes::{DataType, Float32Type, Float64Type};
 use ember_sql::arrow::util::display::{ArrayFormatter, FormatOptions};
+use ember_sql::{Session, spark_type_name};
 
 fn suite_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance")
@@ -115,46 +115,6 @@ fn parse_answers(text: &str) -> BTreeMap<String, Answer> {
     answers
 }
 
-/// Spark's `simpleString` for an Arrow type.
-fn spark_type(t: &DataType) -> String {
-    match t {
-        DataType::Null => "void".into(),
-        DataType::Boolean => "boolean".into(),
-        DataType::Int8 => "tinyint".into(),
-        DataType::Int16 => "smallint".into(),
-        DataType::Int32 => "int".into(),
-        DataType::Int64 => "bigint".into(),
-        DataType::Float32 => "float".into(),
-        DataType::Float64 => "double".into(),
-        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => "string".into(),
-        DataType::Binary | DataType::LargeBinary | DataType::BinaryView => "binary".into(),
-        DataType::Date32 | DataType::Date64 => "date".into(),
-        DataType::Timestamp(_, Some(_)) => "timestamp".into(),
-        DataType::Timestamp(_, None) => "timestamp_ntz".into(),
-        DataType::Decimal128(p, s) | DataType::Decimal256(p, s) => format!("decimal({p},{s})"),
-        DataType::List(f) | DataType::LargeList(f) | DataType::FixedSizeList(f, _) => {
-            format!("array<{}>", spark_type(f.data_type()))
-        }
-        DataType::Struct(fields) => format!(
-            "struct<{}>",
-            fields
-                .iter()
-                .map(|f| format!("{}:{}", f.name(), spark_type(f.data_type())))
-                .collect::<Vec<_>>()
-                .join(",")
-        ),
-        DataType::Map(entries, _) => match entries.data_type() {
-            DataType::Struct(kv) if kv.len() == 2 => format!(
-                "map<{},{}>",
-                spark_type(kv[0].data_type()),
-                spark_type(kv[1].data_type())
-            ),
-            other => format!("map<{other}>"),
-        },
-        other => format!("{other}").to_lowercase(),
-    }
-}
-
 /// Python's `repr` of a float, as the oracle records it.
 fn py_float(f: f64) -> String {
     if f.is_nan() {
@@ -204,8 +164,12 @@ fn cell(array: &dyn Array, i: usize) -> Option<String> {
                 .collect();
             format!("{{{}}}", items.join(", "))
         }
+        // Python's `str` of the datetime PySpark collects: the wall clock in the session time
+        // zone, no offset.
         DataType::Timestamp(_, _) => {
-            let f = ArrayFormatter::try_new(array, &FormatOptions::default()).unwrap();
+            let options =
+                FormatOptions::default().with_timestamp_tz_format(Some("%Y-%m-%dT%H:%M:%S%.f"));
+            let f = ArrayFormatter::try_new(array, &options).unwrap();
             f.value(i).to_string().replacen('T', " ", 1)
         }
         _ => {
@@ -356,7 +320,7 @@ fn spark_conformance_suite() {
                     let types: Vec<String> = schema
                         .fields()
                         .iter()
-                        .map(|f| spark_type(f.data_type()))
+                        .map(|f| spark_type_name(f.data_type()))
                         .collect();
                     let rows = rows_of(batches);
                     let v = rows_agree(&rows, &theirs.rows, is_ordered(&q.sql));

@@ -10,3 +10,4 @@ mod io;
 mod runtime;
 mod session;
 mod slt;
+mod types;
