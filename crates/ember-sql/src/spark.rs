@@ -35,6 +35,9 @@ pub(crate) fn register_missing_functions(ctx: &SessionContext) {
 ///   `DECIMAL(7, 6)`; DataFusion's is `0.33333`, scale `s1 + 4`). An integer literal counts with
 ///   its own digits (`3` as `DECIMAL(1, 0)`), other integers as `DECIMAL(10, 0)` (`INT`) or
 ///   `DECIMAL(20, 0)` (`BIGINT`), as in Spark.
+/// - `+`, `-`, `*` of a string and an integer cast both to `BIGINT` (`'5' + 3` is `8`, a
+///   `BIGINT`; `'5.5' + 3` fails, as Spark with ANSI on), of a string and a `FLOAT`/`DOUBLE`
+///   both to `DOUBLE`; DataFusion refuses to plan them.
 /// - `+`, `-`, `*` of a `DECIMAL` and an integer literal count the literal with its own digits,
 ///   as Spark does (`2.5 * 2` is `DECIMAL(4, 1)`, not `DECIMAL(13, 1)`); DataFusion's rules for
 ///   two decimals are Spark's.
@@ -159,7 +162,29 @@ impl ExprPlanner for SparkArithmeticPlanner {
                     BinaryOperator::Minus => Operator::Minus,
                     _ => Operator::Multiply,
                 };
-                if decimal(&expr.left) || decimal(&expr.right) {
+                let string = |e: &Expr| {
+                    matches!(
+                        e.get_type(schema),
+                        Ok(ArrowType::Utf8 | ArrowType::Utf8View | ArrowType::LargeUtf8)
+                    )
+                };
+                let integer = |e: &Expr| e.get_type(schema).is_ok_and(|t| t.is_integer());
+                let floating = |e: &Expr| e.get_type(schema).is_ok_and(|t| t.is_floating());
+                let (l, r) = (&expr.left, &expr.right);
+                let common = if (string(l) && integer(r)) || (integer(l) && string(r)) {
+                    Some(ArrowType::Int64)
+                } else if (string(l) && floating(r)) || (floating(l) && string(r)) {
+                    Some(ArrowType::Float64)
+                } else {
+                    None
+                };
+                if let Some(t) = common {
+                    Ok(PlannerResult::Planned(Expr::BinaryExpr(BinaryExpr::new(
+                        Box::new(cast(expr.left, t.clone())),
+                        op,
+                        Box::new(cast(expr.right, t)),
+                    ))))
+                } else if decimal(&expr.left) || decimal(&expr.right) {
                     Ok(PlannerResult::Planned(Expr::BinaryExpr(BinaryExpr::new(
                         Box::new(as_literal_decimal(expr.left)),
                         op,

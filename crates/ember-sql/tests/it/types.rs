@@ -334,3 +334,27 @@ fn regression_views_made_by_sql_keep_spark_types_issue_10() {
     );
     assert_eq!(columns(&spark, "SELECT typeof(x) FROM v")[0].2, "int");
 }
+
+#[test]
+fn regression_string_arithmetic_coerces_as_spark_issue_10() {
+    // Was: "Cannot coerce arithmetic expression Utf8 + Int64". Spark (ANSI) casts the string to
+    // BIGINT next to an integer, to DOUBLE next to a DOUBLE, and fails on a malformed one.
+    let spark = session();
+    assert_eq!(
+        columns(&spark, "SELECT '5' + 3 AS a, 3 - '5' AS b, '2' * 2.5D AS c")
+            .into_iter()
+            .map(|(_, t, v)| (t, v))
+            .collect::<Vec<_>>(),
+        [
+            ("bigint".into(), "8".into()),
+            ("bigint".into(), "-2".into()),
+            ("double".into(), "5.0".into()),
+        ]
+    );
+    assert!(
+        spark
+            .sql("SELECT '5.5' + 3")
+            .and_then(|df| df.collect())
+            .is_err()
+    );
+}
