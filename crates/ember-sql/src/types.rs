@@ -22,7 +22,8 @@ use datafusion::logical_expr::{
 /// | `LongType`       | [`DataType::Long`]       | `Int64`                            |
 /// | `StringType`     | [`DataType::String`]     | `Utf8`                             |
 /// | `BooleanType`    | [`DataType::Boolean`]    | `Boolean`                          |
-/// | `TimestampType`  | [`DataType::Timestamp`]  | `Timestamp(Microsecond, None)`     |
+/// | `TimestampType`  | [`DataType::Timestamp`]  | `Timestamp(Microsecond, "UTC")`    |
+/// | `TimestampNTZType` | [`DataType::TimestampNtz`] | `Timestamp(Microsecond, None)`   |
 /// | `DateType`       | [`DataType::Date`]       | `Date32`                           |
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -39,9 +40,10 @@ pub enum DataType {
     String,
     /// Boolean (Spark `BooleanType`).
     Boolean,
-    /// Microseconds since the Unix epoch, no time zone (Spark `TimestampType`, stored like
-    /// `TimestampNTZType`).
+    /// An instant: microseconds since the Unix epoch, zoned UTC (Spark `TimestampType`).
     Timestamp,
+    /// A wall-clock date and time: microseconds, no time zone (Spark `TimestampNTZType`).
+    TimestampNtz,
     /// Days since the Unix epoch (Spark `DateType`).
     Date,
 }
@@ -56,7 +58,8 @@ impl DataType {
             DataType::Long => ArrowType::Int64,
             DataType::String => ArrowType::Utf8,
             DataType::Boolean => ArrowType::Boolean,
-            DataType::Timestamp => ArrowType::Timestamp(TimeUnit::Microsecond, None),
+            DataType::Timestamp => ArrowType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())),
+            DataType::TimestampNtz => ArrowType::Timestamp(TimeUnit::Microsecond, None),
             DataType::Date => ArrowType::Date32,
         }
     }
@@ -466,6 +469,7 @@ mod tests {
             DataType::Boolean,
             DataType::Timestamp,
             DataType::Date,
+            DataType::TimestampNtz,
         ];
         let schema: StructType = all
             .iter()
@@ -473,11 +477,19 @@ mod tests {
             .map(|(i, t)| StructField::new(format!("c{i}"), *t, false))
             .collect();
         let arrow = schema.to_arrow();
+        // Spark's TIMESTAMP is an instant, TIMESTAMP_NTZ a wall clock (issue 10: both were
+        // stored without a zone).
         assert_eq!(
             arrow.field(6).data_type(),
+            &ArrowType::Timestamp(TimeUnit::Microsecond, Some("UTC".into()))
+        );
+        assert_eq!(spark_type_name(arrow.field(6).data_type()), "timestamp");
+        assert_eq!(arrow.field(7).data_type(), &ArrowType::Date32);
+        assert_eq!(
+            arrow.field(8).data_type(),
             &ArrowType::Timestamp(TimeUnit::Microsecond, None)
         );
-        assert_eq!(arrow.field(7).data_type(), &ArrowType::Date32);
+        assert_eq!(spark_type_name(arrow.field(8).data_type()), "timestamp_ntz");
         assert!(!arrow.field(0).is_nullable());
     }
 }

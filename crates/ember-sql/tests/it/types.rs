@@ -358,3 +358,36 @@ fn regression_string_arithmetic_coerces_as_spark_issue_10() {
             .is_err()
     );
 }
+
+#[test]
+fn regression_rdd_rows_hold_zoned_and_wall_clock_timestamps_issue_10() {
+    // `DataType::Timestamp` was stored without a zone, so Spark's TIMESTAMP read as
+    // TIMESTAMP_NTZ; now it is an instant (UTC) and `TimestampNtz` the wall clock.
+    use ember_sql::{DataType as SparkType, StructType, Value};
+    let spark = session();
+    let rows = spark
+        .context()
+        .parallelize(
+            vec![vec![
+                Value::Timestamp(1_704_103_200_000_000),
+                Value::Timestamp(1_704_103_200_000_000),
+            ]],
+            1,
+        )
+        .unwrap();
+    let schema = StructType::new()
+        .add("at", SparkType::Timestamp, false)
+        .add("wall", SparkType::TimestampNtz, false);
+    spark
+        .create_dataframe(&rows, schema)
+        .unwrap()
+        .create_temp_view("moments")
+        .unwrap();
+    assert_eq!(
+        columns(&spark, "SELECT typeof(at), typeof(wall), hour(at), at = TIMESTAMP '2024-01-01 10:00:00' FROM moments")
+            .into_iter()
+            .map(|(_, _, v)| v)
+            .collect::<Vec<_>>(),
+        ["timestamp", "timestamp_ntz", "10", "true"]
+    );
+}
