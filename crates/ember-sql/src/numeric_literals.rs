@@ -45,8 +45,8 @@ use datafusion::prelude::SessionContext;
 use datafusion::sql::parser::{DFParserBuilder, Statement as DFStatement};
 use datafusion::sql::sqlparser::ast::{
     Expr as SqlExpr, Function, FunctionArg, FunctionArgExpr, FunctionArgumentList,
-    FunctionArguments, Ident, ObjectName, UnaryOperator, Value, ValueWithSpan, VisitMut,
-    VisitorMut,
+    FunctionArguments, Ident, NamedWindowDefinition, NamedWindowExpr, ObjectName, Query, SetExpr,
+    UnaryOperator, Value, ValueWithSpan, VisitMut, VisitorMut, WindowFrame, WindowSpec, WindowType,
 };
 use datafusion::sql::sqlparser::dialect::dialect_from_str;
 use datafusion::sql::sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
@@ -104,29 +104,83 @@ fn join_suffixes(tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
 }
 
 /// Wraps the numbers of `statement` whose Spark type DataFusion would not give them in the
-/// [`SPARK_LITERAL`] marker (step 2 of the module docs). Numbers inside `INTERVAL` are left
-/// alone: the planner reads them from the syntax tree.
+/// [`SPARK_LITERAL`] marker (step 2 of the module docs). Numbers inside `INTERVAL` and window
+/// frame bounds (`RANGE BETWEEN 1.5 PRECEDING ...`) are left alone: the planner reads them from
+/// the syntax tree.
 pub(crate) fn mark_numeric_literals(statement: &mut DFStatement) {
     if let DFStatement::Statement(statement) = statement {
-        let _ = statement.visit(&mut Marker { in_interval: 0 });
+        let _ = statement.visit(&mut Marker::default());
     }
 }
 
+#[derive(Default)]
 struct Marker {
     in_interval: usize,
+    /// Window frames taken out of a window function while its children are visited.
+    frames: Vec<Option<WindowFrame>>,
+    /// The same for each query's named windows (`WINDOW w AS (...)`).
+    named_frames: Vec<Vec<Option<WindowFrame>>>,
+}
+
+fn window_spec(expr: &mut SqlExpr) -> Option<&mut WindowSpec> {
+    match expr {
+        SqlExpr::Function(Function {
+            over: Some(WindowType::WindowSpec(spec)),
+            ..
+        }) => Some(spec),
+        _ => None,
+    }
+}
+
+fn named_window_specs(query: &mut Query) -> Vec<&mut WindowSpec> {
+    match query.body.as_mut() {
+        SetExpr::Select(select) => select
+            .named_window
+            .iter_mut()
+            .filter_map(|NamedWindowDefinition(_, w)| match w {
+                NamedWindowExpr::WindowSpec(spec) => Some(spec),
+                NamedWindowExpr::NamedWindow(_) => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 impl VisitorMut for Marker {
     type Break = ();
 
+    fn pre_visit_query(&mut self, query: &mut Query) -> ControlFlow<()> {
+        let taken = named_window_specs(query)
+            .into_iter()
+            .map(|spec| spec.window_frame.take())
+            .collect();
+        self.named_frames.push(taken);
+        ControlFlow::Continue(())
+    }
+
+    fn post_visit_query(&mut self, query: &mut Query) -> ControlFlow<()> {
+        let taken = self.named_frames.pop().unwrap_or_default();
+        for (spec, frame) in named_window_specs(query).into_iter().zip(taken) {
+            spec.window_frame = frame;
+        }
+        ControlFlow::Continue(())
+    }
+
     fn pre_visit_expr(&mut self, expr: &mut SqlExpr) -> ControlFlow<()> {
         if matches!(expr, SqlExpr::Interval(_)) {
             self.in_interval += 1;
+        }
+        if let Some(spec) = window_spec(expr) {
+            self.frames.push(spec.window_frame.take());
         }
         ControlFlow::Continue(())
     }
 
     fn post_visit_expr(&mut self, expr: &mut SqlExpr) -> ControlFlow<()> {
+        if let Some(spec) = window_spec(expr) {
+            spec.window_frame = self.frames.pop().flatten();
+            return ControlFlow::Continue(());
+        }
         if matches!(expr, SqlExpr::Interval(_)) {
             self.in_interval = self.in_interval.saturating_sub(1);
             return ControlFlow::Continue(());

@@ -128,6 +128,30 @@ fn literal_types_keep_column_names_and_positional_clauses() {
         .collect()
         .unwrap();
     assert_eq!(windowed.iter().map(RecordBatch::num_rows).sum::<usize>(), 4);
+    // Decimal frame offsets and interval amounts stay as the planner reads them.
+    for query in [
+        "SELECT sum(x) OVER (ORDER BY x RANGE BETWEEN 1.5 PRECEDING AND CURRENT ROW) \
+         FROM VALUES (1.0), (2.0), (4.0) AS t(x)",
+        "SELECT sum(x) OVER w FROM VALUES (1.0), (2.0), (4.0) AS t(x) \
+         WINDOW w AS (ORDER BY x RANGE BETWEEN 1.5 PRECEDING AND CURRENT ROW)",
+    ] {
+        let sums = spark.sql(query).unwrap().collect().unwrap();
+        let text = ember_sql::arrow::util::pretty::pretty_format_batches(&sums)
+            .unwrap()
+            .to_string();
+        assert!(
+            text.contains("| 3.0") && text.contains("| 4.0"),
+            "{query}: {text}"
+        );
+    }
+    assert_eq!(
+        columns(
+            &spark,
+            "SELECT TIMESTAMP '2024-01-01 00:00:00' + INTERVAL 1.5 SECOND"
+        )[0]
+        .2,
+        "2024-01-01T00:00:01.500Z"
+    );
     // VALUES rows are INT too, and a union with a BIGINT widens.
     assert_eq!(types(&spark, "SELECT k FROM VALUES (1) AS t(k)"), ["int"]);
     let union = spark
