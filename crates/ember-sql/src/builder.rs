@@ -44,7 +44,8 @@ impl SessionBuilder {
     ///
     /// - `spark.app.name`, `spark.master`: same as [`app_name`](Self::app_name)/[`master`](Self::master);
     /// - `spark.sql.shuffle.partitions`: DataFusion's `target_partitions`;
-    /// - `spark.sql.session.timeZone`: DataFusion's `execution.time_zone`;
+    /// - `spark.sql.session.timeZone`: DataFusion's `execution.time_zone`, and the zone of SQL's
+    ///   `TIMESTAMP` and of timestamps CSV inference finds (default: UTC);
     /// - `spark.sql.ansi.enabled`: DataFusion's `execution.enable_ansi_mode`;
     /// - `ember.sql.batch_rows`: rows per record batch when converting RDDs (default 65536);
     /// - any `datafusion.*` key, passed to DataFusion (unknown keys fail [`get_or_create`](Self::get_or_create)).

@@ -141,7 +141,10 @@ impl Session {
         self.read(FileFormat::Parquet, path)
     }
 
-    /// Reads CSV with a header row (Spark's `spark.read.option("header", true).csv`).
+    /// Reads CSV with a header row and infers its schema with Spark's types (Spark's
+    /// `spark.read.option("header", true).option("inferSchema", true).csv`): `INT` for integer
+    /// columns whose values all fit, `BIGINT`, `DOUBLE`, `BOOLEAN`, `DATE`, `TIMESTAMP` (in the
+    /// session time zone), `STRING`.
     pub fn read_csv(&self, path: impl AsRef<Path>) -> Result<DataFrame> {
         self.read(FileFormat::Csv, path)
     }

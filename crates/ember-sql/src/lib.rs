@@ -59,7 +59,8 @@
 //!   `count_async`), export (`to_arrow`, `to_ipc_stream`, `to_polars`, [`DataFrame::write_to`] in
 //!   an [`OutputFormat`]) and writers (`write_parquet`, `write_csv`, `write_json`,
 //!   `write_ipc_file`).
-//! - Schemas: [`StructType`]/[`StructField`]/[`DataType`] (Spark's names) or any Arrow schema.
+//! - Schemas: [`StructType`]/[`StructField`]/[`DataType`] (Spark's names) or any Arrow schema;
+//!   [`spark_type_name`] names any Arrow type as Spark does.
 //! - Rows: RDD elements implement [`IntoRow`] (tuples up to 8, [`Row`], `Vec<Value>`).
 //! - UDFs: typed closures of 1 to 4 arguments, see [`udf`].
 //! - Errors: one [`Error`] enum with structured variants.
@@ -86,13 +87,25 @@
 //! - **Row conversion** is a little more lenient than PySpark's `verifySchema`: integers are
 //!   accepted in floating-point columns.
 //! - **`/`** follows Spark for integers, floats and strings (`DOUBLE` result, `NULL` on division by
-//!   zero); decimal division keeps DataFusion's precision rules, which differ from Spark's.
-//!   `DIV` is integer division as in Spark. ANSI mode (`spark.sql.ansi.enabled`) only affects the
-//!   `datafusion-spark` functions, not casts or arithmetic.
-//! - **Literals and casts**: integer literals are `BIGINT` (Spark: `INT` when they fit) and
-//!   decimal literals `DOUBLE` (Spark: `DECIMAL(p, s)`), so result types differ from Spark's
-//!   (`date_add`, `date_sub`, `add_months` cast their count to `INT`); a cast of a non-numeric
-//!   string to a number fails the query.
+//!   zero) and for decimals (Spark's result precision and scale, rounded half up; `1.0 / 3` is
+//!   `0.333333`). `DIV` is integer division as in Spark. A string next to a number in `+`, `-`,
+//!   `*` is cast to `BIGINT` (or `DOUBLE` next to a float), as Spark does with ANSI on. ANSI mode
+//!   (`spark.sql.ansi.enabled`) otherwise only affects the `datafusion-spark` functions, not
+//!   casts or arithmetic.
+//! - **Literals** have Spark's types: `1` is `INT` (`BIGINT` when it does not fit), `1Y`, `1S`,
+//!   `1L` are `TINYINT`, `SMALLINT`, `BIGINT`; `2.5` is `DECIMAL(2, 1)`, `1e2` and `2.5D` are
+//!   `DOUBLE`, `1.5F` `FLOAT`, `2.5BD` `DECIMAL`. Column names stay DataFusion's (`SELECT 1` is
+//!   named `Int64(1)`, `2.5` `Float64(2.5)`; Spark says `1`, `2.5`), and a select list may not
+//!   name two columns alike (`SELECT 1, 1L` needs an alias; Spark allows it). Decimal `+`, `-`,
+//!   `*`, `CASE` and aggregates follow DataFusion's precision rules, which are Spark's except
+//!   that a `VALUES` list's integers count as `BIGINT` in decimal division, and
+//!   `round(decimal, d)` keeps the input's scale. A cast of a non-numeric string to a number
+//!   fails the query. `CASE` of `INT` and `STRING` is `STRING` (Spark: `BIGINT`).
+//! - **Types**: `typeof()` and [`spark_type_name`] name Spark's types (`int`, `decimal(2,1)`,
+//!   `array<int>`, ...); [`DataFrame::print_schema`] prints Spark's `printSchema` tree.
+//!   `TIMESTAMP` is zone-aware in `spark.sql.session.timeZone` (UTC unless configured; Spark's
+//!   default is the JVM's zone), `TIMESTAMP_NTZ` is not. CSV inference gives Spark's types
+//!   (`INT` when every value fits, `BIGINT`, `DOUBLE`, `BOOLEAN`, `DATE`, `TIMESTAMP`).
 //! - **Functions**: `datafusion-spark` 55 covers a part of Spark's library; Ember adds
 //!   `count_if` and `sort_array` and gives Spark's answers for `array_sort` (NULLs last),
 //!   `regexp_replace` (every match), `log` (natural; base first), `size(NULL)` (NULL),
@@ -106,9 +119,9 @@
 //!   default; `INTERSECT ALL`/`EXCEPT ALL` keep min(m, n)/m - n copies.
 //! - **String literals** take Spark's backslash escapes (`'\\d'` is the regex `\d`), except
 //!   `\'`, which ends the literal.
-//! - **Types**: `TimestampType` is stored without a time zone (like `TimestampNTZType`); no
-//!   `DecimalType`, `BinaryType`, arrays, maps or structs in [`StructType`] yet (Arrow schemas
-//!   with those work for batches and files, not for RDD rows).
+//! - **[`StructType`]** has no `DecimalType`, `BinaryType`, arrays, maps or structs yet (Arrow
+//!   schemas with those work for batches and files, not for RDD rows); its `Timestamp` is an
+//!   instant zoned UTC whatever the session's time zone.
 //! - **JSON** reading/writing is newline-delimited only (Spark's default); multi-line JSON is not
 //!   supported. CSV always has a header row.
 //! - **Errors** come from DataFusion and are classified by Ember; an unknown view is recognised from

@@ -7,8 +7,8 @@
 //! - `size(NULL)`: `NULL`, as Spark 4 with ANSI on (`datafusion-spark`: the legacy -1).
 //! - `element_at(map, k)`: the value (DataFusion: a list of values); `element_at(array, i)`:
 //!   1-based, negative from the end.
-//! - `date_add`, `date_sub`, `add_months` take Ember's `BIGINT` integer literals (cast to the
-//!   `INT` `datafusion-spark` wants); `year`, `month`, `day`/`dayofmonth`, `quarter`,
+//! - `date_add`, `date_sub`, `add_months` take any integer count (cast to the `INT`
+//!   `datafusion-spark` wants); `year`, `month`, `day`/`dayofmonth`, `quarter`,
 //!   `dayofyear`, `weekofyear` are `INT` date parts.
 //! - `date_format(d, 'yyyy-MM-dd')` takes Java's datetime pattern letters (DataFusion's takes
 //!   chrono's `%Y-%m-%d` and returned a Java pattern as literal text).
