@@ -100,7 +100,9 @@
 //!   `*`, `CASE` and aggregates follow DataFusion's precision rules, which are Spark's except
 //!   that a `VALUES` list's integers count as `BIGINT` in decimal division, and
 //!   `round(decimal, d)` keeps the input's scale. A cast of a non-numeric string to a number
-//!   fails the query. `CASE` of `INT` and `STRING` is `STRING` (Spark: `BIGINT`).
+//!   fails the query. Implicit casts follow Spark where DataFusion's differ: a `DECIMAL` beside a
+//!   `DOUBLE` (comparisons, `IN`, `BETWEEN`, `CASE`, `coalesce`, `greatest`, ...) is a `DOUBLE`,
+//!   and a `CASE`/`coalesce` of integers and strings a `BIGINT`.
 //! - **Types**: `typeof()` and [`spark_type_name`] name Spark's types (`int`, `decimal(2,1)`,
 //!   `array<int>`, ...); [`DataFrame::print_schema`] prints Spark's `printSchema` tree.
 //!   `TIMESTAMP` is zone-aware in `spark.sql.session.timeZone` (UTC unless configured; Spark's
@@ -139,6 +141,7 @@
 )]
 
 mod builder;
+mod coercion;
 mod create;
 mod dataframe;
 mod error;

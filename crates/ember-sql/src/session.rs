@@ -113,7 +113,7 @@ impl Session {
     /// executor.
     ///
     /// The plan is analyzed, so its schema is the one its batches will have, and carries Spark's
-    /// semantics: numeric literal types, string escapes, `INT` rankings,
+    /// semantics: numeric literal types, Spark's implicit casts, string escapes, `INT` rankings,
     /// `CREATE TEMP VIEW` as a view of this session. Errors as [`Session::sql`].
     pub async fn plan_sql_async(&self, query: &str) -> Result<LogicalPlan> {
         let state = self.inner.ctx.state();
@@ -124,6 +124,7 @@ impl Session {
             temp_views_as_views(&mut statement);
             let plan = state.statement_to_plan(statement).await?;
             let plan = crate::numeric_literals::spark_literal_types(plan)?;
+            let plan = crate::coercion::spark_coercions(plan)?;
             let plan = crate::ranking::int_rankings(plan)?;
             // The planner's schema is computed before type coercion, so a mixed-type `CASE`
             // declared the type of its first branch (`THEN 1 ELSE 2.5D` as INT) while its

@@ -415,3 +415,60 @@ fn regression_rdd_rows_hold_zoned_and_wall_clock_timestamps_issue_10() {
         ["timestamp", "timestamp_ntz", "10", "true"]
     );
 }
+
+#[test]
+fn regression_decimal_beside_double_is_double_issue_10() {
+    // With `0.5` a DECIMAL, DataFusion's coercion cast DOUBLE columns to DECIMAL(30, 15) to
+    // compare them: `x > 0.5` failed with "Overflowing on 1e40". Spark compares as DOUBLE.
+    let spark = session();
+    let batches = spark
+        .sql(
+            "SELECT x > 0.5, x IN (0.5, 1.5), x BETWEEN 0.5 AND 2.5, greatest(x, 2.5), \
+             coalesce(x, 0.5), CASE WHEN x > 1 THEN x ELSE 0.5 END \
+             FROM VALUES (1e40), (1.5D) AS t(x) ORDER BY x",
+        )
+        .unwrap()
+        .collect()
+        .unwrap();
+    let schema = batches[0].schema();
+    let types: Vec<String> = schema
+        .fields()
+        .iter()
+        .map(|f| spark_type_name(f.data_type()))
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "boolean", "boolean", "boolean", "double", "double", "double"
+        ]
+    );
+    let text = ember_sql::arrow::util::pretty::pretty_format_batches(&batches)
+        .unwrap()
+        .to_string();
+    assert!(text.contains("1e40"), "{text}");
+}
+
+#[test]
+fn regression_case_of_int_and_string_is_bigint_issue_10() {
+    // Spark (ANSI) casts the string branch to BIGINT; DataFusion made the CASE a STRING.
+    let spark = session();
+    assert_eq!(
+        columns(
+            &spark,
+            "SELECT CASE WHEN false THEN 1 ELSE '99' END AS c, coalesce(NULL, 7, '8') AS d"
+        )
+        .into_iter()
+        .map(|(_, t, v)| (t, v))
+        .collect::<Vec<_>>(),
+        [
+            ("bigint".into(), "99".into()),
+            ("bigint".into(), "7".into())
+        ]
+    );
+    assert!(
+        spark
+            .sql("SELECT CASE WHEN false THEN 1 ELSE 'x' END")
+            .and_then(|df| df.collect())
+            .is_err()
+    );
+}

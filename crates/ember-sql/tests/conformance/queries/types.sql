@@ -3,7 +3,6 @@
 SELECT k, CASE WHEN k > 3 THEN 1 ELSE 2.5 END AS c FROM nums ORDER BY k
 
 -- name: case_int_string
--- known: types: a CASE of INT and STRING is STRING; Spark (ANSI) casts the string to BIGINT
 SELECT k, CASE WHEN k > 3 THEN 1 ELSE '99' END AS c FROM nums ORDER BY k
 
 -- name: if_int_double
