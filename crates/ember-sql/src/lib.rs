@@ -98,8 +98,7 @@
 //!   named `Int64(1)`, `2.5` `Float64(2.5)`; Spark says `1`, `2.5`), and a select list may not
 //!   name two columns alike (`SELECT 1, 1L` needs an alias; Spark allows it). Decimal `+`, `-`,
 //!   `*`, `CASE` and aggregates follow DataFusion's precision rules, which are Spark's except
-//!   that a `VALUES` list's integers count as `BIGINT` in decimal division, and
-//!   `round(decimal, d)` keeps the input's scale. A cast of a non-numeric string to a number
+//!   that a `VALUES` list's integers count as `BIGINT` in decimal division. A cast of a non-numeric string to a number
 //!   fails the query. Implicit casts follow Spark where DataFusion's differ: a `DECIMAL` beside a
 //!   `DOUBLE` (comparisons, `IN`, `BETWEEN`, `CASE`, `coalesce`, `greatest`, ...) is a `DOUBLE`,
 //!   and a `CASE`/`coalesce` of integers and strings a `BIGINT`.

@@ -472,3 +472,29 @@ fn regression_case_of_int_and_string_is_bigint_issue_10() {
             .is_err()
     );
 }
+
+#[test]
+fn regression_round_of_a_decimal_has_sparks_type_issue_10() {
+    // `round(2.345, 2)` was DECIMAL(4, 3) `2.350`: the input's type. Values and types as
+    // recorded from PySpark 4.
+    let spark = session();
+    assert_eq!(
+        columns(
+            &spark,
+            "SELECT round(2.345, 2) a, round(2.5) b, round(9.99, 1) c, round(123.45, -1) d, \
+             round(-2.5) e, round(2.345D, 2) f, round(7, 0) g"
+        )
+        .into_iter()
+        .map(|(_, t, v)| (t, v))
+        .collect::<Vec<_>>(),
+        [
+            ("decimal(4,2)".into(), "2.35".into()),
+            ("decimal(2,0)".into(), "3".into()),
+            ("decimal(3,1)".into(), "10.0".into()),
+            ("decimal(4,0)".into(), "120".into()),
+            ("decimal(2,0)".into(), "-3".into()),
+            ("double".into(), "2.35".into()),
+            ("int".into(), "7".into()),
+        ]
+    );
+}

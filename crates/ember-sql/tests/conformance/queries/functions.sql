@@ -59,7 +59,6 @@ SELECT arrays_zip(a, b) FROM (SELECT array(1, 2) AS a, array('x', 'y') AS b)
 SELECT array_contains(array(1, 2, 3), 2)
 
 -- name: abs_round
--- known: types: round of a DECIMAL keeps its scale (decimal(4,3)); Spark's has the rounding scale (decimal(4,2))
 SELECT abs(-2.5), round(2.345, 2), ceil(1.2), floor(-1.2)
 
 -- name: sqrt_pow
