@@ -91,7 +91,9 @@
 //!   `0.333333`). `DIV` is integer division as in Spark. A string next to a number in `+`, `-`,
 //!   `*` is cast to `BIGINT` (or `DOUBLE` next to a float), as Spark does with ANSI on. ANSI mode
 //!   (`spark.sql.ansi.enabled`) otherwise only affects the `datafusion-spark` functions, not
-//!   casts or arithmetic.
+//!   casts or arithmetic: integer `+`, `-`, `*` wrap on overflow as Spark's non-ANSI mode does
+//!   (Spark 4's default, ANSI, raises an error). Since `INT` + `INT` is `INT`, as in Spark, that
+//!   happens at 32 bits (`2147483647 + 1` is `-2147483648`).
 //! - **Literals** have Spark's types: `1` is `INT` (`BIGINT` when it does not fit), `1Y`, `1S`,
 //!   `1L` are `TINYINT`, `SMALLINT`, `BIGINT`; `2.5` is `DECIMAL(2, 1)`, `1e2` and `2.5D` are
 //!   `DOUBLE`, `1.5F` `FLOAT`, `2.5BD` `DECIMAL`. Column names stay DataFusion's (`SELECT 1` is
