@@ -15,7 +15,8 @@
 //!    DataFusion's planner gives it (suffixed, decimal, exponent, beyond `BIGINT`) is wrapped in a
 //!    call to the internal function [`SPARK_LITERAL`]`(<number>, '<text>')`. Its type is Spark's,
 //!    computed from the text, so everything planned above it sees the right type; its name is the
-//!    number's own (`Float64(2.5)`), so column names do not change.
+//!    number's own (`Float64(2.5)`), so column names do not change (a suffixed number, which
+//!    used to be a number and an alias, is named like its literal: `1Y` is `Int8(1)`).
 //! 3. **Plan** ([`spark_literal_types`]): before type coercion, each marker becomes the literal
 //!    its text denotes (exactly: `0.1` is the decimal 0.1, never a rounded double), and each
 //!    `BIGINT` literal that fits in 32 bits becomes an `INT`. Plain integers are typed here, not in
@@ -433,7 +434,16 @@ impl ScalarUDFImpl for SparkLiteral {
         )))
     }
 
+    /// A suffixed number is named like the literal it denotes (`1Y` is `Int8(1)`, so
+    /// `SELECT 1Y, 1S` names two columns); any other like the number (`2.5` stays
+    /// `Float64(2.5)`, the name it had before it was typed).
     fn schema_name(&self, args: &[Expr]) -> DfResult<String> {
+        if let Some(Expr::Literal(ScalarValue::Utf8(Some(spec)), _)) = args.get(1)
+            && number_part(spec).len() < spec.len()
+            && let Ok(value) = spark_literal(spec)
+        {
+            return Ok(format!("{value:?}"));
+        }
         match args.first() {
             Some(number) => Ok(number.schema_name().to_string()),
             None => Ok(SPARK_LITERAL.to_owned()),

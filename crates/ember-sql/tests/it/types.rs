@@ -54,11 +54,12 @@ fn regression_integer_literals_are_int_when_they_fit_issue_10() {
         ),
         ["int", "int", "array<int>", "int"]
     );
-    // Spark's suffixes; `1Y` used to be `1 AS Y`.
+    // Spark's suffixes; `1Y` used to be `1 AS Y`. Suffixed literals are named like their value,
+    // so a select list may hold `1Y` and `1S`.
     assert_eq!(
         columns(&spark, "SELECT 1Y, 2S AS s, 3L AS l"),
         [
-            ("Int64(1)".into(), "tinyint".into(), "1".into()),
+            ("Int8(1)".into(), "tinyint".into(), "1".into()),
             ("s".into(), "smallint".into(), "2".into()),
             ("l".into(), "bigint".into(), "3".into()),
         ]
@@ -495,6 +496,25 @@ fn regression_round_of_a_decimal_has_sparks_type_issue_10() {
             ("decimal(2,0)".into(), "-3".into()),
             ("double".into(), "2.35".into()),
             ("int".into(), "7".into()),
+        ]
+    );
+}
+
+#[test]
+fn suffixed_literals_have_names_of_their_own() {
+    let spark = session();
+    let names: Vec<String> = columns(&spark, "SELECT 1Y, 1S, 1.5F, 2.5D, 2.5BD")
+        .into_iter()
+        .map(|(n, _, _)| n)
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "Int8(1)",
+            "Int16(1)",
+            "Float32(1.5)",
+            "Float64(2.5)",
+            "Decimal128(2.5,2,1)"
         ]
     );
 }
