@@ -18,10 +18,15 @@ if ! command -v wrk >/dev/null; then
   fi
 fi
 
-# `--workspace` keeps feature resolution identical to the tests and benches (no DataFusion rebuild).
-# EMBER_PROFILE=bench reuses what `cargo bench` built (same settings as release, same dir).
-cargo build --profile "${EMBER_PROFILE:-release}" --locked --workspace --bin ember
-bin="$CARGO_TARGET_DIR/release/ember"
+# EMBER_BIN=path runs that binary instead (e.g. one built from an older commit, for a before/after).
+if [ -n "${EMBER_BIN:-}" ]; then
+  bin="$EMBER_BIN"
+else
+  # `--workspace` keeps feature resolution identical to the tests and benches (no DataFusion
+  # rebuild). EMBER_PROFILE=bench reuses what `cargo bench` built (same settings as release).
+  cargo build --profile "${EMBER_PROFILE:-release}" --locked --workspace --bin ember
+  bin="$CARGO_TARGET_DIR/release/ember"
+fi
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 # As a user starts it: the default log level (info, one line per request), stderr to a file.
 log="$(mktemp -t ember-loadtest.XXXXXX.log)"

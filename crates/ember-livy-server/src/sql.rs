@@ -6,9 +6,6 @@ use std::sync::{Arc, Mutex, OnceLock};
 use ember_livy::protocol::MIME_JSON;
 use ember_sql::datafusion::common::tree_node::{TreeNode, TreeNodeRecursion};
 use ember_sql::datafusion::logical_expr::{DdlStatement, LogicalPlan};
-use ember_sql::datafusion::prelude::SessionContext;
-use ember_sql::datafusion::sql::parser::Statement as DfStatement;
-use ember_sql::datafusion::sql::sqlparser::ast::Statement as SqlStatement;
 use ember_sql::{Error as SqlError, Session};
 use futures_util::StreamExt;
 use futures_util::future::BoxFuture;
@@ -145,14 +142,14 @@ impl Interpreter for SqlInterpreter {
                 }
                 c.running = Some((statement_id, notify.clone()));
             }
-            let ctx = session.datafusion().clone();
+            let engine = session.clone();
             let query = code.to_owned();
             let allow = self.allow_file_access;
             let cap = self.row_cap;
             let outcome = session
                 .spawn(async move {
                     tokio::select! {
-                        r = run_query(ctx, &query, allow, cap) => Ok(r),
+                        r = run_query(engine, &query, allow, cap) => Ok(r),
                         // Dropping the query's stream here stops DataFusion's work.
                         () = notify.notified() => Ok(Err(QueryFailure::Cancelled)),
                     }
@@ -240,21 +237,26 @@ fn sql_failure(e: &SqlError) -> Execution {
 /// Plans and runs one statement; returns the table and, when rows were cut, how many rows the
 /// table kept.
 async fn run_query(
-    ctx: SessionContext,
+    session: Session,
     query: &str,
     allow_file_access: bool,
     row_cap: usize,
 ) -> Result<(ember_livy::protocol::SqlTable, Option<usize>), QueryFailure> {
     let df_err = |e| QueryFailure::Sql(SqlError::from_datafusion(e, Some(query)));
-    let state = ctx.state();
-    let dialect = state.config().options().sql_parser.dialect;
-    let mut statement = state.sql_to_statement(query, &dialect).map_err(df_err)?;
-    temp_views_as_views(&mut statement);
-    let plan = state.statement_to_plan(statement).await.map_err(df_err)?;
+    // Planned exactly as `Session::sql` plans (Spark's literal types, escapes, `CREATE TEMP
+    // VIEW`, the analyzed schema), but checked before anything runs.
+    let plan = session
+        .plan_sql_async(query)
+        .await
+        .map_err(QueryFailure::Sql)?;
     if !allow_file_access {
         refuse_file_access(&plan)?;
     }
-    let df = ctx.execute_logical_plan(plan).await.map_err(df_err)?;
+    let df = session
+        .datafusion()
+        .execute_logical_plan(plan)
+        .await
+        .map_err(df_err)?;
     let schema = Arc::new(df.schema().as_arrow().clone());
     let mut stream = df.execute_stream().await.map_err(df_err)?;
     let mut batches = Vec::new();
@@ -275,17 +277,6 @@ async fn run_query(
     let table = table::encode(&schema, &batches)
         .map_err(|e| QueryFailure::Sql(SqlError::from_datafusion(e.into(), Some(query))))?;
     Ok((table, truncated))
-}
-
-/// Spark's `CREATE [OR REPLACE] TEMP[ORARY] VIEW`, which Livy sql users write all the time, as a
-/// view of the session's catalog: a DataFusion view lives in its `SessionContext`, which is what a
-/// Spark temp view is (one per session), while DataFusion refuses the `TEMPORARY` keyword.
-fn temp_views_as_views(statement: &mut DfStatement) {
-    if let DfStatement::Statement(inner) = statement
-        && let SqlStatement::CreateView(view) = inner.as_mut()
-    {
-        view.temporary = false;
-    }
 }
 
 /// Refuses plans that read or write the server's files: `CREATE EXTERNAL TABLE` and `COPY`,

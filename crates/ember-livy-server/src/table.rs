@@ -22,37 +22,14 @@ use ember_sql::arrow::temporal_conversions::{
     as_datetime_with_timezone, date32_to_datetime, date64_to_datetime,
 };
 use ember_sql::arrow::util::display::{ArrayFormatter, FormatOptions};
+use ember_sql::spark_type_name;
 use serde_json::{Map, Number, Value, json};
 
-/// Spark's JSON type for an Arrow type.
+/// Spark's JSON type for an Arrow type: nested types as Spark's JSON objects, the others as
+/// their [`spark_type_name`] with the four JSON spellings that differ from it (`integer`,
+/// `long`, `short`, `byte`), so Livy's schema and `typeof()` always agree.
 pub fn spark_type(dt: &DataType) -> Value {
-    let simple = |s: &str| Value::String(s.to_owned());
     match dt {
-        DataType::Null => simple("void"),
-        DataType::Boolean => simple("boolean"),
-        DataType::Int8 => simple("byte"),
-        DataType::Int16 | DataType::UInt8 => simple("short"),
-        DataType::Int32 | DataType::UInt16 => simple("integer"),
-        DataType::Int64 | DataType::UInt32 => simple("long"),
-        DataType::UInt64 => simple("decimal(20,0)"),
-        DataType::Float16 | DataType::Float32 => simple("float"),
-        DataType::Float64 => simple("double"),
-        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => simple("string"),
-        DataType::Binary
-        | DataType::LargeBinary
-        | DataType::BinaryView
-        | DataType::FixedSizeBinary(_) => simple("binary"),
-        DataType::Date32 | DataType::Date64 => simple("date"),
-        DataType::Timestamp(_, Some(_)) => simple("timestamp"),
-        DataType::Timestamp(_, None) => simple("timestamp_ntz"),
-        DataType::Decimal32(p, s) | DataType::Decimal64(p, s) => {
-            simple(&format!("decimal({p},{s})"))
-        }
-        DataType::Decimal128(p, s) | DataType::Decimal256(p, s) => {
-            simple(&format!("decimal({p},{s})"))
-        }
-        DataType::Time32(_) | DataType::Time64(_) => simple("time(6)"),
-        DataType::Duration(_) | DataType::Interval(_) => simple("interval day to second"),
         DataType::List(f)
         | DataType::LargeList(f)
         | DataType::ListView(f)
@@ -69,12 +46,30 @@ pub fn spark_type(dt: &DataType) -> Value {
                 "valueType": spark_type(kv[1].data_type()),
                 "valueContainsNull": kv[1].is_nullable(),
             }),
-            _ => simple("string"),
+            _ => Value::String("string".to_owned()),
         },
         DataType::Struct(fields) => struct_type(fields),
         DataType::Dictionary(_, value) => spark_type(value),
         DataType::RunEndEncoded(_, value) => spark_type(value.data_type()),
-        DataType::Union(_, _) => simple("string"),
+        // Types whose Arrow name would mean nothing to a Spark client.
+        DataType::Time32(_) | DataType::Time64(_) => Value::String("time(6)".to_owned()),
+        DataType::Duration(_) | DataType::Interval(_) => {
+            Value::String("interval day to second".to_owned())
+        }
+        DataType::Union(_, _) => Value::String("string".to_owned()),
+        leaf => {
+            let name = spark_type_name(leaf);
+            Value::String(
+                match name.as_str() {
+                    "int" => "integer",
+                    "bigint" => "long",
+                    "smallint" => "short",
+                    "tinyint" => "byte",
+                    other => other,
+                }
+                .to_owned(),
+            )
+        }
     }
 }
 

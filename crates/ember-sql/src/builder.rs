@@ -44,7 +44,8 @@ impl SessionBuilder {
     ///
     /// - `spark.app.name`, `spark.master`: same as [`app_name`](Self::app_name)/[`master`](Self::master);
     /// - `spark.sql.shuffle.partitions`: DataFusion's `target_partitions`;
-    /// - `spark.sql.session.timeZone`: DataFusion's `execution.time_zone`;
+    /// - `spark.sql.session.timeZone`: DataFusion's `execution.time_zone`, and the zone of SQL's
+    ///   `TIMESTAMP` and of timestamps CSV inference finds (default: UTC);
     /// - `spark.sql.ansi.enabled`: DataFusion's `execution.enable_ansi_mode`;
     /// - `ember.sql.batch_rows`: rows per record batch when converting RDDs (default 65536);
     /// - any `datafusion.*` key, passed to DataFusion (unknown keys fail [`get_or_create`](Self::get_or_create)).
@@ -132,10 +133,15 @@ impl SessionBuilder {
                 })?;
             }
         }
+        let time_zone: Arc<str> = conf
+            .get("spark.sql.session.timeZone")
+            .map_or("UTC", String::as_str)
+            .into();
         let mut builder = SessionStateBuilder::new()
             .with_config(config)
             .with_default_features()
-            .with_spark_features();
+            .with_spark_features()
+            .with_type_planner(Arc::new(crate::types::SparkSqlTypes { time_zone }));
         // Spark's arithmetic goes before the Spark function planner so `/` is always ours.
         builder
             .expr_planners()
@@ -149,6 +155,8 @@ impl SessionBuilder {
         crate::spark::register_missing_functions(&ctx);
         crate::rewrites::register(&ctx);
         crate::functions::register(&ctx);
+        crate::numeric_literals::register(&ctx);
+        ctx.register_udf(crate::types::TypeOf::udf());
 
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(parallelism)

@@ -125,6 +125,30 @@ impl DataFrame {
         Arc::clone(self.df.schema().inner())
     }
 
+    /// The schema as Spark's `printSchema()` shows it, with Spark's type names:
+    ///
+    /// ```
+    /// # let spark = ember_sql::Session::builder().master("local[1]").get_or_create()?;
+    /// let df = spark.sql("SELECT 1 AS id, 2.5 AS price, array('a') AS tags")?;
+    /// assert_eq!(
+    ///     df.tree_string(),
+    ///     "root\n \
+    ///      |-- id: integer (nullable = false)\n \
+    ///      |-- price: decimal(2,1) (nullable = false)\n \
+    ///      |-- tags: array (nullable = false)\n \
+    ///      |    |-- element: string (containsNull = true)\n"
+    /// );
+    /// # Ok::<(), ember_sql::Error>(())
+    /// ```
+    pub fn tree_string(&self) -> String {
+        crate::types::tree_string(self.df.schema().as_arrow())
+    }
+
+    /// Prints [`tree_string`](Self::tree_string) (Spark's `printSchema()`).
+    pub fn print_schema(&self) {
+        print!("{}", self.tree_string());
+    }
+
     /// Column names, in order (Spark's `columns`).
     pub fn columns(&self) -> Vec<String> {
         self.df

@@ -1,6 +1,12 @@
 //! Reading files into DataFrames and registering them as views.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use datafusion::arrow::array::{Array, AsArray};
+use datafusion::arrow::datatypes::{DataType as ArrowType, Field, Int64Type, Schema, TimeUnit};
+use datafusion::common::Column;
+use datafusion::logical_expr::Expr;
 
 use datafusion::datasource::file_format::options::ArrowReadOptions;
 use datafusion::prelude::{CsvReadOptions, JsonReadOptions, ParquetReadOptions};
@@ -74,6 +80,10 @@ impl Session {
             .and_then(|e| e.to_str())
             .map(|e| format!(".{e}"));
         let ctx = self.inner().ctx.clone();
+        let time_zone: Arc<str> = self
+            .conf("spark.sql.session.timeZone")
+            .unwrap_or("UTC")
+            .into();
         let df = self
             .block_on(async move {
                 let df = match format {
@@ -89,7 +99,16 @@ impl Session {
                         if let Some(ext) = &ext {
                             options = options.file_extension(ext);
                         }
-                        ctx.read_csv(location, options).await
+                        match ctx.read_csv(location.clone(), options.clone()).await {
+                            Ok(inferred) => match spark_csv_schema(&inferred, &time_zone).await {
+                                Ok(Some(schema)) => {
+                                    ctx.read_csv(location, options.schema(&schema)).await
+                                }
+                                Ok(None) => Ok(inferred),
+                                Err(e) => Err(e),
+                            },
+                            Err(e) => Err(e),
+                        }
                     }
                     FileFormat::Json => {
                         let mut options = JsonReadOptions::default();
@@ -122,7 +141,10 @@ impl Session {
         self.read(FileFormat::Parquet, path)
     }
 
-    /// Reads CSV with a header row (Spark's `spark.read.option("header", true).csv`).
+    /// Reads CSV with a header row and infers its schema with Spark's types (Spark's
+    /// `spark.read.option("header", true).option("inferSchema", true).csv`): `INT` for integer
+    /// columns whose values all fit, `BIGINT`, `DOUBLE`, `BOOLEAN`, `DATE`, `TIMESTAMP` (in the
+    /// session time zone), `STRING`.
     pub fn read_csv(&self, path: impl AsRef<Path>) -> Result<DataFrame> {
         self.read(FileFormat::Csv, path)
     }
@@ -163,6 +185,70 @@ impl Session {
         }
         Ok(())
     }
+}
+
+/// Spark's types for a CSV schema DataFusion inferred, or `None` when they are the same:
+/// integer columns are `INT` when every value fits in 32 bits (DataFusion: always `BIGINT`;
+/// this scans the file once more, as Spark's `inferSchema` reads all of it), timestamps are
+/// Spark's `TIMESTAMP` in the session time zone (DataFusion: without a zone), and columns with
+/// no values are `STRING` (DataFusion: `NULL`). Dates, doubles, booleans and strings agree.
+async fn spark_csv_schema(
+    inferred: &datafusion::dataframe::DataFrame,
+    time_zone: &Arc<str>,
+) -> datafusion::error::Result<Option<Schema>> {
+    use datafusion::functions_aggregate::expr_fn::{max, min};
+    let fields = inferred.schema().fields();
+    let integers: Vec<usize> = (0..fields.len())
+        .filter(|&i| fields[i].data_type() == &ArrowType::Int64)
+        .collect();
+    let differs = |t: &ArrowType| matches!(t, ArrowType::Null | ArrowType::Timestamp(_, None));
+    if integers.is_empty() && !fields.iter().any(|f| differs(f.data_type())) {
+        return Ok(None);
+    }
+    let mut fits = vec![false; fields.len()];
+    if !integers.is_empty() {
+        let column = |i: usize| Expr::Column(Column::new_unqualified(fields[i].name()));
+        let bounds = integers
+            .iter()
+            .flat_map(|&i| [min(column(i)), max(column(i))])
+            .collect::<Vec<_>>();
+        let batches = inferred
+            .clone()
+            .aggregate(vec![], bounds)?
+            .collect()
+            .await?;
+        if let Some(batch) = batches.first().filter(|b| b.num_rows() == 1) {
+            for (k, &i) in integers.iter().enumerate() {
+                let bound = |c: usize| {
+                    batch
+                        .column(c)
+                        .as_primitive_opt::<Int64Type>()
+                        .filter(|a| !a.is_null(0))
+                        .map(|a| a.value(0))
+                };
+                fits[i] = match (bound(2 * k), bound(2 * k + 1)) {
+                    (Some(lo), Some(hi)) => i32::try_from(lo).is_ok() && i32::try_from(hi).is_ok(),
+                    _ => false,
+                };
+            }
+        }
+    }
+    let spark_fields: Vec<Field> = fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let t = match f.data_type() {
+                ArrowType::Int64 if fits[i] => ArrowType::Int32,
+                ArrowType::Timestamp(_, None) => {
+                    ArrowType::Timestamp(TimeUnit::Microsecond, Some(Arc::clone(time_zone)))
+                }
+                ArrowType::Null => ArrowType::Utf8,
+                other => other.clone(),
+            };
+            Field::new(f.name(), t, f.is_nullable())
+        })
+        .collect();
+    Ok(Some(Schema::new(spark_fields)))
 }
 
 /// Splits a `name=path` view spec.

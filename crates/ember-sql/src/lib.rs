@@ -91,7 +91,8 @@
 //!   `count_async`), export (`to_arrow`, `to_ipc_stream`, `to_polars`, [`DataFrame::write_to`] in
 //!   an [`OutputFormat`]) and writers (`write_parquet`, `write_csv`, `write_json`,
 //!   `write_ipc_file`).
-//! - Schemas: [`StructType`]/[`StructField`]/[`DataType`] (Spark's names) or any Arrow schema.
+//! - Schemas: [`StructType`]/[`StructField`]/[`DataType`] (Spark's names) or any Arrow schema;
+//!   [`spark_type_name`] names any Arrow type as Spark does.
 //! - Rows: RDD elements implement [`IntoRow`] (tuples up to 8, [`Row`], `Vec<Value>`).
 //! - UDFs: typed closures of 1 to 4 arguments, see [`udf`].
 //! - Errors: one [`Error`] enum with structured variants.
@@ -118,13 +119,28 @@
 //! - **Row conversion** is a little more lenient than PySpark's `verifySchema`: integers are
 //!   accepted in floating-point columns.
 //! - **`/`** follows Spark for integers, floats and strings (`DOUBLE` result, `NULL` on division by
-//!   zero); decimal division keeps DataFusion's precision rules, which differ from Spark's.
-//!   `DIV` is integer division as in Spark. ANSI mode (`spark.sql.ansi.enabled`) only affects the
-//!   `datafusion-spark` functions, not casts or arithmetic.
-//! - **Literals and casts**: integer literals are `BIGINT` (Spark: `INT` when they fit) and
-//!   decimal literals `DOUBLE` (Spark: `DECIMAL(p, s)`), so result types differ from Spark's
-//!   (`date_add`, `date_sub`, `add_months` cast their count to `INT`); a cast of a non-numeric
-//!   string to a number fails the query.
+//!   zero) and for decimals (Spark's result precision and scale, rounded half up; `1.0 / 3` is
+//!   `0.333333`). `DIV` is integer division as in Spark. A string next to a number in `+`, `-`,
+//!   `*` is cast to `BIGINT` (or `DOUBLE` next to a float), as Spark does with ANSI on. ANSI mode
+//!   (`spark.sql.ansi.enabled`) otherwise only affects the `datafusion-spark` functions, not
+//!   casts or arithmetic: integer `+`, `-`, `*` wrap on overflow as Spark's non-ANSI mode does
+//!   (Spark 4's default, ANSI, raises an error). Since `INT` + `INT` is `INT`, as in Spark, that
+//!   happens at 32 bits (`2147483647 + 1` is `-2147483648`).
+//! - **Literals** have Spark's types: `1` is `INT` (`BIGINT` when it does not fit), `1Y`, `1S`,
+//!   `1L` are `TINYINT`, `SMALLINT`, `BIGINT`; `2.5` is `DECIMAL(2, 1)`, `1e2` and `2.5D` are
+//!   `DOUBLE`, `1.5F` `FLOAT`, `2.5BD` `DECIMAL`. Column names stay DataFusion's (`SELECT 1` is
+//!   named `Int64(1)`, `2.5` `Float64(2.5)`; Spark says `1`, `2.5`), and a select list may not
+//!   name two columns alike (`SELECT 1, 1L` needs an alias; Spark allows it). Decimal `+`, `-`,
+//!   `*`, `CASE` and aggregates follow DataFusion's precision rules, which are Spark's except
+//!   that a `VALUES` list's integers count as `BIGINT` in decimal division. A cast of a non-numeric string to a number
+//!   fails the query. Implicit casts follow Spark where DataFusion's differ: a `DECIMAL` beside a
+//!   `DOUBLE` (comparisons, `IN`, `BETWEEN`, `CASE`, `coalesce`, `greatest`, ...) is a `DOUBLE`,
+//!   and a `CASE`/`coalesce` of integers and strings a `BIGINT`.
+//! - **Types**: `typeof()` and [`spark_type_name`] name Spark's types (`int`, `decimal(2,1)`,
+//!   `array<int>`, ...); [`DataFrame::print_schema`] prints Spark's `printSchema` tree.
+//!   `TIMESTAMP` is zone-aware in `spark.sql.session.timeZone` (UTC unless configured; Spark's
+//!   default is the JVM's zone), `TIMESTAMP_NTZ` is not. CSV inference gives Spark's types
+//!   (`INT` when every value fits, `BIGINT`, `DOUBLE`, `BOOLEAN`, `DATE`, `TIMESTAMP`).
 //! - **Functions**: DataFusion, `datafusion-spark` 55 and Ember's own modules give the Spark
 //!   functions listed under [Spark functions by family](#spark-functions-by-family); anything
 //!   else is an "Invalid function" planning error. How close Ember is to Spark, measured against
@@ -135,9 +151,9 @@
 //!   default; `INTERSECT ALL`/`EXCEPT ALL` keep min(m, n)/m - n copies.
 //! - **String literals** take Spark's backslash escapes (`'\\d'` is the regex `\d`), except
 //!   `\'`, which ends the literal.
-//! - **Types**: `TimestampType` is stored without a time zone (like `TimestampNTZType`); no
-//!   `DecimalType`, `BinaryType`, arrays, maps or structs in [`StructType`] yet (Arrow schemas
-//!   with those work for batches and files, not for RDD rows).
+//! - **[`StructType`]** has no `DecimalType`, `BinaryType`, arrays, maps or structs yet (Arrow
+//!   schemas with those work for batches and files, not for RDD rows); its `Timestamp` is an
+//!   instant zoned UTC whatever the session's time zone.
 //! - **JSON** reading/writing is newline-delimited only (Spark's default); multi-line JSON is not
 //!   supported. CSV always has a header row.
 //! - **Errors** come from DataFusion and are classified by Ember; an unknown view is recognised from
@@ -159,6 +175,7 @@
 )]
 
 mod builder;
+mod coercion;
 mod create;
 mod dataframe;
 mod error;
@@ -166,6 +183,7 @@ pub mod export;
 mod functions;
 mod io;
 mod literals;
+mod numeric_literals;
 mod ranking;
 mod rewrites;
 mod row;
@@ -185,7 +203,7 @@ pub use error::{Error, Result};
 pub use io::{FileFormat, parse_view_spec};
 pub use row::{IntoRow, IntoValue, Row, RowWriteError, RowWriter, Value};
 pub use session::Session;
-pub use types::{DataType, IntoSchema, StructField, StructType};
+pub use types::{DataType, IntoSchema, StructField, StructType, spark_type_name};
 
 /// Re-exported so users need no direct dependency to build expressions and handle batches.
 pub use datafusion;

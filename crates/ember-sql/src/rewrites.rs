@@ -7,11 +7,13 @@
 //! - `size(NULL)`: `NULL`, as Spark 4 with ANSI on (`datafusion-spark`: the legacy -1).
 //! - `element_at(map, k)`: the value (DataFusion: a list of values); `element_at(array, i)`:
 //!   1-based, negative from the end.
-//! - `date_add`, `date_sub`, `add_months` take Ember's `BIGINT` integer literals (cast to the
-//!   `INT` `datafusion-spark` wants); `year`, `month`, `day`/`dayofmonth`, `quarter`,
+//! - `date_add`, `date_sub`, `add_months` take any integer count (cast to the `INT`
+//!   `datafusion-spark` wants); `year`, `month`, `day`/`dayofmonth`, `quarter`,
 //!   `dayofyear`, `weekofyear` are `INT` date parts.
 //! - `date_format(d, 'yyyy-MM-dd')` takes Java's datetime pattern letters (DataFusion's takes
 //!   chrono's `%Y-%m-%d` and returned a Java pattern as literal text).
+//! - `round(decimal, d)` has Spark's result type, `DECIMAL(p - s + 1 + min(s, d), min(s, d))`
+//!   (`datafusion-spark`'s keeps the input's type: `round(2.345, 2)` was `DECIMAL(4, 3)`).
 //! - `concat` of arrays is their concatenation (`datafusion-spark`'s `concat` joins their text);
 //!   of strings it stays `datafusion-spark`'s (NULL if any argument is NULL).
 //!
@@ -424,6 +426,92 @@ pub(crate) fn register(ctx: &SessionContext) {
         ctx.register_udaf(udaf.as_ref().clone().with_aliases([alias]));
     }
     ctx.register_udf(ScalarUDF::new_from_impl(Concat::new()));
+    ctx.register_udf(ScalarUDF::new_from_impl(Round {
+        inner: datafusion_spark::function::math::round(),
+    }));
+}
+
+/// Spark's `round`: `datafusion-spark`'s (HALF_UP), with Spark's result type for decimals.
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct Round {
+    inner: Arc<ScalarUDF>,
+}
+
+/// Spark's type of `round(DECIMAL(p, s), d)`: one more integral digit for the carry, the scale
+/// `min(s, d)` (0 for a negative `d`), at most 38 digits.
+fn spark_round_type(p: u8, s: i8, d: i64) -> Option<ArrowType> {
+    let (p, s) = (i64::from(p), i64::from(s));
+    let integral = p - s + 1;
+    let (precision, scale) = if d < 0 {
+        (integral.max(1 - d), 0)
+    } else {
+        let scale = s.min(d);
+        (integral + scale, scale)
+    };
+    Some(ArrowType::Decimal128(
+        u8::try_from(precision.clamp(1, 38)).ok()?,
+        i8::try_from(scale).ok()?,
+    ))
+}
+
+impl ScalarUDFImpl for Round {
+    fn name(&self) -> &str {
+        "round"
+    }
+
+    fn signature(&self) -> &Signature {
+        self.inner.signature()
+    }
+
+    fn coerce_types(&self, arg_types: &[ArrowType]) -> DfResult<Vec<ArrowType>> {
+        self.inner.coerce_types(arg_types)
+    }
+
+    fn return_type(&self, arg_types: &[ArrowType]) -> DfResult<ArrowType> {
+        self.inner.return_type(arg_types)
+    }
+
+    fn return_field_from_args(&self, args: ReturnFieldArgs<'_>) -> DfResult<FieldRef> {
+        let places = match args.scalar_arguments.get(1) {
+            None => Some(0),
+            Some(Some(v)) => match v {
+                ScalarValue::Int8(Some(d)) => Some(i64::from(*d)),
+                ScalarValue::Int16(Some(d)) => Some(i64::from(*d)),
+                ScalarValue::Int32(Some(d)) => Some(i64::from(*d)),
+                ScalarValue::Int64(Some(d)) => Some(*d),
+                _ => None,
+            },
+            Some(None) => None,
+        };
+        let input = args.arg_fields.first().map(|f| f.data_type().clone());
+        match (input, places) {
+            (Some(ArrowType::Decimal128(p, s)), Some(d)) => match spark_round_type(p, s, d) {
+                Some(t) => Ok(Arc::new(datafusion::arrow::datatypes::Field::new(
+                    "round", t, true,
+                ))),
+                None => self.inner.return_field_from_args(args),
+            },
+            _ => self.inner.return_field_from_args(args),
+        }
+    }
+
+    fn invoke_with_args(&self, mut args: ScalarFunctionArgs) -> DfResult<ColumnarValue> {
+        let target = args.return_field.data_type().clone();
+        // `datafusion-spark`'s round answers in its argument's type (and checks it does).
+        if let Some(input) = args.arg_fields.first() {
+            args.return_field = Arc::new(datafusion::arrow::datatypes::Field::new(
+                "round",
+                input.data_type().clone(),
+                true,
+            ));
+        }
+        let out = self.inner.invoke_with_args(args)?;
+        if out.data_type() == target {
+            Ok(out)
+        } else {
+            out.cast_to(&target, None)
+        }
+    }
 }
 
 fn is_list(t: &ArrowType) -> bool {

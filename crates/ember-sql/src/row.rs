@@ -317,8 +317,9 @@ impl ColumnBuilder {
                 nullable,
             ),
             ArrowType::Boolean => Self::Boolean(BooleanBuilder::with_capacity(capacity), nullable),
-            ArrowType::Timestamp(TimeUnit::Microsecond, None) => Self::Timestamp(
-                TimestampMicrosecondBuilder::with_capacity(capacity),
+            ArrowType::Timestamp(TimeUnit::Microsecond, zone) => Self::Timestamp(
+                TimestampMicrosecondBuilder::with_capacity(capacity)
+                    .with_timezone_opt(zone.clone()),
                 nullable,
             ),
             ArrowType::Date32 => Self::Date32(Date32Builder::with_capacity(capacity), nullable),
@@ -429,7 +430,7 @@ pub(crate) fn check_row_schema(schema: &SchemaRef) -> Result<()> {
                 message: format!(
                     "column `{}` has Arrow type {}, which RDD rows cannot be converted to \
                      (supported: Float32, Float64, Int32, Int64, Utf8, Boolean, \
-                     Timestamp(Microsecond, None), Date32)",
+                     Timestamp(Microsecond, any zone or none), Date32)",
                     field.name(),
                     field.data_type()
                 ),

@@ -6,7 +6,10 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
+use datafusion::logical_expr::LogicalPlan;
 use datafusion::prelude::SessionContext;
+use datafusion::sql::parser::Statement as DFStatement;
+use datafusion::sql::sqlparser::ast::Statement as SqlStatement;
 use ember_rdd::Context;
 
 use crate::builder::SessionBuilder;
@@ -90,45 +93,59 @@ impl Session {
     /// [`Error::Plan`] for unknown columns/functions or wrong argument types and counts.
     /// DDL statements (`CREATE VIEW ...`) run immediately.
     pub fn sql(&self, query: &str) -> Result<DataFrame> {
-        let ctx = self.inner.ctx.clone();
+        let session = self.clone();
         let owned = query.to_owned();
         let df = self.block_on(async move {
-            let df = async {
-                let state = ctx.state();
-                let dialect = state.config().options().sql_parser.dialect;
-                let text = crate::shapes::rename_exists_calls(&owned);
-                let mut statement = state.sql_to_statement(&text, &dialect)?;
-                // PIVOT groups by its input's other columns: plan each input to learn them.
-                let mut pivots = crate::shapes::PivotColumns::new();
-                for input in crate::shapes::pivot_inputs(&mut statement) {
-                    let mut select =
-                        state.sql_to_statement(&format!("SELECT * FROM {input}"), &dialect)?;
-                    crate::shapes::rewrite(&mut select, &pivots)?;
-                    crate::literals::unescape_string_literals(&mut select);
-                    let plan = state.statement_to_plan(select).await?;
-                    let columns = plan.schema().fields().iter().map(|f| f.name().clone());
-                    pivots.insert(input, columns.collect());
-                }
-                crate::shapes::rewrite(&mut statement, &pivots)?;
-                crate::literals::unescape_string_literals(&mut statement);
-                let plan = state.statement_to_plan(statement).await?;
-                ctx.execute_logical_plan(plan).await
-            }
-            .await
-            .map_err(|e| Error::from_datafusion(e, Some(&owned)))?;
-            // The planner's schema is computed before type coercion, so a mixed-type `CASE`
-            // declared the type of its first branch (`THEN 1 ELSE 2.5` as BIGINT) while its
-            // batches held doubles (issue 10). The analyzed plan declares what runs.
-            let (state, plan) = df.into_parts();
-            let plan = crate::ranking::int_rankings(plan)
-                .map_err(|e| Error::from_datafusion(e, Some(&owned)))?;
-            let plan = state
-                .analyzer()
-                .execute_and_check(plan, state.config_options(), |_, _| {})
-                .map_err(|e| Error::from_datafusion(e, Some(&owned)))?;
-            Ok::<_, Error>(datafusion::dataframe::DataFrame::new(state, plan))
+            let plan = session.plan_sql_async(&owned).await?;
+            session
+                .inner
+                .ctx
+                .execute_logical_plan(plan)
+                .await
+                .map_err(|e| Error::from_datafusion(e, Some(&owned)))
         })?;
         Ok(DataFrame::new(self.clone(), df, Some(query.into())))
+    }
+
+    /// Plans a query the way [`Session::sql`] does, and runs nothing (not even DDL): for callers
+    /// that inspect a plan before they run it with [`SessionContext::execute_logical_plan`] on
+    /// [`Session::datafusion`] (the Livy server refuses file access this way). Awaitable on any
+    /// executor.
+    ///
+    /// The plan is analyzed, so its schema is the one its batches will have, and carries Spark's
+    /// semantics: numeric literal types, Spark's implicit casts, string escapes, `INT` rankings,
+    /// `CREATE TEMP VIEW` as a view of this session. Errors as [`Session::sql`].
+    pub async fn plan_sql_async(&self, query: &str) -> Result<LogicalPlan> {
+        let state = self.inner.ctx.state();
+        let plan = async {
+            // `exists(array, x -> ...)` would parse as an EXISTS subquery: renamed first.
+            let text = crate::shapes::rename_exists_calls(query);
+            let mut statement = crate::numeric_literals::parse_statement(&state, &text)?;
+            // PIVOT groups by its input's other columns: plan each input to learn them.
+            let mut pivots = crate::shapes::PivotColumns::new();
+            for input in crate::shapes::pivot_inputs(&mut statement) {
+                let select = format!("SELECT * FROM {input}");
+                let mut select = crate::numeric_literals::parse_statement(&state, &select)?;
+                spark_syntax(&mut select, &pivots)?;
+                let plan = state.statement_to_plan(select).await?;
+                let columns = plan.schema().fields().iter().map(|f| f.name().clone());
+                pivots.insert(input, columns.collect());
+            }
+            spark_syntax(&mut statement, &pivots)?;
+            temp_views_as_views(&mut statement);
+            let plan = state.statement_to_plan(statement).await?;
+            let plan = crate::numeric_literals::spark_literal_types(plan)?;
+            let plan = crate::coercion::spark_coercions(plan)?;
+            let plan = crate::ranking::int_rankings(plan)?;
+            // The planner's schema is computed before type coercion, so a mixed-type `CASE`
+            // declared the type of its first branch (`THEN 1 ELSE 2.5D` as INT) while its
+            // batches held doubles (issue 10). The analyzed plan declares what runs.
+            state
+                .analyzer()
+                .execute_and_check(plan, state.config_options(), |_, _| {})
+        }
+        .await;
+        plan.map_err(|e| Error::from_datafusion(e, Some(query)))
     }
 
     /// The DataFrame of a registered view (Spark's `spark.table`).
@@ -186,4 +203,28 @@ impl Session {
         names.sort();
         names
     }
+}
+
+/// Spark's `CREATE [OR REPLACE] TEMP[ORARY] VIEW` as a view of the session's catalog: a DataFusion
+/// view lives in its `SessionContext`, which is what a Spark temp view is (one per session),
+/// while DataFusion refuses the `TEMPORARY` keyword.
+fn temp_views_as_views(statement: &mut DFStatement) {
+    if let DFStatement::Statement(inner) = statement
+        && let SqlStatement::CreateView(view) = inner.as_mut()
+    {
+        view.temporary = false;
+    }
+}
+
+/// Spark's syntax on a parsed statement, before it is planned: query shapes DataFusion's planner
+/// lacks (LATERAL VIEW, PIVOT, generators, ...), string escapes, then numeric literal types (last,
+/// so the literals the shape rewrites write are typed too).
+fn spark_syntax(
+    statement: &mut DFStatement,
+    pivots: &crate::shapes::PivotColumns,
+) -> datafusion::error::Result<()> {
+    crate::shapes::rewrite(statement, pivots)?;
+    crate::literals::unescape_string_literals(statement);
+    crate::numeric_literals::mark_numeric_literals(statement);
+    Ok(())
 }

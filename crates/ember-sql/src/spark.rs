@@ -29,6 +29,18 @@ pub(crate) fn register_missing_functions(ctx: &SessionContext) {
 /// - `/` on integer, floating-point or string operands is a `DOUBLE` division (`7 / 2 = 3.5`;
 ///   DataFusion gives `3`), and dividing by zero gives `NULL` (Spark's non-ANSI default) instead
 ///   of an error or infinity. Decimal division is left to DataFusion.
+/// - `/` with a `DECIMAL` operand (and the other `DECIMAL` or integer) has Spark's result type:
+///   scale `max(6, s1 + p2 + 1)`, precision `p1 - s1 + s2 + scale`, adjusted to at most 38
+///   digits keeping a scale of at least 6, rounded half up (`1.0 / 3` is `0.333333` as
+///   `DECIMAL(7, 6)`; DataFusion's is `0.33333`, scale `s1 + 4`). An integer literal counts with
+///   its own digits (`3` as `DECIMAL(1, 0)`), other integers as `DECIMAL(10, 0)` (`INT`) or
+///   `DECIMAL(20, 0)` (`BIGINT`), as in Spark.
+/// - `+`, `-`, `*` of a string and an integer cast both to `BIGINT` (`'5' + 3` is `8`, a
+///   `BIGINT`; `'5.5' + 3` fails, as Spark with ANSI on), of a string and a `FLOAT`/`DOUBLE`
+///   both to `DOUBLE`; DataFusion refuses to plan them.
+/// - `+`, `-`, `*` of a `DECIMAL` and an integer literal count the literal with its own digits,
+///   as Spark does (`2.5 * 2` is `DECIMAL(4, 1)`, not `DECIMAL(13, 1)`); DataFusion's rules for
+///   two decimals are Spark's.
 /// - `a DIV b` is integer division returning `BIGINT` (truncating toward zero), `NULL` when
 ///   `b` is zero; DataFusion 55 parses it but cannot plan it.
 #[derive(Debug)]
@@ -51,6 +63,62 @@ fn is_spark_double_operand(e: &Expr, schema: &DFSchema) -> bool {
 fn is_integer(e: &Expr, schema: &DFSchema) -> bool {
     e.get_type(schema)
         .is_ok_and(|t| t.is_integer() || t == ArrowType::Null)
+}
+
+/// The `DECIMAL(p, s)` Spark gives an operand of decimal arithmetic, and whether it is a decimal
+/// itself; `None` for other types.
+fn spark_decimal(e: &Expr, schema: &DFSchema) -> Option<(u8, i8, bool)> {
+    if let Expr::Literal(ScalarValue::Int64(Some(n)), _) = e {
+        let digits = n.unsigned_abs().checked_ilog10().map_or(1, |d| d + 1);
+        return Some((u8::try_from(digits).ok()?, 0, false));
+    }
+    match e.get_type(schema).ok()? {
+        ArrowType::Decimal128(p, s) => Some((p, s, true)),
+        ArrowType::Int8 | ArrowType::UInt8 => Some((3, 0, false)),
+        ArrowType::Int16 | ArrowType::UInt16 => Some((5, 0, false)),
+        ArrowType::Int32 | ArrowType::UInt32 => Some((10, 0, false)),
+        ArrowType::Int64 | ArrowType::UInt64 => Some((20, 0, false)),
+        _ => None,
+    }
+}
+
+/// Spark's decimal division (see [`SparkArithmeticPlanner`]); `None` when the operands are not
+/// a decimal and a decimal or integer, or the result cannot be computed exactly in 38 digits.
+fn spark_decimal_divide(left: &Expr, right: &Expr, schema: &DFSchema) -> Option<Expr> {
+    let (p1, s1, d1) = spark_decimal(left, schema)?;
+    let (p2, s2, d2) = spark_decimal(right, schema)?;
+    if !(d1 || d2) {
+        return None;
+    }
+    let (p1, s1, p2, s2) = (i32::from(p1), i32::from(s1), i32::from(p2), i32::from(s2));
+    let mut scale = 6.max(s1 + p2 + 1);
+    let mut precision = p1 - s1 + s2 + scale;
+    if precision > 38 {
+        let int_digits = precision - scale;
+        scale = (38 - int_digits).max(scale.min(6));
+        precision = 38;
+    }
+    // Arrow divides to the dividend's scale + 4, truncating: give the dividend enough scale for
+    // one digit beyond the result's, and let the cast round it half up.
+    let left_scale = s1.max(scale - 3);
+    let left_precision = p1 - s1 + left_scale;
+    if left_precision > 38 {
+        return None;
+    }
+    let decimal = |p: i32, s: i32| {
+        Some(ArrowType::Decimal128(
+            u8::try_from(p).ok()?,
+            i8::try_from(s).ok()?,
+        ))
+    };
+    Some(cast(
+        Expr::BinaryExpr(BinaryExpr::new(
+            Box::new(cast(left.clone(), decimal(left_precision, left_scale)?)),
+            Operator::Divide,
+            Box::new(cast(right.clone(), decimal(p2, s2)?)),
+        )),
+        decimal(precision, scale)?,
+    ))
 }
 
 fn nonzero(e: Expr, t: ArrowType, zero: ScalarValue) -> Expr {
@@ -80,6 +148,56 @@ impl ExprPlanner for SparkArithmeticPlanner {
                     ),
                 )))
             }
+            BinaryOperator::Plus | BinaryOperator::Minus | BinaryOperator::Multiply => {
+                let decimal =
+                    |e: &Expr| matches!(e.get_type(schema), Ok(ArrowType::Decimal128(..)));
+                let as_literal_decimal = |e: Expr| match spark_decimal(&e, schema) {
+                    Some((p, 0, false)) if matches!(e, Expr::Literal(..)) => {
+                        cast(e, ArrowType::Decimal128(p, 0))
+                    }
+                    _ => e,
+                };
+                let op = match expr.op {
+                    BinaryOperator::Plus => Operator::Plus,
+                    BinaryOperator::Minus => Operator::Minus,
+                    _ => Operator::Multiply,
+                };
+                let string = |e: &Expr| {
+                    matches!(
+                        e.get_type(schema),
+                        Ok(ArrowType::Utf8 | ArrowType::Utf8View | ArrowType::LargeUtf8)
+                    )
+                };
+                let integer = |e: &Expr| e.get_type(schema).is_ok_and(|t| t.is_integer());
+                let floating = |e: &Expr| e.get_type(schema).is_ok_and(|t| t.is_floating());
+                let (l, r) = (&expr.left, &expr.right);
+                let common = if (string(l) && integer(r)) || (integer(l) && string(r)) {
+                    Some(ArrowType::Int64)
+                } else if (string(l) && floating(r)) || (floating(l) && string(r)) {
+                    Some(ArrowType::Float64)
+                } else {
+                    None
+                };
+                if let Some(t) = common {
+                    Ok(PlannerResult::Planned(Expr::BinaryExpr(BinaryExpr::new(
+                        Box::new(cast(expr.left, t.clone())),
+                        op,
+                        Box::new(cast(expr.right, t)),
+                    ))))
+                } else if decimal(&expr.left) || decimal(&expr.right) {
+                    Ok(PlannerResult::Planned(Expr::BinaryExpr(BinaryExpr::new(
+                        Box::new(as_literal_decimal(expr.left)),
+                        op,
+                        Box::new(as_literal_decimal(expr.right)),
+                    ))))
+                } else {
+                    Ok(PlannerResult::Original(expr))
+                }
+            }
+            BinaryOperator::Divide => match spark_decimal_divide(&expr.left, &expr.right, schema) {
+                Some(planned) => Ok(PlannerResult::Planned(planned)),
+                None => Ok(PlannerResult::Original(expr)),
+            },
             BinaryOperator::MyIntegerDivide | BinaryOperator::DuckIntegerDivide => {
                 if is_integer(&expr.left, schema) && is_integer(&expr.right, schema) {
                     Ok(PlannerResult::Planned(divide(

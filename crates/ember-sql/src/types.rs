@@ -6,6 +6,11 @@
 use std::sync::Arc;
 
 use datafusion::arrow::datatypes::{DataType as ArrowType, Field, Schema, SchemaRef, TimeUnit};
+use datafusion::common::{DataFusionError, ScalarValue};
+use datafusion::logical_expr::simplify::{ExprSimplifyResult, SimplifyContext};
+use datafusion::logical_expr::{
+    ColumnarValue, Expr, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
+};
 
 /// A Spark SQL column type and the Arrow type it is stored as:
 ///
@@ -17,7 +22,8 @@ use datafusion::arrow::datatypes::{DataType as ArrowType, Field, Schema, SchemaR
 /// | `LongType`       | [`DataType::Long`]       | `Int64`                            |
 /// | `StringType`     | [`DataType::String`]     | `Utf8`                             |
 /// | `BooleanType`    | [`DataType::Boolean`]    | `Boolean`                          |
-/// | `TimestampType`  | [`DataType::Timestamp`]  | `Timestamp(Microsecond, None)`     |
+/// | `TimestampType`  | [`DataType::Timestamp`]  | `Timestamp(Microsecond, "UTC")`    |
+/// | `TimestampNTZType` | [`DataType::TimestampNtz`] | `Timestamp(Microsecond, None)`   |
 /// | `DateType`       | [`DataType::Date`]       | `Date32`                           |
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -34,9 +40,10 @@ pub enum DataType {
     String,
     /// Boolean (Spark `BooleanType`).
     Boolean,
-    /// Microseconds since the Unix epoch, no time zone (Spark `TimestampType`, stored like
-    /// `TimestampNTZType`).
+    /// An instant: microseconds since the Unix epoch, zoned UTC (Spark `TimestampType`).
     Timestamp,
+    /// A wall-clock date and time: microseconds, no time zone (Spark `TimestampNTZType`).
+    TimestampNtz,
     /// Days since the Unix epoch (Spark `DateType`).
     Date,
 }
@@ -51,9 +58,259 @@ impl DataType {
             DataType::Long => ArrowType::Int64,
             DataType::String => ArrowType::Utf8,
             DataType::Boolean => ArrowType::Boolean,
-            DataType::Timestamp => ArrowType::Timestamp(TimeUnit::Microsecond, None),
+            DataType::Timestamp => ArrowType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())),
+            DataType::TimestampNtz => ArrowType::Timestamp(TimeUnit::Microsecond, None),
             DataType::Date => ArrowType::Date32,
         }
+    }
+}
+
+/// Spark's name for the type of a column stored as `data_type`: its `simpleString`, as
+/// `typeof()`, `DESCRIBE` and error messages spell it.
+///
+/// `int`, `bigint`, `tinyint`, `smallint`, `float`, `double`, `decimal(10,2)`, `string`,
+/// `boolean`, `binary`, `date`, `timestamp` (an Arrow timestamp with a time zone),
+/// `timestamp_ntz` (without), `void` (NULL), `array<int>`, `map<string,int>`,
+/// `struct<a:int,b:string>`. Arrow types Spark lacks get the Spark type that holds their values
+/// (`UInt32` is `bigint`, `UInt64` is `decimal(20,0)`, `Utf8View` is `string`); the rest
+/// (intervals, times, unions) their Arrow name in lower case.
+///
+/// ```
+/// use ember_sql::arrow::datatypes::{DataType, Field};
+/// use ember_sql::spark_type_name;
+///
+/// assert_eq!(spark_type_name(&DataType::Int32), "int");
+/// assert_eq!(spark_type_name(&DataType::Decimal128(10, 2)), "decimal(10,2)");
+/// let list = DataType::List(Field::new("item", DataType::Int64, true).into());
+/// assert_eq!(spark_type_name(&list), "array<bigint>");
+/// ```
+pub fn spark_type_name(data_type: &ArrowType) -> String {
+    match data_type {
+        ArrowType::Null => "void".into(),
+        ArrowType::Boolean => "boolean".into(),
+        ArrowType::Int8 => "tinyint".into(),
+        ArrowType::Int16 | ArrowType::UInt8 => "smallint".into(),
+        ArrowType::Int32 | ArrowType::UInt16 => "int".into(),
+        ArrowType::Int64 | ArrowType::UInt32 => "bigint".into(),
+        ArrowType::UInt64 => "decimal(20,0)".into(),
+        ArrowType::Float16 | ArrowType::Float32 => "float".into(),
+        ArrowType::Float64 => "double".into(),
+        ArrowType::Utf8 | ArrowType::LargeUtf8 | ArrowType::Utf8View => "string".into(),
+        ArrowType::Binary
+        | ArrowType::LargeBinary
+        | ArrowType::BinaryView
+        | ArrowType::FixedSizeBinary(_) => "binary".into(),
+        ArrowType::Date32 | ArrowType::Date64 => "date".into(),
+        ArrowType::Timestamp(_, Some(_)) => "timestamp".into(),
+        ArrowType::Timestamp(_, None) => "timestamp_ntz".into(),
+        ArrowType::Decimal32(p, s) | ArrowType::Decimal64(p, s) => format!("decimal({p},{s})"),
+        ArrowType::Decimal128(p, s) | ArrowType::Decimal256(p, s) => format!("decimal({p},{s})"),
+        ArrowType::List(f)
+        | ArrowType::LargeList(f)
+        | ArrowType::ListView(f)
+        | ArrowType::LargeListView(f)
+        | ArrowType::FixedSizeList(f, _) => format!("array<{}>", spark_type_name(f.data_type())),
+        ArrowType::Struct(fields) => format!(
+            "struct<{}>",
+            fields
+                .iter()
+                .map(|f| format!("{}:{}", f.name(), spark_type_name(f.data_type())))
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+        ArrowType::Map(entries, _) => match entries.data_type() {
+            ArrowType::Struct(kv) if kv.len() == 2 => format!(
+                "map<{},{}>",
+                spark_type_name(kv[0].data_type()),
+                spark_type_name(kv[1].data_type())
+            ),
+            other => format!("map<{}>", spark_type_name(other)),
+        },
+        ArrowType::Dictionary(_, value) => spark_type_name(value),
+        ArrowType::RunEndEncoded(_, value) => spark_type_name(value.data_type()),
+        other => other.to_string().to_lowercase(),
+    }
+}
+
+/// Spark's `typeName` of a type that is not nested: its [`spark_type_name`], except the four
+/// integer types that Spark's JSON and `printSchema` spell differently.
+fn type_name(data_type: &ArrowType) -> String {
+    let name = spark_type_name(data_type);
+    match name.as_str() {
+        "int" => "integer".into(),
+        "bigint" => "long".into(),
+        "smallint" => "short".into(),
+        "tinyint" => "byte".into(),
+        _ => name,
+    }
+}
+
+/// Spark's `StructType.treeString`, which `printSchema()` prints: one line per field,
+/// nested fields indented below their parent.
+pub(crate) fn tree_string(schema: &Schema) -> String {
+    fn node(out: &mut String, depth: usize, name: &str, data_type: &ArrowType, note: &str) {
+        let indent = " |   ".repeat(depth);
+        let nested = match data_type {
+            ArrowType::List(_)
+            | ArrowType::LargeList(_)
+            | ArrowType::ListView(_)
+            | ArrowType::LargeListView(_)
+            | ArrowType::FixedSizeList(..) => "array".to_owned(),
+            ArrowType::Map(..) => "map".to_owned(),
+            ArrowType::Struct(_) => "struct".to_owned(),
+            other => type_name(other),
+        };
+        out.push_str(&format!("{indent} |-- {name}: {nested}{note}\n"));
+        match data_type {
+            ArrowType::List(f)
+            | ArrowType::LargeList(f)
+            | ArrowType::ListView(f)
+            | ArrowType::LargeListView(f)
+            | ArrowType::FixedSizeList(f, _) => node(
+                out,
+                depth + 1,
+                "element",
+                f.data_type(),
+                &format!(" (containsNull = {})", f.is_nullable()),
+            ),
+            ArrowType::Map(entries, _) => {
+                if let ArrowType::Struct(kv) = entries.data_type()
+                    && kv.len() == 2
+                {
+                    node(out, depth + 1, "key", kv[0].data_type(), "");
+                    node(
+                        out,
+                        depth + 1,
+                        "value",
+                        kv[1].data_type(),
+                        &format!(" (valueContainsNull = {})", kv[1].is_nullable()),
+                    );
+                }
+            }
+            ArrowType::Struct(fields) => {
+                for f in fields {
+                    node(
+                        out,
+                        depth + 1,
+                        f.name(),
+                        f.data_type(),
+                        &format!(" (nullable = {})", f.is_nullable()),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = String::from("root\n");
+    for f in schema.fields() {
+        node(
+            &mut out,
+            0,
+            f.name(),
+            f.data_type(),
+            &format!(" (nullable = {})", f.is_nullable()),
+        );
+    }
+    out
+}
+
+/// Spark's SQL types where DataFusion's differ: `TIMESTAMP` (and `TIMESTAMP_LTZ`) is Spark's
+/// `TimestampType`, microseconds in the session time zone (`spark.sql.session.timeZone`, UTC by
+/// default), so `TIMESTAMP '2024-03-15 10:20:30'` and `CAST(s AS TIMESTAMP)` read their text in
+/// that zone; `TIMESTAMP_NTZ` is `TimestampNTZType`, microseconds with no zone. DataFusion's
+/// `TIMESTAMP` is nanoseconds with no zone.
+#[derive(Debug)]
+pub(crate) struct SparkSqlTypes {
+    pub(crate) time_zone: Arc<str>,
+}
+
+impl datafusion::logical_expr::planner::TypePlanner for SparkSqlTypes {
+    fn plan_type_field(
+        &self,
+        sql_type: &datafusion::sql::sqlparser::ast::DataType,
+    ) -> datafusion::error::Result<Option<datafusion::arrow::datatypes::FieldRef>> {
+        use datafusion::sql::sqlparser::ast::{DataType as SqlType, TimezoneInfo};
+        let zoned =
+            || ArrowType::Timestamp(TimeUnit::Microsecond, Some(Arc::clone(&self.time_zone)));
+        let planned = match sql_type {
+            SqlType::Timestamp(_, TimezoneInfo::None | TimezoneInfo::WithTimeZone) => zoned(),
+            SqlType::Timestamp(_, TimezoneInfo::WithoutTimeZone) | SqlType::TimestampNtz(_) => {
+                ArrowType::Timestamp(TimeUnit::Microsecond, None)
+            }
+            SqlType::Custom(name, modifiers)
+                if modifiers.is_empty()
+                    && name.to_string().eq_ignore_ascii_case("timestamp_ltz") =>
+            {
+                zoned()
+            }
+            SqlType::Custom(name, modifiers)
+                if modifiers.is_empty()
+                    && name.to_string().eq_ignore_ascii_case("timestamp_ntz") =>
+            {
+                ArrowType::Timestamp(TimeUnit::Microsecond, None)
+            }
+            _ => return Ok(None),
+        };
+        Ok(Some(Arc::new(Field::new("", planned, true))))
+    }
+}
+
+/// Spark's `typeof(expr)`: the [`spark_type_name`] of its argument's type, as a string.
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub(crate) struct TypeOf {
+    signature: Signature,
+}
+
+impl TypeOf {
+    /// The function, to register.
+    pub(crate) fn udf() -> ScalarUDF {
+        ScalarUDF::new_from_impl(Self {
+            signature: Signature::any(1, Volatility::Immutable),
+        })
+    }
+}
+
+impl ScalarUDFImpl for TypeOf {
+    fn name(&self) -> &str {
+        "typeof"
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, _arg_types: &[ArrowType]) -> datafusion::error::Result<ArrowType> {
+        Ok(ArrowType::Utf8)
+    }
+
+    fn simplify(
+        &self,
+        args: Vec<Expr>,
+        info: &SimplifyContext,
+    ) -> datafusion::error::Result<ExprSimplifyResult> {
+        match args.first() {
+            Some(arg) => {
+                let name = spark_type_name(&info.get_data_type(arg)?);
+                Ok(ExprSimplifyResult::Simplified(Expr::Literal(
+                    ScalarValue::Utf8(Some(name)),
+                    None,
+                )))
+            }
+            None => Ok(ExprSimplifyResult::Original(args)),
+        }
+    }
+
+    fn invoke_with_args(
+        &self,
+        args: ScalarFunctionArgs,
+    ) -> datafusion::error::Result<ColumnarValue> {
+        let arg = args
+            .args
+            .first()
+            .ok_or_else(|| DataFusionError::Plan("typeof takes one argument".to_owned()))?;
+        Ok(ColumnarValue::Scalar(ScalarValue::Utf8(Some(
+            spark_type_name(&arg.data_type()),
+        ))))
     }
 }
 
@@ -212,6 +469,7 @@ mod tests {
             DataType::Boolean,
             DataType::Timestamp,
             DataType::Date,
+            DataType::TimestampNtz,
         ];
         let schema: StructType = all
             .iter()
@@ -219,11 +477,19 @@ mod tests {
             .map(|(i, t)| StructField::new(format!("c{i}"), *t, false))
             .collect();
         let arrow = schema.to_arrow();
+        // Spark's TIMESTAMP is an instant, TIMESTAMP_NTZ a wall clock (issue 10: both were
+        // stored without a zone).
         assert_eq!(
             arrow.field(6).data_type(),
+            &ArrowType::Timestamp(TimeUnit::Microsecond, Some("UTC".into()))
+        );
+        assert_eq!(spark_type_name(arrow.field(6).data_type()), "timestamp");
+        assert_eq!(arrow.field(7).data_type(), &ArrowType::Date32);
+        assert_eq!(
+            arrow.field(8).data_type(),
             &ArrowType::Timestamp(TimeUnit::Microsecond, None)
         );
-        assert_eq!(arrow.field(7).data_type(), &ArrowType::Date32);
+        assert_eq!(spark_type_name(arrow.field(8).data_type()), "timestamp_ntz");
         assert!(!arrow.field(0).is_nullable());
     }
 }

@@ -69,7 +69,7 @@ pub async fn serve(
             addr: addr.clone(),
             source,
         })?;
-    tracing::info!(%addr, "SparkPi service listening");
+    tracing::info!(%addr, simd = %ember_rdd::Simd::selected(), "SparkPi service listening");
     let result = server.run().await.map_err(Error::Server);
     let cancelled = service.cancel_all_jobs();
     tracing::info!(cancelled, "server stopped");

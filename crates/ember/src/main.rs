@@ -224,6 +224,11 @@ fn main() -> ExitCode {
         // `cargo run` with no arguments serves, reading flags' defaults and the environment.
         None => Command::Serve(ServeArgs::parse_from(["ember"])),
     };
+    // A mistyped EMBER_SIMD would otherwise fall back to the best path without a word.
+    if let Err(e) = ember::rdd::Simd::from_env() {
+        eprintln!("ember: {e}");
+        return ExitCode::FAILURE;
+    }
     let result = match command {
         Command::Serve(args) => serve(args),
         Command::Pi(args) => pi(args),

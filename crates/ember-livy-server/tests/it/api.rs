@@ -68,9 +68,9 @@ async fn select_one_is_livys_sql_output_exactly() {
         .raw(
             Method::POST,
             &format!("/sessions/{id}/statements"),
-            // Spark types `1` as INT; DataFusion's literal is BIGINT (a known difference, see
-            // ember-sql's docs), so the cast pins the type Livy's example shows.
-            Some(r#"{"code":"SELECT CAST(1 AS INT) AS one"}"#),
+            // Livy's own example: `1` is an INT, so the schema says `integer` (issue 10: it said
+            // `long` while Ember's integer literals were BIGINT).
+            Some(r#"{"code":"SELECT 1 AS one"}"#),
             &[],
         )
         .await;
@@ -175,6 +175,7 @@ async fn spark_types_nested_values_and_nulls() {
     let fields = t["schema"]["fields"].as_array().unwrap();
     let types: Vec<&Value> = fields.iter().map(|f| &f["type"]).collect();
     assert_eq!(types[0], "long");
+    assert_eq!(types[1], "decimal(2,1)");
     assert_eq!(types[2], "string");
     assert_eq!(types[3], "boolean");
     assert_eq!(types[4], "integer");

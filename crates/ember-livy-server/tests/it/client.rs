@@ -49,8 +49,9 @@ async fn sql_results_decode_to_arrow_with_their_types() {
     assert_eq!(batch.column(0).as_primitive::<Int32Type>().value(0), 7);
     assert_eq!(batch.column(1).as_primitive::<Int64Type>().value(0), 8);
     assert!(batch.column(4).is_null(0));
+    // `make_array(1, 2)` is `array<int>`, as in Spark.
     let arr = batch.column(5).as_list::<i32>().value(0);
-    assert_eq!(arr.as_primitive::<Int64Type>().values(), &[1, 2]);
+    assert_eq!(arr.as_primitive::<Int32Type>().values(), &[1, 2]);
     let st = batch.column(6).as_struct();
     assert_eq!(st.column_names(), ["x", "y"]);
     session.delete().await.unwrap();

@@ -634,7 +634,9 @@ fn get_json(url: &str) -> Option<serde_json::Value> {
     let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
     let mut s = std::net::TcpStream::connect(host).ok()?;
     s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    write!(s, "GET /{path} HTTP/1.0\r\nHost: {host}\r\n\r\n").ok()?;
+    // One write: `write!` on a socket sends each piece apart (Nagle then holds them back).
+    s.write_all(format!("GET /{path} HTTP/1.0\r\nHost: {host}\r\n\r\n").as_bytes())
+        .ok()?;
     let mut raw = String::new();
     s.read_to_string(&mut raw).ok()?;
     serde_json::from_str(raw.split_once("\r\n\r\n")?.1).ok()

@@ -99,7 +99,7 @@ fn temp_view_rules() {
     let two = spark.sql("SELECT 2 AS one").unwrap();
     two.create_or_replace_temp_view("one").unwrap();
     let got = spark.sql("SELECT one FROM one").unwrap().collect().unwrap();
-    assert_eq!(got[0].column(0).as_primitive::<Int64Type>().value(0), 2);
+    assert_eq!(got[0].column(0).as_primitive::<Int32Type>().value(0), 2);
 }
 
 #[test]
@@ -127,7 +127,7 @@ fn views_are_lazy_like_spark() {
         .unwrap()
         .collect()
         .unwrap();
-    assert_eq!(got[0].column(0).as_primitive::<Int64Type>().value(0), 2);
+    assert_eq!(got[0].column(0).as_primitive::<Int32Type>().value(0), 2);
 }
 
 #[test]

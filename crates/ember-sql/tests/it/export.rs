@@ -90,10 +90,11 @@ fn write_to_renders_each_format() {
 
 /// Every supported type, and the mixed-type `CASE`/`IF` columns whose declared schema disagreed
 /// with their batches (issue 10: `ember sql --format arrow` wrote `1.0` as 4607182418800017408).
+/// `2.5D` and `0.5D` are `DOUBLE`s (`2.5` alone is a `DECIMAL`, as in Spark).
 const EVERY_TYPE: &str = "SELECT id, \
-    CASE WHEN id > 2 THEN 1 ELSE 2.5 END AS case_num, \
+    CASE WHEN id > 2 THEN 1 ELSE 2.5D END AS case_num, \
     CASE WHEN id > 2 THEN 1 ELSE '99' END AS case_str, \
-    if(id > 2, 1, 0.5) AS if_num, \
+    if(id > 2, 1, 0.5D) AS if_num, \
     CAST(id AS TINYINT) AS i8, CAST(id AS SMALLINT) AS i16, CAST(id AS BIGINT) AS i64, \
     CAST(id AS FLOAT) AS f32, CAST(id AS DOUBLE) / 4 AS f64, CAST(id AS DECIMAL(10, 2)) AS dec, \
     name, age > 20 AS adult, DATE '2024-02-29' AS d, TIMESTAMP '2024-02-29 12:30:00' AS ts, \

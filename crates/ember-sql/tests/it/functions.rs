@@ -184,3 +184,35 @@ fn array_sort_with_a_comparator_is_stable_and_a_null_answer_is_an_error() {
     let err = fails("SELECT array_sort(array(1, 2), (x, y) -> CAST(NULL AS INT))");
     assert!(err.to_string().contains("returned NULL"), "{err}");
 }
+
+/// Integer literals are INT now, and a lambda's variable must follow: nested higher-order calls
+/// failed to plan ("LambdaVariable field and schema field mismatch") when the inner call sat in
+/// an argument of the outer one, or its lambda read the outer lambda's variable.
+#[test]
+fn nested_higher_order_functions_over_int_literals() {
+    let cases = [
+        (
+            "SELECT forall(filter(array(1), x -> x > 5), x -> x > 0)",
+            "true",
+        ),
+        (
+            "SELECT filter(filter(array(1, 7), x -> x > 5), y -> y > 0)",
+            "[7]",
+        ),
+        (
+            "SELECT transform(array(array(1, 2)), a -> transform(a, b -> b + 1))",
+            "[[2, 3]]",
+        ),
+        (
+            "SELECT transform(array(1, 2), x -> transform(array(10), y -> x + y))",
+            "[[11], [12]]",
+        ),
+        (
+            "SELECT typeof(transform(array(1, 2), x -> x * 10))",
+            "array<int>",
+        ),
+    ];
+    for (sql, want) in cases {
+        assert_eq!(one(sql).as_deref(), Some(want), "{sql}");
+    }
+}

@@ -179,3 +179,65 @@ fn parquet_strings_work_with_udfs_rows_and_polars() {
     let pdf = df.to_polars().unwrap();
     assert_eq!(pdf.column("s").unwrap().str().unwrap().get(1), Some("BOB"));
 }
+
+#[test]
+fn regression_csv_inference_gives_sparks_types_issue_10() {
+    // Was: every integer column BIGINT, timestamps without a zone, an empty column NULL-typed.
+    // The types PySpark 4 infers for this file (`inferSchema`, session time zone UTC).
+    let spark = crate::fixture::session();
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("typed.csv");
+    std::fs::write(
+        &csv,
+        "i,b,d,t,f,s,bo,ts,n\n\
+         1,10000000000,2024-01-01,2024-01-01 10:00:00,1.5,x,true,2024-01-01T10:00:00,\n\
+         -2147483648,3,2024-01-02,2024-01-02 11:00:00,2,y,false,2024-01-02T10:00:00,\n",
+    )
+    .unwrap();
+    let df = spark.read_csv(&csv).unwrap();
+    let types: Vec<String> = df
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| ember_sql::spark_type_name(f.data_type()))
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "int",
+            "bigint",
+            "date",
+            "timestamp",
+            "double",
+            "string",
+            "boolean",
+            "timestamp",
+            "string"
+        ]
+    );
+    // The values read with those types.
+    df.create_temp_view("typed").unwrap();
+    let batches = spark
+        .sql("SELECT i, b, CAST(t AS STRING), n FROM typed ORDER BY i")
+        .unwrap()
+        .collect()
+        .unwrap();
+    let batch = &batches[0];
+    let ints = batch
+        .column(0)
+        .as_primitive::<ember_sql::arrow::datatypes::Int32Type>();
+    assert_eq!(ints.values(), &[-2_147_483_648, 1]);
+    assert_eq!(
+        batch.column(1).as_primitive::<Int64Type>().values(),
+        &[3, 10_000_000_000]
+    );
+    assert!(batch.column(3).is_null(0));
+    // One value beyond 32 bits keeps the column BIGINT.
+    let wide = dir.path().join("wide.csv");
+    std::fs::write(&wide, "k\n1\n2147483648\n").unwrap();
+    let wide = spark.read_csv(&wide).unwrap();
+    assert_eq!(
+        wide.schema().field(0).data_type(),
+        &ember_sql::arrow::datatypes::DataType::Int64
+    );
+}

@@ -11,3 +11,4 @@ mod io;
 mod runtime;
 mod session;
 mod slt;
+mod types;

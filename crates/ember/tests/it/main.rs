@@ -16,6 +16,7 @@ fn ember() -> Command {
         "EMBER_MAX_SCALE",
         "EMBER_JOB_TIMEOUT_SECS",
         "EMBER_SHUTDOWN_GRACE_SECS",
+        "EMBER_SIMD",
     ] {
         c.env_remove(var);
     }
@@ -40,6 +41,25 @@ fn pi_prints_the_seed_line_and_is_reproducible() {
     assert_eq!(out.lines().count(), 1);
     let (_, again, _) = run(ember().args(args));
     assert_eq!(out, again);
+}
+
+/// Issue 11: `EMBER_SIMD` forces the lane kernels' path (a path the CPU lacks falls back below
+/// it), and every path gives the same seeded estimate; a value that names no path is refused.
+#[test]
+fn every_forced_simd_path_gives_the_same_estimate() {
+    let args = [
+        "pi", "--scale", "20", "--master", "local[2]", "--seed", "11",
+    ];
+    let (ok, want, err) = run(ember().args(args));
+    assert!(ok, "{err}");
+    for path in ["baseline", "avx2", "avx512", "AVX2"] {
+        let (ok, out, err) = run(ember().env("EMBER_SIMD", path).args(args));
+        assert!(ok, "{path}: {err}");
+        assert_eq!(out, want, "EMBER_SIMD={path}");
+    }
+    let (ok, out, err) = run(ember().env("EMBER_SIMD", "sse9").args(args));
+    assert!(!ok && out.is_empty(), "{out}");
+    assert!(err.contains("EMBER_SIMD") && err.contains("sse9"), "{err}");
 }
 
 #[test]

@@ -1,10 +1,8 @@
 -- Arrays and maps: generators in SELECT and LATERAL VIEW, sequences, element access, struct fields.
 -- name: explode_literal
--- known: types: integer literals are BIGINT, Spark's INT
 SELECT explode(array(1, 2, 3))
 
 -- name: explode_alias
--- known: types: integer literals are BIGINT, Spark's INT
 SELECT explode(array(10, 20)) AS v
 
 -- name: explode_column
@@ -20,15 +18,12 @@ SELECT id, posexplode(split(tags, ';')) AS (pos, tag) FROM events ORDER BY id, p
 SELECT id, explode_outer(split(tags, ';')) AS tag FROM events ORDER BY id, tag
 
 -- name: explode_map
--- known: types: integer literals are BIGINT, Spark's INT
 SELECT explode(map('a', 1, 'b', 2)) AS (k, v)
 
 -- name: inline_structs
--- known: types: integer literals are BIGINT, Spark's INT
 SELECT inline(array(struct(1, 'a'), struct(2, 'b')))
 
 -- name: inline_named_structs
--- known: types: integer literals are BIGINT, Spark's INT
 SELECT inline(array(named_struct('x', 1, 'y', 'a'), named_struct('x', 2, 'y', 'b')))
 
 -- name: lateral_view_explode
@@ -44,22 +39,18 @@ SELECT id, pos, tag FROM events LATERAL VIEW posexplode(split(tags, ';')) t AS p
 SELECT tag, count(*) AS n FROM events LATERAL VIEW explode(split(tags, ';')) t AS tag GROUP BY tag ORDER BY tag
 
 -- name: lateral_view_two
--- known: types: integer literals are BIGINT, Spark's INT
 SELECT a, b FROM (SELECT 1 AS id) LATERAL VIEW explode(array(1, 2)) x AS a LATERAL VIEW explode(array('p', 'q')) y AS b ORDER BY a, b
 
 -- name: lateral_view_map
--- known: types: integer literals are BIGINT, Spark's INT
 SELECT k, v FROM (SELECT map('x', 1, 'y', 2) AS m) LATERAL VIEW explode(m) t AS k, v ORDER BY k
 
 -- name: lateral_view_filter
 SELECT user, tag FROM events LATERAL VIEW explode(split(tags, ';')) t AS tag WHERE tag <> 'b' ORDER BY user, tag
 
 -- name: sequence_ints
--- known: types: integer literals are BIGINT, Spark's INT
 SELECT sequence(1, 5), sequence(5, 1), sequence(1, 10, 3)
 
 -- name: sequence_column
--- known: types: integer literals are BIGINT, Spark's INT
 SELECT k, sequence(1, k) FROM nums ORDER BY k, s
 
 -- name: sequence_dates
@@ -75,7 +66,6 @@ SELECT cardinality(array('a', 'b')), cardinality(map('a', 1))
 SELECT map_contains_key(map('a', 1), 'a'), map_contains_key(map('a', 1), 'z')
 
 -- name: map_keys_values
--- known: types: integer literals are BIGINT, Spark's INT
 SELECT map_keys(map('a', 1, 'b', 2)), map_values(map('a', 1, 'b', 2))
 
 -- name: element_at_out_of_range
@@ -83,31 +73,24 @@ SELECT map_keys(map('a', 1, 'b', 2)), map_values(map('a', 1, 'b', 2))
 SELECT element_at(array(1, 2), 5)
 
 -- name: element_at_map_missing
--- known: types: integer literals are BIGINT, Spark's INT
 SELECT element_at(map('a', 1), 'z')
 
 -- name: try_element_at_fn
--- known: types: integer literals are BIGINT, Spark's INT
 SELECT try_element_at(array(1, 2), 5), try_element_at(array(1, 2), 2)
 
 -- name: array_set_fns
--- known: types: integer literals are BIGINT, Spark's INT
 SELECT array_distinct(array(1, 2, 2, 3)), array_union(array(1, 2), array(2, 3)), array_intersect(array(1, 2, 3), array(2, 3, 4)), array_except(array(1, 2, 3), array(2))
 
 -- name: array_position_remove
--- known: types: integer literals are BIGINT, Spark's INT
 SELECT array_position(array(3, 1, 2), 2), array_remove(array(1, 2, 1), 1)
 
 -- name: array_min_max
--- known: types: integer literals are BIGINT, Spark's INT
 SELECT array_min(array(3, 1, 2)), array_max(array(3, NULL, 2))
 
 -- name: flatten_fn
--- known: types: integer literals are BIGINT, Spark's INT
 SELECT flatten(array(array(1, 2), array(3)))
 
 -- name: slice_fn
--- known: types: integer literals are BIGINT, Spark's INT
 SELECT slice(array(1, 2, 3, 4), 2, 2), slice(array(1, 2, 3, 4), -2, 2)
 
 -- name: array_repeat_fn
@@ -117,18 +100,15 @@ SELECT array_repeat('x', 3)
 SELECT arrays_overlap(array(1, 2), array(2, 3)), arrays_overlap(array(1), array(4))
 
 -- name: map_from_arrays_fn
--- known: types: integer literals are BIGINT, Spark's INT
 SELECT map_from_arrays(array('a', 'b'), array(1, 2))
 
 -- name: map_entries_fn
--- known: types: integer literals are BIGINT, Spark's INT
 SELECT map_entries(map('a', 1))
 
 -- name: str_to_map_fn
 SELECT str_to_map('a:1,b:2')
 
 -- name: map_concat_fn
--- known: types: integer literals are BIGINT, Spark's INT
 SELECT map_concat(map('a', 1), map('b', 2))
 
 -- name: struct_column_field
@@ -138,7 +118,6 @@ SELECT st.s FROM (SELECT struct(k, s) AS st FROM nums) ORDER BY st.k, st.s
 SELECT named_struct('a', k, 'b', x).b FROM nums ORDER BY k, s
 
 -- name: element_at_struct_field
--- known: types: integer literals are BIGINT, Spark's INT
 SELECT element_at(arr, 1).x FROM (SELECT array(named_struct('x', 1), named_struct('x', 2)) AS arr)
 
 -- name: subscript_struct_field
@@ -154,13 +133,10 @@ SELECT id FROM events WHERE array_contains(split(tags, ';'), 'a') ORDER BY id
 SELECT sort_array(split('c,a,b', ','))
 
 -- name: array_compact_fn
--- known: types: integer literals are BIGINT, Spark's INT
 SELECT array_compact(array(1, NULL, 2))
 
 -- name: array_append_prepend
--- known: types: integer literals are BIGINT, Spark's INT
 SELECT array_append(array(1, 2), 3), array_prepend(array(2, 3), 1)
 
 -- name: get_fn
--- known: types: integer literals are BIGINT, Spark's INT
 SELECT get(array(1, 2, 3), 1), get(array(1, 2, 3), 5)

@@ -12,27 +12,21 @@ SELECT log10(1000)
 SELECT ln(1)
 
 -- name: element_at_map
--- known: types: integer literals are BIGINT, Spark's INT
 SELECT element_at(map('a', 1, 'b', 2), 'b')
 
 -- name: element_at_array_one_based
--- known: types: integer literals are BIGINT, Spark's INT
 SELECT element_at(array(10, 20, 30), 1)
 
 -- name: element_at_array_negative
--- known: types: integer literals are BIGINT, Spark's INT
 SELECT element_at(array(10, 20, 30), -1)
 
 -- name: subscript_array_zero_based
--- known: types: integer literals are BIGINT, Spark's INT
 SELECT array(10, 20, 30)[0]
 
 -- name: subscript_array_column
--- known: types: integer literals are BIGINT, Spark's INT
 SELECT k, array(k, k * 10)[1] FROM nums ORDER BY k
 
 -- name: subscript_map
--- known: types: integer literals are BIGINT, Spark's INT
 SELECT map('a', 1, 'b', 2)['a']
 
 -- name: size_array
@@ -51,11 +45,9 @@ SELECT struct(k, s) FROM nums WHERE k = 1
 SELECT struct(k, s).s FROM nums WHERE k = 2
 
 -- name: named_struct_fn
--- known: types: integer literals are BIGINT, Spark's INT
 SELECT named_struct('a', 1, 'b', 'x')
 
 -- name: concat_arrays
--- known: types: integer literals are BIGINT, Spark's INT
 SELECT concat(array(1, 2), array(3))
 
 -- name: arrays_zip_columns
@@ -66,20 +58,16 @@ SELECT arrays_zip(a, b) FROM (SELECT array(1, 2) AS a, array('x', 'y') AS b)
 SELECT array_contains(array(1, 2, 3), 2)
 
 -- name: abs_round
--- known: types: decimal literals are DOUBLE, Spark's DECIMAL(p, s)
 SELECT abs(-2.5), round(2.345, 2), ceil(1.2), floor(-1.2)
 
 -- name: sqrt_pow
 SELECT sqrt(16), pow(2, 10)
 
 -- name: greatest_least
--- known: types: integer literals are BIGINT, Spark's INT
 SELECT greatest(1, 5, 3), least(1, 5, 3)
 
 -- name: coalesce_nvl
--- known: types: integer literals are BIGINT, Spark's INT
 SELECT coalesce(age, -1), nvl(dept, 'none') FROM people ORDER BY id
 
 -- name: mod_fn
--- known: types: integer literals are BIGINT, Spark's INT
 SELECT 7 % 3, mod(-7, 3)

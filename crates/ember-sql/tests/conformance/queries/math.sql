@@ -71,19 +71,15 @@ SELECT factorial(5), factorial(0), factorial(21)
 SELECT k, ~k FROM nums ORDER BY k, s
 
 -- name: bitwise_ops
--- known: types: integer literals are BIGINT, Spark's INT
 SELECT k & 6, k | 8, k ^ 3 FROM nums ORDER BY k, s
 
 -- name: shift_fns
--- known: types: integer literals are BIGINT, Spark's INT
 SELECT shiftleft(k, 4), shiftright(k * 16, 2) FROM nums ORDER BY k, s
 
 -- name: pmod_fn
--- known: types: integer literals are BIGINT, Spark's INT
 SELECT k, pmod(k - 3, 3), pmod(k, -2) FROM nums ORDER BY k, s
 
 -- name: abs_column
--- known: types: integer literals are BIGINT, Spark's INT
 SELECT k, abs(k - 3), abs(x) FROM nums ORDER BY k, s
 
 -- name: exp_logs

@@ -24,13 +24,10 @@ SELECT id, salary FROM people ORDER BY salary LIMIT 3
 SELECT id, age, row_number() OVER (ORDER BY age, id) AS rn FROM people ORDER BY id
 
 -- name: array_sort_nulls
--- known: types: integer literals are BIGINT, Spark's INT
 SELECT array_sort(array(3, NULL, 1, 2))
 
 -- name: sort_array_asc
--- known: types: integer literals are BIGINT, Spark's INT
 SELECT sort_array(array(3, NULL, 1, 2))
 
 -- name: sort_array_desc
--- known: types: integer literals are BIGINT, Spark's INT
 SELECT sort_array(array(3, NULL, 1, 2), false)

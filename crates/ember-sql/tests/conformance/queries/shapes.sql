@@ -54,7 +54,6 @@ SELECT id, sum(age) OVER w AS s FROM people WINDOW w AS (ORDER BY id) ORDER BY i
 WITH a AS (SELECT dept, count(*) AS n FROM people GROUP BY dept), b AS (SELECT max(n) AS m FROM a) SELECT dept FROM a, b WHERE n = m ORDER BY dept
 
 -- name: values_table
--- known: types: integer literals are BIGINT, Spark's INT
 SELECT * FROM (VALUES (1, 'a'), (2, 'b')) AS t(id, name) ORDER BY id
 
 -- name: exists_subquery

@@ -1,18 +1,14 @@
 -- Result types of mixed-type expressions and every supported type through the output formats.
 -- name: case_int_double
--- known: types: decimal literals are DOUBLE, Spark's DECIMAL(p, s)
 SELECT k, CASE WHEN k > 3 THEN 1 ELSE 2.5 END AS c FROM nums ORDER BY k
 
 -- name: case_int_string
--- known: types: a CASE of INT and STRING is STRING; Spark (ANSI) casts the string to BIGINT
 SELECT k, CASE WHEN k > 3 THEN 1 ELSE '99' END AS c FROM nums ORDER BY k
 
 -- name: if_int_double
--- known: types: decimal literals are DOUBLE, Spark's DECIMAL(p, s)
 SELECT k, if(k > 3, 1, 0.5) AS c FROM nums ORDER BY k
 
 -- name: literal_int
--- known: types: integer literals are BIGINT, Spark's INT
 SELECT 1
 
 -- name: literal_bigint
@@ -22,7 +18,6 @@ SELECT 10000000000
 SELECT 1.5D, 2.5E0
 
 -- name: literal_decimal
--- known: types: decimal literals are DOUBLE, Spark's DECIMAL(p, s)
 SELECT 2.5
 
 -- name: literal_string_bool
@@ -35,7 +30,6 @@ SELECT DATE '2024-02-29'
 SELECT CAST(42 AS STRING), CAST('42' AS INT)
 
 -- name: int_arithmetic
--- known: types: integer literals are BIGINT, so INT + 1 is BIGINT; Spark's INT
 SELECT k + 1, k * 2, k - 1 FROM nums ORDER BY k
 
 -- name: int_division

@@ -36,7 +36,6 @@ SELECT last_day(DATE '2024-02-10')
 SELECT id, datediff(DATE '2024-01-01', hired) FROM people ORDER BY id
 
 -- name: date_trunc_fn
--- known: types: TIMESTAMP literals have no time zone (TIMESTAMP_NTZ); Spark's TIMESTAMP is zone-aware
 SELECT date_trunc('MONTH', TIMESTAMP '2024-03-15 10:20:30')
 
 -- name: cast_date_string

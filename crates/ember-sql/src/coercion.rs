@@ -1,0 +1,227 @@
+//! Spark's implicit type coercion where DataFusion's differs (Spark 4, ANSI on).
+//!
+//! - **`DECIMAL` beside `FLOAT`/`DOUBLE`** in a comparison, `BETWEEN`, `IN`, the results of
+//!   `CASE`, or `coalesce`/`nvl`/`ifnull`/`greatest`/`least`/`nullif`/`if`: Spark compares and
+//!   combines them as `DOUBLE`. DataFusion prefers the decimal and casts the double to
+//!   `DECIMAL(30, 15)`, which fails on large doubles (`x > 0.5` with `x = 1e40`) and rounds
+//!   small ones. Now that `0.5` is a decimal literal (`numeric_literals.rs`) this is everywhere.
+//! - **Integers beside strings** in the results of `CASE` or in those functions: Spark casts
+//!   both to `BIGINT` (`CASE … THEN 1 ELSE '99' END` is `BIGINT`; a string that is not a number
+//!   fails the query). DataFusion makes them `STRING`.
+//!
+//! [`spark_coercions`] inserts the casts on the planned plan, before DataFusion's type coercion
+//! sees it, keeping column names.
+
+use datafusion::arrow::datatypes::DataType as ArrowType;
+use datafusion::common::tree_node::{Transformed, TreeNode};
+use datafusion::common::{DFSchema, Result};
+use datafusion::logical_expr::expr::{Between, BinaryExpr, Case, InList, ScalarFunction};
+use datafusion::logical_expr::expr_rewriter::NamePreserver;
+use datafusion::logical_expr::utils::merge_schema;
+use datafusion::logical_expr::{Expr, ExprSchemable, LogicalPlan, Operator, cast};
+
+/// Functions whose arguments (from the index given) are combined into one result type.
+const COMBINING: [(&str, usize); 7] = [
+    ("coalesce", 0),
+    ("nvl", 0),
+    ("ifnull", 0),
+    ("greatest", 0),
+    ("least", 0),
+    ("nullif", 0),
+    ("if", 1),
+];
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Float,
+    Decimal,
+    Integer,
+    String,
+    Null,
+    Other,
+}
+
+fn kind(e: &Expr, schema: &DFSchema) -> Kind {
+    match e.get_type(schema) {
+        Ok(t) if t.is_floating() => Kind::Float,
+        Ok(ArrowType::Decimal128(..) | ArrowType::Decimal256(..)) => Kind::Decimal,
+        Ok(t) if t.is_integer() => Kind::Integer,
+        Ok(ArrowType::Utf8 | ArrowType::Utf8View | ArrowType::LargeUtf8) => Kind::String,
+        Ok(ArrowType::Null) => Kind::Null,
+        _ => Kind::Other,
+    }
+}
+
+/// The type Spark gives a set of values combined into one, where it differs from DataFusion's.
+fn combined_type(kinds: &[Kind], results: bool) -> Option<ArrowType> {
+    let has = |k: Kind| kinds.contains(&k);
+    if has(Kind::Float) && has(Kind::Decimal) {
+        return Some(ArrowType::Float64);
+    }
+    let only_numbers_and_strings = kinds
+        .iter()
+        .all(|k| matches!(k, Kind::Integer | Kind::String | Kind::Null));
+    if results && has(Kind::Integer) && has(Kind::String) && only_numbers_and_strings {
+        return Some(ArrowType::Int64);
+    }
+    None
+}
+
+/// Casts the members of `exprs` that need it for Spark's combined type.
+fn cast_all(exprs: Vec<Expr>, to: &ArrowType, schema: &DFSchema) -> Vec<Expr> {
+    exprs
+        .into_iter()
+        .map(|e| match kind(&e, schema) {
+            Kind::Null => e,
+            Kind::Float if to == &ArrowType::Float64 => e,
+            _ => cast(e, to.clone()),
+        })
+        .collect()
+}
+
+fn is_comparison(op: Operator) -> bool {
+    matches!(
+        op,
+        Operator::Eq
+            | Operator::NotEq
+            | Operator::Lt
+            | Operator::LtEq
+            | Operator::Gt
+            | Operator::GtEq
+            | Operator::IsDistinctFrom
+            | Operator::IsNotDistinctFrom
+    )
+}
+
+fn coerce(e: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
+    let kinds = |exprs: &[&Expr]| exprs.iter().map(|e| kind(e, schema)).collect::<Vec<_>>();
+    match e {
+        Expr::BinaryExpr(b) if is_comparison(b.op) => {
+            match combined_type(&kinds(&[&b.left, &b.right]), false) {
+                Some(to) => {
+                    let mut both = cast_all(vec![*b.left, *b.right], &to, schema);
+                    let right = both.pop();
+                    let left = both.pop();
+                    match (left, right) {
+                        (Some(l), Some(r)) => Ok(Transformed::yes(Expr::BinaryExpr(
+                            BinaryExpr::new(Box::new(l), b.op, Box::new(r)),
+                        ))),
+                        _ => unreachable_two(),
+                    }
+                }
+                None => Ok(Transformed::no(Expr::BinaryExpr(b))),
+            }
+        }
+        Expr::Between(b) => match combined_type(&kinds(&[&b.expr, &b.low, &b.high]), false) {
+            Some(to) => {
+                let mut all = cast_all(vec![*b.expr, *b.low, *b.high], &to, schema).into_iter();
+                match (all.next(), all.next(), all.next()) {
+                    (Some(expr), Some(low), Some(high)) => Ok(Transformed::yes(Expr::Between(
+                        Between::new(Box::new(expr), b.negated, Box::new(low), Box::new(high)),
+                    ))),
+                    _ => unreachable_two(),
+                }
+            }
+            None => Ok(Transformed::no(Expr::Between(b))),
+        },
+        Expr::InList(l) => {
+            let mut members: Vec<&Expr> = vec![&l.expr];
+            members.extend(l.list.iter());
+            match combined_type(&kinds(&members), false) {
+                Some(to) => {
+                    let expr = cast_all(vec![*l.expr], &to, schema);
+                    let list = cast_all(l.list, &to, schema);
+                    match expr.into_iter().next() {
+                        Some(expr) => Ok(Transformed::yes(Expr::InList(InList::new(
+                            Box::new(expr),
+                            list,
+                            l.negated,
+                        )))),
+                        None => unreachable_two(),
+                    }
+                }
+                None => Ok(Transformed::no(Expr::InList(l))),
+            }
+        }
+        Expr::Case(c) => {
+            let mut results: Vec<&Expr> =
+                c.when_then_expr.iter().map(|(_, t)| t.as_ref()).collect();
+            if let Some(e) = &c.else_expr {
+                results.push(e);
+            }
+            match combined_type(&kinds(&results), true) {
+                Some(to) => {
+                    let when_then_expr = c
+                        .when_then_expr
+                        .into_iter()
+                        .map(|(w, t)| {
+                            let t = cast_all(vec![*t], &to, schema).pop();
+                            t.map(|t| (w, Box::new(t)))
+                        })
+                        .collect::<Option<Vec<_>>>();
+                    let else_expr = c
+                        .else_expr
+                        .map(|e| cast_all(vec![*e], &to, schema).pop().map(Box::new));
+                    match (when_then_expr, else_expr) {
+                        (Some(when_then_expr), None) => Ok(Transformed::yes(Expr::Case(
+                            Case::new(c.expr, when_then_expr, None),
+                        ))),
+                        (Some(when_then_expr), Some(Some(e))) => Ok(Transformed::yes(Expr::Case(
+                            Case::new(c.expr, when_then_expr, Some(e)),
+                        ))),
+                        _ => unreachable_two(),
+                    }
+                }
+                None => Ok(Transformed::no(Expr::Case(c))),
+            }
+        }
+        Expr::ScalarFunction(f) => {
+            let from = COMBINING
+                .iter()
+                .find(|(name, _)| f.func.name() == *name)
+                .map(|(_, from)| *from);
+            let Some(from) = from.filter(|from| f.args.len() > *from) else {
+                return Ok(Transformed::no(Expr::ScalarFunction(f)));
+            };
+            let combined: Vec<&Expr> = f.args[from..].iter().collect();
+            match combined_type(&kinds(&combined), true) {
+                Some(to) => {
+                    let mut args = f.args;
+                    let tail = args.split_off(from);
+                    args.extend(cast_all(tail, &to, schema));
+                    Ok(Transformed::yes(Expr::ScalarFunction(
+                        ScalarFunction::new_udf(f.func, args),
+                    )))
+                }
+                None => Ok(Transformed::no(Expr::ScalarFunction(f))),
+            }
+        }
+        other => Ok(Transformed::no(other)),
+    }
+}
+
+fn unreachable_two() -> Result<Transformed<Expr>> {
+    Err(datafusion::error::DataFusionError::Internal(
+        "a cast list lost a member".to_owned(),
+    ))
+}
+
+/// `plan` with Spark's implicit casts (see the module docs). Runs on the planned, not yet
+/// analyzed plan.
+pub(crate) fn spark_coercions(plan: LogicalPlan) -> Result<LogicalPlan> {
+    plan.transform_up_with_subqueries(|node| {
+        if matches!(node, LogicalPlan::Limit(_) | LogicalPlan::Values(_)) {
+            return Ok(Transformed::no(node));
+        }
+        let schema = merge_schema(&node.inputs());
+        let names = NamePreserver::new(&node);
+        let node = node.map_expressions(|e| {
+            let name = names.save(&e);
+            Ok(e.transform_up(|e| coerce(e, &schema))?
+                .update_data(|e| name.restore(e)))
+        })?;
+        // Above a changed node the schemas change too.
+        node.map_data(LogicalPlan::recompute_schema)
+    })
+    .map(|t| t.data)
+}

@@ -1,0 +1,638 @@
+//! Spark's types for numeric literals.
+//!
+//! Spark types a numeric literal from its text: `1` is `INT` (`BIGINT` when it does not fit),
+//! `1Y`/`1S`/`1L` are `TINYINT`/`SMALLINT`/`BIGINT`, `2.5` is `DECIMAL(2, 1)`, `1e2` and `2.5D`
+//! are `DOUBLE`, `1.5F` is `FLOAT` and `2.5BD` is a `DECIMAL`. DataFusion's planner makes every
+//! integer a `BIGINT` and every other number a `DOUBLE` (or, with
+//! `sql_parser.parse_float_as_decimal`, a `DECIMAL` for `1e2` too, and never a `DOUBLE`), and has
+//! no hook for literals. Ember types them in three steps, each where the information it needs
+//! still exists:
+//!
+//! 1. **Tokens** ([`parse_statement`]): the tokenizer reads `1Y` as the number `1` followed by the
+//!    word `Y` (so `SELECT 1Y` was `1 AS Y`). A number followed, with no space between, by one of
+//!    Spark's suffixes becomes one number token with the suffix in its text.
+//! 2. **Syntax tree** ([`mark_numeric_literals`]): every number whose Spark type is not what
+//!    DataFusion's planner gives it (suffixed, decimal, exponent, beyond `BIGINT`) is wrapped in a
+//!    call to the internal function [`SPARK_LITERAL`]`(<number>, '<text>')`. Its type is Spark's,
+//!    computed from the text, so everything planned above it sees the right type; its name is the
+//!    number's own (`Float64(2.5)`), so column names do not change (a suffixed number, which
+//!    used to be a number and an alias, is named like its literal: `1Y` is `Int8(1)`).
+//! 3. **Plan** ([`spark_literal_types`]): before type coercion, each marker becomes the literal
+//!    its text denotes (exactly: `0.1` is the decimal 0.1, never a rounded double), and each
+//!    `BIGINT` literal that fits in 32 bits becomes an `INT`. Plain integers are typed here, not in
+//!    the syntax tree, because the planner reads some of them as positions or counts
+//!    (`ORDER BY 1`, `LIMIT 10`, window frame bounds, `INTERVAL 1 DAY`); by now those have left
+//!    the expressions. `count(1)`/`count(*)` keep their `BIGINT` literal (DataFusion recognises
+//!    `count(*)` by it), and `LIMIT`/`OFFSET` keep theirs. Names are preserved the way
+//!    DataFusion's type coercion preserves them: an alias with the old name where it changed.
+//!
+//! Decimal arithmetic then follows DataFusion's precision rules, which are Spark's for `+`, `-`,
+//! `*` and `CASE`; see the crate docs for where they differ.
+
+use std::ops::ControlFlow;
+use std::sync::Arc;
+
+use datafusion::arrow::datatypes::{DataType as ArrowType, Field, FieldRef};
+use datafusion::common::tree_node::{Transformed, TreeNode, TreeNodeRecursion};
+use datafusion::common::{DataFusionError, Result as DfResult, ScalarValue};
+use datafusion::execution::SessionState;
+use datafusion::logical_expr::expr::{ScalarFunction, WindowFunctionDefinition};
+use datafusion::logical_expr::expr_rewriter::NamePreserver;
+use datafusion::logical_expr::{
+    ColumnarValue, Expr, LogicalPlan, LogicalPlanBuilder, ReturnFieldArgs, ScalarFunctionArgs,
+    ScalarUDF, ScalarUDFImpl, Signature, Volatility,
+};
+use datafusion::prelude::SessionContext;
+use datafusion::sql::parser::{DFParserBuilder, Statement as DFStatement};
+use datafusion::sql::sqlparser::ast::{
+    Expr as SqlExpr, Function, FunctionArg, FunctionArgExpr, FunctionArgumentList,
+    FunctionArguments, Ident, NamedWindowDefinition, NamedWindowExpr, ObjectName, Query, SetExpr,
+    UnaryOperator, Value, ValueWithSpan, VisitMut, VisitorMut, WindowFrame, WindowSpec, WindowType,
+};
+use datafusion::sql::sqlparser::dialect::dialect_from_str;
+use datafusion::sql::sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
+
+/// The internal function that carries a numeric literal's text from the syntax tree to the plan.
+pub(crate) const SPARK_LITERAL: &str = "__ember_spark_literal";
+
+/// Spark's literal suffixes, longest first.
+const SUFFIXES: [&str; 6] = ["BD", "L", "Y", "S", "D", "F"];
+
+/// Parses one statement as [`SessionState::sql_to_statement`] does, with Spark's numeric
+/// suffixes joined to their numbers (step 1 of the module docs).
+pub(crate) fn parse_statement(state: &SessionState, sql: &str) -> DfResult<DFStatement> {
+    let options = state.config().options();
+    let dialect_name = options.sql_parser.dialect;
+    let dialect = dialect_from_str(dialect_name)
+        .ok_or_else(|| DataFusionError::Plan(format!("Unsupported SQL dialect: {dialect_name}")))?;
+    let recursion_limit = options.sql_parser.recursion_limit.get();
+    let tokens = Tokenizer::new(dialect.as_ref(), sql)
+        .tokenize_with_location()
+        .map_err(|e| DataFusionError::SQL(Box::new(e.into()), None))?;
+    let mut statements = DFParserBuilder::new(join_suffixes(tokens))
+        .with_dialect(dialect.as_ref())
+        .with_recursion_limit(recursion_limit)
+        .build()?
+        .parse_statements()?;
+    if statements.len() > 1 {
+        return Err(DataFusionError::NotImplemented(
+            "The context currently only supports a single SQL statement".to_owned(),
+        ));
+    }
+    statements.pop_front().ok_or_else(|| {
+        DataFusionError::Plan("No SQL statements were provided in the query string".to_owned())
+    })
+}
+
+/// `1` `Y` → `1Y` when the word follows the number with nothing between them.
+fn join_suffixes(tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
+    let mut out: Vec<TokenWithSpan> = Vec::with_capacity(tokens.len());
+    for token in tokens {
+        if let Token::Word(word) = &token.token
+            && word.quote_style.is_none()
+            && SUFFIXES.iter().any(|s| word.value.eq_ignore_ascii_case(s))
+            && let Some(prev) = out.last_mut()
+            && let Token::Number(number, false) = &mut prev.token
+            && prev.span.end == token.span.start
+        {
+            number.push_str(&word.value.to_ascii_uppercase());
+            prev.span.end = token.span.end;
+            continue;
+        }
+        out.push(token);
+    }
+    out
+}
+
+/// Wraps the numbers of `statement` whose Spark type DataFusion would not give them in the
+/// [`SPARK_LITERAL`] marker (step 2 of the module docs). Numbers inside `INTERVAL` and window
+/// frame bounds (`RANGE BETWEEN 1.5 PRECEDING ...`) are left alone: the planner reads them from
+/// the syntax tree.
+pub(crate) fn mark_numeric_literals(statement: &mut DFStatement) {
+    if let DFStatement::Statement(statement) = statement {
+        let _ = statement.visit(&mut Marker::default());
+    }
+}
+
+#[derive(Default)]
+struct Marker {
+    in_interval: usize,
+    /// Window frames taken out of a window function while its children are visited.
+    frames: Vec<Option<WindowFrame>>,
+    /// The same for each query's named windows (`WINDOW w AS (...)`).
+    named_frames: Vec<Vec<Option<WindowFrame>>>,
+}
+
+fn window_spec(expr: &mut SqlExpr) -> Option<&mut WindowSpec> {
+    match expr {
+        SqlExpr::Function(Function {
+            over: Some(WindowType::WindowSpec(spec)),
+            ..
+        }) => Some(spec),
+        _ => None,
+    }
+}
+
+fn named_window_specs(query: &mut Query) -> Vec<&mut WindowSpec> {
+    match query.body.as_mut() {
+        SetExpr::Select(select) => select
+            .named_window
+            .iter_mut()
+            .filter_map(|NamedWindowDefinition(_, w)| match w {
+                NamedWindowExpr::WindowSpec(spec) => Some(spec),
+                NamedWindowExpr::NamedWindow(_) => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+impl VisitorMut for Marker {
+    type Break = ();
+
+    fn pre_visit_query(&mut self, query: &mut Query) -> ControlFlow<()> {
+        let taken = named_window_specs(query)
+            .into_iter()
+            .map(|spec| spec.window_frame.take())
+            .collect();
+        self.named_frames.push(taken);
+        ControlFlow::Continue(())
+    }
+
+    fn post_visit_query(&mut self, query: &mut Query) -> ControlFlow<()> {
+        let taken = self.named_frames.pop().unwrap_or_default();
+        for (spec, frame) in named_window_specs(query).into_iter().zip(taken) {
+            spec.window_frame = frame;
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_expr(&mut self, expr: &mut SqlExpr) -> ControlFlow<()> {
+        if matches!(expr, SqlExpr::Interval(_)) {
+            self.in_interval += 1;
+        }
+        if let Some(spec) = window_spec(expr) {
+            self.frames.push(spec.window_frame.take());
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn post_visit_expr(&mut self, expr: &mut SqlExpr) -> ControlFlow<()> {
+        if let Some(spec) = window_spec(expr) {
+            spec.window_frame = self.frames.pop().flatten();
+            return ControlFlow::Continue(());
+        }
+        if matches!(expr, SqlExpr::Interval(_)) {
+            self.in_interval = self.in_interval.saturating_sub(1);
+            return ControlFlow::Continue(());
+        }
+        if self.in_interval > 0 {
+            return ControlFlow::Continue(());
+        }
+        match expr {
+            SqlExpr::Value(ValueWithSpan {
+                value: Value::Number(text, long),
+                ..
+            }) => {
+                let spec = if *long {
+                    format!("{text}L")
+                } else {
+                    text.clone()
+                };
+                if needs_marker(&spec) {
+                    *expr = marker(&spec);
+                }
+            }
+            // `-2.5`: the marker takes the sign, so the name stays DataFusion's `Float64(-2.5)`.
+            SqlExpr::UnaryOp {
+                op: UnaryOperator::Minus,
+                expr: inner,
+            } => {
+                if let Some(spec) = marked_spec(inner)
+                    && !spec.starts_with('-')
+                {
+                    *expr = marker(&format!("-{spec}"));
+                }
+            }
+            _ => {}
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+/// Whether DataFusion's planner would type this number differently from Spark in a way the plan
+/// step cannot repair: anything but a plain integer that fits in `BIGINT`.
+fn needs_marker(spec: &str) -> bool {
+    let digits = spec.strip_prefix('-').unwrap_or(spec);
+    !(digits.bytes().all(|b| b.is_ascii_digit()) && spec.parse::<i64>().is_ok())
+}
+
+/// The number as DataFusion's planner reads it (no suffix), so the marker's name is the one
+/// the number had.
+fn number_part(spec: &str) -> &str {
+    let upper_len = SUFFIXES
+        .iter()
+        .find(|s| spec.len() > s.len() && spec.to_ascii_uppercase().ends_with(*s))
+        .map_or(0, |s| s.len());
+    &spec[..spec.len() - upper_len]
+}
+
+fn marker(spec: &str) -> SqlExpr {
+    let arg = |e: SqlExpr| FunctionArg::Unnamed(FunctionArgExpr::Expr(e));
+    SqlExpr::Function(Function {
+        name: ObjectName::from(vec![Ident::new(SPARK_LITERAL)]),
+        uses_odbc_syntax: false,
+        parameters: FunctionArguments::None,
+        args: FunctionArguments::List(FunctionArgumentList {
+            duplicate_treatment: None,
+            args: vec![
+                arg(SqlExpr::value(Value::Number(
+                    number_part(spec).to_owned(),
+                    false,
+                ))),
+                arg(SqlExpr::value(Value::SingleQuotedString(spec.to_owned()))),
+            ],
+            clauses: vec![],
+        }),
+        filter: None,
+        null_treatment: None,
+        over: None,
+        within_group: vec![],
+    })
+}
+
+/// The text of a marker made by [`marker`].
+fn marked_spec(expr: &SqlExpr) -> Option<String> {
+    let SqlExpr::Function(f) = expr else {
+        return None;
+    };
+    if f.name.to_string() != SPARK_LITERAL {
+        return None;
+    }
+    let FunctionArguments::List(list) = &f.args else {
+        return None;
+    };
+    match list.args.get(1) {
+        Some(FunctionArg::Unnamed(FunctionArgExpr::Expr(SqlExpr::Value(ValueWithSpan {
+            value: Value::SingleQuotedString(s),
+            ..
+        })))) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+/// The value a numeric literal's text denotes, typed as Spark types it (see the module docs).
+///
+/// Errors: a suffixed integer out of its type's range, or text that is not a number.
+pub(crate) fn spark_literal(spec: &str) -> Result<ScalarValue, String> {
+    let upper = spec.to_ascii_uppercase();
+    let invalid = || format!("`{spec}` is not a numeric literal");
+    let out_of_range = |ty: &str| format!("literal `{spec}` is out of range for {ty}");
+    let (body, suffix) = SUFFIXES
+        .iter()
+        .find(|s| upper.len() > s.len() && upper.ends_with(*s))
+        .map_or((upper.as_str(), ""), |s| {
+            (&upper[..upper.len() - s.len()], *s)
+        });
+    let integral = {
+        let digits = body.strip_prefix('-').unwrap_or(body);
+        !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+    };
+    match suffix {
+        "L" | "Y" | "S" => {
+            if !integral {
+                return Err(invalid());
+            }
+            let n: i64 = body.parse().map_err(|_| out_of_range("BIGINT"))?;
+            Ok(match suffix {
+                "L" => ScalarValue::Int64(Some(n)),
+                "Y" => {
+                    ScalarValue::Int8(Some(i8::try_from(n).map_err(|_| out_of_range("TINYINT"))?))
+                }
+                _ => ScalarValue::Int16(Some(
+                    i16::try_from(n).map_err(|_| out_of_range("SMALLINT"))?,
+                )),
+            })
+        }
+        "D" => body
+            .parse::<f64>()
+            .map(|f| ScalarValue::Float64(Some(f)))
+            .map_err(|_| invalid()),
+        "F" => body
+            .parse::<f32>()
+            .map(|f| ScalarValue::Float32(Some(f)))
+            .map_err(|_| invalid()),
+        "BD" => decimal(body).ok_or_else(invalid),
+        _ if integral => Ok(match body.parse::<i64>() {
+            Ok(n) => match i32::try_from(n) {
+                Ok(n) => ScalarValue::Int32(Some(n)),
+                Err(_) => ScalarValue::Int64(Some(n)),
+            },
+            // Beyond BIGINT Spark makes an integer a DECIMAL(p, 0).
+            Err(_) => decimal(body).ok_or_else(invalid)?,
+        }),
+        _ if body.contains('E') => body
+            .parse::<f64>()
+            .map(|f| ScalarValue::Float64(Some(f)))
+            .map_err(|_| invalid()),
+        // More digits than a DECIMAL holds: a DOUBLE, the nearest Spark can do too.
+        _ => decimal(body)
+            .or_else(|| {
+                body.parse::<f64>()
+                    .ok()
+                    .map(|f| ScalarValue::Float64(Some(f)))
+            })
+            .ok_or_else(invalid),
+    }
+}
+
+/// `[-]digits[.digits][E[+-]digits]` as Spark's `DECIMAL(p, s)`: `s` is the number of digits
+/// after the point (0 if the exponent makes it negative), `p` the digits of the unscaled value
+/// but at least `s`. `None` beyond 38 digits or for text that is not such a number.
+fn decimal(text: &str) -> Option<ScalarValue> {
+    let (negative, text) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (mantissa, exponent) = match text.split_once(['E', 'e']) {
+        Some((m, e)) => (m, e.parse::<i32>().ok()?),
+        None => (text, 0),
+    };
+    let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if int_part.is_empty() && frac_part.is_empty()
+        || !int_part
+            .bytes()
+            .chain(frac_part.bytes())
+            .all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let mut digits = format!("{int_part}{frac_part}");
+    let mut scale = i32::try_from(frac_part.len()).ok()? - exponent;
+    if scale < 0 {
+        digits.extend(std::iter::repeat_n('0', usize::try_from(-scale).ok()?));
+        scale = 0;
+    }
+    let significant = digits.trim_start_matches('0');
+    let significant = if significant.is_empty() {
+        "0"
+    } else {
+        significant
+    };
+    let scale = u8::try_from(scale).ok()?;
+    let precision = u8::try_from(significant.len()).ok()?.max(scale);
+    if precision > 38 {
+        return None;
+    }
+    let unscaled: i128 = significant.parse().ok()?;
+    let unscaled = if negative { -unscaled } else { unscaled };
+    Some(ScalarValue::Decimal128(
+        Some(unscaled),
+        precision.max(1),
+        i8::try_from(scale).ok()?,
+    ))
+}
+
+/// The marker function of step 2: `__ember_spark_literal(number, 'text')` is the literal `text`
+/// denotes, named like `number`. The plan step replaces every call; evaluating one still gives
+/// the literal.
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct SparkLiteral {
+    signature: Signature,
+}
+
+fn spec_of(arg: Option<&ScalarValue>) -> DfResult<ScalarValue> {
+    match arg {
+        Some(ScalarValue::Utf8(Some(spec))) => spark_literal(spec).map_err(DataFusionError::Plan),
+        _ => Err(DataFusionError::Plan(format!(
+            "{SPARK_LITERAL} takes a number and its text"
+        ))),
+    }
+}
+
+impl ScalarUDFImpl for SparkLiteral {
+    fn name(&self) -> &str {
+        SPARK_LITERAL
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, _arg_types: &[ArrowType]) -> DfResult<ArrowType> {
+        Err(DataFusionError::Internal(format!(
+            "{SPARK_LITERAL}'s type comes from return_field_from_args"
+        )))
+    }
+
+    fn return_field_from_args(&self, args: ReturnFieldArgs<'_>) -> DfResult<FieldRef> {
+        let value = spec_of(args.scalar_arguments.get(1).copied().flatten())?;
+        Ok(Arc::new(Field::new(
+            SPARK_LITERAL,
+            value.data_type(),
+            false,
+        )))
+    }
+
+    /// A suffixed number is named like the literal it denotes (`1Y` is `Int8(1)`, so
+    /// `SELECT 1Y, 1S` names two columns); any other like the number (`2.5` stays
+    /// `Float64(2.5)`, the name it had before it was typed).
+    fn schema_name(&self, args: &[Expr]) -> DfResult<String> {
+        if let Some(Expr::Literal(ScalarValue::Utf8(Some(spec)), _)) = args.get(1)
+            && number_part(spec).len() < spec.len()
+            && let Ok(value) = spark_literal(spec)
+        {
+            return Ok(format!("{value:?}"));
+        }
+        match args.first() {
+            Some(number) => Ok(number.schema_name().to_string()),
+            None => Ok(SPARK_LITERAL.to_owned()),
+        }
+    }
+
+    fn display_name(&self, args: &[Expr]) -> DfResult<String> {
+        match args.first() {
+            Some(number) => Ok(number.to_string()),
+            None => Ok(SPARK_LITERAL.to_owned()),
+        }
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> DfResult<ColumnarValue> {
+        match args.args.get(1) {
+            Some(ColumnarValue::Scalar(spec)) => Ok(ColumnarValue::Scalar(spec_of(Some(spec))?)),
+            _ => spec_of(None).map(ColumnarValue::Scalar),
+        }
+    }
+}
+
+/// Registers the marker function of step 2.
+pub(crate) fn register(ctx: &SessionContext) {
+    ctx.register_udf(ScalarUDF::new_from_impl(SparkLiteral {
+        signature: Signature::any(2, Volatility::Immutable),
+    }));
+}
+
+fn marker_value(f: &ScalarFunction) -> Option<DfResult<ScalarValue>> {
+    if f.func.name() != SPARK_LITERAL {
+        return None;
+    }
+    Some(match f.args.get(1) {
+        Some(Expr::Literal(spec, _)) => spec_of(Some(spec)),
+        _ => spec_of(None),
+    })
+}
+
+fn is_count(e: &Expr) -> bool {
+    let all_literals = |args: &[Expr]| args.iter().all(|a| matches!(a, Expr::Literal(..)));
+    match e {
+        Expr::AggregateFunction(a) => a.func.name() == "count" && all_literals(&a.params.args),
+        Expr::WindowFunction(w) => {
+            matches!(&w.fun, WindowFunctionDefinition::AggregateUDF(u) if u.name() == "count")
+                && all_literals(&w.params.args)
+        }
+        _ => false,
+    }
+}
+
+/// One expression with Spark's literal types (step 3 of the module docs).
+fn retype(expr: Expr) -> DfResult<Transformed<Expr>> {
+    expr.transform_down(|e| match e {
+        Expr::ScalarFunction(f) => match marker_value(&f) {
+            Some(value) => Ok(Transformed::new(
+                Expr::Literal(value?, None),
+                true,
+                TreeNodeRecursion::Jump,
+            )),
+            None => Ok(Transformed::no(Expr::ScalarFunction(f))),
+        },
+        Expr::Literal(ScalarValue::Int64(Some(n)), metadata) => match i32::try_from(n) {
+            Ok(n) => Ok(Transformed::yes(Expr::Literal(
+                ScalarValue::Int32(Some(n)),
+                metadata,
+            ))),
+            Err(_) => Ok(Transformed::no(Expr::Literal(
+                ScalarValue::Int64(Some(n)),
+                metadata,
+            ))),
+        },
+        e if is_count(&e) => Ok(Transformed::new(e, false, TreeNodeRecursion::Jump)),
+        e => Ok(Transformed::no(e)),
+    })
+}
+
+/// `plan` with Spark's numeric literal types (step 3 of the module docs). Runs on the planned,
+/// not yet analyzed plan, so type coercion afterwards sees them.
+pub(crate) fn spark_literal_types(plan: LogicalPlan) -> DfResult<LogicalPlan> {
+    plan.transform_up_with_subqueries(|node| {
+        if matches!(node, LogicalPlan::Limit(_)) {
+            return Ok(Transformed::no(node));
+        }
+        let names = NamePreserver::new(&node);
+        // A lambda's variables carry the element type they were planned with: once the
+        // literals they come from are retyped, they are bound again (against the node's
+        // inputs, already retyped: this runs bottom-up).
+        let inputs = datafusion::logical_expr::utils::merge_schema(&node.inputs());
+        let node = node.map_expressions(|e| {
+            let name = names.save(&e);
+            Ok(retype(e)?
+                .transform_data(|e| rebind_lambda_variables(e, &inputs))?
+                .update_data(|e| name.restore(e)))
+        })?;
+        if !node.transformed {
+            return node.map_data(|p| p.recompute_schema());
+        }
+        node.map_data(|p| match p {
+            // A VALUES list keeps the schema it was planned with; build it again from its rows.
+            LogicalPlan::Values(values) => {
+                let rows = values.values.clone();
+                LogicalPlanBuilder::values(rows)
+                    .and_then(LogicalPlanBuilder::build)
+                    .or_else(|_| Ok(LogicalPlan::Values(values)))
+            }
+            other => other.recompute_schema(),
+        })
+    })
+    .map(|t| t.data)
+}
+
+/// Binds `expr`'s lambda variables to the types of what they range over, innermost function
+/// first. DataFusion's own pass binds only the lambdas of the outermost higher-order function
+/// (`filter(filter(a, x -> ..), y -> ..)` kept the inner `x` stale), so each higher-order call
+/// is bound on the way up; one whose lambdas use an enclosing lambda's variables cannot be bound
+/// alone and is bound with the enclosing call.
+fn rebind_lambda_variables(
+    expr: Expr,
+    inputs: &datafusion::common::DFSchema,
+) -> DfResult<Transformed<Expr>> {
+    expr.transform_up(|e| match e {
+        Expr::HigherOrderFunction(_) => match e.clone().resolve_lambda_variables(inputs) {
+            Ok(bound) => Ok(bound),
+            Err(_) => Ok(Transformed::no(e)),
+        },
+        e => Ok(Transformed::no(e)),
+    })
+}
+
+/// Spark's type names of the literals in one place, for the tests.
+#[cfg(test)]
+fn type_of(spec: &str) -> String {
+    spark_literal(spec).map_or_else(|e| e, |v| v.data_type().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    #[test]
+    fn literal_types_follow_spark() {
+        let cases: HashMap<&str, &str> = [
+            ("1", "Int32"),
+            ("-2147483648", "Int32"),
+            ("2147483648", "Int64"),
+            ("9223372036854775808", "Decimal128(19, 0)"),
+            ("1L", "Int64"),
+            ("1Y", "Int8"),
+            ("1S", "Int16"),
+            ("2.5", "Decimal128(2, 1)"),
+            ("0.00", "Decimal128(2, 2)"),
+            ("007.50", "Decimal128(3, 2)"),
+            (".5", "Decimal128(1, 1)"),
+            ("1e2", "Float64"),
+            ("2.5E0", "Float64"),
+            ("2.5D", "Float64"),
+            ("1.5F", "Float32"),
+            ("2.5BD", "Decimal128(2, 1)"),
+            ("1E2BD", "Decimal128(3, 0)"),
+        ]
+        .into_iter()
+        .collect();
+        for (spec, ty) in cases {
+            assert_eq!(type_of(spec), ty, "{spec}");
+        }
+        assert_eq!(
+            spark_literal("-2.5"),
+            Ok(ScalarValue::Decimal128(Some(-25), 2, 1))
+        );
+        assert_eq!(
+            spark_literal("0.1"),
+            Ok(ScalarValue::Decimal128(Some(1), 1, 1))
+        );
+        assert!(spark_literal("300Y").is_err());
+        assert!(spark_literal("1.5L").is_err());
+    }
+
+    #[test]
+    fn only_numbers_datafusion_mistypes_are_marked() {
+        assert!(!needs_marker("1"));
+        assert!(!needs_marker("10000000000"));
+        assert!(needs_marker("1L"));
+        assert!(needs_marker("2.5"));
+        assert!(needs_marker("1e2"));
+        assert!(needs_marker("9223372036854775808"));
+        assert_eq!(number_part("2.5BD"), "2.5");
+        assert_eq!(number_part("1y"), "1");
+        assert_eq!(number_part("2.5"), "2.5");
+    }
+}

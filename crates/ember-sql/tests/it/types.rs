@@ -1,0 +1,520 @@
+//! Spark's types (issue 10): literal types, decimal division, `typeof`, the session time zone,
+//! Spark's type names and `printSchema`.
+
+use ember_sql::arrow::array::{AsArray, RecordBatch};
+use ember_sql::arrow::datatypes::{DataType, TimeUnit};
+use ember_sql::arrow::util::display::{ArrayFormatter, FormatOptions};
+use ember_sql::{Session, spark_type_name};
+
+use crate::fixture::{session, session_with_views};
+
+fn one_row(spark: &Session, query: &str) -> RecordBatch {
+    let batches = spark.sql(query).unwrap().collect().unwrap();
+    assert_eq!(batches.len(), 1, "{query}");
+    batches.into_iter().next().unwrap()
+}
+
+/// `(name, Spark type, value as text)` of each column of a one-row query.
+fn columns(spark: &Session, query: &str) -> Vec<(String, String, String)> {
+    let batch = one_row(spark, query);
+    batch
+        .schema()
+        .fields()
+        .iter()
+        .zip(batch.columns())
+        .map(|(f, c)| {
+            let text = ArrayFormatter::try_new(c.as_ref(), &FormatOptions::default())
+                .unwrap()
+                .value(0)
+                .to_string();
+            (f.name().clone(), spark_type_name(f.data_type()), text)
+        })
+        .collect()
+}
+
+fn types(spark: &Session, query: &str) -> Vec<String> {
+    columns(spark, query)
+        .into_iter()
+        .map(|(_, t, _)| t)
+        .collect()
+}
+
+#[test]
+fn regression_integer_literals_are_int_when_they_fit_issue_10() {
+    // Was: every integer literal BIGINT, so `SELECT 1` and INT + 1 were `bigint`.
+    let spark = session_with_views();
+    assert_eq!(
+        types(&spark, "SELECT 1, 2147483647, -2147483648, 10000000000"),
+        ["int", "int", "int", "bigint"]
+    );
+    assert_eq!(
+        types(
+            &spark,
+            "SELECT id + 1, id * 2, array(10, 20), 7 % 3 FROM people WHERE id = 1"
+        ),
+        ["int", "int", "array<int>", "int"]
+    );
+    // Spark's suffixes; `1Y` used to be `1 AS Y`. Suffixed literals are named like their value,
+    // so a select list may hold `1Y` and `1S`.
+    assert_eq!(
+        columns(&spark, "SELECT 1Y, 2S AS s, 3L AS l"),
+        [
+            ("Int8(1)".into(), "tinyint".into(), "1".into()),
+            ("s".into(), "smallint".into(), "2".into()),
+            ("l".into(), "bigint".into(), "3".into()),
+        ]
+    );
+    assert!(spark.sql("SELECT 300Y").is_err());
+    // Aggregates over INT are Spark's: sum is BIGINT.
+    assert_eq!(
+        types(&spark, "SELECT sum(1), count(*), count(1), avg(1)"),
+        ["bigint", "bigint", "bigint", "double"]
+    );
+}
+
+#[test]
+fn literal_types_keep_column_names_and_positional_clauses() {
+    let spark = session_with_views();
+    // The names DataFusion gave before the literals were typed.
+    let names: Vec<String> = columns(
+        &spark,
+        "SELECT 1, id + 1, 2.5, -2.5 FROM people WHERE id = 1",
+    )
+    .into_iter()
+    .map(|(n, _, _)| n)
+    .collect();
+    assert_eq!(
+        names,
+        [
+            "Int64(1)",
+            "people.id + Int64(1)",
+            "Float64(2.5)",
+            "Float64(-2.5)"
+        ]
+    );
+    // Numbers the planner reads as positions, counts and frame bounds still work.
+    let batches = spark
+        .sql("SELECT id, count(*) FROM people GROUP BY 1 ORDER BY 1 DESC LIMIT 2 OFFSET 1")
+        .unwrap()
+        .collect()
+        .unwrap();
+    let ids: Vec<i32> = batches
+        .iter()
+        .flat_map(|b| {
+            b.column(0)
+                .as_primitive::<ember_sql::arrow::datatypes::Int32Type>()
+                .values()
+                .to_vec()
+        })
+        .collect();
+    assert_eq!(ids, [3, 2]);
+    assert_eq!(
+        columns(
+            &spark,
+            "SELECT substr('hello', 2, 3), date_add(DATE '2024-01-01', 2), \
+             element_at(array(1, 2), 1), array(10, 20)[0], lpad('7', 3, '0'), \
+             DATE '2024-01-01' + INTERVAL 1 DAY"
+        )
+        .into_iter()
+        .map(|(_, _, v)| v)
+        .collect::<Vec<_>>(),
+        ["ell", "2024-01-03", "1", "10", "007", "2024-01-02"]
+    );
+    let windowed = spark
+        .sql(
+            "SELECT id, ntile(2) OVER (ORDER BY id), lag(id, 1, 0) OVER (ORDER BY id), \
+             sum(id) OVER (ORDER BY id ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM people",
+        )
+        .unwrap()
+        .collect()
+        .unwrap();
+    assert_eq!(windowed.iter().map(RecordBatch::num_rows).sum::<usize>(), 4);
+    // Decimal frame offsets and interval amounts stay as the planner reads them.
+    for query in [
+        "SELECT sum(x) OVER (ORDER BY x RANGE BETWEEN 1.5 PRECEDING AND CURRENT ROW) \
+         FROM VALUES (1.0), (2.0), (4.0) AS t(x)",
+        "SELECT sum(x) OVER w FROM VALUES (1.0), (2.0), (4.0) AS t(x) \
+         WINDOW w AS (ORDER BY x RANGE BETWEEN 1.5 PRECEDING AND CURRENT ROW)",
+    ] {
+        let sums = spark.sql(query).unwrap().collect().unwrap();
+        let text = ember_sql::arrow::util::pretty::pretty_format_batches(&sums)
+            .unwrap()
+            .to_string();
+        assert!(
+            text.contains("| 3.0") && text.contains("| 4.0"),
+            "{query}: {text}"
+        );
+    }
+    assert_eq!(
+        columns(
+            &spark,
+            "SELECT TIMESTAMP '2024-01-01 00:00:00' + INTERVAL 1.5 SECOND"
+        )[0]
+        .2,
+        "2024-01-01T00:00:01.500Z"
+    );
+    // VALUES rows are INT too, and a union with a BIGINT widens.
+    assert_eq!(types(&spark, "SELECT k FROM VALUES (1) AS t(k)"), ["int"]);
+    let union = spark
+        .sql("SELECT 1 AS x UNION ALL SELECT 10000000000 AS x")
+        .unwrap();
+    assert_eq!(union.schema().field(0).data_type(), &DataType::Int64);
+    assert_eq!(union.count().unwrap(), 2);
+}
+
+#[test]
+fn regression_decimal_and_double_literals_follow_spark_issue_10() {
+    // Was: `2.5` a DOUBLE, so `0.1 + 0.2` was 0.30000000000000004.
+    let spark = session_with_views();
+    assert_eq!(
+        columns(
+            &spark,
+            "SELECT 2.5 AS a, 0.1 + 0.2 AS b, 007.50 AS c, 1e2 AS d, 2.5D AS e, 1.5F AS f, 2.5BD AS g"
+        ),
+        [
+            ("a".into(), "decimal(2,1)".into(), "2.5".into()),
+            ("b".into(), "decimal(2,1)".into(), "0.3".into()),
+            ("c".into(), "decimal(3,2)".into(), "7.50".into()),
+            ("d".into(), "double".into(), "100.0".into()),
+            ("e".into(), "double".into(), "2.5".into()),
+            ("f".into(), "float".into(), "1.5".into()),
+            ("g".into(), "decimal(2,1)".into(), "2.5".into()),
+        ]
+    );
+    // Spark's result types of mixed CASE and decimal arithmetic.
+    assert_eq!(
+        types(
+            &spark,
+            "SELECT CASE WHEN true THEN 1 ELSE 2.5 END, 2.5 * 2, 2.5 + 1, 1 - 2.5, 2.5 * 1.5, \
+             id * 2.5 FROM people WHERE id = 1"
+        ),
+        [
+            "decimal(11,1)",
+            "decimal(4,1)",
+            "decimal(3,1)",
+            "decimal(3,1)",
+            "decimal(5,2)",
+            "decimal(13,1)"
+        ]
+    );
+    assert_eq!(
+        types(&spark, "SELECT sum(2.5), sum(id * 0.5) FROM people"),
+        ["decimal(12,1)", "decimal(22,1)"]
+    );
+}
+
+#[test]
+fn regression_decimal_division_has_sparks_scale_issue_10() {
+    // DataFusion divides decimals to the dividend's scale + 4 (`1.0 / 3` = 0.33333); Spark keeps
+    // at least 6 digits and rounds half up. Values and types as recorded from PySpark 4.
+    let spark = session();
+    assert_eq!(
+        columns(
+            &spark,
+            "SELECT 1.0 / 3 AS a, 2.5 / 2 AS b, 2.5 / 0.3 AS c, -2.0 / 3 AS d"
+        )
+        .into_iter()
+        .map(|(_, t, v)| (t, v))
+        .collect::<Vec<_>>(),
+        [
+            ("decimal(7,6)".into(), "0.333333".into()),
+            ("decimal(7,6)".into(), "1.250000".into()),
+            ("decimal(8,6)".into(), "8.333333".into()),
+            ("decimal(7,6)".into(), "-0.666667".into()),
+        ]
+    );
+    // Integers still divide as doubles.
+    assert_eq!(types(&spark, "SELECT 7 / 2"), ["double"]);
+}
+
+#[test]
+fn typeof_names_spark_types() {
+    let spark = session();
+    let names: Vec<String> = columns(
+        &spark,
+        "SELECT typeof(1) a, typeof(2.5) b, typeof(array(1)) c, typeof(map('a', 1)) d, \
+         typeof(named_struct('a', 1)) e, typeof(3L) f, typeof(DATE '2024-01-01') g, \
+         typeof(1e2) h, typeof(NULL) i, typeof(TIMESTAMP '2024-01-01 00:00:00') j, \
+         typeof(TIMESTAMP_NTZ '2024-01-01 00:00:00') k",
+    )
+    .into_iter()
+    .map(|(_, _, v)| v)
+    .collect();
+    assert_eq!(
+        names,
+        [
+            "int",
+            "decimal(2,1)",
+            "array<int>",
+            "map<string,int>",
+            "struct<a:int>",
+            "bigint",
+            "date",
+            "double",
+            "void",
+            "timestamp",
+            "timestamp_ntz"
+        ]
+    );
+}
+
+#[test]
+fn regression_timestamp_is_zone_aware_in_the_session_time_zone_issue_10() {
+    // Was: `TIMESTAMP '…'` a nanosecond timestamp without zone (Spark's TIMESTAMP_NTZ).
+    let spark = Session::builder()
+        .master("local[1]")
+        .config("spark.sql.session.timeZone", "America/New_York")
+        .get_or_create()
+        .unwrap();
+    let batch = one_row(
+        &spark,
+        "SELECT TIMESTAMP '2024-01-01 10:00:00' AS ts, TIMESTAMP_NTZ '2024-01-01 10:00:00' AS ntz, \
+         CAST('2024-01-01 10:00:00' AS TIMESTAMP) AS cast_ts",
+    );
+    let schema = batch.schema();
+    let zoned = DataType::Timestamp(TimeUnit::Microsecond, Some("America/New_York".into()));
+    assert_eq!(schema.field(0).data_type(), &zoned);
+    assert_eq!(
+        schema.field(1).data_type(),
+        &DataType::Timestamp(TimeUnit::Microsecond, None)
+    );
+    assert_eq!(schema.field(2).data_type(), &zoned);
+    // 10:00 in New York is 15:00 UTC; the wall-clock NTZ value is 10:00 as written.
+    let micros = |i: usize| {
+        batch
+            .column(i)
+            .as_primitive::<ember_sql::arrow::datatypes::TimestampMicrosecondType>()
+            .value(0)
+    };
+    assert_eq!(micros(0), 1_704_121_200_000_000);
+    assert_eq!(micros(1), 1_704_103_200_000_000);
+    assert_eq!(micros(2), micros(0));
+    // Ember's default session time zone is UTC.
+    let utc = session()
+        .sql("SELECT TIMESTAMP '2024-01-01 10:00:00'")
+        .unwrap();
+    assert_eq!(
+        utc.schema().field(0).data_type(),
+        &DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into()))
+    );
+}
+
+#[test]
+fn spark_type_names_and_print_schema() {
+    let spark = session_with_views();
+    let df = spark
+        .sql(
+            "SELECT id, name, CAST(id AS BIGINT) AS big, 2.5 AS price, array(id) AS ids, \
+             map('k', id) AS m, named_struct('a', id, 'b', name) AS st FROM people",
+        )
+        .unwrap();
+    let names: Vec<String> = df
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| spark_type_name(f.data_type()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "int",
+            "string",
+            "bigint",
+            "decimal(2,1)",
+            "array<int>",
+            "map<string,int>",
+            "struct<a:int,b:string>"
+        ]
+    );
+    assert_eq!(
+        df.tree_string(),
+        "root\n \
+         |-- id: integer (nullable = false)\n \
+         |-- name: string (nullable = false)\n \
+         |-- big: long (nullable = false)\n \
+         |-- price: decimal(2,1) (nullable = false)\n \
+         |-- ids: array (nullable = false)\n \
+         |    |-- element: integer (containsNull = true)\n \
+         |-- m: map (nullable = true)\n \
+         |    |-- key: string\n \
+         |    |-- value: integer (valueContainsNull = true)\n \
+         |-- st: struct (nullable = true)\n \
+         |    |-- a: integer (nullable = true)\n \
+         |    |-- b: string (nullable = true)\n"
+    );
+}
+
+#[test]
+fn regression_views_made_by_sql_keep_spark_types_issue_10() {
+    // A view created by `CREATE VIEW` used to store the plan before Spark's literal types.
+    let spark = session();
+    spark
+        .sql("CREATE TEMP VIEW v AS SELECT 1 AS x, 2.5 AS d")
+        .unwrap()
+        .collect()
+        .unwrap();
+    assert_eq!(
+        types(&spark, "SELECT x, d, typeof(x) FROM v"),
+        ["int", "decimal(2,1)", "string"]
+    );
+    assert_eq!(columns(&spark, "SELECT typeof(x) FROM v")[0].2, "int");
+}
+
+#[test]
+fn regression_string_arithmetic_coerces_as_spark_issue_10() {
+    // Was: "Cannot coerce arithmetic expression Utf8 + Int64". Spark (ANSI) casts the string to
+    // BIGINT next to an integer, to DOUBLE next to a DOUBLE, and fails on a malformed one.
+    let spark = session();
+    assert_eq!(
+        columns(&spark, "SELECT '5' + 3 AS a, 3 - '5' AS b, '2' * 2.5D AS c")
+            .into_iter()
+            .map(|(_, t, v)| (t, v))
+            .collect::<Vec<_>>(),
+        [
+            ("bigint".into(), "8".into()),
+            ("bigint".into(), "-2".into()),
+            ("double".into(), "5.0".into()),
+        ]
+    );
+    assert!(
+        spark
+            .sql("SELECT '5.5' + 3")
+            .and_then(|df| df.collect())
+            .is_err()
+    );
+}
+
+#[test]
+fn regression_rdd_rows_hold_zoned_and_wall_clock_timestamps_issue_10() {
+    // `DataType::Timestamp` was stored without a zone, so Spark's TIMESTAMP read as
+    // TIMESTAMP_NTZ; now it is an instant (UTC) and `TimestampNtz` the wall clock.
+    use ember_sql::{DataType as SparkType, StructType, Value};
+    let spark = session();
+    let rows = spark
+        .context()
+        .parallelize(
+            vec![vec![
+                Value::Timestamp(1_704_103_200_000_000),
+                Value::Timestamp(1_704_103_200_000_000),
+            ]],
+            1,
+        )
+        .unwrap();
+    let schema = StructType::new()
+        .add("at", SparkType::Timestamp, false)
+        .add("wall", SparkType::TimestampNtz, false);
+    spark
+        .create_dataframe(&rows, schema)
+        .unwrap()
+        .create_temp_view("moments")
+        .unwrap();
+    assert_eq!(
+        columns(&spark, "SELECT typeof(at), typeof(wall), hour(at), at = TIMESTAMP '2024-01-01 10:00:00' FROM moments")
+            .into_iter()
+            .map(|(_, _, v)| v)
+            .collect::<Vec<_>>(),
+        ["timestamp", "timestamp_ntz", "10", "true"]
+    );
+}
+
+#[test]
+fn regression_decimal_beside_double_is_double_issue_10() {
+    // With `0.5` a DECIMAL, DataFusion's coercion cast DOUBLE columns to DECIMAL(30, 15) to
+    // compare them: `x > 0.5` failed with "Overflowing on 1e40". Spark compares as DOUBLE.
+    let spark = session();
+    let batches = spark
+        .sql(
+            "SELECT x > 0.5, x IN (0.5, 1.5), x BETWEEN 0.5 AND 2.5, greatest(x, 2.5), \
+             coalesce(x, 0.5), CASE WHEN x > 1 THEN x ELSE 0.5 END \
+             FROM VALUES (1e40), (1.5D) AS t(x) ORDER BY x",
+        )
+        .unwrap()
+        .collect()
+        .unwrap();
+    let schema = batches[0].schema();
+    let types: Vec<String> = schema
+        .fields()
+        .iter()
+        .map(|f| spark_type_name(f.data_type()))
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "boolean", "boolean", "boolean", "double", "double", "double"
+        ]
+    );
+    let text = ember_sql::arrow::util::pretty::pretty_format_batches(&batches)
+        .unwrap()
+        .to_string();
+    assert!(text.contains("1e40"), "{text}");
+}
+
+#[test]
+fn regression_case_of_int_and_string_is_bigint_issue_10() {
+    // Spark (ANSI) casts the string branch to BIGINT; DataFusion made the CASE a STRING.
+    let spark = session();
+    assert_eq!(
+        columns(
+            &spark,
+            "SELECT CASE WHEN false THEN 1 ELSE '99' END AS c, coalesce(NULL, 7, '8') AS d"
+        )
+        .into_iter()
+        .map(|(_, t, v)| (t, v))
+        .collect::<Vec<_>>(),
+        [
+            ("bigint".into(), "99".into()),
+            ("bigint".into(), "7".into())
+        ]
+    );
+    assert!(
+        spark
+            .sql("SELECT CASE WHEN false THEN 1 ELSE 'x' END")
+            .and_then(|df| df.collect())
+            .is_err()
+    );
+}
+
+#[test]
+fn regression_round_of_a_decimal_has_sparks_type_issue_10() {
+    // `round(2.345, 2)` was DECIMAL(4, 3) `2.350`: the input's type. Values and types as
+    // recorded from PySpark 4.
+    let spark = session();
+    assert_eq!(
+        columns(
+            &spark,
+            "SELECT round(2.345, 2) a, round(2.5) b, round(9.99, 1) c, round(123.45, -1) d, \
+             round(-2.5) e, round(2.345D, 2) f, round(7, 0) g"
+        )
+        .into_iter()
+        .map(|(_, t, v)| (t, v))
+        .collect::<Vec<_>>(),
+        [
+            ("decimal(4,2)".into(), "2.35".into()),
+            ("decimal(2,0)".into(), "3".into()),
+            ("decimal(3,1)".into(), "10.0".into()),
+            ("decimal(4,0)".into(), "120".into()),
+            ("decimal(2,0)".into(), "-3".into()),
+            ("double".into(), "2.35".into()),
+            ("int".into(), "7".into()),
+        ]
+    );
+}
+
+#[test]
+fn suffixed_literals_have_names_of_their_own() {
+    let spark = session();
+    let names: Vec<String> = columns(&spark, "SELECT 1Y, 1S, 1.5F, 2.5D, 2.5BD")
+        .into_iter()
+        .map(|(n, _, _)| n)
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "Int8(1)",
+            "Int16(1)",
+            "Float32(1.5)",
+            "Float64(2.5)",
+            "Decimal128(2.5,2,1)"
+        ]
+    );
+}
