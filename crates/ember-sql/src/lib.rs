@@ -59,7 +59,8 @@
 //!   `months_between`, `make_timestamp`, `timestamp_seconds`, `date_add`/`date_sub`/`add_months`
 //!   with any integer.
 //! - **Math**: `bround`, `sign`/`signum` (`DOUBLE`), `positive`, `conv`, `try_add`,
-//!   `try_subtract`, `try_multiply`, `try_divide`, `try_avg`, `ceil`/`floor` with a scale,
+//!   `try_subtract`, `try_multiply`, `try_divide`, `try_avg`, `ceil`/`floor` with a scale (an
+//!   exact `DECIMAL` of Spark's precision and scale),
 //!   `factorial` of any integer, `~x`, `sqrt` (`NaN` below zero), `log1p`, `e()`, `log` (natural;
 //!   base first).
 //! - **Aggregates**: `percentile`, `percentile_approx`/`approx_percentile` (exact on the data

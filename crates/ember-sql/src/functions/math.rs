@@ -6,10 +6,12 @@
 use std::sync::Arc;
 
 use datafusion::arrow::array::{
-    Array, ArrayRef, AsArray, Float64Array, Int32Array, Int64Array, StringBuilder,
+    Array, ArrayRef, AsArray, Decimal128Array, Float64Array, Int32Array, Int64Array, StringBuilder,
 };
 use datafusion::arrow::compute::kernels::numeric;
-use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Float64Type, Int32Type, Int64Type};
+use datafusion::arrow::datatypes::{
+    DataType, Decimal128Type, DecimalType as _, Field, FieldRef, Float64Type, Int32Type, Int64Type,
+};
 use datafusion::common::ScalarValue;
 use datafusion::error::Result as DfResult;
 use datafusion::logical_expr::{
@@ -18,7 +20,7 @@ use datafusion::logical_expr::{
 };
 use datafusion::prelude::SessionContext;
 
-use super::{ColumnFn, fixed, plan_err};
+use super::{ColumnFn, exec_err, fixed, plan_err};
 use crate::rewrites::{SparkRewrite, one};
 
 fn is_numeric(t: &DataType) -> bool {
@@ -270,14 +272,77 @@ fn try_divide() -> ColumnFn {
     )
 }
 
-/// Spark's `ceil`/`floor`: one argument as `datafusion-spark`'s; with a `scale`, rounded up
-/// (down) to that many decimal places (negative: tens, hundreds, ...) as a `DOUBLE` (Spark gives
-/// a `DECIMAL`).
+/// Spark's `ceil`/`floor`: one argument as `datafusion-spark`'s; with a `scale` (a constant
+/// integer), rounded up (down) to that many decimal places (negative: tens, hundreds, ...) as
+/// Spark's `DECIMAL`: the argument is read as a decimal ([`decimal_of`]) and the result type is
+/// [`scaled_ceil_floor_type`]. A result that does not fit that type is an error, as in Spark.
 #[derive(Debug, PartialEq, Eq, Hash)]
 struct CeilFloor {
     inner: Arc<ScalarUDF>,
     up: bool,
     signature: Signature,
+}
+
+/// The decimal type Spark reads a number as when `ceil`/`floor` takes a scale: integers with
+/// as many digits as their largest value, `FLOAT` as `DECIMAL(14, 7)`, `DOUBLE` as
+/// `DECIMAL(30, 15)`; `None` for other types.
+fn decimal_of(t: &DataType) -> Option<(u8, i8)> {
+    match t {
+        DataType::Int8 | DataType::UInt8 => Some((3, 0)),
+        DataType::Int16 | DataType::UInt16 => Some((5, 0)),
+        DataType::Int32 | DataType::UInt32 | DataType::Null => Some((10, 0)),
+        DataType::Int64 | DataType::UInt64 => Some((20, 0)),
+        DataType::Float16 | DataType::Float32 => Some((14, 7)),
+        DataType::Float64 => Some((30, 15)),
+        DataType::Decimal128(p, s) => Some((*p, *s)),
+        _ => None,
+    }
+}
+
+/// Spark's result type of `ceil`/`floor` of a `DECIMAL(p, s)` to `scale` places: scale
+/// `min(scale, s)` (0 when `scale` is negative) and one more integer digit than the input has,
+/// at least `1 - scale` digits for a negative `scale`, at most 38.
+fn scaled_ceil_floor_type(p: u8, s: i8, scale: i64) -> (u8, i8) {
+    let (p, s) = (i64::from(p), i64::from(s));
+    let (precision, new_scale) = if scale < 0 {
+        ((p - s + 1).max(1 - scale), 0)
+    } else {
+        let new_scale = scale.min(s);
+        (p - s + 1 + new_scale, new_scale)
+    };
+    let precision = u8::try_from(precision.clamp(1, 38)).unwrap_or(38);
+    let new_scale = i8::try_from(new_scale).unwrap_or(0);
+    (precision, new_scale)
+}
+
+/// `v` (a decimal at scale `s`) rounded up (`up`) or down to `scale` places, at the result
+/// scale `max(min(scale, s), 0)`; `None` when it does not fit an `i128`.
+fn ceil_floor_unscaled(v: i128, s: i8, scale: i64, up: bool) -> Option<i128> {
+    let drop = i64::from(s) - scale;
+    if drop <= 0 {
+        return Some(v);
+    }
+    let q = match 10i128.checked_pow(u32::try_from(drop).ok()?) {
+        Some(factor) => {
+            let (q, r) = (v / factor, v % factor);
+            match (up, r.signum()) {
+                (true, 1) => q + 1,
+                (false, -1) => q - 1,
+                _ => q,
+            }
+        }
+        // |v| < 10^38 <= factor: the whole value is below one unit of the result.
+        None => match (up, v.signum()) {
+            (true, 1) => 1,
+            (false, -1) => -1,
+            _ => 0,
+        },
+    };
+    if scale < 0 {
+        q.checked_mul(10i128.checked_pow(u32::try_from(-scale).ok()?)?)
+    } else {
+        Some(q)
+    }
 }
 
 impl CeilFloor {
@@ -291,6 +356,17 @@ impl CeilFloor {
             inner,
             up,
             signature: Signature::user_defined(Volatility::Immutable),
+        }
+    }
+
+    /// The constant scale argument.
+    fn scale(&self, scale: Option<&ScalarValue>) -> DfResult<i64> {
+        match scale.map(|v| v.cast_to(&DataType::Int64)) {
+            Some(Ok(ScalarValue::Int64(Some(d)))) => Ok(d),
+            _ => Err(plan_err(format!(
+                "{} takes its scale as a constant integer",
+                self.name()
+            ))),
         }
     }
 }
@@ -313,9 +389,16 @@ impl ScalarUDFImpl for CeilFloor {
             [x] if x.is_integer() || *x == DataType::Null => Ok(vec![DataType::Int64]),
             [x] if matches!(x, DataType::Decimal128(..) | DataType::Float64) => Ok(vec![x.clone()]),
             [x] if x.is_numeric() => Ok(vec![DataType::Float64]),
-            [x, _] if is_numeric(x) => Ok(vec![DataType::Float64, DataType::Int32]),
+            // The scale keeps its type so that a literal stays a literal for the result type.
+            [x, d] if d.is_integer() => match decimal_of(x) {
+                Some((p, s)) => Ok(vec![DataType::Decimal128(p, s), d.clone()]),
+                None => Err(plan_err(format!(
+                    "{} takes a number and an integer scale, got {t:?}",
+                    self.name()
+                ))),
+            },
             _ => Err(plan_err(format!(
-                "{} takes a number and an optional scale, got {t:?}",
+                "{} takes a number and an optional integer scale, got {t:?}",
                 self.name()
             ))),
         }
@@ -323,45 +406,77 @@ impl ScalarUDFImpl for CeilFloor {
 
     fn return_type(&self, t: &[DataType]) -> DfResult<DataType> {
         if t.len() == 2 {
-            Ok(DataType::Float64)
+            Err(plan_err(format!(
+                "{} with a scale is typed from its arguments",
+                self.name()
+            )))
         } else {
             self.inner.return_type(t)
         }
     }
 
     fn return_field_from_args(&self, args: ReturnFieldArgs<'_>) -> DfResult<FieldRef> {
-        if args.arg_fields.len() == 2 {
-            Ok(Arc::new(Field::new(self.name(), DataType::Float64, true)))
-        } else {
-            self.inner.return_field_from_args(args)
+        if args.arg_fields.len() != 2 {
+            return self.inner.return_field_from_args(args);
         }
+        let scale = self.scale(args.scalar_arguments.get(1).copied().flatten())?;
+        let Some((p, s)) = decimal_of(args.arg_fields[0].data_type()) else {
+            return Err(plan_err(format!(
+                "{} takes a number and an integer scale, got {}",
+                self.name(),
+                args.arg_fields[0].data_type()
+            )));
+        };
+        let (p, s) = scaled_ceil_floor_type(p, s, scale);
+        Ok(Arc::new(Field::new(
+            self.name(),
+            DataType::Decimal128(p, s),
+            true,
+        )))
     }
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> DfResult<ColumnarValue> {
         if args.args.len() != 2 {
             return self.inner.invoke_with_args(args);
         }
-        let all_scalar = args
-            .args
+        let DataType::Decimal128(p, s) = *args.return_field.data_type() else {
+            return Err(exec_err(format!(
+                "{}: unexpected result type {}",
+                self.name(),
+                args.return_field.data_type()
+            )));
+        };
+        let scale = match &args.args[1] {
+            ColumnarValue::Scalar(v) => self.scale(Some(v))?,
+            ColumnarValue::Array(_) => self.scale(None)?,
+        };
+        let all_scalar = matches!(args.args[0], ColumnarValue::Scalar(_));
+        let arrays = ColumnarValue::values_to_arrays(&args.args[..1])?;
+        let x = arrays[0].as_primitive::<Decimal128Type>();
+        let DataType::Decimal128(_, in_scale) = *x.data_type() else {
+            return Err(exec_err(format!(
+                "{}: unexpected argument type {}",
+                self.name(),
+                x.data_type()
+            )));
+        };
+        let out = x
             .iter()
-            .all(|a| matches!(a, ColumnarValue::Scalar(_)));
-        let arrays = ColumnarValue::values_to_arrays(&args.args)?;
-        let x = arrays[0].as_primitive::<Float64Type>();
-        let d = arrays[1].as_primitive::<Int32Type>();
-        let round = if self.up { f64::ceil } else { f64::floor };
-        let out: Float64Array = x
-            .iter()
-            .zip(d.iter())
-            .map(|(x, d)| {
-                let (x, d) = (x?, d?);
-                let factor = 10f64.powi(d.abs());
-                Some(if d >= 0 {
-                    round(x * factor) / factor
-                } else {
-                    round(x / factor) * factor
-                })
+            .map(|v| {
+                let Some(v) = v else { return Ok(None) };
+                ceil_floor_unscaled(v, in_scale, scale, self.up)
+                    .filter(|r| Decimal128Type::is_valid_decimal_precision(*r, p))
+                    .map(Some)
+                    .ok_or_else(|| {
+                        exec_err(format!(
+                            "[NUMERIC_VALUE_OUT_OF_RANGE] {}({}, {scale}) does not fit DECIMAL({p}, {s})",
+                            self.name(),
+                            Decimal128Type::format_decimal(v, x.precision(), in_scale)
+                        ))
+                    })
             })
-            .collect();
+            .collect::<DfResult<Decimal128Array>>()?
+            .with_precision_and_scale(p, s)?;
         let out = Arc::new(out) as ArrayRef;
         if all_scalar {
             Ok(ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?))

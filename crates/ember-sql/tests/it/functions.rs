@@ -216,3 +216,43 @@ fn nested_higher_order_functions_over_int_literals() {
         assert_eq!(one(sql).as_deref(), Some(want), "{sql}");
     }
 }
+
+#[test]
+fn regression_ceil_and_floor_with_a_scale_are_exact_decimals_issue_10() {
+    // Was: DOUBLE results computed in floating point.
+    assert_eq!(
+        one("SELECT ceil(CAST(3.14159 AS DOUBLE), 2)").as_deref(),
+        Some("3.15")
+    );
+    assert_eq!(
+        one("SELECT floor(CAST(3.14159 AS DOUBLE), 2)").as_deref(),
+        Some("3.14")
+    );
+    assert_eq!(one("SELECT ceil(1234, -2)").as_deref(), Some("1300"));
+    assert_eq!(one("SELECT floor(1234, -2)").as_deref(), Some("1200"));
+    assert_eq!(one("SELECT ceil(-2.345, 1)").as_deref(), Some("-2.3"));
+    assert_eq!(one("SELECT floor(-2.345, 1)").as_deref(), Some("-2.4"));
+    assert_eq!(one("SELECT ceil(2.345, 5)").as_deref(), Some("2.345"));
+    assert_eq!(
+        one("SELECT ceil(CAST(12.5 AS DECIMAL(3, 1)), -3)").as_deref(),
+        Some("1000")
+    );
+    assert_eq!(
+        one("SELECT floor(CAST(12.5 AS DECIMAL(3, 1)), -3)").as_deref(),
+        Some("0")
+    );
+    assert_eq!(
+        one("SELECT floor(CAST(-12.5 AS DECIMAL(3, 1)), -3)").as_deref(),
+        Some("-1000")
+    );
+    assert_eq!(one("SELECT ceil(CAST(NULL AS DOUBLE), 1)"), None);
+    // 0.1 + 0.2 is 0.30000000000000004 as a DOUBLE; read as DECIMAL(30, 15) it is 0.3.
+    assert_eq!(
+        one("SELECT ceil(CAST(0.1 AS DOUBLE) + CAST(0.2 AS DOUBLE), 1)").as_deref(),
+        Some("0.3")
+    );
+    // The scale must be a constant, as in Spark; a value too large for the type fails.
+    let err = fails("SELECT ceil(2.5, n) FROM (VALUES (1)) AS t(n)");
+    assert!(err.to_string().contains("constant integer"), "{err}");
+    fails("SELECT ceil(1e300, 2)");
+}

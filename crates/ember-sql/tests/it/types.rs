@@ -518,3 +518,31 @@ fn suffixed_literals_have_names_of_their_own() {
         ]
     );
 }
+
+#[test]
+fn regression_ceil_and_floor_with_a_scale_have_spark_decimal_types_issue_10() {
+    // Was: DOUBLE. Spark reads the number as a decimal (DOUBLE as DECIMAL(30, 15), FLOAT as
+    // DECIMAL(14, 7), integers by their digits) and keeps one more integer digit.
+    assert_eq!(
+        types(
+            &session(),
+            "SELECT ceil(CAST(3.14159 AS DOUBLE), 2), floor(1234, -2), ceil(CAST(1 AS BIGINT), 1), \
+             ceil(CAST(1 AS TINYINT), 1) AS t, ceil(CAST(1.5 AS FLOAT), 1), ceil(2.345, 1), \
+             ceil(2.345, 5), ceil(2.345, -1), ceil(CAST(12.5 AS DECIMAL(3, 1)), -3), \
+             floor(CAST(1 AS SMALLINT), -1), ceil(2.5)"
+        ),
+        [
+            "decimal(18,2)",
+            "decimal(11,0)",
+            "decimal(21,0)",
+            "decimal(4,0)",
+            "decimal(9,1)",
+            "decimal(3,1)",
+            "decimal(5,3)",
+            "decimal(2,0)",
+            "decimal(4,0)",
+            "decimal(6,0)",
+            "decimal(2,0)"
+        ]
+    );
+}

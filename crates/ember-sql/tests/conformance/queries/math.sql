@@ -54,11 +54,9 @@ SELECT try_cast('12a' AS INT), try_cast('12' AS INT)
 SELECT try_sum(age), try_avg(age) FROM people
 
 -- name: ceil_floor_scale
--- known: types: ceil/floor with a scale return DOUBLE; Spark's DECIMAL
 SELECT ceil(CAST(3.14159 AS DOUBLE), 2), floor(CAST(3.14159 AS DOUBLE), 2)
 
 -- name: ceil_floor_negative_scale
--- known: types: ceil/floor with a scale return DOUBLE; Spark's DECIMAL
 SELECT ceil(1234, -2), floor(1234, -2)
 
 -- name: ceil_floor_column
