@@ -69,7 +69,8 @@
 //!   `avg(DISTINCT x)` and `avg` over sliding window frames.
 //! - **Arrays and maps**: `explode`, `explode_outer`, `posexplode(_outer)`, `inline` in `SELECT`
 //!   and `LATERAL VIEW [OUTER]`; `sequence`, `array_size`/`cardinality` (`INT`),
-//!   `map_contains_key`, `element_at`, `try_element_at`, `get`, `array_prepend(array, x)`,
+//!   `map_contains_key`, `element_at` (an index outside the array is an error, as in Spark with
+//!   ANSI on), `try_element_at`, `get`, `array_prepend(array, x)`,
 //!   `array_remove` (every copy), `array_position` (0 when absent), `sort_array`, `array_sort`
 //!   (`NULL`s last), `size`, `concat` of arrays; `range(start, end)` with an `id` column.
 //! - **Higher-order functions**: `transform` and `filter` (`x -> ...` or `(x, i) -> ...`),

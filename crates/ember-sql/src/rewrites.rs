@@ -6,7 +6,8 @@
 //! - `log(x)`: the natural logarithm (DataFusion: base 10); `log(b, x)` takes the base first.
 //! - `size(NULL)`: `NULL`, as Spark 4 with ANSI on (`datafusion-spark`: the legacy -1).
 //! - `element_at(map, k)`: the value (DataFusion: a list of values); `element_at(array, i)`:
-//!   1-based, negative from the end.
+//!   1-based, negative from the end, an error for 0 or an index past either end (Spark 4's
+//!   ANSI behaviour; DataFusion's is `NULL`).
 //! - `date_add`, `date_sub`, `add_months` take any integer count (cast to the `INT`
 //!   `datafusion-spark` wants); `year`, `month`, `day`/`dayofmonth`, `quarter`,
 //!   `dayofyear`, `weekofyear` are `INT` date parts.
@@ -215,9 +216,11 @@ fn element_at() -> SparkRewrite {
             if matches!(types.first(), Some(ArrowType::Map(..))) {
                 Ok(datafusion::functions::core::get_field().call(vec![container, key]))
             } else {
+                // Spark 4 (ANSI) fails an index outside the array; `try_element_at` is NULL.
+                let index = crate::functions::collections::element_at_index()
+                    .call(vec![container.clone(), cast(key, ArrowType::Int64)]);
                 Ok(datafusion::functions_nested::expr_fn::array_element(
-                    container,
-                    cast(key, ArrowType::Int64),
+                    container, index,
                 ))
             }
         },

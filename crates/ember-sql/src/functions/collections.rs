@@ -5,7 +5,10 @@
 
 use std::sync::Arc;
 
-use datafusion::arrow::datatypes::{DataType, Field};
+use datafusion::arrow::array::{ArrayRef, AsArray, Int64Array};
+use datafusion::arrow::compute::cast as cast_array;
+use datafusion::arrow::compute::kernels::length::length;
+use datafusion::arrow::datatypes::{DataType, Field, Int64Type};
 use datafusion::common::ScalarValue;
 use datafusion::error::Result as DfResult;
 use datafusion::functions_nested::expr_fn as nested;
@@ -22,6 +25,51 @@ fn rewrite(name: &'static str, return_type: ReturnType, rewrite: Rewrite) -> Sca
         return_type,
         rewrite,
     })
+}
+
+/// `element_at_index(array, i)`: `i` (a `BIGINT`) when it points into `array` (1-based,
+/// negative from the end), `NULL` when either is `NULL`, and otherwise Spark's ANSI errors:
+/// `[INVALID_INDEX_OF_ZERO]` for 0, `[INVALID_ARRAY_INDEX_IN_ELEMENT_AT]` past either end.
+/// `element_at` (in `rewrites.rs`) reads the element at the index this returns.
+pub(crate) fn element_at_index() -> ScalarUDF {
+    super::ColumnFn::new(
+        "element_at_index",
+        |t| match t {
+            [
+                a @ (DataType::List(_) | DataType::LargeList(_) | DataType::FixedSizeList(..)),
+                _,
+            ] => Ok(vec![a.clone(), DataType::Int64]),
+            _ => Err(plan_err(format!("takes an array and an index, got {t:?}"))),
+        },
+        |_| Ok(DataType::Int64),
+        |args| {
+            let lengths = cast_array(&length(&args[0])?, &DataType::Int64)?;
+            let lengths = lengths.as_primitive::<Int64Type>();
+            let index = args[1].as_primitive::<Int64Type>();
+            let out = lengths
+                .iter()
+                .zip(index.iter())
+                .map(|(n, i)| match (n, i) {
+                    (Some(_), Some(0)) => Err(super::exec_err(
+                        "[INVALID_INDEX_OF_ZERO] The index 0 is invalid. An index shall be \
+                         either < 0 or > 0 (the first element has index 1)."
+                            .to_owned(),
+                    )),
+                    (Some(n), Some(i)) if i.unsigned_abs() > n.unsigned_abs() => {
+                        Err(super::exec_err(format!(
+                            "[INVALID_ARRAY_INDEX_IN_ELEMENT_AT] The index {i} is out of bounds. \
+                             The array has {n} elements. Use `try_element_at` to tolerate \
+                             accessing element at invalid index and return NULL instead."
+                        )))
+                    }
+                    (Some(_), Some(i)) => Ok(Some(i)),
+                    _ => Ok(None),
+                })
+                .collect::<DfResult<Int64Array>>()?;
+            Ok(Arc::new(out) as ArrayRef)
+        },
+    )
+    .udf()
 }
 
 fn element_type(t: Option<&DataType>) -> DfResult<DataType> {

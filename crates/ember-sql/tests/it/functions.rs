@@ -256,3 +256,45 @@ fn regression_ceil_and_floor_with_a_scale_are_exact_decimals_issue_10() {
     assert!(err.to_string().contains("constant integer"), "{err}");
     fails("SELECT ceil(1e300, 2)");
 }
+
+#[test]
+fn regression_element_at_outside_the_array_is_an_error_as_in_spark_ansi_issue_10() {
+    // Was: NULL (DataFusion's array_element); Spark 4 with ANSI on fails.
+    for (sql, class) in [
+        (
+            "SELECT element_at(array(1, 2), 5)",
+            "[INVALID_ARRAY_INDEX_IN_ELEMENT_AT] The index 5 is out of bounds. The array has 2",
+        ),
+        (
+            "SELECT element_at(array(1, 2), -3)",
+            "[INVALID_ARRAY_INDEX_IN_ELEMENT_AT] The index -3",
+        ),
+        (
+            "SELECT element_at(array(1, 2), 0)",
+            "[INVALID_INDEX_OF_ZERO]",
+        ),
+        (
+            "SELECT element_at(a, 2) FROM (VALUES (array(1, 2)), (array(3))) AS t(a)",
+            "The array has 1 elements",
+        ),
+    ] {
+        let err = fails(sql);
+        assert!(err.to_string().contains(class), "{sql}: {err}");
+    }
+    assert_eq!(
+        one("SELECT element_at(array(1, 2), -1)").as_deref(),
+        Some("2")
+    );
+    assert_eq!(
+        one("SELECT element_at(array(1, 2), 2)").as_deref(),
+        Some("2")
+    );
+    assert_eq!(one("SELECT element_at(array(1, NULL), 2)"), None);
+    assert_eq!(one("SELECT element_at(CAST(NULL AS ARRAY<INT>), 7)"), None);
+    assert_eq!(
+        one("SELECT element_at(array(1, 2), CAST(NULL AS INT))"),
+        None
+    );
+    // try_element_at keeps Spark's NULL.
+    assert_eq!(one("SELECT try_element_at(array(1, 2), 5)"), None);
+}

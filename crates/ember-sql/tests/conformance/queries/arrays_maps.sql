@@ -69,7 +69,6 @@ SELECT map_contains_key(map('a', 1), 'a'), map_contains_key(map('a', 1), 'z')
 SELECT map_keys(map('a', 1, 'b', 2)), map_values(map('a', 1, 'b', 2))
 
 -- name: element_at_out_of_range
--- known: values: element_at past the end of an array is NULL; Spark (ANSI) fails
 SELECT element_at(array(1, 2), 5)
 
 -- name: element_at_map_missing
