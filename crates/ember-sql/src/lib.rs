@@ -151,8 +151,8 @@
 //!   in Spark.
 //! - **Ordering and set operations** follow Spark: `ASC NULLS FIRST`/`DESC NULLS LAST` by
 //!   default; `INTERSECT ALL`/`EXCEPT ALL` keep min(m, n)/m - n copies.
-//! - **String literals** take Spark's backslash escapes (`'\\d'` is the regex `\d`), except
-//!   `\'`, which ends the literal.
+//! - **String literals** take Spark's backslash escapes (`'\\d'` is the regex `\d`, `'it\'s'` is
+//!   `it's`); octal and `\u` escapes are kept as written.
 //! - **[`StructType`]** has no `DecimalType`, `BinaryType`, arrays, maps or structs yet (Arrow
 //!   schemas with those work for batches and files, not for RDD rows); its `Timestamp` is an
 //!   instant zoned UTC whatever the session's time zone.

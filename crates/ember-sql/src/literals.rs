@@ -5,13 +5,81 @@
 //! written. [`unescape_string_literals`] applies Spark's rules (`ParserUtils.unescapeSQLString`)
 //! to every single-quoted literal of a parsed statement before it is planned.
 //!
-//! Not covered: `\'` inside a single-quoted literal (the tokenizer ends the literal there) and
-//! octal/`\u` escapes, which are kept as written.
+//! The Spark dialect's tokenizer knows no backslash escapes, so it would end `'it\'s'` at the
+//! `\'`; [`tokenize_spark`] tokenizes with backslash escapes on but kept as written, so that
+//! [`unescape_string_literals`] sees them all. Not covered: octal/`\u` escapes, which are kept
+//! as written.
 
 use std::ops::ControlFlow;
 
 use datafusion::sql::parser::Statement as DFStatement;
 use datafusion::sql::sqlparser::ast::{Expr, Value, visit_expressions_mut};
+use datafusion::sql::sqlparser::dialect::{Dialect, SparkSqlDialect};
+use datafusion::sql::sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer, TokenizerError};
+
+/// The Spark dialect for the tokenizer, with backslash escapes in string literals (as Spark's
+/// lexer has them). Only tokenizing uses it; it answers every question the tokenizer asks as
+/// [`SparkSqlDialect`] does, except that one.
+#[derive(Debug)]
+struct SparkTokens;
+
+impl Dialect for SparkTokens {
+    fn is_delimited_identifier_start(&self, ch: char) -> bool {
+        SparkSqlDialect.is_delimited_identifier_start(ch)
+    }
+
+    fn is_identifier_start(&self, ch: char) -> bool {
+        SparkSqlDialect.is_identifier_start(ch)
+    }
+
+    fn is_identifier_part(&self, ch: char) -> bool {
+        SparkSqlDialect.is_identifier_part(ch)
+    }
+
+    fn supports_nested_comments(&self) -> bool {
+        SparkSqlDialect.supports_nested_comments()
+    }
+
+    fn supports_string_literal_backslash_escape(&self) -> bool {
+        true
+    }
+}
+
+/// Tokenizes `sql` for the Spark dialect with string literals' backslash escapes kept as
+/// written (`'it\'s'` is one literal, `it\'s`) for [`unescape_string_literals`]; a doubled
+/// quote inside a literal is one quote, as the tokenizer makes it otherwise.
+pub(crate) fn tokenize_spark(sql: &str) -> Result<Vec<TokenWithSpan>, TokenizerError> {
+    let mut tokens = Tokenizer::new(&SparkTokens, sql)
+        .with_unescape(false)
+        .tokenize_with_location()?;
+    for t in &mut tokens {
+        match &mut t.token {
+            Token::SingleQuotedString(s) | Token::NationalStringLiteral(s) => {
+                *s = undouble_quotes(s, '\'');
+            }
+            Token::DoubleQuotedString(s) => *s = undouble_quotes(s, '"'),
+            _ => {}
+        }
+    }
+    Ok(tokens)
+}
+
+/// A literal's text as written, with each doubled `quote` made one; backslash escapes are kept.
+fn undouble_quotes(raw: &str, quote: char) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c == '\\' {
+            if let Some(next) = chars.next() {
+                out.push(next);
+            }
+        } else if c == quote && chars.peek() == Some(&quote) {
+            chars.next();
+        }
+    }
+    out
+}
 
 /// Rewrites the single-quoted string literals of `statement` with Spark's escapes.
 pub(crate) fn unescape_string_literals(statement: &mut DFStatement) {
@@ -58,7 +126,24 @@ pub(crate) fn unescape(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::unescape;
+    use datafusion::sql::sqlparser::tokenizer::{Token, TokenizerError};
+
+    use super::{tokenize_spark, unescape};
+
+    #[test]
+    fn backslash_quote_stays_in_the_literal() -> Result<(), TokenizerError> {
+        let tokens = tokenize_spark(r#"SELECT 'it\'s', 'a''b', 'c:\\', "x""y""#)?;
+        let strings: Vec<_> = tokens
+            .iter()
+            .filter_map(|t| match &t.token {
+                Token::SingleQuotedString(s) | Token::DoubleQuotedString(s) => Some(s.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(strings, [r"it\'s", "a'b", r"c:\\", "x\"y"]);
+        assert_eq!(unescape(strings[0]), "it's");
+        Ok(())
+    }
 
     #[test]
     fn spark_escapes() {

@@ -49,7 +49,7 @@ use datafusion::sql::sqlparser::ast::{
     FunctionArguments, Ident, NamedWindowDefinition, NamedWindowExpr, ObjectName, Query, SetExpr,
     UnaryOperator, Value, ValueWithSpan, VisitMut, VisitorMut, WindowFrame, WindowSpec, WindowType,
 };
-use datafusion::sql::sqlparser::dialect::dialect_from_str;
+use datafusion::sql::sqlparser::dialect::{SparkSqlDialect, dialect_from_str};
 use datafusion::sql::sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
 
 /// The internal function that carries a numeric literal's text from the syntax tree to the plan.
@@ -66,9 +66,12 @@ pub(crate) fn parse_statement(state: &SessionState, sql: &str) -> DfResult<DFSta
     let dialect = dialect_from_str(dialect_name)
         .ok_or_else(|| DataFusionError::Plan(format!("Unsupported SQL dialect: {dialect_name}")))?;
     let recursion_limit = options.sql_parser.recursion_limit.get();
-    let tokens = Tokenizer::new(dialect.as_ref(), sql)
-        .tokenize_with_location()
-        .map_err(|e| DataFusionError::SQL(Box::new(e.into()), None))?;
+    let tokens = if dialect.is::<SparkSqlDialect>() {
+        crate::literals::tokenize_spark(sql)
+    } else {
+        Tokenizer::new(dialect.as_ref(), sql).tokenize_with_location()
+    }
+    .map_err(|e| DataFusionError::SQL(Box::new(e.into()), None))?;
     let mut statements = DFParserBuilder::new(join_suffixes(tokens))
         .with_dialect(dialect.as_ref())
         .with_recursion_limit(recursion_limit)

@@ -298,3 +298,16 @@ fn regression_element_at_outside_the_array_is_an_error_as_in_spark_ansi_issue_10
     // try_element_at keeps Spark's NULL.
     assert_eq!(one("SELECT try_element_at(array(1, 2), 5)"), None);
 }
+
+#[test]
+fn regression_a_backslash_quote_stays_inside_a_string_literal_issue_10() {
+    // Was: the Spark dialect's tokenizer ended 'it\'s' at the \'.
+    assert_eq!(one(r"SELECT 'it\'s'").as_deref(), Some("it's"));
+    assert_eq!(one(r"SELECT length('\'\'')").as_deref(), Some("2"));
+    // The other escapes and doubled quotes are unchanged.
+    assert_eq!(one(r"SELECT '\\d'").as_deref(), Some(r"\d"));
+    assert_eq!(one(r"SELECT 'a\tb'").as_deref(), Some("a\tb"));
+    assert_eq!(one(r"SELECT 'c:\\'").as_deref(), Some(r"c:\"));
+    assert_eq!(one("SELECT 'it''s'").as_deref(), Some("it's"));
+    assert_eq!(one(r"SELECT '100%' LIKE '100\%'").as_deref(), Some("true"));
+}

@@ -18,7 +18,6 @@ SELECT length('a\nb')
 SELECT '\\', length('\\')
 
 -- name: literal_escaped_quote
--- known: values: the Spark dialect's tokenizer ends a literal at \' (other escapes follow Spark)
 SELECT 'it\'s'
 
 -- name: regexp_like_digits
