@@ -141,7 +141,9 @@ impl SessionBuilder {
             .with_config(config)
             .with_default_features()
             .with_spark_features()
-            .with_type_planner(Arc::new(crate::types::SparkSqlTypes { time_zone }));
+            .with_type_planner(Arc::new(crate::types::SparkSqlTypes {
+                time_zone: Arc::clone(&time_zone),
+            }));
         // Spark's arithmetic goes before the Spark function planner so `/` is always ours.
         builder
             .expr_planners()
@@ -154,7 +156,7 @@ impl SessionBuilder {
         let ctx = SessionContext::new_with_state(builder.build());
         crate::spark::register_missing_functions(&ctx);
         crate::rewrites::register(&ctx);
-        crate::functions::register(&ctx);
+        crate::functions::register(&ctx, &time_zone);
         crate::numeric_literals::register(&ctx);
         ctx.register_udf(crate::types::TypeOf::udf());
 

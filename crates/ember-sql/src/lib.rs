@@ -57,7 +57,8 @@
 //!   `unix_timestamp(s[, fmt])`, `from_unixtime(n[, fmt])`, `date_format`; `year`, `quarter`,
 //!   `month`, `day`/`dayofmonth`, `dayofyear`, `weekofyear`, `dayofweek`, `dayname`,
 //!   `months_between`, `make_timestamp`, `timestamp_seconds`, `date_add`/`date_sub`/`add_months`
-//!   with any integer.
+//!   with any integer. Their `TIMESTAMP`s are zoned in the session time zone, in which strings
+//!   without an offset and `make_timestamp`'s fields are read and `from_unixtime` formats.
 //! - **Math**: `bround`, `sign`/`signum` (`DOUBLE`), `positive`, `conv`, `try_add`,
 //!   `try_subtract`, `try_multiply`, `try_divide`, `try_avg`, `ceil`/`floor` with a scale (an
 //!   exact `DECIMAL` of Spark's precision and scale),

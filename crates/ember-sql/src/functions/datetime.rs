@@ -3,10 +3,13 @@
 //! `unix_timestamp(s[, fmt])`, `from_unixtime(n[, fmt])`, `timestamp_seconds`, `dayofweek`,
 //! `dayname`, `months_between`, `make_timestamp`.
 //!
-//! Timestamps are `TIMESTAMP` without a zone in microseconds (Ember's `TIMESTAMP`, read as UTC,
-//! the session time zone Ember defaults to); patterns are translated to chrono's by
-//! [`java_to_chrono`] and must be literals.
+//! Timestamps are Spark's `TIMESTAMP`: microseconds zoned in the session time zone
+//! (`spark.sql.session.timeZone`, UTC by default), the zone these functions are registered
+//! with. As in Spark, a string without an offset is parsed as a wall-clock time in that zone,
+//! `make_timestamp`'s fields are one, and `from_unixtime` formats in it. Patterns are translated
+//! to chrono's by [`java_to_chrono`] and must be literals.
 
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
@@ -16,15 +19,25 @@ use datafusion::arrow::datatypes::{
 };
 use datafusion::common::ScalarValue;
 use datafusion::common::config::ConfigOptions;
-use datafusion::error::Result as DfResult;
+use datafusion::error::{DataFusionError, Result as DfResult};
 use datafusion::functions::datetime as df;
-use datafusion::logical_expr::{Expr, ScalarUDF, Signature, Volatility, cast, lit};
+use datafusion::logical_expr::simplify::{ExprSimplifyResult, SimplifyContext};
+use datafusion::logical_expr::{
+    ColumnarValue, Expr, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility, cast,
+    lit,
+};
 use datafusion::prelude::SessionContext;
 
 use super::{ColumnFn, exec_err, fixed, plan_err};
 use crate::rewrites::{SparkRewrite, java_to_chrono, one};
 
+/// `TIMESTAMP_NTZ`: wall-clock microseconds without a zone.
 const MICROS: DataType = DataType::Timestamp(TimeUnit::Microsecond, None);
+
+/// Spark's `TIMESTAMP` in the session time zone `tz`.
+fn zoned(tz: &Arc<str>) -> DataType {
+    DataType::Timestamp(TimeUnit::Microsecond, Some(Arc::clone(tz)))
+}
 const DEFAULT_PATTERN: &str = "yyyy-MM-dd HH:mm:ss";
 
 /// The chrono format of a literal Java pattern argument.
@@ -59,8 +72,19 @@ fn rewrite(
     })
 }
 
-fn to_timestamp_expr(mut args: Vec<Expr>, types: &[DataType]) -> DfResult<Expr> {
-    let config = ConfigOptions::default();
+/// A non-string value as a `TIMESTAMP` in `tz`: an instant stays the same instant, a date or
+/// `TIMESTAMP_NTZ` is read as a wall-clock time in `tz` (Spark's cast).
+fn to_zoned(e: Expr, t: Option<&DataType>, tz: &Arc<str>) -> Expr {
+    match t {
+        Some(DataType::Timestamp(_, Some(_))) => cast(e, zoned(tz)),
+        Some(DataType::Timestamp(_, None) | DataType::Date32 | DataType::Date64) => {
+            cast(cast(e, MICROS), zoned(tz))
+        }
+        _ => cast(e, zoned(tz)),
+    }
+}
+
+fn to_timestamp_expr(mut args: Vec<Expr>, types: &[DataType], tz: &Arc<str>) -> DfResult<Expr> {
     if args.len() == 2 {
         let fmt = pattern("to_timestamp", &args[1])?;
         args[1] = fmt;
@@ -71,13 +95,218 @@ fn to_timestamp_expr(mut args: Vec<Expr>, types: &[DataType]) -> DfResult<Expr> 
         )));
     }
     if args.len() == 1 && !is_string(types.first()) {
-        return Ok(cast(one(args)?, MICROS));
+        return Ok(to_zoned(one(args)?, types.first(), tz));
     }
-    Ok(cast(df::to_timestamp_micros(&config).call(args), MICROS))
+    let parse = ScalarUDF::new_from_impl(ParseInZone::new(tz));
+    Ok(parse.call(args))
 }
 
-/// `to_date(s[, fmt])`, `to_timestamp(s[, fmt])`, `unix_timestamp(s[, fmt])`,
-/// `from_unixtime(n[, fmt])`, `timestamp_seconds(n)`, `dayofweek(d)`, `dayname(d)`.
+/// DataFusion's `to_timestamp_micros` configured with the session time zone, which parses a
+/// string without an offset as a wall-clock time in that zone. Its result is labelled with the
+/// zone: DataFusion 55 promises `Timestamp(µs, zone)` but returns string columns unlabelled.
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct ParseInZone {
+    inner: Arc<ScalarUDF>,
+    tz: Arc<str>,
+}
+
+impl ParseInZone {
+    fn new(tz: &Arc<str>) -> Self {
+        let mut config = ConfigOptions::default();
+        config.execution.time_zone = Some(tz.to_string());
+        Self {
+            inner: df::to_timestamp_micros(&config),
+            tz: Arc::clone(tz),
+        }
+    }
+}
+
+impl ScalarUDFImpl for ParseInZone {
+    fn name(&self) -> &str {
+        self.inner.name()
+    }
+
+    fn signature(&self) -> &Signature {
+        self.inner.signature()
+    }
+
+    fn return_type(&self, _arg_types: &[DataType]) -> DfResult<DataType> {
+        Ok(zoned(&self.tz))
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> DfResult<ColumnarValue> {
+        // The implementation itself: `ScalarUDF::invoke_with_args` would check its result
+        // against the zoned type this function promises, which is what is fixed here.
+        match self.inner.inner().invoke_with_args(args)? {
+            ColumnarValue::Array(a) => match a.as_primitive_opt::<TimestampMicrosecondType>() {
+                Some(t) => Ok(ColumnarValue::Array(Arc::new(
+                    t.clone().with_timezone(Arc::clone(&self.tz)),
+                ))),
+                None => Err(exec_err(format!(
+                    "to_timestamp: unexpected result type {}",
+                    a.data_type()
+                ))),
+            },
+            scalar @ ColumnarValue::Scalar(_) => scalar.cast_to(&zoned(&self.tz), None),
+        }
+    }
+}
+
+type ZonedRewriteFn = fn(Vec<Expr>, &[DataType], &Arc<str>) -> DfResult<Expr>;
+
+/// A Spark datetime function planned as other expressions (as [`SparkRewrite`]) that depends
+/// on the session time zone `tz`, for its result type or for how it reads wall-clock times.
+#[derive(Debug)]
+struct ZonedRewrite {
+    name: &'static str,
+    signature: Signature,
+    tz: Arc<str>,
+    returns: fn(&Arc<str>) -> DataType,
+    rewrite: ZonedRewriteFn,
+}
+
+impl ZonedRewrite {
+    fn udf(
+        name: &'static str,
+        tz: &Arc<str>,
+        returns: fn(&Arc<str>) -> DataType,
+        rewrite: ZonedRewriteFn,
+    ) -> ScalarUDF {
+        ScalarUDF::new_from_impl(Self {
+            name,
+            signature: Signature::variadic_any(Volatility::Immutable),
+            tz: Arc::clone(tz),
+            returns,
+            rewrite,
+        })
+    }
+}
+
+impl PartialEq for ZonedRewrite {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name && self.tz == other.tz
+    }
+}
+
+impl Eq for ZonedRewrite {}
+
+impl Hash for ZonedRewrite {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.name.hash(state);
+        self.tz.hash(state);
+    }
+}
+
+impl ScalarUDFImpl for ZonedRewrite {
+    fn name(&self) -> &str {
+        self.name
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, _arg_types: &[DataType]) -> DfResult<DataType> {
+        Ok((self.returns)(&self.tz))
+    }
+
+    fn simplify(&self, args: Vec<Expr>, info: &SimplifyContext) -> DfResult<ExprSimplifyResult> {
+        let types = args
+            .iter()
+            .map(|a| info.get_data_type(a))
+            .collect::<DfResult<Vec<_>>>()?;
+        Ok(ExprSimplifyResult::Simplified((self.rewrite)(
+            args, &types, &self.tz,
+        )?))
+    }
+
+    fn invoke_with_args(&self, _args: ScalarFunctionArgs) -> DfResult<ColumnarValue> {
+        Err(DataFusionError::Internal(format!(
+            "{} is rewritten by the optimizer before it runs",
+            self.name
+        )))
+    }
+}
+
+/// `to_timestamp(s[, fmt])`, `unix_timestamp(s[, fmt])`, `from_unixtime(n[, fmt])`,
+/// `timestamp_seconds(n)`, `make_timestamp(...)` in the session time zone `tz`.
+fn zoned_rewrites(tz: &Arc<str>) -> Vec<ScalarUDF> {
+    vec![
+        ZonedRewrite::udf("to_timestamp", tz, zoned, to_timestamp_expr),
+        ZonedRewrite::udf(
+            "unix_timestamp",
+            tz,
+            |_| DataType::Int64,
+            |mut args, types, tz| {
+                if args.len() == 1 && is_string(types.first()) {
+                    args.push(lit(DEFAULT_PATTERN));
+                }
+                let ts = if args.len() == 1 {
+                    to_zoned(one(args)?, types.first(), tz)
+                } else {
+                    to_timestamp_expr(args, types, tz)?
+                };
+                Ok(df::expr_fn::to_unixtime(vec![ts]))
+            },
+        ),
+        ZonedRewrite::udf(
+            "from_unixtime",
+            tz,
+            |_| DataType::Utf8,
+            |args, _, tz| {
+                let mut it = args.into_iter();
+                let (Some(n), fmt) = (it.next(), it.next()) else {
+                    return Err(plan_err(
+                        "from_unixtime takes seconds and an optional pattern".to_owned(),
+                    ));
+                };
+                let fmt = match fmt {
+                    Some(f) => pattern("from_unixtime", &f)?,
+                    None => lit(java_to_chrono(DEFAULT_PATTERN)),
+                };
+                // The instant, shown as a wall-clock time in the session time zone.
+                let ts = cast(
+                    cast(n, DataType::Int64),
+                    DataType::Timestamp(TimeUnit::Second, Some(Arc::clone(tz))),
+                );
+                Ok(cast(df::expr_fn::to_char(ts, fmt), DataType::Utf8))
+            },
+        ),
+        ZonedRewrite::udf("timestamp_seconds", tz, zoned, |args, _, tz| {
+            let seconds = cast(
+                cast(one(args)?, DataType::Int64),
+                DataType::Timestamp(TimeUnit::Second, Some(Arc::clone(tz))),
+            );
+            Ok(cast(seconds, zoned(tz)))
+        }),
+        ZonedRewrite::udf("make_timestamp", tz, zoned, |args, _, tz| {
+            if args.len() != 6 {
+                return Err(plan_err(format!(
+                    "make_timestamp takes year, month, day, hour, minute and second, got {} \
+                     arguments",
+                    args.len()
+                )));
+            }
+            // Rewritten after type coercion: the arguments get make_timestamp_ntz's types here.
+            let args = args
+                .into_iter()
+                .enumerate()
+                .map(|(i, a)| {
+                    let t = if i < 5 {
+                        DataType::Int32
+                    } else {
+                        DataType::Float64
+                    };
+                    cast(a, t)
+                })
+                .collect();
+            // The fields are a wall-clock time in the session time zone.
+            Ok(cast(make_timestamp_ntz().udf().call(args), zoned(tz)))
+        }),
+    ]
+}
+
+/// `to_date(s[, fmt])`, `dayofweek(d)`, `dayname(d)`.
 fn rewrites() -> Vec<ScalarUDF> {
     vec![
         rewrite(
@@ -94,52 +323,6 @@ fn rewrites() -> Vec<ScalarUDF> {
                 n => Err(plan_err(format!(
                     "to_date takes a value and an optional pattern, got {n} arguments"
                 ))),
-            },
-        ),
-        rewrite("to_timestamp", |_| Ok(MICROS), to_timestamp_expr),
-        rewrite(
-            "unix_timestamp",
-            |_| Ok(DataType::Int64),
-            |mut args, types| {
-                if args.len() == 1 && is_string(types.first()) {
-                    args.push(lit(DEFAULT_PATTERN));
-                }
-                let ts = if args.len() == 1 {
-                    cast(one(args)?, MICROS)
-                } else {
-                    to_timestamp_expr(args, types)?
-                };
-                Ok(df::expr_fn::to_unixtime(vec![ts]))
-            },
-        ),
-        rewrite(
-            "from_unixtime",
-            |_| Ok(DataType::Utf8),
-            |args, _| {
-                let mut it = args.into_iter();
-                let (Some(n), fmt) = (it.next(), it.next()) else {
-                    return Err(plan_err(
-                        "from_unixtime takes seconds and an optional pattern".to_owned(),
-                    ));
-                };
-                let fmt = match fmt {
-                    Some(f) => pattern("from_unixtime", &f)?,
-                    None => lit(java_to_chrono(DEFAULT_PATTERN)),
-                };
-                let ts = df::expr_fn::from_unixtime(cast(n, DataType::Int64));
-                Ok(cast(df::expr_fn::to_char(ts, fmt), DataType::Utf8))
-            },
-        ),
-        rewrite(
-            "timestamp_seconds",
-            |_| Ok(MICROS),
-            |args, _| {
-                let config = ConfigOptions::default();
-                let n = cast(one(args)?, DataType::Int64);
-                Ok(cast(
-                    df::to_timestamp_seconds(&config).call(vec![n]),
-                    MICROS,
-                ))
             },
         ),
         rewrite(
@@ -227,11 +410,12 @@ fn months_between() -> ColumnFn {
     )
 }
 
-/// `make_timestamp(year, month, day, hour, min, sec)`: an error for fields out of range, as
-/// Spark with ANSI on; `sec` may have a fraction (microseconds).
-fn make_timestamp() -> ColumnFn {
+/// `make_timestamp_ntz(year, month, day, hour, min, sec)`: a `TIMESTAMP_NTZ`, an error for
+/// fields out of range, as Spark with ANSI on; `sec` may have a fraction (microseconds).
+/// `make_timestamp` is this read in the session time zone.
+fn make_timestamp_ntz() -> ColumnFn {
     ColumnFn::new(
-        "make_timestamp",
+        "make_timestamp_ntz",
         |t| {
             let mut types = vec![DataType::Int32; 5];
             types.push(DataType::Float64);
@@ -284,12 +468,12 @@ fn make_timestamp() -> ColumnFn {
     )
 }
 
-/// Registers the datetime functions.
-pub(crate) fn register(ctx: &SessionContext) {
-    for f in rewrites() {
+/// Registers the datetime functions; `TIMESTAMP`s are zoned in `time_zone`.
+pub(crate) fn register(ctx: &SessionContext, time_zone: &Arc<str>) {
+    for f in rewrites().into_iter().chain(zoned_rewrites(time_zone)) {
         ctx.register_udf(f);
     }
-    for f in [months_between(), make_timestamp()] {
+    for f in [months_between(), make_timestamp_ntz()] {
         ctx.register_udf(f.udf());
     }
 }

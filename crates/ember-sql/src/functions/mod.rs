@@ -9,8 +9,8 @@
 //! - [`math`]: `bround`, `conv`, `sign`/`signum`, `positive`, the `try_` arithmetic,
 //!   `ceil`/`floor` with a scale, `factorial`, `sqrt`, `log1p`, `e`.
 //! - [`datetime`]: Java datetime patterns in `to_date`, `to_timestamp`, `unix_timestamp`,
-//!   `from_unixtime`; `months_between`, `make_timestamp`, `timestamp_seconds`, `dayofweek`,
-//!   `dayname`.
+//!   `from_unixtime`; `months_between`, `make_timestamp`, `make_timestamp_ntz`,
+//!   `timestamp_seconds`, `dayofweek`, `dayname`; `TIMESTAMP`s in the session time zone.
 //! - [`aggregates`]: `percentile`, `percentile_approx`, `median`, `first`/`last` with
 //!   `ignoreNulls`, `skewness`, `kurtosis`, `max_by`/`min_by`, `mode`, `avg` with `DISTINCT` and
 //!   sliding frames, and Spark's names for DataFusion's (`every`, `any`, `some`, `std`,
@@ -153,11 +153,12 @@ pub(crate) fn plan_err(message: String) -> DataFusionError {
     DataFusionError::Plan(message)
 }
 
-/// Registers every function of this module's families.
-pub(crate) fn register(ctx: &SessionContext) {
+/// Registers every function of this module's families; the datetime functions' `TIMESTAMP`s
+/// are zoned in `time_zone` (the session's).
+pub(crate) fn register(ctx: &SessionContext, time_zone: &std::sync::Arc<str>) {
     strings::register(ctx);
     math::register(ctx);
-    datetime::register(ctx);
+    datetime::register(ctx, time_zone);
     aggregates::register(ctx);
     collections::register(ctx);
     tables::register(ctx);

@@ -1,7 +1,7 @@
 //! Spark's types (issue 10): literal types, decimal division, `typeof`, the session time zone,
 //! Spark's type names and `printSchema`.
 
-use ember_sql::arrow::array::{AsArray, RecordBatch};
+use ember_sql::arrow::array::{Array, AsArray, RecordBatch};
 use ember_sql::arrow::datatypes::{DataType, TimeUnit};
 use ember_sql::arrow::util::display::{ArrayFormatter, FormatOptions};
 use ember_sql::{Session, spark_type_name};
@@ -544,5 +544,74 @@ fn regression_ceil_and_floor_with_a_scale_have_spark_decimal_types_issue_10() {
             "decimal(6,0)",
             "decimal(2,0)"
         ]
+    );
+}
+
+#[test]
+fn regression_datetime_functions_return_timestamps_in_the_session_time_zone_issue_10() {
+    // Was: TIMESTAMP_NTZ results, with strings and fields read as UTC.
+    let spark = Session::builder()
+        .master("local[1]")
+        .config("spark.sql.session.timeZone", "America/New_York")
+        .get_or_create()
+        .unwrap();
+    let batch = one_row(
+        &spark,
+        "SELECT to_timestamp('2024-01-01 10:00:00') AS a, \
+         to_timestamp('01/01/2024 10:00', 'dd/MM/yyyy HH:mm') AS b, \
+         make_timestamp(2024, 1, 1, 10, 0, 0) AS c, timestamp_seconds(1704121200) AS d, \
+         date_trunc('week', to_timestamp('2024-01-03 10:00:00')) AS e, \
+         to_timestamp(DATE '2024-01-01') AS f",
+    );
+    let zoned = DataType::Timestamp(TimeUnit::Microsecond, Some("America/New_York".into()));
+    let micros = |i: usize| {
+        batch
+            .column(i)
+            .as_primitive::<ember_sql::arrow::datatypes::TimestampMicrosecondType>()
+            .value(0)
+    };
+    for i in 0..6 {
+        assert_eq!(batch.schema().field(i).data_type(), &zoned, "column {i}");
+    }
+    // 10:00 in New York is 15:00 UTC.
+    for i in 0..4 {
+        assert_eq!(micros(i), 1_704_121_200_000_000, "column {i}");
+    }
+    // Monday 2024-01-01 00:00 in New York, 05:00 UTC; a date is its midnight there.
+    assert_eq!(micros(4), 1_704_085_200_000_000);
+    assert_eq!(micros(5), 1_704_085_200_000_000);
+    assert_eq!(
+        columns(
+            &spark,
+            "SELECT unix_timestamp('2024-01-01 10:00:00') AS u, from_unixtime(1704121200) AS f"
+        ),
+        [
+            ("u".to_owned(), "bigint".to_owned(), "1704121200".to_owned()),
+            (
+                "f".to_owned(),
+                "string".to_owned(),
+                "2024-01-01 10:00:00".to_owned()
+            )
+        ]
+    );
+    // A column of strings (DataFusion returns those unlabelled; Ember labels them).
+    let batches = spark
+        .sql("SELECT to_timestamp(s) AS t FROM (VALUES ('2024-01-01 10:00:00'), (NULL)) AS v(s)")
+        .unwrap()
+        .collect()
+        .unwrap();
+    let t = batches[0].column(0);
+    assert_eq!(t.data_type(), &zoned);
+    let t = t.as_primitive::<ember_sql::arrow::datatypes::TimestampMicrosecondType>();
+    assert_eq!(t.value(0), 1_704_121_200_000_000);
+    assert!(t.is_null(1));
+    // The default session time zone is UTC.
+    assert_eq!(
+        types(
+            &session(),
+            "SELECT to_timestamp('2024-01-01 10:00:00'), make_timestamp(2024, 1, 1, 0, 0, 0), \
+             timestamp_seconds(0)"
+        ),
+        ["timestamp", "timestamp", "timestamp"]
     );
 }

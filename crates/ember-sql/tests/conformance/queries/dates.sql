@@ -12,15 +12,12 @@ SELECT to_date('2024-13-45')
 SELECT to_date(CAST(NULL AS STRING))
 
 -- name: to_timestamp_default
--- known: types: TIMESTAMP results have no time zone (TIMESTAMP_NTZ); Spark's TIMESTAMP is zone-aware
 SELECT to_timestamp('2024-03-15 10:20:30')
 
 -- name: to_timestamp_pattern
--- known: types: TIMESTAMP results have no time zone (TIMESTAMP_NTZ); Spark's TIMESTAMP is zone-aware
 SELECT to_timestamp('15/03/2024 10:20', 'dd/MM/yyyy HH:mm')
 
 -- name: to_timestamp_column
--- known: types: TIMESTAMP results have no time zone (TIMESTAMP_NTZ); Spark's TIMESTAMP is zone-aware
 SELECT id, to_timestamp(ts) FROM events ORDER BY id
 
 -- name: date_format_timestamp
@@ -87,11 +84,9 @@ SELECT make_date(2023, 2, 29)
 SELECT id, make_date(year(hired), 1, 1) FROM people ORDER BY id
 
 -- name: make_timestamp_fn
--- known: types: TIMESTAMP results have no time zone (TIMESTAMP_NTZ); Spark's TIMESTAMP is zone-aware
 SELECT make_timestamp(2024, 3, 15, 10, 20, 30.5)
 
 -- name: timestamp_seconds_fn
--- known: types: TIMESTAMP results have no time zone (TIMESTAMP_NTZ); Spark's TIMESTAMP is zone-aware
 SELECT timestamp_seconds(1700000000)
 
 -- name: date_add_column
@@ -116,7 +111,6 @@ SELECT next_day(DATE '2024-03-15', 'Mon')
 SELECT trunc(DATE '2024-08-17', 'MM'), trunc(DATE '2024-08-17', 'YEAR')
 
 -- name: date_trunc_week
--- known: types: TIMESTAMP results have no time zone (TIMESTAMP_NTZ); Spark's TIMESTAMP is zone-aware
 SELECT date_trunc('week', to_timestamp('2024-03-15 10:20:30'))
 
 -- name: extract_fn
