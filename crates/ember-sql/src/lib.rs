@@ -73,7 +73,8 @@
 //!   `map_contains_key`, `element_at` (an index outside the array is an error, as in Spark with
 //!   ANSI on), `try_element_at`, `get`, `array_prepend(array, x)`,
 //!   `array_remove` (every copy), `array_position` (0 when absent), `sort_array`, `array_sort`
-//!   (`NULL`s last), `size`, `concat` of arrays; `range(start, end)` with an `id` column.
+//!   (`NULL`s last), `size`, `concat` of arrays, `arrays_zip` (fields named after the column
+//!   arguments, by position from 0 for others); `range(start, end)` with an `id` column.
 //! - **Higher-order functions**: `transform` and `filter` (`x -> ...` or `(x, i) -> ...`),
 //!   `aggregate`/`reduce` (with an optional finish lambda), `zip_with`, `exists`, `forall`,
 //!   `map_filter`, `transform_values`, `transform_keys`, `array_sort(array, (a, b) -> int)`

@@ -217,14 +217,15 @@ fn temp_views_as_views(statement: &mut DFStatement) {
 }
 
 /// Spark's syntax on a parsed statement, before it is planned: query shapes DataFusion's planner
-/// lacks (LATERAL VIEW, PIVOT, generators, ...), string escapes, then numeric literal types (last,
-/// so the literals the shape rewrites write are typed too).
+/// lacks (LATERAL VIEW, PIVOT, generators, ...), string escapes, `arrays_zip`'s field names,
+/// then numeric literal types (last, so the literals the shape rewrites write are typed too).
 fn spark_syntax(
     statement: &mut DFStatement,
     pivots: &crate::shapes::PivotColumns,
 ) -> datafusion::error::Result<()> {
     crate::shapes::rewrite(statement, pivots)?;
     crate::literals::unescape_string_literals(statement);
+    crate::functions::arrays_zip::name_arrays_zip_fields(statement);
     crate::numeric_literals::mark_numeric_literals(statement);
     Ok(())
 }

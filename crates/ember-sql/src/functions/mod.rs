@@ -17,6 +17,7 @@
 //!   `try_avg`).
 //! - [`collections`]: `sequence`, `array_size`, `cardinality`, `map_contains_key`,
 //!   `try_element_at`, `get`, and Spark's `array_prepend`, `array_remove`, `array_position`.
+//! - [`arrays_zip`]: Spark's field names for `arrays_zip` (the argument columns' names).
 //! - [`higher_order`]: `transform`, `filter`, `zip_with`, `aggregate`/`reduce`, `map_filter`,
 //!   `transform_values`, `transform_keys`.
 //! - [`tables`]: `range` with Spark's `id` column.
@@ -35,6 +36,7 @@ use datafusion::logical_expr::{
 use datafusion::prelude::SessionContext;
 
 pub(crate) mod aggregates;
+pub(crate) mod arrays_zip;
 pub(crate) mod collections;
 pub(crate) mod datetime;
 pub(crate) mod higher_order;
@@ -161,6 +163,7 @@ pub(crate) fn register(ctx: &SessionContext, time_zone: &std::sync::Arc<str>) {
     datetime::register(ctx, time_zone);
     aggregates::register(ctx);
     collections::register(ctx);
+    arrays_zip::register(ctx);
     tables::register(ctx);
     higher_order::register(ctx);
 }

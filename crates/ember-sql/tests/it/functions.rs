@@ -311,3 +311,37 @@ fn regression_a_backslash_quote_stays_inside_a_string_literal_issue_10() {
     assert_eq!(one("SELECT 'it''s'").as_deref(), Some("it's"));
     assert_eq!(one(r"SELECT '100%' LIKE '100\%'").as_deref(), Some("true"));
 }
+
+#[test]
+fn regression_arrays_zip_names_fields_after_column_arguments_issue_10() {
+    // Was: fields `1`, `2` (DataFusion's). Spark names a column argument's field after the
+    // column and any other argument's after its position from 0.
+    let spark = session();
+    let df = spark
+        .sql(
+            "SELECT arrays_zip(a, t.b, array(true)) AS z \
+             FROM (SELECT array(1, 2) AS a, array('x', 'y') AS b) AS t",
+        )
+        .unwrap();
+    assert_eq!(
+        ember_sql::spark_type_name(df.schema().field(0).data_type()),
+        "array<struct<a:int,b:string,2:boolean>>"
+    );
+    let batches = df.collect().unwrap();
+    let f =
+        ArrayFormatter::try_new(batches[0].column(0).as_ref(), &FormatOptions::default()).unwrap();
+    assert_eq!(
+        f.value(0).to_string(),
+        "[{a: 1, b: x, 2: true}, {a: 2, b: y, 2: }]"
+    );
+    // The column keeps its name; without an alias it is named after the call.
+    let df = spark
+        .sql("SELECT arrays_zip(a, array(1)) FROM (SELECT array(1, 2) AS a)")
+        .unwrap();
+    let field = df.schema().field(0).clone();
+    assert_eq!(field.name(), "arrays_zip(a,array(Int64(1)))");
+    assert_eq!(
+        ember_sql::spark_type_name(field.data_type()),
+        "array<struct<a:int,1:int>>"
+    );
+}

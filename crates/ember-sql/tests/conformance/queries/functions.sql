@@ -51,7 +51,6 @@ SELECT named_struct('a', 1, 'b', 'x')
 SELECT concat(array(1, 2), array(3))
 
 -- name: arrays_zip_columns
--- known: values: arrays_zip names fields 1, 2, Spark by the column names
 SELECT arrays_zip(a, b) FROM (SELECT array(1, 2) AS a, array('x', 'y') AS b)
 
 -- name: array_contains_fn
