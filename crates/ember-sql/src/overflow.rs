@@ -2,14 +2,15 @@
 //!
 //! DataFusion's integer `+`, `-`, `*` and unary `-` wrap around on overflow (`2147483647 + 1`
 //! is `-2147483648` now that the literals are `INT`, as in Spark), and so does `abs` of the
-//! smallest value. Spark raises `ARITHMETIC_OVERFLOW` instead. A silently wrong number is the
-//! worst answer a query can give, so Ember raises [`Error::ArithmeticOverflow`] too.
+//! smallest value. Spark raises `ARITHMETIC_OVERFLOW` instead (`BINARY_ARITHMETIC_OVERFLOW`
+//! for `TINYINT` and `SMALLINT`). A silently wrong number is the worst answer a query can give,
+//! so Ember raises [`Error::ArithmeticOverflow`] for every integer type.
 //!
 //! **How.** [`CheckedIntegerArithmetic`], an analyzer rule that runs after DataFusion's type
 //! coercion, replaces each integer `a + b`, `a - b`, `a * b` (both sides of one integer type,
 //! which coercion guarantees), `-a`, `abs(a)` and `negative(a)` with a call to an internal
-//! function ([`CheckedOp`]) that computes it with Arrow's *checked* kernels (`add`, `sub`, `mul`,
-//! `neg`; `abs` checks each value). Its column name is the expression's own (`CheckedOp`'s
+//! function ([`CheckedOp`]) that fails on overflow (Arrow's checked `mul` and `neg`, a
+//! batch-wide test for `+` and `-`, see below; `abs` checks each value). Its column name is the expression's own (`CheckedOp`'s
 //! `schema_name` renders `a + b`, `(- a)`, `abs(a)` exactly as DataFusion names them), so no
 //! name changes anywhere, nested or not. Decimal, floating-point, date and interval arithmetic
 //! is left alone.
@@ -21,7 +22,9 @@
 //! the logical simplifier would still fold `2147483647 + 1` to a wrapped constant before any
 //! physical plan exists. A logical rewrite covers both: the simplifier evaluates the checked
 //! function on constants, and when that fails it keeps the expression, so the query fails when
-//! it runs, with the same error as for a column.
+//! it runs, with the same error as for a column. As in Spark, only values that are computed
+//! can fail: a `CASE`/`if` branch that no row takes (`CASE WHEN x > 100 THEN x * 2000000000
+//! ...`) or a `coalesce` argument never reached does not.
 //!
 //! **Cost.** Arrow's checked kernels test each value as they go, which keeps the compiler from
 //! vectorising them. So `+` and `-` run the wrapping kernel and test the whole batch afterwards

@@ -329,3 +329,28 @@ fn decimal_and_floating_point_arithmetic_is_untouched() {
         10_000_000
     );
 }
+
+#[test]
+fn branches_no_row_takes_do_not_fail() {
+    // As in Spark, only values that are computed can overflow: the constant in the untaken
+    // branch is not folded into an error, and the column branch runs only for its rows.
+    let spark = session_with_views();
+    let batches = spark
+        .sql(
+            "SELECT id, CASE WHEN id < 3 THEN id * 1000000000 ELSE -1 END, \
+             if(id > 100, 2147483647 + 1, 0), coalesce(1, 2147483647 + 1) \
+             FROM people ORDER BY id",
+        )
+        .unwrap()
+        .collect()
+        .unwrap();
+    assert_eq!(
+        text(&batches),
+        [
+            ["1", "1000000000", "0", "1"],
+            ["2", "2000000000", "0", "1"],
+            ["3", "-1", "0", "1"],
+            ["4", "-1", "0", "1"],
+        ]
+    );
+}
