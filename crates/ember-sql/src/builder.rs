@@ -46,7 +46,9 @@ impl SessionBuilder {
     /// - `spark.sql.shuffle.partitions`: DataFusion's `target_partitions`;
     /// - `spark.sql.session.timeZone`: DataFusion's `execution.time_zone`, and the zone of SQL's
     ///   `TIMESTAMP` and of timestamps CSV inference finds (default: UTC);
-    /// - `spark.sql.ansi.enabled`: DataFusion's `execution.enable_ansi_mode`;
+    /// - `spark.sql.ansi.enabled`: DataFusion's `execution.enable_ansi_mode`; `false` also lets
+    ///   integer arithmetic wrap on overflow instead of failing with
+    ///   [`Error::ArithmeticOverflow`] (unset, Ember checks, as Spark 4's default ANSI mode does);
     /// - `ember.sql.batch_rows`: rows per record batch when converting RDDs (default 65536);
     /// - any `datafusion.*` key, passed to DataFusion (unknown keys fail [`get_or_create`](Self::get_or_create)).
     ///
@@ -133,6 +135,11 @@ impl SessionBuilder {
                 })?;
             }
         }
+        // Spark 4 runs with ANSI mode on, where integer overflow is an error; Ember does the
+        // same unless `spark.sql.ansi.enabled` is explicitly false (DataFusion's own flag
+        // defaults to false and only steers `datafusion-spark` functions).
+        let checked_arithmetic = !conf.contains_key("spark.sql.ansi.enabled")
+            || config.options().execution.enable_ansi_mode;
         let time_zone: Arc<str> = conf
             .get("spark.sql.session.timeZone")
             .map_or("UTC", String::as_str)
@@ -149,10 +156,11 @@ impl SessionBuilder {
             .expr_planners()
             .get_or_insert_with(Vec::new)
             .insert(0, Arc::new(crate::spark::SparkArithmeticPlanner));
-        builder
-            .analyzer_rules()
-            .get_or_insert_with(Vec::new)
-            .push(Arc::new(crate::set_ops::MultisetSetOps));
+        let rules = builder.analyzer_rules().get_or_insert_with(Vec::new);
+        rules.push(Arc::new(crate::set_ops::MultisetSetOps));
+        if checked_arithmetic {
+            rules.push(Arc::new(crate::overflow::CheckedIntegerArithmetic));
+        }
         let ctx = SessionContext::new_with_state(builder.build());
         crate::spark::register_missing_functions(&ctx);
         crate::rewrites::register(&ctx);

@@ -272,6 +272,10 @@ impl DataFrame {
 
     /// Runs the query and returns its record batches (blocking; works inside or outside any
     /// runtime).
+    ///
+    /// Errors raised while the query runs: [`Error::ArithmeticOverflow`] when integer
+    /// arithmetic overflows its type, [`Error::Udf`] when a UDF fails, [`Error::Execution`]
+    /// for the rest (a bad cast, I/O, ...).
     pub fn collect(&self) -> Result<Vec<RecordBatch>> {
         let df = self.df.clone();
         let query = self.query.clone();

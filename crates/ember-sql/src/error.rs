@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use datafusion::error::DataFusionError;
 
+use crate::overflow::OverflowFailure;
+
 /// Everything that can go wrong in `ember-sql`.
 ///
 /// Variants carry structured context (the query, the view, the row and column, the path) so callers
@@ -117,6 +119,24 @@ pub enum Error {
         message: String,
     },
 
+    /// Integer arithmetic overflowed its type while a query ran (Spark's `ARITHMETIC_OVERFLOW`
+    /// with ANSI mode on): `+`, `-`, `*`, unary `-`, `abs` or `negative` of `TINYINT`,
+    /// `SMALLINT`, `INT` or `BIGINT` values whose result does not fit. Ember raises it instead of
+    /// returning a wrapped-around number; cast to a wider type (`CAST(x AS BIGINT)`, or
+    /// `DECIMAL(38, 0)` beyond `BIGINT`) to compute the value, or set `spark.sql.ansi.enabled`
+    /// to `false` to wrap as Spark's legacy mode does.
+    #[error(
+        "[ARITHMETIC_OVERFLOW] {data_type} overflow: {detail} does not fit in {data_type} (operator `{operator}`); cast to a wider type first, or set spark.sql.ansi.enabled=false to wrap around"
+    )]
+    ArithmeticOverflow {
+        /// The operation: `+`, `-`, `*`, `unary -`, `abs` or `negative`.
+        operator: &'static str,
+        /// Spark's name of the operands' type (`int`, `bigint`, `smallint`, `tinyint`).
+        data_type: String,
+        /// The failing operation with its values (`2147483647 + 1`, `-(-2147483648)`, `abs(-128)`).
+        detail: String,
+    },
+
     /// A query failed while it ran (division by zero in ANSI mode, a bad cast, I/O, ...).
     #[error("query execution failed: {message}")]
     Execution {
@@ -190,11 +210,19 @@ impl Error {
     /// Converts a DataFusion error, with the query that caused it if there is one (for callers
     /// that drive DataFusion directly through [`Session::datafusion`](crate::Session::datafusion)).
     pub fn from_datafusion(err: DataFusionError, query: Option<&str>) -> Error {
-        // A UDF failure may be wrapped (Context, Shared, ArrowError::ExternalError, ...): find it.
-        if let Some(udf) = find_udf_failure(&err) {
+        // A UDF failure or an overflow may be wrapped (Context, Shared,
+        // ArrowError::ExternalError, ...): find it.
+        if let Some(udf) = find_marker::<UdfFailure>(&err) {
             return Error::Udf {
                 name: udf.name.clone(),
                 message: udf.message.clone(),
+            };
+        }
+        if let Some(overflow) = find_marker::<OverflowFailure>(&err) {
+            return Error::ArithmeticOverflow {
+                operator: overflow.operator,
+                data_type: overflow.data_type.clone(),
+                detail: overflow.detail.clone(),
             };
         }
         let span = err.diagnostic().and_then(|d| d.span);
@@ -243,16 +271,17 @@ impl Error {
     }
 }
 
-fn find_udf_failure(err: &DataFusionError) -> Option<&UdfFailure> {
+/// The first error of type `T` in `err`'s chain of sources.
+fn find_marker<T: std::error::Error + 'static>(err: &DataFusionError) -> Option<&T> {
     let mut current: Option<&(dyn std::error::Error + 'static)> = Some(err);
     while let Some(e) = current {
-        if let Some(udf) = e.downcast_ref::<UdfFailure>() {
-            return Some(udf);
+        if let Some(found) = e.downcast_ref::<T>() {
+            return Some(found);
         }
         if let Some(DataFusionError::External(inner)) = e.downcast_ref::<DataFusionError>()
-            && let Some(udf) = inner.downcast_ref::<UdfFailure>()
+            && let Some(found) = inner.downcast_ref::<T>()
         {
-            return Some(udf);
+            return Some(found);
         }
         current = e.source();
     }
@@ -297,6 +326,26 @@ mod tests {
             Some("nope".to_owned())
         );
         assert_eq!(unknown_table_name("column 'x' not found"), None);
+    }
+
+    #[test]
+    fn overflows_survive_wrapping() {
+        let inner = DataFusionError::External(Box::new(OverflowFailure {
+            operator: "+",
+            data_type: "int".into(),
+            detail: "2147483647 + 1".into(),
+        }));
+        let wrapped = DataFusionError::Shared(std::sync::Arc::new(inner.context("projection")));
+        let err = Error::from_datafusion(wrapped, Some("SELECT 2147483647 + 1"));
+        assert!(
+            matches!(&err, Error::ArithmeticOverflow { operator: "+", data_type, detail }
+                if data_type == "int" && detail == "2147483647 + 1"),
+            "{err:?}"
+        );
+        assert!(
+            err.to_string()
+                .starts_with("[ARITHMETIC_OVERFLOW] int overflow: 2147483647 + 1")
+        );
     }
 
     #[test]

@@ -157,9 +157,9 @@ mod polars_export {
             .map_err(|e| e.to_string())
     }
 
-    /// The part of `dt` that Ember's Polars build (polars-core without the optional dtype
-    /// features) cannot hold, if any: importing it would panic inside Polars, so it is refused
-    /// first.
+    /// The part of `dt` that Ember's Polars build (polars-core with the dtype features of the
+    /// workspace Cargo.toml) cannot hold, if any: importing it would panic inside Polars, so it
+    /// is refused first.
     fn unsupported_by_polars(
         dt: &arrow::datatypes::DataType,
     ) -> Option<arrow::datatypes::DataType> {
@@ -167,8 +167,12 @@ mod polars_export {
         match dt {
             D::Null
             | D::Boolean
+            | D::Int8
+            | D::Int16
             | D::Int32
             | D::Int64
+            | D::UInt8
+            | D::UInt16
             | D::UInt32
             | D::UInt64
             | D::Float32
@@ -178,8 +182,14 @@ mod polars_export {
             | D::Utf8View
             | D::Binary
             | D::LargeBinary
-            | D::BinaryView => None,
+            | D::BinaryView
+            | D::Date32
+            | D::Decimal128(_, _)
+            | D::Timestamp(_, _) => None,
             D::List(f) | D::LargeList(f) => unsupported_by_polars(f.data_type()),
+            D::Struct(fields) => fields
+                .iter()
+                .find_map(|f| unsupported_by_polars(f.data_type())),
             other => Some(other.clone()),
         }
     }
@@ -226,7 +236,10 @@ mod polars_export {
     impl DataFrame {
         /// PySpark's `toPandas`: runs the query and returns a `polars::DataFrame`, handing
         /// Arrow's buffers to Polars without copying (the C Data Interface; see the
-        /// [module docs](crate::export)). Blocking.
+        /// [module docs](crate::export)). Blocking. Every Spark column type converts (numbers,
+        /// `DECIMAL`, strings, binary, `BOOLEAN`, `DATE`, `TIMESTAMP` with its zone and
+        /// `TIMESTAMP_NTZ`, arrays, structs) except maps and intervals, which are an
+        /// [`Error::Polars`] naming the column.
         pub fn to_polars(&self) -> Result<polars::prelude::DataFrame> {
             let batches = self.collect()?;
             batches_to_polars(&self.schema(), &batches)

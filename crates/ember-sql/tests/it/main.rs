@@ -1,6 +1,7 @@
 //! ember-sql's integration tests: one binary, one module per area.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod arithmetic;
 mod conformance;
 mod dataframe;
 mod errors;

@@ -1,0 +1,388 @@
+//! Integer overflow is an error, as in Spark with ANSI mode on (Spark 4's default).
+//!
+//! DataFusion's integer `+`, `-`, `*` and unary `-` wrap around on overflow (`2147483647 + 1`
+//! is `-2147483648` now that the literals are `INT`, as in Spark), and so does `abs` of the
+//! smallest value. Spark raises `ARITHMETIC_OVERFLOW` instead (`BINARY_ARITHMETIC_OVERFLOW`
+//! for `TINYINT` and `SMALLINT`). A silently wrong number is the worst answer a query can give,
+//! so Ember raises [`Error::ArithmeticOverflow`] for every integer type.
+//!
+//! **How.** [`CheckedIntegerArithmetic`], an analyzer rule that runs after DataFusion's type
+//! coercion, replaces each integer `a + b`, `a - b`, `a * b` (both sides of one integer type,
+//! which coercion guarantees), `-a`, `abs(a)` and `negative(a)` with a call to an internal
+//! function ([`CheckedOp`]) that fails on overflow (Arrow's checked `mul` and `neg`, a
+//! batch-wide test for `+` and `-`, see below; `abs` checks each value). Its column name is the expression's own (`CheckedOp`'s
+//! `schema_name` renders `a + b`, `(- a)`, `abs(a)` exactly as DataFusion names them), so no
+//! name changes anywhere, nested or not. Decimal, floating-point, date and interval arithmetic
+//! is left alone.
+//!
+//! **Why not DataFusion's own switch.** The physical `BinaryExpr` has `with_fail_on_overflow`,
+//! but the physical planner always builds it with `false` and there is no configuration for it;
+//! setting it would take a physical optimizer rule that rewrites the expressions of every kind
+//! of execution plan node (projections, filters, aggregates, joins, windows, sorts, ...), and
+//! the logical simplifier would still fold `2147483647 + 1` to a wrapped constant before any
+//! physical plan exists. A logical rewrite covers both: the simplifier evaluates the checked
+//! function on constants, and when that fails it keeps the expression, so the query fails when
+//! it runs, with the same error as for a column. As in Spark, only values that are computed
+//! can fail: a `CASE`/`if` branch that no row takes (`CASE WHEN x > 100 THEN x * 2000000000
+//! ...`) or a `coalesce` argument never reached does not.
+//!
+//! **Cost.** Arrow's checked kernels test each value as they go, which keeps the compiler from
+//! vectorising them. So `+` and `-` run the wrapping kernel and test the whole batch afterwards
+//! (`kernels.rs`). Measured on 8192-value arrays without NULLs (release build, this project's
+//! 2-core machine), in ns a value, wrapping / Arrow's checked / Ember's:
+//!
+//! | operation          | wrapping | Arrow checked | Ember |
+//! |--------------------|----------|---------------|-------|
+//! | `INT + INT`        | 0.08     | 0.47          | 0.18  |
+//! | `INT + 3`          | 0.06     | 0.50          | 0.15  |
+//! | `BIGINT + BIGINT`  | 0.16     | 0.50          | 0.39  |
+//! | `INT * INT`        | 0.12     | 0.49          | 0.49  |
+//!
+//! About 1 µs more per 8192-row batch for `INT` `+`/`-`, 3 µs for `*` (Arrow's checked kernel,
+//! as for anything with NULLs): small beside the rest of a query.
+//!
+//! **ANSI off.** With `spark.sql.ansi.enabled=false` set explicitly the rule is not installed,
+//! and integer arithmetic wraps as in Spark's legacy mode.
+//!
+//! Not covered yet: `sum` of `BIGINT` still wraps on overflow (Spark raises the same error), and
+//! Spark's `try_add`/`try_subtract`/`try_multiply` are not there.
+
+use std::sync::Arc;
+
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, Datum, PrimitiveArray};
+use datafusion::arrow::compute::kernels::numeric;
+use datafusion::arrow::datatypes::{
+    ArrowPrimitiveType, DataType as ArrowType, Field, FieldRef, Int8Type, Int16Type, Int32Type,
+    Int64Type,
+};
+use datafusion::arrow::error::ArrowError;
+use datafusion::common::config::ConfigOptions;
+use datafusion::common::tree_node::{Transformed, TreeNode};
+use datafusion::common::{DFSchema, DataFusionError, Result, ScalarValue, exec_err};
+use datafusion::logical_expr::expr::{BinaryExpr, ScalarFunction};
+use datafusion::logical_expr::expr_rewriter::NamePreserver;
+use datafusion::logical_expr::utils::merge_schema;
+use datafusion::logical_expr::{
+    ColumnarValue, Expr, ExprSchemable, LogicalPlan, Operator, ReturnFieldArgs, ScalarFunctionArgs,
+    ScalarUDF, ScalarUDFImpl, Signature, Volatility,
+};
+use datafusion::optimizer::AnalyzerRule;
+use datafusion::physical_expr_common::datum;
+
+use crate::types::spark_type_name;
+
+mod kernels;
+
+/// An integer operation that fails on overflow instead of wrapping.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Op {
+    /// `a + b`.
+    Add,
+    /// `a - b`.
+    Subtract,
+    /// `a * b`.
+    Multiply,
+    /// `-a` (SQL's unary minus).
+    Negate,
+    /// `negative(a)`.
+    NegativeFunction,
+    /// `abs(a)`.
+    Abs,
+}
+
+impl Op {
+    /// How the operation is written in SQL, for the error message.
+    pub(crate) fn symbol(self) -> &'static str {
+        match self {
+            Op::Add => "+",
+            Op::Subtract => "-",
+            Op::Multiply => "*",
+            Op::Negate => "unary -",
+            Op::NegativeFunction => "negative",
+            Op::Abs => "abs",
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Op::Add => "__ember_checked_add",
+            Op::Subtract => "__ember_checked_subtract",
+            Op::Multiply => "__ember_checked_multiply",
+            Op::Negate => "__ember_checked_negate",
+            Op::NegativeFunction => "__ember_checked_negative",
+            Op::Abs => "__ember_checked_abs",
+        }
+    }
+
+    fn arity(self) -> usize {
+        match self {
+            Op::Add | Op::Subtract | Op::Multiply => 2,
+            Op::Negate | Op::NegativeFunction | Op::Abs => 1,
+        }
+    }
+
+    fn udf(self) -> Arc<ScalarUDF> {
+        Arc::new(ScalarUDF::new_from_impl(CheckedOp {
+            op: self,
+            signature: Signature::any(self.arity(), Volatility::Immutable),
+        }))
+    }
+}
+
+/// Marker error returned by [`CheckedOp`] inside DataFusion, so
+/// [`Error::from_datafusion`](crate::Error::from_datafusion) can turn it into
+/// [`Error::ArithmeticOverflow`](crate::Error::ArithmeticOverflow).
+#[derive(Debug, thiserror::Error)]
+#[error("[ARITHMETIC_OVERFLOW] {data_type} overflow in `{operator}`: {detail}")]
+pub(crate) struct OverflowFailure {
+    pub(crate) operator: &'static str,
+    pub(crate) data_type: String,
+    pub(crate) detail: String,
+}
+
+/// The internal function that computes one [`Op`] with overflow checks. Both operands of a
+/// binary operation have the result's type (the rule only rewrites such expressions).
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub(crate) struct CheckedOp {
+    op: Op,
+    signature: Signature,
+}
+
+impl CheckedOp {
+    fn overflow(&self, data_type: &ArrowType, detail: String) -> DataFusionError {
+        DataFusionError::External(Box::new(OverflowFailure {
+            operator: self.op.symbol(),
+            data_type: spark_type_name(data_type),
+            detail,
+        }))
+    }
+
+    /// Turns Arrow's overflow error into [`OverflowFailure`]; other errors pass through.
+    fn map_arrow(&self, data_type: &ArrowType, err: ArrowError) -> DataFusionError {
+        match err {
+            ArrowError::ArithmeticOverflow(message) => {
+                let values = message
+                    .strip_prefix("Overflow happened on: ")
+                    .unwrap_or(&message);
+                // Arrow writes a negation as `- -128`.
+                let operand = values.strip_prefix("- ").unwrap_or(values);
+                let detail = match self.op {
+                    Op::Negate => format!("-({operand})"),
+                    Op::NegativeFunction => format!("negative({operand})"),
+                    _ => values.to_owned(),
+                };
+                self.overflow(data_type, detail)
+            }
+            other => DataFusionError::ArrowError(Box::new(other), None),
+        }
+    }
+}
+
+/// `abs` of each value, failing on the type's smallest value.
+fn checked_abs<T: ArrowPrimitiveType>(array: &dyn Array) -> Result<ArrayRef, String>
+where
+    T::Native: CheckedAbs,
+{
+    let array: &PrimitiveArray<T> = array.as_primitive();
+    array
+        .try_unary::<_, T, String>(|v| v.checked_abs_or_err())
+        .map(|a| Arc::new(a) as ArrayRef)
+}
+
+/// `checked_abs` of the signed integer types.
+trait CheckedAbs: Sized {
+    fn checked_abs_or_err(self) -> Result<Self, String>;
+}
+
+macro_rules! checked_abs_impl {
+    ($($t:ty),*) => {$(
+        impl CheckedAbs for $t {
+            fn checked_abs_or_err(self) -> Result<Self, String> {
+                self.checked_abs().ok_or_else(|| format!("abs({self})"))
+            }
+        }
+    )*};
+}
+checked_abs_impl!(i8, i16, i32, i64);
+
+impl ScalarUDFImpl for CheckedOp {
+    fn name(&self) -> &str {
+        self.op.name()
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, arg_types: &[ArrowType]) -> Result<ArrowType> {
+        match arg_types.first() {
+            Some(t) => Ok(t.clone()),
+            None => exec_err!("{} takes {} arguments", self.name(), self.op.arity()),
+        }
+    }
+
+    /// The type of the operands; nullable when any operand is (overflow is an error, never a
+    /// NULL), as DataFusion's own operators are.
+    fn return_field_from_args(&self, args: ReturnFieldArgs<'_>) -> Result<FieldRef> {
+        let Some(first) = args.arg_fields.first() else {
+            return exec_err!("{} takes {} arguments", self.name(), self.op.arity());
+        };
+        let nullable = args.arg_fields.iter().any(|f| f.is_nullable());
+        Ok(Arc::new(Field::new(
+            self.name(),
+            first.data_type().clone(),
+            nullable,
+        )))
+    }
+
+    /// Exactly the name DataFusion gives the expression this replaced.
+    fn schema_name(&self, args: &[Expr]) -> Result<String> {
+        let name = |i: usize| -> Result<String> {
+            match args.get(i) {
+                Some(e) => Ok(e.schema_name().to_string()),
+                None => exec_err!("{} takes {} arguments", self.name(), self.op.arity()),
+            }
+        };
+        Ok(match self.op {
+            Op::Add => format!("{} + {}", name(0)?, name(1)?),
+            Op::Subtract => format!("{} - {}", name(0)?, name(1)?),
+            Op::Multiply => format!("{} * {}", name(0)?, name(1)?),
+            Op::Negate => format!("(- {})", name(0)?),
+            Op::NegativeFunction => format!("negative({})", name(0)?),
+            Op::Abs => format!("abs({})", name(0)?),
+        })
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let data_type = args.return_field.data_type().clone();
+        match (self.op, args.args.as_slice()) {
+            (Op::Add | Op::Subtract | Op::Multiply, [l, r]) => {
+                let op = match self.op {
+                    Op::Add => kernels::Binary::Add,
+                    Op::Subtract => kernels::Binary::Subtract,
+                    _ => kernels::Binary::Multiply,
+                };
+                // `apply` wraps the kernel's ArrowError; find the overflow inside.
+                let kernel = |l: &dyn Datum, r: &dyn Datum| kernels::checked(op, l, r);
+                datum::apply(l, r, kernel).map_err(|e| match e {
+                    DataFusionError::ArrowError(inner, _) => self.map_arrow(&data_type, *inner),
+                    other => other,
+                })
+            }
+            (Op::Negate | Op::NegativeFunction | Op::Abs, [arg]) => {
+                let scalar = matches!(arg, ColumnarValue::Scalar(_));
+                let array = arg.to_array(1)?;
+                let result = if self.op == Op::Abs {
+                    let abs = match array.data_type() {
+                        ArrowType::Int8 => checked_abs::<Int8Type>(&array),
+                        ArrowType::Int16 => checked_abs::<Int16Type>(&array),
+                        ArrowType::Int32 => checked_abs::<Int32Type>(&array),
+                        ArrowType::Int64 => checked_abs::<Int64Type>(&array),
+                        other => return exec_err!("{} of {other}", self.name()),
+                    };
+                    abs.map_err(|detail| self.overflow(&data_type, detail))?
+                } else {
+                    numeric::neg(&array).map_err(|e| self.map_arrow(&data_type, e))?
+                };
+                if scalar {
+                    Ok(ColumnarValue::Scalar(ScalarValue::try_from_array(
+                        &result, 0,
+                    )?))
+                } else {
+                    Ok(ColumnarValue::Array(result))
+                }
+            }
+            _ => exec_err!("{} takes {} arguments", self.name(), self.op.arity()),
+        }
+    }
+}
+
+/// Replaces integer arithmetic that DataFusion would let wrap with [`CheckedOp`] calls (see the
+/// module docs). Runs after DataFusion's type coercion, so operand types are final.
+#[derive(Debug)]
+pub(crate) struct CheckedIntegerArithmetic;
+
+impl AnalyzerRule for CheckedIntegerArithmetic {
+    fn analyze(&self, plan: LogicalPlan, _config: &ConfigOptions) -> Result<LogicalPlan> {
+        plan.transform_up_with_subqueries(|node| {
+            // Expressions read the columns of the node's inputs (and, in a subquery, outer
+            // columns, whose types the expression carries itself).
+            let schema = merge_schema(&node.inputs());
+            let names = NamePreserver::new(&node);
+            let node = node.map_expressions(|e| {
+                let name = names.save(&e);
+                Ok(e.transform_up(|e| checked(e, &schema))?
+                    .update_data(|e| name.restore(e)))
+            })?;
+            if !node.transformed {
+                return Ok(node);
+            }
+            node.map_data(|p| match p {
+                // A VALUES list keeps the schema it was planned with.
+                LogicalPlan::Values(_) => Ok(p),
+                other => other.recompute_schema(),
+            })
+        })
+        .map(|t| t.data)
+    }
+
+    fn name(&self) -> &str {
+        "ember_checked_integer_arithmetic"
+    }
+}
+
+fn is_signed_integer(t: &ArrowType) -> bool {
+    matches!(
+        t,
+        ArrowType::Int8 | ArrowType::Int16 | ArrowType::Int32 | ArrowType::Int64
+    )
+}
+
+/// `e` as a [`CheckedOp`] call if it is integer arithmetic that could wrap.
+fn checked(e: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
+    let op = match &e {
+        Expr::BinaryExpr(BinaryExpr { left, op, right }) => {
+            let op = match op {
+                Operator::Plus => Op::Add,
+                Operator::Minus => Op::Subtract,
+                Operator::Multiply => Op::Multiply,
+                _ => return Ok(Transformed::no(e)),
+            };
+            // An operand whose type cannot be computed here (it reads a column this node does
+            // not see) is left to DataFusion.
+            let (Ok(l), Ok(r)) = (left.get_type(schema), right.get_type(schema)) else {
+                return Ok(Transformed::no(e));
+            };
+            if !(l == r && l.is_integer()) {
+                return Ok(Transformed::no(e));
+            }
+            op
+        }
+        Expr::Negative(inner) if inner.get_type(schema).is_ok_and(|t| is_signed_integer(&t)) => {
+            Op::Negate
+        }
+        Expr::ScalarFunction(ScalarFunction { func, args })
+            if args.len() == 1
+                && matches!(func.name(), "abs" | "negative")
+                && args[0]
+                    .get_type(schema)
+                    .is_ok_and(|t| is_signed_integer(&t)) =>
+        {
+            if func.name() == "abs" {
+                Op::Abs
+            } else {
+                Op::NegativeFunction
+            }
+        }
+        _ => return Ok(Transformed::no(e)),
+    };
+    let args = match e {
+        Expr::BinaryExpr(BinaryExpr { left, right, .. }) => vec![*left, *right],
+        Expr::Negative(inner) => vec![*inner],
+        Expr::ScalarFunction(ScalarFunction { args, .. }) => args,
+        other => return Ok(Transformed::no(other)),
+    };
+    Ok(Transformed::yes(Expr::ScalarFunction(
+        ScalarFunction::new_udf(op.udf(), args),
+    )))
+}
