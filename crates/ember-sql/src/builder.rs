@@ -152,10 +152,12 @@ impl SessionBuilder {
                 time_zone: Arc::clone(&time_zone),
             }));
         // Spark's arithmetic goes before the Spark function planner so `/` is always ours.
-        builder
-            .expr_planners()
-            .get_or_insert_with(Vec::new)
-            .insert(0, Arc::new(crate::spark::SparkArithmeticPlanner));
+        builder.expr_planners().get_or_insert_with(Vec::new).insert(
+            0,
+            Arc::new(crate::spark::SparkArithmeticPlanner {
+                ansi: checked_arithmetic,
+            }),
+        );
         let rules = builder.analyzer_rules().get_or_insert_with(Vec::new);
         rules.push(Arc::new(crate::set_ops::MultisetSetOps));
         if checked_arithmetic {

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use datafusion::error::DataFusionError;
 
 use crate::overflow::OverflowFailure;
+use crate::spark::DivideByZeroFailure;
 
 /// Everything that can go wrong in `ember-sql`.
 ///
@@ -126,7 +127,7 @@ pub enum Error {
     /// `DECIMAL(38, 0)` beyond `BIGINT`) to compute the value, or set `spark.sql.ansi.enabled`
     /// to `false` to wrap as Spark's legacy mode does.
     #[error(
-        "[ARITHMETIC_OVERFLOW] {data_type} overflow: {detail} does not fit in {data_type} (operator `{operator}`); cast to a wider type first, or set spark.sql.ansi.enabled=false to wrap around"
+        "[ARITHMETIC_OVERFLOW] {data_type} overflow: {detail} does not fit in {data_type} (operator `{operator}`); use try_add, try_subtract or try_multiply for NULL instead, cast to a wider type first, or set spark.sql.ansi.enabled=false to wrap around"
     )]
     ArithmeticOverflow {
         /// The operation: `+`, `-`, `*`, `unary -`, `abs` or `negative`.
@@ -137,7 +138,17 @@ pub enum Error {
         detail: String,
     },
 
-    /// A query failed while it ran (division by zero in ANSI mode, a bad cast, I/O, ...).
+    /// A `/` or `DIV` met a zero divisor with ANSI mode on (Spark 4's default; Spark's
+    /// `DIVIDE_BY_ZERO`). With `spark.sql.ansi.enabled=false` the quotient is `NULL`.
+    #[error(
+        "[DIVIDE_BY_ZERO] division by zero in `{operator}`; use try_divide for NULL instead, or set spark.sql.ansi.enabled=false"
+    )]
+    DivideByZero {
+        /// The operator: `/` or `div`.
+        operator: &'static str,
+    },
+
+    /// A query failed while it ran (a bad cast, I/O, ...).
     #[error("query execution failed: {message}")]
     Execution {
         /// DataFusion's message.
@@ -216,6 +227,11 @@ impl Error {
             return Error::Udf {
                 name: udf.name.clone(),
                 message: udf.message.clone(),
+            };
+        }
+        if let Some(zero) = find_marker::<DivideByZeroFailure>(&err) {
+            return Error::DivideByZero {
+                operator: zero.operator,
             };
         }
         if let Some(overflow) = find_marker::<OverflowFailure>(&err) {

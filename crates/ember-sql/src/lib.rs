@@ -122,17 +122,19 @@
 //! - **UDF nulls**: null in → null out without calling the closure (PySpark passes `None`).
 //! - **Row conversion** is a little more lenient than PySpark's `verifySchema`: integers are
 //!   accepted in floating-point columns.
-//! - **`/`** follows Spark for integers, floats and strings (`DOUBLE` result, `NULL` on division by
-//!   zero) and for decimals (Spark's result precision and scale, rounded half up; `1.0 / 3` is
-//!   `0.333333`). `DIV` is integer division as in Spark. A string next to a number in `+`, `-`,
+//! - **`/`** follows Spark for integers, floats and strings (`DOUBLE` result) and for decimals
+//!   (Spark's result precision and scale, rounded half up; `1.0 / 3` is `0.333333`). `DIV` is
+//!   integer division as in Spark. A zero divisor is [`Error::DivideByZero`] (Spark's
+//!   `DIVIDE_BY_ZERO`, ANSI mode being on by default), `NULL` with `spark.sql.ansi.enabled` set
+//!   to `false`; `try_divide` gives `NULL` either way. A string next to a number in `+`, `-`,
 //!   `*` is cast to `BIGINT` (or `DOUBLE` next to a float), as Spark does with ANSI on. Integer `+`, `-`,
 //!   `*`, unary `-`, `abs` and `negative` fail with [`Error::ArithmeticOverflow`] when the
 //!   result does not fit, as Spark 4 does with ANSI mode on (its default): `INT` + `INT` is
 //!   `INT`, as in Spark, so `2147483647 + 1` is an error, never `-2147483648` (cast to `BIGINT`
 //!   first for 2147483648). With `spark.sql.ansi.enabled` set to `false` they wrap around, as in
 //!   Spark's legacy mode; otherwise that setting only affects the `datafusion-spark` functions,
-//!   not casts. `sum` of `BIGINT` still wraps on overflow (Spark raises the error), and
-//!   `try_add`, `try_subtract`, `try_multiply` are missing.
+//!   not casts. `try_add`, `try_subtract`, `try_multiply` give `NULL` instead of the error.
+//!   `sum` of `BIGINT` still wraps on overflow (Spark raises the error).
 //! - **Literals** have Spark's types: `1` is `INT` (`BIGINT` when it does not fit), `1Y`, `1S`,
 //!   `1L` are `TINYINT`, `SMALLINT`, `BIGINT`; `2.5` is `DECIMAL(2, 1)`, `1e2` and `2.5D` are
 //!   `DOUBLE`, `1.5F` `FLOAT`, `2.5BD` `DECIMAL`. Column names stay DataFusion's (`SELECT 1` is

@@ -44,8 +44,9 @@
 //! **ANSI off.** With `spark.sql.ansi.enabled=false` set explicitly the rule is not installed,
 //! and integer arithmetic wraps as in Spark's legacy mode.
 //!
-//! Not covered yet: `sum` of `BIGINT` still wraps on overflow (Spark raises the same error), and
-//! Spark's `try_add`/`try_subtract`/`try_multiply` are not there.
+//! Spark's `try_add`/`try_subtract`/`try_multiply` (in `functions/math.rs`) give `NULL` where
+//! these fail. Not covered yet: `sum` of `BIGINT` still wraps on overflow (Spark raises the same
+//! error).
 
 use std::sync::Arc;
 

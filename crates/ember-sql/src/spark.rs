@@ -41,10 +41,16 @@ pub(crate) fn register_missing_functions(ctx: &SessionContext) {
 /// - `+`, `-`, `*` of a `DECIMAL` and an integer literal count the literal with its own digits,
 ///   as Spark does (`2.5 * 2` is `DECIMAL(4, 1)`, not `DECIMAL(13, 1)`); DataFusion's rules for
 ///   two decimals are Spark's.
-/// - `a DIV b` is integer division returning `BIGINT` (truncating toward zero), `NULL` when
-///   `b` is zero; DataFusion 55 parses it but cannot plan it.
+/// - `a DIV b` is integer division returning `BIGINT` (truncating toward zero); DataFusion 55
+///   parses it but cannot plan it.
+/// - A zero divisor of `/` or `DIV` is Spark's `DIVIDE_BY_ZERO` error with ANSI mode on (Spark
+///   4's default; [`Error::DivideByZero`](crate::Error::DivideByZero)) and `NULL` with
+///   `spark.sql.ansi.enabled=false`. (Decimal division by zero is DataFusion's error either way.)
 #[derive(Debug)]
-pub(crate) struct SparkArithmeticPlanner;
+pub(crate) struct SparkArithmeticPlanner {
+    /// Whether ANSI mode is on: a zero divisor fails instead of giving `NULL`.
+    pub(crate) ansi: bool,
+}
 
 fn is_spark_double_operand(e: &Expr, schema: &DFSchema) -> bool {
     match e.get_type(schema) {
@@ -121,8 +127,108 @@ fn spark_decimal_divide(left: &Expr, right: &Expr, schema: &DFSchema) -> Option<
     ))
 }
 
-fn nonzero(e: Expr, t: ArrowType, zero: ScalarValue) -> Expr {
-    datafusion::functions::core::expr_fn::nullif(cast(e, t), lit(zero))
+impl SparkArithmeticPlanner {
+    /// The divisor `e` as type `t`: checked by [`AnsiDivisor`] with ANSI mode on, `NULL` when
+    /// it is zero otherwise.
+    fn divisor(&self, operator: &'static str, e: Expr, t: ArrowType, zero: ScalarValue) -> Expr {
+        if self.ansi {
+            ScalarUDF::new_from_impl(AnsiDivisor::new(operator)).call(vec![cast(e, t)])
+        } else {
+            datafusion::functions::core::expr_fn::nullif(cast(e, t), lit(zero))
+        }
+    }
+}
+
+/// Marker error returned by [`AnsiDivisor`] inside DataFusion, so
+/// [`Error::from_datafusion`](crate::Error::from_datafusion) can turn it into
+/// [`Error::DivideByZero`](crate::Error::DivideByZero).
+#[derive(Debug, thiserror::Error)]
+#[error("[DIVIDE_BY_ZERO] division by zero in `{operator}`")]
+pub(crate) struct DivideByZeroFailure {
+    pub(crate) operator: &'static str,
+}
+
+/// The divisor of a `/` or `DIV` with ANSI mode on: its argument unchanged, or
+/// [`DivideByZeroFailure`] when a value is zero. Named like its argument, so `a / b` is named
+/// `a / b`. A constant zero divisor is left in the plan by the simplifier (its evaluation
+/// fails) and fails when the query runs; a `CASE` branch no row takes never runs it.
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct AnsiDivisor {
+    operator: &'static str,
+    signature: Signature,
+}
+
+impl AnsiDivisor {
+    fn new(operator: &'static str) -> Self {
+        AnsiDivisor {
+            operator,
+            signature: Signature::any(1, Volatility::Immutable),
+        }
+    }
+
+    fn check(&self, is_zero: bool) -> DfResult<()> {
+        if is_zero {
+            Err(datafusion::error::DataFusionError::External(Box::new(
+                DivideByZeroFailure {
+                    operator: self.operator,
+                },
+            )))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl ScalarUDFImpl for AnsiDivisor {
+    fn name(&self) -> &str {
+        "__ember_ansi_divisor"
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, args: &[ArrowType]) -> DfResult<ArrowType> {
+        args.first().cloned().ok_or_else(|| {
+            datafusion::error::DataFusionError::Plan(
+                "__ember_ansi_divisor takes one argument".into(),
+            )
+        })
+    }
+
+    /// `b` in `a / b`; `div(b)` in `a DIV b`, whose quotient is otherwise named alike.
+    fn schema_name(&self, args: &[Expr]) -> DfResult<String> {
+        match (args, self.operator) {
+            ([arg], "div") => Ok(format!("div({})", arg.schema_name())),
+            ([arg], _) => Ok(arg.schema_name().to_string()),
+            _ => Ok(self.name().to_owned()),
+        }
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> DfResult<ColumnarValue> {
+        use datafusion::arrow::datatypes::{Float64Type, Int64Type};
+        let Some(arg) = args.args.into_iter().next() else {
+            return Err(datafusion::error::DataFusionError::Plan(
+                "__ember_ansi_divisor takes one argument".into(),
+            ));
+        };
+        match &arg {
+            ColumnarValue::Scalar(v) => self.check(match v {
+                ScalarValue::Int64(Some(n)) => *n == 0,
+                ScalarValue::Float64(Some(x)) => *x == 0.0,
+                _ => false,
+            })?,
+            ColumnarValue::Array(a) => self.check(match a.data_type() {
+                ArrowType::Int64 => a.as_primitive::<Int64Type>().iter().any(|n| n == Some(0)),
+                ArrowType::Float64 => a
+                    .as_primitive::<Float64Type>()
+                    .iter()
+                    .any(|x| x == Some(0.0)),
+                _ => false,
+            })?,
+        }
+        Ok(arg)
+    }
 }
 
 impl ExprPlanner for SparkArithmeticPlanner {
@@ -141,7 +247,8 @@ impl ExprPlanner for SparkArithmeticPlanner {
             {
                 Ok(PlannerResult::Planned(divide(
                     cast(expr.left, ArrowType::Float64),
-                    nonzero(
+                    self.divisor(
+                        "/",
                         expr.right,
                         ArrowType::Float64,
                         ScalarValue::Float64(Some(0.0)),
@@ -202,14 +309,20 @@ impl ExprPlanner for SparkArithmeticPlanner {
                 if is_integer(&expr.left, schema) && is_integer(&expr.right, schema) {
                     Ok(PlannerResult::Planned(divide(
                         cast(expr.left, ArrowType::Int64),
-                        nonzero(expr.right, ArrowType::Int64, ScalarValue::Int64(Some(0))),
+                        self.divisor(
+                            "div",
+                            expr.right,
+                            ArrowType::Int64,
+                            ScalarValue::Int64(Some(0)),
+                        ),
                     )))
                 } else {
                     // Casting a double to BIGINT truncates toward zero, like Spark's `div`.
                     Ok(PlannerResult::Planned(cast(
                         divide(
                             cast(expr.left, ArrowType::Float64),
-                            nonzero(
+                            self.divisor(
+                                "div",
                                 expr.right,
                                 ArrowType::Float64,
                                 ScalarValue::Float64(Some(0.0)),

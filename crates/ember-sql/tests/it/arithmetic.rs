@@ -354,3 +354,51 @@ fn branches_no_row_takes_do_not_fail() {
         ]
     );
 }
+
+/// A zero divisor (issue 10): Spark 4 with ANSI on raises `DIVIDE_BY_ZERO` for `/` and `DIV`;
+/// Ember returned NULL, Spark's legacy answer. It still does with ANSI off, `try_divide` gives
+/// NULL, and a branch no row takes does not fail.
+#[test]
+fn division_by_zero_is_an_error_with_ansi_on() {
+    let spark = session_with_views();
+    for (query, op) in [
+        ("SELECT 1 / 0", "/"),
+        ("SELECT 1.5D / 0", "/"),
+        ("SELECT 7 DIV 0", "div"),
+        ("SELECT id / (id - 1) FROM people", "/"),
+        ("SELECT id DIV (id - 1) FROM people", "div"),
+    ] {
+        match spark.sql(query).and_then(|df| df.collect()) {
+            Err(Error::DivideByZero { operator }) => assert_eq!(operator, op, "{query}"),
+            other => panic!("{query}: expected DIVIDE_BY_ZERO, got {other:?}"),
+        }
+    }
+    let err = spark.sql("SELECT 1 / 0").unwrap().collect().unwrap_err();
+    assert!(err.to_string().starts_with("[DIVIDE_BY_ZERO]"), "{err}");
+    // What does not divide by zero still answers.
+    let batches = spark
+        .sql(
+            "SELECT 7 / 2, 7 DIV 2, try_divide(1, 0), \
+             CASE WHEN id = 1 THEN NULL ELSE id / (id - 1) END \
+             FROM people WHERE id <= 2 ORDER BY id",
+        )
+        .unwrap()
+        .collect()
+        .unwrap();
+    assert_eq!(
+        text(&batches),
+        [["3.5", "3", "", ""], ["3.5", "3", "", "2.0"]]
+    );
+
+    let legacy = ember_sql::Session::builder()
+        .master("local[1]")
+        .config("spark.sql.ansi.enabled", "false")
+        .get_or_create()
+        .unwrap();
+    let batches = legacy
+        .sql("SELECT 1 / 0, 7 DIV 0")
+        .unwrap()
+        .collect()
+        .unwrap();
+    assert_eq!(text(&batches), [["", ""]]);
+}
