@@ -1,0 +1,61 @@
+-- Edge cases of Spark 4 with ANSI on: errors where Spark raises them, NULLs where its try_
+-- functions give them, and the differences Ember knows of outside the other families.
+
+-- name: int_overflow_is_an_error
+SELECT 2147483647 + 1
+
+-- name: bigint_overflow_is_an_error
+SELECT 9223372036854775807L * 2
+
+-- name: abs_of_min_int_is_an_error
+SELECT abs(-2147483648)
+
+-- name: try_add_overflow_is_null
+SELECT try_add(2147483647, 1), try_multiply(9223372036854775807L, 2)
+
+-- name: int_division_by_zero_is_an_error
+SELECT 1 / 0
+
+-- name: div_by_zero_is_an_error
+SELECT 7 DIV 0
+
+-- name: division_by_zero_column_is_an_error
+SELECT k / (k - 1) FROM nums
+
+-- name: try_divide_by_zero_is_null
+SELECT try_divide(1, 0), try_divide(7.5D, 0)
+
+-- name: division_by_zero_in_an_untaken_branch
+SELECT k, CASE WHEN k = 1 THEN NULL ELSE 10 / (k - 1) END FROM nums ORDER BY k, s
+
+-- name: int_mod_by_zero_is_an_error
+SELECT 7 % 0
+
+-- name: double_mod_by_zero
+-- known: values: a DOUBLE % 0 is NaN in DataFusion; Spark (ANSI) raises DIVIDE_BY_ZERO
+SELECT 7.5D % 0
+
+-- name: sum_of_bigint_overflow
+-- known: values: sum of BIGINT wraps on overflow; Spark (ANSI) raises ARITHMETIC_OVERFLOW
+SELECT sum(x) FROM (VALUES (9223372036854775807L), (1L)) AS t(x)
+
+-- name: to_timestamp_of_a_number
+-- known: values: to_timestamp of a number reads microseconds; Spark reads seconds
+SELECT to_timestamp(1700000000)
+
+-- name: explode_map_in_select
+-- known: values: explode of a map in SELECT needs AS (k, v); Spark names the columns key and value
+SELECT explode(map('a', 1, 'b', 2))
+
+-- name: two_columns_with_one_name
+-- known: values: DataFusion refuses two result columns of the same name; Spark allows them
+SELECT 1, 1L
+
+-- name: element_at_zero_is_an_error
+SELECT element_at(array(1, 2), 0)
+
+-- name: cast_of_a_bad_string_is_an_error
+SELECT CAST('abc' AS INT)
+
+-- name: try_cast_of_a_bad_string_is_null
+SELECT try_cast('abc' AS INT)
