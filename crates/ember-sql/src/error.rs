@@ -138,13 +138,12 @@ pub enum Error {
         detail: String,
     },
 
-    /// A `/` or `DIV` met a zero divisor with ANSI mode on (Spark 4's default; Spark's
-    /// `DIVIDE_BY_ZERO`). With `spark.sql.ansi.enabled=false` the quotient is `NULL`.
-    #[error(
-        "[DIVIDE_BY_ZERO] division by zero in `{operator}`; use try_divide for NULL instead, or set spark.sql.ansi.enabled=false"
-    )]
+    /// A `/`, `DIV` or `%` met a zero divisor with ANSI mode on (Spark 4's default; Spark's
+    /// `DIVIDE_BY_ZERO`, `REMAINDER_BY_ZERO` for `%`). With `spark.sql.ansi.enabled=false` the
+    /// quotient of `/` and `DIV` is `NULL`.
+    #[error("{}", divide_by_zero_message(operator))]
     DivideByZero {
-        /// The operator: `/` or `div`.
+        /// The operator: `/`, `div` or `%`.
         operator: &'static str,
     },
 
@@ -288,6 +287,20 @@ impl Error {
 }
 
 /// The first error of type `T` in `err`'s chain of sources.
+/// Spark's error class and advice for a zero divisor of `operator`.
+fn divide_by_zero_message(operator: &str) -> String {
+    if operator == "%" {
+        "[REMAINDER_BY_ZERO] remainder by zero in `%`; set spark.sql.ansi.enabled=false to bypass \
+         this error"
+            .to_owned()
+    } else {
+        format!(
+            "[DIVIDE_BY_ZERO] division by zero in `{operator}`; use try_divide for NULL instead, \
+             or set spark.sql.ansi.enabled=false"
+        )
+    }
+}
+
 fn find_marker<T: std::error::Error + 'static>(err: &DataFusionError) -> Option<&T> {
     let mut current: Option<&(dyn std::error::Error + 'static)> = Some(err);
     while let Some(e) = current {

@@ -45,7 +45,8 @@ pub(crate) fn register_missing_functions(ctx: &SessionContext) {
 ///   parses it but cannot plan it.
 /// - A zero divisor of `/` or `DIV` is Spark's `DIVIDE_BY_ZERO` error with ANSI mode on (Spark
 ///   4's default; [`Error::DivideByZero`](crate::Error::DivideByZero)) and `NULL` with
-///   `spark.sql.ansi.enabled=false`. (Decimal division by zero is DataFusion's error either way.)
+///   `spark.sql.ansi.enabled=false`; of `%`, `REMAINDER_BY_ZERO` (the same variant) with ANSI
+///   on. (Decimal division by zero is DataFusion's error either way.)
 #[derive(Debug)]
 pub(crate) struct SparkArithmeticPlanner {
     /// Whether ANSI mode is on: a zero divisor fails instead of giving `NULL`.
@@ -143,12 +144,12 @@ impl SparkArithmeticPlanner {
 /// [`Error::from_datafusion`](crate::Error::from_datafusion) can turn it into
 /// [`Error::DivideByZero`](crate::Error::DivideByZero).
 #[derive(Debug, thiserror::Error)]
-#[error("[DIVIDE_BY_ZERO] division by zero in `{operator}`")]
+#[error("division by zero in `{operator}`")]
 pub(crate) struct DivideByZeroFailure {
     pub(crate) operator: &'static str,
 }
 
-/// The divisor of a `/` or `DIV` with ANSI mode on: its argument unchanged, or
+/// The divisor of a `/`, `DIV` or `%` with ANSI mode on: its argument unchanged, or
 /// [`DivideByZeroFailure`] when a value is zero. Named like its argument, so `a / b` is named
 /// `a / b`. A constant zero divisor is left in the plan by the simplifier (its evaluation
 /// fails) and fails when the query runs; a `CASE` branch no row takes never runs it.
@@ -206,26 +207,18 @@ impl ScalarUDFImpl for AnsiDivisor {
     }
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> DfResult<ColumnarValue> {
-        use datafusion::arrow::datatypes::{Float64Type, Int64Type};
         let Some(arg) = args.args.into_iter().next() else {
             return Err(datafusion::error::DataFusionError::Plan(
                 "__ember_ansi_divisor takes one argument".into(),
             ));
         };
+        let zero = ScalarValue::new_zero(&arg.data_type())?;
         match &arg {
-            ColumnarValue::Scalar(v) => self.check(match v {
-                ScalarValue::Int64(Some(n)) => *n == 0,
-                ScalarValue::Float64(Some(x)) => *x == 0.0,
-                _ => false,
-            })?,
-            ColumnarValue::Array(a) => self.check(match a.data_type() {
-                ArrowType::Int64 => a.as_primitive::<Int64Type>().iter().any(|n| n == Some(0)),
-                ArrowType::Float64 => a
-                    .as_primitive::<Float64Type>()
-                    .iter()
-                    .any(|x| x == Some(0.0)),
-                _ => false,
-            })?,
+            ColumnarValue::Scalar(v) => self.check(!v.is_null() && *v == zero)?,
+            ColumnarValue::Array(a) => {
+                let zeros = datafusion::arrow::compute::kernels::cmp::eq(a, &zero.to_scalar()?)?;
+                self.check(zeros.true_count() > 0)?;
+            }
         }
         Ok(arg)
     }
@@ -305,6 +298,22 @@ impl ExprPlanner for SparkArithmeticPlanner {
                 Some(planned) => Ok(PlannerResult::Planned(planned)),
                 None => Ok(PlannerResult::Original(expr)),
             },
+            // `%` by zero: DataFusion fails for integers (without Spark's error) and gives NaN
+            // for floats; Spark with ANSI on raises REMAINDER_BY_ZERO for both.
+            BinaryOperator::Modulo
+                if self.ansi
+                    && [&expr.left, &expr.right].into_iter().all(|e| {
+                        e.get_type(schema)
+                            .is_ok_and(|t| t.is_integer() || t.is_floating())
+                    }) =>
+            {
+                let right = ScalarUDF::new_from_impl(AnsiDivisor::new("%")).call(vec![expr.right]);
+                Ok(PlannerResult::Planned(Expr::BinaryExpr(BinaryExpr::new(
+                    Box::new(expr.left),
+                    Operator::Modulo,
+                    Box::new(right),
+                ))))
+            }
             BinaryOperator::MyIntegerDivide | BinaryOperator::DuckIntegerDivide => {
                 if is_integer(&expr.left, schema) && is_integer(&expr.right, schema) {
                     Ok(PlannerResult::Planned(divide(

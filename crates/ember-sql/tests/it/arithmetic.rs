@@ -355,8 +355,9 @@ fn branches_no_row_takes_do_not_fail() {
     );
 }
 
-/// A zero divisor (issue 10): Spark 4 with ANSI on raises `DIVIDE_BY_ZERO` for `/` and `DIV`;
-/// Ember returned NULL, Spark's legacy answer. It still does with ANSI off, `try_divide` gives
+/// A zero divisor (issue 10): Spark 4 with ANSI on raises `DIVIDE_BY_ZERO` for `/` and `DIV`
+/// (`REMAINDER_BY_ZERO` for `%`); Ember returned NULL, Spark's legacy answer (and NaN for a
+/// `DOUBLE % 0`). It still does with ANSI off, `try_divide` gives
 /// NULL, and a branch no row takes does not fail.
 #[test]
 fn division_by_zero_is_an_error_with_ansi_on() {
@@ -367,6 +368,9 @@ fn division_by_zero_is_an_error_with_ansi_on() {
         ("SELECT 7 DIV 0", "div"),
         ("SELECT id / (id - 1) FROM people", "/"),
         ("SELECT id DIV (id - 1) FROM people", "div"),
+        ("SELECT 7 % 0", "%"),
+        ("SELECT 7.5D % 0", "%"),
+        ("SELECT id % (id - 1) FROM people", "%"),
     ] {
         match spark.sql(query).and_then(|df| df.collect()) {
             Err(Error::DivideByZero { operator }) => assert_eq!(operator, op, "{query}"),
@@ -375,6 +379,8 @@ fn division_by_zero_is_an_error_with_ansi_on() {
     }
     let err = spark.sql("SELECT 1 / 0").unwrap().collect().unwrap_err();
     assert!(err.to_string().starts_with("[DIVIDE_BY_ZERO]"), "{err}");
+    let err = spark.sql("SELECT 7 % 0").unwrap().collect().unwrap_err();
+    assert!(err.to_string().starts_with("[REMAINDER_BY_ZERO]"), "{err}");
     // What does not divide by zero still answers.
     let batches = spark
         .sql(
