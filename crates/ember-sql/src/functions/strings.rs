@@ -42,8 +42,17 @@ impl RegexCache {
     }
 }
 
+fn string_list_field() -> Arc<Field> {
+    Arc::new(Field::new("element", DataType::Utf8, true))
+}
+
 fn string_list() -> DataType {
-    DataType::List(Arc::new(Field::new("element", DataType::Utf8, true)))
+    DataType::List(string_list_field())
+}
+
+/// A builder of the `array<string>` results `split` and `regexp_extract_all` return.
+fn string_list_builder() -> ListBuilder<StringBuilder> {
+    ListBuilder::new(StringBuilder::new()).with_field(string_list_field())
 }
 
 /// `split(str, regex[, limit])`: the parts of `str` around the matches of `regex`. A positive
@@ -58,11 +67,7 @@ fn split() -> ColumnFn {
             let s = args[0].as_string::<i32>();
             let p = args[1].as_string::<i32>();
             let limit = args.get(2).map(|a| a.as_primitive::<Int32Type>());
-            let mut out = ListBuilder::new(StringBuilder::new()).with_field(Arc::new(Field::new(
-                "element",
-                DataType::Utf8,
-                true,
-            )));
+            let mut out = string_list_builder();
             let mut cache = RegexCache::default();
             for i in 0..s.len() {
                 if s.is_null(i) || p.is_null(i) || limit.is_some_and(|l| l.is_null(i)) {
@@ -163,11 +168,7 @@ fn regexp_extract_all() -> ColumnFn {
             let s = args[0].as_string::<i32>();
             let p = args[1].as_string::<i32>();
             let idx = args.get(2).map(|a| a.as_primitive::<Int32Type>());
-            let mut out = ListBuilder::new(StringBuilder::new()).with_field(Arc::new(Field::new(
-                "element",
-                DataType::Utf8,
-                true,
-            )));
+            let mut out = string_list_builder();
             let mut cache = RegexCache::default();
             for i in 0..s.len() {
                 if s.is_null(i) || p.is_null(i) || idx.is_some_and(|a| a.is_null(i)) {
