@@ -15,6 +15,9 @@
 //!   DataFusion leaves it in 64K-row batches) into Polars through the Arrow C Data Interface, vs
 //!   encoding and decoding an Arrow IPC stream (a lower bound for the IPC route: Polars' own IPC
 //!   reader is behind a feature Ember does not enable, see `docs/benchmarks.md`).
+//! - `checked_arithmetic/{ansi_checked,wrapping}/10^7`: `sum(a + b), sum(a - b), sum(a * b)` over
+//!   two `INT` columns with Spark's overflow checks (the default) and with ANSI off (DataFusion's
+//!   wrapping kernels), one thread each.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::hint::black_box;
@@ -127,5 +130,46 @@ fn to_polars(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, seed_pipeline, to_polars);
+/// Integer arithmetic with Spark's ANSI overflow checks (Ember's default) against the same
+/// query on a session with `spark.sql.ansi.enabled=false`, where DataFusion's wrapping kernels
+/// run: 10^7 rows of two `INT` columns, one thread each.
+fn checked_arithmetic(c: &mut Criterion) {
+    let n = 10_000_000;
+    let checked = session();
+    let wrapping = Session::builder()
+        .app_name("bench")
+        .master("local[1]")
+        .config("spark.sql.ansi.enabled", "false")
+        .get_or_create()
+        .unwrap();
+    let rows = checked
+        .sql(&format!(
+            "SELECT CAST(id % 1000 AS INT) AS a, CAST(id % 7 AS INT) AS b FROM range({n})"
+        ))
+        .unwrap()
+        .collect()
+        .unwrap();
+    for spark in [&checked, &wrapping] {
+        spark
+            .create_dataframe_from_batches(rows.clone())
+            .unwrap()
+            .create_temp_view("t")
+            .unwrap();
+    }
+    let query = "SELECT sum(a + b), sum(a - b), sum(a * b) FROM t";
+    let mut group = c.benchmark_group("checked_arithmetic");
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3));
+    group.throughput(Throughput::Elements(n as u64));
+    for (name, spark) in [("ansi_checked", &checked), ("wrapping", &wrapping)] {
+        group.bench_function(BenchmarkId::new(name, n), |b| {
+            b.iter(|| black_box(spark.sql(query).unwrap().collect().unwrap()));
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, seed_pipeline, to_polars, checked_arithmetic);
 criterion_main!(benches);
