@@ -824,7 +824,13 @@ impl<S: PartitionServer> Launch<S> {
         tokio::select! {
             biased;
             exit = &mut http => {
-                return Err(format!("the server exited before registering: {exit:?}"));
+                // The coordinator records a registration before its answer gets back here: a
+                // server stopped in between was already serving (and was reported so).
+                return Err(if self.registry.is_serving(partition, attempt) {
+                    serving_exit(exit)
+                } else {
+                    format!("the server exited before registering: {exit:?}")
+                });
             }
             registered = self.register(partition, attempt, addr) => registered?,
         }
@@ -835,10 +841,7 @@ impl<S: PartitionServer> Launch<S> {
             let _ = asked.wait_for(|stop| *stop).await;
         };
         tokio::select! {
-            exit = &mut http => Err(match exit {
-                Ok(()) => "the server exited while serving".to_owned(),
-                Err(e) => format!("the server failed while serving: {e}"),
-            }),
+            exit = &mut http => Err(serving_exit(exit)),
             () = asked => {
                 // The shutdown answer is written by the time the worker sees the stop command;
                 // awaiting the server returns once its listener is closed.
@@ -918,6 +921,14 @@ impl<S: PartitionServer> Launch<S> {
         .await
         .map_err(|e| format!("build_result: {e}"))?
         .map_err(|p| format!("build_result panicked: {}", panic_message(p.as_ref())))
+    }
+}
+
+/// Why a partition's server stopped while it was serving.
+fn serving_exit(exit: std::io::Result<()>) -> String {
+    match exit {
+        Ok(()) => "the server exited while serving".to_owned(),
+        Err(e) => format!("the server failed while serving: {e}"),
     }
 }
 

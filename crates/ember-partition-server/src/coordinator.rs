@@ -255,6 +255,14 @@ impl Registry {
             .collect()
     }
 
+    /// Whether launch `attempt` of `partition` has registered and is the partition's current
+    /// launch.
+    pub(crate) fn is_serving(&self, partition: usize, attempt: u32) -> bool {
+        self.slots()
+            .get(partition)
+            .is_some_and(|s| s.attempt == attempt && s.state == PartitionState::Serving)
+    }
+
     pub(crate) fn addr(&self, partition: usize) -> Option<SocketAddr> {
         self.slots().get(partition).and_then(|s| s.addr)
     }
