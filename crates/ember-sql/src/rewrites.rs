@@ -77,21 +77,28 @@ impl ScalarUDFImpl for SparkRewrite {
     }
 
     fn simplify(&self, args: Vec<Expr>, info: &SimplifyContext) -> DfResult<ExprSimplifyResult> {
-        let types = args
-            .iter()
-            .map(|a| info.get_data_type(a))
-            .collect::<DfResult<Vec<_>>>()?;
+        let types = argument_types(&args, info)?;
         Ok(ExprSimplifyResult::Simplified((self.rewrite)(
             args, &types,
         )?))
     }
 
     fn invoke_with_args(&self, _args: ScalarFunctionArgs) -> DfResult<ColumnarValue> {
-        Err(DataFusionError::Internal(format!(
-            "{} is rewritten by the optimizer before it runs",
-            self.name
-        )))
+        Err(not_rewritten(self.name))
     }
+}
+
+/// The types of a call's arguments, as a rewrite's `simplify` needs them.
+pub(crate) fn argument_types(args: &[Expr], info: &SimplifyContext) -> DfResult<Vec<ArrowType>> {
+    args.iter().map(|a| info.get_data_type(a)).collect()
+}
+
+/// The error of a rewritten function that reaches execution: its `simplify` always replaces
+/// the call, so this means the optimizer did not run.
+pub(crate) fn not_rewritten(name: &str) -> DataFusionError {
+    DataFusionError::Internal(format!(
+        "{name} is rewritten by the optimizer before it runs"
+    ))
 }
 
 fn plan_err(message: String) -> DataFusionError {
@@ -579,10 +586,7 @@ impl ScalarUDFImpl for Concat {
     }
 
     fn simplify(&self, args: Vec<Expr>, info: &SimplifyContext) -> DfResult<ExprSimplifyResult> {
-        let types = args
-            .iter()
-            .map(|a| info.get_data_type(a))
-            .collect::<DfResult<Vec<_>>>()?;
+        let types = argument_types(&args, info)?;
         if !types.is_empty() && types.iter().all(is_list) {
             Ok(ExprSimplifyResult::Simplified(self.arrays.call(args)))
         } else {

@@ -19,7 +19,7 @@ use datafusion::arrow::datatypes::{
 };
 use datafusion::common::ScalarValue;
 use datafusion::common::config::ConfigOptions;
-use datafusion::error::{DataFusionError, Result as DfResult};
+use datafusion::error::Result as DfResult;
 use datafusion::functions::datetime as df;
 use datafusion::logical_expr::simplify::{ExprSimplifyResult, SimplifyContext};
 use datafusion::logical_expr::{
@@ -211,20 +211,14 @@ impl ScalarUDFImpl for ZonedRewrite {
     }
 
     fn simplify(&self, args: Vec<Expr>, info: &SimplifyContext) -> DfResult<ExprSimplifyResult> {
-        let types = args
-            .iter()
-            .map(|a| info.get_data_type(a))
-            .collect::<DfResult<Vec<_>>>()?;
+        let types = crate::rewrites::argument_types(&args, info)?;
         Ok(ExprSimplifyResult::Simplified((self.rewrite)(
             args, &types, &self.tz,
         )?))
     }
 
     fn invoke_with_args(&self, _args: ScalarFunctionArgs) -> DfResult<ColumnarValue> {
-        Err(DataFusionError::Internal(format!(
-            "{} is rewritten by the optimizer before it runs",
-            self.name
-        )))
+        Err(crate::rewrites::not_rewritten(self.name))
     }
 }
 

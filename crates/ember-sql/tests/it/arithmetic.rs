@@ -2,13 +2,12 @@
 //! `ARITHMETIC_OVERFLOW` where DataFusion's integer arithmetic wraps around. Each case used to
 //! return a wrapped number (`2147483647 + 1` was `-2147483648`).
 
-use ember_sql::arrow::array::{Array, AsArray, RecordBatch};
+use ember_sql::arrow::array::{Array, AsArray};
 use ember_sql::arrow::datatypes::{Float64Type, Int32Type, Int64Type};
-use ember_sql::arrow::util::display::{ArrayFormatter, FormatOptions};
 use ember_sql::prelude::{col, lit, sum};
 use ember_sql::{Error, Session};
 
-use crate::fixture::session_with_views;
+use crate::fixture::{cells, session_with_views};
 
 /// The overflow error of `query`, as `(operator, type, detail)`.
 fn overflow(spark: &Session, query: &str) -> (String, String, String) {
@@ -25,26 +24,6 @@ fn overflow(spark: &Session, query: &str) -> (String, String, String) {
 fn overflow_op(spark: &Session, query: &str) -> (String, String) {
     let (op, t, _) = overflow(spark, query);
     (op, t)
-}
-
-fn text(batches: &[RecordBatch]) -> Vec<Vec<String>> {
-    let mut rows = Vec::new();
-    for b in batches {
-        for r in 0..b.num_rows() {
-            rows.push(
-                b.columns()
-                    .iter()
-                    .map(|c| {
-                        ArrayFormatter::try_new(c.as_ref(), &FormatOptions::default())
-                            .unwrap()
-                            .value(r)
-                            .to_string()
-                    })
-                    .collect(),
-            );
-        }
-    }
-    rows
 }
 
 #[test]
@@ -196,7 +175,7 @@ fn arithmetic_that_fits_keeps_its_values_types_and_names() {
         .unwrap();
     let batches = df.collect().unwrap();
     assert_eq!(
-        text(&batches),
+        cells(&batches),
         [[
             "3",
             "2000000",
@@ -291,7 +270,7 @@ fn ansi_off_wraps_as_spark_legacy_mode_does() {
         .unwrap()
         .collect()
         .unwrap();
-    assert_eq!(text(&batches), [["-2147483648", "-9223372036854775808"]]);
+    assert_eq!(cells(&batches), [["-2147483648", "-9223372036854775808"]]);
 }
 
 #[test]
@@ -302,7 +281,7 @@ fn decimal_and_floating_point_arithmetic_is_untouched() {
         .unwrap()
         .collect()
         .unwrap();
-    assert_eq!(text(&batches), [["5.0", "3.5", "inf", "3.0"]]);
+    assert_eq!(cells(&batches), [["5.0", "3.5", "inf", "3.0"]]);
     let double = batches[0].column(2).as_primitive::<Float64Type>();
     assert!(double.value(0).is_infinite());
     // BIGINT arithmetic beyond INT is fine.
@@ -345,7 +324,7 @@ fn branches_no_row_takes_do_not_fail() {
         .collect()
         .unwrap();
     assert_eq!(
-        text(&batches),
+        cells(&batches),
         [
             ["1", "1000000000", "0", "1"],
             ["2", "2000000000", "0", "1"],
@@ -392,7 +371,7 @@ fn division_by_zero_is_an_error_with_ansi_on() {
         .collect()
         .unwrap();
     assert_eq!(
-        text(&batches),
+        cells(&batches),
         [["3.5", "3", "", ""], ["3.5", "3", "", "2.0"]]
     );
 
@@ -406,5 +385,5 @@ fn division_by_zero_is_an_error_with_ansi_on() {
         .unwrap()
         .collect()
         .unwrap();
-    assert_eq!(text(&batches), [["", ""]]);
+    assert_eq!(cells(&batches), [["", ""]]);
 }

@@ -1,6 +1,24 @@
 //! A session with views built from RDDs, shared by the `.slt` files and the API tests.
 
+use ember_sql::arrow::array::RecordBatch;
+use ember_sql::arrow::util::display::{ArrayFormatter, FormatOptions};
 use ember_sql::{DataType, Row, Session, StructType, Value};
+
+/// Every row of `batches` as Arrow displays its cells (`""` for NULL).
+pub(crate) fn cells(batches: &[RecordBatch]) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    for b in batches {
+        let formatters: Vec<_> = b
+            .columns()
+            .iter()
+            .map(|c| ArrayFormatter::try_new(c.as_ref(), &FormatOptions::default()).unwrap())
+            .collect();
+        for r in 0..b.num_rows() {
+            rows.push(formatters.iter().map(|f| f.value(r).to_string()).collect());
+        }
+    }
+    rows
+}
 
 /// `local[2]` so every view has two partitions and SQL runs in parallel.
 pub(crate) fn session() -> Session {

@@ -3,10 +3,9 @@
 
 use ember_sql::arrow::array::{Array, AsArray, RecordBatch};
 use ember_sql::arrow::datatypes::{DataType, TimeUnit};
-use ember_sql::arrow::util::display::{ArrayFormatter, FormatOptions};
 use ember_sql::{Session, spark_type_name};
 
-use crate::fixture::{session, session_with_views};
+use crate::fixture::{cells, session, session_with_views};
 
 fn one_row(spark: &Session, query: &str) -> RecordBatch {
     let batches = spark.sql(query).unwrap().collect().unwrap();
@@ -17,18 +16,13 @@ fn one_row(spark: &Session, query: &str) -> RecordBatch {
 /// `(name, Spark type, value as text)` of each column of a one-row query.
 fn columns(spark: &Session, query: &str) -> Vec<(String, String, String)> {
     let batch = one_row(spark, query);
+    let values = cells(std::slice::from_ref(&batch)).swap_remove(0);
     batch
         .schema()
         .fields()
         .iter()
-        .zip(batch.columns())
-        .map(|(f, c)| {
-            let text = ArrayFormatter::try_new(c.as_ref(), &FormatOptions::default())
-                .unwrap()
-                .value(0)
-                .to_string();
-            (f.name().clone(), spark_type_name(f.data_type()), text)
-        })
+        .zip(values)
+        .map(|(f, text)| (f.name().clone(), spark_type_name(f.data_type()), text))
         .collect()
 }
 
