@@ -1,4 +1,4 @@
-//! The seed PySpark application, ported: `data/data_source.py` (the `DataSource` class) and
+//! The DataSource example's PySpark application, ported: `data/data_source.py` (the `DataSource` class) and
 //! `project.py` (its client).
 //!
 //! ```sh
@@ -25,7 +25,7 @@ struct DataSource {
 }
 
 impl DataSource {
-    /// Reads the INI and starts the session (the seed's `SparkContext` + `SparkSession`).
+    /// Reads the INI and starts the session (the DataSource example's `SparkContext` + `SparkSession`).
     fn new() -> Result<Self, Box<dyn Error>> {
         // Relative to this package, not to the caller's working directory, so the example runs
         // from the workspace root or from anywhere else.
@@ -36,7 +36,7 @@ impl DataSource {
         Ok(Self { spark })
     }
 
-    /// `get_data(num_elements)`: the seed's five steps.
+    /// `get_data(num_elements)`: the DataSource example's five steps.
     fn get_data(&self, num_elements: usize) -> Result<PolarsDataFrame, Box<dyn Error>> {
         let sc = self.spark.context();
 

@@ -3,7 +3,7 @@
 use ember::livy_server::pyspark::PySparkConfig;
 use ember::livy_server::{LivyServer, RunningServer, ServeOptions, ServerConfig};
 
-/// The Livy server the examples talk to: `LIVY_SERVER_URL` (as the seeds read it) when set,
+/// The Livy server the examples talk to: `LIVY_SERVER_URL` (as the Python Livy utility reads it) when set,
 /// else an Ember Livy server started here on a free loopback port, which stops when the
 /// returned guard is dropped. Its pyspark sessions run on `EMBER_LIVY_PYTHON` (default
 /// `python3`), with Spark kept on loopback.

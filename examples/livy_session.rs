@@ -1,4 +1,4 @@
-//! The fourth seed's walk-through on a pyspark session: run Python code in a remote Spark
+//! The Python Livy utility's walk-through on a pyspark session: run Python code in a remote Spark
 //! driver, read variables back with their types (ints, floats, lists, tuples, dicts, a Spark
 //! DataFrame as Arrow), run a file, call a function with args and kwargs, and get a Python
 //! error with its traceback.

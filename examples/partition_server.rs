@@ -1,4 +1,4 @@
-//! The second seed's demo: a server on each of an RDD's 2 partitions, and a cluster type with a
+//! spark-partition-server's demo: a server on each of an RDD's 2 partitions, and a cluster type with a
 //! typed query method.
 //!
 //! ```text
@@ -12,7 +12,7 @@ use actix_web::web;
 use ember::rdd::{Context, Rdd};
 use ember_partition_server::{Cluster, PartitionServer};
 
-/// The seed's `DemoPartitionServer`: keeps its partition as a list and serves
+/// Spark-partition-server's `DemoPartitionServer`: keeps its partition as a list and serves
 /// `GET /app/get_list`, the list comma-separated.
 struct DemoPartitionServer;
 
@@ -38,7 +38,7 @@ async fn get_list(partition: web::Data<Vec<i64>>) -> String {
         .join(",")
 }
 
-/// The seed's `DemoCluster`: a cluster of `DemoPartitionServer`s with a typed query method.
+/// Spark-partition-server's `DemoCluster`: a cluster of `DemoPartitionServer`s with a typed query method.
 struct DemoCluster(Cluster<DemoPartitionServer>);
 
 impl DemoCluster {

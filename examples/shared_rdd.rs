@@ -1,4 +1,4 @@
-//! The fifth seed on a pyspark session: the seed's `ShareableRdd` lives in one Livy session
+//! Hue's shared-RDD post on a pyspark session: Hue's shared-RDD post's `ShareableRdd` lives in one Livy session
 //! and two clients (attached by name and by id) `set` and `get` through it.
 //!
 //! ```text
@@ -37,7 +37,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             ..CreateSession::default()
         },
     )?;
-    // Client 1 defines the seed's ShareableRdd as `states` and sets two keys.
+    // Client 1 defines Hue's shared-RDD post's ShareableRdd as `states` and sets two keys.
     let states = session.shared_rdd("states")?;
     states.set("ak", "Alaska")?;
     states.set("ca", "California")?;
@@ -49,7 +49,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     theirs.set("hi", "Hawaii")?;
     println!("client 1: hi -> {:?}", states.get("hi")?);
 
-    // The seed's raw statements work too, and %json gives JSON.
+    // Hue's shared-RDD post's raw statements work too, and %json gives JSON.
     let attached = client2.session(session.id())?;
     println!(
         "states.get(\"ak\") -> {}",

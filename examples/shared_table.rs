@@ -1,4 +1,4 @@
-//! The fifth seed's shared context: two clients attach to one Livy session (by id and by name)
+//! Hue's shared-RDD post's shared context: two clients attach to one Livy session (by id and by name)
 //! and share a key-value table through it.
 //!
 //! ```text

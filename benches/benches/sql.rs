@@ -1,17 +1,17 @@
-//! The seed pipeline through Ember beside its references, and `to_polars` routes, in one run.
+//! The DataSource example's pipeline through Ember beside its references, and `to_polars` routes, in one run.
 //!
 //! ```sh
 //! cargo bench --workspace --bench sql
 //! ```
 //!
-//! - `seed_pipeline/{ember,hand_loop,polars_eager}/N` for N = 10^6 and 10^7: draw N values from
+//! - `data_source_pipeline/{ember,hand_loop,polars_eager}/N` for N = 10^6 and 10^7: draw N values from
 //!   N(2, 0.5), double, square, and hand the result over as a column. All three run on one
 //!   thread, so the ratios compare like with like.
-//!   - `ember`: `ember::seed::data_source` on a `local[1]` session (RDD → DataFrame
+//!   - `ember`: `ember::data_source::data_source` on a `local[1]` session (RDD → DataFrame
 //!     `value: float` → view `test` → `SELECT squared(value) squared FROM test`) + `to_polars()`.
 //!   - `hand_loop`: one thread, one `SmallRng`, into a `Vec<f64>`: the floor.
 //!   - `polars_eager`: the same draws into a `Series`, then Polars eager `* 2.0` and `&s * &s`.
-//! - `to_polars/{ffi_zero_copy,ipc_encode_decode}/10^7`: the seed's 10^7-row result (f64, as
+//! - `to_polars/{ffi_zero_copy,ipc_encode_decode}/10^7`: the pipeline's 10^7-row result (f64, as
 //!   DataFusion leaves it in 64K-row batches) into Polars through the Arrow C Data Interface, vs
 //!   encoding and decoding an Arrow IPC stream (a lower bound for the IPC route: Polars' own IPC
 //!   reader is behind a feature Ember does not enable, see `docs/benchmarks.md`).
@@ -66,9 +66,9 @@ fn session() -> Session {
         .unwrap()
 }
 
-fn seed_pipeline(c: &mut Criterion) {
+fn data_source_pipeline(c: &mut Criterion) {
     let spark = session();
-    let mut group = c.benchmark_group("seed_pipeline");
+    let mut group = c.benchmark_group("data_source_pipeline");
     group
         .sample_size(10)
         .warm_up_time(Duration::from_secs(1))
@@ -77,7 +77,7 @@ fn seed_pipeline(c: &mut Criterion) {
         group.throughput(Throughput::Elements(n as u64));
         group.bench_with_input(BenchmarkId::new("ember", n), &n, |b, &n| {
             b.iter(|| {
-                let df = ember::seed::data_source(&spark, n, Some(42)).unwrap();
+                let df = ember::data_source::data_source(&spark, n, Some(42)).unwrap();
                 black_box(df.to_polars().unwrap())
             });
         });
@@ -94,7 +94,7 @@ fn seed_pipeline(c: &mut Criterion) {
 fn to_polars(c: &mut Criterion) {
     let spark = session();
     let n = 10_000_000;
-    let df = ember::seed::data_source(&spark, n, Some(7)).unwrap();
+    let df = ember::data_source::data_source(&spark, n, Some(7)).unwrap();
     let batches: Vec<RecordBatch> = df.to_arrow().unwrap();
     let schema = df.schema();
     assert_eq!(batches.iter().map(RecordBatch::num_rows).sum::<usize>(), n);
@@ -171,5 +171,5 @@ fn checked_arithmetic(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, seed_pipeline, to_polars, checked_arithmetic);
+criterion_group!(benches, data_source_pipeline, to_polars, checked_arithmetic);
 criterion_main!(benches);

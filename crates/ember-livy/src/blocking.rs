@@ -1,4 +1,4 @@
-//! A blocking facade over the async client, for synchronous programs (the seeds are).
+//! A blocking facade over the async client, for synchronous programs (the Python Livy utility is one).
 //!
 //! Each [`LivyClient`] owns a small tokio runtime (one worker thread) and blocks on the async
 //! client's futures: one implementation, thin wrappers. Handles ([`Session`], [`Batch`],
@@ -350,7 +350,7 @@ impl Session {
         })
     }
 
-    /// Creates (or attaches to) the seed's `ShareableRdd` called `name` in this pyspark session
+    /// Creates (or attaches to) Hue's shared-RDD post's `ShareableRdd` called `name` in this pyspark session
     /// (see [`crate::SharedRdd::create`]).
     pub fn shared_rdd(&self, name: &str) -> Result<SharedRdd> {
         let inner = run(&self.rt, crate::SharedRdd::create(self.inner.clone(), name))?;

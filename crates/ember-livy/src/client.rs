@@ -20,7 +20,7 @@ use crate::protocol::{
 };
 use crate::session::LivySession;
 
-/// The environment variable [`LivyClientBuilder::from_env`] reads (the seeds' name).
+/// The environment variable [`LivyClientBuilder::from_env`] reads (the Python Livy utility's name).
 pub const LIVY_SERVER_URL_ENV: &str = "LIVY_SERVER_URL";
 
 /// How many log lines a [`Error::SessionEnded`] or [`Error::BatchFailed`] carries at most.
@@ -133,7 +133,7 @@ pub(crate) struct Settings {
 /// Builds a [`LivyClient`].
 ///
 /// Defaults: `X-Requested-By: ember-livy`, 10 s to connect, 60 s per request, 10 min for a
-/// session to become idle, 1 h for a statement, 24 h for a batch, the seed's poll schedule, and
+/// session to become idle, 1 h for a statement, 24 h for a batch, the Python Livy utility's poll schedule, and
 /// 3 retries of idempotent requests.
 #[derive(Debug)]
 pub struct LivyClientBuilder {

@@ -133,7 +133,7 @@ pub enum Error {
 
     /// A statement ran and failed (`output.status == "error"`): the interpreter's exception.
     ///
-    /// Displays like the seed's `SparkSessionError`: `ename: evalue`, then the traceback.
+    /// Displays like the Python Livy utility's `SparkSessionError`: `ename: evalue`, then the traceback.
     #[error("{ename}: {evalue}{}", traceback_suffix(traceback))]
     Statement {
         /// The exception's name (`NameError`, `Error`, `AnalysisException`, …).

@@ -1,8 +1,8 @@
 //! Ember's own jobs as pyspark statements, for any Livy server: the way out of one machine.
 //!
-//! [`SparkPi`] runs the first seed's SparkPi in a pyspark session: `scale` partitions over
+//! [`SparkPi`] runs the SparkPi tutorial app's SparkPi in a pyspark session: `scale` partitions over
 //! `100000 * scale` samples, as an RDD job on whatever cluster the session's Spark runs on.
-//! Unlike the seed's code (whose `random()` draws the same stream in every partition on some
+//! Unlike the Python Livy utility's code (whose `random()` draws the same stream in every partition on some
 //! setups), every partition draws from its own stream, seeded from `(seed, partition index)`
 //! when a seed is given, so a seeded estimate is reproducible and partitions never repeat each
 //! other. [`PiOnLivy`] keeps one session open for a service, recreating it if it dies.
@@ -17,7 +17,7 @@ use crate::output::Output;
 use crate::protocol::{CreateSession, SessionKind};
 use crate::session::LivySession;
 
-/// Samples per unit of scale, as the seed's `n = 100000 * scale`.
+/// Samples per unit of scale, as the Python Livy utility's `n = 100000 * scale`.
 pub const SAMPLES_PER_SCALE: u64 = 100_000;
 
 /// The Python functions [`SparkPi`] defines in the session: `_ember_pi_counts` (one count per

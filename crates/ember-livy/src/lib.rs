@@ -6,7 +6,7 @@
 //! types in [`protocol`], which Ember's own Livy-compatible server shares. It speaks to Apache
 //! Livy 0.5–0.9 and to `ember livy-server`.
 //!
-//! What it does beyond the seeds' Python client:
+//! What it does beyond the Python Livy utility:
 //! - every wait has a deadline and fails with [`Error::Timeout`]; a session that dies while you
 //!   wait is [`Error::SessionEnded`] with its log's last lines, not an endless loop;
 //! - outputs are decoded by mime type into [`Output`] (`application/json` before `text/plain`);
@@ -100,8 +100,8 @@
 //!   [`read`](LivySession::read), [`read_dataframe`](LivySession::read_dataframe),
 //!   [`run_file`](LivySession::run_file), [`run_function`](LivySession::run_function),
 //!   [`cancel`](LivySession::cancel).
-//! - [`LivyBatch`]: one batch; [`SharedTable`]: the fifth seed's shared key-value store on a
-//!   sql session; [`SharedRdd`]: the same on a pyspark session, with the seed's `ShareableRdd`.
+//! - [`LivyBatch`]: one batch; [`SharedTable`]: Hue's shared-RDD post's shared key-value store on a
+//!   sql session; [`SharedRdd`]: the same on a pyspark session, with that post's `ShareableRdd`.
 //! - [`Output`], [`Error`]; [`python::PyValue`] for Python literals; [`PollSchedule`] and
 //!   [`RetryPolicy`] for timing.
 //! - [`jobs`]: Ember's own jobs (SparkPi) as pyspark statements, for scale-out on a cluster.

@@ -5,7 +5,7 @@ use std::time::Duration;
 /// The intervals between polls of a session, statement or batch: `first`, in order, then
 /// `then` forever (the wait's deadline ends it).
 ///
-/// The default is the seed's and pylivy's: 0.1, 0.2, 0.3, 0.5 s, then every 1 s.
+/// The default is the Python Livy utility's and pylivy's: 0.1, 0.2, 0.3, 0.5 s, then every 1 s.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PollSchedule {
     /// The first intervals.

@@ -287,7 +287,7 @@ pub fn call_expression(name: &str, args: &[PyValue], kwargs: &[(&str, PyValue)])
 }
 
 /// Removes the common leading whitespace of every line, exactly like Python's
-/// `textwrap.dedent` (which the seed applies to every statement).
+/// `textwrap.dedent` (which the Python Livy utility applies to every statement).
 ///
 /// Lines holding only spaces and tabs are emptied and do not count towards the margin; tabs and
 /// spaces are different characters (a margin of a tab does not match four spaces).

@@ -1,4 +1,4 @@
-//! A handle on one interactive session: statements, and the seed's pyspark and sql conveniences.
+//! A handle on one interactive session: statements, and the Python Livy utility's pyspark and sql conveniences.
 
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
@@ -34,7 +34,7 @@ pub struct LivySession {
     name: Option<String>,
     kind: SessionKind,
     statement_timeout: Duration,
-    /// The temp variable `read` assigns to (random per handle, like the seed's).
+    /// The temp variable `read` assigns to (random per handle, like the Python Livy utility's).
     tmp_name: Arc<str>,
     /// The highest statement id this handle has seen (-1: none), to recognise its own
     /// statement after a POST whose answer was lost.
@@ -329,7 +329,7 @@ impl LivySession {
         }
     }
 
-    /// Runs `code` (dedented like Python's `textwrap.dedent`, as the seed does) in the
+    /// Runs `code` (dedented like Python's `textwrap.dedent`, as the Python Livy utility does) in the
     /// session's language and waits for its output (see [`wait`](Self::wait) for the errors).
     pub async fn run(&self, code: &str) -> Result<Output> {
         self.run_kind(code, None).await

@@ -1,15 +1,15 @@
-//! The fifth seed's shared RDD, on a `pyspark` session: a `ShareableRdd` object (the seed's
+//! Hue's shared-RDD post's shared RDD, on a `pyspark` session: a `ShareableRdd` object (Hue's shared-RDD post's
 //! class, unchanged) kept under a name in the session, which every client of the session can
 //! `set` into and `get` from.
 //!
-//! The seed's semantics hold: `set` unions a `[key, value]` pair into the RDD and `get` returns
+//! Hue's shared-RDD post's semantics hold: `set` unions a `[key, value]` pair into the RDD and `get` returns
 //! the first pair set for a key, so a key's first value wins.
 
 use crate::error::{Error, Result};
 use crate::python::{PyValue, is_identifier};
 use crate::session::LivySession;
 
-/// The seed's `ShareableRdd` class, defined in the session by [`SharedRdd::create`].
+/// Hue's shared-RDD post's `ShareableRdd` class, defined in the session by [`SharedRdd::create`].
 pub const SHAREABLE_RDD_CLASS: &str = "\
 class ShareableRdd():
 
@@ -24,7 +24,7 @@ class ShareableRdd():
         self.data = self.data.union(new_key)
 ";
 
-/// A named `ShareableRdd` in a pyspark session (the seed's `SharedRdd` wrapper, with typed
+/// A named `ShareableRdd` in a pyspark session (Hue's shared-RDD post's `SharedRdd` wrapper, with typed
 /// results and deadlines).
 #[derive(Debug, Clone)]
 pub struct SharedRdd {

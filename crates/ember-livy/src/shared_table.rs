@@ -1,4 +1,4 @@
-//! The fifth seed's shared key-value store, on a `sql` session: a named table that every client
+//! Hue's shared-RDD post's shared key-value store, on a `sql` session: a named table that every client
 //! of the session reads and writes.
 //!
 //! The table is an append-only log `(key STRING, value STRING, rev BIGINT)`: `set` appends a row

@@ -1,6 +1,6 @@
 //! # ember-partition-server: an HTTP server on every partition of an RDD
 //!
-//! The second seed's spark-partition-server, natively on `ember-rdd`: launch a server on each
+//! spark-partition-server, natively on `ember-rdd`: launch a server on each
 //! partition of an RDD, register each with a coordinator on the driver, query the partitions
 //! directly (an ad hoc search cluster over in-memory data that skips job planning; external
 //! services reading in-memory data), shut them all down, and collect a result RDD from what
@@ -14,7 +14,7 @@
 //! let ctx = Context::new("partition-server", "local[2]")?;
 //! let rdd = ctx.parallelize(0..1000_i64, 2)?;
 //!
-//! // The seed's demo: `GET /app/get_list` answers the partition's numbers, comma-separated.
+//! // Spark-partition-server's demo: `GET /app/get_list` answers the partition's numbers, comma-separated.
 //! // Without an init, a partition's state is its items.
 //! let server = HttpPartitionServer::new(|cfg| {
 //!     cfg.route(

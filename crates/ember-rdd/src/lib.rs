@@ -11,7 +11,7 @@
 //!
 //! let ctx = Context::new("PythonPi", "local[2]")?;
 //!
-//! // SparkPi, as the first seed computes it: n samples over `scale` partitions.
+//! // SparkPi, as the Flask + PySpark tutorial app computes it: n samples over `scale` partitions.
 //! let scale = 4;
 //! let n = 100_000 * scale;
 //! let count = ctx

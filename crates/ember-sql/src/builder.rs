@@ -59,7 +59,7 @@ impl SessionBuilder {
         self
     }
 
-    /// Uses an existing RDD context (the seed creates its `SparkContext` first). Its app name and
+    /// Uses an existing RDD context (the DataSource example creates its `SparkContext` first). Its app name and
     /// master win over [`app_name`](Self::app_name)/[`master`](Self::master).
     #[must_use]
     pub fn context(mut self, context: Context) -> Self {

@@ -10,7 +10,7 @@
 //! become SQL functions, and results leave as Arrow record batches, Arrow IPC or (feature
 //! `polars`, on by default) a zero-copy `polars::DataFrame`, PySpark's `toPandas`.
 //!
-//! ## The seed program
+//! ## The DataSource example
 //!
 //! This is the PySpark `DataSource.get_data` ported line by line: normal samples → RDD → double
 //! → `(value,)` rows → DataFrame with `value: float` → temp view `test` → UDF `squared` →
@@ -86,7 +86,7 @@
 //! - [`Session`], built with [`Session::builder`] (`app_name`, `master`, `config`,
 //!   `get_or_create`); [`Session::sql`], [`Session::create_dataframe`], [`Session::read_parquet`]
 //!   & co, [`Session::udf`], [`Session::register_views`] (`name=path` specs, by extension).
-//!   Reading config files (the seeds' INI, TOML) is the `ember` facade's job
+//!   Reading config files (an INI such as the DataSource example's, TOML) is the `ember` facade's job
 //!   (`ember::config`), which hands the entries to the builder.
 //! - [`DataFrame`]: views (`create_or_replace_temp_view`, `create_temp_view`,
 //!   `register_temp_table`), transformations (`select`, `filter`, `with_column`,
@@ -111,13 +111,13 @@
 //! - `polars` (default): [`DataFrame::to_polars`] and [`export::batches_to_polars`].
 //!
 //! ## Where Ember differs from Spark (yet)
-//! - **Masters**: only `local`, `local[N]`, `local[*]` (whatever `ember-rdd` supports); the seed's
+//! - **Masters**: only `local`, `local[N]`, `local[*]` (whatever `ember-rdd` supports); the DataSource example's
 //!   `spark://host:7077` is rejected with an error.
 //! - **`get_or_create`** creates a new session each time: there is no global session.
 //! - **`create_dataframe` is eager**: the RDD runs once when the DataFrame is created (as if
 //!   cached), so schema errors appear there rather than at the first action.
 //! - **UDF return types** come from the closure (`f64` → `DOUBLE`). PySpark's
-//!   `spark.udf.register(name, f)` without a return type declares `StringType`, so the seed's
+//!   `spark.udf.register(name, f)` without a return type declares `StringType`, so the DataSource example's
 //!   `squared` column is a string column in PySpark and a `DOUBLE` column here.
 //! - **UDF nulls**: null in → null out without calling the closure (PySpark passes `None`).
 //! - **Row conversion** is a little more lenient than PySpark's `verifySchema`: integers are

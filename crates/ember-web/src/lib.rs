@@ -1,6 +1,6 @@
 //! # ember-web: the SparkPi service on actix-web
 //!
-//! The first seed's Flask + PySpark service, natively: `GET /` answers the seed's banner and
+//! The Flask + PySpark SparkPi tutorial app, natively: `GET /` answers the SparkPi tutorial app's banner and
 //! `GET /sparkpi?scale=N` estimates pi on the `ember-rdd` engine with `100000 * N` samples over
 //! `N` partitions. Around it, what a production service needs: strict input checking (400 with a
 //! one-line reason), a bound on concurrent jobs (503 with `Retry-After`), a per-job time limit,
@@ -40,7 +40,7 @@
 //! ## Routes
 //! | route | answer |
 //! |---|---|
-//! | `GET /` | 200 `text/plain`: the seed's banner, byte for byte |
+//! | `GET /` | 200 `text/plain`: the SparkPi tutorial app's banner, byte for byte |
 //! | `GET /sparkpi?scale=N[&seed=S]` | 200 `Pi is roughly <pi>`; `scale` defaults to 2; 400 for a scale that is not an integer in `1..=max_scale`, a repeated parameter or a bad seed; 503 + `Retry-After` when the job queue is full or the job timed out |
 //! | `GET /healthz` | 200 `ok` |
 //! | `GET /metrics` | Prometheus/OpenMetrics text: `ember_http_requests_total{route,status}`, `ember_pi_jobs_total{outcome}`, `ember_pi_samples_total`, `ember_pi_job_duration_seconds`, `ember_pi_jobs_in_flight` |

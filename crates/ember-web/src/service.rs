@@ -18,11 +18,11 @@ use crate::error::{Error, Result};
 use crate::metrics::{Metrics, RequestLabels};
 use crate::sparkpi::{SAMPLES_PER_SCALE, python_float};
 
-/// The body of `GET /`, byte for byte the seed's (probes and scripts look for it).
+/// The body of `GET /`, byte for byte the SparkPi tutorial app's (probes and scripts look for it).
 pub const INDEX_BODY: &str =
     "Python Flask SparkPi server running. Add the 'sparkpi' route to this URL to invoke the app.";
 
-/// The scale `/sparkpi` uses when none is given, as the seed.
+/// The scale `/sparkpi` uses when none is given, as the SparkPi tutorial app does.
 pub const DEFAULT_SCALE: u64 = 2;
 
 /// The default largest scale accepted (10^9 samples).
@@ -67,7 +67,7 @@ impl Default for ServiceConfig {
     }
 }
 
-/// The SparkPi service: the seed's routes plus `/healthz` and `/metrics`, over an `ember-rdd`
+/// The SparkPi service: the SparkPi tutorial app's routes plus `/healthz` and `/metrics`, over an `ember-rdd`
 /// [`Context`]. Cheap to clone; clones share the limits and the metrics.
 #[derive(Clone, Debug)]
 pub struct SparkPiService {

@@ -8,7 +8,7 @@ use rand::RngExt;
 pub const SAMPLES_PER_SCALE: u64 = 100_000;
 
 /// One Monte Carlo sample drawn from the scalar per-element RNG: 1 if a uniform point of the unit
-/// square falls in the quarter circle. The seed's `f(_)`, and the benches' scalar reference
+/// square falls in the quarter circle. The SparkPi tutorial app's `f(_)`, and the benches' scalar reference
 /// (`estimate_pi` draws in lanes instead, see [`count_inside`]).
 #[inline]
 pub fn sample(rng: &mut TaskRng) -> u64 {
@@ -25,14 +25,14 @@ pub fn count_inside(rng: &mut LaneRng, samples: u64) -> u64 {
     rng.count_pairs(samples, |x, y| x * x + y * y <= 1.0)
 }
 
-/// Estimates pi as the seed's `produce_pi(scale)`: `n = 100000 * scale` samples over `scale`
+/// Estimates pi as the SparkPi tutorial app's `produce_pi(scale)`: `n = 100000 * scale` samples over `scale`
 /// partitions, then `4.0 * count / n`. Each of the `scale` partitions draws its own
 /// lane-parallel random stream
 /// ([`Rdd::map_partitions_with_rng`](ember_rdd::Rdd::map_partitions_with_rng)), seeded from
 /// `(seed, partition)`, on the CPU path [`Simd::selected`] picks; `seed = None` draws a fresh seed.
 /// The estimate for a seed is the same on every path and any number of threads.
 ///
-/// The seed parallelizes the sample indices `1..=n`, which `f` never reads; here a partition
+/// The tutorial app parallelizes the sample indices `1..=n`, which `f` never reads; here a partition
 /// holds its sample count instead (Spark's slicing of `1..=n`, so the same `scale` tasks of the
 /// same sizes), because writing 10^5 unused indices per partition cost a third of the sampling.
 ///
@@ -75,7 +75,7 @@ pub fn estimate_pi_on(
 }
 
 /// Formats a float the way Python's `str(float)` does for the values pi estimates take
-/// (`3.14159`, `4.0`), so responses read exactly like the seed's.
+/// (`3.14159`, `4.0`), so responses read exactly like the SparkPi tutorial app's.
 pub fn python_float(v: f64) -> String {
     let s = v.to_string();
     if v.is_finite() && !s.contains(['.', 'e', 'E']) {

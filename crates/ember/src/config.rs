@@ -1,5 +1,5 @@
-//! Where an Ember program's settings come from: a config file (TOML, or an INI like the seeds'
-//! `data_source.ini`), then flags and environment variables (the CLI's), then defaults.
+//! Where an Ember program's settings come from: a config file (TOML, or an INI with a `[spark]`
+//! section such as the DataSource example's `data_source.ini`), then flags and environment variables (the CLI's), then defaults.
 //!
 //! Reading settings builds nothing: [`EngineConfig::context`] starts only an RDD context (what
 //! `ember serve` and `ember pi` need), and [`EngineConfig::session_builder`] hands the same
@@ -63,9 +63,9 @@ pub enum Error {
 /// Later sources override earlier ones ([`merge`](Self::merge)).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EngineConfig {
-    /// The application name (`app_name` in the seeds' INI, `spark.app.name`).
+    /// The application name (`app_name` in an INI such as the DataSource example's, `spark.app.name`).
     pub app_name: Option<String>,
-    /// The master URL (`master_url` in the seeds' INI, `spark.master`).
+    /// The master URL (`master_url` in an INI such as the DataSource example's, `spark.master`).
     pub master: Option<String>,
     /// Every other entry, with its full key (`spark.sql.shuffle.partitions`, `datafusion.*`,
     /// `ember.*`), in file order.

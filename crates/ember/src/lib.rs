@@ -22,9 +22,10 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! Beside the re-exports, three modules of the facade's own: [`config`] reads settings (the
-//! seeds' INI, TOML) into an RDD context or a SQL session builder, [`seed`] is the third seed's
-//! program (demo code, kept out of the engine crates), and [`livy_pi`] ties `ember-livy`'s
+//! Beside the re-exports, three modules of the facade's own: [`config`] reads settings (an INI
+//! with `[spark] app_name` and `master_url`, or TOML) into an RDD context or a SQL session
+//! builder, [`data_source`] is the DataSource example program of "Real-world Python workloads on
+//! Spark: Standalone clusters" (demo code, kept out of the engine crates), and [`livy_pi`] ties `ember-livy`'s
 //! pyspark pi job to `ember-web`'s service, for SparkPi on a Spark cluster through Livy.
 //!
 //! The `ember` binary (`cargo run --release`) serves SparkPi on `0.0.0.0:$PORT`; `ember pi`,
@@ -40,8 +41,15 @@
 )]
 
 pub mod config;
+pub mod data_source;
 pub mod livy_pi;
-pub mod seed;
+
+/// The old name of [`data_source`], kept so that programs written against it still build.
+#[doc(hidden)]
+#[deprecated(note = "renamed to `ember::data_source`")]
+pub mod seed {
+    pub use crate::data_source::*;
+}
 
 pub use ember_livy as livy;
 pub use ember_livy_server as livy_server;
@@ -55,3 +63,22 @@ pub mod prelude {
     pub use ember_rdd::{CancelToken, Context, Data, HashPartitioner, Rdd};
     pub use ember_web::{ServiceConfig, SparkPiService};
 }
+
+/// The Rust snippets of the README and the guide, compiled and run as doctests, so that what the
+/// docs show keeps working.
+#[cfg(doctest)]
+mod documented_snippets {
+    #[doc = include_str!("../../../README.md")]
+    struct Readme;
+    #[doc = include_str!("../../../docs/guide/getting-started.md")]
+    struct GettingStarted;
+    #[doc = include_str!("../../../docs/guide/rdds.md")]
+    struct Rdds;
+    #[doc = include_str!("../../../docs/guide/sql.md")]
+    struct Sql;
+    #[doc = include_str!("../../../docs/guide/livy-client.md")]
+    struct LivyClient;
+    #[doc = include_str!("../../../docs/guide/partition-servers.md")]
+    struct PartitionServers;
+}
+

@@ -1,5 +1,6 @@
 //! The `ember` command line: `ember serve` (the default) runs the SparkPi service; `ember pi`
-//! estimates pi once; `ember sql` queries files; `ember datasource` runs the third seed's pipeline.
+//! estimates pi once; `ember sql` queries files; `ember datasource` runs the DataSource example
+//! pipeline; `ember livy-server` serves Apache Livy's REST API.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -32,9 +33,11 @@ enum Command {
     Pi(PiArgs),
     /// Run a Spark SQL query over files registered as temp views and print the result.
     Sql(SqlArgs),
-    /// Run the third seed's DataSource.get_data pipeline and print its size and first rows.
+    /// Run the DataSource example pipeline (normal samples, doubled, squared by a SQL UDF, to a
+    /// Polars DataFrame) and print its size and first rows.
     Datasource(DatasourceArgs),
-    /// Serve Apache Livy's REST API: sql sessions on Ember's engine, for any Livy client.
+    /// Serve Apache Livy's REST API for any Livy client: sql sessions on Ember's engine, pyspark
+    /// sessions on real PySpark (local or a Spark cluster).
     LivyServer(LivyServerArgs),
 }
 
@@ -49,7 +52,7 @@ struct EngineArgs {
     /// The application name.
     #[arg(long, env = "EMBER_APP_NAME")]
     app_name: Option<String>,
-    /// A config file: TOML, or INI like the seeds' data_source.ini ([spark] app_name, master_url).
+    /// A config file: TOML, or an INI with a [spark] section (app_name, master_url).
     #[arg(long, env = "EMBER_CONFIG")]
     config: Option<PathBuf>,
 }
@@ -343,7 +346,7 @@ fn sql(args: SqlArgs) -> Result<(), String> {
         return sql_on_livy(&url, &args, format);
     }
     let session = args.engine.session("ember-sql")?;
-    // The seed's UDF, for queries written against the seed's `test` view.
+    // The DataSource example's UDF, for queries written against its `test` view.
     session
         .udf()
         .register("squared", |x: f64| x * x)
@@ -509,7 +512,7 @@ fn livy_server(args: LivyServerArgs) -> Result<(), String> {
 fn datasource(args: DatasourceArgs) -> Result<(), String> {
     let _log = init_logging("warn");
     let session = args.engine.session("My PySpark App")?;
-    let df = ember::seed::data_source(&session, args.num_elements, args.seed)
+    let df = ember::data_source::data_source(&session, args.num_elements, args.seed)
         .and_then(|df| df.to_polars())
         .map_err(|e| e.to_string())?;
     println!(

@@ -1,6 +1,8 @@
 //! End-to-end tests of the `ember` binary, run as a user would.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod docs;
+
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};

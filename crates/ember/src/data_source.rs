@@ -1,6 +1,7 @@
-//! The third seed's program (`DataSource.get_data`) as one function, for `ember datasource` and
-//! the sql bench. It is demo code, so it lives here and not in the engine: `ember-sql` knows
-//! nothing of it, nor of its `squared` UDF, which this program registers as the seed does.
+//! The DataSource example of "Real-world Python workloads on Spark: Standalone clusters"
+//! (`DataSource.get_data`) as one function, for `ember datasource` and the sql bench. It is demo
+//! code, so it lives here and not in the engine: `ember-sql` knows nothing of it, nor of its
+//! `squared` UDF, which this program registers as the original does.
 //!
 //! `examples/data_source.rs` spells the same steps out line by line, as a port of the PySpark
 //! source; this is the reusable version.
@@ -9,12 +10,12 @@ use rand_distr::{Distribution, Normal};
 
 use ember_sql::{DataFrame, DataType, Error, Result, Session, StructType};
 
-/// Mean of the seed's normal distribution.
+/// Mean of the program's normal distribution.
 pub const MU: f64 = 2.0;
-/// Standard deviation of the seed's normal distribution.
+/// Standard deviation of the program's normal distribution.
 pub const SIGMA: f64 = 0.5;
 
-/// Runs the seed's `DataSource.get_data(num_elements)` up to the SQL query and returns the
+/// Runs the program's `DataSource.get_data(num_elements)` up to the SQL query and returns the
 /// DataFrame of `SELECT squared(value) squared FROM test` (call `to_polars()` for PySpark's
 /// `toPandas()`).
 ///
@@ -22,7 +23,7 @@ pub const SIGMA: f64 = 0.5;
 /// → double each → `(value,)` rows → DataFrame with schema `value: float` (nullable) → temp view
 /// `test` → `squared(value)`.
 ///
-/// Unlike the seed (NumPy draws on the driver), the values are drawn inside the RDD's tasks, each
+/// Unlike the original (NumPy draws on the driver), the values are drawn inside the RDD's tasks, each
 /// partition with its own generator seeded from `(seed, partition)`: the same `seed` gives the
 /// same data, and generation runs in parallel. `None` draws a fresh seed.
 ///
@@ -30,7 +31,7 @@ pub const SIGMA: f64 = 0.5;
 ///
 /// ```
 /// let spark = ember::sql::Session::builder().master("local[2]").get_or_create()?;
-/// let df = ember::seed::data_source(&spark, 1000, Some(1))?;
+/// let df = ember::data_source::data_source(&spark, 1000, Some(1))?;
 /// assert_eq!(df.count()?, 1000);
 /// assert_eq!(df.columns(), ["squared"]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())

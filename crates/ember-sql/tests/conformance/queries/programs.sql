@@ -1,4 +1,4 @@
--- The SQL of the seed programs (shared/seeds): the DataSource's `squared` over the `test` view
+-- The SQL of the original programs: the DataSource example's `squared` over the `test` view
 -- (its UDF written as the expression it computes), the Monte Carlo pi estimate, a lookup by key.
 -- name: squared_expression
 SELECT value * value squared FROM test ORDER BY value
