@@ -3,7 +3,9 @@
 //! A fenced block tagged `console` is a transcript: each `$ ` line is a command (a line ending in
 //! `\` continues it), and the lines after it, up to the next command, are what it prints on
 //! stdout. In the expected text, `[..]` matches any run of characters within a line and a line
-//! `...` matches any number of lines; a command with no lines after it must only succeed.
+//! `...` matches any number of lines; a command with no lines after it must only succeed. A
+//! first expected line `? failed` says the command fails (exits non-zero): what follows is
+//! matched against its stdout, then its stderr, where its error goes.
 //! A command ending in `&` starts a server in the background: the block waits until the port it
 //! names (`--port N`) accepts connections, and stops it (SIGTERM to its process group, bounded)
 //! when the block ends. The ports the docs use (8080, 8998) are mapped to free ones, so the
@@ -39,6 +41,16 @@ struct Block {
 struct Step {
     command: String,
     expected: Vec<String>,
+}
+
+impl Step {
+    /// Whether the docs show this command failing (`? failed`), and what it prints.
+    fn outcome(&self) -> (bool, &[String]) {
+        match self.expected.split_first() {
+            Some((first, rest)) if first == "? failed" => (true, rest),
+            _ => (false, &self.expected),
+        }
+    }
 }
 
 fn root() -> PathBuf {
@@ -240,15 +252,24 @@ fn run_block(block: &Block, env: &[(String, String)]) {
             let out = child.wait_with_output().unwrap();
             let stdout = String::from_utf8_lossy(&out.stdout);
             let stderr = String::from_utf8_lossy(&out.stderr);
-            assert!(
+            let (fails, expected) = step.outcome();
+            assert_eq!(
                 out.status.success(),
-                "{what} failed ({}):\n{stdout}\n{stderr}",
+                !fails,
+                "{what} {} ({}):\n{stdout}\n{stderr}",
+                if fails { "should fail" } else { "failed" },
                 out.status
             );
-            if step.expected.is_empty() {
+            if expected.is_empty() {
                 continue;
             }
-            let expected: Vec<String> = step.expected.iter().map(|l| map(l)).collect();
+            let expected: Vec<String> = expected.iter().map(|l| map(l)).collect();
+            let shown = if fails {
+                format!("{stdout}{stderr}")
+            } else {
+                stdout.to_string()
+            };
+            let stdout = shown;
             let actual: Vec<&str> = stdout.lines().collect();
             assert!(
                 output_matches(&expected, &actual),
@@ -304,6 +325,11 @@ fn the_doc_matcher_understands_wildcards() {
     assert!(output_matches(&lines(&["a", "...", "z"]), &["a", "z"]));
     assert!(!output_matches(&lines(&["a", "z"]), &["a", "b", "z"]));
     assert!(!output_matches(&lines(&["a"]), &[]));
+    let parsed = steps(&lines(&["$ ember x \\", "  --y", "? failed", "boom", "$ true"]));
+    assert_eq!(parsed.len(), 2);
+    assert_eq!(parsed[0].command, "ember x \\\n  --y");
+    assert_eq!(parsed[0].outcome(), (true, &lines(&["boom"])[..]));
+    assert_eq!(parsed[1].outcome(), (false, &[][..]));
 }
 
 #[test]
