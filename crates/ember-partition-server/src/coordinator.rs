@@ -52,6 +52,10 @@ pub struct PartitionStatus {
 #[derive(Debug)]
 struct Slot {
     addr: Option<SocketAddr>,
+    /// The address the current launch's server was bound to, once it is: the only address a
+    /// registration may name, so the token (sent with heartbeats and shutdown) never goes
+    /// anywhere else.
+    bound: Option<SocketAddr>,
     attempt: u32,
     state: PartitionState,
     last_seen: Option<Instant>,
@@ -86,6 +90,7 @@ impl Registry {
         let slots = (0..partitions)
             .map(|_| Slot {
                 addr: None,
+                bound: None,
                 attempt: 0,
                 state: PartitionState::Launching,
                 last_seen: None,
@@ -129,9 +134,15 @@ impl Registry {
             slot.attempt = attempt;
             slot.state = PartitionState::Launching;
             slot.addr = None;
+            slot.bound = None;
             slot.handle = None;
         }
         self.changed.send_replace(());
+    }
+
+    /// Launch `attempt` of `partition` bound its server to `addr` (as it will register it).
+    pub(crate) fn bound(&self, partition: usize, attempt: u32, addr: SocketAddr) {
+        self.update(partition, attempt, |slot| slot.bound = Some(addr));
     }
 
     pub(crate) fn set_handle(&self, partition: usize, attempt: u32, handle: ServerHandle) {
@@ -160,6 +171,20 @@ impl Registry {
                 ),
             )
         })?;
+        let given = SocketAddr::new(ip, reg.port);
+        if slot.attempt == reg.attempt && slot.bound != Some(given) {
+            let reason = match slot.bound {
+                Some(bound) => format!(
+                    "partition {} (launch {}) was bound to {bound}, not {given}: a registration names the address the cluster bound",
+                    reg.partition, reg.attempt
+                ),
+                None => format!(
+                    "partition {} (launch {}) has not bound its server yet",
+                    reg.partition, reg.attempt
+                ),
+            };
+            return Err((StatusCode::FORBIDDEN, reason));
+        }
         if slot.attempt != reg.attempt || slot.state != PartitionState::Launching {
             return Err((
                 StatusCode::CONFLICT,
@@ -169,7 +194,7 @@ impl Registry {
                 ),
             ));
         }
-        slot.addr = Some(SocketAddr::new(ip, reg.port));
+        slot.addr = Some(given);
         slot.state = PartitionState::Serving;
         slot.last_seen = Some(Instant::now());
         drop(slots);
