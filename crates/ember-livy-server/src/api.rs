@@ -190,12 +190,12 @@ async fn create_session(
     let session = server
         .create(request, req.app_config().local_addr())
         .map_err(|e| match e {
-        CreateError::Rejected(m) => ApiError::bad(m),
-        CreateError::ShuttingDown => ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "the server is shutting down",
-        ),
-    })?;
+            CreateError::Rejected(m) => ApiError::bad(m),
+            CreateError::ShuttingDown => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the server is shutting down",
+            ),
+        })?;
     let location = format!("{}/{}", req.path().trim_end_matches('/'), session.id);
     Ok(created(location, &session.info()))
 }
@@ -442,7 +442,8 @@ async fn gate(
 /// The checks of the server's configuration, in order: token (401), `Host` and `Origin` (403),
 /// CSRF header (400), body type (415).
 fn admit(req: &ServiceRequest, config: &ServerConfig) -> Result<(), ApiError> {
-    let text = move |name: header::HeaderName| req.headers().get(name).and_then(|v| v.to_str().ok());
+    let text =
+        move |name: header::HeaderName| req.headers().get(name).and_then(|v| v.to_str().ok());
     if let Some(token) = &config.token {
         let given = text(header::AUTHORIZATION).and_then(gate::bearer_token);
         if !given.is_some_and(|g| constant_time_eq(g.as_bytes(), token.as_bytes())) {
@@ -488,7 +489,9 @@ fn admit(req: &ServiceRequest, config: &ServerConfig) -> Result<(), ApiError> {
     }
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if config.csrf && !safe && !req.headers().contains_key("x-requested-by") {
-        return Err(ApiError::bad("Missing Required Header for CSRF protection."));
+        return Err(ApiError::bad(
+            "Missing Required Header for CSRF protection.",
+        ));
     }
     if !safe {
         let has_body = req.headers().contains_key(header::TRANSFER_ENCODING)

@@ -65,10 +65,7 @@ pub(crate) fn host_allowed(host: &str, bound: SocketAddr, allowed: &[String]) ->
         let bound_ip = bound.ip();
         return ip.is_loopback() || ip == bound_ip || bound_ip.is_unspecified();
     }
-    allowed
-        .iter()
-        .filter_map(|a| host_part(a))
-        .any(|a| a == h)
+    allowed.iter().filter_map(|a| host_part(a)).any(|a| a == h)
 }
 
 /// The `scheme://host[:port]` of an origin, lowercased, without a trailing `/`; `None` unless
@@ -214,8 +211,16 @@ mod tests {
         assert!(!origin_allowed("null", host, &[]));
         assert!(!origin_allowed("http://127.0.0.1:8998", None, &[]));
         let allowed = vec!["https://notebooks.example.com/".to_owned()];
-        assert!(origin_allowed("https://Notebooks.example.com", host, &allowed));
-        assert!(!origin_allowed("http://notebooks.example.com", host, &allowed));
+        assert!(origin_allowed(
+            "https://Notebooks.example.com",
+            host,
+            &allowed
+        ));
+        assert!(!origin_allowed(
+            "http://notebooks.example.com",
+            host,
+            &allowed
+        ));
         assert!(origin_allowed("null", host, &["*".to_owned()]));
     }
 

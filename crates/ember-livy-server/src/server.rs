@@ -458,7 +458,7 @@ impl LivyServer {
 }
 
 /// The longest session name, in bytes: names are repeated in every listing.
-pub const MAX_NAME_BYTES: usize = 128;
+pub(crate) const MAX_NAME_BYTES: usize = 128;
 
 /// Checks a session name: 1 to [`MAX_NAME_BYTES`] of `A-Z a-z 0-9 . _ ~ -` (the characters a URL
 /// path carries as they are, so `/sessions/{name}` always finds it), not all digits (a path of
@@ -529,7 +529,13 @@ mod tests {
 
     #[test]
     fn session_names() {
-        for ok in ["ctx", "shared-ctx", "org.Pi", "a_b~c", &"x".repeat(MAX_NAME_BYTES)] {
+        for ok in [
+            "ctx",
+            "shared-ctx",
+            "org.Pi",
+            "a_b~c",
+            &"x".repeat(MAX_NAME_BYTES),
+        ] {
             assert_eq!(check_name(ok), Ok(()), "{ok}");
         }
         for (bad, why) in [

@@ -112,7 +112,8 @@ impl Worker {
             .process_group(0);
         // Spark's own default for what it binds (the UI, and the driver when its conf names no
         // address) is every interface; this keeps it on loopback unless told otherwise.
-        if std::env::var_os("SPARK_LOCAL_IP").is_none() && !config.env.contains_key("SPARK_LOCAL_IP")
+        if std::env::var_os("SPARK_LOCAL_IP").is_none()
+            && !config.env.contains_key("SPARK_LOCAL_IP")
         {
             command.env("SPARK_LOCAL_IP", "127.0.0.1");
         }

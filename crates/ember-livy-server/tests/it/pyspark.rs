@@ -718,7 +718,11 @@ fn listening_addresses(pgid: i32) -> Vec<std::net::SocketAddr> {
             let port = u16::from_str_radix(port, 16).unwrap();
             // The kernel prints each 32-bit word of the address in host (little-endian) order.
             let words: Vec<u32> = (0..ip.len() / 8)
-                .map(|i| u32::from_str_radix(&ip[i * 8..i * 8 + 8], 16).unwrap().swap_bytes())
+                .map(|i| {
+                    u32::from_str_radix(&ip[i * 8..i * 8 + 8], 16)
+                        .unwrap()
+                        .swap_bytes()
+                })
                 .collect();
             let ip = if words.len() == 1 {
                 IpAddr::V4(Ipv4Addr::from(words[0]))
@@ -775,16 +779,15 @@ async fn regression_a_sessions_spark_listens_on_loopback_only() {
         env: BTreeMap::new(),
     });
     let livy = Livy::start(config);
-    let session = client(&livy)
-        .start_session(&pyspark(None))
-        .await
-        .unwrap();
+    let session = client(&livy).start_session(&pyspark(None)).await.unwrap();
     // A job, so every service a driver starts (block manager, shuffle) is up.
     assert_eq!(
         text(session.run("spark.range(100).count()").await.unwrap()),
         "100"
     );
-    let pgid = worker_pid(&session).await.expect("the worker's pid in the log");
+    let pgid = worker_pid(&session)
+        .await
+        .expect("the worker's pid in the log");
     let listening = listening_addresses(pgid);
     assert!(
         !listening.is_empty(),

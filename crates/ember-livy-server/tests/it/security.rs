@@ -37,7 +37,9 @@ fn exact(addr: SocketAddr, head: &str, headers: &[(&str, &str)], body: &str) -> 
 /// Asserts a refusal from [`exact`]: the status and a one-line `msg` containing `needle`.
 fn refused((status, body): (u16, Value), want: u16, needle: &str) {
     assert_eq!(status, want, "{body}");
-    let msg = body["msg"].as_str().unwrap_or_else(|| panic!("no msg: {body}"));
+    let msg = body["msg"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no msg: {body}"));
     assert!(msg.contains(needle), "msg {msg:?} lacks {needle:?}");
     assert!(!msg.contains('\n'), "{msg:?} is not one line");
 }
@@ -128,7 +130,12 @@ async fn regression_cross_site_pages_can_neither_create_nor_drive_sessions() {
         "origin 'http://evil.example'",
     );
     refused(
-        exact(addr, "POST /sessions", &[("Host", own), ("Origin", "null"), json], session),
+        exact(
+            addr,
+            "POST /sessions",
+            &[("Host", own), ("Origin", "null"), json],
+            session,
+        ),
         403,
         "origin 'null'",
     );
@@ -222,7 +229,10 @@ async fn allowed_hosts_and_origins_extend_the_servers_own() {
         "--allowed-origins",
     );
     // Lists that name no host or origin are refused at start.
-    for (hosts, origins) in [(vec!["http://a.example/x"], vec![]), (vec![], vec!["a.example"])] {
+    for (hosts, origins) in [
+        (vec!["http://a.example/x"], vec![]),
+        (vec![], vec!["a.example"]),
+    ] {
         let config = ember_livy_server::ServerConfig {
             allowed_hosts: hosts.into_iter().map(String::from).collect(),
             allowed_origins: origins.into_iter().map(String::from).collect(),
@@ -250,7 +260,10 @@ async fn regression_session_names_are_bounded_and_addressable() {
             .post("/sessions", json!({"kind": "sql", "name": name}))
             .await;
         assert_msg(status, &v, StatusCode::BAD_REQUEST, needle);
-        assert!(v["msg"].as_str().unwrap().len() < 300, "the reason is short");
+        assert!(
+            v["msg"].as_str().unwrap().len() < 300,
+            "the reason is short"
+        );
     }
     assert_eq!(livy.get("/sessions").await.1["total"], 0);
     let id = livy
@@ -273,7 +286,10 @@ async fn regression_set_cannot_reach_files_or_process_wide_settings() {
         // Before: the first made directories and spill files wherever it pointed, the second
         // lifted the disk cap on them, the catalog ones panicked inside DataFusion.
         for code in [
-            format!("SET datafusion.runtime.temp_directory = '{}'", spill.display()),
+            format!(
+                "SET datafusion.runtime.temp_directory = '{}'",
+                spill.display()
+            ),
             "SET datafusion.runtime.max_temp_directory_size = '1000G'".to_owned(),
             "SET DataFusion.Runtime.Memory_Limit = '100G'".to_owned(),
             "RESET datafusion.runtime.memory_limit".to_owned(),

@@ -135,7 +135,10 @@ fn regression_limits_that_would_crash_the_service_are_refused_at_parse_time() {
         ember().env("EMBER_MAX_QUEUE", "18446744073709551615"),
         "max-queue",
     );
-    refused(ember().args(["serve", "--max-queue", "1000001"]), "max-queue");
+    refused(
+        ember().args(["serve", "--max-queue", "1000001"]),
+        "max-queue",
+    );
 }
 
 #[test]
