@@ -466,3 +466,44 @@ pub(crate) async fn heartbeat(
         futures_util::future::join_all(pings).await;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn registration(attempt: u32, addr: SocketAddr) -> Registration {
+        Registration {
+            partition: 0,
+            attempt,
+            host: addr.ip().to_string(),
+            port: addr.port(),
+        }
+    }
+
+    #[test]
+    fn regression_a_launching_partition_takes_only_the_address_it_bound() {
+        let registry = Registry::new(1, Token::random());
+        registry.begin_attempt(0, 1);
+        let bound: SocketAddr = "127.0.0.1:41000".parse().unwrap();
+        let elsewhere: SocketAddr = "127.0.0.1:41001".parse().unwrap();
+        // Before: taken, and heartbeats then sent the token to `elsewhere`.
+        let (status, why) = registry
+            .register(&registration(1, elsewhere))
+            .unwrap_err();
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert!(why.contains("has not bound"), "{why}");
+        registry.bound(0, 1, bound);
+        let (status, why) = registry
+            .register(&registration(1, elsewhere))
+            .unwrap_err();
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert!(why.contains("127.0.0.1:41000"), "{why}");
+        assert_eq!(registry.hosts().len(), 0);
+        registry.register(&registration(1, bound)).unwrap();
+        assert_eq!(registry.hosts()[&0], bound);
+        // A new launch forgets the old address.
+        registry.begin_attempt(0, 2);
+        let (status, _) = registry.register(&registration(2, bound)).unwrap_err();
+        assert_eq!(status, StatusCode::FORBIDDEN);
+    }
+}
