@@ -32,8 +32,10 @@ pub struct ServerConfig {
     pub state_retain: Duration,
     /// How often idle, heartbeat and retention timers are checked.
     pub check_interval: Duration,
-    /// Whether statements may read and write the server's files (`CREATE EXTERNAL TABLE`,
-    /// `COPY`). Off by default.
+    /// Whether sql statements may read and write the server's files (`CREATE EXTERNAL TABLE`,
+    /// `COPY`) and sql sessions set `datafusion.catalog.*`/`datafusion.runtime.*` in their
+    /// `conf`. Off by default. It does not cover kinds that run code (pyspark): those can do
+    /// whatever the server's user can (see [`ServerConfig::allow_code_execution`]).
     pub allow_file_access: bool,
     /// When set, every request must carry `Authorization: Bearer <token>`.
     pub token: Option<String>,

@@ -29,6 +29,13 @@ pub(crate) fn refused_option(key: &str) -> Option<&'static str> {
     }
 }
 
+/// Whether a session `conf` key reaches the server's files (`datafusion.catalog.*`,
+/// `datafusion.runtime.*`, in any case), which only `--allow-file-access` allows.
+pub(crate) fn conf_reaches_files(key: &str) -> bool {
+    let key = key.trim().to_ascii_lowercase();
+    key.starts_with("datafusion.catalog.") || key.starts_with("datafusion.runtime.")
+}
+
 /// Refuses a plan that sets or resets an option [`refused_option`] names, wherever it sits in
 /// the plan; the error is the statement's one-line reason.
 pub(crate) fn refuse_settings(plan: &LogicalPlan) -> Result<(), String> {
@@ -77,5 +84,8 @@ mod tests {
         ] {
             assert_eq!(refused_option(key), None, "{key}");
         }
+        assert!(conf_reaches_files("DataFusion.Catalog.Location"));
+        assert!(conf_reaches_files("datafusion.runtime.temp_directory"));
+        assert!(!conf_reaches_files("datafusion.execution.batch_size"));
     }
 }

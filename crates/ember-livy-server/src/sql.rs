@@ -47,7 +47,7 @@ impl InterpreterFactory for SqlFactory {
         let file_key = spec
             .conf
             .keys()
-            .find(|k| k.starts_with("datafusion.catalog.") || k.starts_with("datafusion.runtime."));
+            .find(|k| crate::guard::conf_reaches_files(k));
         if let Some(key) = file_key.filter(|_| !self.allow_file_access) {
             return Err(format!(
                 "conf key '{key}' gives access to the server's files; the server was started without --allow-file-access"
