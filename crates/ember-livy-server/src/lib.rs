@@ -72,7 +72,7 @@
 //!   present, the server's own or one of [`ServerConfig::allowed_origins`] (403).
 //! - **Code-running kinds** (pyspark, [`InterpreterFactory::runs_code`]) are served on a loopback
 //!   bind; beyond it only with a token and [`ServerConfig::allow_code_execution`], else
-//!   [`serve`]/[`spawn`] refuse to start ([`LivyServer::exposure_refusal`]).
+//!   [`serve()`]/[`spawn()`] refuse to start ([`LivyServer::exposure_refusal`]).
 //! - **Spark stays on loopback**: a pyspark worker's driver binds and advertises 127.0.0.1 and
 //!   its UI is off, unless the session's conf says otherwise
 //!   ([`pyspark::LOOPBACK_CONF`]).

@@ -487,15 +487,11 @@ mod tests {
         let bound: SocketAddr = "127.0.0.1:41000".parse().unwrap();
         let elsewhere: SocketAddr = "127.0.0.1:41001".parse().unwrap();
         // Before: taken, and heartbeats then sent the token to `elsewhere`.
-        let (status, why) = registry
-            .register(&registration(1, elsewhere))
-            .unwrap_err();
+        let (status, why) = registry.register(&registration(1, elsewhere)).unwrap_err();
         assert_eq!(status, StatusCode::FORBIDDEN);
         assert!(why.contains("has not bound"), "{why}");
         registry.bound(0, 1, bound);
-        let (status, why) = registry
-            .register(&registration(1, elsewhere))
-            .unwrap_err();
+        let (status, why) = registry.register(&registration(1, elsewhere)).unwrap_err();
         assert_eq!(status, StatusCode::FORBIDDEN);
         assert!(why.contains("127.0.0.1:41000"), "{why}");
         assert_eq!(registry.hosts().len(), 0);
