@@ -15,6 +15,8 @@ use futures_util::StreamExt;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::config::ServerConfig;
+use crate::gate;
 use crate::server::{CreateError, LivyServer};
 use crate::session::{LiveSession, SubmitError};
 
@@ -185,13 +187,15 @@ async fn create_session(
             "invalid session kind '{k}': expected spark, pyspark, sparkr, sql or shared"
         )));
     }
-    let session = server.create(request).map_err(|e| match e {
-        CreateError::Rejected(m) => ApiError::bad(m),
-        CreateError::ShuttingDown => ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "the server is shutting down",
-        ),
-    })?;
+    let session = server
+        .create(request, req.app_config().local_addr())
+        .map_err(|e| match e {
+            CreateError::Rejected(m) => ApiError::bad(m),
+            CreateError::ShuttingDown => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the server is shutting down",
+            ),
+        })?;
     let location = format!("{}/{}", req.path().trim_end_matches('/'), session.id);
     Ok(created(location, &session.info()))
 }
@@ -398,33 +402,17 @@ fn get() -> actix_web::Route {
     web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
 }
 
-/// Bearer token, CSRF header and Livy API version checks, before any route.
+/// Bearer token, `Host`, `Origin`, CSRF header, body type and Livy API version checks, before
+/// any route (see [`crate::gate`] for why each exists).
 async fn gate(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let server = req.app_data::<web::Data<LivyServer>>().cloned();
-    if let Some(server) = server {
-        let config = server.config();
-        if let Some(token) = &config.token {
-            let given = req
-                .headers()
-                .get(header::AUTHORIZATION)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.strip_prefix("Bearer "));
-            if !given.is_some_and(|g| constant_time_eq(g.trim().as_bytes(), token.as_bytes())) {
-                return Ok(req.error_response(ApiError::new(
-                    StatusCode::UNAUTHORIZED,
-                    "this server needs an 'Authorization: Bearer <token>' header with its token",
-                )));
-            }
-        }
-        let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-        if config.csrf && !safe && !req.headers().contains_key("x-requested-by") {
-            return Ok(req.error_response(ApiError::bad(
-                "Missing Required Header for CSRF protection.",
-            )));
-        }
+    if let Some(server) = server
+        && let Err(refusal) = admit(&req, server.config())
+    {
+        return Ok(req.error_response(refusal));
     }
     let unsupported = req
         .headers()
@@ -449,6 +437,74 @@ async fn gate(
     next.call(req)
         .await
         .map(ServiceResponse::map_into_boxed_body)
+}
+
+/// The checks of the server's configuration, in order: token (401), `Host` and `Origin` (403),
+/// CSRF header (400), body type (415).
+fn admit(req: &ServiceRequest, config: &ServerConfig) -> Result<(), ApiError> {
+    let text =
+        move |name: header::HeaderName| req.headers().get(name).and_then(|v| v.to_str().ok());
+    if let Some(token) = &config.token {
+        let given = text(header::AUTHORIZATION).and_then(gate::bearer_token);
+        if !given.is_some_and(|g| constant_time_eq(g.as_bytes(), token.as_bytes())) {
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "this server needs an 'Authorization: Bearer <token>' header with its token",
+            ));
+        }
+    }
+    // HTTP/1.1 requires `Host`; a request without one (HTTP/1.0) comes from no browser.
+    let host = match req.headers().get(header::HOST) {
+        Some(h) => Some(h.to_str().map_err(|_| {
+            ApiError::new(StatusCode::FORBIDDEN, "the Host header is not ASCII text")
+        })?),
+        None => None,
+    };
+    let bound = req.app_config().local_addr();
+    if let Some(h) = host.filter(|h| !gate::host_allowed(h, bound, &config.allowed_hosts)) {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            format!(
+                "this server does not answer to the host name '{}' (--allowed-hosts lists the names it answers to besides its own)",
+                h.chars().take(200).collect::<String>()
+            ),
+        ));
+    }
+    if let Some(origin) = req.headers().get(header::ORIGIN) {
+        let allowed = origin
+            .to_str()
+            .is_ok_and(|o| gate::origin_allowed(o, host, &config.allowed_origins));
+        if !allowed {
+            let shown: String = String::from_utf8_lossy(origin.as_bytes())
+                .chars()
+                .take(200)
+                .collect();
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                format!(
+                    "requests from pages of origin '{shown}' are refused (--allowed-origins lists the origins allowed besides the server's own)"
+                ),
+            ));
+        }
+    }
+    let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if config.csrf && !safe && !req.headers().contains_key("x-requested-by") {
+        return Err(ApiError::bad(
+            "Missing Required Header for CSRF protection.",
+        ));
+    }
+    if !safe {
+        let has_body = req.headers().contains_key(header::TRANSFER_ENCODING)
+            || text(header::CONTENT_LENGTH).is_some_and(|n| n.trim() != "0");
+        let content_type = match req.headers().get(header::CONTENT_TYPE) {
+            Some(ct) => Some(ct.to_str().unwrap_or("(not ASCII)")),
+            None => None,
+        };
+        if let Some(why) = gate::body_type_refusal(content_type, has_body) {
+            return Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, why));
+        }
+    }
+    Ok(())
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

@@ -32,8 +32,10 @@ pub struct ServerConfig {
     pub state_retain: Duration,
     /// How often idle, heartbeat and retention timers are checked.
     pub check_interval: Duration,
-    /// Whether statements may read and write the server's files (`CREATE EXTERNAL TABLE`,
-    /// `COPY`). Off by default.
+    /// Whether sql statements may read and write the server's files (`CREATE EXTERNAL TABLE`,
+    /// `COPY`) and sql sessions set `datafusion.catalog.*`/`datafusion.runtime.*` in their
+    /// `conf`. Off by default. It does not cover kinds that run code (pyspark): those can do
+    /// whatever the server's user can (see [`ServerConfig::allow_code_execution`]).
     pub allow_file_access: bool,
     /// When set, every request must carry `Authorization: Bearer <token>`.
     pub token: Option<String>,
@@ -49,6 +51,21 @@ pub struct ServerConfig {
     pub stop_timeout: Duration,
     /// `pyspark` sessions on real PySpark; `None` refuses them.
     pub pyspark: Option<PySparkConfig>,
+    /// Names (and addresses) besides the server's own that a request's `Host` may carry
+    /// (`--allowed-hosts`; `*` turns the check off). Loopback names and addresses, and the bound
+    /// address (any IP address on a wildcard bind), are always allowed; any other name is
+    /// refused with 403, which stops DNS rebinding.
+    pub allowed_hosts: Vec<String>,
+    /// Origins (`scheme://host[:port]`) besides the server's own whose browser pages may send
+    /// requests (`--allowed-origins`; `*` turns the check off). A request with any other
+    /// `Origin` header is refused with 403; requests without one (every non-browser client)
+    /// are not affected.
+    pub allowed_origins: Vec<String>,
+    /// Whether kinds that run arbitrary code (`pyspark`) may be created when the server listens
+    /// beyond loopback (`--allow-code-execution`). They also need [`ServerConfig::token`]
+    /// there: serving beyond loopback with this set and no token is refused at start. On a
+    /// loopback bind they are always available.
+    pub allow_code_execution: bool,
 }
 
 impl Default for ServerConfig {
@@ -71,6 +88,9 @@ impl Default for ServerConfig {
             start_timeout: Duration::from_secs(120),
             stop_timeout: Duration::from_secs(10),
             pyspark: Some(PySparkConfig::default()),
+            allowed_hosts: Vec::new(),
+            allowed_origins: Vec::new(),
+            allow_code_execution: false,
         }
     }
 }
@@ -119,11 +139,23 @@ impl ServerConfig {
             });
         }
         bounded("check_interval", self.check_interval)?;
-        if self.token.as_deref() == Some("") {
+        if self.token.as_deref().is_some_and(|t| t.trim().is_empty()) {
             return Err(Error::Config {
                 name: "token",
                 reason: "must not be empty".into(),
             });
+        }
+        for host in &self.allowed_hosts {
+            crate::gate::validate_allowed_host(host).map_err(|reason| Error::Config {
+                name: "allowed_hosts",
+                reason,
+            })?;
+        }
+        for origin in &self.allowed_origins {
+            crate::gate::validate_allowed_origin(origin).map_err(|reason| Error::Config {
+                name: "allowed_origins",
+                reason,
+            })?;
         }
         Ok(())
     }

@@ -150,4 +150,12 @@ pub trait InterpreterFactory: Send + Sync + fmt::Debug {
 
     /// Releases what the factory keeps between sessions (a warm pool), at server shutdown.
     fn shutdown(&self) {}
+
+    /// Whether its sessions run arbitrary code as the server's user (Python, Scala), so they can
+    /// do anything that user can, files included. Such kinds are served beyond loopback only
+    /// with a token and [`ServerConfig::allow_code_execution`](crate::ServerConfig). `true`
+    /// unless a factory says otherwise.
+    fn runs_code(&self) -> bool {
+        true
+    }
 }

@@ -23,7 +23,8 @@
 //! ```text
 //! $ curl -s -X POST localhost:8998/sessions -H 'Content-Type: application/json' -d '{"kind":"sql"}'
 //! {"id":0,"name":null,...,"state":"starting","kind":"sql",...}
-//! $ curl -s -X POST localhost:8998/sessions/0/statements -d '{"code":"SELECT 1 AS one"}'
+//! $ curl -s -X POST localhost:8998/sessions/0/statements -H 'Content-Type: application/json' \
+//!        -d '{"code":"SELECT 1 AS one"}'
 //! {"id":0,"code":"SELECT 1 AS one","state":"waiting","output":null,...}
 //! $ curl -s localhost:8998/sessions/0/statements/0
 //! {"id":0,...,"state":"available","output":{"status":"ok","execution_count":0,
@@ -51,16 +52,31 @@
 //! - **A `GET` of an unfinished statement waits a few ms** for it to finish
 //!   ([`ServerConfig::statement_poll_wait`]), so quick statements are `available` on the first
 //!   poll.
-//! - **No access to the server's files** unless [`ServerConfig::allow_file_access`]: `CREATE
-//!   EXTERNAL TABLE` and `COPY` fail as statements.
+//! - **sql sessions cannot reach the server's files** unless [`ServerConfig::allow_file_access`]:
+//!   `CREATE EXTERNAL TABLE` and `COPY` fail as statements. `SET`/`RESET` of
+//!   `datafusion.runtime.*`, `datafusion.catalog.*` and the parser's recursion limit fail
+//!   whatever the setting. This covers sql sessions only: a pyspark statement is Python running
+//!   as the server's user and can read and write whatever that user can.
 //! - **Impersonation is not supported**: `proxyUser` is ignored and echoed as `null` (what Livy
 //!   does when impersonation is off).
 //!
 //! ## Security
-//! Loopback by default. [`ServerConfig::token`] (`EMBER_LIVY_TOKEN`) requires
-//! `Authorization: Bearer <token>` on every request; the server warns when it listens beyond
-//! loopback without one. [`ServerConfig::csrf`] requires `X-Requested-By` on writes, as Livy's
-//! CSRF protection does.
+//! (`docs/security.md` in the repository has the whole picture.)
+//! - **Loopback by default.** [`ServerConfig::token`] (`EMBER_LIVY_TOKEN`) requires
+//!   `Authorization: Bearer <token>` on every request (the scheme in any case); the server warns
+//!   when it listens beyond loopback without one. [`ServerConfig::csrf`] requires
+//!   `X-Requested-By` on writes, as Livy's CSRF protection does.
+//! - **No cross-site requests.** Request bodies must be `Content-Type: application/json` (415),
+//!   the `Host` header must be a loopback name, the bound address or one of
+//!   [`ServerConfig::allowed_hosts`] (403: no DNS rebinding), and an `Origin` header, when
+//!   present, the server's own or one of [`ServerConfig::allowed_origins`] (403).
+//! - **Code-running kinds** (pyspark, [`InterpreterFactory::runs_code`]) are served on a loopback
+//!   bind; beyond it only with a token and [`ServerConfig::allow_code_execution`], else
+//!   [`serve()`]/[`spawn()`] refuse to start ([`LivyServer::exposure_refusal`]).
+//! - **Spark stays on loopback**: a pyspark worker's driver binds and advertises 127.0.0.1 and
+//!   its UI is off, unless the session's conf says otherwise
+//!   ([`pyspark::LOOPBACK_CONF`]).
+//! - **Session names** are 1 to 128 characters of `A-Z a-z 0-9 . _ ~ -`, so a path reaches them.
 //!
 //! ## Adding a kind of session
 //! Implement [`Interpreter`] (start, execute, cancel, stop) and [`InterpreterFactory`], and
@@ -76,6 +92,8 @@
 mod api;
 mod config;
 mod error;
+mod gate;
+mod guard;
 pub mod interpreter;
 pub mod pyspark;
 mod serve;

@@ -49,9 +49,14 @@ fn http_server(
             reason: "must be at least 1".into(),
         });
     }
-    let addr = listener
-        .local_addr()
-        .map_or_else(|_| "?".to_owned(), |a| a.to_string());
+    let local = listener.local_addr().map_err(Error::Server)?;
+    if let Some(reason) = server.exposure_refusal(local) {
+        return Err(Error::Config {
+            name: "allow_code_execution",
+            reason,
+        });
+    }
+    let addr = local.to_string();
     let app_server = server.clone();
     let http = HttpServer::new(move || App::new().service(app_server.scope("")))
         .workers(options.workers)

@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 use std::time::Duration;
@@ -153,8 +154,51 @@ impl LivyServer {
         self.inner.shutting_down.load(Ordering::SeqCst)
     }
 
+    /// The kinds whose sessions run arbitrary code (see [`InterpreterFactory::runs_code`]), sorted.
+    pub fn code_kinds(&self) -> Vec<String> {
+        let mut kinds: Vec<String> = self
+            .inner
+            .factories
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .filter(|(_, f)| f.runs_code())
+            .map(|(k, _)| k.clone())
+            .collect();
+        kinds.sort();
+        kinds
+    }
+
+    /// Why this server may not listen on `bound`: kinds that run code, beyond loopback, without
+    /// a token or without [`ServerConfig::allow_code_execution`]. `None` when it may.
+    pub fn exposure_refusal(&self, bound: SocketAddr) -> Option<String> {
+        let config = self.config();
+        let code = self.code_kinds();
+        if bound.ip().is_loopback() || code.is_empty() {
+            return None;
+        }
+        let kinds = code.join(", ");
+        if !config.allow_code_execution {
+            Some(format!(
+                "{bound} is beyond loopback and {kinds} sessions run any code as this server's user: listen on 127.0.0.1, turn them off (--no-pyspark), or allow them with --token and --allow-code-execution"
+            ))
+        } else if config.token.is_none() {
+            Some(format!(
+                "--allow-code-execution beyond loopback ({bound}) needs a token (--token or EMBER_LIVY_TOKEN): {kinds} sessions run any code as this server's user"
+            ))
+        } else {
+            None
+        }
+    }
+
     /// Creates a session and starts it in the background (it is `starting` when this returns).
-    pub(crate) fn create(&self, request: CreateSession) -> Result<Arc<LiveSession>, CreateError> {
+    /// `bound` is the address the request arrived on; kinds that run code are refused beyond
+    /// loopback unless [`LivyServer::exposure_refusal`] allows them.
+    pub(crate) fn create(
+        &self,
+        request: CreateSession,
+        bound: SocketAddr,
+    ) -> Result<Arc<LiveSession>, CreateError> {
         if self.is_shutting_down() {
             return Err(CreateError::ShuttingDown);
         }
@@ -178,6 +222,14 @@ impl LivyServer {
                 self.kinds().join(", ")
             )));
         };
+        if factory.runs_code()
+            && let Some(why) = self.exposure_refusal(bound)
+        {
+            return Err(reject(format!("{kind} sessions are off here: {why}")));
+        }
+        if let Some(name) = &request.name {
+            check_name(name).map_err(reject)?;
+        }
         let time = |field: &str, v: &Option<String>| -> Result<Option<Duration>, CreateError> {
             match v {
                 None => Ok(None),
@@ -217,11 +269,6 @@ impl LivyServer {
                 )));
             }
             if let Some(name) = &request.name {
-                if name.is_empty() || name.bytes().all(|b| b.is_ascii_digit()) {
-                    return Err(reject(format!(
-                        "session name '{name}' must not be empty or all digits (paths take digits as ids)"
-                    )));
-                }
                 let taken = reg
                     .sessions
                     .values()
@@ -406,6 +453,102 @@ impl LivyServer {
         for (id, reason) in expired {
             tracing::info!(session = id, "deleting session: {reason}");
             self.delete(id).await;
+        }
+    }
+}
+
+/// The longest session name, in bytes: names are repeated in every listing.
+pub(crate) const MAX_NAME_BYTES: usize = 128;
+
+/// Checks a session name: 1 to [`MAX_NAME_BYTES`] of `A-Z a-z 0-9 . _ ~ -` (the characters a URL
+/// path carries as they are, so `/sessions/{name}` always finds it), not all digits (a path of
+/// digits is an id) and not only dots (`.` and `..` are path steps).
+fn check_name(name: &str) -> Result<(), String> {
+    if name.is_empty() || name.len() > MAX_NAME_BYTES {
+        return Err(format!(
+            "a session name must be 1 to {MAX_NAME_BYTES} bytes long, got {} bytes",
+            name.len()
+        ));
+    }
+    let shown = || name.escape_debug().to_string();
+    if let Some(bad) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '~' | '-')))
+    {
+        return Err(format!(
+            "session name '{}' holds {:?}: names take letters, digits, '.', '_', '~' and '-' only, so that /sessions/{{name}} reaches them",
+            shown(),
+            bad
+        ));
+    }
+    if name.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!(
+            "session name '{name}' must not be all digits (paths take digits as ids)"
+        ));
+    }
+    if name.bytes().all(|b| b == b'.') {
+        return Err(format!(
+            "session name '{name}' must not be only dots (paths take them as steps)"
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_kinds_beyond_loopback_need_a_token_and_the_flag() {
+        let server = |token: Option<&str>, allow: bool, pyspark: bool| {
+            let config = ServerConfig {
+                token: token.map(str::to_owned),
+                allow_code_execution: allow,
+                pyspark: pyspark.then(Default::default),
+                ..ServerConfig::default()
+            };
+            LivyServer::new(config).unwrap()
+        };
+        let loopback: SocketAddr = "127.0.0.1:8998".parse().unwrap();
+        let every: SocketAddr = "0.0.0.0:8998".parse().unwrap();
+        let external: SocketAddr = "10.1.2.3:8998".parse().unwrap();
+        assert_eq!(server(None, false, true).code_kinds(), ["pyspark"]);
+        assert_eq!(server(None, false, true).exposure_refusal(loopback), None);
+        for addr in [every, external] {
+            let why = server(None, false, true).exposure_refusal(addr).unwrap();
+            assert!(why.contains("--allow-code-execution"), "{why}");
+            let why = server(None, true, true).exposure_refusal(addr).unwrap();
+            assert!(why.contains("needs a token"), "{why}");
+            let why = server(Some("t"), false, true).exposure_refusal(addr);
+            assert!(why.is_some());
+            assert_eq!(server(Some("t"), true, true).exposure_refusal(addr), None);
+            // sql sessions run no code of the client's.
+            assert_eq!(server(None, false, false).exposure_refusal(addr), None);
+        }
+    }
+
+    #[test]
+    fn session_names() {
+        for ok in [
+            "ctx",
+            "shared-ctx",
+            "org.Pi",
+            "a_b~c",
+            &"x".repeat(MAX_NAME_BYTES),
+        ] {
+            assert_eq!(check_name(ok), Ok(()), "{ok}");
+        }
+        for (bad, why) in [
+            ("", "1 to 128"),
+            ("a/b", "'/'"),
+            ("a b", "' '"),
+            ("caf\u{e9}", "'\u{e9}'"),
+            ("123", "all digits"),
+            ("..", "only dots"),
+            (&*"x".repeat(MAX_NAME_BYTES + 1), "got 129 bytes"),
+        ] {
+            let err = check_name(bad).unwrap_err();
+            assert!(err.contains(why), "{bad:?}: {err}");
         }
     }
 }

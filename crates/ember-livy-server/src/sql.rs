@@ -30,6 +30,10 @@ pub struct SqlFactory {
 }
 
 impl InterpreterFactory for SqlFactory {
+    fn runs_code(&self) -> bool {
+        false
+    }
+
     fn create(&self, spec: &SessionSpec) -> Result<Arc<dyn Interpreter>, String> {
         let row_cap = match spec.conf.get(ROW_CAP_KEY) {
             None => self.row_cap,
@@ -43,7 +47,7 @@ impl InterpreterFactory for SqlFactory {
         let file_key = spec
             .conf
             .keys()
-            .find(|k| k.starts_with("datafusion.catalog.") || k.starts_with("datafusion.runtime."));
+            .find(|k| crate::guard::conf_reaches_files(k));
         if let Some(key) = file_key.filter(|_| !self.allow_file_access) {
             return Err(format!(
                 "conf key '{key}' gives access to the server's files; the server was started without --allow-file-access"
@@ -252,6 +256,7 @@ async fn run_query(
     if !allow_file_access {
         refuse_file_access(&plan)?;
     }
+    crate::guard::refuse_settings(&plan).map_err(QueryFailure::Refused)?;
     let df = session
         .datafusion()
         .execute_logical_plan(plan)

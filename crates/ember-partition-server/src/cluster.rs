@@ -811,6 +811,7 @@ impl<S: PartitionServer> Launch<S> {
         let state = web::Data::new(state);
 
         let (listener, addr) = bind_partition(self.bind).await.map_err(|e| e.to_string())?;
+        self.registry.bound(partition, attempt, addr);
         let control = web::Data::new(Control {
             info: PartitionInfo { partition, attempt },
             token: self.registry.token.clone(),

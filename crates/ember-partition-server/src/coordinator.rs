@@ -52,6 +52,10 @@ pub struct PartitionStatus {
 #[derive(Debug)]
 struct Slot {
     addr: Option<SocketAddr>,
+    /// The address the current launch's server was bound to, once it is: the only address a
+    /// registration may name, so the token (sent with heartbeats and shutdown) never goes
+    /// anywhere else.
+    bound: Option<SocketAddr>,
     attempt: u32,
     state: PartitionState,
     last_seen: Option<Instant>,
@@ -86,6 +90,7 @@ impl Registry {
         let slots = (0..partitions)
             .map(|_| Slot {
                 addr: None,
+                bound: None,
                 attempt: 0,
                 state: PartitionState::Launching,
                 last_seen: None,
@@ -129,9 +134,15 @@ impl Registry {
             slot.attempt = attempt;
             slot.state = PartitionState::Launching;
             slot.addr = None;
+            slot.bound = None;
             slot.handle = None;
         }
         self.changed.send_replace(());
+    }
+
+    /// Launch `attempt` of `partition` bound its server to `addr` (as it will register it).
+    pub(crate) fn bound(&self, partition: usize, attempt: u32, addr: SocketAddr) {
+        self.update(partition, attempt, |slot| slot.bound = Some(addr));
     }
 
     pub(crate) fn set_handle(&self, partition: usize, attempt: u32, handle: ServerHandle) {
@@ -160,6 +171,20 @@ impl Registry {
                 ),
             )
         })?;
+        let given = SocketAddr::new(ip, reg.port);
+        if slot.attempt == reg.attempt && slot.bound != Some(given) {
+            let reason = match slot.bound {
+                Some(bound) => format!(
+                    "partition {} (launch {}) was bound to {bound}, not {given}: a registration names the address the cluster bound",
+                    reg.partition, reg.attempt
+                ),
+                None => format!(
+                    "partition {} (launch {}) has not bound its server yet",
+                    reg.partition, reg.attempt
+                ),
+            };
+            return Err((StatusCode::FORBIDDEN, reason));
+        }
         if slot.attempt != reg.attempt || slot.state != PartitionState::Launching {
             return Err((
                 StatusCode::CONFLICT,
@@ -169,7 +194,7 @@ impl Registry {
                 ),
             ));
         }
-        slot.addr = Some(SocketAddr::new(ip, reg.port));
+        slot.addr = Some(given);
         slot.state = PartitionState::Serving;
         slot.last_seen = Some(Instant::now());
         drop(slots);
@@ -439,5 +464,42 @@ pub(crate) async fn heartbeat(
             }
         });
         futures_util::future::join_all(pings).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn registration(attempt: u32, addr: SocketAddr) -> Registration {
+        Registration {
+            partition: 0,
+            attempt,
+            host: addr.ip().to_string(),
+            port: addr.port(),
+        }
+    }
+
+    #[test]
+    fn regression_a_launching_partition_takes_only_the_address_it_bound() {
+        let registry = Registry::new(1, Token::random());
+        registry.begin_attempt(0, 1);
+        let bound: SocketAddr = "127.0.0.1:41000".parse().unwrap();
+        let elsewhere: SocketAddr = "127.0.0.1:41001".parse().unwrap();
+        // Before: taken, and heartbeats then sent the token to `elsewhere`.
+        let (status, why) = registry.register(&registration(1, elsewhere)).unwrap_err();
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert!(why.contains("has not bound"), "{why}");
+        registry.bound(0, 1, bound);
+        let (status, why) = registry.register(&registration(1, elsewhere)).unwrap_err();
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert!(why.contains("127.0.0.1:41000"), "{why}");
+        assert_eq!(registry.hosts().len(), 0);
+        registry.register(&registration(1, bound)).unwrap();
+        assert_eq!(registry.hosts()[&0], bound);
+        // A new launch forgets the old address.
+        registry.begin_attempt(0, 2);
+        let (status, _) = registry.register(&registration(2, bound)).unwrap_err();
+        assert_eq!(status, StatusCode::FORBIDDEN);
     }
 }

@@ -101,7 +101,7 @@
 //! | partition | `/app/...` | the user's routes |
 //! | partition | `GET /control/ping` (token) | 200 `pong from partition N` |
 //! | partition | `POST /control/shutdown` (token) | 200; the server stops and builds its result |
-//! | coordinator | `POST /register` (token) | JSON `{"partition", "attempt", "host", "port"}`; 200, 400 for a malformed body, 409 for a stale launch |
+//! | coordinator | `POST /register` (token) | JSON `{"partition", "attempt", "host", "port"}`; 200, 400 for a malformed body, 403 for an address the launch did not bind, 409 for a stale launch |
 //! | coordinator | `GET /hosts` (token) | JSON `[{"partition", "host", "port"}]` |
 //! | coordinator | `GET /status` (token) | JSON `[{"partition", "host", "port", "state", "attempts", "last_failure", "ms_since_heartbeat"}]` |
 //!

@@ -66,6 +66,6 @@ pub use conn::watch_disconnects;
 pub use error::{Error, Result};
 pub use server::{ServeOptions, bind, serve};
 pub use service::{
-    DEFAULT_MAX_SCALE, DEFAULT_SCALE, INDEX_BODY, MAX_JOB_TIMEOUT, MAX_SCALE_LIMIT, PiQuery,
-    ServiceConfig, SparkPiService,
+    DEFAULT_MAX_SCALE, DEFAULT_SCALE, INDEX_BODY, MAX_JOB_TIMEOUT, MAX_QUEUED_JOBS_LIMIT,
+    MAX_RUNNING_JOBS_LIMIT, MAX_SCALE_LIMIT, PiQuery, ServiceConfig, SparkPiService,
 };

@@ -36,6 +36,14 @@ pub const MAX_SCALE_LIMIT: u64 = 100_000;
 /// `now + job_timeout`, which must not overflow.
 pub const MAX_JOB_TIMEOUT: Duration = Duration::from_secs(10 * 365 * 24 * 3600);
 
+/// The most pi jobs a service runs at once.
+pub const MAX_RUNNING_JOBS_LIMIT: usize = 4096;
+
+/// The most pi jobs a service lets wait for a slot: each waiting job holds a request and its
+/// connection, so a million is far past what a machine serves, and far from overflowing the
+/// count of jobs in flight.
+pub const MAX_QUEUED_JOBS_LIMIT: usize = 1_000_000;
+
 const TEXT: &str = "text/plain; charset=utf-8";
 
 /// Limits of the SparkPi service.
@@ -44,9 +52,10 @@ pub struct ServiceConfig {
     /// The largest `scale` accepted; larger ones get 400 (`EMBER_MAX_SCALE`, default 10 000, at
     /// most [`MAX_SCALE_LIMIT`]).
     pub max_scale: u64,
-    /// How many pi jobs run at once.
+    /// How many pi jobs run at once (at most [`MAX_RUNNING_JOBS_LIMIT`]).
     pub max_running_jobs: usize,
-    /// How many more may wait for a slot; past that, 503 with `Retry-After`.
+    /// How many more may wait for a slot; past that, 503 with `Retry-After` (at most
+    /// [`MAX_QUEUED_JOBS_LIMIT`]).
     pub max_queued_jobs: usize,
     /// How long a job may take, queueing included, before it is cancelled (503); at most
     /// [`MAX_JOB_TIMEOUT`].
@@ -87,7 +96,8 @@ struct Inner {
 
 impl SparkPiService {
     /// A service running its jobs on `ctx`. Refuses ([`Error::Config`]) limits of zero, a
-    /// `max_scale` above [`MAX_SCALE_LIMIT`] and a `job_timeout` above [`MAX_JOB_TIMEOUT`].
+    /// `max_scale` above [`MAX_SCALE_LIMIT`], a `job_timeout` above [`MAX_JOB_TIMEOUT`], and
+    /// job counts above [`MAX_RUNNING_JOBS_LIMIT`] and [`MAX_QUEUED_JOBS_LIMIT`].
     pub fn new(ctx: Context, config: ServiceConfig) -> Result<Self> {
         let backend = Arc::new(LocalPi::new(ctx.clone()));
         Self::build(backend, Some(ctx), config)
@@ -127,6 +137,26 @@ impl SparkPiService {
                 ),
             });
         }
+        let at_most = |name, v: usize, limit: usize| {
+            if v > limit {
+                Err(Error::Config {
+                    name,
+                    reason: format!("{v} is above the limit of {limit}"),
+                })
+            } else {
+                Ok(())
+            }
+        };
+        at_most(
+            "max_running_jobs",
+            config.max_running_jobs,
+            MAX_RUNNING_JOBS_LIMIT,
+        )?;
+        at_most(
+            "max_queued_jobs",
+            config.max_queued_jobs,
+            MAX_QUEUED_JOBS_LIMIT,
+        )?;
         if config.job_timeout > MAX_JOB_TIMEOUT {
             return Err(Error::Config {
                 name: "job_timeout",
@@ -349,7 +379,8 @@ impl SparkPiService {
         let admitted = inner.admitted.fetch_add(1, Ordering::AcqRel) + 1;
         inner.metrics.jobs_in_flight.inc();
         let _slot = Admission(inner);
-        if admitted > cfg.max_running_jobs + cfg.max_queued_jobs {
+        // `new` bounds both, so this cannot overflow; saturate rather than wrap anyway.
+        if admitted > cfg.max_running_jobs.saturating_add(cfg.max_queued_jobs) {
             inner.metrics.job("rejected");
             return HttpResponse::ServiceUnavailable()
                 .insert_header((header::RETRY_AFTER, cfg.retry_after.as_secs().max(1)))

@@ -12,7 +12,10 @@ use clap::{Args, Parser, Subcommand};
 use ember::config::EngineConfig;
 use ember_rdd::{Context, Event};
 use ember_sql::{OutputFormat, Session};
-use ember_web::{MAX_JOB_TIMEOUT, MAX_SCALE_LIMIT, ServeOptions, ServiceConfig, SparkPiService};
+use ember_web::{
+    MAX_JOB_TIMEOUT, MAX_QUEUED_JOBS_LIMIT, MAX_RUNNING_JOBS_LIMIT, MAX_SCALE_LIMIT, ServeOptions,
+    ServiceConfig, SparkPiService,
+};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -101,11 +104,12 @@ struct ServeArgs {
     max_scale: u64,
     /// Pi jobs that run at once.
     #[arg(long, env = "EMBER_MAX_JOBS", default_value_t = 4,
-          value_parser = clap::value_parser!(u64).range(1..=4096))]
+          value_parser = clap::value_parser!(u64).range(1..=MAX_RUNNING_JOBS_LIMIT as u64))]
     max_jobs: u64,
     /// Pi jobs that may wait for a slot before the service answers 503.
-    #[arg(long, env = "EMBER_MAX_QUEUE", default_value_t = 64)]
-    max_queue: usize,
+    #[arg(long, env = "EMBER_MAX_QUEUE", default_value_t = 64,
+          value_parser = clap::value_parser!(u64).range(0..=MAX_QUEUED_JOBS_LIMIT as u64))]
+    max_queue: u64,
     /// Seconds a pi job may take, queueing included, before it is cancelled (503).
     #[arg(long, env = "EMBER_JOB_TIMEOUT_SECS", default_value_t = 120,
           value_parser = clap::value_parser!(u64).range(1..=MAX_JOB_TIMEOUT.as_secs()))]
@@ -175,12 +179,25 @@ struct LivyServerArgs {
     /// The master of each session whose conf names no spark.master.
     #[arg(long, env = "EMBER_LIVY_SPARK_MASTER", default_value = "local[*]")]
     spark_master: String,
-    /// Let statements read and write the server's files (CREATE EXTERNAL TABLE, COPY).
+    /// Let sql statements read and write the server's files (CREATE EXTERNAL TABLE, COPY).
+    /// pyspark sessions run any code as the server's user, files included, whatever this says.
     #[arg(long)]
     allow_file_access: bool,
-    /// Require `Authorization: Bearer <token>` on every request.
+    /// Require `Authorization: Bearer <token>` on every request (an empty token is refused).
     #[arg(long, env = "EMBER_LIVY_TOKEN", hide_env_values = true)]
     token: Option<String>,
+    /// Serve pyspark sessions (which run any code as the server's user) beyond loopback; needs
+    /// --token. On a loopback address they are always served.
+    #[arg(long)]
+    allow_code_execution: bool,
+    /// Host names the server answers to besides loopback and its bound address
+    /// (comma-separated; `*` for any). Other Host headers get 403, which stops DNS rebinding.
+    #[arg(long, env = "EMBER_LIVY_ALLOWED_HOSTS", value_delimiter = ',')]
+    allowed_hosts: Vec<String>,
+    /// Origins (http[s]://host[:port]) whose web pages may call the server besides its own
+    /// (comma-separated; `*` for any). Requests with another Origin header get 403.
+    #[arg(long, env = "EMBER_LIVY_ALLOWED_ORIGINS", value_delimiter = ',')]
+    allowed_origins: Vec<String>,
     /// The Python that runs pyspark sessions (it needs pyspark; `just spark-env` makes one).
     #[arg(long, env = "EMBER_LIVY_PYTHON", default_value = "python3")]
     python: String,
@@ -270,7 +287,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
     let config = ServiceConfig {
         max_scale: args.max_scale,
         max_running_jobs: args.max_jobs as usize,
-        max_queued_jobs: args.max_queue,
+        max_queued_jobs: args.max_queue as usize,
         job_timeout: Duration::from_secs(args.job_timeout_secs),
         ..ServiceConfig::default()
     };
@@ -455,12 +472,30 @@ fn sql_on_livy(url: &str, args: &SqlArgs, format: OutputFormat) -> Result<(), St
     out.flush().map_err(|e| e.to_string())
 }
 
+/// The non-empty entries of a comma-separated list, trimmed.
+fn trimmed(list: Vec<String>) -> Vec<String> {
+    list.into_iter()
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
 fn livy_server(args: LivyServerArgs) -> Result<(), String> {
     let _log = init_logging("info");
+    // An empty token used to turn authentication off without a word.
+    if args.token.as_deref().is_some_and(|t| t.trim().is_empty()) {
+        return Err(
+            "--token (EMBER_LIVY_TOKEN) is empty: give a token, or unset it to serve without one"
+                .into(),
+        );
+    }
     let config = ember_livy_server::ServerConfig {
         default_master: args.spark_master,
         allow_file_access: args.allow_file_access,
-        token: args.token.filter(|t| !t.is_empty()),
+        token: args.token,
+        allow_code_execution: args.allow_code_execution,
+        allowed_hosts: trimmed(args.allowed_hosts),
+        allowed_origins: trimmed(args.allowed_origins),
         csrf: args.csrf,
         sql_row_cap: args.sql_row_cap as usize,
         idle_timeout: (args.idle_timeout_secs > 0)
@@ -489,8 +524,20 @@ fn livy_server(args: LivyServerArgs) -> Result<(), String> {
     });
     let config = ember_livy_server::ServerConfig { pyspark, ..config };
     let server = ember_livy_server::LivyServer::new(config).map_err(|e| e.to_string())?;
-    let listener = ember_livy_server::bind(&format!("{}:{}", args.host, args.port))
-        .map_err(|e| e.to_string())?;
+    let target = format!("{}:{}", args.host, args.port);
+    // Refused before binding, so nothing listens even for a moment.
+    if let Ok(addrs) = std::net::ToSocketAddrs::to_socket_addrs(&target) {
+        for addr in addrs {
+            if let Some(reason) = server.exposure_refusal(addr) {
+                return Err(reason);
+            }
+        }
+    }
+    let listener = ember_livy_server::bind(&target).map_err(|e| e.to_string())?;
+    let local = listener.local_addr().map_err(|e| e.to_string())?;
+    if let Some(reason) = server.exposure_refusal(local) {
+        return Err(reason);
+    }
     if let Ok(addr) = listener.local_addr() {
         // Scripts and tests read the address (port 0 picks one) from this line.
         eprintln!("ember livy-server listening on http://{addr}");

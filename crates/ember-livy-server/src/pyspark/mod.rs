@@ -36,8 +36,8 @@ pub struct PySparkConfig {
     pub default_conf: BTreeMap<String, String>,
     /// Workers started ahead, with the default conf, for sessions that ask for no conf.
     pub prestart: usize,
-    /// Environment variables for the workers (`SPARK_LOCAL_IP=127.0.0.1` keeps Spark on
-    /// loopback), on top of the server's own environment.
+    /// Environment variables for the workers, on top of the server's own environment. Unless
+    /// one of the two sets it, `SPARK_LOCAL_IP` is `127.0.0.1`, which keeps Spark on loopback.
     pub env: BTreeMap<String, String>,
 }
 
@@ -50,6 +50,26 @@ impl Default for PySparkConfig {
             env: BTreeMap::new(),
         }
     }
+}
+
+/// Spark settings that keep a worker's JVM on loopback, each applied unless `conf` sets that key:
+/// the driver's RPC and block manager bind and advertise 127.0.0.1, and the web UI (which
+/// would listen on every interface, port 4040 up) is off. A session on a cluster beyond this
+/// machine sets `spark.driver.host` (and `spark.driver.bindAddress`) in its conf.
+pub const LOOPBACK_CONF: [(&str, &str); 3] = [
+    ("spark.driver.host", "127.0.0.1"),
+    ("spark.driver.bindAddress", "127.0.0.1"),
+    ("spark.ui.enabled", "false"),
+];
+
+/// `conf` with [`LOOPBACK_CONF`] under it.
+fn loopback_conf(conf: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    let mut all: BTreeMap<String, String> = LOOPBACK_CONF
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    all.extend(conf.iter().map(|(k, v)| (k.clone(), v.clone())));
+    all
 }
 
 /// A message from a worker.
@@ -90,6 +110,13 @@ impl Worker {
             .stderr(Stdio::piped())
             .envs(&config.env)
             .process_group(0);
+        // Spark's own default for what it binds (the UI, and the driver when its conf names no
+        // address) is every interface; this keeps it on loopback unless told otherwise.
+        if std::env::var_os("SPARK_LOCAL_IP").is_none()
+            && !config.env.contains_key("SPARK_LOCAL_IP")
+        {
+            command.env("SPARK_LOCAL_IP", "127.0.0.1");
+        }
         // Executors must run the same interpreter as the driver.
         if std::env::var_os("PYSPARK_PYTHON").is_none()
             && !config.env.contains_key("PYSPARK_PYTHON")
@@ -162,6 +189,7 @@ impl Worker {
                 return Err(format!("cannot start a reader thread: {e}"));
             }
         }
+        let conf = loopback_conf(conf);
         let start = json!({"op": "start", "master": master, "app_name": app_name, "conf": conf});
         if let Err(e) = worker.send(&start) {
             worker.kill();

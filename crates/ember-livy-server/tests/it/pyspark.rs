@@ -673,3 +673,131 @@ async fn a_session_on_a_standalone_spark_cluster() {
     drop(livy);
     tokio::task::block_in_place(|| drop(cluster));
 }
+
+/// The addresses on which processes of group `pgid` listen for TCP connections, from `/proc`.
+fn listening_addresses(pgid: i32) -> Vec<std::net::SocketAddr> {
+    use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+    let mut inodes = std::collections::HashSet::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        let pgrp = stat
+            .rsplit_once(')')
+            .and_then(|(_, after)| after.split_whitespace().nth(2)?.parse::<i32>().ok());
+        if pgrp != Some(pgid) {
+            continue;
+        }
+        let Ok(fds) = std::fs::read_dir(entry.path().join("fd")) else {
+            continue;
+        };
+        for fd in fds.flatten() {
+            if let Ok(target) = std::fs::read_link(fd.path()) {
+                let target = target.to_string_lossy().into_owned();
+                if let Some(inode) = target
+                    .strip_prefix("socket:[")
+                    .and_then(|r| r.strip_suffix(']'))
+                {
+                    inodes.insert(inode.to_owned());
+                }
+            }
+        }
+    }
+    let mut found = Vec::new();
+    for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+        let Ok(text) = std::fs::read_to_string(table) else {
+            continue;
+        };
+        for line in text.lines().skip(1) {
+            // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
+            let f: Vec<&str> = line.split_whitespace().collect();
+            if f.len() < 10 || f[3] != "0A" || !inodes.contains(f[9]) {
+                continue;
+            }
+            let (ip, port) = f[1].split_once(':').unwrap();
+            let port = u16::from_str_radix(port, 16).unwrap();
+            // The kernel prints each 32-bit word of the address in host (little-endian) order.
+            let words: Vec<u32> = (0..ip.len() / 8)
+                .map(|i| {
+                    u32::from_str_radix(&ip[i * 8..i * 8 + 8], 16)
+                        .unwrap()
+                        .swap_bytes()
+                })
+                .collect();
+            let ip = if words.len() == 1 {
+                IpAddr::V4(Ipv4Addr::from(words[0]))
+            } else {
+                let mut bytes = [0u8; 16];
+                for (i, w) in words.iter().enumerate() {
+                    bytes[i * 4..i * 4 + 4].copy_from_slice(&w.to_be_bytes());
+                }
+                IpAddr::V6(Ipv6Addr::from(bytes))
+            };
+            found.push(SocketAddr::new(ip, port));
+        }
+    }
+    found
+}
+
+fn is_loopback(addr: &std::net::SocketAddr) -> bool {
+    match addr.ip() {
+        std::net::IpAddr::V4(ip) => ip.is_loopback(),
+        std::net::IpAddr::V6(ip) => {
+            ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn regression_a_sessions_spark_listens_on_loopback_only() {
+    let Some(python) = pyspark_python() else {
+        return;
+    };
+    // The server's environment has no SPARK_LOCAL_IP and its config no Spark settings: what a
+    // plain `ember livy-server` gets. Before: the JVM served its UI on *:4040 and its driver on
+    // the machine's external address.
+    let dir = tempfile::tempdir().unwrap();
+    let wrapper = dir.path().join("python");
+    std::fs::write(
+        &wrapper,
+        format!("#!/bin/sh\nunset SPARK_LOCAL_IP\nexec '{python}' \"$@\"\n"),
+    )
+    .unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let mut config = quick_config();
+    config.start_timeout = Duration::from_secs(180);
+    config.pyspark = Some(PySparkConfig {
+        python: wrapper.display().to_string(),
+        default_conf: [("spark.sql.shuffle.partitions", "2")]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect(),
+        prestart: 0,
+        env: BTreeMap::new(),
+    });
+    let livy = Livy::start(config);
+    let session = client(&livy).start_session(&pyspark(None)).await.unwrap();
+    // A job, so every service a driver starts (block manager, shuffle) is up.
+    assert_eq!(
+        text(session.run("spark.range(100).count()").await.unwrap()),
+        "100"
+    );
+    let pgid = worker_pid(&session)
+        .await
+        .expect("the worker's pid in the log");
+    let listening = listening_addresses(pgid);
+    assert!(
+        !listening.is_empty(),
+        "the worker's JVM listens on nothing: the check would see nothing"
+    );
+    let beyond: Vec<_> = listening.iter().filter(|a| !is_loopback(a)).collect();
+    assert!(
+        beyond.is_empty(),
+        "the session's processes listen beyond loopback: {beyond:?} (all: {listening:?})"
+    );
+    session.delete().await.unwrap();
+    assert_group_gone(pgid).await;
+}

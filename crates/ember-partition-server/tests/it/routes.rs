@@ -100,10 +100,24 @@ fn the_coordinator_refuses_bad_tokens_and_garbage() {
         ),
         400,
     );
-    // A correct token but a launch that already registered: a replay cannot hijack it.
+    // Before: accepted (for a partition still launching), and heartbeats and shutdown then sent
+    // the cluster's token to whatever address the registration named.
+    assert_4xx(
+        "an address the cluster did not bind",
+        http(coord, "POST", "/register", &json, registration),
+        403,
+    );
+    // A correct token and address, but a launch that already registered: a replay cannot
+    // hijack it.
+    let served = cluster.hosts()[&0];
+    let replay = format!(
+        r#"{{"partition":0,"attempt":1,"host":"{}","port":{}}}"#,
+        served.ip(),
+        served.port()
+    );
     assert_4xx(
         "stale launch",
-        http(coord, "POST", "/register", &json, registration),
+        http(coord, "POST", "/register", &json, &replay),
         409,
     );
     assert_4xx(

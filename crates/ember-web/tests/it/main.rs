@@ -205,10 +205,33 @@ fn regression_limits_that_would_crash_or_exhaust_the_service_are_refused() {
     )
     .unwrap_err();
     assert!(err.to_string().contains("max_scale"), "{err}");
+    // Before: accepted; `max_running_jobs + max_queued_jobs` wrapped to 3, so fewer requests
+    // were admitted than there were running slots (a debug build panicked instead).
+    for (config, name) in [
+        (
+            ServiceConfig {
+                max_queued_jobs: usize::MAX,
+                ..ServiceConfig::default()
+            },
+            "max_queued_jobs",
+        ),
+        (
+            ServiceConfig {
+                max_running_jobs: usize::MAX,
+                ..ServiceConfig::default()
+            },
+            "max_running_jobs",
+        ),
+    ] {
+        let err = SparkPiService::new(ctx(), config).unwrap_err();
+        assert!(err.to_string().contains(name), "{err}");
+    }
     SparkPiService::new(
         ctx(),
         ServiceConfig {
             max_scale: ember_web::MAX_SCALE_LIMIT,
+            max_running_jobs: ember_web::MAX_RUNNING_JOBS_LIMIT,
+            max_queued_jobs: ember_web::MAX_QUEUED_JOBS_LIMIT,
             job_timeout: ember_web::MAX_JOB_TIMEOUT,
             ..ServiceConfig::default()
         },

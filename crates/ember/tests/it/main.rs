@@ -131,6 +131,16 @@ fn regression_limits_that_would_crash_the_service_are_refused_at_parse_time() {
         "shutdown-grace-secs",
     );
     refused(ember().args(["pi", "--scale", "1000000000"]), "--scale");
+    // Before: accepted; `max_jobs + max_queue` wrapped, so fewer requests were admitted than
+    // there were running slots (and a debug build panicked on the first request).
+    refused(
+        ember().env("EMBER_MAX_QUEUE", "18446744073709551615"),
+        "max-queue",
+    );
+    refused(
+        ember().args(["serve", "--max-queue", "1000001"]),
+        "max-queue",
+    );
 }
 
 #[test]
@@ -339,6 +349,44 @@ fn livy_server_serves_ember_sql_over_livy_and_stops_on_sigterm() {
     let log = log.join().unwrap();
     assert!(exit.success(), "exit {exit:?}: {log}");
     assert!(get(port, "/version").is_none(), "nothing left listening");
+}
+
+#[test]
+fn regression_livy_server_refuses_an_empty_token_and_code_kinds_beyond_loopback() {
+    let refused = |cmd: &mut Command, needle: &str| {
+        let Some((ok, err)) = run_within(cmd, 20) else {
+            panic!("{needle}: accepted, and the server started");
+        };
+        assert!(!ok, "{needle}: {err}");
+        assert!(err.contains(needle), "{needle}: {err}");
+    };
+    // Before: an empty token turned authentication off without a word.
+    refused(
+        ember().args(["livy-server", "--port", "0", "--token", ""]),
+        "empty",
+    );
+    refused(
+        ember()
+            .args(["livy-server", "--port", "0"])
+            .env("EMBER_LIVY_TOKEN", ""),
+        "empty",
+    );
+    // Before: pyspark sessions (any code, as the server's user) were served on every interface.
+    refused(
+        ember().args(["livy-server", "--port", "0", "--host", "0.0.0.0"]),
+        "--allow-code-execution",
+    );
+    refused(
+        ember().args([
+            "livy-server",
+            "--port",
+            "0",
+            "--host",
+            "0.0.0.0",
+            "--allow-code-execution",
+        ]),
+        "needs a token",
+    );
 }
 
 /// Starts `ember livy-server --port 0` with `extra` flags; returns it and its address.
