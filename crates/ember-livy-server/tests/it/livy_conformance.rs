@@ -604,3 +604,60 @@ async fn select_null_is_json_null_in_a_sql_session() {
         })
     );
 }
+
+/// Spark 4's messages for the errors Ember raises as Spark does, as PySpark 4.3 words them
+/// (`str(e)` of `spark.sql(q)` on the same view), less what Ember has no counterpart for: the
+/// catalog search path, the analyzed plan after `;\n`, and a parse error's leading newline.
+/// Each message comes whole, never cut at a newline, with an empty traceback.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sql_errors_carry_sparks_error_class_whole() {
+    let livy = Livy::start(quick_config());
+    let id = livy.session(json!({"kind": "sql"})).await;
+    let st = livy.run(id, SQL_VIEWS[0]).await;
+    assert_eq!(st["output"]["status"], "ok", "{st}");
+    let cases: &[(&str, &str)] = &[
+        (
+            "\nSELECT * FROM people1\n      ",
+            "[TABLE_OR_VIEW_NOT_FOUND] The table or view `people1` cannot be found. Verify the \
+             spelling and correctness of the schema and catalog.\nIf you did not qualify the \
+             name with a schema, verify the current_schema() output, or qualify the name with \
+             the correct schema and catalog.\nTo tolerate the error on drop use DROP VIEW IF \
+             EXISTS or DROP TABLE IF EXISTS. SQLSTATE: 42P01",
+        ),
+        (
+            "SELECT nme FROM people",
+            "[UNRESOLVED_COLUMN.WITH_SUGGESTION] A column, variable, or function parameter with \
+             name `nme` cannot be resolved. Did you mean one of the following? [`name`, `age`]. \
+             SQLSTATE: 42703",
+        ),
+        (
+            "SELECT p.nme FROM people p",
+            "[UNRESOLVED_COLUMN.WITH_SUGGESTION] A column, variable, or function parameter with \
+             name `p`.`nme` cannot be resolved. Did you mean one of the following? [`p`.`name`, \
+             `p`.`age`]. SQLSTATE: 42703",
+        ),
+        (
+            "SELEC 1",
+            "[PARSE_SYNTAX_ERROR] Syntax error at or near 'SELEC'. SQLSTATE: 42601 (line 1, pos \
+             0)\n\n== SQL ==\nSELEC 1\n^^^\n",
+        ),
+        (
+            "SELECT 1 +",
+            "[PARSE_SYNTAX_ERROR] Syntax error at or near end of input. SQLSTATE: 42601 (line 1, \
+             pos 10)\n\n== SQL ==\nSELECT 1 +\n----------^^^\n",
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (query, spark) in cases {
+        let st = livy.run(id, query).await;
+        let out = &st["output"];
+        let evalue = out["evalue"].as_str().unwrap_or_default();
+        // Spark appends `; line L pos P` and the plan to analysis errors; Ember may add the
+        // position where it knows it.
+        let same = evalue == *spark || evalue.strip_prefix(spark).is_some_and(|r| r.starts_with("; line "));
+        if out["status"] != "error" || out["ename"] != "Error" || out["traceback"] != json!([]) || !same {
+            failures.push(format!("{query:?}:\n  got   {out}\n  spark {spark:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
