@@ -80,7 +80,11 @@ fn unresolved_column(message: &str, position: String) -> Option<String> {
     let qualified = name.contains('.');
     let mut candidates: Vec<String> = Vec::new();
     if let Some((_, valid)) = message.split_once("Valid fields are ") {
-        let list = valid.lines().next().unwrap_or_default().trim_end_matches('.');
+        let list = valid
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .trim_end_matches('.');
         for field in list.split(", ") {
             let shown = if qualified {
                 field
@@ -211,8 +215,9 @@ mod tests {
             query: None,
             line: None,
             column: None,
-            message: "No field named p.nme. Did you mean 'p.name'?\nValid fields are p.name, p.age."
-                .into(),
+            message:
+                "No field named p.nme. Did you mean 'p.name'?\nValid fields are p.name, p.age."
+                    .into(),
         };
         assert_eq!(
             message(&e),
@@ -224,8 +229,9 @@ mod tests {
             query: None,
             line: None,
             column: None,
-            message: "No field named zz.\nValid fields are w.a1, w.a2, w.a3, w.a4, w.a5, w.a6, w.a7."
-                .into(),
+            message:
+                "No field named zz.\nValid fields are w.a1, w.a2, w.a3, w.a4, w.a5, w.a6, w.a7."
+                    .into(),
         };
         assert!(
             message(&e).contains("[`a1`, `a2`, `a3`, `a4`, `a5`]. SQLSTATE: 42703"),

@@ -227,12 +227,20 @@ fn python_cases() -> Vec<Case> {
         case(
             P,
             "execute multiple statements",
-            vec![("x = 1", text("")), ("y = 2", text("")), ("x + y", text("3"))],
+            vec![
+                ("x = 1", text("")),
+                ("y = 2", text("")),
+                ("x + y", text("3")),
+            ],
         ),
         case(
             S,
             "execute `x = 1`, then `y = 2`, then `x + y`",
-            vec![("x = 1", text("")), ("y = 2", text("")), ("x + y", text("3"))],
+            vec![
+                ("x = 1", text("")),
+                ("y = 2", text("")),
+                ("x + y", text("3")),
+            ],
         ),
         case(
             P,
@@ -310,7 +318,10 @@ fn python_cases() -> Vec<Case> {
         case(
             P,
             "allow magic inside statements",
-            vec![("x = [[1, 'a'], [3, 'b']]\n%table x\n1 + 2\n      ", text("3"))],
+            vec![(
+                "x = [[1, 'a'], [3, 'b']]\n%table x\n1 + 2\n      ",
+                text("3"),
+            )],
         ),
         case(
             P,
@@ -529,7 +540,10 @@ async fn livy_conformance_sql_interpreter_spec() {
     }
     let cases = sql_cases();
     let (passed, failures) = run_cases(&livy, id, &cases).await;
-    eprintln!("SQLInterpreterSpec: {passed}/{} ported cases pass", cases.len());
+    eprintln!(
+        "SQLInterpreterSpec: {passed}/{} ported cases pass",
+        cases.len()
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
@@ -559,7 +573,9 @@ async fn livy_conformance_python_specs() {
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l:?} in {out:?}")))
         .collect();
     assert_eq!(rows, [json!({"n": 1, "s": "a"}), json!({"n": 2, "s": "b"})]);
-    let (_, log) = livy.get(&format!("/sessions/{id}/log?from=0&size=-1")).await;
+    let (_, log) = livy
+        .get(&format!("/sessions/{id}/log?from=0&size=-1"))
+        .await;
     let warned = log["log"]
         .as_array()
         .expect("log lines")
@@ -654,8 +670,15 @@ async fn sql_errors_carry_sparks_error_class_whole() {
         let evalue = out["evalue"].as_str().unwrap_or_default();
         // Spark appends `; line L pos P` and the plan to analysis errors; Ember may add the
         // position where it knows it.
-        let same = evalue == *spark || evalue.strip_prefix(spark).is_some_and(|r| r.starts_with("; line "));
-        if out["status"] != "error" || out["ename"] != "Error" || out["traceback"] != json!([]) || !same {
+        let same = evalue == *spark
+            || evalue
+                .strip_prefix(spark)
+                .is_some_and(|r| r.starts_with("; line "));
+        if out["status"] != "error"
+            || out["ename"] != "Error"
+            || out["traceback"] != json!([])
+            || !same
+        {
             failures.push(format!("{query:?}:\n  got   {out}\n  spark {spark:?}"));
         }
     }
