@@ -3,7 +3,9 @@
 It builds a SparkSession, binds `spark`, `sc` and `sqlContext` as Livy does, and runs statements
 one at a time with the semantics of Livy's Python interpreter: the repr of a trailing
 expression plus captured stdout and stderr, right-stripped, as text/plain; `%json x`, `%table x`
-and `%matplot fig` magics; errors as ename/evalue/traceback; variables persist.
+and `%matplot fig` magics (a statement answers its last chunk's result); errors as
+ename/evalue/traceback, the traceback without the statement's own frame; variables persist.
+Warnings raised in PySpark's own modules go to the session log, not into a statement's output.
 
 Protocol: JSON lines. The server writes requests to stdin; answers go to the process's original
 stdout, which is kept for this alone (fd 1 is pointed at stderr, so print() outside a statement
