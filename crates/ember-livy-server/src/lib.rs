@@ -99,6 +99,7 @@ pub mod pyspark;
 mod serve;
 mod server;
 mod session;
+mod spark_error;
 pub mod sql;
 pub mod table;
 

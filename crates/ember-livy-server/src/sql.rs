@@ -13,7 +13,7 @@ use serde_json::Map;
 use tokio::sync::Notify;
 
 use crate::interpreter::{Execution, Interpreter, InterpreterFactory, SessionSpec};
-use crate::table;
+use crate::{spark_error, table};
 
 /// The session `conf` key that sets a session's row cap (Livy's).
 pub const ROW_CAP_KEY: &str = "livy.rsc.sql.num-rows";
@@ -227,15 +227,10 @@ fn cancelled() -> Execution {
     Execution::failed("Cancelled", "the statement was cancelled")
 }
 
+/// Livy's sql error: `Error` and the whole message (in Spark's words where Spark has the same
+/// error), never cut at a newline; there is no stack to put in `traceback`.
 fn sql_failure(e: &SqlError) -> Execution {
-    let text = e.to_string();
-    let mut lines = text.lines();
-    let evalue = lines.next().unwrap_or_default().to_owned();
-    Execution::Failed {
-        ename: "Error".into(),
-        evalue,
-        traceback: lines.map(|l| format!("{l}\n")).collect(),
-    }
+    Execution::failed("Error", spark_error::message(e))
 }
 
 /// Plans and runs one statement; returns the table and, when rows were cut, how many rows the

@@ -150,7 +150,9 @@ fn float(v: f64) -> Value {
 }
 
 fn value_at(array: &ArrayRef, row: usize, fmt: &ArrayFormatter<'_>) -> Result<Value, ArrowError> {
-    if array.is_null(row) {
+    // A `NullArray` (Spark's `void`, e.g. `SELECT NULL`) has no validity bitmap, so `is_null`
+    // says false for its rows: every one of its values is NULL all the same.
+    if array.is_null(row) || array.data_type() == &DataType::Null {
         return Ok(Value::Null);
     }
     macro_rules! prim {
@@ -315,6 +317,19 @@ mod tests {
         )
         .unwrap();
         assert_eq!(serde_json::to_value(&table).unwrap(), expected);
+    }
+
+    /// Issue 17: `SELECT NULL AS n` was `""`; Spark answers JSON `null` and type `void`.
+    #[test]
+    fn null_type_is_json_null() {
+        use ember_sql::arrow::array::NullArray;
+        let schema = Schema::new(vec![Field::new("n", DataType::Null, true)]);
+        let batch =
+            RecordBatch::try_new(Arc::new(schema.clone()), vec![Arc::new(NullArray::new(2))])
+                .unwrap();
+        let table = encode(&schema, &[batch]).unwrap();
+        assert_eq!(table.schema["fields"][0]["type"], "void");
+        assert_eq!(table.data, vec![vec![Value::Null], vec![Value::Null]]);
     }
 
     #[test]

@@ -3,7 +3,9 @@
 It builds a SparkSession, binds `spark`, `sc` and `sqlContext` as Livy does, and runs statements
 one at a time with the semantics of Livy's Python interpreter: the repr of a trailing
 expression plus captured stdout and stderr, right-stripped, as text/plain; `%json x`, `%table x`
-and `%matplot fig` magics; errors as ename/evalue/traceback; variables persist.
+and `%matplot fig` magics (a statement answers its last chunk's result); errors as
+ename/evalue/traceback, the traceback without the statement's own frame; variables persist.
+Warnings raised in PySpark's own modules go to the session log, not into a statement's output.
 
 Protocol: JSON lines. The server writes requests to stdin; answers go to the process's original
 stdout, which is kept for this alone (fd 1 is pointed at stderr, so print() outside a statement
@@ -30,6 +32,7 @@ import signal
 import sys
 import threading
 import traceback
+import warnings
 
 _PROTO = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
 os.dup2(2, 1)
@@ -144,16 +147,24 @@ class Driver:
                 self.sc.setJobGroup(job_group(statement_id), "Livy statement %d" % statement_id, True)
             except Exception:
                 pass
-            for chunk in split_magics(code):
+            # Livy parses every chunk before it runs any: a syntax error anywhere runs nothing.
+            chunks = parse_chunks(code)
+            for chunk in chunks:
+                # As in Livy, the result is the last chunk's: a magic before the end of the
+                # statement runs, but only the output it prints is kept.
                 if chunk[0] == "code":
                     self.run_code(chunk[1])
+                    data = {}
                 else:
-                    data.update(self.run_magic(chunk[1], chunk[2]))
+                    data = self.run_magic(chunk[1], chunk[2])
         except KeyboardInterrupt:
             return error_result("KeyboardInterrupt", "the statement was cancelled", [])
-        except SyntaxError as e:
+        except StatementSyntaxError as e:
+            error = e.error
             return error_result(
-                type(e).__name__, str(e), traceback.format_exception_only(type(e), e)
+                type(error).__name__,
+                str(error),
+                traceback.format_exception_only(type(error), error),
             )
         except Exception as e:
             return error_result(type(e).__name__, str(e), user_traceback(e))
@@ -166,13 +177,13 @@ class Driver:
                 self.sc.clearJobGroup()
             except Exception:
                 pass
-        text = captured.getvalue().rstrip()
+        # Livy's order: the result's own text (a magic's), then what the statement printed.
+        text = (data.pop("text/plain", "") + captured.getvalue()).rstrip()
         if text or not data:
             data["text/plain"] = text
         return {"status": "ok", "data": data}
 
-    def run_code(self, source):
-        tree = ast.parse(source, "<stdin>", "exec")
+    def run_code(self, tree):
         last = None
         if tree.body and isinstance(tree.body[-1], ast.Expr):
             last = ast.Expression(tree.body.pop().value)
@@ -196,11 +207,44 @@ class Driver:
             buffer = io.BytesIO()
             (figure.gcf() if hasattr(figure, "gcf") else figure).savefig(buffer, format="png")
             return {"image/png": base64.b64encode(buffer.getvalue()).decode("ascii"), "text/plain": ""}
-        raise UnknownMagic("unknown magic %%%s" % name)
+        if not name:
+            raise UnknownMagic("magic command not specified")
+        raise UnknownMagic("unknown magic command '%s'" % name)
 
 
 class UnknownMagic(Exception):
     pass
+
+
+class StatementSyntaxError(Exception):
+    """The statement does not parse; `error` is Python's SyntaxError."""
+
+    def __init__(self, error):
+        super().__init__(str(error))
+        self.error = error
+
+
+def parse(source):
+    try:
+        return ast.parse(source, "<stdin>", "exec")
+    except SyntaxError as e:
+        raise StatementSyntaxError(e) from None
+
+
+def parse_chunks(code):
+    """The statement as parsed chunks: `("code", tree)` and `("magic", name, arg)`, in order.
+
+    As Livy does, code that parses as a whole is one chunk (a `%` line inside a string stays
+    code); otherwise it is split at lines starting with `%`, and every code chunk must parse.
+    """
+    try:
+        return [("code", ast.parse(code, "<stdin>", "exec"))]
+    except SyntaxError:
+        pass
+    return [
+        ("code", parse(chunk[1])) if chunk[0] == "code" else chunk
+        for chunk in split_magics(code)
+    ]
 
 
 def split_magics(code):
@@ -288,11 +332,46 @@ def error_result(ename, evalue, tb):
 
 
 def user_traceback(e):
-    """The traceback from the user's code on: the driver's own frames are left out."""
+    """The traceback as Livy gives it: from the user's code on, without the frame of the
+    statement itself (the driver's own frames are left out too), and without chained
+    exceptions."""
     tb = e.__traceback__
     while tb is not None and tb.tb_frame.f_code.co_filename != "<stdin>":
         tb = tb.tb_next
-    return traceback.format_exception(type(e), e, tb)
+    if tb is None:
+        return traceback.format_exception_only(type(e), e)
+    return (
+        ["Traceback (most recent call last):\n"]
+        + traceback.format_tb(tb.tb_next)
+        + traceback.format_exception_only(type(e), e)
+    )
+
+
+def library_dirs():
+    """The package directories of PySpark and py4j, once they are imported."""
+    dirs = []
+    for name in ("pyspark", "py4j"):
+        path = getattr(sys.modules.get(name), "__file__", None)
+        if path:
+            dirs.append(os.path.dirname(os.path.abspath(path)) + os.sep)
+    return tuple(dirs)
+
+
+def show_warning(message, category, filename, lineno, file=None, line=None):
+    """Warnings that PySpark's own modules raise (`DataFrame.toJSON`'s `UserWarning`, pandas
+    version notes) go to the session log, where they cannot corrupt a statement's output that a
+    client parses; any other warning (a user's `warnings.warn`) is shown as Python shows it,
+    in the statement's output."""
+    text = warnings.formatwarning(message, category, filename, lineno, line)
+    if os.path.abspath(filename).startswith(library_dirs()):
+        target = sys.__stderr__
+    else:
+        target = file if file is not None else sys.stderr
+    try:
+        target.write(text)
+        target.flush()
+    except (OSError, ValueError):  # as Python's own showwarning: a closed stream loses it
+        pass
 
 
 def start(request):
@@ -331,6 +410,7 @@ def main():
     spark = start(request)
     if spark is None:
         return 1
+    warnings.showwarning = show_warning
     driver = Driver(spark)
     send({
         "event": "ready",
