@@ -2,10 +2,13 @@
 //!
 //! Apache Livy lets programs run Spark code over REST: create a session, post statements, poll
 //! their results. This crate serves the same REST API (as `ember livy-server`, on Livy's port
-//! 8998) so that Livy clients (pylivy, sparkmagic, [`ember_livy`], the seeds' code) work
-//! against Ember. Sessions of kind `sql` run Spark SQL on an [`ember_sql::Session`] each: every
-//! client of a session sees the same temp views and tables (the fifth seed's shared context).
-//! Other kinds plug in behind the [`Interpreter`] trait.
+//! 8998) so that Livy clients (pylivy, sparkmagic, [`ember_livy`], the Python Livy utility of
+//! "Talking to Spark from Python via Livy") work against Ember. Sessions of kind `sql` run Spark
+//! SQL on an [`ember_sql::Session`] each, in this process: every client of a session sees the
+//! same temp views and tables (a context shared between clients, as in Hue's post on sharing RDDs
+//! through Livy). Sessions of kind `pyspark` run Python on real PySpark ([`pyspark`]: one Python
+//! worker with a `SparkSession` each, local or on a Spark cluster, with a warm pool). Other kinds
+//! plug in behind the [`Interpreter`] trait.
 //!
 //! ```
 //! use ember_livy_server::{LivyServer, ServeOptions, ServerConfig, spawn};
@@ -28,8 +31,8 @@
 //! {"id":0,"code":"SELECT 1 AS one","state":"waiting","output":null,...}
 //! $ curl -s localhost:8998/sessions/0/statements/0
 //! {"id":0,...,"state":"available","output":{"status":"ok","execution_count":0,
-//!  "data":{"application/json":{"schema":{"type":"struct","fields":[{"name":"one",
-//!  "type":"integer","nullable":false,"metadata":{}}]},"data":[[1]]}}},...}
+//!  "data":{"application/json":{"data":[[1]],"schema":{"fields":[{"metadata":{},"name":"one",
+//!  "nullable":false,"type":"integer"}],"type":"struct"}}}},...}
 //! ```
 //!
 //! ## What it serves

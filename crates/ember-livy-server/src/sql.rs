@@ -1,5 +1,5 @@
 //! `sql` sessions: each owns one [`ember_sql::Session`], so every client of a Livy session sees
-//! the same temp views and tables (the fifth seed's shared context).
+//! the same temp views and tables (a context shared between clients).
 
 use std::sync::{Arc, Mutex, OnceLock};
 
