@@ -81,4 +81,3 @@ mod documented_snippets {
     #[doc = include_str!("../../../docs/guide/partition-servers.md")]
     struct PartitionServers;
 }
-

@@ -60,7 +60,11 @@ fn root() -> PathBuf {
 /// The `console` blocks of one Markdown file.
 fn blocks(path: &Path) -> Vec<Block> {
     let text = std::fs::read_to_string(path).unwrap();
-    let file = path.strip_prefix(root()).unwrap_or(path).display().to_string();
+    let file = path
+        .strip_prefix(root())
+        .unwrap_or(path)
+        .display()
+        .to_string();
     let mut out = Vec::new();
     let mut lines = text.lines().enumerate();
     while let Some((n, line)) = lines.next() {
@@ -316,16 +320,31 @@ fn base_env() -> Vec<(String, String)> {
 
 #[test]
 fn the_doc_matcher_understands_wildcards() {
-    assert!(line_matches("Pi is roughly 3.1[..]", "Pi is roughly 3.14159"));
-    assert!(line_matches("[..]\"state\":\"idle\"[..]", "{\"state\":\"idle\"}"));
+    assert!(line_matches(
+        "Pi is roughly 3.1[..]",
+        "Pi is roughly 3.14159"
+    ));
+    assert!(line_matches(
+        "[..]\"state\":\"idle\"[..]",
+        "{\"state\":\"idle\"}"
+    ));
     assert!(!line_matches("Pi is roughly 3.1[..]", "Pi is roughly 2.9"));
     assert!(!line_matches("exact", "exact and more"));
     let lines = |s: &[&str]| s.iter().map(|l| (*l).to_owned()).collect::<Vec<_>>();
-    assert!(output_matches(&lines(&["a", "...", "z"]), &["a", "b", "c", "z"]));
+    assert!(output_matches(
+        &lines(&["a", "...", "z"]),
+        &["a", "b", "c", "z"]
+    ));
     assert!(output_matches(&lines(&["a", "...", "z"]), &["a", "z"]));
     assert!(!output_matches(&lines(&["a", "z"]), &["a", "b", "z"]));
     assert!(!output_matches(&lines(&["a"]), &[]));
-    let parsed = steps(&lines(&["$ ember x \\", "  --y", "? failed", "boom", "$ true"]));
+    let parsed = steps(&lines(&[
+        "$ ember x \\",
+        "  --y",
+        "? failed",
+        "boom",
+        "$ true",
+    ]));
     assert_eq!(parsed.len(), 2);
     assert_eq!(parsed[0].command, "ember x \\\n  --y");
     assert_eq!(parsed[0].outcome(), (true, &lines(&["boom"])[..]));
