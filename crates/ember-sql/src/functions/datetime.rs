@@ -1,6 +1,7 @@
 //! Spark's date and time functions that take Java datetime patterns or are missing from
 //! DataFusion and `datafusion-spark`: `to_date(s, fmt)`, `to_timestamp(s[, fmt])`,
-//! `unix_timestamp(s[, fmt])`, `from_unixtime(n[, fmt])`, `timestamp_seconds`, `dayofweek`,
+//! `unix_timestamp(s[, fmt])` (and `to_unix_timestamp`), `from_unixtime(n[, fmt])`,
+//! `timestamp_seconds`, `timestamp_millis`, `timestamp_micros`, `curdate`, `dayofweek`,
 //! `dayname`, `months_between`, `make_timestamp`.
 //!
 //! Timestamps are Spark's `TIMESTAMP`: microseconds zoned in the session time zone
@@ -273,6 +274,16 @@ fn zoned_rewrites(tz: &Arc<str>) -> Vec<ScalarUDF> {
             );
             Ok(cast(seconds, zoned(tz)))
         }),
+        ZonedRewrite::udf("timestamp_millis", tz, zoned, |args, _, tz| {
+            let millis = cast(
+                cast(one(args)?, DataType::Int64),
+                DataType::Timestamp(TimeUnit::Millisecond, Some(Arc::clone(tz))),
+            );
+            Ok(cast(millis, zoned(tz)))
+        }),
+        ZonedRewrite::udf("timestamp_micros", tz, zoned, |args, _, tz| {
+            Ok(cast(cast(one(args)?, DataType::Int64), zoned(tz)))
+        }),
         ZonedRewrite::udf("make_timestamp", tz, zoned, |args, _, tz| {
             if args.len() != 6 {
                 return Err(plan_err(format!(
@@ -470,6 +481,14 @@ pub(crate) fn register(ctx: &SessionContext, time_zone: &Arc<str>) {
     for f in [months_between(), make_timestamp_ntz()] {
         ctx.register_udf(f.udf());
     }
+    // Spark's other names: `to_unix_timestamp` is `unix_timestamp`, `curdate` `current_date`.
+    super::alias_udfs(
+        ctx,
+        &[
+            ("unix_timestamp", "to_unix_timestamp"),
+            ("current_date", "curdate"),
+        ],
+    );
 }
 
 #[cfg(test)]
