@@ -89,7 +89,11 @@
 //!   `from_json` with a DDL schema (`'a INT, b ARRAY<STRING>'`), `json_array_length`,
 //!   `json_object_keys`, `schema_of_json`. Malformed JSON is `NULL`.
 //! - **More**: `stack` (in `SELECT` and `LATERAL VIEW`), `timestamp_millis`, `timestamp_micros`,
-//!   `to_unix_timestamp`, `curdate`.
+//!   `to_unix_timestamp`, `curdate`, `try_to_timestamp`/`try_to_date` (`NULL` where the parse
+//!   fails), `to_char`/`to_varchar` of dates and timestamps (Java patterns), `to_binary`/
+//!   `try_to_binary`, `regexp_substr`, `regexp_instr`, `mask`, `format_number(x, d)`,
+//!   `nullifzero`, `zeroifnull`, `try_mod`, `date_from_unix_date`, `validate_utf8`,
+//!   `current_timezone`, `current_database`/`current_schema`, `current_catalog`, `current_user`.
 //! - **Query shapes**: `PIVOT`, `GROUPING SETS`/`ROLLUP`/`CUBE` with `grouping()` and
 //!   `grouping_id()`, `LATERAL VIEW`.
 //!

@@ -1,7 +1,8 @@
 //! Spark's date and time functions that take Java datetime patterns or are missing from
 //! DataFusion and `datafusion-spark`: `to_date(s, fmt)`, `to_timestamp(s[, fmt])`,
 //! `unix_timestamp(s[, fmt])` (and `to_unix_timestamp`), `from_unixtime(n[, fmt])`,
-//! `timestamp_seconds`, `timestamp_millis`, `timestamp_micros`, `curdate`, `dayofweek`,
+//! `timestamp_seconds`, `timestamp_millis`, `timestamp_micros`, `curdate`, `try_to_timestamp`,
+//! `try_to_date`, `dayofweek`,
 //! `dayname`, `months_between`, `make_timestamp`.
 //!
 //! Timestamps are Spark's `TIMESTAMP`: microseconds zoned in the session time zone
@@ -228,6 +229,9 @@ impl ScalarUDFImpl for ZonedRewrite {
 fn zoned_rewrites(tz: &Arc<str>) -> Vec<ScalarUDF> {
     vec![
         ZonedRewrite::udf("to_timestamp", tz, zoned, to_timestamp_expr),
+        ZonedRewrite::udf("try_to_timestamp", tz, zoned, |args, types, tz| {
+            super::misc::tolerant(to_timestamp_expr(args, types, tz)?)
+        }),
         ZonedRewrite::udf(
             "unix_timestamp",
             tz,
@@ -312,23 +316,28 @@ fn zoned_rewrites(tz: &Arc<str>) -> Vec<ScalarUDF> {
 }
 
 /// `to_date(s[, fmt])`, `dayofweek(d)`, `dayname(d)`.
+fn to_date_expr(mut args: Vec<Expr>, types: &[DataType]) -> DfResult<Expr> {
+    match args.len() {
+        1 if is_string(types.first()) => Ok(df::expr_fn::to_date(args)),
+        1 => Ok(cast(one(args)?, DataType::Date32)),
+        2 => {
+            let fmt = pattern("to_date", &args[1])?;
+            args[1] = fmt;
+            Ok(df::expr_fn::to_date(args))
+        }
+        n => Err(plan_err(format!(
+            "to_date takes a value and an optional pattern, got {n} arguments"
+        ))),
+    }
+}
+
 fn rewrites() -> Vec<ScalarUDF> {
     vec![
+        rewrite("to_date", |_| Ok(DataType::Date32), to_date_expr),
         rewrite(
-            "to_date",
+            "try_to_date",
             |_| Ok(DataType::Date32),
-            |mut args, types| match args.len() {
-                1 if is_string(types.first()) => Ok(df::expr_fn::to_date(args)),
-                1 => Ok(cast(one(args)?, DataType::Date32)),
-                2 => {
-                    let fmt = pattern("to_date", &args[1])?;
-                    args[1] = fmt;
-                    Ok(df::expr_fn::to_date(args))
-                }
-                n => Err(plan_err(format!(
-                    "to_date takes a value and an optional pattern, got {n} arguments"
-                ))),
-            },
+            |args, types| super::misc::tolerant(to_date_expr(args, types)?),
         ),
         rewrite(
             "dayofweek",

@@ -32,3 +32,47 @@ SELECT format_number(1234567, 0), format_number(12345, 2), format_number(CAST(99
 SELECT id, format_number(salary, 1) FROM people ORDER BY id
 -- name: format_number_negative_places
 SELECT format_number(1.5D, -1)
+-- name: try_to_timestamp_values
+SELECT try_to_timestamp('2024-01-15 08:30:00'), try_to_timestamp('not a time'), try_to_timestamp('15/01/2024', 'dd/MM/yyyy'), try_to_timestamp('2024-99-99', 'yyyy-MM-dd')
+-- name: try_to_timestamp_column
+SELECT id, try_to_timestamp(day, 'dd/MM/yyyy') FROM events ORDER BY id
+-- name: try_to_date_values
+SELECT try_to_date('2024-02-29'), try_to_date('2024-02-30'), try_to_date('01/12/2023', 'dd/MM/yyyy'), try_to_date('x', 'dd/MM/yyyy')
+-- name: try_to_date_column
+SELECT id, try_to_date(ts) FROM events ORDER BY id
+-- name: to_timestamp_of_bad_string_fails
+SELECT to_timestamp('not a time')
+-- name: nullifzero_zeroifnull
+SELECT nullifzero(0) AS a, nullifzero(5) AS b, zeroifnull(NULL) AS c, zeroifnull(7) AS d, zeroifnull(CAST(NULL AS DOUBLE)) AS e
+-- name: zeroifnull_column
+SELECT id, zeroifnull(age), nullifzero(id - 1) FROM people ORDER BY id
+-- name: try_mod_values
+SELECT try_mod(7, 3), try_mod(7, 0), try_mod(-7, 3), try_mod(7.5, 2)
+-- name: date_from_unix_date_values
+SELECT date_from_unix_date(0), date_from_unix_date(19737), date_from_unix_date(-1)
+-- name: session_names
+SELECT current_database(), current_schema(), current_catalog(), current_timezone()
+-- name: to_char_dates
+SELECT to_char(DATE '2024-01-15', 'yyyy/MM/dd'), to_varchar(TIMESTAMP '2024-01-15 08:30:00', 'dd.MM.yyyy HH:mm'), to_char(hired, 'MMM d, yyyy') FROM people WHERE id = 1
+-- name: to_binary_formats
+SELECT hex(to_binary('abc')), hex(to_binary('414243', 'hex')), hex(to_binary('abc', 'utf-8')), hex(to_binary('YWJj', 'base64'))
+-- name: to_binary_invalid_fails
+SELECT to_binary('xyz', 'hex')
+-- name: try_to_binary_invalid
+SELECT try_to_binary('xyz', 'hex'), hex(try_to_binary('4142'))
+-- name: validate_utf8_values
+SELECT validate_utf8('héllo'), try_validate_utf8(name) FROM people WHERE id = 1
+-- name: current_user_is_a_name
+SELECT current_user() = user(), length(session_user()) > 0
+-- name: to_number_formats
+SELECT to_number('454', '999'), to_number('454.00', '000.00'), to_number('12,454', '99,999'), to_number('$78.12', '$99.99'), to_number('-12.5', 'S99.9')
+-- name: to_number_trailing_sign
+SELECT to_number('12.5-', '99.9MI'), to_number('<12.5>', '99.9PR'), to_number('12.5', '99.9PR')
+-- name: to_number_mismatch_fails
+SELECT to_number('1234', '99')
+-- name: try_to_number_values
+SELECT try_to_number('1234', '99'), try_to_number('abc', '999'), try_to_number('78.1', '99.99')
+-- name: to_number_column
+SELECT k, try_to_number(s, '999') FROM nums ORDER BY k
+-- name: convert_timezone_values
+SELECT convert_timezone('Europe/Brussels', 'America/Los_Angeles', TIMESTAMP_NTZ '2021-12-06 00:00:00'), convert_timezone('Asia/Tokyo', TIMESTAMP_NTZ '2024-01-15 08:30:00'), convert_timezone('UTC', 'Europe/Paris', TIMESTAMP_NTZ '2024-07-01 12:00:00')
