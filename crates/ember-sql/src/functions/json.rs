@@ -278,7 +278,7 @@ fn get_json_object_one(json: &str, path: &str) -> Option<String> {
     let v = parse(json)?;
     let mut found = Vec::new();
     walk(&v, &steps, &mut found);
-    if steps.iter().any(|s| *s == Step::Wildcard) {
+    if steps.contains(&Step::Wildcard) {
         match found.as_slice() {
             [] => None,
             [one] => as_result(one),
@@ -418,7 +418,7 @@ fn infer(v: &Json) -> Inferred {
             items
                 .iter()
                 .map(infer)
-                .fold(Inferred::Null, |a, b| merge(a, b)),
+                .fold(Inferred::Null, merge),
         )),
         Json::Object(entries) => {
             let mut fields: Vec<(String, Inferred)> = Vec::new();

@@ -417,7 +417,7 @@ fn format_decimal_text(text: &str, places: usize) -> String {
         out.push('-');
     }
     for (i, c) in ints.iter().enumerate() {
-        if i > 0 && (ints.len() - i) % 3 == 0 {
+        if i > 0 && (ints.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(*c);
