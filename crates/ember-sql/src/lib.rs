@@ -93,7 +93,9 @@
 //!   fails), `to_char`/`to_varchar` of dates and timestamps (Java patterns), `to_binary`/
 //!   `try_to_binary`, `regexp_substr`, `regexp_instr`, `mask`, `format_number(x, d)`,
 //!   `nullifzero`, `zeroifnull`, `try_mod`, `date_from_unix_date`, `validate_utf8`,
-//!   `current_timezone`, `current_database`/`current_schema`, `current_catalog`, `current_user`.
+//!   `current_timezone`, `current_database`/`current_schema`, `current_catalog`, `current_user`,
+//!   `to_number`/`try_to_number` (Spark's number formats: `'$99,999.00'`, `S`, `MI`, `PR`),
+//!   `convert_timezone`, `localtimestamp`, `raise_error`, `assert_true`.
 //! - **Query shapes**: `PIVOT`, `GROUPING SETS`/`ROLLUP`/`CUBE` with `grouping()` and
 //!   `grouping_id()`, `LATERAL VIEW`.
 //!

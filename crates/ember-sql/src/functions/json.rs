@@ -415,10 +415,7 @@ fn infer(v: &Json) -> Inferred {
         Json::Float(_) => Inferred::Double,
         Json::Str(_) => Inferred::String,
         Json::Array(items) => Inferred::Array(Box::new(
-            items
-                .iter()
-                .map(infer)
-                .fold(Inferred::Null, merge),
+            items.iter().map(infer).fold(Inferred::Null, merge),
         )),
         Json::Object(entries) => {
             let mut fields: Vec<(String, Inferred)> = Vec::new();

@@ -1,7 +1,7 @@
 //! Small Spark functions planned as other expressions: `try_to_timestamp` and `try_to_date`
 //! (`NULL` where `to_timestamp`/`to_date` would fail), `nullifzero`, `zeroifnull`, `try_mod`,
 //! `date_from_unix_date`, `to_char`/`to_varchar` of dates and timestamps (Java patterns),
-//! `convert_timezone`, `to_binary`/`try_to_binary`, `validate_utf8`/`try_validate_utf8`, and the session's
+//! `convert_timezone`, `localtimestamp`, `raise_error`, `assert_true`, `to_binary`/`try_to_binary`, `validate_utf8`/`try_validate_utf8`, and the session's
 //! `current_timezone`, `current_database`/`current_schema`, `current_catalog` (Spark's defaults:
 //! `default`, `spark_catalog`) and `current_user`/`user`/`session_user` (the process's user).
 
@@ -446,6 +446,105 @@ fn convert_timezone() -> super::ColumnFn {
     )
 }
 
+/// `raise_error(message)`: fails the query with `message` (Spark's `USER_RAISED_EXCEPTION`).
+fn raise_error() -> super::ColumnFn {
+    super::ColumnFn::new(
+        "raise_error",
+        |t| super::fixed(t, &[DataType::Utf8], 1),
+        |_| Ok(DataType::Null),
+        |args| {
+            use datafusion::arrow::array::AsArray;
+            let m = args[0].as_string::<i32>();
+            let message = (0..m.len())
+                .find(|&i| m.is_valid(i))
+                .map_or("NULL", |i| m.value(i));
+            Err(super::exec_err(format!(
+                "[USER_RAISED_EXCEPTION] {message}"
+            )))
+        },
+    )
+}
+
+/// `assert_true(cond[, message])`: `NULL` when `cond` is true on every row; fails otherwise.
+fn assert_true() -> super::ColumnFn {
+    super::ColumnFn::new(
+        "assert_true",
+        |t| super::fixed(t, &[DataType::Boolean, DataType::Utf8], 1),
+        |_| Ok(DataType::Null),
+        |args| {
+            use datafusion::arrow::array::{AsArray, NullArray};
+            let c = args[0].as_boolean();
+            for i in 0..c.len() {
+                if c.is_null(i) || !c.value(i) {
+                    let message = args
+                        .get(1)
+                        .map(|m| m.as_string::<i32>())
+                        .filter(|m| m.is_valid(i))
+                        .map_or_else(
+                            || "'assert_true' is not true".to_owned(),
+                            |m| m.value(i).to_owned(),
+                        );
+                    return Err(super::exec_err(format!(
+                        "[USER_RAISED_EXCEPTION] {message}"
+                    )));
+                }
+            }
+            Ok(Arc::new(NullArray::new(c.len())) as ArrayRef)
+        },
+    )
+}
+
+/// `localtimestamp()`: the current wall-clock time in the session time zone, a `TIMESTAMP_NTZ`.
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct LocalTimestamp {
+    tz: Arc<str>,
+    signature: Signature,
+}
+
+impl ScalarUDFImpl for LocalTimestamp {
+    fn name(&self) -> &str {
+        "localtimestamp"
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, _arg_types: &[DataType]) -> DfResult<DataType> {
+        Ok(DataType::Timestamp(
+            datafusion::arrow::datatypes::TimeUnit::Microsecond,
+            None,
+        ))
+    }
+
+    fn simplify(
+        &self,
+        _args: Vec<Expr>,
+        _info: &datafusion::logical_expr::simplify::SimplifyContext,
+    ) -> DfResult<datafusion::logical_expr::simplify::ExprSimplifyResult> {
+        let ntz = DataType::Timestamp(datafusion::arrow::datatypes::TimeUnit::Microsecond, None);
+        // now() as a naive UTC time, then its wall clock in the session zone.
+        let utc = cast(
+            cast(
+                datafusion::functions::datetime::expr_fn::now(),
+                DataType::Int64,
+            ) / lit(1000i64),
+            ntz,
+        );
+        Ok(
+            datafusion::logical_expr::simplify::ExprSimplifyResult::Simplified(
+                convert_timezone()
+                    .udf()
+                    .call(vec![lit("UTC"), lit(self.tz.to_string()), utc]),
+            ),
+        )
+    }
+
+    fn invoke_with_args(&self, _args: ScalarFunctionArgs) -> DfResult<ColumnarValue> {
+        Err(crate::rewrites::not_rewritten("localtimestamp"))
+    }
+}
+
 /// `convert_timezone(to, ts)` with the session zone as `from`.
 #[derive(Debug, PartialEq, Eq, Hash)]
 struct ConvertTimezone {
@@ -569,6 +668,12 @@ pub(crate) fn register(ctx: &SessionContext, time_zone: &Arc<str>) {
         tz: Arc::clone(time_zone),
         signature: Signature::variadic_any(Volatility::Immutable),
     }));
+    ctx.register_udf(ScalarUDF::new_from_impl(LocalTimestamp {
+        tz: Arc::clone(time_zone),
+        signature: Signature::nullary(Volatility::Stable),
+    }));
+    ctx.register_udf(raise_error().udf());
+    ctx.register_udf(assert_true().udf());
     ctx.register_udf(ScalarUDF::new_from_impl(CurrentTimezone {
         tz: Arc::clone(time_zone),
         signature: Signature::nullary(Volatility::Stable),

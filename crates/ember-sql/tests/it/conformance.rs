@@ -130,7 +130,8 @@ fn py_float(f: f64) -> String {
 
 /// One value as text, the way `scripts/spark-oracle.py` renders Spark's (`None` for NULL).
 fn cell(array: &dyn Array, i: usize) -> Option<String> {
-    if array.is_null(i) {
+    // A `NULL`-typed (Spark `void`) column has no validity buffer: every value is NULL.
+    if array.is_null(i) || *array.data_type() == DataType::Null {
         return None;
     }
     let nested = |a: &dyn Array, j: usize| cell(a, j).unwrap_or_else(|| "NULL".into());

@@ -76,3 +76,11 @@ SELECT try_to_number('1234', '99'), try_to_number('abc', '999'), try_to_number('
 SELECT k, try_to_number(s, '999') FROM nums ORDER BY k
 -- name: convert_timezone_values
 SELECT convert_timezone('Europe/Brussels', 'America/Los_Angeles', TIMESTAMP_NTZ '2021-12-06 00:00:00'), convert_timezone('Asia/Tokyo', TIMESTAMP_NTZ '2024-01-15 08:30:00'), convert_timezone('UTC', 'Europe/Paris', TIMESTAMP_NTZ '2024-07-01 12:00:00')
+-- name: localtimestamp_type
+SELECT typeof(localtimestamp()), localtimestamp() IS NOT NULL, abs(unix_timestamp(CAST(localtimestamp() AS TIMESTAMP)) - unix_timestamp(current_timestamp())) < 60
+-- name: raise_error_fails
+SELECT raise_error('custom failure')
+-- name: assert_true_values
+SELECT assert_true(1 < 2), assert_true(id > 0) FROM people ORDER BY id
+-- name: assert_true_false_fails
+SELECT assert_true(id > 3) FROM people
