@@ -95,7 +95,8 @@
 //!   `nullifzero`, `zeroifnull`, `try_mod`, `date_from_unix_date`, `validate_utf8`,
 //!   `current_timezone`, `current_database`/`current_schema`, `current_catalog`, `current_user`,
 //!   `to_number`/`try_to_number` (Spark's number formats: `'$99,999.00'`, `S`, `MI`, `PR`),
-//!   `convert_timezone`, `localtimestamp`, `raise_error`, `assert_true`.
+//!   `convert_timezone`, `localtimestamp`, `raise_error`, `assert_true`, `to_timestamp_ntz`
+//!   (strings), `to_timestamp_ltz`, `make_timestamp_ltz`.
 //! - **Query shapes**: `PIVOT`, `GROUPING SETS`/`ROLLUP`/`CUBE` with `grouping()` and
 //!   `grouping_id()`, `LATERAL VIEW`.
 //!

@@ -2,7 +2,7 @@
 //! DataFusion and `datafusion-spark`: `to_date(s, fmt)`, `to_timestamp(s[, fmt])`,
 //! `unix_timestamp(s[, fmt])` (and `to_unix_timestamp`), `from_unixtime(n[, fmt])`,
 //! `timestamp_seconds`, `timestamp_millis`, `timestamp_micros`, `curdate`, `try_to_timestamp`,
-//! `try_to_date`, `dayofweek`,
+//! `try_to_date`, `to_timestamp_ntz`, `to_timestamp_ltz`, `make_timestamp_ltz`, `dayofweek`,
 //! `dayname`, `months_between`, `make_timestamp`.
 //!
 //! Timestamps are Spark's `TIMESTAMP`: microseconds zoned in the session time zone
@@ -229,6 +229,22 @@ impl ScalarUDFImpl for ZonedRewrite {
 fn zoned_rewrites(tz: &Arc<str>) -> Vec<ScalarUDF> {
     vec![
         ZonedRewrite::udf("to_timestamp", tz, zoned, to_timestamp_expr),
+        // A wall-clock time: the text read as if in UTC, where the instant and the wall clock
+        // agree, then kept without a zone.
+        ZonedRewrite::udf(
+            "to_timestamp_ntz",
+            tz,
+            |_| MICROS,
+            |args, types, _| {
+                let utc: Arc<str> = Arc::from("UTC");
+                if !is_string(types.first()) {
+                    return Err(plan_err(
+                        "to_timestamp_ntz takes a string (and an optional pattern)".to_owned(),
+                    ));
+                }
+                Ok(cast(to_timestamp_expr(args, types, &utc)?, MICROS))
+            },
+        ),
         ZonedRewrite::udf("try_to_timestamp", tz, zoned, |args, types, tz| {
             super::misc::tolerant(to_timestamp_expr(args, types, tz)?)
         }),
@@ -495,6 +511,8 @@ pub(crate) fn register(ctx: &SessionContext, time_zone: &Arc<str>) {
         ctx,
         &[
             ("unix_timestamp", "to_unix_timestamp"),
+            ("to_timestamp", "to_timestamp_ltz"),
+            ("make_timestamp", "make_timestamp_ltz"),
             ("current_date", "curdate"),
         ],
     );

@@ -84,3 +84,9 @@ SELECT raise_error('custom failure')
 SELECT assert_true(1 < 2), assert_true(id > 0) FROM people ORDER BY id
 -- name: assert_true_false_fails
 SELECT assert_true(id > 3) FROM people
+-- name: to_timestamp_ltz_ntz
+SELECT to_timestamp_ltz('2024-01-15 08:30:00'), to_timestamp_ntz('2024-01-15 08:30:00'), to_timestamp_ntz('15/01/2024 10:05', 'dd/MM/yyyy HH:mm')
+-- name: to_timestamp_ntz_column
+SELECT id, to_timestamp_ntz(ts) FROM events ORDER BY id
+-- name: make_timestamp_ltz_values
+SELECT make_timestamp_ltz(2024, 1, 15, 8, 30, 45.5)
