@@ -639,6 +639,12 @@ impl<'a> DdlParser<'a> {
                         0
                     };
                     self.expect(")")?;
+                    if p == 0 || p > 38 || s > p {
+                        return Err(plan_err(format!(
+                            "decimal({p}, {s}) in the schema: the precision must be 1 to 38 and \
+                             the scale at most the precision"
+                        )));
+                    }
                     DataType::Decimal128(p, i8::try_from(s).unwrap_or(0))
                 } else {
                     DataType::Decimal128(10, 0)

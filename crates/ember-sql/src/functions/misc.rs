@@ -423,9 +423,8 @@ fn convert_timezone() -> super::ColumnFn {
                     .from_local_datetime(&naive)
                     .earliest()
                     .or_else(|| {
-                        from_tz
-                            .from_local_datetime(&(naive + chrono::Duration::hours(1)))
-                            .earliest()
+                        let later = naive.checked_add_signed(chrono::TimeDelta::hours(1))?;
+                        from_tz.from_local_datetime(&later).earliest()
                     })
                     .ok_or_else(|| {
                         super::exec_err(format!(
