@@ -23,12 +23,18 @@ spark-env:
 # Record real Spark's answers to ember-sql's conformance suite (crates/ember-sql/tests/conformance/
 # spark-results.tsv); Ember's test compares against them. Then refresh docs/spark-compat.md with
 # `EMBER_WRITE_SPARK_COMPAT=1 cargo test --workspace --test it -- spark_conformance_suite`.
-spark-oracle:
-    SPARK_LOCAL_IP=127.0.0.1 "$(bash scripts/spark-env.sh | tail -n1)" scripts/spark-oracle.py
+# `just spark-oracle json hashes` re-records only those query families.
+spark-oracle *FAMILIES:
+    SPARK_LOCAL_IP=127.0.0.1 "$(bash scripts/spark-env.sh | tail -n1)" scripts/spark-oracle.py {{FAMILIES}}
 
 # The tests with real PySpark required (as CI runs them).
 test-spark:
     EMBER_TEST_PYTHON="$(bash scripts/spark-env.sh | tail -n1)" EMBER_REQUIRE_PYSPARK=1 SPARK_LOCAL_IP=127.0.0.1 cargo test --workspace
+
+# Record Spark's `SHOW FUNCTIONS` list (crates/ember-sql/tests/conformance/spark-functions.txt),
+# which ember-sql's coverage test and its UNSUPPORTED_FUNCTION refusal read.
+spark-functions:
+    SPARK_LOCAL_IP=127.0.0.1 "$(bash scripts/spark-env.sh | tail -n1)" scripts/spark-functions.py
 
 # A Spark standalone master and worker on loopback (spark://127.0.0.1:7077); Ctrl-C stops them.
 spark-cluster:

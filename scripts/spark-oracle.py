@@ -7,6 +7,9 @@ query's result types (Spark's simple type names) and rows to conformance/spark-r
 Ember's test (tests/it/conformance.rs) compares its own answers with that file. Never edit the
 file by hand: change the queries or tables and run `just spark-oracle` again.
 
+With family names as arguments (`spark-oracle.py json hashes`), only those query files are run;
+the other families' recorded answers are kept as they are.
+
 File format, one record per line, fields separated by tabs; in a field `\\` is a backslash, `\\t`
 a tab, `\\n` a newline and a lone `\\N` is NULL:
     query <family>/<name>
@@ -81,6 +84,22 @@ def esc(cell):
     return cell.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
 
 
+def recorded_by_family():
+    """The lines of spark-results.tsv recorded so far, by query family."""
+    families, family = {}, None
+    path = SUITE / "spark-results.tsv"
+    if not path.exists():
+        return families
+    for line in path.read_text().splitlines():
+        if line.startswith("#"):
+            continue
+        if line.startswith("query\t"):
+            family = line.split("\t", 1)[1].split("/", 1)[0]
+        if family is not None:
+            families.setdefault(family, []).append(line)
+    return families
+
+
 def main():
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     from pyspark.sql import SparkSession
@@ -102,10 +121,15 @@ def main():
         path = str(SUITE / "tables" / f"{name.strip()}.csv")
         spark.read.schema(ddl.strip()).option("header", True).csv(path).createOrReplaceTempView(name.strip())
 
+    only = set(sys.argv[1:])
+    kept = recorded_by_family() if only else {}
     out = [f"# Recorded by scripts/spark-oracle.py with PySpark {spark.version}; do not edit by hand."]
     count = 0
     for qfile in sorted((SUITE / "queries").glob("*.sql")):
         family = qfile.stem
+        if only and family not in only:
+            out.extend(kept.get(family, []))
+            continue
         for name, sql in parse_queries(qfile):
             count += 1
             out.append(f"query\t{family}/{name}")

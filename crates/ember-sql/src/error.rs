@@ -70,6 +70,20 @@ pub enum Error {
         message: String,
     },
 
+    /// A function Spark has and Ember does not: the analogue of Spark's `UNRESOLVED_ROUTINE`
+    /// for a name Spark knows (`SHOW FUNCTIONS` of Spark 4.3). `reason` says why, for the
+    /// functions that are bound to the JVM or to a format Ember does not read (`java_method`,
+    /// Avro, Protobuf, ...).
+    #[error("[UNSUPPORTED_FUNCTION] `{name}` is a Spark function that Ember does not support{}{}", reason.map(|r| format!(": {r}")).unwrap_or_default(), query.as_ref().map(|q| format!("\n  in query: {q}")).unwrap_or_default())]
+    UnsupportedFunction {
+        /// The function's name, lower case.
+        name: String,
+        /// Why Ember will not have it, when that is known.
+        reason: Option<&'static str>,
+        /// The query that called it.
+        query: Option<String>,
+    },
+
     /// A value of an RDD row does not fit the declared schema.
     #[error(
         "row {row} (partition {partition}), column `{column}`: {message} (expected {expected})"
@@ -268,6 +282,13 @@ impl Error {
                 let message = root.message().into_owned();
                 if let Some(name) = unknown_table_name(&message) {
                     return Error::UnknownView {
+                        name,
+                        query: query.map(str::to_owned),
+                    };
+                }
+                if let Some(name) = crate::functions::spark_names::unsupported_in(&message) {
+                    return Error::UnsupportedFunction {
+                        reason: crate::functions::spark_names::reason(&name),
                         name,
                         query: query.map(str::to_owned),
                     };

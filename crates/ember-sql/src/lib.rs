@@ -79,8 +79,30 @@
 //!   `aggregate`/`reduce` (with an optional finish lambda), `zip_with`, `exists`, `forall`,
 //!   `map_filter`, `transform_values`, `transform_keys`, `array_sort(array, (a, b) -> int)`
 //!   (arrays of up to 1000 elements).
+//! - **Casts as functions**: `int(x)`, `bigint`, `smallint`, `tinyint`, `double`, `float`,
+//!   `string`, `boolean`, `date`, `timestamp` (session time zone), `decimal` (`DECIMAL(10, 0)`),
+//!   `binary`: each is `CAST(x AS ...)`. Null tests `isnull`, `isnotnull`, `equal_null`.
+//! - **Hashes**: `hash` (Spark's Murmur3, seed 42: the same `INT` as Spark for every type),
+//!   `md5`, `sha`/`sha1`, `sha2`, `crc32`, `xxhash64`.
+//! - **JSON**: `get_json_object` (paths `$.a`, `$['a']`, `$[0]`, `[*]`), `json_tuple` (in
+//!   `SELECT` and `LATERAL VIEW`), `to_json` (structs, maps, arrays; `NULL` fields left out),
+//!   `from_json` with a DDL schema (`'a INT, b ARRAY<STRING>'`), `json_array_length`,
+//!   `json_object_keys`, `schema_of_json`. Malformed JSON is `NULL`.
+//! - **More**: `stack` (in `SELECT` and `LATERAL VIEW`), `timestamp_millis`, `timestamp_micros`,
+//!   `to_unix_timestamp`, `curdate`, `try_to_timestamp`/`try_to_date` (`NULL` where the parse
+//!   fails), `to_char`/`to_varchar` of dates and timestamps (Java patterns), `to_binary`/
+//!   `try_to_binary`, `regexp_substr`, `regexp_instr`, `mask`, `format_number(x, d)`,
+//!   `nullifzero`, `zeroifnull`, `try_mod`, `date_from_unix_date`, `validate_utf8`,
+//!   `current_timezone`, `current_database`/`current_schema`, `current_catalog`, `current_user`,
+//!   `to_number`/`try_to_number` (Spark's number formats: `'$99,999.00'`, `S`, `MI`, `PR`),
+//!   `convert_timezone`, `localtimestamp`, `raise_error`, `assert_true`, `to_timestamp_ntz`
+//!   (strings), `to_timestamp_ltz`, `make_timestamp_ltz`.
 //! - **Query shapes**: `PIVOT`, `GROUPING SETS`/`ROLLUP`/`CUBE` with `grouping()` and
 //!   `grouping_id()`, `LATERAL VIEW`.
+//!
+//! A Spark function Ember does not have (Spark 4.3's `SHOW FUNCTIONS` is the list) fails with
+//! [`Error::UnsupportedFunction`] naming it, with the reason for the JVM- and format-bound ones
+//! (`java_method`, `reflect`, Avro, Protobuf, XML, sketches, `VARIANT`).
 //!
 //! ## Main types
 //! - [`Session`], built with [`Session::builder`] (`app_name`, `master`, `config`,
@@ -151,8 +173,9 @@
 //!   default is the JVM's zone), `TIMESTAMP_NTZ` is not. CSV inference gives Spark's types
 //!   (`INT` when every value fits, `BIGINT`, `DOUBLE`, `BOOLEAN`, `DATE`, `TIMESTAMP`).
 //! - **Functions**: DataFusion, `datafusion-spark` 55 and Ember's own modules give the Spark
-//!   functions listed under [Spark functions by family](#spark-functions-by-family); anything
-//!   else is an "Invalid function" planning error. How close Ember is to Spark, measured against
+//!   functions listed under [Spark functions by family](#spark-functions-by-family); another
+//!   Spark function is [`Error::UnsupportedFunction`], any other name an "Invalid function"
+//!   planning error. How close Ember is to Spark, measured against
 //!   real PySpark: `docs/spark-compat.md`.
 //! - **Ranking window functions** (`row_number`, `rank`, `dense_rank`, `ntile`) are `INT`, as
 //!   in Spark.

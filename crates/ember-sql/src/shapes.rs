@@ -4,6 +4,8 @@
 //! - **Generators** in `SELECT`: `explode`, `explode_outer`, `posexplode(_outer)` (with
 //!   `AS (pos, e)`), `explode(map) AS (k, v)` and `inline` become DataFusion's `unnest`
 //!   (`unnest_outer` for the `_outer` forms, which keep a `NULL` row for a `NULL` or empty array).
+//!   `json_tuple(j, 'a', ...)` becomes one field lookup per name (`c0`, ...), `stack(n, ...)` one
+//!   `unnest` per column (`col0`, ...), in `SELECT` and in `LATERAL VIEW`.
 //! - **`LATERAL VIEW [OUTER] gen(...) t AS c1, ...`**: each view becomes a derived table
 //!   `(SELECT *, <generator> FROM <what came before>)` under the name of the table it extends, and
 //!   `t.c` references become `c`. Over a single table its name (or alias) still qualifies its
@@ -102,6 +104,9 @@ fn generator_items(expr: &Expr, aliases: &[Ident], outer: bool) -> DfResult<Opti
         Some(base) => (base.to_owned(), true),
         None => (name.clone(), outer),
     };
+    if matches!(name.as_str(), "json_tuple" | "stack") {
+        return row_generator_items(&name, &args, aliases).map(Some);
+    }
     if !matches!(base.as_str(), "explode" | "posexplode" | "inline") {
         return Ok(None);
     }
@@ -158,6 +163,80 @@ fn generator_items(expr: &Expr, aliases: &[Ident], outer: bool) -> DfResult<Opti
         }
     };
     Ok(Some(items))
+}
+
+/// `json_tuple(json, 'a', 'b')` (one row: `c0`, `c1`, the fields `a` and `b` of the JSON object)
+/// and `stack(n, v1, ..., vk)` (`n` rows of `col0`, `col1`, ... taken from the values in turn,
+/// `NULL` where they run out), named by `aliases` where given.
+fn row_generator_items(name: &str, args: &[&Expr], aliases: &[Ident]) -> DfResult<Vec<String>> {
+    let named = |i: usize, default: String| {
+        aliases
+            .get(i)
+            .map_or_else(|| quoted(&default), |a| quoted(&a.value))
+    };
+    let check_names = |columns: usize| {
+        if aliases.is_empty() || aliases.len() == columns {
+            Ok(())
+        } else {
+            Err(plan_err(format!(
+                "{name} produces {columns} columns, but {} names were given",
+                aliases.len()
+            )))
+        }
+    };
+    if name == "json_tuple" {
+        let [json, fields @ ..] = args else {
+            return Err(plan_err(
+                "json_tuple takes a JSON string and field names".to_owned(),
+            ));
+        };
+        if fields.is_empty() {
+            return Err(plan_err(
+                "json_tuple takes at least one field name".to_owned(),
+            ));
+        }
+        check_names(fields.len())?;
+        let field_fn = crate::functions::json::JSON_FIELD;
+        return Ok(fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| format!("{field_fn}({json}, {f}) AS {}", named(i, format!("c{i}"))))
+            .collect());
+    }
+    let [n, values @ ..] = args else {
+        return Err(plan_err("stack takes a row count and values".to_owned()));
+    };
+    let rows = n
+        .to_string()
+        .parse::<usize>()
+        .ok()
+        .filter(|&r| r > 0)
+        .ok_or_else(|| {
+            plan_err(format!(
+                "stack's row count must be a positive integer literal, got {n}"
+            ))
+        })?;
+    if values.is_empty() {
+        return Err(plan_err("stack takes at least one value".to_owned()));
+    }
+    let columns = values.len().div_ceil(rows);
+    check_names(columns)?;
+    Ok((0..columns)
+        .map(|c| {
+            let column: Vec<String> = (0..rows)
+                .map(|r| {
+                    values
+                        .get(r * columns + c)
+                        .map_or_else(|| "NULL".to_owned(), ToString::to_string)
+                })
+                .collect();
+            format!(
+                "unnest(make_array({})) AS {}",
+                column.join(", "),
+                named(c, format!("col{c}"))
+            )
+        })
+        .collect())
 }
 
 fn parse_items(items: &[String]) -> DfResult<Vec<SelectItem>> {
@@ -219,7 +298,7 @@ fn rewrite_lateral_views(select: &mut Select) -> DfResult<Vec<String>> {
         let items = generator_items(&view.lateral_view, &view.lateral_col_alias, view.outer)?
             .ok_or_else(|| {
                 plan_err(format!(
-                    "LATERAL VIEW takes explode, posexplode or inline, got {}",
+                    "LATERAL VIEW takes explode, posexplode, inline, json_tuple or stack, got {}",
                     view.lateral_view
                 ))
             })?;

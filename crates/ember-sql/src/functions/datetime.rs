@@ -1,6 +1,8 @@
 //! Spark's date and time functions that take Java datetime patterns or are missing from
 //! DataFusion and `datafusion-spark`: `to_date(s, fmt)`, `to_timestamp(s[, fmt])`,
-//! `unix_timestamp(s[, fmt])`, `from_unixtime(n[, fmt])`, `timestamp_seconds`, `dayofweek`,
+//! `unix_timestamp(s[, fmt])` (and `to_unix_timestamp`), `from_unixtime(n[, fmt])`,
+//! `timestamp_seconds`, `timestamp_millis`, `timestamp_micros`, `curdate`, `try_to_timestamp`,
+//! `try_to_date`, `to_timestamp_ntz`, `to_timestamp_ltz`, `make_timestamp_ltz`, `dayofweek`,
 //! `dayname`, `months_between`, `make_timestamp`.
 //!
 //! Timestamps are Spark's `TIMESTAMP`: microseconds zoned in the session time zone
@@ -227,6 +229,25 @@ impl ScalarUDFImpl for ZonedRewrite {
 fn zoned_rewrites(tz: &Arc<str>) -> Vec<ScalarUDF> {
     vec![
         ZonedRewrite::udf("to_timestamp", tz, zoned, to_timestamp_expr),
+        // A wall-clock time: the text read as if in UTC, where the instant and the wall clock
+        // agree, then kept without a zone.
+        ZonedRewrite::udf(
+            "to_timestamp_ntz",
+            tz,
+            |_| MICROS,
+            |args, types, _| {
+                let utc: Arc<str> = Arc::from("UTC");
+                if !is_string(types.first()) {
+                    return Err(plan_err(
+                        "to_timestamp_ntz takes a string (and an optional pattern)".to_owned(),
+                    ));
+                }
+                Ok(cast(to_timestamp_expr(args, types, &utc)?, MICROS))
+            },
+        ),
+        ZonedRewrite::udf("try_to_timestamp", tz, zoned, |args, types, tz| {
+            super::misc::tolerant(to_timestamp_expr(args, types, tz)?)
+        }),
         ZonedRewrite::udf(
             "unix_timestamp",
             tz,
@@ -273,6 +294,16 @@ fn zoned_rewrites(tz: &Arc<str>) -> Vec<ScalarUDF> {
             );
             Ok(cast(seconds, zoned(tz)))
         }),
+        ZonedRewrite::udf("timestamp_millis", tz, zoned, |args, _, tz| {
+            let millis = cast(
+                cast(one(args)?, DataType::Int64),
+                DataType::Timestamp(TimeUnit::Millisecond, Some(Arc::clone(tz))),
+            );
+            Ok(cast(millis, zoned(tz)))
+        }),
+        ZonedRewrite::udf("timestamp_micros", tz, zoned, |args, _, tz| {
+            Ok(cast(cast(one(args)?, DataType::Int64), zoned(tz)))
+        }),
         ZonedRewrite::udf("make_timestamp", tz, zoned, |args, _, tz| {
             if args.len() != 6 {
                 return Err(plan_err(format!(
@@ -301,23 +332,28 @@ fn zoned_rewrites(tz: &Arc<str>) -> Vec<ScalarUDF> {
 }
 
 /// `to_date(s[, fmt])`, `dayofweek(d)`, `dayname(d)`.
+fn to_date_expr(mut args: Vec<Expr>, types: &[DataType]) -> DfResult<Expr> {
+    match args.len() {
+        1 if is_string(types.first()) => Ok(df::expr_fn::to_date(args)),
+        1 => Ok(cast(one(args)?, DataType::Date32)),
+        2 => {
+            let fmt = pattern("to_date", &args[1])?;
+            args[1] = fmt;
+            Ok(df::expr_fn::to_date(args))
+        }
+        n => Err(plan_err(format!(
+            "to_date takes a value and an optional pattern, got {n} arguments"
+        ))),
+    }
+}
+
 fn rewrites() -> Vec<ScalarUDF> {
     vec![
+        rewrite("to_date", |_| Ok(DataType::Date32), to_date_expr),
         rewrite(
-            "to_date",
+            "try_to_date",
             |_| Ok(DataType::Date32),
-            |mut args, types| match args.len() {
-                1 if is_string(types.first()) => Ok(df::expr_fn::to_date(args)),
-                1 => Ok(cast(one(args)?, DataType::Date32)),
-                2 => {
-                    let fmt = pattern("to_date", &args[1])?;
-                    args[1] = fmt;
-                    Ok(df::expr_fn::to_date(args))
-                }
-                n => Err(plan_err(format!(
-                    "to_date takes a value and an optional pattern, got {n} arguments"
-                ))),
-            },
+            |args, types| super::misc::tolerant(to_date_expr(args, types)?),
         ),
         rewrite(
             "dayofweek",
@@ -470,6 +506,16 @@ pub(crate) fn register(ctx: &SessionContext, time_zone: &Arc<str>) {
     for f in [months_between(), make_timestamp_ntz()] {
         ctx.register_udf(f.udf());
     }
+    // Spark's other names: `to_unix_timestamp` is `unix_timestamp`, `curdate` `current_date`.
+    super::alias_udfs(
+        ctx,
+        &[
+            ("unix_timestamp", "to_unix_timestamp"),
+            ("to_timestamp", "to_timestamp_ltz"),
+            ("make_timestamp", "make_timestamp_ltz"),
+            ("current_date", "curdate"),
+        ],
+    );
 }
 
 #[cfg(test)]

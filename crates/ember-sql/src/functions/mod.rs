@@ -21,6 +21,15 @@
 //! - [`higher_order`]: `transform`, `filter`, `zip_with`, `aggregate`/`reduce`, `map_filter`,
 //!   `transform_values`, `transform_keys`.
 //! - [`tables`]: `range` with Spark's `id` column.
+//! - [`casts`]: casts written as functions (`int(x)`, `string(x)`, `date(x)`, ...), `isnull`,
+//!   `isnotnull`, `equal_null`.
+//! - [`hashes`]: Spark's Murmur3 `hash`, `md5`, `sha`.
+//! - [`json`]: `get_json_object`, `json_tuple`'s fields, `to_json`, `from_json`,
+//!   `json_array_length`, `json_object_keys`, `schema_of_json`.
+//! - [`misc`]: `try_to_timestamp`/`try_to_date`'s row-by-row `NULL` on failure, `nullifzero`,
+//!   `zeroifnull`, `try_mod`, `date_from_unix_date`, `current_timezone`, `current_database`,
+//!   `current_schema`, `current_catalog`, `current_user`, `to_char` of dates, `to_binary`.
+//! - [`numbers`]: `to_number`/`try_to_number` with Spark's number formats.
 //!
 //! [`AggregateUDF`]: datafusion::logical_expr::AggregateUDF
 
@@ -37,10 +46,16 @@ use datafusion::prelude::SessionContext;
 
 pub(crate) mod aggregates;
 pub(crate) mod arrays_zip;
+pub(crate) mod casts;
 pub(crate) mod collections;
 pub(crate) mod datetime;
+pub(crate) mod hashes;
 pub(crate) mod higher_order;
+pub(crate) mod json;
 pub(crate) mod math;
+pub(crate) mod misc;
+pub(crate) mod numbers;
+pub(crate) mod spark_names;
 pub(crate) mod strings;
 pub(crate) mod tables;
 
@@ -166,6 +181,11 @@ pub(crate) fn register(ctx: &SessionContext, time_zone: &std::sync::Arc<str>) {
     arrays_zip::register(ctx);
     tables::register(ctx);
     higher_order::register(ctx);
+    casts::register(ctx, time_zone);
+    hashes::register(ctx);
+    json::register(ctx, time_zone);
+    misc::register(ctx, time_zone);
+    numbers::register(ctx);
 }
 
 /// Registers each `(existing, alias)` pair: the function `existing` also under Spark's name

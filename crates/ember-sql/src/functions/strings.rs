@@ -1,5 +1,6 @@
 //! Spark's string functions missing from DataFusion and `datafusion-spark`: `split` (by a
-//! regular expression, with a limit), `regexp_extract`, `regexp_extract_all`, `locate`; and
+//! regular expression, with a limit), `regexp_extract`, `regexp_extract_all`, `regexp_substr`,
+//! `regexp_instr`, `locate`, `mask`, `format_number`; and
 //! Spark's names for DataFusion's functions (`rlike`, `startswith`, `endswith`, `lcase`,
 //! `ucase`, `printf`).
 //!
@@ -230,6 +231,271 @@ fn locate() -> ColumnFn {
     )
 }
 
+/// `regexp_substr(str, regex)`: the first match of `regex` in `str`, `NULL` when none.
+fn regexp_substr() -> ColumnFn {
+    ColumnFn::new(
+        "regexp_substr",
+        |t| fixed(t, &[DataType::Utf8, DataType::Utf8], 2),
+        |_| Ok(DataType::Utf8),
+        |args| {
+            let s = args[0].as_string::<i32>();
+            let p = args[1].as_string::<i32>();
+            let mut out = StringBuilder::new();
+            let mut cache = RegexCache::default();
+            for i in 0..s.len() {
+                if s.is_null(i) || p.is_null(i) {
+                    out.append_null();
+                    continue;
+                }
+                let re = cache.get(p.value(i))?;
+                out.append_option(re.find(s.value(i)).map(|m| m.as_str()));
+            }
+            Ok(Arc::new(out.finish()) as ArrayRef)
+        },
+    )
+}
+
+/// `regexp_instr(str, regex[, idx])`: the 1-based character position where the first match
+/// starts (group `idx`'s, default 0: the whole match), 0 when nothing matches.
+fn regexp_instr() -> ColumnFn {
+    ColumnFn::new(
+        "regexp_instr",
+        |t| fixed(t, &[DataType::Utf8, DataType::Utf8, DataType::Int32], 2),
+        |_| Ok(DataType::Int32),
+        |args| {
+            let s = args[0].as_string::<i32>();
+            let p = args[1].as_string::<i32>();
+            let idx = args.get(2).map(|a| a.as_primitive::<Int32Type>());
+            let mut out = Int32Builder::with_capacity(s.len());
+            let mut cache = RegexCache::default();
+            for i in 0..s.len() {
+                if s.is_null(i) || p.is_null(i) || idx.is_some_and(|a| a.is_null(i)) {
+                    out.append_null();
+                    continue;
+                }
+                let re = cache.get(p.value(i))?;
+                let group = group_index(re, idx.map_or(0, |a| a.value(i)))?;
+                let text = s.value(i);
+                let at = re
+                    .captures(text)
+                    .and_then(|c| c.get(group))
+                    .map_or(0, |m| text[..m.start()].chars().count() + 1);
+                out.append_value(i32::try_from(at).unwrap_or(i32::MAX));
+            }
+            Ok(Arc::new(out.finish()) as ArrayRef)
+        },
+    )
+}
+
+/// `mask(str[, upper, lower, digit, other])`: upper-case letters become `upper` (default `X`),
+/// lower-case `lower` (`x`), digits `digit` (`n`), other characters `other` (kept by default);
+/// a `NULL` replacement keeps its characters.
+fn mask() -> ColumnFn {
+    ColumnFn::new(
+        "mask",
+        |t| {
+            fixed(
+                t,
+                &[
+                    DataType::Utf8,
+                    DataType::Utf8,
+                    DataType::Utf8,
+                    DataType::Utf8,
+                    DataType::Utf8,
+                ],
+                1,
+            )
+        },
+        |_| Ok(DataType::Utf8),
+        |args| {
+            let s = args[0].as_string::<i32>();
+            let replacement =
+                |k: usize, i: usize, default: Option<char>| -> DfResult<Option<char>> {
+                    let Some(a) = args.get(k) else {
+                        return Ok(default);
+                    };
+                    let a = a.as_string::<i32>();
+                    if a.is_null(i) {
+                        return Ok(None);
+                    }
+                    let mut chars = a.value(i).chars();
+                    match (chars.next(), chars.next()) {
+                        (Some(c), None) => Ok(Some(c)),
+                        _ => Err(exec_err(format!(
+                            "mask: a replacement must be one character, got '{}'",
+                            a.value(i)
+                        ))),
+                    }
+                };
+            let mut out = StringBuilder::new();
+            for i in 0..s.len() {
+                if s.is_null(i) {
+                    out.append_null();
+                    continue;
+                }
+                let upper = replacement(1, i, Some('X'))?;
+                let lower = replacement(2, i, Some('x'))?;
+                let digit = replacement(3, i, Some('n'))?;
+                let other = replacement(4, i, None)?;
+                let masked: String = s
+                    .value(i)
+                    .chars()
+                    .map(|c| {
+                        let r = if c.is_uppercase() {
+                            upper
+                        } else if c.is_lowercase() {
+                            lower
+                        } else if c.is_ascii_digit() {
+                            digit
+                        } else {
+                            other
+                        };
+                        r.unwrap_or(c)
+                    })
+                    .collect();
+                out.append_value(masked);
+            }
+            Ok(Arc::new(out.finish()) as ArrayRef)
+        },
+    )
+}
+
+/// `text` (an optional `-`, digits, an optional `.` and digits) rounded half-even to `places`
+/// decimals, its integer digits grouped by threes with commas: Java's `DecimalFormat`, which
+/// Spark's `format_number` uses.
+fn format_decimal_text(text: &str, places: usize) -> String {
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (int_part, frac_part) = digits.split_once('.').unwrap_or((digits, ""));
+    let mut kept: Vec<u8> = int_part
+        .bytes()
+        .chain(
+            frac_part
+                .bytes()
+                .chain(std::iter::repeat(b'0'))
+                .take(places),
+        )
+        .map(|b| b - b'0')
+        .collect();
+    let dropped = frac_part.as_bytes().get(places..).unwrap_or_default();
+    let round_up = match dropped.split_first() {
+        Some((&first, rest)) => {
+            let last_odd = kept.last().is_some_and(|d| d % 2 == 1);
+            first > b'5' || (first == b'5' && (rest.iter().any(|&b| b != b'0') || last_odd))
+        }
+        None => false,
+    };
+    if round_up {
+        let mut i = kept.len();
+        loop {
+            if i == 0 {
+                kept.insert(0, 1);
+                break;
+            }
+            i -= 1;
+            if kept[i] == 9 {
+                kept[i] = 0;
+            } else {
+                kept[i] += 1;
+                break;
+            }
+        }
+    }
+    let split = kept.len() - places;
+    let ints: Vec<char> = kept[..split].iter().map(|d| char::from(b'0' + d)).collect();
+    let ints: Vec<char> = if ints.is_empty() { vec!['0'] } else { ints };
+    // Leading zeros (from "0.5" style input) go, but one digit stays.
+    let first_nonzero = ints
+        .iter()
+        .position(|&c| c != '0')
+        .unwrap_or(ints.len() - 1);
+    let ints = &ints[first_nonzero..];
+    let mut out = String::new();
+    if negative {
+        out.push('-');
+    }
+    for (i, c) in ints.iter().enumerate() {
+        if i > 0 && (ints.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(*c);
+    }
+    if places > 0 {
+        out.push('.');
+        out.extend(kept[split..].iter().map(|d| char::from(b'0' + d)));
+    }
+    out
+}
+
+/// `format_number(x, d)`: `x` rounded half-even to `d` decimal places, with thousands
+/// separators (`1,234.57`); `NULL` for a negative `d`.
+fn format_number() -> ColumnFn {
+    ColumnFn::new(
+        "format_number",
+        |t| match t {
+            [x, d] if d.is_integer() || *d == DataType::Null => {
+                let x = match x {
+                    DataType::Decimal128(..) => x.clone(),
+                    x if x.is_integer() => DataType::Int64,
+                    _ => DataType::Float64,
+                };
+                Ok(vec![x, DataType::Int32])
+            }
+            [_, d] => Err(super::plan_err(format!(
+                "takes a number and an integer count of decimal places (a format pattern is not \
+                 supported), got {d}"
+            ))),
+            _ => Err(super::plan_err(format!(
+                "takes 2 arguments, got {}",
+                t.len()
+            ))),
+        },
+        |_| Ok(DataType::Utf8),
+        |args| {
+            use datafusion::arrow::datatypes::{
+                Decimal128Type, DecimalType as _, Float64Type, Int64Type,
+            };
+            let x = &args[0];
+            let d = args[1].as_primitive::<Int32Type>();
+            let mut out = StringBuilder::new();
+            for i in 0..x.len() {
+                if x.is_null(i) || d.is_null(i) {
+                    out.append_null();
+                    continue;
+                }
+                let Ok(places) = usize::try_from(d.value(i)) else {
+                    out.append_null();
+                    continue;
+                };
+                let text = match x.data_type() {
+                    DataType::Decimal128(_, scale) => Decimal128Type::format_decimal(
+                        x.as_primitive::<Decimal128Type>().value(i),
+                        38,
+                        *scale,
+                    ),
+                    DataType::Int64 => x.as_primitive::<Int64Type>().value(i).to_string(),
+                    _ => {
+                        let f = x.as_primitive::<Float64Type>().value(i);
+                        if f.is_nan() {
+                            out.append_value("NaN");
+                            continue;
+                        }
+                        if f.is_infinite() {
+                            out.append_value(if f > 0.0 { "∞" } else { "-∞" });
+                            continue;
+                        }
+                        format!("{f}")
+                    }
+                };
+                out.append_value(format_decimal_text(&text, places));
+            }
+            Ok(Arc::new(out.finish()) as ArrayRef)
+        },
+    )
+}
+
 /// `f(args)` of an existing function with its `INT` arguments cast from any integer type and
 /// its result cast to `INT` (Spark's types where DataFusion's are `BIGINT`).
 fn int_wrapper(name: &'static str) -> ScalarUDF {
@@ -260,7 +526,16 @@ fn int_wrapper(name: &'static str) -> ScalarUDF {
 pub(crate) fn register(ctx: &SessionContext) {
     ctx.register_udf(int_wrapper("space"));
     ctx.register_udf(int_wrapper("regexp_count"));
-    for f in [split(), regexp_extract(), regexp_extract_all(), locate()] {
+    for f in [
+        split(),
+        regexp_extract(),
+        regexp_extract_all(),
+        locate(),
+        regexp_substr(),
+        regexp_instr(),
+        mask(),
+        format_number(),
+    ] {
         ctx.register_udf(f.udf());
     }
     super::alias_udfs(
@@ -274,4 +549,19 @@ pub(crate) fn register(ctx: &SessionContext) {
             ("format_string", "printf"),
         ],
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_decimal_text;
+
+    #[test]
+    fn format_number_rounds_half_even_and_groups() {
+        assert_eq!(format_decimal_text("1234567.891", 2), "1,234,567.89");
+        assert_eq!(format_decimal_text("2.5", 0), "2");
+        assert_eq!(format_decimal_text("3.5", 0), "4");
+        assert_eq!(format_decimal_text("999.995", 2), "1,000.00");
+        assert_eq!(format_decimal_text("-0.5", 3), "-0.500");
+        assert_eq!(format_decimal_text("12", 1), "12.0");
+    }
 }

@@ -130,7 +130,8 @@ fn py_float(f: f64) -> String {
 
 /// One value as text, the way `scripts/spark-oracle.py` renders Spark's (`None` for NULL).
 fn cell(array: &dyn Array, i: usize) -> Option<String> {
-    if array.is_null(i) {
+    // A `NULL`-typed (Spark `void`) column has no validity buffer: every value is NULL.
+    if array.is_null(i) || *array.data_type() == DataType::Null {
         return None;
     }
     let nested = |a: &dyn Array, j: usize| cell(a, j).unwrap_or_else(|| "NULL".into());
@@ -402,10 +403,11 @@ fn spark_conformance_suite() {
     if std::env::var_os("EMBER_WRITE_SPARK_COMPAT").is_some() {
         write_compat_doc(&report, &known);
     }
-    // Issue 10's goal, kept as a floor: a change that loses agreement with Spark fails here.
+    // Issue 10's goal, kept as a floor (its size raised by issue 20's function families): a
+    // change that loses agreement with Spark fails here.
     assert!(
-        total >= 300 && values * 100 >= total * 95 && both * 100 >= total * 90,
-        "below the floor (>= 300 queries, >= 95% values, >= 90% values and types):\n{report}"
+        total >= 500 && values * 100 >= total * 95 && both * 100 >= total * 90,
+        "below the floor (>= 500 queries, >= 95% values, >= 90% values and types):\n{report}"
     );
     assert!(
         failures.is_empty(),
@@ -432,5 +434,14 @@ fn write_compat_doc(summary: &str, known: &[String]) {
         known.join("\n")
     );
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/spark-compat.md");
-    std::fs::write(path, doc).unwrap();
+    // The function coverage section is the coverage test's: kept as it is.
+    let old = std::fs::read_to_string(&path).unwrap_or_default();
+    let coverage = match (
+        old.find(super::coverage::COVERAGE_START),
+        old.find(super::coverage::COVERAGE_END),
+    ) {
+        (Some(a), Some(b)) => format!("\n{}\n", &old[a..b + super::coverage::COVERAGE_END.len()]),
+        _ => String::new(),
+    };
+    std::fs::write(path, doc + &coverage).unwrap();
 }

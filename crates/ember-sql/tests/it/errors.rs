@@ -190,3 +190,32 @@ fn plan_errors_carry_the_position_when_datafusion_has_a_span() {
     }
     assert!(err.to_string().contains("line 2, column 8"), "{err}");
 }
+
+#[test]
+fn spark_functions_ember_lacks_are_refused_by_name() {
+    let spark = session();
+    // A JVM-bound function: refused with the reason.
+    match spark.sql("SELECT java_method('java.util.UUID', 'randomUUID')") {
+        Err(Error::UnsupportedFunction {
+            name,
+            reason,
+            query,
+        }) => {
+            assert_eq!(name, "java_method");
+            assert!(reason.is_some_and(|r| r.contains("JVM")), "{reason:?}");
+            assert!(query.is_some_and(|q| q.contains("randomUUID")));
+        }
+        other => panic!("expected UnsupportedFunction, got {other:?}"),
+    }
+    let err = spark.sql("SELECT hll_sketch_agg(1)").unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.starts_with("[UNSUPPORTED_FUNCTION] `hll_sketch_agg`"),
+        "{text}"
+    );
+    // A name Spark does not have either stays DataFusion's planning error.
+    assert!(matches!(
+        spark.sql("SELECT no_such_function_anywhere(1)"),
+        Err(Error::Plan { .. })
+    ));
+}

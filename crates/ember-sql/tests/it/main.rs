@@ -3,6 +3,7 @@
 
 mod arithmetic;
 mod conformance;
+mod coverage;
 mod dataframe;
 mod errors;
 mod export;

@@ -1,0 +1,143 @@
+//! Spark's casts written as functions (`int(x)` is `CAST(x AS INT)`, and likewise `bigint`,
+//! `smallint`, `tinyint`, `double`, `float`, `string`, `boolean`, `date`, `timestamp` in the
+//! session time zone, `decimal` as `DECIMAL(10, 0)`, `binary`), and the null predicates
+//! `isnull`, `isnotnull` and `equal_null` (`a <=> b`).
+//!
+//! Each is planned as the expression it stands for, so it casts exactly as `CAST` does.
+
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use datafusion::arrow::datatypes::{DataType, TimeUnit};
+use datafusion::error::Result as DfResult;
+use datafusion::logical_expr::expr::BinaryExpr;
+use datafusion::logical_expr::simplify::{ExprSimplifyResult, SimplifyContext};
+use datafusion::logical_expr::{
+    ColumnarValue, Expr, Operator, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature,
+    Volatility, cast,
+};
+use datafusion::prelude::SessionContext;
+
+use super::plan_err;
+use crate::rewrites::{SparkRewrite, not_rewritten, one, two};
+
+/// `name(x)`: `CAST(x AS target)`.
+#[derive(Debug)]
+struct CastFn {
+    name: &'static str,
+    target: DataType,
+    signature: Signature,
+}
+
+impl PartialEq for CastFn {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name && self.target == other.target
+    }
+}
+
+impl Eq for CastFn {}
+
+impl Hash for CastFn {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.name.hash(state);
+        self.target.hash(state);
+    }
+}
+
+impl ScalarUDFImpl for CastFn {
+    fn name(&self) -> &str {
+        self.name
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, _arg_types: &[DataType]) -> DfResult<DataType> {
+        Ok(self.target.clone())
+    }
+
+    fn simplify(&self, args: Vec<Expr>, _info: &SimplifyContext) -> DfResult<ExprSimplifyResult> {
+        let [arg] = <[Expr; 1]>::try_from(args)
+            .map_err(|a| plan_err(format!("{} takes one argument, got {}", self.name, a.len())))?;
+        Ok(ExprSimplifyResult::Simplified(cast(
+            arg,
+            self.target.clone(),
+        )))
+    }
+
+    fn invoke_with_args(&self, _args: ScalarFunctionArgs) -> DfResult<ColumnarValue> {
+        Err(not_rewritten(self.name))
+    }
+}
+
+/// The cast functions, `timestamp` zoned in `time_zone`.
+fn cast_functions(time_zone: &Arc<str>) -> Vec<CastFn> {
+    let targets = [
+        ("tinyint", DataType::Int8),
+        ("smallint", DataType::Int16),
+        ("int", DataType::Int32),
+        ("bigint", DataType::Int64),
+        ("float", DataType::Float32),
+        ("double", DataType::Float64),
+        ("decimal", DataType::Decimal128(10, 0)),
+        ("string", DataType::Utf8),
+        ("boolean", DataType::Boolean),
+        ("binary", DataType::Binary),
+        ("date", DataType::Date32),
+        (
+            "timestamp",
+            DataType::Timestamp(TimeUnit::Microsecond, Some(Arc::clone(time_zone))),
+        ),
+    ];
+    targets
+        .into_iter()
+        .map(|(name, target)| CastFn {
+            name,
+            target,
+            signature: Signature::any(1, Volatility::Immutable),
+        })
+        .collect()
+}
+
+/// `isnull(x)`, `isnotnull(x)`, `equal_null(a, b)`.
+fn null_predicates() -> Vec<SparkRewrite> {
+    let boolean: crate::rewrites::ReturnType = |_| Ok(DataType::Boolean);
+    vec![
+        SparkRewrite {
+            name: "isnull",
+            signature: Signature::any(1, Volatility::Immutable),
+            return_type: boolean,
+            rewrite: |args, _| Ok(one(args)?.is_null()),
+        },
+        SparkRewrite {
+            name: "isnotnull",
+            signature: Signature::any(1, Volatility::Immutable),
+            return_type: boolean,
+            rewrite: |args, _| Ok(one(args)?.is_not_null()),
+        },
+        SparkRewrite {
+            name: "equal_null",
+            signature: Signature::comparable(2, Volatility::Immutable),
+            return_type: boolean,
+            rewrite: |args, _| {
+                let (a, b) = two(args)?;
+                Ok(Expr::BinaryExpr(BinaryExpr::new(
+                    Box::new(a),
+                    Operator::IsNotDistinctFrom,
+                    Box::new(b),
+                )))
+            },
+        },
+    ]
+}
+
+/// Registers the cast functions and the null predicates.
+pub(crate) fn register(ctx: &SessionContext, time_zone: &Arc<str>) {
+    for f in cast_functions(time_zone) {
+        ctx.register_udf(ScalarUDF::new_from_impl(f));
+    }
+    for f in null_predicates() {
+        ctx.register_udf(ScalarUDF::new_from_impl(f));
+    }
+}
