@@ -70,6 +70,23 @@ pub enum Error {
         message: String,
     },
 
+    /// A query's expressions (or subqueries) nest deeper than Ember plans: a chain of `limit`
+    /// operators (`a OR b OR ...`, `1 + 1 + ...`) is as deep as it is long. Checked on the
+    /// parsed query before anything is planned, so planning's recursion stays within the
+    /// planning thread's stack. Split the query (an `IN` list or a `CASE` is flat, however long).
+    #[error("the query nests deeper than {limit} levels (a chain of {limit} operators or more); an IN list or CASE branches stay flat\n  in query: {query}")]
+    ExpressionTooDeep {
+        /// The deepest nesting Ember plans.
+        limit: usize,
+        /// The query text.
+        query: String,
+    },
+
+    /// Planning a query stopped because its caller gave up on it (a cancel, a timeout, or the
+    /// planning future dropped).
+    #[error("planning the query was cancelled")]
+    Cancelled,
+
     /// A value of an RDD row does not fit the declared schema.
     #[error(
         "row {row} (partition {partition}), column `{column}`: {message} (expected {expected})"

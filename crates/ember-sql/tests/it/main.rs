@@ -4,6 +4,7 @@
 mod arithmetic;
 mod conformance;
 mod dataframe;
+mod deep;
 mod errors;
 mod export;
 mod fixture;
