@@ -18,11 +18,11 @@
 //! - `checked_arithmetic/{ansi_checked,wrapping}/10^7`: `sum(a + b), sum(a - b), sum(a * b)` over
 //!   two `INT` columns with Spark's overflow checks (the default) and with ANSI off (DataFusion's
 //!   wrapping kernels), one thread each.
-//! - `plan_chain/{ember,datafusion}_{or,plus}/10000`: planning a 10 000-term chain
-//!   (`WHERE id = 0 OR id = 1 OR ...`, `SELECT id + id + ...`) into an analyzed logical plan, by
-//!   Ember (`Session::sql`: its planning thread, Spark's rewrites, checked arithmetic) and by
-//!   stock DataFusion (`SessionState::create_logical_plan` and its analyzer, on a thread with
-//!   the same stack, which the `+` chain's depth needs) on a view of the same name.
+//! - `plan_chain/{ember,datafusion}_{or,case}/10000`: planning a 10 000-term `OR` chain
+//!   (`WHERE id = 0 OR id = 1 OR ...`) and a 10 000-branch `CASE` into an analyzed logical
+//!   plan, by Ember (`Session::sql`: its planning thread, Spark's rewrites, the balanced `OR`)
+//!   and by stock DataFusion (`SessionState::create_logical_plan` and its analyzer, on a thread
+//!   with the same stack) on a view of the same name. (`+` chains are bounded by `MAX_DEPTH`.)
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::hint::black_box;
@@ -185,8 +185,8 @@ fn plan_chain(c: &mut Criterion) {
 
     let n = 10_000;
     let schema = Arc::new(Schema::new(vec![Field::new("id", DataType::Int64, false)]));
-    let batch = RecordBatch::try_new(schema, vec![Arc::new(Int64Array::from_iter_values(0..20))])
-        .unwrap();
+    let batch =
+        RecordBatch::try_new(schema, vec![Arc::new(Int64Array::from_iter_values(0..20))]).unwrap();
     let spark = session();
     spark
         .create_dataframe_from_batches(vec![batch.clone()])
@@ -202,15 +202,18 @@ fn plan_chain(c: &mut Criterion) {
         .map(|i| format!("id = {i}"))
         .collect::<Vec<_>>()
         .join(" OR ");
-    let plus = vec!["id"; n].join(" + ");
+    let branches = (0..n)
+        .map(|i| format!("WHEN id = {i} THEN {i}"))
+        .collect::<Vec<_>>()
+        .join(" ");
     let queries = [
         ("or", format!("SELECT count(*) FROM t WHERE {or}")),
-        ("plus", format!("SELECT {plus} FROM t")),
+        ("case", format!("SELECT CASE {branches} END FROM t")),
     ];
     let stock_plan = |query: &str| {
         std::thread::scope(|s| {
             std::thread::Builder::new()
-                .stack_size(256 << 20)
+                .stack_size(64 << 20)
                 .spawn_scoped(s, || {
                     runtime.block_on(async {
                         let state = stock.state();

@@ -70,11 +70,14 @@ pub enum Error {
         message: String,
     },
 
-    /// A query's expressions (or subqueries) nest deeper than Ember plans: a chain of `limit`
-    /// operators (`a OR b OR ...`, `1 + 1 + ...`) is as deep as it is long. Checked on the
-    /// parsed query before anything is planned, so planning's recursion stays within the
-    /// planning thread's stack. Split the query (an `IN` list or a `CASE` is flat, however long).
-    #[error("the query nests deeper than {limit} levels (a chain of {limit} operators or more); an IN list or CASE branches stay flat\n  in query: {query}")]
+    /// A query's expressions (or subqueries) nest deeper than Ember plans
+    /// ([`MAX_DEPTH`](crate::MAX_DEPTH)): a chain of `+` or `||` operators is as deep as it is
+    /// long (`AND`/`OR` chains are rebalanced and never are). Checked on the parsed query before
+    /// anything is planned, so planning's recursion and time stay bounded. Split the chain (an
+    /// `IN` list, a `CASE` or a function's arguments are flat, however long).
+    #[error(
+        "the query nests deeper than {limit} levels (a chain of {limit} `+` or `||` operators or more); split it, an IN list or CASE branches stay flat\n  in query: {query}"
+    )]
     ExpressionTooDeep {
         /// The deepest nesting Ember plans.
         limit: usize,

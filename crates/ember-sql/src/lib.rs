@@ -215,8 +215,8 @@ pub use dataframe::{DataFrame, GroupedData, OutputFormat};
 /// The kinds of join [`DataFrame::join`] and [`DataFrame::join_on`] take (DataFusion's type).
 pub use datafusion::logical_expr::JoinType;
 pub use error::{Error, Result};
-pub use planning::MAX_DEPTH;
 pub use io::{FileFormat, parse_view_spec};
+pub use planning::MAX_DEPTH;
 pub use row::{IntoRow, IntoValue, Row, RowWriteError, RowWriter, Value};
 pub use session::Session;
 pub use types::{DataType, IntoSchema, StructField, StructType, spark_type_name};

@@ -55,8 +55,8 @@ use datafusion::common::config::ConfigOptions;
 use datafusion::common::tree_node::{Transformed, TreeNode, TreeNodeRecursion};
 use datafusion::common::{DFSchema, DataFusionError, Result, ScalarValue, exec_err};
 use datafusion::logical_expr::expr::{Alias, BinaryExpr, Cast, ScalarFunction, TryCast};
-use datafusion::logical_expr::type_coercion::binary::BinaryTypeCoercer;
 use datafusion::logical_expr::expr_rewriter::NamePreserver;
+use datafusion::logical_expr::type_coercion::binary::BinaryTypeCoercer;
 use datafusion::logical_expr::utils::merge_schema;
 use datafusion::logical_expr::{
     ColumnarValue, Expr, ExprSchemable, LogicalPlan, Operator, ReturnFieldArgs, ScalarFunctionArgs,
@@ -372,7 +372,11 @@ fn is_signed_integer(t: &ArrowType) -> bool {
 /// not been (`None` where it was not cheap to know), so a node's operands' types are the last
 /// entries. `get_type` recomputes a whole subtree, so asking it at every `+` of a chain was
 /// quadratic, and cubic for the checked calls, whose type needs their names (issue 16).
-fn checked(e: Expr, schema: &DFSchema, types: &mut Vec<Option<ArrowType>>) -> Result<Transformed<Expr>> {
+fn checked(
+    e: Expr,
+    schema: &DFSchema,
+    types: &mut Vec<Option<ArrowType>>,
+) -> Result<Transformed<Expr>> {
     let mut arity = 0;
     e.apply_children(|_| {
         arity += 1;

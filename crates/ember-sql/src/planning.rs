@@ -35,14 +35,19 @@ use datafusion::sql::sqlparser::ast::{
 
 use crate::{Error, Result};
 
-/// The deepest nesting of expressions and queries Ember plans: a chain of 20 000 operators, far
-/// beyond any generated `OR` or `+` chain of 10 000 terms.
-pub const MAX_DEPTH: usize = 20_000;
+/// The deepest nesting of expressions and queries Ember plans: a chain of 1000 operators that
+/// are not rebalanced (`+`, `-`, `*`, `||`, comparisons). DataFusion types and names such a
+/// chain in time quadratic in its depth (each level's `get_type` and `to_field` walks the
+/// chain below it: a 1000-term `+` chain plans in about 15 s in a debug build, 1.5 s
+/// optimized), so the bound is what keeps planning time linear in the query's length. `AND`,
+/// `OR` and `CASE` are never that deep however long (balanced, flat).
+pub const MAX_DEPTH: usize = 1_000;
 
 /// The stack of the planning thread and of the session runtime's threads: room for
-/// [`MAX_DEPTH`] levels of the deepest unprotected recursion (the derived `Display` of a
-/// DataFusion expression in a debug build, about 4 KB a level), with a wide margin.
-pub(crate) const STACK_SIZE: usize = 256 * 1024 * 1024;
+/// [`MAX_DEPTH`] levels of the deepest recursion nothing grows on the heap (the derived
+/// `Display`, `Clone` and `Drop` of DataFusion's and sqlparser's trees, a few KB a level in a
+/// debug build), many times over.
+pub(crate) const STACK_SIZE: usize = 64 * 1024 * 1024;
 
 /// Set when whoever waits for a plan has given up on it; the planning thread checks it between
 /// passes.

@@ -156,7 +156,7 @@ impl Session {
         cancel.check()?;
         spark_syntax(&mut statement, &pivots).map_err(df_err)?;
         // The rewrites add a few levels (a marker around a literal, a cast).
-        check_depth(&mut statement, MAX_DEPTH + 16, query)?;
+        check_depth(&mut statement, MAX_DEPTH + 8, query)?;
         temp_views_as_views(&mut statement);
         cancel.check()?;
         let plan = state.statement_to_plan(statement).await.map_err(df_err)?;

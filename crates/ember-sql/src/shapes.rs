@@ -762,7 +762,9 @@ mod tests {
         assert_eq!(rename_exists_calls(subquery), subquery);
         // Several per line, on several lines, after multi-byte characters.
         assert_eq!(
-            rename_exists_calls("SELECT 'é', exists(a, x -> x), EXISTS(b, y -> y),\n  exists(c, z -> z)"),
+            rename_exists_calls(
+                "SELECT 'é', exists(a, x -> x), EXISTS(b, y -> y),\n  exists(c, z -> z)"
+            ),
             "SELECT 'é', any_match(a, x -> x), any_match(b, y -> y),\n  any_match(c, z -> z)"
         );
     }

@@ -251,7 +251,10 @@ impl ExprPlanner for SparkArithmeticPlanner {
             BinaryOperator::Plus | BinaryOperator::Minus | BinaryOperator::Multiply => {
                 // Each operand's type once: `get_type` walks the whole operand, and the left
                 // one of a chain `a + b + c ...` is the chain so far (issue 16).
-                let (l, r) = (expr.left.get_type(schema).ok(), expr.right.get_type(schema).ok());
+                let (l, r) = (
+                    expr.left.get_type(schema).ok(),
+                    expr.right.get_type(schema).ok(),
+                );
                 let as_literal_decimal = |e: Expr| {
                     if !matches!(e, Expr::Literal(..)) {
                         return e;
