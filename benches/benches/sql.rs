@@ -18,6 +18,11 @@
 //! - `checked_arithmetic/{ansi_checked,wrapping}/10^7`: `sum(a + b), sum(a - b), sum(a * b)` over
 //!   two `INT` columns with Spark's overflow checks (the default) and with ANSI off (DataFusion's
 //!   wrapping kernels), one thread each.
+//! - `plan_chain/{ember,datafusion}_{or,case}/10000`: planning a 10 000-term `OR` chain
+//!   (`WHERE id = 0 OR id = 1 OR ...`) and a 10 000-branch `CASE` into an analyzed logical
+//!   plan, by Ember (`Session::sql`: its planning thread, Spark's rewrites, the balanced `OR`)
+//!   and by stock DataFusion (`SessionState::create_logical_plan` and its analyzer, on a thread
+//!   with the same stack) on a view of the same name. (`+` chains are bounded by `MAX_DEPTH`.)
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::hint::black_box;
@@ -171,5 +176,80 @@ fn checked_arithmetic(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, data_source_pipeline, to_polars, checked_arithmetic);
+/// Planning a 10 000-term chain (issue 16): Ember beside stock DataFusion, same text.
+fn plan_chain(c: &mut Criterion) {
+    use ember_sql::arrow::array::Int64Array;
+    use ember_sql::arrow::datatypes::{DataType, Field, Schema};
+    use ember_sql::datafusion::prelude::SessionContext;
+    use std::sync::Arc;
+
+    let n = 10_000;
+    let schema = Arc::new(Schema::new(vec![Field::new("id", DataType::Int64, false)]));
+    let batch =
+        RecordBatch::try_new(schema, vec![Arc::new(Int64Array::from_iter_values(0..20))]).unwrap();
+    let spark = session();
+    spark
+        .create_dataframe_from_batches(vec![batch.clone()])
+        .unwrap()
+        .create_temp_view("t")
+        .unwrap();
+    let stock = SessionContext::new();
+    stock.register_batch("t", batch).unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let or = (0..n)
+        .map(|i| format!("id = {i}"))
+        .collect::<Vec<_>>()
+        .join(" OR ");
+    let branches = (0..n)
+        .map(|i| format!("WHEN id = {i} THEN {i}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let queries = [
+        ("or", format!("SELECT count(*) FROM t WHERE {or}")),
+        ("case", format!("SELECT CASE {branches} END FROM t")),
+    ];
+    let stock_plan = |query: &str| {
+        std::thread::scope(|s| {
+            std::thread::Builder::new()
+                .stack_size(64 << 20)
+                .spawn_scoped(s, || {
+                    runtime.block_on(async {
+                        let state = stock.state();
+                        let plan = state.create_logical_plan(query).await.unwrap();
+                        state
+                            .analyzer()
+                            .execute_and_check(plan, state.config_options(), |_, _| {})
+                            .unwrap()
+                    })
+                })
+                .unwrap()
+                .join()
+                .unwrap()
+        })
+    };
+    let mut group = c.benchmark_group("plan_chain");
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3));
+    for (name, query) in &queries {
+        group.bench_function(BenchmarkId::new(format!("ember_{name}"), n), |b| {
+            b.iter(|| black_box(spark.sql(query).unwrap()));
+        });
+        group.bench_function(BenchmarkId::new(format!("datafusion_{name}"), n), |b| {
+            b.iter(|| black_box(stock_plan(query)));
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    data_source_pipeline,
+    to_polars,
+    checked_arithmetic,
+    plan_chain
+);
 criterion_main!(benches);

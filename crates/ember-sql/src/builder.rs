@@ -173,6 +173,9 @@ impl SessionBuilder {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(parallelism)
             .thread_name("ember-sql")
+            // Plans are optimized, run and dropped here: room for a query as deep as
+            // `MAX_DEPTH` (`planning.rs`).
+            .thread_stack_size(crate::planning::STACK_SIZE)
             .enable_all()
             .build()
             .map_err(|e| Error::Runtime {

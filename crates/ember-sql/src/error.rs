@@ -84,6 +84,26 @@ pub enum Error {
         query: Option<String>,
     },
 
+    /// A query's expressions (or subqueries) nest deeper than Ember plans
+    /// ([`MAX_DEPTH`](crate::MAX_DEPTH)): a chain of `+` or `||` operators is as deep as it is
+    /// long (`AND`/`OR` chains are rebalanced and never are). Checked on the parsed query before
+    /// anything is planned, so planning's recursion and time stay bounded. Split the chain (an
+    /// `IN` list, a `CASE` or a function's arguments are flat, however long).
+    #[error(
+        "the query nests deeper than {limit} levels (a chain of {limit} `+` or `||` operators or more); split it, an IN list or CASE branches stay flat\n  in query: {query}"
+    )]
+    ExpressionTooDeep {
+        /// The deepest nesting Ember plans.
+        limit: usize,
+        /// The query text.
+        query: String,
+    },
+
+    /// Planning a query stopped because its caller gave up on it (a cancel, a timeout, or the
+    /// planning future dropped).
+    #[error("planning the query was cancelled")]
+    Cancelled,
+
     /// A value of an RDD row does not fit the declared schema.
     #[error(
         "row {row} (partition {partition}), column `{column}`: {message} (expected {expected})"

@@ -128,6 +128,10 @@
 //! runs there, so callers need no runtime. Actions follow one rule: the plain name blocks and
 //! returns the value (`collect`, `count`, `show`, `to_polars`, ...), from plain threads and from
 //! inside any tokio runtime; `collect_async` and `count_async` can be awaited from any executor.
+//! SQL text is planned on a thread of its own, and the runtime's threads have large stacks, so
+//! no text overflows a stack: `AND`/`OR` chains are planned as balanced trees, anything else
+//! nested deeper than [`MAX_DEPTH`] fails with [`Error::ExpressionTooDeep`], and dropping a
+//! planning future (a cancel, a timeout) releases its caller at once.
 
 //! ## Feature flags
 //! - `polars` (default): [`DataFrame::to_polars`] and [`export::batches_to_polars`].
@@ -217,6 +221,7 @@ mod io;
 mod literals;
 mod numeric_literals;
 mod overflow;
+mod planning;
 mod ranking;
 mod rewrites;
 mod row;
@@ -234,6 +239,7 @@ pub use dataframe::{DataFrame, GroupedData, OutputFormat};
 pub use datafusion::logical_expr::JoinType;
 pub use error::{Error, Result};
 pub use io::{FileFormat, parse_view_spec};
+pub use planning::MAX_DEPTH;
 pub use row::{IntoRow, IntoValue, Row, RowWriteError, RowWriter, Value};
 pub use session::Session;
 pub use types::{DataType, IntoSchema, StructField, StructType, spark_type_name};

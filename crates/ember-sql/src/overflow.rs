@@ -41,6 +41,7 @@
 //! these fail. Not covered yet: `sum` of `BIGINT` still wraps on overflow (Spark raises the same
 //! error).
 
+use std::fmt::Write;
 use std::sync::Arc;
 
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, Datum, PrimitiveArray};
@@ -51,10 +52,11 @@ use datafusion::arrow::datatypes::{
 };
 use datafusion::arrow::error::ArrowError;
 use datafusion::common::config::ConfigOptions;
-use datafusion::common::tree_node::{Transformed, TreeNode};
+use datafusion::common::tree_node::{Transformed, TreeNode, TreeNodeRecursion};
 use datafusion::common::{DFSchema, DataFusionError, Result, ScalarValue, exec_err};
-use datafusion::logical_expr::expr::{BinaryExpr, ScalarFunction};
+use datafusion::logical_expr::expr::{Alias, BinaryExpr, Cast, ScalarFunction, TryCast};
 use datafusion::logical_expr::expr_rewriter::NamePreserver;
+use datafusion::logical_expr::type_coercion::binary::BinaryTypeCoercer;
 use datafusion::logical_expr::utils::merge_schema;
 use datafusion::logical_expr::{
     ColumnarValue, Expr, ExprSchemable, LogicalPlan, Operator, ReturnFieldArgs, ScalarFunctionArgs,
@@ -229,22 +231,53 @@ impl ScalarUDFImpl for CheckedOp {
         )))
     }
 
-    /// Exactly the name DataFusion gives the expression this replaced.
+    /// Exactly the name DataFusion gives the expression this replaced. A chain `a + b + c`
+    /// nests one call per operator, and naming each level from its operands' names would copy
+    /// the chain's text once per level (quadratic, issue 16): the left spine is walked instead
+    /// and the name written once.
     fn schema_name(&self, args: &[Expr]) -> Result<String> {
-        let name = |i: usize| -> Result<String> {
-            match args.get(i) {
-                Some(e) => Ok(e.schema_name().to_string()),
-                None => exec_err!("{} takes {} arguments", self.name(), self.op.arity()),
+        let arity_err = || exec_err!("{} takes {} arguments", self.name(), self.op.arity());
+        let unary = |format: fn(&str) -> String| -> Result<String> {
+            match args {
+                [a] => Ok(format(&a.schema_name().to_string())),
+                _ => arity_err(),
             }
         };
-        Ok(match self.op {
-            Op::Add => format!("{} + {}", name(0)?, name(1)?),
-            Op::Subtract => format!("{} - {}", name(0)?, name(1)?),
-            Op::Multiply => format!("{} * {}", name(0)?, name(1)?),
-            Op::Negate => format!("(- {})", name(0)?),
-            Op::NegativeFunction => format!("negative({})", name(0)?),
-            Op::Abs => format!("abs({})", name(0)?),
-        })
+        match self.op {
+            Op::Negate => return unary(|a| format!("(- {a})")),
+            Op::NegativeFunction => return unary(|a| format!("negative({a})")),
+            Op::Abs => return unary(|a| format!("abs({a})")),
+            Op::Add | Op::Subtract | Op::Multiply => {}
+        }
+        // The right operands from the top down, and the leftmost operand.
+        let mut rights: Vec<(&'static str, &Expr)> = Vec::new();
+        let (mut op, mut operands) = (self.op, args);
+        let leftmost = loop {
+            let [left, right] = operands else {
+                return arity_err();
+            };
+            rights.push((op.symbol(), right));
+            match left {
+                Expr::ScalarFunction(ScalarFunction { func, args })
+                    if func
+                        .inner()
+                        .downcast_ref::<CheckedOp>()
+                        .is_some_and(|c| c.op.arity() == 2) =>
+                {
+                    let Some(inner) = func.inner().downcast_ref::<CheckedOp>() else {
+                        return arity_err();
+                    };
+                    op = inner.op;
+                    operands = args.as_slice();
+                }
+                other => break other,
+            }
+        };
+        let mut name = leftmost.schema_name().to_string();
+        for (symbol, right) in rights.iter().rev() {
+            let _ = write!(name, " {symbol} {}", right.schema_name());
+        }
+        Ok(name)
     }
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
@@ -305,7 +338,8 @@ impl AnalyzerRule for CheckedIntegerArithmetic {
             let names = NamePreserver::new(&node);
             let node = node.map_expressions(|e| {
                 let name = names.save(&e);
-                Ok(e.transform_up(|e| checked(e, &schema))?
+                let mut types = Vec::new();
+                Ok(e.transform_up(|e| checked(e, &schema, &mut types))?
                     .update_data(|e| name.restore(e)))
             })?;
             if !node.transformed {
@@ -333,50 +367,108 @@ fn is_signed_integer(t: &ArrowType) -> bool {
 }
 
 /// `e` as a [`CheckedOp`] call if it is integer arithmetic that could wrap.
-fn checked(e: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
-    let op = match &e {
+///
+/// Called bottom-up; `types` holds the type of each expression already seen whose parent has
+/// not been (`None` where it was not cheap to know), so a node's operands' types are the last
+/// entries. `get_type` recomputes a whole subtree, so asking it at every `+` of a chain was
+/// quadratic, and cubic for the checked calls, whose type needs their names (issue 16).
+fn checked(
+    e: Expr,
+    schema: &DFSchema,
+    types: &mut Vec<Option<ArrowType>>,
+) -> Result<Transformed<Expr>> {
+    let mut arity = 0;
+    e.apply_children(|_| {
+        arity += 1;
+        Ok(TreeNodeRecursion::Continue)
+    })?;
+    let known = types.split_off(types.len().saturating_sub(arity));
+    let operand = |i: usize, operand: &Expr| -> Option<ArrowType> {
+        match known.get(i) {
+            Some(Some(t)) if known.len() == arity => Some(t.clone()),
+            _ => operand.get_type(schema).ok(),
+        }
+    };
+    let (result, own_type) = rewrite_checked(e, &operand);
+    types.push(own_type);
+    result
+}
+
+/// [`checked`] for one node, given its operands' types; also returns the node's own type when
+/// it is cheap to know.
+fn rewrite_checked(
+    e: Expr,
+    operand: &dyn Fn(usize, &Expr) -> Option<ArrowType>,
+) -> (Result<Transformed<Expr>>, Option<ArrowType>) {
+    let unchanged = |e: Expr, t: Option<ArrowType>| (Ok(Transformed::no(e)), t);
+    let (op, operand_type) = match &e {
         Expr::BinaryExpr(BinaryExpr { left, op, right }) => {
-            let op = match op {
-                Operator::Plus => Op::Add,
-                Operator::Minus => Op::Subtract,
-                Operator::Multiply => Op::Multiply,
-                _ => return Ok(Transformed::no(e)),
-            };
             // An operand whose type cannot be computed here (it reads a column this node does
             // not see) is left to DataFusion.
-            let (Ok(l), Ok(r)) = (left.get_type(schema), right.get_type(schema)) else {
-                return Ok(Transformed::no(e));
+            let (Some(l), Some(r)) = (operand(0, left), operand(1, right)) else {
+                return unchanged(e, None);
             };
-            if !(l == r && l.is_integer()) {
-                return Ok(Transformed::no(e));
+            let checked_op = match op {
+                Operator::Plus => Some(Op::Add),
+                Operator::Minus => Some(Op::Subtract),
+                Operator::Multiply => Some(Op::Multiply),
+                _ => None,
+            };
+            match checked_op {
+                Some(checked_op) if l == r && l.is_integer() => (checked_op, l),
+                _ => {
+                    let own = BinaryTypeCoercer::new(&l, op, &r).get_result_type().ok();
+                    return unchanged(e, own);
+                }
             }
-            op
         }
-        Expr::Negative(inner) if inner.get_type(schema).is_ok_and(|t| is_signed_integer(&t)) => {
-            Op::Negate
-        }
+        Expr::Negative(inner) => match operand(0, inner) {
+            Some(t) if is_signed_integer(&t) => (Op::Negate, t),
+            t => return unchanged(e, t),
+        },
         Expr::ScalarFunction(ScalarFunction { func, args })
-            if args.len() == 1
-                && matches!(func.name(), "abs" | "negative")
-                && args[0]
-                    .get_type(schema)
-                    .is_ok_and(|t| is_signed_integer(&t)) =>
+            if args.len() == 1 && matches!(func.name(), "abs" | "negative") =>
         {
-            if func.name() == "abs" {
-                Op::Abs
-            } else {
-                Op::NegativeFunction
+            match operand(0, &args[0]) {
+                Some(t) if is_signed_integer(&t) => {
+                    let op = if func.name() == "abs" {
+                        Op::Abs
+                    } else {
+                        Op::NegativeFunction
+                    };
+                    (op, t)
+                }
+                _ => return unchanged(e, None),
             }
         }
-        _ => return Ok(Transformed::no(e)),
+        Expr::ScalarFunction(ScalarFunction { func, args }) if func.inner().is::<CheckedOp>() => {
+            let t = args.first().and_then(|a| operand(0, a));
+            return unchanged(e, t);
+        }
+        Expr::Literal(value, _) => {
+            let t = value.data_type();
+            return unchanged(e, Some(t));
+        }
+        Expr::Cast(Cast { field, .. }) | Expr::TryCast(TryCast { field, .. }) => {
+            let t = field.data_type().clone();
+            return unchanged(e, Some(t));
+        }
+        Expr::Alias(Alias { expr, .. }) => {
+            let t = operand(0, expr);
+            return unchanged(e, t);
+        }
+        _ => return unchanged(e, None),
     };
     let args = match e {
         Expr::BinaryExpr(BinaryExpr { left, right, .. }) => vec![*left, *right],
         Expr::Negative(inner) => vec![*inner],
         Expr::ScalarFunction(ScalarFunction { args, .. }) => args,
-        other => return Ok(Transformed::no(other)),
+        other => return unchanged(other, None),
     };
-    Ok(Transformed::yes(Expr::ScalarFunction(
-        ScalarFunction::new_udf(op.udf(), args),
-    )))
+    (
+        Ok(Transformed::yes(Expr::ScalarFunction(
+            ScalarFunction::new_udf(op.udf(), args),
+        ))),
+        Some(operand_type),
+    )
 }

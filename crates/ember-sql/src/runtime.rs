@@ -68,7 +68,7 @@ impl Session {
         })?
     }
 
-    fn handle(&self) -> tokio::runtime::Handle {
+    pub(crate) fn handle(&self) -> tokio::runtime::Handle {
         match &self.inner().runtime.0 {
             Some(rt) => rt.handle().clone(),
             // Only `Drop` takes the runtime out, and a live `&self` means no drop has happened.

@@ -14,6 +14,7 @@ use ember_rdd::Context;
 
 use crate::builder::SessionBuilder;
 use crate::dataframe::DataFrame;
+use crate::planning::{CancelFlag, MAX_DEPTH, balance_logical_chains, check_depth};
 use crate::runtime::RuntimeHolder;
 use crate::udf::UdfRegistration;
 use crate::{Error, Result};
@@ -114,38 +115,64 @@ impl Session {
     ///
     /// The plan is analyzed, so its schema is the one its batches will have, and carries Spark's
     /// semantics: numeric literal types, Spark's implicit casts, string escapes, `INT` rankings,
-    /// `CREATE TEMP VIEW` as a view of this session. Errors as [`Session::sql`].
+    /// `CREATE TEMP VIEW` as a view of this session. Errors as [`Session::sql`], and
+    /// [`Error::ExpressionTooDeep`] for a query nested deeper than [`MAX_DEPTH`](crate::MAX_DEPTH).
+    ///
+    /// Planning runs on a thread of its own (see `planning.rs`): no text overflows the caller's
+    /// stack, and dropping the returned future (a cancel, a timeout) releases the caller at once
+    /// and stops the planning at its next pass.
     pub async fn plan_sql_async(&self, query: &str) -> Result<LogicalPlan> {
+        let session = self.clone();
+        let query = query.to_owned();
+        let handle = self.handle();
+        crate::planning::on_planning_thread(move |cancel| {
+            handle.block_on(session.plan_sql_here(&query, cancel))
+        })
+        .await
+    }
+
+    /// The body of [`Session::plan_sql_async`], on the planning thread.
+    async fn plan_sql_here(&self, query: &str, cancel: &CancelFlag) -> Result<LogicalPlan> {
+        let df_err = |e| Error::from_datafusion(e, Some(query));
         let state = self.inner.ctx.state();
-        let plan = async {
-            // `exists(array, x -> ...)` would parse as an EXISTS subquery: renamed first.
-            let text = crate::shapes::rename_exists_calls(query);
-            let mut statement = crate::numeric_literals::parse_statement(&state, &text)?;
-            // PIVOT groups by its input's other columns: plan each input to learn them.
-            let mut pivots = crate::shapes::PivotColumns::new();
-            for input in crate::shapes::pivot_inputs(&mut statement) {
-                let select = format!("SELECT * FROM {input}");
-                let mut select = crate::numeric_literals::parse_statement(&state, &select)?;
-                spark_syntax(&mut select, &pivots)?;
-                let plan = state.statement_to_plan(select).await?;
-                let columns = plan.schema().fields().iter().map(|f| f.name().clone());
-                pivots.insert(input, columns.collect());
-            }
-            spark_syntax(&mut statement, &pivots)?;
-            temp_views_as_views(&mut statement);
-            let plan = state.statement_to_plan(statement).await?;
-            let plan = crate::numeric_literals::spark_literal_types(plan)?;
-            let plan = crate::coercion::spark_coercions(plan)?;
-            let plan = crate::ranking::int_rankings(plan)?;
-            // The planner's schema is computed before type coercion, so a mixed-type `CASE`
-            // declared the type of its first branch (`THEN 1 ELSE 2.5D` as INT) while its
-            // batches held doubles (issue 10). The analyzed plan declares what runs.
-            state
-                .analyzer()
-                .execute_and_check(plan, state.config_options(), |_, _| {})
+        // `exists(array, x -> ...)` would parse as an EXISTS subquery: renamed first.
+        let text = crate::shapes::rename_exists_calls(query);
+        let mut statement =
+            crate::numeric_literals::parse_statement(&state, &text).map_err(df_err)?;
+        balance_logical_chains(&mut statement);
+        check_depth(&mut statement, MAX_DEPTH, query)?;
+        // PIVOT groups by its input's other columns: plan each input to learn them.
+        let mut pivots = crate::shapes::PivotColumns::new();
+        for input in crate::shapes::pivot_inputs(&mut statement) {
+            cancel.check()?;
+            let select = format!("SELECT * FROM {input}");
+            let mut select =
+                crate::numeric_literals::parse_statement(&state, &select).map_err(df_err)?;
+            spark_syntax(&mut select, &pivots).map_err(df_err)?;
+            let plan = state.statement_to_plan(select).await.map_err(df_err)?;
+            let columns = plan.schema().fields().iter().map(|f| f.name().clone());
+            pivots.insert(input, columns.collect());
         }
-        .await;
-        plan.map_err(|e| Error::from_datafusion(e, Some(query)))
+        cancel.check()?;
+        spark_syntax(&mut statement, &pivots).map_err(df_err)?;
+        // The rewrites add a few levels (a marker around a literal, a cast).
+        check_depth(&mut statement, MAX_DEPTH + 8, query)?;
+        temp_views_as_views(&mut statement);
+        cancel.check()?;
+        let plan = state.statement_to_plan(statement).await.map_err(df_err)?;
+        cancel.check()?;
+        let plan = crate::numeric_literals::spark_literal_types(plan).map_err(df_err)?;
+        cancel.check()?;
+        let plan = crate::coercion::spark_coercions(plan).map_err(df_err)?;
+        let plan = crate::ranking::int_rankings(plan).map_err(df_err)?;
+        cancel.check()?;
+        // The planner's schema is computed before type coercion, so a mixed-type `CASE`
+        // declared the type of its first branch (`THEN 1 ELSE 2.5D` as INT) while its
+        // batches held doubles (issue 10). The analyzed plan declares what runs.
+        state
+            .analyzer()
+            .execute_and_check(plan, state.config_options(), |_, _| {})
+            .map_err(df_err)
     }
 
     /// The DataFrame of a registered view (Spark's `spark.table`).

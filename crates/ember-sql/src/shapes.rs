@@ -781,28 +781,49 @@ pub(crate) fn rename_exists_calls(sql: &str) -> std::borrow::Cow<'_, str> {
     if starts.is_empty() {
         return sql.into();
     }
-    // Line and column (1-based, in characters) to byte offsets.
-    let line_starts: Vec<usize> = std::iter::once(0)
-        .chain(sql.match_indices('\n').map(|(i, _)| i + 1))
-        .collect();
-    let mut out = sql.to_owned();
-    for loc in starts.iter().rev() {
-        let Some(&line) = usize::try_from(loc.line)
-            .ok()
-            .and_then(|l| l.checked_sub(1))
-            .and_then(|l| line_starts.get(l))
-        else {
-            continue;
-        };
-        let column = usize::try_from(loc.column).unwrap_or(1).saturating_sub(1);
-        let Some((offset, _)) = sql[line..].char_indices().nth(column) else {
-            continue;
-        };
-        let at = line + offset;
-        if sql[at..].len() >= 6 && sql[at..at + 6].eq_ignore_ascii_case("exists") {
-            out.replace_range(at..at + 6, "any_match");
+    // Line and column (1-based, in characters) to byte offsets, in one pass over the text (the
+    // starts come in text order): a search from the start of the line for each call was
+    // quadratic in a long one-line query (issue 16).
+    let mut offsets = Vec::with_capacity(starts.len());
+    let mut wanted = starts.iter().peekable();
+    let (mut line, mut column) = (1u64, 1u64);
+    for (at, c) in sql.char_indices() {
+        while let Some(loc) = wanted.peek() {
+            if (loc.line, loc.column) < (line, column) {
+                wanted.next();
+            } else {
+                break;
+            }
+        }
+        match wanted.peek() {
+            Some(loc) if (loc.line, loc.column) == (line, column) => {
+                offsets.push(at);
+                wanted.next();
+            }
+            Some(_) => {}
+            None => break,
+        }
+        if c == '\n' {
+            line += 1;
+            column = 1;
+        } else {
+            column += 1;
         }
     }
+    // The text with each call renamed, copied once.
+    let mut out = String::with_capacity(sql.len() + 3 * offsets.len());
+    let mut copied = 0;
+    for at in offsets {
+        if sql
+            .get(at..at + 6)
+            .is_some_and(|w| w.eq_ignore_ascii_case("exists"))
+        {
+            out.push_str(&sql[copied..at]);
+            out.push_str("any_match");
+            copied = at + 6;
+        }
+    }
+    out.push_str(&sql[copied..]);
     out.into()
 }
 
@@ -818,5 +839,12 @@ mod tests {
         );
         let subquery = "SELECT 1 WHERE EXISTS (SELECT 1) AND 'exists(' = 'x'";
         assert_eq!(rename_exists_calls(subquery), subquery);
+        // Several per line, on several lines, after multi-byte characters.
+        assert_eq!(
+            rename_exists_calls(
+                "SELECT 'é', exists(a, x -> x), EXISTS(b, y -> y),\n  exists(c, z -> z)"
+            ),
+            "SELECT 'é', any_match(a, x -> x), any_match(b, y -> y),\n  any_match(c, z -> z)"
+        );
     }
 }

@@ -249,31 +249,38 @@ impl ExprPlanner for SparkArithmeticPlanner {
                 )))
             }
             BinaryOperator::Plus | BinaryOperator::Minus | BinaryOperator::Multiply => {
-                let decimal =
-                    |e: &Expr| matches!(e.get_type(schema), Ok(ArrowType::Decimal128(..)));
-                let as_literal_decimal = |e: Expr| match spark_decimal(&e, schema) {
-                    Some((p, 0, false)) if matches!(e, Expr::Literal(..)) => {
-                        cast(e, ArrowType::Decimal128(p, 0))
+                // Each operand's type once: `get_type` walks the whole operand, and the left
+                // one of a chain `a + b + c ...` is the chain so far (issue 16).
+                let (l, r) = (
+                    expr.left.get_type(schema).ok(),
+                    expr.right.get_type(schema).ok(),
+                );
+                let as_literal_decimal = |e: Expr| {
+                    if !matches!(e, Expr::Literal(..)) {
+                        return e;
                     }
-                    _ => e,
+                    match spark_decimal(&e, schema) {
+                        Some((p, 0, false)) => cast(e, ArrowType::Decimal128(p, 0)),
+                        _ => e,
+                    }
                 };
                 let op = match expr.op {
                     BinaryOperator::Plus => Operator::Plus,
                     BinaryOperator::Minus => Operator::Minus,
                     _ => Operator::Multiply,
                 };
-                let string = |e: &Expr| {
+                let string = |t: &Option<ArrowType>| {
                     matches!(
-                        e.get_type(schema),
-                        Ok(ArrowType::Utf8 | ArrowType::Utf8View | ArrowType::LargeUtf8)
+                        t,
+                        Some(ArrowType::Utf8 | ArrowType::Utf8View | ArrowType::LargeUtf8)
                     )
                 };
-                let integer = |e: &Expr| e.get_type(schema).is_ok_and(|t| t.is_integer());
-                let floating = |e: &Expr| e.get_type(schema).is_ok_and(|t| t.is_floating());
-                let (l, r) = (&expr.left, &expr.right);
-                let common = if (string(l) && integer(r)) || (integer(l) && string(r)) {
+                let integer = |t: &Option<ArrowType>| t.as_ref().is_some_and(|t| t.is_integer());
+                let floating = |t: &Option<ArrowType>| t.as_ref().is_some_and(|t| t.is_floating());
+                let decimal = |t: &Option<ArrowType>| matches!(t, Some(ArrowType::Decimal128(..)));
+                let common = if (string(&l) && integer(&r)) || (integer(&l) && string(&r)) {
                     Some(ArrowType::Int64)
-                } else if (string(l) && floating(r)) || (floating(l) && string(r)) {
+                } else if (string(&l) && floating(&r)) || (floating(&l) && string(&r)) {
                     Some(ArrowType::Float64)
                 } else {
                     None
@@ -284,7 +291,7 @@ impl ExprPlanner for SparkArithmeticPlanner {
                         op,
                         Box::new(cast(expr.right, t)),
                     ))))
-                } else if decimal(&expr.left) || decimal(&expr.right) {
+                } else if decimal(&l) || decimal(&r) {
                     Ok(PlannerResult::Planned(Expr::BinaryExpr(BinaryExpr::new(
                         Box::new(as_literal_decimal(expr.left)),
                         op,

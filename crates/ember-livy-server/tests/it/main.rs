@@ -3,6 +3,7 @@
 
 mod api;
 mod client;
+mod deep_sql;
 mod errors;
 mod fixture;
 mod lifecycle;

@@ -5,6 +5,7 @@ mod arithmetic;
 mod conformance;
 mod coverage;
 mod dataframe;
+mod deep;
 mod errors;
 mod export;
 mod fixture;

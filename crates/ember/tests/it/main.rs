@@ -274,6 +274,35 @@ fn sql_queries_files_as_views_in_every_format() {
     assert!(err.contains("bad"), "{err}");
 }
 
+/// Issue 16: a 1000-term `OR` chain ended `ember sql` with `fatal runtime error: stack
+/// overflow`. A 10 000-term `OR` chain answers; a `+` chain beyond the depth bound fails with a
+/// reason.
+#[test]
+fn sql_answers_ten_thousand_term_chains() {
+    let or = (0..10_000)
+        .map(|i| format!("id={i}"))
+        .collect::<Vec<_>>()
+        .join(" OR ");
+    let query = format!("SELECT count(*) AS n FROM range(20) WHERE {or}");
+    let (ok, out, err) = run(ember().args(["sql", &query, "--format", "csv"]));
+    assert!(ok, "{err}");
+    assert_eq!(out, "n\n20\n");
+    let plus = vec!["1"; 100].join("+");
+    let query = format!("SELECT {plus} AS s");
+    let (ok, out, err) = run(ember().args(["sql", &query, "--format", "csv"]));
+    assert!(ok, "{err}");
+    assert_eq!(out, "s\n100\n");
+    let plus = vec!["id"; 10_000].join("+");
+    let query = format!("SELECT {plus} FROM range(2)");
+    let (ok, _, err) = run(ember().args(["sql", &query]));
+    assert!(!ok);
+    assert!(
+        err.contains("nests deeper than"),
+        "{}",
+        &err[..err.len().min(300)]
+    );
+}
+
 #[test]
 fn datasource_prints_the_seed_output_shape() {
     let (ok, out, err) = run(ember().args(["datasource", "--num-elements", "1000", "--seed", "3"]));
