@@ -77,6 +77,7 @@ mod api;
 mod config;
 mod error;
 pub mod interpreter;
+mod limits;
 pub mod pyspark;
 mod serve;
 mod server;
@@ -86,6 +87,7 @@ pub mod table;
 
 pub use config::{ServerConfig, parse_time};
 pub use error::{Error, Result};
+pub use limits::STATEMENT_TIMEOUT_KEY;
 pub use interpreter::{Execution, Interpreter, InterpreterFactory, SessionLog, SessionSpec};
 pub use serve::{RunningServer, ServeOptions, bind, serve, spawn};
 pub use server::LivyServer;
