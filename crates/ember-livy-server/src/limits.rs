@@ -58,13 +58,9 @@ pub(crate) fn statement_timeout(
     let Some(v) = conf_value else {
         return Ok(server);
     };
-    let t = parse_time(v)
-        .filter(|t| !t.is_zero())
-        .ok_or_else(|| {
-            format!(
-                "{STATEMENT_TIMEOUT_KEY} must be a positive time such as 30s or 10m, got '{v}'"
-            )
-        })?;
+    let t = parse_time(v).filter(|t| !t.is_zero()).ok_or_else(|| {
+        format!("{STATEMENT_TIMEOUT_KEY} must be a positive time such as 30s or 10m, got '{v}'")
+    })?;
     match server {
         Some(max) if t > max => Err(format!(
             "{STATEMENT_TIMEOUT_KEY} '{v}' is above this server's statement timeout of {}s (--statement-timeout-secs); it may only lower it",

@@ -97,13 +97,17 @@ impl LivyServer {
             max_result_bytes: c.max_result_bytes,
             max_cores: c.max_session_cores,
             memory_pool: crate::sql::memory_pool(c.sql_memory_limit),
+            memory_limit: c.sql_memory_limit,
         });
         server.register_kind(SessionKind::Sql, sql.clone());
         server.register_kind(SessionKind::Shared, sql);
         if let Some(py) = &server.inner.config.pyspark {
             let c = &server.inner.config;
-            let factory = PySparkFactory::new(py.clone(), c.default_master.clone())
-                .with_limits(c.max_session_cores, c.max_result_bytes, c.max_log_line_bytes);
+            let factory = PySparkFactory::new(py.clone(), c.default_master.clone()).with_limits(
+                c.max_session_cores,
+                c.max_result_bytes,
+                c.max_log_line_bytes,
+            );
             server.register_kind(SessionKind::PySpark, Arc::new(factory));
         }
         server.start_timers();
@@ -211,9 +215,11 @@ impl LivyServer {
             .conf
             .as_ref()
             .and_then(|c| c.get(crate::limits::STATEMENT_TIMEOUT_KEY));
-        let statement_timeout =
-            crate::limits::statement_timeout(conf_timeout.map(String::as_str), config.statement_timeout)
-                .map_err(reject)?;
+        let statement_timeout = crate::limits::statement_timeout(
+            conf_timeout.map(String::as_str),
+            config.statement_timeout,
+        )
+        .map_err(reject)?;
         let limits = SessionLimits {
             retained_statements: config.retained_statements,
             max_queued_statements: config.max_queued_statements,

@@ -48,6 +48,8 @@ pub struct SqlFactory {
     pub max_cores: usize,
     /// The memory pool every session's queries reserve from.
     pub memory_pool: Arc<dyn MemoryPool>,
+    /// The pool's size, in bytes, for error messages.
+    pub memory_limit: usize,
 }
 
 impl InterpreterFactory for SqlFactory {
@@ -86,6 +88,7 @@ impl InterpreterFactory for SqlFactory {
             spec: spec.clone(),
             master,
             memory_pool: self.memory_pool.clone(),
+            memory_limit: self.memory_limit,
             max_result_bytes: self.max_result_bytes,
             allow_file_access: self.allow_file_access,
             row_cap,
@@ -109,6 +112,7 @@ pub struct SqlInterpreter {
     /// The master, its thread count checked against the server's bound.
     master: String,
     memory_pool: Arc<dyn MemoryPool>,
+    memory_limit: usize,
     max_result_bytes: usize,
     allow_file_access: bool,
     row_cap: usize,
@@ -144,7 +148,10 @@ fn build_session(
             builder = builder.config(k.clone(), v.clone());
         }
     }
-    builder.master(master).get_or_create().map_err(|e| e.to_string())
+    builder
+        .master(master)
+        .get_or_create()
+        .map_err(|e| e.to_string())
 }
 
 /// Why a query produced no table.
@@ -218,7 +225,7 @@ impl Interpreter for SqlInterpreter {
                 }
                 Ok(Err(QueryFailure::Cancelled)) => cancelled(),
                 Ok(Err(QueryFailure::Refused(msg))) => Execution::failed("Error", msg),
-                Ok(Err(QueryFailure::Sql(e))) | Err(e) => sql_failure(&e),
+                Ok(Err(QueryFailure::Sql(e))) | Err(e) => sql_failure(&e, self.memory_limit),
             }
         })
     }
@@ -267,10 +274,17 @@ fn cancelled() -> Execution {
     Execution::failed("Cancelled", "the statement was cancelled")
 }
 
-fn sql_failure(e: &SqlError) -> Execution {
+fn sql_failure(e: &SqlError, memory_limit: usize) -> Execution {
     let text = e.to_string();
     let mut lines = text.lines();
-    let evalue = lines.next().unwrap_or_default().to_owned();
+    let mut evalue = lines.next().unwrap_or_default().to_owned();
+    // DataFusion's pool error says which operator wanted more, not whose limit it hit.
+    if text.contains("Failed to allocate additional") || text.contains("Resources exhausted") {
+        evalue = format!(
+            "the query needs more memory than the sql memory limit of {} MiB that all sql sessions of this server share (--sql-memory-limit-mib): {evalue}",
+            memory_limit >> 20
+        );
+    }
     Execution::Failed {
         ename: "Error".into(),
         evalue,
@@ -339,7 +353,10 @@ fn refuse_runtime_settings(plan: &LogicalPlan) -> Result<(), QueryFailure> {
         LogicalPlan::Statement(PlanStatement::ResetVariable(r)) => &r.variable,
         _ => return Ok(()),
     };
-    if variable.to_ascii_lowercase().starts_with("datafusion.runtime.") {
+    if variable
+        .to_ascii_lowercase()
+        .starts_with("datafusion.runtime.")
+    {
         return Err(QueryFailure::Refused(format!(
             "{variable} is the server's setting (its memory pool, spill files); a statement cannot change it"
         )));

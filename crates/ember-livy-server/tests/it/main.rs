@@ -6,5 +6,6 @@ mod client;
 mod errors;
 mod fixture;
 mod lifecycle;
+mod limits;
 mod pyspark;
 mod security;
