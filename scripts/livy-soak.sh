@@ -11,10 +11,13 @@ max=${3:-1000000}
 sessions=${4:-8}
 profile=${PROFILE:-dev}
 cd "$(dirname "$0")/.."
-cargo build --workspace --profile "$profile" --bin ember --example livy_soak
-dir=${CARGO_TARGET_DIR:-target}/$([ "$profile" = dev ] && echo debug || echo "$profile")
+# The executables' paths, wherever the target dir is.
+built=$(cargo build --workspace --profile "$profile" --bin ember --example livy_soak \
+  --message-format=json | grep -o '"executable":"[^"]*"' | cut -d'"' -f4)
+ember=$(grep '/ember$' <<<"$built")
+soak=$(grep '/livy_soak$' <<<"$built")
 log=$(mktemp)
-"$dir/ember" livy-server --host 127.0.0.1 --port 0 --no-pyspark 2>"$log" &
+"$ember" livy-server --host 127.0.0.1 --port 0 --no-pyspark 2>"$log" &
 server=$!
 trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -f "$log"' EXIT
 url=
@@ -24,4 +27,4 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 [ -n "$url" ] || { echo "the server did not start:"; cat "$log"; exit 1; }
-"$dir/examples/livy_soak" "$url" "$server" "$clients" "$seconds" "$max" "$sessions"
+"$soak" "$url" "$server" "$clients" "$seconds" "$max" "$sessions"
