@@ -186,7 +186,8 @@ impl Worker {
                     while let Ok(Some(read)) = read_line_bounded(&mut err, max) {
                         let text = String::from_utf8_lossy(&read.kept);
                         let line = if read.is_cut() {
-                            cut_text(&text, max, read.len)
+                            // Room for the `stderr: ` prefix, so the log keeps this note.
+                            cut_text(&text, max.saturating_sub(8), read.len)
                         } else {
                             text.into_owned()
                         };

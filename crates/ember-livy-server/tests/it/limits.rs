@@ -280,3 +280,73 @@ async fn the_sql_memory_limit_bounds_joins_and_sorts_spill() {
     let (_, evalue) = error_of(&st);
     assert!(evalue.contains("is the server's setting"), "{evalue}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pyspark_worker_cannot_flood_a_result_or_the_log() {
+    let Some(python) = crate::pyspark::pyspark_python() else {
+        return;
+    };
+    let mut config = crate::pyspark::pyspark_config(&python, 0);
+    config.max_result_bytes = 64 << 10;
+    config.max_log_line_bytes = 300;
+    let livy = Livy::start(config);
+    let (status, s) = livy.post("/sessions", json!({"kind": "pyspark"})).await;
+    assert_eq!(status, StatusCode::CREATED, "{s}");
+    let id = s["id"].as_u64().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(180);
+    loop {
+        let (_, s) = livy.get(&format!("/sessions/{id}")).await;
+        if s["state"] == "idle" {
+            break;
+        }
+        assert!(
+            s["state"] == "starting" && Instant::now() < deadline,
+            "the session did not start: {s}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Issue 16: a 30 MB print was kept and copied on every GET; its reply is dropped as it is
+    // read.
+    let st = livy.run(id, "print('x' * 30_000_000)").await;
+    let (_, evalue) = error_of(&st);
+    assert!(
+        evalue.contains("limit of 65536 bytes") && evalue.contains("--max-result-bytes"),
+        "{evalue}"
+    );
+    // Issue 16: one 20 MB stderr line made every GET /sessions 20 MB.
+    let st = livy
+        .run(id, "import os; os.write(2, b'e' * 20_000_000 + b'\\n')")
+        .await;
+    assert_eq!(st["output"]["status"], "ok", "{st}");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let (_, listing) = livy.get("/sessions").await;
+        let lines = listing["sessions"][0]["log"].as_array().unwrap().clone();
+        assert!(
+            lines.iter().all(|l| l.as_str().unwrap().len() <= 300),
+            "{listing}"
+        );
+        let (_, log) = livy.get(&format!("/sessions/{id}/log?size=-1")).await;
+        let log = log["log"].as_array().unwrap().clone();
+        assert!(
+            log.iter().all(|l| l.as_str().unwrap().len() <= 300),
+            "{log:?}"
+        );
+        if log
+            .iter()
+            .any(|l| l.as_str().unwrap().contains("line cut: 20000000 bytes"))
+        {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the cut line never arrived: {listing}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // The worker goes on.
+    let st = livy.run(id, "print(40 + 2)").await;
+    assert_eq!(st["output"]["data"]["text/plain"], "42", "{st}");
+    let (status, _) = livy.delete(&format!("/sessions/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+}

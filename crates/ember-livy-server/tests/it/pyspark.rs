@@ -23,7 +23,7 @@ use serde_json::json;
 use crate::fixture::{Livy, quick_config};
 
 /// The Python with PySpark, or `None` after saying how to get one.
-fn pyspark_python() -> Option<String> {
+pub(crate) fn pyspark_python() -> Option<String> {
     match std::env::var("EMBER_TEST_PYTHON") {
         Ok(p) if !p.trim().is_empty() => Some(p),
         _ => {
@@ -53,7 +53,7 @@ fn spark_conf() -> BTreeMap<String, String> {
     .collect()
 }
 
-fn pyspark_config(python: &str, prestart: usize) -> ServerConfig {
+pub(crate) fn pyspark_config(python: &str, prestart: usize) -> ServerConfig {
     let mut config = quick_config();
     config.start_timeout = Duration::from_secs(180);
     config.stop_timeout = Duration::from_secs(20);
