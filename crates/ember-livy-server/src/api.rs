@@ -309,6 +309,17 @@ async fn submit_statement(
             StatusCode::TOO_MANY_REQUESTS,
             format!("Session {} already has {n} statements waiting", s.id),
         ),
+        SubmitError::QueueBytesFull {
+            queued,
+            code,
+            limit,
+        } => ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "Session {} already has {queued} bytes of code waiting; {code} more would pass its limit of {limit} (--max-queued-bytes)",
+                s.id
+            ),
+        ),
     })?;
     let location = format!("{}/{}", req.path().trim_end_matches('/'), statement.id);
     Ok(created(location, &statement))

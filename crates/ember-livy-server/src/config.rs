@@ -66,6 +66,32 @@ pub struct ServerConfig {
     /// there: serving beyond loopback with this set and no token is refused at start. On a
     /// loopback bind they are always available.
     pub allow_code_execution: bool,
+    /// The most a session's `conf` may raise its row cap to (`livy.rsc.sql.num-rows`; 100 000).
+    /// A create asking for more is refused with 400.
+    pub max_sql_row_cap: usize,
+    /// The largest result one statement may keep, in bytes of its JSON (4 MiB). A larger sql
+    /// table, or a larger reply from a Python worker, becomes an error output naming this limit;
+    /// it is counted while the table is built and while the reply is read, never after.
+    pub max_result_bytes: usize,
+    /// The longest session log line, in bytes (4 KiB); longer lines (a worker's stderr
+    /// included) are cut, with a note of how much was cut.
+    pub max_log_line_bytes: usize,
+    /// Log lines kept per session (Livy's `livy.cache-log.size`, 200).
+    pub session_log_lines: usize,
+    /// The most worker threads a session's `local[N]` master may ask for (this machine's cores).
+    /// `local[*]` means this many; a larger `N` is refused with 400. It bounds both the sql
+    /// engine's pools and a pyspark session's local master.
+    pub max_session_cores: usize,
+    /// Bytes of code that may wait in one session's queue (16 MiB); past that, submit gets 429.
+    pub max_queued_bytes: usize,
+    /// How long one statement may run before it is cancelled and answers an error naming this
+    /// limit (1 h; `None`: no limit). A session's `conf` may lower it with
+    /// [`STATEMENT_TIMEOUT_KEY`](crate::STATEMENT_TIMEOUT_KEY).
+    pub statement_timeout: Option<Duration>,
+    /// Memory all sql sessions' queries may hold together, in bytes (2 GiB): one DataFusion
+    /// memory pool shared by every sql session. Sorts, joins and aggregates spill to disk or
+    /// fail with "Resources exhausted" past it.
+    pub sql_memory_limit: usize,
 }
 
 impl Default for ServerConfig {
@@ -91,6 +117,14 @@ impl Default for ServerConfig {
             allowed_hosts: Vec::new(),
             allowed_origins: Vec::new(),
             allow_code_execution: false,
+            max_sql_row_cap: 100_000,
+            max_result_bytes: 4 << 20,
+            max_log_line_bytes: 4 << 10,
+            session_log_lines: 200,
+            max_session_cores: std::thread::available_parallelism().map_or(1, usize::from),
+            max_queued_bytes: 16 << 20,
+            statement_timeout: Some(Duration::from_secs(3600)),
+            sql_memory_limit: 2 << 30,
         }
     }
 }
@@ -114,6 +148,43 @@ impl ServerConfig {
         positive("max_code_bytes", self.max_code_bytes)?;
         positive("max_body_bytes", self.max_body_bytes)?;
         positive("sql_row_cap", self.sql_row_cap)?;
+        positive("max_sql_row_cap", self.max_sql_row_cap)?;
+        positive("max_result_bytes", self.max_result_bytes)?;
+        positive("session_log_lines", self.session_log_lines)?;
+        positive("max_session_cores", self.max_session_cores)?;
+        positive("max_queued_bytes", self.max_queued_bytes)?;
+        positive("sql_memory_limit", self.sql_memory_limit)?;
+        if self.max_log_line_bytes < 80 {
+            return Err(Error::Config {
+                name: "max_log_line_bytes",
+                reason: "must be at least 80".into(),
+            });
+        }
+        if let Err(reason) = crate::limits::cap_master(&self.default_master, self.max_session_cores)
+        {
+            return Err(Error::Config {
+                name: "default_master",
+                reason,
+            });
+        }
+        if self.sql_row_cap > self.max_sql_row_cap {
+            return Err(Error::Config {
+                name: "sql_row_cap",
+                reason: format!(
+                    "{} is above max_sql_row_cap ({})",
+                    self.sql_row_cap, self.max_sql_row_cap
+                ),
+            });
+        }
+        if self.max_queued_bytes < self.max_code_bytes {
+            return Err(Error::Config {
+                name: "max_queued_bytes",
+                reason: format!(
+                    "{} is below max_code_bytes ({}): no statement could wait",
+                    self.max_queued_bytes, self.max_code_bytes
+                ),
+            });
+        }
         let bounded = |name, d: Duration| {
             // Durations are added to `Instant`s; bound them far below overflow.
             if d > Duration::from_secs(10 * 365 * 24 * 3600) {
@@ -132,6 +203,15 @@ impl ServerConfig {
         bounded("start_timeout", self.start_timeout)?;
         bounded("stop_timeout", self.stop_timeout)?;
         bounded("statement_poll_wait", self.statement_poll_wait)?;
+        if let Some(t) = self.statement_timeout {
+            if t.is_zero() {
+                return Err(Error::Config {
+                    name: "statement_timeout",
+                    reason: "must be positive (None turns it off)".into(),
+                });
+            }
+            bounded("statement_timeout", t)?;
+        }
         if self.check_interval.is_zero() {
             return Err(Error::Config {
                 name: "check_interval",
@@ -203,5 +283,16 @@ mod tests {
         };
         assert!(c.validate().is_err());
         assert!(ServerConfig::default().validate().is_ok());
+        let above = ServerConfig {
+            sql_row_cap: 10,
+            max_sql_row_cap: 5,
+            ..ServerConfig::default()
+        };
+        assert!(above.validate().is_err());
+        let no_timeout = ServerConfig {
+            statement_timeout: Some(Duration::ZERO),
+            ..ServerConfig::default()
+        };
+        assert!(no_timeout.validate().is_err());
     }
 }

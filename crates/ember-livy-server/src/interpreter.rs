@@ -13,33 +13,59 @@ use ember_livy::protocol::SessionKind;
 use futures_util::future::BoxFuture;
 use serde_json::{Map, Value};
 
-/// Log lines kept per session (Livy's `livy.cache-log.size`).
+/// Log lines kept per session by default (Livy's `livy.cache-log.size`).
 pub const LOG_LINES: usize = 200;
+
+/// The longest log line by default, in bytes; longer ones are cut.
+pub const LOG_LINE_BYTES: usize = 4 << 10;
 
 /// A session's log (`GET /sessions/{id}/log`, and the last lines in the session object): the
 /// server and the session's interpreter both write to it. Cheap to clone; clones share lines.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct SessionLog {
     session: u64,
+    max_lines: usize,
+    max_line_bytes: usize,
     lines: Arc<Mutex<VecDeque<String>>>,
 }
 
+impl Default for SessionLog {
+    fn default() -> Self {
+        SessionLog::new(0)
+    }
+}
+
 impl SessionLog {
-    /// An empty log for session `session`.
+    /// An empty log for session `session`, keeping [`LOG_LINES`] lines of at most
+    /// [`LOG_LINE_BYTES`].
     pub fn new(session: u64) -> Self {
+        SessionLog::with_limits(session, LOG_LINES, LOG_LINE_BYTES)
+    }
+
+    /// An empty log keeping the last `max_lines` lines (at least 1), each cut to
+    /// `max_line_bytes` (at least 80).
+    pub fn with_limits(session: u64, max_lines: usize, max_line_bytes: usize) -> Self {
         SessionLog {
             session,
+            max_lines: max_lines.max(1),
+            max_line_bytes: max_line_bytes.max(80),
             lines: Arc::default(),
         }
     }
 
-    /// Appends a line (also traced at info level); the oldest lines past [`LOG_LINES`] go.
+    /// The longest line this log keeps, in bytes.
+    pub fn max_line_bytes(&self) -> usize {
+        self.max_line_bytes
+    }
+
+    /// Appends a line (also traced at info level), cut to the line limit with a note of its
+    /// length; the oldest lines past the line count go.
     pub fn push(&self, line: impl Into<String>) {
-        let line = line.into();
+        let line = crate::limits::cut_line(line.into(), self.max_line_bytes);
         tracing::info!(session = self.session, "{line}");
         let mut lines = self.lines.lock().unwrap_or_else(PoisonError::into_inner);
         lines.push_back(line);
-        while lines.len() > LOG_LINES {
+        while lines.len() > self.max_lines {
             lines.pop_front();
         }
     }

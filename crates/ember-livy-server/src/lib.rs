@@ -51,7 +51,7 @@
 //! - **Polling counts as activity**: the idle timeout and `heartbeatTimeoutInSecond` count every
 //!   request to a session, and a running or waiting statement keeps a session alive.
 //! - **The row cap is configurable** (`--sql-row-cap`, or `livy.rsc.sql.num-rows` in a session's
-//!   `conf`), and truncation is logged.
+//!   `conf`, up to `--max-sql-row-cap`), and truncation is logged.
 //! - **A `GET` of an unfinished statement waits a few ms** for it to finish
 //!   ([`ServerConfig::statement_poll_wait`]), so quick statements are `available` on the first
 //!   poll.
@@ -62,6 +62,29 @@
 //!   as the server's user and can read and write whatever that user can.
 //! - **Impersonation is not supported**: `proxyUser` is ignored and echoed as `null` (what Livy
 //!   does when impersonation is off).
+//!
+//! ## Limits
+//! Everything a client can make the server hold has a bound ([`ServerConfig`], each with a flag
+//! of `ember livy-server`); hitting one answers a 4xx or an error output that names the flag.
+//! - **Sessions**: `max_sessions` (256). Each idle sql session costs its engine's threads (a
+//!   tokio runtime and an RDD pool of `N` threads each for `local[N]`); `max_session_cores`
+//!   bounds `N` (`local[*]` means that many; a larger `local[N]` is refused with 400), for
+//!   pyspark sessions' local master too.
+//! - **Rows and bytes of a result**: the row cap may be lowered or raised by a session up to
+//!   `max_sql_row_cap` (a larger ask is refused with 400, not clamped: the client learns the
+//!   maximum). A result over `max_result_bytes` (4 MiB of JSON) is an error output; it is
+//!   counted while the sql table is built, and a Python worker's reply is dropped as it is read.
+//! - **Queues**: `max_queued_statements` and `max_queued_bytes` per session (429).
+//! - **Time**: `statement_timeout` (1 h; a session's conf may lower it with
+//!   [`STATEMENT_TIMEOUT_KEY`]): a statement past it is cancelled and answers `TimeoutError`;
+//!   one that does not stop within the stop timeout kills its session. A busy session is not
+//!   idle (Livy's `skip-busy` behaviour), but since every statement is bounded in time and the
+//!   queue in length and bytes, it idles out at the latest `idle_timeout` after its queue drains.
+//! - **Memory of queries**: one DataFusion pool of `sql_memory_limit` (2 GiB) shared by all sql
+//!   sessions; sorts and aggregates spill to disk past it, joins fail naming the limit. `SET
+//!   datafusion.runtime.*` is refused, so a statement cannot swap the pool.
+//! - **Logs**: lines are cut to `max_log_line_bytes` (a worker's stderr while it is read), and a
+//!   session keeps its last `session_log_lines`.
 //!
 //! ## Security
 //! (`docs/security.md` in the repository has the whole picture.)
@@ -98,6 +121,7 @@ mod error;
 mod gate;
 mod guard;
 pub mod interpreter;
+mod limits;
 pub mod pyspark;
 mod serve;
 mod server;
@@ -109,5 +133,6 @@ pub mod table;
 pub use config::{ServerConfig, parse_time};
 pub use error::{Error, Result};
 pub use interpreter::{Execution, Interpreter, InterpreterFactory, SessionLog, SessionSpec};
+pub use limits::STATEMENT_TIMEOUT_KEY;
 pub use serve::{RunningServer, ServeOptions, bind, serve, spawn};
 pub use server::LivyServer;

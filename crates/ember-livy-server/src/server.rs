@@ -89,16 +89,26 @@ impl LivyServer {
                 config,
             }),
         };
+        let c = &server.inner.config;
         let sql = Arc::new(SqlFactory {
-            default_master: server.inner.config.default_master.clone(),
-            allow_file_access: server.inner.config.allow_file_access,
-            row_cap: server.inner.config.sql_row_cap,
+            default_master: c.default_master.clone(),
+            allow_file_access: c.allow_file_access,
+            row_cap: c.sql_row_cap,
+            max_row_cap: c.max_sql_row_cap,
+            max_result_bytes: c.max_result_bytes,
+            max_cores: c.max_session_cores,
+            memory_pool: crate::sql::memory_pool(c.sql_memory_limit),
+            memory_limit: c.sql_memory_limit,
         });
         server.register_kind(SessionKind::Sql, sql.clone());
         server.register_kind(SessionKind::Shared, sql);
         if let Some(py) = &server.inner.config.pyspark {
-            let factory =
-                PySparkFactory::new(py.clone(), server.inner.config.default_master.clone());
+            let c = &server.inner.config;
+            let factory = PySparkFactory::new(py.clone(), c.default_master.clone()).with_limits(
+                c.max_session_cores,
+                c.max_result_bytes,
+                c.max_log_line_bytes,
+            );
             server.register_kind(SessionKind::PySpark, Arc::new(factory));
         }
         server.start_timers();
@@ -253,9 +263,21 @@ impl LivyServer {
             tracing::debug!("proxyUser ignored: impersonation is not supported");
         }
         let config = &self.inner.config;
+        let conf_timeout = request
+            .conf
+            .as_ref()
+            .and_then(|c| c.get(crate::limits::STATEMENT_TIMEOUT_KEY));
+        let statement_timeout = crate::limits::statement_timeout(
+            conf_timeout.map(String::as_str),
+            config.statement_timeout,
+        )
+        .map_err(reject)?;
         let limits = SessionLimits {
             retained_statements: config.retained_statements,
             max_queued_statements: config.max_queued_statements,
+            max_queued_bytes: config.max_queued_bytes,
+            statement_timeout,
+            cancel_grace: config.stop_timeout,
         };
         let Some(runtime) = self.handle() else {
             return Err(CreateError::ShuttingDown);
@@ -283,7 +305,11 @@ impl LivyServer {
                 name: request.name.clone(),
                 kind: kind.clone(),
                 conf: request.conf.clone().unwrap_or_default(),
-                log: SessionLog::new(id),
+                log: SessionLog::with_limits(
+                    id,
+                    config.session_log_lines,
+                    config.max_log_line_bytes,
+                ),
             };
             let interpreter = factory.create(&spec).map_err(reject)?;
             reg.next_id += 1;

@@ -26,6 +26,15 @@ pub(crate) enum SubmitError {
     NotActive(SessionState),
     /// Its queue is full.
     QueueFull(usize),
+    /// The code already waiting plus this statement's would pass the session's byte bound.
+    QueueBytesFull {
+        /// Bytes of code waiting now.
+        queued: usize,
+        /// This statement's bytes.
+        code: usize,
+        /// The bound.
+        limit: usize,
+    },
 }
 
 /// A statement as the session keeps it.
@@ -71,6 +80,8 @@ struct Data {
     statements: VecDeque<StatementRecord>,
     next_statement: u64,
     waiting: usize,
+    /// Bytes of code of the waiting statements.
+    queued_bytes: usize,
     last_activity: Instant,
     /// When the session ended on its own (`error`, `dead`): it stays listed for a while.
     ended_at: Option<Instant>,
@@ -83,6 +94,12 @@ struct Data {
 pub(crate) struct SessionLimits {
     pub(crate) retained_statements: usize,
     pub(crate) max_queued_statements: usize,
+    pub(crate) max_queued_bytes: usize,
+    /// How long one statement may run; past it, it is cancelled and fails naming the limit.
+    pub(crate) statement_timeout: Option<Duration>,
+    /// How long a statement cancelled at its timeout may take to stop before the session is
+    /// declared dead.
+    pub(crate) cancel_grace: Duration,
 }
 
 /// A live session.
@@ -146,6 +163,7 @@ impl LiveSession {
                 statements: VecDeque::new(),
                 next_statement: 0,
                 waiting: 0,
+                queued_bytes: 0,
                 last_activity: now,
                 ended_at: None,
                 cancelling: None,
@@ -260,12 +278,13 @@ impl LiveSession {
                 st.started = now_millis();
                 let code = st.code.clone();
                 d.waiting = d.waiting.saturating_sub(1);
+                d.queued_bytes = d.queued_bytes.saturating_sub(code.len());
                 self.set_state(&mut d, SessionState::Busy);
                 code
             };
             self.changed.notify_waiters();
 
-            let execution = self.interpreter.execute(sid, &code).await;
+            let execution = self.execute_bounded(sid, &code).await;
 
             let died = {
                 let mut d = self.data();
@@ -302,6 +321,38 @@ impl LiveSession {
         }
     }
 
+    /// Runs one statement under the session's statement timeout: past it, the statement is
+    /// cancelled and, once it stops, fails with an error naming the limit. One that does not
+    /// stop within the cancel grace kills the session (its interpreter is in an unknown state).
+    async fn execute_bounded(&self, sid: u64, code: &str) -> Execution {
+        let execution = self.interpreter.execute(sid, code);
+        let Some(limit) = self.limits.statement_timeout else {
+            return execution.await;
+        };
+        tokio::pin!(execution);
+        if let Ok(done) = tokio::time::timeout(limit, &mut execution).await {
+            return done;
+        }
+        self.log(format!(
+            "statement {sid} ran past the statement timeout of {limit:?}: cancelling it"
+        ));
+        self.interpreter.cancel(sid);
+        let grace = self.limits.cancel_grace;
+        match tokio::time::timeout(grace, &mut execution).await {
+            Ok(Execution::Died(reason)) => Execution::Died(reason),
+            Ok(_) => Execution::failed(
+                "TimeoutError",
+                format!(
+                    "the statement ran longer than the statement timeout of {limit:?} and was cancelled (the server's --statement-timeout-secs, or {} in the session's conf, sets it)",
+                    crate::limits::STATEMENT_TIMEOUT_KEY
+                ),
+            ),
+            Err(_) => Execution::Died(format!(
+                "statement {sid} passed the statement timeout of {limit:?} and did not stop within {grace:?} of being cancelled"
+            )),
+        }
+    }
+
     /// Queues a statement; returns it as it is now (`waiting`).
     pub(crate) fn submit(&self, code: String) -> Result<Statement, SubmitError> {
         let queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
@@ -314,6 +365,14 @@ impl LiveSession {
         if d.waiting >= self.limits.max_queued_statements {
             return Err(SubmitError::QueueFull(d.waiting));
         }
+        let code = code.replace("\r\n", "\n");
+        if d.queued_bytes.saturating_add(code.len()) > self.limits.max_queued_bytes {
+            return Err(SubmitError::QueueBytesFull {
+                queued: d.queued_bytes,
+                code: code.len(),
+                limit: self.limits.max_queued_bytes,
+            });
+        }
         let Some(tx) = queue.as_ref() else {
             return Err(SubmitError::NotActive(d.state.clone()));
         };
@@ -324,9 +383,10 @@ impl LiveSession {
         }
         d.next_statement += 1;
         d.waiting += 1;
+        d.queued_bytes += code.len();
         let record = StatementRecord {
             id,
-            code: code.replace("\r\n", "\n"),
+            code,
             state: StatementState::Waiting,
             output: None,
             progress: 0.0,
@@ -371,11 +431,13 @@ impl LiveSession {
             d.last_activity = Instant::now();
             let mut ask = false;
             let mut was_waiting = false;
+            let mut freed = 0;
             if let Some(st) = d.statements.iter_mut().find(|s| s.id == sid) {
                 match st.state {
                     StatementState::Waiting => {
                         st.finish(StatementState::Cancelled, None);
                         was_waiting = true;
+                        freed = st.code.len();
                     }
                     StatementState::Running => {
                         st.state = StatementState::Cancelling;
@@ -386,6 +448,7 @@ impl LiveSession {
             }
             if was_waiting {
                 d.waiting = d.waiting.saturating_sub(1);
+                d.queued_bytes = d.queued_bytes.saturating_sub(freed);
                 if d.waiting == 0 && d.state == SessionState::Busy && !has_running(&d) {
                     self.set_state(&mut d, SessionState::Idle);
                 }
@@ -579,6 +642,7 @@ impl LiveSession {
                 }
             }
             d.waiting = 0;
+            d.queued_bytes = 0;
             if running.is_some() {
                 d.cancelling = running;
             }
@@ -653,6 +717,7 @@ fn fail_waiting(d: &mut Data, ename: &str, evalue: &str) {
         }
     }
     d.waiting = 0;
+    d.queued_bytes = 0;
 }
 
 fn output_of(sid: u64, execution: Execution) -> StatementOutput {

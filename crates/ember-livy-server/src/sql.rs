@@ -1,10 +1,14 @@
 //! `sql` sessions: each owns one [`ember_sql::Session`], so every client of a Livy session sees
 //! the same temp views and tables (a context shared between clients).
 
+use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use ember_livy::protocol::MIME_JSON;
 use ember_sql::datafusion::common::tree_node::{TreeNode, TreeNodeRecursion};
+use ember_sql::datafusion::execution::memory_pool::{
+    FairSpillPool, MemoryPool, TrackConsumersPool,
+};
 use ember_sql::datafusion::logical_expr::{DdlStatement, LogicalPlan};
 use ember_sql::{Error as SqlError, Session};
 use futures_util::StreamExt;
@@ -18,6 +22,15 @@ use crate::{spark_error, table};
 /// The session `conf` key that sets a session's row cap (Livy's).
 pub const ROW_CAP_KEY: &str = "livy.rsc.sql.num-rows";
 
+/// The memory pool all sql sessions of a server share: `limit` bytes, split fairly among the
+/// queries that can spill; "Resources exhausted" errors name the largest consumers.
+pub fn memory_pool(limit: usize) -> Arc<dyn MemoryPool> {
+    Arc::new(TrackConsumersPool::new(
+        FairSpillPool::new(limit),
+        NonZeroUsize::MIN.saturating_add(4),
+    ))
+}
+
 /// Makes the interpreters of `sql` sessions.
 #[derive(Debug, Clone)]
 pub struct SqlFactory {
@@ -27,6 +40,16 @@ pub struct SqlFactory {
     pub allow_file_access: bool,
     /// The default row cap.
     pub row_cap: usize,
+    /// The most a session's conf may raise the row cap to.
+    pub max_row_cap: usize,
+    /// The largest result of one statement, in bytes of JSON.
+    pub max_result_bytes: usize,
+    /// The most threads a session's `local[N]` may ask for.
+    pub max_cores: usize,
+    /// The memory pool every session's queries reserve from.
+    pub memory_pool: Arc<dyn MemoryPool>,
+    /// The pool's size, in bytes, for error messages.
+    pub memory_limit: usize,
 }
 
 impl InterpreterFactory for SqlFactory {
@@ -44,6 +67,18 @@ impl InterpreterFactory for SqlFactory {
                 .filter(|n| *n > 0)
                 .ok_or_else(|| format!("{ROW_CAP_KEY} must be a positive integer, got '{v}'"))?,
         };
+        if row_cap > self.max_row_cap {
+            return Err(format!(
+                "{ROW_CAP_KEY} {row_cap} is above this server's maximum of {} rows (--max-sql-row-cap)",
+                self.max_row_cap
+            ));
+        }
+        let master = crate::limits::cap_master(
+            spec.conf
+                .get("spark.master")
+                .map_or(self.default_master.as_str(), String::as_str),
+            self.max_cores,
+        )?;
         let file_key = spec
             .conf
             .keys()
@@ -55,7 +90,10 @@ impl InterpreterFactory for SqlFactory {
         }
         Ok(Arc::new(SqlInterpreter {
             spec: spec.clone(),
-            default_master: self.default_master.clone(),
+            master,
+            memory_pool: self.memory_pool.clone(),
+            memory_limit: self.memory_limit,
+            max_result_bytes: self.max_result_bytes,
             allow_file_access: self.allow_file_access,
             row_cap,
             session: OnceLock::new(),
@@ -75,7 +113,11 @@ struct CancelState {
 #[derive(Debug)]
 pub struct SqlInterpreter {
     spec: SessionSpec,
-    default_master: String,
+    /// The master, its thread count checked against the server's bound.
+    master: String,
+    memory_pool: Arc<dyn MemoryPool>,
+    memory_limit: usize,
+    max_result_bytes: usize,
     allow_file_access: bool,
     row_cap: usize,
     session: OnceLock<Session>,
@@ -95,18 +137,25 @@ impl SqlInterpreter {
     }
 }
 
-fn build_session(spec: &SessionSpec, default_master: String) -> Result<Session, String> {
+fn build_session(
+    spec: &SessionSpec,
+    master: String,
+    pool: Arc<dyn MemoryPool>,
+) -> Result<Session, String> {
     let mut builder = Session::builder()
         .app_name(spec.app_name())
-        .master(default_master);
-    // `spark.master`, `spark.app.name`, `spark.sql.*` and `datafusion.*` keys reach the engine;
-    // Livy's own `livy.*` keys are the server's.
+        .memory_pool(pool);
+    // `spark.app.name`, `spark.sql.*` and `datafusion.*` keys reach the engine; Livy's own
+    // `livy.*` keys are the server's; the master is the checked one.
     for (k, v) in &spec.conf {
-        if !k.starts_with("livy.") {
+        if !k.starts_with("livy.") && k != "spark.master" {
             builder = builder.config(k.clone(), v.clone());
         }
     }
-    builder.get_or_create().map_err(|e| e.to_string())
+    builder
+        .master(master)
+        .get_or_create()
+        .map_err(|e| e.to_string())
 }
 
 /// Why a query produced no table.
@@ -123,8 +172,9 @@ impl Interpreter for SqlInterpreter {
                 return Ok(());
             }
             // Building a session starts its thread pools: keep that off the async workers.
-            let (spec, master) = (self.spec.clone(), self.default_master.clone());
-            let session = tokio::task::spawn_blocking(move || build_session(&spec, master))
+            let (spec, master) = (self.spec.clone(), self.master.clone());
+            let pool = self.memory_pool.clone();
+            let session = tokio::task::spawn_blocking(move || build_session(&spec, master, pool))
                 .await
                 .map_err(|e| format!("starting the SQL engine failed: {e}"))??;
             // `start` is called once; a second session would be dropped here.
@@ -150,10 +200,11 @@ impl Interpreter for SqlInterpreter {
             let query = code.to_owned();
             let allow = self.allow_file_access;
             let cap = self.row_cap;
+            let max_bytes = self.max_result_bytes;
             let outcome = session
                 .spawn(async move {
                     tokio::select! {
-                        r = run_query(engine, &query, allow, cap) => Ok(r),
+                        r = run_query(engine, &query, allow, cap, max_bytes) => Ok(r),
                         // Dropping the query's stream here stops DataFusion's work.
                         () = notify.notified() => Ok(Err(QueryFailure::Cancelled)),
                     }
@@ -178,7 +229,7 @@ impl Interpreter for SqlInterpreter {
                 }
                 Ok(Err(QueryFailure::Cancelled)) => cancelled(),
                 Ok(Err(QueryFailure::Refused(msg))) => Execution::failed("Error", msg),
-                Ok(Err(QueryFailure::Sql(e))) | Err(e) => sql_failure(&e),
+                Ok(Err(QueryFailure::Sql(e))) | Err(e) => sql_failure(&e, self.memory_limit),
             }
         })
     }
@@ -228,9 +279,19 @@ fn cancelled() -> Execution {
 }
 
 /// Livy's sql error: `Error` and the whole message (in Spark's words where Spark has the same
-/// error), never cut at a newline; there is no stack to put in `traceback`.
-fn sql_failure(e: &SqlError) -> Execution {
-    Execution::failed("Error", spark_error::message(e))
+/// error), never cut at a newline; there is no stack to put in `traceback`. A memory-pool error
+/// says whose limit it hit.
+fn sql_failure(e: &SqlError, memory_limit: usize) -> Execution {
+    let text = e.to_string();
+    let mut evalue = spark_error::message(e);
+    // DataFusion's pool error says which operator wanted more, not whose limit it hit.
+    if text.contains("Failed to allocate additional") || text.contains("Resources exhausted") {
+        evalue = format!(
+            "the query needs more memory than the sql memory limit of {} MiB that all sql sessions of this server share (--sql-memory-limit-mib): {evalue}",
+            memory_limit >> 20
+        );
+    }
+    Execution::failed("Error", evalue)
 }
 
 /// Plans and runs one statement; returns the table and, when rows were cut, how many rows the
@@ -240,6 +301,7 @@ async fn run_query(
     query: &str,
     allow_file_access: bool,
     row_cap: usize,
+    max_result_bytes: usize,
 ) -> Result<(ember_livy::protocol::SqlTable, Option<usize>), QueryFailure> {
     let df_err = |e| QueryFailure::Sql(SqlError::from_datafusion(e, Some(query)));
     // Planned exactly as `Session::sql` plans (Spark's literal types, escapes, `CREATE TEMP
@@ -274,8 +336,14 @@ async fn run_query(
         rows += batch.num_rows();
         batches.push(batch);
     }
-    let table = table::encode(&schema, &batches)
-        .map_err(|e| QueryFailure::Sql(SqlError::from_datafusion(e.into(), Some(query))))?;
+    let table = table::encode_bounded(&schema, &batches, max_result_bytes).map_err(|e| match e {
+        table::EncodeError::TooLarge { limit } => QueryFailure::Refused(format!(
+            "the result is larger than this server's limit of {limit} bytes for one statement (--max-result-bytes); select fewer or smaller values, or lower {ROW_CAP_KEY} in the session's conf"
+        )),
+        table::EncodeError::Arrow(e) => {
+            QueryFailure::Sql(SqlError::from_datafusion(e.into(), Some(query)))
+        }
+    })?;
     Ok((table, truncated))
 }
 

@@ -96,8 +96,43 @@ pub fn schema_json(schema: &Schema) -> Value {
 
 /// Encodes `batches` (all of `schema`) as a Livy sql table.
 pub fn encode(schema: &Schema, batches: &[RecordBatch]) -> Result<SqlTable, ArrowError> {
+    encode_bounded(schema, batches, usize::MAX).map_err(|e| match e {
+        EncodeError::Arrow(e) => e,
+        EncodeError::TooLarge { limit } => {
+            ArrowError::ComputeError(format!("the table is over {limit} bytes"))
+        }
+    })
+}
+
+/// Why a table could not be encoded.
+#[derive(Debug, thiserror::Error)]
+pub enum EncodeError {
+    /// A value could not be read.
+    #[error(transparent)]
+    Arrow(#[from] ArrowError),
+    /// The table's JSON would be larger than the bound.
+    #[error("the result is larger than {limit} bytes")]
+    TooLarge {
+        /// The bound, in bytes.
+        limit: usize,
+    },
+}
+
+/// Encodes `batches` as [`encode`] does, stopping with [`EncodeError::TooLarge`] as soon as
+/// the table's JSON would pass `max_bytes`. Sizes are counted before a string is copied, so a
+/// huge value is refused without being copied; numbers count 12 bytes, escapes are not counted.
+pub fn encode_bounded(
+    schema: &Schema,
+    batches: &[RecordBatch],
+    max_bytes: usize,
+) -> Result<SqlTable, EncodeError> {
+    let schema = schema_json(schema);
+    let mut budget = Budget {
+        left: max_bytes.saturating_sub(schema.to_string().len()),
+        limit: max_bytes,
+    };
     let rows: usize = batches.iter().map(RecordBatch::num_rows).sum();
-    let mut data = Vec::with_capacity(rows);
+    let mut data = Vec::with_capacity(rows.min(1 << 16));
     for batch in batches {
         let columns: Vec<ColumnEncoder<'_>> = batch
             .columns()
@@ -105,18 +140,40 @@ pub fn encode(schema: &Schema, batches: &[RecordBatch]) -> Result<SqlTable, Arro
             .map(ColumnEncoder::new)
             .collect::<Result<_, _>>()?;
         for row in 0..batch.num_rows() {
+            budget.charge(3)?;
             data.push(
                 columns
                     .iter()
-                    .map(|c| c.value(row))
+                    .map(|c| c.value(row, &mut budget))
                     .collect::<Result<Vec<_>, _>>()?,
             );
         }
     }
-    Ok(SqlTable {
-        schema: schema_json(schema),
-        data,
-    })
+    Ok(SqlTable { schema, data })
+}
+
+/// Bytes of JSON a table may still take.
+struct Budget {
+    left: usize,
+    limit: usize,
+}
+
+impl Budget {
+    fn charge(&mut self, bytes: usize) -> Result<(), EncodeError> {
+        match self.left.checked_sub(bytes) {
+            Some(left) => {
+                self.left = left;
+                Ok(())
+            }
+            None => Err(EncodeError::TooLarge { limit: self.limit }),
+        }
+    }
+
+    /// Charges a string's quotes and bytes, then copies it.
+    fn string(&mut self, s: &str) -> Result<Value, EncodeError> {
+        self.charge(s.len().saturating_add(3))?;
+        Ok(Value::String(s.to_owned()))
+    }
 }
 
 /// One column's values as JSON; holds a display formatter for the types without a JSON form.
@@ -135,8 +192,8 @@ impl<'a> ColumnEncoder<'a> {
         })
     }
 
-    fn value(&self, row: usize) -> Result<Value, ArrowError> {
-        value_at(self.array, row, &self.formatter)
+    fn value(&self, row: usize, budget: &mut Budget) -> Result<Value, EncodeError> {
+        value_at(self.array, row, &self.formatter, budget)
     }
 }
 
@@ -149,10 +206,16 @@ fn float(v: f64) -> Value {
     }
 }
 
-fn value_at(array: &ArrayRef, row: usize, fmt: &ArrayFormatter<'_>) -> Result<Value, ArrowError> {
+fn value_at(
+    array: &ArrayRef,
+    row: usize,
+    fmt: &ArrayFormatter<'_>,
+    budget: &mut Budget,
+) -> Result<Value, EncodeError> {
     // A `NullArray` (Spark's `void`, e.g. `SELECT NULL`) has no validity bitmap, so `is_null`
     // says false for its rows: every one of its values is NULL all the same.
     if array.is_null(row) || array.data_type() == &DataType::Null {
+        budget.charge(5)?;
         return Ok(Value::Null);
     }
     macro_rules! prim {
@@ -185,13 +248,10 @@ fn value_at(array: &ArrayRef, row: usize, fmt: &ArrayFormatter<'_>) -> Result<Va
         DataType::Float64 => any
             .downcast_ref::<Float64Array>()
             .map(|a| float(a.value(row))),
-        DataType::Utf8 => Some(Value::String(
-            array.as_string::<i32>().value(row).to_owned(),
-        )),
-        DataType::LargeUtf8 => Some(Value::String(
-            array.as_string::<i64>().value(row).to_owned(),
-        )),
-        DataType::Utf8View => Some(Value::String(array.as_string_view().value(row).to_owned())),
+        // Strings are charged before they are copied.
+        DataType::Utf8 => return budget.string(array.as_string::<i32>().value(row)),
+        DataType::LargeUtf8 => return budget.string(array.as_string::<i64>().value(row)),
+        DataType::Utf8View => return budget.string(array.as_string_view().value(row)),
         DataType::Decimal128(_, _) => any
             .downcast_ref::<Decimal128Array>()
             .map(|a| decimal(&a.value_as_string(row))),
@@ -209,22 +269,23 @@ fn value_at(array: &ArrayRef, row: usize, fmt: &ArrayFormatter<'_>) -> Result<Va
         DataType::Timestamp(unit, tz) => timestamp(array, row, *unit, tz.as_deref()),
         DataType::List(_) => {
             let list = array.as_list::<i32>();
-            Some(array_value(&list.value(row))?)
+            Some(array_value(&list.value(row), budget)?)
         }
         DataType::LargeList(_) => {
             let list = array.as_list::<i64>();
-            Some(array_value(&list.value(row))?)
+            Some(array_value(&list.value(row), budget)?)
         }
         DataType::FixedSizeList(_, _) => {
             let list = array.as_fixed_size_list();
-            Some(array_value(&list.value(row))?)
+            Some(array_value(&list.value(row), budget)?)
         }
         DataType::Struct(_) => {
             let s: &StructArray = array.as_struct();
             let mut obj = Map::new();
             for (field, column) in s.fields().iter().zip(s.columns()) {
                 let f = ArrayFormatter::try_new(column.as_ref(), &FORMAT)?;
-                obj.insert(field.name().clone(), value_at(column, row, &f)?);
+                budget.charge(field.name().len().saturating_add(3))?;
+                obj.insert(field.name().clone(), value_at(column, row, &f, budget)?);
             }
             Some(Value::Object(obj))
         }
@@ -237,19 +298,38 @@ fn value_at(array: &ArrayRef, row: usize, fmt: &ArrayFormatter<'_>) -> Result<Va
             let vf = ArrayFormatter::try_new(values.as_ref(), &FORMAT)?;
             let mut obj = Map::new();
             for i in 0..entries.len() {
-                obj.insert(kf.value(i).to_string(), value_at(values, i, &vf)?);
+                let key = kf.value(i).to_string();
+                budget.charge(key.len().saturating_add(3))?;
+                obj.insert(key, value_at(values, i, &vf, budget)?);
             }
             Some(Value::Object(obj))
         }
         _ => None,
     };
-    Ok(v.unwrap_or_else(|| Value::String(fmt.value(row).to_string())))
+    match v {
+        // Nested values were charged as they were built.
+        Some(v @ (Value::Array(_) | Value::Object(_))) => Ok(v),
+        Some(Value::String(text)) => {
+            budget.charge(text.len().saturating_add(3))?;
+            Ok(Value::String(text))
+        }
+        Some(v) => {
+            budget.charge(12)?;
+            Ok(v)
+        }
+        None => {
+            let text = fmt.value(row).to_string();
+            budget.charge(text.len().saturating_add(3))?;
+            Ok(Value::String(text))
+        }
+    }
 }
 
-fn array_value(values: &ArrayRef) -> Result<Value, ArrowError> {
+fn array_value(values: &ArrayRef, budget: &mut Budget) -> Result<Value, EncodeError> {
     let f = ArrayFormatter::try_new(values.as_ref(), &FORMAT)?;
+    budget.charge(2)?;
     (0..values.len())
-        .map(|i| value_at(values, i, &f))
+        .map(|i| value_at(values, i, &f, budget))
         .collect::<Result<Vec<_>, _>>()
         .map(Value::Array)
 }

@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use datafusion::execution::SessionStateBuilder;
+use datafusion::execution::memory_pool::MemoryPool;
+use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::prelude::{SessionConfig, SessionContext};
 use datafusion_spark::SessionStateBuilderSpark;
 use ember_rdd::Context;
@@ -23,6 +25,7 @@ pub struct SessionBuilder {
     master: Option<String>,
     conf: Vec<(String, String)>,
     context: Option<Context>,
+    memory_pool: Option<Arc<dyn MemoryPool>>,
 }
 
 impl SessionBuilder {
@@ -64,6 +67,16 @@ impl SessionBuilder {
     #[must_use]
     pub fn context(mut self, context: Context) -> Self {
         self.context = Some(context);
+        self
+    }
+
+    /// The DataFusion memory pool the session's queries reserve memory from (several sessions
+    /// may share one, to bound them together). Past it, sorts, joins and aggregates spill to
+    /// disk or fail with DataFusion's "Resources exhausted" error. Default: DataFusion's
+    /// unbounded pool.
+    #[must_use]
+    pub fn memory_pool(mut self, pool: Arc<dyn MemoryPool>) -> Self {
+        self.memory_pool = Some(pool);
         self
     }
 
@@ -144,7 +157,17 @@ impl SessionBuilder {
             .get("spark.sql.session.timeZone")
             .map_or("UTC", String::as_str)
             .into();
-        let mut builder = SessionStateBuilder::new()
+        let mut builder = SessionStateBuilder::new();
+        if let Some(pool) = self.memory_pool {
+            let runtime_env = RuntimeEnvBuilder::new()
+                .with_memory_pool(pool)
+                .build_arc()
+                .map_err(|e| Error::Runtime {
+                    message: format!("cannot build the query runtime: {e}"),
+                })?;
+            builder = builder.with_runtime_env(runtime_env);
+        }
+        let mut builder = builder
             .with_config(config)
             .with_default_features()
             .with_spark_features()

@@ -235,6 +235,33 @@ struct LivyServerArgs {
     /// Seconds running statements and requests get after SIGTERM/SIGINT.
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
     shutdown_grace_secs: u64,
+    /// The most a session's conf may raise its row cap to (livy.rsc.sql.num-rows).
+    #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    max_sql_row_cap: u64,
+    /// The largest result one statement keeps, in bytes of JSON; a larger one is an error.
+    #[arg(long, default_value_t = 4 << 20, value_parser = clap::value_parser!(u64).range(1024..=(1 << 30)))]
+    max_result_bytes: u64,
+    /// The longest session log line, in bytes (longer ones, a worker's stderr included, are cut).
+    #[arg(long, default_value_t = 4096, value_parser = clap::value_parser!(u64).range(80..=(1 << 20)))]
+    max_log_line_bytes: u64,
+    /// Log lines kept per session.
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    session_log_lines: u64,
+    /// The most threads a session's local[N] master may ask for (default: this machine's cores;
+    /// local[*] means this many).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=4096))]
+    max_session_cores: Option<u64>,
+    /// Bytes of statement code that may wait in one session's queue.
+    #[arg(long, default_value_t = 16 << 20, value_parser = clap::value_parser!(u64).range(1..=(1 << 34)))]
+    max_queued_bytes: u64,
+    /// Seconds one statement may run before it is cancelled (0: no limit); a session's conf may
+    /// lower it with livy.statement.timeout.
+    #[arg(long, default_value_t = 3600, value_parser = clap::value_parser!(u64).range(0..=MAX_SECS))]
+    statement_timeout_secs: u64,
+    /// Memory all sql sessions' queries may hold together, in MiB (sorts and joins spill or
+    /// fail past it).
+    #[arg(long, default_value_t = 2048, value_parser = clap::value_parser!(u64).range(1..=(1 << 24)))]
+    sql_memory_limit_mib: u64,
 }
 
 fn main() -> ExitCode {
@@ -506,7 +533,22 @@ fn livy_server(args: LivyServerArgs) -> Result<(), String> {
         max_body_bytes: (args.max_code_bytes as usize)
             .saturating_mul(2)
             .max(64 << 10),
+        max_sql_row_cap: args.max_sql_row_cap as usize,
+        max_result_bytes: args.max_result_bytes as usize,
+        max_log_line_bytes: args.max_log_line_bytes as usize,
+        session_log_lines: args.session_log_lines as usize,
+        max_queued_bytes: args.max_queued_bytes as usize,
+        statement_timeout: (args.statement_timeout_secs > 0)
+            .then(|| Duration::from_secs(args.statement_timeout_secs)),
+        sql_memory_limit: (args.sql_memory_limit_mib as usize).saturating_mul(1 << 20),
         ..ember_livy_server::ServerConfig::default()
+    };
+    let config = match args.max_session_cores {
+        Some(n) => ember_livy_server::ServerConfig {
+            max_session_cores: n as usize,
+            ..config
+        },
+        None => config,
     };
     let mut default_conf = std::collections::BTreeMap::new();
     for entry in &args.spark_conf {

@@ -7,7 +7,7 @@
 //! and its JVM together: no orphans.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufReader, Write};
 use std::os::unix::process::CommandExt;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -19,7 +19,10 @@ use nix::unistd::Pid;
 use serde_json::{Map, Value, json};
 use tokio::sync::mpsc;
 
-use crate::interpreter::{Execution, Interpreter, InterpreterFactory, SessionLog, SessionSpec};
+use crate::interpreter::{
+    Execution, Interpreter, InterpreterFactory, LOG_LINE_BYTES, SessionLog, SessionSpec,
+};
+use crate::limits::{cap_master, cut_text, read_line_bounded};
 
 /// The REPL driver each worker runs.
 pub const DRIVER: &str = include_str!("driver.py");
@@ -70,12 +73,36 @@ fn loopback_conf(conf: &BTreeMap<String, String>) -> BTreeMap<String, String> {
         .collect();
     all.extend(conf.iter().map(|(k, v)| (k.clone(), v.clone())));
     all
+/// Bytes a worker's reply may have beyond the result it carries (its JSON envelope).
+const REPLY_OVERHEAD: usize = 64 << 10;
+
+/// What one session may take from its worker.
+#[derive(Debug, Clone, Copy)]
+struct WorkerLimits {
+    /// The largest reply line (a statement's result with its envelope).
+    reply_bytes: usize,
+    /// The largest result, as the server's limit names it.
+    result_bytes: usize,
+    /// The longest stderr line kept.
+    log_line_bytes: usize,
+}
+
+impl Default for WorkerLimits {
+    fn default() -> Self {
+        WorkerLimits {
+            reply_bytes: (4 << 20) + REPLY_OVERHEAD,
+            result_bytes: 4 << 20,
+            log_line_bytes: LOG_LINE_BYTES,
+        }
+    }
 }
 
 /// A message from a worker.
 #[derive(Debug)]
 enum Event {
     Message(Value),
+    /// A reply longer than the limit: dropped as it was read.
+    Oversize(usize),
     /// Its stdout closed: it exited.
     Exited,
 }
@@ -100,6 +127,7 @@ impl Worker {
         app_name: &str,
         conf: &BTreeMap<String, String>,
         log: Option<SessionLog>,
+        limits: WorkerLimits,
     ) -> Result<Worker, String> {
         let mut command = Command::new(&config.python);
         command
@@ -146,15 +174,23 @@ impl Worker {
             let spawned = std::thread::Builder::new()
                 .name(format!("pyspark-{pid}-out"))
                 .spawn(move || {
-                    for line in BufReader::new(out).lines() {
-                        let Ok(line) = line else { break };
-                        match serde_json::from_str::<Value>(&line) {
-                            Ok(v) => {
-                                if tx.send(Event::Message(v)).is_err() {
-                                    return;
+                    let mut out = BufReader::new(out);
+                    // Each reply is read with a bound: an over-long one is dropped as it
+                    // arrives, never held whole.
+                    while let Ok(Some(line)) = read_line_bounded(&mut out, limits.reply_bytes) {
+                        let event = if line.is_cut() {
+                            Event::Oversize(line.len)
+                        } else {
+                            match serde_json::from_slice::<Value>(&line.kept) {
+                                Ok(v) => Event::Message(v),
+                                Err(e) => {
+                                    tracing::warn!(pid, "unparseable line from the worker: {e}");
+                                    continue;
                                 }
                             }
-                            Err(e) => tracing::warn!(pid, "unparseable line from the worker: {e}"),
+                        };
+                        if tx.send(event).is_err() {
+                            return;
                         }
                     }
                     let _ = tx.send(Event::Exited);
@@ -170,8 +206,16 @@ impl Worker {
             let spawned = std::thread::Builder::new()
                 .name(format!("pyspark-{pid}-err"))
                 .spawn(move || {
-                    for line in BufReader::new(err).lines() {
-                        let Ok(line) = line else { break };
+                    let max = limits.log_line_bytes;
+                    let mut err = BufReader::new(err);
+                    while let Ok(Some(read)) = read_line_bounded(&mut err, max) {
+                        let text = String::from_utf8_lossy(&read.kept);
+                        let line = if read.is_cut() {
+                            // Room for the `stderr: ` prefix, so the log keeps this note.
+                            cut_text(&text, max.saturating_sub(8), read.len)
+                        } else {
+                            text.into_owned()
+                        };
                         if let Some(log) =
                             log.lock().unwrap_or_else(PoisonError::into_inner).as_ref()
                         {
@@ -235,6 +279,7 @@ impl Worker {
                         }
                         _ => {}
                     },
+                    Some(Event::Oversize(_)) => {}
                     Some(Event::Exited) | None => {
                         return Err(format!(
                             "the Python worker exited before its SparkSession started{}",
@@ -311,6 +356,8 @@ pub struct PySparkFactory {
     config: PySparkConfig,
     default_master: String,
     pool: Arc<Mutex<Vec<Worker>>>,
+    max_cores: usize,
+    limits: WorkerLimits,
 }
 
 impl PySparkFactory {
@@ -322,11 +369,41 @@ impl PySparkFactory {
             config,
             default_master,
             pool: Arc::default(),
+            max_cores: std::thread::available_parallelism().map_or(1, usize::from),
+            limits: WorkerLimits::default(),
         };
-        for _ in 0..factory.config.prestart {
-            factory.refill();
-        }
+        factory.fill_pool();
         factory
+    }
+
+    /// The same factory with the server's bounds: `max_cores` threads for a `local[N]` master,
+    /// `max_result_bytes` for one statement's result, `max_log_line_bytes` for a line of a
+    /// worker's stderr. Prestarted workers are restarted under them.
+    #[must_use]
+    pub fn with_limits(
+        mut self,
+        max_cores: usize,
+        max_result_bytes: usize,
+        max_log_line_bytes: usize,
+    ) -> Self {
+        self.drain();
+        self.max_cores = max_cores.max(1);
+        self.limits = WorkerLimits {
+            reply_bytes: max_result_bytes.saturating_add(REPLY_OVERHEAD),
+            result_bytes: max_result_bytes,
+            log_line_bytes: max_log_line_bytes.max(80),
+        };
+        if let Ok(master) = cap_master(&self.default_master, self.max_cores) {
+            self.default_master = master;
+        }
+        self.fill_pool();
+        self
+    }
+
+    fn fill_pool(&self) {
+        for _ in 0..self.config.prestart {
+            self.refill();
+        }
     }
 
     fn pool_app_name() -> &'static str {
@@ -341,6 +418,7 @@ impl PySparkFactory {
             Self::pool_app_name(),
             &self.config.default_conf,
             None,
+            self.limits,
         );
         match worker {
             Ok(w) => self
@@ -378,6 +456,12 @@ impl PySparkFactory {
 
 impl InterpreterFactory for PySparkFactory {
     fn create(&self, spec: &SessionSpec) -> Result<Arc<dyn Interpreter>, String> {
+        let asked = spec
+            .conf
+            .get("spark.master")
+            .or_else(|| self.config.default_conf.get("spark.master"))
+            .unwrap_or(&self.default_master);
+        let master = cap_master(asked, self.max_cores)?;
         let pooled = if spec.conf.is_empty() && self.config.prestart > 0 {
             self.take_pooled()
         } else {
@@ -391,7 +475,8 @@ impl InterpreterFactory for PySparkFactory {
         Ok(Arc::new(PySparkInterpreter {
             spec: spec.clone(),
             config: self.config.clone(),
-            default_master: self.default_master.clone(),
+            master,
+            limits: self.limits,
             worker: tokio::sync::OnceCell::new_with(pooled.map(Arc::new)),
             start_timeout: Duration::from_secs(600),
         }))
@@ -413,7 +498,9 @@ impl Drop for PySparkFactory {
 pub struct PySparkInterpreter {
     spec: SessionSpec,
     config: PySparkConfig,
-    default_master: String,
+    /// The master, its thread count checked against the server's bound.
+    master: String,
+    limits: WorkerLimits,
     worker: tokio::sync::OnceCell<Arc<Worker>>,
     /// The server's own start timeout bounds this too; this only guards a forgotten one.
     start_timeout: Duration,
@@ -433,16 +520,15 @@ impl Interpreter for PySparkInterpreter {
                 None => {
                     let mut conf = self.config.default_conf.clone();
                     conf.extend(self.spec.conf.clone());
-                    let master = conf
-                        .get("spark.master")
-                        .cloned()
-                        .unwrap_or_else(|| self.default_master.clone());
+                    let master = self.master.clone();
+                    conf.insert("spark.master".to_owned(), master.clone());
                     let w = Arc::new(Worker::spawn(
                         &self.config,
                         &master,
                         &self.spec.app_name(),
                         &conf,
                         Some(self.spec.log.clone()),
+                        self.limits,
                     )?);
                     self.spec.log.push(format!(
                         "started the Python worker (pid {}, {}, master {master})",
@@ -473,6 +559,16 @@ impl Interpreter for PySparkInterpreter {
                             continue;
                         }
                         return result_of(v);
+                    }
+                    // One statement runs at a time, so an over-long reply is its result.
+                    Some(Event::Oversize(bytes)) => {
+                        return Execution::failed(
+                            "Error",
+                            format!(
+                                "the statement's output ({bytes} bytes) is larger than this server's limit of {} bytes for one statement (--max-result-bytes); print or return less",
+                                self.limits.result_bytes
+                            ),
+                        );
                     }
                     Some(Event::Exited) | None => {
                         let status = worker

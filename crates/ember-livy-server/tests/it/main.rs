@@ -8,5 +8,6 @@ mod errors;
 mod fixture;
 mod lifecycle;
 mod livy_conformance;
+mod limits;
 mod pyspark;
 mod security;
