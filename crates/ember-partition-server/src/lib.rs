@@ -117,6 +117,7 @@ mod cluster;
 mod coordinator;
 mod error;
 mod query;
+mod serve;
 mod server;
 mod token;
 
