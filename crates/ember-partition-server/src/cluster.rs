@@ -213,8 +213,9 @@ impl<S: PartitionServer> Cluster<S> {
         }
     }
 
-    /// Shuts every server down: posts `/control/shutdown` to each at once, each bounded by
-    /// the stop timeout; then stops the coordinator. With `cache_result(true)`, what each
+    /// Shuts every server down: tells each at once (as `POST /control/shutdown` would) and
+    /// waits for each to close its listener and connections, bounded by the stop timeout; then
+    /// stops the coordinator. With `cache_result(true)`, what each
     /// server's `build_result` returned becomes the [`result_rdd`](Self::result_rdd).
     ///
     /// Requests still in flight on a server when it shuts down are cut. A stopped cluster can
@@ -222,7 +223,7 @@ impl<S: PartitionServer> Cluster<S> {
     ///
     /// # Errors
     /// [`Error::NotRunning`]; [`Error::Stop`] naming every partition that did not stop
-    /// cleanly (no answer in time, failed earlier, or `build_result` panicked). Those were
+    /// cleanly (not closed in time, failed earlier, or `build_result` panicked). Those were
     /// stopped from the driver's side, so even then nothing is left listening and the cluster
     /// is stopped; the result RDD holds the other partitions' results.
     pub fn stop(&mut self) -> Result<()> {
