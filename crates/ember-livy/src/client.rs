@@ -2,7 +2,7 @@
 //! error bodies), and the session and batch endpoints.
 
 use std::fmt;
-use std::future::Future;
+use std::ops::ControlFlow::{Break, Continue};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -11,14 +11,12 @@ use reqwest::{Method, StatusCode, Url};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::batch::LivyBatch;
 use crate::error::{Error, Result};
-use crate::poll::{PollSchedule, RetryPolicy};
+use crate::poll::{self, PollSchedule, RetryPolicy};
 use crate::protocol::{
-    Batch, BatchList, CreateBatch, CreateSession, Log, Session, SessionList, SessionState,
+    Log, Session, SessionList, SessionState,
     SessionStateInfo, VersionInfo,
 };
-use crate::session::LivySession;
 
 /// The environment variable [`LivyClientBuilder::from_env`] reads (the Python Livy utility's name).
 pub const LIVY_SERVER_URL_ENV: &str = "LIVY_SERVER_URL";
@@ -88,12 +86,6 @@ impl From<String> for SessionRef {
 impl From<&String> for SessionRef {
     fn from(s: &String) -> Self {
         SessionRef::parse(s)
-    }
-}
-
-impl From<&LivySession> for SessionRef {
-    fn from(s: &LivySession) -> Self {
-        SessionRef::Id(s.id())
     }
 }
 
@@ -248,7 +240,7 @@ impl LivyClientBuilder {
         self
     }
 
-    /// The deadline of [`LivyBatch::wait`].
+    /// The deadline of [`LivyBatch::wait`](crate::LivyBatch::wait).
     pub fn batch_timeout(mut self, timeout: Duration) -> Self {
         self.settings.batch_timeout = timeout;
         self
@@ -559,21 +551,6 @@ impl LivyClient {
         }
     }
 
-    /// Runs `fut` under `deadline`; a [`Error::Timeout`] naming `waiting_for` when it passes.
-    pub(crate) async fn with_deadline<T>(
-        deadline: Duration,
-        waiting_for: impl FnOnce() -> String,
-        fut: impl Future<Output = Result<T>>,
-    ) -> Result<T> {
-        match tokio::time::timeout(deadline, fut).await {
-            Ok(result) => result,
-            Err(_) => Err(Error::Timeout {
-                waiting_for: waiting_for(),
-                after: deadline,
-            }),
-        }
-    }
-
     // ---- the server ----
 
     /// `GET /version`.
@@ -582,74 +559,6 @@ impl LivyClient {
     }
 
     // ---- sessions ----
-
-    /// `POST /sessions`: creates a session and returns its handle at once (usually `starting`;
-    /// see [`LivySession::wait_idle`] or [`start_session`](Self::start_session)).
-    ///
-    /// Never sent twice: when the POST fails in a way that hides whether the server created the
-    /// session (a 5xx, a timeout, a reset), a named session is looked up by its name and adopted
-    /// if it exists; otherwise the result is [`Error::Unconfirmed`].
-    pub async fn create_session(&self, request: &CreateSession) -> Result<LivySession> {
-        let url = self.endpoint(&["sessions"]);
-        let created: Result<Session> = self
-            .call(
-                Method::POST,
-                url.clone(),
-                &[],
-                Some(request),
-                Idempotent::No,
-            )
-            .await;
-        match created {
-            Ok(session) => Ok(LivySession::from_info(self.clone(), &session)),
-            Err(e) if outcome_unknown(&e) => {
-                if let Some(name) = &request.name {
-                    match self.session_info(SessionRef::Name(name.clone())).await {
-                        Ok(session) => {
-                            tracing::warn!(%url, name, id = session.id, error = %e,
-                                "session create failed, but a session of that name exists: using it");
-                            return Ok(LivySession::from_info(self.clone(), &session));
-                        }
-                        Err(lookup) if lookup.is_not_found() && e.status().is_some() => {
-                            // The server answered and the session does not exist: not created.
-                            return Err(e);
-                        }
-                        Err(_) => {}
-                    }
-                }
-                Err(Error::Unconfirmed {
-                    method: "POST".into(),
-                    url: url.to_string(),
-                    cause: Box::new(e),
-                })
-            }
-            Err(e) => Err(e),
-        }
-    }
-
-    /// Creates a session and waits until it is idle (under the session start deadline).
-    ///
-    /// If it never becomes idle, it is deleted (so that no cluster application leaks) and the
-    /// error ([`Error::Timeout`] or [`Error::SessionEnded`]) is returned.
-    pub async fn start_session(&self, request: &CreateSession) -> Result<LivySession> {
-        let session = self.create_session(request).await?;
-        match session.wait_idle().await {
-            Ok(_) => Ok(session),
-            Err(e) => {
-                if let Err(del) = self.delete_session(session.id()).await {
-                    tracing::debug!(id = session.id(), error = %del, "could not delete a session that failed to start");
-                }
-                Err(e)
-            }
-        }
-    }
-
-    /// A handle on an existing session, by id or by name (`GET /sessions/{id}` checks it exists
-    /// and learns its id and kind).
-    pub async fn session(&self, session: impl Into<SessionRef>) -> Result<LivySession> {
-        let info = self.session_info(session).await?;
-        Ok(LivySession::from_info(self.clone(), &info))
-    }
 
     /// `GET /sessions/{id}`.
     pub async fn session_info(&self, session: impl Into<SessionRef>) -> Result<Session> {
@@ -712,48 +621,50 @@ impl LivyClient {
     /// `error`, `dead`, `killed`, `success` or `shutting_down`, or vanishes (404);
     /// [`Error::Timeout`] when the deadline passes.
     pub async fn wait_idle(&self, session: impl Into<SessionRef>) -> Result<Session> {
-        let session = session.into();
-        let deadline = self.inner.settings.session_start_timeout;
-        let label = session.to_string();
-        let wait = async {
-            let mut intervals = self.inner.settings.poll.intervals();
-            let mut last: Option<Session> = None;
-            loop {
-                match self.session_info(session.clone()).await {
-                    Ok(info) if info.state == SessionState::Idle => return Ok(info),
-                    Ok(info) if info.state.is_terminal() => {
-                        let log_tail = self.log_tail(&session, info.log.clone()).await;
-                        return Err(Error::SessionEnded {
-                            id: label.clone(),
-                            state: info.state,
-                            gone: false,
-                            log_tail,
-                        });
-                    }
-                    Ok(info) => {
-                        if !info.state.is_known() {
-                            tracing::debug!(session = %label, state = %info.state, "unknown session state; still waiting");
-                        }
-                        last = Some(info);
-                    }
-                    Err(e) if e.is_not_found() => {
-                        let (state, log_tail) = match last {
-                            Some(info) => (info.state, info.log),
-                            None => (SessionState::Unknown("unknown".into()), Vec::new()),
-                        };
-                        return Err(Error::SessionEnded {
-                            id: label.clone(),
-                            state,
-                            gone: true,
-                            log_tail,
-                        });
-                    }
-                    Err(e) => return Err(e),
+        let session = &session.into();
+        let settings = &self.inner.settings;
+        // What the last look saw, for a session that then vanishes.
+        let look = move |last: Option<Session>| async move {
+            match self.session_info(session.clone()).await {
+                Ok(info) if info.state == SessionState::Idle => Break(Ok(info)),
+                Ok(info) if info.state.is_terminal() => {
+                    let log_tail = self.log_tail(session, info.log.clone()).await;
+                    Break(Err(Error::SessionEnded {
+                        id: session.to_string(),
+                        state: info.state,
+                        gone: false,
+                        log_tail,
+                    }))
                 }
-                tokio::time::sleep(intervals.next().unwrap_or(Duration::from_secs(1))).await;
+                Ok(info) => {
+                    if !info.state.is_known() {
+                        tracing::debug!(%session, state = %info.state, "unknown session state; still waiting");
+                    }
+                    Continue(Some(info))
+                }
+                Err(e) if e.is_not_found() => {
+                    let (state, log_tail) = match last {
+                        Some(info) => (info.state, info.log),
+                        None => (SessionState::Unknown("unknown".into()), Vec::new()),
+                    };
+                    Break(Err(Error::SessionEnded {
+                        id: session.to_string(),
+                        state,
+                        gone: true,
+                        log_tail,
+                    }))
+                }
+                Err(e) => Break(Err(e)),
             }
         };
-        Self::with_deadline(deadline, || format!("session {label} to become idle"), wait).await
+        poll::until(
+            &settings.poll,
+            settings.session_start_timeout,
+            || format!("session {session} to become idle"),
+            None,
+            look,
+        )
+        .await
     }
 
     /// The last lines of a session's log, or `fallback` (the session object's `log`) when the
@@ -769,112 +680,6 @@ impl LivyClient {
             _ => fallback,
         }
     }
-
-    // ---- batches ----
-
-    /// `POST /batches`: submits a batch and returns its handle (see [`LivyBatch::wait`]).
-    ///
-    /// Never sent twice; when the outcome is unknown, a named batch is looked for in the batch
-    /// list and adopted if found, otherwise the result is [`Error::Unconfirmed`].
-    pub async fn submit_batch(&self, request: &CreateBatch) -> Result<LivyBatch> {
-        let url = self.endpoint(&["batches"]);
-        let created: Result<Batch> = self
-            .call(
-                Method::POST,
-                url.clone(),
-                &[],
-                Some(request),
-                Idempotent::No,
-            )
-            .await;
-        match created {
-            Ok(batch) => Ok(LivyBatch::new(self.clone(), batch.id)),
-            Err(e) if outcome_unknown(&e) => {
-                if let Some(name) = &request.name
-                    && let Ok(found) = self.find_batch_by_name(name).await
-                {
-                    match found {
-                        Some(batch) => {
-                            tracing::warn!(%url, name, id = batch.id, error = %e,
-                                "batch submit failed, but a batch of that name exists: using it");
-                            return Ok(LivyBatch::new(self.clone(), batch.id));
-                        }
-                        None if e.status().is_some() => return Err(e),
-                        None => {}
-                    }
-                }
-                Err(Error::Unconfirmed {
-                    method: "POST".into(),
-                    url: url.to_string(),
-                    cause: Box::new(e),
-                })
-            }
-            Err(e) => Err(e),
-        }
-    }
-
-    async fn find_batch_by_name(&self, name: &str) -> Result<Option<Batch>> {
-        let mut from = 0u64;
-        loop {
-            let page = self.batches(Some(from), Some(100)).await?;
-            let got = page.sessions.len() as u64;
-            if let Some(b) = page
-                .sessions
-                .into_iter()
-                .find(|b| b.name.as_deref() == Some(name))
-            {
-                return Ok(Some(b));
-            }
-            from += got;
-            if got == 0 || from >= page.total {
-                return Ok(None);
-            }
-        }
-    }
-
-    /// A handle on an existing batch (no request is made).
-    pub fn batch(&self, id: u64) -> LivyBatch {
-        LivyBatch::new(self.clone(), id)
-    }
-
-    /// `GET /batches?from=&size=`.
-    pub async fn batches(&self, from: Option<u64>, size: Option<u64>) -> Result<BatchList> {
-        let size = size.map(|s| s.min(i64::MAX as u64) as i64);
-        self.get(self.endpoint(&["batches"]), &page_query(from, size))
-            .await
-    }
-
-    /// `GET /batches/{id}`.
-    pub async fn batch_info(&self, id: u64) -> Result<Batch> {
-        self.get(self.endpoint(&["batches", &id.to_string()]), &[])
-            .await
-    }
-
-    /// `GET /batches/{id}/state`.
-    pub async fn batch_state(&self, id: u64) -> Result<SessionState> {
-        let info: SessionStateInfo = self
-            .get(self.endpoint(&["batches", &id.to_string(), "state"]), &[])
-            .await?;
-        Ok(info.state)
-    }
-
-    /// `GET /batches/{id}/log`.
-    pub async fn batch_log(&self, id: u64, from: Option<u64>, size: Option<i64>) -> Result<Log> {
-        self.get(
-            self.endpoint(&["batches", &id.to_string(), "log"]),
-            &page_query(from, size),
-        )
-        .await
-    }
-
-    /// `DELETE /batches/{id}`: kills the batch.
-    pub async fn kill_batch(&self, id: u64) -> Result<()> {
-        let url = self.endpoint(&["batches", &id.to_string()]);
-        let _: serde_json::Value = self
-            .call(Method::DELETE, url, &[], None::<&()>, Idempotent::Yes)
-            .await?;
-        Ok(())
-    }
 }
 
 /// Whether a failed creating request may still have been acted on by the server.
@@ -886,7 +691,7 @@ pub(crate) fn outcome_unknown(e: &Error) -> bool {
     }
 }
 
-fn page_query(from: Option<u64>, size: Option<i64>) -> Vec<(&'static str, String)> {
+pub(crate) fn page_query(from: Option<u64>, size: Option<i64>) -> Vec<(&'static str, String)> {
     let mut q = Vec::new();
     if let Some(from) = from {
         q.push(("from", from.to_string()));

@@ -171,14 +171,22 @@ fn a_server_killed_more_often_than_the_retry_limit_is_reported_failed() {
 fn stop_with_a_hung_server_is_bounded_and_names_that_host() {
     let _guard = shared();
     let ctx = ctx();
-    let server = HttpPartitionServer::new(|cfg| {
+    let (entered, blocking) = std::sync::mpsc::channel::<()>();
+    let entered = Arc::new(Mutex::new(entered));
+    let server = HttpPartitionServer::new(move |cfg| {
         demo_routes(cfg);
-        // Blocks the partition's only event loop, so it cannot answer /control/shutdown.
+        // Blocks the partition's event loop, so it cannot close its connections when told to
+        // stop. (Partitions 0 and 2 are served on another event loop.)
+        let entered = Arc::clone(&entered);
         cfg.route(
             "/block",
-            web::get().to(|| async {
-                std::thread::sleep(Duration::from_secs(3));
-                "done"
+            web::get().to(move || {
+                let entered = Arc::clone(&entered);
+                async move {
+                    let _ = entered.lock().unwrap().send(());
+                    std::thread::sleep(Duration::from_secs(3));
+                    "done"
+                }
             }),
         );
     });
@@ -192,7 +200,8 @@ fn stop_with_a_hung_server_is_bounded_and_names_that_host() {
     std::thread::spawn(move || {
         let _ = std::panic::catch_unwind(|| get(hung, "/app/block"));
     });
-    std::thread::sleep(Duration::from_millis(100));
+    // Stop once the handler is blocking the event loop.
+    blocking.recv_timeout(Duration::from_secs(10)).unwrap();
     let started = Instant::now();
     let result = cluster.stop();
     let took = started.elapsed();
