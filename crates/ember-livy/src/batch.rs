@@ -98,7 +98,6 @@ impl LivyBatch {
 /// The batch endpoints (here, beside the handle they return, so `client` does not import
 /// `batch`).
 impl LivyClient {
-
     /// `POST /batches`: submits a batch and returns its handle (see [`LivyBatch::wait`]).
     ///
     /// Never sent twice; when the outcome is unknown, a named batch is looked for in the batch

@@ -1,8 +1,8 @@
 //! A handle on one interactive session: statements, and the Python Livy utility's pyspark and sql conveniences.
 
 use std::collections::hash_map::RandomState;
-use std::ops::ControlFlow::{Break, Continue};
 use std::hash::{BuildHasher, Hasher};
+use std::ops::ControlFlow::{Break, Continue};
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
@@ -15,11 +15,11 @@ use serde_json::Value;
 
 use crate::client::{Idempotent, LivyClient, SessionRef, now_millis, outcome_unknown};
 use crate::error::{Error, Result};
-use crate::poll;
 use crate::output::Output;
+use crate::poll;
 use crate::protocol::{
-    CreateSession, ExecuteRequest, Log, Session, SessionKind, SessionState, SqlTable, Statement, StatementList,
-    StatementState,
+    CreateSession, ExecuteRequest, Log, Session, SessionKind, SessionState, SqlTable, Statement,
+    StatementList, StatementState,
 };
 use crate::python::{PyValue, call_expression, dedent};
 use crate::spark_types::{rows_to_batch, schema_to_arrow, table_to_batch};

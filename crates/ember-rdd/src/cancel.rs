@@ -241,8 +241,16 @@ mod tests {
         // One registration per future, however often it is polled.
         assert_eq!(lock(&token.0.waiters).wakers.len(), 1);
         drop(fut);
-        assert!(lock(&token.0.waiters).wakers.is_empty(), "a dropped future leaves no waker");
+        assert!(
+            lock(&token.0.waiters).wakers.is_empty(),
+            "a dropped future leaves no waker"
+        );
         token.cancel();
-        assert!(Box::pin(token.cancelled()).as_mut().poll(&mut cx).is_ready());
+        assert!(
+            Box::pin(token.cancelled())
+                .as_mut()
+                .poll(&mut cx)
+                .is_ready()
+        );
     }
 }
