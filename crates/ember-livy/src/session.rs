@@ -492,42 +492,6 @@ pub(crate) fn random_u64() -> u64 {
     h.finish()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::protocol::CreateSession;
-
-    fn assert_send<T: Send>(_: &T) {}
-
-    /// Handles are used from `tokio::spawn`ed tasks (benches, the facade): their futures must
-    /// be `Send`. Nothing is polled here; this only has to compile.
-    #[test]
-    fn futures_are_send_and_handles_are_sync() -> Result<()> {
-        let client = LivyClient::new("127.0.0.1:1")?;
-        let info: Session = serde_json::from_value(serde_json::json!({
-            "id": 0, "state": "idle", "kind": "sql"
-        }))
-        .map_err(|e| Error::decode("test", e))?;
-        let s = LivySession::from_info(client.clone(), &info);
-        assert_send(&s.run("1"));
-        assert_send(&s.read::<i64>("1"));
-        assert_send(&s.sql("SELECT 1"));
-        assert_send(&s.read_dataframe("df"));
-        assert_send(&s.run_function::<i64>("f", &[], &[]));
-        assert_send(&s.wait_idle());
-        assert_send(&client.create_session(&CreateSession::default()));
-        assert_send(&client.start_session(&CreateSession::default()));
-        assert_send(&client.all_sessions());
-        assert_send(&crate::SharedTable::open(s.clone(), "kv"));
-        fn assert_sync<T: Send + Sync>() {}
-        assert_sync::<LivySession>();
-        assert_sync::<LivyClient>();
-        assert_sync::<crate::blocking::LivyClient>();
-        assert_sync::<crate::blocking::Session>();
-        Ok(())
-    }
-}
-
 /// The endpoints that return a [`LivySession`] (here, beside it, so `client` does not import
 /// `session`).
 impl LivyClient {
@@ -603,5 +567,41 @@ impl LivyClient {
 impl From<&LivySession> for SessionRef {
     fn from(s: &LivySession) -> Self {
         SessionRef::Id(s.id())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::CreateSession;
+
+    fn assert_send<T: Send>(_: &T) {}
+
+    /// Handles are used from `tokio::spawn`ed tasks (benches, the facade): their futures must
+    /// be `Send`. Nothing is polled here; this only has to compile.
+    #[test]
+    fn futures_are_send_and_handles_are_sync() -> Result<()> {
+        let client = LivyClient::new("127.0.0.1:1")?;
+        let info: Session = serde_json::from_value(serde_json::json!({
+            "id": 0, "state": "idle", "kind": "sql"
+        }))
+        .map_err(|e| Error::decode("test", e))?;
+        let s = LivySession::from_info(client.clone(), &info);
+        assert_send(&s.run("1"));
+        assert_send(&s.read::<i64>("1"));
+        assert_send(&s.sql("SELECT 1"));
+        assert_send(&s.read_dataframe("df"));
+        assert_send(&s.run_function::<i64>("f", &[], &[]));
+        assert_send(&s.wait_idle());
+        assert_send(&client.create_session(&CreateSession::default()));
+        assert_send(&client.start_session(&CreateSession::default()));
+        assert_send(&client.all_sessions());
+        assert_send(&crate::SharedTable::open(s.clone(), "kv"));
+        fn assert_sync<T: Send + Sync>() {}
+        assert_sync::<LivySession>();
+        assert_sync::<LivyClient>();
+        assert_sync::<crate::blocking::LivyClient>();
+        assert_sync::<crate::blocking::Session>();
+        Ok(())
     }
 }

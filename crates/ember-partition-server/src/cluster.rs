@@ -189,8 +189,11 @@ impl<S: PartitionServer> Cluster<S> {
             self.options.clone(),
             self.ctx.max_task_failures(),
             partitions,
-            (driver.control_client.clone(), driver.query_client.clone()),
-            Arc::clone(&driver.loops),
+            (
+                driver.control_client.clone(),
+                driver.query_client.clone(),
+                Arc::clone(&driver.loops),
+            ),
         );
         // Launching itself only binds and spawns; it is bounded by the bind.
         let running = block_on(rt, launch, TEARDOWN_TIMEOUT)??;
@@ -544,8 +547,7 @@ async fn launch<S: PartitionServer>(
     options: Options,
     max_attempts: u32,
     partitions: Vec<Vec<S::Item>>,
-    (control_client, query_client): (reqwest::Client, reqwest::Client),
-    loops: Arc<EventLoops>,
+    (control_client, query_client, loops): (reqwest::Client, reqwest::Client, Arc<EventLoops>),
 ) -> Result<Running<S::Output>> {
     let (listener, coordinator_addr) = bind(options.bind)?;
     let data = web::Data::from(Arc::clone(&registry));
