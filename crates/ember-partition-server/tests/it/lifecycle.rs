@@ -284,7 +284,7 @@ fn heartbeats_mark_a_hung_server_unresponsive() {
         cfg.route(
             "/block",
             web::get().to(|| async {
-                std::thread::sleep(Duration::from_secs(2));
+                std::thread::sleep(Duration::from_secs(6));
                 "done"
             }),
         );
@@ -304,7 +304,7 @@ fn heartbeats_mark_a_hung_server_unresponsive() {
         let _ = std::panic::catch_unwind(|| get(hung, "/app/block"));
     });
     assert!(
-        eventually(Duration::from_secs(2), || {
+        eventually(Duration::from_secs(5), || {
             let status = cluster.status();
             status[1].state == PartitionState::Unresponsive
                 && status[0].state == PartitionState::Serving
@@ -315,6 +315,7 @@ fn heartbeats_mark_a_hung_server_unresponsive() {
     // Dropping a cluster with a hung server is bounded and closes its listener.
     let started = Instant::now();
     drop(cluster);
-    assert!(started.elapsed() < Duration::from_secs(3));
+    // Bounded by the teardown, not by the handler (6 s).
+    assert!(started.elapsed() < Duration::from_secs(5));
     assert!(!listening(hung));
 }
