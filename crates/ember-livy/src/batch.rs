@@ -1,10 +1,13 @@
 //! A handle on one batch (`POST /batches`: a jar or Python file run by spark-submit).
 
-use std::time::Duration;
+use std::ops::ControlFlow::{Break, Continue};
 
-use crate::client::{LOG_TAIL_LINES, LivyClient};
+use reqwest::Method;
+
+use crate::client::{Idempotent, LOG_TAIL_LINES, LivyClient, outcome_unknown, page_query};
 use crate::error::{Error, Result};
-use crate::protocol::{Batch, Log, SessionState};
+use crate::poll;
+use crate::protocol::{Batch, BatchList, CreateBatch, Log, SessionState, SessionStateInfo};
 
 /// A handle on a batch: its client and id. Cheap to clone.
 #[derive(Debug, Clone)]
@@ -49,48 +52,153 @@ impl LivyBatch {
     /// [`Error::BatchFailed`] with the log's last lines; [`Error::Timeout`] when the deadline
     /// passes (the batch keeps running: [`kill`](Self::kill) it if you want it gone).
     pub async fn wait(&self) -> Result<Batch> {
-        let deadline = self.client.settings().batch_timeout;
-        let poll = async {
-            let mut intervals = self.client.settings().poll.intervals();
-            let mut last_state = SessionState::Unknown("unknown".into());
-            let mut last_log = Vec::new();
-            loop {
-                match self.info().await {
-                    Ok(batch) if batch.state == SessionState::Success => return Ok(batch),
-                    Ok(batch)
-                        if matches!(
-                            batch.state,
-                            SessionState::Dead | SessionState::Killed | SessionState::Error
-                        ) =>
-                    {
-                        let log_tail = match self.log(None, Some(LOG_TAIL_LINES)).await {
-                            Ok(log) if !log.log.is_empty() => log.log,
-                            _ => batch.log,
-                        };
-                        return Err(Error::BatchFailed {
-                            id: self.id,
-                            state: batch.state,
-                            gone: false,
-                            log_tail,
-                        });
-                    }
-                    Ok(batch) => {
-                        last_state = batch.state;
-                        last_log = batch.log;
-                    }
-                    Err(e) if e.is_not_found() => {
-                        return Err(Error::BatchFailed {
-                            id: self.id,
-                            state: last_state,
-                            gone: true,
-                            log_tail: last_log,
-                        });
-                    }
-                    Err(e) => return Err(e),
+        let settings = self.client.settings();
+        // What the last look saw: the batch's state and log, for a batch that then vanishes.
+        let look = move |(last_state, last_log): (SessionState, Vec<String>)| async move {
+            match self.info().await {
+                Ok(batch) if batch.state == SessionState::Success => Break(Ok(batch)),
+                Ok(batch)
+                    if matches!(
+                        batch.state,
+                        SessionState::Dead | SessionState::Killed | SessionState::Error
+                    ) =>
+                {
+                    let log_tail = match self.log(None, Some(LOG_TAIL_LINES)).await {
+                        Ok(log) if !log.log.is_empty() => log.log,
+                        _ => batch.log,
+                    };
+                    Break(Err(Error::BatchFailed {
+                        id: self.id,
+                        state: batch.state,
+                        gone: false,
+                        log_tail,
+                    }))
                 }
-                tokio::time::sleep(intervals.next().unwrap_or(Duration::from_secs(1))).await;
+                Ok(batch) => Continue((batch.state, batch.log)),
+                Err(e) if e.is_not_found() => Break(Err(Error::BatchFailed {
+                    id: self.id,
+                    state: last_state,
+                    gone: true,
+                    log_tail: last_log,
+                })),
+                Err(e) => Break(Err(e)),
             }
         };
-        LivyClient::with_deadline(deadline, || format!("batch {} to finish", self.id), poll).await
+        poll::until(
+            &settings.poll,
+            settings.batch_timeout,
+            || format!("batch {} to finish", self.id),
+            (SessionState::Unknown("unknown".into()), Vec::new()),
+            look,
+        )
+        .await
+    }
+}
+
+/// The batch endpoints (here, beside the handle they return, so `client` does not import
+/// `batch`).
+impl LivyClient {
+    /// `POST /batches`: submits a batch and returns its handle (see [`LivyBatch::wait`]).
+    ///
+    /// Never sent twice; when the outcome is unknown, a named batch is looked for in the batch
+    /// list and adopted if found, otherwise the result is [`Error::Unconfirmed`].
+    pub async fn submit_batch(&self, request: &CreateBatch) -> Result<LivyBatch> {
+        let url = self.endpoint(&["batches"]);
+        let created: Result<Batch> = self
+            .call(
+                Method::POST,
+                url.clone(),
+                &[],
+                Some(request),
+                Idempotent::No,
+            )
+            .await;
+        match created {
+            Ok(batch) => Ok(LivyBatch::new(self.clone(), batch.id)),
+            Err(e) if outcome_unknown(&e) => {
+                if let Some(name) = &request.name
+                    && let Ok(found) = self.find_batch_by_name(name).await
+                {
+                    match found {
+                        Some(batch) => {
+                            tracing::warn!(%url, name, id = batch.id, error = %e,
+                                "batch submit failed, but a batch of that name exists: using it");
+                            return Ok(LivyBatch::new(self.clone(), batch.id));
+                        }
+                        None if e.status().is_some() => return Err(e),
+                        None => {}
+                    }
+                }
+                Err(Error::Unconfirmed {
+                    method: "POST".into(),
+                    url: url.to_string(),
+                    cause: Box::new(e),
+                })
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn find_batch_by_name(&self, name: &str) -> Result<Option<Batch>> {
+        let mut from = 0u64;
+        loop {
+            let page = self.batches(Some(from), Some(100)).await?;
+            let got = page.sessions.len() as u64;
+            if let Some(b) = page
+                .sessions
+                .into_iter()
+                .find(|b| b.name.as_deref() == Some(name))
+            {
+                return Ok(Some(b));
+            }
+            from += got;
+            if got == 0 || from >= page.total {
+                return Ok(None);
+            }
+        }
+    }
+
+    /// A handle on an existing batch (no request is made).
+    pub fn batch(&self, id: u64) -> LivyBatch {
+        LivyBatch::new(self.clone(), id)
+    }
+
+    /// `GET /batches?from=&size=`.
+    pub async fn batches(&self, from: Option<u64>, size: Option<u64>) -> Result<BatchList> {
+        let size = size.map(|s| s.min(i64::MAX as u64) as i64);
+        self.get(self.endpoint(&["batches"]), &page_query(from, size))
+            .await
+    }
+
+    /// `GET /batches/{id}`.
+    pub async fn batch_info(&self, id: u64) -> Result<Batch> {
+        self.get(self.endpoint(&["batches", &id.to_string()]), &[])
+            .await
+    }
+
+    /// `GET /batches/{id}/state`.
+    pub async fn batch_state(&self, id: u64) -> Result<SessionState> {
+        let info: SessionStateInfo = self
+            .get(self.endpoint(&["batches", &id.to_string(), "state"]), &[])
+            .await?;
+        Ok(info.state)
+    }
+
+    /// `GET /batches/{id}/log`.
+    pub async fn batch_log(&self, id: u64, from: Option<u64>, size: Option<i64>) -> Result<Log> {
+        self.get(
+            self.endpoint(&["batches", &id.to_string(), "log"]),
+            &page_query(from, size),
+        )
+        .await
+    }
+
+    /// `DELETE /batches/{id}`: kills the batch.
+    pub async fn kill_batch(&self, id: u64) -> Result<()> {
+        let url = self.endpoint(&["batches", &id.to_string()]);
+        let _: serde_json::Value = self
+            .call(Method::DELETE, url, &[], None::<&()>, Idempotent::Yes)
+            .await?;
+        Ok(())
     }
 }

@@ -115,8 +115,10 @@
 
 pub mod batch;
 pub mod blocking;
+mod builder;
 pub mod client;
 pub mod error;
+mod error_body;
 pub mod jobs;
 pub mod output;
 pub mod poll;
@@ -126,6 +128,7 @@ pub mod session;
 pub mod shared_rdd;
 pub mod shared_table;
 pub mod spark_types;
+mod transport;
 
 pub use batch::LivyBatch;
 pub use client::{LivyClient, LivyClientBuilder, SessionRef};

@@ -1,6 +1,10 @@
-//! How often the client polls, and how it backs off before retrying.
+//! How often the client polls, how it backs off before retrying, and the one loop that polls
+//! a session, statement or batch until it is done, under a deadline.
 
+use std::ops::ControlFlow;
 use std::time::Duration;
+
+use crate::error::{Error, Result};
 
 /// The intervals between polls of a session, statement or batch: `first`, in order, then
 /// `then` forever (the wait's deadline ends it).
@@ -93,6 +97,50 @@ impl RetryPolicy {
         self.initial_backoff
             .saturating_mul(factor)
             .min(self.max_backoff)
+    }
+}
+
+/// Looks at something with `look` on `schedule` until `look` says it is done
+/// ([`ControlFlow::Break`], the result), at most `deadline`: then [`Error::Timeout`] naming
+/// `waiting_for`. `look` gets what the previous look learned (`first` at first) and hands on
+/// what the next one needs ([`ControlFlow::Continue`]). Every wait of the client (a session to
+/// start, a statement, a batch) is this loop.
+pub(crate) async fn until<S, T, F>(
+    schedule: &PollSchedule,
+    deadline: Duration,
+    waiting_for: impl FnOnce() -> String,
+    first: S,
+    mut look: impl FnMut(S) -> F,
+) -> Result<T>
+where
+    F: Future<Output = ControlFlow<Result<T>, S>>,
+{
+    let poll = async {
+        let mut intervals = schedule.intervals();
+        let mut seen = first;
+        loop {
+            match look(seen).await {
+                ControlFlow::Break(done) => return done,
+                ControlFlow::Continue(next) => seen = next,
+            }
+            tokio::time::sleep(intervals.next().unwrap_or(schedule.then)).await;
+        }
+    };
+    with_deadline(deadline, waiting_for, poll).await
+}
+
+/// Runs `fut` under `deadline`; [`Error::Timeout`] naming `waiting_for` when it passes.
+pub(crate) async fn with_deadline<T>(
+    deadline: Duration,
+    waiting_for: impl FnOnce() -> String,
+    fut: impl Future<Output = Result<T>>,
+) -> Result<T> {
+    match tokio::time::timeout(deadline, fut).await {
+        Ok(result) => result,
+        Err(_) => Err(Error::Timeout {
+            waiting_for: waiting_for(),
+            after: deadline,
+        }),
     }
 }
 

@@ -2,6 +2,7 @@
 
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
+use std::ops::ControlFlow::{Break, Continue};
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
@@ -15,9 +16,10 @@ use serde_json::Value;
 use crate::client::{Idempotent, LivyClient, SessionRef, now_millis, outcome_unknown};
 use crate::error::{Error, Result};
 use crate::output::Output;
+use crate::poll;
 use crate::protocol::{
-    ExecuteRequest, Log, Session, SessionKind, SessionState, SqlTable, Statement, StatementList,
-    StatementState,
+    CreateSession, ExecuteRequest, Log, Session, SessionKind, SessionState, SqlTable, Statement,
+    StatementList, StatementState,
 };
 use crate::python::{PyValue, call_expression, dedent};
 use crate::spark_types::{rows_to_batch, schema_to_arrow, table_to_batch};
@@ -241,30 +243,28 @@ impl LivySession {
     /// deadline passed (the statement is then cancelled unless the client was built with
     /// `cancel_on_timeout(false)`).
     pub async fn wait(&self, statement: u64) -> Result<Output> {
-        let deadline = self.statement_timeout;
-        let poll = async {
-            let mut intervals = self.client.settings().poll.intervals();
-            loop {
-                match self.statement(statement).await {
-                    Ok(st) => {
-                        self.saw(st.id);
-                        if let Some(result) = self.finished(&st) {
-                            return result;
-                        }
+        let look = move |()| async move {
+            match self.statement(statement).await {
+                Ok(st) => {
+                    self.saw(st.id);
+                    match self.finished(&st) {
+                        Some(done) => Break(done),
+                        None => Continue(()),
                     }
-                    Err(e) if matches!(e.status(), Some(400..=499)) => {
-                        // Evicted, or the session is gone or no longer active: say which.
-                        return Err(self.session_failure().await.unwrap_or(e));
-                    }
-                    Err(e) => return Err(e),
                 }
-                tokio::time::sleep(intervals.next().unwrap_or(Duration::from_secs(1))).await;
+                // Evicted, or the session is gone or no longer active: say which.
+                Err(e) if matches!(e.status(), Some(400..=499)) => {
+                    Break(Err(self.session_failure().await.unwrap_or(e)))
+                }
+                Err(e) => Break(Err(e)),
             }
         };
-        let result = LivyClient::with_deadline(
-            deadline,
+        let result = poll::until(
+            &self.client.settings().poll,
+            self.statement_timeout,
             || format!("statement {statement} of session {} to finish", self.id),
-            poll,
+            (),
+            look,
         )
         .await;
         if matches!(result, Err(Error::Timeout { .. })) && self.client.settings().cancel_on_timeout
@@ -490,6 +490,84 @@ pub(crate) fn random_u64() -> u64 {
     h.write_i64(now_millis());
     h.write_u32(std::process::id());
     h.finish()
+}
+
+/// The endpoints that return a [`LivySession`] (here, beside it, so `client` does not import
+/// `session`).
+impl LivyClient {
+    /// `POST /sessions`: creates a session and returns its handle at once (usually `starting`;
+    /// see [`LivySession::wait_idle`] or [`start_session`](Self::start_session)).
+    ///
+    /// Never sent twice: when the POST fails in a way that hides whether the server created the
+    /// session (a 5xx, a timeout, a reset), a named session is looked up by its name and adopted
+    /// if it exists; otherwise the result is [`Error::Unconfirmed`].
+    pub async fn create_session(&self, request: &CreateSession) -> Result<LivySession> {
+        let url = self.endpoint(&["sessions"]);
+        let created: Result<Session> = self
+            .call(
+                Method::POST,
+                url.clone(),
+                &[],
+                Some(request),
+                Idempotent::No,
+            )
+            .await;
+        match created {
+            Ok(session) => Ok(LivySession::from_info(self.clone(), &session)),
+            Err(e) if outcome_unknown(&e) => {
+                if let Some(name) = &request.name {
+                    match self.session_info(SessionRef::Name(name.clone())).await {
+                        Ok(session) => {
+                            tracing::warn!(%url, name, id = session.id, error = %e,
+                                "session create failed, but a session of that name exists: using it");
+                            return Ok(LivySession::from_info(self.clone(), &session));
+                        }
+                        Err(lookup) if lookup.is_not_found() && e.status().is_some() => {
+                            // The server answered and the session does not exist: not created.
+                            return Err(e);
+                        }
+                        Err(_) => {}
+                    }
+                }
+                Err(Error::Unconfirmed {
+                    method: "POST".into(),
+                    url: url.to_string(),
+                    cause: Box::new(e),
+                })
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Creates a session and waits until it is idle (under the session start deadline).
+    ///
+    /// If it never becomes idle, it is deleted (so that no cluster application leaks) and the
+    /// error ([`Error::Timeout`] or [`Error::SessionEnded`]) is returned.
+    pub async fn start_session(&self, request: &CreateSession) -> Result<LivySession> {
+        let session = self.create_session(request).await?;
+        match session.wait_idle().await {
+            Ok(_) => Ok(session),
+            Err(e) => {
+                if let Err(del) = self.delete_session(session.id()).await {
+                    tracing::debug!(id = session.id(), error = %del, "could not delete a session that failed to start");
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// A handle on an existing session, by id or by name (`GET /sessions/{id}` checks it exists
+    /// and learns its id and kind).
+    pub async fn session(&self, session: impl Into<SessionRef>) -> Result<LivySession> {
+        let info = self.session_info(session).await?;
+        Ok(LivySession::from_info(self.clone(), &info))
+    }
+}
+
+impl From<&LivySession> for SessionRef {
+    fn from(s: &LivySession) -> Self {
+        SessionRef::Id(s.id())
+    }
 }
 
 #[cfg(test)]

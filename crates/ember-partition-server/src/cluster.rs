@@ -8,8 +8,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::time::Duration;
 
-use actix_web::dev::{Server, ServerHandle};
-use actix_web::{App, HttpServer, web};
+use actix_web::web;
 use ember_rdd::{Context, Rdd, panic_message};
 use serde::de::DeserializeOwned;
 use tokio::runtime::Runtime;
@@ -19,9 +18,10 @@ use tokio::time::Instant;
 
 use crate::coordinator::{self, PartitionStatus, Progress, Registration, Registry};
 use crate::error::{Error, HostFailure, Result};
-use crate::query::{self, error_chain, first_line};
+use crate::query;
+use crate::serve::{Configure, EventLoops, KillSwitch, Site};
 use crate::server::{self, Control, PartitionInfo, PartitionServer};
-use crate::token::{TOKEN_HEADER, Token};
+use crate::token::Token;
 
 /// How long [`Drop`] and a failed `start()` wait for the servers to close.
 const TEARDOWN_TIMEOUT: Duration = Duration::from_secs(5);
@@ -189,7 +189,11 @@ impl<S: PartitionServer> Cluster<S> {
             self.options.clone(),
             self.ctx.max_task_failures(),
             partitions,
-            (driver.control_client.clone(), driver.query_client.clone()),
+            (
+                driver.control_client.clone(),
+                driver.query_client.clone(),
+                Arc::clone(&driver.loops),
+            ),
         );
         // Launching itself only binds and spawns; it is bounded by the bind.
         let running = block_on(rt, launch, TEARDOWN_TIMEOUT)??;
@@ -212,8 +216,9 @@ impl<S: PartitionServer> Cluster<S> {
         }
     }
 
-    /// Shuts every server down: posts `/control/shutdown` to each at once, each bounded by
-    /// the stop timeout; then stops the coordinator. With `cache_result(true)`, what each
+    /// Shuts every server down: tells each at once (as `POST /control/shutdown` would) and
+    /// waits for each to close its listener and connections, bounded by the stop timeout; then
+    /// stops the coordinator. With `cache_result(true)`, what each
     /// server's `build_result` returned becomes the [`result_rdd`](Self::result_rdd).
     ///
     /// Requests still in flight on a server when it shuts down are cut. A stopped cluster can
@@ -221,7 +226,7 @@ impl<S: PartitionServer> Cluster<S> {
     ///
     /// # Errors
     /// [`Error::NotRunning`]; [`Error::Stop`] naming every partition that did not stop
-    /// cleanly (no answer in time, failed earlier, or `build_result` panicked). Those were
+    /// cleanly (not closed in time, failed earlier, or `build_result` panicked). Those were
     /// stopped from the driver's side, so even then nothing is left listening and the cluster
     /// is stopped; the result RDD holds the other partitions' results.
     pub fn stop(&mut self) -> Result<()> {
@@ -381,8 +386,7 @@ impl<S: PartitionServer> Cluster<S> {
             .registry
             .handle(partition)
             .ok_or(Error::NotServing { partition })?;
-        // The command is sent now; the returned future only waits for its completion.
-        drop(handle.stop(false));
+        handle.kill();
         Ok(())
     }
 }
@@ -399,10 +403,12 @@ impl<S: PartitionServer> Drop for Cluster<S> {
     }
 }
 
-/// What the driver side of a cluster keeps across runs: its runtime and HTTP clients (building
-/// a client loads TLS roots, which costs more than starting a small cluster).
+/// What the driver side of a cluster keeps across runs: its runtime, the event loops every
+/// server is served on, and HTTP clients (building a client loads TLS roots, which costs more
+/// than starting a small cluster).
 struct Driver {
     rt: Runtime,
+    loops: Arc<EventLoops>,
     control_client: reqwest::Client,
     query_client: reqwest::Client,
 }
@@ -415,8 +421,14 @@ impl Driver {
             .enable_all()
             .build()
             .map_err(|e| Error::Runtime(format!("cannot start the cluster's runtime: {e}")))?;
+        // Two event loops serve any number of partitions (the coordinator's requests are rare);
+        // more only help handlers that compute on big machines.
+        let threads = std::thread::available_parallelism().map_or(2, |n| n.get().clamp(2, 4));
+        let loops = EventLoops::new(threads)
+            .map_err(|e| Error::Runtime(format!("cannot start the serving threads: {e}")))?;
         Ok(Driver {
             rt,
+            loops: Arc::new(loops),
             control_client: client(false)?,
             query_client: client(true)?,
         })
@@ -443,7 +455,7 @@ where
 
 fn client(pooled: bool) -> Result<reqwest::Client> {
     let builder = reqwest::Client::builder().no_proxy().tcp_nodelay(true);
-    // Control requests (register, ping, shutdown) are rare: a fresh connection each keeps no
+    // Control requests (heartbeat pings) are rare: a fresh connection each keeps no
     // idle connection pinned to a server that is about to stop.
     let builder = if pooled {
         builder
@@ -482,9 +494,9 @@ fn bind_once(ip: IpAddr) -> std::io::Result<(TcpListener, SocketAddr)> {
     Ok((listener, advertised(addr)))
 }
 
-/// [`bind`] for a partition's server, on the cluster's runtime. Under a fast start/stop loop of
-/// many servers the kernel can briefly find no free port for `bind(0)` (EADDRINUSE, seen in the
-/// 64-partition bench): retry for about a second before counting it as a failed launch.
+/// [`bind`] for a partition's server, on the cluster's runtime. Should the kernel briefly find
+/// no free port for `bind(0)` (EADDRINUSE: ports held in TIME_WAIT by closed connections),
+/// retry for about a second before counting it as a failed launch.
 async fn bind_partition(ip: IpAddr) -> Result<(TcpListener, SocketAddr)> {
     let mut attempt = 0u32;
     loop {
@@ -510,11 +522,12 @@ const BIND_RETRIES: u32 = 20;
 struct Running<R> {
     registry: Arc<Registry>,
     coordinator_addr: SocketAddr,
-    coordinator: ServerHandle,
-    coordinator_task: JoinHandle<std::io::Result<()>>,
+    /// Serves the coordinator's listener; aborting it closes the listener.
+    coordinator: JoinHandle<()>,
     supervisors: Vec<JoinHandle<Outcome<R>>>,
+    /// Partition `i`'s shutdown signal: what `POST /control/shutdown` sets, and `stop` too.
+    shutdowns: Vec<Arc<watch::Sender<bool>>>,
     heartbeat: JoinHandle<()>,
-    control_client: reqwest::Client,
     query_client: reqwest::Client,
 }
 
@@ -534,38 +547,42 @@ async fn launch<S: PartitionServer>(
     options: Options,
     max_attempts: u32,
     partitions: Vec<Vec<S::Item>>,
-    (control_client, query_client): (reqwest::Client, reqwest::Client),
+    (control_client, query_client, loops): (reqwest::Client, reqwest::Client, Arc<EventLoops>),
 ) -> Result<Running<S::Output>> {
     let (listener, coordinator_addr) = bind(options.bind)?;
     let data = web::Data::from(Arc::clone(&registry));
-    let coordinator = HttpServer::new(move || {
-        let data = data.clone();
-        App::new().configure(move |cfg| coordinator::configure(cfg, data))
-    })
-    .workers(1)
-    .disable_signals()
-    .listen(listener)
-    .map_err(|source| Error::Bind {
-        addr: coordinator_addr.to_string(),
-        source,
-    })?
-    .run();
-    let coordinator_handle = coordinator.handle();
-    let coordinator_task = tokio::spawn(coordinator);
+    let configure: Configure = Arc::new(move |cfg| coordinator::configure(cfg, data.clone()));
+    // The coordinator's requests are rare: it shares the last event loop with partitions.
+    let mut site = loops
+        .serve(loops.len() - 1, listener, configure)
+        .map_err(|source| Error::Bind {
+            addr: coordinator_addr.to_string(),
+            source,
+        })?;
+    let coordinator_task = tokio::spawn(async move {
+        if let Err(e) = site.run().await {
+            tracing::error!(error = %e, "the coordinator stopped accepting connections");
+        }
+    });
     let launch = Arc::new(Launch {
         server,
         rdd,
         registry: Arc::clone(&registry),
-        coordinator: coordinator_addr,
-        client: control_client.clone(),
+        loops,
         bind: options.bind,
         max_attempts: max_attempts.max(1),
         cache_result: options.cache_result,
     });
+    let shutdowns: Vec<_> = (0..partitions.len())
+        .map(|_| Arc::new(watch::channel(false).0))
+        .collect();
     let supervisors = partitions
         .into_iter()
+        .zip(&shutdowns)
         .enumerate()
-        .map(|(partition, items)| tokio::spawn(Arc::clone(&launch).supervise(partition, items)))
+        .map(|(partition, (items, shutdown))| {
+            tokio::spawn(Arc::clone(&launch).supervise(partition, items, Arc::clone(shutdown)))
+        })
         .collect();
     let heartbeat = tokio::spawn(coordinator::heartbeat(
         Arc::clone(&registry),
@@ -576,11 +593,10 @@ async fn launch<S: PartitionServer>(
     Ok(Running {
         registry,
         coordinator_addr,
-        coordinator: coordinator_handle,
-        coordinator_task,
+        coordinator: coordinator_task,
         supervisors,
+        shutdowns,
         heartbeat,
-        control_client,
         query_client,
     })
 }
@@ -624,52 +640,35 @@ async fn wait_ready(registry: Arc<Registry>, timeout: Duration) -> Result<()> {
 }
 
 impl<R: Send + 'static> Running<R> {
-    /// Asks every server to shut down and waits for each, at most `timeout`; a server that
-    /// does not stop in time is stopped from here. Then stops the coordinator.
+    /// Tells every server to shut down (as `POST /control/shutdown` does) and waits for each
+    /// to close its listener and connections, at most `timeout`; a server that does not stop in
+    /// time (a handler blocks its event loop) is stopped from here. Then stops the coordinator.
     async fn stop(self, timeout: Duration) -> (Vec<Vec<R>>, Vec<HostFailure>) {
         self.heartbeat.abort();
         let deadline = Instant::now() + timeout;
         let registry = &self.registry;
-        let client = &self.control_client;
-        let stops = self.supervisors.into_iter().enumerate().map(
-            |(partition, mut supervisor)| async move {
+        let stops = self
+            .supervisors
+            .into_iter()
+            .zip(&self.shutdowns)
+            .enumerate()
+            .map(|(partition, (mut supervisor, shutdown))| async move {
                 let addr = registry.addr(partition);
                 let failure = |reason: String| HostFailure {
                     partition,
                     addr,
                     reason,
                 };
-                let asked = match addr {
-                    Some(addr) => {
-                        let answer = tokio::time::timeout_at(
-                            deadline,
-                            client
-                                .post(format!("http://{addr}/control/shutdown"))
-                                .header(TOKEN_HEADER, registry.token.as_str())
-                                .send(),
-                        )
-                        .await;
-                        match answer {
-                            Ok(Ok(r)) if r.status().is_success() => Ok(()),
-                            Ok(Ok(r)) => Err(format!("/control/shutdown answered {}", r.status())),
-                            Ok(Err(e)) => Err(error_chain(&e)),
-                            Err(_) => Err(format!(
-                                "no answer to /control/shutdown within {:.1} s",
-                                timeout.as_secs_f64()
-                            )),
-                        }
-                    }
-                    // Launching or relaunching: there is nobody to ask yet.
-                    None if !supervisor.is_finished() => {
-                        supervisor.abort();
-                        let _ = supervisor.await;
-                        return (
-                            Vec::new(),
-                            Some(failure("was not serving (still launching)".into())),
-                        );
-                    }
-                    None => Ok(()),
-                };
+                if addr.is_none() && !supervisor.is_finished() {
+                    // Launching or relaunching: there is nothing to shut down gracefully yet.
+                    supervisor.abort();
+                    let _ = supervisor.await;
+                    return (
+                        Vec::new(),
+                        Some(failure("was not serving (still launching)".into())),
+                    );
+                }
+                shutdown.send_replace(true);
                 match tokio::time::timeout_at(deadline, &mut supervisor).await {
                     Ok(Ok(Outcome::Stopped(Ok(results)))) => (results, None),
                     Ok(Ok(Outcome::Stopped(Err(message)))) => (Vec::new(), Some(failure(message))),
@@ -689,26 +688,22 @@ impl<R: Send + 'static> Running<R> {
                         Some(failure(format!("its supervisor ended: {join}"))),
                     ),
                     Err(_) => {
-                        // Dropping the supervisor drops its server, which closes the listener.
+                        // Dropping the supervisor drops its site, which closes the listener.
                         supervisor.abort();
                         let _ = supervisor.await;
-                        let reason = match asked {
-                            Err(why) => why,
-                            Ok(()) => format!(
-                                "did not stop within {:.1} s of being asked",
-                                timeout.as_secs_f64()
-                            ),
-                        };
                         (
                             Vec::new(),
-                            Some(failure(format!("{reason}; stopped by the driver"))),
+                            Some(failure(format!(
+                                "did not stop within {:.1} s of being asked (its event loop is \
+                                 blocked); stopped by the driver",
+                                timeout.as_secs_f64()
+                            ))),
                         )
                     }
                 }
-            },
-        );
+            });
         let ended = futures_util::future::join_all(stops).await;
-        stop_coordinator(self.coordinator, self.coordinator_task).await;
+        stop_coordinator(self.coordinator).await;
         let mut results = Vec::with_capacity(ended.len());
         let mut failures = Vec::new();
         for (r, f) in ended {
@@ -724,15 +719,16 @@ impl<R: Send + 'static> Running<R> {
         for supervisor in &self.supervisors {
             supervisor.abort();
         }
-        // An aborted supervisor drops its server, whose drop closes the listener.
+        // An aborted supervisor drops its site, which closes the listener.
         futures_util::future::join_all(self.supervisors).await;
-        stop_coordinator(self.coordinator, self.coordinator_task).await;
+        stop_coordinator(self.coordinator).await;
     }
 }
 
-async fn stop_coordinator(handle: ServerHandle, task: JoinHandle<std::io::Result<()>>) {
-    // A forced stop: the coordinator's own requests are a few bytes each.
-    handle.stop(false).await;
+async fn stop_coordinator(task: JoinHandle<()>) {
+    // Aborting drops the coordinator's site: its listener closes now, its connections (a few
+    // bytes each) when its event loop next runs.
+    task.abort();
     let _ = task.await;
 }
 
@@ -741,8 +737,7 @@ struct Launch<S: PartitionServer> {
     server: Arc<S>,
     rdd: Rdd<S::Item>,
     registry: Arc<Registry>,
-    coordinator: SocketAddr,
-    client: reqwest::Client,
+    loops: Arc<EventLoops>,
     bind: IpAddr,
     max_attempts: u32,
     cache_result: bool,
@@ -755,8 +750,8 @@ impl<S: PartitionServer> Launch<S> {
         self: Arc<Self>,
         partition: usize,
         items: Vec<S::Item>,
+        shutdown: Arc<watch::Sender<bool>>,
     ) -> Outcome<S::Output> {
-        let shutdown = Arc::new(watch::channel(false).0);
         let mut items = Some(items);
         let mut attempt = 0;
         loop {
@@ -782,7 +777,7 @@ impl<S: PartitionServer> Launch<S> {
     }
 
     /// One launch: items, init, bind, serve, register, then serve until asked to shut down
-    /// (`Ok`, with the partition's results) or until the server dies (`Err`).
+    /// (`Ok`, with the partition's results) or until the server dies or is killed (`Err`).
     async fn run_once(
         &self,
         partition: usize,
@@ -817,24 +812,22 @@ impl<S: PartitionServer> Launch<S> {
             token: self.registry.token.clone(),
             shutdown: Arc::clone(shutdown),
         });
-        let mut http = self.serve(listener, state.clone(), control)?;
-        let handle = http.handle();
-        self.registry.set_handle(partition, attempt, handle.clone());
-
-        // Polling the server first starts its acceptor and worker; then register.
-        tokio::select! {
-            biased;
-            exit = &mut http => {
-                // The coordinator records a registration before its answer gets back here: a
-                // server stopped in between was already serving (and was reported so).
-                return Err(if self.registry.is_serving(partition, attempt) {
-                    serving_exit(exit)
-                } else {
-                    format!("the server exited before registering: {exit:?}")
-                });
-            }
-            registered = self.register(partition, attempt, addr) => registered?,
-        }
+        let mut site = self.serve(partition, listener, state.clone(), control)?;
+        let kill = KillSwitch::new();
+        self.registry.set_handle(partition, attempt, kill.clone());
+        // In-process servers register directly; `POST /register` is the same call over HTTP.
+        let registration = Registration {
+            partition,
+            attempt,
+            host: addr.ip().to_string(),
+            port: addr.port(),
+        };
+        self.registry
+            .register(&registration)
+            .map_err(|(status, reason)| {
+                format!("the coordinator refused the registration: {status}: {reason}")
+            })?;
+        tracing::debug!(partition, attempt, %addr, "registered");
 
         let mut asked = shutdown.subscribe();
         // (`wait_for`'s guard is not `Send`: drop it inside the block.)
@@ -842,12 +835,12 @@ impl<S: PartitionServer> Launch<S> {
             let _ = asked.wait_for(|stop| *stop).await;
         };
         tokio::select! {
-            exit = &mut http => Err(serving_exit(exit)),
+            exit = site.run() => Err(serving_exit(exit)),
+            () = kill.killed() => Err("the server was killed while serving".to_owned()),
             () = asked => {
-                // The shutdown answer is written by the time the worker sees the stop command;
-                // awaiting the server returns once its listener is closed.
-                drop(handle.stop(false));
-                let _ = http.await;
+                // The shutdown answer was written in the same turn of the event loop that set
+                // the signal, before the loop can see the site closed.
+                site.close().await;
                 Ok(self.build_result(partition, state).await)
             }
         }
@@ -855,56 +848,21 @@ impl<S: PartitionServer> Launch<S> {
 
     fn serve(
         &self,
+        partition: usize,
         listener: TcpListener,
         state: web::Data<S::State>,
         control: web::Data<Control>,
-    ) -> Result<Server, String> {
+    ) -> Result<Site, String> {
         let server = Arc::clone(&self.server);
         let addr = listener
             .local_addr()
             .map_or_else(|_| "?".to_owned(), |a| a.to_string());
-        Ok(HttpServer::new(move || {
-            let (server, state, control) = (Arc::clone(&server), state.clone(), control.clone());
-            App::new().configure(move |cfg| server::configure(cfg, &*server, state, control))
-        })
-        .workers(1)
-        .disable_signals()
-        .listen(listener)
-        .map_err(|e| format!("cannot listen on {addr}: {e}"))?
-        .run())
-    }
-
-    async fn register(
-        &self,
-        partition: usize,
-        attempt: u32,
-        addr: SocketAddr,
-    ) -> Result<(), String> {
-        let registration = Registration {
-            partition,
-            attempt,
-            host: addr.ip().to_string(),
-            port: addr.port(),
-        };
-        let answer = self
-            .client
-            .post(format!("http://{}/register", self.coordinator))
-            .header(TOKEN_HEADER, self.registry.token.as_str())
-            .json(&registration)
-            .timeout(Duration::from_secs(10))
-            .send()
-            .await
-            .map_err(|e| format!("registering with the coordinator: {}", error_chain(&e)))?;
-        let status = answer.status();
-        if status.is_success() {
-            Ok(())
-        } else {
-            let body = answer.text().await.unwrap_or_default();
-            Err(format!(
-                "the coordinator refused the registration: {status}: {}",
-                first_line(&body)
-            ))
-        }
+        let configure: Configure = Arc::new(move |cfg| {
+            server::configure(cfg, &*server, state.clone(), control.clone());
+        });
+        self.loops
+            .serve(partition, listener, configure)
+            .map_err(|e| format!("cannot listen on {addr}: {e}"))
     }
 
     async fn build_result(
@@ -928,7 +886,7 @@ impl<S: PartitionServer> Launch<S> {
 /// Why a partition's server stopped while it was serving.
 fn serving_exit(exit: std::io::Result<()>) -> String {
     match exit {
-        Ok(()) => "the server exited while serving".to_owned(),
+        Ok(()) => "the server's event loop ended while serving".to_owned(),
         Err(e) => format!("the server failed while serving: {e}"),
     }
 }

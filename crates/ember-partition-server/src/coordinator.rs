@@ -6,12 +6,12 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use actix_web::dev::ServerHandle;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 
+use crate::serve::KillSwitch;
 use crate::server::{method_not_allowed, not_found, text};
 use crate::token::{TOKEN_HEADER, Token};
 
@@ -60,7 +60,7 @@ struct Slot {
     state: PartitionState,
     last_seen: Option<Instant>,
     last_failure: Option<String>,
-    handle: Option<ServerHandle>,
+    handle: Option<KillSwitch>,
 }
 
 /// The shared record of every partition server of one run of a cluster.
@@ -145,12 +145,12 @@ impl Registry {
         self.update(partition, attempt, |slot| slot.bound = Some(addr));
     }
 
-    pub(crate) fn set_handle(&self, partition: usize, attempt: u32, handle: ServerHandle) {
+    pub(crate) fn set_handle(&self, partition: usize, attempt: u32, handle: KillSwitch) {
         self.update(partition, attempt, |slot| slot.handle = Some(handle));
     }
 
     /// Records a registration; the error is the status and one-line reason to answer with.
-    fn register(&self, reg: &Registration) -> Result<(), (StatusCode, String)> {
+    pub(crate) fn register(&self, reg: &Registration) -> Result<(), (StatusCode, String)> {
         let ip: IpAddr = reg.host.parse().map_err(|_| {
             (
                 StatusCode::BAD_REQUEST,
@@ -280,19 +280,11 @@ impl Registry {
             .collect()
     }
 
-    /// Whether launch `attempt` of `partition` has registered and is the partition's current
-    /// launch.
-    pub(crate) fn is_serving(&self, partition: usize, attempt: u32) -> bool {
-        self.slots()
-            .get(partition)
-            .is_some_and(|s| s.attempt == attempt && s.state == PartitionState::Serving)
-    }
-
     pub(crate) fn addr(&self, partition: usize) -> Option<SocketAddr> {
         self.slots().get(partition).and_then(|s| s.addr)
     }
 
-    pub(crate) fn handle(&self, partition: usize) -> Option<ServerHandle> {
+    pub(crate) fn handle(&self, partition: usize) -> Option<KillSwitch> {
         self.slots().get(partition).and_then(|s| s.handle.clone())
     }
 

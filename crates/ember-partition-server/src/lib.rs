@@ -66,13 +66,16 @@
 //! (`rdd.glom().collect()`), then hands each partition to a supervisor task on a small tokio
 //! runtime that the `Cluster` owns. The supervisor runs `init_partition` on the runtime's
 //! blocking pool (a panic there is caught), binds port 0 on the bind address (127.0.0.1 by
-//! default), starts an actix server with one worker on that listener, and registers the
-//! address it actually got with the coordinator (`POST /register`). `start()` returns when
-//! every partition has registered.
+//! default), serves that listener, and registers the address it actually got with the
+//! coordinator (in-process; servers outside the process use `POST /register`). `start()`
+//! returns when every partition has registered.
 //!
 //! Every partition serves at the same time, whatever the context's thread count: servers are
 //! not pinned to the context's worker threads (the original hangs when partitions outnumber
-//! executor cores). The context's pool only computes the items.
+//! executor cores). The context's pool only computes the items. Each partition listens on a
+//! port of its own, but all of them (and the coordinator) are served by a few event-loop
+//! threads the `Cluster` owns, so 64 partitions cost no threads of their own. Handlers must not
+//! block those threads: run blocking work with `web::block`.
 //!
 //! Each run draws a random token; the coordinator's routes and the servers' `/control/*`
 //! routes answer 403 to a request without it in the [`TOKEN_HEADER`] header. User routes under
@@ -86,9 +89,9 @@
 //!   partition is failed: `start()` returns [`Error::PartitionFailed`] naming it (later,
 //!   [`Cluster::check`] does, and `stop()` lists it).
 //! - Every wait is bounded: `start()` fails with [`Error::Timeout`]` { registered, expected }`
-//!   after the start timeout; `stop()` asks every server at once, each bounded by the stop
-//!   timeout, stops the ones that did not answer from the driver's side, and reports them in
-//!   [`Error::Stop`].
+//!   after the start timeout; `stop()` tells every server at once, each bounded by the stop
+//!   timeout, stops the ones that did not close in time (a handler blocking their event loop)
+//!   from the driver's side, and reports them in [`Error::Stop`].
 //! - Heartbeats: the coordinator pings every server's `/control/ping` periodically;
 //!   [`Cluster::status`] shows the ones that missed their latest as
 //!   [`PartitionState::Unresponsive`].
@@ -117,6 +120,7 @@ mod cluster;
 mod coordinator;
 mod error;
 mod query;
+mod serve;
 mod server;
 mod token;
 

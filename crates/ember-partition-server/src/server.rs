@@ -23,7 +23,9 @@ use crate::token::Token;
 /// `&self`. [`HttpPartitionServer`] builds a server from closures, with an explicit config value.
 ///
 /// `init_partition` and `build_result` may block (they run on a blocking pool, never on an
-/// event loop); a panic in either is caught. A panic in `init_partition` relaunches the
+/// event loop); a panic in either is caught. Handlers may not: every partition's routes are
+/// served by a few event-loop threads shared by the cluster, so a handler that blocks stalls
+/// the other partitions on its thread (use `web::block` for blocking work). A panic in `init_partition` relaunches the
 /// partition, up to the context's task retry limit.
 ///
 /// [`init_partition`]: PartitionServer::init_partition

@@ -91,7 +91,7 @@ mod sync;
 mod task;
 mod transform;
 
-pub use cancel::CancelToken;
+pub use cancel::{CancelToken, Cancelled};
 pub use context::{Context, ContextBuilder, DEFAULT_MAX_TASK_FAILURES};
 pub use error::{Error, Result};
 pub use events::{Event, JobOutcome, Listener, StageKind};

@@ -6,16 +6,12 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
 
 use ember_livy::LivyClient;
 use ember_livy::jobs::PiOnLivy;
 use ember_livy::protocol::{CreateSession, SessionKind};
 use ember_rdd::CancelToken;
 use ember_web::{JobError, PiBackend, PiFuture};
-
-/// How often a running job looks at its cancel token.
-const CANCEL_POLL: Duration = Duration::from_millis(50);
 
 /// Pi jobs in a pyspark session on a Livy server.
 #[derive(Debug)]
@@ -49,13 +45,6 @@ impl LivyPi {
     }
 }
 
-/// Resolves once `token` is cancelled.
-async fn cancelled(token: CancelToken) {
-    while !token.is_cancelled() {
-        tokio::time::sleep(CANCEL_POLL).await;
-    }
-}
-
 impl PiBackend for LivyPi {
     fn estimate(&self, scale: u64, seed: Option<u64>, cancel: CancelToken) -> PiFuture {
         let id = self.next.fetch_add(1, Ordering::Relaxed);
@@ -68,7 +57,7 @@ impl PiBackend for LivyPi {
         // A task of its own: the statement is cancelled on the server even when the service
         // stops waiting (deadline, client gone).
         let work = tokio::spawn(async move {
-            let result = job.estimate_until(scale, seed, cancelled(cancel)).await;
+            let result = job.estimate_until(scale, seed, cancel.cancelled()).await;
             running
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)

@@ -223,11 +223,14 @@ async fn a_session_stuck_in_starting_times_out_quickly() {
         }
         other => panic!("expected Timeout, got {other:?}"),
     }
+    // Not before the deadline; the upper bound only catches a wait that ignores it (generous:
+    // a loaded machine delays the timer, not the logic).
     assert!(
-        took >= Duration::from_millis(300) && took < Duration::from_secs(2),
+        took >= Duration::from_millis(300) && took < Duration::from_secs(10),
         "{took:?}"
     );
-    assert!(fake.count("GET", "/sessions/1") > 3);
+    // It polled until then, not once.
+    assert!(fake.count("GET", "/sessions/1") >= 2);
 }
 
 #[tokio::test]

@@ -171,14 +171,22 @@ fn a_server_killed_more_often_than_the_retry_limit_is_reported_failed() {
 fn stop_with_a_hung_server_is_bounded_and_names_that_host() {
     let _guard = shared();
     let ctx = ctx();
-    let server = HttpPartitionServer::new(|cfg| {
+    let (entered, blocking) = std::sync::mpsc::channel::<()>();
+    let entered = Arc::new(Mutex::new(entered));
+    let server = HttpPartitionServer::new(move |cfg| {
         demo_routes(cfg);
-        // Blocks the partition's only event loop, so it cannot answer /control/shutdown.
+        // Blocks the partition's event loop, so it cannot close its connections when told to
+        // stop. (Partitions 0 and 2 are served on another event loop.)
+        let entered = Arc::clone(&entered);
         cfg.route(
             "/block",
-            web::get().to(|| async {
-                std::thread::sleep(Duration::from_secs(3));
-                "done"
+            web::get().to(move || {
+                let entered = Arc::clone(&entered);
+                async move {
+                    let _ = entered.lock().unwrap().send(());
+                    std::thread::sleep(Duration::from_secs(6));
+                    "done"
+                }
             }),
         );
     });
@@ -192,11 +200,13 @@ fn stop_with_a_hung_server_is_bounded_and_names_that_host() {
     std::thread::spawn(move || {
         let _ = std::panic::catch_unwind(|| get(hung, "/app/block"));
     });
-    std::thread::sleep(Duration::from_millis(100));
+    // Stop once the handler is blocking the event loop.
+    blocking.recv_timeout(Duration::from_secs(10)).unwrap();
     let started = Instant::now();
     let result = cluster.stop();
     let took = started.elapsed();
-    assert!(took < Duration::from_secs(2), "stop took {took:?}");
+    // Bounded by the stop timeout (0.4 s), not by the handler (6 s); generous for a busy machine.
+    assert!(took < Duration::from_secs(4), "stop took {took:?}");
     match result {
         Err(Error::Stop { failures }) => {
             assert_eq!(failures.len(), 1, "{failures:?}");
@@ -223,7 +233,7 @@ fn a_start_that_times_out_names_the_counts_and_cleans_up() {
     let ctx = ctx();
     let server = HttpPartitionServer::new(demo_routes).with_init(|partition, items, _: &()| {
         if partition == 1 {
-            std::thread::sleep(Duration::from_millis(1500));
+            std::thread::sleep(Duration::from_secs(6));
         }
         items
     });
@@ -238,8 +248,9 @@ fn a_start_that_times_out_names_the_counts_and_cleans_up() {
         }) => {}
         other => panic!("{other:?}"),
     }
+    // Bounded by the start timeout (0.3 s), not by the slow init (6 s).
     assert!(
-        started.elapsed() < Duration::from_secs(2),
+        started.elapsed() < Duration::from_secs(4),
         "{:?}",
         started.elapsed()
     );

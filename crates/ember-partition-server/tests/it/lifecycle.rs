@@ -154,6 +154,54 @@ fn sixty_four_partitions_serve_at_once_on_a_two_thread_context() {
     cluster.stop().unwrap();
 }
 
+/// Regression test for issue 18: a server per partition (an actix `HttpServer` each, registered
+/// and stopped over HTTP) left closed connections in TIME_WAIT on its ports (36 849 on the machine
+/// right after 2000 cycles of this loop), so quick start/stop cycles of 16 partitions ran out of
+/// ports and leaned on bind retries (88 s for 2000 cycles in a release build).
+#[test]
+#[cfg(target_os = "linux")]
+fn two_thousand_start_stop_cycles_of_sixteen_partitions_never_run_out_of_ports() {
+    // Alone: another test's connections could leave its own ports in TIME_WAIT.
+    let _guard = exclusive();
+    let ctx = ctx();
+    let rdd = ctx.parallelize(0..160_i64, 16).unwrap();
+    let mut cluster = Cluster::new(&ctx, rdd, demo_server());
+    // Generous for a debug build on a busy 2-core machine (7 s there with 12 jobs running).
+    let limit = Duration::from_secs(120);
+    let started = Instant::now();
+    let mut ports = std::collections::HashSet::new();
+    for cycle in 0..2000 {
+        if let Err(e) = cluster.start() {
+            panic!("cycle {cycle}: start failed: {e}");
+        }
+        let hosts = cluster.hosts();
+        assert_eq!(hosts.len(), 16, "cycle {cycle}");
+        ports.extend(hosts.values().map(|a| a.port()));
+        if let Err(e) = cluster.stop() {
+            panic!("cycle {cycle}: stop failed: {e}");
+        }
+        assert!(
+            started.elapsed() < limit,
+            "only {cycle} cycles in {limit:?}"
+        );
+    }
+    // A cycle makes no connection, so none of the servers' ports is held in TIME_WAIT.
+    let waiting: Vec<u16> = time_wait_ports().intersection(&ports).copied().collect();
+    assert!(
+        waiting.is_empty(),
+        "{} of the servers' ports are in TIME_WAIT, e.g. {:?}",
+        waiting.len(),
+        &waiting[..waiting.len().min(5)]
+    );
+    // The cluster still serves after all that.
+    cluster.start().unwrap();
+    assert_eq!(
+        cluster.query(15, "/get_list").unwrap(),
+        join(&(150..160).collect::<Vec<_>>())
+    );
+    cluster.stop().unwrap();
+}
+
 #[test]
 fn fan_out_reports_each_partitions_failure_separately() {
     let _guard = shared();
@@ -236,7 +284,7 @@ fn heartbeats_mark_a_hung_server_unresponsive() {
         cfg.route(
             "/block",
             web::get().to(|| async {
-                std::thread::sleep(Duration::from_secs(2));
+                std::thread::sleep(Duration::from_secs(6));
                 "done"
             }),
         );
@@ -256,7 +304,7 @@ fn heartbeats_mark_a_hung_server_unresponsive() {
         let _ = std::panic::catch_unwind(|| get(hung, "/app/block"));
     });
     assert!(
-        eventually(Duration::from_secs(2), || {
+        eventually(Duration::from_secs(5), || {
             let status = cluster.status();
             status[1].state == PartitionState::Unresponsive
                 && status[0].state == PartitionState::Serving
@@ -267,6 +315,7 @@ fn heartbeats_mark_a_hung_server_unresponsive() {
     // Dropping a cluster with a hung server is bounded and closes its listener.
     let started = Instant::now();
     drop(cluster);
-    assert!(started.elapsed() < Duration::from_secs(3));
+    // Bounded by the teardown, not by the handler (6 s).
+    assert!(started.elapsed() < Duration::from_secs(5));
     assert!(!listening(hung));
 }

@@ -1,11 +1,12 @@
 //! Shared variables and job scopes belong to their context: two contexts used from one thread do
 //! not see each other's accumulators, cancel tokens or job groups.
 
-use std::sync::Arc;
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::Duration;
 
-use ember_rdd::{CancelToken, Context, Error};
+use ember_rdd::{CancelToken, Context, Error, Event};
 
 fn two() -> (Context, Context) {
     (
@@ -73,16 +74,47 @@ fn regression_a_job_group_of_one_context_does_not_leak_into_another() {
 fn regression_a_cached_partition_is_computed_once_by_concurrent_jobs() {
     // Before: two jobs that reached an empty cache slot at once both computed it.
     let c = Context::new("cache", "local[2]").unwrap();
+    // Which jobs have started a stage: the first computation of the partition holds its slot
+    // until the other job is running too, so the two always race for the slot.
+    let (stage_started, stages) = mpsc::channel::<u64>();
+    let stage_started = Mutex::new(stage_started);
+    c.add_listener(Arc::new(move |event: &Event| {
+        if let Event::StageStart { job_id, .. } = event {
+            let _ = stage_started.lock().unwrap().send(*job_id);
+        }
+    }));
+    let stages = Arc::new(Mutex::new(stages));
+    // A second computation of the partition (the bug) says so at once.
+    let (recomputed, recomputes) = mpsc::channel::<()>();
+    let (recomputed, recomputes) = (Mutex::new(recomputed), Arc::new(Mutex::new(recomputes)));
     let calls = Arc::new(AtomicUsize::new(0));
     let seen = Arc::clone(&calls);
     let rdd = c
         .parallelize(0..10u64, 1)
         .unwrap()
         .map(move |x| {
-            if x == 0 {
-                seen.fetch_add(1, Ordering::SeqCst);
-                std::thread::sleep(Duration::from_millis(300));
+            if x != 0 {
+                return x;
             }
+            if seen.fetch_add(1, Ordering::SeqCst) > 0 {
+                let _ = recomputed.lock().unwrap().send(());
+                return x;
+            }
+            // The first computation: wait (bounded) until both jobs have started a stage…
+            let stages = stages.lock().unwrap();
+            let mut jobs = HashSet::new();
+            while jobs.len() < 2 {
+                match stages.recv_timeout(Duration::from_secs(30)) {
+                    Ok(job) => jobs.insert(job),
+                    Err(e) => panic!("the second job never started: {e}"),
+                };
+            }
+            // …then hold the slot while the other job's task reaches it: the window ends early
+            // if that task computes the partition too (the bug).
+            let _ = recomputes
+                .lock()
+                .unwrap()
+                .recv_timeout(Duration::from_millis(500));
             x
         })
         .cache();

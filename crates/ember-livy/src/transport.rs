@@ -1,0 +1,184 @@
+//! The HTTP layer of [`LivyClient`]: every request's headers, auth and timeout, retries of the
+//! idempotent ones, and the typed errors of failed requests.
+
+use reqwest::{Method, StatusCode, Url};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::builder::Auth;
+use crate::client::{LivyClient, SessionRef};
+use crate::error::{Error, Result};
+use crate::error_body::{http_error, snippet};
+
+/// Whether a request may be repeated after a failure that leaves its outcome unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Idempotent {
+    Yes,
+    No,
+}
+
+impl LivyClient {
+    pub(crate) fn endpoint(&self, segments: &[&str]) -> Url {
+        let mut url = self.inner.base.clone();
+        if let Ok(mut path) = url.path_segments_mut() {
+            path.pop_if_empty().extend(segments);
+        }
+        url
+    }
+
+    pub(crate) fn session_url(&self, session: &SessionRef, rest: &[&str]) -> Result<Url> {
+        let seg = session.segment()?;
+        let mut segments = vec!["sessions", seg.as_str()];
+        segments.extend_from_slice(rest);
+        Ok(self.endpoint(&segments))
+    }
+
+    pub(crate) async fn get<T: DeserializeOwned>(
+        &self,
+        url: Url,
+        query: &[(&str, String)],
+    ) -> Result<T> {
+        self.call(Method::GET, url, query, None::<&()>, Idempotent::Yes)
+            .await
+    }
+
+    /// One request with the retry policy applied, its JSON answer decoded.
+    pub(crate) async fn call<T: DeserializeOwned, B: Serialize + ?Sized>(
+        &self,
+        method: Method,
+        mut url: Url,
+        query: &[(&str, String)],
+        body: Option<&B>,
+        idempotent: Idempotent,
+    ) -> Result<T> {
+        if !query.is_empty() {
+            url.query_pairs_mut()
+                .extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())));
+        }
+        let body = match body {
+            Some(b) => Some(serde_json::to_vec(b).map_err(|e| {
+                Error::decode(format!("the body of {method} {url}"), e.to_string())
+            })?),
+            None => None,
+        };
+        let bytes = self.send(&method, &url, body, idempotent).await?;
+        let text: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
+            b"null"
+        } else {
+            &bytes
+        };
+        serde_json::from_slice(text).map_err(|e| {
+            Error::decode(
+                format!("the response to {method} {url}"),
+                format!("{e}; body: {}", snippet(&bytes)),
+            )
+        })
+    }
+
+    async fn send(
+        &self,
+        method: &Method,
+        url: &Url,
+        body: Option<Vec<u8>>,
+        idempotent: Idempotent,
+    ) -> Result<Vec<u8>> {
+        let settings = &self.inner.settings;
+        let mut retry = 0u32;
+        loop {
+            let mut req = self
+                .inner
+                .http
+                .request(method.clone(), url.clone())
+                .timeout(settings.request_timeout);
+            req = match &self.inner.auth {
+                Auth::None => req,
+                Auth::Basic { user, password } => req.basic_auth(user, password.as_ref()),
+                Auth::Bearer(token) => req.bearer_auth(token),
+            };
+            if let Some(body) = &body {
+                req = req.body(body.clone());
+            }
+            let (error, retryable) = match req.send().await {
+                Ok(resp) => {
+                    let status = resp.status();
+                    match resp.bytes().await {
+                        Ok(bytes) if status.is_success() => return Ok(bytes.to_vec()),
+                        Ok(bytes) => {
+                            if *method == Method::DELETE
+                                && retry > 0
+                                && status == StatusCode::NOT_FOUND
+                            {
+                                // An earlier attempt deleted it and its answer was lost.
+                                return Ok(b"{\"msg\":\"deleted\"}".to_vec());
+                            }
+                            let e = http_error(method, url, status, &bytes);
+                            (e, status.is_server_error() && idempotent == Idempotent::Yes)
+                        }
+                        Err(e) => (
+                            self.transport_error(method, url, &e),
+                            idempotent == Idempotent::Yes,
+                        ),
+                    }
+                }
+                // Never sent: safe to repeat whatever the method.
+                Err(e) if e.is_connect() => (
+                    Error::Connect {
+                        url: url.to_string(),
+                        message: error_chain(&e),
+                    },
+                    true,
+                ),
+                Err(e) => (
+                    self.transport_error(method, url, &e),
+                    idempotent == Idempotent::Yes,
+                ),
+            };
+            if !retryable || retry >= settings.retry.max_retries {
+                return Err(error);
+            }
+            let pause = settings.retry.backoff(retry);
+            tracing::debug!(%method, %url, retry, ?pause, error = %error, "retrying Livy request");
+            retry += 1;
+            tokio::time::sleep(pause).await;
+        }
+    }
+
+    fn transport_error(&self, method: &Method, url: &Url, e: &reqwest::Error) -> Error {
+        if e.is_timeout() {
+            Error::Timeout {
+                waiting_for: format!("the response to {method} {url}"),
+                after: self.inner.settings.request_timeout,
+            }
+        } else {
+            Error::Transport {
+                method: method.to_string(),
+                url: url.to_string(),
+                message: error_chain(e),
+            }
+        }
+    }
+}
+
+/// Whether a failed creating request may still have been acted on by the server.
+pub(crate) fn outcome_unknown(e: &Error) -> bool {
+    match e {
+        Error::Http { status, .. } => *status >= 500,
+        Error::Timeout { .. } | Error::Transport { .. } => true,
+        _ => false,
+    }
+}
+
+/// An error and its causes, joined with `: ` (reqwest's own message names only the URL).
+pub(crate) fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        source = s.source();
+    }
+    out
+}
