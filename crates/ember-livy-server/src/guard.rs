@@ -19,7 +19,9 @@ use ember_sql::datafusion::logical_expr::{LogicalPlan, Statement};
 pub(crate) fn refused_option(key: &str) -> Option<&'static str> {
     let key = key.trim().to_ascii_lowercase();
     if key.starts_with("datafusion.runtime.") {
-        Some("it sets the server's memory pool, spill directory and disk limits, which every session shares")
+        Some(
+            "it sets the server's memory pool, spill directory and disk limits, which every session shares",
+        )
     } else if key.starts_with("datafusion.catalog.") {
         Some("it reaches the server's files and its catalog")
     } else if key == "datafusion.sql_parser.recursion_limit" {

@@ -73,6 +73,8 @@ fn loopback_conf(conf: &BTreeMap<String, String>) -> BTreeMap<String, String> {
         .collect();
     all.extend(conf.iter().map(|(k, v)| (k.clone(), v.clone())));
     all
+}
+
 /// Bytes a worker's reply may have beyond the result it carries (its JSON envelope).
 const REPLY_OVERHEAD: usize = 64 << 10;
 

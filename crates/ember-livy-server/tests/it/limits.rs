@@ -278,7 +278,10 @@ async fn the_sql_memory_limit_bounds_joins_and_sorts_spill() {
         .run(id, "SET datafusion.runtime.memory_limit = '100G'")
         .await;
     let (_, evalue) = error_of(&st);
-    assert!(evalue.contains("is not allowed in a session of this server"), "{evalue}");
+    assert!(
+        evalue.contains("is not allowed in a session of this server"),
+        "{evalue}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

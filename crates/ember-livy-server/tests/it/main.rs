@@ -7,7 +7,7 @@ mod deep_sql;
 mod errors;
 mod fixture;
 mod lifecycle;
-mod livy_conformance;
 mod limits;
+mod livy_conformance;
 mod pyspark;
 mod security;
