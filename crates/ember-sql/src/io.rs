@@ -354,6 +354,25 @@ mod tests {
     }
 
     #[test]
+    fn a_directorys_format_is_its_data_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = FileFormat::of_directory(dir.path()).unwrap_err();
+        assert!(err.to_string().contains("holds no"), "{err}");
+        std::fs::write(dir.path().join("_SUCCESS"), "").unwrap();
+        std::fs::write(dir.path().join(".part-0.crc"), "").unwrap();
+        std::fs::write(dir.path().join("part-0.ndjson"), "{}\n").unwrap();
+        assert_eq!(
+            FileFormat::of_directory(dir.path()).unwrap(),
+            FileFormat::Json
+        );
+        assert_eq!(data_file_extension(dir.path()).as_deref(), Some(".ndjson"));
+        std::fs::write(dir.path().join("part-1.csv"), "a\n1\n").unwrap();
+        let err = FileFormat::of_directory(dir.path()).unwrap_err();
+        assert!(err.to_string().contains("both"), "{err}");
+        assert_eq!(data_file_extension(dir.path()), None);
+    }
+
+    #[test]
     fn formats_by_extension() {
         assert_eq!(
             FileFormat::from_path(Path::new("a.PARQUET")),

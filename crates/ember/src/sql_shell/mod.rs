@@ -343,7 +343,7 @@ impl Shell {
                 _ => return Err("expected DESCRIBE [EXTENDED] view".to_owned()),
             }
         }
-        if parts.is_empty() || rest.len() % 2 == 0 {
+        if parts.is_empty() || rest.len().is_multiple_of(2) {
             return Err("expected DESCRIBE [EXTENDED] view".to_owned());
         }
         let name = parts.join(".");
