@@ -107,13 +107,27 @@ impl Shell {
         if !rest.is_empty() {
             statements.push(rest);
         }
-        statements.iter().all(|s| self.run(s))
+        for statement in &statements {
+            if is_quit(statement) {
+                return true;
+            }
+            if !self.run(statement) {
+                return false;
+            }
+        }
+        true
     }
 
     /// Runs one statement: prints its rows to stdout and `Time taken: …` to stderr, or
     /// `Error in query: …`. Returns whether it succeeded.
     fn run(&mut self, statement: &str) -> bool {
         let start = Instant::now();
+        if let Some(interrupts) = self.interrupts.as_mut() {
+            // A Ctrl-C pressed before this statement began is not meant for it.
+            self.waiter.block_on(async {
+                let _ = tokio::time::timeout(Duration::ZERO, interrupts.recv()).await;
+            });
+        }
         let result = self.answer(statement).and_then(|answer| {
             if !answer.schema.fields().is_empty() {
                 let mut out = std::io::stdout().lock();
@@ -166,24 +180,26 @@ impl Shell {
         {
             return done;
         }
-        let text = self.file_references(statement)?;
-        let df = self.session.sql(&text).map_err(|e| e.to_string())?;
+        let (text, file_views) = self.file_references(statement)?;
+        let df = match self.session.sql(&text) {
+            Ok(df) => df,
+            Err(e) => {
+                self.drop_file_views(file_views);
+                return Err(e.to_string());
+            }
+        };
         let schema = df.schema();
         let batches = match self.interrupts.as_mut() {
             Some(interrupts) => {
-                // A Ctrl-C pressed before this statement began is not meant for it.
-                self.waiter.block_on(async {
-                    let _ = tokio::time::timeout(Duration::ZERO, interrupts.recv()).await;
-                });
                 let inner = df.datafusion().clone();
                 let (cancel, cancelled) = tokio::sync::oneshot::channel::<()>();
                 let run = self.session.spawn(async move {
                     tokio::select! {
-                        r = inner.collect() => Ok(r.map_err(|e| ember_sql::Error::from_datafusion(e, None))),
+                        r = inner.collect() => r
+                            .map(Some)
+                            .map_err(|e| ember_sql::Error::from_datafusion(e, None)),
                         // Dropping DataFusion's streams stops the query.
-                        _ = cancelled => Ok(Err(ember_sql::Error::Execution {
-                            message: "the statement was cancelled (Ctrl-C)".to_owned(),
-                        })),
+                        _ = cancelled => Ok(None),
                     }
                 });
                 self.waiter.block_on(async {
@@ -198,10 +214,12 @@ impl Shell {
                     }
                 })
             }
-            None => df.collect().map(Ok),
-        }
-        .and_then(|r| r)
-        .map_err(|e| e.to_string())?;
+            None => df.collect().map(Some),
+        };
+        self.drop_file_views(file_views);
+        let batches = batches
+            .map_err(|e| e.to_string())?
+            .ok_or("the statement was cancelled (Ctrl-C)")?;
         Ok(Answer { schema, batches })
     }
 
@@ -424,9 +442,11 @@ impl Shell {
     }
 
     /// Spark's ``format.`path` `` table references, each read into a view of its own whose name
-    /// replaces it in the statement.
-    fn file_references(&mut self, statement: &str) -> Result<String, String> {
+    /// replaces it in the statement; returns the statement and those views (the caller drops
+    /// them once the statement is planned: a plan holds its tables, not their names).
+    fn file_references(&mut self, statement: &str) -> Result<(String, Vec<String>), String> {
         let toks = tokens(statement);
+        let mut views = Vec::new();
         let mut out = String::new();
         let mut copied = 0;
         for w in toks.windows(3) {
@@ -447,21 +467,34 @@ impl Shell {
             }
             let name = format!("__ember_file_{}", self.file_views);
             self.file_views += 1;
-            self.session
+            let read = self
+                .session
                 .read(format, PathBuf::from(path))
-                .and_then(|df| df.create_or_replace_temp_view(&name))
-                .map_err(|e| e.to_string())?;
+                .and_then(|df| df.create_or_replace_temp_view(&name));
+            if let Err(e) = read {
+                self.drop_file_views(views);
+                return Err(e.to_string());
+            }
+            views.push(name.clone());
             out.push_str(&statement[copied..span.start]);
             out.push_str(&name);
             copied = end.end;
         }
         out.push_str(&statement[copied..]);
-        Ok(out)
+        Ok((out, views))
+    }
+
+    /// Drops the views [`Shell::file_references`] made for one statement.
+    fn drop_file_views(&self, views: Vec<String>) {
+        for name in views {
+            // Only fails for a name DataFusion cannot parse, and these are plain identifiers.
+            let _ = self.session.drop_temp_view(&name);
+        }
     }
 
     /// The interactive shell: reads statements at a prompt (continued over lines until `;`),
     /// runs each, and goes on after errors. Ctrl-C cancels the running statement (or the
-    /// statement being typed); Ctrl-D ends the shell. History is kept in `~/.ember_sql_history`.
+    /// statement being typed); Ctrl-D, `quit;` or `exit;` ends the shell. History is kept in `~/.ember_sql_history`.
     pub(crate) fn interactive(&mut self) -> Result<(), String> {
         use rustyline::error::ReadlineError;
         {
@@ -492,8 +525,12 @@ impl Shell {
                     if !statements.is_empty() {
                         let _ = editor.add_history_entry(pending.trim());
                     }
-                    for statement in &statements {
+                    let quit = statements.iter().position(|s| is_quit(s));
+                    for statement in &statements[..quit.unwrap_or(statements.len())] {
                         self.run(statement);
+                    }
+                    if quit.is_some() {
+                        break;
                     }
                     pending = if rest.is_empty() { String::new() } else { rest };
                     if !pending.is_empty() {
@@ -512,6 +549,11 @@ impl Shell {
         }
         Ok(())
     }
+}
+
+/// spark-sql's `quit` and `exit`, which end the shell (or the script) there.
+fn is_quit(statement: &str) -> bool {
+    statement.eq_ignore_ascii_case("quit") || statement.eq_ignore_ascii_case("exit")
 }
 
 /// Whether stdin is a terminal (then a query-less `ember sql` opens the interactive shell).

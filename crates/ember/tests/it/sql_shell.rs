@@ -257,6 +257,21 @@ fn sql_shell_views_of_csv_and_parquet_directories() {
     let (ok, out, err) = run(ember().args(["sql", "--format", "csv", "-e", &script]));
     assert!(ok, "{err}");
     assert_eq!(out, "n\n100\nk\nb\nc\n");
+    // A view over a file reference keeps reading it; the reference leaves no view behind.
+    let script = format!(
+        "CREATE TEMPORARY VIEW big AS SELECT * FROM parquet.`{pq}` WHERE id >= 90;\n\
+         SELECT count(*) AS n FROM big; SHOW TABLES; quit; SELECT 'never' AS x;",
+        pq = pq_dir.display()
+    );
+    let (ok, out, err) = run(ember().args(["sql", "--format", "csv", "-e", &script]));
+    assert!(ok, "{err}");
+    assert_eq!(out, "n\n10\nnamespace,tableName,isTemporary\n,big,true\n");
+    let (ok, _, err) = run(ember().args(["sql", "-e", "SELECT * FROM json.`/no/such/dir`"]));
+    assert!(!ok);
+    assert!(
+        err.starts_with("Error in query: ") && err.contains("/no/such/dir"),
+        "{err}"
+    );
 
     // A directory of no data files, or of two formats, is refused with the reason.
     let mixed = tmp.path().join("mixed");
@@ -383,7 +398,7 @@ fn sql_shell_interactive_multi_line_ctrl_c_and_ctrl_d() {
     std::thread::sleep(Duration::from_millis(1500));
     let sent = Instant::now();
     pty.send("\x03");
-    let at = pty.expect(at, "cancelled");
+    let at = pty.expect(at, "Error in query: the statement was cancelled (Ctrl-C)");
     let at = pty.expect(at, "ember-sql> ");
     assert!(
         sent.elapsed() < Duration::from_secs(20),
