@@ -42,6 +42,40 @@ impl FileFormat {
         })
     }
 
+    /// The format of a directory's data files, told by their extensions (files whose names
+    /// start with `_` or `.`, such as Spark's `_SUCCESS` and checksums, are not data).
+    ///
+    /// Errors: [`Error::InvalidArgument`] when the directory cannot be listed, holds no file of
+    /// a known format, or holds files of several formats.
+    pub fn of_directory(dir: &Path) -> Result<Self> {
+        let invalid = |message: String| Error::InvalidArgument { message };
+        let mut found: Option<Self> = None;
+        for file in data_files(dir)
+            .map_err(|e| invalid(format!("cannot list the directory {}: {e}", dir.display())))?
+        {
+            let Some(format) = Self::from_path(&file) else {
+                continue;
+            };
+            match found {
+                Some(f) if f != format => {
+                    return Err(invalid(format!(
+                        "the directory {} holds both {} and {} files; a view reads one format",
+                        dir.display(),
+                        f.name(),
+                        format.name()
+                    )));
+                }
+                _ => found = Some(format),
+            }
+        }
+        found.ok_or_else(|| {
+            invalid(format!(
+                "the directory {} holds no .parquet, .csv, .json, .ndjson, .arrow or .ipc file",
+                dir.display()
+            ))
+        })
+    }
+
     /// Lower-case name, as used in error messages.
     pub fn name(self) -> &'static str {
         match self {
@@ -74,11 +108,15 @@ impl Session {
             .to_str()
             .ok_or_else(|| file_err("path is not UTF-8".to_owned()))?
             .to_owned();
-        // DataFusion filters files by extension (with the dot); a directory gets the default.
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(|e| format!(".{e}"));
+        // DataFusion filters files by extension (with the dot): a file's own; for a directory,
+        // the one its data files share (`.ndjson` files are JSON too), else the format's default.
+        let ext = if path.is_dir() {
+            data_file_extension(&path)
+        } else {
+            path.extension()
+                .and_then(|e| e.to_str())
+                .map(|e| format!(".{e}"))
+        };
         let ctx = self.inner().ctx.clone();
         let time_zone: Arc<str> = self
             .conf("spark.sql.session.timeZone")
@@ -161,8 +199,15 @@ impl Session {
 
     /// Registers the file at `path` as the view `name`, choosing the reader by extension
     /// (see [`FileFormat::from_path`]). Replaces an existing view of that name.
+    /// A directory is read as Spark reads one: every data file in it (names starting with `_`
+    /// or `.`, such as `_SUCCESS`, are left out), in the format their extensions name (see
+    /// [`FileFormat::of_directory`]).
     pub fn register_file(&self, name: &str, path: impl AsRef<Path>) -> Result<()> {
         let path = path.as_ref();
+        if path.is_dir() {
+            let format = FileFormat::of_directory(path)?;
+            return self.read(format, path)?.create_or_replace_temp_view(name);
+        }
         let format = FileFormat::from_path(path).ok_or_else(|| Error::InvalidArgument {
             message: format!(
                 "cannot tell the format of {} from its extension (expected .parquet, .csv, .json, .ndjson, .arrow or .ipc)",
@@ -251,6 +296,32 @@ async fn spark_csv_schema(
     Ok(Some(Schema::new(spark_fields)))
 }
 
+/// The data files directly in `dir`: regular files whose names start with neither `_` nor `.`.
+fn data_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let hidden = name
+            .to_str()
+            .is_none_or(|n| n.starts_with('_') || n.starts_with('.'));
+        if !hidden && entry.file_type()?.is_file() {
+            files.push(entry.path());
+        }
+    }
+    Ok(files)
+}
+
+/// The extension (with its dot) that the data files of `dir` share, if they share one.
+fn data_file_extension(dir: &Path) -> Option<String> {
+    let files = data_files(dir).ok()?;
+    let mut exts = files
+        .iter()
+        .filter_map(|f| f.extension()?.to_str().map(str::to_owned));
+    let first = exts.next()?;
+    exts.all(|e| e == first).then(|| format!(".{first}"))
+}
+
 /// Splits a `name=path` view spec.
 pub fn parse_view_spec(spec: &str) -> Result<(&str, PathBuf)> {
     match spec.split_once('=') {
@@ -280,6 +351,25 @@ mod tests {
             parse_view_spec("=x"),
             Err(Error::InvalidArgument { .. })
         ));
+    }
+
+    #[test]
+    fn a_directorys_format_is_its_data_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = FileFormat::of_directory(dir.path()).unwrap_err();
+        assert!(err.to_string().contains("holds no"), "{err}");
+        std::fs::write(dir.path().join("_SUCCESS"), "").unwrap();
+        std::fs::write(dir.path().join(".part-0.crc"), "").unwrap();
+        std::fs::write(dir.path().join("part-0.ndjson"), "{}\n").unwrap();
+        assert_eq!(
+            FileFormat::of_directory(dir.path()).unwrap(),
+            FileFormat::Json
+        );
+        assert_eq!(data_file_extension(dir.path()).as_deref(), Some(".ndjson"));
+        std::fs::write(dir.path().join("part-1.csv"), "a\n1\n").unwrap();
+        let err = FileFormat::of_directory(dir.path()).unwrap_err();
+        assert!(err.to_string().contains("both"), "{err}");
+        assert_eq!(data_file_extension(dir.path()), None);
     }
 
     #[test]

@@ -1,6 +1,9 @@
 //! The `ember` command line: `ember serve` (the default) runs the SparkPi service; `ember pi`
-//! estimates pi once; `ember sql` queries files; `ember datasource` runs the DataSource example
-//! pipeline; `ember livy-server` serves Apache Livy's REST API.
+//! estimates pi once; `ember sql` is spark-sql (one query, `-e`/`-f` scripts, statements from
+//! stdin, or an interactive shell; `sql_shell.rs`); `ember datasource` runs the DataSource
+//! example pipeline; `ember livy-server` serves Apache Livy's REST API.
+
+mod sql_shell;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -34,7 +37,9 @@ enum Command {
     Serve(ServeArgs),
     /// Estimate pi once, as SparkPi does, and print `Pi is roughly <pi>`.
     Pi(PiArgs),
-    /// Run a Spark SQL query over files registered as temp views and print the result.
+    /// Spark SQL, as spark-sql: run a query, `-e`/`-f` scripts or statements from stdin, or,
+    /// with none of them on a terminal, open an interactive shell.
+    #[command(long_about = SQL_ABOUT)]
     Sql(SqlArgs),
     /// Run the DataSource example pipeline (normal samples, doubled, squared by a SQL UDF, to a
     /// Polars DataFrame) and print its size and first rows.
@@ -138,12 +143,38 @@ struct PiArgs {
     engine: EngineArgs,
 }
 
+const SQL_ABOUT: &str = "Spark SQL, as spark-sql.
+
+ember sql \"<query>\" runs one query and prints its result. -e \"<sql>\" and -f script.sql run
+several statements (split on ';' outside strings and comments) in one session; so do statements
+piped to stdin. After each statement, 'Time taken: … seconds, Fetched N row(s)' goes to stderr;
+a failing statement prints 'Error in query: …' and stops the script with a non-zero exit.
+
+With no query on a terminal, an interactive shell opens: statements end with ';' and may span
+lines; Ctrl-C cancels the running statement (or the one being typed), Ctrl-D exits; history is
+kept in ~/.ember_sql_history.
+
+Besides Spark SQL, statements may use SET key=value, SHOW TABLES, SHOW FUNCTIONS [LIKE 'p*'],
+DESCRIBE [EXTENDED] view, CREATE TEMPORARY VIEW t USING parquet OPTIONS (path '...') and
+SELECT ... FROM parquet.`path` (csv, json and arrow too).";
+
 #[derive(Args, Debug)]
 struct SqlArgs {
-    /// The query, in Spark SQL.
-    query: String,
+    /// One query, in Spark SQL (without it: -e, -f, stdin or the interactive shell).
+    #[arg(conflicts_with_all = ["execute", "file"])]
+    query: Option<String>,
+    /// SQL statements to run, separated by ';'.
+    #[arg(short = 'e', value_name = "SQL", conflicts_with = "file")]
+    execute: Option<String>,
+    /// A file of SQL statements to run, separated by ';'.
+    #[arg(short = 'f', value_name = "FILE")]
+    file: Option<PathBuf>,
+    /// A Spark setting for the session, as KEY=VALUE (spark.sql.shuffle.partitions,
+    /// spark.sql.session.timeZone, spark.sql.ansi.enabled, datafusion.*, ...). Repeatable.
+    #[arg(long = "conf", value_name = "KEY=VALUE")]
+    conf: Vec<String>,
     /// A temp view to register first, as NAME=PATH; the reader follows the extension
-    /// (.parquet, .csv, .json, .arrow/.ipc). Repeatable.
+    /// (.parquet, .csv, .json, .arrow/.ipc), or for a directory its files' extension. Repeatable.
     #[arg(long = "view", value_name = "NAME=PATH")]
     views: Vec<String>,
     /// Output: table, csv, json (one object per line) or arrow (an Arrow IPC stream).
@@ -286,7 +317,9 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("ember: {message}");
+            if message != SCRIPT_FAILED {
+                eprintln!("ember: {message}");
+            }
             ExitCode::FAILURE
         }
     }
@@ -389,7 +422,12 @@ fn sql(args: SqlArgs) -> Result<(), String> {
     if let Some(url) = args.engine.master.as_deref().and_then(livy_url) {
         return sql_on_livy(&url, &args, format);
     }
-    let session = args.engine.session("ember-sql")?;
+    let mut config = args.engine.config()?;
+    config.entries.extend(conf_entries(&args.conf)?);
+    let session = config
+        .session_builder("ember-sql")
+        .get_or_create()
+        .map_err(|e| e.to_string())?;
     // The DataSource example's UDF, for queries written against its `test` view.
     session
         .udf()
@@ -398,10 +436,47 @@ fn sql(args: SqlArgs) -> Result<(), String> {
     session
         .register_views(&args.views)
         .map_err(|e| e.to_string())?;
-    let df = session.sql(&args.query).map_err(|e| e.to_string())?;
-    let mut out = std::io::stdout().lock();
-    df.write_to(format, &mut out).map_err(|e| e.to_string())?;
-    out.flush().map_err(|e| e.to_string())
+    if let Some(query) = &args.query {
+        let df = session.sql(query).map_err(|e| e.to_string())?;
+        let mut out = std::io::stdout().lock();
+        df.write_to(format, &mut out).map_err(|e| e.to_string())?;
+        return out.flush().map_err(|e| e.to_string());
+    }
+    let mut shell = sql_shell::Shell::new(session, format)?;
+    let script = match (&args.execute, &args.file) {
+        (Some(sql), _) => sql.clone(),
+        (None, Some(path)) => std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?,
+        (None, None) if sql_shell::stdin_is_terminal() => return shell.interactive(),
+        (None, None) => {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+                .map_err(|e| format!("cannot read stdin: {e}"))?;
+            text
+        }
+    };
+    if shell.run_script(&script) {
+        Ok(())
+    } else {
+        // The statement's error is printed already, as spark-sql prints it.
+        Err(SCRIPT_FAILED.to_owned())
+    }
+}
+
+/// The error `sql` returns when a statement of a script failed and said so itself.
+const SCRIPT_FAILED: &str = "a statement failed";
+
+/// `--conf KEY=VALUE` entries.
+fn conf_entries(conf: &[String]) -> Result<Vec<(String, String)>, String> {
+    conf.iter()
+        .map(|entry| {
+            entry
+                .split_once('=')
+                .filter(|(k, _)| !k.trim().is_empty())
+                .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+                .ok_or_else(|| format!("--conf takes KEY=VALUE, got '{entry}'"))
+        })
+        .collect()
 }
 
 /// The Livy server a `livy://host:port` (or `livy+https://…`) master names.
@@ -463,6 +538,12 @@ fn pi_on_livy(url: &str, args: &PiArgs) -> Result<f64, String> {
 /// deleted afterwards; the result prints as the local command prints it.
 fn sql_on_livy(url: &str, args: &SqlArgs, format: OutputFormat) -> Result<(), String> {
     use ember_livy::protocol::{CreateSession, SessionKind};
+    let Some(query) = &args.query else {
+        return Err(
+            "-e, -f, stdin and the interactive shell run locally; with a livy:// master give one query"
+                .into(),
+        );
+    };
     if !args.views.is_empty() {
         return Err(
             "--view registers local files, which a Livy server cannot read; create the views with SQL on the server instead"
@@ -478,15 +559,18 @@ fn sql_on_livy(url: &str, args: &SqlArgs, format: OutputFormat) -> Result<(), St
     let request = CreateSession {
         kind: Some(SessionKind::Sql),
         name: None,
-        conf: args.engine.app_name.as_ref().map(|n| {
-            [("spark.app.name".to_owned(), n.clone())]
-                .into_iter()
-                .collect()
-        }),
+        conf: {
+            let mut conf: std::collections::BTreeMap<String, String> =
+                conf_entries(&args.conf)?.into_iter().collect();
+            if let Some(n) = &args.engine.app_name {
+                conf.insert("spark.app.name".to_owned(), n.clone());
+            }
+            (!conf.is_empty()).then_some(conf)
+        },
         ..CreateSession::default()
     };
     let session = client.start_session(&request).map_err(|e| e.to_string())?;
-    let result = session.sql(&args.query);
+    let result = session.sql(query);
     // The session is ours alone: delete it whatever the query did.
     let deleted = session.delete();
     let batch = result.map_err(|e| e.to_string())?;

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod docs;
+mod sql_shell;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
