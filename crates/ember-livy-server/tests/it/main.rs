@@ -8,4 +8,5 @@ mod fixture;
 mod lifecycle;
 mod livy_conformance;
 mod pyspark;
+mod scala;
 mod security;
