@@ -5,7 +5,9 @@
 //! 8998) so that Livy clients (pylivy, sparkmagic, [`ember_livy`], the seeds' code) work
 //! against Ember. Sessions of kind `sql` run Spark SQL on an [`ember_sql::Session`] each: every
 //! client of a session sees the same temp views and tables (the fifth seed's shared context).
-//! Other kinds plug in behind the [`Interpreter`] trait.
+//! Sessions of kind `pyspark` run Python on real PySpark and sessions of kind `spark` run Scala
+//! on real Spark, each in a worker process of its own ([`pyspark`], [`pyspark::scala`]). Other
+//! kinds plug in behind the [`Interpreter`] trait.
 //!
 //! ```
 //! use ember_livy_server::{LivyServer, ServeOptions, ServerConfig, spawn};
@@ -55,10 +57,39 @@
 //! - **sql sessions cannot reach the server's files** unless [`ServerConfig::allow_file_access`]:
 //!   `CREATE EXTERNAL TABLE` and `COPY` fail as statements. `SET`/`RESET` of
 //!   `datafusion.runtime.*`, `datafusion.catalog.*` and the parser's recursion limit fail
-//!   whatever the setting. This covers sql sessions only: a pyspark statement is Python running
-//!   as the server's user and can read and write whatever that user can.
+//!   whatever the setting. This covers sql sessions only: a pyspark (or spark) statement is Python
+//!   (or Scala) running as the server's user and can read and write whatever that user can.
 //! - **Impersonation is not supported**: `proxyUser` is ignored and echoed as `null` (what Livy
 //!   does when impersonation is off).
+//!
+//! ## Scala (`spark`) sessions
+//! A `spark` (or `scala`) session runs Scala 2.13 on a Scala interpreter inside the JVM of a
+//! PySpark worker (PySpark's jars ship the compiler), with `spark`, `sc` and Livy's imports in
+//! scope, and executors that load the classes its statements define. What it does as Livy does:
+//! - a value answers Livy's line: `1 + 1` is `res0: Int = 2`, `val x = 5` is `x: Int = 5`
+//!   (Scala 2.13's own `val ` prefix is dropped from the interpreter's result lines, never from
+//!   what the code prints); printed output comes first, the text is right-stripped;
+//! - code runs line by line, a line the compiler finds incomplete joined with the next; blank
+//!   lines are skipped; code still incomplete at its end fails with `incomplete statement`;
+//! - a compile error fails with ename `Error`, evalue its first `error:` line, the rest as
+//!   traceback; nothing after the failing line runs.
+//!
+//! Where it differs:
+//! - an exception thrown while running fails with ename its class
+//!   (`java.lang.ArithmeticException`) and evalue its message (Livy: ename `Error`, the
+//!   exception's first line as evalue); what the statement printed before a failure is not in
+//!   the error;
+//! - other result lines are Scala 2.13's, not 2.12's: `def f(i: Int): Int` (2.12:
+//!   `f: (i: Int)Int`), `class A` (2.12: `defined class A`);
+//! - cancel cancels the statement's Spark jobs (its job group, again every 200 ms until the
+//!   statement ends, so a job it starts later is cancelled too); code that computes on the driver
+//!   alone (`Thread.sleep` outside a job) runs to its end;
+//! - not supported: the `%json` and `%table` magics, completion, statement-level kinds in a
+//!   `spark` session, the warm pool ([`pyspark::PySparkConfig::prestart`] prestarts Python
+//!   workers only).
+//!
+//! A session's start takes a few seconds more than a pyspark session's (the compiler starts and
+//! compiles the bindings before the session is `idle`).
 //!
 //! ## Security
 //! (`docs/security.md` in the repository has the whole picture.)
@@ -70,7 +101,7 @@
 //!   the `Host` header must be a loopback name, the bound address or one of
 //!   [`ServerConfig::allowed_hosts`] (403: no DNS rebinding), and an `Origin` header, when
 //!   present, the server's own or one of [`ServerConfig::allowed_origins`] (403).
-//! - **Code-running kinds** (pyspark, [`InterpreterFactory::runs_code`]) are served on a loopback
+//! - **Code-running kinds** (pyspark, spark, [`InterpreterFactory::runs_code`]) are served on a loopback
 //!   bind; beyond it only with a token and [`ServerConfig::allow_code_execution`], else
 //!   [`serve()`]/[`spawn()`] refuse to start ([`LivyServer::exposure_refusal`]).
 //! - **Spark stays on loopback**: a pyspark worker's driver binds and advertises 127.0.0.1 and
