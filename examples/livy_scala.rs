@@ -66,7 +66,10 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
 
     println!("{}", session.run(PI_SCALA)?.to_text());
 
-    for code in ["val n: Int = \"not a number\"", "sys.error(\"a runtime error\")"] {
+    for code in [
+        "val n: Int = \"not a number\"",
+        "sys.error(\"a runtime error\")",
+    ] {
         match session.run(code) {
             Err(Error::Statement { ename, evalue, .. }) => {
                 println!("{code} -> {ename}: {evalue}")

@@ -515,10 +515,7 @@ mod tests {
         let loopback: SocketAddr = "127.0.0.1:8998".parse().unwrap();
         let every: SocketAddr = "0.0.0.0:8998".parse().unwrap();
         let external: SocketAddr = "10.1.2.3:8998".parse().unwrap();
-        assert_eq!(
-            server(None, false, true).code_kinds(),
-            ["pyspark", "spark"]
-        );
+        assert_eq!(server(None, false, true).code_kinds(), ["pyspark", "spark"]);
         assert_eq!(server(None, false, true).exposure_refusal(loopback), None);
         for addr in [every, external] {
             let why = server(None, false, true).exposure_refusal(addr).unwrap();

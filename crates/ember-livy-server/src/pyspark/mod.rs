@@ -212,7 +212,8 @@ impl Worker {
             }
         }
         let conf = loopback_conf(conf);
-        let mut start = json!({"op": "start", "master": master, "app_name": app_name, "conf": conf});
+        let mut start =
+            json!({"op": "start", "master": master, "app_name": app_name, "conf": conf});
         if repl == Repl::Scala {
             start["repl"] = json!("scala");
         }

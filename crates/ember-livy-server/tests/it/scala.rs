@@ -56,7 +56,15 @@ async fn wait(livy: &Livy, path: &str, want: &str, limit: Duration) -> Value {
             return v;
         }
         assert!(
-            !["error", "dead", "killed", "success", "available", "cancelled"].contains(&state),
+            ![
+                "error",
+                "dead",
+                "killed",
+                "success",
+                "available",
+                "cancelled"
+            ]
+            .contains(&state),
             "{path} ended {state}, not {want}: {v}"
         );
         assert!(Instant::now() < deadline, "{path} never became {want}: {v}");
@@ -66,7 +74,12 @@ async fn wait(livy: &Livy, path: &str, want: &str, limit: Duration) -> Value {
 
 /// Runs `code` in the session at `session` and returns the statement's output.
 async fn run(livy: &Livy, session: &str, code: &str) -> Value {
-    let (_, location) = post(livy, &format!("{session}/statements"), json!({"code": code})).await;
+    let (_, location) = post(
+        livy,
+        &format!("{session}/statements"),
+        json!({"code": code}),
+    )
+    .await;
     let st = wait(livy, &location, "available", Duration::from_secs(180)).await;
     st["output"].clone()
 }
@@ -87,7 +100,10 @@ async fn scala_sessions_run_livys_scala_on_real_spark() {
     let started = Instant::now();
     let (created, location) = post(&livy, "/sessions", json!({"kind": "spark"})).await;
     assert_eq!(created["kind"], "spark", "{created}");
-    let location = location.strip_prefix("null").unwrap_or(&location).to_owned();
+    let location = location
+        .strip_prefix("null")
+        .unwrap_or(&location)
+        .to_owned();
     assert!(location.starts_with('/'), "{location}");
     let session = location;
     wait(&livy, &session, "idle", Duration::from_secs(300)).await;
@@ -134,7 +150,10 @@ async fn scala_sessions_run_livys_scala_on_real_spark() {
     )
     .await;
     assert_eq!(output["status"], "error", "{output}");
-    assert_eq!(output["ename"], "java.lang.IllegalStateException", "{output}");
+    assert_eq!(
+        output["ename"], "java.lang.IllegalStateException",
+        "{output}"
+    );
     assert_eq!(output["evalue"], "boom: no", "{output}");
     assert!(output["traceback"].is_array(), "{output}");
     let output = run(&livy, &session, "x / (x - 5)").await;
