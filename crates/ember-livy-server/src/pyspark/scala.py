@@ -19,6 +19,7 @@ the same thread that set the statement's Spark job group, so cancelling the job 
 Spark jobs a statement started; the interpreter then reports the cancelled job's exception.
 """
 
+import json
 import re as _re
 
 _SCALA_IMPORTS = (
@@ -34,6 +35,16 @@ _EXCEPTION_LINE = _re.compile(r"^((?:[A-Za-z_$][\w$]*\.)+[A-Za-z_$][\w$]*)(?:: (
 
 # A result line of the interpreter (`val res0: Int = 2`, `var x: Int = 1`).
 _RESULT_LINE = _re.compile(r"^(?:val|var) (?=\S[^:]*: )")
+
+
+# A magic line, as Livy reads it: `%json x`, `%table x`.
+_MAGIC = _re.compile(r"^%(\w+)\W*(.*)")
+
+# What a magic may name: a value's name, as Livy looks it up.
+_TERM = _re.compile(r"^[A-Za-z_][\w]*$")
+
+# The interpreter's name for a magic's JSON, out of the way of a user's names.
+_MAGIC_TERM = "emberLivyMagicJson"
 
 
 class ScalaError(Exception):
@@ -108,32 +119,132 @@ class ScalaRepl:
         return text
 
     def execute(self, code):
-        """Runs one statement; answers a result as driver.py sends it (without event and id)."""
+        """Runs one statement; answers a result as driver.py sends it (without event and id).
+
+        As Livy: each line's text/plain is appended to the statement's; a magic line's result
+        (`%json x`, `%table x`) replaces what came before it, and a code line after a magic
+        replaces the magic's."""
         self.capture()
         self.take_reported()
         self.take_printed()
-        text = []
+        data = {"text/plain": ""}
         pending = None
         for line in code.split("\n"):
-            if pending is None and not line.strip():
-                continue
+            if pending is None:
+                if not line.strip():
+                    continue
+                magic = _MAGIC.match(line)
+                if magic:
+                    result = self.run_magic(magic.group(1), magic.group(2).strip())
+                    if result["status"] != "ok":
+                        return result
+                    data = result["data"]
+                    continue
             source = line if pending is None else pending + "\n" + line
-            result = str(self.imain.interpret(source))
-            if result == "Incomplete":
+            outcome, text = self.interpret(source)
+            if outcome == "Incomplete":
                 pending = source
                 continue
             pending = None
-            text.append(self.take_printed())
-            reported = self.take_reported()
-            if result == "Success":
-                text.append(
-                    "".join(_RESULT_LINE.sub("", l) for l in reported.splitlines(True))
-                )
+            if outcome == "Error":
+                return text
+            if "text/plain" in data:
+                data = {"text/plain": data["text/plain"] + text}
             else:
-                return scala_error(reported)
+                data = {"text/plain": text}
         if pending is not None:
-            return error_result("Error", "incomplete statement", [])
-        return {"status": "ok", "data": {"text/plain": "".join(text).rstrip()}}
+            # Code that is only comments is incomplete to the interpreter; in a block it is not.
+            outcome, _ = self.interpret("{\n%s\n}" % pending)
+            if outcome != "Success":
+                return error_result("Error", "incomplete statement", [])
+        if "text/plain" in data:
+            data["text/plain"] = data["text/plain"].rstrip()
+        return {"status": "ok", "data": data}
+
+    def interpret(self, source):
+        """Runs code: ("Success", its text), ("Incomplete", None) or ("Error", an error result).
+        Code the interpreter refuses without a word (a comment alone) succeeds with no text."""
+        outcome = str(self.imain.interpret(source))
+        if outcome == "Incomplete":
+            return outcome, None
+        printed = self.take_printed()
+        reported = self.take_reported()
+        if outcome == "Success":
+            return outcome, printed + "".join(
+                _RESULT_LINE.sub("", l) for l in reported.splitlines(True)
+            )
+        if not printed and not reported.strip():
+            return "Success", ""
+        return "Error", scala_error(reported)
+
+    def run_magic(self, name, term):
+        """Livy's `%json name` and `%table name`: the value (an RDD's first 10 elements) as
+        json4s writes it, as JSON or as a Livy table."""
+        if name not in ("json", "table"):
+            return error_result("UnknownMagic", "Unknown magic command %s" % name, [])
+        if not _TERM.match(term) or self.imain.valueOfTerm(term).isEmpty():
+            return error_result("NameError", "Value %s does not exist" % term, [])
+        outcome, text = self.interpret(
+            "val %s: String = { val v: Any = (%s) match { "
+            "case r: org.apache.spark.rdd.RDD[_] => r.take(10); case o => o }; "
+            "org.json4s.jackson.Serialization.write(v.asInstanceOf[AnyRef])"
+            "(org.json4s.DefaultFormats) }" % (_MAGIC_TERM, term)
+        )
+        if outcome != "Success":
+            return text if outcome == "Error" else error_result("Error", "incomplete statement", [])
+        value = json.loads(self.imain.valueOfTerm(_MAGIC_TERM).get())
+        if name == "json":
+            return {"status": "ok", "data": {"application/json": value}}
+        try:
+            return {"status": "ok", "data": {"application/vnd.livy.table.v1+json": livy_table(value)}}
+        except TypesDoNotMatch:
+            return error_result("TypeError", "table rows have different types", [])
+
+
+class TypesDoNotMatch(Exception):
+    pass
+
+
+def table_type(value):
+    """Livy's table type of a JSON value (json4s: integers are BIGINT)."""
+    if value is None:
+        return "NULL_TYPE"
+    if isinstance(value, bool):
+        return "BOOLEAN_TYPE"
+    if isinstance(value, int):
+        return "BIGINT_TYPE"
+    if isinstance(value, float):
+        return "DOUBLE_TYPE"
+    if isinstance(value, str):
+        return "STRING_TYPE"
+    values = list(value.values()) if isinstance(value, dict) else list(value)
+    if len({table_type(v) for v in values}) > 1:
+        raise TypesDoNotMatch()
+    return "MAP_TYPE" if isinstance(value, dict) else "ARRAY_TYPE"
+
+
+def livy_table(value):
+    """Livy's %table of a JSON value: rows are its elements (or itself); a row's columns are
+    its elements by index, its fields in order, or itself as column "0"."""
+    rows = value if isinstance(value, list) else [value]
+    headers = {}
+    data = []
+    for row in rows:
+        if isinstance(row, list):
+            cols = [(str(i), v) for i, v in enumerate(row)]
+        elif isinstance(row, dict):
+            cols = list(row.items())
+        else:
+            cols = [("0", row)]
+        for key, v in cols:
+            kind = table_type(v)
+            if headers.setdefault(key, kind) != kind:
+                raise TypesDoNotMatch()
+        data.append([v for _, v in cols])
+    return {
+        "headers": [{"type": kind, "name": key} for key, kind in headers.items()],
+        "data": data,
+    }
 
 
 def scala_error(reported):

@@ -132,6 +132,59 @@ async fn scala_sessions_run_livys_scala_on_real_spark() {
     let output = run(&livy, &session, "spark.range(3).count()").await;
     assert!(text(&output).ends_with(": Long = 3"), "{output}");
 
+    // Livy's ScalaInterpreterSpec: magics, stdout, spark commands, comments.
+    let output = run(
+        &livy,
+        &session,
+        "val t = List(List(1, \"a\"), List(3, \"b\"))\n%table t",
+    )
+    .await;
+    assert_eq!(
+        output["data"],
+        json!({"application/vnd.livy.table.v1+json": {
+            "headers": [{"type": "BIGINT_TYPE", "name": "0"}, {"type": "STRING_TYPE", "name": "1"}],
+            "data": [[1, "a"], [3, "b"]],
+        }}),
+        "{output}"
+    );
+    let output = run(&livy, &session, "%table t\n1 + 2").await;
+    assert!(text(&output).ends_with(": Int = 3"), "{output}");
+    assert_eq!(
+        output["data"].as_object().map(|d| d.len()),
+        Some(1),
+        "{output}"
+    );
+    let output = run(&livy, &session, "val m = Map(\"a\" -> 1)\n%json m").await;
+    assert_eq!(
+        output["data"],
+        json!({"application/json": {"a": 1}}),
+        "{output}"
+    );
+    let output = run(&livy, &session, "%json nothingHere").await;
+    assert_eq!(output["ename"], "NameError", "{output}");
+    let output = run(&livy, &session, "%bogus t").await;
+    assert_eq!(output["ename"], "UnknownMagic", "{output}");
+    let output = run(&livy, &session, "println(\"Hello World\")").await;
+    assert_eq!(text(&output), "Hello World", "{output}");
+    let output = run(
+        &livy,
+        &session,
+        "sc.parallelize(0 to 1).map { i => i+1 }.collect",
+    )
+    .await;
+    assert!(
+        text(&output).ends_with(": Array[Int] = Array(1, 2)"),
+        "{output}"
+    );
+    let output = run(&livy, &session, "// comment").await;
+    assert_eq!(text(&output), "", "{output}");
+    let output = run(&livy, &session, "/*\ncomment\n*/").await;
+    assert_eq!(text(&output), "", "{output}");
+    let output = run(&livy, &session, "val r = 1\n// comment\n/*\ncomment\n*/").await;
+    assert_eq!(text(&output), "r: Int = 1", "{output}");
+    let output = run(&livy, &session, "sc.").await;
+    assert_eq!(output["evalue"], "incomplete statement", "{output}");
+
     // A compile error: ename Error, the `error:` line as evalue, nothing run.
     let output = run(&livy, &session, "val z = 1\nundefinedThing + 1").await;
     assert_eq!(output["status"], "error", "{output}");
@@ -179,6 +232,7 @@ async fn scala_sessions_run_livys_scala_on_real_spark() {
     post(&livy, &format!("{location}/cancel"), json!({})).await;
     wait(&livy, &location, "cancelled", Duration::from_secs(60)).await;
     let took = cancelled_at.elapsed();
+    eprintln!("the cancel took {took:?}");
     assert!(took < Duration::from_secs(20), "the cancel took {took:?}");
     let output = run(&livy, &session, "x + 1").await;
     assert!(text(&output).ends_with(": Int = 6"), "{output}");
