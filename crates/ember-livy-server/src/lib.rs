@@ -73,6 +73,10 @@
 //!   lines are skipped; code still incomplete at its end fails with `incomplete statement`;
 //! - a compile error fails with ename `Error`, evalue its first `error:` line, the rest as
 //!   traceback; nothing after the failing line runs.
+//! - `%json x` and `%table x` answer the value of `x` (an RDD's first 10 elements) as json4s
+//!   writes it, as `application/json` or as Livy's table (integers are `BIGINT_TYPE`); an
+//!   unknown name fails with `NameError`, an unknown magic with `UnknownMagic`; code after a
+//!   magic line replaces its result, as in Livy.
 //!
 //! Where it differs:
 //! - an exception thrown while running fails with ename its class
@@ -84,8 +88,7 @@
 //! - cancel cancels the statement's Spark jobs (its job group, again every 200 ms until the
 //!   statement ends, so a job it starts later is cancelled too); code that computes on the driver
 //!   alone (`Thread.sleep` outside a job) runs to its end;
-//! - not supported: the `%json` and `%table` magics, completion, statement-level kinds in a
-//!   `spark` session, the warm pool ([`pyspark::PySparkConfig::prestart`] prestarts Python
+//! - not supported: completion, statement-level kinds in a `spark` session, the warm pool ([`pyspark::PySparkConfig::prestart`] prestarts Python
 //!   workers only).
 //!
 //! A session's start takes a few seconds more than a pyspark session's (the compiler starts and
