@@ -227,11 +227,11 @@ def main():
     c.check("POST .../cancel on a finished statement: 200 JSON, no change", cancel_finished)
 
     def refused_kind():
-        # spark (Scala) is sparkmagic's first kind, and one the server refuses.
+        # sparkr is a sparkmagic kind the server refuses (spark, Scala, runs since issue 17).
         started = time.monotonic()
         before = client.get_sessions()["total"]
         try:
-            r = client.post_session({"kind": "spark", constants.LIVY_HEARTBEAT_TIMEOUT_PARAM: 60})
+            r = client.post_session({"kind": "sparkr", constants.LIVY_HEARTBEAT_TIMEOUT_PARAM: 60})
         except HttpClientException as e:
             took = time.monotonic() - started
             msg = str(e)
@@ -240,9 +240,9 @@ def main():
             expect(client.get_sessions()["total"] == before, "a refused session was left behind")
             return msg
         client.delete_session(r["id"])
-        raise AssertionError(f"a spark session was created (id {r['id']})")
+        raise AssertionError(f"a sparkr session was created (id {r['id']})")
 
-    c.check("POST /sessions kind spark: 400, not retried, nothing left", refused_kind)
+    c.check("POST /sessions kind sparkr: 400, not retried, nothing left", refused_kind)
 
     def delete_via_session():
         session = c.need("session")

@@ -7,8 +7,9 @@
 //! SQL on an [`ember_sql::Session`] each, in this process: every client of a session sees the
 //! same temp views and tables (a context shared between clients, as in Hue's post on sharing RDDs
 //! through Livy). Sessions of kind `pyspark` run Python on real PySpark ([`pyspark`]: one Python
-//! worker with a `SparkSession` each, local or on a Spark cluster, with a warm pool). Other kinds
-//! plug in behind the [`Interpreter`] trait.
+//! worker with a `SparkSession` each, local or on a Spark cluster, with a warm pool), and sessions
+//! of kind `spark` run Scala on real Spark ([`pyspark::scala`]). Other kinds plug in behind the
+//! [`Interpreter`] trait.
 //!
 //! ```
 //! use ember_livy_server::{LivyServer, ServeOptions, ServerConfig, spawn};
@@ -58,8 +59,8 @@
 //! - **sql sessions cannot reach the server's files** unless [`ServerConfig::allow_file_access`]:
 //!   `CREATE EXTERNAL TABLE` and `COPY` fail as statements. `SET`/`RESET` of
 //!   `datafusion.runtime.*`, `datafusion.catalog.*` and the parser's recursion limit fail
-//!   whatever the setting. This covers sql sessions only: a pyspark statement is Python running
-//!   as the server's user and can read and write whatever that user can.
+//!   whatever the setting. This covers sql sessions only: a pyspark (or spark) statement is Python
+//!   (or Scala) running as the server's user and can read and write whatever that user can.
 //! - **Impersonation is not supported**: `proxyUser` is ignored and echoed as `null` (what Livy
 //!   does when impersonation is off).
 //!
@@ -86,6 +87,38 @@
 //! - **Logs**: lines are cut to `max_log_line_bytes` (a worker's stderr while it is read), and a
 //!   session keeps its last `session_log_lines`.
 //!
+//! ## Scala (`spark`) sessions
+//! A `spark` (or `scala`) session runs Scala 2.13 on a Scala interpreter inside the JVM of a
+//! PySpark worker (PySpark's jars ship the compiler), with `spark`, `sc` and Livy's imports in
+//! scope, and executors that load the classes its statements define. What it does as Livy does:
+//! - a value answers Livy's line: `1 + 1` is `res0: Int = 2`, `val x = 5` is `x: Int = 5`
+//!   (Scala 2.13's own `val ` prefix is dropped from the interpreter's result lines, never from
+//!   what the code prints); printed output comes first, the text is right-stripped;
+//! - code runs line by line, a line the compiler finds incomplete joined with the next; blank
+//!   lines are skipped; code still incomplete at its end fails with `incomplete statement`;
+//! - a compile error fails with ename `Error`, evalue its first `error:` line, the rest as
+//!   traceback; nothing after the failing line runs.
+//! - `%json x` and `%table x` answer the value of `x` (an RDD's first 10 elements) as json4s
+//!   writes it, as `application/json` or as Livy's table (integers are `BIGINT_TYPE`); an
+//!   unknown name fails with `NameError`, an unknown magic with `UnknownMagic`; code after a
+//!   magic line replaces its result, as in Livy.
+//!
+//! Where it differs:
+//! - an exception thrown while running fails with ename its class
+//!   (`java.lang.ArithmeticException`) and evalue its message (Livy: ename `Error`, the
+//!   exception's first line as evalue); what the statement printed before a failure is not in
+//!   the error;
+//! - other result lines are Scala 2.13's, not 2.12's: `def f(i: Int): Int` (2.12:
+//!   `f: (i: Int)Int`), `class A` (2.12: `defined class A`);
+//! - cancel cancels the statement's Spark jobs (its job group, again every 200 ms until the
+//!   statement ends, so a job it starts later is cancelled too); code that computes on the driver
+//!   alone (`Thread.sleep` outside a job) runs to its end;
+//! - not supported: completion, statement-level kinds in a `spark` session, the warm pool ([`pyspark::PySparkConfig::prestart`] prestarts Python
+//!   workers only).
+//!
+//! A session's start takes a few seconds more than a pyspark session's (the compiler starts and
+//! compiles the bindings before the session is `idle`).
+//!
 //! ## Security
 //! (`docs/security.md` in the repository has the whole picture.)
 //! - **Loopback by default.** [`ServerConfig::token`] (`EMBER_LIVY_TOKEN`) requires
@@ -96,7 +129,7 @@
 //!   the `Host` header must be a loopback name, the bound address or one of
 //!   [`ServerConfig::allowed_hosts`] (403: no DNS rebinding), and an `Origin` header, when
 //!   present, the server's own or one of [`ServerConfig::allowed_origins`] (403).
-//! - **Code-running kinds** (pyspark, [`InterpreterFactory::runs_code`]) are served on a loopback
+//! - **Code-running kinds** (pyspark, spark, [`InterpreterFactory::runs_code`]) are served on a loopback
 //!   bind; beyond it only with a token and [`ServerConfig::allow_code_execution`], else
 //!   [`serve()`]/[`spawn()`] refuse to start ([`LivyServer::exposure_refusal`]).
 //! - **Spark stays on loopback**: a pyspark worker's driver binds and advertises 127.0.0.1 and

@@ -13,6 +13,7 @@ use crate::config::{ServerConfig, parse_time};
 use crate::error::{Error, Result};
 use crate::interpreter::{InterpreterFactory, SessionLog, SessionSpec};
 use crate::pyspark::PySparkFactory;
+use crate::pyspark::scala::scala_factory;
 use crate::session::{LiveSession, SessionLimits};
 use crate::sql::SqlFactory;
 
@@ -110,6 +111,8 @@ impl LivyServer {
                 c.max_log_line_bytes,
             );
             server.register_kind(SessionKind::PySpark, Arc::new(factory));
+            let scala = scala_factory(py.clone(), server.inner.config.default_master.clone());
+            server.register_kind(SessionKind::Spark, Arc::new(scala));
         }
         server.start_timers();
         Ok(server)
@@ -538,7 +541,7 @@ mod tests {
         let loopback: SocketAddr = "127.0.0.1:8998".parse().unwrap();
         let every: SocketAddr = "0.0.0.0:8998".parse().unwrap();
         let external: SocketAddr = "10.1.2.3:8998".parse().unwrap();
-        assert_eq!(server(None, false, true).code_kinds(), ["pyspark"]);
+        assert_eq!(server(None, false, true).code_kinds(), ["pyspark", "spark"]);
         assert_eq!(server(None, false, true).exposure_refusal(loopback), None);
         for addr in [every, external] {
             let why = server(None, false, true).exposure_refusal(addr).unwrap();

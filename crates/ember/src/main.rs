@@ -229,7 +229,8 @@ struct LivyServerArgs {
     /// (comma-separated; `*` for any). Requests with another Origin header get 403.
     #[arg(long, env = "EMBER_LIVY_ALLOWED_ORIGINS", value_delimiter = ',')]
     allowed_origins: Vec<String>,
-    /// The Python that runs pyspark sessions (it needs pyspark; `just spark-env` makes one).
+    /// The Python that runs pyspark and spark (Scala) sessions (it needs pyspark; `just
+    /// spark-env` makes one).
     #[arg(long, env = "EMBER_LIVY_PYTHON", default_value = "python3")]
     python: String,
     /// Spark configuration every pyspark session starts with, as KEY=VALUE (repeatable); a
@@ -239,7 +240,7 @@ struct LivyServerArgs {
     /// pyspark workers kept started, for sessions that ask for no conf of their own.
     #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=64))]
     prestart: u64,
-    /// Refuse pyspark sessions (sql sessions only).
+    /// Refuse pyspark and spark (Scala) sessions (sql sessions only).
     #[arg(long)]
     no_pyspark: bool,
     /// Livy's CSRF protection: writes need an X-Requested-By header.

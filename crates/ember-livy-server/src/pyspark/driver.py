@@ -11,7 +11,8 @@ Protocol: JSON lines. The server writes requests to stdin; answers go to the pro
 stdout, which is kept for this alone (fd 1 is pointed at stderr, so print() outside a statement
 and the JVM's output land in the session log instead of corrupting the protocol).
 
-  in:  {"op": "start", "master": "local[*]", "app_name": "...", "conf": {...}}   (first line)
+  in:  {"op": "start", "master": "local[*]", "app_name": "...", "conf": {...}}   (first line;
+        `"repl": "scala"` makes it a Scala session: see the ScalaRepl section before this one)
        {"op": "execute", "id": 3, "code": "..."}
        {"op": "cancel", "id": 3}
        {"op": "shutdown"}
@@ -31,6 +32,7 @@ import queue
 import signal
 import sys
 import threading
+import time
 import traceback
 import warnings
 
@@ -71,6 +73,8 @@ class Driver:
         self.running = None
         self.cancelled = set()
         self.main_thread = threading.main_thread().ident
+        # A Scala session's interpreter (ScalaRepl); None runs Python.
+        self.scala = None
         # After SparkContext's own handler (which cancels every job): ours interrupts only the
         # statement being cancelled.
         signal.signal(signal.SIGINT, self.on_sigint)
@@ -107,7 +111,27 @@ class Driver:
             self.sc.cancelJobGroup(job_group(statement_id))
         except Exception:
             pass
+        if self.scala is not None:
+            # A signal would abandon the py4j call while the JVM kept interpreting: the
+            # cancelled job group is what ends a Scala statement. A job the statement starts
+            # after this (it was still compiling) is cancelled too.
+            threading.Thread(
+                target=self.keep_cancelling, args=(statement_id,), name="ember-cancel", daemon=True
+            ).start()
+            return
         signal.pthread_kill(self.main_thread, signal.SIGINT)
+
+    def keep_cancelling(self, statement_id):
+        """Cancels the statement's job group every 200 ms until the statement ends."""
+        while True:
+            time.sleep(0.2)
+            with self.lock:
+                if self.running != statement_id:
+                    return
+            try:
+                self.sc.cancelJobGroup(job_group(statement_id))
+            except Exception:
+                return
 
     # ---- the main thread: statements, one at a time ----
 
@@ -147,6 +171,8 @@ class Driver:
                 self.sc.setJobGroup(job_group(statement_id), "Livy statement %d" % statement_id, True)
             except Exception:
                 pass
+            if self.scala is not None:
+                return self.scala.execute(code)
             # Livy parses every chunk before it runs any: a syntax error anywhere runs nothing.
             chunks = parse_chunks(code)
             for chunk in chunks:
@@ -407,11 +433,39 @@ def main():
     except ValueError:
         send({"event": "failed", "message": "the first request was not JSON: %r" % line[:200]})
         return 2
+    scala_dir = None
+    if request.get("repl") == "scala":
+        # The REPL's classes must be where Spark serves them from before the SparkContext exists.
+        import tempfile
+
+        scala_dir = tempfile.mkdtemp(prefix="ember-livy-scala-")
+        request.setdefault("conf", {})["spark.repl.class.outputDir"] = scala_dir
+    try:
+        return run(request, scala_dir)
+    finally:
+        if scala_dir is not None:
+            import shutil
+
+            shutil.rmtree(scala_dir, ignore_errors=True)
+
+
+def run(request, scala_dir):
     spark = start(request)
     if spark is None:
         return 1
     warnings.showwarning = show_warning
     driver = Driver(spark)
+    if scala_dir is not None:
+        try:
+            driver.scala = ScalaRepl(spark, scala_dir)
+        except Exception as e:
+            message = "".join(traceback.format_exception_only(type(e), e)).strip()
+            send({"event": "failed", "message": "the Scala interpreter failed to start: " + message})
+            try:
+                spark.stop()
+            except Exception:
+                pass
+            return 1
     send({
         "event": "ready",
         "spark_version": spark.version,

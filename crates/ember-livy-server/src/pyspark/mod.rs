@@ -24,6 +24,27 @@ use crate::interpreter::{
 };
 use crate::limits::{cap_master, cut_text, read_line_bounded};
 
+pub mod scala;
+
+/// The language a worker's statements are in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Repl {
+    /// Python: `pyspark` sessions.
+    Python,
+    /// Scala, on an interpreter in the worker's JVM: `spark` sessions ([`scala`]).
+    Scala,
+}
+
+impl Repl {
+    /// The program the worker runs.
+    fn program(self) -> &'static str {
+        match self {
+            Repl::Python => DRIVER,
+            Repl::Scala => scala::SCALA_DRIVER,
+        }
+    }
+}
+
 /// The REPL driver each worker runs.
 pub const DRIVER: &str = include_str!("driver.py");
 
@@ -125,6 +146,7 @@ impl Worker {
     /// Starts `python -c DRIVER` in its own process group and sends the start request.
     fn spawn(
         config: &PySparkConfig,
+        repl: Repl,
         master: &str,
         app_name: &str,
         conf: &BTreeMap<String, String>,
@@ -134,7 +156,7 @@ impl Worker {
         let mut command = Command::new(&config.python);
         command
             .arg("-c")
-            .arg(DRIVER)
+            .arg(repl.program())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -236,7 +258,11 @@ impl Worker {
             }
         }
         let conf = loopback_conf(conf);
-        let start = json!({"op": "start", "master": master, "app_name": app_name, "conf": conf});
+        let mut start =
+            json!({"op": "start", "master": master, "app_name": app_name, "conf": conf});
+        if repl == Repl::Scala {
+            start["repl"] = json!("scala");
+        }
         if let Err(e) = worker.send(&start) {
             worker.kill();
             return Err(e);
@@ -356,6 +382,7 @@ impl Drop for Worker {
 #[derive(Debug)]
 pub struct PySparkFactory {
     config: PySparkConfig,
+    repl: Repl,
     default_master: String,
     pool: Arc<Mutex<Vec<Worker>>>,
     max_cores: usize,
@@ -367,8 +394,14 @@ impl PySparkFactory {
     /// background).
     /// `default_master` is the master of sessions whose conf names none.
     pub fn new(config: PySparkConfig, default_master: String) -> Self {
+        Self::with_repl(config, default_master, Repl::Python)
+    }
+
+    /// A factory whose sessions' statements are in `repl`'s language.
+    pub fn with_repl(config: PySparkConfig, default_master: String, repl: Repl) -> Self {
         let factory = PySparkFactory {
             config,
+            repl,
             default_master,
             pool: Arc::default(),
             max_cores: std::thread::available_parallelism().map_or(1, usize::from),
@@ -416,6 +449,7 @@ impl PySparkFactory {
     fn refill(&self) {
         let worker = Worker::spawn(
             &self.config,
+            self.repl,
             &self.default_master,
             Self::pool_app_name(),
             &self.config.default_conf,
@@ -479,6 +513,7 @@ impl InterpreterFactory for PySparkFactory {
             config: self.config.clone(),
             master,
             limits: self.limits,
+            repl: self.repl,
             worker: tokio::sync::OnceCell::new_with(pooled.map(Arc::new)),
             start_timeout: Duration::from_secs(600),
         }))
@@ -503,6 +538,7 @@ pub struct PySparkInterpreter {
     /// The master, its thread count checked against the server's bound.
     master: String,
     limits: WorkerLimits,
+    repl: Repl,
     worker: tokio::sync::OnceCell<Arc<Worker>>,
     /// The server's own start timeout bounds this too; this only guards a forgotten one.
     start_timeout: Duration,
@@ -526,6 +562,7 @@ impl Interpreter for PySparkInterpreter {
                     conf.insert("spark.master".to_owned(), master.clone());
                     let w = Arc::new(Worker::spawn(
                         &self.config,
+                        self.repl,
                         &master,
                         &self.spec.app_name(),
                         &conf,

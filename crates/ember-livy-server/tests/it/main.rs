@@ -10,4 +10,5 @@ mod lifecycle;
 mod limits;
 mod livy_conformance;
 mod pyspark;
+mod scala;
 mod security;

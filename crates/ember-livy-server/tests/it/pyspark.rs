@@ -112,7 +112,7 @@ fn processes_in_group(pgid: i32) -> Vec<String> {
     .collect()
 }
 
-async fn assert_group_gone(pgid: i32) {
+pub(crate) async fn assert_group_gone(pgid: i32) {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         let left = processes_in_group(pgid);
@@ -162,8 +162,8 @@ async fn a_worker_that_cannot_start_puts_the_session_in_error_with_the_reason() 
             "{log}"
         );
     }
-    // Scala and R stay refused.
-    for kind in ["spark", "sparkr"] {
+    // R stays refused.
+    for kind in ["sparkr"] {
         let (status, v) = livy.post("/sessions", json!({ "kind": kind })).await;
         assert_eq!(status, reqwest::StatusCode::BAD_REQUEST, "{v}");
     }
