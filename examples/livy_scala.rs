@@ -1,4 +1,4 @@
-//! A Scala (`spark`) session through Ember's Livy client, as the fourth seed's `test_scala` uses
+//! A Scala (`spark`) session through Ember's Livy client, as the `test_scala` of "Talking to Spark from Python via Livy" uses
 //! one: `1 + 1` answers `res0: Int = 2`, a value is read back, SparkPi's closures run on
 //! executors, and a compile error and an exception come back typed.
 //!

@@ -92,7 +92,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     )?;
     println!("myfunc(..., squared=True) -> {z:?}");
 
-    match session.run("raise ValueError('as the seed shows, errors come back typed')") {
+    match session.run("raise ValueError('errors come back typed')") {
         Err(Error::Statement { ename, evalue, .. }) => println!("error: {ename}: {evalue}"),
         other => return Err(format!("expected a Python error, got {other:?}").into()),
     }
