@@ -302,7 +302,7 @@ impl<S: PartitionServer> Cluster<S> {
     }
 
     /// This run's secret, which the coordinator's routes and `/control/*` require in the
-    /// [`TOKEN_HEADER`] header. A new one is drawn at every start.
+    /// [`TOKEN_HEADER`](crate::TOKEN_HEADER) header. A new one is drawn at every start.
     pub fn token(&self) -> Option<&str> {
         self.running.as_ref().map(|r| r.registry.token.as_str())
     }
