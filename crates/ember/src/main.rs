@@ -45,7 +45,7 @@ enum Command {
     /// Polars DataFrame) and print its size and first rows.
     Datasource(DatasourceArgs),
     /// Serve Apache Livy's REST API for any Livy client: sql sessions on Ember's engine, pyspark
-    /// sessions on real PySpark (local or a Spark cluster).
+    /// (Python) and spark (Scala) sessions on real Spark (local or a Spark cluster).
     LivyServer(LivyServerArgs),
 }
 
