@@ -46,3 +46,36 @@ pub fn start_pyspark(
         Err(e) => Err(e.into()),
     }
 }
+
+/// An example's exit: its error as text (what to install, the session's log), not as a
+/// debug-quoted string, and a failing exit code.
+pub fn exit_code(result: Result<(), Box<dyn std::error::Error>>) -> std::process::ExitCode {
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// An idle session of `kind` (Spark's UI off) on [`livy_server`], waiting up to 5 minutes for
+/// its Spark driver; the server guard stops an embedded server when dropped.
+pub fn spark_session(
+    kind: ember::livy::protocol::SessionKind,
+) -> Result<(ember::livy::blocking::Session, Option<RunningServer>), Box<dyn std::error::Error>> {
+    let (url, server) = livy_server()?;
+    let client = ember::livy::blocking::LivyClient::from_builder(
+        ember::livy::LivyClient::builder(&url)
+            .session_start_timeout(std::time::Duration::from_secs(300)),
+    )?;
+    let session = start_pyspark(
+        &client,
+        &ember::livy::protocol::CreateSession {
+            kind: Some(kind),
+            conf: Some([("spark.ui.enabled".to_owned(), "false".to_owned())].into()),
+            ..ember::livy::protocol::CreateSession::default()
+        },
+    )?;
+    Ok((session, server))
+}

@@ -12,11 +12,8 @@
 //! a Scala interpreter in the JVM of a PySpark worker on `EMBER_LIVY_PYTHON` (default `python3`):
 //! PySpark's jars ship the Scala compiler.
 
-use std::time::Duration;
-
 use ember::livy::Error;
-use ember::livy::blocking::LivyClient;
-use ember::livy::protocol::{CreateSession, SessionKind};
+use ember::livy::protocol::SessionKind;
 
 const PI_SCALA: &str = "
     val NUM_SAMPLES = 100000;
@@ -30,28 +27,11 @@ const PI_SCALA: &str = "
 ";
 
 fn main() -> std::process::ExitCode {
-    match run() {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            std::process::ExitCode::FAILURE
-        }
-    }
+    ember_examples::exit_code(run())
 }
 
 fn run() -> Result<(), Box<dyn std::error::Error>> {
-    let (url, _server) = ember_examples::livy_server()?;
-    let client = LivyClient::from_builder(
-        ember::livy::LivyClient::builder(&url).session_start_timeout(Duration::from_secs(300)),
-    )?;
-    let session = ember_examples::start_pyspark(
-        &client,
-        &CreateSession {
-            kind: Some(SessionKind::Spark),
-            conf: Some([("spark.ui.enabled".to_owned(), "false".to_owned())].into()),
-            ..CreateSession::default()
-        },
-    )?;
+    let (session, _server) = ember_examples::spark_session(SessionKind::Spark)?;
     println!("spark (Scala) session {} is idle", session.id());
 
     let two = session.run("1 + 1")?.to_text();

@@ -13,11 +13,9 @@
 //! run on the Python in `EMBER_LIVY_PYTHON` (default `python3`), which needs `pyspark`.
 
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 use ember::livy::Error;
-use ember::livy::blocking::LivyClient;
-use ember::livy::protocol::{CreateSession, SessionKind};
+use ember::livy::protocol::SessionKind;
 use ember::livy::python::PyValue;
 use ember::sql::arrow::util::pretty::pretty_format_batches;
 
@@ -41,29 +39,11 @@ const PI_PY: &str = "
 ";
 
 fn main() -> std::process::ExitCode {
-    // The reason as text (what to install, the session's log), not as a debug-quoted string.
-    match run() {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            std::process::ExitCode::FAILURE
-        }
-    }
+    ember_examples::exit_code(run())
 }
 
 fn run() -> Result<(), Box<dyn std::error::Error>> {
-    let (url, _server) = ember_examples::livy_server()?;
-    let client = LivyClient::from_builder(
-        ember::livy::LivyClient::builder(&url).session_start_timeout(Duration::from_secs(300)),
-    )?;
-    let session = ember_examples::start_pyspark(
-        &client,
-        &CreateSession {
-            kind: Some(SessionKind::PySpark),
-            conf: Some([("spark.ui.enabled".to_owned(), "false".to_owned())].into()),
-            ..CreateSession::default()
-        },
-    )?;
+    let (session, _server) = ember_examples::spark_session(SessionKind::PySpark)?;
     println!("pyspark session {} is idle", session.id());
 
     println!("1 + 1 -> {}", session.run("1 + 1")?.to_text());

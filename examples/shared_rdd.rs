@@ -13,14 +13,7 @@ use ember::livy::blocking::LivyClient;
 use ember::livy::protocol::{CreateSession, SessionKind};
 
 fn main() -> std::process::ExitCode {
-    // The reason as text (what to install, the session's log), not as a debug-quoted string.
-    match run() {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            std::process::ExitCode::FAILURE
-        }
-    }
+    ember_examples::exit_code(run())
 }
 
 fn run() -> Result<(), Box<dyn std::error::Error>> {

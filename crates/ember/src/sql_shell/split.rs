@@ -1,6 +1,35 @@
 //! Splitting SQL text into statements on `;` outside quotes and comments, as spark-sql does, and
 //! the few tokens the shell reads itself (`SET`, `SHOW`, `DESCRIBE`, `USING`, ``parquet.`path` ``).
 
+type Chars<'a> = std::iter::Peekable<std::str::CharIndices<'a>>;
+
+/// When `c` opens a comment (`--` to the end of the line, or `/* ... */`), consumes the rest of
+/// it from `chars` and says so; `c` itself is already consumed.
+fn skip_comment(c: char, chars: &mut Chars<'_>) -> bool {
+    match c {
+        '-' if chars.peek().is_some_and(|&(_, d)| d == '-') => {
+            for (_, d) in chars.by_ref() {
+                if d == '\n' {
+                    break;
+                }
+            }
+            true
+        }
+        '/' if chars.peek().is_some_and(|&(_, d)| d == '*') => {
+            chars.next();
+            let mut star = false;
+            for (_, d) in chars.by_ref() {
+                if star && d == '/' {
+                    break;
+                }
+                star = d == '*';
+            }
+            true
+        }
+        _ => false,
+    }
+}
+
 /// Splits `text` into complete statements (each trimmed, without its `;`) and what is left after
 /// the last `;` (an unfinished statement; empty or comments only when there is none).
 ///
@@ -27,23 +56,7 @@ pub(crate) fn split_statements(text: &str) -> (Vec<String>, String) {
                     }
                 }
             }
-            '-' if chars.peek().is_some_and(|&(_, d)| d == '-') => {
-                for (_, d) in chars.by_ref() {
-                    if d == '\n' {
-                        break;
-                    }
-                }
-            }
-            '/' if chars.peek().is_some_and(|&(_, d)| d == '*') => {
-                chars.next();
-                let mut star = false;
-                for (_, d) in chars.by_ref() {
-                    if star && d == '/' {
-                        break;
-                    }
-                    star = d == '*';
-                }
-            }
+            c if skip_comment(c, &mut chars) => {}
             ';' => {
                 if has_code {
                     statements.push(text[start..i].trim().to_owned());
@@ -127,23 +140,7 @@ pub(crate) fn tokens(text: &str) -> Vec<(Token, std::ops::Range<usize>)> {
                 };
                 out.push((token, i..end));
             }
-            '-' if chars.peek().is_some_and(|&(_, d)| d == '-') => {
-                for (_, d) in chars.by_ref() {
-                    if d == '\n' {
-                        break;
-                    }
-                }
-            }
-            '/' if chars.peek().is_some_and(|&(_, d)| d == '*') => {
-                chars.next();
-                let mut star = false;
-                for (_, d) in chars.by_ref() {
-                    if star && d == '/' {
-                        break;
-                    }
-                    star = d == '*';
-                }
-            }
+            c if skip_comment(c, &mut chars) => {}
             c if c.is_whitespace() => {}
             c if c.is_alphanumeric() || c == '_' => {
                 let mut end = i + c.len_utf8();
