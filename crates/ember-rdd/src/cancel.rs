@@ -129,6 +129,7 @@ impl Drop for Cancelled {
 #[derive(Debug, Default, Clone)]
 pub(crate) struct JobScope {
     pub(crate) group: Option<String>,
+    pub(crate) description: Option<String>,
     pub(crate) token: Option<CancelToken>,
 }
 

@@ -6,12 +6,14 @@ use std::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::cancel::{CancelToken, Scopes};
 use crate::error::{Error, Result};
 use crate::events::{Event, Listener};
 use crate::master::Master;
 use crate::shared;
+use crate::status::{AppStatus, Application, DEFAULT_RETAINED_JOBS, DEFAULT_RETAINED_STAGES};
 use crate::sync::lock;
 
 /// Spark's default for `spark.task.maxFailures`.
@@ -33,6 +35,9 @@ pub struct ContextBuilder {
     app_name: String,
     master: String,
     max_task_failures: Option<u32>,
+    record_status: bool,
+    retained_jobs: usize,
+    retained_stages: usize,
 }
 
 impl Default for ContextBuilder {
@@ -41,6 +46,9 @@ impl Default for ContextBuilder {
             app_name: "ember".to_owned(),
             master: "local[*]".to_owned(),
             max_task_failures: None,
+            record_status: true,
+            retained_jobs: DEFAULT_RETAINED_JOBS,
+            retained_stages: DEFAULT_RETAINED_STAGES,
         }
     }
 }
@@ -62,6 +70,24 @@ impl ContextBuilder {
         self.max_task_failures = Some(attempts);
         self
     }
+    /// Whether the context records its jobs, stages and tasks in [`Context::status`] (default
+    /// on, as Spark's UI; the cost is a lock per task event).
+    pub fn record_status(mut self, record: bool) -> Self {
+        self.record_status = record;
+        self
+    }
+    /// How many finished jobs [`Context::status`] remembers (Spark's `spark.ui.retainedJobs`,
+    /// default 1000); older ones are forgotten.
+    pub fn retained_jobs(mut self, jobs: usize) -> Self {
+        self.retained_jobs = jobs;
+        self
+    }
+    /// How many finished stages [`Context::status`] remembers (Spark's
+    /// `spark.ui.retainedStages`, default 1000).
+    pub fn retained_stages(mut self, stages: usize) -> Self {
+        self.retained_stages = stages;
+        self
+    }
     /// Starts the worker pool. Errors: [`Error::InvalidMaster`], [`Error::InvalidArgument`] for
     /// zero attempts, [`Error::ThreadPool`] if the threads cannot be started.
     pub fn build(self) -> Result<Context> {
@@ -78,8 +104,30 @@ impl ContextBuilder {
             .thread_name(|i| format!("ember-worker-{i}"))
             .build()
             .map_err(|e| Error::ThreadPool(e.to_string()))?;
+        let start = SystemTime::now();
+        let application = Application {
+            id: format!(
+                "local-{}",
+                start
+                    .duration_since(UNIX_EPOCH)
+                    .map_or(0, |d| d.as_millis())
+            ),
+            name: self.app_name.clone(),
+            master: master.as_str().to_owned(),
+            start,
+            user: std::env::var("USER").unwrap_or_else(|_| "ember".to_owned()),
+            cores: master.threads(),
+            max_task_failures,
+        };
+        let status = AppStatus::new(
+            application,
+            self.record_status,
+            self.retained_jobs,
+            self.retained_stages,
+        );
         Ok(Context {
             inner: Arc::new(ContextInner {
+                status,
                 app_name: self.app_name,
                 master,
                 max_task_failures,
@@ -108,6 +156,7 @@ pub struct Context {
 }
 
 struct ContextInner {
+    status: AppStatus,
     app_name: String,
     master: Master,
     max_task_failures: u32,
@@ -183,6 +232,27 @@ impl Context {
         let group = group.into();
         let _guard = self.inner.scopes.enter(|s| s.group = Some(group));
         f()
+    }
+
+    /// Runs `f` with every job of this context that it starts on this thread described as
+    /// `description` (Spark's `setJobDescription`), which [`status`](Self::status) and the UI
+    /// show.
+    pub fn with_job_description<R>(
+        &self,
+        description: impl Into<String>,
+        f: impl FnOnce() -> R,
+    ) -> R {
+        let description = description.into();
+        let _guard = self
+            .inner
+            .scopes
+            .enter(|s| s.description = Some(description));
+        f()
+    }
+
+    /// What this context has done: its jobs, stages, tasks and cached RDDs, in bounded memory.
+    pub fn status(&self) -> &AppStatus {
+        &self.inner.status
     }
 
     /// Runs `f` with every job of this context that it starts on this thread cancelled when
@@ -265,6 +335,7 @@ impl Context {
     }
 
     pub(crate) fn emit(&self, event: Event) {
+        self.inner.status.record(&event);
         let listeners = self
             .inner
             .listeners

@@ -33,6 +33,10 @@ pub enum Event {
         job_id: u64,
         /// The action that started it (e.g. `reduce`).
         action: &'static str,
+        /// The job group it runs in ([`Context::with_job_group`](crate::Context::with_job_group)).
+        group: Option<String>,
+        /// Its description ([`Context::with_job_description`](crate::Context::with_job_description)).
+        description: Option<String>,
     },
     /// A stage of a job is about to run its tasks.
     StageStart {
@@ -42,8 +46,22 @@ pub enum Event {
         stage_id: u64,
         /// What the stage computes.
         kind: StageKind,
+        /// The operation whose output it computes: the action of a result stage (`reduce`), the
+        /// shuffled RDD's of a shuffle map stage (`reduce_by_key`).
+        name: &'static str,
         /// How many tasks it runs.
         num_tasks: usize,
+    },
+    /// A task attempt is about to run.
+    TaskStart {
+        /// The job.
+        job_id: u64,
+        /// The stage.
+        stage_id: u64,
+        /// The partition the task computes.
+        partition: usize,
+        /// The attempt number, from 0.
+        attempt: u32,
     },
     /// A task attempt ended.
     TaskEnd {
@@ -57,6 +75,12 @@ pub enum Event {
         attempt: u32,
         /// Whether the attempt succeeded.
         succeeded: bool,
+        /// Whether a cancel stopped it (then it did not fail on its own).
+        killed: bool,
+        /// Why it failed (a panic's message or the task's error); `None` when it succeeded.
+        error: Option<String>,
+        /// Wall time of the attempt.
+        duration: Duration,
     },
     /// Every task of a stage has ended.
     StageEnd {
@@ -64,6 +88,8 @@ pub enum Event {
         job_id: u64,
         /// The stage.
         stage_id: u64,
+        /// Whether every task succeeded.
+        succeeded: bool,
     },
     /// A job ended.
     JobEnd {

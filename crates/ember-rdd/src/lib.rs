@@ -61,6 +61,9 @@
 //!   AVX-512, AVX2 and baseline and picked at run time ([`Simd`]; `EMBER_SIMD` forces one).
 //! - **Events**: [`Context::add_listener`] receives job, stage and task [`Event`]s (progress bars,
 //!   metrics).
+//! - **Status**: [`Context::status`] keeps what the context has done (its jobs, stages, task
+//!   counts and cached RDDs) from those events, bounded like Spark's UI store
+//!   ([`ContextBuilder::retained_jobs`]); `ember-ui` serves it as Spark's monitoring REST API.
 //! - **Shared variables**: [`Context::broadcast`] and [`Context::accumulator`]; an accumulator
 //!   counts the adds of a task once, when the task succeeds.
 #![warn(
@@ -87,6 +90,7 @@ mod scheduler;
 mod shared;
 mod shuffle;
 mod source;
+mod status;
 mod sync;
 mod task;
 mod transform;
@@ -103,4 +107,8 @@ pub use rdd::{Data, Rdd};
 pub use scheduler::panic_message;
 pub use shared::{Accumulator, Broadcast};
 pub use source::IntoRdd;
+pub use status::{
+    AppStatus, Application, CachedRdd, DEFAULT_RETAINED_JOBS, DEFAULT_RETAINED_STAGES,
+    ExecutorStatus, JobState, JobStatus, StageState, StageStatus, TaskCounts,
+};
 pub use task::TaskContext;

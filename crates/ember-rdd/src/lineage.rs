@@ -20,6 +20,8 @@ pub(crate) trait Lineage: Send + Sync {
 
 /// The scheduler's view of a shuffle: a map stage to run once, before any reduce task.
 pub(crate) trait ShuffleStage: Send + Sync {
+    /// The shuffled RDD's operation (`reduce_by_key`), which names the map stage.
+    fn name(&self) -> &'static str;
     fn parent(&self) -> Arc<dyn Lineage>;
     fn num_map_tasks(&self) -> usize;
     fn run_map_task(&self, map_partition: usize, tc: &TaskContext) -> Result<()>;

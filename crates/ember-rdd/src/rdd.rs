@@ -3,12 +3,13 @@
 //! actions in `action.rs`.
 
 use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 
 use crate::batch::{BatchIter, Batches, drain, slice_batches};
 use crate::context::Context;
 use crate::error::Result;
 use crate::lineage::{Dep, Lineage};
+use crate::status::{CacheReport, CachedRdd};
 use crate::sync::lock;
 use crate::task::TaskContext;
 
@@ -172,6 +173,8 @@ impl<T: Data> Rdd<T> {
                     .map(|_| Mutex::new(None))
                     .collect(),
             );
+            let weak: Weak<dyn CacheReport> = Arc::downgrade(&self.inner) as Weak<RddInner<T>>;
+            self.inner.ctx.status().register_cached(weak);
         }
         self.clone()
     }
@@ -190,16 +193,49 @@ impl<T: Data> Rdd<T> {
     }
     /// How many partitions are in the cache now.
     pub fn cached_partitions(&self) -> usize {
-        let slots = lock(&self.inner.storage).clone();
-        // A slot being computed is locked, and not cached yet.
-        slots.map_or(0, |s| {
-            s.iter()
-                .filter(|slot| match slot.try_lock() {
-                    Ok(data) => data.is_some(),
-                    Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner().is_some(),
-                    Err(std::sync::TryLockError::WouldBlock) => false,
+        self.inner.cached_lengths().map_or(0, |cached| cached.len())
+    }
+}
+
+impl<T> RddInner<T> {
+    /// Each cached partition's index and element count, or `None` when not persisted. A slot
+    /// being computed is locked, and not cached yet.
+    fn cached_lengths(&self) -> Option<Vec<(usize, usize)>> {
+        let slots = lock(&self.storage).clone()?;
+        Some(
+            slots
+                .iter()
+                .enumerate()
+                .filter_map(|(p, slot)| {
+                    let len = match slot.try_lock() {
+                        Ok(data) => data.as_ref().map(|d| d.len()),
+                        Err(std::sync::TryLockError::Poisoned(poisoned)) => {
+                            poisoned.into_inner().as_ref().map(|d| d.len())
+                        }
+                        Err(std::sync::TryLockError::WouldBlock) => None,
+                    };
+                    len.map(|len| (p, len))
                 })
-                .count()
+                .collect(),
+        )
+    }
+}
+
+impl<T: Data> CacheReport for RddInner<T> {
+    fn report(&self) -> Option<CachedRdd> {
+        let size = std::mem::size_of::<T>() as u64;
+        let partitions: Vec<(usize, u64)> = self
+            .cached_lengths()?
+            .into_iter()
+            .map(|(p, len)| (p, (len as u64).saturating_mul(size)))
+            .collect();
+        Some(CachedRdd {
+            id: self.id,
+            name: self.name,
+            num_partitions: self.num_partitions,
+            cached_partitions: partitions.len(),
+            memory_bytes: partitions.iter().map(|(_, b)| b).sum(),
+            partitions,
         })
     }
 }

@@ -43,13 +43,15 @@ impl Context {
         self.register_job(
             job.id,
             ActiveJob {
-                group: scope.group,
+                group: scope.group.clone(),
                 token: job.control.token.clone(),
             },
         );
         self.emit(Event::JobStart {
             job_id: job.id,
             action,
+            group: scope.group,
+            description: scope.description,
         });
         let all: Vec<usize>;
         let partitions = match partitions {
@@ -62,7 +64,7 @@ impl Context {
         let result = self
             .run_shuffle_stages(rdd.lineage().as_ref(), &job)
             .and_then(|()| {
-                self.run_stage(&job, StageKind::Result, partitions, |tc| {
+                self.run_stage(&job, StageKind::Result, action, partitions, |tc| {
                     let batches = rdd.compute_partition(tc.partition_id(), tc)?;
                     func(tc, Batches::new(batches, tc.clone()))
                 })
@@ -99,7 +101,7 @@ impl Context {
                     }
                     self.run_shuffle_stages(stage.parent().as_ref(), job)?;
                     let maps: Vec<usize> = (0..stage.num_map_tasks()).collect();
-                    self.run_stage(job, StageKind::ShuffleMap, &maps, |tc| {
+                    self.run_stage(job, StageKind::ShuffleMap, stage.name(), &maps, |tc| {
                         stage.run_map_task(tc.partition_id(), tc)
                     })?;
                     stage.mark_done();
@@ -114,6 +116,7 @@ impl Context {
         &self,
         job: &Job,
         kind: StageKind,
+        name: &'static str,
         partitions: &[usize],
         task: impl Fn(&TaskContext) -> Result<R> + Send + Sync,
     ) -> Result<Vec<R>> {
@@ -122,6 +125,7 @@ impl Context {
             job_id: job.id,
             stage_id,
             kind,
+            name,
             num_tasks: partitions.len(),
         });
         let results: Vec<Result<R>> = self.pool().install(|| {
@@ -140,6 +144,7 @@ impl Context {
         self.emit(Event::StageEnd {
             job_id: job.id,
             stage_id,
+            succeeded: results.iter().all(Result::is_ok),
         });
         // Report the failure that caused the abort, not the cancellations it induced.
         let mut cancelled = None;
@@ -178,16 +183,34 @@ impl Context {
                 control: job.control.clone(),
             };
             tc.check()?;
+            self.emit(Event::TaskStart {
+                job_id: job.id,
+                stage_id,
+                partition,
+                attempt,
+            });
+            let started = Instant::now();
             let accums = shared::begin_task();
             let outcome = catch_unwind(AssertUnwindSafe(|| task(&tc)));
             let pending = shared::end_task(accums);
-            let succeeded = matches!(outcome, Ok(Ok(_)));
+            let duration = started.elapsed();
+            let (error, killed) = match &outcome {
+                Ok(Ok(_)) => (None, false),
+                Ok(Err(e)) => (Some(e.to_string()), matches!(e, Error::Cancelled { .. })),
+                Err(payload) => {
+                    message = panic_message(payload.as_ref());
+                    (Some(message.clone()), false)
+                }
+            };
             self.emit(Event::TaskEnd {
                 job_id: job.id,
                 stage_id,
                 partition,
                 attempt,
-                succeeded,
+                succeeded: error.is_none(),
+                killed,
+                error,
+                duration,
             });
             match outcome {
                 Ok(Ok(value)) => {
@@ -195,7 +218,7 @@ impl Context {
                     return Ok(value);
                 }
                 Ok(Err(e)) => return Err(e),
-                Err(payload) => message = panic_message(payload.as_ref()),
+                Err(_) => {}
             }
         }
         Err(Error::TaskFailed {

@@ -28,6 +28,7 @@ type MapFn<K, C> = dyn Fn(usize, &TaskContext) -> Result<Vec<Vec<(K, C)>>> + Sen
 /// (so later jobs skip the map stage, as Spark's shuffle files let it).
 struct ShuffleMap<K, C> {
     parent: Arc<dyn Lineage>,
+    name: &'static str,
     num_maps: usize,
     map: Box<MapFn<K, C>>,
     outputs: Mutex<Vec<Option<MapOutput<K, C>>>>,
@@ -36,6 +37,9 @@ struct ShuffleMap<K, C> {
 }
 
 impl<K: Data, C: Data> ShuffleStage for ShuffleMap<K, C> {
+    fn name(&self) -> &'static str {
+        self.name
+    }
     fn parent(&self) -> Arc<dyn Lineage> {
         Arc::clone(&self.parent)
     }
@@ -85,6 +89,7 @@ fn shuffled<K: Data, C: Data, Out: Data>(
 ) -> Rdd<Out> {
     let stage = Arc::new(ShuffleMap {
         parent: parent_lineage,
+        name,
         num_maps,
         map,
         outputs: Mutex::new(vec![None; num_maps]),

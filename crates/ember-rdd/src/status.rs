@@ -1,0 +1,464 @@
+//! [`AppStatus`]: what a context has done, kept from the same [`Event`]s listeners see, in bounded
+//! memory (Spark's status store, which its UI and monitoring REST API read).
+
+use std::collections::BTreeMap;
+use std::sync::{Mutex, Weak};
+use std::time::{Duration, SystemTime};
+
+use crate::events::{Event, JobOutcome, StageKind};
+use crate::sync::lock;
+
+/// How many finished jobs a context remembers by default (Spark's `spark.ui.retainedJobs`).
+pub const DEFAULT_RETAINED_JOBS: usize = 1000;
+/// How many finished stages a context remembers by default (Spark's `spark.ui.retainedStages`).
+pub const DEFAULT_RETAINED_STAGES: usize = 1000;
+
+/// Where a job is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobState {
+    /// Its tasks are running.
+    Running,
+    /// Every task succeeded.
+    Succeeded,
+    /// A task failed for good.
+    Failed,
+    /// It was cancelled (Spark reports such a job as failed, its tasks as killed).
+    Cancelled,
+}
+
+/// Where a stage is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StageState {
+    /// Its tasks are running.
+    Active,
+    /// Every task succeeded.
+    Complete,
+    /// A task failed for good or was killed.
+    Failed,
+}
+
+/// Task attempts of a stage or a job (or of the whole context), by how they stand.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TaskCounts {
+    /// Tasks the stages asked for (one per partition; a retry is not a new task).
+    pub total: usize,
+    /// Attempts running now.
+    pub active: usize,
+    /// Attempts that succeeded.
+    pub completed: usize,
+    /// Attempts that failed (each retry that fails counts).
+    pub failed: usize,
+    /// Attempts stopped by a cancel.
+    pub killed: usize,
+}
+
+impl TaskCounts {
+    fn start(&mut self) {
+        self.active += 1;
+    }
+
+    fn end(&mut self, succeeded: bool, killed: bool) {
+        self.active = self.active.saturating_sub(1);
+        if succeeded {
+            self.completed += 1;
+        } else if killed {
+            self.killed += 1;
+        } else {
+            self.failed += 1;
+        }
+    }
+}
+
+/// The application a context is: what Spark's `/applications` reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Application {
+    /// `local-<start in ms>`, as Spark names a local application.
+    pub id: String,
+    /// The application's name.
+    pub name: String,
+    /// The master URL.
+    pub master: String,
+    /// When the context started.
+    pub start: SystemTime,
+    /// The user running it (`$USER`, else `ember`).
+    pub user: String,
+    /// Worker threads: the cores of Spark's one `driver` executor.
+    pub cores: usize,
+    /// Attempts a task gets.
+    pub max_task_failures: u32,
+}
+
+/// One job, as recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobStatus {
+    /// Its id.
+    pub id: u64,
+    /// The action that started it (`collect`, `reduce`...).
+    pub action: &'static str,
+    /// Its job group, if any.
+    pub group: Option<String>,
+    /// Its description, if any.
+    pub description: Option<String>,
+    /// When it started.
+    pub submitted: SystemTime,
+    /// When it ended.
+    pub completed: Option<SystemTime>,
+    /// Where it is.
+    pub state: JobState,
+    /// Why it failed.
+    pub error: Option<String>,
+    /// Its stages so far, in the order they ran.
+    pub stage_ids: Vec<u64>,
+    /// Its tasks.
+    pub tasks: TaskCounts,
+    /// Stages running now.
+    pub active_stages: usize,
+    /// Stages that succeeded.
+    pub completed_stages: usize,
+    /// Stages that failed.
+    pub failed_stages: usize,
+}
+
+/// One stage (Ember runs each stage once: it is Spark's attempt 0), as recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StageStatus {
+    /// Its id.
+    pub id: u64,
+    /// The job that ran it.
+    pub job_id: u64,
+    /// What it computes.
+    pub kind: StageKind,
+    /// The operation whose output it computes (see [`Event::StageStart`]).
+    pub name: &'static str,
+    /// Where it is.
+    pub state: StageState,
+    /// When it started.
+    pub submitted: SystemTime,
+    /// When its first task attempt started.
+    pub first_task_launched: Option<SystemTime>,
+    /// When its last task ended.
+    pub completed: Option<SystemTime>,
+    /// Its tasks.
+    pub tasks: TaskCounts,
+    /// The attempts' wall time, summed (Spark's `executorRunTime`).
+    pub task_time: Duration,
+    /// The error of its last failed attempt.
+    pub failure_reason: Option<String>,
+}
+
+/// The context's worker threads, which Spark reports as its one `driver` executor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExecutorStatus {
+    /// Worker threads.
+    pub cores: usize,
+    /// Every task attempt so far, by how it stands (`total` counts every attempt started).
+    pub tasks: TaskCounts,
+    /// The attempts' wall time, summed.
+    pub task_time: Duration,
+}
+
+/// A persisted RDD and what of it is in memory (Spark's `/storage/rdd`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CachedRdd {
+    /// The RDD's id.
+    pub id: usize,
+    /// The operation that made it.
+    pub name: &'static str,
+    /// Its partitions.
+    pub num_partitions: usize,
+    /// How many of them are cached now.
+    pub cached_partitions: usize,
+    /// The cached elements' size in memory, shallow: `len × size_of::<T>()`, not what they
+    /// point to (a `String`'s bytes are not counted).
+    pub memory_bytes: u64,
+    /// Each cached partition's index and shallow size in bytes.
+    pub partitions: Vec<(usize, u64)>,
+}
+
+/// What the storage page asks of a persisted RDD.
+pub(crate) trait CacheReport: Send + Sync {
+    fn report(&self) -> Option<CachedRdd>;
+}
+
+/// What a [`Context`](crate::Context) has done: its application, jobs, stages, executor and
+/// cached RDDs, kept from the scheduler's [`Event`]s. Memory is bounded: beyond
+/// [`ContextBuilder::retained_jobs`](crate::ContextBuilder::retained_jobs) (and stages), the
+/// oldest finished ones are forgotten, as Spark's UI does. Read it with
+/// [`Context::status`](crate::Context::status).
+///
+/// ```
+/// let ctx = ember_rdd::Context::new("status", "local[2]")?;
+/// ctx.parallelize(1..=10, 2)?.count()?;
+/// let jobs = ctx.status().jobs();
+/// assert_eq!(jobs.len(), 1);
+/// assert_eq!(jobs[0].action, "count");
+/// assert_eq!(jobs[0].tasks.completed, 2);
+/// assert_eq!(ctx.status().executor().tasks.completed, 2);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct AppStatus {
+    application: Application,
+    recording: bool,
+    retained_jobs: usize,
+    retained_stages: usize,
+    state: Mutex<State>,
+    cached: Mutex<Vec<Weak<dyn CacheReport>>>,
+}
+
+impl std::fmt::Debug for AppStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppStatus")
+            .field("application", &self.application)
+            .field("recording", &self.recording)
+            .finish_non_exhaustive()
+    }
+}
+
+struct State {
+    jobs: BTreeMap<u64, JobStatus>,
+    stages: BTreeMap<u64, StageStatus>,
+    executor: ExecutorStatus,
+}
+
+impl AppStatus {
+    pub(crate) fn new(
+        application: Application,
+        recording: bool,
+        retained_jobs: usize,
+        retained_stages: usize,
+    ) -> Self {
+        let executor = ExecutorStatus {
+            cores: application.cores,
+            tasks: TaskCounts::default(),
+            task_time: Duration::ZERO,
+        };
+        AppStatus {
+            application,
+            recording,
+            retained_jobs,
+            retained_stages,
+            state: Mutex::new(State {
+                jobs: BTreeMap::new(),
+                stages: BTreeMap::new(),
+                executor,
+            }),
+            cached: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The application.
+    pub fn application(&self) -> &Application {
+        &self.application
+    }
+
+    /// Whether jobs are recorded (see
+    /// [`ContextBuilder::record_status`](crate::ContextBuilder::record_status)).
+    pub fn is_recording(&self) -> bool {
+        self.recording
+    }
+
+    /// The jobs remembered, newest first (as Spark lists them).
+    pub fn jobs(&self) -> Vec<JobStatus> {
+        lock(&self.state).jobs.values().rev().cloned().collect()
+    }
+
+    /// One job, if it is remembered.
+    pub fn job(&self, id: u64) -> Option<JobStatus> {
+        lock(&self.state).jobs.get(&id).cloned()
+    }
+
+    /// The stages remembered, newest first.
+    pub fn stages(&self) -> Vec<StageStatus> {
+        lock(&self.state).stages.values().rev().cloned().collect()
+    }
+
+    /// One stage, if it is remembered.
+    pub fn stage(&self, id: u64) -> Option<StageStatus> {
+        lock(&self.state).stages.get(&id).cloned()
+    }
+
+    /// The worker threads' task counts.
+    pub fn executor(&self) -> ExecutorStatus {
+        lock(&self.state).executor
+    }
+
+    /// The persisted RDDs still alive, by id, with what of them is cached now.
+    pub fn cached_rdds(&self) -> Vec<CachedRdd> {
+        let mut cached = lock(&self.cached);
+        cached.retain(|w| w.strong_count() > 0);
+        let mut rdds: Vec<CachedRdd> = cached
+            .iter()
+            .filter_map(|w| w.upgrade()?.report())
+            .collect();
+        rdds.sort_by_key(|r| r.id);
+        rdds
+    }
+
+    /// Remembers a newly persisted RDD for [`cached_rdds`](Self::cached_rdds); dead entries are
+    /// dropped first, so the list is as long as the persisted RDDs alive.
+    pub(crate) fn register_cached(&self, rdd: Weak<dyn CacheReport>) {
+        let mut cached = lock(&self.cached);
+        cached.retain(|w| w.strong_count() > 0);
+        if !cached.iter().any(|w| w.ptr_eq(&rdd)) {
+            cached.push(rdd);
+        }
+    }
+
+    /// Applies one scheduler event.
+    pub(crate) fn record(&self, event: &Event) {
+        if !self.recording {
+            return;
+        }
+        let now = SystemTime::now();
+        let mut state = lock(&self.state);
+        let state = &mut *state;
+        match event {
+            Event::JobStart {
+                job_id,
+                action,
+                group,
+                description,
+            } => {
+                state.jobs.insert(
+                    *job_id,
+                    JobStatus {
+                        id: *job_id,
+                        action,
+                        group: group.clone(),
+                        description: description.clone(),
+                        submitted: now,
+                        completed: None,
+                        state: JobState::Running,
+                        error: None,
+                        stage_ids: Vec::new(),
+                        tasks: TaskCounts::default(),
+                        active_stages: 0,
+                        completed_stages: 0,
+                        failed_stages: 0,
+                    },
+                );
+                evict(&mut state.jobs, self.retained_jobs, |j| {
+                    j.state != JobState::Running
+                });
+            }
+            Event::StageStart {
+                job_id,
+                stage_id,
+                kind,
+                name,
+                num_tasks,
+            } => {
+                if let Some(job) = state.jobs.get_mut(job_id) {
+                    job.stage_ids.push(*stage_id);
+                    job.tasks.total += num_tasks;
+                    job.active_stages += 1;
+                }
+                state.executor.tasks.total += num_tasks;
+                state.stages.insert(
+                    *stage_id,
+                    StageStatus {
+                        id: *stage_id,
+                        job_id: *job_id,
+                        kind: *kind,
+                        name,
+                        state: StageState::Active,
+                        submitted: now,
+                        first_task_launched: None,
+                        completed: None,
+                        tasks: TaskCounts {
+                            total: *num_tasks,
+                            ..TaskCounts::default()
+                        },
+                        task_time: Duration::ZERO,
+                        failure_reason: None,
+                    },
+                );
+                evict(&mut state.stages, self.retained_stages, |s| {
+                    s.state != StageState::Active
+                });
+            }
+            Event::TaskStart {
+                job_id, stage_id, ..
+            } => {
+                if let Some(stage) = state.stages.get_mut(stage_id) {
+                    stage.tasks.start();
+                    stage.first_task_launched.get_or_insert(now);
+                }
+                if let Some(job) = state.jobs.get_mut(job_id) {
+                    job.tasks.start();
+                }
+                state.executor.tasks.start();
+            }
+            Event::TaskEnd {
+                job_id,
+                stage_id,
+                succeeded,
+                killed,
+                error,
+                duration,
+                ..
+            } => {
+                if let Some(stage) = state.stages.get_mut(stage_id) {
+                    stage.tasks.end(*succeeded, *killed);
+                    stage.task_time += *duration;
+                    if !succeeded && !killed {
+                        stage.failure_reason.clone_from(error);
+                    }
+                }
+                if let Some(job) = state.jobs.get_mut(job_id) {
+                    job.tasks.end(*succeeded, *killed);
+                }
+                state.executor.tasks.end(*succeeded, *killed);
+                state.executor.task_time += *duration;
+            }
+            Event::StageEnd {
+                job_id,
+                stage_id,
+                succeeded,
+            } => {
+                if let Some(stage) = state.stages.get_mut(stage_id) {
+                    stage.state = if *succeeded {
+                        StageState::Complete
+                    } else {
+                        StageState::Failed
+                    };
+                    stage.completed = Some(now);
+                }
+                if let Some(job) = state.jobs.get_mut(job_id) {
+                    job.active_stages = job.active_stages.saturating_sub(1);
+                    if *succeeded {
+                        job.completed_stages += 1;
+                    } else {
+                        job.failed_stages += 1;
+                    }
+                }
+            }
+            Event::JobEnd {
+                job_id, outcome, ..
+            } => {
+                if let Some(job) = state.jobs.get_mut(job_id) {
+                    job.completed = Some(now);
+                    (job.state, job.error) = match outcome {
+                        JobOutcome::Succeeded => (JobState::Succeeded, None),
+                        JobOutcome::Failed(message) => (JobState::Failed, Some(message.clone())),
+                        JobOutcome::Cancelled => (JobState::Cancelled, None),
+                    };
+                }
+                evict(&mut state.jobs, self.retained_jobs, |j| {
+                    j.state != JobState::Running
+                });
+            }
+        }
+    }
+}
+
+/// Forgets the oldest finished entries until at most `keep` remain (running ones are never
+/// forgotten, so the map may stay above `keep` while that many run).
+fn evict<V>(map: &mut BTreeMap<u64, V>, keep: usize, finished: impl Fn(&V) -> bool) {
+    while map.len() > keep {
+        let Some(id) = map.iter().find(|(_, v)| finished(v)).map(|(id, _)| *id) else {
+            return;
+        };
+        map.remove(&id);
+    }
+}

@@ -1,0 +1,360 @@
+//! The actix routes: `/api/v1/...` (JSON), the pages and their two embedded assets, behind the
+//! `Host` check.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::body::{BoxBody, EitherBody};
+use actix_web::dev::{HttpServiceFactory, Service, ServiceRequest, ServiceResponse};
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
+use serde_json::Value;
+
+use crate::page::{self, Mount};
+use crate::{Ui, api};
+
+/// The UI's routes as an actix [`Scope`](actix_web::Scope) mounted at `path` (`""` for the root): the REST API
+/// under `{path}/api/v1` and the pages under `{path}/jobs/` etc. Every request must name a host
+/// the [`Ui`] admits, else 403.
+///
+/// ```
+/// let ctx = ember_rdd::Context::new("app", "local[1]")?;
+/// let ui = ember_ui::Ui::new(ctx);
+/// let app = actix_web::App::new().service(ember_ui::scope("/ui", ui));
+/// # drop(app);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn scope(path: &str, ui: Ui) -> impl HttpServiceFactory + use<> {
+    let gate = ui.clone();
+    let app = "/api/v1/applications/{app}";
+    web::scope(path)
+        .app_data(web::Data::new(ui))
+        .app_data(web::Data::new(Mount(path.trim_end_matches('/').to_owned())))
+        .wrap_fn(move |req: ServiceRequest, srv| {
+            let host = req
+                .headers()
+                .get(header::HOST)
+                .map(|h| h.to_str().unwrap_or("\u{fffd}").to_owned());
+            let reply: LocalBoxFuture<Result<ServiceResponse<EitherBody<BoxBody>>, actix_web::Error>> =
+                if gate.admits_host(host.as_deref()) {
+                    let call = srv.call(req);
+                    Box::pin(async move { call.await.map(ServiceResponse::map_into_left_body) })
+                } else {
+                    let refusal = refuse(
+                        StatusCode::FORBIDDEN,
+                        &format!(
+                            "Host {:?} is not a name this UI serves under (allow it with --ui-allowed-hosts)",
+                            host.unwrap_or_default()
+                        ),
+                    );
+                    Box::pin(std::future::ready(Ok(req
+                        .into_response(refusal)
+                        .map_into_right_body())))
+                };
+            reply
+        })
+        .route("/api/v1/version", web::get().to(version))
+        .route("/api/v1/applications", web::get().to(applications))
+        .route(app, web::get().to(application))
+        .route(&format!("{app}/jobs"), web::get().to(jobs))
+        .route(&format!("{app}/jobs/{{id}}"), web::get().to(job))
+        .route(&format!("{app}/stages"), web::get().to(stages))
+        .route(&format!("{app}/stages/{{id}}"), web::get().to(stage_attempts))
+        .route(&format!("{app}/stages/{{id}}/{{attempt}}"), web::get().to(stage))
+        .route(&format!("{app}/executors"), web::get().to(executors))
+        .route(&format!("{app}/allexecutors"), web::get().to(executors))
+        .route(&format!("{app}/environment"), web::get().to(environment))
+        .route(&format!("{app}/storage/rdd"), web::get().to(rdds))
+        .route(&format!("{app}/storage/rdd/{{id}}"), web::get().to(rdd))
+        .route(&format!("{app}/sql"), web::get().to(queries))
+        .route(&format!("{app}/sql/{{id}}"), web::get().to(query))
+        .route("", web::get().to(root))
+        .route("/", web::get().to(root))
+        .route("/jobs/", web::get().to(page::jobs))
+        .route("/jobs/job/", web::get().to(page::job))
+        .route("/stages/", web::get().to(page::stages))
+        .route("/stages/stage/", web::get().to(page::stage))
+        .route("/storage/", web::get().to(page::storage))
+        .route("/storage/rdd/", web::get().to(page::rdd))
+        .route("/environment/", web::get().to(page::environment))
+        .route("/executors/", web::get().to(page::executors))
+        .route("/SQL/", web::get().to(page::queries))
+        .route("/SQL/execution/", web::get().to(page::query))
+        .route("/static/ember-ui.js", web::get().to(page::script))
+        .route("/static/ember-ui.css", web::get().to(page::style))
+        .default_service(web::to(not_found))
+}
+
+/// A one-line plain-text refusal.
+pub(crate) fn refuse(status: StatusCode, reason: &str) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type("text/plain; charset=utf-8")
+        .body(format!("{reason}\n"))
+}
+
+fn json(value: Value) -> HttpResponse {
+    HttpResponse::Ok().json(value)
+}
+
+/// A request the UI cannot answer: its status and one-line reason.
+#[derive(Debug)]
+pub(crate) struct Refusal {
+    status: StatusCode,
+    reason: String,
+}
+
+impl Refusal {
+    pub(crate) fn new(status: StatusCode, reason: &str) -> Self {
+        Refusal {
+            status,
+            reason: reason.to_owned(),
+        }
+    }
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.reason)
+    }
+}
+
+impl ResponseError for Refusal {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        refuse(self.status, &self.reason)
+    }
+}
+
+/// What an API route answers.
+type Answer = Result<HttpResponse, Refusal>;
+
+/// The application of the path, which must be this context's (Spark answers 404 `no such app`).
+fn check_app(ui: &Ui, app: &str) -> Result<(), Refusal> {
+    if ui.context().status().application().id == app {
+        Ok(())
+    } else {
+        Err(Refusal::new(
+            StatusCode::NOT_FOUND,
+            &format!("unknown app: {app}"),
+        ))
+    }
+}
+
+/// A numeric id from the path.
+fn parse_id(what: &str, raw: &str) -> Result<u64, Refusal> {
+    raw.parse().map_err(|_| {
+        Refusal::new(
+            StatusCode::NOT_FOUND,
+            &format!("unknown {what}: {raw} (ids are non-negative integers)"),
+        )
+    })
+}
+
+/// `?status=` of the job and stage lists: Spark's status words, any case, comma-separated or
+/// repeated.
+fn statuses(req: &HttpRequest, known: &[&str]) -> Result<Vec<String>, Refusal> {
+    let mut wanted = Vec::new();
+    for pair in req.query_string().split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        if key != "status" {
+            continue;
+        }
+        for word in value.split(',').filter(|w| !w.is_empty()) {
+            let word = word.to_ascii_uppercase();
+            if !known.contains(&word.as_str()) {
+                return Err(Refusal::new(
+                    StatusCode::BAD_REQUEST,
+                    &format!("unknown status {word}: one of {}", known.join(", ")),
+                ));
+            }
+            wanted.push(word);
+        }
+    }
+    Ok(wanted)
+}
+
+async fn version() -> HttpResponse {
+    json(api::version())
+}
+
+async fn applications(ui: web::Data<Ui>) -> HttpResponse {
+    json(Value::Array(vec![api::application(&ui)]))
+}
+
+async fn application(ui: web::Data<Ui>, path: web::Path<String>) -> Answer {
+    check_app(&ui, &path)?;
+    Ok(json(api::application(&ui)))
+}
+
+async fn jobs(ui: web::Data<Ui>, path: web::Path<String>, req: HttpRequest) -> Answer {
+    check_app(&ui, &path)?;
+    let wanted = statuses(&req, &["RUNNING", "SUCCEEDED", "FAILED", "UNKNOWN"])?;
+    let jobs = ui
+        .context()
+        .status()
+        .jobs()
+        .iter()
+        .filter(|j| wanted.is_empty() || wanted.iter().any(|w| w == api::job_status(j.state)))
+        .map(api::job)
+        .collect();
+    Ok(json(Value::Array(jobs)))
+}
+
+async fn job(ui: web::Data<Ui>, path: web::Path<(String, String)>) -> Answer {
+    let (app, id) = path.into_inner();
+    check_app(&ui, &app)?;
+    let id = parse_id("job", &id)?;
+    let job = ui
+        .context()
+        .status()
+        .job(id)
+        .ok_or_else(|| Refusal::new(StatusCode::NOT_FOUND, &format!("unknown job: {id}")))?;
+    Ok(json(api::job(&job)))
+}
+
+/// A stage's job description, which Spark shows on the stage too.
+fn stage_value(ui: &Ui, stage: &ember_rdd::StageStatus) -> Value {
+    let description = ui
+        .context()
+        .status()
+        .job(stage.job_id)
+        .and_then(|j| j.description);
+    api::stage(stage, description.as_deref())
+}
+
+async fn stages(ui: web::Data<Ui>, path: web::Path<String>, req: HttpRequest) -> Answer {
+    check_app(&ui, &path)?;
+    let wanted = statuses(
+        &req,
+        &["ACTIVE", "COMPLETE", "FAILED", "PENDING", "SKIPPED"],
+    )?;
+    let stages = ui
+        .context()
+        .status()
+        .stages()
+        .iter()
+        .filter(|s| wanted.is_empty() || wanted.iter().any(|w| w == api::stage_status(s.state)))
+        .map(|s| stage_value(&ui, s))
+        .collect();
+    Ok(json(Value::Array(stages)))
+}
+
+fn find_stage(ui: &Ui, raw: &str) -> Result<ember_rdd::StageStatus, Refusal> {
+    let id = parse_id("stage", raw)?;
+    ui.context()
+        .status()
+        .stage(id)
+        .ok_or_else(|| Refusal::new(StatusCode::NOT_FOUND, &format!("unknown stage: {id}")))
+}
+
+async fn stage_attempts(ui: web::Data<Ui>, path: web::Path<(String, String)>) -> Answer {
+    let (app, id) = path.into_inner();
+    check_app(&ui, &app)?;
+    let stage = find_stage(&ui, &id)?;
+    Ok(json(Value::Array(vec![stage_value(&ui, &stage)])))
+}
+
+async fn stage(ui: web::Data<Ui>, path: web::Path<(String, String, String)>) -> Answer {
+    let (app, id, attempt) = path.into_inner();
+    check_app(&ui, &app)?;
+    let stage = find_stage(&ui, &id)?;
+    if attempt != "0" {
+        return Err(Refusal::new(
+            StatusCode::NOT_FOUND,
+            &format!(
+                "unknown attempt {attempt} of stage {id}: Ember runs each stage once (attempt 0)"
+            ),
+        ));
+    }
+    Ok(json(stage_value(&ui, &stage)))
+}
+
+async fn executors(ui: web::Data<Ui>, path: web::Path<String>) -> Answer {
+    check_app(&ui, &path)?;
+    let status = ui.context().status();
+    let value = api::executor(&ui, &status.executor(), &status.cached_rdds());
+    Ok(json(Value::Array(vec![value])))
+}
+
+async fn environment(ui: web::Data<Ui>, path: web::Path<String>) -> Answer {
+    check_app(&ui, &path)?;
+    Ok(json(api::environment(&ui)))
+}
+
+async fn rdds(ui: web::Data<Ui>, path: web::Path<String>) -> Answer {
+    check_app(&ui, &path)?;
+    let rdds = ui
+        .context()
+        .status()
+        .cached_rdds()
+        .iter()
+        .map(|r| api::rdd(&ui, r, false))
+        .collect();
+    Ok(json(Value::Array(rdds)))
+}
+
+async fn rdd(ui: web::Data<Ui>, path: web::Path<(String, String)>) -> Answer {
+    let (app, id) = path.into_inner();
+    check_app(&ui, &app)?;
+    let id = parse_id("RDD", &id)?;
+    let rdd = ui
+        .context()
+        .status()
+        .cached_rdds()
+        .into_iter()
+        .find(|r| r.id as u64 == id)
+        .ok_or_else(|| {
+            Refusal::new(
+                StatusCode::NOT_FOUND,
+                &format!("unknown RDD: {id} (not cached)"),
+            )
+        })?;
+    Ok(json(api::rdd(&ui, &rdd, true)))
+}
+
+async fn queries(ui: web::Data<Ui>, path: web::Path<String>) -> Answer {
+    check_app(&ui, &path)?;
+    // Spark lists executions oldest first.
+    let mut queries = ui.queries().unwrap_or_default();
+    queries.reverse();
+    Ok(json(Value::Array(queries.iter().map(api::query).collect())))
+}
+
+async fn query(ui: web::Data<Ui>, path: web::Path<(String, String)>) -> Answer {
+    let (app, id) = path.into_inner();
+    check_app(&ui, &app)?;
+    let id = parse_id("execution", &id)?;
+    let query = ui
+        .queries()
+        .unwrap_or_default()
+        .into_iter()
+        .find(|q| q.id == id)
+        .ok_or_else(|| Refusal::new(StatusCode::NOT_FOUND, &format!("unknown execution: {id}")))?;
+    Ok(json(api::query(&query)))
+}
+
+/// `/` goes to the jobs page, as Spark's does.
+async fn root(req: HttpRequest) -> HttpResponse {
+    let base = req.path().trim_end_matches('/');
+    HttpResponse::Found()
+        .insert_header((header::LOCATION, format!("{base}/jobs/")))
+        .finish()
+}
+
+async fn not_found(req: HttpRequest) -> HttpResponse {
+    if req.method() != actix_web::http::Method::GET {
+        return refuse(
+            StatusCode::METHOD_NOT_ALLOWED,
+            &format!("{} is not allowed: the UI only reads (GET)", req.method()),
+        );
+    }
+    refuse(
+        StatusCode::NOT_FOUND,
+        &format!("no such page: {} (the API is under /api/v1)", req.path()),
+    )
+}
+
+type LocalBoxFuture<T> = Pin<Box<dyn Future<Output = T>>>;
