@@ -11,6 +11,7 @@ use datafusion::prelude::{SessionConfig, SessionContext};
 use datafusion_spark::SessionStateBuilderSpark;
 use ember_rdd::Context;
 
+use crate::queries::{DEFAULT_RETAINED_QUERIES, QueryLog};
 use crate::runtime::RuntimeHolder;
 use crate::session::{Session, SessionInner};
 use crate::{Error, Result};
@@ -53,6 +54,8 @@ impl SessionBuilder {
     ///   integer arithmetic wrap on overflow instead of failing with
     ///   [`Error::ArithmeticOverflow`] (unset, Ember checks, as Spark 4's default ANSI mode does);
     /// - `ember.sql.batch_rows`: rows per record batch when converting RDDs (default 65536);
+    /// - `spark.sql.ui.retainedExecutions`: how many queries [`Session::queries`] remembers
+    ///   (default 1000);
     /// - any `datafusion.*` key, passed to DataFusion (unknown keys fail [`get_or_create`](Self::get_or_create)).
     ///
     /// Other keys are kept (see [`Session::conf`]) but have no effect.
@@ -91,6 +94,7 @@ impl SessionBuilder {
         let mut conf = BTreeMap::new();
         let mut df_conf = Vec::new();
         let mut batch_rows = DEFAULT_BATCH_ROWS;
+        let mut retained_queries = DEFAULT_RETAINED_QUERIES;
         for (key, value) in self.conf {
             match key.as_str() {
                 "spark.app.name" => app_name.clone_from(&value),
@@ -120,6 +124,12 @@ impl SessionBuilder {
                                 key: Some(key.clone()),
                                 message: format!("expected a positive integer, got `{value}`"),
                             })?;
+                }
+                "spark.sql.ui.retainedExecutions" => {
+                    retained_queries = value.parse().map_err(|_| Error::Config {
+                        key: Some(key.clone()),
+                        message: format!("expected a non-negative integer, got `{value}`"),
+                    })?;
                 }
                 k if k.starts_with("datafusion.") => df_conf.push((key.clone(), value.clone())),
                 _ => {}
@@ -211,6 +221,7 @@ impl SessionBuilder {
                 ctx,
                 conf,
                 batch_rows,
+                queries: Arc::new(QueryLog::new(retained_queries)),
                 runtime: RuntimeHolder::new(runtime),
             }),
         })

@@ -259,15 +259,57 @@ impl DataFrame {
     /// [`collect`](Self::collect) for async callers: runs on the session's runtime, so any
     /// executor may await it.
     pub async fn collect_async(&self) -> Result<Vec<RecordBatch>> {
-        let df = self.df.clone();
+        let run = self.recorded(self.df.clone());
+        let parts = self.session.spawn(run).await?;
+        Ok(parts.into_iter().flatten().collect())
+    }
+
+    /// Runs `df` (this DataFrame's plan, or one derived from it) to completion, recorded in the
+    /// session's query log ([`Session::queries`]), and returns its batches by output partition.
+    fn recorded(
+        &self,
+        df: datafusion::dataframe::DataFrame,
+    ) -> impl std::future::Future<Output = Result<Vec<Vec<RecordBatch>>>> + Send + 'static {
+        let log = Arc::clone(&self.session.inner().queries);
         let query = self.query.clone();
-        self.session
-            .spawn(async move {
-                df.collect()
-                    .await
-                    .map_err(|e| Error::from_datafusion(e, query.as_deref()))
+        async move {
+            let on_error = |e| Error::from_datafusion(e, query.as_deref());
+            let task_ctx = Arc::new(df.task_ctx());
+            let plan = df.create_physical_plan().await.map_err(on_error);
+            let text = query.as_deref().unwrap_or("DataFrame");
+            log.run(text, plan, task_ctx, on_error).await
+        }
+    }
+
+    /// The plan of `count()`: one row, the number of rows.
+    fn count_plan(&self) -> Result<datafusion::dataframe::DataFrame> {
+        use datafusion::functions_aggregate::count::count;
+        use datafusion::logical_expr::utils::COUNT_STAR_EXPANSION;
+        self.df
+            .clone()
+            .aggregate(
+                vec![],
+                vec![count(Expr::Literal(COUNT_STAR_EXPANSION, None))],
+            )
+            .map_err(|e| Error::from_datafusion(e, self.query.as_deref()))
+    }
+
+    /// The number in `count()`'s one row.
+    fn counted(parts: &[Vec<RecordBatch>]) -> Result<usize> {
+        parts
+            .iter()
+            .flatten()
+            .find(|b| b.num_rows() > 0)
+            .and_then(|b| {
+                b.column(0)
+                    .as_any()
+                    .downcast_ref::<datafusion::arrow::array::Int64Array>()
+                    .and_then(|a| a.values().first().copied())
             })
-            .await
+            .and_then(|n| usize::try_from(n).ok())
+            .ok_or_else(|| Error::Runtime {
+                message: "count() returned no number".to_owned(),
+            })
     }
 
     /// Runs the query and returns its record batches (blocking; works inside or outside any
@@ -277,48 +319,25 @@ impl DataFrame {
     /// arithmetic overflows its type, [`Error::Udf`] when a UDF fails, [`Error::Execution`]
     /// for the rest (a bad cast, I/O, ...).
     pub fn collect(&self) -> Result<Vec<RecordBatch>> {
-        let df = self.df.clone();
-        let query = self.query.clone();
-        self.session.block_on(async move {
-            df.collect()
-                .await
-                .map_err(|e| Error::from_datafusion(e, query.as_deref()))
-        })
+        let parts = self.collect_partitioned()?;
+        Ok(parts.into_iter().flatten().collect())
     }
 
     /// Runs the query and returns the batches of each output partition.
     pub fn collect_partitioned(&self) -> Result<Vec<Vec<RecordBatch>>> {
-        let df = self.df.clone();
-        let query = self.query.clone();
-        self.session.block_on(async move {
-            df.collect_partitioned()
-                .await
-                .map_err(|e| Error::from_datafusion(e, query.as_deref()))
-        })
+        self.session.block_on(self.recorded(self.df.clone()))
     }
 
     /// [`count`](Self::count) for async callers.
     pub async fn count_async(&self) -> Result<usize> {
-        let df = self.df.clone();
-        let query = self.query.clone();
-        self.session
-            .spawn(async move {
-                df.count()
-                    .await
-                    .map_err(|e| Error::from_datafusion(e, query.as_deref()))
-            })
-            .await
+        let run = self.recorded(self.count_plan()?);
+        Self::counted(&self.session.spawn(run).await?)
     }
 
     /// The number of rows (blocking, like Spark's `df.count()`).
     pub fn count(&self) -> Result<usize> {
-        let df = self.df.clone();
-        let query = self.query.clone();
-        self.session.block_on(async move {
-            df.count()
-                .await
-                .map_err(|e| Error::from_datafusion(e, query.as_deref()))
-        })
+        let run = self.recorded(self.count_plan()?);
+        Self::counted(&self.session.block_on(run)?)
     }
 
     /// The first `n` rows as a pretty table (what [`show`](Self::show) prints).

@@ -15,6 +15,7 @@ use ember_rdd::Context;
 use crate::builder::SessionBuilder;
 use crate::dataframe::DataFrame;
 use crate::planning::{CancelFlag, MAX_DEPTH, balance_logical_chains, check_depth};
+use crate::queries::{QueryLog, QueryRecord};
 use crate::runtime::RuntimeHolder;
 use crate::udf::UdfRegistration;
 use crate::{Error, Result};
@@ -24,6 +25,7 @@ pub(crate) struct SessionInner {
     pub(crate) ctx: SessionContext,
     pub(crate) conf: BTreeMap<String, String>,
     pub(crate) batch_rows: usize,
+    pub(crate) queries: Arc<QueryLog>,
     pub(crate) runtime: RuntimeHolder,
 }
 
@@ -75,6 +77,23 @@ impl Session {
     /// The value of a configuration entry given to the builder.
     pub fn conf(&self, key: &str) -> Option<&str> {
         self.inner.conf.get(key).map(String::as_str)
+    }
+
+    /// The queries this session ran through DataFrame actions (`collect`, `count`, `show`, the
+    /// writers...), newest first: text, physical plan, time, rows and outcome. Bounded by
+    /// `spark.sql.ui.retainedExecutions` (default 1000); the oldest finished ones are forgotten.
+    ///
+    /// ```
+    /// let spark = ember_sql::Session::builder().master("local[1]").get_or_create()?;
+    /// spark.sql("SELECT 1 AS one")?.collect()?;
+    /// let queries = spark.queries();
+    /// assert_eq!(queries[0].text, "SELECT 1 AS one");
+    /// assert_eq!(queries[0].rows, Some(1));
+    /// assert!(queries[0].plan.contains("ProjectionExec"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn queries(&self) -> Vec<QueryRecord> {
+        self.inner.queries.snapshot()
     }
 
     /// Registers user-defined functions (Spark's `spark.udf`).

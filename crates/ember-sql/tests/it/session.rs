@@ -89,3 +89,53 @@ fn views_can_be_listed_and_dropped() {
         Err(Error::UnknownView { name, .. }) if name == "people"
     ));
 }
+
+#[test]
+fn the_query_log_records_each_action_with_its_plan_rows_and_outcome() {
+    let spark = Session::builder()
+        .master("local[2]")
+        .config("spark.sql.ui.retainedExecutions", "3")
+        .get_or_create()
+        .unwrap();
+    let df = spark.sql("SELECT id FROM range(10) WHERE id > 6").unwrap();
+    assert_eq!(df.count().unwrap(), 3);
+    assert_eq!(
+        df.collect()
+            .unwrap()
+            .iter()
+            .map(|b| b.num_rows())
+            .sum::<usize>(),
+        3
+    );
+    let failing = spark
+        .sql("SELECT CAST('x' AS INT) AS n FROM range(2)")
+        .unwrap()
+        .collect();
+    assert!(failing.is_err());
+
+    let queries = spark.queries();
+    assert_eq!(queries.len(), 3);
+    let (failed, collected, counted) = (&queries[0], &queries[1], &queries[2]);
+    assert_eq!(counted.text, "SELECT id FROM range(10) WHERE id > 6");
+    assert_eq!(counted.rows, Some(1), "count's one row");
+    assert!(counted.plan.contains("AggregateExec"), "{}", counted.plan);
+    assert_eq!(collected.rows, Some(3));
+    assert_eq!(collected.state, ember_sql::QueryState::Completed);
+    assert!(collected.plan.contains("FilterExec"), "{}", collected.plan);
+    assert!(collected.duration.is_some());
+    assert_eq!(failed.state, ember_sql::QueryState::Failed);
+    assert!(
+        failed.error.as_deref().unwrap().contains("Cannot cast"),
+        "{failed:?}"
+    );
+    assert_eq!(
+        (failed.id, collected.id, counted.id),
+        (2, 1, 0),
+        "ids count up, newest first"
+    );
+
+    // Bounded: a fourth query pushes out the oldest.
+    spark.sql("SELECT 1").unwrap().collect().unwrap();
+    let ids: Vec<u64> = spark.queries().iter().map(|q| q.id).collect();
+    assert_eq!(ids, [3, 2, 1]);
+}
