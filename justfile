@@ -27,6 +27,17 @@ spark-env:
 spark-oracle *FAMILIES:
     SPARK_LOCAL_IP=127.0.0.1 "$(bash scripts/spark-env.sh | tail -n1)" scripts/spark-oracle.py {{FAMILIES}}
 
+# Record real Spark's monitoring REST API answers (crates/ember-ui/tests/spark-ui/*.json), the
+# shapes ember-ui's test checks Ember's /api/v1 against.
+spark-ui-oracle:
+    SPARK_LOCAL_IP=127.0.0.1 "$(bash scripts/spark-env.sh | tail -n1)" scripts/spark-ui-oracle.py
+
+# Retake the monitoring UI's screenshot (docs/images/ui-jobs.png) with headless chromium, from
+# `ember serve` while /sparkpi jobs run (the UI test takes it).
+ui-screenshot:
+    bash scripts/chromium-env.sh
+    EMBER_REQUIRE_CHROMIUM=1 EMBER_UI_SCREENSHOT="$PWD/docs/images/ui-jobs.png" cargo test -p ember --test it -- ui::serve_shows
+
 # The tests with real PySpark required (as CI runs them).
 test-spark:
     EMBER_TEST_PYTHON="$(bash scripts/spark-env.sh | tail -n1)" EMBER_REQUIRE_PYSPARK=1 SPARK_LOCAL_IP=127.0.0.1 cargo test --workspace

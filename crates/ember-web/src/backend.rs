@@ -63,7 +63,11 @@ impl PiBackend for LocalPi {
     fn estimate(&self, scale: u64, seed: Option<u64>, cancel: CancelToken) -> PiFuture {
         let ctx = self.ctx.clone();
         let job = tokio::task::spawn_blocking(move || {
-            ctx.with_cancel_token(&cancel, || estimate_pi(&ctx, scale, seed))
+            // The request names the job on the monitoring UI.
+            let description = format!("/sparkpi?scale={scale}");
+            ctx.with_cancel_token(&cancel, || {
+                ctx.with_job_description(description, || estimate_pi(&ctx, scale, seed))
+            })
         });
         Box::pin(async move {
             match job.await {

@@ -43,6 +43,7 @@
 pub mod config;
 pub mod data_source;
 pub mod livy_pi;
+pub mod ui;
 
 /// The old name of [`data_source`], kept so that programs written against it still build.
 #[doc(hidden)]

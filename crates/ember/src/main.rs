@@ -65,6 +65,54 @@ struct EngineArgs {
     config: Option<PathBuf>,
 }
 
+/// The monitoring UI (Spark's web UI and REST API) of the command's context.
+#[derive(Args, Debug, Clone)]
+struct UiArgs {
+    /// The monitoring UI's port (Spark's 4040; when taken, the next free one of the 16 after
+    /// it; 0 for any). The UI shows jobs, stages, storage and SQL queries, and serves Spark's
+    /// REST API under /api/v1.
+    #[arg(long, env = "EMBER_UI_PORT", default_value_t = ember::ui::DEFAULT_UI_PORT)]
+    ui_port: u16,
+    /// The address the UI listens on (loopback unless told otherwise).
+    #[arg(long, env = "EMBER_UI_HOST", default_value = "127.0.0.1")]
+    ui_host: String,
+    /// Host names the UI also answers to (comma-separated; `*` for any), besides the loopback
+    /// names: needed with a non-loopback --ui-host.
+    #[arg(long, env = "EMBER_UI_ALLOWED_HOSTS", value_delimiter = ',')]
+    ui_allowed_hosts: Vec<String>,
+    /// Do not start the UI (Spark's spark.ui.enabled=false).
+    #[arg(long, env = "EMBER_NO_UI")]
+    no_ui: bool,
+}
+
+impl UiArgs {
+    /// Starts the UI of `ui` unless --no-ui; it logs `Spark UI available at http://…`.
+    fn start(&self, ui: ember::ui::Ui) -> Result<Option<ember::ui::UiServer>, String> {
+        if self.no_ui {
+            return Ok(None);
+        }
+        let options = ember::ui::UiOptions {
+            host: self.ui_host.clone(),
+            port: self.ui_port,
+            ..ember::ui::UiOptions::default()
+        };
+        let ui = ui.with_allowed_hosts(self.ui_allowed_hosts.iter().cloned());
+        ember::ui::start(ui, &options)
+            .map(Some)
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// Stops a UI started by [`UiArgs::start`], bounded; a UI that does not stop in time is left to
+/// the process's exit.
+fn stop_ui(ui: Option<ember::ui::UiServer>) {
+    if let Some(ui) = ui
+        && let Err(e) = ui.stop()
+    {
+        eprintln!("ember: {e}");
+    }
+}
+
 impl EngineArgs {
     /// The settings: the config file's, overridden by flags and env.
     fn config(&self) -> Result<EngineConfig, String> {
@@ -128,6 +176,8 @@ struct ServeArgs {
     shutdown_grace_secs: u64,
     #[command(flatten)]
     engine: EngineArgs,
+    #[command(flatten)]
+    ui: UiArgs,
 }
 
 #[derive(Args, Debug)]
@@ -355,6 +405,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
     // With a livy:// master, jobs run in one pyspark session on that server (created on the
     // first request, recreated if it dies); otherwise on an RDD context in this process.
     let mut livy_backend = None;
+    let mut ui = None;
     let service = match &livy {
         Some(url) => {
             let client = livy_client_builder(url)
@@ -369,7 +420,12 @@ fn serve(args: ServeArgs) -> Result<(), String> {
             livy_backend = Some(backend.clone());
             SparkPiService::with_backend(backend, config)
         }
-        None => SparkPiService::new(args.engine.context("PythonPi")?, config),
+        None => {
+            let ctx = args.engine.context("PythonPi")?;
+            // The pi jobs' context has the UI; with a livy:// master, Spark's own has it.
+            ui = args.ui.start(ember::ui::Ui::new(ctx.clone()))?;
+            SparkPiService::new(ctx, config)
+        }
     }
     .map_err(|e| e.to_string())?;
     let listener =
@@ -381,7 +437,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
     if let Some(w) = args.http_workers {
         options.workers = w as usize;
     }
-    actix_web::rt::System::new()
+    let served = actix_web::rt::System::new()
         .block_on(async move {
             let served = ember_web::serve(service, listener, options, std::future::pending()).await;
             if let Some(backend) = livy_backend {
@@ -393,7 +449,9 @@ fn serve(args: ServeArgs) -> Result<(), String> {
             }
             served
         })
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string());
+    stop_ui(ui);
+    served
 }
 
 fn pi(args: PiArgs) -> Result<(), String> {

@@ -3,6 +3,7 @@
 
 mod docs;
 mod sql_shell;
+mod ui;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -20,6 +21,10 @@ fn ember() -> Command {
         "EMBER_JOB_TIMEOUT_SECS",
         "EMBER_SHUTDOWN_GRACE_SECS",
         "EMBER_SIMD",
+        "EMBER_UI_PORT",
+        "EMBER_UI_HOST",
+        "EMBER_UI_ALLOWED_HOSTS",
+        "EMBER_NO_UI",
     ] {
         c.env_remove(var);
     }

@@ -1,0 +1,222 @@
+//! The monitoring UI of `ember serve`: Spark's REST API and the live jobs page while `/sparkpi`
+//! jobs run, and the page as a real headless browser (Debian's chromium) renders it.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use crate::{ember, free_port, get};
+
+/// `ember serve` on loopback with its UI on a free port, and the UI's port (read from the
+/// `Spark UI available at` line it logs).
+struct Served {
+    child: Child,
+    port: u16,
+    ui_port: u16,
+}
+
+impl Served {
+    fn start() -> Served {
+        let port = free_port();
+        let mut child = ember()
+            .args([
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                &port.to_string(),
+                "--ui-port",
+                "0",
+                "--max-scale",
+                "100000",
+                "--shutdown-grace-secs",
+                "0",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(url) = line.split("Spark UI available at http://").nth(1) {
+                    let _ = tx.send(url.trim().to_owned());
+                }
+            }
+        });
+        let addr = rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("serve logs where its UI is");
+        let ui_port = addr.rsplit(':').next().unwrap().parse().unwrap();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while get(port, "/").is_none() {
+            assert!(Instant::now() < deadline, "the service never answered");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Served {
+            child,
+            port,
+            ui_port,
+        }
+    }
+
+    /// A JSON answer of the UI's API.
+    fn api(&self, path: &str) -> serde_json::Value {
+        let raw = get(self.ui_port, path).unwrap();
+        let (head, body) = raw.split_once("\r\n\r\n").unwrap();
+        assert!(head.starts_with("HTTP/1.1 200"), "{raw}");
+        serde_json::from_str(body).unwrap()
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn wait_until(what: &str, mut check: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !check() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Debian's chromium, if installed (`apt-get install chromium`; CI installs it).
+fn chromium() -> Option<PathBuf> {
+    ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .find_map(|name| {
+            std::env::var_os("PATH")?
+                .to_str()?
+                .split(':')
+                .map(|dir| PathBuf::from(dir).join(name))
+                .find(|p| p.is_file())
+        })
+}
+
+#[test]
+fn serve_shows_its_sparkpi_jobs_live_in_sparks_api_and_a_browser() {
+    let served = Served::start();
+    for _ in 0..3 {
+        let pi = get(served.port, "/sparkpi?scale=4").unwrap();
+        assert!(pi.contains("Pi is roughly 3."), "{pi}");
+    }
+    let apps = served.api("/api/v1/applications");
+    let app = apps[0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(apps[0]["name"], "PythonPi");
+    let jobs = served.api(&format!("/api/v1/applications/{app}/jobs"));
+    let jobs = jobs.as_array().unwrap();
+    assert_eq!(jobs.len(), 3, "{jobs:?}");
+    for job in jobs {
+        assert_eq!(job["status"], "SUCCEEDED");
+        assert_eq!(job["numTasks"], 4);
+        assert_eq!(job["numCompletedTasks"], 4);
+        assert_eq!(job["description"], "/sparkpi?scale=4");
+    }
+
+    // A big job, seen while it runs: the API says RUNNING with tasks done and active.
+    let port = served.port;
+    let big = std::thread::spawn(move || get(port, "/sparkpi?scale=20000"));
+    wait_until("the big job to show running tasks", || {
+        let running = served.api(&format!("/api/v1/applications/{app}/jobs?status=running"));
+        running
+            .as_array()
+            .and_then(|r| r.first())
+            .is_some_and(|j| j["numActiveTasks"].as_u64() > Some(0))
+    });
+    let page = get(served.ui_port, "/jobs/").unwrap();
+    assert!(page.contains("Active Jobs (1)"), "{page}");
+    assert!(page.contains("<progress"), "{page}");
+
+    if let Some(browser) = chromium() {
+        let profile = tempfile::tempdir().unwrap();
+        let url = format!("http://127.0.0.1:{}/jobs/", served.ui_port);
+        let out = Command::new(&browser)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--no-first-run",
+                &format!("--user-data-dir={}", profile.path().display()),
+                "--virtual-time-budget=3000",
+                "--dump-dom",
+                &url,
+            ])
+            .stderr(Stdio::null())
+            .output()
+            .unwrap();
+        let dom = String::from_utf8_lossy(&out.stdout);
+        assert!(dom.contains("Completed Jobs (3)"), "{dom}");
+        assert!(dom.contains("<progress"), "{dom}");
+        // Written where `just ui-screenshot` asks (docs/images), else into a temp dir.
+        let shot = std::env::var_os("EMBER_UI_SCREENSHOT")
+            .map_or_else(|| profile.path().join("jobs.png"), PathBuf::from);
+        let status = Command::new(&browser)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--no-first-run",
+                &format!("--user-data-dir={}", profile.path().display()),
+                "--hide-scrollbars",
+                "--window-size=1280,720",
+                &format!("--screenshot={}", shot.display()),
+                &url,
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success());
+        assert!(
+            std::fs::metadata(&shot).unwrap().len() > 1000,
+            "a real image"
+        );
+    } else if std::env::var_os("EMBER_REQUIRE_CHROMIUM").is_some() {
+        panic!("chromium is required (EMBER_REQUIRE_CHROMIUM): apt-get install chromium");
+    } else {
+        eprintln!("skipping the browser check: apt-get install chromium to run it");
+    }
+
+    let big = big.join().unwrap().unwrap();
+    assert!(big.contains("Pi is roughly 3."), "{big}");
+    wait_until("the big job to succeed", || {
+        served.api(&format!("/api/v1/applications/{app}/jobs"))[0]["status"] == "SUCCEEDED"
+    });
+}
+
+#[test]
+fn no_ui_means_no_ui() {
+    let port = free_port();
+    let mut child = ember()
+        .args([
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            &port.to_string(),
+            "--no-ui",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while get(port, "/").is_none() {
+        assert!(Instant::now() < deadline, "the service never answered");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let mut log = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut log).unwrap();
+    assert!(!log.contains("Spark UI available"), "{log}");
+}
