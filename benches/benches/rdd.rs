@@ -6,6 +6,10 @@
 //! CPU path, and both "before" figures (the scalar `SmallRng` plain loop and Ember's scalar
 //! `map_with_rng` job). `EMBER_SIMD=baseline|avx2|avx512` forces the path of the Ember job and of
 //! `lane_plain_loop`; `lane_plain_loop_<path>` run every path this CPU has.
+//! (4) The cost of the status record the monitoring UI reads (`Context::status`): the same jobs
+//! on a context that records and one that does not (`record_status(false)`): a /sparkpi?scale=2
+//! request's job, map + reduce over 10^7 elements, and 1000 one-element tasks (the worst case:
+//! all event, no work).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use std::collections::HashMap;
@@ -149,5 +153,43 @@ fn pi(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, map_reduce, reduce_by_key, pi);
+fn status_recording(c: &mut Criterion) {
+    let context = |record: bool| {
+        Context::builder()
+            .app_name("bench")
+            .master(format!("local[{THREADS}]"))
+            .record_status(record)
+            .build()
+            .unwrap()
+    };
+    let contexts = [
+        ("recording", context(true)),
+        ("not_recording", context(false)),
+    ];
+    let mut g = c.benchmark_group("status_recording");
+    for (name, ctx) in &contexts {
+        g.bench_function(BenchmarkId::new("sparkpi_request", name), |b| {
+            b.iter(|| estimate_pi(ctx, black_box(2), Some(7)).unwrap())
+        });
+    }
+    for (name, ctx) in &contexts {
+        g.bench_function(BenchmarkId::new("map_reduce_1e7", name), |b| {
+            b.iter(|| {
+                ctx.parallelize(0..10_000_000u64, 2 * THREADS)
+                    .unwrap()
+                    .map(mix)
+                    .reduce(u64::wrapping_add)
+                    .unwrap()
+            })
+        });
+    }
+    for (name, ctx) in &contexts {
+        g.bench_function(BenchmarkId::new("tiny_tasks_1000", name), |b| {
+            b.iter(|| ctx.parallelize(0..1000u64, 1000).unwrap().count().unwrap())
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, map_reduce, reduce_by_key, pi, status_recording);
 criterion_main!(benches);

@@ -19,6 +19,7 @@ use crate::config::ServerConfig;
 use crate::gate;
 use crate::server::{CreateError, LivyServer};
 use crate::session::{LiveSession, SubmitError};
+use crate::ui;
 
 /// An HTTP error answered as `{"msg": ...}`.
 #[derive(Debug)]
@@ -58,7 +59,7 @@ impl ResponseError for ApiError {
     }
 }
 
-type ApiResult<T = HttpResponse> = Result<T, ApiError>;
+pub(crate) type ApiResult<T = HttpResponse> = Result<T, ApiError>;
 
 fn ok<T: Serialize>(body: &T) -> HttpResponse {
     HttpResponse::Ok().json(body)
@@ -133,7 +134,7 @@ impl Query {
     }
 }
 
-fn not_found(key: &str) -> ApiError {
+pub(crate) fn not_found(key: &str) -> ApiError {
     ApiError::new(StatusCode::NOT_FOUND, format!("Session '{key}' not found."))
 }
 
@@ -535,6 +536,11 @@ impl LivyServer {
             .app_data(data)
             .wrap(from_fn(gate))
             .service(r("/version").route(get().to(version)))
+            .service(r("/ui").route(get().to(ui::sessions)))
+            .service(r("/ui/").route(get().to(ui::sessions)))
+            .service(r("/ui/session/{id}").route(get().to(ui::session)))
+            .service(r("/ui/static/ember-ui.js").route(get().to(ember_ui::html::script)))
+            .service(r("/ui/static/ember-ui.css").route(get().to(ember_ui::html::style)))
             .service(
                 r("/sessions")
                     .route(get().to(list_sessions))

@@ -41,6 +41,10 @@
 //! name, `/state`, `/log`, `/statements`, `/statements/{sid}`, `/cancel`, `/completion`) and
 //! `GET /version` (`0.9.0-incubating`: pylivy compares versions as strings, so `0.10` would
 //! look older than `0.5` to it). Batches are refused with 400: there is no `spark-submit` here.
+//! `GET /ui` is a page of the sessions (state, statements, idle time), and `/ui/session/{id}`
+//! one of a session's statements (code, state, progress, duration, output) and its log's tail,
+//! in the look of Ember's monitoring UI, refreshing every second; they pass the same gate as the
+//! API (with a token set, a browser cannot open them).
 //!
 //! ## Behaviour that differs from Apache Livy, on purpose
 //! - **Errors are `4xx {"msg": ...}` JSON**, never a 500 or a bare string: malformed JSON,
@@ -162,6 +166,7 @@ mod session;
 mod spark_error;
 pub mod sql;
 pub mod table;
+mod ui;
 
 pub use config::{ServerConfig, parse_time};
 pub use error::{Error, Result};

@@ -79,6 +79,14 @@ impl Session {
         self.inner.conf.get(key).map(String::as_str)
     }
 
+    /// Every configuration entry given to the builder, by key.
+    pub fn conf_entries(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.inner
+            .conf
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
     /// The queries this session ran through DataFrame actions (`collect`, `count`, `show`, the
     /// writers...), newest first: text, physical plan, time, rows and outcome. Bounded by
     /// `spark.sql.ui.retainedExecutions` (default 1000); the oldest finished ones are forgotten.

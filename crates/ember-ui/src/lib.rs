@@ -50,6 +50,7 @@
 
 mod api;
 mod error;
+pub mod html;
 mod page;
 mod routes;
 mod server;

@@ -2,13 +2,13 @@
 //! terminal browser reads them; `ember-ui.js` refreshes the `<main>` of the page every second.
 
 use std::fmt::Write as _;
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{self, CacheControl, CacheDirective};
 use actix_web::{HttpRequest, HttpResponse, web};
 use ember_rdd::{JobState, JobStatus, StageState, StageStatus, TaskCounts};
 
+use crate::html::{self, bytes, date as when, duration as took, escape as esc};
 use crate::routes::Refusal;
 use crate::{QueryState, Ui, api};
 
@@ -16,78 +16,10 @@ use crate::{QueryState, Ui, api};
 #[derive(Debug, Clone)]
 pub(crate) struct Mount(pub(crate) String);
 
-const SCRIPT: &str = include_str!("assets/ember-ui.js");
-const STYLE: &str = include_str!("assets/ember-ui.css");
-
-pub(crate) async fn script() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/javascript; charset=utf-8")
-        .body(SCRIPT)
-}
-
-pub(crate) async fn style() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/css; charset=utf-8")
-        .body(STYLE)
-}
-
-/// HTML-escapes text.
-fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Spark's page dates: `2026/12/06 03:52:43` (UTC).
-fn when(t: SystemTime) -> String {
-    chrono::DateTime::<chrono::Utc>::from(t)
-        .format("%Y/%m/%d %H:%M:%S")
-        .to_string()
-}
-
-/// Spark's page durations: `17 ms`, `2.4 s`, `3.1 min`, `1.2 h`.
-fn took(d: Duration) -> String {
-    let ms = d.as_millis();
-    let secs = d.as_secs_f64();
-    if ms < 1000 {
-        format!("{ms} ms")
-    } else if secs < 60.0 {
-        format!("{secs:.1} s")
-    } else if secs < 3600.0 {
-        format!("{:.1} min", secs / 60.0)
-    } else {
-        format!("{:.1} h", secs / 3600.0)
-    }
-}
-
 /// From `start` to `end`, or to now while running.
 fn span(start: SystemTime, end: Option<SystemTime>) -> String {
     let end = end.unwrap_or_else(SystemTime::now);
     took(end.duration_since(start).unwrap_or_default())
-}
-
-fn bytes(n: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut value = n as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < UNITS.len() {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{n} B")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
-    }
 }
 
 /// A progress bar and its counts: `3/4 (1 failed)`.
@@ -113,55 +45,22 @@ fn progress(tasks: &TaskCounts) -> String {
 fn layout(ui: &Ui, mount: &Mount, tab: &str, title: &str, body: &str) -> HttpResponse {
     let app = ui.context().status().application();
     let base = &mount.0;
-    let tabs = [
+    let tabs: Vec<(&str, String, bool)> = [
         ("Jobs", "jobs"),
         ("Stages", "stages"),
         ("Storage", "storage"),
         ("Environment", "environment"),
         ("Executors", "executors"),
         ("SQL", "SQL"),
-    ];
-    let mut nav = String::new();
-    for (name, path) in tabs {
-        let class = if name == tab {
-            r#" class="active""#
-        } else {
-            ""
-        };
-        let _ = write!(nav, r#"<a{class} href="{base}/{path}/">{name}</a> "#);
-    }
-    let html = format!(
-        r#"<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>{name} - {title}</title>
-<link rel="stylesheet" href="{base}/static/ember-ui.css">
-<script src="{base}/static/ember-ui.js" defer></script>
-</head>
-<body>
-<header><span class="brand">Ember</span> <span class="app">{name}</span> application UI
-<nav>{nav}</nav></header>
-<main data-live="1">
-<h1>{title}</h1>
-{body}
-<p class="updated">Updated {now} UTC</p>
-</main>
-</body>
-</html>
-"#,
-        name = esc(&app.name),
-        title = esc(title),
-        now = when(SystemTime::now()),
+    ]
+    .into_iter()
+    .map(|(name, path)| (name, format!("{base}/{path}/"), name == tab))
+    .collect();
+    let header = format!(
+        "<span class=\"app\">{}</span> application UI",
+        esc(&app.name)
     );
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .insert_header(CacheControl(vec![CacheDirective::NoStore]))
-        .insert_header((
-            header::CONTENT_SECURITY_POLICY,
-            "default-src 'self'; script-src 'self'; style-src 'self'; frame-ancestors 'none'",
-        ))
-        .body(html)
+    html::page(&format!("{base}/static"), &header, &tabs, title, body)
 }
 
 /// The `id` query parameter of a detail page.
@@ -603,18 +502,14 @@ pub(crate) async fn query(
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
 
     #[test]
-    fn text_is_escaped_and_durations_read_like_sparks() {
-        assert_eq!(
-            esc("<a href=\"x\">&'"),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
-        );
-        assert_eq!(took(Duration::from_millis(17)), "17 ms");
-        assert_eq!(took(Duration::from_millis(2400)), "2.4 s");
-        assert_eq!(took(Duration::from_secs(186)), "3.1 min");
-        assert_eq!(bytes(512), "512 B");
-        assert_eq!(bytes(1536), "1.5 KiB");
+    fn spans_run_to_now_while_open() {
+        let start = SystemTime::now() - Duration::from_secs(3);
+        assert_eq!(span(start, Some(start + Duration::from_millis(17))), "17 ms");
+        assert!(span(start, None).ends_with(" s"));
     }
 }

@@ -10,6 +10,7 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use serde_json::Value;
 
+use crate::html;
 use crate::page::{self, Mount};
 use crate::{Ui, api};
 
@@ -80,8 +81,8 @@ pub fn scope(path: &str, ui: Ui) -> impl HttpServiceFactory + use<> {
         .route("/executors/", web::get().to(page::executors))
         .route("/SQL/", web::get().to(page::queries))
         .route("/SQL/execution/", web::get().to(page::query))
-        .route("/static/ember-ui.js", web::get().to(page::script))
-        .route("/static/ember-ui.css", web::get().to(page::style))
+        .route("/static/ember-ui.js", web::get().to(html::script))
+        .route("/static/ember-ui.css", web::get().to(html::style))
         .default_service(web::to(not_found))
 }
 

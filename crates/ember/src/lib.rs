@@ -81,4 +81,6 @@ mod documented_snippets {
     struct LivyClient;
     #[doc = include_str!("../../../docs/guide/partition-servers.md")]
     struct PartitionServers;
+    #[doc = include_str!("../../../docs/guide/monitoring.md")]
+    struct Monitoring;
 }

@@ -355,3 +355,52 @@ async fn regression_a_slow_poller_does_not_lose_its_result_to_retention() {
     let (status, _) = livy.get(&format!("{path}/{sid}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+/// The sessions page (`/ui`, where Apache Livy has its own): sessions and their statements, in
+/// HTML, escaped, through the same gate as the API.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sessions_page_shows_sessions_and_their_statements() {
+    let livy = Livy::start(quick_config());
+    let id = livy
+        .session(json!({"kind": "sql", "name": "reports-1"}))
+        .await;
+    livy.sql(id, "SELECT 6 * 7 AS answer, '<b>' AS tag").await;
+    let failed = livy.run(id, "SELECT * FROM nowhere").await;
+    assert_eq!(failed["output"]["status"], "error");
+    let page = |path: &str| {
+        let (http, url) = (livy.http.clone(), livy.url(path));
+        async move {
+            let resp = http.get(url).send().await.unwrap();
+            let status = resp.status();
+            let csp = resp.headers().get("content-security-policy").is_some();
+            (status, csp, resp.text().await.unwrap())
+        }
+    };
+    let (status, csp, sessions) = page("/ui").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(csp);
+    assert!(sessions.contains("Sessions (1)"), "{sessions}");
+    assert!(sessions.contains("reports-1"), "{sessions}");
+    assert!(
+        sessions.contains(&format!(r#"href="/ui/session/{id}""#)),
+        "{sessions}"
+    );
+    let (_, _, session) = page(&format!("/ui/session/{id}")).await;
+    assert!(session.contains("Statements (2)"), "{session}");
+    assert!(
+        session.contains("SELECT 6 * 7 AS answer, &#39;&lt;b&gt;&#39;"),
+        "{session}"
+    );
+    assert!(!session.contains("<b>"), "code is never markup");
+    assert!(session.contains("available"), "{session}");
+    assert!(session.contains("nowhere"), "{session}");
+    let (_, _, script) = page("/ui/static/ember-ui.js").await;
+    assert!(script.contains("DOMParser"));
+    let (status, v) = livy.get("/ui/session/99").await;
+    crate::fixture::assert_msg(status, &v, StatusCode::NOT_FOUND, "not found");
+    // A web page rebinding its name to the server cannot read the page.
+    let (status, _, _) = livy
+        .raw(Method::GET, "/ui", None, &[("Host", "evil.example")])
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
