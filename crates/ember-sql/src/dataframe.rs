@@ -264,6 +264,34 @@ impl DataFrame {
         Ok(parts.into_iter().flatten().collect())
     }
 
+    /// [`collect_async`](Self::collect_async) that stops the query if `stop` resolves first: its
+    /// DataFusion streams are dropped, which stops the work, and the answer is `Ok(None)` (the
+    /// query log records it as failed, cancelled). For shells and servers that cancel queries.
+    ///
+    /// ```
+    /// # let spark = ember_sql::Session::builder().master("local[1]").get_or_create()?;
+    /// let df = spark.sql("SELECT count(*) FROM range(0, 10000000000)")?;
+    /// let waiter = tokio::runtime::Builder::new_current_thread().build()?;
+    /// // Stopped at once: the query never finishes its ten billion rows.
+    /// assert!(waiter.block_on(df.collect_until(async {}))?.is_none());
+    /// assert!(spark.queries()[0].error.as_deref().unwrap().starts_with("cancelled"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub async fn collect_until(
+        &self,
+        stop: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> Result<Option<Vec<RecordBatch>>> {
+        let run = self.recorded(self.df.clone());
+        self.session
+            .spawn(async move {
+                tokio::select! {
+                    parts = run => parts.map(|p| Some(p.into_iter().flatten().collect())),
+                    () = stop => Ok(None),
+                }
+            })
+            .await
+    }
+
     /// Runs `df` (this DataFrame's plan, or one derived from it) to completion, recorded in the
     /// session's query log ([`Session::queries`]), and returns its batches by output partition.
     fn recorded(

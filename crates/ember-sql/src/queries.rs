@@ -137,15 +137,47 @@ impl QueryLog {
             }
         };
         let shown = displayable(plan.as_ref()).indent(true).to_string();
-        let id = self.begin(text, shown);
+        let recording = Recording {
+            id: self.begin(text, shown),
+            log: Arc::clone(&self),
+            started,
+            done: false,
+        };
         let result = datafusion::physical_plan::collect_partitioned(plan, task_ctx)
             .await
             .map_err(on_error);
-        let outcome = match &result {
+        recording.end(match &result {
             Ok(parts) => Ok(parts.iter().flatten().map(|b| b.num_rows() as u64).sum()),
             Err(e) => Err(e.to_string()),
-        };
-        self.finish(id, started.elapsed(), outcome);
+        });
         result
+    }
+}
+
+/// A query being run; if its future is dropped before it ends (a cancel), the record says so
+/// instead of staying `Running`.
+struct Recording {
+    log: Arc<QueryLog>,
+    id: u64,
+    started: Instant,
+    done: bool,
+}
+
+impl Recording {
+    fn end(mut self, outcome: std::result::Result<u64, String>) {
+        self.done = true;
+        self.log.finish(self.id, self.started.elapsed(), outcome);
+    }
+}
+
+impl Drop for Recording {
+    fn drop(&mut self) {
+        if !self.done {
+            self.log.finish(
+                self.id,
+                self.started.elapsed(),
+                Err("cancelled: the query was stopped before it ended".to_owned()),
+            );
+        }
     }
 }

@@ -509,7 +509,10 @@ mod tests {
     #[test]
     fn spans_run_to_now_while_open() {
         let start = SystemTime::now() - Duration::from_secs(3);
-        assert_eq!(span(start, Some(start + Duration::from_millis(17))), "17 ms");
+        assert_eq!(
+            span(start, Some(start + Duration::from_millis(17))),
+            "17 ms"
+        );
         assert!(span(start, None).ends_with(" s"));
     }
 }

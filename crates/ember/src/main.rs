@@ -202,7 +202,8 @@ a failing statement prints 'Error in query: …' and stops the script with a non
 
 With no query on a terminal, an interactive shell opens: statements end with ';' and may span
 lines; Ctrl-C cancels the running statement (or the one being typed), Ctrl-D exits; history is
-kept in ~/.ember_sql_history.
+kept in ~/.ember_sql_history. The shell's queries and jobs show on the monitoring UI, as
+spark-sql's do (http://127.0.0.1:4040; --ui-port, --no-ui).
 
 Besides Spark SQL, statements may use SET key=value, SHOW TABLES, SHOW FUNCTIONS [LIKE 'p*'],
 DESCRIBE [EXTENDED] view, CREATE TEMPORARY VIEW t USING parquet OPTIONS (path '...') and
@@ -232,6 +233,9 @@ struct SqlArgs {
     format: String,
     #[command(flatten)]
     engine: EngineArgs,
+    /// The interactive shell's monitoring UI (one-shot queries and scripts start none).
+    #[command(flatten)]
+    ui: UiArgs,
 }
 
 #[derive(Args, Debug)]
@@ -506,7 +510,16 @@ fn sql(args: SqlArgs) -> Result<(), String> {
         (Some(sql), _) => sql.clone(),
         (None, Some(path)) => std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?,
-        (None, None) if sql_shell::stdin_is_terminal() => return shell.interactive(),
+        (None, None) if sql_shell::stdin_is_terminal() => {
+            // As spark-sql, the shell shows its queries and jobs on the monitoring UI.
+            let ui = args.ui.start(ember::ui::for_session(shell.session()))?;
+            if let Some(ui) = &ui {
+                eprintln!("Spark UI available at {}", ui.url());
+            }
+            let ended = shell.interactive();
+            stop_ui(ui);
+            return ended;
+        }
         (None, None) => {
             let mut text = String::new();
             std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)

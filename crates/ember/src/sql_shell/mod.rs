@@ -100,6 +100,11 @@ impl Shell {
         })
     }
 
+    /// The session the shell runs in.
+    pub(crate) fn session(&self) -> &Session {
+        &self.session
+    }
+
     /// Runs every statement of `text` in order, stopping at the first that fails (as spark-sql
     /// does for `-e`, `-f` and stdin). Returns whether all succeeded.
     pub(crate) fn run_script(&mut self, text: &str) -> bool {
@@ -191,16 +196,10 @@ impl Shell {
         let schema = df.schema();
         let batches = match self.interrupts.as_mut() {
             Some(interrupts) => {
-                let inner = df.datafusion().clone();
                 let (cancel, cancelled) = tokio::sync::oneshot::channel::<()>();
-                let run = self.session.spawn(async move {
-                    tokio::select! {
-                        r = inner.collect() => r
-                            .map(Some)
-                            .map_err(|e| ember_sql::Error::from_datafusion(e, None)),
-                        // Dropping DataFusion's streams stops the query.
-                        _ = cancelled => Ok(None),
-                    }
+                // Stops the query (its DataFusion streams are dropped) when Ctrl-C is pressed.
+                let run = df.collect_until(async move {
+                    let _ = cancelled.await;
                 });
                 self.waiter.block_on(async {
                     tokio::pin!(run);

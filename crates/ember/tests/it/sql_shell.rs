@@ -310,7 +310,10 @@ impl Pty {
         let home = tempfile::tempdir().unwrap();
         // `exec`, so the shell `script` starts is replaced by ember: a shell left waiting would
         // take Ctrl-C's SIGINT itself (dash dies of it) and `script -e` would report that.
-        let command = format!("exec '{}' sql --format csv", env!("CARGO_BIN_EXE_ember"));
+        let command = format!(
+            "exec '{}' sql --format csv --ui-port 0",
+            env!("CARGO_BIN_EXE_ember")
+        );
         let mut child = Command::new("script")
             .args(["-qefc", &command, "/dev/null"])
             .env("SHELL", "/bin/sh")
@@ -392,6 +395,12 @@ impl Drop for Pty {
 #[test]
 fn sql_shell_interactive_multi_line_ctrl_c_and_ctrl_d() {
     let mut pty = Pty::start();
+    let ui = pty.expect(0, "Spark UI available at http://127.0.0.1:");
+    let ui_port: u16 = {
+        let end = pty.expect(ui, "\r\n");
+        let out = pty.output.lock().unwrap();
+        out[ui..end - 2].parse().unwrap()
+    };
     let at = pty.expect(0, "ember-sql> ");
     // A statement over two lines: the continuation prompt, then its result and time.
     pty.send("SELECT 40 +\r");
@@ -429,6 +438,36 @@ fn sql_shell_interactive_multi_line_ctrl_c_and_ctrl_d() {
     let at = pty.expect(at, "seven\r\n7\r\n");
     let _ = pty.expect(at, "ember-sql> ");
 
+    // The monitoring UI lists the shell's queries, the cancelled one as failed.
+    let app = ui_get(ui_port, "/api/v1/applications")[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let queries = ui_get(ui_port, &format!("/api/v1/applications/{app}/sql"));
+    let texts: Vec<(&str, &str)> = queries
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| {
+            (
+                q["description"].as_str().unwrap(),
+                q["status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        texts.contains(&("SELECT 40 +\n2 AS answer", "COMPLETED")),
+        "{texts:?}"
+    );
+    assert!(
+        texts.contains(&("SELECT count(*) FROM range(0, 10000000000)", "FAILED")),
+        "{texts:?}"
+    );
+    assert!(
+        texts.contains(&("SELECT 7 AS seven", "COMPLETED")),
+        "{texts:?}"
+    );
+
     // Ctrl-D exits 0 (script -e returns the shell's status).
     pty.send("\x04");
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -444,4 +483,12 @@ fn sql_shell_interactive_multi_line_ctrl_c_and_ctrl_d() {
         pty._home.path().join(".ember_sql_history").exists(),
         "the history was saved"
     );
+}
+
+/// A JSON answer of the monitoring UI on `port`.
+fn ui_get(port: u16, path: &str) -> serde_json::Value {
+    let raw = crate::get(port, path).unwrap();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap();
+    assert!(head.starts_with("HTTP/1.1 200"), "{raw}");
+    serde_json::from_str(body).unwrap()
 }
