@@ -42,6 +42,8 @@ pub(crate) enum SubmitError {
 pub(crate) struct StatementRecord {
     id: u64,
     code: String,
+    /// The kind it runs as, when the request named one other than the session's own.
+    kind: Option<SessionKind>,
     state: StatementState,
     output: Option<StatementOutput>,
     progress: f64,
@@ -182,12 +184,16 @@ impl LiveSession {
 
     /// Whether a statement of `kind` can run here.
     pub(crate) fn runs(&self, kind: &SessionKind) -> bool {
-        *kind == self.kind || *kind == self.statement_kind
+        *kind == self.kind
+            || *kind == self.statement_kind
+            || self.interpreter.other_statement_kinds().contains(kind)
     }
 
-    /// The kind of statement this session's interpreter runs.
-    pub(crate) fn statement_kind(&self) -> &SessionKind {
-        &self.statement_kind
+    /// The kinds of statement this session runs.
+    pub(crate) fn statement_kinds(&self) -> Vec<SessionKind> {
+        let mut kinds = vec![self.statement_kind.clone()];
+        kinds.extend(self.interpreter.other_statement_kinds());
+        kinds
     }
 
     pub(crate) fn name(&self) -> Option<&str> {
@@ -263,7 +269,7 @@ impl LiveSession {
         self.changed.notify_waiters();
 
         while let Some(sid) = rx.recv().await {
-            let code = {
+            let (code, kind) = {
                 let mut d = self.data();
                 if !d.state.is_active() || d.state == SessionState::ShuttingDown {
                     break;
@@ -276,15 +282,15 @@ impl LiveSession {
                 }
                 st.state = StatementState::Running;
                 st.started = now_millis();
-                let code = st.code.clone();
+                let (code, kind) = (st.code.clone(), st.kind.clone());
                 d.waiting = d.waiting.saturating_sub(1);
                 d.queued_bytes = d.queued_bytes.saturating_sub(code.len());
                 self.set_state(&mut d, SessionState::Busy);
-                code
+                (code, kind)
             };
             self.changed.notify_waiters();
 
-            let execution = self.execute_bounded(sid, &code).await;
+            let execution = self.execute_bounded(sid, &code, kind.as_ref()).await;
 
             let died = {
                 let mut d = self.data();
@@ -324,8 +330,11 @@ impl LiveSession {
     /// Runs one statement under the session's statement timeout: past it, the statement is
     /// cancelled and, once it stops, fails with an error naming the limit. One that does not
     /// stop within the cancel grace kills the session (its interpreter is in an unknown state).
-    async fn execute_bounded(&self, sid: u64, code: &str) -> Execution {
-        let execution = self.interpreter.execute(sid, code);
+    async fn execute_bounded(&self, sid: u64, code: &str, kind: Option<&SessionKind>) -> Execution {
+        let execution = match kind {
+            Some(kind) => self.interpreter.execute_as(sid, code, kind),
+            None => self.interpreter.execute(sid, code),
+        };
         let Some(limit) = self.limits.statement_timeout else {
             return execution.await;
         };
@@ -354,7 +363,13 @@ impl LiveSession {
     }
 
     /// Queues a statement; returns it as it is now (`waiting`).
-    pub(crate) fn submit(&self, code: String) -> Result<Statement, SubmitError> {
+    pub(crate) fn submit(
+        &self,
+        code: String,
+        kind: Option<SessionKind>,
+    ) -> Result<Statement, SubmitError> {
+        // The session's own kinds need no note: the interpreter's language is the default.
+        let kind = kind.filter(|k| *k != self.kind && *k != self.statement_kind);
         let queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
         let mut d = self.data();
         if !d.state.is_active()
@@ -387,6 +402,7 @@ impl LiveSession {
         let record = StatementRecord {
             id,
             code,
+            kind,
             state: StatementState::Waiting,
             output: None,
             progress: 0.0,
@@ -524,6 +540,59 @@ impl LiveSession {
                 .collect()
         };
         (total, list)
+    }
+
+    /// The newest `size` statements, newest first, for the sessions page: code and output cut to
+    /// `chars` characters, and not counted as delivered (a page left open must not let a
+    /// client's unread results be evicted).
+    pub(crate) fn statement_summaries(&self, size: usize, chars: usize) -> (u64, Vec<Statement>) {
+        let d = self.data();
+        let cut = |s: &str| s.chars().take(chars).collect::<String>();
+        let list = d
+            .statements
+            .iter()
+            .rev()
+            .take(size)
+            .map(|s| Statement {
+                id: s.id,
+                code: cut(&s.code),
+                state: s.state.clone(),
+                output: s.output.as_ref().map(|o| match o {
+                    StatementOutput::Ok {
+                        execution_count,
+                        data,
+                    } => StatementOutput::Ok {
+                        execution_count: *execution_count,
+                        data: data
+                            .iter()
+                            .map(|(k, v)| {
+                                let v = match v.as_str() {
+                                    Some(text) => serde_json::Value::String(cut(text)),
+                                    // Tables and JSON values: only their kind is shown.
+                                    None => serde_json::Value::Null,
+                                };
+                                (k.clone(), v)
+                            })
+                            .collect(),
+                    },
+                    StatementOutput::Error {
+                        execution_count,
+                        ename,
+                        evalue,
+                        ..
+                    } => StatementOutput::Error {
+                        execution_count: *execution_count,
+                        ename: cut(ename),
+                        evalue: cut(evalue),
+                        traceback: Vec::new(),
+                    },
+                }),
+                progress: s.progress,
+                started: s.started,
+                completed: s.completed,
+            })
+            .collect();
+        (d.statements.len() as u64, list)
     }
 
     /// Waits up to `wait` while the session is `starting` (a short long-poll, so a session that

@@ -15,6 +15,8 @@ use crate::server::LivyServer;
 
 /// The code or output shown in a table cell: its first line, at most this many characters.
 const CELL_CHARS: usize = 120;
+/// Statements shown on a session's page (the newest).
+const STATEMENTS_SHOWN: usize = 200;
 /// Log lines shown on a session's page (the newest).
 const LOG_LINES: usize = 50;
 
@@ -44,7 +46,7 @@ pub(crate) async fn sessions(server: web::Data<LivyServer>) -> HttpResponse {
     );
     for s in &sessions {
         let info = s.info();
-        let (statements, _) = s.statements(0, Some(0), false);
+        let (statements, _) = s.statement_summaries(0, 0);
         let _ = writeln!(
             body,
             r#"<tr class="{state}"><td><a href="/ui/session/{id}">{id}</a></td><td>{name}</td><td>{kind}</td><td>{state}</td><td>{statements}</td><td>{idle}</td></tr>"#,
@@ -83,11 +85,11 @@ pub(crate) async fn session(server: web::Data<LivyServer>, path: web::Path<Strin
     // Not `session_of`: looking at a session is not activity that keeps it alive.
     let s = server.find(&path).ok_or_else(|| not_found(&path))?;
     let info = s.info();
-    let (total, statements) = s.statements(0, None, true);
+    let (total, statements) = s.statement_summaries(STATEMENTS_SHOWN, CELL_CHARS + 1);
     let mut body = format!(
         "<ul class=\"summary\"><li><strong>Kind:</strong> {}</li><li><strong>State:</strong> {}</li>\
          <li><strong>Name:</strong> {}</li><li><strong>Idle for:</strong> {}</li></ul>\n\
-         <h2>Statements ({total})</h2>\n<table><thead><tr><th>Id</th><th>Code</th><th>State</th>\
+         <h2>Statements ({total})</h2>\n<p>The newest {STATEMENTS_SHOWN}, newest first.</p>\n<table><thead><tr><th>Id</th><th>Code</th><th>State</th>\
          <th>Progress</th><th>Started</th><th>Duration</th><th>Output</th></tr></thead><tbody>\n",
         escape(info.kind.as_str()),
         escape(info.state.as_str()),

@@ -166,13 +166,21 @@ impl<T: Data> Rdd<T> {
     /// RDD (all clones share the cache), like Spark's `cache()`. A partition is computed once
     /// even when two jobs need it at the same time: the second waits for the first.
     pub fn cache(&self) -> Self {
-        let mut storage = lock(&self.inner.storage);
-        if storage.is_none() {
-            *storage = Some(
-                (0..self.num_partitions())
-                    .map(|_| Mutex::new(None))
-                    .collect(),
-            );
+        let newly = {
+            let mut storage = lock(&self.inner.storage);
+            let newly = storage.is_none();
+            if newly {
+                *storage = Some(
+                    (0..self.num_partitions())
+                        .map(|_| Mutex::new(None))
+                        .collect(),
+                );
+            }
+            newly
+        };
+        // Registered with the storage lock released: the status record locks its list, then
+        // (reporting) each RDD's storage, never the other way round.
+        if newly {
             let weak: Weak<dyn CacheReport> = Arc::downgrade(&self.inner) as Weak<RddInner<T>>;
             self.inner.ctx.status().register_cached(weak);
         }

@@ -284,12 +284,14 @@ impl AppStatus {
 
     /// The persisted RDDs still alive, by id, with what of them is cached now.
     pub fn cached_rdds(&self) -> Vec<CachedRdd> {
-        let mut cached = lock(&self.cached);
-        cached.retain(|w| w.strong_count() > 0);
-        let mut rdds: Vec<CachedRdd> = cached
-            .iter()
-            .filter_map(|w| w.upgrade()?.report())
-            .collect();
+        // The RDDs are reported with the list's lock released: reporting locks each RDD's
+        // storage, and an RDD whose last handle goes away here must not drop under the lock.
+        let live: Vec<_> = {
+            let mut cached = lock(&self.cached);
+            cached.retain(|w| w.strong_count() > 0);
+            cached.iter().filter_map(Weak::upgrade).collect()
+        };
+        let mut rdds: Vec<CachedRdd> = live.iter().filter_map(|r| r.report()).collect();
         rdds.sort_by_key(|r| r.id);
         rdds
     }
@@ -309,7 +311,9 @@ impl AppStatus {
         if !self.recording {
             return;
         }
-        let now = SystemTime::now();
+        // Read only by the events that need it (not per task: on a VM the clock can cost a
+        // system call).
+        let now = SystemTime::now;
         let mut state = lock(&self.state);
         let state = &mut *state;
         match event {
@@ -326,7 +330,7 @@ impl AppStatus {
                         action,
                         group: group.clone(),
                         description: description.clone(),
-                        submitted: now,
+                        submitted: now(),
                         completed: None,
                         state: JobState::Running,
                         error: None,
@@ -362,7 +366,7 @@ impl AppStatus {
                         kind: *kind,
                         name,
                         state: StageState::Active,
-                        submitted: now,
+                        submitted: now(),
                         first_task_launched: None,
                         completed: None,
                         tasks: TaskCounts {
@@ -382,7 +386,7 @@ impl AppStatus {
             } => {
                 if let Some(stage) = state.stages.get_mut(stage_id) {
                     stage.tasks.start();
-                    stage.first_task_launched.get_or_insert(now);
+                    stage.first_task_launched.get_or_insert_with(now);
                 }
                 if let Some(job) = state.jobs.get_mut(job_id) {
                     job.tasks.start();
@@ -422,7 +426,7 @@ impl AppStatus {
                     } else {
                         StageState::Failed
                     };
-                    stage.completed = Some(now);
+                    stage.completed = Some(now());
                 }
                 if let Some(job) = state.jobs.get_mut(job_id) {
                     job.active_stages = job.active_stages.saturating_sub(1);
@@ -437,7 +441,7 @@ impl AppStatus {
                 job_id, outcome, ..
             } => {
                 if let Some(job) = state.jobs.get_mut(job_id) {
-                    job.completed = Some(now);
+                    job.completed = Some(now());
                     (job.state, job.error) = match outcome {
                         JobOutcome::Succeeded => (JobState::Succeeded, None),
                         JobOutcome::Failed(message) => (JobState::Failed, Some(message.clone())),

@@ -298,14 +298,19 @@ impl DataFrame {
         &self,
         df: datafusion::dataframe::DataFrame,
     ) -> impl std::future::Future<Output = Result<Vec<Vec<RecordBatch>>>> + Send + 'static {
-        let log = Arc::clone(&self.session.inner().queries);
         let query = self.query.clone();
+        // Listed from here, before anything is awaited: a future dropped at once (a cancel)
+        // still leaves its record, marked cancelled.
+        let recording = self
+            .session
+            .inner()
+            .queries
+            .begin(query.as_deref().unwrap_or("DataFrame"));
         async move {
             let on_error = |e| Error::from_datafusion(e, query.as_deref());
             let task_ctx = Arc::new(df.task_ctx());
             let plan = df.create_physical_plan().await.map_err(on_error);
-            let text = query.as_deref().unwrap_or("DataFrame");
-            log.run(text, plan, task_ctx, on_error).await
+            recording.run(plan, task_ctx, on_error).await
         }
     }
 

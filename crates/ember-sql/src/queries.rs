@@ -5,7 +5,6 @@
 use std::collections::VecDeque;
 use std::sync::Arc;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use datafusion::arrow::record_batch::RecordBatch;
@@ -49,37 +48,69 @@ pub struct QueryRecord {
     pub error: Option<String>,
 }
 
+/// The longest query text and plan a record keeps (a generated query or a plan over thousands
+/// of files is cut, with a note).
+const MAX_RECORDED_CHARS: usize = 64 * 1024;
+
+fn capped(text: &str) -> String {
+    match text.char_indices().nth(MAX_RECORDED_CHARS) {
+        None => text.to_owned(),
+        Some((end, _)) => format!(
+            "{}\n… (cut at {MAX_RECORDED_CHARS} characters)",
+            &text[..end]
+        ),
+    }
+}
+
 pub(crate) struct QueryLog {
-    next_id: AtomicU64,
     retained: usize,
-    entries: Mutex<VecDeque<QueryRecord>>,
+    entries: Mutex<Entries>,
+}
+
+struct Entries {
+    /// The next id; taken under the lock, so ids ascend through `list`.
+    next_id: u64,
+    list: VecDeque<QueryRecord>,
 }
 
 impl QueryLog {
     pub(crate) fn new(retained: usize) -> Self {
         QueryLog {
-            next_id: AtomicU64::new(0),
             retained,
-            entries: Mutex::new(VecDeque::new()),
+            entries: Mutex::new(Entries {
+                next_id: 0,
+                list: VecDeque::new(),
+            }),
         }
     }
 
-    fn entries(&self) -> std::sync::MutexGuard<'_, VecDeque<QueryRecord>> {
+    fn entries(&self) -> std::sync::MutexGuard<'_, Entries> {
         self.entries.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// The queries remembered, newest first.
     pub(crate) fn snapshot(&self) -> Vec<QueryRecord> {
-        self.entries().iter().rev().cloned().collect()
+        self.entries().list.iter().rev().cloned().collect()
     }
 
-    fn begin(&self, text: &str, plan: String) -> u64 {
-        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+    /// Starts recording a query under `text`: from here on it is listed (`Running`) until the
+    /// returned [`Recording`] ends or is dropped.
+    pub(crate) fn begin(self: &Arc<Self>, text: &str) -> Recording {
+        let started = Instant::now();
+        if self.retained == 0 {
+            return Recording {
+                log: None,
+                id: 0,
+                started,
+            };
+        }
         let mut entries = self.entries();
-        entries.push_back(QueryRecord {
+        let id = entries.next_id;
+        entries.next_id += 1;
+        entries.list.push_back(QueryRecord {
             id,
-            text: text.to_owned(),
-            plan,
+            text: capped(text),
+            plan: String::new(),
             submitted: SystemTime::now(),
             duration: None,
             rows: None,
@@ -87,66 +118,90 @@ impl QueryLog {
             error: None,
         });
         // Forget the oldest finished ones beyond the bound (running ones stay).
-        while entries.len() > self.retained {
-            match entries.iter().position(|q| q.state != QueryState::Running) {
+        while entries.list.len() > self.retained {
+            match entries
+                .list
+                .iter()
+                .position(|q| q.state != QueryState::Running)
+            {
                 Some(i) => {
-                    entries.remove(i);
+                    entries.list.remove(i);
                 }
                 None => break,
             }
         }
-        id
-    }
-
-    fn finish(&self, id: u64, took: Duration, outcome: std::result::Result<u64, String>) {
-        let mut entries = self.entries();
-        // Ids ascend through the deque: a binary search finds the entry.
-        if let Ok(i) = entries.binary_search_by_key(&id, |q| q.id) {
-            let q = &mut entries[i];
-            q.duration = Some(took);
-            match outcome {
-                Ok(rows) => {
-                    q.state = QueryState::Completed;
-                    q.rows = Some(rows);
-                }
-                Err(e) => {
-                    q.state = QueryState::Failed;
-                    q.error = Some(e);
-                }
-            }
+        Recording {
+            log: Some(Arc::clone(self)),
+            id,
+            started,
         }
     }
 
-    /// Runs `plan` to completion, recorded under `text`, and returns its batches by output
-    /// partition. A plan that could not be made is recorded as a failed query. `on_error` turns
-    /// DataFusion's error into Ember's.
+    fn update(&self, id: u64, f: impl FnOnce(&mut QueryRecord)) {
+        let mut entries = self.entries();
+        // Ids ascend through the deque (they are taken under its lock).
+        if let Ok(i) = entries.list.binary_search_by_key(&id, |q| q.id) {
+            f(&mut entries.list[i]);
+        }
+    }
+}
+
+/// A query being recorded. Ending it records the outcome; dropping it before that (the query's
+/// future was dropped: a cancel) records it as cancelled instead of leaving it `Running`.
+pub(crate) struct Recording {
+    log: Option<Arc<QueryLog>>,
+    id: u64,
+    started: Instant,
+}
+
+impl Recording {
+    /// Records the physical plan about to run.
+    fn plan(&self, plan: &dyn ExecutionPlan) {
+        if let Some(log) = &self.log {
+            let shown = capped(&displayable(plan).indent(false).to_string());
+            log.update(self.id, |q| q.plan = shown);
+        }
+    }
+
+    fn end(mut self, outcome: std::result::Result<u64, String>) {
+        if let Some(log) = self.log.take() {
+            let took = self.started.elapsed();
+            log.update(self.id, |q| {
+                q.duration = Some(took);
+                match outcome {
+                    Ok(rows) => {
+                        q.state = QueryState::Completed;
+                        q.rows = Some(rows);
+                    }
+                    Err(e) => {
+                        q.state = QueryState::Failed;
+                        q.error = Some(e);
+                    }
+                }
+            });
+        }
+    }
+
+    /// Runs `plan` (a plan that could not be made ends the record as failed) to completion and
+    /// returns its batches by output partition. `on_error` turns DataFusion's error into Ember's.
     pub(crate) async fn run(
-        self: Arc<Self>,
-        text: &str,
+        self,
         plan: Result<Arc<dyn ExecutionPlan>>,
         task_ctx: Arc<TaskContext>,
         on_error: impl Fn(datafusion::error::DataFusionError) -> Error,
     ) -> Result<Vec<Vec<RecordBatch>>> {
-        let started = Instant::now();
         let plan = match plan {
             Ok(plan) => plan,
             Err(e) => {
-                let id = self.begin(text, String::new());
-                self.finish(id, started.elapsed(), Err(e.to_string()));
+                self.end(Err(e.to_string()));
                 return Err(e);
             }
         };
-        let shown = displayable(plan.as_ref()).indent(true).to_string();
-        let recording = Recording {
-            id: self.begin(text, shown),
-            log: Arc::clone(&self),
-            started,
-            done: false,
-        };
+        self.plan(plan.as_ref());
         let result = datafusion::physical_plan::collect_partitioned(plan, task_ctx)
             .await
             .map_err(on_error);
-        recording.end(match &result {
+        self.end(match &result {
             Ok(parts) => Ok(parts.iter().flatten().map(|b| b.num_rows() as u64).sum()),
             Err(e) => Err(e.to_string()),
         });
@@ -154,30 +209,15 @@ impl QueryLog {
     }
 }
 
-/// A query being run; if its future is dropped before it ends (a cancel), the record says so
-/// instead of staying `Running`.
-struct Recording {
-    log: Arc<QueryLog>,
-    id: u64,
-    started: Instant,
-    done: bool,
-}
-
-impl Recording {
-    fn end(mut self, outcome: std::result::Result<u64, String>) {
-        self.done = true;
-        self.log.finish(self.id, self.started.elapsed(), outcome);
-    }
-}
-
 impl Drop for Recording {
     fn drop(&mut self) {
-        if !self.done {
-            self.log.finish(
-                self.id,
-                self.started.elapsed(),
-                Err("cancelled: the query was stopped before it ended".to_owned()),
-            );
+        if let Some(log) = self.log.take() {
+            let took = self.started.elapsed();
+            log.update(self.id, |q| {
+                q.duration = Some(took);
+                q.state = QueryState::Failed;
+                q.error = Some("cancelled: the query was stopped before it ended".to_owned());
+            });
         }
     }
 }

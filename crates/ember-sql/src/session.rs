@@ -87,9 +87,12 @@ impl Session {
             .map(|(k, v)| (k.as_str(), v.as_str()))
     }
 
-    /// The queries this session ran through DataFrame actions (`collect`, `count`, `show`, the
-    /// writers...), newest first: text, physical plan, time, rows and outcome. Bounded by
-    /// `spark.sql.ui.retainedExecutions` (default 1000); the oldest finished ones are forgotten.
+    /// The queries this session ran through DataFrame actions (`collect`, `count`, `show`,
+    /// `to_arrow`, `to_polars`, `write_to`, `collect_until`; the file writers are not recorded),
+    /// newest first: text (the SQL, or `DataFrame`), physical plan, time, rows and outcome; a
+    /// `count()` is recorded as the count it runs. Text and plan are cut at 64 Ki characters.
+    /// Bounded by `spark.sql.ui.retainedExecutions` (default 1000; 0 records nothing); the oldest
+    /// finished ones are forgotten.
     ///
     /// ```
     /// let spark = ember_sql::Session::builder().master("local[1]").get_or_create()?;

@@ -259,7 +259,20 @@ pub(crate) fn executor(ui: &Ui, exec: &ExecutorStatus, cached: &[CachedRdd]) -> 
     })
 }
 
-/// `/environment`: what Ember knows of its configuration, in Spark's lists of pairs.
+/// What Spark shows instead of a secret's value.
+const REDACTED: &str = "*********(redacted)";
+
+/// Whether a configuration key names a secret, as Spark's default `spark.redaction.regex`
+/// (`(?i)secret|password|token|access[.]key`) decides.
+fn is_secret(key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    ["secret", "password", "token", "access.key"]
+        .iter()
+        .any(|word| key.contains(word))
+}
+
+/// `/environment`: what Ember knows of its configuration, in Spark's lists of pairs; secrets'
+/// values are redacted.
 pub(crate) fn environment(ui: &Ui) -> Value {
     let app = ui.context().status().application();
     let mut spark = vec![
@@ -277,8 +290,22 @@ pub(crate) fn environment(ui: &Ui) -> Value {
         ("spark.ui.port".to_owned(), ui.port().to_string()),
     ];
     spark.extend(ui.properties().iter().cloned());
-    spark.sort();
-    spark.dedup_by(|a, b| a.0 == b.0);
+    // A key given twice keeps its last value (the override), then the list is sorted.
+    let mut last = std::collections::BTreeMap::new();
+    for (k, v) in spark {
+        last.insert(k, v);
+    }
+    let spark: Vec<(String, String)> = last
+        .into_iter()
+        .map(|(k, v)| {
+            let v = if is_secret(&k) {
+                REDACTED.to_owned()
+            } else {
+                v
+            };
+            (k, v)
+        })
+        .collect();
     let pairs = |list: &[(String, String)]| -> Value {
         Value::Array(list.iter().map(|(k, v)| json!([k, v])).collect())
     };

@@ -15,8 +15,9 @@
 //!   every second while jobs run.
 //! - **Where it shows**: [`scope`] is an actix [`Scope`](actix_web::Scope) any app can mount;
 //!   [`start`] serves it on its own loopback port (Spark's 4040, or the next free one of the 16
-//!   after it) for a library program, in one call. `ember serve` and `ember livy-server` start
-//!   it (`--ui-port`, `--no-ui`).
+//!   after it) for a library program, in one call. `ember serve` and the interactive `ember sql`
+//!   shell start it (`--ui-port`, `--no-ui`); `ember livy-server` has a sessions page of its own
+//!   at `/ui`, built with this crate's [`html`].
 //!
 //! SQL queries show when the [`Ui`] is given a [`QuerySource`] (the `ember` facade hands it an
 //! `ember_sql::Session`'s query log).
@@ -38,7 +39,7 @@
 //! ```
 //!
 //! ## Safety
-//! The UI only reads. It answers `GET` (and `HEAD`); a request whose `Host` is not one of the
+//! The UI only reads. It answers `GET` (anything else gets 405); a request whose `Host` is not one of the
 //! names the UI serves under gets 403, so a web page on another site cannot read it through DNS
 //! rebinding. [`start`] binds loopback unless told otherwise.
 #![warn(
@@ -185,7 +186,12 @@ impl Ui {
     /// Also accepts requests whose `Host` is one of `hosts` (names, without a port), besides
     /// the loopback names; `*` accepts any. Needed when the UI is reached under another name.
     pub fn with_allowed_hosts(self, hosts: impl IntoIterator<Item = String>) -> Self {
-        let hosts: Vec<_> = hosts.into_iter().collect();
+        // `name:port` is taken as `name`: the port a request names is not checked.
+        let hosts: Vec<_> = hosts
+            .into_iter()
+            .map(|h| host_name(h.trim()).to_owned())
+            .filter(|h| !h.is_empty())
+            .collect();
         self.update(|i| i.allowed_hosts.extend(hosts))
     }
 

@@ -90,6 +90,7 @@ pub fn scope(path: &str, ui: Ui) -> impl HttpServiceFactory + use<> {
 pub(crate) fn refuse(status: StatusCode, reason: &str) -> HttpResponse {
     HttpResponse::build(status)
         .content_type("text/plain; charset=utf-8")
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .body(format!("{reason}\n"))
 }
 
@@ -232,13 +233,18 @@ async fn stages(ui: web::Data<Ui>, path: web::Path<String>, req: HttpRequest) ->
         &req,
         &["ACTIVE", "COMPLETE", "FAILED", "PENDING", "SKIPPED"],
     )?;
-    let stages = ui
-        .context()
-        .status()
+    let status = ui.context().status();
+    // One pass over the jobs for every stage's description.
+    let descriptions: std::collections::HashMap<u64, String> = status
+        .jobs()
+        .into_iter()
+        .filter_map(|j| Some((j.id, j.description?)))
+        .collect();
+    let stages = status
         .stages()
         .iter()
         .filter(|s| wanted.is_empty() || wanted.iter().any(|w| w == api::stage_status(s.state)))
-        .map(|s| stage_value(&ui, s))
+        .map(|s| api::stage(s, descriptions.get(&s.job_id).map(String::as_str)))
         .collect();
     Ok(json(Value::Array(stages)))
 }

@@ -149,6 +149,13 @@ pub fn start(ui: Ui, options: &UiOptions) -> Result<UiServer> {
         Ok(Ok(handle)) => handle,
         Ok(Err(e)) => return Err(Error::Start(options.timeout, e)),
         Err(_) => {
+            // Too late for the caller: stop the server if it ever comes up, so nothing is left
+            // listening behind an error.
+            std::thread::spawn(move || {
+                if let Ok(Ok(handle)) = ready.recv() {
+                    drop(handle.stop(false));
+                }
+            });
             return Err(Error::Start(
                 options.timeout,
                 "the server thread did not report".into(),

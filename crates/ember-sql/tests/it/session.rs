@@ -139,3 +139,39 @@ fn the_query_log_records_each_action_with_its_plan_rows_and_outcome() {
     let ids: Vec<u64> = spark.queries().iter().map(|q| q.id).collect();
     assert_eq!(ids, [3, 2, 1]);
 }
+
+/// Actions from several threads on one session: every record ends (none stays `Running`), and
+/// the ids are the order the log lists them in.
+#[test]
+fn concurrent_actions_all_end_in_the_query_log() {
+    let spark = Session::builder()
+        .master("local[2]")
+        .get_or_create()
+        .unwrap();
+    std::thread::scope(|s| {
+        for t in 0..4 {
+            let spark = spark.clone();
+            s.spawn(move || {
+                for i in 0..25 {
+                    let df = spark.sql(&format!("SELECT {t} * {i} AS n")).unwrap();
+                    assert_eq!(df.count().unwrap(), 1);
+                }
+            });
+        }
+    });
+    let queries = spark.queries();
+    assert_eq!(queries.len(), 100);
+    assert!(
+        queries
+            .iter()
+            .all(|q| q.state == ember_sql::QueryState::Completed),
+        "{:?}",
+        queries
+            .iter()
+            .find(|q| q.state != ember_sql::QueryState::Completed)
+    );
+    let ids: Vec<u64> = queries.iter().map(|q| q.id).collect();
+    let mut sorted = ids.clone();
+    sorted.sort_unstable_by(|a, b| b.cmp(a));
+    assert_eq!(ids, sorted, "newest first");
+}

@@ -480,10 +480,62 @@ fn bad_requests_get_a_one_line_reason() {
     }
     server.stop().unwrap();
 
-    let opened = serve(Ui::new(ctx.clone()).with_allowed_hosts(["ember.internal".to_owned()]));
-    let reply = request(opened.local_addr(), "GET", &app, "ember.internal:4040");
-    assert_eq!(reply.status, 200, "{}", reply.body);
+    // An allowed name matches whatever port the request names, and whether or not the list
+    // gave one.
+    let opened = serve(Ui::new(ctx.clone()).with_allowed_hosts([
+        "ember.internal".to_owned(),
+        "other.internal:4040".to_owned(),
+    ]));
+    for host in [
+        "ember.internal:4040",
+        "other.internal:4041",
+        "other.internal",
+    ] {
+        let reply = request(opened.local_addr(), "GET", &app, host);
+        assert_eq!(reply.status, 200, "{host}: {}", reply.body);
+    }
     opened.stop().unwrap();
+}
+
+#[test]
+fn the_environment_redacts_secrets_and_keeps_the_last_value_of_a_key() {
+    let ctx = Context::new("env", "local[1]").unwrap();
+    let ui = Ui::new(ctx.clone()).with_properties([
+        (
+            "spark.hadoop.fs.s3a.secret.key".to_owned(),
+            "s3cr3t".to_owned(),
+        ),
+        ("spark.myapp.password".to_owned(), "hunter2".to_owned()),
+        ("spark.sql.shuffle.partitions".to_owned(), "8".to_owned()),
+        ("spark.sql.shuffle.partitions".to_owned(), "16".to_owned()),
+    ]);
+    let server = serve(ui);
+    let env = get(&server, &format!("{}/environment", app_path(&ctx))).json();
+    let props: Vec<(String, String)> = env["sparkProperties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p[0].as_str().unwrap().to_owned(),
+                p[1].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let value = |k: &str| props.iter().find(|(key, _)| key == k).unwrap().1.clone();
+    assert_eq!(
+        value("spark.hadoop.fs.s3a.secret.key"),
+        "*********(redacted)"
+    );
+    assert_eq!(value("spark.myapp.password"), "*********(redacted)");
+    assert_eq!(value("spark.sql.shuffle.partitions"), "16");
+    assert_eq!(value("spark.master"), "local[1]");
+    let page = get(&server, "/environment/").body;
+    assert!(
+        !page.contains("s3cr3t") && !page.contains("hunter2"),
+        "{page}"
+    );
+    server.stop().unwrap();
 }
 
 #[test]
