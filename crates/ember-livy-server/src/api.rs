@@ -295,13 +295,14 @@ async fn submit_statement(
     }
     let s = session_of(&server, &path)?;
     if let Some(kind) = request.kind.as_ref().filter(|k| !s.runs(k)) {
+        let kinds: Vec<String> = s.statement_kinds().iter().map(|k| k.to_string()).collect();
         return Err(ApiError::bad(format!(
             "statement kind '{kind}' cannot run in session {} (it runs {} statements)",
             s.id,
-            s.statement_kind()
+            kinds.join(", ")
         )));
     }
-    let statement = s.submit(request.code).map_err(|e| match e {
+    let statement = s.submit(request.code, request.kind).map_err(|e| match e {
         SubmitError::NotActive(state) => ApiError::new(
             StatusCode::CONFLICT,
             format!("Session {} is {state}: it does not take statements", s.id),

@@ -156,6 +156,25 @@ pub trait Interpreter: Send + Sync + fmt::Debug {
     /// Runs one statement's code.
     fn execute<'a>(&'a self, statement_id: u64, code: &'a str) -> BoxFuture<'a, Execution>;
 
+    /// The statement kinds it runs besides its session's own: Apache Livy 0.5+'s statement-level
+    /// kinds (`{"code": ..., "kind": "sql"}`). A statement of another kind is refused with 400
+    /// before it is queued. None by default.
+    fn other_statement_kinds(&self) -> Vec<SessionKind> {
+        Vec::new()
+    }
+
+    /// Runs one statement's code as `kind`, one of
+    /// [`other_statement_kinds`](Self::other_statement_kinds) (the same contract as
+    /// [`execute`](Self::execute) otherwise). By default, as [`execute`](Self::execute).
+    fn execute_as<'a>(
+        &'a self,
+        statement_id: u64,
+        code: &'a str,
+        _kind: &'a SessionKind,
+    ) -> BoxFuture<'a, Execution> {
+        self.execute(statement_id, code)
+    }
+
     /// Asks the running statement `statement_id` to stop.
     fn cancel(&self, statement_id: u64);
 

@@ -117,8 +117,18 @@
 //! - cancel cancels the statement's Spark jobs (its job group, again every 200 ms until the
 //!   statement ends, so a job it starts later is cancelled too); code that computes on the driver
 //!   alone (`Thread.sleep` outside a job) runs to its end;
-//! - not supported: completion, statement-level kinds in a `spark` session, the warm pool ([`pyspark::PySparkConfig::prestart`] prestarts Python
-//!   workers only).
+//! - not supported: completion, the warm pool ([`pyspark::PySparkConfig::prestart`] prestarts
+//!   Python workers only).
+//!
+//! ## Statement-level kinds (Apache Livy 0.5+)
+//! In a `pyspark` or `spark` session a statement may name its own kind:
+//! `{"code": "SELECT count(*) FROM t", "kind": "sql"}`. `pyspark`, `spark` and `sql` statements
+//! all run on the session's one SparkSession, so a temp view made in one language is seen from
+//! the others. A `sql` statement answers as Livy's SQL interpreter does (the schema as Spark's
+//! `StructType` JSON and the rows, at most `livy.rsc.sql.num-rows` of them, 1000 by default);
+//! a pyspark session starts its Scala interpreter for its first `spark` statement (a few
+//! seconds). A kind a session cannot run is refused with 400 naming the kinds it can. `sql` and
+//! `shared` sessions run on Ember's engine and take `sql` statements only.
 //!
 //! A session's start takes a few seconds more than a pyspark session's (the compiler starts and
 //! compiles the bindings before the session is `idle`).

@@ -13,7 +13,9 @@ and the JVM's output land in the session log instead of corrupting the protocol)
 
   in:  {"op": "start", "master": "local[*]", "app_name": "...", "conf": {...}}   (first line;
         `"repl": "scala"` makes it a Scala session: see the ScalaRepl section before this one)
-       {"op": "execute", "id": 3, "code": "..."}
+       {"op": "execute", "id": 3, "code": "...", "kind": "sql"}   (`kind` optional: Livy 0.5+'s
+        statement kinds `pyspark`, `spark` (Scala) and `sql` all run on this one SparkContext; without
+        it a statement is in the session's own language)
        {"op": "cancel", "id": 3}
        {"op": "shutdown"}
   out: {"event": "ready", "spark_version": "4.3.0", "app_id": "..."}
@@ -71,10 +73,16 @@ class Driver:
         self.requests = queue.Queue()
         self.lock = threading.Lock()
         self.running = None
+        # The running statement's kind: a `pyspark` one is interrupted with SIGINT, the others
+        # through their job group.
+        self.running_kind = None
         self.cancelled = set()
         self.main_thread = threading.main_thread().ident
-        # A Scala session's interpreter (ScalaRepl); None runs Python.
+        # The Scala interpreter (ScalaRepl): a Scala session's from the start, else made for the
+        # first `spark` statement (if the session was started able to, `scala_dir`).
         self.scala = None
+        self.scala_session = False
+        self.scala_dir = None
         # After SparkContext's own handler (which cancels every job): ours interrupts only the
         # statement being cancelled.
         signal.signal(signal.SIGINT, self.on_sigint)
@@ -111,10 +119,10 @@ class Driver:
             self.sc.cancelJobGroup(job_group(statement_id))
         except Exception:
             pass
-        if self.scala is not None:
-            # A signal would abandon the py4j call while the JVM kept interpreting: the
-            # cancelled job group is what ends a Scala statement. A job the statement starts
-            # after this (it was still compiling) is cancelled too.
+        if self.running_kind in ("spark", "sql"):
+            # A signal would abandon the py4j call while the JVM kept working: the cancelled
+            # job group is what ends a Scala or SQL statement. A job the statement starts after
+            # this (it was still compiling or planning) is cancelled too.
             threading.Thread(
                 target=self.keep_cancelling, args=(statement_id,), name="ember-cancel", daemon=True
             ).start()
@@ -147,7 +155,7 @@ class Driver:
                 break
             statement_id = request.get("id")
             try:
-                result = self.execute(statement_id, request.get("code", ""))
+                result = self.execute(statement_id, request.get("code", ""), request.get("kind"))
             except KeyboardInterrupt:
                 result = error_result("KeyboardInterrupt", "the statement was cancelled", [])
             result.update({"event": "result", "id": statement_id})
@@ -156,12 +164,15 @@ class Driver:
             except ValueError as e:  # NaN or infinity in %json output
                 send({"event": "result", "id": statement_id, **error_result("ValueError", str(e), [])})
 
-    def execute(self, statement_id, code):
+    def execute(self, statement_id, code, kind=None):
+        if kind is None:
+            kind = "spark" if self.scala_session else "pyspark"
         with self.lock:
             if statement_id in self.cancelled:
                 self.cancelled.discard(statement_id)
                 return error_result("KeyboardInterrupt", "the statement was cancelled", [])
             self.running = statement_id
+            self.running_kind = kind
         captured = io.StringIO()
         saved = sys.stdout, sys.stderr
         sys.stdout = sys.stderr = captured
@@ -171,8 +182,12 @@ class Driver:
                 self.sc.setJobGroup(job_group(statement_id), "Livy statement %d" % statement_id, True)
             except Exception:
                 pass
-            if self.scala is not None:
-                return self.scala.execute(code)
+            if kind == "sql":
+                return {"status": "ok", "data": {"application/json": self.run_sql(code)}}
+            if kind == "spark":
+                return self.scala_repl().execute(code)
+            if kind != "pyspark":
+                return error_result("ValueError", "unknown statement kind %r" % kind, [])
             # Livy parses every chunk before it runs any: a syntax error anywhere runs nothing.
             chunks = parse_chunks(code)
             for chunk in chunks:
@@ -198,6 +213,7 @@ class Driver:
             sys.stdout, sys.stderr = saved
             with self.lock:
                 self.running = None
+                self.running_kind = None
                 self.cancelled.discard(statement_id)
             try:
                 self.sc.clearJobGroup()
@@ -208,6 +224,28 @@ class Driver:
         if text or not data:
             data["text/plain"] = text
         return {"status": "ok", "data": data}
+
+    def scala_repl(self):
+        """The Scala interpreter, made on first use (a few seconds: the compiler starts)."""
+        if self.scala is None:
+            if self.scala_dir is None:
+                raise RuntimeError("this session cannot run Scala statements")
+            self.scala = ScalaRepl(self.spark, self.scala_dir)
+        return self.scala
+
+    def run_sql(self, code):
+        """A `sql` statement: Spark SQL on this session's SparkSession, answered as Livy's SQL
+        interpreter answers (the schema as Spark's StructType JSON, rows as arrays), at most
+        `livy.rsc.sql.num-rows` rows (1000)."""
+        try:
+            cap = int(self.spark.conf.get("livy.rsc.sql.num-rows", "1000"))
+        except ValueError:
+            cap = 1000
+        cap = max(1, min(cap, MAX_SQL_ROWS))
+        df = self.spark.sql(code)
+        schema = json.loads(df.schema.json())
+        rows = df.take(cap)
+        return {"schema": schema, "data": [[sql_value(v) for v in row] for row in rows]}
 
     def run_code(self, tree):
         last = None
@@ -348,6 +386,50 @@ def plain(value):
     return str(value)
 
 
+# The most rows a `sql` statement answers, whatever its session's `livy.rsc.sql.num-rows` says
+# (the server's own sql sessions have the same bound).
+MAX_SQL_ROWS = 100000
+
+
+def sql_value(value):
+    """A value of a Spark row as Livy's sql output writes it: numbers as numbers (NaN and the
+    infinities as strings), decimals as numbers, dates as `yyyy-mm-dd`, timestamps as ISO-8601
+    UTC with milliseconds, structs as objects, maps as objects keyed by the key's text, binary as
+    hex, NULL as null."""
+    import datetime
+    import decimal
+    import math
+
+    from pyspark.sql import Row
+
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "NaN"
+        if math.isinf(value):
+            return "Infinity" if value > 0 else "-Infinity"
+        return value
+    if isinstance(value, decimal.Decimal):
+        return int(value) if value == value.to_integral_value() and abs(value) < 2**53 else float(value)
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is None:
+            value = value.astimezone()  # PySpark gives timestamps in this process's zone
+        utc = value.astimezone(datetime.timezone.utc)
+        return utc.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (utc.microsecond // 1000)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Row):
+        return {k: sql_value(v) for k, v in value.asDict(recursive=False).items()}
+    if isinstance(value, dict):
+        return {str(k): sql_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [sql_value(v) for v in value]
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value).hex()
+    return str(value)
+
+
 def error_result(ename, evalue, tb):
     return {
         "status": "error",
@@ -434,8 +516,10 @@ def main():
         send({"event": "failed", "message": "the first request was not JSON: %r" % line[:200]})
         return 2
     scala_dir = None
-    if request.get("repl") == "scala":
-        # The REPL's classes must be where Spark serves them from before the SparkContext exists.
+    if request.get("repl") == "scala" or "ScalaRepl" in globals():
+        # The REPL's classes must be where Spark serves them from before the SparkContext exists,
+        # so every worker that can run Scala (a Scala session's, or a pyspark session's for its
+        # `spark` statements) sets the directory up front.
         import tempfile
 
         scala_dir = tempfile.mkdtemp(prefix="ember-livy-scala-")
@@ -455,7 +539,9 @@ def run(request, scala_dir):
         return 1
     warnings.showwarning = show_warning
     driver = Driver(spark)
-    if scala_dir is not None:
+    driver.scala_dir = scala_dir
+    if request.get("repl") == "scala":
+        driver.scala_session = True
         try:
             driver.scala = ScalaRepl(spark, scala_dir)
         except Exception as e:

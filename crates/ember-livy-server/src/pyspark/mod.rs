@@ -13,6 +13,7 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use ember_livy::protocol::SessionKind;
 use futures_util::future::BoxFuture;
 use nix::sys::signal::{Signal, killpg};
 use nix::unistd::Pid;
@@ -38,15 +39,22 @@ pub enum Repl {
 impl Repl {
     /// The program the worker runs.
     fn program(self) -> &'static str {
+        DRIVER
+    }
+
+    /// The kind of session whose statements are in this language.
+    fn kind(self) -> SessionKind {
         match self {
-            Repl::Python => DRIVER,
-            Repl::Scala => scala::SCALA_DRIVER,
+            Repl::Python => SessionKind::PySpark,
+            Repl::Scala => SessionKind::Spark,
         }
     }
 }
 
-/// The REPL driver each worker runs.
-pub const DRIVER: &str = include_str!("driver.py");
+/// The REPL driver each worker runs: the Scala section, then the pyspark driver. Every worker
+/// can run all three statement kinds (a pyspark session makes its Scala interpreter for its
+/// first `spark` statement); its start request says which is the session's own.
+pub const DRIVER: &str = scala::SCALA_DRIVER;
 
 /// Log lines of a worker's stderr kept to explain a failure.
 const STDERR_TAIL: usize = 20;
@@ -548,47 +556,24 @@ impl PySparkInterpreter {
     fn worker(&self) -> Option<&Arc<Worker>> {
         self.worker.get()
     }
-}
 
-impl Interpreter for PySparkInterpreter {
-    fn start(&self) -> BoxFuture<'_, Result<(), String>> {
-        Box::pin(async move {
-            let worker = match self.worker.get() {
-                Some(w) => w.clone(),
-                None => {
-                    let mut conf = self.config.default_conf.clone();
-                    conf.extend(self.spec.conf.clone());
-                    let master = self.master.clone();
-                    conf.insert("spark.master".to_owned(), master.clone());
-                    let w = Arc::new(Worker::spawn(
-                        &self.config,
-                        self.repl,
-                        &master,
-                        &self.spec.app_name(),
-                        &conf,
-                        Some(self.spec.log.clone()),
-                        self.limits,
-                    )?);
-                    self.spec.log.push(format!(
-                        "started the Python worker (pid {}, {}, master {master})",
-                        w.pid, self.config.python
-                    ));
-                    let _ = self.worker.set(w.clone());
-                    w
-                }
-            };
-            worker.wait_ready(self.start_timeout).await
-        })
-    }
-
-    fn execute<'a>(&'a self, statement_id: u64, code: &'a str) -> BoxFuture<'a, Execution> {
+    /// Runs a statement on the worker: in the session's own language, or as `kind`.
+    fn run_statement<'a>(
+        &'a self,
+        statement_id: u64,
+        code: &'a str,
+        kind: Option<&'a SessionKind>,
+    ) -> BoxFuture<'a, Execution> {
         Box::pin(async move {
             let Some(worker) = self.worker() else {
                 return Execution::Died("the Python worker is not running".into());
             };
             let mut events = worker.events.lock().await;
-            if let Err(e) = worker.send(&json!({"op": "execute", "id": statement_id, "code": code}))
-            {
+            let mut request = json!({"op": "execute", "id": statement_id, "code": code});
+            if let Some(kind) = kind {
+                request["kind"] = json!(kind.as_str());
+            }
+            if let Err(e) = worker.send(&request) {
                 return Execution::Died(format!("{e}{}", worker.tail()));
             }
             loop {
@@ -626,6 +611,60 @@ impl Interpreter for PySparkInterpreter {
                 }
             }
         })
+    }
+}
+
+impl Interpreter for PySparkInterpreter {
+    fn start(&self) -> BoxFuture<'_, Result<(), String>> {
+        Box::pin(async move {
+            let worker = match self.worker.get() {
+                Some(w) => w.clone(),
+                None => {
+                    let mut conf = self.config.default_conf.clone();
+                    conf.extend(self.spec.conf.clone());
+                    let master = self.master.clone();
+                    conf.insert("spark.master".to_owned(), master.clone());
+                    let w = Arc::new(Worker::spawn(
+                        &self.config,
+                        self.repl,
+                        &master,
+                        &self.spec.app_name(),
+                        &conf,
+                        Some(self.spec.log.clone()),
+                        self.limits,
+                    )?);
+                    self.spec.log.push(format!(
+                        "started the Python worker (pid {}, {}, master {master})",
+                        w.pid, self.config.python
+                    ));
+                    let _ = self.worker.set(w.clone());
+                    w
+                }
+            };
+            worker.wait_ready(self.start_timeout).await
+        })
+    }
+
+    fn execute<'a>(&'a self, statement_id: u64, code: &'a str) -> BoxFuture<'a, Execution> {
+        self.run_statement(statement_id, code, None)
+    }
+
+    /// Every worker runs Python, Scala and Spark SQL on its one SparkContext (Livy 0.5+'s
+    /// statement kinds), so a temp view one makes the others see.
+    fn other_statement_kinds(&self) -> Vec<SessionKind> {
+        [SessionKind::PySpark, SessionKind::Spark, SessionKind::Sql]
+            .into_iter()
+            .filter(|k| *k != self.repl.kind())
+            .collect()
+    }
+
+    fn execute_as<'a>(
+        &'a self,
+        statement_id: u64,
+        code: &'a str,
+        kind: &'a SessionKind,
+    ) -> BoxFuture<'a, Execution> {
+        self.run_statement(statement_id, code, Some(kind))
     }
 
     fn cancel(&self, statement_id: u64) {

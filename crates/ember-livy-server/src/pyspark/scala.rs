@@ -18,8 +18,8 @@
 
 use super::{PySparkConfig, PySparkFactory, Repl};
 
-/// The program a Scala session's worker runs: the Scala section, then the pyspark driver that
-/// uses it when told `"repl": "scala"`.
+/// The program every worker runs: the Scala section, then the pyspark driver that uses it for a
+/// Scala session (`"repl": "scala"`) and for `spark` statements in a pyspark session.
 pub const SCALA_DRIVER: &str = concat!(include_str!("scala.py"), "\n", include_str!("driver.py"));
 
 /// The factory of `spark` sessions: workers that run Scala, with no warm pool.

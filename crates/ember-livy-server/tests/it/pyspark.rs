@@ -257,6 +257,29 @@ async fn the_fourth_and_fifth_seeds_end_to_end() {
         text(session.run("print(type(pip2))").await.unwrap()),
         "<class 'float'>"
     );
+    // Statement-level kinds: Spark SQL on the session's own SparkSession (a Python temp view
+    // included), answered as Livy's sql table; Scala on the same SparkContext.
+    session
+        .run("spark.range(3).toDF('n').createOrReplaceTempView('three')")
+        .await
+        .unwrap();
+    let table = session
+        .sql_table("SELECT sum(n) AS total, current_date() IS NOT NULL AS ok, CAST(NULL AS INT) AS none FROM three")
+        .await
+        .unwrap();
+    let table = serde_json::to_value(&table).unwrap();
+    assert_eq!(
+        table["data"],
+        serde_json::json!([[3, true, null]]),
+        "{table}"
+    );
+    assert_eq!(table["schema"]["fields"][0]["type"], "long", "{table}");
+    let scala = session
+        .run_kind("spark.table(\"three\").count()", Some(SessionKind::Spark))
+        .await
+        .unwrap();
+    assert!(text(scala).ends_with(": Long = 3"));
+
     // stdout, stderr and the trailing value, right-stripped, in one text/plain.
     let mixed = text(
         session

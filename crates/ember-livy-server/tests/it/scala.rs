@@ -84,6 +84,18 @@ async fn run(livy: &Livy, session: &str, code: &str) -> Value {
     st["output"].clone()
 }
 
+/// Runs `code` as a statement of `kind` (Livy 0.5+'s statement-level kinds).
+async fn run_kind(livy: &Livy, session: &str, kind: &str, code: &str) -> Value {
+    let (_, location) = post(
+        livy,
+        &format!("{session}/statements"),
+        json!({"code": code, "kind": kind}),
+    )
+    .await;
+    let st = wait(livy, &location, "available", Duration::from_secs(180)).await;
+    st["output"].clone()
+}
+
 fn text(output: &Value) -> &str {
     assert_eq!(output["status"], "ok", "{output}");
     output["data"]["text/plain"].as_str().unwrap_or_default()
@@ -236,6 +248,62 @@ async fn scala_sessions_run_livys_scala_on_real_spark() {
     assert!(took < Duration::from_secs(20), "the cancel took {took:?}");
     let output = run(&livy, &session, "x + 1").await;
     assert!(text(&output).ends_with(": Int = 6"), "{output}");
+
+    // Statement-level kinds (Livy 0.5+): SQL and Python on the same SparkContext see the temp
+    // view Scala made, and Scala sees Python's.
+    let output = run(
+        &livy,
+        &session,
+        "spark.range(5).toDF(\"n\").createOrReplaceTempView(\"five\")",
+    )
+    .await;
+    assert_eq!(output["status"], "ok", "{output}");
+    let output = run_kind(
+        &livy,
+        &session,
+        "sql",
+        "SELECT count(*) AS c, max(n) AS top FROM five",
+    )
+    .await;
+    assert_eq!(
+        output["data"],
+        json!({"application/json": {
+            "schema": {"type": "struct", "fields": [
+                {"name": "c", "type": "long", "nullable": false, "metadata": {}},
+                {"name": "top", "type": "long", "nullable": true, "metadata": {}},
+            ]},
+            "data": [[5, 4]],
+        }}),
+        "{output}"
+    );
+    let output = run_kind(
+        &livy,
+        &session,
+        "pyspark",
+        "spark.createDataFrame([(1, 'a')], ['k', 'v']).createOrReplaceTempView('from_python')\nspark.table('five').count()",
+    )
+    .await;
+    assert_eq!(text(&output), "5", "{output}");
+    let output = run(&livy, &session, "spark.table(\"from_python\").count()").await;
+    assert!(text(&output).ends_with(": Long = 1"), "{output}");
+    let output = run_kind(&livy, &session, "sql", "SELECT * FROM nowhere").await;
+    assert_eq!(output["status"], "error", "{output}");
+    let (status, _, v) = livy
+        .raw(
+            Method::POST,
+            &format!("{session}/statements"),
+            Some(&json!({"code": "1", "kind": "sparkr"}).to_string()),
+            &[CSRF],
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{v}");
+    assert!(
+        v["msg"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("runs spark, pyspark, sql statements"),
+        "{v}"
+    );
 
     // DELETE stops the worker's whole process group (Python, its JVM).
     let (_, log) = livy.get(&format!("{session}/log?from=0&size=1000")).await;
