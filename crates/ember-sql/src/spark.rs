@@ -301,6 +301,54 @@ impl ExprPlanner for SparkArithmeticPlanner {
                     Ok(PlannerResult::Original(expr))
                 }
             }
+            // Spark's `||` of two non-array values casts both to strings: `1 || 2` is `'12'`
+            // (DataFusion's needs a string on one side). Arrays and binary are left as they are.
+            BinaryOperator::StringConcat => {
+                let (l, r) = (
+                    expr.left.get_type(schema).ok(),
+                    expr.right.get_type(schema).ok(),
+                );
+                let stringy = |t: &ArrowType| {
+                    matches!(
+                        t,
+                        ArrowType::Utf8
+                            | ArrowType::Utf8View
+                            | ArrowType::LargeUtf8
+                            | ArrowType::Null
+                    )
+                };
+                let untouched = |t: &ArrowType| {
+                    matches!(
+                        t,
+                        ArrowType::List(_)
+                            | ArrowType::LargeList(_)
+                            | ArrowType::FixedSizeList(..)
+                            | ArrowType::Binary
+                            | ArrowType::LargeBinary
+                            | ArrowType::BinaryView
+                            | ArrowType::FixedSizeBinary(_)
+                    )
+                };
+                match (l, r) {
+                    (Some(l), Some(r))
+                        if !untouched(&l) && !untouched(&r) && !(stringy(&l) && stringy(&r)) =>
+                    {
+                        let as_string = |e: Expr, t: &ArrowType| {
+                            if stringy(t) {
+                                e
+                            } else {
+                                cast(e, ArrowType::Utf8)
+                            }
+                        };
+                        Ok(PlannerResult::Planned(Expr::BinaryExpr(BinaryExpr::new(
+                            Box::new(as_string(expr.left, &l)),
+                            Operator::StringConcat,
+                            Box::new(as_string(expr.right, &r)),
+                        ))))
+                    }
+                    _ => Ok(PlannerResult::Original(expr)),
+                }
+            }
             BinaryOperator::Divide => match spark_decimal_divide(&expr.left, &expr.right, schema) {
                 Some(planned) => Ok(PlannerResult::Planned(planned)),
                 None => Ok(PlannerResult::Original(expr)),

@@ -148,3 +148,9 @@ SELECT find_in_set('b', 'a,b,c'), find_in_set('z', 'a,b,c')
 
 -- name: ilike_fn
 SELECT name FROM people WHERE name ILIKE 'a%' ORDER BY name
+
+-- name: concat_operator_casts_non_strings
+SELECT 1 || 2 AS a, 'x' || 1 || 2.5 AS b, true || 1 AS c, (1 || 2) || 'x' AS d, typeof(1 || 2) AS t
+
+-- name: concat_operator_nulls_and_arrays
+SELECT CAST(NULL AS INT) || 'a' AS n, 1.5D || 'x' AS d, array(1) || array(2) AS arr
