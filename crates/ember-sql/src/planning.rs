@@ -36,11 +36,11 @@ use datafusion::sql::sqlparser::ast::{
 use crate::{Error, Result};
 
 /// The deepest nesting of expressions and queries Ember plans: a chain of 1000 operators that
-/// are not rebalanced (`+`, `-`, `*`, `||`, comparisons). DataFusion types and names such a
+/// are not rebalanced (`+`, `-`, `*`, comparisons). DataFusion types and names such a
 /// chain in time quadratic in its depth (each level's `get_type` and `to_field` walks the
 /// chain below it: a 1000-term `+` chain over a column planned in 15.5 s in a debug build),
 /// so the bound is what keeps planning time linear in the query's length. `AND`,
-/// `OR` and `CASE` are never that deep however long (balanced, flat).
+/// `OR`, `||` and `CASE` are never that deep however long (balanced, flat).
 pub const MAX_DEPTH: usize = 1_000;
 
 /// The stack of the planning thread and of the session runtime's threads: room for
@@ -202,17 +202,19 @@ fn walk<V: Visitor<Break = ()> + VisitorMut<Break = ()>>(
     }
 }
 
-/// Left spines of `AND`/`OR` longer than this are rebalanced; a balanced chain's spines are far
+/// Left spines of `AND`/`OR`/`||` longer than this are rebalanced; a balanced chain's spines are far
 /// shorter, so nothing is rebalanced twice.
 const BALANCE_FROM: usize = 64;
 
-/// Rebuilds each long `a OR b OR c ...` (and `AND`) chain as a balanced tree of the same terms
-/// in the same order: `AND` and `OR` are associative in SQL's three-valued logic, and
-/// DataFusion names a binary expression without parentheses, so column names do not change.
-/// A 10 000-term chain then nests 14 levels deep instead of 10 000, which keeps every
-/// recursive pass shallow and DataFusion's passes that are quadratic in a chain's depth (each
-/// level of `get_type` and `to_field` recomputes its subtree) fast. Other operators are left
-/// as they are: `+` is not associative once overflow is checked, `||` not across types.
+/// Rebuilds each long `a OR b OR c ...` (and `AND`, and `||`) chain as a balanced tree of the
+/// same terms in the same order: `AND` and `OR` are associative in SQL's three-valued logic,
+/// and so is `||`, which Ember plans as Spark does (non-string operands cast to strings, so
+/// every scalar `||` is a string concatenation; arrays concatenate), and DataFusion names a
+/// binary expression without parentheses, so column names do not change. A 10 000-term chain
+/// then nests 14 levels deep instead of 10 000, which keeps every recursive pass shallow and
+/// DataFusion's passes that are quadratic in a chain's depth (each level of `get_type` and
+/// `to_field` recomputes its subtree) fast. `+` is left as it is: it is not associative once
+/// overflow is checked.
 pub(crate) fn balance_logical_chains(statement: &mut DFStatement) {
     struct Balance;
     impl Visitor for Balance {
@@ -224,7 +226,10 @@ pub(crate) fn balance_logical_chains(statement: &mut DFStatement) {
         fn pre_visit_expr(&mut self, expr: &mut SqlExpr) -> ControlFlow<()> {
             let op = match expr {
                 SqlExpr::BinaryOp { op, .. }
-                    if matches!(op, BinaryOperator::And | BinaryOperator::Or) =>
+                    if matches!(
+                        op,
+                        BinaryOperator::And | BinaryOperator::Or | BinaryOperator::StringConcat
+                    ) =>
                 {
                     op.clone()
                 }
