@@ -331,7 +331,7 @@ impl ExprPlanner for SparkArithmeticPlanner {
                 };
                 match (l, r) {
                     (Some(l), Some(r))
-                        if !untouched(&l) && !untouched(&r) && !(stringy(&l) && stringy(&r)) =>
+                        if !(untouched(&l) || untouched(&r) || (stringy(&l) && stringy(&r))) =>
                     {
                         let as_string = |e: Expr, t: &ArrowType| {
                             if stringy(t) {
