@@ -9,7 +9,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use ember_rdd::{JobState, JobStatus, StageState, StageStatus, TaskCounts};
 
 use crate::html::{self, bytes, date as when, duration as took, escape as esc};
-use crate::routes::Refusal;
+use crate::routes::{Refusal, find_job, find_query, find_rdd, find_stage};
 use crate::{QueryState, Ui, api};
 
 /// Where the scope is mounted (`""` or `/ui`), for links.
@@ -168,9 +168,7 @@ pub(crate) async fn job(
 ) -> Result<HttpResponse, Refusal> {
     let id = id_param(&req)?;
     let status = ui.context().status();
-    let job = status
-        .job(id)
-        .ok_or_else(|| Refusal::new(StatusCode::NOT_FOUND, &format!("unknown job: {id}")))?;
+    let job = find_job(&ui, id)?;
     let mut body = format!(
         "<ul class=\"summary\"><li><strong>Status:</strong> {}</li><li><strong>Action:</strong> {}</li>\
          <li><strong>Submitted:</strong> {}</li><li><strong>Duration:</strong> {}</li>",
@@ -268,11 +266,7 @@ pub(crate) async fn stage(
     req: HttpRequest,
 ) -> Result<HttpResponse, Refusal> {
     let id = id_param(&req)?;
-    let stage = ui
-        .context()
-        .status()
-        .stage(id)
-        .ok_or_else(|| Refusal::new(StatusCode::NOT_FOUND, &format!("unknown stage: {id}")))?;
+    let stage = find_stage(&ui, id)?;
     let mut body = format!(
         "<ul class=\"summary\"><li><strong>Status:</strong> {}</li><li><strong>Job:</strong> <a href=\"{}/jobs/job/?id={}\">{}</a></li>\
          <li><strong>Computes:</strong> {}</li><li><strong>Submitted:</strong> {}</li>\
@@ -337,18 +331,7 @@ pub(crate) async fn rdd(
     req: HttpRequest,
 ) -> Result<HttpResponse, Refusal> {
     let id = id_param(&req)?;
-    let rdd = ui
-        .context()
-        .status()
-        .cached_rdds()
-        .into_iter()
-        .find(|r| r.id as u64 == id)
-        .ok_or_else(|| {
-            Refusal::new(
-                StatusCode::NOT_FOUND,
-                &format!("unknown RDD: {id} (not cached)"),
-            )
-        })?;
+    let rdd = find_rdd(&ui, id)?;
     let mut body = format!(
         "<ul class=\"summary\"><li><strong>Storage Level:</strong> {}</li>\
          <li><strong>Cached Partitions:</strong> {}</li><li><strong>Total Partitions:</strong> {}</li>\
@@ -471,12 +454,7 @@ pub(crate) async fn query(
     req: HttpRequest,
 ) -> Result<HttpResponse, Refusal> {
     let id = id_param(&req)?;
-    let q = ui
-        .queries()
-        .unwrap_or_default()
-        .into_iter()
-        .find(|q| q.id == id)
-        .ok_or_else(|| Refusal::new(StatusCode::NOT_FOUND, &format!("unknown execution: {id}")))?;
+    let q = find_query(&ui, id)?;
     let mut body = format!(
         "<ul class=\"summary\"><li><strong>Status:</strong> {}</li><li><strong>Submitted:</strong> {}</li>\
          <li><strong>Duration:</strong> {}</li><li><strong>Rows:</strong> {}</li></ul>\n\

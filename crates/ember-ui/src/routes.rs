@@ -145,6 +145,46 @@ fn check_app(ui: &Ui, app: &str) -> Result<(), Refusal> {
     }
 }
 
+/// The job `id`, or 404.
+pub(crate) fn find_job(ui: &Ui, id: u64) -> Result<ember_rdd::JobStatus, Refusal> {
+    ui.context()
+        .status()
+        .job(id)
+        .ok_or_else(|| Refusal::new(StatusCode::NOT_FOUND, &format!("unknown job: {id}")))
+}
+
+/// The stage `id`, or 404.
+pub(crate) fn find_stage(ui: &Ui, id: u64) -> Result<ember_rdd::StageStatus, Refusal> {
+    ui.context()
+        .status()
+        .stage(id)
+        .ok_or_else(|| Refusal::new(StatusCode::NOT_FOUND, &format!("unknown stage: {id}")))
+}
+
+/// The cached RDD `id`, or 404.
+pub(crate) fn find_rdd(ui: &Ui, id: u64) -> Result<ember_rdd::CachedRdd, Refusal> {
+    ui.context()
+        .status()
+        .cached_rdds()
+        .into_iter()
+        .find(|r| r.id as u64 == id)
+        .ok_or_else(|| {
+            Refusal::new(
+                StatusCode::NOT_FOUND,
+                &format!("unknown RDD: {id} (not cached)"),
+            )
+        })
+}
+
+/// The SQL query `id`, or 404.
+pub(crate) fn find_query(ui: &Ui, id: u64) -> Result<crate::Query, Refusal> {
+    ui.queries()
+        .unwrap_or_default()
+        .into_iter()
+        .find(|q| q.id == id)
+        .ok_or_else(|| Refusal::new(StatusCode::NOT_FOUND, &format!("unknown execution: {id}")))
+}
+
 /// A numeric id from the path.
 fn parse_id(what: &str, raw: &str) -> Result<u64, Refusal> {
     raw.parse().map_err(|_| {
@@ -209,12 +249,7 @@ async fn job(ui: web::Data<Ui>, path: web::Path<(String, String)>) -> Answer {
     let (app, id) = path.into_inner();
     check_app(&ui, &app)?;
     let id = parse_id("job", &id)?;
-    let job = ui
-        .context()
-        .status()
-        .job(id)
-        .ok_or_else(|| Refusal::new(StatusCode::NOT_FOUND, &format!("unknown job: {id}")))?;
-    Ok(json(api::job(&job)))
+    Ok(json(api::job(&find_job(&ui, id)?)))
 }
 
 /// A stage's job description, which Spark shows on the stage too.
@@ -249,25 +284,17 @@ async fn stages(ui: web::Data<Ui>, path: web::Path<String>, req: HttpRequest) ->
     Ok(json(Value::Array(stages)))
 }
 
-fn find_stage(ui: &Ui, raw: &str) -> Result<ember_rdd::StageStatus, Refusal> {
-    let id = parse_id("stage", raw)?;
-    ui.context()
-        .status()
-        .stage(id)
-        .ok_or_else(|| Refusal::new(StatusCode::NOT_FOUND, &format!("unknown stage: {id}")))
-}
-
 async fn stage_attempts(ui: web::Data<Ui>, path: web::Path<(String, String)>) -> Answer {
     let (app, id) = path.into_inner();
     check_app(&ui, &app)?;
-    let stage = find_stage(&ui, &id)?;
+    let stage = find_stage(&ui, parse_id("stage", &id)?)?;
     Ok(json(Value::Array(vec![stage_value(&ui, &stage)])))
 }
 
 async fn stage(ui: web::Data<Ui>, path: web::Path<(String, String, String)>) -> Answer {
     let (app, id, attempt) = path.into_inner();
     check_app(&ui, &app)?;
-    let stage = find_stage(&ui, &id)?;
+    let stage = find_stage(&ui, parse_id("stage", &id)?)?;
     if attempt != "0" {
         return Err(Refusal::new(
             StatusCode::NOT_FOUND,
@@ -307,19 +334,7 @@ async fn rdd(ui: web::Data<Ui>, path: web::Path<(String, String)>) -> Answer {
     let (app, id) = path.into_inner();
     check_app(&ui, &app)?;
     let id = parse_id("RDD", &id)?;
-    let rdd = ui
-        .context()
-        .status()
-        .cached_rdds()
-        .into_iter()
-        .find(|r| r.id as u64 == id)
-        .ok_or_else(|| {
-            Refusal::new(
-                StatusCode::NOT_FOUND,
-                &format!("unknown RDD: {id} (not cached)"),
-            )
-        })?;
-    Ok(json(api::rdd(&ui, &rdd, true)))
+    Ok(json(api::rdd(&ui, &find_rdd(&ui, id)?, true)))
 }
 
 async fn queries(ui: web::Data<Ui>, path: web::Path<String>) -> Answer {
@@ -334,13 +349,7 @@ async fn query(ui: web::Data<Ui>, path: web::Path<(String, String)>) -> Answer {
     let (app, id) = path.into_inner();
     check_app(&ui, &app)?;
     let id = parse_id("execution", &id)?;
-    let query = ui
-        .queries()
-        .unwrap_or_default()
-        .into_iter()
-        .find(|q| q.id == id)
-        .ok_or_else(|| Refusal::new(StatusCode::NOT_FOUND, &format!("unknown execution: {id}")))?;
-    Ok(json(api::query(&query)))
+    Ok(json(api::query(&find_query(&ui, id)?)))
 }
 
 /// `/` goes to the jobs page, as Spark's does.

@@ -9,6 +9,17 @@ use std::time::{Duration, Instant};
 
 use crate::{ember, free_port, get};
 
+/// `ember serve --host 127.0.0.1 --port PORT` with `extra` flags, its stderr piped.
+fn serve(port: u16, extra: &[&str]) -> Child {
+    ember()
+        .args(["serve", "--host", "127.0.0.1", "--port", &port.to_string()])
+        .args(extra)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
 /// `ember serve` on loopback with its UI on a free port, and the UI's port (read from the
 /// `Spark UI available at` line it logs).
 struct Served {
@@ -20,24 +31,17 @@ struct Served {
 impl Served {
     fn start() -> Served {
         let port = free_port();
-        let mut child = ember()
-            .args([
-                "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                &port.to_string(),
+        let mut child = serve(
+            port,
+            &[
                 "--ui-port",
                 "0",
                 "--max-scale",
                 "100000",
                 "--shutdown-grace-secs",
                 "0",
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+            ],
+        );
         let stderr = child.stderr.take().unwrap();
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
@@ -100,6 +104,20 @@ fn chromium() -> Option<PathBuf> {
         })
 }
 
+/// Headless chromium with a profile of its own (in `profile`).
+fn headless(browser: &std::path::Path, profile: &std::path::Path) -> Command {
+    let mut c = Command::new(browser);
+    c.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        &format!("--user-data-dir={}", profile.display()),
+    ]);
+    c
+}
+
 #[test]
 fn serve_shows_its_sparkpi_jobs_live_in_sparks_api_and_a_browser() {
     let served = Served::start();
@@ -137,18 +155,8 @@ fn serve_shows_its_sparkpi_jobs_live_in_sparks_api_and_a_browser() {
     if let Some(browser) = chromium() {
         let profile = tempfile::tempdir().unwrap();
         let url = format!("http://127.0.0.1:{}/jobs/", served.ui_port);
-        let out = Command::new(&browser)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--no-first-run",
-                &format!("--user-data-dir={}", profile.path().display()),
-                "--virtual-time-budget=3000",
-                "--dump-dom",
-                &url,
-            ])
+        let out = headless(&browser, profile.path())
+            .args(["--virtual-time-budget=3000", "--dump-dom", &url])
             .stderr(Stdio::null())
             .output()
             .unwrap();
@@ -158,14 +166,8 @@ fn serve_shows_its_sparkpi_jobs_live_in_sparks_api_and_a_browser() {
         // Written where `just ui-screenshot` asks (docs/images), else into a temp dir.
         let shot = std::env::var_os("EMBER_UI_SCREENSHOT")
             .map_or_else(|| profile.path().join("jobs.png"), PathBuf::from);
-        let status = Command::new(&browser)
+        let status = headless(&browser, profile.path())
             .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--no-first-run",
-                &format!("--user-data-dir={}", profile.path().display()),
                 "--hide-scrollbars",
                 "--window-size=1280,720",
                 &format!("--screenshot={}", shot.display()),
@@ -196,19 +198,7 @@ fn serve_shows_its_sparkpi_jobs_live_in_sparks_api_and_a_browser() {
 #[test]
 fn no_ui_means_no_ui() {
     let port = free_port();
-    let mut child = ember()
-        .args([
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            &port.to_string(),
-            "--no-ui",
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = serve(port, &["--no-ui"]);
     let deadline = Instant::now() + Duration::from_secs(30);
     while get(port, "/").is_none() {
         assert!(Instant::now() < deadline, "the service never answered");
