@@ -81,6 +81,10 @@ pub enum Event {
         error: Option<String>,
         /// Wall time of the attempt.
         duration: Duration,
+        /// Records it wrote to a shuffle (a map task's, after its map-side combine).
+        shuffle_write_records: u64,
+        /// Records it read from a shuffle (a task after one).
+        shuffle_read_records: u64,
     },
     /// Every task of a stage has ended.
     StageEnd {

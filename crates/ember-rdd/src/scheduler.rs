@@ -2,6 +2,7 @@
 //! then one result task per partition; each task is retried after a panic.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -181,6 +182,7 @@ impl Context {
                 partition,
                 attempt,
                 control: job.control.clone(),
+                metrics: Arc::default(),
             };
             tc.check()?;
             self.emit(Event::TaskStart {
@@ -194,6 +196,7 @@ impl Context {
             let outcome = catch_unwind(AssertUnwindSafe(|| task(&tc)));
             let pending = shared::end_task(accums);
             let duration = started.elapsed();
+            let (shuffle_write_records, shuffle_read_records) = tc.metrics.shuffle_records();
             let (error, killed) = match &outcome {
                 Ok(Ok(_)) => (None, false),
                 Ok(Err(e)) => (Some(e.to_string()), matches!(e, Error::Cancelled { .. })),
@@ -211,6 +214,8 @@ impl Context {
                 killed,
                 error,
                 duration,
+                shuffle_write_records,
+                shuffle_read_records,
             });
             match outcome {
                 Ok(Ok(value)) => {

@@ -48,6 +48,7 @@ impl<K: Data, C: Data> ShuffleStage for ShuffleMap<K, C> {
     }
     fn run_map_task(&self, map_partition: usize, tc: &TaskContext) -> Result<()> {
         let buckets = (self.map)(map_partition, tc)?;
+        tc.metrics.wrote_shuffle(buckets.iter().map(Vec::len).sum());
         if let Some(slot) = lock(&self.outputs).get_mut(map_partition) {
             *slot = Some(Arc::new(buckets));
         }
@@ -108,6 +109,7 @@ fn shuffled<K: Data, C: Data, Out: Data>(
             for output in reader.fetch(r) {
                 pairs.extend(output[r].iter().cloned());
             }
+            tc.metrics.read_shuffle(pairs.len());
             Ok(reduce(pairs))
         },
     )

@@ -144,6 +144,10 @@ pub struct StageStatus {
     pub task_time: Duration,
     /// The error of its last failed attempt.
     pub failure_reason: Option<String>,
+    /// Records its successful tasks wrote to a shuffle.
+    pub shuffle_write_records: u64,
+    /// Records its successful tasks read from a shuffle.
+    pub shuffle_read_records: u64,
 }
 
 /// The context's worker threads, which Spark reports as its one `driver` executor.
@@ -375,6 +379,8 @@ impl AppStatus {
                         },
                         task_time: Duration::ZERO,
                         failure_reason: None,
+                        shuffle_write_records: 0,
+                        shuffle_read_records: 0,
                     },
                 );
                 evict(&mut state.stages, self.retained_stages, |s| {
@@ -400,11 +406,17 @@ impl AppStatus {
                 killed,
                 error,
                 duration,
+                shuffle_write_records,
+                shuffle_read_records,
                 ..
             } => {
                 if let Some(stage) = state.stages.get_mut(stage_id) {
                     stage.tasks.end(*succeeded, *killed);
                     stage.task_time += *duration;
+                    if *succeeded {
+                        stage.shuffle_write_records += shuffle_write_records;
+                        stage.shuffle_read_records += shuffle_read_records;
+                    }
                     if !succeeded && !killed {
                         stage.failure_reason.clone_from(error);
                     }

@@ -1,7 +1,7 @@
 //! [`TaskContext`]: what a running task knows of its job, and the job's stop flags.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use crate::cancel::CancelToken;
 use crate::error::{Error, Result};
@@ -15,6 +15,32 @@ pub struct TaskContext {
     pub(crate) partition: usize,
     pub(crate) attempt: u32,
     pub(crate) control: JobControl,
+    pub(crate) metrics: Arc<TaskMetrics>,
+}
+
+/// What one task attempt counted while it ran (the status record's shuffle figures).
+#[derive(Debug, Default)]
+pub(crate) struct TaskMetrics {
+    shuffle_write_records: AtomicU64,
+    shuffle_read_records: AtomicU64,
+}
+
+impl TaskMetrics {
+    pub(crate) fn wrote_shuffle(&self, records: usize) {
+        self.shuffle_write_records
+            .fetch_add(records as u64, Ordering::Relaxed);
+    }
+    pub(crate) fn read_shuffle(&self, records: usize) {
+        self.shuffle_read_records
+            .fetch_add(records as u64, Ordering::Relaxed);
+    }
+    /// Records written to and read from shuffles.
+    pub(crate) fn shuffle_records(&self) -> (u64, u64) {
+        (
+            self.shuffle_write_records.load(Ordering::Relaxed),
+            self.shuffle_read_records.load(Ordering::Relaxed),
+        )
+    }
 }
 
 impl TaskContext {

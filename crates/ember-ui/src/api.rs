@@ -140,7 +140,7 @@ pub(crate) fn stage_name(stage: &StageStatus) -> String {
 }
 
 /// The metrics of `StageData` that Ember does not measure: 0, as Spark reports them for a stage
-/// that did none of it.
+/// that did none of it. (Bytes: Ember's shuffle keeps objects in memory, it serializes nothing.)
 const UNMEASURED_STAGE_METRICS: &[&str] = &[
     "executorDeserializeTime",
     "executorDeserializeCpuTime",
@@ -162,7 +162,6 @@ const UNMEASURED_STAGE_METRICS: &[&str] = &[
     "shuffleRemoteBytesReadToDisk",
     "shuffleLocalBytesRead",
     "shuffleReadBytes",
-    "shuffleReadRecords",
     "shuffleCorruptMergedBlockChunks",
     "shuffleMergedFetchFallbackCount",
     "shuffleMergedRemoteBlocksFetched",
@@ -175,7 +174,6 @@ const UNMEASURED_STAGE_METRICS: &[&str] = &[
     "shuffleMergedRemoteReqsDuration",
     "shuffleWriteBytes",
     "shuffleWriteTime",
-    "shuffleWriteRecords",
     "shuffleMergersCount",
 ];
 
@@ -202,6 +200,14 @@ pub(crate) fn stage(stage: &StageStatus, description: Option<&str>) -> Value {
         v.insert("failureReason".into(), json!(reason));
     }
     v.insert("executorRunTime".into(), json!(ms(stage.task_time)));
+    v.insert(
+        "shuffleReadRecords".into(),
+        json!(stage.shuffle_read_records),
+    );
+    v.insert(
+        "shuffleWriteRecords".into(),
+        json!(stage.shuffle_write_records),
+    );
     for metric in UNMEASURED_STAGE_METRICS {
         v.insert((*metric).into(), json!(0));
     }

@@ -313,10 +313,28 @@ fn a_task_that_fails_and_is_retried_and_a_failed_job_show_their_counts() {
     let only_failed = get(&server, &format!("{app}/jobs?status=failed")).json();
     assert_eq!(only_failed.as_array().unwrap().len(), 1);
 
-    // The shuffle job ran a map stage and a result stage.
+    // The shuffle job ran a map stage and a result stage: 4 map tasks each wrote its 3 keys
+    // (after the map-side combine), and the reduce tasks read those 12 records.
     let shuffle = &jobs[4];
     assert_eq!(shuffle["stageIds"].as_array().unwrap().len(), 2);
     assert_eq!(shuffle["numCompletedStages"], 2);
+    let map_stage = get(
+        &server,
+        &format!("{app}/stages/{}/0", shuffle["stageIds"][0]),
+    )
+    .json();
+    assert_eq!(map_stage["shuffleWriteRecords"], 12, "{map_stage}");
+    assert_eq!(
+        map_stage["name"], "combine_by_key (shuffle map)",
+        "{map_stage}"
+    );
+    let result_stage = get(
+        &server,
+        &format!("{app}/stages/{}/0", shuffle["stageIds"][1]),
+    )
+    .json();
+    assert_eq!(result_stage["shuffleReadRecords"], 12, "{result_stage}");
+    assert_eq!(result_stage["shuffleWriteRecords"], 0, "{result_stage}");
 
     let executors = get(&server, &format!("{app}/executors")).json();
     let driver = &executors[0];
