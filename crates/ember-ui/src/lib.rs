@@ -39,7 +39,7 @@
 //! ```
 //!
 //! ## Safety
-//! The UI only reads. It answers `GET` (anything else gets 405); a request whose `Host` is not one of the
+//! The UI only reads. It answers `GET` and `HEAD` (anything else gets 405); a request whose `Host` is not one of the
 //! names the UI serves under gets 403, so a web page on another site cannot read it through DNS
 //! rebinding. [`start`] binds loopback unless told otherwise.
 #![warn(

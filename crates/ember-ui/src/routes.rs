@@ -7,7 +7,7 @@ use std::pin::Pin;
 use actix_web::body::{BoxBody, EitherBody};
 use actix_web::dev::{HttpServiceFactory, Service, ServiceRequest, ServiceResponse};
 use actix_web::http::{StatusCode, header};
-use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
+use actix_web::{HttpRequest, HttpResponse, ResponseError, guard, web};
 use serde_json::Value;
 
 use crate::html;
@@ -54,36 +54,41 @@ pub fn scope(path: &str, ui: Ui) -> impl HttpServiceFactory + use<> {
                 };
             reply
         })
-        .route("/api/v1/version", web::get().to(version))
-        .route("/api/v1/applications", web::get().to(applications))
-        .route(app, web::get().to(application))
-        .route(&format!("{app}/jobs"), web::get().to(jobs))
-        .route(&format!("{app}/jobs/{{id}}"), web::get().to(job))
-        .route(&format!("{app}/stages"), web::get().to(stages))
-        .route(&format!("{app}/stages/{{id}}"), web::get().to(stage_attempts))
-        .route(&format!("{app}/stages/{{id}}/{{attempt}}"), web::get().to(stage))
-        .route(&format!("{app}/executors"), web::get().to(executors))
-        .route(&format!("{app}/allexecutors"), web::get().to(executors))
-        .route(&format!("{app}/environment"), web::get().to(environment))
-        .route(&format!("{app}/storage/rdd"), web::get().to(rdds))
-        .route(&format!("{app}/storage/rdd/{{id}}"), web::get().to(rdd))
-        .route(&format!("{app}/sql"), web::get().to(queries))
-        .route(&format!("{app}/sql/{{id}}"), web::get().to(query))
-        .route("", web::get().to(root))
-        .route("/", web::get().to(root))
-        .route("/jobs/", web::get().to(page::jobs))
-        .route("/jobs/job/", web::get().to(page::job))
-        .route("/stages/", web::get().to(page::stages))
-        .route("/stages/stage/", web::get().to(page::stage))
-        .route("/storage/", web::get().to(page::storage))
-        .route("/storage/rdd/", web::get().to(page::rdd))
-        .route("/environment/", web::get().to(page::environment))
-        .route("/executors/", web::get().to(page::executors))
-        .route("/SQL/", web::get().to(page::queries))
-        .route("/SQL/execution/", web::get().to(page::query))
-        .route("/static/ember-ui.js", web::get().to(html::script))
-        .route("/static/ember-ui.css", web::get().to(html::style))
+        .route("/api/v1/version", get().to(version))
+        .route("/api/v1/applications", get().to(applications))
+        .route(app, get().to(application))
+        .route(&format!("{app}/jobs"), get().to(jobs))
+        .route(&format!("{app}/jobs/{{id}}"), get().to(job))
+        .route(&format!("{app}/stages"), get().to(stages))
+        .route(&format!("{app}/stages/{{id}}"), get().to(stage_attempts))
+        .route(&format!("{app}/stages/{{id}}/{{attempt}}"), get().to(stage))
+        .route(&format!("{app}/executors"), get().to(executors))
+        .route(&format!("{app}/allexecutors"), get().to(executors))
+        .route(&format!("{app}/environment"), get().to(environment))
+        .route(&format!("{app}/storage/rdd"), get().to(rdds))
+        .route(&format!("{app}/storage/rdd/{{id}}"), get().to(rdd))
+        .route(&format!("{app}/sql"), get().to(queries))
+        .route(&format!("{app}/sql/{{id}}"), get().to(query))
+        .route("", get().to(root))
+        .route("/", get().to(root))
+        .route("/jobs/", get().to(page::jobs))
+        .route("/jobs/job/", get().to(page::job))
+        .route("/stages/", get().to(page::stages))
+        .route("/stages/stage/", get().to(page::stage))
+        .route("/storage/", get().to(page::storage))
+        .route("/storage/rdd/", get().to(page::rdd))
+        .route("/environment/", get().to(page::environment))
+        .route("/executors/", get().to(page::executors))
+        .route("/SQL/", get().to(page::queries))
+        .route("/SQL/execution/", get().to(page::query))
+        .route("/static/ember-ui.js", get().to(html::script))
+        .route("/static/ember-ui.css", get().to(html::style))
         .default_service(web::to(not_found))
+}
+
+/// A route for `GET`, and `HEAD` answered the same way without a body.
+fn get() -> actix_web::Route {
+    web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
 }
 
 /// A one-line plain-text refusal.
@@ -361,10 +366,14 @@ async fn root(req: HttpRequest) -> HttpResponse {
 }
 
 async fn not_found(req: HttpRequest) -> HttpResponse {
-    if req.method() != actix_web::http::Method::GET {
+    if req.method() != actix_web::http::Method::GET && req.method() != actix_web::http::Method::HEAD
+    {
         return refuse(
             StatusCode::METHOD_NOT_ALLOWED,
-            &format!("{} is not allowed: the UI only reads (GET)", req.method()),
+            &format!(
+                "{} is not allowed: the UI only reads (GET, HEAD)",
+                req.method()
+            ),
         );
     }
     refuse(

@@ -473,6 +473,9 @@ fn bad_requests_get_a_one_line_reason() {
         ("POST", format!("{app}/jobs"), 405, "only reads"),
         ("DELETE", "/jobs/".to_owned(), 405, "only reads"),
     ];
+    let head = request(addr, "HEAD", &format!("{app}/jobs"), "localhost");
+    assert_eq!(head.status, 200, "{head:?}");
+    assert!(head.body.is_empty(), "HEAD has no body: {head:?}");
     for (method, path, status, reason) in cases {
         let reply = request(addr, method, &path, "localhost");
         assert_eq!(reply.status, status, "{method} {path}: {}", reply.body);
