@@ -218,10 +218,36 @@ impl std::fmt::Debug for AppStatus {
     }
 }
 
+/// Running jobs and stages sit in small vectors that every task event searches (a handful at
+/// most, so no map lookup on the task path); finished ones move to maps by id, which the
+/// retention bounds.
 struct State {
+    running_jobs: Vec<JobStatus>,
     jobs: BTreeMap<u64, JobStatus>,
+    running_stages: Vec<StageStatus>,
     stages: BTreeMap<u64, StageStatus>,
     executor: ExecutorStatus,
+}
+
+impl State {
+    fn running_job(&mut self, id: u64) -> Option<&mut JobStatus> {
+        self.running_jobs.iter_mut().find(|j| j.id == id)
+    }
+
+    fn running_stage(&mut self, id: u64) -> Option<&mut StageStatus> {
+        self.running_stages.iter_mut().find(|s| s.id == id)
+    }
+}
+
+/// Entries of `running` and `finished` together, newest (highest id) first.
+fn newest_first<T: Clone>(
+    running: &[T],
+    finished: &BTreeMap<u64, T>,
+    id: impl Fn(&T) -> u64,
+) -> Vec<T> {
+    let mut all: Vec<T> = running.iter().chain(finished.values()).cloned().collect();
+    all.sort_unstable_by_key(|e| std::cmp::Reverse(id(e)));
+    all
 }
 
 impl AppStatus {
@@ -242,7 +268,9 @@ impl AppStatus {
             retained_jobs,
             retained_stages,
             state: Mutex::new(State {
+                running_jobs: Vec::new(),
                 jobs: BTreeMap::new(),
+                running_stages: Vec::new(),
                 stages: BTreeMap::new(),
                 executor,
             }),
@@ -263,22 +291,32 @@ impl AppStatus {
 
     /// The jobs remembered, newest first (as Spark lists them).
     pub fn jobs(&self) -> Vec<JobStatus> {
-        lock(&self.state).jobs.values().rev().cloned().collect()
+        let state = lock(&self.state);
+        newest_first(&state.running_jobs, &state.jobs, |j| j.id)
     }
 
     /// One job, if it is remembered.
     pub fn job(&self, id: u64) -> Option<JobStatus> {
-        lock(&self.state).jobs.get(&id).cloned()
+        let mut state = lock(&self.state);
+        match state.running_job(id) {
+            Some(job) => Some(job.clone()),
+            None => state.jobs.get(&id).cloned(),
+        }
     }
 
     /// The stages remembered, newest first.
     pub fn stages(&self) -> Vec<StageStatus> {
-        lock(&self.state).stages.values().rev().cloned().collect()
+        let state = lock(&self.state);
+        newest_first(&state.running_stages, &state.stages, |s| s.id)
     }
 
     /// One stage, if it is remembered.
     pub fn stage(&self, id: u64) -> Option<StageStatus> {
-        lock(&self.state).stages.get(&id).cloned()
+        let mut state = lock(&self.state);
+        match state.running_stage(id) {
+            Some(stage) => Some(stage.clone()),
+            None => state.stages.get(&id).cloned(),
+        }
     }
 
     /// The worker threads' task counts.
@@ -327,27 +365,26 @@ impl AppStatus {
                 group,
                 description,
             } => {
-                state.jobs.insert(
-                    *job_id,
-                    JobStatus {
-                        id: *job_id,
-                        action,
-                        group: group.clone(),
-                        description: description.clone(),
-                        submitted: now(),
-                        completed: None,
-                        state: JobState::Running,
-                        error: None,
-                        stage_ids: Vec::new(),
-                        tasks: TaskCounts::default(),
-                        active_stages: 0,
-                        completed_stages: 0,
-                        failed_stages: 0,
-                    },
-                );
-                evict(&mut state.jobs, self.retained_jobs, |j| {
-                    j.state != JobState::Running
+                state.running_jobs.push(JobStatus {
+                    id: *job_id,
+                    action,
+                    group: group.clone(),
+                    description: description.clone(),
+                    submitted: now(),
+                    completed: None,
+                    state: JobState::Running,
+                    error: None,
+                    stage_ids: Vec::new(),
+                    tasks: TaskCounts::default(),
+                    active_stages: 0,
+                    completed_stages: 0,
+                    failed_stages: 0,
                 });
+                evict(
+                    &mut state.jobs,
+                    state.running_jobs.len(),
+                    self.retained_jobs,
+                );
             }
             Event::StageStart {
                 job_id,
@@ -356,45 +393,44 @@ impl AppStatus {
                 name,
                 num_tasks,
             } => {
-                if let Some(job) = state.jobs.get_mut(job_id) {
+                if let Some(job) = state.running_job(*job_id) {
                     job.stage_ids.push(*stage_id);
                     job.tasks.total += num_tasks;
                     job.active_stages += 1;
                 }
                 state.executor.tasks.total += num_tasks;
-                state.stages.insert(
-                    *stage_id,
-                    StageStatus {
-                        id: *stage_id,
-                        job_id: *job_id,
-                        kind: *kind,
-                        name,
-                        state: StageState::Active,
-                        submitted: now(),
-                        first_task_launched: None,
-                        completed: None,
-                        tasks: TaskCounts {
-                            total: *num_tasks,
-                            ..TaskCounts::default()
-                        },
-                        task_time: Duration::ZERO,
-                        failure_reason: None,
-                        shuffle_write_records: 0,
-                        shuffle_read_records: 0,
+                state.running_stages.push(StageStatus {
+                    id: *stage_id,
+                    job_id: *job_id,
+                    kind: *kind,
+                    name,
+                    state: StageState::Active,
+                    submitted: now(),
+                    first_task_launched: None,
+                    completed: None,
+                    tasks: TaskCounts {
+                        total: *num_tasks,
+                        ..TaskCounts::default()
                     },
-                );
-                evict(&mut state.stages, self.retained_stages, |s| {
-                    s.state != StageState::Active
+                    task_time: Duration::ZERO,
+                    failure_reason: None,
+                    shuffle_write_records: 0,
+                    shuffle_read_records: 0,
                 });
+                evict(
+                    &mut state.stages,
+                    state.running_stages.len(),
+                    self.retained_stages,
+                );
             }
             Event::TaskStart {
                 job_id, stage_id, ..
             } => {
-                if let Some(stage) = state.stages.get_mut(stage_id) {
+                if let Some(stage) = state.running_stage(*stage_id) {
                     stage.tasks.start();
                     stage.first_task_launched.get_or_insert_with(now);
                 }
-                if let Some(job) = state.jobs.get_mut(job_id) {
+                if let Some(job) = state.running_job(*job_id) {
                     job.tasks.start();
                 }
                 state.executor.tasks.start();
@@ -410,7 +446,7 @@ impl AppStatus {
                 shuffle_read_records,
                 ..
             } => {
-                if let Some(stage) = state.stages.get_mut(stage_id) {
+                if let Some(stage) = state.running_stage(*stage_id) {
                     stage.tasks.end(*succeeded, *killed);
                     stage.task_time += *duration;
                     if *succeeded {
@@ -421,7 +457,7 @@ impl AppStatus {
                         stage.failure_reason.clone_from(error);
                     }
                 }
-                if let Some(job) = state.jobs.get_mut(job_id) {
+                if let Some(job) = state.running_job(*job_id) {
                     job.tasks.end(*succeeded, *killed);
                 }
                 state.executor.tasks.end(*succeeded, *killed);
@@ -432,15 +468,22 @@ impl AppStatus {
                 stage_id,
                 succeeded,
             } => {
-                if let Some(stage) = state.stages.get_mut(stage_id) {
+                if let Some(i) = state.running_stages.iter().position(|s| s.id == *stage_id) {
+                    let mut stage = state.running_stages.swap_remove(i);
                     stage.state = if *succeeded {
                         StageState::Complete
                     } else {
                         StageState::Failed
                     };
                     stage.completed = Some(now());
+                    state.stages.insert(stage.id, stage);
+                    evict(
+                        &mut state.stages,
+                        state.running_stages.len(),
+                        self.retained_stages,
+                    );
                 }
-                if let Some(job) = state.jobs.get_mut(job_id) {
+                if let Some(job) = state.running_job(*job_id) {
                     job.active_stages = job.active_stages.saturating_sub(1);
                     if *succeeded {
                         job.completed_stages += 1;
@@ -452,29 +495,28 @@ impl AppStatus {
             Event::JobEnd {
                 job_id, outcome, ..
             } => {
-                if let Some(job) = state.jobs.get_mut(job_id) {
+                if let Some(i) = state.running_jobs.iter().position(|j| j.id == *job_id) {
+                    let mut job = state.running_jobs.swap_remove(i);
                     job.completed = Some(now());
                     (job.state, job.error) = match outcome {
                         JobOutcome::Succeeded => (JobState::Succeeded, None),
                         JobOutcome::Failed(message) => (JobState::Failed, Some(message.clone())),
                         JobOutcome::Cancelled => (JobState::Cancelled, None),
                     };
+                    state.jobs.insert(job.id, job);
+                    evict(
+                        &mut state.jobs,
+                        state.running_jobs.len(),
+                        self.retained_jobs,
+                    );
                 }
-                evict(&mut state.jobs, self.retained_jobs, |j| {
-                    j.state != JobState::Running
-                });
             }
         }
     }
 }
 
-/// Forgets the oldest finished entries until at most `keep` remain (running ones are never
-/// forgotten, so the map may stay above `keep` while that many run).
-fn evict<V>(map: &mut BTreeMap<u64, V>, keep: usize, finished: impl Fn(&V) -> bool) {
-    while map.len() > keep {
-        let Some(id) = map.iter().find(|(_, v)| finished(v)).map(|(id, _)| *id) else {
-            return;
-        };
-        map.remove(&id);
-    }
+/// Forgets the oldest finished entries (`finished` holds only those) until, with the `running`
+/// ones, at most `keep` remain; running ones are never forgotten.
+fn evict<V>(finished: &mut BTreeMap<u64, V>, running: usize, keep: usize) {
+    while finished.len() + running > keep && finished.pop_first().is_some() {}
 }
