@@ -86,7 +86,9 @@ struct UiArgs {
 }
 
 impl UiArgs {
-    /// Starts the UI of `ui` unless --no-ui; it logs `Spark UI available at http://…`.
+    /// Starts the UI of `ui` unless --no-ui; it logs `Spark UI available at http://…`. A UI that
+    /// cannot start (every port of its range taken) is a warning, not a failure: the command's
+    /// own work goes on without it.
     fn start(&self, ui: ember::ui::Ui) -> Result<Option<ember::ui::UiServer>, String> {
         if self.no_ui {
             return Ok(None);
@@ -97,9 +99,15 @@ impl UiArgs {
             ..ember::ui::UiOptions::default()
         };
         let ui = ui.with_allowed_hosts(self.ui_allowed_hosts.iter().cloned());
-        ember::ui::start(ui, &options)
-            .map(Some)
-            .map_err(|e| e.to_string())
+        match ember::ui::start(ui, &options) {
+            Ok(server) => Ok(Some(server)),
+            Err(e) => {
+                eprintln!(
+                    "ember: warning: no monitoring UI: {e} (--ui-port moves it, --no-ui turns it off)"
+                );
+                Ok(None)
+            }
+        }
     }
 }
 

@@ -210,3 +210,37 @@ fn no_ui_means_no_ui() {
     std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut log).unwrap();
     assert!(!log.contains("Spark UI available"), "{log}");
 }
+
+/// Every port of the UI's range taken (as by other Spark applications): `serve` warns and
+/// serves without its UI.
+#[test]
+fn serve_goes_on_without_its_ui_when_every_ui_port_is_taken() {
+    // 17 consecutive free ports: the UI's first port and the 16 it tries after it.
+    let (base, _held) = (0..50)
+        .find_map(|_| {
+            let base = free_port();
+            let held: Vec<_> = (base..base.checked_add(17)?)
+                .map(|p| std::net::TcpListener::bind(("127.0.0.1", p)))
+                .collect::<Result<_, _>>()
+                .ok()?;
+            Some((base, held))
+        })
+        .expect("17 consecutive free ports");
+    let port = free_port();
+    let mut child = serve(port, &["--ui-port", &base.to_string()]);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while get(port, "/").is_none() {
+        assert!(Instant::now() < deadline, "the service never answered");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let pi = get(port, "/sparkpi?scale=2").unwrap();
+    assert!(pi.contains("Pi is roughly 3."), "{pi}");
+    let _ = child.kill();
+    let _ = child.wait();
+    let mut log = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut log).unwrap();
+    assert!(
+        log.contains("warning: no monitoring UI: cannot bind the UI"),
+        "{log}"
+    );
+}
