@@ -14,6 +14,7 @@ use crate::events::{Event, JobOutcome, StageKind};
 use crate::lineage::{Dep, Lineage};
 use crate::rdd::{Data, Rdd};
 use crate::shared;
+use crate::status::LiveStage;
 use crate::sync::lock;
 use crate::task::{JobControl, TaskContext};
 
@@ -129,12 +130,15 @@ impl Context {
             name,
             num_tasks: partitions.len(),
         });
+        // The stage's live counts, which its tasks update without the status lock.
+        let live = self.status().live_stage(stage_id);
+        let live = live.as_deref();
         let results: Vec<Result<R>> = self.pool().install(|| {
             partitions
                 .par_iter()
                 .with_max_len(1)
                 .map(|&p| {
-                    let r = self.run_task(job, stage_id, p, &task);
+                    let r = self.run_task(job, stage_id, p, live, &task);
                     if r.is_err() {
                         job.control.abort();
                     }
@@ -171,6 +175,7 @@ impl Context {
         job: &Job,
         stage_id: u64,
         partition: usize,
+        live: Option<&LiveStage>,
         task: &(impl Fn(&TaskContext) -> Result<R> + Sync),
     ) -> Result<R> {
         let max = self.max_task_failures();
@@ -185,6 +190,9 @@ impl Context {
                 metrics: Arc::default(),
             };
             tc.check()?;
+            if let Some(live) = live {
+                live.task_started();
+            }
             self.emit(Event::TaskStart {
                 job_id: job.id,
                 stage_id,
@@ -205,6 +213,14 @@ impl Context {
                     (Some(message.clone()), false)
                 }
             };
+            if let Some(live) = live {
+                live.task_ended(
+                    error.is_none(),
+                    killed,
+                    duration,
+                    (shuffle_write_records, shuffle_read_records),
+                );
+            }
             self.emit(Event::TaskEnd {
                 job_id: job.id,
                 stage_id,

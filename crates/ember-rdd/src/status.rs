@@ -2,8 +2,9 @@
 //! memory (Spark's status store, which its UI and monitoring REST API read).
 
 use std::collections::BTreeMap;
-use std::sync::{Mutex, Weak};
-use std::time::{Duration, SystemTime};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, Weak};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::events::{Event, JobOutcome, StageKind};
 use crate::sync::lock;
@@ -53,19 +54,98 @@ pub struct TaskCounts {
 }
 
 impl TaskCounts {
-    fn start(&mut self) {
-        self.active += 1;
+    fn add(&mut self, other: &TaskCounts) {
+        self.active += other.active;
+        self.completed += other.completed;
+        self.failed += other.failed;
+        self.killed += other.killed;
+    }
+}
+
+/// What a running stage's task attempts count. The scheduler holds it for the stage and its
+/// tasks update it with atomics: no task takes the status lock (two workers would contend for
+/// it on every attempt, and a holder the VM descheduled would stall the other).
+#[derive(Debug, Default)]
+pub(crate) struct LiveStage {
+    active: AtomicUsize,
+    completed: AtomicUsize,
+    failed: AtomicUsize,
+    killed: AtomicUsize,
+    task_time_ns: AtomicU64,
+    shuffle_write_records: AtomicU64,
+    shuffle_read_records: AtomicU64,
+    /// When its first attempt started, in ms since the epoch; 0 until then.
+    first_launch_ms: AtomicU64,
+}
+
+impl LiveStage {
+    /// An attempt starts.
+    pub(crate) fn task_started(&self) {
+        self.active.fetch_add(1, Ordering::Relaxed);
+        if self.first_launch_ms.load(Ordering::Relaxed) == 0 {
+            let ms = SystemTime::now().duration_since(UNIX_EPOCH).map_or(1, |d| {
+                u64::try_from(d.as_millis()).unwrap_or(u64::MAX).max(1)
+            });
+            let _ =
+                self.first_launch_ms
+                    .compare_exchange(0, ms, Ordering::Relaxed, Ordering::Relaxed);
+        }
     }
 
-    fn end(&mut self, succeeded: bool, killed: bool) {
-        self.active = self.active.saturating_sub(1);
-        if succeeded {
-            self.completed += 1;
+    /// An attempt that [`task_started`](Self::task_started) ended.
+    pub(crate) fn task_ended(
+        &self,
+        succeeded: bool,
+        killed: bool,
+        duration: Duration,
+        shuffle_records: (u64, u64),
+    ) {
+        self.active.fetch_sub(1, Ordering::Relaxed);
+        let outcome = if succeeded {
+            &self.completed
         } else if killed {
-            self.killed += 1;
+            &self.killed
         } else {
-            self.failed += 1;
+            &self.failed
+        };
+        outcome.fetch_add(1, Ordering::Relaxed);
+        let nanos = u64::try_from(duration.as_nanos()).unwrap_or(u64::MAX);
+        self.task_time_ns.fetch_add(nanos, Ordering::Relaxed);
+        if succeeded {
+            self.shuffle_write_records
+                .fetch_add(shuffle_records.0, Ordering::Relaxed);
+            self.shuffle_read_records
+                .fetch_add(shuffle_records.1, Ordering::Relaxed);
         }
+    }
+
+    fn counts(&self) -> TaskCounts {
+        TaskCounts {
+            total: 0,
+            active: self.active.load(Ordering::Relaxed),
+            completed: self.completed.load(Ordering::Relaxed),
+            failed: self.failed.load(Ordering::Relaxed),
+            killed: self.killed.load(Ordering::Relaxed),
+        }
+    }
+
+    fn task_time(&self) -> Duration {
+        Duration::from_nanos(self.task_time_ns.load(Ordering::Relaxed))
+    }
+
+    /// `stage` with what its tasks counted so far.
+    fn applied_to(&self, stage: &StageStatus) -> StageStatus {
+        let mut stage = stage.clone();
+        stage.tasks = TaskCounts {
+            total: stage.tasks.total,
+            ..self.counts()
+        };
+        stage.task_time = self.task_time();
+        stage.shuffle_write_records = self.shuffle_write_records.load(Ordering::Relaxed);
+        stage.shuffle_read_records = self.shuffle_read_records.load(Ordering::Relaxed);
+        let first = self.first_launch_ms.load(Ordering::Relaxed);
+        stage.first_task_launched = (first > 0).then(|| UNIX_EPOCH + Duration::from_millis(first));
+        stage
     }
 }
 
@@ -222,30 +302,54 @@ impl std::fmt::Debug for AppStatus {
 /// most, so no map lookup on the task path); finished ones move to maps by id, which the
 /// retention bounds.
 struct State {
-    running_jobs: Vec<JobStatus>,
+    running_jobs: Vec<RunningJob>,
     jobs: BTreeMap<u64, JobStatus>,
-    running_stages: Vec<StageStatus>,
+    running_stages: Vec<RunningStage>,
     stages: BTreeMap<u64, StageStatus>,
+    /// Counts of the finished stages' tasks (running stages' are in their [`LiveStage`]).
     executor: ExecutorStatus,
 }
 
-impl State {
-    fn running_job(&mut self, id: u64) -> Option<&mut JobStatus> {
-        self.running_jobs.iter_mut().find(|j| j.id == id)
-    }
+/// A running job and the live counts of every stage it has run.
+struct RunningJob {
+    status: JobStatus,
+    stages: Vec<Arc<LiveStage>>,
+}
 
-    fn running_stage(&mut self, id: u64) -> Option<&mut StageStatus> {
-        self.running_stages.iter_mut().find(|s| s.id == id)
+impl RunningJob {
+    /// The job with its stages' task counts so far.
+    fn snapshot(&self) -> JobStatus {
+        let mut job = self.status.clone();
+        for stage in &self.stages {
+            job.tasks.add(&stage.counts());
+        }
+        job
     }
 }
 
-/// Entries of `running` and `finished` together, newest (highest id) first.
+/// A running stage and what its tasks count.
+struct RunningStage {
+    status: StageStatus,
+    live: Arc<LiveStage>,
+}
+
+impl State {
+    fn running_job(&mut self, id: u64) -> Option<&mut RunningJob> {
+        self.running_jobs.iter_mut().find(|j| j.status.id == id)
+    }
+
+    fn running_stage(&mut self, id: u64) -> Option<&mut RunningStage> {
+        self.running_stages.iter_mut().find(|s| s.status.id == id)
+    }
+}
+
+/// Running and finished entries together, newest (highest id) first.
 fn newest_first<T: Clone>(
-    running: &[T],
+    running: impl Iterator<Item = T>,
     finished: &BTreeMap<u64, T>,
     id: impl Fn(&T) -> u64,
 ) -> Vec<T> {
-    let mut all: Vec<T> = running.iter().chain(finished.values()).cloned().collect();
+    let mut all: Vec<T> = running.chain(finished.values().cloned()).collect();
     all.sort_unstable_by_key(|e| std::cmp::Reverse(id(e)));
     all
 }
@@ -292,14 +396,15 @@ impl AppStatus {
     /// The jobs remembered, newest first (as Spark lists them).
     pub fn jobs(&self) -> Vec<JobStatus> {
         let state = lock(&self.state);
-        newest_first(&state.running_jobs, &state.jobs, |j| j.id)
+        let running = state.running_jobs.iter().map(RunningJob::snapshot);
+        newest_first(running, &state.jobs, |j| j.id)
     }
 
     /// One job, if it is remembered.
     pub fn job(&self, id: u64) -> Option<JobStatus> {
         let mut state = lock(&self.state);
         match state.running_job(id) {
-            Some(job) => Some(job.clone()),
+            Some(job) => Some(job.snapshot()),
             None => state.jobs.get(&id).cloned(),
         }
     }
@@ -307,21 +412,42 @@ impl AppStatus {
     /// The stages remembered, newest first.
     pub fn stages(&self) -> Vec<StageStatus> {
         let state = lock(&self.state);
-        newest_first(&state.running_stages, &state.stages, |s| s.id)
+        let running = state
+            .running_stages
+            .iter()
+            .map(|s| s.live.applied_to(&s.status));
+        newest_first(running, &state.stages, |s| s.id)
     }
 
     /// One stage, if it is remembered.
     pub fn stage(&self, id: u64) -> Option<StageStatus> {
         let mut state = lock(&self.state);
         match state.running_stage(id) {
-            Some(stage) => Some(stage.clone()),
+            Some(stage) => Some(stage.live.applied_to(&stage.status)),
             None => state.stages.get(&id).cloned(),
         }
     }
 
     /// The worker threads' task counts.
     pub fn executor(&self) -> ExecutorStatus {
-        lock(&self.state).executor
+        let state = lock(&self.state);
+        let mut executor = state.executor;
+        for stage in &state.running_stages {
+            executor.tasks.add(&stage.live.counts());
+            executor.task_time += stage.live.task_time();
+        }
+        executor
+    }
+
+    /// The live counts of running stage `id`, which its tasks update without the lock; `None`
+    /// when the context does not record.
+    pub(crate) fn live_stage(&self, id: u64) -> Option<Arc<LiveStage>> {
+        if !self.recording {
+            return None;
+        }
+        lock(&self.state)
+            .running_stage(id)
+            .map(|s| Arc::clone(&s.live))
     }
 
     /// The persisted RDDs still alive, by id, with what of them is cached now.
@@ -353,8 +479,19 @@ impl AppStatus {
         if !self.recording {
             return;
         }
-        // Read only by the events that need it (not per task: on a VM the clock can cost a
-        // system call).
+        // Task attempts count in their stage's `LiveStage` (the scheduler updates it): only a
+        // failure's reason needs the lock.
+        match event {
+            Event::TaskStart { .. } => return,
+            Event::TaskEnd {
+                succeeded: false,
+                killed: false,
+                ..
+            } => {}
+            Event::TaskEnd { .. } => return,
+            _ => {}
+        }
+        // Read only by the events that need it.
         let now = SystemTime::now;
         let mut state = lock(&self.state);
         let state = &mut *state;
@@ -365,20 +502,23 @@ impl AppStatus {
                 group,
                 description,
             } => {
-                state.running_jobs.push(JobStatus {
-                    id: *job_id,
-                    action,
-                    group: group.clone(),
-                    description: description.clone(),
-                    submitted: now(),
-                    completed: None,
-                    state: JobState::Running,
-                    error: None,
-                    stage_ids: Vec::new(),
-                    tasks: TaskCounts::default(),
-                    active_stages: 0,
-                    completed_stages: 0,
-                    failed_stages: 0,
+                state.running_jobs.push(RunningJob {
+                    stages: Vec::new(),
+                    status: JobStatus {
+                        id: *job_id,
+                        action,
+                        group: group.clone(),
+                        description: description.clone(),
+                        submitted: now(),
+                        completed: None,
+                        state: JobState::Running,
+                        error: None,
+                        stage_ids: Vec::new(),
+                        tasks: TaskCounts::default(),
+                        active_stages: 0,
+                        completed_stages: 0,
+                        failed_stages: 0,
+                    },
                 });
                 evict(
                     &mut state.jobs,
@@ -393,29 +533,34 @@ impl AppStatus {
                 name,
                 num_tasks,
             } => {
+                let live = Arc::new(LiveStage::default());
                 if let Some(job) = state.running_job(*job_id) {
-                    job.stage_ids.push(*stage_id);
-                    job.tasks.total += num_tasks;
-                    job.active_stages += 1;
+                    job.status.stage_ids.push(*stage_id);
+                    job.status.tasks.total += num_tasks;
+                    job.status.active_stages += 1;
+                    job.stages.push(Arc::clone(&live));
                 }
                 state.executor.tasks.total += num_tasks;
-                state.running_stages.push(StageStatus {
-                    id: *stage_id,
-                    job_id: *job_id,
-                    kind: *kind,
-                    name,
-                    state: StageState::Active,
-                    submitted: now(),
-                    first_task_launched: None,
-                    completed: None,
-                    tasks: TaskCounts {
-                        total: *num_tasks,
-                        ..TaskCounts::default()
+                state.running_stages.push(RunningStage {
+                    live,
+                    status: StageStatus {
+                        id: *stage_id,
+                        job_id: *job_id,
+                        kind: *kind,
+                        name,
+                        state: StageState::Active,
+                        submitted: now(),
+                        first_task_launched: None,
+                        completed: None,
+                        tasks: TaskCounts {
+                            total: *num_tasks,
+                            ..TaskCounts::default()
+                        },
+                        task_time: Duration::ZERO,
+                        failure_reason: None,
+                        shuffle_write_records: 0,
+                        shuffle_read_records: 0,
                     },
-                    task_time: Duration::ZERO,
-                    failure_reason: None,
-                    shuffle_write_records: 0,
-                    shuffle_read_records: 0,
                 });
                 evict(
                     &mut state.stages,
@@ -423,53 +568,29 @@ impl AppStatus {
                     self.retained_stages,
                 );
             }
-            Event::TaskStart {
-                job_id, stage_id, ..
-            } => {
-                if let Some(stage) = state.running_stage(*stage_id) {
-                    stage.tasks.start();
-                    stage.first_task_launched.get_or_insert_with(now);
-                }
-                if let Some(job) = state.running_job(*job_id) {
-                    job.tasks.start();
-                }
-                state.executor.tasks.start();
-            }
+            Event::TaskStart { .. } => {}
             Event::TaskEnd {
-                job_id,
-                stage_id,
-                succeeded,
-                killed,
-                error,
-                duration,
-                shuffle_write_records,
-                shuffle_read_records,
-                ..
+                stage_id, error, ..
             } => {
                 if let Some(stage) = state.running_stage(*stage_id) {
-                    stage.tasks.end(*succeeded, *killed);
-                    stage.task_time += *duration;
-                    if *succeeded {
-                        stage.shuffle_write_records += shuffle_write_records;
-                        stage.shuffle_read_records += shuffle_read_records;
-                    }
-                    if !succeeded && !killed {
-                        stage.failure_reason.clone_from(error);
-                    }
+                    stage.status.failure_reason.clone_from(error);
                 }
-                if let Some(job) = state.running_job(*job_id) {
-                    job.tasks.end(*succeeded, *killed);
-                }
-                state.executor.tasks.end(*succeeded, *killed);
-                state.executor.task_time += *duration;
             }
             Event::StageEnd {
                 job_id,
                 stage_id,
                 succeeded,
             } => {
-                if let Some(i) = state.running_stages.iter().position(|s| s.id == *stage_id) {
-                    let mut stage = state.running_stages.swap_remove(i);
+                if let Some(i) = state
+                    .running_stages
+                    .iter()
+                    .position(|s| s.status.id == *stage_id)
+                {
+                    let running = state.running_stages.swap_remove(i);
+                    let mut stage = running.live.applied_to(&running.status);
+                    // Its tasks' counts move from the live stage to the executor's totals.
+                    state.executor.tasks.add(&running.live.counts());
+                    state.executor.task_time += running.live.task_time();
                     stage.state = if *succeeded {
                         StageState::Complete
                     } else {
@@ -484,6 +605,7 @@ impl AppStatus {
                     );
                 }
                 if let Some(job) = state.running_job(*job_id) {
+                    let job = &mut job.status;
                     job.active_stages = job.active_stages.saturating_sub(1);
                     if *succeeded {
                         job.completed_stages += 1;
@@ -495,8 +617,12 @@ impl AppStatus {
             Event::JobEnd {
                 job_id, outcome, ..
             } => {
-                if let Some(i) = state.running_jobs.iter().position(|j| j.id == *job_id) {
-                    let mut job = state.running_jobs.swap_remove(i);
+                if let Some(i) = state
+                    .running_jobs
+                    .iter()
+                    .position(|j| j.status.id == *job_id)
+                {
+                    let mut job = state.running_jobs.swap_remove(i).snapshot();
                     job.completed = Some(now());
                     (job.state, job.error) = match outcome {
                         JobOutcome::Succeeded => (JobState::Succeeded, None),
