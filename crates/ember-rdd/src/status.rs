@@ -298,8 +298,8 @@ impl std::fmt::Debug for AppStatus {
     }
 }
 
-/// Running jobs and stages sit in small vectors that every task event searches (a handful at
-/// most, so no map lookup on the task path); finished ones move to maps by id, which the
+/// Running jobs and stages sit in small vectors (a handful at most; their tasks count in each
+/// stage's [`LiveStage`], never through this lock); finished ones move to maps by id, which the
 /// retention bounds.
 struct State {
     running_jobs: Vec<RunningJob>,
