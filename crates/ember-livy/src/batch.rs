@@ -4,7 +4,7 @@ use std::ops::ControlFlow::{Break, Continue};
 
 use reqwest::Method;
 
-use crate::client::{Idempotent, LOG_TAIL_LINES, LivyClient, outcome_unknown, page_query};
+use crate::client::{Idempotent, LOG_TAIL_LINES, LivyClient, page_query};
 use crate::error::{Error, Result};
 use crate::poll;
 use crate::protocol::{Batch, BatchList, CreateBatch, Log, SessionState, SessionStateInfo};
@@ -104,39 +104,13 @@ impl LivyClient {
     /// list and adopted if found, otherwise the result is [`Error::Unconfirmed`].
     pub async fn submit_batch(&self, request: &CreateBatch) -> Result<LivyBatch> {
         let url = self.endpoint(&["batches"]);
-        let created: Result<Batch> = self
-            .call(
-                Method::POST,
-                url.clone(),
-                &[],
-                Some(request),
-                Idempotent::No,
-            )
-            .await;
-        match created {
-            Ok(batch) => Ok(LivyBatch::new(self.clone(), batch.id)),
-            Err(e) if outcome_unknown(&e) => {
-                if let Some(name) = &request.name
-                    && let Ok(found) = self.find_batch_by_name(name).await
-                {
-                    match found {
-                        Some(batch) => {
-                            tracing::warn!(%url, name, id = batch.id, error = %e,
-                                "batch submit failed, but a batch of that name exists: using it");
-                            return Ok(LivyBatch::new(self.clone(), batch.id));
-                        }
-                        None if e.status().is_some() => return Err(e),
-                        None => {}
-                    }
-                }
-                Err(Error::Unconfirmed {
-                    method: "POST".into(),
-                    url: url.to_string(),
-                    cause: Box::new(e),
-                })
-            }
-            Err(e) => Err(e),
-        }
+        let name = request.name.as_deref();
+        let batch: Batch = self
+            .create_once("batch", url, request, name, |name| async move {
+                self.find_batch_by_name(&name).await
+            })
+            .await?;
+        Ok(LivyBatch::new(self.clone(), batch.id))
     }
 
     async fn find_batch_by_name(&self, name: &str) -> Result<Option<Batch>> {

@@ -503,40 +503,17 @@ impl LivyClient {
     /// if it exists; otherwise the result is [`Error::Unconfirmed`].
     pub async fn create_session(&self, request: &CreateSession) -> Result<LivySession> {
         let url = self.endpoint(&["sessions"]);
-        let created: Result<Session> = self
-            .call(
-                Method::POST,
-                url.clone(),
-                &[],
-                Some(request),
-                Idempotent::No,
-            )
-            .await;
-        match created {
-            Ok(session) => Ok(LivySession::from_info(self.clone(), &session)),
-            Err(e) if outcome_unknown(&e) => {
-                if let Some(name) = &request.name {
-                    match self.session_info(SessionRef::Name(name.clone())).await {
-                        Ok(session) => {
-                            tracing::warn!(%url, name, id = session.id, error = %e,
-                                "session create failed, but a session of that name exists: using it");
-                            return Ok(LivySession::from_info(self.clone(), &session));
-                        }
-                        Err(lookup) if lookup.is_not_found() && e.status().is_some() => {
-                            // The server answered and the session does not exist: not created.
-                            return Err(e);
-                        }
-                        Err(_) => {}
-                    }
+        let name = request.name.as_deref();
+        let session: Session = self
+            .create_once("session", url, request, name, |name| async move {
+                match self.session_info(SessionRef::Name(name)).await {
+                    Ok(session) => Ok(Some(session)),
+                    Err(e) if e.is_not_found() => Ok(None),
+                    Err(e) => Err(e),
                 }
-                Err(Error::Unconfirmed {
-                    method: "POST".into(),
-                    url: url.to_string(),
-                    cause: Box::new(e),
-                })
-            }
-            Err(e) => Err(e),
-        }
+            })
+            .await?;
+        Ok(LivySession::from_info(self.clone(), &session))
     }
 
     /// Creates a session and waits until it is idle (under the session start deadline).

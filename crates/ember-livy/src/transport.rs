@@ -42,6 +42,52 @@ impl LivyClient {
             .await
     }
 
+    /// `POST url body` that creates something (a session, a batch): sent once, never retried.
+    /// When its outcome is unknown (a 5xx, a timeout, a reset) and the request named what it
+    /// creates, `find` looks that name up: found, it is adopted; not found while the server did
+    /// answer the POST, the POST's error stands; otherwise the result is
+    /// [`Error::Unconfirmed`].
+    pub(crate) async fn create_once<T, B, F, Fut>(
+        &self,
+        what: &str,
+        url: Url,
+        body: &B,
+        name: Option<&str>,
+        find: F,
+    ) -> Result<T>
+    where
+        T: DeserializeOwned,
+        B: Serialize + ?Sized,
+        F: FnOnce(String) -> Fut,
+        Fut: std::future::Future<Output = Result<Option<T>>>,
+    {
+        let created = self
+            .call(Method::POST, url.clone(), &[], Some(body), Idempotent::No)
+            .await;
+        let e = match created {
+            Err(e) if outcome_unknown(&e) => e,
+            other => return other,
+        };
+        if let Some(name) = name
+            && let Ok(found) = find(name.to_owned()).await
+        {
+            match found {
+                Some(existing) => {
+                    tracing::warn!(%url, name, error = %e,
+                        "{what} create failed, but one of that name exists: using it");
+                    return Ok(existing);
+                }
+                None if e.status().is_some() => return Err(e),
+                None => {}
+            }
+        }
+        Err(Error::Unconfirmed {
+            method: "POST".into(),
+            url: url.to_string(),
+            cause: Box::new(e),
+        })
+    }
+
     /// One request with the retry policy applied, its JSON answer decoded.
     pub(crate) async fn call<T: DeserializeOwned, B: Serialize + ?Sized>(
         &self,
