@@ -367,7 +367,7 @@ async fn completion(
     let s = session_of(&server, &path)?;
     let cursor = usize::try_from(request.cursor).unwrap_or(usize::MAX);
     Ok(ok(&Completions {
-        candidates: s.complete(&request.code, cursor),
+        candidates: s.complete(&request.code, cursor, &request.kind).await,
     }))
 }
 

@@ -181,9 +181,22 @@ pub trait Interpreter: Send + Sync + fmt::Debug {
     /// Releases everything the interpreter holds.
     fn stop(&self) -> BoxFuture<'_, ()>;
 
-    /// Completion candidates for `code` at `cursor` (none by default).
-    fn complete(&self, _code: &str, _cursor: usize) -> Vec<String> {
-        Vec::new()
+    /// Completion candidates for `code` at `cursor` (a character offset), in the language of
+    /// `kind` (the request's; `None`: the session's own). None by default. Must answer within a
+    /// few seconds, offering nothing rather than waiting longer.
+    fn complete<'a>(
+        &'a self,
+        _code: &'a str,
+        _cursor: usize,
+        _kind: Option<&'a SessionKind>,
+    ) -> BoxFuture<'a, Vec<String>> {
+        Box::pin(async { Vec::new() })
+    }
+
+    /// The running statement's progress from 0 to 1 (Livy's: the finished share of the tasks
+    /// of the Spark jobs it started), if the interpreter knows it. A finished statement's is 1.
+    fn progress(&self, _statement_id: u64) -> Option<f64> {
+        None
     }
 }
 

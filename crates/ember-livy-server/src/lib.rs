@@ -100,25 +100,29 @@
 //!   what the code prints); printed output comes first, the text is right-stripped;
 //! - code runs line by line, a line the compiler finds incomplete joined with the next; blank
 //!   lines are skipped; code still incomplete at its end fails with `incomplete statement`;
-//! - a compile error fails with ename `Error`, evalue its first `error:` line, the rest as
-//!   traceback; nothing after the failing line runs.
+//! - a failure answers ename `Error`: a compile error's evalue is its `error:` line, a thrown
+//!   exception's its first line (`java.lang.ArithmeticException: / by zero`), the other lines
+//!   (`  at func1(<console>:2)`) are the traceback; nothing after the failing line runs;
+//! - statements run in a Spark job group named by the statement id, so a cancelled one keeps
+//!   Spark's `Job 3 cancelled part of cancelled job group 7` as its output, and a running one's
+//!   `progress` is the finished share of its jobs' tasks (both in `pyspark` sessions too);
+//! - completion (`POST /sessions/{id}/completion`) offers the interpreter's own candidates
+//!   (`"a".` offers `charAt`, `compareTo`, ...), Python's in `pyspark` sessions (rlcompleter
+//!   over the session's names); none while a Scala statement runs, none past 5 s;
 //! - `%json x` and `%table x` answer the value of `x` (an RDD's first 10 elements) as json4s
 //!   writes it, as `application/json` or as Livy's table (integers are `BIGINT_TYPE`); an
 //!   unknown name fails with `NameError`, an unknown magic with `UnknownMagic`; code after a
 //!   magic line replaces its result, as in Livy.
 //!
 //! Where it differs:
-//! - an exception thrown while running fails with ename its class
-//!   (`java.lang.ArithmeticException`) and evalue its message (Livy: ename `Error`, the
-//!   exception's first line as evalue); what the statement printed before a failure is not in
-//!   the error;
+//! - what the statement printed before a failure is not in the error;
 //! - other result lines are Scala 2.13's, not 2.12's: `def f(i: Int): Int` (2.12:
 //!   `f: (i: Int)Int`), `class A` (2.12: `defined class A`);
 //! - cancel cancels the statement's Spark jobs (its job group, again every 200 ms until the
 //!   statement ends, so a job it starts later is cancelled too); code that computes on the driver
 //!   alone (`Thread.sleep` outside a job) runs to its end;
-//! - not supported: completion, the warm pool ([`pyspark::PySparkConfig::prestart`] prestarts
-//!   Python workers only).
+//! - not supported: the warm pool ([`pyspark::PySparkConfig::prestart`] prestarts Python
+//!   workers only).
 //!
 //! ## Statement-level kinds (Apache Livy 0.5+)
 //! In a `pyspark` or `spark` session a statement may name its own kind:

@@ -304,7 +304,10 @@ impl LiveSession {
                 };
                 if let Some(st) = d.statements.iter_mut().find(|s| s.id == sid) {
                     if cancelled {
-                        st.finish(StatementState::Cancelled, None);
+                        // As Livy: a cancelled statement keeps what its interrupted run
+                        // answered (Spark's "Job N cancelled part of cancelled job group N").
+                        let output = died.is_none().then(|| output_of(sid, execution));
+                        st.finish(StatementState::Cancelled, output);
                     } else {
                         st.finish(StatementState::Available, Some(output_of(sid, execution)));
                     }
@@ -487,7 +490,25 @@ impl LiveSession {
         if st.state.is_finished() {
             st.delivered = true;
         }
-        Some(st.to_protocol())
+        Some(self.render(st))
+    }
+
+    /// A statement as clients see it: a running one's progress is the interpreter's latest.
+    fn render(&self, record: &StatementRecord) -> Statement {
+        Statement {
+            progress: self.progress_of(record),
+            ..record.to_protocol()
+        }
+    }
+
+    fn progress_of(&self, record: &StatementRecord) -> f64 {
+        match record.state {
+            StatementState::Running => self
+                .interpreter
+                .progress(record.id)
+                .unwrap_or(record.progress),
+            _ => record.progress,
+        }
     }
 
     /// Waits up to `wait` for statement `sid` to finish; returns it as it is then.
@@ -521,7 +542,7 @@ impl LiveSession {
             if s.state.is_finished() {
                 s.delivered = true;
             }
-            s.to_protocol()
+            self.render(s)
         };
         let list = if desc {
             d.statements
@@ -587,7 +608,7 @@ impl LiveSession {
                         traceback: Vec::new(),
                     },
                 }),
-                progress: s.progress,
+                progress: self.progress_of(s),
                 started: s.started,
                 completed: s.completed,
             })
@@ -689,8 +710,17 @@ impl LiveSession {
         }
     }
 
-    pub(crate) fn complete(&self, code: &str, cursor: usize) -> Vec<String> {
-        self.interpreter.complete(code, cursor)
+    pub(crate) async fn complete(
+        &self,
+        code: &str,
+        cursor: usize,
+        kind: &SessionKind,
+    ) -> Vec<String> {
+        if !self.runs(kind) {
+            return Vec::new();
+        }
+        let kind = (*kind != self.statement_kind).then_some(kind);
+        self.interpreter.complete(code, cursor, kind).await
     }
 
     /// Stops the session: no new statements, the running one cancelled, waiting ones cancelled,

@@ -4,7 +4,7 @@
 use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use ember_livy::protocol::MIME_JSON;
+use ember_livy::protocol::{MIME_JSON, SessionKind};
 use ember_sql::datafusion::common::tree_node::{TreeNode, TreeNodeRecursion};
 use ember_sql::datafusion::execution::memory_pool::{
     FairSpillPool, MemoryPool, TrackConsumersPool,
@@ -253,24 +253,32 @@ impl Interpreter for SqlInterpreter {
         })
     }
 
-    fn complete(&self, code: &str, cursor: usize) -> Vec<String> {
-        // Table and view names that extend the word before the cursor.
-        let Some(session) = self.session.get() else {
-            return Vec::new();
-        };
-        let upto = code.get(..cursor.min(code.len())).unwrap_or(code);
-        let word = upto
-            .rsplit(|c: char| !(c.is_alphanumeric() || c == '_'))
-            .next()
-            .unwrap_or("");
-        if word.is_empty() {
-            return Vec::new();
-        }
-        session
-            .view_names()
-            .into_iter()
-            .filter(|n| n.starts_with(word) && n != word)
-            .collect()
+    fn complete<'a>(
+        &'a self,
+        code: &'a str,
+        cursor: usize,
+        _kind: Option<&'a SessionKind>,
+    ) -> BoxFuture<'a, Vec<String>> {
+        // Table and view names that extend the word before the cursor (a character offset).
+        let candidates = (|| {
+            let session = self.session.get()?;
+            let end = code
+                .char_indices()
+                .nth(cursor)
+                .map_or(code.len(), |(i, _)| i);
+            let word = code[..end]
+                .rsplit(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .next()
+                .filter(|w| !w.is_empty())?;
+            Some(
+                session
+                    .view_names()
+                    .into_iter()
+                    .filter(|n| n.starts_with(word) && n != word)
+                    .collect(),
+            )
+        })();
+        Box::pin(async move { candidates.unwrap_or_default() })
     }
 }
 

@@ -17,11 +17,14 @@ and the JVM's output land in the session log instead of corrupting the protocol)
         statement kinds `pyspark`, `spark` (Scala) and `sql` all run on this one SparkContext; without
         it a statement is in the session's own language)
        {"op": "cancel", "id": 3}
+       {"op": "complete", "request": 7, "code": "sc.par", "cursor": 6, "kind": "pyspark"}
        {"op": "shutdown"}
   out: {"event": "ready", "spark_version": "4.3.0", "app_id": "..."}
        {"event": "failed", "message": "..."}                    (start failed; the process exits)
        {"event": "result", "id": 3, "status": "ok", "data": {...}}
        {"event": "result", "id": 3, "status": "error", "ename": ..., "evalue": ..., "traceback": [...]}
+       {"event": "progress", "id": 3, "progress": 0.5}          (while statement 3 runs Spark jobs)
+       {"event": "completion", "request": 7, "candidates": ["parallelize("]}
 """
 
 import ast
@@ -31,6 +34,8 @@ import io
 import json
 import os
 import queue
+import re
+import rlcompleter
 import signal
 import sys
 import threading
@@ -51,7 +56,15 @@ def send(message):
 
 
 def job_group(statement_id):
-    return "ember-livy-statement-%d" % statement_id
+    """A statement's Spark job group, named as Livy names it: the statement's id."""
+    return str(statement_id)
+
+
+# How often a running statement's progress is read from Spark's status tracker, in seconds.
+PROGRESS_EVERY = 0.25
+
+# Completions computed at once; a request beyond them is answered with no candidates.
+MAX_COMPLETIONS = 2
 
 
 class Driver:
@@ -77,6 +90,7 @@ class Driver:
         # through their job group.
         self.running_kind = None
         self.cancelled = set()
+        self.completing = threading.BoundedSemaphore(MAX_COMPLETIONS)
         self.main_thread = threading.main_thread().ident
         # The Scala interpreter (ScalaRepl): a Scala session's from the start, else made for the
         # first `spark` statement (if the session was started able to, `scala_dir`).
@@ -106,6 +120,14 @@ class Driver:
                 self.requests.put(request)
             elif op == "cancel":
                 self.cancel(request.get("id"))
+            elif op == "complete":
+                # Off this thread, so a cancel is never stuck behind a slow completion.
+                if self.completing.acquire(blocking=False):
+                    threading.Thread(
+                        target=self.complete, args=(request,), name="ember-complete", daemon=True
+                    ).start()
+                else:
+                    send({"event": "completion", "request": request.get("request"), "candidates": []})
             elif op == "shutdown":
                 break
         self.requests.put(None)
@@ -141,11 +163,90 @@ class Driver:
             except Exception:
                 return
 
+    # ---- completion (Livy's POST /sessions/{id}/completion) ----
+
+    def complete(self, request):
+        try:
+            candidates = self.candidates(
+                request.get("code") or "", request.get("cursor") or 0, request.get("kind")
+            )
+        except Exception:  # a completion never fails: it offers nothing
+            candidates = []
+        finally:
+            self.completing.release()
+        send({"event": "completion", "request": request.get("request"), "candidates": candidates})
+
+    def candidates(self, code, cursor, kind):
+        """What can follow the word before `cursor`: Python names and attributes of the
+        session's namespace (rlcompleter, as Livy's Python interpreter), or the Scala
+        interpreter's own completion once it runs and while it is not running a statement."""
+        code = code[: max(0, min(int(cursor), len(code)))]
+        if kind is None:
+            kind = "spark" if self.scala_session else "pyspark"
+        if kind == "spark":
+            with self.lock:
+                busy = self.running_kind == "spark"
+            if self.scala is None or busy:
+                return []
+            return self.scala.complete(code, len(code))
+        if kind != "pyspark":
+            return []
+        word = re.search(r"[\w.]*$", code).group(0)
+        if not word:
+            return []
+        completer = rlcompleter.Completer(self.ns)
+        found = []
+        for state in range(1000):
+            candidate = completer.complete(word, state)
+            if candidate is None:
+                break
+            if candidate not in found:
+                found.append(candidate)
+        return found
+
+    # ---- progress: the running statement's share of finished Spark tasks ----
+
+    def report_progress(self):
+        """Sends the running statement's progress when it changes, as Livy computes it: the
+        finished tasks of its job group's jobs over all their tasks."""
+        last = None
+        while True:
+            time.sleep(PROGRESS_EVERY)
+            with self.lock:
+                statement_id = self.running
+            if statement_id is None:
+                last = None
+                continue
+            try:
+                progress = self.progress_of(job_group(statement_id))
+            except Exception:  # the context is stopping: nothing to report
+                continue
+            if progress is not None and (statement_id, progress) != last:
+                last = (statement_id, progress)
+                send({"event": "progress", "id": statement_id, "progress": progress})
+
+    def progress_of(self, group):
+        tracker = self.sc.statusTracker()
+        done = total = 0
+        for job in tracker.getJobIdsForGroup(group):
+            info = tracker.getJobInfo(job)
+            if info is None:
+                continue
+            for stage in info.stageIds:
+                stage_info = tracker.getStageInfo(stage)
+                if stage_info is not None:
+                    total += stage_info.numTasks
+                    done += stage_info.numCompletedTasks
+        if total == 0:
+            return None
+        return round(done / total, 4)
+
     # ---- the main thread: statements, one at a time ----
 
     def serve(self):
         reader = threading.Thread(target=self.read_requests, name="ember-requests", daemon=True)
         reader.start()
+        threading.Thread(target=self.report_progress, name="ember-progress", daemon=True).start()
         while True:
             try:
                 request = self.requests.get()
@@ -179,7 +280,7 @@ class Driver:
         data = {}
         try:
             try:
-                self.sc.setJobGroup(job_group(statement_id), "Livy statement %d" % statement_id, True)
+                self.sc.setJobGroup(job_group(statement_id), "Job group for statement %d" % statement_id, True)
             except Exception:
                 pass
             if kind == "sql":

@@ -6,10 +6,11 @@
 //! The worker runs in a process group of its own, so stopping a session stops the Python driver
 //! and its JVM together: no orphans.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{BufReader, Write};
 use std::os::unix::process::CommandExt;
 use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -18,7 +19,7 @@ use futures_util::future::BoxFuture;
 use nix::sys::signal::{Signal, killpg};
 use nix::unistd::Pid;
 use serde_json::{Map, Value, json};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 
 use crate::interpreter::{
     Execution, Interpreter, InterpreterFactory, LOG_LINE_BYTES, SessionLog, SessionSpec,
@@ -138,13 +139,26 @@ enum Event {
     Exited,
 }
 
+/// How long a completion request waits for the worker's answer; past it, it offers nothing.
+const COMPLETION_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Completion requests waiting for the worker's answer, by request number.
+type PendingCompletions = Arc<Mutex<HashMap<u64, oneshot::Sender<Vec<String>>>>>;
+
 /// A running worker process.
 #[derive(Debug)]
 struct Worker {
     pid: u32,
     child: Mutex<Child>,
     stdin: Mutex<Option<ChildStdin>>,
+    /// Statement results and other replies, in order (the running statement reads them).
     events: tokio::sync::Mutex<mpsc::UnboundedReceiver<Event>>,
+    /// The last progress the worker reported: (statement id, finished share of its tasks).
+    progress: Arc<Mutex<Option<(u64, f64)>>>,
+    /// Completion answers go straight to their request, never through `events`, so a
+    /// completion is answered while a statement runs.
+    completions: PendingCompletions,
+    next_completion: AtomicU64,
     stderr_tail: Arc<Mutex<Vec<String>>>,
     /// Where its stderr goes; a pooled worker's is swapped for its session's when taken.
     log: Arc<Mutex<Option<SessionLog>>>,
@@ -199,10 +213,15 @@ impl Worker {
             child: Mutex::new(child),
             stdin: Mutex::new(stdin),
             events: tokio::sync::Mutex::new(rx),
+            progress: Arc::default(),
+            completions: Arc::default(),
+            next_completion: AtomicU64::new(0),
             stderr_tail: Arc::default(),
             log: Arc::new(Mutex::new(log)),
         };
         if let Some(out) = stdout {
+            let progress = worker.progress.clone();
+            let completions = worker.completions.clone();
             let spawned = std::thread::Builder::new()
                 .name(format!("pyspark-{pid}-out"))
                 .spawn(move || {
@@ -214,6 +233,27 @@ impl Worker {
                             Event::Oversize(line.len)
                         } else {
                             match serde_json::from_slice::<Value>(&line.kept) {
+                                Ok(v) if v["event"] == "progress" => {
+                                    if let (Some(id), Some(p)) =
+                                        (v["id"].as_u64(), v["progress"].as_f64())
+                                    {
+                                        *progress.lock().unwrap_or_else(PoisonError::into_inner) =
+                                            Some((id, p.clamp(0.0, 1.0)));
+                                    }
+                                    continue;
+                                }
+                                Ok(v) if v["event"] == "completion" => {
+                                    let waiting = v["request"].as_u64().and_then(|r| {
+                                        completions
+                                            .lock()
+                                            .unwrap_or_else(PoisonError::into_inner)
+                                            .remove(&r)
+                                    });
+                                    if let Some(reply) = waiting {
+                                        let _ = reply.send(candidates_of(&v));
+                                    }
+                                    continue;
+                                }
                                 Ok(v) => Event::Message(v),
                                 Err(e) => {
                                     tracing::warn!(pid, "unparseable line from the worker: {e}");
@@ -288,6 +328,40 @@ impl Worker {
         pipe.write_all(line.as_bytes())
             .and_then(|()| pipe.flush())
             .map_err(|e| format!("writing to the Python worker failed: {e}"))
+    }
+
+    /// Asks the worker for completions of `code` at `cursor`, waiting at most
+    /// [`COMPLETION_TIMEOUT`]; no answer in time offers nothing.
+    async fn complete(&self, code: &str, cursor: usize, kind: Option<&SessionKind>) -> Vec<String> {
+        let request = self.next_completion.fetch_add(1, Ordering::Relaxed);
+        let (tx, rx) = oneshot::channel();
+        self.completions
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(request, tx);
+        let mut message =
+            json!({"op": "complete", "request": request, "code": code, "cursor": cursor});
+        if let Some(kind) = kind {
+            message["kind"] = json!(kind.as_str());
+        }
+        let answer = match self.send(&message) {
+            Ok(()) => tokio::time::timeout(COMPLETION_TIMEOUT, rx).await.ok(),
+            Err(_) => None,
+        };
+        self.completions
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&request);
+        match answer {
+            Some(Ok(candidates)) => candidates,
+            _ => {
+                tracing::warn!(
+                    pid = self.pid,
+                    "no completion from the worker within {COMPLETION_TIMEOUT:?}"
+                );
+                Vec::new()
+            }
+        }
     }
 
     fn tail(&self) -> String {
@@ -683,6 +757,45 @@ impl Interpreter for PySparkInterpreter {
             }
         })
     }
+
+    /// What the worker last reported for the statement: the finished share of the tasks of
+    /// the Spark jobs it started (Livy's statement progress).
+    fn progress(&self, statement_id: u64) -> Option<f64> {
+        let last = *self
+            .worker()?
+            .progress
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        last.filter(|(id, _)| *id == statement_id).map(|(_, p)| p)
+    }
+
+    /// Python names (rlcompleter over the session's namespace), or for `spark` the Scala
+    /// interpreter's own completion once it runs and is not running a statement.
+    fn complete<'a>(
+        &'a self,
+        code: &'a str,
+        cursor: usize,
+        kind: Option<&'a SessionKind>,
+    ) -> BoxFuture<'a, Vec<String>> {
+        Box::pin(async move {
+            match self.worker() {
+                Some(w) => w.complete(code, cursor, kind).await,
+                None => Vec::new(),
+            }
+        })
+    }
+}
+
+/// The candidates of a worker's completion answer (strings only, as Livy's list is).
+fn candidates_of(v: &Value) -> Vec<String> {
+    v["candidates"]
+        .as_array()
+        .map(|c| {
+            c.iter()
+                .filter_map(|s| s.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn result_of(v: Value) -> Execution {

@@ -8,9 +8,9 @@ executors and closures defined in a statement run there.
 
 A statement runs with the semantics of Livy's Scala interpreter: line by line, a line the
 compiler finds incomplete joined with the next; a statement still incomplete at its end fails
-with `incomplete statement`; a compile error fails with ename `Error`, evalue the first `error:`
-line and the rest as traceback; an exception thrown while running fails with its class as
-ename and its message as evalue. What the code prints and the interpreter's result lines
+with `incomplete statement`; a failure answers as Livy's: ename `Error`, evalue the first line
+of the interpreter's report (a compile error's `error:` line, or a thrown exception's
+`java.lang.ArithmeticException: / by zero`), the other lines as traceback. What the code prints and the interpreter's result lines
 (`res0: Int = 2`: Scala 2.13's `val ` prefix is dropped to read as Livy's 2.12 did) are the
 statement's text/plain, right-stripped.
 
@@ -101,6 +101,7 @@ class ScalaRepl:
                 raise ScalaError("`%s` failed: %s" % (line, self.take_reported().strip()))
         self.take_reported()
         self.take_printed()
+        self.completer = None
 
     def capture(self):
         """Points this thread's scala.Console at the statement's buffer."""
@@ -177,6 +178,21 @@ class ScalaRepl:
             return "Success", ""
         return "Error", scala_error(reported)
 
+    def complete(self, code, cursor):
+        """Livy's completion: the names the interpreter offers at `cursor` (the REPL's own
+        completer, made on first use), each once, in its order."""
+        if self.completer is None:
+            completion = self.jvm.scala.tools.nsc.interpreter.shell.ReplCompletion
+            accumulator = getattr(completion, "$lessinit$greater$default$2")()
+            self.completer = completion(self.imain, accumulator)
+        candidates = self.completer.complete(code, cursor).candidates().iterator()
+        names = []
+        while candidates.hasNext():
+            name = candidates.next().name()
+            if name not in names:
+                names.append(name)
+        return names
+
     def run_magic(self, name, term):
         """Livy's `%json name` and `%table name`: the value (an RDD's first 10 elements) as
         json4s writes it, as JSON or as a Livy table."""
@@ -248,14 +264,17 @@ def livy_table(value):
 
 
 def scala_error(reported):
-    """A failed line's result: a runtime exception by its class, else a compile error."""
+    """A failed line's result, as Livy's parseError reads the interpreter's report: ename
+    `Error`, evalue the first line (an exception's `java.lang.Exception: message`, or a compile
+    error's `error:` line), every other line as traceback, each ending in a newline."""
     lines = reported.splitlines()
     first = next((l for l in lines if l.strip()), "")
     thrown = _EXCEPTION_LINE.match(first)
-    if thrown:
-        rest = lines[lines.index(first) + 1:]
-        return error_result(thrown.group(1), thrown.group(2) or "", rest)
-    at = next((i for i, l in enumerate(lines) if "error:" in l), None)
+    at = None if thrown else next((i for i, l in enumerate(lines) if "error:" in l), None)
     if at is None:
-        return error_result("Error", first.strip() or "the statement failed", lines[1:])
-    return error_result("Error", lines[at].strip(), lines[:at] + lines[at + 1:])
+        at = lines.index(first) if first else 0
+        rest = lines[at + 1:]
+    else:
+        rest = lines[:at] + lines[at + 1:]
+    evalue = lines[at].strip() if lines else "the statement failed"
+    return error_result("Error", evalue, [l for l in rest if l.strip()])

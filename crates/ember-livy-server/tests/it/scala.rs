@@ -207,7 +207,8 @@ async fn scala_sessions_run_livys_scala_on_real_spark() {
         "{output}"
     );
 
-    // A runtime exception: its class and message.
+    // A runtime exception, as Livy reports it: ename `Error`, the exception's first line as
+    // evalue, the interpreter's trace as traceback.
     let output = run(
         &livy,
         &session,
@@ -215,15 +216,17 @@ async fn scala_sessions_run_livys_scala_on_real_spark() {
     )
     .await;
     assert_eq!(output["status"], "error", "{output}");
+    assert_eq!(output["ename"], "Error", "{output}");
     assert_eq!(
-        output["ename"], "java.lang.IllegalStateException",
+        output["evalue"], "java.lang.IllegalStateException: boom: no",
         "{output}"
     );
-    assert_eq!(output["evalue"], "boom: no", "{output}");
     assert!(output["traceback"].is_array(), "{output}");
     let output = run(&livy, &session, "x / (x - 5)").await;
-    assert_eq!(output["ename"], "java.lang.ArithmeticException", "{output}");
-    assert_eq!(output["evalue"], "/ by zero", "{output}");
+    assert_eq!(
+        output["evalue"], "java.lang.ArithmeticException: / by zero",
+        "{output}"
+    );
 
     // Code still incomplete at its end.
     let output = run(&livy, &session, "val y = {\n  1 +").await;
