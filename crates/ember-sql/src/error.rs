@@ -6,6 +6,7 @@ use datafusion::error::DataFusionError;
 
 use crate::overflow::OverflowFailure;
 use crate::spark::DivideByZeroFailure;
+use crate::type_checks::DataTypeMismatchFailure;
 
 /// Everything that can go wrong in `ember-sql`.
 ///
@@ -68,6 +69,22 @@ pub enum Error {
         column: Option<u64>,
         /// DataFusion's message.
         message: String,
+    },
+
+    /// Arithmetic whose operand types Spark refuses (`1 + true`, `array(1) + 1`): Spark's
+    /// `DATATYPE_MISMATCH` error, in Spark 4's words. `subclass` is Spark's
+    /// (`BINARY_OP_DIFF_TYPES`, `BINARY_OP_WRONG_TYPE`); `expression` is the refused expression
+    /// as Spark writes it (`(a + b)`).
+    #[error(
+        "[DATATYPE_MISMATCH.{subclass}] Cannot resolve \"{expression}\" due to data type mismatch: {detail}. SQLSTATE: 42K09"
+    )]
+    DataTypeMismatch {
+        /// Spark's subclass of `DATATYPE_MISMATCH`.
+        subclass: &'static str,
+        /// The refused expression, as Spark's messages write it (`(a + b)`).
+        expression: String,
+        /// Why, with Spark's type names.
+        detail: String,
     },
 
     /// A function Spark has and Ember does not: the analogue of Spark's `UNRESOLVED_ROUTINE`
@@ -265,6 +282,13 @@ impl Error {
         if let Some(zero) = find_marker::<DivideByZeroFailure>(&err) {
             return Error::DivideByZero {
                 operator: zero.operator,
+            };
+        }
+        if let Some(m) = find_marker::<DataTypeMismatchFailure>(&err) {
+            return Error::DataTypeMismatch {
+                subclass: m.subclass,
+                expression: m.expression.clone(),
+                detail: m.detail.clone(),
             };
         }
         if let Some(overflow) = find_marker::<OverflowFailure>(&err) {

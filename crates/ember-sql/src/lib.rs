@@ -231,6 +231,7 @@ mod session;
 mod set_ops;
 mod shapes;
 mod spark;
+mod type_checks;
 mod types;
 pub mod udf;
 

@@ -233,6 +233,39 @@ impl ExprPlanner for SparkArithmeticPlanner {
         let divide = |l: Expr, r: Expr| {
             Expr::BinaryExpr(BinaryExpr::new(Box::new(l), Operator::Divide, Box::new(r)))
         };
+        // Arithmetic Spark refuses fails here with Spark's DATATYPE_MISMATCH (type_checks.rs),
+        // innermost first, before DataFusion refuses it in its own words.
+        let symbol = match expr.op {
+            BinaryOperator::Plus => Some("+"),
+            BinaryOperator::Minus => Some("-"),
+            BinaryOperator::Multiply => Some("*"),
+            BinaryOperator::Divide => Some("/"),
+            BinaryOperator::Modulo => Some("%"),
+            _ => None,
+        };
+        let mut types = None;
+        if let Some(symbol) = symbol {
+            // Each operand's type once: `get_type` walks the whole operand, and the left
+            // one of a chain `a + b + c ...` is the chain so far (issue 16).
+            let (l, r) = (
+                expr.left.get_type(schema).ok(),
+                expr.right.get_type(schema).ok(),
+            );
+            if let (Some(lt), Some(rt)) = (&l, &r)
+                && let Some(mismatch) = crate::type_checks::arithmetic_mismatch(
+                    &expr.left,
+                    symbol,
+                    &expr.right,
+                    (lt, rt),
+                    schema,
+                )
+            {
+                return Err(datafusion::error::DataFusionError::External(Box::new(
+                    mismatch,
+                )));
+            }
+            types = Some((l, r));
+        }
         match expr.op {
             BinaryOperator::Divide
                 if is_spark_double_operand(&expr.left, schema)
@@ -249,12 +282,7 @@ impl ExprPlanner for SparkArithmeticPlanner {
                 )))
             }
             BinaryOperator::Plus | BinaryOperator::Minus | BinaryOperator::Multiply => {
-                // Each operand's type once: `get_type` walks the whole operand, and the left
-                // one of a chain `a + b + c ...` is the chain so far (issue 16).
-                let (l, r) = (
-                    expr.left.get_type(schema).ok(),
-                    expr.right.get_type(schema).ok(),
-                );
+                let (l, r) = types.unwrap_or_default();
                 let as_literal_decimal = |e: Expr| {
                     if !matches!(e, Expr::Literal(..)) {
                         return e;

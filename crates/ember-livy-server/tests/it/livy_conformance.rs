@@ -714,6 +714,12 @@ async fn sql_errors_carry_sparks_error_class_whole() {
              `p`.`age`]. SQLSTATE: 42703",
         ),
         (
+            "SELECT age + true FROM people",
+            "[DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES] Cannot resolve \"(age + true)\" due to data \
+             type mismatch: the left and right operands of the binary operator have incompatible \
+             types (\"INT\" and \"BOOLEAN\"). SQLSTATE: 42K09",
+        ),
+        (
             "SELEC 1",
             "[PARSE_SYNTAX_ERROR] Syntax error at or near 'SELEC'. SQLSTATE: 42601 (line 1, pos \
              0)\n\n== SQL ==\nSELEC 1\n^^^\n",

@@ -219,3 +219,167 @@ fn spark_functions_ember_lacks_are_refused_by_name() {
         Err(Error::Plan { .. })
     ));
 }
+
+/// Spark's `DATATYPE_MISMATCH` errors of arithmetic, word for word up to the SQLSTATE (recorded
+/// from PySpark 4.3 on the same view; Spark then adds the position and its analyzed plan).
+#[test]
+fn type_mismatches_are_sparks_datatype_mismatch() {
+    let spark = session();
+    spark
+        .sql(
+            "CREATE OR REPLACE TEMP VIEW t AS SELECT * FROM VALUES \
+             (1, 'x', true, 2.5D, DATE'2024-01-01') AS t(a, s, b, d, dt)",
+        )
+        .unwrap();
+    const WRONG: &str = "the binary operator requires the input type (\"NUMERIC\" or \"INTERVAL DAY \
+                         TO SECOND\" or \"INTERVAL YEAR TO MONTH\" or \"INTERVAL\"), not";
+    let diff = |l: &str, r: &str| {
+        format!(
+            "the left and right operands of the binary operator have incompatible types (\"{l}\" and \"{r}\")"
+        )
+    };
+    let cases: Vec<(&str, &str, String, String)> = vec![
+        (
+            "SELECT 1 + true",
+            "BINARY_OP_DIFF_TYPES",
+            "(1 + true)".into(),
+            diff("INT", "BOOLEAN"),
+        ),
+        (
+            "SELECT a + b FROM t",
+            "BINARY_OP_DIFF_TYPES",
+            "(a + b)".into(),
+            diff("INT", "BOOLEAN"),
+        ),
+        (
+            "SELECT t.a + t.b FROM t",
+            "BINARY_OP_DIFF_TYPES",
+            "(a + b)".into(),
+            diff("INT", "BOOLEAN"),
+        ),
+        (
+            "SELECT a * b + 1 FROM t",
+            "BINARY_OP_DIFF_TYPES",
+            "(a * b)".into(),
+            diff("INT", "BOOLEAN"),
+        ),
+        (
+            "SELECT (a + 1) + b FROM t",
+            "BINARY_OP_DIFF_TYPES",
+            "((a + 1) + b)".into(),
+            diff("INT", "BOOLEAN"),
+        ),
+        (
+            "SELECT abs(a) - b FROM t",
+            "BINARY_OP_DIFF_TYPES",
+            "(abs(a) - b)".into(),
+            diff("INT", "BOOLEAN"),
+        ),
+        (
+            "SELECT a % true FROM t",
+            "BINARY_OP_DIFF_TYPES",
+            "(a % true)".into(),
+            diff("INT", "BOOLEAN"),
+        ),
+        (
+            "SELECT d * b FROM t",
+            "BINARY_OP_DIFF_TYPES",
+            "(d * b)".into(),
+            diff("DOUBLE", "BOOLEAN"),
+        ),
+        (
+            "SELECT 1.5 + true",
+            "BINARY_OP_DIFF_TYPES",
+            "(1.5 + true)".into(),
+            diff("DECIMAL(2,1)", "BOOLEAN"),
+        ),
+        (
+            "SELECT 10000000000 + true",
+            "BINARY_OP_DIFF_TYPES",
+            "(10000000000 + true)".into(),
+            diff("BIGINT", "BOOLEAN"),
+        ),
+        (
+            "SELECT CAST(1 AS SMALLINT) + true",
+            "BINARY_OP_DIFF_TYPES",
+            "(CAST(1 AS SMALLINT) + true)".into(),
+            diff("SMALLINT", "BOOLEAN"),
+        ),
+        (
+            "SELECT array(1) + 1",
+            "BINARY_OP_DIFF_TYPES",
+            "(array(1) + 1)".into(),
+            diff("ARRAY<INT>", "INT"),
+        ),
+        (
+            "SELECT array(1) + array('a')",
+            "BINARY_OP_DIFF_TYPES",
+            "(array(1) + array(a))".into(),
+            diff("ARRAY<INT>", "ARRAY<STRING>"),
+        ),
+        (
+            "SELECT a FROM t WHERE a IN (SELECT a + b FROM t)",
+            "BINARY_OP_DIFF_TYPES",
+            "(a + b)".into(),
+            diff("INT", "BOOLEAN"),
+        ),
+        (
+            "SELECT -(a + b) FROM t",
+            "BINARY_OP_DIFF_TYPES",
+            "(a + b)".into(),
+            diff("INT", "BOOLEAN"),
+        ),
+        (
+            "SELECT 'x' + true",
+            "BINARY_OP_WRONG_TYPE",
+            "(x + true)".into(),
+            format!("{WRONG} \"BOOLEAN\""),
+        ),
+        (
+            "SELECT upper(s) + true FROM t",
+            "BINARY_OP_WRONG_TYPE",
+            "(upper(s) + true)".into(),
+            format!("{WRONG} \"BOOLEAN\""),
+        ),
+        (
+            "SELECT true + true",
+            "BINARY_OP_WRONG_TYPE",
+            "(true + true)".into(),
+            format!("{WRONG} \"BOOLEAN\""),
+        ),
+        (
+            "SELECT array(1) + array(2)",
+            "BINARY_OP_WRONG_TYPE",
+            "(array(1) + array(2))".into(),
+            format!("{WRONG} \"ARRAY<INT>\""),
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (query, subclass, expression, detail) in &cases {
+        let spark_text = format!(
+            "[DATATYPE_MISMATCH.{subclass}] Cannot resolve \"{expression}\" due to data type \
+             mismatch: {detail}. SQLSTATE: 42K09"
+        );
+        match spark.sql(query).and_then(|df| df.collect()) {
+            Err(e @ Error::DataTypeMismatch { .. }) => {
+                let text = e.to_string();
+                if text != spark_text {
+                    failures.push(format!("{query}:\n  ember {text}\n  spark {spark_text}"));
+                }
+            }
+            other => failures.push(format!("{query}: {other:?}")),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // What Spark accepts still runs: NULL, strings and dates in arithmetic.
+    for ok in [
+        "SELECT a + NULL FROM t",
+        "SELECT a + '1' FROM t",
+        "SELECT dt + 1 FROM t",
+    ] {
+        spark
+            .sql(ok)
+            .and_then(|df| df.collect())
+            .unwrap_or_else(|e| panic!("{ok}: {e}"));
+    }
+}
