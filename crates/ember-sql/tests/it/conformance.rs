@@ -13,7 +13,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use ember_sql::arrow::array::{Array, AsArray, RecordBatch};
 use ember_sql::arrow::datatypes::{DataType, Float32Type, Float64Type};
@@ -21,7 +21,7 @@ use ember_sql::arrow::util::display::{ArrayFormatter, FormatOptions};
 use ember_sql::{Session, spark_type_name};
 
 fn suite_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance")
+    crate::fixture::crate_dir().join("tests/conformance")
 }
 
 #[derive(Debug, Default)]
@@ -433,7 +433,7 @@ fn write_compat_doc(summary: &str, known: &[String]) {
          reason.\n\n{}\n",
         known.join("\n")
     );
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/spark-compat.md");
+    let path = crate::fixture::crate_dir().join("../../docs/spark-compat.md");
     // The function coverage section is the coverage test's: kept as it is.
     let old = std::fs::read_to_string(&path).unwrap_or_default();
     let coverage = match (

@@ -10,7 +10,6 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::Path;
 
 use ember_sql::datafusion::execution::FunctionRegistry as _;
 use ember_sql::{Error, Session};
@@ -105,7 +104,7 @@ const CALLS: &[(&str, &str)] = &[
 ];
 
 fn spark_functions() -> Vec<(String, String)> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance/spark-functions.txt");
+    let path = crate::fixture::crate_dir().join("tests/conformance/spark-functions.txt");
     std::fs::read_to_string(path)
         .unwrap()
         .lines()
@@ -199,7 +198,7 @@ pub(crate) const COVERAGE_START: &str = "<!-- function coverage: start -->";
 pub(crate) const COVERAGE_END: &str = "<!-- function coverage: end -->";
 
 fn write_coverage(table: &str, missing: &[String]) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/spark-compat.md");
+    let path = crate::fixture::crate_dir().join("../../docs/spark-compat.md");
     let doc = std::fs::read_to_string(&path).unwrap_or_default();
     let section = format!(
         "{COVERAGE_START}\n## Function coverage\n\n\

@@ -5,6 +5,15 @@ use ember_sql::arrow::util::display::{ArrayFormatter, FormatOptions};
 use ember_sql::{DataType, Row, Session, StructType, Value};
 
 /// Every row of `batches` as Arrow displays its cells (`""` for NULL).
+/// This crate's directory, as `cargo test` names it when the tests run: a test binary built
+/// from another checkout of the same sources (one target dir shared by clones) still reads
+/// this checkout's files. The compile-time path is the fallback.
+pub(crate) fn crate_dir() -> std::path::PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")))
+}
+
 pub(crate) fn cells(batches: &[RecordBatch]) -> Vec<Vec<String>> {
     let mut rows = Vec::new();
     for b in batches {

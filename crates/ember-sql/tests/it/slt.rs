@@ -140,7 +140,7 @@ fn run_file(path: &Path) -> Vec<String> {
 }
 
 fn slt_files() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sql");
+    let dir = crate::fixture::crate_dir().join("tests/sql");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())

@@ -14,7 +14,11 @@ use crate::{app_path, get, request, serve, wait_until};
 
 /// Spark's answer to one endpoint, as recorded from PySpark.
 fn spark(name: &str) -> Value {
-    let path = format!("{}/tests/spark-ui/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    // The crate's directory as `cargo test` names it when the tests run (a binary built from
+    // another checkout of the same sources still reads this one's files).
+    let dir = std::env::var("CARGO_MANIFEST_DIR")
+        .unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_owned());
+    let path = format!("{dir}/tests/spark-ui/{name}.json");
     serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
 }
 

@@ -54,7 +54,12 @@ impl Step {
 }
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    // As `cargo test` names this crate's directory when the tests run (a binary built from
+    // another checkout of the same sources still reads this one's files).
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
+        .join("../..")
 }
 
 /// The `console` blocks of one Markdown file.
