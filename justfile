@@ -59,7 +59,17 @@ lint:
 # Criterion benches: each runs Ember beside its reference. Figures go in docs/benchmarks.md.
 # (`--workspace`, not `-p`: per-package feature resolution would rebuild DataFusion.)
 bench *ARGS:
-    cargo bench --workspace --bench rdd --bench web --bench sql --bench livy --bench partition --bench pyspark {{ARGS}}
+    cargo bench --workspace --bench rdd --bench web --bench sql --bench livy --bench partition --bench pyspark --bench tpch {{ARGS}}
+
+# TPC-H data (Parquet, one file per table) at scale factor SF under $CARGO_TARGET_DIR/tpch/sfSF,
+# made once with tpchgen-cli from PyPI (venv beside the target dir). The tpch bench reads SF1.
+tpch-data SF="1":
+    bash scripts/tpch/data.sh {{SF}}
+
+# TPC-H on DuckDB, Polars and the release `ember sql`, every answer checked against DuckDB's.
+tpch-peers SF="1":
+    cargo build --release
+    "$(bash scripts/tpch/env.sh | tail -n1)" scripts/tpch/peers.py --data "$(bash scripts/tpch/data.sh {{SF}} | tail -n1)"
 
 # Drive the release binary with wrk on loopback for a bounded time.
 loadtest SECONDS="30":

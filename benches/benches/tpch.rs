@@ -1,0 +1,149 @@
+//! TPC-H's 22 queries on Ember beside stock DataFusion, per query, in one run (issue 19).
+//!
+//! ```sh
+//! just tpch-data            # SF1 Parquet under $CARGO_TARGET_DIR/tpch/sf1 (tpchgen-cli, ~40 s)
+//! cargo bench --workspace --bench tpch              # all 22, both engines
+//! cargo bench --workspace --bench tpch -- 'tpch/q0[1-5]'   # some of them
+//! ```
+//!
+//! - `tpch/qNN/ember`: `Session::sql(q).collect()` on a `local[2]` session (two threads, two
+//!   target partitions) with a temp view per table, read with `Session::read(Parquet, ...)`.
+//! - `tpch/qNN/datafusion`: stock DataFusion 55.2 (the same crate Ember embeds, with its
+//!   default configuration but two target partitions), `register_parquet` per table and
+//!   `ctx.sql(q).collect()` on a tokio runtime of two worker threads.
+//!
+//! Same files, same threads, same query text (`benches/tpch/qNN.sql`, TPC-H's with the
+//! specification's validation parameters). Before timing, both answers of each query are
+//! checked to have the same rows; `scripts/tpch/peers.py` checks Ember's against DuckDB's and
+//! times DuckDB and Polars on the same files. `EMBER_TPCH_DATA` names another data directory
+//! (e.g. SF10); without data the bench says which command makes it and does nothing.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use ember_sql::arrow::array::RecordBatch;
+use ember_sql::arrow::util::display::{ArrayFormatter, FormatOptions};
+use ember_sql::datafusion::prelude::{ParquetReadOptions, SessionConfig, SessionContext};
+use ember_sql::{FileFormat, Session};
+
+const TABLES: [&str; 8] = [
+    "customer", "lineitem", "nation", "orders", "part", "partsupp", "region", "supplier",
+];
+
+fn data_dir() -> PathBuf {
+    match std::env::var_os("EMBER_TPCH_DATA") {
+        Some(dir) => PathBuf::from(dir),
+        None => {
+            let target = std::env::var_os("CARGO_TARGET_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| {
+                    PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
+                        .join(".cache/ember-target")
+                });
+            target.join("tpch/sf1")
+        }
+    }
+}
+
+fn queries() -> Vec<(String, String)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tpch");
+    (1..=22)
+        .map(|n| {
+            let name = format!("q{n:02}");
+            let text = std::fs::read_to_string(dir.join(format!("{name}.sql"))).unwrap();
+            (name, text.trim().trim_end_matches(';').to_owned())
+        })
+        .collect()
+}
+
+/// Rows as text, sorted, numbers to 2 decimals: the two engines may differ in a result's type
+/// (Spark's decimal rules) and in the order of ties.
+fn rows(batches: &[RecordBatch]) -> Vec<String> {
+    let options = FormatOptions::default().with_null("NULL");
+    let mut out = Vec::new();
+    for batch in batches {
+        let formatters: Vec<_> = batch
+            .columns()
+            .iter()
+            .map(|c| ArrayFormatter::try_new(c.as_ref(), &options).unwrap())
+            .collect();
+        for row in 0..batch.num_rows() {
+            let cells: Vec<String> = formatters
+                .iter()
+                .map(|f| {
+                    let cell = f.value(row).to_string();
+                    match cell.parse::<f64>() {
+                        Ok(x) if cell.contains('.') => format!("{x:.2}"),
+                        _ => cell,
+                    }
+                })
+                .collect();
+            out.push(cells.join("|"));
+        }
+    }
+    out.sort();
+    out
+}
+
+fn tpch(c: &mut Criterion) {
+    let dir = data_dir();
+    if !dir.join("lineitem.parquet").exists() {
+        eprintln!(
+            "tpch: no data in {} (make it with `just tpch-data`, or set EMBER_TPCH_DATA)",
+            dir.display()
+        );
+        return;
+    }
+    let ember = Session::builder()
+        .app_name("tpch")
+        .master("local[2]")
+        .get_or_create()
+        .unwrap();
+    let config = SessionConfig::new().with_target_partitions(2);
+    let stock = SessionContext::new_with_config(config);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    for table in TABLES {
+        let path = dir.join(format!("{table}.parquet"));
+        ember
+            .read(FileFormat::Parquet, &path)
+            .unwrap()
+            .create_or_replace_temp_view(table)
+            .unwrap();
+        runtime
+            .block_on(stock.register_parquet(
+                table,
+                path.to_str().unwrap(),
+                ParquetReadOptions::default(),
+            ))
+            .unwrap();
+    }
+    let run_stock = |q: &str| runtime.block_on(async { stock.sql(q).await?.collect().await });
+
+    let mut group = c.benchmark_group("tpch");
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(5));
+    for (name, query) in queries() {
+        let ours = ember.sql(&query).and_then(|df| df.collect()).unwrap();
+        let theirs = run_stock(&query).unwrap();
+        assert_eq!(rows(&ours), rows(&theirs), "{name}: the two answers differ");
+        group.bench_function(format!("{name}/ember"), |b| {
+            b.iter(|| black_box(ember.sql(&query).and_then(|df| df.collect()).unwrap()));
+        });
+        group.bench_function(format!("{name}/datafusion"), |b| {
+            b.iter(|| black_box(run_stock(&query).unwrap()));
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, tpch);
+criterion_main!(benches);
