@@ -83,8 +83,8 @@ fn undouble_quotes(raw: &str, quote: char) -> String {
 
 /// Rewrites the single-quoted string literals of `statement` with Spark's escapes.
 pub(crate) fn unescape_string_literals(statement: &mut DFStatement) {
-    if let DFStatement::Statement(statement) = statement {
-        let _ = visit_expressions_mut(statement.as_mut(), |expr| {
+    if let Some(statement) = crate::planning::sql_statement_mut(statement) {
+        let _ = visit_expressions_mut(statement, |expr| {
             if let Expr::Value(v) = expr
                 && let Value::SingleQuotedString(s) = &mut v.value
                 && s.contains('\\')

@@ -112,7 +112,7 @@ fn join_suffixes(tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
 /// frame bounds (`RANGE BETWEEN 1.5 PRECEDING ...`) are left alone: the planner reads them from
 /// the syntax tree.
 pub(crate) fn mark_numeric_literals(statement: &mut DFStatement) {
-    if let DFStatement::Statement(statement) = statement {
+    if let Some(statement) = crate::planning::sql_statement_mut(statement) {
         let _ = statement.visit(&mut Marker::default());
     }
 }

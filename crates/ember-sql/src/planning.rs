@@ -215,6 +215,18 @@ const BALANCE_FROM: usize = 64;
 /// DataFusion's passes that are quadratic in a chain's depth (each level of `get_type` and
 /// `to_field` recomputes its subtree) fast. `+` is left as it is: it is not associative once
 /// overflow is checked.
+/// The SQL statement inside `statement`, through any `EXPLAIN`s: Ember's rewrites apply to
+/// the statement an `EXPLAIN` shows, so it shows the plan Ember runs.
+pub(crate) fn sql_statement_mut(
+    statement: &mut DFStatement,
+) -> Option<&mut datafusion::sql::sqlparser::ast::Statement> {
+    match statement {
+        DFStatement::Statement(s) => Some(s.as_mut()),
+        DFStatement::Explain(explain) => sql_statement_mut(&mut explain.statement),
+        _ => None,
+    }
+}
+
 pub(crate) fn balance_logical_chains(statement: &mut DFStatement) {
     struct Balance;
     impl Visitor for Balance {

@@ -266,9 +266,7 @@ impl Session {
 /// view lives in its `SessionContext`, which is what a Spark temp view is (one per session),
 /// while DataFusion refuses the `TEMPORARY` keyword.
 fn temp_views_as_views(statement: &mut DFStatement) {
-    if let DFStatement::Statement(inner) = statement
-        && let SqlStatement::CreateView(view) = inner.as_mut()
-    {
+    if let Some(SqlStatement::CreateView(view)) = crate::planning::sql_statement_mut(statement) {
         view.temporary = false;
     }
 }

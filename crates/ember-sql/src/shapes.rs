@@ -572,7 +572,7 @@ pub(crate) fn pivot_inputs(statement: &mut DFStatement) -> Vec<String> {
         }
     }
     let mut collect = Collect(Vec::new());
-    if let DFStatement::Statement(s) = statement {
+    if let Some(s) = crate::planning::sql_statement_mut(statement) {
         let _ = s.visit(&mut collect);
     }
     collect.0
@@ -740,8 +740,7 @@ impl VisitorMut for Rewriter<'_> {
 /// Applies every rewrite of the module docs to `statement`; `pivots` holds the columns of each
 /// `PIVOT` input (see [`pivot_inputs`]).
 pub(crate) fn rewrite(statement: &mut DFStatement, pivots: &PivotColumns) -> DfResult<()> {
-    if let DFStatement::Statement(s) = statement {
-        let s: &mut Statement = s.as_mut();
+    if let Some(s) = crate::planning::sql_statement_mut(statement) {
         if let ControlFlow::Break(e) = s.visit(&mut Rewriter {
             pivots,
             lateral_views: Vec::new(),

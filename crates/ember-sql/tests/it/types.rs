@@ -609,3 +609,34 @@ fn regression_datetime_functions_return_timestamps_in_the_session_time_zone_issu
         ["timestamp", "timestamp", "timestamp"]
     );
 }
+
+/// `EXPLAIN` shows the plan Ember runs: Spark's literal types and rewrites apply to the
+/// statement it explains. It showed DataFusion's plan of the raw text, where `1.50` is a DOUBLE
+/// and a DECIMAL column compared with it is cast to DOUBLE, which Ember never runs.
+#[test]
+fn regression_explain_shows_the_plan_ember_runs() {
+    let spark = session();
+    let query = "SELECT a > 1.50 AS big FROM VALUES (CAST(1.5 AS DECIMAL(15,2))) t(a)";
+    let plan = cells(
+        &spark
+            .sql(&format!("EXPLAIN {query}"))
+            .unwrap()
+            .collect()
+            .unwrap(),
+    )
+    .concat()
+    .join("\n");
+    // (`Float64(1.5)` stays as a name: literals keep DataFusion's names, see numeric_literals.)
+    assert!(plan.contains("t.a > Decimal128(1.50,15,2)"), "{plan}");
+    assert!(!plan.contains("CAST(t.a AS Float64)"), "{plan}");
+    let verbose = cells(
+        &spark
+            .sql(&format!("EXPLAIN VERBOSE {query}"))
+            .unwrap()
+            .collect()
+            .unwrap(),
+    )
+    .concat()
+    .join("\n");
+    assert!(!verbose.contains("CAST(t.a AS Float64)"), "{verbose}");
+}
