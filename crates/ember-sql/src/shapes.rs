@@ -32,8 +32,8 @@ use datafusion::sql::parser::Statement as DFStatement;
 use datafusion::sql::sqlparser::ast::{
     AccessExpr, CeilFloorKind, DuplicateTreatment, Expr, FunctionArg, FunctionArgExpr,
     FunctionArguments, GroupByExpr, GroupByWithModifier, Ident, LateralView, ObjectName,
-    ObjectNamePart, PivotValueSource, Select, SelectItem, SetExpr, Statement, TableFactor,
-    TableWithJoins, UnaryOperator, Value, ValueWithSpan, VisitMut, VisitorMut,
+    ObjectNamePart, PivotValueSource, Select, SelectItem, SetExpr, TableFactor, TableWithJoins,
+    UnaryOperator, Value, ValueWithSpan, VisitMut, VisitorMut,
 };
 use datafusion::sql::sqlparser::dialect::SparkSqlDialect;
 use datafusion::sql::sqlparser::parser::Parser;
