@@ -153,7 +153,7 @@ fn tpch(c: &mut Criterion) {
                 .map(|_| {
                     let t = std::time::Instant::now();
                     let explain = format!("EXPLAIN {query}");
-                    black_box(run_stock(&explain));
+                    black_box(run_stock(&explain).unwrap());
                     t.elapsed().as_secs_f64() * 1e3
                 })
                 .collect();

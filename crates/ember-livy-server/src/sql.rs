@@ -1,14 +1,11 @@
 //! `sql` sessions: each owns one [`ember_sql::Session`], so every client of a Livy session sees
 //! the same temp views and tables (a context shared between clients).
 
-use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use ember_livy::protocol::{MIME_JSON, SessionKind};
 use ember_sql::datafusion::common::tree_node::{TreeNode, TreeNodeRecursion};
-use ember_sql::datafusion::execution::memory_pool::{
-    FairSpillPool, MemoryPool, TrackConsumersPool,
-};
+use ember_sql::datafusion::execution::memory_pool::MemoryPool;
 use ember_sql::datafusion::logical_expr::{DdlStatement, LogicalPlan};
 use ember_sql::{Error as SqlError, Session};
 use futures_util::StreamExt;
@@ -23,12 +20,10 @@ use crate::{spark_error, table};
 pub const ROW_CAP_KEY: &str = "livy.rsc.sql.num-rows";
 
 /// The memory pool all sql sessions of a server share: `limit` bytes, split fairly among the
-/// queries that can spill; "Resources exhausted" errors name the largest consumers.
+/// queries that can spill; "Resources exhausted" errors name the largest consumers
+/// ([`ember_sql::memory_pool`]).
 pub fn memory_pool(limit: usize) -> Arc<dyn MemoryPool> {
-    Arc::new(TrackConsumersPool::new(
-        FairSpillPool::new(limit),
-        NonZeroUsize::MIN.saturating_add(4),
-    ))
+    ember_sql::memory_pool(limit)
 }
 
 /// Makes the interpreters of `sql` sessions.

@@ -2,10 +2,11 @@
 //! Spark's dialect and functions, and the session's runtime.
 
 use std::collections::BTreeMap;
+use std::num::NonZeroUsize;
 use std::sync::Arc;
 
 use datafusion::execution::SessionStateBuilder;
-use datafusion::execution::memory_pool::MemoryPool;
+use datafusion::execution::memory_pool::{FairSpillPool, MemoryPool, TrackConsumersPool};
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::prelude::{SessionConfig, SessionContext};
 use datafusion_spark::SessionStateBuilderSpark;
@@ -15,6 +16,33 @@ use crate::queries::{DEFAULT_RETAINED_QUERIES, QueryLog};
 use crate::runtime::RuntimeHolder;
 use crate::session::{Session, SessionInner};
 use crate::{Error, Result};
+
+/// A memory pool of `limit` bytes for [`SessionBuilder::memory_pool`] (or several sessions):
+/// split fairly among the queries' operators that can spill (sorts, joins, aggregates spill
+/// to the OS temp dir), and a "Resources exhausted" error names the five largest consumers.
+/// What `ember.sql.memory_limit` builds.
+pub fn memory_pool(limit: usize) -> Arc<dyn MemoryPool> {
+    Arc::new(TrackConsumersPool::new(
+        FairSpillPool::new(limit),
+        NonZeroUsize::MIN.saturating_add(4),
+    ))
+}
+
+/// Bytes in a size as Spark writes them: `4g`, `512m`, `64k`, `1t` (binary units, an optional
+/// `b`: `4gb`), or a plain number of bytes.
+fn parse_size(text: &str) -> Option<usize> {
+    let t = text.trim().to_ascii_lowercase();
+    let t = t.strip_suffix('b').unwrap_or(&t);
+    let (digits, shift) = match t.chars().last()? {
+        'k' => (&t[..t.len() - 1], 10),
+        'm' => (&t[..t.len() - 1], 20),
+        'g' => (&t[..t.len() - 1], 30),
+        't' => (&t[..t.len() - 1], 40),
+        _ => (t, 0),
+    };
+    let n: usize = digits.trim().parse().ok()?;
+    n.checked_mul(1usize << shift).filter(|n| *n > 0)
+}
 
 /// Default number of rows per Arrow record batch when an RDD becomes a DataFrame.
 pub const DEFAULT_BATCH_ROWS: usize = 64 * 1024;
@@ -56,6 +84,11 @@ impl SessionBuilder {
     /// - `ember.sql.batch_rows`: rows per record batch when converting RDDs (default 65536);
     /// - `spark.sql.ui.retainedExecutions`: how many queries [`Session::queries`] remembers
     ///   (default 1000);
+    /// - `ember.sql.memory_limit`: the most memory the session's queries may hold, as Spark
+    ///   writes sizes (`4g`, `512m`): past it, sorts, joins and aggregates spill to disk, and a
+    ///   query that still does not fit fails with DataFusion's "Resources exhausted" naming the
+    ///   largest consumers ([`memory_pool`]; [`memory_pool`](Self::memory_pool) wins). Default:
+    ///   unbounded;
     /// - any `datafusion.*` key, passed to DataFusion (unknown keys fail [`get_or_create`](Self::get_or_create)).
     ///
     /// Other keys are kept (see [`Session::conf`]) but have no effect.
@@ -95,6 +128,7 @@ impl SessionBuilder {
         let mut df_conf = Vec::new();
         let mut batch_rows = DEFAULT_BATCH_ROWS;
         let mut retained_queries = DEFAULT_RETAINED_QUERIES;
+        let mut memory_limit = None;
         for (key, value) in self.conf {
             match key.as_str() {
                 "spark.app.name" => app_name.clone_from(&value),
@@ -124,6 +158,15 @@ impl SessionBuilder {
                                 key: Some(key.clone()),
                                 message: format!("expected a positive integer, got `{value}`"),
                             })?;
+                }
+                "ember.sql.memory_limit" => {
+                    let limit = parse_size(&value).ok_or_else(|| Error::Config {
+                        key: Some(key.clone()),
+                        message: format!(
+                            "expected a size such as 4g, 512m or a number of bytes, got `{value}`"
+                        ),
+                    })?;
+                    memory_limit = Some(limit);
                 }
                 "spark.sql.ui.retainedExecutions" => {
                     retained_queries = value.parse().map_err(|_| Error::Config {
@@ -168,7 +211,7 @@ impl SessionBuilder {
             .map_or("UTC", String::as_str)
             .into();
         let mut builder = SessionStateBuilder::new();
-        if let Some(pool) = self.memory_pool {
+        if let Some(pool) = self.memory_pool.or_else(|| memory_limit.map(memory_pool)) {
             let runtime_env = RuntimeEnvBuilder::new()
                 .with_memory_pool(pool)
                 .build_arc()
@@ -225,5 +268,22 @@ impl SessionBuilder {
                 runtime: RuntimeHolder::new(runtime),
             }),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes_read_as_spark_writes_them() {
+        assert_eq!(parse_size("4g"), Some(4 << 30));
+        assert_eq!(parse_size("4GB"), Some(4 << 30));
+        assert_eq!(parse_size("512m"), Some(512 << 20));
+        assert_eq!(parse_size("64k"), Some(64 << 10));
+        assert_eq!(parse_size("1000"), Some(1000));
+        for bad in ["", "g", "0", "-1g", "4x", "99999999999t"] {
+            assert_eq!(parse_size(bad), None, "{bad}");
+        }
     }
 }

@@ -740,13 +740,13 @@ impl VisitorMut for Rewriter<'_> {
 /// Applies every rewrite of the module docs to `statement`; `pivots` holds the columns of each
 /// `PIVOT` input (see [`pivot_inputs`]).
 pub(crate) fn rewrite(statement: &mut DFStatement, pivots: &PivotColumns) -> DfResult<()> {
-    if let Some(s) = crate::planning::sql_statement_mut(statement) {
-        if let ControlFlow::Break(e) = s.visit(&mut Rewriter {
+    if let Some(s) = crate::planning::sql_statement_mut(statement)
+        && let ControlFlow::Break(e) = s.visit(&mut Rewriter {
             pivots,
             lateral_views: Vec::new(),
-        }) {
-            return Err(e);
-        }
+        })
+    {
+        return Err(e);
     }
     Ok(())
 }

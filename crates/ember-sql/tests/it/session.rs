@@ -175,3 +175,38 @@ fn concurrent_actions_all_end_in_the_query_log() {
     sorted.sort_unstable_by(|a, b| b.cmp(a));
     assert_eq!(ids, sorted, "newest first");
 }
+
+/// `ember.sql.memory_limit` bounds what a session's queries hold: a sort past it spills and
+/// still answers; what cannot spill fails naming its largest consumers; a size that is not one
+/// is refused by name.
+#[test]
+fn the_memory_limit_setting_bounds_queries() {
+    let bounded = Session::builder()
+        .master("local[2]")
+        .config("ember.sql.memory_limit", "32m")
+        .get_or_create()
+        .unwrap();
+    // 8·10^6 sorted ids are 64 MB: the sort spills and still answers.
+    let sorted = bounded
+        .sql("SELECT id FROM range(8000000) ORDER BY id DESC")
+        .unwrap()
+        .collect()
+        .unwrap();
+    let rows: usize = sorted.iter().map(|b| b.num_rows()).sum();
+    assert_eq!(rows, 8_000_000);
+    assert_eq!(crate::fixture::cells(&sorted[..1])[0], ["7999999"]);
+    let err = bounded
+        .sql("SELECT array_agg(concat('row ', CAST(id AS STRING))) FROM range(8000000)")
+        .unwrap()
+        .collect()
+        .unwrap_err();
+    assert!(err.to_string().contains("Failed to allocate"), "{err}");
+    let refused = Session::builder()
+        .config("ember.sql.memory_limit", "lots")
+        .get_or_create()
+        .unwrap_err();
+    assert!(
+        matches!(&refused, Error::Config { key: Some(k), .. } if k == "ember.sql.memory_limit"),
+        "{refused}"
+    );
+}
