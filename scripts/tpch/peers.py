@@ -8,8 +8,10 @@ For each query: one warm-up, then the best of `--runs` wall-clock times. DuckDB 
 in this process on all cores (2 here); Ember runs as `ember sql -f qNN.sql --format arrow` (one
 process per run, so its ~25 ms start-up is included, as a user of the CLI sees it), with its
 default `local[*]`. Polars' SQL has no correlated subqueries, so the queries that need them are
-reported as refused, not rewritten. Prints a Markdown table and the geometric means of the
-queries every engine answered; exits 1 if an answer of Ember differs from DuckDB's.
+reported as refused, not rewritten. Prints a Markdown table (with each Ember process's peak
+resident memory) and the geometric means of the queries every engine answered; exits 1 if an
+answer of Ember differs from DuckDB's. `--ember-conf ember.sql.memory_limit=4g` bounds Ember's
+query memory (as for scale factor 10).
 """
 
 import argparse
@@ -17,6 +19,7 @@ import io
 import math
 import os
 import subprocess
+import tempfile
 import sys
 import time
 from decimal import Decimal
@@ -61,6 +64,10 @@ def main():
     parser.add_argument("--ember", help="the ember binary (default: target/release/ember)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--queries", default="1-22", help="e.g. 1-22 or 1,3,6")
+    parser.add_argument(
+        "--ember-conf", action="append", default=[],
+        help="KEY=VALUE passed to ember sql as --conf (e.g. ember.sql.memory_limit=4g)",
+    )
     args = parser.parse_args()
     data = Path(args.data)
     target = Path(os.environ.get("CARGO_TARGET_DIR", Path.home() / ".cache/ember-target"))
@@ -80,6 +87,9 @@ def main():
     views = []
     for t in TABLES:
         views += ["--view", "%s=%s" % (t, data / (t + ".parquet"))]
+    for kv in args.ember_conf:
+        views += ["--conf", kv]
+    peak = {}
 
     rows, failures = [], 0
     means = {"ember": [], "duckdb": [], "polars": []}
@@ -90,14 +100,23 @@ def main():
         d_time, d_rows = best(lambda: con.execute(query).fetchall(), args.runs)
 
         def run_ember():
-            out = subprocess.run(
-                [str(ember), "sql", *views, "-f", str(path), "--format", "arrow"],
-                capture_output=True, timeout=600,
-            )
-            if out.returncode != 0:
-                err = out.stderr.decode("utf-8", "replace").strip().splitlines()
-                raise RuntimeError(err[-1] if err else "failed")
-            return pl.read_ipc_stream(io.BytesIO(out.stdout)).rows()
+            with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+                child = subprocess.Popen(
+                    [str(ember), "sql", *views, "-f", str(path), "--format", "arrow"],
+                    stdout=out, stderr=err,
+                )
+                try:
+                    _, status, usage = os.wait4(child.pid, 0)
+                finally:
+                    child.returncode = 0  # reaped by wait4
+                # Peak resident memory of the process (ru_maxrss is in KiB on Linux).
+                peak[name] = max(peak.get(name, 0), usage.ru_maxrss * 1024)
+                out.seek(0)
+                err.seek(0)
+                if os.waitstatus_to_exitcode(status) != 0:
+                    lines = err.read().decode("utf-8", "replace").strip().splitlines()
+                    raise RuntimeError(lines[-1] if lines else "failed")
+                return pl.read_ipc_stream(io.BytesIO(out.read())).rows()
 
         try:
             e_time, e_rows = best(run_ember, args.runs)
@@ -113,15 +132,18 @@ def main():
             p_text = "%.3f" % p_time + ("" if p_same else " (differs)")
         except Exception as e:
             p_time, p_text = None, "refused (%s)" % type(e).__name__
-        rows.append((name, e_text, "%.3f" % d_time, p_text, "yes" if same else "NO"))
+        rows.append((
+            name, e_text, "%.0f" % (peak.get(name, 0) / 2**20), "%.3f" % d_time, p_text,
+            "yes" if same else "NO",
+        ))
         if e_time and p_time:
             means["ember"].append(e_time)
             means["duckdb"].append(d_time)
             means["polars"].append(p_time)
         print("%s done" % name, file=sys.stderr)
 
-    print("| query | ember sql (s) | DuckDB (s) | Polars (s) | Ember = DuckDB |")
-    print("|---|---|---|---|---|")
+    print("| query | ember sql (s) | its peak RSS (MiB) | DuckDB (s) | Polars (s) | Ember = DuckDB |")
+    print("|---|---|---|---|---|---|")
     for r in rows:
         print("| %s |" % " | ".join(r))
     if means["ember"]:
