@@ -115,8 +115,8 @@ impl Livy {
         }
     }
 
-    /// Runs `code` in session `id` and returns the finished statement.
-    pub(crate) async fn run(&self, id: u64, code: &str) -> Value {
+    /// Posts `code` to session `id` without waiting; the statement's id.
+    pub(crate) async fn submit(&self, id: u64, code: &str) -> u64 {
         let (status, st) = self
             .post(
                 &format!("/sessions/{id}/statements"),
@@ -124,7 +124,12 @@ impl Livy {
             )
             .await;
         assert_eq!(status, StatusCode::CREATED, "{st}");
-        let sid = st["id"].as_u64().expect("statement id");
+        st["id"].as_u64().expect("statement id")
+    }
+
+    /// Runs `code` in session `id` and returns the finished statement.
+    pub(crate) async fn run(&self, id: u64, code: &str) -> Value {
+        let sid = self.submit(id, code).await;
         self.wait_statement(id, sid).await
     }
 

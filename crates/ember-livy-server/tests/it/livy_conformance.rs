@@ -940,18 +940,6 @@ fn scala_cases() -> Vec<Case> {
     ]
 }
 
-/// Posts `code` to session `id` without waiting; its statement id.
-async fn submit(livy: &Livy, id: u64, code: &str) -> u64 {
-    let (status, st) = livy
-        .post(
-            &format!("/sessions/{id}/statements"),
-            json!({ "code": code }),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{st}");
-    st["id"].as_u64().expect("statement id")
-}
-
 /// Polls statement `sid` until `done` says so of it (at most `limit`); every answer seen.
 async fn watch(
     livy: &Livy,
@@ -1021,12 +1009,12 @@ async fn livy_conformance_scala_specs() {
     // SparkSessionSpec "cancel spark jobs": the cancelled statement keeps its run's output,
     // Spark's words for the cancelled job group (named, as in Livy, by the statement id).
     total += 1;
-    let sid = submit(
-        &livy,
-        id,
-        "sc.parallelize(0 to 10).map { i => Thread.sleep(10000); i + 1 }.collect",
-    )
-    .await;
+    let sid = livy
+        .submit(
+            id,
+            "sc.parallelize(0 to 10).map { i => Thread.sleep(10000); i + 1 }.collect",
+        )
+        .await;
     watch(&livy, id, sid, Duration::from_secs(30), state_is("running")).await;
     livy.post(
         &format!("/sessions/{id}/statements/{sid}/cancel"),
@@ -1049,8 +1037,8 @@ async fn livy_conformance_scala_specs() {
     // SparkSessionSpec "cancel waiting statement": the second is cancelled while it waits.
     total += 1;
     let slow = "sc.parallelize(0 to 10).map { i => Thread.sleep(10000); i + 1 }.collect";
-    let first = submit(&livy, id, slow).await;
-    let second = submit(&livy, id, slow).await;
+    let first = livy.submit(id, slow).await;
+    let second = livy.submit(id, slow).await;
     for sid in [second, first] {
         livy.post(
             &format!("/sessions/{id}/statements/{sid}/cancel"),
@@ -1085,7 +1073,7 @@ async fn livy_conformance_scala_specs() {
         ),
     ] {
         total += 1;
-        let sid = submit(&livy, id, code).await;
+        let sid = livy.submit(id, code).await;
         let seen = watch(
             &livy,
             id,
@@ -1100,8 +1088,7 @@ async fn livy_conformance_scala_specs() {
         }
     }
     total += 1;
-    let sid = submit(
-        &livy,
+    let sid = livy.submit(
         id,
         // The first task takes a second: Spark's status store (what the progress is read from)
         // writes a stage at most every 100 ms (spark.ui.liveUpdate.period), so a task ending
@@ -1131,7 +1118,7 @@ async fn livy_conformance_scala_specs() {
     // SparkSessionSpec "not generate Spark jobs for plain Scala code": its progress stays 0
     // while it runs (the spec reads it at once; here the code runs long enough to be seen).
     total += 1;
-    let sid = submit(&livy, id, "Thread.sleep(1500)\n1 + 1").await;
+    let sid = livy.submit(id, "Thread.sleep(1500)\n1 + 1").await;
     let seen = watch(
         &livy,
         id,
