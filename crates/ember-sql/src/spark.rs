@@ -53,18 +53,15 @@ pub(crate) struct SparkArithmeticPlanner {
     pub(crate) ansi: bool,
 }
 
-fn is_spark_double_operand(e: &Expr, schema: &DFSchema) -> bool {
-    match e.get_type(schema) {
-        Ok(t) => {
-            t.is_integer()
-                || t.is_floating()
-                || matches!(
-                    t,
-                    ArrowType::Null | ArrowType::Utf8 | ArrowType::Utf8View | ArrowType::LargeUtf8
-                )
-        }
-        Err(_) => false,
-    }
+fn is_spark_double_operand(t: Option<&ArrowType>) -> bool {
+    t.is_some_and(|t| {
+        t.is_integer()
+            || t.is_floating()
+            || matches!(
+                t,
+                ArrowType::Null | ArrowType::Utf8 | ArrowType::Utf8View | ArrowType::LargeUtf8
+            )
+    })
 }
 
 fn is_integer(e: &Expr, schema: &DFSchema) -> bool {
@@ -243,33 +240,31 @@ impl ExprPlanner for SparkArithmeticPlanner {
             BinaryOperator::Modulo => Some("%"),
             _ => None,
         };
-        let mut types = None;
-        if let Some(symbol) = symbol {
-            // Each operand's type once: `get_type` walks the whole operand, and the left
-            // one of a chain `a + b + c ...` is the chain so far (issue 16).
-            let (l, r) = (
+        // Each arithmetic operand's type once, for every use below: `get_type` walks the whole
+        // operand, and the left one of a chain `a + b + c ...` is the chain so far (issue 16).
+        let (l, r) = match symbol {
+            Some(_) => (
                 expr.left.get_type(schema).ok(),
                 expr.right.get_type(schema).ok(),
-            );
-            if let (Some(lt), Some(rt)) = (&l, &r)
-                && let Some(mismatch) = crate::type_checks::arithmetic_mismatch(
-                    &expr.left,
-                    symbol,
-                    &expr.right,
-                    (lt, rt),
-                    schema,
-                )
-            {
-                return Err(datafusion::error::DataFusionError::External(Box::new(
-                    mismatch,
-                )));
-            }
-            types = Some((l, r));
+            ),
+            None => (None, None),
+        };
+        if let (Some(symbol), Some(lt), Some(rt)) = (symbol, &l, &r)
+            && let Some(mismatch) = crate::type_checks::arithmetic_mismatch(
+                &expr.left,
+                symbol,
+                &expr.right,
+                (lt, rt),
+                schema,
+            )
+        {
+            return Err(datafusion::error::DataFusionError::External(Box::new(
+                mismatch,
+            )));
         }
         match expr.op {
             BinaryOperator::Divide
-                if is_spark_double_operand(&expr.left, schema)
-                    && is_spark_double_operand(&expr.right, schema) =>
+                if is_spark_double_operand(l.as_ref()) && is_spark_double_operand(r.as_ref()) =>
             {
                 Ok(PlannerResult::Planned(divide(
                     cast(expr.left, ArrowType::Float64),
@@ -282,7 +277,6 @@ impl ExprPlanner for SparkArithmeticPlanner {
                 )))
             }
             BinaryOperator::Plus | BinaryOperator::Minus | BinaryOperator::Multiply => {
-                let (l, r) = types.unwrap_or_default();
                 let as_literal_decimal = |e: Expr| {
                     if !matches!(e, Expr::Literal(..)) {
                         return e;
@@ -385,9 +379,9 @@ impl ExprPlanner for SparkArithmeticPlanner {
             // for floats; Spark with ANSI on raises REMAINDER_BY_ZERO for both.
             BinaryOperator::Modulo
                 if self.ansi
-                    && [&expr.left, &expr.right].into_iter().all(|e| {
-                        e.get_type(schema)
-                            .is_ok_and(|t| t.is_integer() || t.is_floating())
+                    && [&l, &r].into_iter().all(|t| {
+                        t.as_ref()
+                            .is_some_and(|t| t.is_integer() || t.is_floating())
                     }) =>
             {
                 let right = ScalarUDF::new_from_impl(AnsiDivisor::new("%")).call(vec![expr.right]);

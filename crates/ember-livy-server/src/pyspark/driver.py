@@ -97,6 +97,9 @@ class Driver:
         self.scala = None
         self.scala_session = False
         self.scala_dir = None
+        # Held while the Scala interpreter runs a statement: it is not shared between threads,
+        # so a completion that cannot take it offers nothing.
+        self.scala_lock = threading.Lock()
         # After SparkContext's own handler (which cancels every job): ours interrupts only the
         # statement being cancelled.
         signal.signal(signal.SIGINT, self.on_sigint)
@@ -184,11 +187,12 @@ class Driver:
         if kind is None:
             kind = "spark" if self.scala_session else "pyspark"
         if kind == "spark":
-            with self.lock:
-                busy = self.running_kind == "spark"
-            if self.scala is None or busy:
+            if self.scala is None or not self.scala_lock.acquire(blocking=False):
                 return []
-            return self.scala.complete(code, len(code))
+            try:
+                return self.scala.complete(code, len(code))
+            finally:
+                self.scala_lock.release()
         if kind != "pyspark":
             return []
         word = re.search(r"[\w.]*$", code).group(0)
@@ -286,7 +290,8 @@ class Driver:
             if kind == "sql":
                 return {"status": "ok", "data": {"application/json": self.run_sql(code)}}
             if kind == "spark":
-                return self.scala_repl().execute(code)
+                with self.scala_lock:
+                    return self.scala_repl().execute(code)
             if kind != "pyspark":
                 return error_result("ValueError", "unknown statement kind %r" % kind, [])
             # Livy parses every chunk before it runs any: a syntax error anywhere runs nothing.
