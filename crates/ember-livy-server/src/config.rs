@@ -79,8 +79,10 @@ pub struct ServerConfig {
     /// Log lines kept per session (Livy's `livy.cache-log.size`, 200).
     pub session_log_lines: usize,
     /// The most worker threads a session's `local[N]` master may ask for (this machine's cores).
-    /// `local[*]` means this many; a larger `N` is refused with 400. It bounds both the sql
-    /// engine's pools and a pyspark session's local master.
+    /// `local[*]` means this many; a larger `N` is refused with 400. It bounds a pyspark
+    /// session's local master, and it is the thread count of the one engine runtime that all
+    /// sql sessions share (a session's `N` sets how many partitions its queries are split into;
+    /// an idle sql session holds no thread).
     pub max_session_cores: usize,
     /// Bytes of code that may wait in one session's queue (16 MiB); past that, submit gets 429.
     pub max_queued_bytes: usize,

@@ -100,6 +100,7 @@ impl LivyServer {
             max_cores: c.max_session_cores,
             memory_pool: crate::sql::memory_pool(c.sql_memory_limit),
             memory_limit: c.sql_memory_limit,
+            runtime: Arc::default(),
         });
         server.register_kind(SessionKind::Sql, sql.clone());
         server.register_kind(SessionKind::Shared, sql);

@@ -7,7 +7,7 @@ use ember_livy::protocol::{MIME_JSON, SessionKind};
 use ember_sql::datafusion::common::tree_node::{TreeNode, TreeNodeRecursion};
 use ember_sql::datafusion::execution::memory_pool::MemoryPool;
 use ember_sql::datafusion::logical_expr::{DdlStatement, LogicalPlan};
-use ember_sql::{Error as SqlError, Session};
+use ember_sql::{Error as SqlError, QueryRuntime, Session};
 use futures_util::StreamExt;
 use futures_util::future::BoxFuture;
 use serde_json::Map;
@@ -45,6 +45,25 @@ pub struct SqlFactory {
     pub memory_pool: Arc<dyn MemoryPool>,
     /// The pool's size, in bytes, for error messages.
     pub memory_limit: usize,
+    /// The runtime every session's queries run on (`max_cores` threads), started with the
+    /// first sql session: sessions hold no threads of their own.
+    pub runtime: Arc<Mutex<Option<QueryRuntime>>>,
+}
+
+impl SqlFactory {
+    /// The runtime all sessions share, started on first use.
+    fn runtime(&self) -> Result<QueryRuntime, String> {
+        let mut slot = self
+            .runtime
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(rt) = slot.as_ref() {
+            return Ok(rt.clone());
+        }
+        let rt = QueryRuntime::new(self.max_cores).map_err(|e| e.to_string())?;
+        *slot = Some(rt.clone());
+        Ok(rt)
+    }
 }
 
 impl InterpreterFactory for SqlFactory {
@@ -86,6 +105,7 @@ impl InterpreterFactory for SqlFactory {
         Ok(Arc::new(SqlInterpreter {
             spec: spec.clone(),
             master,
+            runtime: self.runtime()?,
             memory_pool: self.memory_pool.clone(),
             memory_limit: self.memory_limit,
             max_result_bytes: self.max_result_bytes,
@@ -110,6 +130,7 @@ pub struct SqlInterpreter {
     spec: SessionSpec,
     /// The master, its thread count checked against the server's bound.
     master: String,
+    runtime: QueryRuntime,
     memory_pool: Arc<dyn MemoryPool>,
     memory_limit: usize,
     max_result_bytes: usize,
@@ -136,10 +157,12 @@ fn build_session(
     spec: &SessionSpec,
     master: String,
     pool: Arc<dyn MemoryPool>,
+    runtime: QueryRuntime,
 ) -> Result<Session, String> {
     let mut builder = Session::builder()
         .app_name(spec.app_name())
-        .memory_pool(pool);
+        .memory_pool(pool)
+        .runtime(runtime);
     // `spark.app.name`, `spark.sql.*` and `datafusion.*` keys reach the engine; Livy's own
     // `livy.*` keys are the server's; the master is the checked one.
     for (k, v) in &spec.conf {
@@ -166,12 +189,13 @@ impl Interpreter for SqlInterpreter {
             if self.session.get().is_some() {
                 return Ok(());
             }
-            // Building a session starts its thread pools: keep that off the async workers.
+            // Building a session registers its functions: keep that off the async workers.
             let (spec, master) = (self.spec.clone(), self.master.clone());
-            let pool = self.memory_pool.clone();
-            let session = tokio::task::spawn_blocking(move || build_session(&spec, master, pool))
-                .await
-                .map_err(|e| format!("starting the SQL engine failed: {e}"))??;
+            let (pool, runtime) = (self.memory_pool.clone(), self.runtime.clone());
+            let session =
+                tokio::task::spawn_blocking(move || build_session(&spec, master, pool, runtime))
+                    .await
+                    .map_err(|e| format!("starting the SQL engine failed: {e}"))??;
             // `start` is called once; a second session would be dropped here.
             let _ = self.session.set(session);
             Ok(())

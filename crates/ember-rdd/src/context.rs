@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::cancel::{CancelToken, Scopes};
@@ -88,8 +88,9 @@ impl ContextBuilder {
         self.retained_stages = stages;
         self
     }
-    /// Starts the worker pool. Errors: [`Error::InvalidMaster`], [`Error::InvalidArgument`] for
-    /// zero attempts, [`Error::ThreadPool`] if the threads cannot be started.
+    /// Makes the context. Its worker threads start with its first job, so a context that never
+    /// runs one (a SQL session that only runs queries, an idle server session) holds none.
+    /// Errors: [`Error::InvalidMaster`], [`Error::InvalidArgument`] for zero attempts.
     pub fn build(self) -> Result<Context> {
         let master = Master::parse(&self.master)?;
         let max_task_failures = self
@@ -99,11 +100,6 @@ impl ContextBuilder {
         if max_task_failures == 0 {
             return Err(Error::invalid("max_task_failures", "must be at least 1"));
         }
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(master.threads())
-            .thread_name(|i| format!("ember-worker-{i}"))
-            .build()
-            .map_err(|e| Error::ThreadPool(e.to_string()))?;
         let start = SystemTime::now();
         let application = Application {
             id: format!(
@@ -131,7 +127,8 @@ impl ContextBuilder {
                 app_name: self.app_name,
                 master,
                 max_task_failures,
-                pool,
+                pool: OnceLock::new(),
+                pool_start: Mutex::new(()),
                 next_id: AtomicUsize::new(0),
                 next_job_id: AtomicU64::new(0),
                 next_stage_id: AtomicU64::new(0),
@@ -160,7 +157,10 @@ struct ContextInner {
     app_name: String,
     master: Master,
     max_task_failures: u32,
-    pool: rayon::ThreadPool,
+    /// The worker threads, started by the first job ([`Context::pool`]).
+    pool: OnceLock<rayon::ThreadPool>,
+    /// Held while the pool starts, so two first jobs start one pool.
+    pool_start: Mutex<()>,
     next_id: AtomicUsize,
     next_job_id: AtomicU64,
     next_stage_id: AtomicU64,
@@ -318,8 +318,22 @@ impl Context {
         self.inner.next_stage_id.fetch_add(1, Ordering::Relaxed)
     }
 
-    pub(crate) fn pool(&self) -> &rayon::ThreadPool {
-        &self.inner.pool
+    /// The worker pool, started on first use. Errors: [`Error::ThreadPool`] if the threads
+    /// cannot be started (the next job tries again).
+    pub(crate) fn pool(&self) -> Result<&rayon::ThreadPool> {
+        if let Some(pool) = self.inner.pool.get() {
+            return Ok(pool);
+        }
+        let _starting = lock(&self.inner.pool_start);
+        if let Some(pool) = self.inner.pool.get() {
+            return Ok(pool);
+        }
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(self.inner.master.threads())
+            .thread_name(|i| format!("ember-worker-{i}"))
+            .build()
+            .map_err(|e| Error::ThreadPool(e.to_string()))?;
+        Ok(self.inner.pool.get_or_init(|| pool))
     }
 
     pub(crate) fn scopes(&self) -> &Scopes {

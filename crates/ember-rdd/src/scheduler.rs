@@ -122,6 +122,7 @@ impl Context {
         partitions: &[usize],
         task: impl Fn(&TaskContext) -> Result<R> + Send + Sync,
     ) -> Result<Vec<R>> {
+        let pool = self.pool()?;
         let stage_id = self.next_stage_id();
         self.emit(Event::StageStart {
             job_id: job.id,
@@ -133,7 +134,7 @@ impl Context {
         // The stage's live counts, which its tasks update without the status lock.
         let live = self.status().live_stage(stage_id);
         let live = live.as_deref();
-        let results: Vec<Result<R>> = self.pool().install(|| {
+        let results: Vec<Result<R>> = pool.install(|| {
             partitions
                 .par_iter()
                 .with_max_len(1)

@@ -13,7 +13,7 @@ use datafusion_spark::SessionStateBuilderSpark;
 use ember_rdd::Context;
 
 use crate::queries::{DEFAULT_RETAINED_QUERIES, QueryLog};
-use crate::runtime::RuntimeHolder;
+use crate::runtime::QueryRuntime;
 use crate::session::{Session, SessionInner};
 use crate::{Error, Result};
 
@@ -55,6 +55,7 @@ pub struct SessionBuilder {
     conf: Vec<(String, String)>,
     context: Option<Context>,
     memory_pool: Option<Arc<dyn MemoryPool>>,
+    runtime: Option<QueryRuntime>,
 }
 
 impl SessionBuilder {
@@ -113,6 +114,16 @@ impl SessionBuilder {
     #[must_use]
     pub fn memory_pool(mut self, pool: Arc<dyn MemoryPool>) -> Self {
         self.memory_pool = Some(pool);
+        self
+    }
+
+    /// Runs the session's queries on `runtime` instead of a runtime of its own (one worker per
+    /// RDD core). A server with many sessions gives them all one [`QueryRuntime`]: their
+    /// threads are then that runtime's, however many sessions are open, and an idle session
+    /// holds none. The master still sets how many partitions a query is split into.
+    #[must_use]
+    pub fn runtime(mut self, runtime: QueryRuntime) -> Self {
+        self.runtime = Some(runtime);
         self
     }
 
@@ -246,17 +257,10 @@ impl SessionBuilder {
         crate::numeric_literals::register(&ctx);
         ctx.register_udf(crate::types::TypeOf::udf());
 
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(parallelism)
-            .thread_name("ember-sql")
-            // Plans are optimized, run and dropped here: room for a query as deep as
-            // `MAX_DEPTH` (`planning.rs`).
-            .thread_stack_size(crate::planning::STACK_SIZE)
-            .enable_all()
-            .build()
-            .map_err(|e| Error::Runtime {
-                message: format!("cannot start the SQL runtime: {e}"),
-            })?;
+        let runtime = match self.runtime {
+            Some(runtime) => runtime,
+            None => QueryRuntime::new(parallelism)?,
+        };
 
         Ok(Session {
             inner: Arc::new(SessionInner {
@@ -265,7 +269,7 @@ impl SessionBuilder {
                 conf,
                 batch_rows,
                 queries: Arc::new(QueryLog::new(retained_queries)),
-                runtime: RuntimeHolder::new(runtime),
+                runtime,
             }),
         })
     }

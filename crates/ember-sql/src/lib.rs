@@ -124,8 +124,9 @@
 //! - Errors: one [`Error`] enum with structured variants.
 //!
 //! ## Runtimes
-//! Each session owns a small multi-thread tokio runtime (one worker per RDD core). Every query
-//! runs there, so callers need no runtime. Actions follow one rule: the plain name blocks and
+//! Each session owns a small multi-thread tokio runtime (one worker per RDD core), or runs on
+//! the [`QueryRuntime`] its builder was given ([`SessionBuilder::runtime`]: a server shares one
+//! among all its sessions). Every query runs there, so callers need no runtime. Actions follow one rule: the plain name blocks and
 //! returns the value (`collect`, `count`, `show`, `to_polars`, ...), from plain threads and from
 //! inside any tokio runtime; `collect_async` and `count_async` can be awaited from any executor.
 //! SQL text is planned on a thread of its own, and the runtime's threads have large stacks, so
@@ -244,6 +245,7 @@ pub use io::{FileFormat, parse_view_spec};
 pub use planning::MAX_DEPTH;
 pub use queries::{DEFAULT_RETAINED_QUERIES, QueryRecord, QueryState};
 pub use row::{IntoRow, IntoValue, Row, RowWriteError, RowWriter, Value};
+pub use runtime::QueryRuntime;
 pub use session::Session;
 pub use types::{DataType, IntoSchema, StructField, StructType, spark_type_name};
 

@@ -1,24 +1,72 @@
 //! The bridge between callers and the session's own tokio runtime, where every query runs.
 
 use std::future::Future;
+use std::sync::Arc;
 
 use crate::session::Session;
 use crate::{Error, Result};
 
-/// Owns the session's tokio runtime and shuts it down without blocking, so a [`Session`] may be
-/// dropped anywhere, including inside another runtime (where dropping a `Runtime` would panic).
-pub(crate) struct RuntimeHolder(Option<tokio::runtime::Runtime>);
+/// A tokio runtime that runs queries: the one a session builds for itself (one worker per RDD
+/// core), or one a server with many sessions builds once and gives to each of them
+/// ([`SessionBuilder::runtime`](crate::SessionBuilder::runtime)), so its thread count stays the
+/// same however many sessions are open and an idle session holds no thread. Its threads have
+/// the large stacks deep plans need ([`MAX_DEPTH`](crate::MAX_DEPTH)).
+///
+/// Cheap to clone; clones share the runtime, which stops (without blocking, so it may be
+/// dropped anywhere, inside another runtime too) when the last clone and the last session using
+/// it are gone.
+///
+/// ```
+/// let runtime = ember_sql::QueryRuntime::new(2)?;
+/// let a = ember_sql::Session::builder().master("local[2]").runtime(runtime.clone()).get_or_create()?;
+/// let b = ember_sql::Session::builder().master("local[2]").runtime(runtime).get_or_create()?;
+/// assert_eq!(a.sql("SELECT 1 + 1 AS two")?.count()?, b.sql("SELECT 2 AS two")?.count()?);
+/// # Ok::<(), ember_sql::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct QueryRuntime(Arc<OwnedRuntime>);
 
-impl RuntimeHolder {
-    pub(crate) fn new(runtime: tokio::runtime::Runtime) -> Self {
-        RuntimeHolder(Some(runtime))
-    }
-}
+struct OwnedRuntime(Option<tokio::runtime::Runtime>);
 
-impl Drop for RuntimeHolder {
+impl Drop for OwnedRuntime {
     fn drop(&mut self) {
         if let Some(rt) = self.0.take() {
             rt.shutdown_background();
+        }
+    }
+}
+
+impl std::fmt::Debug for QueryRuntime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("QueryRuntime").finish_non_exhaustive()
+    }
+}
+
+impl QueryRuntime {
+    /// Starts a runtime with `threads` workers (at least one).
+    ///
+    /// Errors: [`Error::Runtime`] if the threads cannot be started.
+    pub fn new(threads: usize) -> Result<Self> {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(threads.max(1))
+            .thread_name("ember-sql")
+            // Plans are optimized, run and dropped here: room for a query as deep as
+            // `MAX_DEPTH` (`planning.rs`).
+            .thread_stack_size(crate::planning::STACK_SIZE)
+            .enable_all()
+            .build()
+            .map_err(|e| Error::Runtime {
+                message: format!("cannot start the SQL runtime: {e}"),
+            })?;
+        Ok(QueryRuntime(Arc::new(OwnedRuntime(Some(rt)))))
+    }
+
+    /// The runtime's handle, to spawn work beside the queries.
+    pub fn handle(&self) -> &tokio::runtime::Handle {
+        match &self.0.0 {
+            Some(rt) => rt.handle(),
+            // Only `Drop` takes the runtime out, and a live `&self` means no drop has happened.
+            None => unreachable_runtime(),
         }
     }
 }
@@ -68,12 +116,8 @@ impl Session {
         })?
     }
 
-    pub(crate) fn handle(&self) -> tokio::runtime::Handle {
-        match &self.inner().runtime.0 {
-            Some(rt) => rt.handle().clone(),
-            // Only `Drop` takes the runtime out, and a live `&self` means no drop has happened.
-            None => unreachable_runtime(),
-        }
+    pub(crate) fn handle(&self) -> &tokio::runtime::Handle {
+        self.inner().runtime.handle()
     }
 }
 

@@ -16,7 +16,7 @@ use crate::builder::SessionBuilder;
 use crate::dataframe::DataFrame;
 use crate::planning::{CancelFlag, MAX_DEPTH, balance_logical_chains, check_depth};
 use crate::queries::{QueryLog, QueryRecord};
-use crate::runtime::RuntimeHolder;
+use crate::runtime::QueryRuntime;
 use crate::udf::UdfRegistration;
 use crate::{Error, Result};
 
@@ -26,7 +26,7 @@ pub(crate) struct SessionInner {
     pub(crate) conf: BTreeMap<String, String>,
     pub(crate) batch_rows: usize,
     pub(crate) queries: Arc<QueryLog>,
-    pub(crate) runtime: RuntimeHolder,
+    pub(crate) runtime: QueryRuntime,
 }
 
 /// Spark's `SparkSession`: owns an `ember-rdd` [`Context`], a DataFusion [`SessionContext`] with
@@ -154,7 +154,7 @@ impl Session {
     pub async fn plan_sql_async(&self, query: &str) -> Result<LogicalPlan> {
         let session = self.clone();
         let query = query.to_owned();
-        let handle = self.handle();
+        let handle = self.handle().clone();
         crate::planning::on_planning_thread(move |cancel| {
             handle.block_on(session.plan_sql_here(&query, cancel))
         })
