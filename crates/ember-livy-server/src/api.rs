@@ -2,14 +2,15 @@
 
 use std::sync::Arc;
 
-use actix_web::body::{BoxBody, MessageBody};
+use actix_web::body::{BoxBody, MessageBody, SizedStream};
 use actix_web::dev::{HttpServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::{Method, StatusCode, header};
 use actix_web::middleware::{Next, from_fn};
+use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, guard, web};
 use ember_livy::protocol::{
     BatchList, CompletionRequest, Completions, CreateSession, ExecuteRequest, LIVY_VERSION, Log,
-    Message, SessionKind, SessionList, SessionStateInfo, StatementList, VersionInfo,
+    MIME_JSON, Message, SessionKind, SessionList, SessionStateInfo, VersionInfo,
 };
 use futures_util::StreamExt;
 use serde::Serialize;
@@ -268,10 +269,25 @@ async fn list_statements(
     };
     let s = session_of(&server, &path)?;
     let (total, statements) = s.statements(from, size, desc);
-    Ok(ok(&StatementList {
-        total_statements: total,
-        statements,
-    }))
+    // Livy's `StatementList`, written around each statement's stored JSON: the body refers to
+    // those bytes, it does not copy them.
+    let mut parts = Vec::with_capacity(statements.len() * 2 + 2);
+    parts.push(Bytes::from(format!(
+        "{{\"total_statements\":{total},\"statements\":["
+    )));
+    for (i, st) in statements.into_iter().enumerate() {
+        if i > 0 {
+            parts.push(Bytes::from_static(b","));
+        }
+        parts.push(st.json);
+    }
+    parts.push(Bytes::from_static(b"]}"));
+    let len = parts.iter().map(Bytes::len).sum::<usize>();
+    let body = SizedStream::new(
+        u64::try_from(len).unwrap_or(u64::MAX),
+        futures_util::stream::iter(parts.into_iter().map(Ok::<_, std::convert::Infallible>)),
+    );
+    Ok(HttpResponse::Ok().content_type(MIME_JSON).body(body))
 }
 
 async fn submit_statement(
@@ -343,7 +359,7 @@ async fn get_statement(
                 format!("Statement {sid} not found in session {}.", s.id),
             )
         })?;
-    Ok(ok(&st))
+    Ok(HttpResponse::Ok().content_type(MIME_JSON).body(st.json))
 }
 
 async fn cancel_statement(

@@ -4,6 +4,7 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use actix_web::web::Bytes;
 use ember_livy::protocol::{
     self, CreateSession, SessionKind, SessionState, Statement, StatementOutput, StatementState,
 };
@@ -45,7 +46,11 @@ pub(crate) struct StatementRecord {
     /// The kind it runs as, when the request named one other than the session's own.
     kind: Option<SessionKind>,
     state: StatementState,
+    /// Its output until it finishes; then it lives in `json`.
     output: Option<StatementOutput>,
+    /// A finished statement as clients get it, serialized once: every GET and listing shares
+    /// these bytes, however large the output and however often it is read.
+    json: Option<Bytes>,
     progress: f64,
     started: i64,
     completed: i64,
@@ -55,6 +60,7 @@ pub(crate) struct StatementRecord {
 }
 
 impl StatementRecord {
+    /// The statement before it finishes (a finished one is its `json`).
     pub(crate) fn to_protocol(&self) -> Statement {
         Statement {
             id: self.id,
@@ -70,10 +76,30 @@ impl StatementRecord {
     fn finish(&mut self, state: StatementState, output: Option<StatementOutput>) {
         self.finished_at = Some(Instant::now());
         self.state = state;
-        self.output = output;
         self.progress = 1.0;
         self.completed = now_millis();
+        let st = Statement {
+            id: self.id,
+            code: self.code.clone(),
+            state: self.state.clone(),
+            output,
+            progress: self.progress,
+            started: self.started,
+            completed: self.completed,
+        };
+        match serde_json::to_vec(&st) {
+            Ok(json) => self.json = Some(Bytes::from(json)),
+            // Not reached (outputs are JSON already); kept as a value, it is served as one.
+            Err(_) => self.output = st.output,
+        }
     }
+}
+
+/// A statement as a client gets it: its JSON, and whether it has finished.
+#[derive(Debug, Clone)]
+pub(crate) struct StatementJson {
+    pub(crate) finished: bool,
+    pub(crate) json: Bytes,
 }
 
 #[derive(Debug)]
@@ -408,6 +434,7 @@ impl LiveSession {
             kind,
             state: StatementState::Waiting,
             output: None,
+            json: None,
             progress: 0.0,
             started: 0,
             completed: 0,
@@ -483,8 +510,8 @@ impl LiveSession {
         self.changed.notify_waiters();
     }
 
-    /// The statement, if retained.
-    pub(crate) fn statement(&self, sid: u64) -> Option<Statement> {
+    /// The statement, if retained, as JSON.
+    pub(crate) fn statement(&self, sid: u64) -> Option<StatementJson> {
         let mut d = self.data();
         let st = d.statements.iter_mut().find(|s| s.id == sid)?;
         if st.state.is_finished() {
@@ -493,11 +520,24 @@ impl LiveSession {
         Some(self.render(st))
     }
 
-    /// A statement as clients see it: a running one's progress is the interpreter's latest.
-    fn render(&self, record: &StatementRecord) -> Statement {
-        Statement {
+    /// A statement as clients see it: a finished one's stored JSON; a running one's progress
+    /// is the interpreter's latest.
+    fn render(&self, record: &StatementRecord) -> StatementJson {
+        let finished = record.state.is_finished();
+        if let Some(json) = &record.json {
+            return StatementJson {
+                finished,
+                json: json.clone(),
+            };
+        }
+        let st = Statement {
             progress: self.progress_of(record),
             ..record.to_protocol()
+        };
+        StatementJson {
+            finished,
+            // A statement without output always serializes; `null` is never reached.
+            json: serde_json::to_vec(&st).map_or_else(|_| Bytes::from_static(b"null"), Bytes::from),
         }
     }
 
@@ -512,14 +552,14 @@ impl LiveSession {
     }
 
     /// Waits up to `wait` for statement `sid` to finish; returns it as it is then.
-    pub(crate) async fn statement_after(&self, sid: u64, wait: Duration) -> Option<Statement> {
+    pub(crate) async fn statement_after(&self, sid: u64, wait: Duration) -> Option<StatementJson> {
         let deadline = tokio::time::Instant::now() + wait;
         loop {
             let notified = self.changed.notified();
             tokio::pin!(notified);
             notified.as_mut().enable();
             let st = self.statement(sid)?;
-            if st.state.is_finished() || wait.is_zero() {
+            if st.finished || wait.is_zero() {
                 return Some(st);
             }
             if tokio::time::timeout_at(deadline, notified).await.is_err() {
@@ -534,7 +574,7 @@ impl LiveSession {
         from: usize,
         size: Option<usize>,
         desc: bool,
-    ) -> (u64, Vec<Statement>) {
+    ) -> (u64, Vec<StatementJson>) {
         let mut d = self.data();
         let total = d.statements.len() as u64;
         let take = size.unwrap_or(usize::MAX);
@@ -567,32 +607,53 @@ impl LiveSession {
     /// `chars` characters, and not counted as delivered (a page left open must not let a
     /// client's unread results be evicted).
     pub(crate) fn statement_summaries(&self, size: usize, chars: usize) -> (u64, Vec<Statement>) {
-        let d = self.data();
         let cut = |s: &str| s.chars().take(chars).collect::<String>();
-        let list = d
-            .statements
-            .iter()
-            .rev()
-            .take(size)
-            .map(|s| Statement {
-                id: s.id,
-                code: cut(&s.code),
-                state: s.state.clone(),
-                output: s.output.as_ref().map(|o| match o {
+        // Taken under the lock; a finished output is read from its JSON after the lock is gone.
+        let (total, taken) = {
+            let d = self.data();
+            let taken: Vec<(Statement, Option<Bytes>)> = d
+                .statements
+                .iter()
+                .rev()
+                .take(size)
+                .map(|s| {
+                    let st = Statement {
+                        id: s.id,
+                        code: cut(&s.code),
+                        state: s.state.clone(),
+                        output: s.output.clone(),
+                        progress: self.progress_of(s),
+                        started: s.started,
+                        completed: s.completed,
+                    };
+                    (st, s.json.clone())
+                })
+                .collect();
+            (d.statements.len() as u64, taken)
+        };
+        let list = taken
+            .into_iter()
+            .map(|(mut st, json)| {
+                if let Some(json) = json {
+                    st.output = serde_json::from_slice::<Statement>(&json)
+                        .ok()
+                        .and_then(|full| full.output);
+                }
+                st.output = st.output.map(|o| match o {
                     StatementOutput::Ok {
                         execution_count,
                         data,
                     } => StatementOutput::Ok {
-                        execution_count: *execution_count,
+                        execution_count,
                         data: data
-                            .iter()
+                            .into_iter()
                             .map(|(k, v)| {
                                 let v = match v.as_str() {
                                     Some(text) => serde_json::Value::String(cut(text)),
                                     // Tables and JSON values: only their kind is shown.
                                     None => serde_json::Value::Null,
                                 };
-                                (k.clone(), v)
+                                (k, v)
                             })
                             .collect(),
                     },
@@ -602,18 +663,16 @@ impl LiveSession {
                         evalue,
                         ..
                     } => StatementOutput::Error {
-                        execution_count: *execution_count,
-                        ename: cut(ename),
-                        evalue: cut(evalue),
+                        execution_count,
+                        ename: cut(&ename),
+                        evalue: cut(&evalue),
                         traceback: Vec::new(),
                     },
-                }),
-                progress: self.progress_of(s),
-                started: s.started,
-                completed: s.completed,
+                });
+                st
             })
             .collect();
-        (d.statements.len() as u64, list)
+        (total, list)
     }
 
     /// Waits up to `wait` while the session is `starting` (a short long-poll, so a session that
