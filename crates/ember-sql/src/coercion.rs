@@ -18,7 +18,9 @@ use datafusion::common::{DFSchema, Result};
 use datafusion::logical_expr::expr::{Between, BinaryExpr, Case, InList, ScalarFunction};
 use datafusion::logical_expr::expr_rewriter::NamePreserver;
 use datafusion::logical_expr::utils::merge_schema;
-use datafusion::logical_expr::{Expr, ExprSchemable, LogicalPlan, Operator, cast};
+use datafusion::logical_expr::{
+    Expr, ExprSchemable, LogicalPlan, LogicalPlanBuilder, Operator, cast,
+};
 
 /// Functions whose arguments (from the index given) are combined into one result type.
 const COMBINING: [(&str, usize); 7] = [
@@ -206,22 +208,42 @@ fn unreachable_two() -> Result<Transformed<Expr>> {
     ))
 }
 
-/// `plan` with Spark's implicit casts (see the module docs). Runs on the planned, not yet
-/// analyzed plan.
-pub(crate) fn spark_coercions(plan: LogicalPlan) -> Result<LogicalPlan> {
+/// `plan` with Spark's numeric literal types ([`crate::numeric_literals`]) and Spark's implicit
+/// casts (see the module docs), both in one bottom-up walk: each node's expressions are retyped
+/// against its inputs (already done), then coerced, and its name kept and its schema rebuilt
+/// once (on a 10 000-branch `CASE`, naming the expression is most of a pass). Runs on the
+/// planned, not yet analyzed plan.
+pub(crate) fn spark_types(plan: LogicalPlan) -> Result<LogicalPlan> {
     plan.transform_up_with_subqueries(|node| {
-        if matches!(node, LogicalPlan::Limit(_) | LogicalPlan::Values(_)) {
+        if matches!(node, LogicalPlan::Limit(_)) {
             return Ok(Transformed::no(node));
         }
-        let schema = merge_schema(&node.inputs());
+        // A VALUES list gets the literal types, not the casts (its rows are typed together).
+        let coerce_it = !matches!(node, LogicalPlan::Values(_));
+        let inputs = merge_schema(&node.inputs());
         let names = NamePreserver::new(&node);
         let node = node.map_expressions(|e| {
             let name = names.save(&e);
-            Ok(e.transform_up(|e| coerce(e, &schema))?
-                .update_data(|e| name.restore(e)))
+            let e = crate::numeric_literals::spark_literal_types(e, &inputs)?;
+            let e = if coerce_it {
+                e.transform_data(|e| e.transform_up(|e| coerce(e, &inputs)))?
+            } else {
+                e
+            };
+            Ok(e.update_data(|e| name.restore(e)))
         })?;
         // Above a changed node the schemas change too.
-        node.map_data(LogicalPlan::recompute_schema)
+        let retyped = node.transformed;
+        node.map_data(|p| match p {
+            // A VALUES list keeps the schema it was planned with; build it again from its rows.
+            LogicalPlan::Values(values) if retyped => {
+                let rows = values.values.clone();
+                LogicalPlanBuilder::values(rows)
+                    .and_then(LogicalPlanBuilder::build)
+                    .or_else(|_| Ok(LogicalPlan::Values(values)))
+            }
+            other => other.recompute_schema(),
+        })
     })
     .map(|t| t.data)
 }

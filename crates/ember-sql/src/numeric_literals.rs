@@ -37,10 +37,9 @@ use datafusion::common::tree_node::{Transformed, TreeNode, TreeNodeRecursion};
 use datafusion::common::{DataFusionError, Result as DfResult, ScalarValue};
 use datafusion::execution::SessionState;
 use datafusion::logical_expr::expr::{ScalarFunction, WindowFunctionDefinition};
-use datafusion::logical_expr::expr_rewriter::NamePreserver;
 use datafusion::logical_expr::{
-    ColumnarValue, Expr, LogicalPlan, LogicalPlanBuilder, ReturnFieldArgs, ScalarFunctionArgs,
-    ScalarUDF, ScalarUDFImpl, Signature, Volatility,
+    ColumnarValue, Expr, ReturnFieldArgs, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature,
+    Volatility,
 };
 use datafusion::prelude::SessionContext;
 use datafusion::sql::parser::{DFParserBuilder, Statement as DFStatement};
@@ -523,39 +522,17 @@ fn retype(expr: Expr) -> DfResult<Transformed<Expr>> {
     })
 }
 
-/// `plan` with Spark's numeric literal types (step 3 of the module docs). Runs on the planned,
-/// not yet analyzed plan, so type coercion afterwards sees them.
-pub(crate) fn spark_literal_types(plan: LogicalPlan) -> DfResult<LogicalPlan> {
-    plan.transform_up_with_subqueries(|node| {
-        if matches!(node, LogicalPlan::Limit(_)) {
-            return Ok(Transformed::no(node));
-        }
-        let names = NamePreserver::new(&node);
-        // A lambda's variables carry the element type they were planned with: once the
-        // literals they come from are retyped, they are bound again (against the node's
-        // inputs, already retyped: this runs bottom-up).
-        let inputs = datafusion::logical_expr::utils::merge_schema(&node.inputs());
-        let node = node.map_expressions(|e| {
-            let name = names.save(&e);
-            Ok(retype(e)?
-                .transform_data(|e| rebind_lambda_variables(e, &inputs))?
-                .update_data(|e| name.restore(e)))
-        })?;
-        if !node.transformed {
-            return node.map_data(|p| p.recompute_schema());
-        }
-        node.map_data(|p| match p {
-            // A VALUES list keeps the schema it was planned with; build it again from its rows.
-            LogicalPlan::Values(values) => {
-                let rows = values.values.clone();
-                LogicalPlanBuilder::values(rows)
-                    .and_then(LogicalPlanBuilder::build)
-                    .or_else(|_| Ok(LogicalPlan::Values(values)))
-            }
-            other => other.recompute_schema(),
-        })
-    })
-    .map(|t| t.data)
+/// One expression of a plan node with Spark's numeric literal types (step 3 of the module
+/// docs), its lambdas bound again to the retyped inputs. Runs on the planned, not yet analyzed
+/// plan, node by node bottom-up, so type coercion afterwards sees them
+/// ([`crate::coercion::spark_types`]); `inputs` is the node's inputs' schema, already retyped.
+pub(crate) fn spark_literal_types(
+    expr: Expr,
+    inputs: &datafusion::common::DFSchema,
+) -> DfResult<Transformed<Expr>> {
+    // A lambda's variables carry the element type they were planned with: once the literals
+    // they come from are retyped, they are bound again.
+    retype(expr)?.transform_data(|e| rebind_lambda_variables(e, inputs))
 }
 
 /// Binds `expr`'s lambda variables to the types of what they range over, innermost function

@@ -337,6 +337,10 @@ impl AnalyzerRule for CheckedIntegerArithmetic {
             let schema = merge_schema(&node.inputs());
             let names = NamePreserver::new(&node);
             let node = node.map_expressions(|e| {
+                // Naming a large expression costs more than looking for arithmetic in it.
+                if !may_wrap(&e) {
+                    return Ok(Transformed::no(e));
+                }
                 let name = names.save(&e);
                 let mut types = Vec::new();
                 Ok(e.transform_up(|e| checked(e, &schema, &mut types))?
@@ -357,6 +361,25 @@ impl AnalyzerRule for CheckedIntegerArithmetic {
     fn name(&self) -> &str {
         "ember_checked_integer_arithmetic"
     }
+}
+
+/// Whether `e` holds an operation [`rewrite_checked`] may replace: `+`, `-`, `*`, a negation,
+/// `abs` or `negative`.
+fn may_wrap(e: &Expr) -> bool {
+    e.exists(|e| {
+        Ok(match e {
+            Expr::BinaryExpr(b) => {
+                matches!(b.op, Operator::Plus | Operator::Minus | Operator::Multiply)
+            }
+            Expr::Negative(_) => true,
+            Expr::ScalarFunction(f) => {
+                f.args.len() == 1 && matches!(f.func.name(), "abs" | "negative")
+            }
+            _ => false,
+        })
+    })
+    // `exists` fails only when its closure does, and this one does not.
+    .unwrap_or(true)
 }
 
 fn is_signed_integer(t: &ArrowType) -> bool {

@@ -191,9 +191,7 @@ impl Session {
         cancel.check()?;
         let plan = state.statement_to_plan(statement).await.map_err(df_err)?;
         cancel.check()?;
-        let plan = crate::numeric_literals::spark_literal_types(plan).map_err(df_err)?;
-        cancel.check()?;
-        let plan = crate::coercion::spark_coercions(plan).map_err(df_err)?;
+        let plan = crate::coercion::spark_types(plan).map_err(df_err)?;
         let plan = crate::ranking::int_rankings(plan).map_err(df_err)?;
         cancel.check()?;
         // The planner's schema is computed before type coercion, so a mixed-type `CASE`
