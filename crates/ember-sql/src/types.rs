@@ -237,6 +237,8 @@ impl datafusion::logical_expr::planner::TypePlanner for SparkSqlTypes {
             SqlType::Timestamp(_, TimezoneInfo::WithoutTimeZone) | SqlType::TimestampNtz(_) => {
                 ArrowType::Timestamp(TimeUnit::Microsecond, None)
             }
+            // Spark's `BINARY` (DataFusion's planner knows only `BYTEA`).
+            SqlType::Binary(None) => ArrowType::Binary,
             SqlType::Custom(name, modifiers)
                 if modifiers.is_empty()
                     && name.to_string().eq_ignore_ascii_case("timestamp_ltz") =>

@@ -5,17 +5,22 @@
 
 use std::sync::Arc;
 
-use datafusion::arrow::array::{ArrayRef, AsArray, Int64Array};
+use datafusion::arrow::array::{
+    Array, ArrayRef, AsArray, Int64Array, ListArray, MutableArrayData, make_array,
+};
+use datafusion::arrow::buffer::{NullBuffer, OffsetBuffer};
 use datafusion::arrow::compute::cast as cast_array;
 use datafusion::arrow::compute::kernels::length::length;
-use datafusion::arrow::datatypes::{DataType, Field, Int64Type};
+use datafusion::arrow::datatypes::ArrowNativeType;
+use datafusion::arrow::datatypes::{DataType, Field, Int32Type, Int64Type};
 use datafusion::common::ScalarValue;
 use datafusion::error::Result as DfResult;
 use datafusion::functions_nested::expr_fn as nested;
+use datafusion::logical_expr::type_coercion::binary::comparison_coercion;
 use datafusion::logical_expr::{Expr, ScalarUDF, Signature, Volatility, cast, lit, when};
 use datafusion::prelude::SessionContext;
 
-use super::plan_err;
+use super::{exec_err, plan_err};
 use crate::rewrites::{ReturnType, Rewrite, SparkRewrite, one, two};
 
 fn rewrite(name: &'static str, return_type: ReturnType, rewrite: Rewrite) -> ScalarUDF {
@@ -157,6 +162,113 @@ fn map_concat(args: Vec<Expr>, types: &[DataType]) -> DfResult<Expr> {
 }
 
 /// Registers the array and map functions.
+/// `array_insert(array, pos, value)` (Spark 3.4): `value` placed at 1-based `pos`; past the end
+/// the array is padded with `NULL`s; a negative `pos` counts from the end (`-1` appends), and
+/// before the start pads at the front; `pos` 0 is Spark's `[INVALID_INDEX_OF_ZERO]` error.
+fn array_insert() -> super::ColumnFn {
+    super::ColumnFn::new(
+        "array_insert",
+        |t| {
+            let [list, _, value] = t else {
+                return Err(plan_err(format!(
+                    "takes an array, a position and a value, got {} arguments",
+                    t.len()
+                )));
+            };
+            let element = match list {
+                DataType::List(f) | DataType::LargeList(f) | DataType::FixedSizeList(f, _) => {
+                    f.data_type().clone()
+                }
+                DataType::Null => value.clone(),
+                other => return Err(plan_err(format!("takes an array first, got {other}"))),
+            };
+            let element = match (&element, value) {
+                (DataType::Null, v) => v.clone(),
+                (e, DataType::Null) => e.clone(),
+                (e, v) => comparison_coercion(e, v).unwrap_or_else(|| e.clone()),
+            };
+            Ok(vec![list_of(element.clone()), DataType::Int32, element])
+        },
+        |t| Ok(t[0].clone()),
+        |args| {
+            let list = args[0].as_list::<i32>();
+            let pos = args[1].as_primitive::<Int32Type>();
+            let values = list.values();
+            let inserted = &args[2];
+            let data = [values.to_data(), inserted.to_data()];
+            let mut out = MutableArrayData::new(data.iter().collect(), true, values.len());
+            let mut offsets = vec![0i32];
+            let mut valid = Vec::with_capacity(list.len());
+            let mut len = 0usize;
+            for i in 0..list.len() {
+                if list.is_null(i) || pos.is_null(i) {
+                    valid.push(false);
+                    offsets.push(i32::try_from(len).map_err(|_| too_long())?);
+                    continue;
+                }
+                let start = list.value_offsets()[i].as_usize();
+                let n = list.value_length(i).as_usize();
+                let p = i64::from(pos.value(i));
+                if p == 0 {
+                    return Err(exec_err(
+                        "[INVALID_INDEX_OF_ZERO] The index 0 is invalid. An index shall be either < 0 or > 0 (the first element has index 1). SQLSTATE: 22003".to_owned(),
+                    ));
+                }
+                // Where the value goes among the array's elements, 0-based; before the start
+                // (negative) or past the end, NULLs fill the gap.
+                let at = if p > 0 { p - 1 } else { n as i64 + p + 1 };
+                let n_i64 = n as i64;
+                let new_len = at.max(n_i64).saturating_add(1).max(n_i64 + 1 - at.min(0));
+                if new_len > MAX_INSERTED_LEN {
+                    return Err(exec_err(format!(
+                        "[COLLECTION_SIZE_LIMIT_EXCEEDED] array_insert at position {p} would make an array of {new_len} elements, over Ember's limit of {MAX_INSERTED_LEN}"
+                    )));
+                }
+                if at < 0 {
+                    let gap = usize::try_from(-at).map_err(|_| too_long())?;
+                    out.try_extend(1, i, i + 1)?;
+                    out.try_extend_nulls(gap)?;
+                    out.try_extend(0, start, start + n)?;
+                    len += 1 + gap + n;
+                } else if at > n_i64 {
+                    let gap = usize::try_from(at - n_i64).map_err(|_| too_long())?;
+                    out.try_extend(0, start, start + n)?;
+                    out.try_extend_nulls(gap)?;
+                    out.try_extend(1, i, i + 1)?;
+                    len += n + gap + 1;
+                } else {
+                    let at = usize::try_from(at).map_err(|_| too_long())?;
+                    out.try_extend(0, start, start + at)?;
+                    out.try_extend(1, i, i + 1)?;
+                    out.try_extend(0, start + at, start + n)?;
+                    len += n + 1;
+                }
+                valid.push(true);
+                offsets.push(i32::try_from(len).map_err(|_| too_long())?);
+            }
+            let field = match args[0].data_type() {
+                DataType::List(f) => Arc::clone(f),
+                other => return Err(exec_err(format!("array_insert: not an array: {other}"))),
+            };
+            let array = ListArray::try_new(
+                field,
+                OffsetBuffer::new(offsets.into()),
+                make_array(out.freeze()),
+                Some(NullBuffer::from(valid)),
+            )?;
+            Ok(Arc::new(array) as ArrayRef)
+        },
+    )
+}
+
+/// The longest array `array_insert` makes: a far position pads with `NULL`s, so one row could
+/// otherwise ask for billions of them.
+const MAX_INSERTED_LEN: i64 = 1 << 24;
+
+fn too_long() -> datafusion::error::DataFusionError {
+    exec_err("array_insert: the array would be too long".to_owned())
+}
+
 pub(crate) fn register(ctx: &SessionContext) {
     for f in [
         rewrite(
@@ -258,4 +370,5 @@ pub(crate) fn register(ctx: &SessionContext) {
     ] {
         ctx.register_udf(f);
     }
+    ctx.register_udf(array_insert().udf());
 }

@@ -305,28 +305,10 @@ fn zoned_rewrites(tz: &Arc<str>) -> Vec<ScalarUDF> {
             Ok(cast(cast(one(args)?, DataType::Int64), zoned(tz)))
         }),
         ZonedRewrite::udf("make_timestamp", tz, zoned, |args, _, tz| {
-            if args.len() != 6 {
-                return Err(plan_err(format!(
-                    "make_timestamp takes year, month, day, hour, minute and second, got {} \
-                     arguments",
-                    args.len()
-                )));
-            }
-            // Rewritten after type coercion: the arguments get make_timestamp_ntz's types here.
-            let args = args
-                .into_iter()
-                .enumerate()
-                .map(|(i, a)| {
-                    let t = if i < 5 {
-                        DataType::Int32
-                    } else {
-                        DataType::Float64
-                    };
-                    cast(a, t)
-                })
-                .collect();
-            // The fields are a wall-clock time in the session time zone.
-            Ok(cast(make_timestamp_ntz().udf().call(args), zoned(tz)))
+            zoned_make_timestamp("make_timestamp", make_timestamp_ntz(), args, tz)
+        }),
+        ZonedRewrite::udf("try_make_timestamp", tz, zoned, |args, _, tz| {
+            zoned_make_timestamp("try_make_timestamp", try_make_timestamp_ntz(), args, tz)
         }),
     ]
 }
@@ -440,38 +422,82 @@ fn months_between() -> ColumnFn {
     )
 }
 
+/// `make_timestamp(...)` (or `try_`): `ntz`'s wall-clock time read in the session time zone.
+/// Rewritten after type coercion, so the arguments get `ntz`'s types here.
+fn zoned_make_timestamp(
+    name: &str,
+    ntz: ColumnFn,
+    args: Vec<Expr>,
+    tz: &Arc<str>,
+) -> DfResult<Expr> {
+    if args.len() != 6 {
+        return Err(plan_err(format!(
+            "{name} takes year, month, day, hour, minute and second, got {} arguments",
+            args.len()
+        )));
+    }
+    let args = args
+        .into_iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let t = if i < 5 {
+                DataType::Int32
+            } else {
+                DataType::Float64
+            };
+            cast(a, t)
+        })
+        .collect();
+    Ok(cast(ntz.udf().call(args), zoned(tz)))
+}
+
 /// `make_timestamp_ntz(year, month, day, hour, min, sec)`: a `TIMESTAMP_NTZ`, an error for
 /// fields out of range, as Spark with ANSI on; `sec` may have a fraction (microseconds).
 /// `make_timestamp` is this read in the session time zone.
 fn make_timestamp_ntz() -> ColumnFn {
     ColumnFn::new(
         "make_timestamp_ntz",
-        |t| {
-            let mut types = vec![DataType::Int32; 5];
-            types.push(DataType::Float64);
-            fixed(t, &types, 6)
-        },
+        make_timestamp_types,
         |_| Ok(MICROS),
-        |args| {
-            let ints: Vec<_> = args[..5]
-                .iter()
-                .map(|a| a.as_primitive::<Int32Type>())
-                .collect();
-            let sec = args[5].as_primitive::<Float64Type>();
-            let out = (0..sec.len())
-                .map(|i| {
-                    if sec.is_null(i) || ints.iter().any(|a| a.is_null(i)) {
-                        return Ok(None);
-                    }
-                    let f = |k: usize| u32::try_from(ints[k].value(i)).ok();
-                    let s = sec.value(i);
-                    let whole = s.trunc();
-                    let micros = ((s - whole) * 1e6).round();
-                    let dt = NaiveDate::from_ymd_opt(
-                        ints[0].value(i),
-                        f(1).unwrap_or(0),
-                        f(2).unwrap_or(0),
-                    )
+        |args| make_timestamps(args, true),
+    )
+}
+
+/// `try_make_timestamp_ntz(...)`: [`make_timestamp_ntz`] with `NULL` for fields out of range.
+fn try_make_timestamp_ntz() -> ColumnFn {
+    ColumnFn::new(
+        "try_make_timestamp_ntz",
+        make_timestamp_types,
+        |_| Ok(MICROS),
+        |args| make_timestamps(args, false),
+    )
+}
+
+fn make_timestamp_types(t: &[DataType]) -> DfResult<Vec<DataType>> {
+    let mut types = vec![DataType::Int32; 5];
+    types.push(DataType::Float64);
+    fixed(t, &types, 6)
+}
+
+/// The timestamps of `make_timestamp_ntz`'s six columns; a field out of range is an error when
+/// `strict`, else `NULL`.
+fn make_timestamps(args: &[ArrayRef], strict: bool) -> DfResult<ArrayRef> {
+    let ints: Vec<_> = args[..5]
+        .iter()
+        .map(|a| a.as_primitive::<Int32Type>())
+        .collect();
+    let sec = args[5].as_primitive::<Float64Type>();
+    let out = (0..sec.len())
+        .map(|i| {
+            if sec.is_null(i) || ints.iter().any(|a| a.is_null(i)) {
+                return Ok(None);
+            }
+            let f = |k: usize| u32::try_from(ints[k].value(i)).ok();
+            let s = sec.value(i);
+            let whole = s.trunc();
+            let micros = ((s - whole) * 1e6).round();
+            let dt =
+                NaiveDate::from_ymd_opt(ints[0].value(i), f(1).unwrap_or(0), f(2).unwrap_or(0))
                     .and_then(|d| {
                         d.and_hms_micro_opt(
                             f(3).unwrap_or(99),
@@ -479,23 +505,22 @@ fn make_timestamp_ntz() -> ColumnFn {
                             whole as u32,
                             micros as u32,
                         )
-                    })
-                    .ok_or_else(|| {
-                        exec_err(format!(
-                            "make_timestamp: invalid date or time {}-{}-{} {}:{}:{s}",
-                            ints[0].value(i),
-                            ints[1].value(i),
-                            ints[2].value(i),
-                            ints[3].value(i),
-                            ints[4].value(i)
-                        ))
-                    })?;
-                    Ok(Some(dt.and_utc().timestamp_micros()))
-                })
-                .collect::<DfResult<TimestampMicrosecondArray>>()?;
-            Ok(Arc::new(out) as ArrayRef)
-        },
-    )
+                    });
+            match dt {
+                Some(dt) => Ok(Some(dt.and_utc().timestamp_micros())),
+                None if !strict => Ok(None),
+                None => Err(exec_err(format!(
+                    "make_timestamp: invalid date or time {}-{}-{} {}:{}:{s}",
+                    ints[0].value(i),
+                    ints[1].value(i),
+                    ints[2].value(i),
+                    ints[3].value(i),
+                    ints[4].value(i)
+                ))),
+            }
+        })
+        .collect::<DfResult<TimestampMicrosecondArray>>()?;
+    Ok(Arc::new(out) as ArrayRef)
 }
 
 /// Registers the datetime functions; `TIMESTAMP`s are zoned in `time_zone`.
@@ -503,7 +528,11 @@ pub(crate) fn register(ctx: &SessionContext, time_zone: &Arc<str>) {
     for f in rewrites().into_iter().chain(zoned_rewrites(time_zone)) {
         ctx.register_udf(f);
     }
-    for f in [months_between(), make_timestamp_ntz()] {
+    for f in [
+        months_between(),
+        make_timestamp_ntz(),
+        try_make_timestamp_ntz(),
+    ] {
         ctx.register_udf(f.udf());
     }
     // Spark's other names: `to_unix_timestamp` is `unix_timestamp`, `curdate` `current_date`.
@@ -513,6 +542,7 @@ pub(crate) fn register(ctx: &SessionContext, time_zone: &Arc<str>) {
             ("unix_timestamp", "to_unix_timestamp"),
             ("to_timestamp", "to_timestamp_ltz"),
             ("make_timestamp", "make_timestamp_ltz"),
+            ("try_make_timestamp", "try_make_timestamp_ltz"),
             ("current_date", "curdate"),
         ],
     );

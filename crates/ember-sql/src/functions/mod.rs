@@ -30,6 +30,10 @@
 //!   `zeroifnull`, `try_mod`, `date_from_unix_date`, `current_timezone`, `current_database`,
 //!   `current_schema`, `current_catalog`, `current_user`, `to_char` of dates, `to_binary`.
 //! - [`numbers`]: `to_number`/`try_to_number` with Spark's number formats.
+//! - [`vectors`]: Spark 4.2's `vector_inner_product`, `vector_cosine_similarity`,
+//!   `vector_l2_distance`, `vector_norm`, `vector_normalize`.
+//! - Also: `jaro_winkler_similarity`, `to_base32`/`from_base32` ([`strings`]), `array_insert`
+//!   ([`collections`]), `try_make_timestamp`/`_ntz`/`_ltz` ([`datetime`]).
 //!
 //! [`AggregateUDF`]: datafusion::logical_expr::AggregateUDF
 
@@ -58,6 +62,7 @@ pub(crate) mod numbers;
 pub(crate) mod spark_names;
 pub(crate) mod strings;
 pub(crate) mod tables;
+pub(crate) mod vectors;
 
 /// The argument types a function coerces its arguments to, given what it was called with; an
 /// error names the function and what it takes.
@@ -186,6 +191,7 @@ pub(crate) fn register(ctx: &SessionContext, time_zone: &std::sync::Arc<str>) {
     json::register(ctx, time_zone);
     misc::register(ctx, time_zone);
     numbers::register(ctx);
+    vectors::register(ctx);
 }
 
 /// Registers each `(existing, alias)` pair: the function `existing` also under Spark's name

@@ -11,7 +11,8 @@
 use std::sync::Arc;
 
 use datafusion::arrow::array::{
-    Array, ArrayRef, AsArray, Int32Builder, ListBuilder, StringBuilder,
+    Array, ArrayRef, AsArray, BinaryArray, Float64Array, Int32Builder, ListBuilder, StringArray,
+    StringBuilder,
 };
 use datafusion::arrow::datatypes::{DataType, Field, Int32Type};
 use datafusion::error::Result as DfResult;
@@ -523,6 +524,145 @@ fn int_wrapper(name: &'static str) -> ScalarUDF {
 }
 
 /// Registers the string functions and Spark's names for DataFusion's.
+/// `jaro_winkler_similarity(a, b)`: Spark 4.3's Jaro-Winkler similarity of two strings, by
+/// character: the Jaro similarity plus 0.1 per common leading character (at most 4) of what is
+/// left to 1, with no threshold (Spark adds the prefix bonus however low the Jaro similarity).
+fn jaro_winkler_similarity() -> ColumnFn {
+    ColumnFn::new(
+        "jaro_winkler_similarity",
+        |t| fixed(t, &[DataType::Utf8, DataType::Utf8], 2),
+        |_| Ok(DataType::Float64),
+        |args| {
+            let (a, b) = (args[0].as_string::<i32>(), args[1].as_string::<i32>());
+            let out: Float64Array = (0..a.len())
+                .map(|i| {
+                    (!a.is_null(i) && !b.is_null(i)).then(|| jaro_winkler(a.value(i), b.value(i)))
+                })
+                .collect();
+            Ok(Arc::new(out) as ArrayRef)
+        },
+    )
+}
+
+fn jaro_winkler(a: &str, b: &str) -> f64 {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let window = (a.len().max(b.len()) / 2).saturating_sub(1);
+    let mut b_used = vec![false; b.len()];
+    let mut a_matches = Vec::new();
+    for (i, &c) in a.iter().enumerate() {
+        let from = i.saturating_sub(window);
+        let to = (i + window + 1).min(b.len());
+        if let Some(j) = (from..to).find(|&j| !b_used[j] && b[j] == c) {
+            b_used[j] = true;
+            a_matches.push(c);
+        }
+    }
+    let m = a_matches.len();
+    if m == 0 {
+        return 0.0;
+    }
+    let b_matches = b
+        .iter()
+        .zip(&b_used)
+        .filter(|(_, used)| **used)
+        .map(|(c, _)| c);
+    let half_transpositions = a_matches
+        .iter()
+        .zip(b_matches)
+        .filter(|(x, y)| x != y)
+        .count();
+    let m = m as f64;
+    let t = (half_transpositions / 2) as f64;
+    let jaro = (m / a.len() as f64 + m / b.len() as f64 + (m - t) / m) / 3.0;
+    let prefix = a.iter().zip(&b).take(4).take_while(|(x, y)| x == y).count();
+    jaro + 0.1 * prefix as f64 * (1.0 - jaro)
+}
+
+const BASE32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+/// `to_base32(bin)`: RFC 4648 base 32 with `=` padding (Spark 4.3); a string argument is its
+/// UTF-8 bytes.
+fn to_base32() -> ColumnFn {
+    ColumnFn::new(
+        "to_base32",
+        |t| fixed(t, &[DataType::Binary], 1),
+        |_| Ok(DataType::Utf8),
+        |args| {
+            let bin = args[0].as_binary::<i32>();
+            let out: StringArray = bin.iter().map(|v| v.map(base32_encode)).collect();
+            Ok(Arc::new(out) as ArrayRef)
+        },
+    )
+}
+
+fn base32_encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(5) * 8);
+    for chunk in bytes.chunks(5) {
+        let mut block = [0u8; 5];
+        block[..chunk.len()].copy_from_slice(chunk);
+        let bits = block.iter().fold(0u64, |acc, b| (acc << 8) | u64::from(*b));
+        // 8 bits per byte, 5 per character, rounded up.
+        let chars = (chunk.len() * 8).div_ceil(5);
+        for k in 0..8 {
+            if k < chars {
+                let index = (bits >> (35 - 5 * k)) & 0x1f;
+                out.push(char::from(BASE32[index as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// `from_base32(str)`: the bytes of an RFC 4648 base 32 string (padding optional, letters of
+/// either case); text that is not base 32 is an error naming the function.
+fn from_base32() -> ColumnFn {
+    ColumnFn::new(
+        "from_base32",
+        |t| fixed(t, &[DataType::Utf8], 1),
+        |_| Ok(DataType::Binary),
+        |args| {
+            let text = args[0].as_string::<i32>();
+            let out = text
+                .iter()
+                .map(|v| v.map(base32_decode).transpose())
+                .collect::<DfResult<BinaryArray>>()?;
+            Ok(Arc::new(out) as ArrayRef)
+        },
+    )
+}
+
+fn base32_decode(text: &str) -> DfResult<Vec<u8>> {
+    let body = text.trim_end_matches('=');
+    let mut out = Vec::with_capacity(body.len() * 5 / 8);
+    let (mut bits, mut count) = (0u64, 0u32);
+    for c in body.chars() {
+        let upper = c.to_ascii_uppercase();
+        let value = BASE32
+            .iter()
+            .position(|b| char::from(*b) == upper)
+            .ok_or_else(|| {
+                exec_err(format!(
+                    "from_base32: '{text}' is not base 32 (character '{c}')"
+                ))
+            })?;
+        bits = (bits << 5) | value as u64;
+        count += 5;
+        if count >= 8 {
+            count -= 8;
+            out.push(((bits >> count) & 0xff) as u8);
+        }
+    }
+    Ok(out)
+}
+
 pub(crate) fn register(ctx: &SessionContext) {
     ctx.register_udf(int_wrapper("space"));
     ctx.register_udf(int_wrapper("regexp_count"));
@@ -535,6 +675,9 @@ pub(crate) fn register(ctx: &SessionContext) {
         regexp_instr(),
         mask(),
         format_number(),
+        jaro_winkler_similarity(),
+        to_base32(),
+        from_base32(),
     ] {
         ctx.register_udf(f.udf());
     }

@@ -340,3 +340,36 @@ fn regression_arrays_zip_names_fields_after_column_arguments_issue_10() {
         "array<struct<a:int,1:int>>"
     );
 }
+
+/// `array_insert` pads a far position with NULLs; a position that would make a huge array is a
+/// clear error, not an allocation of billions of elements.
+#[test]
+fn array_insert_far_past_the_end_is_bounded() {
+    assert_eq!(
+        one("SELECT array_insert(array(1), 3, 9)").as_deref(),
+        Some("[1, , 9]")
+    );
+    for pos in ["2147483647", "-2147483647"] {
+        let err = fails(&format!("SELECT array_insert(array(1), {pos}, 9)"));
+        assert!(
+            err.to_string().contains("COLLECTION_SIZE_LIMIT_EXCEEDED"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn base32_that_is_not_base32_is_an_error_naming_it() {
+    let err = fails("SELECT from_base32('MZ!W')");
+    assert!(err.to_string().contains("from_base32"), "{err}");
+    assert_eq!(
+        one("SELECT CAST(from_base32('mzxw6ytboi') AS STRING)").as_deref(),
+        Some("foobar")
+    );
+}
+
+#[test]
+fn vector_norm_of_an_unsupported_degree_is_an_error() {
+    let err = fails("SELECT vector_norm(array(1.0F), 3.0F)");
+    assert!(err.to_string().contains("degree"), "{err}");
+}

@@ -1,0 +1,39 @@
+-- Spark 4.2/4.3 functions Ember lacked (issue 20): vectors, string similarity, base32, array_insert, try_make_*.
+-- name: vector_inner_product_values
+SELECT vector_inner_product(array(1.0F, 2.0F, 3.0F), array(4.0F, 5.0F, 6.0F)), vector_inner_product(array(0.5F), array(-2.0F))
+-- name: vector_cosine_similarity_values
+SELECT vector_cosine_similarity(array(1.0F, 2.0F, 3.0F), array(4.0F, 5.0F, 6.0F)), vector_cosine_similarity(array(1.0F, 0.0F), array(0.0F, 1.0F))
+-- name: vector_cosine_similarity_zero
+SELECT vector_cosine_similarity(array(0.0F, 0.0F), array(1.0F, 1.0F))
+-- name: vector_l2_distance_values
+SELECT vector_l2_distance(array(1.0F, 2.0F, 3.0F), array(4.0F, 5.0F, 6.0F)), vector_l2_distance(array(1.5F), array(1.5F))
+-- name: vector_norm_degrees
+SELECT vector_norm(array(3.0F, -4.0F)), vector_norm(array(3.0F, -4.0F), 1.0F), vector_norm(array(3.0F, -4.0F), float('inf')), vector_norm(array(3.0F, -4.0F), 2.0F)
+-- name: vector_normalize_values
+SELECT vector_normalize(array(3.0F, 4.0F)), vector_normalize(array(3.0F, -4.0F), 1.0F), vector_normalize(array(3.0F, -4.0F), float('inf'))
+-- name: vector_nulls
+SELECT vector_norm(CAST(NULL AS ARRAY<FLOAT>)), vector_inner_product(array(1.0F), CAST(NULL AS ARRAY<FLOAT>)), vector_normalize(CAST(NULL AS ARRAY<FLOAT>))
+-- name: vector_null_element
+SELECT vector_norm(array(1.0F, CAST(NULL AS FLOAT)))
+-- name: vector_dimension_mismatch
+SELECT vector_l2_distance(array(1.0F, 2.0F), array(1.0F))
+-- name: vector_empty
+SELECT vector_norm(CAST(array() AS ARRAY<FLOAT>)), vector_inner_product(CAST(array() AS ARRAY<FLOAT>), CAST(array() AS ARRAY<FLOAT>))
+-- name: jaro_winkler_values
+SELECT jaro_winkler_similarity('MARTHA', 'MARHTA'), jaro_winkler_similarity('abc', 'xyz'), jaro_winkler_similarity('', ''), jaro_winkler_similarity('a', ''), jaro_winkler_similarity('DIXON', 'DICKSONX'), jaro_winkler_similarity('héllo', 'hallo'), jaro_winkler_similarity('abc', NULL)
+-- name: jaro_winkler_names
+SELECT name, jaro_winkler_similarity(name, 'Alice') FROM people ORDER BY id
+-- name: base32_round_trip
+SELECT to_base32(CAST('foobar' AS BINARY)), to_base32(CAST('' AS BINARY)), to_base32(CAST('f' AS BINARY)), CAST(from_base32('MZXW6YTBOI======') AS STRING), to_base32(CAST(NULL AS BINARY))
+-- name: base32_strings
+SELECT to_base32('Spark'), hex(from_base32('MZXW6==='))
+-- name: array_insert_positions
+SELECT array_insert(array(1, 2, 3), 1, 0), array_insert(array(1, 2, 3), 4, 9), array_insert(array(1, 2, 3), 6, 9), array_insert(array(1, 2, 3), -1, 9), array_insert(array(1, 2, 3), -5, 9)
+-- name: array_insert_strings_nulls
+SELECT array_insert(array('a', 'b'), 2, NULL), array_insert(CAST(NULL AS ARRAY<STRING>), 1, 'x'), array_insert(array('a'), CAST(NULL AS INT), 'x')
+-- name: array_insert_zero
+SELECT array_insert(array(1, 2), 0, 5)
+-- name: try_make_timestamp_values
+SELECT try_make_timestamp(2024, 3, 15, 10, 20, 30.5), try_make_timestamp(2024, 13, 1, 0, 0, 0), try_make_timestamp(2024, 2, 30, 0, 0, 0)
+-- name: try_make_timestamp_ntz_ltz
+SELECT try_make_timestamp_ntz(2024, 3, 15, 10, 20, 30), try_make_timestamp_ntz(2024, 3, 15, 25, 0, 0), try_make_timestamp_ltz(2024, 3, 15, 10, 20, 30), try_make_timestamp_ltz(2024, 0, 15, 10, 20, 30)
