@@ -65,7 +65,12 @@ impl Hash for CollectAgg {
 }
 
 impl CollectAgg {
-    fn new(name: &'static str, coerce: Coerce, returns: Returns, finish: Finish) -> Self {
+    pub(crate) fn new(
+        name: &'static str,
+        coerce: Coerce,
+        returns: Returns,
+        finish: Finish,
+    ) -> Self {
         Self {
             name,
             signature: Signature::user_defined(Volatility::Immutable),

@@ -31,7 +31,7 @@
 //!   `current_schema`, `current_catalog`, `current_user`, `to_char` of dates, `to_binary`.
 //! - [`numbers`]: `to_number`/`try_to_number` with Spark's number formats.
 //! - [`vectors`]: Spark 4.2's `vector_inner_product`, `vector_cosine_similarity`,
-//!   `vector_l2_distance`, `vector_norm`, `vector_normalize`.
+//!   `vector_l2_distance`, `vector_norm`, `vector_normalize`, `vector_sum`, `vector_avg`.
 //! - Also: `jaro_winkler_similarity`, `to_base32`/`from_base32` ([`strings`]), `array_insert`
 //!   ([`collections`]), `try_make_timestamp`/`_ntz`/`_ltz` ([`datetime`]).
 //!

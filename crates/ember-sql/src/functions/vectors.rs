@@ -1,5 +1,7 @@
 //! Spark 4.2's vector functions over `ARRAY<FLOAT>`: `vector_inner_product`,
-//! `vector_cosine_similarity`, `vector_l2_distance`, `vector_norm` and `vector_normalize`.
+//! `vector_cosine_similarity`, `vector_l2_distance`, `vector_norm`, `vector_normalize`, and the
+//! aggregates `vector_sum` and `vector_avg` (element-wise over a group; `NULL` for a group
+//! without vectors).
 //!
 //! As Spark: a `NULL` vector or a `NULL` element gives `NULL`; two vectors of different lengths
 //! fail with `[VECTOR_DIMENSION_MISMATCH]`; the cosine similarity of a zero vector is `NULL`;
@@ -11,9 +13,12 @@ use datafusion::arrow::array::{
     Array, ArrayRef, AsArray, Float32Array, Float32Builder, ListArray, ListBuilder,
 };
 use datafusion::arrow::datatypes::{DataType, Field, Float32Type};
+use datafusion::common::ScalarValue;
 use datafusion::error::Result as DfResult;
+use datafusion::logical_expr::AggregateUDF;
 use datafusion::prelude::SessionContext;
 
+use super::aggregates::CollectAgg;
 use super::{ColumnFn, exec_err, fixed};
 
 fn vector_type() -> DataType {
@@ -153,8 +158,66 @@ fn vector_normalize(args: &[ArrayRef]) -> DfResult<ArrayRef> {
     Ok(Arc::new(out.finish()))
 }
 
+/// The element-wise sum of a group's vectors (`NULL` ones, and ones holding a `NULL`, left
+/// out), with how many there were; `None` when there were none.
+fn summed(name: &str, columns: &[ArrayRef]) -> DfResult<Option<(Vec<f32>, usize)>> {
+    let list = columns[0].as_list::<i32>();
+    let mut sum: Option<(Vec<f32>, usize)> = None;
+    for i in 0..list.len() {
+        let Some(v) = vector(list, i) else { continue };
+        match &mut sum {
+            None => sum = Some((v, 1)),
+            Some((s, n)) => {
+                if s.len() != v.len() {
+                    return Err(exec_err(format!(
+                        "[VECTOR_DIMENSION_MISMATCH] Vectors passed to `{name}` must have the same dimension, but got {} and {}. SQLSTATE: 22000",
+                        s.len(),
+                        v.len()
+                    )));
+                }
+                s.iter_mut().zip(&v).for_each(|(a, b)| *a += b);
+                *n += 1;
+            }
+        }
+    }
+    Ok(sum)
+}
+
+fn vector_scalar(values: Option<Vec<f32>>) -> ScalarValue {
+    let mut out = ListBuilder::new(Float32Builder::new());
+    match values {
+        Some(v) => out.append_value(v.into_iter().map(Some)),
+        None => out.append_null(),
+    }
+    ScalarValue::List(Arc::new(out.finish()))
+}
+
+fn vector_aggregate(
+    name: &'static str,
+    finish: fn(&[ArrayRef], &DataType) -> DfResult<ScalarValue>,
+) -> AggregateUDF {
+    AggregateUDF::new_from_impl(CollectAgg::new(
+        name,
+        |t| fixed(t, &[vector_type()], 1),
+        |_| Ok(vector_type()),
+        finish,
+    ))
+}
+
 /// Registers the vector functions.
 pub(crate) fn register(ctx: &SessionContext) {
+    ctx.register_udaf(vector_aggregate("vector_sum", |columns, _| {
+        Ok(vector_scalar(
+            summed("vector_sum", columns)?.map(|(s, _)| s),
+        ))
+    }));
+    ctx.register_udaf(vector_aggregate("vector_avg", |columns, _| {
+        let avg = summed("vector_avg", columns)?.map(|(s, n)| {
+            let n = n as f32;
+            s.into_iter().map(|v| v / n).collect()
+        });
+        Ok(vector_scalar(avg))
+    }));
     for f in [
         two_vectors("vector_inner_product", |args| {
             pairwise("vector_inner_product", args, |x, y| Some(dot(x, y)))

@@ -37,3 +37,11 @@ SELECT array_insert(array(1, 2), 0, 5)
 SELECT try_make_timestamp(2024, 3, 15, 10, 20, 30.5), try_make_timestamp(2024, 13, 1, 0, 0, 0), try_make_timestamp(2024, 2, 30, 0, 0, 0)
 -- name: try_make_timestamp_ntz_ltz
 SELECT try_make_timestamp_ntz(2024, 3, 15, 10, 20, 30), try_make_timestamp_ntz(2024, 3, 15, 25, 0, 0), try_make_timestamp_ltz(2024, 3, 15, 10, 20, 30), try_make_timestamp_ltz(2024, 0, 15, 10, 20, 30)
+-- name: vector_sum_avg
+SELECT vector_sum(v), vector_avg(v) FROM VALUES (array(1.0F, 2.0F)), (array(3.0F, 4.0F)), (CAST(NULL AS ARRAY<FLOAT>)) AS t(v)
+-- name: vector_sum_grouped
+SELECT k, vector_sum(v), vector_avg(v) FROM VALUES (1, array(1.0F, 2.0F, 3.0F)), (1, array(0.5F, 0.5F, 0.5F)), (2, array(10.0F, 20.0F, 30.0F)) AS t(k, v) GROUP BY k ORDER BY k
+-- name: vector_sum_empty_group
+SELECT vector_sum(v), vector_avg(v) FROM VALUES (CAST(NULL AS ARRAY<FLOAT>)) AS t(v)
+-- name: vector_sum_dimension_mismatch
+SELECT vector_sum(v) FROM VALUES (array(1.0F, 2.0F)), (array(3.0F)) AS t(v)
