@@ -100,7 +100,10 @@ fn norm(x: &[f32], d: Degree) -> f32 {
 }
 
 /// Each row's vector and degree (2 when the argument is absent); `None` for `NULL`s.
-fn with_degrees(name: &str, args: &[ArrayRef]) -> DfResult<Vec<Option<(Vec<f32>, Degree)>>> {
+/// A row's vector and its norm's degree; `None` where either is `NULL`.
+type VectorAndDegree = Option<(Vec<f32>, Degree)>;
+
+fn with_degrees(name: &str, args: &[ArrayRef]) -> DfResult<Vec<VectorAndDegree>> {
     let list = args[0].as_list::<i32>();
     let degrees = args.get(1).map(|a| a.as_primitive::<Float32Type>());
     (0..list.len())
