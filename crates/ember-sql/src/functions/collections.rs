@@ -137,8 +137,9 @@ fn sequence(args: Vec<Expr>, types: &[DataType]) -> DfResult<Expr> {
         Some(s) => cast(s, DataType::Int64),
         None => when(start.clone().lt_eq(stop.clone()), lit(1i64)).otherwise(lit(-1i64))?,
     };
+    // Bounded: `sequence(1, 2000000000)` would otherwise build its two billion elements.
     Ok(cast(
-        nested::gen_series(start, stop, step),
+        super::bounded::generate_series().call(vec![start, stop, step]),
         list_of(element),
     ))
 }
@@ -263,7 +264,7 @@ fn array_insert() -> super::ColumnFn {
 
 /// The longest array `array_insert` makes: a far position pads with `NULL`s, so one row could
 /// otherwise ask for billions of them.
-const MAX_INSERTED_LEN: i64 = 1 << 24;
+const MAX_INSERTED_LEN: i64 = super::bounded::MAX_GENERATED as i64;
 
 fn too_long() -> datafusion::error::DataFusionError {
     exec_err("array_insert: the array would be too long".to_owned())

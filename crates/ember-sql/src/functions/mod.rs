@@ -30,6 +30,9 @@
 //!   `zeroifnull`, `try_mod`, `date_from_unix_date`, `current_timezone`, `current_database`,
 //!   `current_schema`, `current_catalog`, `current_user`, `to_char` of dates, `to_binary`.
 //! - [`numbers`]: `to_number`/`try_to_number` with Spark's number formats.
+//! - [`bounded`]: `repeat`, `lpad`, `rpad`, `space`, `array_repeat` and integer `sequence`
+//!   fail with `[COLLECTION_SIZE_LIMIT_EXCEEDED]` before generating more than
+//!   [`bounded::MAX_GENERATED`] characters or elements in one batch.
 //! - [`vectors`]: Spark 4.2's `vector_inner_product`, `vector_cosine_similarity`,
 //!   `vector_l2_distance`, `vector_norm`, `vector_normalize`, `vector_sum`, `vector_avg`.
 //! - Also: `jaro_winkler_similarity`, `to_base32`/`from_base32` ([`strings`]), `array_insert`
@@ -50,6 +53,7 @@ use datafusion::prelude::SessionContext;
 
 pub(crate) mod aggregates;
 pub(crate) mod arrays_zip;
+pub(crate) mod bounded;
 pub(crate) mod casts;
 pub(crate) mod collections;
 pub(crate) mod datetime;
@@ -192,6 +196,8 @@ pub(crate) fn register(ctx: &SessionContext, time_zone: &std::sync::Arc<str>) {
     misc::register(ctx, time_zone);
     numbers::register(ctx);
     vectors::register(ctx);
+    // Last: it wraps whatever is registered under its names by then.
+    bounded::register(ctx);
 }
 
 /// Registers each `(existing, alias)` pair: the function `existing` also under Spark's name

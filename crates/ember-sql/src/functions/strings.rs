@@ -510,7 +510,7 @@ fn int_wrapper(name: &'static str) -> ScalarUDF {
         rewrite: match name {
             "space" => |args, _| {
                 let n = cast(one(args)?, DataType::Int32);
-                Ok(datafusion_spark::function::string::space().call(vec![n]))
+                Ok(super::bounded::space().call(vec![n]))
             },
             _ => |args, _| {
                 let args = args.into_iter().map(|a| cast(a, DataType::Utf8)).collect();

@@ -373,3 +373,37 @@ fn vector_norm_of_an_unsupported_degree_is_an_error() {
     let err = fails("SELECT vector_norm(array(1.0F), 3.0F)");
     assert!(err.to_string().contains("degree"), "{err}");
 }
+
+/// Functions whose output size is an argument build what a query asks for outside the memory
+/// pool: each refuses, before allocating, more than Ember's limit per call (before, one
+/// `repeat('x', 1000000000)` took 4 GB and `sequence(1, 500000000)` 6 GB).
+#[test]
+fn functions_that_generate_their_output_size_are_bounded() {
+    for sql in [
+        "SELECT repeat('x', 1000000000)",
+        "SELECT repeat(name, 200000000) FROM VALUES ('abc'), ('de') AS t(name)",
+        "SELECT lpad('x', 1000000000, 'y')",
+        "SELECT rpad('x', 1000000000, 'y')",
+        "SELECT space(1000000000)",
+        "SELECT array_repeat(1, 500000000)",
+        "SELECT sequence(1, 500000000)",
+        "SELECT sequence(5000000000, 1, -1)",
+    ] {
+        let err = fails(sql);
+        assert!(
+            err.to_string().contains("COLLECTION_SIZE_LIMIT_EXCEEDED"),
+            "{sql}: {err}"
+        );
+    }
+    // Ordinary calls are untouched.
+    assert_eq!(one("SELECT repeat('ab', 3)").as_deref(), Some("ababab"));
+    assert_eq!(one("SELECT lpad('x', 4, 'y')").as_deref(), Some("yyyx"));
+    assert_eq!(
+        one("SELECT size(sequence(1, 100000))").as_deref(),
+        Some("100000")
+    );
+    assert_eq!(
+        one("SELECT size(array_repeat('a', 3))").as_deref(),
+        Some("3")
+    );
+}
