@@ -82,6 +82,30 @@ async fn a_result_over_the_byte_limit_is_an_error_naming_it() {
     assert_eq!(table["data"][0][0].as_str().unwrap().len(), 60000);
 }
 
+/// A value too large to build is refused before it is built: one `repeat('x', 1e9)` took 4 GB
+/// outside the sql memory pool, so a few clients could take the server down. The session goes
+/// on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_value_too_large_to_build_is_refused_and_the_session_goes_on() {
+    let livy = Livy::start(quick_config());
+    let id = livy.session(json!({"kind": "sql"})).await;
+    for query in [
+        "SELECT repeat('x', 1000000000) AS s",
+        "SELECT size(sequence(1, 2000000000)) AS n",
+        "SELECT size(array_repeat(0, 1000000000)) AS n",
+    ] {
+        let st = livy.run(id, query).await;
+        let (ename, evalue) = error_of(&st);
+        assert_eq!(ename, "Error");
+        assert!(
+            evalue.contains("COLLECTION_SIZE_LIMIT_EXCEEDED"),
+            "{query}: {evalue}"
+        );
+    }
+    let table = livy.sql(id, "SELECT size(sequence(1, 1000)) AS n").await;
+    assert_eq!(table["data"][0][0], 1000);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn long_log_lines_are_cut_and_the_log_keeps_its_last_lines() {
     let mut config = quick_config();
