@@ -141,6 +141,10 @@
 //! - **Masters**: only `local`, `local[N]`, `local[*]` (whatever `ember-rdd` supports); the DataSource example's
 //!   `spark://host:7077` is rejected with an error.
 //! - **`get_or_create`** creates a new session each time: there is no global session.
+//! - **Generated values are capped**: `repeat`, `lpad`, `rpad`, `space`, `array_repeat`,
+//!   integer `sequence` and `array_insert` fail with `[COLLECTION_SIZE_LIMIT_EXCEEDED]` before
+//!   making more than 128 Mi characters or elements in one call (Spark's limit is near 2^31 per
+//!   value); they are built outside the memory pool.
 //! - **`create_dataframe` is eager**: the RDD runs once when the DataFrame is created (as if
 //!   cached), so schema errors appear there rather than at the first action.
 //! - **UDF return types** come from the closure (`f64` → `DOUBLE`). PySpark's
