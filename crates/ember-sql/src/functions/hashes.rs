@@ -1,7 +1,8 @@
 //! Spark's hash functions missing from DataFusion and `datafusion-spark`: `hash` (Spark's
 //! Murmur3 x86 32-bit with seed 42, value for value what Spark computes, for partitioning and
-//! bucketing compatibility), `md5`, and `sha` (Spark's other name for `sha1`, which
-//! `datafusion-spark` provides along with `sha2`, `crc32` and `xxhash64`).
+//! bucketing compatibility), `md5`, `sha` (Spark's other name for `sha1`, which
+//! `datafusion-spark` provides along with `sha2`, `crc32` and `xxhash64`), `hmac` (on the `sha1`
+//! and `sha2` crates `datafusion-spark` already builds, and the MD5 below) and `collation`.
 //!
 //! MD5 is written out here (RFC 1321): DataFusion's `md5` sits behind its `crypto_expressions`
 //! feature, which Ember keeps off (turning it on rebuilds DataFusion), and no MD5 crate is in the
@@ -9,7 +10,9 @@
 
 use std::sync::Arc;
 
-use datafusion::arrow::array::{Array, ArrayRef, AsArray, Int32Array, StringBuilder};
+use datafusion::arrow::array::{
+    Array, ArrayRef, AsArray, BinaryBuilder, Int32Array, StringBuilder,
+};
 use datafusion::arrow::datatypes::{
     DataType, Date32Type, Decimal128Type, Float32Type, Float64Type, Int8Type, Int16Type, Int32Type,
     Int64Type, TimestampMicrosecondType,
@@ -20,7 +23,9 @@ use datafusion::logical_expr::{
 };
 use datafusion::prelude::SessionContext;
 
-use super::{ColumnFn, exec_err, plan_err};
+use sha2::Digest as _;
+
+use super::{ColumnFn, exec_err, fixed, plan_err};
 
 const C1: u32 = 0xcc9e_2d51;
 const C2: u32 = 0x1b87_3593;
@@ -311,12 +316,96 @@ fn md5() -> ColumnFn {
     )
 }
 
-/// Registers `hash`, `md5` and `sha`.
+/// A digest of some bytes.
+type HashFn = fn(&[u8]) -> Vec<u8>;
+
+/// `hmac(key, message[, algorithm])` (Spark 4.3): the RFC 2104 HMAC of `message` under `key`,
+/// as raw bytes, with SHA-256 (default), SHA-224, SHA-384, SHA-512, SHA-1 or MD5. An empty key
+/// and an unknown algorithm are Spark's `INVALID_PARAMETER_VALUE` errors.
+fn hmac() -> ColumnFn {
+    ColumnFn::new(
+        "hmac",
+        |t| fixed(t, &[DataType::Binary, DataType::Binary, DataType::Utf8], 2),
+        |_| Ok(DataType::Binary),
+        |args| {
+            let (key, message) = (args[0].as_binary::<i32>(), args[1].as_binary::<i32>());
+            let algorithm = args.get(2).map(|a| a.as_string::<i32>());
+            let mut out = BinaryBuilder::new();
+            for i in 0..key.len() {
+                let name = match algorithm {
+                    None => Some("SHA-256"),
+                    Some(a) if a.is_null(i) => None,
+                    Some(a) => Some(a.value(i)),
+                };
+                let (Some(name), false, false) = (name, key.is_null(i), message.is_null(i)) else {
+                    out.append_null();
+                    continue;
+                };
+                let (hash, block): (HashFn, usize) = match name {
+                    "SHA-224" => (|d| sha2::Sha224::digest(d).to_vec(), 64),
+                    "SHA-256" => (|d| sha2::Sha256::digest(d).to_vec(), 64),
+                    "SHA-384" => (|d| sha2::Sha384::digest(d).to_vec(), 128),
+                    "SHA-512" => (|d| sha2::Sha512::digest(d).to_vec(), 128),
+                    "SHA-1" => (|d| sha1::Sha1::digest(d).to_vec(), 64),
+                    "MD5" => (|d| md5_digest(d).to_vec(), 64),
+                    other => {
+                        return Err(exec_err(format!(
+                            "[INVALID_PARAMETER_VALUE.HMAC_ALGORITHM] The value of parameter(s) `algorithm` in `hmac` is invalid: expects one of the algorithms 'SHA-224', 'SHA-256', 'SHA-384', 'SHA-512', 'SHA-1', 'MD5', but got '{other}'. SQLSTATE: 22023"
+                        )));
+                    }
+                };
+                if key.value(i).is_empty() {
+                    return Err(exec_err(
+                        "[INVALID_PARAMETER_VALUE.HMAC_CRYPTO_ERROR] The value of parameter(s) `key` in `hmac` is invalid: detail message: Empty key SQLSTATE: 22023".to_owned(),
+                    ));
+                }
+                out.append_value(hmac_of(hash, block, key.value(i), message.value(i)));
+            }
+            Ok(Arc::new(out.finish()) as ArrayRef)
+        },
+    )
+}
+
+/// RFC 2104: `H((K ^ opad) || H((K ^ ipad) || message))`, `K` the key (hashed first when longer
+/// than the block) padded with zeros to the hash's block size.
+fn hmac_of(hash: HashFn, block: usize, key: &[u8], message: &[u8]) -> Vec<u8> {
+    let mut k = if key.len() > block {
+        hash(key)
+    } else {
+        key.to_vec()
+    };
+    k.resize(block, 0);
+    let mut inner: Vec<u8> = k.iter().map(|b| b ^ 0x36).collect();
+    inner.extend_from_slice(message);
+    let mut outer: Vec<u8> = k.iter().map(|b| b ^ 0x5c).collect();
+    outer.extend_from_slice(&hash(&inner));
+    hash(&outer)
+}
+
+/// `collation(str)` (Spark 4.0): the collation of a string expression. Ember compares strings
+/// by their bytes only, Spark's default `UTF8_BINARY`.
+fn collation() -> ColumnFn {
+    ColumnFn::new(
+        "collation",
+        |t| fixed(t, &[DataType::Utf8], 1),
+        |_| Ok(DataType::Utf8),
+        |args| {
+            let out: datafusion::arrow::array::StringArray = (0..args[0].len())
+                .map(|_| Some("SYSTEM.BUILTIN.UTF8_BINARY"))
+                .collect();
+            Ok(Arc::new(out) as ArrayRef)
+        },
+    )
+}
+
+/// Registers `hash`, `md5`, `sha`, `hmac` and `collation`.
 pub(crate) fn register(ctx: &SessionContext) {
     ctx.register_udf(ScalarUDF::new_from_impl(SparkHash {
         signature: Signature::variadic_any(Volatility::Immutable),
     }));
     ctx.register_udf(md5().udf());
+    ctx.register_udf(hmac().udf());
+    ctx.register_udf(collation().udf());
     super::alias_udfs(ctx, &[("sha1", "sha")]);
 }
 

@@ -23,7 +23,7 @@
 //! - [`tables`]: `range` with Spark's `id` column.
 //! - [`casts`]: casts written as functions (`int(x)`, `string(x)`, `date(x)`, ...), `isnull`,
 //!   `isnotnull`, `equal_null`.
-//! - [`hashes`]: Spark's Murmur3 `hash`, `md5`, `sha`.
+//! - [`hashes`]: Spark's Murmur3 `hash`, `md5`, `sha`, `hmac`, `collation`.
 //! - [`json`]: `get_json_object`, `json_tuple`'s fields, `to_json`, `from_json`,
 //!   `json_array_length`, `json_object_keys`, `schema_of_json`.
 //! - [`misc`]: `try_to_timestamp`/`try_to_date`'s row-by-row `NULL` on failure, `nullifzero`,

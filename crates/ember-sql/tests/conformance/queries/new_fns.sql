@@ -45,3 +45,13 @@ SELECT k, vector_sum(v), vector_avg(v) FROM VALUES (1, array(1.0F, 2.0F, 3.0F)),
 SELECT vector_sum(v), vector_avg(v) FROM VALUES (CAST(NULL AS ARRAY<FLOAT>)) AS t(v)
 -- name: vector_sum_dimension_mismatch
 SELECT vector_sum(v) FROM VALUES (array(1.0F, 2.0F)), (array(3.0F)) AS t(v)
+-- name: hmac_algorithms
+SELECT hex(hmac('key', 'message')), hex(hmac('key', 'message', 'SHA-512')), hex(hmac('key', 'message', 'SHA-1')), hex(hmac('key', 'message', 'MD5')), hex(hmac('key', 'message', 'SHA-224')), hex(hmac('key', 'message', 'SHA-384'))
+-- name: hmac_long_key_and_nulls
+SELECT hex(hmac(repeat('k', 200), 'message')), hex(hmac('k', '')), hmac(CAST(NULL AS STRING), 'm'), hmac('k', CAST(NULL AS STRING))
+-- name: hmac_empty_key
+SELECT hmac('', 'message')
+-- name: hmac_bad_algorithm
+SELECT hmac('key', 'message', 'SHA-3')
+-- name: collation_of_strings
+SELECT collation('Spark SQL'), collation(name) FROM people WHERE id = 1
