@@ -512,6 +512,13 @@ fn rewrite_expr(e: &mut Expr) -> DfResult<()> {
                 *e = parse_expr(&format!("NOT any_match({array}, {negated})"))?;
             }
         }
+        // Spark 4's `listagg(x[, delimiter]) [WITHIN GROUP (ORDER BY ...)]` is DataFusion's
+        // `string_agg(x, delimiter ORDER BY ...)`; no delimiter (or NULL) joins with nothing.
+        Expr::Function(_) if matches!(call(e), Some((name, args)) if name == "listagg" && matches!(args.len(), 1 | 2)) => {
+            if let Some(text) = listagg_as_string_agg(e) {
+                *e = parse_expr(&text)?;
+            }
+        }
         Expr::Function(f) => {
             let distinct = matches!(&f.args, FunctionArguments::List(l)
                 if l.duplicate_treatment == Some(DuplicateTreatment::Distinct));
@@ -539,6 +546,44 @@ fn rewrite_expr(e: &mut Expr) -> DfResult<()> {
         _ => {}
     }
     Ok(())
+}
+
+/// Spark 4's `listagg(x[, delimiter]) [WITHIN GROUP (ORDER BY ...)]` as DataFusion's
+/// `string_agg(x, delimiter ORDER BY ...)` (SQL text); no delimiter (or NULL) joins with
+/// nothing. `None` for a windowed call, left as it is.
+fn listagg_as_string_agg(e: &Expr) -> Option<String> {
+    let Expr::Function(f) = e else {
+        return None;
+    };
+    if f.over.is_some() {
+        return None;
+    }
+    let (_, args) = call(e)?;
+    let distinct = matches!(&f.args, FunctionArguments::List(l)
+        if l.duplicate_treatment == Some(DuplicateTreatment::Distinct));
+    let delimiter = match args.get(1) {
+        None
+        | Some(Expr::Value(ValueWithSpan {
+            value: Value::Null, ..
+        })) => "''".to_owned(),
+        Some(d) => d.to_string(),
+    };
+    let order = if f.within_group.is_empty() {
+        String::new()
+    } else {
+        let keys: Vec<String> = f.within_group.iter().map(ToString::to_string).collect();
+        format!(" ORDER BY {}", keys.join(", "))
+    };
+    let filter = f
+        .filter
+        .as_ref()
+        .map(|c| format!(" FILTER (WHERE {c})"))
+        .unwrap_or_default();
+    Some(format!(
+        "string_agg({}{}, {delimiter}{order}){filter}",
+        if distinct { "DISTINCT " } else { "" },
+        args.first()?
+    ))
 }
 
 /// A visitor calling a closure on every expression after its children.

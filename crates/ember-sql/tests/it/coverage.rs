@@ -66,6 +66,10 @@ const CALLS: &[(&str, &str)] = &[
     ),
     ("json_tuple", "SELECT json_tuple('{\"a\":1}', 'a')"),
     ("stack", "SELECT stack(2, 1, 2)"),
+    (
+        "listagg",
+        "SELECT listagg(a, ',') WITHIN GROUP (ORDER BY a) FROM (VALUES ('x')) AS t(a)",
+    ),
     ("range", "SELECT * FROM range(3)"),
     ("exists", "SELECT exists(array(1), x -> x > 0)"),
     (

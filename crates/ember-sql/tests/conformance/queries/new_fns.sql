@@ -55,3 +55,14 @@ SELECT hmac('', 'message')
 SELECT hmac('key', 'message', 'SHA-3')
 -- name: collation_of_strings
 SELECT collation('Spark SQL'), collation(name) FROM people WHERE id = 1
+-- name: listagg_plain_and_delimited
+-- known: values: DataFusion plans one input order per aggregation, so two listagg calls with different WITHIN GROUP orders in one SELECT are refused ("Conflicting ordering requirements"); each alone answers as Spark
+SELECT listagg(name) WITHIN GROUP (ORDER BY name), listagg(name, ', ') WITHIN GROUP (ORDER BY id DESC) FROM people
+-- name: listagg_one_order
+SELECT listagg(name, ', ') WITHIN GROUP (ORDER BY id DESC) FROM people
+-- name: listagg_nulls_and_distinct
+SELECT listagg(c) WITHIN GROUP (ORDER BY c), listagg(DISTINCT c, '-') WITHIN GROUP (ORDER BY c) FROM VALUES ('a'), (NULL), ('b'), ('a') AS t(c)
+-- name: listagg_all_null
+SELECT listagg(c) FROM VALUES (CAST(NULL AS STRING)), (CAST(NULL AS STRING)) AS t(c)
+-- name: listagg_grouped
+SELECT k, listagg(v, '|') WITHIN GROUP (ORDER BY v) FROM VALUES (1, 'x'), (1, 'y'), (2, 'z') AS t(k, v) GROUP BY k ORDER BY k
