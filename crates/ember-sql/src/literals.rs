@@ -15,6 +15,7 @@ use std::ops::ControlFlow;
 use datafusion::sql::parser::Statement as DFStatement;
 use datafusion::sql::sqlparser::ast::{Expr, Value, visit_expressions_mut};
 use datafusion::sql::sqlparser::dialect::{Dialect, SparkSqlDialect};
+use datafusion::sql::sqlparser::keywords::Keyword;
 use datafusion::sql::sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer, TokenizerError};
 
 /// The Spark dialect for the tokenizer, with backslash escapes in string literals (as Spark's
@@ -49,17 +50,51 @@ impl Dialect for SparkTokens {
 /// written (`'it\'s'` is one literal, `it\'s`) for [`unescape_string_literals`]; a doubled
 /// quote inside a literal is one quote, as the tokenizer makes it otherwise.
 pub(crate) fn tokenize_spark(sql: &str) -> Result<Vec<TokenWithSpan>, TokenizerError> {
-    let mut tokens = Tokenizer::new(&SparkTokens, sql)
+    let raw = Tokenizer::new(&SparkTokens, sql)
         .with_unescape(false)
         .tokenize_with_location()?;
+    // `!!x` is two prefix `!`s, which the tokenizer reads as one token.
+    let mut tokens = Vec::with_capacity(raw.len());
+    for t in raw {
+        if t.token == Token::DoubleExclamationMark {
+            tokens.push(TokenWithSpan::new(Token::ExclamationMark, t.span));
+            tokens.push(TokenWithSpan::new(Token::ExclamationMark, t.span));
+        } else {
+            tokens.push(t);
+        }
+    }
+    // Whether the last token that is not whitespace ends an operand (then a `!` after it is
+    // infix, which Spark 4 refuses).
+    let mut after_operand = false;
     for t in &mut tokens {
+        let ends_operand = match &t.token {
+            Token::Whitespace(_) => after_operand,
+            Token::Word(w) => {
+                w.quote_style.is_some()
+                    || matches!(
+                        w.keyword,
+                        Keyword::NoKeyword | Keyword::NULL | Keyword::TRUE | Keyword::FALSE
+                    )
+            }
+            Token::Number(..)
+            | Token::SingleQuotedString(_)
+            | Token::DoubleQuotedString(_)
+            | Token::NationalStringLiteral(_)
+            | Token::RParen
+            | Token::RBracket => true,
+            _ => false,
+        };
         match &mut t.token {
+            // Spark's lexer reads a prefix `!` as `NOT` (`!true`, `WHERE !(a > 1)`); after an
+            // operand (`a ! IN (...)`) Spark 4 refuses it, and so does the parser here.
+            Token::ExclamationMark if !after_operand => t.token = Token::make_keyword("NOT"),
             Token::SingleQuotedString(s) | Token::NationalStringLiteral(s) => {
                 *s = undouble_quotes(s, '\'');
             }
             Token::DoubleQuotedString(s) => *s = undouble_quotes(s, '"'),
             _ => {}
         }
+        after_operand = ends_operand;
     }
     Ok(tokens)
 }

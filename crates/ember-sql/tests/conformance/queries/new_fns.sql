@@ -66,3 +66,9 @@ SELECT listagg(c) WITHIN GROUP (ORDER BY c), listagg(DISTINCT c, '-') WITHIN GRO
 SELECT listagg(c) FROM VALUES (CAST(NULL AS STRING)), (CAST(NULL AS STRING)) AS t(c)
 -- name: listagg_grouped
 SELECT k, listagg(v, '|') WITHIN GROUP (ORDER BY v) FROM VALUES (1, 'x'), (1, 'y'), (2, 'z') AS t(k, v) GROUP BY k ORDER BY k
+-- name: bang_is_not
+SELECT !true, !(1 > 2), NOT !false, 1 != 2, ! NULL, !!true, CASE WHEN !false THEN 'y' END
+-- name: bang_in_where
+SELECT id FROM people WHERE !(id > 2) AND !(id = 2) ORDER BY id
+-- name: bang_infix_is_refused
+SELECT 3 ! IN (1, 2)
