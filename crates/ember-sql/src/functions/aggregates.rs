@@ -1,7 +1,8 @@
 //! Spark's aggregates missing from DataFusion and `datafusion-spark`: `percentile` (exact,
 //! interpolated), `percentile_approx`/`approx_percentile` (a value of the input: exact on the
 //! data it sees), `median` (`DOUBLE`), `first`/`last` with `ignoreNulls`, `skewness`,
-//! `kurtosis`, `max_by`/`min_by`, `mode`; and Spark's names for DataFusion's (`every`, `any`,
+//! `kurtosis`, `max_by`/`min_by`, `mode`, the ordered-set `percentile_disc(p) WITHIN GROUP (ORDER
+//! BY col)`; and Spark's names for DataFusion's (`every`, `any`,
 //! `some`, `std`).
 //!
 //! Each is a [`CollectAgg`]: it keeps its input rows (the state is one list per argument) and
@@ -32,6 +33,16 @@ type Returns = fn(&[DataType]) -> DfResult<DataType>;
 /// The answer from every input row: one array per argument (all the same length), and the
 /// result type.
 type Finish = fn(&[ArrayRef], &DataType) -> DfResult<ScalarValue>;
+/// [`Finish`] for an ordered-set aggregate (`f(p) WITHIN GROUP (ORDER BY col [DESC])`, `col`
+/// the first column): also whether the order is descending.
+type FinishOrdered = fn(&[ArrayRef], &DataType, bool) -> DfResult<ScalarValue>;
+
+/// How a [`CollectAgg`] answers from its rows.
+#[derive(Clone, Copy)]
+enum Finisher {
+    Plain(Finish),
+    Ordered(FinishOrdered),
+}
 
 /// An aggregate computed from all of its input rows (see the module docs).
 pub(crate) struct CollectAgg {
@@ -39,7 +50,7 @@ pub(crate) struct CollectAgg {
     signature: Signature,
     coerce: Coerce,
     returns: Returns,
-    finish: Finish,
+    finish: Finisher,
 }
 
 impl fmt::Debug for CollectAgg {
@@ -76,7 +87,24 @@ impl CollectAgg {
             signature: Signature::user_defined(Volatility::Immutable),
             coerce,
             returns,
-            finish,
+            finish: Finisher::Plain(finish),
+        }
+    }
+
+    /// An ordered-set aggregate, called `name(args) WITHIN GROUP (ORDER BY col)`: DataFusion
+    /// passes `col` as the first argument.
+    fn ordered_set(
+        name: &'static str,
+        coerce: Coerce,
+        returns: Returns,
+        finish: FinishOrdered,
+    ) -> Self {
+        Self {
+            name,
+            signature: Signature::user_defined(Volatility::Immutable),
+            coerce,
+            returns,
+            finish: Finisher::Ordered(finish),
         }
     }
 }
@@ -108,7 +136,12 @@ impl AggregateUDFImpl for CollectAgg {
             columns: vec![Vec::new(); args.expr_fields.len()],
             result: args.return_type().clone(),
             finish: self.finish,
+            descending: args.order_bys.first().is_some_and(|o| o.options.descending),
         }))
+    }
+
+    fn supports_within_group_clause(&self) -> bool {
+        matches!(self.finish, Finisher::Ordered(_))
     }
 
     fn state_fields(&self, args: StateFieldsArgs<'_>) -> DfResult<Vec<FieldRef>> {
@@ -131,7 +164,9 @@ struct Collector {
     types: Vec<DataType>,
     columns: Vec<Vec<ArrayRef>>,
     result: DataType,
-    finish: Finish,
+    finish: Finisher,
+    /// An ordered-set aggregate's order is descending.
+    descending: bool,
 }
 
 impl fmt::Debug for Collector {
@@ -169,7 +204,10 @@ impl Accumulator for Collector {
 
     fn evaluate(&mut self) -> DfResult<ScalarValue> {
         let columns = self.concatenated()?;
-        (self.finish)(&columns, &self.result)
+        match self.finish {
+            Finisher::Plain(f) => f(&columns, &self.result),
+            Finisher::Ordered(f) => f(&columns, &self.result, self.descending),
+        }
     }
 
     fn size(&self) -> usize {
@@ -312,6 +350,39 @@ fn percentile(name: &'static str) -> CollectAgg {
                 },
             };
             Ok(ScalarValue::Float64(interpolated(&sorted, p)))
+        },
+    )
+}
+
+/// `percentile_disc(p) WITHIN GROUP (ORDER BY col [DESC])` (Spark 4.0): the first value, in
+/// that order, whose cumulative share of the non-`NULL` values reaches `p` (the value at
+/// position `ceil(p * n)`), as a `DOUBLE`; `p` outside 0..1 is an error.
+fn percentile_disc() -> CollectAgg {
+    CollectAgg::ordered_set(
+        "percentile_disc",
+        |t| {
+            if t.len() != 2 {
+                return Err(plan_err(format!(
+                    "is called as percentile_disc(percentage) WITHIN GROUP (ORDER BY col), got {} arguments",
+                    t.len().saturating_sub(1)
+                )));
+            }
+            numeric_arg(&t[0])?;
+            Ok(vec![DataType::Float64; 2])
+        },
+        |_| Ok(DataType::Float64),
+        |cols, _, descending| {
+            let mut sorted = sorted_f64(&cols[0]);
+            if descending {
+                sorted.reverse();
+            }
+            let p = match first_value(&cols[1])? {
+                Some(ScalarValue::Float64(Some(p))) => fraction(p)?,
+                _ => return Ok(ScalarValue::Float64(None)),
+            };
+            let n = sorted.len();
+            let at = ((p * n as f64).ceil() as usize).clamp(1, n.max(1)) - 1;
+            Ok(ScalarValue::Float64(sorted.get(at).copied()))
         },
     )
 }
@@ -904,6 +975,7 @@ pub(crate) fn register(ctx: &SessionContext) {
         by("max_by"),
         by("min_by"),
         mode(),
+        percentile_disc(),
     ] {
         ctx.register_udaf(AggregateUDF::new_from_impl(f));
     }

@@ -12,7 +12,7 @@
 //!   `from_unixtime`; `months_between`, `make_timestamp`, `make_timestamp_ntz`,
 //!   `timestamp_seconds`, `dayofweek`, `dayname`; `TIMESTAMP`s in the session time zone.
 //! - [`aggregates`]: `percentile`, `percentile_approx`, `median`, `first`/`last` with
-//!   `ignoreNulls`, `skewness`, `kurtosis`, `max_by`/`min_by`, `mode`, `avg` with `DISTINCT` and
+//!   `ignoreNulls`, `skewness`, `kurtosis`, `max_by`/`min_by`, `mode`, `percentile_disc`, `avg` with `DISTINCT` and
 //!   sliding frames, and Spark's names for DataFusion's (`every`, `any`, `some`, `std`,
 //!   `try_avg`).
 //! - [`collections`]: `sequence`, `array_size`, `cardinality`, `map_contains_key`,

@@ -72,3 +72,11 @@ SELECT !true, !(1 > 2), NOT !false, 1 != 2, ! NULL, !!true, CASE WHEN !false THE
 SELECT id FROM people WHERE !(id > 2) AND !(id = 2) ORDER BY id
 -- name: bang_infix_is_refused
 SELECT 3 ! IN (1, 2)
+-- name: percentile_disc_positions
+SELECT percentile_disc(0.0) WITHIN GROUP (ORDER BY v), percentile_disc(0.3) WITHIN GROUP (ORDER BY v), percentile_disc(0.5) WITHIN GROUP (ORDER BY v), percentile_disc(0.75) WITHIN GROUP (ORDER BY v), percentile_disc(1.0) WITHIN GROUP (ORDER BY v) FROM VALUES (1), (2), (3), (4) AS t(v)
+-- name: percentile_disc_desc_nulls
+SELECT percentile_disc(0.3) WITHIN GROUP (ORDER BY v DESC), percentile_disc(0.25) WITHIN GROUP (ORDER BY v) FROM VALUES (10), (NULL), (30), (20), (40) AS t(v)
+-- name: percentile_disc_grouped
+SELECT k, percentile_disc(0.5) WITHIN GROUP (ORDER BY v) FROM VALUES (1, 5.5D), (1, 1.5D), (2, 7.0D), (3, CAST(NULL AS DOUBLE)) AS t(k, v) GROUP BY k ORDER BY k
+-- name: percentile_disc_out_of_range
+SELECT percentile_disc(1.5) WITHIN GROUP (ORDER BY v) FROM VALUES (1) AS t(v)
