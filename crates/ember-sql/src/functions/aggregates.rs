@@ -82,13 +82,7 @@ impl CollectAgg {
         returns: Returns,
         finish: Finish,
     ) -> Self {
-        Self {
-            name,
-            signature: Signature::user_defined(Volatility::Immutable),
-            coerce,
-            returns,
-            finish: Finisher::Plain(finish),
-        }
+        Self::with(name, coerce, returns, Finisher::Plain(finish))
     }
 
     /// An ordered-set aggregate, called `name(args) WITHIN GROUP (ORDER BY col)`: DataFusion
@@ -99,12 +93,16 @@ impl CollectAgg {
         returns: Returns,
         finish: FinishOrdered,
     ) -> Self {
+        Self::with(name, coerce, returns, Finisher::Ordered(finish))
+    }
+
+    fn with(name: &'static str, coerce: Coerce, returns: Returns, finish: Finisher) -> Self {
         Self {
             name,
             signature: Signature::user_defined(Volatility::Immutable),
             coerce,
             returns,
-            finish: Finisher::Ordered(finish),
+            finish,
         }
     }
 }
