@@ -14,6 +14,9 @@ use crate::interpreter::{Execution, Interpreter, SessionLog};
 
 /// How long a finished statement that no client has read yet is kept past the retention limit.
 const UNREAD_GRACE: Duration = Duration::from_secs(600);
+/// What a finished statement keeps of its output beside its JSON, for the sessions page: text
+/// cut to this many characters (the page shows fewer).
+const SUMMARY_CHARS: usize = 256;
 /// Past this many times the retention limit, the oldest finished statements go even unread.
 const UNREAD_CAP_FACTOR: usize = 10;
 
@@ -46,7 +49,8 @@ pub(crate) struct StatementRecord {
     /// The kind it runs as, when the request named one other than the session's own.
     kind: Option<SessionKind>,
     state: StatementState,
-    /// Its output until it finishes; then it lives in `json`.
+    /// Its output until it finishes; then, cut to [`SUMMARY_CHARS`], what the sessions page
+    /// shows (the whole output lives in `json`).
     output: Option<StatementOutput>,
     /// A finished statement as clients get it, serialized once: every GET and listing shares
     /// these bytes, however large the output and however often it is read.
@@ -88,7 +92,10 @@ impl StatementRecord {
             completed: self.completed,
         };
         match serde_json::to_vec(&st) {
-            Ok(json) => self.json = Some(Bytes::from(json)),
+            Ok(json) => {
+                self.json = Some(Bytes::from(json));
+                self.output = st.output.map(|o| summary(o, SUMMARY_CHARS));
+            }
             // Not reached (outputs are JSON already); kept as a value, it is served as one.
             Err(_) => self.output = st.output,
         }
@@ -607,72 +614,24 @@ impl LiveSession {
     /// `chars` characters, and not counted as delivered (a page left open must not let a
     /// client's unread results be evicted).
     pub(crate) fn statement_summaries(&self, size: usize, chars: usize) -> (u64, Vec<Statement>) {
+        let d = self.data();
         let cut = |s: &str| s.chars().take(chars).collect::<String>();
-        // Taken under the lock; a finished output is read from its JSON after the lock is gone.
-        let (total, taken) = {
-            let d = self.data();
-            let taken: Vec<(Statement, Option<Bytes>)> = d
-                .statements
-                .iter()
-                .rev()
-                .take(size)
-                .map(|s| {
-                    let st = Statement {
-                        id: s.id,
-                        code: cut(&s.code),
-                        state: s.state.clone(),
-                        output: s.output.clone(),
-                        progress: self.progress_of(s),
-                        started: s.started,
-                        completed: s.completed,
-                    };
-                    (st, s.json.clone())
-                })
-                .collect();
-            (d.statements.len() as u64, taken)
-        };
-        let list = taken
-            .into_iter()
-            .map(|(mut st, json)| {
-                if let Some(json) = json {
-                    st.output = serde_json::from_slice::<Statement>(&json)
-                        .ok()
-                        .and_then(|full| full.output);
-                }
-                st.output = st.output.map(|o| match o {
-                    StatementOutput::Ok {
-                        execution_count,
-                        data,
-                    } => StatementOutput::Ok {
-                        execution_count,
-                        data: data
-                            .into_iter()
-                            .map(|(k, v)| {
-                                let v = match v.as_str() {
-                                    Some(text) => serde_json::Value::String(cut(text)),
-                                    // Tables and JSON values: only their kind is shown.
-                                    None => serde_json::Value::Null,
-                                };
-                                (k, v)
-                            })
-                            .collect(),
-                    },
-                    StatementOutput::Error {
-                        execution_count,
-                        ename,
-                        evalue,
-                        ..
-                    } => StatementOutput::Error {
-                        execution_count,
-                        ename: cut(&ename),
-                        evalue: cut(&evalue),
-                        traceback: Vec::new(),
-                    },
-                });
-                st
+        let list = d
+            .statements
+            .iter()
+            .rev()
+            .take(size)
+            .map(|s| Statement {
+                id: s.id,
+                code: cut(&s.code),
+                state: s.state.clone(),
+                output: s.output.clone().map(|o| summary(o, chars)),
+                progress: self.progress_of(s),
+                started: s.started,
+                completed: s.completed,
             })
             .collect();
-        (total, list)
+        (d.statements.len() as u64, list)
     }
 
     /// Waits up to `wait` while the session is `starting` (a short long-poll, so a session that
@@ -898,6 +857,41 @@ fn output_of(sid: u64, execution: Execution) -> StatementOutput {
             execution_count: sid,
             ename: "Error".into(),
             evalue: format!("Interpreter died:\n{reason}"),
+            traceback: Vec::new(),
+        },
+    }
+}
+
+/// `output` as the sessions page shows it: text cut to `chars` characters, tables and JSON
+/// values only by their kind (`null`), no traceback.
+fn summary(output: StatementOutput, chars: usize) -> StatementOutput {
+    let cut = |s: &str| s.chars().take(chars).collect::<String>();
+    match output {
+        StatementOutput::Ok {
+            execution_count,
+            data,
+        } => StatementOutput::Ok {
+            execution_count,
+            data: data
+                .into_iter()
+                .map(|(k, v)| {
+                    let v = match v.as_str() {
+                        Some(text) => serde_json::Value::String(cut(text)),
+                        None => serde_json::Value::Null,
+                    };
+                    (k, v)
+                })
+                .collect(),
+        },
+        StatementOutput::Error {
+            execution_count,
+            ename,
+            evalue,
+            ..
+        } => StatementOutput::Error {
+            execution_count,
+            ename: cut(&ename),
+            evalue: cut(&evalue),
             traceback: Vec::new(),
         },
     }

@@ -73,7 +73,11 @@ pub(crate) fn tokenize_spark(sql: &str) -> Result<Vec<TokenWithSpan>, TokenizerE
                 w.quote_style.is_some()
                     || matches!(
                         w.keyword,
-                        Keyword::NoKeyword | Keyword::NULL | Keyword::TRUE | Keyword::FALSE
+                        Keyword::NoKeyword
+                            | Keyword::NULL
+                            | Keyword::TRUE
+                            | Keyword::FALSE
+                            | Keyword::END
                     )
             }
             Token::Number(..)

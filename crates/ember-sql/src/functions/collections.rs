@@ -162,7 +162,6 @@ fn map_concat(args: Vec<Expr>, types: &[DataType]) -> DfResult<Expr> {
     when(any_null, null_map).otherwise(merged)
 }
 
-/// Registers the array and map functions.
 /// `array_insert(array, pos, value)` (Spark 3.4): `value` placed at 1-based `pos`; past the end
 /// the array is padded with `NULL`s; a negative `pos` counts from the end (`-1` appends), and
 /// before the start pads at the front; `pos` 0 is Spark's `[INVALID_INDEX_OF_ZERO]` error.
@@ -220,9 +219,11 @@ fn array_insert() -> super::ColumnFn {
                 let at = if p > 0 { p - 1 } else { n as i64 + p + 1 };
                 let n_i64 = n as i64;
                 let new_len = at.max(n_i64).saturating_add(1).max(n_i64 + 1 - at.min(0));
-                if new_len > MAX_INSERTED_LEN {
+                // Bounded per call, as the other functions that pad are (`bounded.rs`).
+                let total = (len as i64).saturating_add(new_len);
+                if total > MAX_INSERTED_LEN {
                     return Err(exec_err(format!(
-                        "[COLLECTION_SIZE_LIMIT_EXCEEDED] array_insert at position {p} would make an array of {new_len} elements, over Ember's limit of {MAX_INSERTED_LEN}"
+                        "[COLLECTION_SIZE_LIMIT_EXCEEDED] array_insert at position {p} would make {total} elements in one batch, over Ember's limit of {MAX_INSERTED_LEN}"
                     )));
                 }
                 if at < 0 {
@@ -262,14 +263,15 @@ fn array_insert() -> super::ColumnFn {
     )
 }
 
-/// The longest array `array_insert` makes: a far position pads with `NULL`s, so one row could
-/// otherwise ask for billions of them.
+/// The most elements `array_insert` makes in one call: a far position pads with `NULL`s, so
+/// one row could otherwise ask for billions of them.
 const MAX_INSERTED_LEN: i64 = super::bounded::MAX_GENERATED as i64;
 
 fn too_long() -> datafusion::error::DataFusionError {
     exec_err("array_insert: the array would be too long".to_owned())
 }
 
+/// Registers the array and map functions.
 pub(crate) fn register(ctx: &SessionContext) {
     for f in [
         rewrite(

@@ -118,15 +118,12 @@ fn with_degrees(name: &str, args: &[ArrayRef]) -> DfResult<Vec<VectorAndDegree>>
         .collect()
 }
 
+/// A function of a vector and an optional norm degree.
 fn one_vector(
     name: &'static str,
-    returns: DataType,
+    returns: super::Returns,
     f: fn(&[ArrayRef]) -> DfResult<ArrayRef>,
 ) -> ColumnFn {
-    let returns: super::Returns = match returns {
-        DataType::Float32 => |_: &[DataType]| Ok(DataType::Float32),
-        _ => |_: &[DataType]| Ok(vector_type()),
-    };
     ColumnFn::new(
         name,
         |t| fixed(t, &[vector_type(), DataType::Float32], 1),
@@ -242,8 +239,8 @@ pub(crate) fn register(ctx: &SessionContext) {
                 )
             })
         }),
-        one_vector("vector_norm", DataType::Float32, vector_norm),
-        one_vector("vector_normalize", vector_type(), vector_normalize),
+        one_vector("vector_norm", |_| Ok(DataType::Float32), vector_norm),
+        one_vector("vector_normalize", |_| Ok(vector_type()), vector_normalize),
     ] {
         ctx.register_udf(f.udf());
     }
