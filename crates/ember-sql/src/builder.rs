@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::num::NonZeroUsize;
 use std::sync::Arc;
 
-use datafusion::execution::SessionStateBuilder;
+use datafusion::execution::{SessionState, SessionStateBuilder};
 use datafusion::execution::memory_pool::{FairSpillPool, MemoryPool, TrackConsumersPool};
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::prelude::{SessionConfig, SessionContext};
@@ -56,6 +56,50 @@ pub struct SessionBuilder {
     context: Option<Context>,
     memory_pool: Option<Arc<dyn MemoryPool>>,
     runtime: Option<QueryRuntime>,
+    remote: Option<Remote>,
+}
+
+/// How a [`Session`]'s DataFusion state becomes one whose queries run elsewhere.
+pub type StateUpgrade =
+    Arc<dyn Fn(SessionState) -> datafusion::error::Result<SessionState> + Send + Sync>;
+
+/// Where a session's queries run when it is not this process: a cluster's master URL and the
+/// upgrade that makes the session's DataFusion state plan for it (`ember-cluster` builds one for
+/// Ballista). The session still parses, analyzes and optimizes Spark SQL itself, with every
+/// Ember function, rule and type; the upgrade only changes how the optimized plan executes.
+/// RDD jobs of such a session run in this process (`local[*]`).
+#[derive(Clone)]
+pub struct Remote {
+    master: String,
+    upgrade: StateUpgrade,
+    guard: Option<Arc<dyn std::any::Any + Send + Sync>>,
+}
+
+impl Remote {
+    /// Queries run where `upgrade` sends them; [`Session::master`] answers `master`.
+    pub fn new(master: impl Into<String>, upgrade: StateUpgrade) -> Self {
+        Remote {
+            master: master.into(),
+            upgrade,
+            guard: None,
+        }
+    }
+
+    /// Keeps `guard` alive as long as the session (or a clone of it) is: an in-process cluster
+    /// the session's queries run on stops when the last clone is dropped.
+    #[must_use]
+    pub fn keep_alive(mut self, guard: Arc<dyn std::any::Any + Send + Sync>) -> Self {
+        self.guard = Some(guard);
+        self
+    }
+}
+
+impl std::fmt::Debug for Remote {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Remote")
+            .field("master", &self.master)
+            .finish_non_exhaustive()
+    }
 }
 
 impl SessionBuilder {
@@ -127,6 +171,14 @@ impl SessionBuilder {
         self
     }
 
+    /// Runs the session's queries where `remote` says (a cluster) instead of in this process.
+    /// The builder's master is then ignored; [`Session::master`] is the remote's.
+    #[must_use]
+    pub fn remote(mut self, remote: Remote) -> Self {
+        self.remote = Some(remote);
+        self
+    }
+
     /// Builds the session.
     ///
     /// Unlike Spark there is no process-global session to return (Ember keeps no global state):
@@ -190,9 +242,19 @@ impl SessionBuilder {
             }
             conf.insert(key, value);
         }
+        if let Some(remote) = &self.remote {
+            master.clone_from(&remote.master);
+        }
         let context = match self.context {
             Some(c) => c,
+            // A remote session's RDD jobs run here, on every core.
+            None if self.remote.is_some() => Context::new(app_name, "local[*]")?,
             None => Context::new(app_name, &master)?,
+        };
+        let master = if self.remote.is_some() {
+            master
+        } else {
+            context.master().to_owned()
         };
         let parallelism = context.default_parallelism().max(1);
 
@@ -250,7 +312,15 @@ impl SessionBuilder {
         if checked_arithmetic {
             rules.push(Arc::new(crate::overflow::CheckedIntegerArithmetic));
         }
-        let ctx = SessionContext::new_with_state(builder.build());
+        let mut state = builder.build();
+        let mut guard = None;
+        if let Some(remote) = self.remote {
+            state = (remote.upgrade)(state).map_err(|e| Error::Runtime {
+                message: format!("cannot connect the session to {}: {e}", remote.master),
+            })?;
+            guard = remote.guard;
+        }
+        let ctx = SessionContext::new_with_state(state);
         crate::spark::register_missing_functions(&ctx);
         crate::rewrites::register(&ctx);
         crate::functions::register(&ctx, &time_zone);
@@ -270,6 +340,8 @@ impl SessionBuilder {
                 batch_rows,
                 queries: Arc::new(QueryLog::new(retained_queries)),
                 runtime,
+                master,
+                _remote_guard: guard,
             }),
         })
     }

@@ -240,7 +240,7 @@ mod type_checks;
 mod types;
 pub mod udf;
 
-pub use builder::{DEFAULT_BATCH_ROWS, SessionBuilder, memory_pool};
+pub use builder::{DEFAULT_BATCH_ROWS, Remote, SessionBuilder, StateUpgrade, memory_pool};
 pub use dataframe::{DataFrame, GroupedData, OutputFormat};
 /// The kinds of join [`DataFrame::join`] and [`DataFrame::join_on`] take (DataFusion's type).
 pub use datafusion::logical_expr::JoinType;

@@ -27,6 +27,9 @@ pub(crate) struct SessionInner {
     pub(crate) batch_rows: usize,
     pub(crate) queries: Arc<QueryLog>,
     pub(crate) runtime: QueryRuntime,
+    pub(crate) master: String,
+    /// What a remote session keeps alive (an in-process cluster), dropped with the session.
+    pub(crate) _remote_guard: Option<Arc<dyn std::any::Any + Send + Sync>>,
 }
 
 /// Spark's `SparkSession`: owns an `ember-rdd` [`Context`], a DataFusion [`SessionContext`] with
@@ -59,9 +62,9 @@ impl Session {
         self.inner.context.app_name()
     }
 
-    /// The master URL, as given.
+    /// The master URL, as given (a remote session's: its cluster's).
     pub fn master(&self) -> &str {
-        self.inner.context.master()
+        &self.inner.master
     }
 
     /// The RDD context (Spark's `spark.sparkContext`).

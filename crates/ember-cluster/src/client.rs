@@ -1,0 +1,148 @@
+//! Sessions whose queries run on a cluster: the master URLs `ballista://host:port` and
+//! `local-cluster[N,cores,memoryMB]`.
+
+use std::sync::Arc;
+
+use ballista_core::extension::SessionConfigExt;
+use ballista_core::planner::BallistaQueryPlanner;
+use datafusion::execution::{SessionState, SessionStateBuilder};
+use datafusion_proto::protobuf::LogicalPlanNode;
+use ember_sql::{Remote, Session, SessionBuilder};
+
+use crate::codec::{Zones, codecs};
+use crate::functions::{Functions, zone_of};
+use crate::local::LocalCluster;
+use crate::local_data::ShipLocalData;
+use crate::node::{DEFAULT_SCHEDULER_PORT, split_host_port};
+use crate::{Error, Result};
+
+/// A master URL that names a cluster.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Master {
+    /// `ballista://host[:port]`: a running scheduler (default port 50050).
+    Ballista {
+        /// The scheduler's host.
+        host: String,
+        /// Its port.
+        port: u16,
+    },
+    /// Spark's `local-cluster[N,cores,memoryMB]`: a scheduler and N executors of `cores` slots
+    /// and `memory_mb` MiB each, started inside this process for the session.
+    LocalCluster {
+        /// How many executors.
+        executors: usize,
+        /// Task slots per executor.
+        cores: usize,
+        /// Memory per executor, in MiB.
+        memory_mb: usize,
+    },
+}
+
+impl Master {
+    /// Reads a master URL: `Ok(None)` if it does not name a cluster (`local[*]`, `spark://...`).
+    pub fn parse(master: &str) -> Result<Option<Master>> {
+        let bad = |reason: &str| Error::Master {
+            master: master.to_owned(),
+            reason: reason.to_owned(),
+        };
+        let trimmed = master.trim();
+        if let Some(rest) = trimmed.strip_prefix("ballista://") {
+            let rest = rest.trim_end_matches('/');
+            if rest.contains('/') || rest.contains('@') || rest.contains('?') {
+                return Err(bad("expected ballista://host[:port]"));
+            }
+            let (host, port) = if rest.contains(':') && !rest.ends_with(']') {
+                split_host_port(rest)?
+            } else {
+                (rest.trim_start_matches('[').trim_end_matches(']').to_owned(), DEFAULT_SCHEDULER_PORT)
+            };
+            if host.is_empty() {
+                return Err(bad("the host is empty"));
+            }
+            return Ok(Some(Master::Ballista { host, port }));
+        }
+        if let Some(rest) = trimmed.strip_prefix("local-cluster[") {
+            let inner = rest
+                .strip_suffix(']')
+                .ok_or_else(|| bad("expected local-cluster[N,cores,memoryMB]"))?;
+            let parts: Vec<&str> = inner.split(',').map(str::trim).collect();
+            let [n, cores, memory] = parts.as_slice() else {
+                return Err(bad("expected local-cluster[N,cores,memoryMB]: three numbers"));
+            };
+            let number = |text: &str, what: &str, max: usize| {
+                text.parse::<usize>()
+                    .ok()
+                    .filter(|v| (1..=max).contains(v))
+                    .ok_or_else(|| bad(&format!("{what} must be a whole number from 1 to {max}")))
+            };
+            return Ok(Some(Master::LocalCluster {
+                executors: number(n, "the number of executors", 64)?,
+                cores: number(cores, "the cores per executor", 1024)?,
+                memory_mb: number(memory, "the memory per executor (MiB)", 1 << 30)?,
+            }));
+        }
+        Ok(None)
+    }
+}
+
+/// Builds `builder`'s session with its queries running on the cluster `master` names (see
+/// [`Master`]). The session plans Spark SQL exactly as a local one; the optimized plan goes to the
+/// cluster's scheduler. A `local-cluster[...]` master starts its cluster here, stopped when the
+/// session's last clone is dropped.
+pub fn connect(builder: SessionBuilder, master: &str, functions: Functions) -> Result<Session> {
+    let parsed = Master::parse(master)?.ok_or_else(|| Error::Master {
+        master: master.to_owned(),
+        reason: "not a cluster master: expected ballista://host[:port] or \
+                 local-cluster[N,cores,memoryMB]"
+            .to_owned(),
+    })?;
+    let remote = match parsed {
+        Master::Ballista { host, port } => {
+            Remote::new(master, upgrade(format!("http://{host}:{port}"), functions))
+        }
+        Master::LocalCluster {
+            executors,
+            cores,
+            memory_mb,
+        } => {
+            let cluster = LocalCluster::start(
+                executors,
+                cores,
+                Some(memory_mb.saturating_mul(1 << 20)),
+                functions.clone(),
+            )?;
+            let url = format!("http://{}", cluster.scheduler());
+            Remote::new(master, upgrade(url, functions)).keep_alive(Arc::new(cluster))
+        }
+    };
+    Ok(builder.remote(remote).get_or_create()?)
+}
+
+/// The upgrade that sends a session's optimized plans to the scheduler at `url`, encoded with
+/// Ember's codecs. Unlike Ballista's own upgrade it keeps every function the session has (Ember's
+/// and the user's): Ballista's replaces them with DataFusion's defaults.
+fn upgrade(url: String, functions: Functions) -> ember_sql::StateUpgrade {
+    Arc::new(move |state: SessionState| {
+        let zones = Zones::of(&zone_of(state.config().options()));
+        let (logical, physical) = codecs(functions.clone(), zones);
+        let config = state
+            .config()
+            .clone()
+            .upgrade_for_ballista()
+            .with_ballista_logical_extension_codec(logical.clone())
+            .with_ballista_physical_extension_codec(physical);
+        let planner = BallistaQueryPlanner::<LogicalPlanNode>::with_extension(
+            url.clone(),
+            config.ballista_config(),
+            logical,
+        );
+        let rules = ballista_core::optimizer::with_ballista_optimizer_rules(state.optimizers());
+        Ok(SessionStateBuilder::new_from_existing(state)
+            .with_config(config)
+            .with_optimizer_rules(rules)
+            .with_query_planner(Arc::new(ShipLocalData {
+                inner: Arc::new(planner),
+            }))
+            .build())
+    })
+}

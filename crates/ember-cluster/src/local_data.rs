@@ -1,0 +1,156 @@
+//! Local data travels with the plan: a table that lives only in the client (rows made into a
+//! DataFrame, an RDD, `range(...)`) is read on the client, up to a bound, and sent inside the plan
+//! as Arrow IPC; files (Parquet, CSV, JSON) travel as their paths, for the executors to read.
+
+use std::sync::Arc;
+
+use datafusion::arrow::array::RecordBatch;
+use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::arrow::ipc::reader::StreamReader;
+use datafusion::arrow::ipc::writer::StreamWriter;
+use datafusion::catalog::{MemTable, Session, TableProvider};
+use datafusion::common::tree_node::{Transformed, TreeNodeRecursion};
+use datafusion::common::{DataFusionError, Result as DfResult};
+use datafusion::datasource::listing::ListingTable;
+use datafusion::datasource::{provider_as_source, source_as_provider};
+use datafusion::execution::context::QueryPlanner;
+use datafusion::logical_expr::utils::conjunction;
+use datafusion::logical_expr::{LogicalPlan, LogicalPlanBuilder, TableScan};
+use datafusion::physical_plan::{ExecutionPlan, execute_stream};
+use datafusion::physical_planner::{DefaultPhysicalPlanner, PhysicalPlanner};
+use futures_util::TryStreamExt;
+
+/// The most bytes of local data (in Arrow's memory) one query sends with its plan: well under
+/// the 16 MiB gRPC messages Ballista's scheduler accepts.
+pub const LOCAL_DATA_LIMIT: usize = 8 << 20;
+
+/// A query planner that reads the plan's local tables first, then hands the plan to `inner`.
+#[derive(Debug)]
+pub(crate) struct ShipLocalData {
+    pub(crate) inner: Arc<dyn QueryPlanner + Send + Sync>,
+}
+
+#[async_trait::async_trait]
+impl QueryPlanner for ShipLocalData {
+    async fn create_physical_plan(
+        &self,
+        plan: &LogicalPlan,
+        session: &dyn Session,
+    ) -> DfResult<Arc<dyn ExecutionPlan>> {
+        let plan = materialize(plan.clone(), session).await?;
+        self.inner.create_physical_plan(&plan, session).await
+    }
+}
+
+/// Whether a scan reads files (which travel as paths) or something only this process holds.
+fn is_local(scan: &TableScan) -> DfResult<bool> {
+    let provider = source_as_provider(&scan.source)?;
+    Ok(!provider.is::<ListingTable>())
+}
+
+/// `plan` with every local table's scan reading an in-memory copy instead, read here.
+async fn materialize(plan: LogicalPlan, session: &dyn Session) -> DfResult<LogicalPlan> {
+    let mut local: Vec<Arc<dyn TableProvider>> = Vec::new();
+    plan.apply_with_subqueries(|node| {
+        if let LogicalPlan::TableScan(scan) = node
+            && is_local(scan)?
+        {
+            let provider = source_as_provider(&scan.source)?;
+            if !local.iter().any(|p| Arc::ptr_eq(p, &provider)) {
+                local.push(provider);
+            }
+        }
+        Ok(TreeNodeRecursion::Continue)
+    })?;
+    if local.is_empty() {
+        return Ok(plan);
+    }
+    let mut copies: Vec<(Arc<dyn TableProvider>, Arc<MemTable>)> = Vec::new();
+    let mut total = 0usize;
+    for provider in local {
+        if let Some(mem) = provider.downcast_ref::<MemTable>() {
+            let mut batches = Vec::new();
+            for partition in &mem.batches {
+                batches.extend(partition.read().await.iter().cloned());
+            }
+            total = count(total, &batches)?;
+            let copy = Arc::new(MemTable::try_new(provider.schema(), vec![batches])?);
+            copies.push((provider, copy));
+            continue;
+        }
+        let scan = LogicalPlanBuilder::scan("local", provider_as_source(Arc::clone(&provider)), None)?
+            .build()?;
+        let physical = DefaultPhysicalPlanner::default()
+            .create_physical_plan(&scan, session)
+            .await?;
+        let mut stream = execute_stream(physical, session.task_ctx())?;
+        let mut batches = Vec::new();
+        while let Some(batch) = stream.try_next().await? {
+            total = count(total, std::slice::from_ref(&batch))?;
+            batches.push(batch);
+        }
+        let copy = Arc::new(MemTable::try_new(provider.schema(), vec![batches])?);
+        copies.push((provider, copy));
+    }
+    plan.transform_up_with_subqueries(|node| {
+        let LogicalPlan::TableScan(scan) = &node else {
+            return Ok(Transformed::no(node));
+        };
+        let provider = source_as_provider(&scan.source)?;
+        let Some((_, copy)) = copies.iter().find(|(p, _)| Arc::ptr_eq(p, &provider)) else {
+            return Ok(Transformed::no(node));
+        };
+        let copy: Arc<dyn TableProvider> = Arc::clone(copy) as _;
+        let mut builder = LogicalPlanBuilder::scan(
+            scan.table_name.clone(),
+            provider_as_source(copy),
+            scan.projection.clone(),
+        )?;
+        if let Some(predicate) = conjunction(scan.filters.clone()) {
+            builder = builder.filter(predicate)?;
+        }
+        if let Some(fetch) = scan.fetch {
+            builder = builder.limit(0, Some(fetch))?;
+        }
+        Ok(Transformed::yes(builder.build()?))
+    })
+    .map(|t| t.data)
+}
+
+/// `total` plus the bytes of `batches`, or the error past [`LOCAL_DATA_LIMIT`].
+fn count(total: usize, batches: &[RecordBatch]) -> DfResult<usize> {
+    let total = batches
+        .iter()
+        .fold(total, |t, b| t.saturating_add(b.get_array_memory_size()));
+    if total > LOCAL_DATA_LIMIT {
+        return Err(DataFusionError::Plan(format!(
+            "the query's local data (a DataFrame made from rows or an RDD, or range()) is over \
+             {} MiB, the most a query sends to a cluster with its plan: write it to a path every \
+             executor reads (Parquet) and query that",
+            LOCAL_DATA_LIMIT >> 20
+        )));
+    }
+    Ok(total)
+}
+
+/// A table copied here, as Arrow IPC: what the logical codec writes for a [`MemTable`].
+pub(crate) fn encode(table: &MemTable, buf: &mut Vec<u8>) -> DfResult<()> {
+    let mut writer = StreamWriter::try_new(buf, &table.schema())?;
+    for partition in &table.batches {
+        let batches = partition
+            .try_read()
+            .map_err(|_| DataFusionError::Execution("a local table is being written".to_owned()))?;
+        for batch in batches.iter() {
+            writer.write(batch)?;
+        }
+    }
+    writer.finish()?;
+    Ok(())
+}
+
+/// The table [`encode`] wrote.
+pub(crate) fn decode(buf: &[u8], schema: SchemaRef) -> DfResult<Arc<dyn TableProvider>> {
+    let reader = StreamReader::try_new(buf, None)?;
+    let batches = reader.collect::<Result<Vec<_>, _>>()?;
+    Ok(Arc::new(MemTable::try_new(schema, vec![batches])?))
+}

@@ -1,0 +1,327 @@
+//! The cluster's processes: Ballista's scheduler and executor, knowing Ember's functions.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use ballista_core::config::TaskSchedulingPolicy;
+use ballista_core::registry::BallistaFunctionRegistry;
+use ballista_core::serde::BallistaCodec;
+use ballista_core::serde::protobuf::ExecutorRegistration;
+use ballista_core::serde::protobuf::scheduler_grpc_client::SchedulerGrpcClient;
+use ballista_core::serde::scheduler::{ExecutorOperatingSystemSpecification, ExecutorSpecification};
+use ballista_core::utils::{GrpcServerConfig, create_grpc_server, default_config_producer};
+use ballista_core::{BALLISTA_PROTOCOL_VERSION, ConfigProducer, RuntimeProducer};
+use ballista_executor::executor::Executor;
+use ballista_executor::executor_process::{ExecutorProcessConfig, start_executor_process};
+use ballista_executor::flight_service::BallistaFlightService;
+use ballista_executor::metrics::LoggingMetricsCollector;
+use ballista_scheduler::cluster::BallistaCluster;
+use ballista_scheduler::config::SchedulerConfig;
+use ballista_scheduler::scheduler_process::{create_scheduler, start_grpc_service_with_listener};
+use datafusion::execution::SessionStateBuilder;
+use datafusion::execution::runtime_env::RuntimeEnvBuilder;
+use datafusion::prelude::SessionConfig;
+use datafusion_proto::protobuf::{LogicalPlanNode, PhysicalPlanNode};
+
+use crate::codec::{Zones, codecs};
+use crate::functions::{Functions, zone_of};
+use crate::{Error, Result};
+
+/// The scheduler's default port (Ballista's).
+pub const DEFAULT_SCHEDULER_PORT: u16 = 50050;
+/// An executor's default port (Ballista's).
+pub const DEFAULT_EXECUTOR_PORT: u16 = 50051;
+
+/// How a scheduler is started (`ember cluster scheduler`).
+#[derive(Debug, Clone)]
+pub struct SchedulerOptions {
+    /// Where it listens. Default: `127.0.0.1` (loopback: say `0.0.0.0` to serve other machines).
+    pub host: String,
+    /// Its port. Default: 50050; 0 picks a free one.
+    pub port: u16,
+    /// How long an executor may be silent before its tasks are run elsewhere. Default: 30 s.
+    pub executor_timeout: Duration,
+    /// How long a query waits for an executor when there is none. Default: 30 s.
+    pub no_executor_grace: Duration,
+    /// The functions plans may call.
+    pub functions: Functions,
+}
+
+impl Default for SchedulerOptions {
+    fn default() -> Self {
+        SchedulerOptions {
+            host: "127.0.0.1".to_owned(),
+            port: DEFAULT_SCHEDULER_PORT,
+            executor_timeout: Duration::from_secs(30),
+            no_executor_grace: Duration::from_secs(30),
+            functions: Functions::new(),
+        }
+    }
+}
+
+type Serve = Pin<Box<dyn Future<Output = Result<()>> + Send>>;
+
+/// A scheduler listening on its address, to be served with [`serve`](Self::serve).
+pub struct Scheduler {
+    address: SocketAddr,
+    serve: Serve,
+}
+
+impl std::fmt::Debug for Scheduler {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scheduler")
+            .field("address", &self.address)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Scheduler {
+    /// Binds the scheduler's port and prepares it. Clients plan Spark SQL with Ember's semantics
+    /// and send the optimized plan here; the scheduler plans its stages in the session's time zone
+    /// with Ember's functions and hands them to executors.
+    pub async fn bind(options: SchedulerOptions) -> Result<Scheduler> {
+        let address = format!("{}:{}", options.host, options.port);
+        let listener = tokio::net::TcpListener::bind(&address)
+            .await
+            .map_err(|source| Error::Bind {
+                what: "scheduler",
+                address: address.clone(),
+                source,
+            })?;
+        let address = listener.local_addr().map_err(|source| Error::Bind {
+            what: "scheduler",
+            address,
+            source,
+        })?;
+        let functions = options.functions.clone();
+        let (logical, physical) = codecs(options.functions, Zones::default());
+        let session_builder = Arc::new(move |config: SessionConfig| {
+            // The session the client planned in, with the client's settings: stage planning
+            // sees the same functions, rules and zone.
+            let catalog = functions
+                .catalog(&zone_of(config.options()))
+                .map_err(|e| datafusion::error::DataFusionError::External(Box::new(e)))?;
+            let rules = ballista_core::optimizer::with_ballista_optimizer_rules(
+                catalog.state.optimizers(),
+            );
+            Ok(SessionStateBuilder::new_from_existing(catalog.state.clone())
+                .with_config(config)
+                .with_optimizer_rules(rules)
+                .with_runtime_env(Arc::new(RuntimeEnvBuilder::new().build()?))
+                .build())
+        });
+        let mut config = SchedulerConfig::default()
+            .with_hostname(options.host.clone())
+            .with_port(address.port())
+            .with_scheduler_policy(TaskSchedulingPolicy::PullStaged)
+            .with_remove_executor_wait_secs(0)
+            .with_no_executors_grace_period_seconds(options.no_executor_grace.as_secs())
+            .with_override_session_builder(session_builder);
+        config.bind_host = options.host;
+        config.executor_timeout_seconds = options.executor_timeout.as_secs().max(1);
+        config.expire_dead_executor_interval_seconds =
+            (options.executor_timeout.as_secs() / 3).clamp(1, 15);
+        config.override_logical_codec = Some(logical);
+        config.override_physical_codec = Some(physical);
+        let config = Arc::new(config);
+        let cluster = BallistaCluster::new_from_config(&config).await?;
+        let scheduler =
+            create_scheduler::<LogicalPlanNode, PhysicalPlanNode>(cluster, config).await?;
+        let serve = Box::pin(async move {
+            start_grpc_service_with_listener(listener, scheduler)
+                .await
+                .map_err(Error::from)
+        });
+        Ok(Scheduler { address, serve })
+    }
+
+    /// Where it listens.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// Serves until the future is dropped (or the listener fails).
+    pub async fn serve(self) -> Result<()> {
+        self.serve.await
+    }
+}
+
+/// How an executor is started (`ember cluster executor`).
+#[derive(Debug, Clone)]
+pub struct ExecutorOptions {
+    /// The scheduler's `host:port`.
+    pub scheduler: String,
+    /// Where it serves its shuffle data (Arrow Flight) and how others reach it. Default:
+    /// `127.0.0.1`.
+    pub host: String,
+    /// Its port; each executor on one machine needs its own. Default: 50051.
+    pub port: u16,
+    /// How many tasks it runs at once. Default: the machine's cores.
+    pub cores: usize,
+    /// Where its shuffle files go. Default: a temporary directory.
+    pub work_dir: Option<PathBuf>,
+    /// The most memory its tasks may hold together (bytes); past it they spill or fail.
+    /// Default: unbounded.
+    pub memory_limit: Option<u64>,
+    /// How long it tries to reach the scheduler at start. Default: 30 s.
+    pub connect_timeout: Duration,
+    /// The functions plans may call.
+    pub functions: Functions,
+}
+
+impl Default for ExecutorOptions {
+    fn default() -> Self {
+        ExecutorOptions {
+            scheduler: format!("127.0.0.1:{DEFAULT_SCHEDULER_PORT}"),
+            host: "127.0.0.1".to_owned(),
+            port: DEFAULT_EXECUTOR_PORT,
+            cores: std::thread::available_parallelism().map_or(1, usize::from),
+            work_dir: None,
+            memory_limit: None,
+            connect_timeout: Duration::from_secs(30),
+            functions: Functions::new(),
+        }
+    }
+}
+
+/// The registry an executor looks functions up in when a plan names one without its zone.
+fn registry(functions: &Functions) -> Result<BallistaFunctionRegistry> {
+    let catalog = functions.catalog("UTC")?;
+    Ok(BallistaFunctionRegistry::from(&catalog.state))
+}
+
+/// Runs an executor process: registers with the scheduler (retrying up to the connect timeout),
+/// runs the tasks it is given, and on SIGTERM or Ctrl-C tells the scheduler, lets its running
+/// tasks finish and returns.
+pub async fn run_executor(options: ExecutorOptions) -> Result<()> {
+    let (scheduler_host, scheduler_port) = split_host_port(&options.scheduler)?;
+    let (logical, physical) = codecs(options.functions.clone(), Zones::default());
+    let config = ExecutorProcessConfig {
+        bind_host: options.host.clone(),
+        external_host: Some(options.host.clone()),
+        port: options.port,
+        grpc_port: options.port,
+        scheduler_host,
+        scheduler_port,
+        scheduler_connect_timeout_seconds: u16::try_from(options.connect_timeout.as_secs())
+            .unwrap_or(u16::MAX)
+            .max(1),
+        vcores: options.cores.max(1),
+        task_scheduling_policy: TaskSchedulingPolicy::PullStaged,
+        work_dir: options
+            .work_dir
+            .map(|d| d.to_string_lossy().into_owned()),
+        print_thread_info: false,
+        executor_heartbeat_interval_seconds: 5,
+        memory_pool_size: options.memory_limit,
+        override_function_registry: Some(Arc::new(registry(&options.functions)?)),
+        override_logical_codec: Some(logical),
+        override_physical_codec: Some(physical),
+        ..ExecutorProcessConfig::default()
+    };
+    start_executor_process(Arc::new(config)).await?;
+    Ok(())
+}
+
+/// Starts an executor inside this process on `runtime`'s tasks, serving on a port the OS picks
+/// on loopback: what [`LocalCluster`](crate::LocalCluster) runs. It stops when the runtime does.
+pub(crate) async fn spawn_local_executor(
+    scheduler: SocketAddr,
+    cores: usize,
+    memory_limit: Option<usize>,
+    work_dir: &std::path::Path,
+    functions: &Functions,
+) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .map_err(|source| Error::Bind {
+            what: "executor",
+            address: "127.0.0.1:0".to_owned(),
+            source,
+        })?;
+    let port = listener
+        .local_addr()
+        .map_err(|source| Error::Bind {
+            what: "executor",
+            address: "127.0.0.1:0".to_owned(),
+            source,
+        })?
+        .port();
+    let metadata = ExecutorRegistration {
+        id: ballista_core::ids::new_instance_id(),
+        host: Some("127.0.0.1".to_owned()),
+        port: u32::from(port),
+        grpc_port: u32::from(port),
+        specification: Some(
+            ExecutorSpecification::default()
+                .with_vcores(u32::try_from(cores.max(1)).unwrap_or(u32::MAX))
+                .into(),
+        ),
+        os_info: Some(ExecutorOperatingSystemSpecification::default().into()),
+        ballista_protocol_version: BALLISTA_PROTOCOL_VERSION,
+    };
+    let mut runtime = RuntimeEnvBuilder::new();
+    if let Some(limit) = memory_limit {
+        runtime = runtime.with_memory_pool(ember_sql::memory_pool(limit));
+    }
+    let runtime = runtime
+        .build_arc()
+        .map_err(|e| Error::Ballista(e.to_string()))?;
+    let runtime_producer: RuntimeProducer = Arc::new(move |_| Ok(Arc::clone(&runtime)));
+    let config_producer: ConfigProducer = Arc::new(default_config_producer);
+    let (logical, physical) = codecs(functions.clone(), Zones::default());
+    let codec: BallistaCodec = BallistaCodec::new(logical, physical);
+    let work_dir = work_dir.to_string_lossy().into_owned();
+    let executor = Arc::new(Executor::with_default_execution_engine(
+        metadata,
+        &work_dir,
+        runtime_producer,
+        config_producer,
+        Arc::new(registry(functions)?),
+        Arc::new(LoggingMetricsCollector::default()),
+        cores.max(1),
+    ));
+    let scheduler_url = format!("http://{scheduler}");
+    let client = SchedulerGrpcClient::connect(scheduler_url.clone())
+        .await
+        .map_err(|e| Error::Ballista(format!("cannot reach the scheduler at {scheduler_url}: {e}")))?;
+    let flight = arrow_flight::flight_service_server::FlightServiceServer::new(
+        BallistaFlightService::new(work_dir),
+    );
+    tokio::spawn(
+        create_grpc_server(&GrpcServerConfig::default())
+            .add_service(flight)
+            .serve_with_incoming(tokio_stream::wrappers::TcpListenerStream::new(listener)),
+    );
+    tokio::spawn(ballista_executor::execution_loop::poll_loop(
+        client,
+        executor,
+        codec,
+        None,
+        None,
+        ballista_executor::health::ExecutorHealth::new(),
+    ));
+    Ok(())
+}
+
+/// `host:port` as two parts.
+pub(crate) fn split_host_port(address: &str) -> Result<(String, u16)> {
+    let bad = |reason: &str| Error::Master {
+        master: address.to_owned(),
+        reason: reason.to_owned(),
+    };
+    let (host, port) = address
+        .rsplit_once(':')
+        .ok_or_else(|| bad("expected host:port"))?;
+    if host.is_empty() {
+        return Err(bad("the host is empty"));
+    }
+    let port = port
+        .parse::<u16>()
+        .map_err(|_| bad("the port is not a number from 0 to 65535"))?;
+    Ok((host.trim_start_matches('[').trim_end_matches(']').to_owned(), port))
+}
