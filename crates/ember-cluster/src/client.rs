@@ -130,7 +130,10 @@ fn upgrade(url: String, functions: Functions) -> ember_sql::StateUpgrade {
             .clone()
             .upgrade_for_ballista()
             .with_ballista_logical_extension_codec(logical.clone())
-            .with_ballista_physical_extension_codec(physical);
+            .with_ballista_physical_extension_codec(physical)
+            // Ballista 55's adaptive planner re-plans a join whose side came out empty (EXCEPT
+            // ALL with nothing to take away) in a loop that never ends: plan statically.
+            .set_bool(ballista_core::config::BALLISTA_ADAPTIVE_PLANNER_ENABLED, false);
         let planner = BallistaQueryPlanner::<LogicalPlanNode>::with_extension(
             url.clone(),
             config.ballista_config(),

@@ -2,8 +2,9 @@
 //! Ember function a plan calls, so the node that decodes the plan rebuilds the same function.
 //!
 //! A function travels as its name and, when it is one of Ember's (equal to the function of that
-//! name in the catalog of a zone the codec knows), the payload `ember-zone:<zone>`. Decoding a
-//! payload looks the name up in that zone's catalog ([`Functions`]); a function without one is
+//! name in the catalog of a zone the codec knows, from one of its [`Source`]s), the payload
+//! `ember-zone:<zone>` and the source's tag. Decoding a payload looks the name up in that zone's
+//! catalog ([`Functions`]) and source; a function without one is
 //! looked up by name in the node's registry first (DataFusion's rule), and reaching the codec
 //! means no node function has that name: a user's UDF the node was not built with.
 
@@ -14,16 +15,20 @@ use ballista_core::serde::{BallistaLogicalExtensionCodec, BallistaPhysicalExtens
 use datafusion::catalog::{MemTable, TableProvider};
 use datafusion::common::{DataFusionError, Result as DfResult, TableReference};
 use datafusion::datasource::file_format::FileFormatFactory;
-use datafusion::execution::TaskContext;
+use datafusion::execution::{SessionState, TaskContext};
 use datafusion::logical_expr::{AggregateUDF, Extension, HigherOrderUDF, LogicalPlan, ScalarUDF, WindowUDF};
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::physical_plan::ExecutionPlan;
 use datafusion_proto::logical_plan::LogicalExtensionCodec;
 use datafusion_proto::physical_plan::{PhysicalExtensionCodec, PhysicalProtoConverterExtension};
 
-use crate::functions::{Catalog, Functions, MAX_ZONES};
+use crate::functions::{Catalog, Functions, MAX_ZONES, Source};
 
 const PREFIX: &[u8] = b"ember-zone:";
+/// Between the zone and the [`Source`]'s tag (no zone name holds it).
+const SEPARATOR: u8 = 0x1f;
+/// What starts a `try_` wrapper's encoding.
+const TRY: &[u8] = b"ember-try:";
 /// What starts a local table's encoding (Arrow IPC follows).
 const LOCAL_TABLE: &[u8] = b"ember-local-table:";
 
@@ -62,19 +67,25 @@ struct Functionality {
 }
 
 impl Functionality {
+    /// Writes where `function` comes from: the first zone and [`Source`] whose function of that
+    /// name is this very one; nothing for a function no node knows (a user's UDF).
     fn encode<T: PartialEq + ?Sized>(
         &self,
         name: &str,
         function: &T,
-        lookup: impl Fn(&Catalog, &str) -> Option<Arc<T>>,
+        lookup: impl Fn(&SessionState, &str) -> Option<Arc<T>>,
         buf: &mut Vec<u8>,
     ) -> DfResult<()> {
         for zone in self.zones.list() {
             let catalog = self.catalog(&zone)?;
-            if lookup(&catalog, name).is_some_and(|known| *known == *function) {
-                buf.extend_from_slice(PREFIX);
-                buf.extend_from_slice(zone.as_bytes());
-                return Ok(());
+            for source in Source::ALL {
+                if lookup(catalog.source(source), name).is_some_and(|known| *known == *function) {
+                    buf.extend_from_slice(PREFIX);
+                    buf.extend_from_slice(zone.as_bytes());
+                    buf.push(SEPARATOR);
+                    buf.extend_from_slice(source.tag().as_bytes());
+                    return Ok(());
+                }
             }
         }
         // Not one of Ember's: it travels by name, and only a node built with it knows it.
@@ -86,17 +97,68 @@ impl Functionality {
         kind: &str,
         name: &str,
         buf: &[u8],
-        lookup: impl Fn(&Catalog, &str) -> Option<Arc<T>>,
+        lookup: impl Fn(&SessionState, &str) -> Option<Arc<T>>,
     ) -> DfResult<Arc<T>> {
-        let Some(zone) = buf.strip_prefix(PREFIX) else {
+        let Some(payload) = buf.strip_prefix(PREFIX) else {
             return Err(unknown(kind, name));
         };
-        let zone = std::str::from_utf8(zone).map_err(|_| {
-            DataFusionError::Plan(format!("the time zone of {kind} `{name}` is not UTF-8"))
+        let payload = std::str::from_utf8(payload).map_err(|_| {
+            DataFusionError::Plan(format!("the origin of {kind} `{name}` is not UTF-8"))
         })?;
+        let (zone, source) = payload
+            .rsplit_once(char::from(SEPARATOR))
+            .and_then(|(zone, tag)| Some((zone, Source::from_tag(tag)?)))
+            .ok_or_else(|| {
+                DataFusionError::Plan(format!("the origin of {kind} `{name}` is garbled"))
+            })?;
         self.zones.note(zone);
         let catalog = self.catalog(zone)?;
-        lookup(&catalog, name).ok_or_else(|| unknown(kind, name))
+        lookup(catalog.source(source), name).ok_or_else(|| unknown(kind, name))
+    }
+
+    /// A scalar function: a `try_` wrapper travels as [`TRY`], the wrapped function's name, a
+    /// [`SEPARATOR`] and the wrapped function's own encoding.
+    fn encode_scalar(&self, udf: &ScalarUDF, buf: &mut Vec<u8>) -> DfResult<()> {
+        if let Some(inner) = ember_sql::wire::tolerated(udf) {
+            buf.extend_from_slice(TRY);
+            buf.extend_from_slice(inner.name().as_bytes());
+            buf.push(SEPARATOR);
+            return self.encode_scalar(inner, buf);
+        }
+        let start = buf.len();
+        self.encode(udf.name(), udf, scalar, buf)?;
+        if buf.len() == start {
+            // A function of this name that is not this one would run in its place: refuse.
+            let shadowed = self.zones.list().into_iter().any(|zone| {
+                self.catalog(&zone).is_ok_and(|c| {
+                    Source::ALL
+                        .into_iter()
+                        .any(|s| scalar(c.source(s), udf.name()).is_some())
+                })
+            });
+            if shadowed {
+                return Err(DataFusionError::Plan(format!(
+                    "function `{}` cannot be sent to a cluster: it is not the function of that \
+                     name the cluster's nodes know",
+                    udf.name()
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    fn decode_scalar(&self, name: &str, buf: &[u8]) -> DfResult<Arc<ScalarUDF>> {
+        let Some(rest) = buf.strip_prefix(TRY) else {
+            return self.decode("function", name, buf, scalar);
+        };
+        let at = rest
+            .iter()
+            .position(|b| *b == SEPARATOR)
+            .ok_or_else(|| DataFusionError::Plan(format!("function `{name}` is garbled")))?;
+        let inner_name = std::str::from_utf8(&rest[..at])
+            .map_err(|_| DataFusionError::Plan(format!("function `{name}` is garbled")))?;
+        let inner = self.decode_scalar(inner_name, &rest[at + 1..])?;
+        Ok(Arc::new(ember_sql::wire::tolerant_udf(inner)))
     }
 
     fn catalog(&self, zone: &str) -> DfResult<Arc<Catalog>> {
@@ -154,28 +216,28 @@ pub(crate) fn codecs(functions: Functions, zones: Zones) -> (Arc<LogicalCodec>, 
     )
 }
 
-fn scalar(c: &Catalog, name: &str) -> Option<Arc<ScalarUDF>> {
-    c.udf(name).cloned()
+fn scalar(s: &SessionState, name: &str) -> Option<Arc<ScalarUDF>> {
+    s.scalar_functions().get(name).cloned()
 }
-fn aggregate(c: &Catalog, name: &str) -> Option<Arc<AggregateUDF>> {
-    c.udaf(name).cloned()
+fn aggregate(s: &SessionState, name: &str) -> Option<Arc<AggregateUDF>> {
+    s.aggregate_functions().get(name).cloned()
 }
-fn window(c: &Catalog, name: &str) -> Option<Arc<WindowUDF>> {
-    c.udwf(name).cloned()
+fn window(s: &SessionState, name: &str) -> Option<Arc<WindowUDF>> {
+    s.window_functions().get(name).cloned()
 }
-fn higher_order(c: &Catalog, name: &str) -> Option<Arc<HigherOrderUDF>> {
-    c.higher_order(name).cloned()
+fn higher_order(s: &SessionState, name: &str) -> Option<Arc<HigherOrderUDF>> {
+    s.higher_order_functions().get(name).cloned()
 }
 
 /// The function methods both codec traits share, each delegated to [`Functionality`].
 macro_rules! function_methods {
     () => {
         fn try_decode_udf(&self, name: &str, buf: &[u8]) -> DfResult<Arc<ScalarUDF>> {
-            self.functions.decode("function", name, buf, scalar)
+            self.functions.decode_scalar(name, buf)
         }
 
         fn try_encode_udf(&self, node: &ScalarUDF, buf: &mut Vec<u8>) -> DfResult<()> {
-            self.functions.encode(node.name(), node, scalar, buf)
+            self.functions.encode_scalar(node, buf)
         }
 
         fn try_decode_higher_order_function(

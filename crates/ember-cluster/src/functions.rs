@@ -9,8 +9,8 @@
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use datafusion::execution::SessionState;
-use datafusion::logical_expr::{AggregateUDF, HigherOrderUDF, ScalarUDF, WindowUDF};
+use datafusion::execution::{SessionState, SessionStateBuilder};
+use datafusion_spark::SessionStateBuilderSpark;
 use ember_sql::{QueryRuntime, Session, SessionBuilder};
 
 use crate::{Error, Result};
@@ -22,27 +22,65 @@ pub const MAX_ZONES: usize = 64;
 /// What a custom node does to each session it builds its catalogs from: register the user's UDFs.
 pub type Setup = Arc<dyn Fn(&Session) -> ember_sql::Result<()> + Send + Sync>;
 
-/// One zone's functions, by name.
+/// Where a function a plan names comes from, in the order a codec tries them: Ember's registry
+/// first; then DataFusion's and `datafusion-spark`'s own functions of that name, which Ember's
+/// shadow in its registry but which its rewrites (and `datafusion-spark`'s) plan calls to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Source {
+    Ember,
+    DataFusion,
+    Spark,
+}
+
+impl Source {
+    pub(crate) const ALL: [Source; 3] = [Source::Ember, Source::DataFusion, Source::Spark];
+
+    pub(crate) fn tag(self) -> &'static str {
+        match self {
+            Source::Ember => "ember",
+            Source::DataFusion => "datafusion",
+            Source::Spark => "spark",
+        }
+    }
+
+    pub(crate) fn from_tag(tag: &str) -> Option<Source> {
+        Source::ALL.into_iter().find(|s| s.tag() == tag)
+    }
+}
+
+/// One zone's functions, by name, from each [`Source`].
 #[derive(Debug)]
 pub(crate) struct Catalog {
     pub(crate) state: SessionState,
+    datafusion: SessionState,
+    spark: SessionState,
 }
 
 impl Catalog {
-    pub(crate) fn udf(&self, name: &str) -> Option<&Arc<ScalarUDF>> {
-        self.state.scalar_functions().get(name)
+    fn new(state: SessionState) -> Self {
+        let config = state.config().clone();
+        let datafusion = SessionStateBuilder::new()
+            .with_config(config.clone())
+            .with_default_features()
+            .build();
+        let spark = SessionStateBuilder::new()
+            .with_config(config)
+            .with_default_features()
+            .with_spark_features()
+            .build();
+        Catalog {
+            state,
+            datafusion,
+            spark,
+        }
     }
 
-    pub(crate) fn udaf(&self, name: &str) -> Option<&Arc<AggregateUDF>> {
-        self.state.aggregate_functions().get(name)
-    }
-
-    pub(crate) fn udwf(&self, name: &str) -> Option<&Arc<WindowUDF>> {
-        self.state.window_functions().get(name)
-    }
-
-    pub(crate) fn higher_order(&self, name: &str) -> Option<&Arc<HigherOrderUDF>> {
-        self.state.higher_order_functions().get(name)
+    pub(crate) fn source(&self, source: Source) -> &SessionState {
+        match source {
+            Source::Ember => &self.state,
+            Source::DataFusion => &self.datafusion,
+            Source::Spark => &self.spark,
+        }
     }
 }
 
@@ -136,9 +174,7 @@ impl Functions {
             }
         }
         let session = self.session(zone)?;
-        let catalog = Arc::new(Catalog {
-            state: session.datafusion().state(),
-        });
+        let catalog = Arc::new(Catalog::new(session.datafusion().state()));
         let mut catalogs = self
             .inner
             .catalogs

@@ -9,13 +9,19 @@ use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::arrow::ipc::reader::StreamReader;
 use datafusion::arrow::ipc::writer::StreamWriter;
 use datafusion::catalog::{MemTable, Session, TableProvider};
-use datafusion::common::tree_node::{Transformed, TreeNodeRecursion};
+use datafusion::common::tree_node::{Transformed, TreeNode, TreeNodeRecursion};
 use datafusion::common::{DataFusionError, Result as DfResult};
 use datafusion::datasource::listing::ListingTable;
 use datafusion::datasource::{provider_as_source, source_as_provider};
 use datafusion::execution::context::QueryPlanner;
 use datafusion::logical_expr::utils::conjunction;
-use datafusion::logical_expr::{LogicalPlan, LogicalPlanBuilder, TableScan};
+use datafusion::logical_expr::expr::NullTreatment;
+use datafusion::logical_expr::{
+    Expr, LogicalPlan, LogicalPlanBuilder, TableScan, WindowFunctionDefinition,
+};
+use datafusion::physical_expr::PhysicalExpr;
+use datafusion::physical_expr::expressions::Column;
+use datafusion::physical_plan::projection::ProjectionExec;
 use datafusion::physical_plan::{ExecutionPlan, execute_stream};
 use datafusion::physical_planner::{DefaultPhysicalPlanner, PhysicalPlanner};
 use futures_util::TryStreamExt;
@@ -37,9 +43,63 @@ impl QueryPlanner for ShipLocalData {
         plan: &LogicalPlan,
         session: &dyn Session,
     ) -> DfResult<Arc<dyn ExecutionPlan>> {
+        refuse_lossy(plan)?;
         let plan = materialize(plan.clone(), session).await?;
-        self.inner.create_physical_plan(&plan, session).await
+        let physical = self.inner.create_physical_plan(&plan, session).await?;
+        named_as_planned(&plan, physical)
     }
+}
+
+/// Refuses what the cluster would run differently: DataFusion 55 encodes a window function's
+/// `IGNORE NULLS` only for aggregates used as windows, and drops it for window functions
+/// (`last_value`, `first_value`, `nth_value`, `lag`, `lead`), which would then count nulls.
+fn refuse_lossy(plan: &LogicalPlan) -> DfResult<()> {
+    plan.apply_with_subqueries(|node| {
+        node.apply_expressions(|e| {
+            e.apply(|e| {
+                if let Expr::WindowFunction(w) = e
+                    && matches!(w.fun, WindowFunctionDefinition::WindowUDF(_))
+                    && w.params.null_treatment == Some(NullTreatment::IgnoreNulls)
+                {
+                    return Err(DataFusionError::NotImplemented(format!(
+                        "IGNORE NULLS in the window function `{}` cannot run on a cluster: the \
+                         plan sent to executors (DataFusion 55) drops it; run the query locally",
+                        w.fun.name()
+                    )));
+                }
+                Ok(TreeNodeRecursion::Continue)
+            })
+        })
+    })
+    .map(|_| ())
+}
+
+/// The cluster's rows under the names the client planned: a node recomputes a column's name
+/// from its expression, and may write it differently (`array(1, 2)` for `array(1,2)`).
+fn named_as_planned(
+    plan: &LogicalPlan,
+    physical: Arc<dyn ExecutionPlan>,
+) -> DfResult<Arc<dyn ExecutionPlan>> {
+    let planned = plan.schema();
+    let produced = physical.schema();
+    // The executors' batches carry their own names whatever the plan's schema says: a
+    // projection of the columns (no copy) renames every batch.
+    if planned.fields().len() != produced.fields().len() {
+        return Ok(physical);
+    }
+    let columns: Vec<(Arc<dyn PhysicalExpr>, String)> = planned
+        .fields()
+        .iter()
+        .zip(produced.fields())
+        .enumerate()
+        .map(|(i, (want, have))| {
+            (
+                Arc::new(Column::new(have.name(), i)) as Arc<dyn PhysicalExpr>,
+                want.name().clone(),
+            )
+        })
+        .collect();
+    Ok(Arc::new(ProjectionExec::try_new(columns, physical)?))
 }
 
 /// Whether a scan reads files (which travel as paths) or something only this process holds.

@@ -29,8 +29,8 @@ pub fn memory_pool(limit: usize) -> Arc<dyn MemoryPool> {
 }
 
 /// Bytes in a size as Spark writes them: `4g`, `512m`, `64k`, `1t` (binary units, an optional
-/// `b`: `4gb`), or a plain number of bytes.
-fn parse_size(text: &str) -> Option<usize> {
+/// `b`: `4gb`), or a plain number of bytes; `None` for anything else, zero or an overflow.
+pub fn parse_size(text: &str) -> Option<usize> {
     let t = text.trim().to_ascii_lowercase();
     let t = t.strip_suffix('b').unwrap_or(&t);
     let (digits, shift) = match t.chars().last()? {
@@ -326,6 +326,8 @@ impl SessionBuilder {
         crate::functions::register(&ctx, &time_zone);
         crate::numeric_literals::register(&ctx);
         ctx.register_udf(crate::types::TypeOf::udf());
+        crate::overflow::register(&ctx);
+        crate::spark::register_divisors(&ctx);
 
         let runtime = match self.runtime {
             Some(runtime) => runtime,

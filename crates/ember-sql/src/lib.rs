@@ -240,7 +240,16 @@ mod type_checks;
 mod types;
 pub mod udf;
 
-pub use builder::{DEFAULT_BATCH_ROWS, Remote, SessionBuilder, StateUpgrade, memory_pool};
+/// What sending Ember's plans to other processes needs (`ember-cluster`'s codec): every function
+/// an optimized plan names is in the session's registry under its name, except the `try_`
+/// wrappers of tolerant functions, which travel as the function they wrap.
+pub mod wire {
+    pub use crate::functions::misc::{tolerant_udf, tolerated};
+}
+
+pub use builder::{
+    DEFAULT_BATCH_ROWS, Remote, SessionBuilder, StateUpgrade, memory_pool, parse_size,
+};
 pub use dataframe::{DataFrame, GroupedData, OutputFormat};
 /// The kinds of join [`DataFrame::join`] and [`DataFrame::join_on`] take (DataFusion's type).
 pub use datafusion::logical_expr::JoinType;

@@ -117,11 +117,29 @@ impl Op {
         }
     }
 
+    /// Every operator, for [`register`].
+    const ALL: [Op; 6] = [
+        Op::Add,
+        Op::Subtract,
+        Op::Multiply,
+        Op::Negate,
+        Op::NegativeFunction,
+        Op::Abs,
+    ];
+
     fn udf(self) -> Arc<ScalarUDF> {
         Arc::new(ScalarUDF::new_from_impl(CheckedOp {
             op: self,
             signature: Signature::any(self.arity(), Volatility::Immutable),
         }))
+    }
+}
+
+/// Registers the checked operators, so that every function a plan names is in the session's
+/// registry (a cluster's nodes rebuild plans from it).
+pub(crate) fn register(ctx: &datafusion::prelude::SessionContext) {
+    for op in Op::ALL {
+        ctx.register_udf(op.udf().as_ref().clone());
     }
 }
 

@@ -125,6 +125,14 @@ fn spark_decimal_divide(left: &Expr, right: &Expr, schema: &DFSchema) -> Option<
     ))
 }
 
+/// The divisors the arithmetic planner builds, registered so that every function a plan names
+/// is in the session's registry (a cluster's nodes rebuild plans from it).
+pub(crate) fn register_divisors(ctx: &SessionContext) {
+    for operator in ["/", "%", "div"] {
+        ctx.register_udf(ScalarUDF::new_from_impl(AnsiDivisor::new(operator)));
+    }
+}
+
 impl SparkArithmeticPlanner {
     /// The divisor `e` as type `t`: checked by [`AnsiDivisor`] with ANSI mode on, `NULL` when
     /// it is zero otherwise.
@@ -178,8 +186,14 @@ impl AnsiDivisor {
 }
 
 impl ScalarUDFImpl for AnsiDivisor {
+    /// One name per operator, so that a plan sent to another process names the very divisor
+    /// (its error names the operator).
     fn name(&self) -> &str {
-        "__ember_ansi_divisor"
+        match self.operator {
+            "%" => "__ember_ansi_divisor_mod",
+            "div" => "__ember_ansi_divisor_div",
+            _ => "__ember_ansi_divisor",
+        }
     }
 
     fn signature(&self) -> &Signature {

@@ -47,6 +47,12 @@ pub enum Error {
     /// The RDD context could not be built (a cluster master, a bad thread count).
     #[error(transparent)]
     Rdd(#[from] ember_rdd::Error),
+    /// The SQL session could not be built (a bad setting).
+    #[error(transparent)]
+    Sql(#[from] ember_sql::Error),
+    /// A cluster master could not be read or joined.
+    #[error(transparent)]
+    Cluster(#[from] ember_cluster::Error),
     /// A setting's value is out of its domain.
     #[error("invalid setting `{key}` = `{value}`: {reason}")]
     Value {
@@ -176,6 +182,19 @@ impl EngineConfig {
             builder = builder.max_task_failures(attempts);
         }
         Ok(builder.build()?)
+    }
+
+    /// A SQL session with these settings. A `ballista://host:port` or
+    /// `local-cluster[N,cores,memoryMB]` master runs its queries on that cluster
+    /// ([`ember_cluster::connect`]); any other master is the builder's.
+    pub fn session(&self, default_app: &str) -> Result<ember_sql::Session, Error> {
+        let builder = self.session_builder(default_app);
+        match self.master.as_deref() {
+            Some(master) if ember_cluster::Master::parse(master)?.is_some() => Ok(
+                ember_cluster::connect(builder, master, ember_cluster::Functions::new())?,
+            ),
+            _ => Ok(builder.get_or_create()?),
+        }
     }
 
     /// A session builder with these settings, for the commands that run SQL.

@@ -10,6 +10,7 @@
 //! | [`livy`] | `ember-livy` | the Apache Livy protocol and a client (async and blocking) |
 //! | [`livy_server`] | `ember-livy-server` | a Livy-compatible server: `sql` sessions on Ember's engine |
 //! | [`partition`] | `ember-partition-server` | an HTTP server on every partition of an RDD |
+//! | [`cluster`] | `ember-cluster` | Ember's Spark SQL on a cluster: Apache Ballista's scheduler and executors |
 //!
 //! ```
 //! use ember::prelude::*;
@@ -32,7 +33,9 @@
 //! `ember sql` and `ember datasource` run jobs from the command line; `ember livy-server`
 //! serves Livy's REST API on `127.0.0.1:8998`; with `--master livy://host:port`, `ember sql`
 //! runs its query in a Livy sql session and `ember pi` / `ember serve` run SparkPi in a pyspark
-//! session, on any Livy server (`ember --help`).
+//! session, on any Livy server (`ember --help`). `ember cluster scheduler` and `ember cluster
+//! executor` run a cluster for Ember's own SQL; `ember sql --master ballista://host:port` (or
+//! `local-cluster[N,cores,memoryMB]`) runs queries on it.
 #![warn(
     missing_docs,
     missing_debug_implementations,
@@ -52,6 +55,7 @@ pub mod seed {
     pub use crate::data_source::*;
 }
 
+pub use ember_cluster as cluster;
 pub use ember_livy as livy;
 pub use ember_livy_server as livy_server;
 pub use ember_partition_server as partition;

@@ -47,6 +47,60 @@ enum Command {
     /// Serve Apache Livy's REST API for any Livy client: sql sessions on Ember's engine, pyspark
     /// (Python) and spark (Scala) sessions on real Spark (local or a Spark cluster).
     LivyServer(LivyServerArgs),
+    /// Run Ember's Spark SQL on a cluster: Apache Ballista's scheduler and executors, knowing
+    /// every Ember function. `ember sql --master ballista://HOST:PORT` runs queries on it.
+    #[command(subcommand)]
+    Cluster(ClusterCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum ClusterCommand {
+    /// The scheduler: plans each query's stages and hands their tasks to executors. Stops on
+    /// SIGTERM or Ctrl-C.
+    Scheduler(SchedulerArgs),
+    /// An executor: runs tasks and serves their shuffle data (Arrow Flight) to the others. On
+    /// SIGTERM or Ctrl-C it tells the scheduler, lets running tasks finish and stops.
+    Executor(ExecutorArgs),
+}
+
+#[derive(Args, Debug)]
+struct SchedulerArgs {
+    /// The address to listen on (loopback by default: anyone who reaches the port can run SQL
+    /// that reads the executors' files).
+    #[arg(long, env = "EMBER_SCHEDULER_HOST", default_value = "127.0.0.1")]
+    host: String,
+    /// The port (Ballista's 50050; 0 picks a free one, printed at start).
+    #[arg(long, env = "EMBER_SCHEDULER_PORT", default_value_t = ember::cluster::DEFAULT_SCHEDULER_PORT)]
+    port: u16,
+    /// Seconds an executor may be silent before its tasks are run elsewhere.
+    #[arg(long, default_value_t = 30)]
+    executor_timeout_secs: u64,
+}
+
+#[derive(Args, Debug)]
+struct ExecutorArgs {
+    /// The scheduler, as HOST:PORT.
+    #[arg(long, env = "EMBER_SCHEDULER", default_value = "127.0.0.1:50050")]
+    scheduler: String,
+    /// The address it serves shuffle data on, and how the others reach it (loopback by default).
+    #[arg(long, env = "EMBER_EXECUTOR_HOST", default_value = "127.0.0.1")]
+    host: String,
+    /// The port it serves on (Ballista's 50051); each executor on one machine needs its own.
+    #[arg(long, env = "EMBER_EXECUTOR_PORT", default_value_t = ember::cluster::DEFAULT_EXECUTOR_PORT)]
+    port: u16,
+    /// Tasks it runs at once (default: the machine's cores).
+    #[arg(long)]
+    cores: Option<usize>,
+    /// Where its shuffle files go (default: a temporary directory).
+    #[arg(long)]
+    work_dir: Option<PathBuf>,
+    /// The most memory its tasks hold together, as Spark writes sizes (4g, 512m); past it they
+    /// spill or fail. Default: unbounded.
+    #[arg(long)]
+    memory_limit: Option<String>,
+    /// Seconds it keeps trying to reach the scheduler at start.
+    #[arg(long, default_value_t = 30)]
+    connect_timeout_secs: u64,
 }
 
 /// Where the application name and master come from: flag, environment, config file, default.
@@ -54,7 +108,9 @@ enum Command {
 struct EngineArgs {
     /// The master: local, local[N], local[*] or local[N,F]; or livy://host:port (livy+https://
     /// for TLS) to run the work through that Livy server: `sql` in a sql session, `pi` and
-    /// `serve` in a pyspark session (EMBER_LIVY_TOKEN, if set, is sent as a bearer token).
+    /// `serve` in a pyspark session (EMBER_LIVY_TOKEN, if set, is sent as a bearer token); or,
+    /// for `sql`, ballista://host:port (a cluster `ember cluster` started) or
+    /// local-cluster[N,cores,memoryMB] (one started in this process) to run the queries there.
     #[arg(long, env = "EMBER_MASTER")]
     master: Option<String>,
     /// The application name.
@@ -142,11 +198,11 @@ impl EngineArgs {
             .map_err(|e| e.to_string())
     }
 
-    /// A SQL session (and its RDD context), for the commands that run SQL.
+    /// A SQL session (and its RDD context), for the commands that run SQL; on a cluster for a
+    /// `ballista://` or `local-cluster[...]` master.
     fn session(&self, default_app: &str) -> Result<Session, String> {
         self.config()?
-            .session_builder(default_app)
-            .get_or_create()
+            .session(default_app)
             .map_err(|e| e.to_string())
     }
 }
@@ -376,6 +432,8 @@ fn main() -> ExitCode {
         Command::Sql(args) => sql(args),
         Command::Datasource(args) => datasource(args),
         Command::LivyServer(args) => livy_server(args),
+        Command::Cluster(ClusterCommand::Scheduler(args)) => cluster_scheduler(args),
+        Command::Cluster(ClusterCommand::Executor(args)) => cluster_executor(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -495,10 +553,7 @@ fn sql(args: SqlArgs) -> Result<(), String> {
     }
     let mut config = args.engine.config()?;
     config.entries.extend(conf_entries(&args.conf)?);
-    let session = config
-        .session_builder("ember-sql")
-        .get_or_create()
-        .map_err(|e| e.to_string())?;
+    let session = config.session("ember-sql").map_err(|e| e.to_string())?;
     // The DataSource example's UDF, for queries written against its `test` view.
     session
         .udf()
@@ -669,6 +724,77 @@ fn trimmed(list: Vec<String>) -> Vec<String> {
         .map(|s| s.trim().to_owned())
         .filter(|s| !s.is_empty())
         .collect()
+}
+
+/// A runtime for a cluster process: Ballista's scheduler and executor are async services.
+fn cluster_runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("ember-cluster")
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))
+}
+
+fn cluster_scheduler(args: SchedulerArgs) -> Result<(), String> {
+    let _log = init_logging("info");
+    let options = ember::cluster::SchedulerOptions {
+        host: args.host,
+        port: args.port,
+        executor_timeout: Duration::from_secs(args.executor_timeout_secs.max(1)),
+        ..ember::cluster::SchedulerOptions::default()
+    };
+    cluster_runtime()?.block_on(async move {
+        let scheduler = ember::cluster::Scheduler::bind(options)
+            .await
+            .map_err(|e| e.to_string())?;
+        // The line scripts and tests wait for: the address, with the port 0 picked.
+        eprintln!(
+            "ember: cluster scheduler listening on ballista://{}",
+            scheduler.address()
+        );
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .map_err(|e| format!("cannot watch SIGTERM: {e}"))?;
+        tokio::select! {
+            served = scheduler.serve() => served.map_err(|e| e.to_string()),
+            _ = tokio::signal::ctrl_c() => Ok(()),
+            _ = term.recv() => Ok(()),
+        }
+    })?;
+    eprintln!("ember: cluster scheduler stopped");
+    Ok(())
+}
+
+fn cluster_executor(args: ExecutorArgs) -> Result<(), String> {
+    let _log = init_logging("info");
+    let memory_limit = match &args.memory_limit {
+        Some(text) => Some(
+            ember::sql::parse_size(text)
+                .ok_or_else(|| format!("--memory-limit: expected a size such as 4g or 512m, got '{text}'"))?
+                as u64,
+        ),
+        None => None,
+    };
+    let mut options = ember::cluster::ExecutorOptions {
+        scheduler: args.scheduler,
+        host: args.host,
+        port: args.port,
+        work_dir: args.work_dir,
+        memory_limit,
+        connect_timeout: Duration::from_secs(args.connect_timeout_secs.max(1)),
+        ..ember::cluster::ExecutorOptions::default()
+    };
+    if let Some(cores) = args.cores {
+        options.cores = cores.max(1);
+    }
+    eprintln!(
+        "ember: cluster executor serving on {}:{} for the scheduler at {}",
+        options.host, options.port, options.scheduler
+    );
+    cluster_runtime()?
+        .block_on(ember::cluster::run_executor(options))
+        .map_err(|e| e.to_string())?;
+    eprintln!("ember: cluster executor stopped");
+    Ok(())
 }
 
 fn livy_server(args: LivyServerArgs) -> Result<(), String> {

@@ -6,6 +6,17 @@ use ember_cluster::{Functions, Master, connect};
 use ember_sql::Session;
 use ember_sql::arrow::util::pretty::pretty_format_batches;
 
+/// Ballista's and Ember's logs on stderr when RUST_LOG is set (`RUST_LOG=info`), to see a
+/// cluster at work.
+fn logs() {
+    if std::env::var_os("RUST_LOG").is_some() {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_writer(std::io::stderr)
+            .try_init();
+    }
+}
+
 fn render(session: &Session, sql: &str) -> String {
     match session.sql(sql).and_then(|df| df.collect()) {
         Ok(batches) => pretty_format_batches(&batches).unwrap().to_string(),
@@ -55,4 +66,113 @@ fn master_urls_read_as_spark_writes_them() {
     for bad in ["ballista://", "ballista://h:x", "local-cluster[2,1]", "local-cluster[0,1,1]", "local-cluster[2,1,1"] {
         assert!(Master::parse(bad).is_err(), "{bad}");
     }
+}
+
+/// A rendered table's lines, sorted.
+fn sorted(text: &str) -> Vec<&str> {
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.sort_unstable();
+    lines
+}
+
+/// The Spark conformance suite's directory (ember-sql's), found from where cargo runs the test.
+fn conformance_dir() -> std::path::PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")))
+        .join("../ember-sql/tests/conformance")
+}
+
+/// The suite's tables, as its own test registers them: CSV files every executor reads.
+fn register_tables(spark: &Session) {
+    let tables = conformance_dir().join("tables");
+    let schemas = std::fs::read_to_string(tables.join("schemas.txt")).unwrap();
+    for line in schemas.lines() {
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (name, ddl) = line.split_once(':').unwrap();
+        let path = tables.join(format!("{}.csv", name.trim())).canonicalize().unwrap();
+        spark
+            .sql(&format!(
+                "CREATE EXTERNAL TABLE {} ({ddl}) STORED AS CSV LOCATION '{}' \
+                 OPTIONS ('format.has_header' 'true')",
+                name.trim(),
+                path.display()
+            ))
+            .unwrap()
+            .collect()
+            .unwrap();
+    }
+}
+
+/// Every query of the suite: (family/name, SQL).
+fn conformance_queries() -> Vec<(String, String)> {
+    let mut files: Vec<_> = std::fs::read_dir(conformance_dir().join("queries"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "sql"))
+        .collect();
+    files.sort();
+    let mut queries = Vec::new();
+    for file in files {
+        let family = file.file_stem().unwrap().to_string_lossy().into_owned();
+        let mut current: Option<(String, String)> = None;
+        for line in std::fs::read_to_string(&file).unwrap().lines() {
+            if let Some(name) = line.strip_prefix("-- name:") {
+                queries.extend(current.take());
+                current = Some((format!("{family}/{}", name.trim()), String::new()));
+            } else if let Some((_, sql)) = current.as_mut()
+                && !line.starts_with("--")
+            {
+                sql.push_str(line);
+                sql.push('\n');
+            }
+        }
+        queries.extend(current);
+    }
+    for (_, sql) in &mut queries {
+        *sql = sql.trim().trim_end_matches(';').to_owned();
+    }
+    queries
+}
+
+#[test]
+fn the_spark_conformance_suite_answers_on_a_cluster_as_locally() {
+    logs();
+    let builder = || Session::builder().config("spark.sql.session.timeZone", "UTC");
+    let local = builder().master("local[2]").get_or_create().unwrap();
+    let cluster = connect(builder(), "local-cluster[2,1,512]", Functions::new()).unwrap();
+    register_tables(&local);
+    register_tables(&cluster);
+    let mut queries = conformance_queries();
+    assert!(queries.len() > 500, "{} queries", queries.len());
+    // EMBER_CONFORMANCE_ONLY=text runs the queries whose family/name contains it.
+    if let Ok(only) = std::env::var("EMBER_CONFORMANCE_ONLY") {
+        queries.retain(|(name, _)| name.contains(&only));
+    }
+    let mut differences = Vec::new();
+    for (name, sql) in &queries {
+        let ours = render(&local, sql);
+        let started = std::time::Instant::now();
+        let theirs = render(&cluster, sql);
+        if std::env::var_os("EMBER_TRACE_QUERIES").is_some() {
+            eprintln!("{name}: {:?}", started.elapsed());
+        }
+        // Without an ORDER BY, rows may come in any order (Spark's rule too). A query that
+        // fails locally must fail on the cluster too; the cluster's message wraps the local one.
+        let same = ours == theirs
+            || (!sql.to_ascii_uppercase().contains("ORDER BY") && sorted(&ours) == sorted(&theirs))
+            || (ours.starts_with("error:") && theirs.starts_with("error:"));
+        if !same {
+            differences.push(format!("{name}:\n  local:   {ours}\n  cluster: {theirs}"));
+        }
+    }
+    assert!(
+        differences.is_empty(),
+        "{} of {} queries differ:\n{}",
+        differences.len(),
+        queries.len(),
+        differences.join("\n")
+    );
 }

@@ -374,4 +374,6 @@ pub(crate) fn register(ctx: &SessionContext) {
         ctx.register_udf(f);
     }
     ctx.register_udf(array_insert().udf());
+    // What `element_at` is planned into: registered so that a cluster's nodes know it by name.
+    ctx.register_udf(element_at_index());
 }

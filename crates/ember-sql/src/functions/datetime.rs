@@ -124,8 +124,9 @@ impl ParseInZone {
 }
 
 impl ScalarUDFImpl for ParseInZone {
+    /// Not the wrapped function's name: a plan sent to another process names this very function.
     fn name(&self) -> &str {
-        self.inner.name()
+        "__ember_to_timestamp_in_zone"
     }
 
     fn signature(&self) -> &Signature {
@@ -528,6 +529,9 @@ pub(crate) fn register(ctx: &SessionContext, time_zone: &Arc<str>) {
     for f in rewrites().into_iter().chain(zoned_rewrites(time_zone)) {
         ctx.register_udf(f);
     }
+    // What `to_timestamp` of a string is planned into, registered so that a cluster's nodes
+    // know it by name.
+    ctx.register_udf(ScalarUDF::new_from_impl(ParseInZone::new(time_zone)));
     for f in [
         months_between(),
         make_timestamp_ntz(),

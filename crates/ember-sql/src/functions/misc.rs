@@ -115,15 +115,26 @@ impl ScalarUDFImpl for TryRows {
     }
 }
 
+/// The function a `try_` wrapper (what `try_to_date` and the other tolerant functions are
+/// planned into) runs, or `None` if `udf` is not one: a cluster's codec sends the wrapped
+/// function and rebuilds the wrapper with [`tolerant_udf`].
+pub fn tolerated(udf: &ScalarUDF) -> Option<&Arc<ScalarUDF>> {
+    udf.inner().downcast_ref::<TryRows>().map(|t| &t.inner)
+}
+
+/// `inner` made tolerant: rows where it fails are `NULL` (see [`tolerated`]).
+pub fn tolerant_udf(inner: Arc<ScalarUDF>) -> ScalarUDF {
+    ScalarUDF::new_from_impl(TryRows {
+        name: format!("try_{}", inner.name()),
+        inner,
+    })
+}
+
 /// `e` with every function call in it made [`TryRows`]: rows where one fails are `NULL`.
 pub(crate) fn tolerant(e: Expr) -> DfResult<Expr> {
     e.transform_up(|e| match e {
         Expr::ScalarFunction(f) => {
-            let name = format!("try_{}", f.func.name());
-            let udf = ScalarUDF::new_from_impl(TryRows {
-                name,
-                inner: f.func,
-            });
+            let udf = tolerant_udf(f.func);
             Ok(Transformed::yes(Expr::ScalarFunction(
                 ScalarFunction::new_udf(Arc::new(udf), f.args),
             )))
@@ -330,7 +341,9 @@ fn to_char_expr(args: Vec<Expr>, types: &[DataType]) -> DfResult<Expr> {
 /// Hex digits as bytes (an odd count reads as if a `0` led), failing on anything else.
 fn hex_to_binary() -> super::ColumnFn {
     super::ColumnFn::new(
-        "to_binary",
+        // Not `to_binary` (the rewrite that plans it): a plan sent to another process names
+        // this very function.
+        "__ember_hex_to_binary",
         |t| super::fixed(t, &[DataType::Utf8], 1),
         |_| Ok(DataType::Binary),
         |args| {
@@ -672,6 +685,7 @@ pub(crate) fn register(ctx: &SessionContext, time_zone: &Arc<str>) {
         signature: Signature::nullary(Volatility::Stable),
     }));
     ctx.register_udf(raise_error().udf());
+    ctx.register_udf(hex_to_binary().udf());
     ctx.register_udf(assert_true().udf());
     ctx.register_udf(ScalarUDF::new_from_impl(CurrentTimezone {
         tz: Arc::clone(time_zone),

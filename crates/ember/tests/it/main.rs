@@ -1,6 +1,7 @@
 //! End-to-end tests of the `ember` binary, run as a user would.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod cluster;
 mod docs;
 mod sql_shell;
 mod ui;

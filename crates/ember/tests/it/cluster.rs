@@ -1,0 +1,313 @@
+//! `ember cluster`: a scheduler and two executor processes on loopback, started and stopped by
+//! the tests, running Ember's SQL as a local session does.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use ember::cluster::{Functions, connect};
+use ember::sql::arrow::array::RecordBatch;
+use ember::sql::arrow::util::display::{ArrayFormatter, FormatOptions};
+use ember::sql::{FileFormat, Session};
+
+use super::{ember, free_port, terminate};
+
+/// A process of the cluster and the lines of its stderr, as they come.
+struct Node {
+    child: Child,
+    lines: mpsc::Receiver<String>,
+}
+
+impl Node {
+    fn spawn(args: &[&str]) -> Node {
+        let mut child = ember()
+            .args(args)
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = BufReader::new(child.stderr.take().unwrap());
+        let (tx, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in stderr.lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    // Nobody listens any more: keep draining so the process never blocks.
+                    continue;
+                }
+            }
+        });
+        Node { child, lines }
+    }
+
+    /// The first line containing `text`, waiting at most `within`.
+    fn wait_for(&self, text: &str, within: Duration) -> String {
+        let deadline = Instant::now() + within;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) if line.contains(text) => return line,
+                Ok(_) => {}
+                Err(_) => panic!("no line with {text:?} within {within:?}"),
+            }
+        }
+    }
+}
+
+/// `ember cluster scheduler` and `executors` × `ember cluster executor` on loopback. Dropping
+/// it stops them all (SIGTERM, then SIGKILL past a bound).
+struct Cluster {
+    scheduler: Node,
+    executors: Vec<Node>,
+    address: String,
+}
+
+impl Cluster {
+    fn start(executors: usize) -> Cluster {
+        let scheduler = Node::spawn(&[
+            "cluster",
+            "scheduler",
+            "--port",
+            "0",
+            "--executor-timeout-secs",
+            "5",
+        ]);
+        let line = scheduler.wait_for("listening on ballista://", Duration::from_secs(60));
+        let address = line
+            .split("ballista://")
+            .nth(1)
+            .unwrap()
+            .trim()
+            .to_owned();
+        let executors = (0..executors)
+            .map(|_| {
+                let port = free_port().to_string();
+                Node::spawn(&[
+                    "cluster",
+                    "executor",
+                    "--scheduler",
+                    &address,
+                    "--port",
+                    &port,
+                    "--cores",
+                    "1",
+                    "--memory-limit",
+                    "512m",
+                ])
+            })
+            .collect();
+        Cluster {
+            scheduler,
+            executors,
+            address,
+        }
+    }
+
+    fn master(&self) -> String {
+        format!("ballista://{}", self.address)
+    }
+
+    fn session(&self) -> Session {
+        connect(Session::builder(), &self.master(), Functions::new()).unwrap()
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        for node in self.executors.iter_mut().chain([&mut self.scheduler]) {
+            if node.child.try_wait().ok().flatten().is_none() {
+                terminate(&mut node.child, Duration::from_secs(30));
+            }
+        }
+    }
+}
+
+/// Every cell as text, floats to nine significant digits (a cluster sums in another order).
+fn cells(batches: &[RecordBatch]) -> Vec<Vec<String>> {
+    let options = FormatOptions::default().with_null("NULL");
+    let mut rows = Vec::new();
+    for batch in batches {
+        let formatters: Vec<_> = batch
+            .columns()
+            .iter()
+            .map(|c| ArrayFormatter::try_new(c.as_ref(), &options).unwrap())
+            .collect();
+        for row in 0..batch.num_rows() {
+            rows.push(
+                formatters
+                    .iter()
+                    .map(|f| {
+                        let text = f.value(row).to_string();
+                        match text.parse::<f64>() {
+                            Ok(x) if text.contains('.') => format!("{x:.9e}"),
+                            _ => text,
+                        }
+                    })
+                    .collect(),
+            );
+        }
+    }
+    rows
+}
+
+/// TPC-H at scale factor 0.01 (`bash scripts/tpch/data.sh 0.01` makes it; `.ci/run` does and
+/// sets EMBER_TPCH_DIR and EMBER_REQUIRE_TPCH=1).
+fn tpch_dir() -> Option<PathBuf> {
+    let dir = std::env::var_os("EMBER_TPCH_DIR").map(PathBuf::from);
+    match dir {
+        Some(d) if d.join("lineitem.parquet").exists() => Some(d),
+        _ => {
+            assert!(
+                std::env::var_os("EMBER_REQUIRE_TPCH").is_none(),
+                "EMBER_REQUIRE_TPCH is set but EMBER_TPCH_DIR holds no TPC-H data"
+            );
+            eprintln!(
+                "skipped: no TPC-H data; run `EMBER_TPCH_DIR=$(bash scripts/tpch/data.sh 0.01 | tail -n1) cargo test`"
+            );
+            None
+        }
+    }
+}
+
+fn tpch_queries() -> Vec<(String, String)> {
+    let dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
+        .join("../../benches/tpch");
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "sql"))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|f| {
+            let name = f.file_stem().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read_to_string(f).unwrap())
+        })
+        .collect()
+}
+
+const TPCH_TABLES: [&str; 8] = [
+    "customer", "lineitem", "nation", "orders", "part", "partsupp", "region", "supplier",
+];
+
+#[test]
+fn a_cluster_of_processes_answers_tpch_as_local_ember_and_stops_on_sigterm() {
+    let cluster = Cluster::start(2);
+    let remote = cluster.session();
+    let local = Session::builder().master("local[2]").get_or_create().unwrap();
+    // Plain SQL and a shuffle, with no data to set up.
+    for spark in [&remote, &local] {
+        let df = spark
+            .sql("SELECT id % 3 AS k, count(*) AS n FROM range(0, 1000) GROUP BY id % 3 ORDER BY k")
+            .unwrap();
+        assert_eq!(
+            cells(&df.collect().unwrap()),
+            [["0", "334"], ["1", "333"], ["2", "333"]]
+        );
+    }
+    // The CLI prints a cluster's answer as a local one.
+    let (ok, out, err) = super::run(ember().args([
+        "sql",
+        "--master",
+        &cluster.master(),
+        "-e",
+        "SELECT 6 * 7 AS answer, upper('ember') AS name",
+    ]));
+    assert!(ok, "{err}");
+    assert!(out.contains("42") && out.contains("EMBER"), "{out}");
+
+    if let Some(dir) = tpch_dir() {
+        for table in TPCH_TABLES {
+            let path = dir.join(format!("{table}.parquet"));
+            for spark in [&remote, &local] {
+                spark
+                    .read(FileFormat::Parquet, &path)
+                    .unwrap()
+                    .create_or_replace_temp_view(table)
+                    .unwrap();
+            }
+        }
+        let queries = tpch_queries();
+        assert_eq!(queries.len(), 22);
+        for (name, sql) in &queries {
+            let ours = cells(&local.sql(sql).unwrap().collect().unwrap());
+            let theirs = cells(
+                &remote
+                    .sql(sql)
+                    .unwrap()
+                    .collect()
+                    .unwrap_or_else(|e| panic!("{name} on the cluster: {e}")),
+            );
+            assert_eq!(theirs, ours, "{name}");
+        }
+    }
+
+    // SIGTERM stops every process cleanly.
+    let mut cluster = cluster;
+    let Cluster {
+        scheduler,
+        executors,
+        ..
+    } = &mut cluster;
+    for node in executors.iter_mut().chain([scheduler]) {
+        let status = terminate(&mut node.child, Duration::from_secs(30));
+        assert!(status.success(), "{status:?}");
+    }
+}
+
+#[test]
+fn a_query_survives_an_executor_killed_mid_query() {
+    let cluster = Cluster::start(2);
+    // Parquet every executor reads: 2 million rows in 8 files, so that both executors get tasks.
+    let dir = tempfile::tempdir().unwrap();
+    let local = Session::builder().master("local[2]").get_or_create().unwrap();
+    for i in 0..8 {
+        local
+            .sql(&format!(
+                "SELECT id % 1000 AS k, id AS v FROM range({}, {})",
+                i * 250_000,
+                (i + 1) * 250_000
+            ))
+            .unwrap()
+            .write_parquet(dir.path().join(format!("part-{i}.parquet")))
+            .unwrap();
+    }
+    local
+        .read(FileFormat::Parquet, dir.path())
+        .unwrap()
+        .create_or_replace_temp_view("t")
+        .unwrap();
+    let query = "SELECT k, count(*), sum(v) FROM t GROUP BY k ORDER BY k";
+    let expected = cells(&local.sql(query).unwrap().collect().unwrap());
+    let remote = cluster.session();
+    remote
+        .read(FileFormat::Parquet, dir.path())
+        .unwrap()
+        .create_or_replace_temp_view("t")
+        .unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let answer = remote.sql(query).and_then(|df| df.collect());
+        let _ = tx.send(answer.map(|b| cells(&b)));
+    });
+    // The event: the first executor has been handed a task of the query. Then it dies.
+    let mut cluster = cluster;
+    cluster.executors[0].wait_for("Received task", Duration::from_secs(60));
+    cluster.executors[0].child.kill().unwrap();
+    cluster.executors[0].child.wait().unwrap();
+    match rx.recv_timeout(Duration::from_secs(180)) {
+        Ok(Ok(rows)) => assert_eq!(rows, expected),
+        Ok(Err(e)) => {
+            let message = e.to_string();
+            assert!(!message.is_empty());
+            panic!("the query failed after an executor died: {message}");
+        }
+        Err(_) => panic!("the query neither finished nor failed within 180 s of an executor dying"),
+    }
+}
