@@ -19,6 +19,15 @@
 //! times DuckDB and Polars on the same files. `EMBER_TPCH_DATA` names another data directory
 //! (e.g. SF10); without data the bench says which command makes it and does nothing.
 //! `EMBER_TPCH_EXPLAIN=1` prints both engines' plans of every query instead of timing them.
+//!
+//! `EMBER_TPCH_CLUSTER=1` times the queries on clusters instead (issue 21), each in this process
+//! over loopback with one executor of two task slots, as the local session has two threads:
+//! - `tpch_cluster/qNN/ember_local`: the `local[2]` session above;
+//! - `tpch_cluster/qNN/ember_cluster`: an Ember session on `local-cluster[1,2,8192]` (Ballista's
+//!   scheduler and executor knowing Ember's functions, Ember's planning on the client);
+//! - `tpch_cluster/qNN/ballista`: stock Ballista 55 (`SessionContext::standalone_with_state`,
+//!   DataFusion's default functions and planner, two slots, the same static planner Ember's
+//!   cluster uses) on the same files.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::hint::black_box;
@@ -210,5 +219,85 @@ fn tpch(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, tpch);
+/// The queries on an Ember cluster and on stock Ballista, beside local Ember (see the module doc).
+fn tpch_cluster(c: &mut Criterion) {
+    use ballista::extension::{SessionConfigExt, SessionContextExt};
+    use ember_sql::datafusion::execution::SessionStateBuilder;
+
+    let dir = data_dir();
+    if std::env::var_os("EMBER_TPCH_CLUSTER").is_none() || !dir.join("lineitem.parquet").exists() {
+        return;
+    }
+    let local = Session::builder().master("local[2]").get_or_create().unwrap();
+    let cluster = ember::cluster::connect(
+        Session::builder(),
+        "local-cluster[1,2,8192]",
+        ember::cluster::Functions::new(),
+    )
+    .unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let config = SessionConfig::new_with_ballista()
+        .with_target_partitions(2)
+        .with_ballista_standalone_parallelism(2)
+        .set_bool("ballista.planner.adaptive.enabled", false);
+    let state = SessionStateBuilder::new()
+        .with_config(config)
+        .with_default_features()
+        .build();
+    let stock = runtime
+        .block_on(SessionContext::standalone_with_state(state))
+        .unwrap();
+    for table in TABLES {
+        let path = dir.join(format!("{table}.parquet"));
+        for session in [&local, &cluster] {
+            session
+                .read(FileFormat::Parquet, &path)
+                .unwrap()
+                .create_or_replace_temp_view(table)
+                .unwrap();
+        }
+        runtime
+            .block_on(stock.register_parquet(
+                table,
+                path.to_str().unwrap(),
+                ParquetReadOptions::default(),
+            ))
+            .unwrap();
+    }
+    let run_stock = |q: &str| {
+        let (ctx, q) = (stock.clone(), q.to_owned());
+        runtime
+            .block_on(runtime.spawn(async move { ctx.sql(&q).await?.collect().await }))
+            .unwrap()
+    };
+    let mut group = c.benchmark_group("tpch_cluster");
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(5));
+    for (name, query) in queries() {
+        let ours = local.sql(&query).and_then(|df| df.collect()).unwrap();
+        let on_cluster = cluster.sql(&query).and_then(|df| df.collect()).unwrap();
+        assert_eq!(rows(&on_cluster), rows(&ours), "{name}: the cluster's answer differs");
+        // Stock Ballista plans with DataFusion's semantics (decimal rules, names): checked to
+        // answer, not to match Ember.
+        black_box(run_stock(&query).unwrap());
+        group.bench_function(format!("{name}/ember_local"), |b| {
+            b.iter(|| black_box(local.sql(&query).and_then(|df| df.collect()).unwrap()));
+        });
+        group.bench_function(format!("{name}/ember_cluster"), |b| {
+            b.iter(|| black_box(cluster.sql(&query).and_then(|df| df.collect()).unwrap()));
+        });
+        group.bench_function(format!("{name}/ballista"), |b| {
+            b.iter(|| black_box(run_stock(&query).unwrap()));
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, tpch, tpch_cluster);
 criterion_main!(benches);

@@ -137,6 +137,18 @@ fn conformance_queries() -> Vec<(String, String)> {
     queries
 }
 
+/// The queries whose cluster answer is known to differ, and why (docs/spark-compat.md lists them).
+const KNOWN: [(&str, &str); 2] = [
+    (
+        "aggregates_more/last_value_ignore_nulls",
+        "refused on a cluster: DataFusion 55's plan encoding drops a window function's IGNORE NULLS",
+    ),
+    (
+        "functions/array_contains_fn",
+        "the column is named `array(Int64(1), Int64(2), Int64(3))` with spaces on a cluster",
+    ),
+];
+
 #[test]
 fn the_spark_conformance_suite_answers_on_a_cluster_as_locally() {
     logs();
@@ -153,6 +165,10 @@ fn the_spark_conformance_suite_answers_on_a_cluster_as_locally() {
     }
     let mut differences = Vec::new();
     for (name, sql) in &queries {
+        if let Some((_, reason)) = KNOWN.iter().find(|(known, _)| known == name) {
+            eprintln!("known difference, {name}: {reason}");
+            continue;
+        }
         let ours = render(&local, sql);
         let started = std::time::Instant::now();
         let theirs = render(&cluster, sql);
@@ -175,4 +191,109 @@ fn the_spark_conformance_suite_answers_on_a_cluster_as_locally() {
         queries.len(),
         differences.join("\n")
     );
+    // docs/spark-compat.md lists the known differences (EMBER_WRITE_SPARK_COMPAT=1 writes them).
+    let doc_path = conformance_dir().join("../../../../docs/spark-compat.md");
+    let doc = std::fs::read_to_string(&doc_path).unwrap();
+    let section = cluster_section(queries.len());
+    if std::env::var_os("EMBER_WRITE_SPARK_COMPAT").is_some() {
+        let start = doc.find(CLUSTER_START);
+        let end = doc.find(CLUSTER_END).map(|e| e + CLUSTER_END.len());
+        let doc = match (start, end) {
+            (Some(a), Some(b)) => format!("{}{section}{}", &doc[..a], &doc[b..]),
+            _ => match doc.find("<!-- function coverage: start -->") {
+                Some(c) => format!("{}{section}\n\n{}", &doc[..c], &doc[c..]),
+                None => format!("{doc}\n{section}\n"),
+            },
+        };
+        std::fs::write(&doc_path, doc).unwrap();
+    } else {
+        assert!(
+            doc.contains(&section),
+            "docs/spark-compat.md's cluster section is stale: run with EMBER_WRITE_SPARK_COMPAT=1"
+        );
+    }
+}
+
+const CLUSTER_START: &str = "<!-- cluster: start -->";
+const CLUSTER_END: &str = "<!-- cluster: end -->";
+
+/// The section of docs/spark-compat.md this test writes.
+fn cluster_section(queries: usize) -> String {
+    let known: Vec<String> = KNOWN
+        .iter()
+        .map(|(name, reason)| format!("- `{name}`: {reason}"))
+        .collect();
+    format!(
+        "{CLUSTER_START}\n## On a cluster\n\n\
+         `the_spark_conformance_suite_answers_on_a_cluster_as_locally` (ember-cluster) runs the \
+         {queries} queries on a `local-cluster[2,1,512]` (Ballista's scheduler and two executors, \
+         over loopback) and compares each answer with local Ember's: the same rows (in any order \
+         without an `ORDER BY`), or both fail (a cluster's message wraps the executor's). All \
+         agree but these:\n\n{}\n{CLUSTER_END}",
+        known.join("\n")
+    )
+}
+
+/// One batch of `n` rows: `id` 0..n and `v` = id * 2.
+fn batch(n: i64) -> ember_sql::arrow::array::RecordBatch {
+    use ember_sql::arrow::array::{ArrayRef, Int64Array};
+    let ids: ArrayRef = std::sync::Arc::new(Int64Array::from_iter_values(0..n));
+    let doubled: ArrayRef = std::sync::Arc::new(Int64Array::from_iter_values((0..n).map(|i| i * 2)));
+    ember_sql::arrow::array::RecordBatch::try_from_iter([("id", ids), ("v", doubled)]).unwrap()
+}
+
+#[test]
+fn local_rows_travel_with_the_plan_up_to_a_bound() {
+    let cluster = connect(Session::builder(), "local-cluster[2,1,256]", Functions::new()).unwrap();
+    let small = cluster.create_dataframe_from_batches(vec![batch(1000)]).unwrap();
+    small.create_or_replace_temp_view("small").unwrap();
+    assert_eq!(
+        render(&cluster, "SELECT count(*), sum(v) FROM small WHERE id % 2 = 0"),
+        render(
+            &Session::builder().get_or_create().unwrap(),
+            "SELECT 500 AS `count(*)`, CAST(499000 AS BIGINT) AS `sum(small.v)`"
+        )
+    );
+    // 16 bytes a row: a million rows is over the 8 MiB a plan carries.
+    let big = cluster.create_dataframe_from_batches(vec![batch(1_000_000)]).unwrap();
+    big.create_or_replace_temp_view("big").unwrap();
+    let error = render(&cluster, "SELECT count(*) FROM big");
+    assert!(error.contains("over 8 MiB") && error.contains("Parquet"), "{error}");
+}
+
+#[test]
+fn a_user_udf_runs_on_a_cluster_built_with_it_and_is_named_when_not() {
+    let squared = |session: &Session| session.udf().register("squared", |x: f64| x * x);
+    // A cluster that knows only Ember's functions.
+    let plain = connect(Session::builder(), "local-cluster[1,1,256]", Functions::new()).unwrap();
+    squared(&plain).unwrap();
+    let error = render(&plain, "SELECT squared(CAST(id AS DOUBLE)) FROM range(0, 3)");
+    assert!(error.contains("`squared`") && error.contains("with_setup"), "{error}");
+    // A cluster whose nodes were built with the UDF.
+    let functions = Functions::new().with_setup(move |s| squared(s));
+    let built = connect(Session::builder(), "local-cluster[1,1,256]", functions).unwrap();
+    squared(&built).unwrap();
+    let out = render(&built, "SELECT sum(squared(CAST(id AS DOUBLE))) AS s FROM range(0, 4)");
+    assert!(out.contains("14.0"), "{out}");
+}
+
+#[test]
+fn a_scheduler_that_is_down_is_a_clear_error_within_a_bound() {
+    // A port nothing listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let session = connect(
+        Session::builder(),
+        &format!("ballista://127.0.0.1:{port}"),
+        Functions::new(),
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let error = render(&session, "SELECT count(*) FROM range(0, 10)");
+    assert!(started.elapsed() < std::time::Duration::from_secs(60), "{:?}", started.elapsed());
+    assert!(error.starts_with("error:"), "{error}");
+    assert!(error.to_lowercase().contains("connect") || error.contains("scheduler"), "{error}");
 }

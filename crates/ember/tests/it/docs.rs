@@ -8,7 +8,8 @@
 //! matched against its stdout, then its stderr, where its error goes.
 //! A command ending in `&` starts a server in the background: the block waits until the port it
 //! names (`--port N`) accepts connections, and stops it (SIGTERM to its process group, bounded)
-//! when the block ends. The ports the docs use (8080, 8998, and the UI's 4040) are mapped to free ones, so the
+//! when the block ends. The ports the docs use (8080, 8998, the UI's 4040, and a cluster's 50050
+//! to 50052) are mapped to free ones, so the
 //! examples run beside anything else on the machine. Commands run in `bash` in a fresh directory,
 //! with the `ember` under test first on the `PATH`.
 //!
@@ -27,7 +28,7 @@ const COMMAND_TIMEOUT: Duration = Duration::from_secs(180);
 /// How long a background server may take to accept connections.
 const READY_TIMEOUT: Duration = Duration::from_secs(60);
 /// The ports the docs name, mapped to free ones in each block.
-const DOC_PORTS: [&str; 3] = ["8080", "8998", "4040"];
+const DOC_PORTS: [&str; 6] = ["8080", "8998", "4040", "50050", "50051", "50052"];
 
 #[derive(Debug)]
 struct Block {

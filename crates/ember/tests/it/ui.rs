@@ -161,7 +161,12 @@ fn serve_shows_its_sparkpi_jobs_live_in_sparks_api_and_a_browser() {
             .output()
             .unwrap();
         let dom = String::from_utf8_lossy(&out.stdout);
-        assert!(dom.contains("Completed Jobs (3)"), "{dom}");
+        // The big job may have finished by the time a browser starts on a busy machine (CI runs
+        // the cluster tests beside this one): the page renders either way.
+        assert!(
+            dom.contains("Completed Jobs (3)") || dom.contains("Completed Jobs (4)"),
+            "{dom}"
+        );
         assert!(dom.contains("<progress"), "{dom}");
         // Written where `just ui-screenshot` asks (docs/images), else into a temp dir.
         let shot = std::env::var_os("EMBER_UI_SCREENSHOT")
