@@ -37,6 +37,7 @@
 mod client;
 mod codec;
 mod error;
+mod messages;
 mod functions;
 mod local;
 mod local_data;

@@ -26,6 +26,8 @@ use datafusion::physical_plan::{ExecutionPlan, execute_stream};
 use datafusion::physical_planner::{DefaultPhysicalPlanner, PhysicalPlanner};
 use futures_util::TryStreamExt;
 
+use crate::messages::ClientMessages;
+
 /// The most bytes of local data (in Arrow's memory) one query sends with its plan: well under
 /// the 16 MiB gRPC messages Ballista's scheduler accepts.
 pub const LOCAL_DATA_LIMIT: usize = 8 << 20;
@@ -46,7 +48,7 @@ impl QueryPlanner for ShipLocalData {
         refuse_lossy(plan)?;
         let plan = materialize(plan.clone(), session).await?;
         let physical = self.inner.create_physical_plan(&plan, session).await?;
-        named_as_planned(&plan, physical)
+        named_as_planned(&plan, Arc::new(ClientMessages::new(physical)))
     }
 }
 

@@ -15,6 +15,7 @@ use ballista_core::serde::protobuf::scheduler_grpc_client::SchedulerGrpcClient;
 use ballista_core::serde::scheduler::{ExecutorOperatingSystemSpecification, ExecutorSpecification};
 use ballista_core::utils::{GrpcServerConfig, create_grpc_server, default_config_producer};
 use ballista_core::{BALLISTA_PROTOCOL_VERSION, ConfigProducer, RuntimeProducer};
+use ballista_executor::execution_engine::DefaultExecutionEngine;
 use ballista_executor::executor::Executor;
 use ballista_executor::executor_process::{ExecutorProcessConfig, start_executor_process};
 use ballista_executor::flight_service::BallistaFlightService;
@@ -28,6 +29,7 @@ use datafusion::prelude::SessionConfig;
 use datafusion_proto::protobuf::{LogicalPlanNode, PhysicalPlanNode};
 
 use crate::codec::{Zones, codecs};
+use crate::messages::SparkMessages;
 use crate::functions::{Functions, zone_of};
 use crate::{Error, Result};
 
@@ -221,6 +223,12 @@ pub async fn run_executor(options: ExecutorOptions) -> Result<()> {
         override_function_registry: Some(Arc::new(registry(&options.functions)?)),
         override_logical_codec: Some(logical),
         override_physical_codec: Some(physical),
+        // Ballista's engine, whose tasks fail with Ember's messages. Ballista's own process
+        // would give it a pool of connections to the other executors, whose type Ballista keeps
+        // private: each shuffle fetch connects anew (on loopback, well under a millisecond).
+        override_execution_engine: Some(Arc::new(SparkMessages(Arc::new(
+            DefaultExecutionEngine::new(),
+        )))),
         ..ExecutorProcessConfig::default()
     };
     start_executor_process(Arc::new(config)).await?;
@@ -276,7 +284,7 @@ pub(crate) async fn spawn_local_executor(
     let (logical, physical) = codecs(functions.clone(), Zones::default());
     let codec: BallistaCodec = BallistaCodec::new(logical, physical);
     let work_dir = work_dir.to_string_lossy().into_owned();
-    let executor = Arc::new(Executor::with_default_execution_engine(
+    let executor = Arc::new(Executor::new(
         metadata,
         &work_dir,
         runtime_producer,
@@ -284,6 +292,7 @@ pub(crate) async fn spawn_local_executor(
         Arc::new(registry(functions)?),
         Arc::new(LoggingMetricsCollector::default()),
         cores.max(1),
+        Arc::new(SparkMessages(Arc::new(DefaultExecutionEngine::new()))),
     ));
     let scheduler_url = format!("http://{scheduler}");
     let client = SchedulerGrpcClient::connect(scheduler_url.clone())

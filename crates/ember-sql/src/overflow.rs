@@ -146,8 +146,10 @@ pub(crate) fn register(ctx: &datafusion::prelude::SessionContext) {
 /// Marker error returned by [`CheckedOp`] inside DataFusion, so
 /// [`Error::from_datafusion`](crate::Error::from_datafusion) can turn it into
 /// [`Error::ArithmeticOverflow`](crate::Error::ArithmeticOverflow).
+/// Its message is the typed error's, so that it reads the same where the type is lost (a
+/// cluster's executor reports a task's error as text).
 #[derive(Debug, thiserror::Error)]
-#[error("[ARITHMETIC_OVERFLOW] {data_type} overflow in `{operator}`: {detail}")]
+#[error("{}", crate::Error::ArithmeticOverflow { operator, data_type: data_type.clone(), detail: detail.clone() })]
 pub(crate) struct OverflowFailure {
     pub(crate) operator: &'static str,
     pub(crate) data_type: String,

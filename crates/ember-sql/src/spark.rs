@@ -148,8 +148,10 @@ impl SparkArithmeticPlanner {
 /// Marker error returned by [`AnsiDivisor`] inside DataFusion, so
 /// [`Error::from_datafusion`](crate::Error::from_datafusion) can turn it into
 /// [`Error::DivideByZero`](crate::Error::DivideByZero).
+/// Its message is the typed error's, so that it reads the same where the type is lost (a
+/// cluster's executor reports a task's error as text).
 #[derive(Debug, thiserror::Error)]
-#[error("division by zero in `{operator}`")]
+#[error("{}", crate::Error::DivideByZero { operator })]
 pub(crate) struct DivideByZeroFailure {
     pub(crate) operator: &'static str,
 }

@@ -173,7 +173,7 @@ fn the_spark_conformance_suite_answers_on_a_cluster_as_locally() {
         let started = std::time::Instant::now();
         let theirs = render(&cluster, sql);
         if std::env::var_os("EMBER_TRACE_QUERIES").is_some() {
-            eprintln!("{name}: {:?}", started.elapsed());
+            eprintln!("{name}: {:?}\n  local:   {ours}\n  cluster: {theirs}", started.elapsed());
         }
         // Without an ORDER BY, rows may come in any order (Spark's rule too). A query that
         // fails locally must fail on the cluster too; the cluster's message wraps the local one.

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use ember::cluster::{Functions, connect};
 use ember::sql::arrow::array::RecordBatch;
 use ember::sql::arrow::util::display::{ArrayFormatter, FormatOptions};
-use ember::sql::{FileFormat, Session};
+use ember::sql::{FileFormat, OutputFormat, Session};
 
 use super::{ember, free_port, terminate};
 
@@ -221,6 +221,19 @@ fn a_cluster_of_processes_answers_tpch_as_local_ember_and_stops_on_sigterm() {
     ]));
     assert!(ok, "{err}");
     assert!(out.contains("42") && out.contains("EMBER"), "{out}");
+    // Results convert as local ones do: Spark's output formats and Polars.
+    let q = "SELECT id, id * 1.5 AS x, CAST(id AS STRING) AS s FROM range(0, 5) ORDER BY id";
+    for format in [OutputFormat::Table, OutputFormat::Csv, OutputFormat::Json] {
+        let write = |spark: &Session| {
+            let mut out = Vec::new();
+            spark.sql(q).unwrap().write_to(format, &mut out).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(write(&remote), write(&local), "{format:?}");
+    }
+    let theirs = remote.sql(q).unwrap().to_polars().unwrap();
+    let ours = local.sql(q).unwrap().to_polars().unwrap();
+    assert_eq!(format!("{theirs}"), format!("{ours}"));
 
     if let Some(dir) = tpch_dir() {
         for table in TPCH_TABLES {
