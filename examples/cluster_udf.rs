@@ -50,7 +50,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }))?;
             Ok(())
         }
-        Some("query") => query(args.get(1).map_or("ballista://127.0.0.1:50050", String::as_str), functions),
+        Some("query") => query(
+            args.get(1)
+                .map_or("ballista://127.0.0.1:50050", String::as_str),
+            functions,
+        ),
         _ => query("local-cluster[2,1,512]", functions),
     }
 }

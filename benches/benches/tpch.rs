@@ -99,6 +99,46 @@ fn rows(batches: &[RecordBatch]) -> Vec<String> {
     out
 }
 
+/// A temp view per table on each Ember session, and the same files registered on `stock`.
+fn register(
+    dir: &std::path::Path,
+    sessions: &[&Session],
+    stock: &SessionContext,
+    runtime: &tokio::runtime::Runtime,
+) {
+    for table in TABLES {
+        let path = dir.join(format!("{table}.parquet"));
+        for session in sessions {
+            session
+                .read(FileFormat::Parquet, &path)
+                .unwrap()
+                .create_or_replace_temp_view(table)
+                .unwrap();
+        }
+        runtime
+            .block_on(stock.register_parquet(
+                table,
+                path.to_str().unwrap(),
+                ParquetReadOptions::default(),
+            ))
+            .unwrap();
+    }
+}
+
+/// `query` on a stock DataFusion or Ballista context, on the runtime's two workers, as Ember's
+/// queries run on its session's two: `block_on` alone would poll the plan's top on this thread
+/// too, a third thread Ember does not get.
+fn run_on(
+    runtime: &tokio::runtime::Runtime,
+    stock: &SessionContext,
+    query: &str,
+) -> ember_sql::datafusion::error::Result<Vec<RecordBatch>> {
+    let (ctx, q) = (stock.clone(), query.to_owned());
+    runtime
+        .block_on(runtime.spawn(async move { ctx.sql(&q).await?.collect().await }))
+        .unwrap()
+}
+
 fn tpch(c: &mut Criterion) {
     let dir = data_dir();
     if !dir.join("lineitem.parquet").exists() {
@@ -120,29 +160,8 @@ fn tpch(c: &mut Criterion) {
         .enable_all()
         .build()
         .unwrap();
-    for table in TABLES {
-        let path = dir.join(format!("{table}.parquet"));
-        ember
-            .read(FileFormat::Parquet, &path)
-            .unwrap()
-            .create_or_replace_temp_view(table)
-            .unwrap();
-        runtime
-            .block_on(stock.register_parquet(
-                table,
-                path.to_str().unwrap(),
-                ParquetReadOptions::default(),
-            ))
-            .unwrap();
-    }
-    // On the runtime's two workers, as Ember's queries run on its session's two: `block_on`
-    // alone would poll the plan's top on this thread too, a third thread Ember does not get.
-    let run_stock = |q: &str| {
-        let (ctx, q) = (stock.clone(), q.to_owned());
-        runtime
-            .block_on(runtime.spawn(async move { ctx.sql(&q).await?.collect().await }))
-            .unwrap()
-    };
+    register(&dir, &[&ember], &stock, &runtime);
+    let run_stock = |q: &str| run_on(&runtime, &stock, q);
     if std::env::var_os("EMBER_TPCH_PLAN").is_some() {
         // Planning alone (SQL text to a physical plan), median of 20, both engines.
         let median = |mut v: Vec<f64>| {
@@ -228,7 +247,10 @@ fn tpch_cluster(c: &mut Criterion) {
     if std::env::var_os("EMBER_TPCH_CLUSTER").is_none() || !dir.join("lineitem.parquet").exists() {
         return;
     }
-    let local = Session::builder().master("local[2]").get_or_create().unwrap();
+    let local = Session::builder()
+        .master("local[2]")
+        .get_or_create()
+        .unwrap();
     let cluster = ember::cluster::connect(
         Session::builder(),
         "local-cluster[1,2,8192]",
@@ -251,29 +273,8 @@ fn tpch_cluster(c: &mut Criterion) {
     let stock = runtime
         .block_on(SessionContext::standalone_with_state(state))
         .unwrap();
-    for table in TABLES {
-        let path = dir.join(format!("{table}.parquet"));
-        for session in [&local, &cluster] {
-            session
-                .read(FileFormat::Parquet, &path)
-                .unwrap()
-                .create_or_replace_temp_view(table)
-                .unwrap();
-        }
-        runtime
-            .block_on(stock.register_parquet(
-                table,
-                path.to_str().unwrap(),
-                ParquetReadOptions::default(),
-            ))
-            .unwrap();
-    }
-    let run_stock = |q: &str| {
-        let (ctx, q) = (stock.clone(), q.to_owned());
-        runtime
-            .block_on(runtime.spawn(async move { ctx.sql(&q).await?.collect().await }))
-            .unwrap()
-    };
+    register(&dir, &[&local, &cluster], &stock, &runtime);
+    let run_stock = |q: &str| run_on(&runtime, &stock, q);
     let mut group = c.benchmark_group("tpch_cluster");
     group
         .sample_size(10)
@@ -282,7 +283,11 @@ fn tpch_cluster(c: &mut Criterion) {
     for (name, query) in queries() {
         let ours = local.sql(&query).and_then(|df| df.collect()).unwrap();
         let on_cluster = cluster.sql(&query).and_then(|df| df.collect()).unwrap();
-        assert_eq!(rows(&on_cluster), rows(&ours), "{name}: the cluster's answer differs");
+        assert_eq!(
+            rows(&on_cluster),
+            rows(&ours),
+            "{name}: the cluster's answer differs"
+        );
         // Stock Ballista plans with DataFusion's semantics (decimal rules, names): checked to
         // answer, not to match Ember.
         black_box(run_stock(&query).unwrap());

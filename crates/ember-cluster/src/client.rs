@@ -54,7 +54,12 @@ impl Master {
             let (host, port) = if rest.contains(':') && !rest.ends_with(']') {
                 split_host_port(rest)?
             } else {
-                (rest.trim_start_matches('[').trim_end_matches(']').to_owned(), DEFAULT_SCHEDULER_PORT)
+                (
+                    rest.trim_start_matches('[')
+                        .trim_end_matches(']')
+                        .to_owned(),
+                    DEFAULT_SCHEDULER_PORT,
+                )
             };
             if host.is_empty() {
                 return Err(bad("the host is empty"));
@@ -67,7 +72,9 @@ impl Master {
                 .ok_or_else(|| bad("expected local-cluster[N,cores,memoryMB]"))?;
             let parts: Vec<&str> = inner.split(',').map(str::trim).collect();
             let [n, cores, memory] = parts.as_slice() else {
-                return Err(bad("expected local-cluster[N,cores,memoryMB]: three numbers"));
+                return Err(bad(
+                    "expected local-cluster[N,cores,memoryMB]: three numbers",
+                ));
             };
             let number = |text: &str, what: &str, max: usize| {
                 text.parse::<usize>()
@@ -133,7 +140,10 @@ fn upgrade(url: String, functions: Functions) -> ember_sql::StateUpgrade {
             .with_ballista_physical_extension_codec(physical)
             // Ballista 55's adaptive planner re-plans a join whose side came out empty (EXCEPT
             // ALL with nothing to take away) in a loop that never ends: plan statically.
-            .set_bool(ballista_core::config::BALLISTA_ADAPTIVE_PLANNER_ENABLED, false);
+            .set_bool(
+                ballista_core::config::BALLISTA_ADAPTIVE_PLANNER_ENABLED,
+                false,
+            );
         let planner = BallistaQueryPlanner::<LogicalPlanNode>::with_extension(
             url.clone(),
             config.ballista_config(),

@@ -12,12 +12,14 @@ use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use ballista_core::serde::{BallistaLogicalExtensionCodec, BallistaPhysicalExtensionCodec};
+use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::catalog::{MemTable, TableProvider};
 use datafusion::common::{DataFusionError, Result as DfResult, TableReference};
 use datafusion::datasource::file_format::FileFormatFactory;
 use datafusion::execution::{SessionState, TaskContext};
-use datafusion::logical_expr::{AggregateUDF, Extension, HigherOrderUDF, LogicalPlan, ScalarUDF, WindowUDF};
-use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::logical_expr::{
+    AggregateUDF, Extension, HigherOrderUDF, LogicalPlan, ScalarUDF, WindowUDF,
+};
 use datafusion::physical_plan::ExecutionPlan;
 use datafusion_proto::logical_plan::LogicalExtensionCodec;
 use datafusion_proto::physical_plan::{PhysicalExtensionCodec, PhysicalProtoConverterExtension};
@@ -55,7 +57,10 @@ impl Zones {
     }
 
     fn list(&self) -> Vec<String> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).clone()
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 }
 
@@ -202,7 +207,10 @@ pub struct PhysicalCodec {
 }
 
 /// The pair of codecs a node uses, sharing its zones.
-pub(crate) fn codecs(functions: Functions, zones: Zones) -> (Arc<LogicalCodec>, Arc<PhysicalCodec>) {
+pub(crate) fn codecs(
+    functions: Functions,
+    zones: Zones,
+) -> (Arc<LogicalCodec>, Arc<PhysicalCodec>) {
     let functions = Functionality { functions, zones };
     (
         Arc::new(LogicalCodec {
@@ -257,7 +265,8 @@ macro_rules! function_methods {
         }
 
         fn try_decode_udaf(&self, name: &str, buf: &[u8]) -> DfResult<Arc<AggregateUDF>> {
-            self.functions.decode("aggregate function", name, buf, aggregate)
+            self.functions
+                .decode("aggregate function", name, buf, aggregate)
         }
 
         fn try_encode_udaf(&self, node: &AggregateUDF, buf: &mut Vec<u8>) -> DfResult<()> {

@@ -37,10 +37,10 @@
 mod client;
 mod codec;
 mod error;
-mod messages;
 mod functions;
 mod local;
 mod local_data;
+mod messages;
 mod node;
 
 pub use client::{Master, connect};

@@ -79,7 +79,11 @@ impl LocalCluster {
         let scheduler = std::thread::scope(|s| {
             s.spawn(|| runtime.block_on(start))
                 .join()
-                .unwrap_or_else(|_| Err(Error::Ballista("the local cluster's start panicked".to_owned())))
+                .unwrap_or_else(|_| {
+                    Err(Error::Ballista(
+                        "the local cluster's start panicked".to_owned(),
+                    ))
+                })
         });
         let scheduler = match scheduler {
             Ok(address) => address,

@@ -14,8 +14,8 @@ use datafusion::common::{DataFusionError, Result as DfResult};
 use datafusion::datasource::listing::ListingTable;
 use datafusion::datasource::{provider_as_source, source_as_provider};
 use datafusion::execution::context::QueryPlanner;
-use datafusion::logical_expr::utils::conjunction;
 use datafusion::logical_expr::expr::NullTreatment;
+use datafusion::logical_expr::utils::conjunction;
 use datafusion::logical_expr::{
     Expr, LogicalPlan, LogicalPlanBuilder, TableScan, WindowFunctionDefinition,
 };
@@ -140,8 +140,9 @@ async fn materialize(plan: LogicalPlan, session: &dyn Session) -> DfResult<Logic
             copies.push((provider, copy));
             continue;
         }
-        let scan = LogicalPlanBuilder::scan("local", provider_as_source(Arc::clone(&provider)), None)?
-            .build()?;
+        let scan =
+            LogicalPlanBuilder::scan("local", provider_as_source(Arc::clone(&provider)), None)?
+                .build()?;
         let physical = DefaultPhysicalPlanner::default()
             .create_physical_plan(&scan, session)
             .await?;

@@ -12,7 +12,9 @@ use ballista_core::registry::BallistaFunctionRegistry;
 use ballista_core::serde::BallistaCodec;
 use ballista_core::serde::protobuf::ExecutorRegistration;
 use ballista_core::serde::protobuf::scheduler_grpc_client::SchedulerGrpcClient;
-use ballista_core::serde::scheduler::{ExecutorOperatingSystemSpecification, ExecutorSpecification};
+use ballista_core::serde::scheduler::{
+    ExecutorOperatingSystemSpecification, ExecutorSpecification,
+};
 use ballista_core::utils::{GrpcServerConfig, create_grpc_server, default_config_producer};
 use ballista_core::{BALLISTA_PROTOCOL_VERSION, ConfigProducer, RuntimeProducer};
 use ballista_executor::execution_engine::DefaultExecutionEngine;
@@ -29,8 +31,8 @@ use datafusion::prelude::SessionConfig;
 use datafusion_proto::protobuf::{LogicalPlanNode, PhysicalPlanNode};
 
 use crate::codec::{Zones, codecs};
-use crate::messages::SparkMessages;
 use crate::functions::{Functions, zone_of};
+use crate::messages::SparkMessages;
 use crate::{Error, Result};
 
 /// The scheduler's default port (Ballista's).
@@ -107,14 +109,15 @@ impl Scheduler {
             let catalog = functions
                 .catalog(&zone_of(config.options()))
                 .map_err(|e| datafusion::error::DataFusionError::External(Box::new(e)))?;
-            let rules = ballista_core::optimizer::with_ballista_optimizer_rules(
-                catalog.state.optimizers(),
-            );
-            Ok(SessionStateBuilder::new_from_existing(catalog.state.clone())
-                .with_config(config)
-                .with_optimizer_rules(rules)
-                .with_runtime_env(Arc::new(RuntimeEnvBuilder::new().build()?))
-                .build())
+            let rules =
+                ballista_core::optimizer::with_ballista_optimizer_rules(catalog.state.optimizers());
+            Ok(
+                SessionStateBuilder::new_from_existing(catalog.state.clone())
+                    .with_config(config)
+                    .with_optimizer_rules(rules)
+                    .with_runtime_env(Arc::new(RuntimeEnvBuilder::new().build()?))
+                    .build(),
+            )
         });
         let mut config = SchedulerConfig::default()
             .with_hostname(options.host.clone())
@@ -214,9 +217,7 @@ pub async fn run_executor(options: ExecutorOptions) -> Result<()> {
             .max(1),
         vcores: options.cores.max(1),
         task_scheduling_policy: TaskSchedulingPolicy::PullStaged,
-        work_dir: options
-            .work_dir
-            .map(|d| d.to_string_lossy().into_owned()),
+        work_dir: options.work_dir.map(|d| d.to_string_lossy().into_owned()),
         print_thread_info: false,
         executor_heartbeat_interval_seconds: 5,
         memory_pool_size: options.memory_limit,
@@ -297,7 +298,11 @@ pub(crate) async fn spawn_local_executor(
     let scheduler_url = format!("http://{scheduler}");
     let client = SchedulerGrpcClient::connect(scheduler_url.clone())
         .await
-        .map_err(|e| Error::Ballista(format!("cannot reach the scheduler at {scheduler_url}: {e}")))?;
+        .map_err(|e| {
+            Error::Ballista(format!(
+                "cannot reach the scheduler at {scheduler_url}: {e}"
+            ))
+        })?;
     let flight = arrow_flight::flight_service_server::FlightServiceServer::new(
         BallistaFlightService::new(work_dir),
     );
@@ -332,5 +337,10 @@ pub(crate) fn split_host_port(address: &str) -> Result<(String, u16)> {
     let port = port
         .parse::<u16>()
         .map_err(|_| bad("the port is not a number from 0 to 65535"))?;
-    Ok((host.trim_start_matches('[').trim_end_matches(']').to_owned(), port))
+    Ok((
+        host.trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_owned(),
+        port,
+    ))
 }

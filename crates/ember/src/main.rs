@@ -767,11 +767,9 @@ fn cluster_scheduler(args: SchedulerArgs) -> Result<(), String> {
 fn cluster_executor(args: ExecutorArgs) -> Result<(), String> {
     let _log = init_logging("info");
     let memory_limit = match &args.memory_limit {
-        Some(text) => Some(
-            ember::sql::parse_size(text)
-                .ok_or_else(|| format!("--memory-limit: expected a size such as 4g or 512m, got '{text}'"))?
-                as u64,
-        ),
+        Some(text) => Some(ember::sql::parse_size(text).ok_or_else(|| {
+            format!("--memory-limit: expected a size such as 4g or 512m, got '{text}'")
+        })? as u64),
         None => None,
     };
     let mut options = ember::cluster::ExecutorOptions {

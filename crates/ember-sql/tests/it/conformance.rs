@@ -434,14 +434,17 @@ fn write_compat_doc(summary: &str, known: &[String]) {
         known.join("\n")
     );
     let path = crate::fixture::crate_dir().join("../../docs/spark-compat.md");
-    // The function coverage section is the coverage test's, and the cluster section
-    // ember-cluster's conformance test's: kept as they are.
+    // The function coverage section is the coverage test's, and the cluster section the
+    // `ember` crate's cluster test's: kept as they are.
     let old = std::fs::read_to_string(&path).unwrap_or_default();
     let kept = |start: &str, end: &str| match (old.find(start), old.find(end)) {
         (Some(a), Some(b)) => format!("\n{}\n", &old[a..b + end.len()]),
         _ => String::new(),
     };
     let cluster = kept("<!-- cluster: start -->", "<!-- cluster: end -->");
-    let coverage = kept(super::coverage::COVERAGE_START, super::coverage::COVERAGE_END);
+    let coverage = kept(
+        super::coverage::COVERAGE_START,
+        super::coverage::COVERAGE_END,
+    );
     std::fs::write(path, doc + &cluster + &coverage).unwrap();
 }
