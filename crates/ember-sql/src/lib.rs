@@ -126,7 +126,9 @@
 //! ## Runtimes
 //! Each session owns a small multi-thread tokio runtime (one worker per RDD core), or runs on
 //! the [`QueryRuntime`] its builder was given ([`SessionBuilder::runtime`]: a server shares one
-//! among all its sessions). Every query runs there, so callers need no runtime. Actions follow one rule: the plain name blocks and
+//! among all its sessions). A session built with [`SessionBuilder::remote`] plans exactly as a
+//! local one and runs its optimized plans elsewhere (`ember-cluster` sends them to a Ballista
+//! cluster). Every query runs there, so callers need no runtime. Actions follow one rule: the plain name blocks and
 //! returns the value (`collect`, `count`, `show`, `to_polars`, ...), from plain threads and from
 //! inside any tokio runtime; `collect_async` and `count_async` can be awaited from any executor.
 //! SQL text is planned on a thread of its own, and the runtime's threads have large stacks, so
