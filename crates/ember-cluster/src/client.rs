@@ -12,9 +12,12 @@ use ember_sql::{Remote, Session, SessionBuilder};
 use crate::codec::{Zones, codecs};
 use crate::functions::{Functions, zone_of};
 use crate::local::LocalCluster;
-use crate::local_data::ShipLocalData;
+use crate::local_data::ClientPlanner;
 use crate::node::{DEFAULT_SCHEDULER_PORT, split_host_port};
 use crate::{Error, Result};
+
+/// The most task slots (executors × cores, each a thread) a `local-cluster[...]` may have.
+pub const MAX_LOCAL_SLOTS: usize = 256;
 
 /// A master URL that names a cluster.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,9 +85,18 @@ impl Master {
                     .filter(|v| (1..=max).contains(v))
                     .ok_or_else(|| bad(&format!("{what} must be a whole number from 1 to {max}")))
             };
+            let executors = number(n, "the number of executors", 64)?;
+            let cores = number(cores, "the cores per executor", MAX_LOCAL_SLOTS)?;
+            // Every task slot of an in-process cluster is a thread of its runtime.
+            if executors * cores > MAX_LOCAL_SLOTS {
+                return Err(bad(&format!(
+                    "{executors} executors of {cores} cores are over the {MAX_LOCAL_SLOTS} task \
+                     slots (threads) a cluster in this process may have"
+                )));
+            }
             return Ok(Some(Master::LocalCluster {
-                executors: number(n, "the number of executors", 64)?,
-                cores: number(cores, "the cores per executor", 1024)?,
+                executors,
+                cores,
                 memory_mb: number(memory, "the memory per executor (MiB)", 1 << 30)?,
             }));
         }
@@ -153,7 +165,7 @@ fn upgrade(url: String, functions: Functions) -> ember_sql::StateUpgrade {
         Ok(SessionStateBuilder::new_from_existing(state)
             .with_config(config)
             .with_optimizer_rules(rules)
-            .with_query_planner(Arc::new(ShipLocalData {
+            .with_query_planner(Arc::new(ClientPlanner {
                 inner: Arc::new(planner),
             }))
             .build())

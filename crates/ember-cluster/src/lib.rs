@@ -43,7 +43,7 @@ mod local_data;
 mod messages;
 mod node;
 
-pub use client::{Master, connect};
+pub use client::{MAX_LOCAL_SLOTS, Master, connect};
 pub use codec::{LogicalCodec, PhysicalCodec};
 pub use error::{Error, Result};
 pub use functions::{Functions, MAX_ZONES, Setup};

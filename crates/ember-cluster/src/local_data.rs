@@ -32,14 +32,16 @@ use crate::messages::ClientMessages;
 /// the 16 MiB gRPC messages Ballista's scheduler accepts.
 pub const LOCAL_DATA_LIMIT: usize = 8 << 20;
 
-/// A query planner that reads the plan's local tables first, then hands the plan to `inner`.
+/// The client's query planner in front of Ballista's (`inner`): refuses what a cluster would run
+/// differently, reads the plan's local tables into it, and gives the cluster's rows the names
+/// and error messages a local session would.
 #[derive(Debug)]
-pub(crate) struct ShipLocalData {
+pub(crate) struct ClientPlanner {
     pub(crate) inner: Arc<dyn QueryPlanner + Send + Sync>,
 }
 
 #[async_trait::async_trait]
-impl QueryPlanner for ShipLocalData {
+impl QueryPlanner for ClientPlanner {
     async fn create_physical_plan(
         &self,
         plan: &LogicalPlan,

@@ -68,6 +68,7 @@ fn master_urls_read_as_spark_writes_them() {
         "local-cluster[2,1]",
         "local-cluster[0,1,1]",
         "local-cluster[2,1,1",
+        "local-cluster[64,1024,1]",
     ] {
         assert!(Master::parse(bad).is_err(), "{bad}");
     }
