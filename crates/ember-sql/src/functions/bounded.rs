@@ -9,7 +9,9 @@ use std::sync::Arc;
 
 use datafusion::arrow::array::{Array, ArrayRef, AsArray};
 use datafusion::arrow::compute::cast;
-use datafusion::arrow::datatypes::{DataType, FieldRef, Int64Type};
+use datafusion::arrow::datatypes::{
+    DataType, FieldRef, Int64Type, IntervalMonthDayNanoType, IntervalUnit,
+};
 use datafusion::error::Result as DfResult;
 use datafusion::logical_expr::simplify::{ExprSimplifyResult, SimplifyContext};
 use datafusion::logical_expr::{
@@ -152,9 +154,16 @@ fn len_of(s: Option<&str>) -> u64 {
     s.map_or(0, |s| s.len() as u64)
 }
 
-/// `generate_series(start, stop, step)` over integers: how many elements each row makes.
+/// `generate_series(start, stop, step)` over integers, or over dates by an interval: how many
+/// elements each row makes.
 fn series_size(args: &[ArrayRef]) -> DfResult<u64> {
-    if args.len() < 2 || !args[0].data_type().is_integer() {
+    if args.len() < 2 {
+        return Ok(0);
+    }
+    if *args[0].data_type() == DataType::Date32 {
+        return date_series_size(args);
+    }
+    if !args[0].data_type().is_integer() {
         return Ok(0);
     }
     let (starts, stops, steps) = (ints(args, 0)?, ints(args, 1)?, ints(args, 2)?);
@@ -164,6 +173,47 @@ fn series_size(args: &[ArrayRef]) -> DfResult<u64> {
         .map(|i| match (at(&starts, i), at(&stops, i)) {
             (Some(a), Some(b)) => {
                 let step = at(&steps, i).unwrap_or(1).unsigned_abs().max(1);
+                (i128::from(b) - i128::from(a)).unsigned_abs() as u64 / step + 1
+            }
+            _ => 0,
+        })
+        .fold(0u64, u64::saturating_add))
+}
+
+/// Dates from `start` to `stop` by an interval: the days between them over the step's days, a
+/// month counted as 28 days (so never fewer than the series has). A step of no whole day counts
+/// as one day: DataFusion refuses it anyway.
+fn date_series_size(args: &[ArrayRef]) -> DfResult<u64> {
+    let days = |i: usize| -> DfResult<Vec<Option<i64>>> {
+        let a = cast(&cast(&args[i], &DataType::Int32)?, &DataType::Int64)?;
+        Ok(a.as_primitive::<Int64Type>().iter().collect())
+    };
+    let (starts, stops) = (days(0)?, days(1)?);
+    let steps: Vec<u64> = match args.get(2) {
+        Some(step) => {
+            let step = cast(step, &DataType::Interval(IntervalUnit::MonthDayNano))?;
+            step.as_primitive::<IntervalMonthDayNanoType>()
+                .iter()
+                .map(|v| {
+                    v.map_or(1, |v| {
+                        let days = i128::from(v.months) * 28
+                            + i128::from(v.days)
+                            + i128::from(v.nanoseconds / 86_400_000_000_000);
+                        u64::try_from(days.unsigned_abs())
+                            .unwrap_or(u64::MAX)
+                            .max(1)
+                    })
+                })
+                .collect()
+        }
+        None => vec![1],
+    };
+    let at = |v: &[Option<i64>], i: usize| v.get(i).or(v.first()).copied().flatten();
+    let rows = starts.len().max(stops.len()).max(steps.len());
+    Ok((0..rows)
+        .map(|i| match (at(&starts, i), at(&stops, i)) {
+            (Some(a), Some(b)) => {
+                let step = steps.get(i).or(steps.first()).copied().unwrap_or(1);
                 (i128::from(b) - i128::from(a)).unsigned_abs() as u64 / step + 1
             }
             _ => 0,

@@ -388,6 +388,9 @@ fn functions_that_generate_their_output_size_are_bounded() {
         "SELECT array_repeat(1, 500000000)",
         "SELECT sequence(1, 500000000)",
         "SELECT sequence(5000000000, 1, -1)",
+        // 3.6 million dates a row, 40 rows in a batch.
+        "SELECT sequence(date_add(DATE'0001-01-01', CAST(id AS INT)), DATE'9999-12-31', \
+         INTERVAL 1 DAY) FROM range(40)",
     ] {
         let err = fails(sql);
         assert!(
@@ -401,6 +404,11 @@ fn functions_that_generate_their_output_size_are_bounded() {
     assert_eq!(
         one("SELECT size(sequence(1, 100000))").as_deref(),
         Some("100000")
+    );
+    assert_eq!(
+        one("SELECT size(sequence(DATE'2024-01-01', DATE'2024-03-01', INTERVAL 1 MONTH))")
+            .as_deref(),
+        Some("3")
     );
     assert_eq!(
         one("SELECT size(array_repeat('a', 3))").as_deref(),
