@@ -12,7 +12,9 @@ use ember_sql::{Remote, Session, SessionBuilder};
 use crate::codec::{Zones, codecs};
 use crate::functions::{Functions, zone_of};
 use crate::local::LocalCluster;
-use crate::local_data::ClientPlanner;
+use crate::local_data::{
+    ClientPlanner, GRPC_MESSAGE_LIMIT, LOCAL_DATA_LIMIT, LOCAL_DATA_LIMIT_KEY, MAX_LOCAL_DATA_LIMIT,
+};
 use crate::node::{DEFAULT_SCHEDULER_PORT, split_host_port};
 use crate::{Error, Result};
 
@@ -115,10 +117,12 @@ pub fn connect(builder: SessionBuilder, master: &str, functions: Functions) -> R
                  local-cluster[N,cores,memoryMB]"
             .to_owned(),
     })?;
+    let limit = local_data_limit(&builder)?;
     let remote = match parsed {
-        Master::Ballista { host, port } => {
-            Remote::new(master, upgrade(format!("http://{host}:{port}"), functions))
-        }
+        Master::Ballista { host, port } => Remote::new(
+            master,
+            upgrade(format!("http://{host}:{port}"), functions, limit),
+        ),
         Master::LocalCluster {
             executors,
             cores,
@@ -131,16 +135,33 @@ pub fn connect(builder: SessionBuilder, master: &str, functions: Functions) -> R
                 functions.clone(),
             )?;
             let url = format!("http://{}", cluster.scheduler());
-            Remote::new(master, upgrade(url, functions)).keep_alive(Arc::new(cluster))
+            Remote::new(master, upgrade(url, functions, limit)).keep_alive(Arc::new(cluster))
         }
     };
     Ok(builder.remote(remote).get_or_create()?)
 }
 
+/// The builder's [`LOCAL_DATA_LIMIT_KEY`], or its default.
+fn local_data_limit(builder: &SessionBuilder) -> Result<usize> {
+    let Some(value) = builder.get_config(LOCAL_DATA_LIMIT_KEY) else {
+        return Ok(LOCAL_DATA_LIMIT);
+    };
+    ember_sql::parse_size(value)
+        .filter(|limit| *limit <= MAX_LOCAL_DATA_LIMIT)
+        .ok_or_else(|| Error::Config {
+            key: LOCAL_DATA_LIMIT_KEY,
+            message: format!(
+                "expected a size such as 32m or a number of bytes, at most {} MiB, got `{value}`",
+                MAX_LOCAL_DATA_LIMIT >> 20
+            ),
+        })
+}
+
 /// The upgrade that sends a session's optimized plans to the scheduler at `url`, encoded with
-/// Ember's codecs. Unlike Ballista's own upgrade it keeps every function the session has (Ember's
-/// and the user's): Ballista's replaces them with DataFusion's defaults.
-fn upgrade(url: String, functions: Functions) -> ember_sql::StateUpgrade {
+/// Ember's codecs, with up to `local_data_limit` bytes of local data. Unlike Ballista's own
+/// upgrade it keeps every function the session has (Ember's and the user's): Ballista's replaces
+/// them with DataFusion's defaults.
+fn upgrade(url: String, functions: Functions, local_data_limit: usize) -> ember_sql::StateUpgrade {
     Arc::new(move |state: SessionState| {
         let zones = Zones::of(&zone_of(state.config().options()));
         let (logical, physical) = codecs(functions.clone(), zones);
@@ -155,6 +176,10 @@ fn upgrade(url: String, functions: Functions) -> ember_sql::StateUpgrade {
             .set_bool(
                 ballista_core::config::BALLISTA_ADAPTIVE_PLANNER_ENABLED,
                 false,
+            )
+            .set_usize(
+                ballista_core::config::BALLISTA_CLIENT_GRPC_MAX_MESSAGE_SIZE,
+                GRPC_MESSAGE_LIMIT,
             );
         let planner = BallistaQueryPlanner::<LogicalPlanNode>::with_extension(
             url.clone(),
@@ -167,6 +192,7 @@ fn upgrade(url: String, functions: Functions) -> ember_sql::StateUpgrade {
             .with_optimizer_rules(rules)
             .with_query_planner(Arc::new(ClientPlanner {
                 inner: Arc::new(planner),
+                local_data_limit,
             }))
             .build())
     })

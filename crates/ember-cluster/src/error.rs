@@ -14,6 +14,14 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
+    /// A configuration entry Ember cannot use.
+    #[error("invalid {key}: {message}")]
+    Config {
+        /// The entry's key.
+        key: &'static str,
+        /// What is wrong with its value.
+        message: String,
+    },
     /// A scheduler or executor could not listen where it was told to.
     #[error("the {what} cannot listen on {address}: {source}")]
     Bind {

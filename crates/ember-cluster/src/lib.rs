@@ -22,7 +22,8 @@
 //!   `local-cluster[...]` ([`Master`]); the `ember` facade and CLI call it for those masters.
 //!
 //! Data every executor reads must be at a path they all see (Parquet, CSV, JSON files); a DataFrame
-//! made from local rows travels inside the plan.
+//! made from local rows travels inside the plan, up to [`LOCAL_DATA_LIMIT`] bytes (the session's
+//! [`LOCAL_DATA_LIMIT_KEY`] entry raises it, up to [`MAX_LOCAL_DATA_LIMIT`]).
 //!
 //! ```no_run
 //! use ember_cluster::{Functions, connect};
@@ -48,8 +49,8 @@ pub use codec::{LogicalCodec, PhysicalCodec};
 pub use error::{Error, Result};
 pub use functions::{Functions, MAX_ZONES, Setup};
 pub use local::LocalCluster;
-pub use local_data::LOCAL_DATA_LIMIT;
+pub use local_data::{LOCAL_DATA_LIMIT, LOCAL_DATA_LIMIT_KEY, MAX_LOCAL_DATA_LIMIT};
 pub use node::{
-    DEFAULT_EXECUTOR_PORT, DEFAULT_SCHEDULER_PORT, ExecutorOptions, Scheduler, SchedulerOptions,
-    run_executor,
+    DEFAULT_EXECUTOR_PORT, DEFAULT_SCHEDULER_PORT, ExecutorOptions, MIN_EXECUTOR_TIMEOUT,
+    Scheduler, SchedulerOptions, run_executor,
 };

@@ -28,16 +28,28 @@ use futures_util::TryStreamExt;
 
 use crate::messages::ClientMessages;
 
-/// The most bytes of local data (in Arrow's memory) one query sends with its plan: well under
-/// the 16 MiB gRPC messages Ballista's scheduler accepts.
+/// The session configuration entry that bounds the bytes of local data (in Arrow's memory) one
+/// query sends with its plan, as Spark writes sizes (`32m`).
+pub const LOCAL_DATA_LIMIT_KEY: &str = "ember.cluster.local_data_limit";
+
+/// The bound [`LOCAL_DATA_LIMIT_KEY`] has when it is not set.
 pub const LOCAL_DATA_LIMIT: usize = 8 << 20;
 
+/// The most [`LOCAL_DATA_LIMIT_KEY`] may be: a plan with its data must fit in one gRPC message,
+/// and Ember's client, scheduler and executors accept messages of at most 64 MiB.
+pub const MAX_LOCAL_DATA_LIMIT: usize = 48 << 20;
+
+/// The largest gRPC message Ember's client, scheduler and executors send or accept (Ballista's
+/// default is 16 MiB).
+pub(crate) const GRPC_MESSAGE_LIMIT: usize = 64 << 20;
+
 /// The client's query planner in front of Ballista's (`inner`): refuses what a cluster would run
-/// differently, reads the plan's local tables into it, and gives the cluster's rows the names
-/// and error messages a local session would.
+/// differently, reads the plan's local tables into it (up to `local_data_limit` bytes), and
+/// gives the cluster's rows the names and error messages a local session would.
 #[derive(Debug)]
 pub(crate) struct ClientPlanner {
     pub(crate) inner: Arc<dyn QueryPlanner + Send + Sync>,
+    pub(crate) local_data_limit: usize,
 }
 
 #[async_trait::async_trait]
@@ -48,7 +60,7 @@ impl QueryPlanner for ClientPlanner {
         session: &dyn Session,
     ) -> DfResult<Arc<dyn ExecutionPlan>> {
         refuse_lossy(plan)?;
-        let plan = materialize(plan.clone(), session).await?;
+        let plan = materialize(plan.clone(), session, self.local_data_limit).await?;
         let physical = self.inner.create_physical_plan(&plan, session).await?;
         named_as_planned(&plan, Arc::new(ClientMessages::new(physical)))
     }
@@ -113,7 +125,11 @@ fn is_local(scan: &TableScan) -> DfResult<bool> {
 }
 
 /// `plan` with every local table's scan reading an in-memory copy instead, read here.
-async fn materialize(plan: LogicalPlan, session: &dyn Session) -> DfResult<LogicalPlan> {
+async fn materialize(
+    plan: LogicalPlan,
+    session: &dyn Session,
+    limit: usize,
+) -> DfResult<LogicalPlan> {
     let mut local: Vec<Arc<dyn TableProvider>> = Vec::new();
     plan.apply_with_subqueries(|node| {
         if let LogicalPlan::TableScan(scan) = node
@@ -137,7 +153,7 @@ async fn materialize(plan: LogicalPlan, session: &dyn Session) -> DfResult<Logic
             for partition in &mem.batches {
                 batches.extend(partition.read().await.iter().cloned());
             }
-            total = count(total, &batches)?;
+            total = count(total, &batches, limit)?;
             let copy = Arc::new(MemTable::try_new(provider.schema(), vec![batches])?);
             copies.push((provider, copy));
             continue;
@@ -151,7 +167,7 @@ async fn materialize(plan: LogicalPlan, session: &dyn Session) -> DfResult<Logic
         let mut stream = execute_stream(physical, session.task_ctx())?;
         let mut batches = Vec::new();
         while let Some(batch) = stream.try_next().await? {
-            total = count(total, std::slice::from_ref(&batch))?;
+            total = count(total, std::slice::from_ref(&batch), limit)?;
             batches.push(batch);
         }
         let copy = Arc::new(MemTable::try_new(provider.schema(), vec![batches])?);
@@ -182,17 +198,23 @@ async fn materialize(plan: LogicalPlan, session: &dyn Session) -> DfResult<Logic
     .map(|t| t.data)
 }
 
-/// `total` plus the bytes of `batches`, or the error past [`LOCAL_DATA_LIMIT`].
-fn count(total: usize, batches: &[RecordBatch]) -> DfResult<usize> {
+/// `total` plus the bytes of `batches`, or the error past `limit`.
+fn count(total: usize, batches: &[RecordBatch], limit: usize) -> DfResult<usize> {
     let total = batches
         .iter()
         .fold(total, |t, b| t.saturating_add(b.get_array_memory_size()));
-    if total > LOCAL_DATA_LIMIT {
+    if total > limit {
+        let limit = if limit % (1 << 20) == 0 {
+            format!("{} MiB", limit >> 20)
+        } else {
+            format!("{limit} bytes")
+        };
         return Err(DataFusionError::Plan(format!(
             "the query's local data (a DataFrame made from rows or an RDD, or range()) is over \
-             {} MiB, the most a query sends to a cluster with its plan: write it to a path every \
-             executor reads (Parquet) and query that",
-            LOCAL_DATA_LIMIT >> 20
+             {limit}, the most a query sends to a cluster with its plan \
+             ({LOCAL_DATA_LIMIT_KEY}, at most {} MiB): write it to a path every executor reads \
+             (Parquet) and query that",
+            MAX_LOCAL_DATA_LIMIT >> 20
         )));
     }
     Ok(total)

@@ -23,7 +23,7 @@ use ballista_executor::executor_process::{ExecutorProcessConfig, start_executor_
 use ballista_executor::flight_service::BallistaFlightService;
 use ballista_executor::metrics::LoggingMetricsCollector;
 use ballista_scheduler::cluster::BallistaCluster;
-use ballista_scheduler::config::SchedulerConfig;
+use ballista_scheduler::config::{OnWorkAvailableFn, SchedulerConfig};
 use ballista_scheduler::scheduler_process::{create_scheduler, start_grpc_service_with_listener};
 use datafusion::execution::SessionStateBuilder;
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
@@ -32,6 +32,7 @@ use datafusion_proto::protobuf::{LogicalPlanNode, PhysicalPlanNode};
 
 use crate::codec::{Zones, codecs};
 use crate::functions::{Functions, zone_of};
+use crate::local_data::GRPC_MESSAGE_LIMIT;
 use crate::messages::SparkMessages;
 use crate::{Error, Result};
 
@@ -40,6 +41,9 @@ pub const DEFAULT_SCHEDULER_PORT: u16 = 50050;
 /// An executor's default port (Ballista's).
 pub const DEFAULT_EXECUTOR_PORT: u16 = 50051;
 
+/// The shortest executor timeout a scheduler takes: three of an executor's heartbeats.
+pub const MIN_EXECUTOR_TIMEOUT: Duration = Duration::from_secs(3);
+
 /// How a scheduler is started (`ember cluster scheduler`).
 #[derive(Debug, Clone)]
 pub struct SchedulerOptions {
@@ -47,7 +51,9 @@ pub struct SchedulerOptions {
     pub host: String,
     /// Its port. Default: 50050; 0 picks a free one.
     pub port: u16,
-    /// How long an executor may be silent before its tasks are run elsewhere. Default: 30 s.
+    /// How long an executor may be silent before its tasks are run elsewhere (and it is told to
+    /// stop). Default: 30 s; at least [`MIN_EXECUTOR_TIMEOUT`] (executors send a heartbeat every
+    /// second).
     pub executor_timeout: Duration,
     /// How long a query waits for an executor when there is none. Default: 30 s.
     pub no_executor_grace: Duration,
@@ -87,7 +93,26 @@ impl Scheduler {
     /// Binds the scheduler's port and prepares it. Clients plan Spark SQL with Ember's semantics
     /// and send the optimized plan here; the scheduler plans its stages in the session's time zone
     /// with Ember's functions and hands them to executors.
+    ///
+    /// The scheduler pushes each task to an executor as soon as its stage can run (Ballista's
+    /// push scheduling: a query pays no polling interval per stage).
     pub async fn bind(options: SchedulerOptions) -> Result<Scheduler> {
+        Self::bind_with(options, None).await
+    }
+
+    /// Binds a scheduler whose executors pull their tasks, `wake` called whenever there are
+    /// tasks to pull (what [`LocalCluster`](crate::LocalCluster)'s in-process executors wait on).
+    pub(crate) async fn bind_pulled(
+        options: SchedulerOptions,
+        wake: OnWorkAvailableFn,
+    ) -> Result<Scheduler> {
+        Self::bind_with(options, Some(wake)).await
+    }
+
+    async fn bind_with(
+        options: SchedulerOptions,
+        pulled: Option<OnWorkAvailableFn>,
+    ) -> Result<Scheduler> {
         let address = format!("{}:{}", options.host, options.port);
         let listener = tokio::net::TcpListener::bind(&address)
             .await
@@ -122,16 +147,27 @@ impl Scheduler {
         let mut config = SchedulerConfig::default()
             .with_hostname(options.host.clone())
             .with_port(address.port())
-            .with_scheduler_policy(TaskSchedulingPolicy::PullStaged)
+            .with_scheduler_policy(if pulled.is_some() {
+                TaskSchedulingPolicy::PullStaged
+            } else {
+                TaskSchedulingPolicy::PushStaged
+            })
             .with_remove_executor_wait_secs(0)
             .with_no_executors_grace_period_seconds(options.no_executor_grace.as_secs())
             .with_override_session_builder(session_builder);
         config.bind_host = options.host;
-        config.executor_timeout_seconds = options.executor_timeout.as_secs().max(1);
+        config.executor_timeout_seconds =
+            options.executor_timeout.max(MIN_EXECUTOR_TIMEOUT).as_secs();
         config.expire_dead_executor_interval_seconds =
             (options.executor_timeout.as_secs() / 3).clamp(1, 15);
         config.override_logical_codec = Some(logical);
         config.override_physical_codec = Some(physical);
+        config.on_work_available = pulled;
+        // Plans carry local data (`ember.cluster.local_data_limit`): room for the largest.
+        let message_limit = u32::try_from(GRPC_MESSAGE_LIMIT).unwrap_or(u32::MAX);
+        config.grpc_server_max_decoding_message_size = message_limit;
+        config.grpc_server_max_encoding_message_size = message_limit;
+        config.grpc_client_max_message_size = message_limit;
         let config = Arc::new(config);
         let cluster = BallistaCluster::new_from_config(&config).await?;
         let scheduler =
@@ -165,6 +201,9 @@ pub struct ExecutorOptions {
     pub host: String,
     /// Its port; each executor on one machine needs its own. Default: 50051.
     pub port: u16,
+    /// The port the scheduler hands it tasks on. Default: one the OS picks at start (the
+    /// scheduler learns it when the executor registers).
+    pub grpc_port: Option<u16>,
     /// How many tasks it runs at once. Default: the machine's cores.
     pub cores: usize,
     /// Where its shuffle files go. Default: a temporary directory.
@@ -184,6 +223,7 @@ impl Default for ExecutorOptions {
             scheduler: format!("127.0.0.1:{DEFAULT_SCHEDULER_PORT}"),
             host: "127.0.0.1".to_owned(),
             port: DEFAULT_EXECUTOR_PORT,
+            grpc_port: None,
             cores: std::thread::available_parallelism().map_or(1, usize::from),
             work_dir: None,
             memory_limit: None,
@@ -205,22 +245,30 @@ fn registry(functions: &Functions) -> Result<BallistaFunctionRegistry> {
 pub async fn run_executor(options: ExecutorOptions) -> Result<()> {
     let (scheduler_host, scheduler_port) = split_host_port(&options.scheduler)?;
     let (logical, physical) = codecs(options.functions.clone(), Zones::default());
+    let grpc_port = match options.grpc_port {
+        Some(port) => port,
+        None => free_port(&options.host)?,
+    };
     let config = ExecutorProcessConfig {
         bind_host: options.host.clone(),
         external_host: Some(options.host.clone()),
         port: options.port,
-        grpc_port: options.port,
+        grpc_port,
         scheduler_host,
         scheduler_port,
         scheduler_connect_timeout_seconds: u16::try_from(options.connect_timeout.as_secs())
             .unwrap_or(u16::MAX)
             .max(1),
         vcores: options.cores.max(1),
-        task_scheduling_policy: TaskSchedulingPolicy::PullStaged,
+        task_scheduling_policy: TaskSchedulingPolicy::PushStaged,
         work_dir: options.work_dir.map(|d| d.to_string_lossy().into_owned()),
         print_thread_info: false,
-        executor_heartbeat_interval_seconds: 5,
+        // Its only sign of life while the scheduler pushes it tasks: well inside the scheduler's
+        // executor timeout (at least MIN_EXECUTOR_TIMEOUT).
+        executor_heartbeat_interval_seconds: 1,
         memory_pool_size: options.memory_limit,
+        grpc_max_decoding_message_size: u32::try_from(GRPC_MESSAGE_LIMIT).unwrap_or(u32::MAX),
+        grpc_max_encoding_message_size: u32::try_from(GRPC_MESSAGE_LIMIT).unwrap_or(u32::MAX),
         override_function_registry: Some(Arc::new(registry(&options.functions)?)),
         override_logical_codec: Some(logical),
         override_physical_codec: Some(physical),
@@ -244,6 +292,7 @@ pub(crate) async fn spawn_local_executor(
     memory_limit: Option<usize>,
     work_dir: &std::path::Path,
     functions: &Functions,
+    wake: Arc<tokio::sync::Notify>,
 ) -> Result<()> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -302,7 +351,9 @@ pub(crate) async fn spawn_local_executor(
             Error::Ballista(format!(
                 "cannot reach the scheduler at {scheduler_url}: {e}"
             ))
-        })?;
+        })?
+        .max_decoding_message_size(GRPC_MESSAGE_LIMIT)
+        .max_encoding_message_size(GRPC_MESSAGE_LIMIT);
     let flight = arrow_flight::flight_service_server::FlightServiceServer::new(
         BallistaFlightService::new(work_dir),
     );
@@ -315,11 +366,25 @@ pub(crate) async fn spawn_local_executor(
         client,
         executor,
         codec,
-        None,
+        Some(wake),
         None,
         ballista_executor::health::ExecutorHealth::new(),
     ));
     Ok(())
+}
+
+/// A port on `host` that the OS has free now; the executor binds it a moment later, before it
+/// registers (another process taking it in between fails the start with Ballista's bind error).
+fn free_port(host: &str) -> Result<u16> {
+    let address = format!("{host}:0");
+    std::net::TcpListener::bind(&address)
+        .and_then(|listener| listener.local_addr())
+        .map(|a| a.port())
+        .map_err(|source| Error::Bind {
+            what: "executor's task port",
+            address,
+            source,
+        })
 }
 
 /// `host:port` as two parts.

@@ -143,6 +143,16 @@ impl SessionBuilder {
         self
     }
 
+    /// The value the last [`config`](Self::config) of `key` set, if any (what crates that build
+    /// on a builder, such as a cluster client, read their own entries from).
+    pub fn get_config(&self, key: &str) -> Option<&str> {
+        self.conf
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
     /// Uses an existing RDD context (the DataSource example creates its `SparkContext` first). Its app name and
     /// master win over [`app_name`](Self::app_name)/[`master`](Self::master).
     #[must_use]

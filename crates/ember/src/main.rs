@@ -72,7 +72,8 @@ struct SchedulerArgs {
     /// The port (Ballista's 50050; 0 picks a free one, printed at start).
     #[arg(long, env = "EMBER_SCHEDULER_PORT", default_value_t = ember::cluster::DEFAULT_SCHEDULER_PORT)]
     port: u16,
-    /// Seconds an executor may be silent before its tasks are run elsewhere.
+    /// Seconds an executor may be silent before its tasks are run elsewhere and it is told to
+    /// stop (at least 3: executors send a heartbeat every second).
     #[arg(long, default_value_t = 30)]
     executor_timeout_secs: u64,
 }
@@ -88,6 +89,9 @@ struct ExecutorArgs {
     /// The port it serves on (Ballista's 50051); each executor on one machine needs its own.
     #[arg(long, env = "EMBER_EXECUTOR_PORT", default_value_t = ember::cluster::DEFAULT_EXECUTOR_PORT)]
     port: u16,
+    /// The port the scheduler hands it tasks on (default: one the OS picks).
+    #[arg(long, env = "EMBER_EXECUTOR_GRPC_PORT")]
+    grpc_port: Option<u16>,
     /// Tasks it runs at once (default: the machine's cores).
     #[arg(long)]
     cores: Option<usize>,
@@ -776,6 +780,7 @@ fn cluster_executor(args: ExecutorArgs) -> Result<(), String> {
         scheduler: args.scheduler,
         host: args.host,
         port: args.port,
+        grpc_port: args.grpc_port,
         work_dir: args.work_dir,
         memory_limit,
         connect_timeout: Duration::from_secs(args.connect_timeout_secs.max(1)),

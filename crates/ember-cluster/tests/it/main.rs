@@ -2,7 +2,7 @@
 //! executors inside the test process (`local-cluster[...]`), over real loopback sockets.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use ember_cluster::{Functions, Master, connect};
+use ember_cluster::{Functions, LOCAL_DATA_LIMIT_KEY, Master, connect};
 use ember_sql::Session;
 use ember_sql::arrow::util::pretty::pretty_format_batches;
 
@@ -112,9 +112,49 @@ fn local_rows_travel_with_the_plan_up_to_a_bound() {
     big.create_or_replace_temp_view("big").unwrap();
     let error = render(&cluster, "SELECT count(*) FROM big");
     assert!(
-        error.contains("over 8 MiB") && error.contains("Parquet"),
+        error.contains("over 8 MiB")
+            && error.contains("ember.cluster.local_data_limit")
+            && error.contains("Parquet"),
         "{error}"
     );
+}
+
+/// `ember.cluster.local_data_limit` raises the bound, past the 16 MiB gRPC messages Ballista
+/// accepts by default, up to `MAX_LOCAL_DATA_LIMIT`; a value past that, or not a size, is refused.
+#[test]
+fn the_local_data_bound_is_configurable() {
+    let cluster = connect(
+        Session::builder().config(LOCAL_DATA_LIMIT_KEY, "40m"),
+        "local-cluster[2,1,512]",
+        Functions::new(),
+    )
+    .unwrap();
+    // 16 bytes a row: 2 million rows are 32 MiB, in one plan.
+    cluster
+        .create_dataframe_from_batches(vec![batch(1_000_000), batch(1_000_000)])
+        .unwrap()
+        .create_or_replace_temp_view("big")
+        .unwrap();
+    assert_eq!(
+        render(&cluster, "SELECT count(*) AS n, sum(v) AS s FROM big"),
+        render(
+            &Session::builder().get_or_create().unwrap(),
+            "SELECT 2000000 AS n, CAST(1999998000000 AS BIGINT) AS s"
+        )
+    );
+    for bad in ["49m", "1g", "lots"] {
+        let error = connect(
+            Session::builder().config(LOCAL_DATA_LIMIT_KEY, bad),
+            "ballista://127.0.0.1:1",
+            Functions::new(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            error.contains(LOCAL_DATA_LIMIT_KEY) && error.contains(bad),
+            "{bad}: {error}"
+        );
+    }
 }
 
 #[test]

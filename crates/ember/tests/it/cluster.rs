@@ -310,9 +310,10 @@ fn a_query_survives_an_executor_killed_mid_query() {
         let answer = remote.sql(query).and_then(|df| df.collect());
         let _ = tx.send(answer.map(|b| cells(&b)));
     });
-    // The event: the first executor has been handed a task of the query. Then it dies.
+    // The event: the first executor runs a task of the query (Ballista logs "Execute task" as
+    // it starts one the scheduler pushed). Then it dies.
     let mut cluster = cluster;
-    cluster.executors[0].wait_for("Received task", Duration::from_secs(60));
+    cluster.executors[0].wait_for("Execute task", Duration::from_secs(60));
     cluster.executors[0].child.kill().unwrap();
     cluster.executors[0].child.wait().unwrap();
     match rx.recv_timeout(Duration::from_secs(180)) {
