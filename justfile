@@ -59,7 +59,7 @@ lint:
 # Criterion benches: each runs Ember beside its reference. Figures go in docs/benchmarks.md.
 # (`--workspace`, not `-p`: per-package feature resolution would rebuild DataFusion.)
 bench *ARGS:
-    cargo bench --workspace --bench rdd --bench web --bench sql --bench livy --bench partition --bench pyspark --bench tpch {{ARGS}}
+    cargo bench --workspace --bench rdd --bench web --bench sql --bench livy --bench partition --bench pyspark --bench tpch --bench cluster {{ARGS}}
 
 # TPC-H data (Parquet, one file per table) at scale factor SF under $CARGO_TARGET_DIR/tpch/sfSF,
 # made once with tpchgen-cli from PyPI (venv beside the target dir). The tpch bench reads SF1.
