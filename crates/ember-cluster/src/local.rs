@@ -2,10 +2,7 @@
 //! this process, talking over loopback as separate processes would.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
-
-use tokio::sync::Notify;
 
 use crate::functions::Functions;
 use crate::node::{Scheduler, SchedulerOptions, spawn_local_executor};
@@ -59,37 +56,22 @@ impl LocalCluster {
                 what: "cannot create the local cluster's work directory".to_owned(),
                 source,
             })?;
-        // The executors pull their tasks, woken the moment the scheduler has some (no polling
-        // interval per stage, no port per executor for the scheduler to push to).
-        let wakes: Vec<Arc<Notify>> = (0..executors).map(|_| Arc::new(Notify::new())).collect();
         let start = async {
-            let to_wake = wakes.clone();
-            let scheduler = Scheduler::bind_pulled(
-                SchedulerOptions {
-                    port: 0,
-                    functions: functions.clone(),
-                    ..SchedulerOptions::default()
-                },
-                Arc::new(move |_| to_wake.iter().for_each(|w| w.notify_one())),
-            )
+            let scheduler = Scheduler::bind(SchedulerOptions {
+                port: 0,
+                functions: functions.clone(),
+                ..SchedulerOptions::default()
+            })
             .await?;
             let address = scheduler.address();
             tokio::spawn(scheduler.serve());
-            for (i, wake) in wakes.iter().enumerate() {
+            for i in 0..executors {
                 let dir = work_dir.path().join(format!("executor-{i}"));
                 std::fs::create_dir_all(&dir).map_err(|source| Error::Io {
                     what: format!("cannot create {}", dir.display()),
                     source,
                 })?;
-                spawn_local_executor(
-                    address,
-                    cores,
-                    memory_limit,
-                    &dir,
-                    &functions,
-                    Arc::clone(wake),
-                )
-                .await?;
+                spawn_local_executor(address, cores, memory_limit, &dir, &functions).await?;
             }
             Ok::<_, Error>(address)
         };

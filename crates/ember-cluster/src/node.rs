@@ -22,8 +22,9 @@ use ballista_executor::executor::Executor;
 use ballista_executor::executor_process::{ExecutorProcessConfig, start_executor_process};
 use ballista_executor::flight_service::BallistaFlightService;
 use ballista_executor::metrics::LoggingMetricsCollector;
+use ballista_executor::shutdown::ShutdownNotifier;
 use ballista_scheduler::cluster::BallistaCluster;
-use ballista_scheduler::config::{OnWorkAvailableFn, SchedulerConfig};
+use ballista_scheduler::config::SchedulerConfig;
 use ballista_scheduler::scheduler_process::{create_scheduler, start_grpc_service_with_listener};
 use datafusion::execution::SessionStateBuilder;
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
@@ -97,22 +98,6 @@ impl Scheduler {
     /// The scheduler pushes each task to an executor as soon as its stage can run (Ballista's
     /// push scheduling: a query pays no polling interval per stage).
     pub async fn bind(options: SchedulerOptions) -> Result<Scheduler> {
-        Self::bind_with(options, None).await
-    }
-
-    /// Binds a scheduler whose executors pull their tasks, `wake` called whenever there are
-    /// tasks to pull (what [`LocalCluster`](crate::LocalCluster)'s in-process executors wait on).
-    pub(crate) async fn bind_pulled(
-        options: SchedulerOptions,
-        wake: OnWorkAvailableFn,
-    ) -> Result<Scheduler> {
-        Self::bind_with(options, Some(wake)).await
-    }
-
-    async fn bind_with(
-        options: SchedulerOptions,
-        pulled: Option<OnWorkAvailableFn>,
-    ) -> Result<Scheduler> {
         let address = format!("{}:{}", options.host, options.port);
         let listener = tokio::net::TcpListener::bind(&address)
             .await
@@ -147,11 +132,7 @@ impl Scheduler {
         let mut config = SchedulerConfig::default()
             .with_hostname(options.host.clone())
             .with_port(address.port())
-            .with_scheduler_policy(if pulled.is_some() {
-                TaskSchedulingPolicy::PullStaged
-            } else {
-                TaskSchedulingPolicy::PushStaged
-            })
+            .with_scheduler_policy(TaskSchedulingPolicy::PushStaged)
             .with_remove_executor_wait_secs(0)
             .with_no_executors_grace_period_seconds(options.no_executor_grace.as_secs())
             .with_override_session_builder(session_builder);
@@ -162,7 +143,6 @@ impl Scheduler {
             (options.executor_timeout.as_secs() / 3).clamp(1, 15);
         config.override_logical_codec = Some(logical);
         config.override_physical_codec = Some(physical);
-        config.on_work_available = pulled;
         // Plans carry local data (`ember.cluster.local_data_limit`): room for the largest.
         let message_limit = u32::try_from(GRPC_MESSAGE_LIMIT).unwrap_or(u32::MAX);
         config.grpc_server_max_decoding_message_size = message_limit;
@@ -284,15 +264,15 @@ pub async fn run_executor(options: ExecutorOptions) -> Result<()> {
     Ok(())
 }
 
-/// Starts an executor inside this process on `runtime`'s tasks, serving on a port the OS picks
-/// on loopback: what [`LocalCluster`](crate::LocalCluster) runs. It stops when the runtime does.
+/// Starts an executor inside this process on `runtime`'s tasks, serving its shuffle data and
+/// taking the tasks the scheduler pushes on ports the OS picks on loopback: what
+/// [`LocalCluster`](crate::LocalCluster) runs. It stops when the runtime does.
 pub(crate) async fn spawn_local_executor(
     scheduler: SocketAddr,
     cores: usize,
     memory_limit: Option<usize>,
     work_dir: &std::path::Path,
     functions: &Functions,
-    wake: Arc<tokio::sync::Notify>,
 ) -> Result<()> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -309,11 +289,12 @@ pub(crate) async fn spawn_local_executor(
             source,
         })?
         .port();
+    let grpc_port = free_port("127.0.0.1")?;
     let metadata = ExecutorRegistration {
         id: ballista_core::ids::new_instance_id(),
         host: Some("127.0.0.1".to_owned()),
         port: u32::from(port),
-        grpc_port: u32::from(port),
+        grpc_port: u32::from(grpc_port),
         specification: Some(
             ExecutorSpecification::default()
                 .with_vcores(u32::try_from(cores.max(1)).unwrap_or(u32::MAX))
@@ -362,14 +343,35 @@ pub(crate) async fn spawn_local_executor(
             .add_service(flight)
             .serve_with_incoming(tokio_stream::wrappers::TcpListenerStream::new(listener)),
     );
-    tokio::spawn(ballista_executor::execution_loop::poll_loop(
+    let config = Arc::new(ExecutorProcessConfig {
+        bind_host: "127.0.0.1".to_owned(),
+        external_host: Some("127.0.0.1".to_owned()),
+        port,
+        grpc_port,
+        vcores: cores.max(1),
+        executor_heartbeat_interval_seconds: 1,
+        grpc_max_decoding_message_size: u32::try_from(GRPC_MESSAGE_LIMIT).unwrap_or(u32::MAX),
+        grpc_max_encoding_message_size: u32::try_from(GRPC_MESSAGE_LIMIT).unwrap_or(u32::MAX),
+        ..ExecutorProcessConfig::default()
+    });
+    // Its services run until this notifier is dropped, so it lives as long as the cluster's
+    // runtime; a stop the scheduler asks for (an executor it timed out) is taken and let be.
+    let shutdown = ShutdownNotifier::new();
+    let (stop, mut stops) = tokio::sync::mpsc::channel::<bool>(1);
+    ballista_executor::executor_server::startup(
         client,
+        config,
         executor,
         codec,
-        Some(wake),
-        None,
+        stop,
+        &shutdown,
         ballista_executor::health::ExecutorHealth::new(),
-    ));
+    )
+    .await?;
+    tokio::spawn(async move {
+        let _shutdown = shutdown;
+        while stops.recv().await.is_some() {}
+    });
     Ok(())
 }
 
