@@ -82,6 +82,7 @@ fn serve_role(role: &str) {
                 ember::cluster::run_executor(ExecutorOptions {
                     scheduler: format!("127.0.0.1:{}", arg(1)),
                     port: arg(2).parse().unwrap(),
+                    grpc_port: Some(arg(3).parse().unwrap()),
                     cores: 1,
                     work_dir: Some(arg(4).into()),
                     ..ExecutorOptions::default()
