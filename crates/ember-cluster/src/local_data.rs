@@ -204,7 +204,7 @@ fn count(total: usize, batches: &[RecordBatch], limit: usize) -> DfResult<usize>
         .iter()
         .fold(total, |t, b| t.saturating_add(b.get_array_memory_size()));
     if total > limit {
-        let limit = if limit % (1 << 20) == 0 {
+        let limit = if limit.is_multiple_of(1 << 20) {
             format!("{} MiB", limit >> 20)
         } else {
             format!("{limit} bytes")

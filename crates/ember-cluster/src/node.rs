@@ -144,7 +144,7 @@ impl Scheduler {
         config.override_logical_codec = Some(logical);
         config.override_physical_codec = Some(physical);
         // Plans carry local data (`ember.cluster.local_data_limit`): room for the largest.
-        let message_limit = u32::try_from(GRPC_MESSAGE_LIMIT).unwrap_or(u32::MAX);
+        let message_limit = message_limit();
         config.grpc_server_max_decoding_message_size = message_limit;
         config.grpc_server_max_encoding_message_size = message_limit;
         config.grpc_client_max_message_size = message_limit;
@@ -247,8 +247,8 @@ pub async fn run_executor(options: ExecutorOptions) -> Result<()> {
         // executor timeout (at least MIN_EXECUTOR_TIMEOUT).
         executor_heartbeat_interval_seconds: 1,
         memory_pool_size: options.memory_limit,
-        grpc_max_decoding_message_size: u32::try_from(GRPC_MESSAGE_LIMIT).unwrap_or(u32::MAX),
-        grpc_max_encoding_message_size: u32::try_from(GRPC_MESSAGE_LIMIT).unwrap_or(u32::MAX),
+        grpc_max_decoding_message_size: message_limit(),
+        grpc_max_encoding_message_size: message_limit(),
         override_function_registry: Some(Arc::new(registry(&options.functions)?)),
         override_logical_codec: Some(logical),
         override_physical_codec: Some(physical),
@@ -350,8 +350,8 @@ pub(crate) async fn spawn_local_executor(
         grpc_port,
         vcores: cores.max(1),
         executor_heartbeat_interval_seconds: 1,
-        grpc_max_decoding_message_size: u32::try_from(GRPC_MESSAGE_LIMIT).unwrap_or(u32::MAX),
-        grpc_max_encoding_message_size: u32::try_from(GRPC_MESSAGE_LIMIT).unwrap_or(u32::MAX),
+        grpc_max_decoding_message_size: message_limit(),
+        grpc_max_encoding_message_size: message_limit(),
         ..ExecutorProcessConfig::default()
     });
     // Its services run until this notifier is dropped, so it lives as long as the cluster's
@@ -373,6 +373,11 @@ pub(crate) async fn spawn_local_executor(
         while stops.recv().await.is_some() {}
     });
     Ok(())
+}
+
+/// [`GRPC_MESSAGE_LIMIT`] as Ballista's node configurations take it.
+fn message_limit() -> u32 {
+    u32::try_from(GRPC_MESSAGE_LIMIT).unwrap_or(u32::MAX)
 }
 
 /// A port on `host` that the OS has free now; the executor binds it a moment later, before it

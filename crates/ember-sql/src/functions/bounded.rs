@@ -166,18 +166,27 @@ fn series_size(args: &[ArrayRef]) -> DfResult<u64> {
     if !args[0].data_type().is_integer() {
         return Ok(0);
     }
-    let (starts, stops, steps) = (ints(args, 0)?, ints(args, 1)?, ints(args, 2)?);
+    let steps: Vec<u64> = ints(args, 2)?
+        .into_iter()
+        .map(|s| s.map_or(1, |s| s.unsigned_abs().max(1)))
+        .collect();
+    Ok(series_count(&ints(args, 0)?, &ints(args, 1)?, &steps))
+}
+
+/// The elements of the series from `starts` to `stops` by `steps` (each `1` or more), row by row
+/// (a one-value column is a scalar, for every row).
+fn series_count(starts: &[Option<i64>], stops: &[Option<i64>], steps: &[u64]) -> u64 {
     let at = |v: &[Option<i64>], i: usize| v.get(i).or(v.first()).copied().flatten();
     let rows = starts.len().max(stops.len()).max(steps.len());
-    Ok((0..rows)
-        .map(|i| match (at(&starts, i), at(&stops, i)) {
+    (0..rows)
+        .map(|i| match (at(starts, i), at(stops, i)) {
             (Some(a), Some(b)) => {
-                let step = at(&steps, i).unwrap_or(1).unsigned_abs().max(1);
+                let step = steps.get(i).or(steps.first()).copied().unwrap_or(1);
                 (i128::from(b) - i128::from(a)).unsigned_abs() as u64 / step + 1
             }
             _ => 0,
         })
-        .fold(0u64, u64::saturating_add))
+        .fold(0u64, u64::saturating_add)
 }
 
 /// Dates from `start` to `stop` by an interval: the days between them over the step's days, a
@@ -208,17 +217,7 @@ fn date_series_size(args: &[ArrayRef]) -> DfResult<u64> {
         }
         None => vec![1],
     };
-    let at = |v: &[Option<i64>], i: usize| v.get(i).or(v.first()).copied().flatten();
-    let rows = starts.len().max(stops.len()).max(steps.len());
-    Ok((0..rows)
-        .map(|i| match (at(&starts, i), at(&stops, i)) {
-            (Some(a), Some(b)) => {
-                let step = steps.get(i).or(steps.first()).copied().unwrap_or(1);
-                (i128::from(b) - i128::from(a)).unsigned_abs() as u64 / step + 1
-            }
-            _ => 0,
-        })
-        .fold(0u64, u64::saturating_add))
+    Ok(series_count(&starts, &stops, &steps))
 }
 
 /// Wraps the registered functions whose output size is an argument.
