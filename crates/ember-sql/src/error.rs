@@ -71,10 +71,11 @@ pub enum Error {
         message: String,
     },
 
-    /// Arithmetic whose operand types Spark refuses (`1 + true`, `array(1) + 1`): Spark's
-    /// `DATATYPE_MISMATCH` error, in Spark 4's words. `subclass` is Spark's
-    /// (`BINARY_OP_DIFF_TYPES`, `BINARY_OP_WRONG_TYPE`); `expression` is the refused expression
-    /// as Spark writes it (`(a + b)`).
+    /// Arithmetic whose operand types Spark refuses (`1 + true`, `array(1) + 1`), a `CASE WHEN`
+    /// condition that is not a boolean, a boolean number of days to `date_add`/`date_sub`:
+    /// Spark's `DATATYPE_MISMATCH` error, in Spark 4's words. `subclass` is Spark's
+    /// (`BINARY_OP_DIFF_TYPES`, `BINARY_OP_WRONG_TYPE`, `UNEXPECTED_INPUT_TYPE`); `expression`
+    /// is the refused expression as Spark writes it (`(a + b)`).
     #[error(
         "[DATATYPE_MISMATCH.{subclass}] Cannot resolve \"{expression}\" due to data type mismatch: {detail}. SQLSTATE: 42K09"
     )]

@@ -194,6 +194,8 @@ impl Session {
         cancel.check()?;
         let plan = state.statement_to_plan(statement).await.map_err(df_err)?;
         cancel.check()?;
+        // Inputs Spark refuses, before the analyzer casts them to what DataFusion accepts.
+        crate::type_checks::check_input_types(&plan).map_err(df_err)?;
         let plan = crate::coercion::spark_types(plan).map_err(df_err)?;
         let plan = crate::ranking::int_rankings(plan).map_err(df_err)?;
         cancel.check()?;

@@ -1,4 +1,5 @@
-//! Spark's `DATATYPE_MISMATCH` errors for arithmetic, in Spark's words.
+//! Spark's `DATATYPE_MISMATCH` errors for arithmetic and for the inputs of `CASE WHEN`,
+//! `date_add` and `date_sub` ([`check_input_types`]), in Spark's words.
 //!
 //! DataFusion refuses the arithmetic Spark refuses (`1 + true`, `array(1) + 1`), but in its
 //! own words (`Cannot coerce arithmetic expression Int64 + Boolean to valid types`). Spark names
@@ -21,9 +22,11 @@
 //! the string `'x'`, columns without their qualifier).
 
 use datafusion::arrow::datatypes::{DataType as ArrowType, Field};
-use datafusion::common::{DFSchema, ScalarValue};
+use datafusion::common::tree_node::{TreeNode, TreeNodeRecursion};
+use datafusion::common::{DFSchema, DataFusionError, Result as DfResult, ScalarValue};
 use datafusion::logical_expr::type_coercion::binary::BinaryTypeCoercer;
-use datafusion::logical_expr::{Expr, ExprSchemable, Operator};
+use datafusion::logical_expr::utils::merge_schema;
+use datafusion::logical_expr::{Expr, ExprSchemable, LogicalPlan, Operator};
 
 use crate::numeric_literals::SPARK_LITERAL;
 use crate::types::spark_type_name;
@@ -151,6 +154,62 @@ fn spark_type(e: &Expr, schema: &DFSchema) -> Option<ArrowType> {
     }
 }
 
+/// Refuses, with Spark's `DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE`, the inputs DataFusion's type
+/// coercion would accept but Spark refuses: a `CASE WHEN` condition that is not a boolean
+/// (`CASE WHEN 1 ...`, `CASE WHEN 'x' ...`) and a boolean number of days to `date_add` or
+/// `date_sub`. Run on the planned plan, before the analyzer casts them.
+pub(crate) fn check_input_types(plan: &LogicalPlan) -> DfResult<()> {
+    plan.apply_with_subqueries(|node| {
+        let schema = merge_schema(&node.inputs());
+        node.apply_expressions(|e| {
+            e.apply(|e| match input_mismatch(e, &schema) {
+                Some(m) => Err(DataFusionError::External(Box::new(m))),
+                None => Ok(TreeNodeRecursion::Continue),
+            })
+        })
+    })?;
+    Ok(())
+}
+
+/// `e`'s own inputs of a type Spark refuses (see [`check_input_types`]); an input whose type
+/// cannot be told here (an outer column) is left to the planner.
+fn input_mismatch(e: &Expr, schema: &DFSchema) -> Option<DataTypeMismatchFailure> {
+    let unexpected = |which: &str, wanted: &str, input: &Expr, t: &ArrowType| {
+        Some(DataTypeMismatchFailure {
+            subclass: "UNEXPECTED_INPUT_TYPE",
+            expression: pretty(e),
+            detail: format!(
+                "The {which} parameter requires the {wanted} type, however \"{}\" has the type \"{}\"",
+                pretty(input),
+                spark_upper(&spark_type(input, schema).unwrap_or_else(|| t.clone()))
+            ),
+        })
+    };
+    match e {
+        Expr::Case(case) if case.expr.is_none() => case.when_then_expr.iter().find_map(|(w, _)| {
+            let t = w.get_type(schema).ok()?;
+            (!matches!(t, ArrowType::Boolean | ArrowType::Null))
+                .then(|| unexpected("first", "\"BOOLEAN\"", w, &t))
+                .flatten()
+        }),
+        Expr::ScalarFunction(f) if matches!(f.name(), "date_add" | "date_sub") => {
+            let days = f.args.get(1)?;
+            let t = days.get_type(schema).ok()?;
+            (t == ArrowType::Boolean)
+                .then(|| {
+                    unexpected(
+                        "second",
+                        "(\"INT\" or \"SMALLINT\" or \"TINYINT\")",
+                        days,
+                        &t,
+                    )
+                })
+                .flatten()
+        }
+        _ => None,
+    }
+}
+
 /// An expression as Spark's `toPrettySQL` writes it in messages: `(a + 1)`, `(NOT b)`,
 /// `abs(a)`, `CAST(1 AS SMALLINT)`; columns without qualifier, strings without quotes.
 fn pretty(e: &Expr) -> String {
@@ -162,6 +221,16 @@ fn pretty(e: &Expr) -> String {
         Expr::BinaryExpr(b) => format!("({} {} {})", pretty(&b.left), b.op, pretty(&b.right)),
         Expr::Not(inner) => format!("(NOT {})", pretty(inner)),
         Expr::Negative(inner) => format!("(- {})", pretty(inner)),
+        // A `DATE'…'` literal, planned as a cast of its text.
+        Expr::Cast(c)
+            if *c.field.data_type() == ArrowType::Date32
+                && matches!(
+                    c.expr.as_ref(),
+                    Expr::Literal(ScalarValue::Utf8(Some(_)), _)
+                ) =>
+        {
+            format!("DATE '{}'", pretty(&c.expr))
+        }
         Expr::Cast(c) => format!(
             "CAST({} AS {})",
             pretty(&c.expr),
@@ -185,6 +254,19 @@ fn pretty(e: &Expr) -> String {
             format!("{name}({})", list(&f.args))
         }
         Expr::AggregateFunction(f) => format!("{}({})", f.func.name(), list(&f.params.args)),
+        Expr::Case(case) => {
+            let mut out = String::from("CASE");
+            if let Some(base) = &case.expr {
+                out.push_str(&format!(" {}", pretty(base)));
+            }
+            for (w, t) in &case.when_then_expr {
+                out.push_str(&format!(" WHEN {} THEN {}", pretty(w), pretty(t)));
+            }
+            if let Some(other) = &case.else_expr {
+                out.push_str(&format!(" ELSE {}", pretty(other)));
+            }
+            out + " END"
+        }
         other => other.schema_name().to_string(),
     }
 }

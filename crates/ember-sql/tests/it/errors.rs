@@ -353,6 +353,37 @@ fn type_mismatches_are_sparks_datatype_mismatch() {
             "(array(1) + array(2))".into(),
             format!("{WRONG} \"ARRAY<INT>\""),
         ),
+        // What DataFusion's coercion would cast and Spark refuses.
+        (
+            "SELECT CASE WHEN 1 THEN 'a' ELSE 'b' END",
+            "UNEXPECTED_INPUT_TYPE",
+            "CASE WHEN 1 THEN a ELSE b END".into(),
+            "The first parameter requires the \"BOOLEAN\" type, however \"1\" has the type \"INT\""
+                .into(),
+        ),
+        (
+            "SELECT CASE WHEN s THEN a END FROM t",
+            "UNEXPECTED_INPUT_TYPE",
+            "CASE WHEN s THEN a END".into(),
+            "The first parameter requires the \"BOOLEAN\" type, however \"s\" has the type \"STRING\""
+                .into(),
+        ),
+        (
+            "SELECT date_add(DATE'2024-01-01', true)",
+            "UNEXPECTED_INPUT_TYPE",
+            "date_add(DATE '2024-01-01', true)".into(),
+            "The second parameter requires the (\"INT\" or \"SMALLINT\" or \"TINYINT\") type, \
+             however \"true\" has the type \"BOOLEAN\""
+                .into(),
+        ),
+        (
+            "SELECT date_sub(dt, b) FROM t",
+            "UNEXPECTED_INPUT_TYPE",
+            "date_sub(dt, b)".into(),
+            "The second parameter requires the (\"INT\" or \"SMALLINT\" or \"TINYINT\") type, \
+             however \"b\" has the type \"BOOLEAN\""
+                .into(),
+        ),
     ];
     let mut failures = Vec::new();
     for (query, subclass, expression, detail) in &cases {

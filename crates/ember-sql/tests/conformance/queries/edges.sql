@@ -58,3 +58,18 @@ SELECT CAST('abc' AS INT)
 
 -- name: try_cast_of_a_bad_string_is_null
 SELECT try_cast('abc' AS INT)
+
+-- name: case_when_of_an_integer_is_an_error
+SELECT CASE WHEN 1 THEN 'a' ELSE 'b' END
+
+-- name: case_when_of_a_string_is_an_error
+SELECT CASE WHEN 'x' THEN 1 END
+
+-- name: case_when_of_a_column_not_boolean_is_an_error
+SELECT CASE WHEN id THEN 'a' END FROM range(2)
+
+-- name: date_add_of_a_boolean_is_an_error
+SELECT date_add(DATE'2024-01-01', true)
+
+-- name: date_sub_of_a_boolean_is_an_error
+SELECT date_sub(DATE'2024-01-01', true)
