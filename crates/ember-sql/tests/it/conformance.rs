@@ -20,17 +20,11 @@ use ember_sql::arrow::datatypes::{DataType, Float32Type, Float64Type};
 use ember_sql::arrow::util::display::{ArrayFormatter, FormatOptions};
 use ember_sql::{Session, spark_type_name};
 
+#[path = "../conformance/suite.rs"]
+mod suite;
+
 fn suite_dir() -> PathBuf {
     crate::fixture::crate_dir().join("tests/conformance")
-}
-
-#[derive(Debug, Default)]
-struct Query {
-    family: String,
-    name: String,
-    sql: String,
-    known_types: Option<String>,
-    known_values: Option<String>,
 }
 
 /// Spark's answer to one query, as recorded.
@@ -39,32 +33,6 @@ struct Answer {
     types: Vec<String>,
     rows: Vec<Vec<Option<String>>>,
     error: Option<String>,
-}
-
-fn parse_queries(family: &str, text: &str) -> Vec<Query> {
-    let mut queries: Vec<Query> = Vec::new();
-    for line in text.lines() {
-        if let Some(name) = line.strip_prefix("-- name:") {
-            queries.push(Query {
-                family: family.to_owned(),
-                name: name.trim().to_owned(),
-                ..Query::default()
-            });
-        } else if let Some(q) = queries.last_mut() {
-            if let Some(reason) = line.strip_prefix("-- known: types:") {
-                q.known_types = Some(reason.trim().to_owned());
-            } else if let Some(reason) = line.strip_prefix("-- known: values:") {
-                q.known_values = Some(reason.trim().to_owned());
-            } else if !line.starts_with("--") {
-                q.sql.push_str(line);
-                q.sql.push('\n');
-            }
-        }
-    }
-    for q in &mut queries {
-        q.sql = q.sql.trim().trim_end_matches(';').to_owned();
-    }
-    queries
 }
 
 fn unescape(field: &str) -> Option<String> {
@@ -253,24 +221,8 @@ fn rows_agree(ours: &[Vec<Option<String>>], theirs: &[Vec<Option<String>>], orde
 }
 
 fn register_tables(spark: &Session) {
-    let tables = suite_dir().join("tables");
-    let schemas = std::fs::read_to_string(tables.join("schemas.txt")).unwrap();
-    for line in schemas.lines() {
-        if line.trim().is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let (name, ddl) = line.split_once(':').unwrap();
-        let path = tables.join(format!("{}.csv", name.trim()));
-        spark
-            .sql(&format!(
-                "CREATE EXTERNAL TABLE {} ({ddl}) STORED AS CSV LOCATION '{}' \
-                 OPTIONS ('format.has_header' 'true')",
-                name.trim(),
-                path.display()
-            ))
-            .unwrap()
-            .collect()
-            .unwrap();
+    for statement in suite::table_statements(&suite_dir()).unwrap() {
+        spark.sql(&statement).unwrap().collect().unwrap();
     }
 }
 
@@ -300,19 +252,12 @@ fn spark_conformance_suite() {
         .unwrap();
     register_tables(&spark);
 
-    let mut files: Vec<PathBuf> = std::fs::read_dir(suite_dir().join("queries"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "sql"))
-        .collect();
-    files.sort();
     let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
     let mut failures = Vec::new();
     let mut known = Vec::new();
     let mut report = String::new();
-    for file in files {
-        let family = file.file_stem().unwrap().to_string_lossy().into_owned();
-        for q in parse_queries(&family, &std::fs::read_to_string(&file).unwrap()) {
+    for (family, file) in suite::query_files(&suite_dir()).unwrap() {
+        for q in suite::parse_queries(&family, &std::fs::read_to_string(&file).unwrap()) {
             let key = format!("{}/{}", q.family, q.name);
             let Some(theirs) = answers.get(&key) else {
                 failures.push(format!(

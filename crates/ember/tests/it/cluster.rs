@@ -14,6 +14,9 @@ use ember::sql::{FileFormat, OutputFormat, Session};
 
 use super::{ember, free_port, terminate};
 
+#[path = "../../../ember-sql/tests/conformance/suite.rs"]
+mod suite;
+
 /// A process of the cluster and the lines of its stderr, as they come.
 struct Node {
     child: Child,
@@ -353,57 +356,21 @@ fn conformance_dir() -> std::path::PathBuf {
 
 /// The suite's tables, as its own test registers them: CSV files every executor reads.
 fn register_tables(spark: &Session) {
-    let tables = conformance_dir().join("tables");
-    let schemas = std::fs::read_to_string(tables.join("schemas.txt")).unwrap();
-    for line in schemas.lines() {
-        if line.trim().is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let (name, ddl) = line.split_once(':').unwrap();
-        let path = tables
-            .join(format!("{}.csv", name.trim()))
-            .canonicalize()
-            .unwrap();
-        spark
-            .sql(&format!(
-                "CREATE EXTERNAL TABLE {} ({ddl}) STORED AS CSV LOCATION '{}' \
-                 OPTIONS ('format.has_header' 'true')",
-                name.trim(),
-                path.display()
-            ))
-            .unwrap()
-            .collect()
-            .unwrap();
+    for statement in suite::table_statements(&conformance_dir()).unwrap() {
+        spark.sql(&statement).unwrap().collect().unwrap();
     }
 }
 
 /// Every query of the suite: (family/name, SQL).
 fn conformance_queries() -> Vec<(String, String)> {
-    let mut files: Vec<_> = std::fs::read_dir(conformance_dir().join("queries"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "sql"))
-        .collect();
-    files.sort();
     let mut queries = Vec::new();
-    for file in files {
-        let family = file.file_stem().unwrap().to_string_lossy().into_owned();
-        let mut current: Option<(String, String)> = None;
-        for line in std::fs::read_to_string(&file).unwrap().lines() {
-            if let Some(name) = line.strip_prefix("-- name:") {
-                queries.extend(current.take());
-                current = Some((format!("{family}/{}", name.trim()), String::new()));
-            } else if let Some((_, sql)) = current.as_mut()
-                && !line.starts_with("--")
-            {
-                sql.push_str(line);
-                sql.push('\n');
-            }
-        }
-        queries.extend(current);
-    }
-    for (_, sql) in &mut queries {
-        *sql = sql.trim().trim_end_matches(';').to_owned();
+    for (family, file) in suite::query_files(&conformance_dir()).unwrap() {
+        let text = std::fs::read_to_string(&file).unwrap();
+        queries.extend(
+            suite::parse_queries(&family, &text)
+                .into_iter()
+                .map(|q| (format!("{}/{}", q.family, q.name), q.sql)),
+        );
     }
     queries
 }
