@@ -181,8 +181,8 @@ pub struct ExecutorOptions {
     pub host: String,
     /// Its port; each executor on one machine needs its own. Default: 50051.
     pub port: u16,
-    /// The port the scheduler hands it tasks on. Default: one the OS picks at start (the
-    /// scheduler learns it when the executor registers).
+    /// The port the scheduler hands it tasks on. Default (and for 0): one the OS picks at start
+    /// (the scheduler learns it when the executor registers).
     pub grpc_port: Option<u16>,
     /// How many tasks it runs at once. Default: the machine's cores.
     pub cores: usize,
@@ -225,7 +225,8 @@ fn registry(functions: &Functions) -> Result<BallistaFunctionRegistry> {
 pub async fn run_executor(options: ExecutorOptions) -> Result<()> {
     let (scheduler_host, scheduler_port) = split_host_port(&options.scheduler)?;
     let (logical, physical) = codecs(options.functions.clone(), Zones::default());
-    let grpc_port = match options.grpc_port {
+    // 0 would be registered as the port to reach it on: pick one instead, as for none.
+    let grpc_port = match options.grpc_port.filter(|p| *p != 0) {
         Some(port) => port,
         None => free_port(&options.host)?,
     };

@@ -89,7 +89,7 @@ struct ExecutorArgs {
     /// The port it serves on (Ballista's 50051); each executor on one machine needs its own.
     #[arg(long, env = "EMBER_EXECUTOR_PORT", default_value_t = ember::cluster::DEFAULT_EXECUTOR_PORT)]
     port: u16,
-    /// The port the scheduler hands it tasks on (default: one the OS picks).
+    /// The port the scheduler hands it tasks on (default, or 0: one the OS picks).
     #[arg(long, env = "EMBER_EXECUTOR_GRPC_PORT")]
     grpc_port: Option<u16>,
     /// Tasks it runs at once (default: the machine's cores).
