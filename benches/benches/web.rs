@@ -57,6 +57,7 @@ fn service_over_a_socket(c: &mut Criterion) {
     let options = ServeOptions {
         workers: 1,
         shutdown_grace: Duration::from_secs(1),
+        ..ServeOptions::default()
     };
     let server = std::thread::spawn(move || {
         actix_web::rt::System::new().block_on(ember_web::serve(service, listener, options, async {

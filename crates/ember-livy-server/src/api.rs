@@ -17,10 +17,10 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::config::ServerConfig;
-use crate::gate;
 use crate::server::{CreateError, LivyServer};
 use crate::session::{LiveSession, SubmitError};
 use crate::ui;
+use ember_serve::gate;
 
 /// An HTTP error answered as `{"msg": ...}`.
 #[derive(Debug)]
@@ -475,7 +475,7 @@ fn admit(req: &ServiceRequest, config: &ServerConfig) -> Result<(), ApiError> {
         move |name: header::HeaderName| req.headers().get(name).and_then(|v| v.to_str().ok());
     if let Some(token) = &config.token {
         let given = text(header::AUTHORIZATION).and_then(gate::bearer_token);
-        if !given.is_some_and(|g| constant_time_eq(g.as_bytes(), token.as_bytes())) {
+        if !given.is_some_and(|g| gate::secrets_equal(g.as_bytes(), token.as_bytes())) {
             return Err(ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 "this server needs an 'Authorization: Bearer <token>' header with its token",
@@ -534,13 +534,6 @@ fn admit(req: &ServiceRequest, config: &ServerConfig) -> Result<(), ApiError> {
         }
     }
     Ok(())
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 impl LivyServer {

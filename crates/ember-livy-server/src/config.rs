@@ -228,13 +228,13 @@ impl ServerConfig {
             });
         }
         for host in &self.allowed_hosts {
-            crate::gate::validate_allowed_host(host).map_err(|reason| Error::Config {
+            ember_serve::gate::validate_allowed_host(host).map_err(|reason| Error::Config {
                 name: "allowed_hosts",
                 reason,
             })?;
         }
         for origin in &self.allowed_origins {
-            crate::gate::validate_allowed_origin(origin).map_err(|reason| Error::Config {
+            ember_serve::gate::validate_allowed_origin(origin).map_err(|reason| Error::Config {
                 name: "allowed_origins",
                 reason,
             })?;

@@ -5,16 +5,10 @@
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The listening socket could not be bound.
-    #[error("cannot listen on {addr}: {source}")]
-    Bind {
-        /// The address asked for.
-        addr: String,
-        /// Why binding failed.
-        #[source]
-        source: std::io::Error,
-    },
-    /// The HTTP server or its runtime failed.
+    /// Binding, starting or stopping the HTTP server failed (`ember-serve`'s error).
+    #[error(transparent)]
+    Serve(#[from] ember_serve::Error),
+    /// The server's runtime failed.
     #[error("the Livy server failed: {0}")]
     Server(#[source] std::io::Error),
     /// A setting is out of its domain.
@@ -24,14 +18,6 @@ pub enum Error {
         name: &'static str,
         /// Why it was refused.
         reason: String,
-    },
-    /// The server did not come up, or did not stop, in time.
-    #[error("timed out after {after:?} waiting for {waiting_for}")]
-    Timeout {
-        /// What was being waited for.
-        waiting_for: &'static str,
-        /// How long.
-        after: std::time::Duration,
     },
 }
 

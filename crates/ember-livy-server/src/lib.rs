@@ -169,7 +169,6 @@
 mod api;
 mod config;
 mod error;
-mod gate;
 mod guard;
 pub mod interpreter;
 mod limits;

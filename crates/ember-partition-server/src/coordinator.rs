@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 
 use crate::serve::KillSwitch;
-use crate::server::{method_not_allowed, not_found, text};
 use crate::token::{TOKEN_HEADER, Token};
+use ember_serve::{get, method_not_allowed, not_found, text};
 
 /// Where a partition server is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -322,19 +322,21 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig, registry: web::Data<Regist
         .service(
             web::resource("/register")
                 .route(web::post().to(register))
-                .default_service(web::to(method_not_allowed)),
+                .default_service(method_not_allowed("POST")),
         )
         .service(
             web::resource("/hosts")
-                .route(web::get().to(hosts))
-                .default_service(web::to(method_not_allowed)),
+                .route(get().to(hosts))
+                .default_service(method_not_allowed("GET, HEAD")),
         )
         .service(
             web::resource("/status")
-                .route(web::get().to(status))
-                .default_service(web::to(method_not_allowed)),
+                .route(get().to(status))
+                .default_service(method_not_allowed("GET, HEAD")),
         )
-        .default_service(web::to(not_found));
+        .default_service(not_found(
+            "the coordinator's routes are POST /register, GET /hosts and GET /status",
+        ));
 }
 
 async fn register(

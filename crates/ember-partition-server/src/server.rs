@@ -4,9 +4,10 @@
 use std::fmt;
 use std::sync::Arc;
 
-use actix_web::http::{StatusCode, header};
+use actix_web::http::{ConnectionType, StatusCode};
 use actix_web::{HttpRequest, HttpResponse, web};
 use ember_rdd::Data;
+use ember_serve::{get, method_not_allowed, not_found, text};
 use tokio::sync::watch;
 
 use crate::token::Token;
@@ -205,13 +206,9 @@ pub(crate) struct Control {
     pub(crate) shutdown: Arc<watch::Sender<bool>>,
 }
 
-const TEXT: &str = "text/plain; charset=utf-8";
-
-pub(crate) fn text(status: StatusCode, body: impl Into<String>) -> HttpResponse {
-    HttpResponse::build(status)
-        .content_type(TEXT)
-        .body(body.into())
-}
+/// What a partition server's 404 lists.
+const ROUTES: &str =
+    "user routes are under /app, control routes are /control/ping and /control/shutdown";
 
 /// Registers everything a partition server answers: the user's routes under `/app` (with the
 /// state and [`PartitionInfo`] as app data), the control routes, and 404/405 fallbacks with a
@@ -228,24 +225,24 @@ pub(crate) fn configure<S: PartitionServer>(
             web::scope("/control")
                 .service(
                     web::resource("/ping")
-                        .route(web::get().to(ping))
-                        .default_service(web::to(method_not_allowed)),
+                        .route(get().to(ping))
+                        .default_service(method_not_allowed("GET, HEAD")),
                 )
                 .service(
                     web::resource("/shutdown")
                         .route(web::post().to(shutdown))
-                        .default_service(web::to(method_not_allowed)),
+                        .default_service(method_not_allowed("POST")),
                 )
-                .default_service(web::to(not_found)),
+                .default_service(not_found(ROUTES)),
         )
         .service(
             web::scope("/app")
                 .app_data(state)
                 .app_data(info)
                 .configure(|cfg| server.routes(cfg))
-                .default_service(web::to(not_found)),
+                .default_service(not_found(ROUTES)),
         )
-        .default_service(web::to(not_found));
+        .default_service(not_found(ROUTES));
 }
 
 async fn ping(req: HttpRequest, control: web::Data<Control>) -> HttpResponse {
@@ -263,37 +260,10 @@ async fn shutdown(req: HttpRequest, control: web::Data<Control>) -> HttpResponse
         return denied;
     }
     control.shutdown.send_replace(true);
-    HttpResponse::Ok()
-        .content_type(TEXT)
-        .force_close()
-        .body(format!(
-            "partition {} is shutting down",
-            control.info.partition
-        ))
-}
-
-pub(crate) async fn not_found(req: HttpRequest) -> HttpResponse {
-    text(
-        StatusCode::NOT_FOUND,
-        format!(
-            "no route for {} {}; user routes are under /app, control routes are /control/ping and /control/shutdown",
-            req.method(),
-            req.path()
-        ),
-    )
-}
-
-pub(crate) async fn method_not_allowed(req: HttpRequest) -> HttpResponse {
-    let allow = match req.path().rsplit('/').next() {
-        Some("ping" | "hosts" | "status") => "GET",
-        _ => "POST",
-    };
-    HttpResponse::MethodNotAllowed()
-        .insert_header((header::ALLOW, allow))
-        .content_type(TEXT)
-        .body(format!(
-            "method {} is not allowed on {}; use {allow}",
-            req.method(),
-            req.path()
-        ))
+    let mut reply = text(
+        StatusCode::OK,
+        format!("partition {} is shutting down", control.info.partition),
+    );
+    reply.head_mut().set_connection_type(ConnectionType::Close);
+    reply
 }

@@ -183,13 +183,14 @@ impl Ui {
         self.update(|i| i.properties.extend(properties))
     }
 
-    /// Also accepts requests whose `Host` is one of `hosts` (names, without a port), besides
-    /// the loopback names; `*` accepts any. Needed when the UI is reached under another name.
+    /// Also accepts requests whose `Host` is one of `hosts` (names, with or without a port: the
+    /// port a request names is not checked), besides the loopback names and addresses and the
+    /// address the UI is bound to; `*` accepts any. Needed when the UI is reached under another
+    /// name.
     pub fn with_allowed_hosts(self, hosts: impl IntoIterator<Item = String>) -> Self {
-        // `name:port` is taken as `name`: the port a request names is not checked.
         let hosts: Vec<_> = hosts
             .into_iter()
-            .map(|h| host_name(h.trim()).to_owned())
+            .map(|h| h.trim().to_owned())
             .filter(|h| !h.is_empty())
             .collect();
         self.update(|i| i.allowed_hosts.extend(hosts))
@@ -225,42 +226,11 @@ impl Ui {
         self.inner.port
     }
 
-    /// Whether a request's `Host` header names this UI: a loopback name, or one allowed with
-    /// [`with_allowed_hosts`](Self::with_allowed_hosts). A request without one (HTTP/1.0) is
-    /// accepted, as browsers always send it.
-    pub(crate) fn admits_host(&self, host: Option<&str>) -> bool {
-        let Some(host) = host else {
-            return true;
-        };
-        let name = host_name(host);
-        ["localhost", "127.0.0.1", "[::1]"]
-            .iter()
-            .any(|h| name.eq_ignore_ascii_case(h))
-            || self
-                .inner
-                .allowed_hosts
-                .iter()
-                .any(|h| h == "*" || name.eq_ignore_ascii_case(h))
-    }
-}
-
-/// A `Host` header without its port (`[::1]:4040` → `[::1]`).
-fn host_name(host: &str) -> &str {
-    if host.starts_with('[') {
-        return host.find(']').map_or(host, |end| &host[..=end]);
-    }
-    host.rsplit_once(':').map_or(host, |(name, _)| name)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn host_names_drop_their_port() {
-        assert_eq!(host_name("localhost:4040"), "localhost");
-        assert_eq!(host_name("[::1]:4040"), "[::1]");
-        assert_eq!(host_name("[::1]"), "[::1]");
-        assert_eq!(host_name("example.com"), "example.com");
+    /// Whether a request's `Host` header names this UI, which listens on `bound`: a loopback
+    /// name or address, the bound address (any address literal when bound to a wildcard), or one
+    /// allowed with [`with_allowed_hosts`](Self::with_allowed_hosts) (`ember-serve`'s gate). A
+    /// request without one (HTTP/1.0) is accepted, as browsers always send it.
+    pub(crate) fn admits_host(&self, host: Option<&str>, bound: std::net::SocketAddr) -> bool {
+        host.is_none_or(|h| ember_serve::gate::host_allowed(h, bound, &self.inner.allowed_hosts))
     }
 }

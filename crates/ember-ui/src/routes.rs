@@ -7,7 +7,8 @@ use std::pin::Pin;
 use actix_web::body::{BoxBody, EitherBody};
 use actix_web::dev::{HttpServiceFactory, Service, ServiceRequest, ServiceResponse};
 use actix_web::http::{StatusCode, header};
-use actix_web::{HttpRequest, HttpResponse, ResponseError, guard, web};
+use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
+use ember_serve::get;
 use serde_json::Value;
 
 use crate::html;
@@ -37,7 +38,7 @@ pub fn scope(path: &str, ui: Ui) -> impl HttpServiceFactory + use<> {
                 .get(header::HOST)
                 .map(|h| h.to_str().unwrap_or("\u{fffd}").to_owned());
             let reply: LocalBoxFuture<Result<ServiceResponse<EitherBody<BoxBody>>, actix_web::Error>> =
-                if gate.admits_host(host.as_deref()) {
+                if gate.admits_host(host.as_deref(), req.app_config().local_addr()) {
                     let call = srv.call(req);
                     Box::pin(async move { call.await.map(ServiceResponse::map_into_left_body) })
                 } else {
@@ -86,17 +87,9 @@ pub fn scope(path: &str, ui: Ui) -> impl HttpServiceFactory + use<> {
         .default_service(web::to(not_found))
 }
 
-/// A route for `GET`, and `HEAD` answered the same way without a body.
-fn get() -> actix_web::Route {
-    web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
-}
-
 /// A one-line plain-text refusal.
 pub(crate) fn refuse(status: StatusCode, reason: &str) -> HttpResponse {
-    HttpResponse::build(status)
-        .content_type("text/plain; charset=utf-8")
-        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .body(format!("{reason}\n"))
+    ember_serve::text(status, reason)
 }
 
 fn json(value: Value) -> HttpResponse {

@@ -1,13 +1,11 @@
 //! [`start`]: the UI on its own port and thread, for programs that are not actix apps.
 
-use std::net::{Ipv4Addr, SocketAddr, TcpListener};
-use std::sync::mpsc;
-use std::thread::JoinHandle;
+use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
-use actix_web::{App, HttpServer};
+use ember_serve::{Background, HttpApp, ServeOptions};
 
-use crate::{Error, Result, Ui, routes};
+use crate::{Result, Ui, routes};
 
 /// Spark's `spark.ui.port`.
 pub const DEFAULT_UI_PORT: u16 = 4040;
@@ -22,7 +20,7 @@ pub struct UiOptions {
     /// How many ports after `port` to try when it is taken (Spark's `spark.port.maxRetries`,
     /// 16).
     pub port_retries: u16,
-    /// How long [`start`] waits for the server to listen, and [`UiServer::stop`] for it to stop.
+    /// How long [`start`] waits for the server to listen.
     pub timeout: Duration,
 }
 
@@ -40,134 +38,49 @@ impl Default for UiOptions {
 /// A running UI server; dropping it stops the server too (without waiting).
 #[derive(Debug)]
 pub struct UiServer {
-    addr: SocketAddr,
-    handle: actix_web::dev::ServerHandle,
-    stopped: mpsc::Receiver<()>,
-    thread: Option<JoinHandle<()>>,
-    timeout: Duration,
+    http: Background,
 }
 
 impl UiServer {
     /// The address it listens on.
     pub fn local_addr(&self) -> SocketAddr {
-        self.addr
+        self.http.addr()
     }
 
     /// `http://host:port`, the jobs page being at `{url}/jobs/` and the API at `{url}/api/v1`.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        self.http.url()
     }
 
-    /// Stops the server and waits (at most the options' timeout) until it has.
-    pub fn stop(mut self) -> Result<()> {
-        // `stop` sends its command at once; the returned future only reports completion.
-        drop(self.handle.stop(true));
-        match self.stopped.recv_timeout(self.timeout) {
-            Ok(()) | Err(mpsc::RecvTimeoutError::Disconnected) => {
-                if let Some(thread) = self.thread.take() {
-                    let _ = thread.join();
-                }
-                Ok(())
-            }
-            Err(mpsc::RecvTimeoutError::Timeout) => Err(Error::Stop(self.timeout)),
-        }
+    /// Stops the server and waits (bounded: a second's grace for open requests, then
+    /// [`ember_serve::STOP_SLACK`] for its thread) until it has.
+    pub fn stop(self) -> Result<()> {
+        Ok(self.http.stop()?)
     }
-}
-
-impl Drop for UiServer {
-    fn drop(&mut self) {
-        if self.thread.is_some() {
-            drop(self.handle.stop(false));
-        }
-    }
-}
-
-/// Binds the first free port of `port..=port + retries` on `host`, as Spark's UI does.
-fn bind(options: &UiOptions) -> Result<TcpListener> {
-    let last = if options.port == 0 {
-        0
-    } else {
-        options.port.saturating_add(options.port_retries)
-    };
-    let mut error = None;
-    for port in options.port..=last {
-        match TcpListener::bind((options.host.as_str(), port)) {
-            Ok(listener) => return Ok(listener),
-            Err(e) => error = Some(e),
-        }
-    }
-    Err(Error::Bind {
-        host: options.host.clone(),
-        first: options.port,
-        last,
-        source: error.unwrap_or_else(|| std::io::Error::other("no port to try")),
-    })
 }
 
 /// Serves `ui` (its [`scope`](crate::scope) at the root) on its own thread and port: the first
 /// free one from `options.port` (Spark's 4040) on `options.host` (loopback). Logs
-/// `Spark UI available at http://…` as Spark does. Errors: [`Error::Bind`] when no port of the
-/// range is free, [`Error::Start`] when the server does not listen within `options.timeout`.
+/// `Spark UI available at http://…` as Spark does. Errors (`ember-serve`'s): `Bind` when no port
+/// of the range is free, `Timeout` when the server does not listen within `options.timeout`.
 pub fn start(ui: Ui, options: &UiOptions) -> Result<UiServer> {
-    let listener = bind(options)?;
+    let listener = ember_serve::bind_first_free(&options.host, options.port, options.port_retries)?;
     let addr = listener
         .local_addr()
-        .map_err(|e| Error::Start(options.timeout, e.to_string()))?;
+        .map_err(|source| ember_serve::Error::Server {
+            server: "the UI server",
+            source,
+        })?;
     let ui = ui.served_at(&addr.ip().to_string(), addr.port());
-    let (ready_tx, ready) = mpsc::channel();
-    let (stopped_tx, stopped) = mpsc::channel();
-    let thread = std::thread::Builder::new()
-        .name("ember-ui".into())
-        .spawn(move || {
-            let system = actix_web::rt::System::new();
-            let served = system.block_on(async move {
-                let server =
-                    HttpServer::new(move || App::new().service(routes::scope("", ui.clone())))
-                        .workers(1)
-                        .disable_signals()
-                        .shutdown_timeout(1)
-                        .listen(listener)
-                        .map(HttpServer::run);
-                match server {
-                    Ok(server) => {
-                        let _ = ready_tx.send(Ok(server.handle()));
-                        server.await.map_err(|e| e.to_string())
-                    }
-                    Err(e) => {
-                        let _ = ready_tx.send(Err(e.to_string()));
-                        Ok(())
-                    }
-                }
-            });
-            if let Err(e) = served {
-                tracing::warn!("the UI server stopped with an error: {e}");
-            }
-            let _ = stopped_tx.send(());
-        })
-        .map_err(|e| Error::Start(options.timeout, e.to_string()))?;
-    let handle = match ready.recv_timeout(options.timeout) {
-        Ok(Ok(handle)) => handle,
-        Ok(Err(e)) => return Err(Error::Start(options.timeout, e)),
-        Err(_) => {
-            // Too late for the caller: stop the server if it ever comes up, so nothing is left
-            // listening behind an error.
-            std::thread::spawn(move || {
-                if let Ok(Ok(handle)) = ready.recv() {
-                    drop(handle.stop(false));
-                }
-            });
-            return Err(Error::Start(
-                options.timeout,
-                "the server thread did not report".into(),
-            ));
-        }
+    let app = HttpApp::new("the UI server", move |cfg| {
+        cfg.service(routes::scope("", ui.clone()));
+    });
+    let serve = ServeOptions {
+        workers: 1,
+        shutdown_grace: Duration::from_secs(1),
+        start_timeout: options.timeout,
     };
+    let http = app.spawn(listener, &serve)?;
     tracing::info!("Spark UI available at http://{addr}");
-    Ok(UiServer {
-        addr,
-        handle,
-        stopped,
-        thread: Some(thread),
-        timeout: options.timeout,
-    })
+    Ok(UiServer { http })
 }

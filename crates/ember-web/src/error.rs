@@ -4,18 +4,9 @@
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The listening socket could not be bound.
-    #[error("cannot listen on {addr}: {source}")]
-    Bind {
-        /// The address asked for.
-        addr: String,
-        /// Why binding failed.
-        #[source]
-        source: std::io::Error,
-    },
-    /// The server stopped with an I/O error.
-    #[error("the HTTP server failed: {0}")]
-    Server(#[source] std::io::Error),
+    /// Binding, starting or running the HTTP server failed (`ember-serve`'s error).
+    #[error(transparent)]
+    Serve(#[from] ember_serve::Error),
     /// A setting is out of its domain.
     #[error("invalid setting `{name}`: {reason}")]
     Config {

@@ -8,8 +8,9 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{HttpServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::{StatusCode, header};
 use actix_web::middleware::{Next, from_fn};
-use actix_web::{HttpRequest, HttpResponse, guard, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use ember_rdd::{CancelToken, Context};
+use ember_serve::text;
 use tokio::sync::Semaphore;
 
 use crate::backend::{JobError, LocalPi, PiBackend};
@@ -43,8 +44,6 @@ pub const MAX_RUNNING_JOBS_LIMIT: usize = 4096;
 /// connection, so a million is far past what a machine serves, and far from overflowing the
 /// count of jobs in flight.
 pub const MAX_QUEUED_JOBS_LIMIT: usize = 1_000_000;
-
-const TEXT: &str = "text/plain; charset=utf-8";
 
 /// Limits of the SparkPi service.
 #[derive(Debug, Clone)]
@@ -212,7 +211,9 @@ impl SparkPiService {
             .service(get_resource("/sparkpi", sparkpi))
             .service(get_resource("/healthz", healthz))
             .service(get_resource("/metrics", metrics))
-            .default_service(web::to(not_found))
+            .default_service(ember_serve::not_found(
+                "the routes are /, /sparkpi?scale=N, /healthz and /metrics",
+            ))
     }
 }
 
@@ -224,18 +225,8 @@ where
     F::Output: actix_web::Responder + 'static,
 {
     web::resource(path)
-        .route(
-            web::route()
-                .guard(guard::Any(guard::Get()).or(guard::Head()))
-                .to(handler),
-        )
-        .default_service(web::to(method_not_allowed))
-}
-
-fn text(status: StatusCode, body: impl Into<String>) -> HttpResponse {
-    HttpResponse::build(status)
-        .content_type(TEXT)
-        .body(body.into())
+        .route(ember_serve::get().to(handler))
+        .default_service(ember_serve::method_not_allowed("GET, HEAD"))
 }
 
 async fn index() -> HttpResponse {
@@ -253,28 +244,6 @@ async fn metrics(svc: web::Data<SparkPiService>) -> HttpResponse {
             .body(body),
         Err(_) => text(StatusCode::INTERNAL_SERVER_ERROR, "cannot encode metrics"),
     }
-}
-
-async fn not_found(req: HttpRequest) -> HttpResponse {
-    text(
-        StatusCode::NOT_FOUND,
-        format!(
-            "no route for {} {}; the routes are /, /sparkpi?scale=N, /healthz and /metrics",
-            req.method(),
-            req.path()
-        ),
-    )
-}
-
-async fn method_not_allowed(req: HttpRequest) -> HttpResponse {
-    HttpResponse::MethodNotAllowed()
-        .insert_header((header::ALLOW, "GET, HEAD"))
-        .content_type(TEXT)
-        .body(format!(
-            "method {} is not allowed on {}; use GET",
-            req.method(),
-            req.path()
-        ))
 }
 
 /// The query of `/sparkpi`, validated.
@@ -382,13 +351,18 @@ impl SparkPiService {
         // `new` bounds both, so this cannot overflow; saturate rather than wrap anyway.
         if admitted > cfg.max_running_jobs.saturating_add(cfg.max_queued_jobs) {
             inner.metrics.job("rejected");
-            return HttpResponse::ServiceUnavailable()
-                .insert_header((header::RETRY_AFTER, cfg.retry_after.as_secs().max(1)))
-                .content_type(TEXT)
-                .body(format!(
+            let mut busy = text(
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!(
                     "too many pi jobs in flight ({} running, {} queued at most); retry later",
                     cfg.max_running_jobs, cfg.max_queued_jobs
-                ));
+                ),
+            );
+            busy.headers_mut().insert(
+                header::RETRY_AFTER,
+                header::HeaderValue::from(cfg.retry_after.as_secs().max(1)),
+            );
+            return busy;
         }
         // `new` bounds the timeout, so this cannot overflow; saturate rather than panic anyway.
         let deadline = started

@@ -880,6 +880,7 @@ fn livy_server(args: LivyServerArgs) -> Result<(), String> {
     let options = ember_livy_server::ServeOptions {
         workers: args.http_workers as usize,
         shutdown_grace: Duration::from_secs(args.shutdown_grace_secs),
+        ..ember_livy_server::ServeOptions::default()
     };
     actix_web::rt::System::new()
         .block_on(ember_livy_server::serve(

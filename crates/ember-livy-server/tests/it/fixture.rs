@@ -30,6 +30,7 @@ impl Livy {
             ServeOptions {
                 workers: 2,
                 shutdown_grace: Duration::from_secs(5),
+                ..ServeOptions::default()
             },
         )
         .expect("spawn");

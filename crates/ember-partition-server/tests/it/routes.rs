@@ -137,7 +137,21 @@ fn the_coordinator_refuses_bad_tokens_and_garbage() {
         http(coord, "DELETE", "/status", &auth, ""),
         405,
     );
-    assert_4xx("unknown path", get(coord, "/nope"), 404);
+    let unknown = get(coord, "/nope");
+    // Regression: the coordinator's 404 listed the partition servers' routes.
+    assert_eq!(
+        unknown.1,
+        "no route for GET /nope; the coordinator's routes are POST /register, GET /hosts and GET /status"
+    );
+    assert_4xx("unknown path", unknown, 404);
+    let (status, wrong) = http(coord, "DELETE", "/status", &auth, "");
+    assert_eq!(
+        (status, wrong.as_str()),
+        (
+            405,
+            "method DELETE is not allowed on /status; use GET, HEAD"
+        )
+    );
     assert_eq!(raw(coord, b"\x00\x01 garbage \xff\r\n\r\n").0, 400);
     assert_eq!(
         raw(coord, b"GET /hosts HTTP/1.1\r\nContent-Length: -5\r\n\r\n").0,

@@ -93,6 +93,7 @@ impl TestServer {
         let options = ServeOptions {
             workers: 2,
             shutdown_grace: Duration::from_secs(2),
+            ..ServeOptions::default()
         };
         let thread = std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(ember_web::serve(svc, listener, options, async {

@@ -1,6 +1,8 @@
 //! What a request must look like before any route sees it, as pure functions of its headers:
 //! the bearer token's scheme, the `Host` (DNS rebinding), the `Origin` (cross-site pages) and
-//! the body's content type (cross-site "simple" requests). [`crate::api`] calls them.
+//! the body's content type (cross-site "simple" requests), and the comparison of secrets. Each
+//! server applies the ones its routes need: the Livy server all of them, the UI the `Host`
+//! check, the partition servers the secret comparison.
 //!
 //! Why each exists: a browser page on another site may send a `POST` with `Content-Type:
 //! text/plain` without asking the server first (no CORS preflight), and a page whose DNS name
@@ -14,7 +16,7 @@ use std::net::{IpAddr, SocketAddr};
 
 /// The token of an `Authorization` header with the `Bearer` scheme, whose name is
 /// case-insensitive (RFC 7235 §2.1); `None` for any other scheme or a missing token.
-pub(crate) fn bearer_token(header: &str) -> Option<&str> {
+pub fn bearer_token(header: &str) -> Option<&str> {
     let (scheme, rest) = header.trim_start().split_once(' ')?;
     let token = rest.trim();
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
@@ -51,7 +53,7 @@ fn is_port(p: &str) -> bool {
 /// Whether a request's `Host` names this server: a loopback name or address, the address it
 /// is bound to (any IP address when bound to a wildcard: an address literal cannot be
 /// re-pointed by DNS), or a name in `allowed` (`*` allows any).
-pub(crate) fn host_allowed(host: &str, bound: SocketAddr, allowed: &[String]) -> bool {
+pub fn host_allowed(host: &str, bound: SocketAddr, allowed: &[String]) -> bool {
     if allowed.iter().any(|a| a == "*") {
         return true;
     }
@@ -83,7 +85,7 @@ fn normalize_origin(origin: &str) -> Option<String> {
 /// Whether a request carrying `Origin: origin` may proceed: the origin is the server's own (its
 /// authority is the request's `Host`), or listed in `allowed` (`*` allows any). `null` (sandboxed
 /// frames, local files) is never the server's own.
-pub(crate) fn origin_allowed(origin: &str, host: Option<&str>, allowed: &[String]) -> bool {
+pub fn origin_allowed(origin: &str, host: Option<&str>, allowed: &[String]) -> bool {
     if allowed.iter().any(|a| a == "*") {
         return true;
     }
@@ -104,7 +106,7 @@ pub(crate) fn origin_allowed(origin: &str, host: Option<&str>, allowed: &[String
 /// Why a request's body may not be read as JSON: a `Content-Type` other than
 /// `application/json` (or a `+json` type), or a body without any. `None` when it is fine,
 /// including every request without a body.
-pub(crate) fn body_type_refusal(content_type: Option<&str>, has_body: bool) -> Option<String> {
+pub fn body_type_refusal(content_type: Option<&str>, has_body: bool) -> Option<String> {
     match content_type {
         Some(ct) => {
             let media = ct.split(';').next().unwrap_or_default().trim();
@@ -125,8 +127,19 @@ pub(crate) fn body_type_refusal(content_type: Option<&str>, has_body: bool) -> O
     }
 }
 
+/// Whether a secret a request carries equals the expected one, compared without an early exit,
+/// so the time taken says nothing about where they differ.
+pub fn secrets_equal(given: &[u8], expected: &[u8]) -> bool {
+    given.len() == expected.len()
+        && given
+            .iter()
+            .zip(expected)
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
 /// Checks an `--allowed-hosts` entry: a host name or address, with an optional port, or `*`.
-pub(crate) fn validate_allowed_host(host: &str) -> Result<(), String> {
+pub fn validate_allowed_host(host: &str) -> Result<(), String> {
     if host == "*" || host_part(host).is_some() {
         Ok(())
     } else {
@@ -137,7 +150,7 @@ pub(crate) fn validate_allowed_host(host: &str) -> Result<(), String> {
 }
 
 /// Checks an `--allowed-origins` entry: `scheme://host[:port]` (http or https) or `*`.
-pub(crate) fn validate_allowed_origin(origin: &str) -> Result<(), String> {
+pub fn validate_allowed_origin(origin: &str) -> Result<(), String> {
     if origin == "*" || normalize_origin(origin).is_some() {
         Ok(())
     } else {
@@ -163,6 +176,15 @@ mod tests {
         assert_eq!(bearer_token("Basic abc"), None);
         assert_eq!(bearer_token("Bearer "), None);
         assert_eq!(bearer_token("Bearerabc"), None);
+    }
+
+    #[test]
+    fn secrets_compare_exactly() {
+        assert!(secrets_equal(b"abc", b"abc"));
+        assert!(!secrets_equal(b"abc", b"abd"));
+        assert!(!secrets_equal(b"abc", b"ab"));
+        assert!(!secrets_equal(b"", b"a"));
+        assert!(secrets_equal(b"", b""));
     }
 
     #[test]
