@@ -7,7 +7,7 @@ use actix_web::dev::{HttpServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::{Method, StatusCode, header};
 use actix_web::middleware::{Next, from_fn};
 use actix_web::web::Bytes;
-use actix_web::{HttpRequest, HttpResponse, ResponseError, guard, web};
+use actix_web::{HttpRequest, HttpResponse, guard, web};
 use ember_livy::protocol::{
     BatchList, CompletionRequest, Completions, CreateSession, ExecuteRequest, LIVY_VERSION, Log,
     MIME_JSON, Message, SessionKind, SessionList, SessionStateInfo, VersionInfo,
@@ -16,51 +16,12 @@ use futures_util::StreamExt;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::api_error::{ApiError, ApiResult, not_found};
 use crate::config::ServerConfig;
 use crate::server::{CreateError, LivyServer};
 use crate::session::{LiveSession, SubmitError};
 use crate::ui;
 use ember_serve::gate;
-
-/// An HTTP error answered as `{"msg": ...}`.
-#[derive(Debug)]
-pub(crate) struct ApiError {
-    status: StatusCode,
-    msg: String,
-}
-
-impl ApiError {
-    fn new(status: StatusCode, msg: impl Into<String>) -> Self {
-        ApiError {
-            status,
-            msg: msg.into(),
-        }
-    }
-    fn bad(msg: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, msg)
-    }
-}
-
-impl std::fmt::Display for ApiError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.msg)
-    }
-}
-
-impl ResponseError for ApiError {
-    fn status_code(&self) -> StatusCode {
-        self.status
-    }
-    fn error_response(&self) -> HttpResponse<BoxBody> {
-        let mut resp = HttpResponse::build(self.status);
-        if self.status == StatusCode::UNAUTHORIZED {
-            resp.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
-        }
-        resp.json(Message::new(self.msg.clone()))
-    }
-}
-
-pub(crate) type ApiResult<T = HttpResponse> = Result<T, ApiError>;
 
 fn ok<T: Serialize>(body: &T) -> HttpResponse {
     HttpResponse::Ok().json(body)
@@ -133,10 +94,6 @@ impl Query {
             }),
         }
     }
-}
-
-pub(crate) fn not_found(key: &str) -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, format!("Session '{key}' not found."))
 }
 
 /// The session a path names (id or name); counts the request as the session's activity.

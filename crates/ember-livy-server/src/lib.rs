@@ -167,6 +167,7 @@
 )]
 
 mod api;
+mod api_error;
 mod config;
 mod error;
 mod guard;
@@ -181,9 +182,10 @@ pub mod sql;
 pub mod table;
 mod ui;
 
-pub use config::{ServerConfig, parse_time};
+pub use config::ServerConfig;
 pub use error::{Error, Result};
 pub use interpreter::{Execution, Interpreter, InterpreterFactory, SessionLog, SessionSpec};
 pub use limits::STATEMENT_TIMEOUT_KEY;
+pub use limits::parse_time;
 pub use serve::{RunningServer, ServeOptions, bind, serve, spawn};
 pub use server::LivyServer;

@@ -4,8 +4,6 @@
 use std::io::{self, BufRead};
 use std::time::Duration;
 
-use crate::config::parse_time;
-
 /// The session `conf` key that lowers a session's statement timeout (a Livy time string such as
 /// `30s` or `10m`); it cannot raise it above the server's.
 pub const STATEMENT_TIMEOUT_KEY: &str = "livy.statement.timeout";
@@ -138,9 +136,39 @@ pub(crate) fn cut_text(text: &str, max: usize, total: usize) -> String {
     format!("{}{note}", &text[..end])
 }
 
+/// Parses a Livy time string (`"10m"`, `"1h"`, `"30s"`, `"500ms"`, `"2d"`, a bare number of
+/// seconds). `None` for anything else.
+pub fn parse_time(s: &str) -> Option<Duration> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    let n: u64 = num.parse().ok()?;
+    let secs = match unit.trim() {
+        "ms" => return Some(Duration::from_millis(n)),
+        "" | "s" | "sec" | "secs" => n,
+        "m" | "min" | "mins" => n.checked_mul(60)?,
+        "h" => n.checked_mul(3600)?,
+        "d" => n.checked_mul(86_400)?,
+        _ => return None,
+    };
+    // Far below what `Instant` arithmetic can take.
+    (secs <= 10 * 365 * 86_400).then(|| Duration::from_secs(secs))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn time_strings() {
+        assert_eq!(parse_time("10m"), Some(Duration::from_secs(600)));
+        assert_eq!(parse_time("1h"), Some(Duration::from_secs(3600)));
+        assert_eq!(parse_time("45"), Some(Duration::from_secs(45)));
+        assert_eq!(parse_time("500ms"), Some(Duration::from_millis(500)));
+        assert_eq!(parse_time("ten minutes"), None);
+        assert_eq!(parse_time("99999999999999d"), None);
+        assert_eq!(parse_time(""), None);
+    }
 
     #[test]
     fn masters_are_capped() {

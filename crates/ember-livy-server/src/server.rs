@@ -9,9 +9,10 @@ use std::time::Duration;
 
 use ember_livy::protocol::{CreateSession, SessionKind, SessionState};
 
-use crate::config::{ServerConfig, parse_time};
+use crate::config::ServerConfig;
 use crate::error::{Error, Result};
 use crate::interpreter::{InterpreterFactory, SessionLog, SessionSpec};
+use crate::limits::parse_time;
 use crate::pyspark::PySparkFactory;
 use crate::pyspark::scala::scala_factory;
 use crate::session::{LiveSession, SessionLimits};

@@ -10,7 +10,7 @@ use actix_web::{HttpResponse, web};
 use ember_livy::protocol::{Statement, StatementOutput};
 use ember_ui::html::{self, date, escape};
 
-use crate::api::{ApiResult, not_found};
+use crate::api_error::{ApiResult, not_found};
 use crate::server::LivyServer;
 
 /// The code or output shown in a table cell: its first line, at most this many characters.

@@ -4,10 +4,11 @@ use std::ops::ControlFlow::{Break, Continue};
 
 use reqwest::Method;
 
-use crate::client::{Idempotent, LOG_TAIL_LINES, LivyClient, page_query};
+use crate::client::{LOG_TAIL_LINES, LivyClient, page_query};
 use crate::error::{Error, Result};
 use crate::poll;
 use crate::protocol::{Batch, BatchList, CreateBatch, Log, SessionState, SessionStateInfo};
+use crate::transport::Idempotent;
 
 /// A handle on a batch: its client and id. Cheap to clone.
 #[derive(Debug, Clone)]
@@ -103,9 +104,10 @@ impl LivyClient {
     /// Never sent twice; when the outcome is unknown, a named batch is looked for in the batch
     /// list and adopted if found, otherwise the result is [`Error::Unconfirmed`].
     pub async fn submit_batch(&self, request: &CreateBatch) -> Result<LivyBatch> {
-        let url = self.endpoint(&["batches"]);
+        let url = self.inner.endpoint(&["batches"]);
         let name = request.name.as_deref();
         let batch: Batch = self
+            .inner
             .create_once("batch", url, request, name, |name| async move {
                 self.find_batch_by_name(&name).await
             })
@@ -140,37 +142,45 @@ impl LivyClient {
     /// `GET /batches?from=&size=`.
     pub async fn batches(&self, from: Option<u64>, size: Option<u64>) -> Result<BatchList> {
         let size = size.map(|s| s.min(i64::MAX as u64) as i64);
-        self.get(self.endpoint(&["batches"]), &page_query(from, size))
+        self.inner
+            .get(self.inner.endpoint(&["batches"]), &page_query(from, size))
             .await
     }
 
     /// `GET /batches/{id}`.
     pub async fn batch_info(&self, id: u64) -> Result<Batch> {
-        self.get(self.endpoint(&["batches", &id.to_string()]), &[])
+        self.inner
+            .get(self.inner.endpoint(&["batches", &id.to_string()]), &[])
             .await
     }
 
     /// `GET /batches/{id}/state`.
     pub async fn batch_state(&self, id: u64) -> Result<SessionState> {
         let info: SessionStateInfo = self
-            .get(self.endpoint(&["batches", &id.to_string(), "state"]), &[])
+            .inner
+            .get(
+                self.inner.endpoint(&["batches", &id.to_string(), "state"]),
+                &[],
+            )
             .await?;
         Ok(info.state)
     }
 
     /// `GET /batches/{id}/log`.
     pub async fn batch_log(&self, id: u64, from: Option<u64>, size: Option<i64>) -> Result<Log> {
-        self.get(
-            self.endpoint(&["batches", &id.to_string(), "log"]),
-            &page_query(from, size),
-        )
-        .await
+        self.inner
+            .get(
+                self.inner.endpoint(&["batches", &id.to_string(), "log"]),
+                &page_query(from, size),
+            )
+            .await
     }
 
     /// `DELETE /batches/{id}`: kills the batch.
     pub async fn kill_batch(&self, id: u64) -> Result<()> {
-        let url = self.endpoint(&["batches", &id.to_string()]);
+        let url = self.inner.endpoint(&["batches", &id.to_string()]);
         let _: serde_json::Value = self
+            .inner
             .call(Method::DELETE, url, &[], None::<&()>, Idempotent::Yes)
             .await?;
         Ok(())

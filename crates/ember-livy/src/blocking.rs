@@ -33,7 +33,8 @@ use std::time::Duration;
 use arrow::record_batch::RecordBatch;
 use serde::de::DeserializeOwned;
 
-use crate::client::{LivyClientBuilder, SessionRef};
+use crate::builder::LivyClientBuilder;
+use crate::client::SessionRef;
 use crate::error::{Error, Result};
 use crate::output::Output;
 use crate::protocol::{

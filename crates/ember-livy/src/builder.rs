@@ -1,48 +1,33 @@
 //! [`LivyClientBuilder`]: the server's URL forms, headers and authentication, TLS roots, and the
 //! deadlines, poll schedule and retry policy a client and its handles use.
 
-use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::Url;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 
-use crate::client::{Inner, LIVY_SERVER_URL_ENV, LivyClient, error_chain};
+use crate::client::{LIVY_SERVER_URL_ENV, LivyClient};
 use crate::error::{Error, Result};
 use crate::poll::{PollSchedule, RetryPolicy};
+use crate::settings::Settings;
+use crate::transport::{Auth, Transport, error_chain};
 
-#[derive(Clone, Default)]
-pub(crate) enum Auth {
-    #[default]
-    None,
-    Basic {
-        user: String,
-        password: Option<String>,
-    },
-    Bearer(String),
-}
-
-impl fmt::Debug for Auth {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Auth::None => f.write_str("None"),
-            Auth::Basic { user, .. } => write!(f, "Basic({user}, <redacted>)"),
-            Auth::Bearer(_) => f.write_str("Bearer(<redacted>)"),
-        }
+impl LivyClient {
+    /// A client with default settings for `url` (`host:port`, `http://…`, `https://…`).
+    pub fn new(url: &str) -> Result<LivyClient> {
+        LivyClientBuilder::new(url).build()
     }
-}
 
-/// The deadlines, poll schedule and retry policy a client and its handles use.
-#[derive(Debug, Clone)]
-pub(crate) struct Settings {
-    pub(crate) request_timeout: Duration,
-    pub(crate) session_start_timeout: Duration,
-    pub(crate) statement_timeout: Duration,
-    pub(crate) batch_timeout: Duration,
-    pub(crate) poll: PollSchedule,
-    pub(crate) retry: RetryPolicy,
-    pub(crate) cancel_on_timeout: bool,
+    /// A client for `LIVY_SERVER_URL`.
+    pub fn from_env() -> Result<LivyClient> {
+        LivyClientBuilder::from_env().build()
+    }
+
+    /// A builder.
+    pub fn builder(url: &str) -> LivyClientBuilder {
+        LivyClientBuilder::new(url)
+    }
 }
 
 /// Builds a [`LivyClient`].
@@ -229,7 +214,7 @@ impl LivyClientBuilder {
             .build()
             .map_err(|e| Error::Config(format!("HTTP client: {}", error_chain(&e))))?;
         Ok(LivyClient {
-            inner: Arc::new(Inner {
+            inner: Arc::new(Transport {
                 http,
                 base,
                 auth: self.auth,

@@ -1,6 +1,7 @@
 //! The async client, [`LivyClient`], and its server and session endpoints ([`SessionRef`]
-//! addresses a session). Its builder is in `builder`, the HTTP layer in `transport`, the error
-//! body scraper in `error_body`; the endpoints that return a session or batch handle sit
+//! addresses a session). Its builder (and `LivyClient::new`) is in `builder`, the HTTP layer
+//! it calls in `transport`, the settings both read in `settings`, the error body scraper in
+//! `error_body`; the endpoints that return a session or batch handle sit
 //! beside those handles (`session`, `batch`).
 
 use std::fmt;
@@ -10,15 +11,14 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use reqwest::{Method, Url};
 
-pub use crate::builder::LivyClientBuilder;
-use crate::builder::{Auth, Settings};
 use crate::error::{Error, Result};
 pub use crate::error_body::server_message;
 use crate::poll;
 use crate::protocol::{Log, Session, SessionList, SessionState, SessionStateInfo, VersionInfo};
-pub(crate) use crate::transport::{Idempotent, error_chain, outcome_unknown};
+use crate::settings::Settings;
+use crate::transport::{Idempotent, Transport};
 
-/// The environment variable [`LivyClientBuilder::from_env`] reads (the Python Livy utility's name).
+/// The environment variable [`LivyClientBuilder::from_env`](crate::LivyClientBuilder::from_env) reads (the Python Livy utility's name).
 pub const LIVY_SERVER_URL_ENV: &str = "LIVY_SERVER_URL";
 
 /// How many log lines a [`Error::SessionEnded`] or [`Error::BatchFailed`] carries at most.
@@ -95,14 +95,7 @@ impl From<&String> for SessionRef {
 /// deadline; only idempotent requests are retried (see [`RetryPolicy`](crate::RetryPolicy)).
 #[derive(Clone)]
 pub struct LivyClient {
-    pub(crate) inner: Arc<Inner>,
-}
-
-pub(crate) struct Inner {
-    pub(crate) http: reqwest::Client,
-    pub(crate) base: Url,
-    pub(crate) auth: Auth,
-    pub(crate) settings: Settings,
+    pub(crate) inner: Arc<Transport>,
 }
 
 impl fmt::Debug for LivyClient {
@@ -116,19 +109,11 @@ impl fmt::Debug for LivyClient {
 }
 
 impl LivyClient {
-    /// A client with default settings for `url` (`host:port`, `http://…`, `https://…`).
-    pub fn new(url: &str) -> Result<LivyClient> {
-        LivyClientBuilder::new(url).build()
-    }
-
-    /// A client for `LIVY_SERVER_URL`.
-    pub fn from_env() -> Result<LivyClient> {
-        LivyClientBuilder::from_env().build()
-    }
-
-    /// A builder.
-    pub fn builder(url: &str) -> LivyClientBuilder {
-        LivyClientBuilder::new(url)
+    pub(crate) fn session_url(&self, session: &SessionRef, rest: &[&str]) -> Result<Url> {
+        let seg = session.segment()?;
+        let mut segments = vec!["sessions", seg.as_str()];
+        segments.extend_from_slice(rest);
+        Ok(self.inner.endpoint(&segments))
     }
 
     /// The server's base URL.
@@ -144,7 +129,7 @@ impl LivyClient {
 
     /// `GET /version`.
     pub async fn version(&self) -> Result<VersionInfo> {
-        self.get(self.endpoint(&["version"]), &[]).await
+        self.inner.get(self.inner.endpoint(&["version"]), &[]).await
     }
 
     // ---- sessions ----
@@ -152,13 +137,13 @@ impl LivyClient {
     /// `GET /sessions/{id}`.
     pub async fn session_info(&self, session: impl Into<SessionRef>) -> Result<Session> {
         let url = self.session_url(&session.into(), &[])?;
-        self.get(url, &[]).await
+        self.inner.get(url, &[]).await
     }
 
     /// `GET /sessions/{id}/state`.
     pub async fn session_state(&self, session: impl Into<SessionRef>) -> Result<SessionState> {
         let url = self.session_url(&session.into(), &["state"])?;
-        let info: SessionStateInfo = self.get(url, &[]).await?;
+        let info: SessionStateInfo = self.inner.get(url, &[]).await?;
         Ok(info.state)
     }
 
@@ -171,13 +156,14 @@ impl LivyClient {
         size: Option<i64>,
     ) -> Result<Log> {
         let url = self.session_url(&session.into(), &["log"])?;
-        self.get(url, &page_query(from, size)).await
+        self.inner.get(url, &page_query(from, size)).await
     }
 
     /// `GET /sessions?from=&size=`: one page (Livy returns 100 when `size` is not given).
     pub async fn sessions(&self, from: Option<u64>, size: Option<u64>) -> Result<SessionList> {
         let size = size.map(|s| s.min(i64::MAX as u64) as i64);
-        self.get(self.endpoint(&["sessions"]), &page_query(from, size))
+        self.inner
+            .get(self.inner.endpoint(&["sessions"]), &page_query(from, size))
             .await
     }
 
@@ -198,6 +184,7 @@ impl LivyClient {
     pub async fn delete_session(&self, session: impl Into<SessionRef>) -> Result<()> {
         let url = self.session_url(&session.into(), &[])?;
         let _: serde_json::Value = self
+            .inner
             .call(Method::DELETE, url, &[], None::<&()>, Idempotent::Yes)
             .await?;
         Ok(())

@@ -125,13 +125,15 @@ pub mod poll;
 pub mod protocol;
 pub mod python;
 pub mod session;
+mod settings;
 pub mod shared_rdd;
 pub mod shared_table;
 pub mod spark_types;
 mod transport;
 
 pub use batch::LivyBatch;
-pub use client::{LivyClient, LivyClientBuilder, SessionRef};
+pub use builder::LivyClientBuilder;
+pub use client::{LivyClient, SessionRef};
 pub use error::{Error, Result};
 pub use output::Output;
 pub use poll::{PollSchedule, RetryPolicy};

@@ -13,7 +13,7 @@ use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::client::{Idempotent, LivyClient, SessionRef, now_millis, outcome_unknown};
+use crate::client::{LivyClient, SessionRef, now_millis};
 use crate::error::{Error, Result};
 use crate::output::Output;
 use crate::poll;
@@ -23,6 +23,7 @@ use crate::protocol::{
 };
 use crate::python::{PyValue, call_expression, dedent};
 use crate::spark_types::{rows_to_batch, schema_to_arrow, table_to_batch};
+use crate::transport::{Idempotent, outcome_unknown};
 
 /// A handle on an interactive session: its client and id. Cheap to clone.
 ///
@@ -145,6 +146,7 @@ impl LivySession {
         let sent_at = now_millis();
         let posted: Result<Statement> = self
             .client
+            .inner
             .call(
                 Method::POST,
                 url.clone(),
@@ -206,13 +208,13 @@ impl LivySession {
         let url = self
             .client
             .session_url(&self.sref(), &["statements", &statement.to_string()])?;
-        self.client.get(url, &[]).await
+        self.client.inner.get(url, &[]).await
     }
 
     /// `GET /sessions/{id}/statements`: every statement the session retains.
     pub async fn statements(&self) -> Result<StatementList> {
         let url = self.client.session_url(&self.sref(), &["statements"])?;
-        self.client.get(url, &[]).await
+        self.client.inner.get(url, &[]).await
     }
 
     /// `POST /sessions/{id}/statements/{sid}/cancel` (a no-op for a finished statement). Safe
@@ -224,6 +226,7 @@ impl LivySession {
         )?;
         let _: Value = self
             .client
+            .inner
             .call(
                 Method::POST,
                 url,
@@ -502,9 +505,10 @@ impl LivyClient {
     /// session (a 5xx, a timeout, a reset), a named session is looked up by its name and adopted
     /// if it exists; otherwise the result is [`Error::Unconfirmed`].
     pub async fn create_session(&self, request: &CreateSession) -> Result<LivySession> {
-        let url = self.endpoint(&["sessions"]);
+        let url = self.inner.endpoint(&["sessions"]);
         let name = request.name.as_deref();
         let session: Session = self
+            .inner
             .create_once("session", url, request, name, |name| async move {
                 match self.session_info(SessionRef::Name(name)).await {
                     Ok(session) => Ok(Some(session)),

@@ -1,14 +1,16 @@
-//! The HTTP layer of [`LivyClient`]: every request's headers, auth and timeout, retries of the
-//! idempotent ones, and the typed errors of failed requests.
+//! [`Transport`], the HTTP layer under a [`LivyClient`](crate::LivyClient): every request's
+//! headers, auth and timeout, retries of the idempotent ones, and the typed errors of failed
+//! requests. It knows nothing of the endpoints the client and its handles call through it.
+
+use std::fmt;
 
 use reqwest::{Method, StatusCode, Url};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::builder::Auth;
-use crate::client::{LivyClient, SessionRef};
 use crate::error::{Error, Result};
 use crate::error_body::{http_error, snippet};
+use crate::settings::Settings;
 
 /// Whether a request may be repeated after a failure that leaves its outcome unknown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,20 +19,43 @@ pub(crate) enum Idempotent {
     No,
 }
 
-impl LivyClient {
+#[derive(Clone, Default)]
+pub(crate) enum Auth {
+    #[default]
+    None,
+    Basic {
+        user: String,
+        password: Option<String>,
+    },
+    Bearer(String),
+}
+
+impl fmt::Debug for Auth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Auth::None => f.write_str("None"),
+            Auth::Basic { user, .. } => write!(f, "Basic({user}, <redacted>)"),
+            Auth::Bearer(_) => f.write_str("Bearer(<redacted>)"),
+        }
+    }
+}
+
+/// The HTTP side of a [`LivyClient`](crate::LivyClient): its connection pool, the server's base
+/// URL, the credentials and the settings every request obeys.
+pub(crate) struct Transport {
+    pub(crate) http: reqwest::Client,
+    pub(crate) base: Url,
+    pub(crate) auth: Auth,
+    pub(crate) settings: Settings,
+}
+
+impl Transport {
     pub(crate) fn endpoint(&self, segments: &[&str]) -> Url {
-        let mut url = self.inner.base.clone();
+        let mut url = self.base.clone();
         if let Ok(mut path) = url.path_segments_mut() {
             path.pop_if_empty().extend(segments);
         }
         url
-    }
-
-    pub(crate) fn session_url(&self, session: &SessionRef, rest: &[&str]) -> Result<Url> {
-        let seg = session.segment()?;
-        let mut segments = vec!["sessions", seg.as_str()];
-        segments.extend_from_slice(rest);
-        Ok(self.endpoint(&segments))
     }
 
     pub(crate) async fn get<T: DeserializeOwned>(
@@ -128,15 +153,14 @@ impl LivyClient {
         body: Option<Vec<u8>>,
         idempotent: Idempotent,
     ) -> Result<Vec<u8>> {
-        let settings = &self.inner.settings;
+        let settings = &self.settings;
         let mut retry = 0u32;
         loop {
             let mut req = self
-                .inner
                 .http
                 .request(method.clone(), url.clone())
                 .timeout(settings.request_timeout);
-            req = match &self.inner.auth {
+            req = match &self.auth {
                 Auth::None => req,
                 Auth::Basic { user, password } => req.basic_auth(user, password.as_ref()),
                 Auth::Bearer(token) => req.bearer_auth(token),
@@ -193,7 +217,7 @@ impl LivyClient {
         if e.is_timeout() {
             Error::Timeout {
                 waiting_for: format!("the response to {method} {url}"),
-                after: self.inner.settings.request_timeout,
+                after: self.settings.request_timeout,
             }
         } else {
             Error::Transport {

@@ -75,6 +75,13 @@ pub struct Remote {
     guard: Option<Arc<dyn std::any::Any + Send + Sync>>,
 }
 
+impl Session {
+    /// Starts building a session (Spark's `SparkSession.builder`).
+    pub fn builder() -> SessionBuilder {
+        SessionBuilder::default()
+    }
+}
+
 impl Remote {
     /// Queries run where `upgrade` sends them; [`Session::master`] answers `master`.
     pub fn new(master: impl Into<String>, upgrade: StateUpgrade) -> Self {

@@ -3,7 +3,6 @@
 use std::fmt;
 use std::io::Write;
 use std::path::Path;
-use std::str::FromStr;
 use std::sync::Arc;
 
 use datafusion::arrow::array::RecordBatch;
@@ -13,7 +12,8 @@ use datafusion::dataframe::DataFrameWriteOptions;
 use datafusion::logical_expr::{Expr, JoinType, SortExpr};
 use ember_rdd::Rdd;
 
-use crate::io::FileFormat;
+use crate::export::OutputFormat;
+use crate::file_format::FileFormat;
 use crate::row::{Row, batch_to_rows};
 use crate::session::Session;
 use crate::{Error, Result};
@@ -53,37 +53,45 @@ impl fmt::Debug for DataFrame {
     }
 }
 
-/// How [`DataFrame::write_to`] renders rows (the CLI's `--format`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum OutputFormat {
-    /// A pretty ASCII table, like `show()`.
-    #[default]
-    Table,
-    /// CSV with a header row.
-    Csv,
-    /// Newline-delimited JSON objects.
-    Json,
-    /// An Arrow IPC stream (binary).
-    Arrow,
-}
+/// The session's methods that make a [`DataFrame`] from SQL or a view (files are `io.rs`'s,
+/// RDDs `create.rs`'s).
+impl Session {
+    /// Runs a SQL query (Spark SQL dialect) and returns the result as a lazy [`DataFrame`].
+    ///
+    /// Errors: [`Error::Parse`] with the line and column of a syntax error, [`Error::UnknownView`],
+    /// [`Error::Plan`] for unknown columns/functions or wrong argument types and counts.
+    /// DDL statements (`CREATE VIEW ...`) run immediately.
+    pub fn sql(&self, query: &str) -> Result<DataFrame> {
+        let session = self.clone();
+        let owned = query.to_owned();
+        let df = self.block_on(async move {
+            let plan = session.plan_sql_async(&owned).await?;
+            session
+                .inner
+                .ctx
+                .execute_logical_plan(plan)
+                .await
+                .map_err(|e| Error::from_datafusion(e, Some(&owned)))
+        })?;
+        Ok(DataFrame::new(self.clone(), df, Some(query.into())))
+    }
 
-impl FromStr for OutputFormat {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<Self> {
-        Ok(match s.to_ascii_lowercase().as_str() {
-            "table" => Self::Table,
-            "csv" => Self::Csv,
-            "json" | "ndjson" => Self::Json,
-            "arrow" | "ipc" => Self::Arrow,
-            _ => {
-                return Err(Error::InvalidArgument {
-                    message: format!(
-                        "unknown output format `{s}` (expected table, csv, json or arrow)"
-                    ),
-                });
-            }
-        })
+    /// The DataFrame of a registered view (Spark's `spark.table`).
+    pub fn table(&self, name: &str) -> Result<DataFrame> {
+        if !self.view_exists(name)? {
+            return Err(Error::UnknownView {
+                name: name.to_owned(),
+                query: None,
+            });
+        }
+        let ctx = self.inner.ctx.clone();
+        let owned = name.to_owned();
+        let df = self.block_on(async move {
+            ctx.table(owned.as_str())
+                .await
+                .map_err(|e| Error::from_datafusion(e, None))
+        })?;
+        Ok(DataFrame::new(self.clone(), df, None))
     }
 }
 

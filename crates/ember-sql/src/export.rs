@@ -11,15 +11,49 @@
 //! uses FFI.
 
 use std::io::Write;
+use std::str::FromStr;
 
 use arrow::array::RecordBatch;
 use arrow::datatypes::SchemaRef;
 
-use crate::dataframe::OutputFormat;
 use crate::{Error, Result};
 
 fn arrow_err(context: &'static str) -> impl FnOnce(arrow::error::ArrowError) -> Error {
     move |source| Error::Arrow { context, source }
+}
+
+/// How [`DataFrame::write_to`](crate::DataFrame::write_to) renders rows (the CLI's `--format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OutputFormat {
+    /// A pretty ASCII table, like `show()`.
+    #[default]
+    Table,
+    /// CSV with a header row.
+    Csv,
+    /// Newline-delimited JSON objects.
+    Json,
+    /// An Arrow IPC stream (binary).
+    Arrow,
+}
+
+impl FromStr for OutputFormat {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        Ok(match s.to_ascii_lowercase().as_str() {
+            "table" => Self::Table,
+            "csv" => Self::Csv,
+            "json" | "ndjson" => Self::Json,
+            "arrow" | "ipc" => Self::Arrow,
+            _ => {
+                return Err(Error::InvalidArgument {
+                    message: format!(
+                        "unknown output format `{s}` (expected table, csv, json or arrow)"
+                    ),
+                });
+            }
+        })
+    }
 }
 
 /// The schema to write: the batches' own, falling back to the declared one only when there are

@@ -223,6 +223,7 @@ mod create;
 mod dataframe;
 mod error;
 pub mod export;
+mod file_format;
 mod functions;
 mod io;
 mod literals;
@@ -252,11 +253,13 @@ pub mod wire {
 pub use builder::{
     DEFAULT_BATCH_ROWS, Remote, SessionBuilder, StateUpgrade, memory_pool, parse_size,
 };
-pub use dataframe::{DataFrame, GroupedData, OutputFormat};
+pub use dataframe::{DataFrame, GroupedData};
 /// The kinds of join [`DataFrame::join`] and [`DataFrame::join_on`] take (DataFusion's type).
 pub use datafusion::logical_expr::JoinType;
 pub use error::{Error, Result};
-pub use io::{FileFormat, parse_view_spec};
+pub use export::OutputFormat;
+pub use file_format::FileFormat;
+pub use io::parse_view_spec;
 pub use planning::MAX_DEPTH;
 pub use queries::{DEFAULT_RETAINED_QUERIES, QueryRecord, QueryState};
 pub use row::{IntoRow, IntoValue, Row, RowWriteError, RowWriter, Value};

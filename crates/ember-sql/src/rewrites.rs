@@ -200,40 +200,6 @@ fn size() -> SparkRewrite {
     }
 }
 
-fn element_at() -> SparkRewrite {
-    SparkRewrite {
-        name: "element_at",
-        signature: Signature::any(2, Volatility::Immutable),
-        return_type: |types| match types.first() {
-            Some(ArrowType::Map(entries, _)) => match entries.data_type() {
-                ArrowType::Struct(kv) if kv.len() == 2 => Ok(kv[1].data_type().clone()),
-                other => Err(plan_err(format!(
-                    "element_at: unexpected map entries {other}"
-                ))),
-            },
-            Some(ArrowType::List(f) | ArrowType::LargeList(f) | ArrowType::FixedSizeList(f, _)) => {
-                Ok(f.data_type().clone())
-            }
-            other => Err(plan_err(format!(
-                "element_at takes an array or a map, got {other:?}"
-            ))),
-        },
-        rewrite: |args, types| {
-            let (container, key) = two(args)?;
-            if matches!(types.first(), Some(ArrowType::Map(..))) {
-                Ok(datafusion::functions::core::get_field().call(vec![container, key]))
-            } else {
-                // Spark 4 (ANSI) fails an index outside the array; `try_element_at` is NULL.
-                let index = crate::functions::collections::element_at_index()
-                    .call(vec![container.clone(), cast(key, ArrowType::Int64)]);
-                Ok(datafusion::functions_nested::expr_fn::array_element(
-                    container, index,
-                ))
-            }
-        },
-    }
-}
-
 /// `f(date, n)` of `datafusion-spark` with `n` cast to `INT`.
 fn date_and_int(name: &'static str) -> SparkRewrite {
     SparkRewrite {
@@ -399,14 +365,7 @@ fn date_format() -> SparkRewrite {
 
 /// Registers the functions of this module, replacing DataFusion's of the same names.
 pub(crate) fn register(ctx: &SessionContext) {
-    for f in [
-        array_sort(),
-        regexp_replace(),
-        log(),
-        size(),
-        element_at(),
-        date_format(),
-    ] {
+    for f in [array_sort(), regexp_replace(), log(), size(), date_format()] {
         ctx.register_udf(ScalarUDF::new_from_impl(f));
     }
     for name in ["date_add", "date_sub", "add_months"] {

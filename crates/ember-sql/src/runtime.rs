@@ -3,7 +3,6 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use crate::session::Session;
 use crate::{Error, Result};
 
 /// A tokio runtime that runs queries: the one a session builds for itself (one worker per RDD
@@ -71,8 +70,8 @@ impl QueryRuntime {
     }
 }
 
-impl Session {
-    /// Runs `fut` on the session's runtime and blocks the calling thread until it finishes.
+impl QueryRuntime {
+    /// Runs `fut` on this runtime and blocks the calling thread until it finishes.
     ///
     /// Works from plain threads and from inside any tokio runtime (on a multi-thread runtime the
     /// wait uses `block_in_place`; on a current-thread runtime the thread blocks while the
@@ -100,13 +99,9 @@ impl Session {
         })?
     }
 
-    /// Runs `fut` on the session's runtime (where its queries run) and awaits the result from any
-    /// executor. Servers use it to drive DataFusion directly, for example to race a query's stream
-    /// against a cancel signal (dropping a DataFusion stream stops its execution). Dropping the
+    /// Runs `fut` on this runtime and awaits the result from any executor. Dropping the
     /// returned future does not stop `fut`.
-    ///
-    /// Errors: [`Error::Runtime`] if `fut` panicked or the runtime stopped, else `fut`'s own.
-    pub async fn spawn<F, T>(&self, fut: F) -> Result<T>
+    pub(crate) async fn run<F, T>(&self, fut: F) -> Result<T>
     where
         F: Future<Output = Result<T>> + Send + 'static,
         T: Send + 'static,
@@ -114,10 +109,6 @@ impl Session {
         self.handle().spawn(fut).await.map_err(|e| Error::Runtime {
             message: format!("the query task failed: {e}"),
         })?
-    }
-
-    pub(crate) fn handle(&self) -> &tokio::runtime::Handle {
-        self.inner().runtime.handle()
     }
 }
 

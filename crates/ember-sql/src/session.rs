@@ -1,9 +1,11 @@
 //! [`Session`], Spark's `SparkSession`: the entry point to DataFrames and SQL, and its catalog.
-//! How a session is built is `builder.rs`; the runtime bridge `runtime.rs`; RDDs into
-//! DataFrames `create.rs`; files `io.rs`.
+//! How a session is built is `builder.rs` (`Session::builder`); the runtime it runs on
+//! `runtime.rs`; the methods that make DataFrames live beside what they make: SQL and views
+//! `dataframe.rs`, RDDs `create.rs`, files `io.rs`. So this module depends on none of them.
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
 
 use datafusion::logical_expr::LogicalPlan;
@@ -12,8 +14,6 @@ use datafusion::sql::parser::Statement as DFStatement;
 use datafusion::sql::sqlparser::ast::Statement as SqlStatement;
 use ember_rdd::Context;
 
-use crate::builder::SessionBuilder;
-use crate::dataframe::DataFrame;
 use crate::planning::{CancelFlag, MAX_DEPTH, balance_logical_chains, check_depth};
 use crate::queries::{QueryLog, QueryRecord};
 use crate::runtime::QueryRuntime;
@@ -52,11 +52,6 @@ impl fmt::Debug for Session {
 }
 
 impl Session {
-    /// Starts building a session (Spark's `SparkSession.builder`).
-    pub fn builder() -> SessionBuilder {
-        SessionBuilder::default()
-    }
-
     /// The application name.
     pub fn app_name(&self) -> &str {
         self.inner.context.app_name()
@@ -119,26 +114,6 @@ impl Session {
 
     pub(crate) fn inner(&self) -> &SessionInner {
         &self.inner
-    }
-
-    /// Runs a SQL query (Spark SQL dialect) and returns the result as a lazy [`DataFrame`].
-    ///
-    /// Errors: [`Error::Parse`] with the line and column of a syntax error, [`Error::UnknownView`],
-    /// [`Error::Plan`] for unknown columns/functions or wrong argument types and counts.
-    /// DDL statements (`CREATE VIEW ...`) run immediately.
-    pub fn sql(&self, query: &str) -> Result<DataFrame> {
-        let session = self.clone();
-        let owned = query.to_owned();
-        let df = self.block_on(async move {
-            let plan = session.plan_sql_async(&owned).await?;
-            session
-                .inner
-                .ctx
-                .execute_logical_plan(plan)
-                .await
-                .map_err(|e| Error::from_datafusion(e, Some(&owned)))
-        })?;
-        Ok(DataFrame::new(self.clone(), df, Some(query.into())))
     }
 
     /// Plans a query the way [`Session::sql`] does, and runs nothing (not even DDL): for callers
@@ -208,24 +183,6 @@ impl Session {
             .map_err(df_err)
     }
 
-    /// The DataFrame of a registered view (Spark's `spark.table`).
-    pub fn table(&self, name: &str) -> Result<DataFrame> {
-        if !self.view_exists(name)? {
-            return Err(Error::UnknownView {
-                name: name.to_owned(),
-                query: None,
-            });
-        }
-        let ctx = self.inner.ctx.clone();
-        let owned = name.to_owned();
-        let df = self.block_on(async move {
-            ctx.table(owned.as_str())
-                .await
-                .map_err(|e| Error::from_datafusion(e, None))
-        })?;
-        Ok(DataFrame::new(self.clone(), df, None))
-    }
-
     /// Whether a view (or table) of that name is registered.
     pub fn view_exists(&self, name: &str) -> Result<bool> {
         self.inner
@@ -286,4 +243,37 @@ fn spark_syntax(
     crate::functions::arrays_zip::name_arrays_zip_fields(statement);
     crate::numeric_literals::mark_numeric_literals(statement);
     Ok(())
+}
+
+impl Session {
+    /// Runs `fut` on the session's runtime and blocks the calling thread until it finishes.
+    ///
+    /// Works from plain threads and from inside any tokio runtime (on a multi-thread runtime the
+    /// wait uses `block_in_place`; on a current-thread runtime the thread blocks while the
+    /// session's own workers do the work).
+    pub(crate) fn block_on<F, T>(&self, fut: F) -> Result<T>
+    where
+        F: Future<Output = Result<T>> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.inner.runtime.block_on(fut)
+    }
+
+    /// Runs `fut` on the session's runtime (where its queries run) and awaits the result from any
+    /// executor. Servers use it to drive DataFusion directly, for example to race a query's stream
+    /// against a cancel signal (dropping a DataFusion stream stops its execution). Dropping the
+    /// returned future does not stop `fut`.
+    ///
+    /// Errors: [`Error::Runtime`] if `fut` panicked or the runtime stopped, else `fut`'s own.
+    pub async fn spawn<F, T>(&self, fut: F) -> Result<T>
+    where
+        F: Future<Output = Result<T>> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.inner.runtime.run(fut).await
+    }
+
+    pub(crate) fn handle(&self) -> &tokio::runtime::Handle {
+        self.inner.runtime.handle()
+    }
 }

@@ -52,6 +52,7 @@
 mod api;
 mod error;
 pub mod html;
+mod lookup;
 mod page;
 mod routes;
 mod server;

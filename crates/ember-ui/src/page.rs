@@ -9,7 +9,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use ember_rdd::{JobState, JobStatus, StageState, StageStatus, TaskCounts};
 
 use crate::html::{self, bytes, date as when, duration as took, escape as esc};
-use crate::routes::{Refusal, find_job, find_query, find_rdd, find_stage};
+use crate::lookup::{Refusal, find_job, find_query, find_rdd, find_stage};
 use crate::{QueryState, Ui, api};
 
 /// Where the scope is mounted (`""` or `/ui`), for links.

@@ -7,11 +7,12 @@ use std::pin::Pin;
 use actix_web::body::{BoxBody, EitherBody};
 use actix_web::dev::{HttpServiceFactory, Service, ServiceRequest, ServiceResponse};
 use actix_web::http::{StatusCode, header};
-use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use ember_serve::get;
 use serde_json::Value;
 
 use crate::html;
+use crate::lookup::{Refusal, find_job, find_query, find_rdd, find_stage};
 use crate::page::{self, Mount};
 use crate::{Ui, api};
 
@@ -42,9 +43,9 @@ pub fn scope(path: &str, ui: Ui) -> impl HttpServiceFactory + use<> {
                     let call = srv.call(req);
                     Box::pin(async move { call.await.map(ServiceResponse::map_into_left_body) })
                 } else {
-                    let refusal = refuse(
+                    let refusal = ember_serve::text(
                         StatusCode::FORBIDDEN,
-                        &format!(
+                        format!(
                             "Host {:?} is not a name this UI serves under (allow it with --ui-allowed-hosts)",
                             host.unwrap_or_default()
                         ),
@@ -87,45 +88,8 @@ pub fn scope(path: &str, ui: Ui) -> impl HttpServiceFactory + use<> {
         .default_service(web::to(not_found))
 }
 
-/// A one-line plain-text refusal.
-pub(crate) fn refuse(status: StatusCode, reason: &str) -> HttpResponse {
-    ember_serve::text(status, reason)
-}
-
 fn json(value: Value) -> HttpResponse {
     HttpResponse::Ok().json(value)
-}
-
-/// A request the UI cannot answer: its status and one-line reason.
-#[derive(Debug)]
-pub(crate) struct Refusal {
-    status: StatusCode,
-    reason: String,
-}
-
-impl Refusal {
-    pub(crate) fn new(status: StatusCode, reason: &str) -> Self {
-        Refusal {
-            status,
-            reason: reason.to_owned(),
-        }
-    }
-}
-
-impl std::fmt::Display for Refusal {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.reason)
-    }
-}
-
-impl ResponseError for Refusal {
-    fn status_code(&self) -> StatusCode {
-        self.status
-    }
-
-    fn error_response(&self) -> HttpResponse {
-        refuse(self.status, &self.reason)
-    }
 }
 
 /// What an API route answers.
@@ -141,46 +105,6 @@ fn check_app(ui: &Ui, app: &str) -> Result<(), Refusal> {
             &format!("unknown app: {app}"),
         ))
     }
-}
-
-/// The job `id`, or 404.
-pub(crate) fn find_job(ui: &Ui, id: u64) -> Result<ember_rdd::JobStatus, Refusal> {
-    ui.context()
-        .status()
-        .job(id)
-        .ok_or_else(|| Refusal::new(StatusCode::NOT_FOUND, &format!("unknown job: {id}")))
-}
-
-/// The stage `id`, or 404.
-pub(crate) fn find_stage(ui: &Ui, id: u64) -> Result<ember_rdd::StageStatus, Refusal> {
-    ui.context()
-        .status()
-        .stage(id)
-        .ok_or_else(|| Refusal::new(StatusCode::NOT_FOUND, &format!("unknown stage: {id}")))
-}
-
-/// The cached RDD `id`, or 404.
-pub(crate) fn find_rdd(ui: &Ui, id: u64) -> Result<ember_rdd::CachedRdd, Refusal> {
-    ui.context()
-        .status()
-        .cached_rdds()
-        .into_iter()
-        .find(|r| r.id as u64 == id)
-        .ok_or_else(|| {
-            Refusal::new(
-                StatusCode::NOT_FOUND,
-                &format!("unknown RDD: {id} (not cached)"),
-            )
-        })
-}
-
-/// The SQL query `id`, or 404.
-pub(crate) fn find_query(ui: &Ui, id: u64) -> Result<crate::Query, Refusal> {
-    ui.queries()
-        .unwrap_or_default()
-        .into_iter()
-        .find(|q| q.id == id)
-        .ok_or_else(|| Refusal::new(StatusCode::NOT_FOUND, &format!("unknown execution: {id}")))
 }
 
 /// A numeric id from the path.
@@ -361,17 +285,21 @@ async fn root(req: HttpRequest) -> HttpResponse {
 async fn not_found(req: HttpRequest) -> HttpResponse {
     if req.method() != actix_web::http::Method::GET && req.method() != actix_web::http::Method::HEAD
     {
-        return refuse(
+        let mut refused = ember_serve::text(
             StatusCode::METHOD_NOT_ALLOWED,
-            &format!(
+            format!(
                 "{} is not allowed: the UI only reads (GET, HEAD)",
                 req.method()
             ),
         );
+        refused
+            .headers_mut()
+            .insert(header::ALLOW, header::HeaderValue::from_static("GET, HEAD"));
+        return refused;
     }
-    refuse(
+    ember_serve::text(
         StatusCode::NOT_FOUND,
-        &format!("no such page: {} (the API is under /api/v1)", req.path()),
+        format!("no such page: {} (the API is under /api/v1)", req.path()),
     )
 }
 

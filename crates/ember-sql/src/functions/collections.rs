@@ -274,7 +274,44 @@ fn too_long() -> datafusion::error::DataFusionError {
 }
 
 /// Registers the array and map functions.
+/// Spark's `element_at`: a map's value for a key, or an array's element at a 1-based index
+/// (negative from the end) with Spark 4's ANSI errors past either end.
+fn element_at() -> SparkRewrite {
+    SparkRewrite {
+        name: "element_at",
+        signature: Signature::any(2, Volatility::Immutable),
+        return_type: |types| match types.first() {
+            Some(DataType::Map(entries, _)) => match entries.data_type() {
+                DataType::Struct(kv) if kv.len() == 2 => Ok(kv[1].data_type().clone()),
+                other => Err(plan_err(format!(
+                    "element_at: unexpected map entries {other}"
+                ))),
+            },
+            Some(DataType::List(f) | DataType::LargeList(f) | DataType::FixedSizeList(f, _)) => {
+                Ok(f.data_type().clone())
+            }
+            other => Err(plan_err(format!(
+                "element_at takes an array or a map, got {other:?}"
+            ))),
+        },
+        rewrite: |args, types| {
+            let (container, key) = two(args)?;
+            if matches!(types.first(), Some(DataType::Map(..))) {
+                Ok(datafusion::functions::core::get_field().call(vec![container, key]))
+            } else {
+                // Spark 4 (ANSI) fails an index outside the array; `try_element_at` is NULL.
+                let index =
+                    element_at_index().call(vec![container.clone(), cast(key, DataType::Int64)]);
+                Ok(datafusion::functions_nested::expr_fn::array_element(
+                    container, index,
+                ))
+            }
+        },
+    }
+}
+
 pub(crate) fn register(ctx: &SessionContext) {
+    ctx.register_udf(ScalarUDF::new_from_impl(element_at()));
     for f in [
         rewrite(
             "map_concat",

@@ -245,7 +245,7 @@ fn serve_goes_on_without_its_ui_when_every_ui_port_is_taken() {
     let mut log = String::new();
     std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut log).unwrap();
     assert!(
-        log.contains("warning: no monitoring UI: cannot bind the UI"),
+        log.contains("warning: no monitoring UI: cannot listen on 127.0.0.1:"),
         "{log}"
     );
 }
