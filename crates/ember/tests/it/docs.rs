@@ -54,7 +54,7 @@ impl Step {
     }
 }
 
-fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     // As `cargo test` names this crate's directory when the tests run (a binary built from
     // another checkout of the same sources still reads this one's files).
     std::env::var_os("CARGO_MANIFEST_DIR")

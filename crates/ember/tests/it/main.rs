@@ -3,6 +3,7 @@
 
 mod cluster;
 mod docs;
+mod layout;
 mod sql_shell;
 mod ui;
 
