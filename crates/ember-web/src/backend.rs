@@ -8,28 +8,19 @@ use std::pin::Pin;
 
 use ember_rdd::{CancelToken, Context};
 
+use crate::error::{Error, Result};
 use crate::sparkpi::estimate_pi;
 
 /// A pi job in flight.
-pub type PiFuture = Pin<Box<dyn Future<Output = Result<f64, JobError>> + Send>>;
-
-/// Why a job gave no estimate.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum JobError {
-    /// Its cancel token was cancelled (client gone, deadline, shutdown).
-    #[error("the pi job was cancelled")]
-    Cancelled,
-    /// It failed.
-    #[error("{0}")]
-    Failed(String),
-}
+pub type PiFuture = Pin<Box<dyn Future<Output = Result<f64>> + Send>>;
 
 /// Runs SparkPi jobs for the service.
 pub trait PiBackend: Send + Sync + fmt::Debug {
     /// Starts a job: [`SAMPLES_PER_SCALE`](crate::sparkpi::SAMPLES_PER_SCALE)` * scale` samples
     /// over `scale` partitions, seeded when `seed` is given. When `cancel` is cancelled (the
     /// client left, the deadline passed, the server stops) the job must stop soon and end with
-    /// [`JobError::Cancelled`]; the service may drop the future before then, so the work must not
+    /// [`Error::Cancelled`]; any other failure is [`Error::Rdd`] or [`Error::Backend`]. The
+    /// service may drop the future before then, so the work must not
     /// depend on it being polled to stop.
     fn estimate(&self, scale: u64, seed: Option<u64>, cancel: CancelToken) -> PiFuture;
 
@@ -72,9 +63,9 @@ impl PiBackend for LocalPi {
         Box::pin(async move {
             match job.await {
                 Ok(Ok(pi)) => Ok(pi),
-                Ok(Err(ember_rdd::Error::Cancelled { .. })) => Err(JobError::Cancelled),
-                Ok(Err(e)) => Err(JobError::Failed(e.to_string())),
-                Err(join) => Err(JobError::Failed(join.to_string())),
+                Ok(Err(ember_rdd::Error::Cancelled { .. })) => Err(Error::Cancelled),
+                Ok(Err(e)) => Err(Error::Rdd(e)),
+                Err(join) => Err(Error::backend(join)),
             }
         })
     }

@@ -61,7 +61,7 @@ mod server;
 mod service;
 pub mod sparkpi;
 
-pub use backend::{JobError, LocalPi, PiBackend, PiFuture};
+pub use backend::{LocalPi, PiBackend, PiFuture};
 pub use conn::watch_disconnects;
 pub use error::{Error, Result};
 pub use server::{ServeOptions, bind, serve};

@@ -13,7 +13,7 @@ use ember_rdd::{CancelToken, Context};
 use ember_serve::text;
 use tokio::sync::Semaphore;
 
-use crate::backend::{JobError, LocalPi, PiBackend};
+use crate::backend::{LocalPi, PiBackend};
 use crate::conn::ConnWatch;
 use crate::error::{Error, Result};
 use crate::metrics::{Metrics, RequestLabels};
@@ -257,9 +257,10 @@ pub struct PiQuery {
 
 impl PiQuery {
     /// Parses `scale` (default 2, from 1 to `max_scale`) and the optional `seed`. Other
-    /// parameters are ignored, as Flask does; a repeated `scale` or `seed` is refused. The
-    /// error is a one-line reason for a 400.
-    pub fn parse(query: &str, max_scale: u64) -> std::result::Result<Self, String> {
+    /// parameters are ignored, as Flask does; a repeated `scale` or `seed` is refused. Errors
+    /// ([`Error::RepeatedParameter`], [`Error::NotAPositiveInteger`], [`Error::TooLarge`],
+    /// [`Error::ScaleOutOfRange`]) display as the one-line reason of a 400.
+    pub fn parse(query: &str, max_scale: u64) -> Result<Self> {
         let mut scale = None;
         let mut seed = None;
         for (key, value) in form_urlencoded::parse(query.as_bytes()) {
@@ -269,7 +270,9 @@ impl PiQuery {
                 _ => continue,
             };
             if slot.replace(value.into_owned()).is_some() {
-                return Err(format!("parameter '{key}' is given more than once"));
+                return Err(Error::RepeatedParameter {
+                    name: key.into_owned(),
+                });
             }
         }
         let scale = match scale {
@@ -277,28 +280,25 @@ impl PiQuery {
             Some(v) => parse_u64("scale", &v)?,
         };
         // The default goes through the same check: a service limited below it refuses it too.
-        if scale == 0 {
-            return Err("scale must be at least 1".into());
-        }
-        if scale > max_scale {
-            return Err(format!(
-                "scale {scale} is above the limit of {max_scale} (EMBER_MAX_SCALE)"
-            ));
+        if scale == 0 || scale > max_scale {
+            return Err(Error::ScaleOutOfRange { scale, max_scale });
         }
         let seed = seed.map(|v| parse_u64("seed", &v)).transpose()?;
         Ok(PiQuery { scale, seed })
     }
 }
 
-fn parse_u64(name: &str, v: &str) -> std::result::Result<u64, String> {
-    if v.is_empty() {
-        return Err(format!("{name} is empty; expected a positive integer"));
+fn parse_u64(name: &'static str, v: &str) -> Result<u64> {
+    if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::NotAPositiveInteger {
+            name,
+            value: v.to_owned(),
+        });
     }
-    if !v.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!("{name} '{v}' is not a positive integer"));
-    }
-    v.parse::<u64>()
-        .map_err(|_| format!("{name} '{v}' is too large"))
+    v.parse::<u64>().map_err(|_| Error::TooLarge {
+        name,
+        value: v.to_owned(),
+    })
 }
 
 async fn sparkpi(req: HttpRequest, svc: web::Data<SparkPiService>) -> HttpResponse {
@@ -307,7 +307,7 @@ async fn sparkpi(req: HttpRequest, svc: web::Data<SparkPiService>) -> HttpRespon
             let watch = req.conn_data::<ConnWatch>().cloned();
             svc.run(q, watch).await
         }
-        Err(reason) => text(StatusCode::BAD_REQUEST, reason),
+        Err(reason) => text(StatusCode::BAD_REQUEST, reason.to_string()),
     }
 }
 
@@ -425,14 +425,14 @@ impl SparkPiService {
                     format!("Pi is roughly {}", python_float(pi)),
                 )
             }
-            Ok(Err(JobError::Cancelled)) => {
+            Ok(Err(Error::Cancelled)) => {
                 inner.metrics.job("cancelled");
                 text(
                     StatusCode::SERVICE_UNAVAILABLE,
                     "the pi job was cancelled; the service is shutting down",
                 )
             }
-            Ok(Err(JobError::Failed(e))) => {
+            Ok(Err(e)) => {
                 inner.metrics.job("failed");
                 tracing::error!(error = %e, "pi job failed");
                 text(

@@ -11,7 +11,7 @@ use ember_livy::LivyClient;
 use ember_livy::jobs::PiOnLivy;
 use ember_livy::protocol::{CreateSession, SessionKind};
 use ember_rdd::CancelToken;
-use ember_web::{JobError, PiBackend, PiFuture};
+use ember_web::{PiBackend, PiFuture};
 
 /// Pi jobs in a pyspark session on a Livy server.
 #[derive(Debug)]
@@ -67,9 +67,9 @@ impl PiBackend for LivyPi {
         Box::pin(async move {
             match work.await {
                 Ok(Ok(pi)) => Ok(pi),
-                Ok(Err(ember_livy::Error::Cancelled { .. })) => Err(JobError::Cancelled),
-                Ok(Err(e)) => Err(JobError::Failed(e.to_string())),
-                Err(join) => Err(JobError::Failed(join.to_string())),
+                Ok(Err(ember_livy::Error::Cancelled { .. })) => Err(ember_web::Error::Cancelled),
+                Ok(Err(e)) => Err(ember_web::Error::backend(e)),
+                Err(join) => Err(ember_web::Error::backend(join)),
             }
         })
     }

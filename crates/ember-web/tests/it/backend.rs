@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use actix_web::{App, test};
 use ember_rdd::CancelToken;
-use ember_web::{JobError, PiBackend, PiFuture, ServiceConfig, SparkPiService};
+use ember_web::{Error, PiBackend, PiFuture, ServiceConfig, SparkPiService};
 
 /// Answers `3.0 + scale / 1000`, after `delay`, unless cancelled; counts cancellations.
 #[derive(Debug, Default)]
@@ -24,16 +24,16 @@ impl PiBackend for Fake {
             while tokio::time::Instant::now() < until {
                 if cancel.is_cancelled() {
                     cancelled.fetch_add(1, Ordering::SeqCst);
-                    return Err(JobError::Cancelled);
+                    return Err(Error::Cancelled);
                 }
                 tokio::time::sleep(Duration::from_millis(5)).await;
             }
             if scale == 13 {
-                return Err(JobError::Failed("the cluster is gone".into()));
+                return Err(Error::backend(std::io::Error::other("the cluster is gone")));
             }
             Ok(3.0 + scale as f64 / 1000.0)
         });
-        Box::pin(async move { work.await.map_err(|e| JobError::Failed(e.to_string()))? })
+        Box::pin(async move { work.await.map_err(Error::backend)? })
     }
 
     fn cancel_all(&self) -> usize {

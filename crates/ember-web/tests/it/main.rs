@@ -144,32 +144,64 @@ pub(crate) fn wait_until(what: &str, secs: u64, mut f: impl FnMut() -> bool) {
 
 #[test]
 fn query_parsing() {
+    use ember_web::{Error, PiQuery};
+    let parsed = |q: &str| PiQuery::parse(q, 10).map_err(|e| e.to_string());
     assert_eq!(
-        ember_web::PiQuery::parse("", 10),
-        Ok(ember_web::PiQuery {
+        parsed(""),
+        Ok(PiQuery {
             scale: 2,
             seed: None
         })
     );
     assert_eq!(
-        ember_web::PiQuery::parse("scale=10&x=y", 10),
-        Ok(ember_web::PiQuery {
+        parsed("scale=10&x=y"),
+        Ok(PiQuery {
             scale: 10,
             seed: None
         })
     );
     assert_eq!(
-        ember_web::PiQuery::parse("seed=0", 10),
-        Ok(ember_web::PiQuery {
+        parsed("seed=0"),
+        Ok(PiQuery {
             scale: 2,
             seed: Some(0)
         })
     );
-    assert!(
-        ember_web::PiQuery::parse("scale=11", 10)
-            .unwrap_err()
-            .contains("limit of 10")
-    );
+    assert!(matches!(
+        PiQuery::parse("scale=11", 10),
+        Err(Error::ScaleOutOfRange {
+            scale: 11,
+            max_scale: 10
+        })
+    ));
+    // Each refusal is typed, and displays as the 400's one-line reason.
+    for (query, reason) in [
+        (
+            "scale=11",
+            "scale 11 is above the limit of 10 (EMBER_MAX_SCALE)",
+        ),
+        ("scale=0", "scale must be at least 1"),
+        ("scale=", "scale is empty; expected a positive integer"),
+        ("scale=-3", "scale '-3' is not a positive integer"),
+        ("seed=1e3", "seed '1e3' is not a positive integer"),
+        (
+            "seed=99999999999999999999",
+            "seed '99999999999999999999' is too large",
+        ),
+        (
+            "scale=1&scale=2",
+            "parameter 'scale' is given more than once",
+        ),
+    ] {
+        assert_eq!(parsed(query), Err(reason.to_owned()), "{query}");
+    }
+    let long = format!("scale={}", "x".repeat(10_000));
+    let reason = parsed(&long).unwrap_err();
+    assert!(reason.len() < 100, "a long value is cut: {reason}");
+    assert!(matches!(
+        PiQuery::parse(&long, 10),
+        Err(Error::NotAPositiveInteger { name: "scale", .. })
+    ));
 }
 
 #[test]
@@ -178,6 +210,7 @@ fn regression_the_default_scale_goes_through_the_max_scale_check() {
     assert!(
         ember_web::PiQuery::parse("", 1)
             .unwrap_err()
+            .to_string()
             .contains("limit of 1")
     );
     assert_eq!(ember_web::PiQuery::parse("", 2).unwrap().scale, 2);
