@@ -11,6 +11,26 @@ pub enum Error {
     /// The server's runtime failed.
     #[error("the Livy server failed: {0}")]
     Server(#[source] std::io::Error),
+    /// A new session's settings ask for what this server refuses
+    /// ([`InterpreterFactory::create`](crate::InterpreterFactory::create)); the create request
+    /// gets 400 with this message and nothing is left behind.
+    #[error("{reason}")]
+    SessionRefused {
+        /// The setting at fault: a conf key (`spark.master`, `livy.rsc.sql.num-rows`, ...).
+        setting: String,
+        /// Why, in one line.
+        reason: String,
+    },
+    /// A session's interpreter did not start
+    /// ([`Interpreter::start`](crate::Interpreter::start)); the session goes to `error` with
+    /// this message in its log.
+    #[error("{reason}")]
+    InterpreterStart {
+        /// The interpreter (`the SQL engine`, `the Python worker`).
+        interpreter: &'static str,
+        /// Why, in one line or a few (a worker's last output).
+        reason: String,
+    },
     /// A setting is out of its domain.
     #[error("invalid setting `{name}`: {reason}")]
     Config {

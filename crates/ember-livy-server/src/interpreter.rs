@@ -10,6 +10,8 @@ use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use ember_livy::protocol::SessionKind;
+
+use crate::error::Error;
 use futures_util::future::BoxFuture;
 use serde_json::{Map, Value};
 
@@ -149,9 +151,9 @@ impl Execution {
 /// is deleted, times out or the server shuts down; it must release every resource (threads,
 /// processes) the interpreter holds.
 pub trait Interpreter: Send + Sync + fmt::Debug {
-    /// Makes the interpreter ready. An error puts the session in `error`, with the message in its
-    /// log.
-    fn start(&self) -> BoxFuture<'_, Result<(), String>>;
+    /// Makes the interpreter ready. An error (typically [`Error::InterpreterStart`]) puts the
+    /// session in `error`, with the message in its log.
+    fn start(&self) -> BoxFuture<'_, Result<(), Error>>;
 
     /// Runs one statement's code.
     fn execute<'a>(&'a self, statement_id: u64, code: &'a str) -> BoxFuture<'a, Execution>;
@@ -202,9 +204,9 @@ pub trait Interpreter: Send + Sync + fmt::Debug {
 
 /// Makes the interpreter of a new session of one kind.
 pub trait InterpreterFactory: Send + Sync + fmt::Debug {
-    /// An interpreter for `spec`. An `Err` refuses the create request with 400 and that reason
-    /// (nothing is left behind).
-    fn create(&self, spec: &SessionSpec) -> Result<Arc<dyn Interpreter>, String>;
+    /// An interpreter for `spec`. An `Err` (typically [`Error::SessionRefused`], naming the
+    /// setting) refuses the create request with 400 and its message (nothing is left behind).
+    fn create(&self, spec: &SessionSpec) -> Result<Arc<dyn Interpreter>, Error>;
 
     /// Releases what the factory keeps between sessions (a warm pool), at server shutdown.
     fn shutdown(&self) {}

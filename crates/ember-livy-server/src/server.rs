@@ -316,7 +316,7 @@ impl LivyServer {
                     config.max_log_line_bytes,
                 ),
             };
-            let interpreter = factory.create(&spec).map_err(reject)?;
+            let interpreter = factory.create(&spec).map_err(|e| reject(e.to_string()))?;
             reg.next_id += 1;
             // A `shared` session runs on the factory registered for it; its statements are sql.
             let statement_kind = if kind == SessionKind::Shared {

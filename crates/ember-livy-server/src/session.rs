@@ -271,7 +271,7 @@ impl LiveSession {
         let started = tokio::time::timeout(start_timeout, self.interpreter.start()).await;
         let failure = match started {
             Ok(Ok(())) => None,
-            Ok(Err(reason)) => Some(reason),
+            Ok(Err(e)) => Some(e.to_string()),
             Err(_) => Some(format!(
                 "the interpreter did not start within {start_timeout:?}"
             )),

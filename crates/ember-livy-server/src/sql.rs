@@ -13,6 +13,7 @@ use futures_util::future::BoxFuture;
 use serde_json::Map;
 use tokio::sync::Notify;
 
+use crate::error::Error;
 use crate::interpreter::{Execution, Interpreter, InterpreterFactory, SessionSpec};
 use crate::{spark_error, table};
 
@@ -52,7 +53,7 @@ pub struct SqlFactory {
 
 impl SqlFactory {
     /// The runtime all sessions share, started on first use.
-    fn runtime(&self) -> Result<QueryRuntime, String> {
+    fn runtime(&self) -> Result<QueryRuntime, Error> {
         let mut slot = self
             .runtime
             .lock()
@@ -60,7 +61,7 @@ impl SqlFactory {
         if let Some(rt) = slot.as_ref() {
             return Ok(rt.clone());
         }
-        let rt = QueryRuntime::new(self.max_cores).map_err(|e| e.to_string())?;
+        let rt = QueryRuntime::new(self.max_cores).map_err(|e| engine_failed(e.to_string()))?;
         *slot = Some(rt.clone());
         Ok(rt)
     }
@@ -71,7 +72,11 @@ impl InterpreterFactory for SqlFactory {
         false
     }
 
-    fn create(&self, spec: &SessionSpec) -> Result<Arc<dyn Interpreter>, String> {
+    fn create(&self, spec: &SessionSpec) -> Result<Arc<dyn Interpreter>, Error> {
+        let refused = |setting: &str, reason: String| Error::SessionRefused {
+            setting: setting.to_owned(),
+            reason,
+        };
         let row_cap = match spec.conf.get(ROW_CAP_KEY) {
             None => self.row_cap,
             Some(v) => v
@@ -79,12 +84,20 @@ impl InterpreterFactory for SqlFactory {
                 .parse::<usize>()
                 .ok()
                 .filter(|n| *n > 0)
-                .ok_or_else(|| format!("{ROW_CAP_KEY} must be a positive integer, got '{v}'"))?,
+                .ok_or_else(|| {
+                    refused(
+                        ROW_CAP_KEY,
+                        format!("{ROW_CAP_KEY} must be a positive integer, got '{v}'"),
+                    )
+                })?,
         };
         if row_cap > self.max_row_cap {
-            return Err(format!(
-                "{ROW_CAP_KEY} {row_cap} is above this server's maximum of {} rows (--max-sql-row-cap)",
-                self.max_row_cap
+            return Err(refused(
+                ROW_CAP_KEY,
+                format!(
+                    "{ROW_CAP_KEY} {row_cap} is above this server's maximum of {} rows (--max-sql-row-cap)",
+                    self.max_row_cap
+                ),
             ));
         }
         let master = crate::limits::cap_master(
@@ -92,14 +105,18 @@ impl InterpreterFactory for SqlFactory {
                 .get("spark.master")
                 .map_or(self.default_master.as_str(), String::as_str),
             self.max_cores,
-        )?;
+        )
+        .map_err(|reason| refused("spark.master", reason))?;
         let file_key = spec
             .conf
             .keys()
             .find(|k| crate::guard::conf_reaches_files(k));
         if let Some(key) = file_key.filter(|_| !self.allow_file_access) {
-            return Err(format!(
-                "conf key '{key}' gives access to the server's files; the server was started without --allow-file-access"
+            return Err(refused(
+                key,
+                format!(
+                    "conf key '{key}' gives access to the server's files; the server was started without --allow-file-access"
+                ),
             ));
         }
         Ok(Arc::new(SqlInterpreter {
@@ -153,6 +170,14 @@ impl SqlInterpreter {
     }
 }
 
+/// The SQL engine of a session could not start.
+fn engine_failed(reason: String) -> Error {
+    Error::InterpreterStart {
+        interpreter: "the SQL engine",
+        reason,
+    }
+}
+
 fn build_session(
     spec: &SessionSpec,
     master: String,
@@ -184,7 +209,7 @@ enum QueryFailure {
 }
 
 impl Interpreter for SqlInterpreter {
-    fn start(&self) -> BoxFuture<'_, Result<(), String>> {
+    fn start(&self) -> BoxFuture<'_, Result<(), Error>> {
         Box::pin(async move {
             if self.session.get().is_some() {
                 return Ok(());
@@ -195,7 +220,8 @@ impl Interpreter for SqlInterpreter {
             let session =
                 tokio::task::spawn_blocking(move || build_session(&spec, master, pool, runtime))
                     .await
-                    .map_err(|e| format!("starting the SQL engine failed: {e}"))??;
+                    .map_err(|e| engine_failed(format!("starting the SQL engine failed: {e}")))?
+                    .map_err(engine_failed)?;
             // `start` is called once; a second session would be dropped here.
             let _ = self.session.set(session);
             Ok(())

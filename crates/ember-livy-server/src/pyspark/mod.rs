@@ -21,6 +21,7 @@ use nix::unistd::Pid;
 use serde_json::{Map, Value, json};
 use tokio::sync::{mpsc, oneshot};
 
+use crate::error::Error;
 use crate::interpreter::{
     Execution, Interpreter, InterpreterFactory, LOG_LINE_BYTES, SessionLog, SessionSpec,
 };
@@ -573,13 +574,16 @@ impl PySparkFactory {
 }
 
 impl InterpreterFactory for PySparkFactory {
-    fn create(&self, spec: &SessionSpec) -> Result<Arc<dyn Interpreter>, String> {
+    fn create(&self, spec: &SessionSpec) -> Result<Arc<dyn Interpreter>, Error> {
         let asked = spec
             .conf
             .get("spark.master")
             .or_else(|| self.config.default_conf.get("spark.master"))
             .unwrap_or(&self.default_master);
-        let master = cap_master(asked, self.max_cores)?;
+        let master = cap_master(asked, self.max_cores).map_err(|reason| Error::SessionRefused {
+            setting: "spark.master".to_owned(),
+            reason,
+        })?;
         let pooled = if spec.conf.is_empty() && self.config.prestart > 0 {
             self.take_pooled()
         } else {
@@ -689,7 +693,11 @@ impl PySparkInterpreter {
 }
 
 impl Interpreter for PySparkInterpreter {
-    fn start(&self) -> BoxFuture<'_, Result<(), String>> {
+    fn start(&self) -> BoxFuture<'_, Result<(), Error>> {
+        let failed = |reason: String| Error::InterpreterStart {
+            interpreter: "the Python worker",
+            reason,
+        };
         Box::pin(async move {
             let worker = match self.worker.get() {
                 Some(w) => w.clone(),
@@ -698,15 +706,18 @@ impl Interpreter for PySparkInterpreter {
                     conf.extend(self.spec.conf.clone());
                     let master = self.master.clone();
                     conf.insert("spark.master".to_owned(), master.clone());
-                    let w = Arc::new(Worker::spawn(
-                        &self.config,
-                        self.repl,
-                        &master,
-                        &self.spec.app_name(),
-                        &conf,
-                        Some(self.spec.log.clone()),
-                        self.limits,
-                    )?);
+                    let w = Arc::new(
+                        Worker::spawn(
+                            &self.config,
+                            self.repl,
+                            &master,
+                            &self.spec.app_name(),
+                            &conf,
+                            Some(self.spec.log.clone()),
+                            self.limits,
+                        )
+                        .map_err(failed)?,
+                    );
                     self.spec.log.push(format!(
                         "started the Python worker (pid {}, {}, master {master})",
                         w.pid, self.config.python
@@ -715,7 +726,7 @@ impl Interpreter for PySparkInterpreter {
                     w
                 }
             };
-            worker.wait_ready(self.start_timeout).await
+            worker.wait_ready(self.start_timeout).await.map_err(failed)
         })
     }
 
