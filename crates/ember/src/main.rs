@@ -504,6 +504,10 @@ fn serve(args: ServeArgs) -> Result<(), String> {
     .map_err(|e| e.to_string())?;
     let listener =
         ember_web::bind(&format!("{}:{}", args.host, args.port)).map_err(|e| e.to_string())?;
+    if let Ok(addr) = listener.local_addr() {
+        // Scripts and tests read the address (port 0 picks one) from this line.
+        eprintln!("ember serve listening on http://{addr}");
+    }
     let mut options = ServeOptions {
         shutdown_grace: Duration::from_secs(args.shutdown_grace_secs),
         ..ServeOptions::default()

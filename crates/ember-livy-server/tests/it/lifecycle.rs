@@ -112,6 +112,20 @@ async fn delete_stops_a_running_statement_and_forgets_the_session() {
     livy.session(json!({"kind": "sql", "name": "doomed"})).await;
 }
 
+/// Whether `GET /sessions` lists session `id` as still alive (a listing is no session's
+/// activity; an expired session may stay listed, in a final state, until it is forgotten).
+async fn listed(livy: &Livy, id: u64) -> bool {
+    let (status, list) = livy.get("/sessions").await;
+    assert_eq!(status, StatusCode::OK);
+    list["sessions"].as_array().unwrap().iter().any(|s| {
+        s["id"] == id
+            && !matches!(
+                s["state"].as_str(),
+                Some("dead" | "killed" | "error" | "success")
+            )
+    })
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn heartbeat_timeout_deletes_but_polling_and_work_keep_alive() {
     let livy = Livy::start(quick_config());
@@ -129,18 +143,22 @@ async fn heartbeat_timeout_deletes_but_polling_and_work_keep_alive() {
         json!({"code": ENDLESS}),
     )
     .await;
-    let until = Instant::now() + Duration::from_millis(1800);
-    while Instant::now() < until {
+    // Poll one session until the quiet one is deleted (its heartbeat timeout passed), at least
+    // 1.8 s (more than its 1 s timeout) and at most 30 s, whatever the machine's load.
+    let started = Instant::now();
+    loop {
         let (status, _) = livy.get(&format!("/sessions/{polled}/state")).await;
         assert_eq!(status, StatusCode::OK, "a polled session must stay");
+        // The listing touches no session (a GET of the session itself would keep it alive).
+        if !listed(&livy, quiet).await && started.elapsed() > Duration::from_millis(1800) {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the quiet session was never deleted"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    let (status, _) = livy.get(&format!("/sessions/{quiet}")).await;
-    assert_eq!(
-        status,
-        StatusCode::NOT_FOUND,
-        "the quiet session should be gone"
-    );
     let (status, s) = livy.get(&format!("/sessions/{working}")).await;
     assert_eq!(
         status,
@@ -162,15 +180,23 @@ async fn idle_timeout_and_ttl() {
     let kept = livy
         .session(json!({"kind": "sql", "idleTimeout": "1h"}))
         .await;
-    tokio::time::sleep(Duration::from_millis(1500)).await;
-    assert_eq!(
-        livy.get(&format!("/sessions/{idle}")).await.0,
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        livy.get(&format!("/sessions/{aged}")).await.0,
-        StatusCode::NOT_FOUND
-    );
+    // Wait for the two deletions themselves (bounded), not for a time they should fit in, on
+    // the listing (a GET of a session would count as its activity).
+    let deadline = Instant::now() + Duration::from_secs(30);
+    for gone in [idle, aged] {
+        while listed(&livy, gone).await {
+            assert!(
+                Instant::now() < deadline,
+                "session {gone} was never deleted: {}",
+                livy.get("/sessions").await.1
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert_eq!(
+            livy.get(&format!("/sessions/{gone}")).await.0,
+            StatusCode::NOT_FOUND
+        );
+    }
     assert_eq!(
         livy.get(&format!("/sessions/{kept}")).await.0,
         StatusCode::OK

@@ -186,6 +186,108 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// A child process and its stderr, read line by line as it comes (so the child never blocks on
+/// a full pipe) and kept whole for [`Proc::finish`].
+pub(crate) struct Proc {
+    pub(crate) child: std::process::Child,
+    lines: std::sync::mpsc::Receiver<String>,
+    log: std::sync::Arc<std::sync::Mutex<String>>,
+    reader: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Proc {
+    /// Spawns `command` with stdout discarded and stderr read.
+    pub(crate) fn spawn(mut command: Command) -> Proc {
+        use std::io::BufRead;
+        let mut child = command
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+        let (tx, lines) = std::sync::mpsc::channel();
+        let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let kept = std::sync::Arc::clone(&log);
+        let reader = std::thread::spawn(move || {
+            for line in stderr.lines().map_while(Result::ok) {
+                let mut all = kept.lock().unwrap();
+                all.push_str(&line);
+                all.push('\n');
+                drop(all);
+                // Nobody waiting for lines any more is fine: the log keeps them.
+                let _ = tx.send(line);
+            }
+        });
+        Proc {
+            child,
+            lines,
+            log,
+            reader: Some(reader),
+        }
+    }
+
+    /// The first line of the log so far containing `text`, waiting at most `within` for one
+    /// (lines of the log and of `tracing` may come in either order, so the whole log is
+    /// searched); panics with the log if none comes.
+    pub(crate) fn wait_for(&self, text: &str, within: Duration) -> String {
+        let deadline = Instant::now() + within;
+        loop {
+            if let Some(line) = self.log.lock().unwrap().lines().find(|l| l.contains(text)) {
+                return line.to_owned();
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            // Each new line wakes this up (the log already holds it); an error is the deadline
+            // or the end of the process's stderr, after which no line can come.
+            if self.lines.recv_timeout(left).is_err() {
+                let log = self.log.lock().unwrap();
+                if let Some(line) = log.lines().find(|l| l.contains(text)) {
+                    return line.to_owned();
+                }
+                panic!("no line with {text:?} within {within:?}; the log:\n{log}");
+            }
+        }
+    }
+
+    /// The HTTP port a server announces on a `<prefix>http://host:port` line (`ember serve` and
+    /// `ember livy-server` print one once they listen; `--port 0` picks a free port, so tests
+    /// never race other processes for one).
+    pub(crate) fn announced_port(&self, prefix: &str) -> u16 {
+        let line = self.wait_for(prefix, Duration::from_secs(180));
+        line.rsplit(':').next().unwrap().trim().parse().unwrap()
+    }
+
+    /// Stops the process (SIGTERM, SIGKILL past `within`) and returns how it ended and its
+    /// whole stderr.
+    pub(crate) fn finish(mut self, within: Duration) -> (std::process::ExitStatus, String) {
+        let exit = terminate(&mut self.child, within);
+        if let Some(reader) = self.reader.take() {
+            let _ = reader.join();
+        }
+        let log = self.log.lock().unwrap().clone();
+        (exit, log)
+    }
+
+    /// Kills the process at once and returns its whole stderr.
+    pub(crate) fn kill(mut self) -> String {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if let Some(reader) = self.reader.take() {
+            let _ = reader.join();
+        }
+        self.log.lock().unwrap().clone()
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        // A test that failed half-way leaves nothing running.
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
 fn get(port: u16, path: &str) -> Option<String> {
     let mut s =
         TcpStream::connect_timeout(&([127, 0, 0, 1], port).into(), Duration::from_secs(1)).ok()?;
@@ -202,50 +304,20 @@ fn get(port: u16, path: &str) -> Option<String> {
 
 #[test]
 fn serve_is_the_default_command_honours_port_and_stops_on_sigterm() {
-    let port = free_port();
-    let mut child = ember()
-        .env("PORT", port.to_string())
-        .env("EMBER_HOST", "127.0.0.1")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let index = loop {
-        if let Some(r) = get(port, "/") {
-            break r;
-        }
-        assert!(Instant::now() < deadline, "the server never answered");
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    // PORT=0 (any free port) is still a PORT the service must honour: without it, it would
+    // announce 8080.
+    let mut command = ember();
+    command.env("PORT", "0").env("EMBER_HOST", "127.0.0.1");
+    let served = Proc::spawn(command);
+    let port = served.announced_port("ember serve listening on http://127.0.0.1:");
+    assert_ne!(port, 8080, "PORT was ignored");
+    let index = get(port, "/").expect("the server answers once it said it listens");
     assert!(index.starts_with("HTTP/1.1 200"), "{index}");
     assert!(index.ends_with(ember_web::INDEX_BODY), "{index}");
     let pi = get(port, "/sparkpi").unwrap();
     assert!(pi.contains("\r\n\r\nPi is roughly 3."), "{pi}");
 
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let deadline = Instant::now() + Duration::from_secs(15);
-    let exit = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        if Instant::now() > deadline {
-            child.kill().unwrap();
-            panic!("the server did not stop within 15 s of SIGTERM");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let mut log = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut log)
-        .unwrap();
+    let (exit, log) = served.finish(Duration::from_secs(15));
     assert!(exit.success(), "exit {exit:?}: {log}");
     assert!(log.contains("request"), "one log line per request: {log}");
     assert!(get(port, "/").is_none(), "nothing left listening");
@@ -484,26 +556,18 @@ fn pi_and_serve_run_sparkpi_on_pyspark_through_livy() {
     assert_eq!(out, again);
 
     // ember serve: /sparkpi answers from the pyspark session.
-    let port = free_port();
-    let mut web = ember()
+    let mut command = ember();
+    command
         .args(["serve", "--master", &master, "--host", "127.0.0.1"])
-        .env("PORT", port.to_string())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(180);
-    let reply = loop {
-        if let Some(r) = get(port, "/sparkpi?scale=4&seed=1") {
-            break r;
-        }
-        assert!(Instant::now() < deadline, "the service never answered");
-        std::thread::sleep(Duration::from_millis(200));
-    };
+        .env("PORT", "0");
+    let web = Proc::spawn(command);
+    let port = web.announced_port("ember serve listening on http://");
+    let reply = get(port, "/sparkpi?scale=4&seed=1").expect("the service answers");
     assert!(reply.contains("\r\n\r\nPi is roughly 3."), "{reply}");
     let bad = get(port, "/sparkpi?scale=abc").unwrap();
     assert!(bad.starts_with("HTTP/1.1 400"), "{bad}");
-    assert!(terminate(&mut web, Duration::from_secs(30)).success());
+    let (exit, web_log) = web.finish(Duration::from_secs(30));
+    assert!(exit.success(), "{web_log}");
 
     // Both deleted their sessions.
     let sessions = get(

@@ -1,67 +1,55 @@
 //! The monitoring UI of `ember serve`: Spark's REST API and the live jobs page while `/sparkpi`
 //! jobs run, and the page as a real headless browser (Debian's chromium) renders it.
 
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::{ember, free_port, get};
+use crate::{Proc, ember, free_port, get};
 
-/// `ember serve --host 127.0.0.1 --port PORT` with `extra` flags, its stderr piped.
-fn serve(port: u16, extra: &[&str]) -> Child {
-    ember()
-        .args(["serve", "--host", "127.0.0.1", "--port", &port.to_string()])
-        .args(extra)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap()
+/// `ember serve --host 127.0.0.1 --port 0` with `extra` flags, and the port it announces.
+fn serve(extra: &[&str]) -> (Proc, u16) {
+    let mut command = ember();
+    command
+        .args(["serve", "--host", "127.0.0.1", "--port", "0"])
+        .args(extra);
+    let served = Proc::spawn(command);
+    let port = served.announced_port("ember serve listening on http://");
+    (served, port)
 }
 
 /// `ember serve` on loopback with its UI on a free port, and the UI's port (read from the
 /// `Spark UI available at` line it logs).
 struct Served {
-    child: Child,
+    /// Killed when dropped.
+    _process: Proc,
     port: u16,
     ui_port: u16,
 }
 
 impl Served {
     fn start() -> Served {
-        let port = free_port();
-        let mut child = serve(
-            port,
-            &[
-                "--ui-port",
-                "0",
-                "--max-scale",
-                "100000",
-                "--shutdown-grace-secs",
-                "0",
-            ],
-        );
-        let stderr = child.stderr.take().unwrap();
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if let Some(url) = line.split("Spark UI available at http://").nth(1) {
-                    let _ = tx.send(url.trim().to_owned());
-                }
-            }
-        });
-        let addr = rx
-            .recv_timeout(Duration::from_secs(30))
-            .expect("serve logs where its UI is");
-        let ui_port = addr.rsplit(':').next().unwrap().parse().unwrap();
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while get(port, "/").is_none() {
-            assert!(Instant::now() < deadline, "the service never answered");
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        let mut command = ember();
+        command.args([
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--ui-port",
+            "0",
+            "--max-scale",
+            "100000",
+            "--shutdown-grace-secs",
+            "0",
+        ]);
+        let process = Proc::spawn(command);
+        // The UI starts first, then the service binds and says so.
+        let line = process.wait_for("Spark UI available at http://", Duration::from_secs(60));
+        let ui_port = line.rsplit(':').next().unwrap().trim().parse().unwrap();
+        let port = process.announced_port("ember serve listening on http://");
         Served {
-            child,
+            _process: process,
             port,
             ui_port,
         }
@@ -73,13 +61,6 @@ impl Served {
         let (head, body) = raw.split_once("\r\n\r\n").unwrap();
         assert!(head.starts_with("HTTP/1.1 200"), "{raw}");
         serde_json::from_str(body).unwrap()
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -202,17 +183,9 @@ fn serve_shows_its_sparkpi_jobs_live_in_sparks_api_and_a_browser() {
 
 #[test]
 fn no_ui_means_no_ui() {
-    let port = free_port();
-    let mut child = serve(port, &["--no-ui"]);
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while get(port, "/").is_none() {
-        assert!(Instant::now() < deadline, "the service never answered");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    let mut log = String::new();
-    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut log).unwrap();
+    let (served, port) = serve(&["--no-ui"]);
+    assert!(get(port, "/").is_some(), "the service answers");
+    let log = served.kill();
     assert!(!log.contains("Spark UI available"), "{log}");
 }
 
@@ -231,19 +204,10 @@ fn serve_goes_on_without_its_ui_when_every_ui_port_is_taken() {
             Some((base, held))
         })
         .expect("17 consecutive free ports");
-    let port = free_port();
-    let mut child = serve(port, &["--ui-port", &base.to_string()]);
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while get(port, "/").is_none() {
-        assert!(Instant::now() < deadline, "the service never answered");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let (served, port) = serve(&["--ui-port", &base.to_string()]);
     let pi = get(port, "/sparkpi?scale=2").unwrap();
     assert!(pi.contains("Pi is roughly 3."), "{pi}");
-    let _ = child.kill();
-    let _ = child.wait();
-    let mut log = String::new();
-    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut log).unwrap();
+    let log = served.kill();
     assert!(
         log.contains("warning: no monitoring UI: cannot listen on 127.0.0.1:"),
         "{log}"
