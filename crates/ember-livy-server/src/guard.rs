@@ -1,10 +1,7 @@
 //! Which engine settings a sql session's statements may change: `SET`/`RESET` of an option that
 //! reaches the server's files or its process-wide resources is refused, whatever
 //! `--allow-file-access` says (such options belong in the session's `conf` at creation, where
-//! the server checks them).
-
-use ember_sql::datafusion::common::tree_node::{TreeNode, TreeNodeRecursion};
-use ember_sql::datafusion::logical_expr::{LogicalPlan, Statement};
+//! the server checks them). The sessions' `ember_sql::SqlPolicy` applies it to every statement.
 
 /// Why a statement may not set (or reset) the option `key`; `None` if it may. Keys compare
 /// case-insensitively.
@@ -36,30 +33,6 @@ pub(crate) fn refused_option(key: &str) -> Option<&'static str> {
 pub(crate) fn conf_reaches_files(key: &str) -> bool {
     let key = key.trim().to_ascii_lowercase();
     key.starts_with("datafusion.catalog.") || key.starts_with("datafusion.runtime.")
-}
-
-/// Refuses a plan that sets or resets an option [`refused_option`] names, wherever it sits in
-/// the plan; the error is the statement's one-line reason.
-pub(crate) fn refuse_settings(plan: &LogicalPlan) -> Result<(), String> {
-    let mut refused = None;
-    // The closure never fails, so neither does the walk.
-    let _ = plan.apply(|node| {
-        let (verb, key) = match node {
-            LogicalPlan::Statement(Statement::SetVariable(s)) => ("SET", &s.variable),
-            LogicalPlan::Statement(Statement::ResetVariable(r)) => ("RESET", &r.variable),
-            _ => return Ok(TreeNodeRecursion::Continue),
-        };
-        match refused_option(key) {
-            Some(why) => {
-                refused = Some(format!(
-                    "{verb} {key} is not allowed in a session of this server: {why}"
-                ));
-                Ok(TreeNodeRecursion::Stop)
-            }
-            None => Ok(TreeNodeRecursion::Continue),
-        }
-    });
-    refused.map_or(Ok(()), Err)
 }
 
 #[cfg(test)]

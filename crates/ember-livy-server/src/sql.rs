@@ -4,14 +4,10 @@
 use std::sync::{Arc, Mutex, OnceLock};
 
 use ember_livy::protocol::{MIME_JSON, SessionKind};
-use ember_sql::datafusion::common::tree_node::{TreeNode, TreeNodeRecursion};
-use ember_sql::datafusion::execution::memory_pool::MemoryPool;
-use ember_sql::datafusion::logical_expr::{DdlStatement, LogicalPlan};
-use ember_sql::{Error as SqlError, QueryRuntime, Session};
-use futures_util::StreamExt;
+use ember_sql::{Error as SqlError, QueryRuntime, Session, SharedMemoryPool, SqlPolicy};
 use futures_util::future::BoxFuture;
 use serde_json::Map;
-use tokio::sync::Notify;
+use tokio::sync::watch;
 
 use crate::error::Error;
 use crate::interpreter::{Execution, Interpreter, InterpreterFactory, SessionSpec};
@@ -23,7 +19,7 @@ pub const ROW_CAP_KEY: &str = "livy.rsc.sql.num-rows";
 /// The memory pool all sql sessions of a server share: `limit` bytes, split fairly among the
 /// queries that can spill; "Resources exhausted" errors name the largest consumers
 /// ([`ember_sql::memory_pool`]).
-pub fn memory_pool(limit: usize) -> Arc<dyn MemoryPool> {
+pub fn memory_pool(limit: usize) -> SharedMemoryPool {
     ember_sql::memory_pool(limit)
 }
 
@@ -43,7 +39,7 @@ pub struct SqlFactory {
     /// The most threads a session's `local[N]` may ask for.
     pub max_cores: usize,
     /// The memory pool every session's queries reserve from.
-    pub memory_pool: Arc<dyn MemoryPool>,
+    pub memory_pool: SharedMemoryPool,
     /// The pool's size, in bytes, for error messages.
     pub memory_limit: usize,
     /// The runtime every session's queries run on (`max_cores` threads), started with the
@@ -136,7 +132,8 @@ impl InterpreterFactory for SqlFactory {
 
 #[derive(Debug, Default)]
 struct CancelState {
-    running: Option<(u64, Arc<Notify>)>,
+    /// The running statement and the switch that cancels it (every waiter sees it flip).
+    running: Option<(u64, watch::Sender<bool>)>,
     /// A cancel that arrived before its statement reached the interpreter.
     early: Option<u64>,
 }
@@ -148,7 +145,7 @@ pub struct SqlInterpreter {
     /// The master, its thread count checked against the server's bound.
     master: String,
     runtime: QueryRuntime,
-    memory_pool: Arc<dyn MemoryPool>,
+    memory_pool: SharedMemoryPool,
     memory_limit: usize,
     max_result_bytes: usize,
     allow_file_access: bool,
@@ -181,13 +178,24 @@ fn engine_failed(reason: String) -> Error {
 fn build_session(
     spec: &SessionSpec,
     master: String,
-    pool: Arc<dyn MemoryPool>,
+    pool: SharedMemoryPool,
     runtime: QueryRuntime,
+    allow_file_access: bool,
 ) -> Result<Session, String> {
+    // A statement may not change the server's settings (`guard.rs`), nor reach its files
+    // unless the server allows it.
+    let mut policy =
+        SqlPolicy::new().lock_settings(|key| crate::guard::refused_option(key).map(str::to_owned));
+    if !allow_file_access {
+        policy = policy.refuse_file_access(
+            "reads or writes the server's files, which this server does not allow (start it with --allow-file-access)",
+        );
+    }
     let mut builder = Session::builder()
         .app_name(spec.app_name())
         .memory_pool(pool)
-        .runtime(runtime);
+        .runtime(runtime)
+        .policy(policy);
     // `spark.app.name`, `spark.sql.*` and `datafusion.*` keys reach the engine; Livy's own
     // `livy.*` keys are the server's; the master is the checked one.
     for (k, v) in &spec.conf {
@@ -217,11 +225,13 @@ impl Interpreter for SqlInterpreter {
             // Building a session registers its functions: keep that off the async workers.
             let (spec, master) = (self.spec.clone(), self.master.clone());
             let (pool, runtime) = (self.memory_pool.clone(), self.runtime.clone());
-            let session =
-                tokio::task::spawn_blocking(move || build_session(&spec, master, pool, runtime))
-                    .await
-                    .map_err(|e| engine_failed(format!("starting the SQL engine failed: {e}")))?
-                    .map_err(engine_failed)?;
+            let files = self.allow_file_access;
+            let session = tokio::task::spawn_blocking(move || {
+                build_session(&spec, master, pool, runtime, files)
+            })
+            .await
+            .map_err(|e| engine_failed(format!("starting the SQL engine failed: {e}")))?
+            .map_err(engine_failed)?;
             // `start` is called once; a second session would be dropped here.
             let _ = self.session.set(session);
             Ok(())
@@ -233,25 +243,32 @@ impl Interpreter for SqlInterpreter {
             let Some(session) = self.session.get().cloned() else {
                 return Execution::Died("the SQL engine is not running".into());
             };
-            let notify = Arc::new(Notify::new());
+            let (cancel, cancelled_rx) = watch::channel(false);
             {
                 let mut c = self.lock_cancel();
                 if c.early.take() == Some(statement_id) {
                     return cancelled();
                 }
-                c.running = Some((statement_id, notify.clone()));
+                c.running = Some((statement_id, cancel));
             }
+            // Resolves once the statement is cancelled (or its switch is gone: it ended).
+            let cancelled_signal = move || {
+                let mut rx = cancelled_rx.clone();
+                async move {
+                    let _ = rx.wait_for(|c| *c).await;
+                }
+            };
             let engine = session.clone();
             let query = code.to_owned();
-            let allow = self.allow_file_access;
             let cap = self.row_cap;
             let max_bytes = self.max_result_bytes;
+            let stop = cancelled_signal();
             let outcome = session
                 .spawn(async move {
                     tokio::select! {
-                        r = run_query(engine, &query, allow, cap, max_bytes) => Ok(r),
-                        // Dropping the query's stream here stops DataFusion's work.
-                        () = notify.notified() => Ok(Err(QueryFailure::Cancelled)),
+                        r = run_query(engine, &query, cap, max_bytes, stop) => Ok(r),
+                        // Dropping the planning stops it; the query's own run watches `stop`.
+                        () = cancelled_signal() => Ok(Err(QueryFailure::Cancelled)),
                     }
                 })
                 .await;
@@ -282,15 +299,17 @@ impl Interpreter for SqlInterpreter {
     fn cancel(&self, statement_id: u64) {
         let mut c = self.lock_cancel();
         match &c.running {
-            Some((id, notify)) if *id == statement_id => notify.notify_one(),
+            Some((id, cancel)) if *id == statement_id => {
+                cancel.send_replace(true);
+            }
             _ => c.early = Some(statement_id),
         }
     }
 
     fn stop(&self) -> BoxFuture<'_, ()> {
         Box::pin(async move {
-            if let Some((_, notify)) = &self.lock_cancel().running {
-                notify.notify_one();
+            if let Some((_, cancel)) = &self.lock_cancel().running {
+                cancel.send_replace(true);
             }
             if let Some(session) = self.session.get() {
                 session.context().cancel_all_jobs();
@@ -347,82 +366,32 @@ fn sql_failure(e: &SqlError, memory_limit: usize) -> Execution {
     Execution::failed("Error", evalue)
 }
 
-/// Plans and runs one statement; returns the table and, when rows were cut, how many rows the
-/// table kept.
+/// Plans and runs one statement (the session's policy refuses file access and the server's
+/// settings; see `build_session`) until `stop`; returns the table and, when rows were cut, how
+/// many rows the table kept.
 async fn run_query(
     session: Session,
     query: &str,
-    allow_file_access: bool,
     row_cap: usize,
     max_result_bytes: usize,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(ember_livy::protocol::SqlTable, Option<usize>), QueryFailure> {
-    let df_err = |e| QueryFailure::Sql(SqlError::from_datafusion(e, Some(query)));
-    // Planned exactly as `Session::sql` plans (Spark's literal types, escapes, `CREATE TEMP
-    // VIEW`, the analyzed schema), but checked before anything runs.
-    let plan = session
-        .plan_sql_async(query)
+    let df = session.sql_async(query).await.map_err(QueryFailure::Sql)?;
+    let limited = df
+        .collect_limited_until(row_cap, stop)
         .await
-        .map_err(QueryFailure::Sql)?;
-    if !allow_file_access {
-        refuse_file_access(&plan)?;
-    }
-    crate::guard::refuse_settings(&plan).map_err(QueryFailure::Refused)?;
-    let df = session
-        .datafusion()
-        .execute_logical_plan(plan)
-        .await
-        .map_err(df_err)?;
-    let schema = Arc::new(df.schema().as_arrow().clone());
-    let mut stream = df.execute_stream().await.map_err(df_err)?;
-    let mut batches = Vec::new();
-    let mut rows = 0usize;
-    let mut truncated = None;
-    while let Some(batch) = stream.next().await {
-        let batch = batch.map_err(df_err)?;
-        let left = row_cap - rows;
-        if batch.num_rows() > left {
-            batches.push(batch.slice(0, left));
-            truncated = Some(row_cap);
-            // Dropping the stream stops the rest of the query.
-            break;
-        }
-        rows += batch.num_rows();
-        batches.push(batch);
-    }
-    let table = table::encode_bounded(&schema, &batches, max_result_bytes).map_err(|e| match e {
-        table::EncodeError::TooLarge { limit } => QueryFailure::Refused(format!(
-            "the result is larger than this server's limit of {limit} bytes for one statement (--max-result-bytes); select fewer or smaller values, or lower {ROW_CAP_KEY} in the session's conf"
-        )),
-        table::EncodeError::Arrow(e) => {
-            QueryFailure::Sql(SqlError::from_datafusion(e.into(), Some(query)))
-        }
-    })?;
+        .map_err(QueryFailure::Sql)?
+        .ok_or(QueryFailure::Cancelled)?;
+    let truncated = limited.truncated.then_some(row_cap);
+    let table = table::encode_bounded(&limited.schema, &limited.batches, max_result_bytes)
+        .map_err(|e| match e {
+            table::EncodeError::TooLarge { limit } => QueryFailure::Refused(format!(
+                "the result is larger than this server's limit of {limit} bytes for one statement (--max-result-bytes); select fewer or smaller values, or lower {ROW_CAP_KEY} in the session's conf"
+            )),
+            table::EncodeError::Arrow(source) => QueryFailure::Sql(SqlError::Arrow {
+                context: "encoding the result as Livy's table",
+                source,
+            }),
+        })?;
     Ok((table, truncated))
-}
-
-/// Refuses plans that read or write the server's files: `CREATE EXTERNAL TABLE` and `COPY`,
-/// wherever they sit in the plan (`EXPLAIN ANALYZE COPY ...` included).
-fn refuse_file_access(plan: &LogicalPlan) -> Result<(), QueryFailure> {
-    let mut found = None;
-    let walk = plan.apply(|node| {
-        let what = match node {
-            LogicalPlan::Copy(_) => Some("COPY"),
-            LogicalPlan::Ddl(DdlStatement::CreateExternalTable(_)) => Some("CREATE EXTERNAL TABLE"),
-            _ => None,
-        };
-        if let Some(w) = what {
-            found = Some(w);
-            return Ok(TreeNodeRecursion::Stop);
-        }
-        Ok(TreeNodeRecursion::Continue)
-    });
-    if let Err(e) = walk {
-        return Err(QueryFailure::Sql(SqlError::from_datafusion(e, None)));
-    }
-    match found {
-        Some(what) => Err(QueryFailure::Refused(format!(
-            "{what} reads or writes the server's files, which this server does not allow (start it with --allow-file-access)"
-        ))),
-        None => Ok(()),
-    }
 }

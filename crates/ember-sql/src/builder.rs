@@ -12,6 +12,7 @@ use datafusion::prelude::{SessionConfig, SessionContext};
 use datafusion_spark::SessionStateBuilderSpark;
 use ember_rdd::Context;
 
+use crate::policy::SqlPolicy;
 use crate::queries::{DEFAULT_RETAINED_QUERIES, QueryLog};
 use crate::runtime::QueryRuntime;
 use crate::session::{Session, SessionInner};
@@ -21,7 +22,7 @@ use crate::{Error, Result};
 /// split fairly among the queries' operators that can spill (sorts, joins, aggregates spill
 /// to the OS temp dir), and a "Resources exhausted" error names the five largest consumers.
 /// What `ember.sql.memory_limit` builds.
-pub fn memory_pool(limit: usize) -> Arc<dyn MemoryPool> {
+pub fn memory_pool(limit: usize) -> SharedMemoryPool {
     Arc::new(TrackConsumersPool::new(
         FairSpillPool::new(limit),
         NonZeroUsize::MIN.saturating_add(4),
@@ -57,7 +58,12 @@ pub struct SessionBuilder {
     memory_pool: Option<Arc<dyn MemoryPool>>,
     runtime: Option<QueryRuntime>,
     remote: Option<Remote>,
+    policy: SqlPolicy,
 }
+
+/// A memory pool several sessions' queries may share ([`memory_pool`],
+/// [`SessionBuilder::memory_pool`]).
+pub type SharedMemoryPool = Arc<dyn MemoryPool>;
 
 /// How a [`Session`]'s DataFusion state becomes one whose queries run elsewhere.
 pub type StateUpgrade =
@@ -175,6 +181,14 @@ impl SessionBuilder {
     #[must_use]
     pub fn memory_pool(mut self, pool: Arc<dyn MemoryPool>) -> Self {
         self.memory_pool = Some(pool);
+        self
+    }
+
+    /// What the session's SQL statements may not do (files, settings): see [`SqlPolicy`].
+    /// Default: nothing is refused.
+    #[must_use]
+    pub fn policy(mut self, policy: SqlPolicy) -> Self {
+        self.policy = policy;
         self
     }
 
@@ -360,6 +374,7 @@ impl SessionBuilder {
                 queries: Arc::new(QueryLog::new(retained_queries)),
                 runtime,
                 master,
+                policy: self.policy,
                 _remote_guard: guard,
             }),
         })

@@ -53,6 +53,17 @@ impl fmt::Debug for DataFrame {
     }
 }
 
+/// A result cut at a number of rows ([`DataFrame::collect_limited_until`]).
+#[derive(Debug, Clone)]
+pub struct LimitedBatches {
+    /// The result's schema (also when no batch came).
+    pub schema: SchemaRef,
+    /// The rows, at most the limit asked for.
+    pub batches: Vec<RecordBatch>,
+    /// Whether the result had more rows (the query was stopped at the limit).
+    pub truncated: bool,
+}
+
 /// The session's methods that make a [`DataFrame`] from SQL or a view (files are `io.rs`'s,
 /// RDDs `create.rs`'s).
 impl Session {
@@ -73,6 +84,22 @@ impl Session {
                 .await
                 .map_err(|e| Error::from_datafusion(e, Some(&owned)))
         })?;
+        Ok(DataFrame::new(self.clone(), df, Some(query.into())))
+    }
+
+    /// [`sql`](Self::sql) for async callers: plans on the planning thread and runs DDL
+    /// (`CREATE VIEW ...`) at once, awaitable on any executor; dropping it stops the planning.
+    pub async fn sql_async(&self, query: &str) -> Result<DataFrame> {
+        let plan = self.plan_sql_async(query).await?;
+        let ctx = self.inner().ctx.clone();
+        let owned = query.to_owned();
+        let df = self
+            .spawn(async move {
+                ctx.execute_logical_plan(plan)
+                    .await
+                    .map_err(|e| Error::from_datafusion(e, Some(&owned)))
+            })
+            .await?;
         Ok(DataFrame::new(self.clone(), df, Some(query.into())))
     }
 
@@ -294,6 +321,62 @@ impl DataFrame {
             .spawn(async move {
                 tokio::select! {
                     parts = run => parts.map(|p| Some(p.into_iter().flatten().collect())),
+                    () = stop => Ok(None),
+                }
+            })
+            .await
+    }
+
+    /// Runs the query until `max_rows` rows came, or until `stop` resolves (`Ok(None)`): the
+    /// rest of the query is not computed (its streams are dropped, which stops the work). For
+    /// servers that bound and cancel what their clients ask. Runs on the session's runtime, so
+    /// any executor may await it. Not listed in the session's query log.
+    ///
+    /// ```
+    /// # let spark = ember_sql::Session::builder().master("local[1]").get_or_create()?;
+    /// let df = spark.sql("SELECT id FROM range(0, 10000000000)")?;
+    /// let waiter = tokio::runtime::Builder::new_current_thread().build()?;
+    /// let first = waiter
+    ///     .block_on(df.collect_limited_until(3, std::future::pending()))?
+    ///     .unwrap();
+    /// assert!(first.truncated);
+    /// assert_eq!(first.batches.iter().map(|b| b.num_rows()).sum::<usize>(), 3);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub async fn collect_limited_until(
+        &self,
+        max_rows: usize,
+        stop: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> Result<Option<LimitedBatches>> {
+        use futures_util::StreamExt;
+        let df = self.df.clone();
+        let query = self.query.clone();
+        self.session
+            .spawn(async move {
+                let on_error = |e| Error::from_datafusion(e, query.as_deref());
+                let schema: SchemaRef = Arc::new(df.schema().as_arrow().clone());
+                let run = async {
+                    let mut stream = df.execute_stream().await.map_err(on_error)?;
+                    let (mut batches, mut rows, mut truncated) = (Vec::new(), 0usize, false);
+                    while let Some(batch) = stream.next().await {
+                        let batch = batch.map_err(on_error)?;
+                        let left = max_rows - rows;
+                        if batch.num_rows() > left {
+                            batches.push(batch.slice(0, left));
+                            truncated = true;
+                            break;
+                        }
+                        rows += batch.num_rows();
+                        batches.push(batch);
+                    }
+                    Ok(LimitedBatches {
+                        schema,
+                        batches,
+                        truncated,
+                    })
+                };
+                tokio::select! {
+                    limited = run => limited.map(Some),
                     () = stop => Ok(None),
                 }
             })

@@ -215,6 +215,14 @@ pub enum Error {
         source: datafusion::arrow::error::ArrowError,
     },
 
+    /// The session's [`SqlPolicy`](crate::SqlPolicy) refuses the statement (a file it would
+    /// read or write, a setting it would change); nothing of it ran.
+    #[error("{message}")]
+    Refused {
+        /// Which statement and why, in one line.
+        message: String,
+    },
+
     /// Converting to a Polars DataFrame failed.
     #[cfg(feature = "polars")]
     #[error("Polars export failed for column `{column}`: {message}")]

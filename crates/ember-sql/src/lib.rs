@@ -230,6 +230,7 @@ mod literals;
 mod numeric_literals;
 mod overflow;
 mod planning;
+mod policy;
 mod queries;
 mod ranking;
 mod rewrites;
@@ -251,9 +252,10 @@ pub mod wire {
 }
 
 pub use builder::{
-    DEFAULT_BATCH_ROWS, Remote, SessionBuilder, StateUpgrade, memory_pool, parse_size,
+    DEFAULT_BATCH_ROWS, Remote, SessionBuilder, SharedMemoryPool, StateUpgrade, memory_pool,
+    parse_size,
 };
-pub use dataframe::{DataFrame, GroupedData};
+pub use dataframe::{DataFrame, GroupedData, LimitedBatches};
 /// The kinds of join [`DataFrame::join`] and [`DataFrame::join_on`] take (DataFusion's type).
 pub use datafusion::logical_expr::JoinType;
 pub use error::{Error, Result};
@@ -261,6 +263,7 @@ pub use export::OutputFormat;
 pub use file_format::FileFormat;
 pub use io::parse_view_spec;
 pub use planning::MAX_DEPTH;
+pub use policy::SqlPolicy;
 pub use queries::{DEFAULT_RETAINED_QUERIES, QueryRecord, QueryState};
 pub use row::{IntoRow, IntoValue, Row, RowWriteError, RowWriter, Value};
 pub use runtime::QueryRuntime;

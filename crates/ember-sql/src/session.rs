@@ -28,6 +28,8 @@ pub(crate) struct SessionInner {
     pub(crate) queries: Arc<QueryLog>,
     pub(crate) runtime: QueryRuntime,
     pub(crate) master: String,
+    /// What the session's SQL statements may not do.
+    pub(crate) policy: crate::policy::SqlPolicy,
     /// What a remote session keeps alive (an in-process cluster), dropped with the session.
     pub(crate) _remote_guard: Option<Arc<dyn std::any::Any + Send + Sync>>,
 }
@@ -118,8 +120,8 @@ impl Session {
 
     /// Plans a query the way [`Session::sql`] does, and runs nothing (not even DDL): for callers
     /// that inspect a plan before they run it with [`SessionContext::execute_logical_plan`] on
-    /// [`Session::datafusion`] (the Livy server refuses file access this way). Awaitable on any
-    /// executor.
+    /// [`Session::datafusion`]. Awaitable on any executor. The session's
+    /// [`SqlPolicy`](crate::SqlPolicy) is applied here ([`Error::Refused`]).
     ///
     /// The plan is analyzed, so its schema is the one its batches will have, and carries Spark's
     /// semantics: numeric literal types, Spark's implicit casts, string escapes, `INT` rankings,
@@ -177,10 +179,13 @@ impl Session {
         // The planner's schema is computed before type coercion, so a mixed-type `CASE`
         // declared the type of its first branch (`THEN 1 ELSE 2.5D` as INT) while its
         // batches held doubles (issue 10). The analyzed plan declares what runs.
-        state
+        let plan = state
             .analyzer()
             .execute_and_check(plan, state.config_options(), |_, _| {})
-            .map_err(df_err)
+            .map_err(df_err)?;
+        // What the session's policy refuses, before anything of the statement runs.
+        self.inner.policy.check(&plan)?;
+        Ok(plan)
     }
 
     /// Whether a view (or table) of that name is registered.

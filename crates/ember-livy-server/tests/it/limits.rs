@@ -303,7 +303,7 @@ async fn the_sql_memory_limit_bounds_joins_and_sorts_spill() {
         .await;
     let (_, evalue) = error_of(&st);
     assert!(
-        evalue.contains("is not allowed in a session of this server"),
+        evalue.contains("is not allowed in this session"),
         "{evalue}"
     );
 }
