@@ -14,12 +14,7 @@ use crate::server::LivyServer;
 
 /// The Livy API as an app, once it is known the listener may serve it.
 fn app(server: &LivyServer, listener: &TcpListener) -> Result<HttpApp> {
-    let local = listener
-        .local_addr()
-        .map_err(|source| ember_serve::Error::Server {
-            server: "the Livy server",
-            source,
-        })?;
+    let local = ember_serve::local_addr(listener, "the Livy server")?;
     if let Some(reason) = server.exposure_refusal(local) {
         return Err(Error::Config {
             name: "allow_code_execution",

@@ -71,6 +71,13 @@ pub fn bind(addr: &str) -> Result<TcpListener> {
     })
 }
 
+/// The address `listener` is bound to; an error names `server` (`"the UI server"`).
+pub fn local_addr(listener: &TcpListener, server: &'static str) -> Result<SocketAddr> {
+    listener
+        .local_addr()
+        .map_err(|source| Error::Server { server, source })
+}
+
 /// Binds the first free port of `first..=first + retries` on `host`, as Spark's UI tries
 /// `spark.ui.port` and the ports after it. `first == 0` picks any free port.
 pub fn bind_first_free(host: &str, first: u16, retries: u16) -> Result<TcpListener> {
@@ -232,10 +239,7 @@ impl HttpApp {
     pub fn spawn(&self, listener: TcpListener, options: &ServeOptions) -> Result<Background> {
         options.check()?;
         let name = self.name;
-        let addr = listener.local_addr().map_err(|source| Error::Server {
-            server: name,
-            source,
-        })?;
+        let addr = local_addr(&listener, name)?;
         let (ready_tx, ready) = mpsc::sync_channel(1);
         let (stopped_tx, stopped) = mpsc::sync_channel(1);
         let app = self.clone();

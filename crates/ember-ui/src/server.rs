@@ -65,12 +65,7 @@ impl UiServer {
 /// of the range is free, `Timeout` when the server does not listen within `options.timeout`.
 pub fn start(ui: Ui, options: &UiOptions) -> Result<UiServer> {
     let listener = ember_serve::bind_first_free(&options.host, options.port, options.port_retries)?;
-    let addr = listener
-        .local_addr()
-        .map_err(|source| ember_serve::Error::Server {
-            server: "the UI server",
-            source,
-        })?;
+    let addr = ember_serve::local_addr(&listener, "the UI server")?;
     let ui = ui.served_at(&addr.ip().to_string(), addr.port());
     let app = HttpApp::new("the UI server", move |cfg| {
         cfg.service(routes::scope("", ui.clone()));
