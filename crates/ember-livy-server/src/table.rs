@@ -16,83 +16,13 @@ use ember_sql::arrow::array::{
     Int64Array, MapArray, RecordBatch, StructArray, UInt8Array, UInt16Array, UInt32Array,
     UInt64Array,
 };
-use ember_sql::arrow::datatypes::{DataType, Field, Fields, Schema, TimeUnit};
+use ember_sql::arrow::datatypes::{DataType, Schema, TimeUnit};
 use ember_sql::arrow::error::ArrowError;
 use ember_sql::arrow::temporal_conversions::{
     as_datetime_with_timezone, date32_to_datetime, date64_to_datetime,
 };
 use ember_sql::arrow::util::display::{ArrayFormatter, FormatOptions};
-use ember_sql::spark_type_name;
-use serde_json::{Map, Number, Value, json};
-
-/// Spark's JSON type for an Arrow type: nested types as Spark's JSON objects, the others as
-/// their [`spark_type_name`] with the four JSON spellings that differ from it (`integer`,
-/// `long`, `short`, `byte`), so Livy's schema and `typeof()` always agree.
-pub fn spark_type(dt: &DataType) -> Value {
-    match dt {
-        DataType::List(f)
-        | DataType::LargeList(f)
-        | DataType::ListView(f)
-        | DataType::LargeListView(f)
-        | DataType::FixedSizeList(f, _) => json!({
-            "type": "array",
-            "elementType": spark_type(f.data_type()),
-            "containsNull": f.is_nullable(),
-        }),
-        DataType::Map(entries, _) => match entries.data_type() {
-            DataType::Struct(kv) if kv.len() == 2 => json!({
-                "type": "map",
-                "keyType": spark_type(kv[0].data_type()),
-                "valueType": spark_type(kv[1].data_type()),
-                "valueContainsNull": kv[1].is_nullable(),
-            }),
-            _ => Value::String("string".to_owned()),
-        },
-        DataType::Struct(fields) => struct_type(fields),
-        DataType::Dictionary(_, value) => spark_type(value),
-        DataType::RunEndEncoded(_, value) => spark_type(value.data_type()),
-        // Types whose Arrow name would mean nothing to a Spark client.
-        DataType::Time32(_) | DataType::Time64(_) => Value::String("time(6)".to_owned()),
-        DataType::Duration(_) | DataType::Interval(_) => {
-            Value::String("interval day to second".to_owned())
-        }
-        DataType::Union(_, _) => Value::String("string".to_owned()),
-        leaf => {
-            let name = spark_type_name(leaf);
-            Value::String(
-                match name.as_str() {
-                    "int" => "integer",
-                    "bigint" => "long",
-                    "smallint" => "short",
-                    "tinyint" => "byte",
-                    other => other,
-                }
-                .to_owned(),
-            )
-        }
-    }
-}
-
-fn struct_type(fields: &Fields) -> Value {
-    json!({
-        "type": "struct",
-        "fields": fields.iter().map(|f| field_json(f)).collect::<Vec<_>>(),
-    })
-}
-
-fn field_json(f: &Field) -> Value {
-    json!({
-        "name": f.name(),
-        "type": spark_type(f.data_type()),
-        "nullable": f.is_nullable(),
-        "metadata": {},
-    })
-}
-
-/// Spark's `StructType.json` for a schema.
-pub fn schema_json(schema: &Schema) -> Value {
-    struct_type(schema.fields())
-}
+use serde_json::{Map, Number, Value};
 
 /// Encodes `batches` (all of `schema`) as a Livy sql table.
 pub fn encode(schema: &Schema, batches: &[RecordBatch]) -> Result<SqlTable, ArrowError> {
@@ -126,7 +56,7 @@ pub fn encode_bounded(
     batches: &[RecordBatch],
     max_bytes: usize,
 ) -> Result<SqlTable, EncodeError> {
-    let schema = schema_json(schema);
+    let schema = ember_types::schema_to_json(schema);
     let mut budget = Budget {
         left: max_bytes.saturating_sub(schema.to_string().len()),
         limit: max_bytes,
@@ -378,7 +308,8 @@ mod tests {
     use std::sync::Arc;
 
     use ember_sql::arrow::array::{ListArray, StringArray, TimestampMicrosecondArray};
-    use ember_sql::arrow::datatypes::Int32Type;
+    use ember_sql::arrow::datatypes::{Field, Int32Type};
+    use serde_json::json;
 
     use super::*;
 

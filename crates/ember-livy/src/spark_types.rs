@@ -1,22 +1,12 @@
 //! Spark SQL types (as `StructType.json` writes them) to Arrow, and Livy's sql tables to
 //! [`RecordBatch`]es.
 //!
-//! | Spark type (JSON) | Arrow type |
-//! |---|---|
-//! | `"null"`, `"void"` | `Null` |
-//! | `"boolean"` | `Boolean` |
-//! | `"byte"`/`"tinyint"`, `"short"`/`"smallint"`, `"integer"`/`"int"`, `"long"`/`"bigint"` | `Int8`, `Int16`, `Int32`, `Int64` |
-//! | `"float"`/`"real"`, `"double"` | `Float32`, `Float64` |
-//! | `"decimal(p,s)"` (`"decimal"` = `decimal(10,0)`) | `Decimal128(p, s)` |
-//! | `"string"`, `"char(n)"`, `"varchar(n)"` | `Utf8` |
-//! | `"binary"` | `Binary` (values: base64 strings or arrays of bytes) |
-//! | `"date"` | `Date32` (values: `"yyyy-mm-dd"`) |
-//! | `"timestamp"` | `Timestamp(µs, "+00:00")` (values: ISO-8601 strings, or epoch milliseconds) |
-//! | `"timestamp_ntz"` | `Timestamp(µs, None)` |
-//! | `{"type":"array","elementType":t,"containsNull":b}` | `List(t)` |
-//! | `{"type":"map","keyType":k,"valueType":v,"valueContainsNull":b}` | `Map(k, v)` (values: objects, or lists of pairs) |
-//! | `{"type":"struct","fields":[…]}` | `Struct` (values: objects by name, or arrays by position) |
-//! | anything else (intervals, `variant`, a newer type) | `Utf8` holding the value's JSON text |
+//! Types are read with `ember-types`, the one codec of Spark's types that Ember's engine and its
+//! Livy server use too (its crate docs list each Spark type and its Arrow type). In a table's
+//! values, `binary` is base64 text or an array of bytes, `date` is `"yyyy-mm-dd"`, `timestamp`
+//! is ISO-8601 text or epoch milliseconds, a map is an object or a list of pairs, and a struct
+//! is an object by name or an array by position; a type Ember does not know (an interval,
+//! `variant`) is `Utf8` holding the value's JSON text.
 //!
 //! Decimals travel as JSON numbers, so digits beyond an `f64`'s ~17 significant ones are lost
 //! before the client sees them (Livy's json4s writes them so).
@@ -24,7 +14,7 @@
 use std::io::Write as _;
 use std::sync::Arc;
 
-use arrow::datatypes::{DataType, Field, Fields, Schema, SchemaRef, TimeUnit};
+use arrow::datatypes::{DataType, Schema, SchemaRef};
 use arrow::json::ReaderBuilder;
 use arrow::record_batch::RecordBatch;
 use serde_json::{Map, Value};
@@ -34,140 +24,18 @@ use crate::protocol::SqlTable;
 
 const WHAT: &str = "a Spark SQL table";
 
-/// The Arrow type of a Spark type given as its JSON (`"integer"`, `{"type":"array",…}`, …).
+/// The Arrow type of a Spark type given as its JSON (`"integer"`, `{"type":"array",…}`, …):
+/// `ember-types`' [`from_json`](ember_types::from_json), the codec Ember's server writes with.
 ///
 /// Errors on malformed type objects (an array without `elementType`, a decimal with a precision
 /// above 38); unknown type names map to `Utf8` (see the module's table).
 pub fn spark_type_to_arrow(spark_type: &Value) -> Result<DataType> {
-    match spark_type {
-        Value::String(name) => simple_type(name),
-        Value::Object(obj) => {
-            let kind = obj.get("type").and_then(Value::as_str).unwrap_or("");
-            match kind {
-                "array" => {
-                    let element = spark_type_to_arrow(required(obj, "elementType")?)?;
-                    let contains_null = bool_or(obj, "containsNull", true);
-                    Ok(DataType::List(Arc::new(Field::new(
-                        "element",
-                        element,
-                        contains_null,
-                    ))))
-                }
-                "map" => {
-                    let key = spark_type_to_arrow(required(obj, "keyType")?)?;
-                    let value = spark_type_to_arrow(required(obj, "valueType")?)?;
-                    let value_nullable = bool_or(obj, "valueContainsNull", true);
-                    let entries = Field::new(
-                        "entries",
-                        DataType::Struct(Fields::from(vec![
-                            Field::new("key", key, false),
-                            Field::new("value", value, value_nullable),
-                        ])),
-                        false,
-                    );
-                    Ok(DataType::Map(Arc::new(entries), false))
-                }
-                "struct" => Ok(DataType::Struct(struct_fields(obj)?)),
-                // A user-defined type: its SQL type carries the data.
-                "udt" => match obj.get("sqlType") {
-                    Some(sql_type) => spark_type_to_arrow(sql_type),
-                    None => Ok(DataType::Utf8),
-                },
-                _ => Ok(DataType::Utf8),
-            }
-        }
-        other => Err(Error::decode(
-            WHAT,
-            format!("a type must be a string or an object, not {other}"),
-        )),
-    }
-}
-
-fn required<'a>(obj: &'a Map<String, Value>, key: &str) -> Result<&'a Value> {
-    obj.get(key)
-        .ok_or_else(|| Error::decode(WHAT, format!("type object without {key:?}: {obj:?}")))
-}
-
-fn bool_or(obj: &Map<String, Value>, key: &str, default: bool) -> bool {
-    obj.get(key).and_then(Value::as_bool).unwrap_or(default)
-}
-
-fn simple_type(name: &str) -> Result<DataType> {
-    let lower = name.trim().to_ascii_lowercase();
-    Ok(match lower.as_str() {
-        "null" | "void" => DataType::Null,
-        "boolean" => DataType::Boolean,
-        "byte" | "tinyint" => DataType::Int8,
-        "short" | "smallint" => DataType::Int16,
-        "integer" | "int" => DataType::Int32,
-        "long" | "bigint" => DataType::Int64,
-        "float" | "real" => DataType::Float32,
-        "double" => DataType::Float64,
-        "string" => DataType::Utf8,
-        "binary" => DataType::Binary,
-        "date" => DataType::Date32,
-        "timestamp" | "timestamp_ltz" => {
-            DataType::Timestamp(TimeUnit::Microsecond, Some("+00:00".into()))
-        }
-        "timestamp_ntz" => DataType::Timestamp(TimeUnit::Microsecond, None),
-        "decimal" => DataType::Decimal128(10, 0),
-        s if s.starts_with("decimal(") && s.ends_with(')') => {
-            let inner = &s["decimal(".len()..s.len() - 1];
-            let (p, sc) = inner
-                .split_once(',')
-                .ok_or_else(|| Error::decode(WHAT, format!("bad decimal type {name:?}")))?;
-            let p: u8 = p
-                .trim()
-                .parse()
-                .map_err(|_| Error::decode(WHAT, format!("bad decimal precision in {name:?}")))?;
-            let sc: i8 = sc
-                .trim()
-                .parse()
-                .map_err(|_| Error::decode(WHAT, format!("bad decimal scale in {name:?}")))?;
-            if p == 0 || p > 38 || sc < 0 || sc as u8 > p {
-                return Err(Error::decode(
-                    WHAT,
-                    format!("decimal type {name:?} is out of range"),
-                ));
-            }
-            DataType::Decimal128(p, sc)
-        }
-        s if s.starts_with("char(") || s.starts_with("varchar(") => DataType::Utf8,
-        _ => {
-            tracing::debug!(spark_type = name, "unknown Spark type, decoded as Utf8");
-            DataType::Utf8
-        }
-    })
-}
-
-fn struct_fields(obj: &Map<String, Value>) -> Result<Fields> {
-    let fields = required(obj, "fields")?
-        .as_array()
-        .ok_or_else(|| Error::decode(WHAT, "struct \"fields\" is not a list"))?;
-    let mut out = Vec::with_capacity(fields.len());
-    for (i, field) in fields.iter().enumerate() {
-        let name = field
-            .get("name")
-            .and_then(Value::as_str)
-            .ok_or_else(|| Error::decode(WHAT, format!("field {i} has no name")))?;
-        let ty = field
-            .get("type")
-            .ok_or_else(|| Error::decode(WHAT, format!("field {name:?} has no type")))?;
-        let nullable = field
-            .get("nullable")
-            .and_then(Value::as_bool)
-            .unwrap_or(true);
-        out.push(Field::new(name, spark_type_to_arrow(ty)?, nullable));
-    }
-    Ok(Fields::from(out))
+    ember_types::from_json(spark_type).map_err(|e| Error::decode(WHAT, e.to_string()))
 }
 
 /// The Arrow schema of a Spark `StructType` JSON (`{"type":"struct","fields":[…]}`).
 pub fn schema_to_arrow(schema: &Value) -> Result<Schema> {
-    let obj = schema
-        .as_object()
-        .ok_or_else(|| Error::decode(WHAT, "the schema is not an object"))?;
-    Ok(Schema::new(struct_fields(obj)?))
+    ember_types::schema_from_json(schema).map_err(|e| Error::decode(WHAT, e.to_string()))
 }
 
 /// Decodes a Livy sql table (the sql kind's `application/json`) into one [`RecordBatch`].

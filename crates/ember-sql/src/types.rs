@@ -11,6 +11,8 @@ use datafusion::logical_expr::simplify::{ExprSimplifyResult, SimplifyContext};
 use datafusion::logical_expr::{
     ColumnarValue, Expr, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
 };
+/// Spark's name of an Arrow type (`ember-types`, the one codec of Spark's types).
+pub use ember_types::spark_type_name;
 
 /// A Spark SQL column type and the Arrow type it is stored as:
 ///
@@ -65,86 +67,6 @@ impl DataType {
     }
 }
 
-/// Spark's name for the type of a column stored as `data_type`: its `simpleString`, as
-/// `typeof()`, `DESCRIBE` and error messages spell it.
-///
-/// `int`, `bigint`, `tinyint`, `smallint`, `float`, `double`, `decimal(10,2)`, `string`,
-/// `boolean`, `binary`, `date`, `timestamp` (an Arrow timestamp with a time zone),
-/// `timestamp_ntz` (without), `void` (NULL), `array<int>`, `map<string,int>`,
-/// `struct<a:int,b:string>`. Arrow types Spark lacks get the Spark type that holds their values
-/// (`UInt32` is `bigint`, `UInt64` is `decimal(20,0)`, `Utf8View` is `string`); the rest
-/// (intervals, times, unions) their Arrow name in lower case.
-///
-/// ```
-/// use ember_sql::arrow::datatypes::{DataType, Field};
-/// use ember_sql::spark_type_name;
-///
-/// assert_eq!(spark_type_name(&DataType::Int32), "int");
-/// assert_eq!(spark_type_name(&DataType::Decimal128(10, 2)), "decimal(10,2)");
-/// let list = DataType::List(Field::new("item", DataType::Int64, true).into());
-/// assert_eq!(spark_type_name(&list), "array<bigint>");
-/// ```
-pub fn spark_type_name(data_type: &ArrowType) -> String {
-    match data_type {
-        ArrowType::Null => "void".into(),
-        ArrowType::Boolean => "boolean".into(),
-        ArrowType::Int8 => "tinyint".into(),
-        ArrowType::Int16 | ArrowType::UInt8 => "smallint".into(),
-        ArrowType::Int32 | ArrowType::UInt16 => "int".into(),
-        ArrowType::Int64 | ArrowType::UInt32 => "bigint".into(),
-        ArrowType::UInt64 => "decimal(20,0)".into(),
-        ArrowType::Float16 | ArrowType::Float32 => "float".into(),
-        ArrowType::Float64 => "double".into(),
-        ArrowType::Utf8 | ArrowType::LargeUtf8 | ArrowType::Utf8View => "string".into(),
-        ArrowType::Binary
-        | ArrowType::LargeBinary
-        | ArrowType::BinaryView
-        | ArrowType::FixedSizeBinary(_) => "binary".into(),
-        ArrowType::Date32 | ArrowType::Date64 => "date".into(),
-        ArrowType::Timestamp(_, Some(_)) => "timestamp".into(),
-        ArrowType::Timestamp(_, None) => "timestamp_ntz".into(),
-        ArrowType::Decimal32(p, s) | ArrowType::Decimal64(p, s) => format!("decimal({p},{s})"),
-        ArrowType::Decimal128(p, s) | ArrowType::Decimal256(p, s) => format!("decimal({p},{s})"),
-        ArrowType::List(f)
-        | ArrowType::LargeList(f)
-        | ArrowType::ListView(f)
-        | ArrowType::LargeListView(f)
-        | ArrowType::FixedSizeList(f, _) => format!("array<{}>", spark_type_name(f.data_type())),
-        ArrowType::Struct(fields) => format!(
-            "struct<{}>",
-            fields
-                .iter()
-                .map(|f| format!("{}:{}", f.name(), spark_type_name(f.data_type())))
-                .collect::<Vec<_>>()
-                .join(",")
-        ),
-        ArrowType::Map(entries, _) => match entries.data_type() {
-            ArrowType::Struct(kv) if kv.len() == 2 => format!(
-                "map<{},{}>",
-                spark_type_name(kv[0].data_type()),
-                spark_type_name(kv[1].data_type())
-            ),
-            other => format!("map<{}>", spark_type_name(other)),
-        },
-        ArrowType::Dictionary(_, value) => spark_type_name(value),
-        ArrowType::RunEndEncoded(_, value) => spark_type_name(value.data_type()),
-        other => other.to_string().to_lowercase(),
-    }
-}
-
-/// Spark's `typeName` of a type that is not nested: its [`spark_type_name`], except the four
-/// integer types that Spark's JSON and `printSchema` spell differently.
-fn type_name(data_type: &ArrowType) -> String {
-    let name = spark_type_name(data_type);
-    match name.as_str() {
-        "int" => "integer".into(),
-        "bigint" => "long".into(),
-        "smallint" => "short".into(),
-        "tinyint" => "byte".into(),
-        _ => name,
-    }
-}
-
 /// Spark's `StructType.treeString`, which `printSchema()` prints: one line per field,
 /// nested fields indented below their parent.
 pub(crate) fn tree_string(schema: &Schema) -> String {
@@ -158,7 +80,7 @@ pub(crate) fn tree_string(schema: &Schema) -> String {
             | ArrowType::FixedSizeList(..) => "array".to_owned(),
             ArrowType::Map(..) => "map".to_owned(),
             ArrowType::Struct(_) => "struct".to_owned(),
-            other => type_name(other),
+            other => ember_types::json_type_name(other),
         };
         out.push_str(&format!("{indent} |-- {name}: {nested}{note}\n"));
         match data_type {
