@@ -225,44 +225,54 @@ fn registry(functions: &Functions) -> Result<BallistaFunctionRegistry> {
 pub async fn run_executor(options: ExecutorOptions) -> Result<()> {
     let (scheduler_host, scheduler_port) = split_host_port(&options.scheduler)?;
     let (logical, physical) = codecs(options.functions.clone(), Zones::default());
+    let functions = Arc::new(registry(&options.functions)?);
+    let work_dir = options
+        .work_dir
+        .as_ref()
+        .map(|d| d.to_string_lossy().into_owned());
+    let start = |grpc_port: u16| {
+        let config = ExecutorProcessConfig {
+            bind_host: options.host.clone(),
+            external_host: Some(options.host.clone()),
+            port: options.port,
+            grpc_port,
+            scheduler_host: scheduler_host.clone(),
+            scheduler_port,
+            scheduler_connect_timeout_seconds: u16::try_from(options.connect_timeout.as_secs())
+                .unwrap_or(u16::MAX)
+                .max(1),
+            vcores: options.cores.max(1),
+            task_scheduling_policy: TaskSchedulingPolicy::PushStaged,
+            work_dir: work_dir.clone(),
+            print_thread_info: false,
+            // Its only sign of life while the scheduler pushes it tasks: well inside the
+            // scheduler's executor timeout (at least MIN_EXECUTOR_TIMEOUT).
+            executor_heartbeat_interval_seconds: 1,
+            memory_pool_size: options.memory_limit,
+            grpc_max_decoding_message_size: message_limit(),
+            grpc_max_encoding_message_size: message_limit(),
+            override_function_registry: Some(Arc::clone(&functions)),
+            override_logical_codec: Some(logical.clone()),
+            override_physical_codec: Some(physical.clone()),
+            // Ballista's engine, whose tasks fail with Ember's messages. Ballista's own process
+            // would give it a pool of connections to the other executors, whose type Ballista
+            // keeps private: each shuffle fetch connects anew (on loopback, well under a
+            // millisecond).
+            override_execution_engine: Some(Arc::new(SparkMessages(Arc::new(
+                DefaultExecutionEngine::new(),
+            )))),
+            ..ExecutorProcessConfig::default()
+        };
+        async move {
+            start_executor_process(Arc::new(config)).await?;
+            Ok(())
+        }
+    };
     // 0 would be registered as the port to reach it on: pick one instead, as for none.
-    let grpc_port = match options.grpc_port.filter(|p| *p != 0) {
-        Some(port) => port,
-        None => free_port(&options.host)?,
-    };
-    let config = ExecutorProcessConfig {
-        bind_host: options.host.clone(),
-        external_host: Some(options.host.clone()),
-        port: options.port,
-        grpc_port,
-        scheduler_host,
-        scheduler_port,
-        scheduler_connect_timeout_seconds: u16::try_from(options.connect_timeout.as_secs())
-            .unwrap_or(u16::MAX)
-            .max(1),
-        vcores: options.cores.max(1),
-        task_scheduling_policy: TaskSchedulingPolicy::PushStaged,
-        work_dir: options.work_dir.map(|d| d.to_string_lossy().into_owned()),
-        print_thread_info: false,
-        // Its only sign of life while the scheduler pushes it tasks: well inside the scheduler's
-        // executor timeout (at least MIN_EXECUTOR_TIMEOUT).
-        executor_heartbeat_interval_seconds: 1,
-        memory_pool_size: options.memory_limit,
-        grpc_max_decoding_message_size: message_limit(),
-        grpc_max_encoding_message_size: message_limit(),
-        override_function_registry: Some(Arc::new(registry(&options.functions)?)),
-        override_logical_codec: Some(logical),
-        override_physical_codec: Some(physical),
-        // Ballista's engine, whose tasks fail with Ember's messages. Ballista's own process
-        // would give it a pool of connections to the other executors, whose type Ballista keeps
-        // private: each shuffle fetch connects anew (on loopback, well under a millisecond).
-        override_execution_engine: Some(Arc::new(SparkMessages(Arc::new(
-            DefaultExecutionEngine::new(),
-        )))),
-        ..ExecutorProcessConfig::default()
-    };
-    start_executor_process(Arc::new(config)).await?;
-    Ok(())
+    match options.grpc_port.filter(|p| *p != 0) {
+        Some(port) => start(port).await,
+        None => with_picked_port(|| free_port(&options.host), start).await,
+    }
 }
 
 /// Starts an executor inside this process on `runtime`'s tasks, serving its shuffle data and
@@ -290,20 +300,6 @@ pub(crate) async fn spawn_local_executor(
             source,
         })?
         .port();
-    let grpc_port = free_port("127.0.0.1")?;
-    let metadata = ExecutorRegistration {
-        id: ballista_core::ids::new_instance_id(),
-        host: Some("127.0.0.1".to_owned()),
-        port: u32::from(port),
-        grpc_port: u32::from(grpc_port),
-        specification: Some(
-            ExecutorSpecification::default()
-                .with_vcores(u32::try_from(cores.max(1)).unwrap_or(u32::MAX))
-                .into(),
-        ),
-        os_info: Some(ExecutorOperatingSystemSpecification::default().into()),
-        ballista_protocol_version: BALLISTA_PROTOCOL_VERSION,
-    };
     let mut runtime = RuntimeEnvBuilder::new();
     if let Some(limit) = memory_limit {
         runtime = runtime.with_memory_pool(ember_sql::memory_pool(limit));
@@ -313,19 +309,8 @@ pub(crate) async fn spawn_local_executor(
         .map_err(|e| Error::Ballista(e.to_string()))?;
     let runtime_producer: RuntimeProducer = Arc::new(move |_| Ok(Arc::clone(&runtime)));
     let config_producer: ConfigProducer = Arc::new(default_config_producer);
-    let (logical, physical) = codecs(functions.clone(), Zones::default());
-    let codec: BallistaCodec = BallistaCodec::new(logical, physical);
+    let registry = Arc::new(registry(functions)?);
     let work_dir = work_dir.to_string_lossy().into_owned();
-    let executor = Arc::new(Executor::new(
-        metadata,
-        &work_dir,
-        runtime_producer,
-        config_producer,
-        Arc::new(registry(functions)?),
-        Arc::new(LoggingMetricsCollector::default()),
-        cores.max(1),
-        Arc::new(SparkMessages(Arc::new(DefaultExecutionEngine::new()))),
-    ));
     let scheduler_url = format!("http://{scheduler}");
     let client = SchedulerGrpcClient::connect(scheduler_url.clone())
         .await
@@ -337,43 +322,113 @@ pub(crate) async fn spawn_local_executor(
         .max_decoding_message_size(GRPC_MESSAGE_LIMIT)
         .max_encoding_message_size(GRPC_MESSAGE_LIMIT);
     let flight = arrow_flight::flight_service_server::FlightServiceServer::new(
-        BallistaFlightService::new(work_dir),
+        BallistaFlightService::new(work_dir.clone()),
     );
     tokio::spawn(
         create_grpc_server(&GrpcServerConfig::default())
             .add_service(flight)
             .serve_with_incoming(tokio_stream::wrappers::TcpListenerStream::new(listener)),
     );
-    let config = Arc::new(ExecutorProcessConfig {
-        bind_host: "127.0.0.1".to_owned(),
-        external_host: Some("127.0.0.1".to_owned()),
-        port,
-        grpc_port,
-        vcores: cores.max(1),
-        executor_heartbeat_interval_seconds: 1,
-        grpc_max_decoding_message_size: message_limit(),
-        grpc_max_encoding_message_size: message_limit(),
-        ..ExecutorProcessConfig::default()
-    });
-    // Its services run until this notifier is dropped, so it lives as long as the cluster's
-    // runtime; a stop the scheduler asks for (an executor it timed out) is taken and let be.
-    let shutdown = ShutdownNotifier::new();
-    let (stop, mut stops) = tokio::sync::mpsc::channel::<bool>(1);
-    ballista_executor::executor_server::startup(
-        client,
-        config,
-        executor,
-        codec,
-        stop,
-        &shutdown,
-        ballista_executor::health::ExecutorHealth::new(),
-    )
-    .await?;
-    tokio::spawn(async move {
-        let _shutdown = shutdown;
-        while stops.recv().await.is_some() {}
-    });
-    Ok(())
+    // The port the scheduler pushes tasks to: Ballista binds it itself, from a number.
+    let start = |grpc_port: u16| {
+        let metadata = ExecutorRegistration {
+            id: ballista_core::ids::new_instance_id(),
+            host: Some("127.0.0.1".to_owned()),
+            port: u32::from(port),
+            grpc_port: u32::from(grpc_port),
+            specification: Some(
+                ExecutorSpecification::default()
+                    .with_vcores(u32::try_from(cores.max(1)).unwrap_or(u32::MAX))
+                    .into(),
+            ),
+            os_info: Some(ExecutorOperatingSystemSpecification::default().into()),
+            ballista_protocol_version: BALLISTA_PROTOCOL_VERSION,
+        };
+        let (logical, physical) = codecs(functions.clone(), Zones::default());
+        let codec: BallistaCodec = BallistaCodec::new(logical, physical);
+        let executor = Arc::new(Executor::new(
+            metadata,
+            &work_dir,
+            Arc::clone(&runtime_producer),
+            Arc::clone(&config_producer),
+            Arc::clone(&registry),
+            Arc::new(LoggingMetricsCollector::default()),
+            cores.max(1),
+            Arc::new(SparkMessages(Arc::new(DefaultExecutionEngine::new()))),
+        ));
+        let config = Arc::new(ExecutorProcessConfig {
+            bind_host: "127.0.0.1".to_owned(),
+            external_host: Some("127.0.0.1".to_owned()),
+            port,
+            grpc_port,
+            vcores: cores.max(1),
+            executor_heartbeat_interval_seconds: 1,
+            grpc_max_decoding_message_size: message_limit(),
+            grpc_max_encoding_message_size: message_limit(),
+            ..ExecutorProcessConfig::default()
+        });
+        let client = client.clone();
+        async move {
+            // Its services run until this notifier is dropped, so it lives as long as the
+            // cluster's runtime; a stop the scheduler asks for (an executor it timed out) is
+            // taken and let be.
+            let shutdown = ShutdownNotifier::new();
+            let (stop, mut stops) = tokio::sync::mpsc::channel::<bool>(1);
+            ballista_executor::executor_server::startup(
+                client,
+                config,
+                executor,
+                codec,
+                stop,
+                &shutdown,
+                ballista_executor::health::ExecutorHealth::new(),
+            )
+            .await?;
+            tokio::spawn(async move {
+                let _shutdown = shutdown;
+                while stops.recv().await.is_some() {}
+            });
+            Ok(())
+        }
+    };
+    with_picked_port(|| free_port("127.0.0.1"), start).await
+}
+
+/// How many ports an executor tries for the port the scheduler pushes tasks to, when it picks
+/// them itself: Ballista binds that port from a number, so another process may take a picked
+/// port before it does.
+const PORT_ATTEMPTS: u32 = 5;
+
+/// Runs `start` on a port `pick` gives, and again on another while it fails because the port
+/// was taken first (at most [`PORT_ATTEMPTS`] ports); any other outcome is `start`'s.
+async fn with_picked_port<T, F, Fut>(
+    mut pick: impl FnMut() -> Result<u16>,
+    mut start: F,
+) -> Result<T>
+where
+    F: FnMut(u16) -> Fut,
+    Fut: Future<Output = Result<T>>,
+{
+    let mut attempt = 1;
+    loop {
+        let port = pick()?;
+        match start(port).await {
+            Err(e) if attempt < PORT_ATTEMPTS && address_in_use(&e) => {
+                tracing::warn!(
+                    port,
+                    "another process took the executor's task port first; picking another"
+                );
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Whether `e` is a bind that failed because the port is taken (Ballista keeps only the text).
+fn address_in_use(e: &Error) -> bool {
+    let text = e.to_string();
+    text.contains("Address already in use") || text.contains("os error 98")
 }
 
 /// [`GRPC_MESSAGE_LIMIT`] as Ballista's node configurations take it.
@@ -416,4 +471,62 @@ pub(crate) fn split_host_port(address: &str) -> Result<(String, u16)> {
             .to_owned(),
         port,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_picked_port_taken_first_is_replaced_by_another() {
+        // The first pick is a port another listener holds, as a process taking it between the
+        // pick and the bind would; the start binds, as Ballista's does, and fails on it.
+        let held = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let taken = held.local_addr().unwrap().port();
+        let mut picks = vec![taken, taken];
+        let mut tried = Vec::new();
+        let bound = with_picked_port(
+            || Ok(picks.pop().unwrap_or(0)),
+            |port| {
+                tried.push(port);
+                async move {
+                    std::net::TcpListener::bind(("127.0.0.1", port))
+                        .map(|l| l.local_addr().unwrap().port())
+                        .map_err(|e| Error::Ballista(format!("cannot bind: {e}")))
+                }
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(tried[..2], [taken, taken]);
+        assert_ne!(bound, taken);
+        // Another failure is not retried.
+        let mut calls = 0;
+        let other: Result<()> = with_picked_port(
+            || Ok(1),
+            |_| {
+                calls += 1;
+                async { Err(Error::Ballista("the scheduler is gone".into())) }
+            },
+        )
+        .await;
+        assert!(other.is_err());
+        assert_eq!(calls, 1);
+        // Nor is a taken port past the attempts.
+        let mut attempts = 0;
+        let given_up: Result<()> = with_picked_port(
+            || Ok(taken),
+            |_| {
+                attempts += 1;
+                async {
+                    Err(Error::Ballista(
+                        "Address already in use (os error 98)".into(),
+                    ))
+                }
+            },
+        )
+        .await;
+        assert!(given_up.is_err());
+        assert_eq!(attempts, PORT_ATTEMPTS);
+    }
 }
