@@ -179,7 +179,8 @@ pub struct ExecutorOptions {
     /// Where it serves its shuffle data (Arrow Flight) and how others reach it. Default:
     /// `127.0.0.1`.
     pub host: String,
-    /// Its port; each executor on one machine needs its own. Default: 50051.
+    /// Its port; each executor on one machine needs its own. Default: 50051; 0 picks a free
+    /// one (the executor binds it before it registers, and logs it).
     pub port: u16,
     /// The port the scheduler hands it tasks on. Default (and for 0): one the OS picks at start
     /// (the scheduler learns it when the executor registers).
@@ -226,6 +227,30 @@ pub async fn run_executor(options: ExecutorOptions) -> Result<()> {
     let (scheduler_host, scheduler_port) = split_host_port(&options.scheduler)?;
     let (logical, physical) = codecs(options.functions.clone(), Zones::default());
     let functions = Arc::new(registry(&options.functions)?);
+    // The port executors fetch shuffle data from: bound here (port 0 picks one, so no process
+    // can take it between a pick and the bind), served by Ballista's Flight service once the
+    // executor has registered, and registered as the port it really is.
+    let flight_address = format!("{}:{}", options.host, options.port);
+    let flight_listener = tokio::net::TcpListener::bind(&flight_address)
+        .await
+        .map_err(|source| Error::Bind {
+            what: "executor",
+            address: flight_address.clone(),
+            source,
+        })?;
+    let flight_port = flight_listener
+        .local_addr()
+        .map_err(|source| Error::Bind {
+            what: "executor",
+            address: flight_address,
+            source,
+        })?
+        .port();
+    tracing::info!(
+        "executor serving shuffle data on {}:{flight_port}",
+        options.host
+    );
+    let flight = serve_flight_on(flight_listener);
     let work_dir = options
         .work_dir
         .as_ref()
@@ -234,7 +259,7 @@ pub async fn run_executor(options: ExecutorOptions) -> Result<()> {
         let config = ExecutorProcessConfig {
             bind_host: options.host.clone(),
             external_host: Some(options.host.clone()),
-            port: options.port,
+            port: flight_port,
             grpc_port,
             scheduler_host: scheduler_host.clone(),
             scheduler_port,
@@ -261,6 +286,7 @@ pub async fn run_executor(options: ExecutorOptions) -> Result<()> {
             override_execution_engine: Some(Arc::new(SparkMessages(Arc::new(
                 DefaultExecutionEngine::new(),
             )))),
+            override_arrow_flight_service: Some(Arc::clone(&flight)),
             ..ExecutorProcessConfig::default()
         };
         async move {
@@ -392,6 +418,40 @@ pub(crate) async fn spawn_local_executor(
         }
     };
     with_picked_port(|| free_port("127.0.0.1"), start).await
+}
+
+/// Ballista's Flight service (shuffle fetches) on `listener`, bound beforehand, as the
+/// provider an executor process starts it with. Only the first call serves; Ballista makes one.
+fn serve_flight_on(
+    listener: tokio::net::TcpListener,
+) -> Arc<ballista_executor::ArrowFlightServerProvider> {
+    let listener = std::sync::Mutex::new(Some(listener));
+    Arc::new(move |work_dir, _address, mut shutdown, grpc| {
+        let listener = listener
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        tokio::spawn(async move {
+            let Some(listener) = listener else {
+                return Err(ballista_core::error::BallistaError::General(
+                    "the executor's shuffle port is served already".to_owned(),
+                ));
+            };
+            let service = arrow_flight::flight_service_server::FlightServiceServer::new(
+                BallistaFlightService::new(work_dir),
+            )
+            .max_decoding_message_size(GRPC_MESSAGE_LIMIT)
+            .max_encoding_message_size(GRPC_MESSAGE_LIMIT);
+            create_grpc_server(&grpc)
+                .add_service(service)
+                .serve_with_incoming_shutdown(
+                    tokio_stream::wrappers::TcpListenerStream::new(listener),
+                    shutdown.recv(),
+                )
+                .await
+                .map_err(ballista_core::error::BallistaError::TonicError)
+        })
+    })
 }
 
 /// How many ports an executor tries for the port the scheduler pushes tasks to, when it picks

@@ -86,7 +86,8 @@ struct ExecutorArgs {
     /// The address it serves shuffle data on, and how the others reach it (loopback by default).
     #[arg(long, env = "EMBER_EXECUTOR_HOST", default_value = "127.0.0.1")]
     host: String,
-    /// The port it serves on (Ballista's 50051); each executor on one machine needs its own.
+    /// The port it serves on (Ballista's 50051; 0 picks a free one); each executor on one
+    /// machine needs its own.
     #[arg(long, env = "EMBER_EXECUTOR_PORT", default_value_t = ember::cluster::DEFAULT_EXECUTOR_PORT)]
     port: u16,
     /// The port the scheduler hands it tasks on (default, or 0: one the OS picks).
@@ -793,9 +794,10 @@ fn cluster_executor(args: ExecutorArgs) -> Result<(), String> {
     if let Some(cores) = args.cores {
         options.cores = cores.max(1);
     }
+    // With port 0 the executor logs the port it bound.
     eprintln!(
-        "ember: cluster executor serving on {}:{} for the scheduler at {}",
-        options.host, options.port, options.scheduler
+        "ember: cluster executor on {} for the scheduler at {}",
+        options.host, options.scheduler
     );
     cluster_runtime()?
         .block_on(ember::cluster::run_executor(options))

@@ -12,7 +12,7 @@ use ember::sql::arrow::array::RecordBatch;
 use ember::sql::arrow::util::display::{ArrayFormatter, FormatOptions};
 use ember::sql::{FileFormat, OutputFormat, Session};
 
-use super::{ember, free_port, terminate};
+use super::{ember, terminate};
 
 #[path = "../../../ember-sql/tests/conformance/suite.rs"]
 mod suite;
@@ -82,14 +82,14 @@ impl Cluster {
         let address = line.split("ballista://").nth(1).unwrap().trim().to_owned();
         let executors = (0..executors)
             .map(|_| {
-                let port = free_port().to_string();
+                // Port 0: each binds a free port itself, so none races another process.
                 Node::spawn(&[
                     "cluster",
                     "executor",
                     "--scheduler",
                     &address,
                     "--port",
-                    &port,
+                    "0",
                     "--cores",
                     "1",
                     "--memory-limit",
