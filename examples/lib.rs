@@ -34,7 +34,7 @@ pub fn livy_server() -> Result<(String, Option<RunningServer>), Box<dyn std::err
 pub fn start_pyspark(
     client: &ember::livy::blocking::LivyClient,
     request: &ember::livy::protocol::CreateSession,
-) -> Result<ember::livy::blocking::Session, Box<dyn std::error::Error>> {
+) -> Result<ember::livy::blocking::LivySession, Box<dyn std::error::Error>> {
     match client.start_session(request) {
         Ok(s) => Ok(s),
         Err(ember::livy::Error::SessionEnded { log_tail, .. }) => Err(format!(
@@ -63,7 +63,8 @@ pub fn exit_code(result: Result<(), Box<dyn std::error::Error>>) -> std::process
 /// its Spark driver; the server guard stops an embedded server when dropped.
 pub fn spark_session(
     kind: ember::livy::protocol::SessionKind,
-) -> Result<(ember::livy::blocking::Session, Option<RunningServer>), Box<dyn std::error::Error>> {
+) -> Result<(ember::livy::blocking::LivySession, Option<RunningServer>), Box<dyn std::error::Error>>
+{
     let (url, server) = livy_server()?;
     let client = ember::livy::blocking::LivyClient::from_builder(
         ember::livy::LivyClient::builder(&url)

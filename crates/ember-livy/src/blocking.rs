@@ -1,7 +1,7 @@
 //! A blocking facade over the async client, for synchronous programs (the Python Livy utility is one).
 //!
 //! Each [`LivyClient`] owns a small tokio runtime (one worker thread) and blocks on the async
-//! client's futures: one implementation, thin wrappers. Handles ([`Session`], [`Batch`],
+//! client's futures: one implementation, thin wrappers. Handles ([`LivySession`], [`LivyBatch`],
 //! [`SharedTable`]) share their client's runtime.
 //!
 //! Call it from ordinary threads. Called from inside an async runtime it returns
@@ -130,8 +130,8 @@ impl LivyClient {
         &self.inner
     }
 
-    fn session_handle(&self, inner: crate::LivySession) -> Session {
-        Session {
+    fn session_handle(&self, inner: crate::LivySession) -> LivySession {
+        LivySession {
             rt: self.rt.clone(),
             inner,
         }
@@ -143,19 +143,19 @@ impl LivyClient {
     }
 
     /// See [`crate::LivyClient::create_session`].
-    pub fn create_session(&self, request: &CreateSession) -> Result<Session> {
+    pub fn create_session(&self, request: &CreateSession) -> Result<LivySession> {
         let s = run(&self.rt, self.inner.create_session(request))?;
         Ok(self.session_handle(s))
     }
 
     /// See [`crate::LivyClient::start_session`].
-    pub fn start_session(&self, request: &CreateSession) -> Result<Session> {
+    pub fn start_session(&self, request: &CreateSession) -> Result<LivySession> {
         let s = run(&self.rt, self.inner.start_session(request))?;
         Ok(self.session_handle(s))
     }
 
     /// See [`crate::LivyClient::session`].
-    pub fn session(&self, session: impl Into<SessionRef>) -> Result<Session> {
+    pub fn session(&self, session: impl Into<SessionRef>) -> Result<LivySession> {
         let s = run(&self.rt, self.inner.session(session))?;
         Ok(self.session_handle(s))
     }
@@ -186,17 +186,17 @@ impl LivyClient {
     }
 
     /// See [`crate::LivyClient::submit_batch`].
-    pub fn submit_batch(&self, request: &CreateBatch) -> Result<Batch> {
+    pub fn submit_batch(&self, request: &CreateBatch) -> Result<LivyBatch> {
         let inner = run(&self.rt, self.inner.submit_batch(request))?;
-        Ok(Batch {
+        Ok(LivyBatch {
             rt: self.rt.clone(),
             inner,
         })
     }
 
     /// See [`crate::LivyClient::batch`].
-    pub fn batch(&self, id: u64) -> Batch {
-        Batch {
+    pub fn batch(&self, id: u64) -> LivyBatch {
+        LivyBatch {
             rt: self.rt.clone(),
             inner: self.inner.batch(id),
         }
@@ -210,12 +210,12 @@ impl LivyClient {
 
 /// A blocking session handle (see [`crate::LivySession`]).
 #[derive(Clone)]
-pub struct Session {
+pub struct LivySession {
     rt: Rt,
     inner: crate::LivySession,
 }
 
-impl fmt::Debug for Session {
+impl fmt::Debug for LivySession {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_tuple("blocking::Session")
             .field(&self.inner)
@@ -223,7 +223,7 @@ impl fmt::Debug for Session {
     }
 }
 
-impl Session {
+impl LivySession {
     /// The async handle underneath.
     pub fn as_async(&self) -> &crate::LivySession {
         &self.inner
@@ -241,7 +241,7 @@ impl Session {
 
     /// This handle with another statement deadline.
     pub fn with_statement_timeout(self, timeout: Duration) -> Self {
-        Session {
+        LivySession {
             rt: self.rt,
             inner: self.inner.with_statement_timeout(timeout),
         }
@@ -364,18 +364,18 @@ impl Session {
 
 /// A blocking batch handle (see [`crate::LivyBatch`]).
 #[derive(Clone)]
-pub struct Batch {
+pub struct LivyBatch {
     rt: Rt,
     inner: crate::LivyBatch,
 }
 
-impl fmt::Debug for Batch {
+impl fmt::Debug for LivyBatch {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_tuple("blocking::Batch").field(&self.inner).finish()
     }
 }
 
-impl Batch {
+impl LivyBatch {
     /// The batch id.
     pub fn id(&self) -> u64 {
         self.inner.id()

@@ -113,30 +113,32 @@
     unreachable_pub
 )]
 
-pub mod batch;
+mod batch;
 pub mod blocking;
 mod builder;
-pub mod client;
-pub mod error;
+mod client;
+mod error;
 mod error_body;
 pub mod jobs;
-pub mod output;
-pub mod poll;
+mod output;
+mod poll;
 pub mod protocol;
 pub mod python;
-pub mod session;
+mod session;
 mod settings;
-pub mod shared_rdd;
-pub mod shared_table;
+mod shared_rdd;
+mod shared_table;
 pub mod spark_types;
 mod transport;
 
+// One path to each type: the client's types live at the root; `blocking`, `jobs`, `protocol`,
+// `python` and `spark_types` are namespaces of their own.
 pub use batch::LivyBatch;
 pub use builder::LivyClientBuilder;
-pub use client::{LivyClient, SessionRef};
+pub use client::{LIVY_SERVER_URL_ENV, LOG_TAIL_LINES, LivyClient, SessionRef, server_message};
 pub use error::{Error, Result};
-pub use output::Output;
+pub use output::{MIME_PNG, Output};
 pub use poll::{PollSchedule, RetryPolicy};
 pub use session::LivySession;
-pub use shared_rdd::SharedRdd;
-pub use shared_table::SharedTable;
+pub use shared_rdd::{SHAREABLE_RDD_CLASS, SharedRdd};
+pub use shared_table::{SharedTable, sql_string_literal};

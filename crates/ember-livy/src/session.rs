@@ -582,7 +582,7 @@ mod tests {
         assert_sync::<LivySession>();
         assert_sync::<LivyClient>();
         assert_sync::<crate::blocking::LivyClient>();
-        assert_sync::<crate::blocking::Session>();
+        assert_sync::<crate::blocking::LivySession>();
         Ok(())
     }
 }

@@ -147,7 +147,7 @@ fn is_sql_name(name: &str) -> bool {
 /// no quote or backslash, otherwise `concat('…', chr(39), '…', chr(92), …)`.
 ///
 /// ```
-/// use ember_livy::shared_table::sql_string_literal;
+/// use ember_livy::sql_string_literal;
 /// assert_eq!(sql_string_literal("ak"), "'ak'");
 /// assert_eq!(sql_string_literal("O'Hare\\"), "concat('O', chr(39), 'Hare', chr(92))");
 /// ```
