@@ -118,10 +118,14 @@
 
 mod cluster;
 mod coordinator;
+mod driver;
 mod error;
+mod launch;
+mod net;
 mod query;
 mod serve;
 mod server;
+mod supervisor;
 mod token;
 
 pub use cluster::Cluster;
