@@ -221,6 +221,7 @@ mod builder;
 mod coercion;
 mod create;
 mod dataframe;
+mod dialect;
 mod error;
 pub mod export;
 mod file_format;

@@ -48,7 +48,7 @@ use datafusion::sql::sqlparser::ast::{
     FunctionArguments, Ident, NamedWindowDefinition, NamedWindowExpr, ObjectName, Query, SetExpr,
     UnaryOperator, Value, ValueWithSpan, VisitMut, VisitorMut, WindowFrame, WindowSpec, WindowType,
 };
-use datafusion::sql::sqlparser::dialect::{SparkSqlDialect, dialect_from_str};
+use datafusion::sql::sqlparser::dialect::{Dialect, SparkSqlDialect, dialect_from_str};
 use datafusion::sql::sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
 
 /// The internal function that carries a numeric literal's text from the syntax tree to the plan.
@@ -71,8 +71,14 @@ pub(crate) fn parse_statement(state: &SessionState, sql: &str) -> DfResult<DFSta
         Tokenizer::new(dialect.as_ref(), sql).tokenize_with_location()
     }
     .map_err(|e| DataFusionError::SQL(Box::new(e.into()), None))?;
+    // Spark's dialect with the shift operators it lacks (`dialect.rs`).
+    let parsing: &dyn Dialect = if dialect.is::<SparkSqlDialect>() {
+        &crate::dialect::EmberSpark
+    } else {
+        dialect.as_ref()
+    };
     let mut statements = DFParserBuilder::new(join_suffixes(tokens))
-        .with_dialect(dialect.as_ref())
+        .with_dialect(parsing)
         .with_recursion_limit(recursion_limit)
         .build()?
         .parse_statements()?;

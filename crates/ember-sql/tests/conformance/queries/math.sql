@@ -112,3 +112,12 @@ SELECT k % 0 FROM nums
 
 -- name: e_pi
 SELECT e(), pi()
+
+-- name: shift_operators
+SELECT 1 << 2, 8 >> 1, -8 >>> 1, 1L << 40, 1 << 33, -1 >>> 28, -16L >> 2
+
+-- name: shift_operators_bind_between_plus_and_ampersand
+SELECT 1 + 1 << 2, 1 << 2 & 3, 7 & 12 >> 2, 1 << 1 << 1, 256 >> 2 >> 1
+
+-- name: shift_operators_on_columns
+SELECT k, k << 2, k >> 1, k >>> 1 FROM nums ORDER BY k, s
