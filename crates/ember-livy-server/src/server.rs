@@ -113,7 +113,12 @@ impl LivyServer {
                 c.max_log_line_bytes,
             );
             server.register_kind(SessionKind::PySpark, Arc::new(factory));
-            let scala = scala_factory(py.clone(), server.inner.config.default_master.clone());
+            // The same bounds as pyspark sessions (threads, result and log line bytes).
+            let scala = scala_factory(py.clone(), c.default_master.clone()).with_limits(
+                c.max_session_cores,
+                c.max_result_bytes,
+                c.max_log_line_bytes,
+            );
             server.register_kind(SessionKind::Spark, Arc::new(scala));
         }
         server.start_timers();

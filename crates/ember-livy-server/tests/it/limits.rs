@@ -183,6 +183,31 @@ async fn a_local_master_over_the_thread_cap_is_refused() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn regression_scala_sessions_have_the_servers_bounds() {
+    // Before: `spark` (Scala) sessions were capped at the machine's cores, not at
+    // --max-session-cores, and had the default result and log line bounds.
+    let mut config = quick_config();
+    config.max_session_cores = 1;
+    config.default_master = "local[1]".into();
+    let livy = Livy::start(config);
+    for kind in ["pyspark", "spark"] {
+        let (status, body) = livy
+            .post(
+                "/sessions",
+                json!({"kind": kind, "conf": {"spark.master": "local[2]"}}),
+            )
+            .await;
+        assert_msg(
+            status,
+            &body,
+            StatusCode::BAD_REQUEST,
+            "asks for 2 threads; this server allows at most 1 per session (--max-session-cores)",
+        );
+    }
+    assert_eq!(livy.running.server().session_count(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn queued_code_past_the_byte_bound_gets_429() {
     let mut config = quick_config();
     config.max_code_bytes = 1000;
