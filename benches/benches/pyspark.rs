@@ -50,6 +50,7 @@ fn server(python: &str, prestart: usize) -> RunningServer {
             default_conf: conf(),
             prestart,
             env: [("SPARK_LOCAL_IP".to_owned(), "127.0.0.1".to_owned())].into(),
+            ..PySparkConfig::default()
         }),
         ..ServerConfig::default()
     };

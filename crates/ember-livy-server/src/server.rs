@@ -13,8 +13,8 @@ use crate::config::ServerConfig;
 use crate::error::{Error, Result};
 use crate::interpreter::{InterpreterFactory, SessionLog, SessionSpec};
 use crate::limits::parse_time;
-use crate::pyspark::PySparkFactory;
-use crate::pyspark::scala::scala_factory;
+use crate::pyspark::scala::scala_config;
+use crate::pyspark::{PySparkFactory, Repl};
 use crate::session::{LiveSession, SessionLimits};
 use crate::sql::SqlFactory;
 
@@ -107,18 +107,18 @@ impl LivyServer {
         server.register_kind(SessionKind::Shared, sql);
         if let Some(py) = &server.inner.config.pyspark {
             let c = &server.inner.config;
-            let factory = PySparkFactory::new(py.clone(), c.default_master.clone()).with_limits(
-                c.max_session_cores,
-                c.max_result_bytes,
-                c.max_log_line_bytes,
-            );
-            server.register_kind(SessionKind::PySpark, Arc::new(factory));
-            // The same bounds as pyspark sessions (threads, result and log line bytes).
-            let scala = scala_factory(py.clone(), c.default_master.clone()).with_limits(
-                c.max_session_cores,
-                c.max_result_bytes,
-                c.max_log_line_bytes,
-            );
+            // Both kinds under the server's bounds (threads, result and log line bytes), their
+            // warm workers started once, under those bounds.
+            let bounded = |config, repl| {
+                PySparkFactory::unfilled(config, c.default_master.clone(), repl).with_limits(
+                    c.max_session_cores,
+                    c.max_result_bytes,
+                    c.max_log_line_bytes,
+                )
+            };
+            let python = bounded(py.clone(), Repl::Python);
+            server.register_kind(SessionKind::PySpark, Arc::new(python));
+            let scala = bounded(scala_config(py.clone()), Repl::Scala);
             server.register_kind(SessionKind::Spark, Arc::new(scala));
         }
         server.start_timers();

@@ -363,6 +363,10 @@ struct LivyServerArgs {
     /// pyspark workers kept started, for sessions that ask for no conf of their own.
     #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=64))]
     prestart: u64,
+    /// spark (Scala) workers kept started the same way (each a JVM with Spark and the Scala
+    /// interpreter running).
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=16))]
+    prestart_spark: u64,
     /// Refuse pyspark and spark (Scala) sessions (sql sessions only).
     #[arg(long)]
     no_pyspark: bool,
@@ -861,6 +865,7 @@ fn livy_server(args: LivyServerArgs) -> Result<(), String> {
         python: args.python.clone(),
         default_conf,
         prestart: args.prestart as usize,
+        scala_prestart: args.prestart_spark as usize,
         ..ember_livy_server::pyspark::PySparkConfig::default()
     });
     let config = ember_livy_server::ServerConfig { pyspark, ..config };

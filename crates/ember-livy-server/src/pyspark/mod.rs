@@ -68,8 +68,11 @@ pub struct PySparkConfig {
     pub python: String,
     /// Spark configuration every session starts with; a session's own conf overrides it.
     pub default_conf: BTreeMap<String, String>,
-    /// Workers started ahead, with the default conf, for sessions that ask for no conf.
+    /// pyspark workers started ahead, with the default conf, for sessions that ask for no conf.
     pub prestart: usize,
+    /// `spark` (Scala) workers started ahead the same way: their JVM, Spark and Scala
+    /// interpreter start before a session asks (several seconds each).
+    pub scala_prestart: usize,
     /// Environment variables for the workers, on top of the server's own environment. Unless
     /// one of the two sets it, `SPARK_LOCAL_IP` is `127.0.0.1`, which keeps Spark on loopback.
     pub env: BTreeMap<String, String>,
@@ -81,6 +84,7 @@ impl Default for PySparkConfig {
             python: "python3".into(),
             default_conf: BTreeMap::new(),
             prestart: 0,
+            scala_prestart: 0,
             env: BTreeMap::new(),
         }
     }
@@ -482,16 +486,22 @@ impl PySparkFactory {
 
     /// A factory whose sessions' statements are in `repl`'s language.
     pub fn with_repl(config: PySparkConfig, default_master: String, repl: Repl) -> Self {
-        let factory = PySparkFactory {
+        let factory = Self::unfilled(config, default_master, repl);
+        factory.fill_pool();
+        factory
+    }
+
+    /// A factory whose pool is not started yet ([`with_limits`](Self::with_limits) starts it),
+    /// so the server's factories start each warm worker once, under the server's bounds.
+    pub(crate) fn unfilled(config: PySparkConfig, default_master: String, repl: Repl) -> Self {
+        PySparkFactory {
             config,
             repl,
             default_master,
             pool: Arc::default(),
             max_cores: std::thread::available_parallelism().map_or(1, usize::from),
             limits: WorkerLimits::default(),
-        };
-        factory.fill_pool();
-        factory
+        }
     }
 
     /// The same factory with the server's bounds: `max_cores` threads for a `local[N]` master,

@@ -13,8 +13,9 @@
 //! leave the JVM interpreting); a statement that computes on the driver alone runs to its end.
 //!
 //! The interpreter adds a few seconds to a session's start (the compiler's start-up and its
-//! first compilation happen before the session is `idle`). Scala sessions do not use the
-//! factory's warm pool: [`PySparkConfig::prestart`] prestarts Python workers only.
+//! first compilation happen before the session is `idle`), unless the session takes a worker
+//! of the warm pool ([`PySparkConfig::scala_prestart`] of them, 0 by default), which started
+//! all of that ahead.
 
 use super::{PySparkConfig, PySparkFactory, Repl};
 
@@ -22,11 +23,16 @@ use super::{PySparkConfig, PySparkFactory, Repl};
 /// Scala session (`"repl": "scala"`) and for `spark` statements in a pyspark session.
 pub const SCALA_DRIVER: &str = concat!(include_str!("scala.py"), "\n", include_str!("driver.py"));
 
-/// The factory of `spark` sessions: workers that run Scala, with no warm pool.
+/// The factory of `spark` sessions: workers that run Scala, `config.scala_prestart` of them
+/// kept warm.
 pub fn scala_factory(config: PySparkConfig, default_master: String) -> PySparkFactory {
-    let config = PySparkConfig {
-        prestart: 0,
+    PySparkFactory::with_repl(scala_config(config), default_master, Repl::Scala)
+}
+
+/// `config` for Scala workers: its warm pool is `scala_prestart` workers.
+pub(crate) fn scala_config(config: PySparkConfig) -> PySparkConfig {
+    PySparkConfig {
+        prestart: config.scala_prestart,
         ..config
-    };
-    PySparkFactory::with_repl(config, default_master, Repl::Scala)
+    }
 }

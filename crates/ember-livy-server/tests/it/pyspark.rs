@@ -62,6 +62,7 @@ pub(crate) fn pyspark_config(python: &str, prestart: usize) -> ServerConfig {
         default_conf: spark_conf(),
         prestart,
         env: [("SPARK_LOCAL_IP".to_owned(), "127.0.0.1".to_owned())].into(),
+        ..PySparkConfig::default()
     });
     config
 }
@@ -800,6 +801,7 @@ async fn regression_a_sessions_spark_listens_on_loopback_only() {
             .collect(),
         prestart: 0,
         env: BTreeMap::new(),
+        ..PySparkConfig::default()
     });
     let livy = Livy::start(config);
     let session = client(&livy).start_session(&pyspark(None)).await.unwrap();

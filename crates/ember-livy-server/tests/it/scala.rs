@@ -326,3 +326,48 @@ async fn scala_sessions_run_livys_scala_on_real_spark() {
     let (status, _) = livy.get(&session).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+/// Issue 17: `scala_prestart` (`--prestart-spark`) keeps Scala workers warm: their JVM, Spark
+/// and Scala interpreter start ahead, so a `spark` session that takes one is idle at once, and
+/// its first statement is still `res0`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_warm_scala_worker_makes_a_spark_session_idle_at_once() {
+    let Some(python) = pyspark_python() else {
+        return;
+    };
+    let mut config = pyspark_config(&python, 0);
+    if let Some(py) = config.pyspark.as_mut() {
+        py.scala_prestart = 1;
+    }
+    let livy = Livy::start(config);
+    // The pooled worker starts with the server, and its replacement each time a session takes
+    // one: a session that takes a worker still starting waits for it; one that takes a ready
+    // worker is idle at once.
+    let deadline = Instant::now() + Duration::from_secs(300);
+    let (session, took) = loop {
+        let (_, location) = post(&livy, "/sessions", json!({"kind": "spark"})).await;
+        let session = location
+            .strip_prefix("null")
+            .unwrap_or(&location)
+            .to_owned();
+        let t = Instant::now();
+        wait(&livy, &session, "idle", Duration::from_secs(300)).await;
+        let took = t.elapsed();
+        if took < Duration::from_secs(2) || Instant::now() > deadline {
+            break (session, took);
+        }
+        let (status, _, v) = livy.raw(Method::DELETE, &session, None, &[CSRF]).await;
+        assert!(status.is_success(), "{status} {v}");
+    };
+    assert!(
+        took < Duration::from_secs(2),
+        "no session took a warm worker: the last one took {took:?}"
+    );
+    eprintln!("a spark session from the warm pool was idle in {took:?}");
+    let (_, log) = livy.get(&format!("{session}/log?from=0&size=1000")).await;
+    assert!(log.to_string().contains("using prestarted"), "{log}");
+    let output = run(&livy, &session, "1 + 1").await;
+    assert_eq!(output["data"]["text/plain"], "res0: Int = 2", "{output}");
+    let (status, _, v) = livy.raw(Method::DELETE, &session, None, &[CSRF]).await;
+    assert!(status.is_success(), "{status} {v}");
+}
