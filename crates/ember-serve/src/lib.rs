@@ -1,8 +1,9 @@
 //! # ember-serve
 //!
-//! The HTTP plumbing every Ember server shares, written once: the SparkPi service
-//! (`ember-web`), the Livy server (`ember-livy-server`), the UI (`ember-ui`) and the partition
-//! servers (`ember-partition-server`) all bind, run, stop and answer through it.
+//! The HTTP plumbing every Ember server shares, written once. The SparkPi service
+//! (`ember-web`), the Livy server (`ember-livy-server`) and the UI (`ember-ui`) bind, run and
+//! stop through it; they and the partition servers (`ember-partition-server`, which serve every
+//! partition on event loops of their own) answer through its gate and plain-text replies.
 //!
 //! - **Running an app.** [`HttpApp`] is an actix-web app (its routes, as `App::configure`
 //!   takes them) with a name. [`HttpApp::serve`] runs it in the foreground until SIGTERM or
