@@ -1,7 +1,10 @@
-//! [`EmberSpark`]: Spark's SQL dialect as Ember parses it. sqlparser's `SparkSqlDialect`, plus
-//! Spark 4's shift operators, which it does not parse: `a << b` (`shiftleft`), `a >> b`
-//! (`shiftright`) and `a >>> b` (`shiftrightunsigned`), binding tighter than `&`, `^` and `|`
-//! and looser than `+` and `-`, as Spark's grammar has them.
+//! [`EmberSpark`]: Spark's SQL dialect as Ember tokenizes and parses it. sqlparser's
+//! `SparkSqlDialect`, plus what Spark's lexer and grammar have and it lacks:
+//! - backslash escapes in string literals, which the tokenizer keeps as written for
+//!   `literals.rs` to apply Spark's rules (so `'it\'s'` is one literal);
+//! - Spark 4's shift operators: `a << b` (`shiftleft`), `a >> b` (`shiftright`) and `a >>> b`
+//!   (`shiftrightunsigned`), binding tighter than `&`, `^` and `|` and looser than `+` and `-`,
+//!   as Spark's grammar has them.
 
 use std::any::TypeId;
 
@@ -97,6 +100,10 @@ impl Dialect for EmberSpark {
 
     fn supports_map_literal_with_angle_brackets(&self) -> bool {
         SparkSqlDialect.supports_map_literal_with_angle_brackets()
+    }
+
+    fn supports_string_literal_backslash_escape(&self) -> bool {
+        true
     }
 
     fn get_next_precedence(&self, parser: &Parser<'_>) -> Option<Result<u8, ParserError>> {

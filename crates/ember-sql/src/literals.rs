@@ -14,43 +14,14 @@ use std::ops::ControlFlow;
 
 use datafusion::sql::parser::Statement as DFStatement;
 use datafusion::sql::sqlparser::ast::{Expr, Value, visit_expressions_mut};
-use datafusion::sql::sqlparser::dialect::{Dialect, SparkSqlDialect};
 use datafusion::sql::sqlparser::keywords::Keyword;
 use datafusion::sql::sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer, TokenizerError};
-
-/// The Spark dialect for the tokenizer, with backslash escapes in string literals (as Spark's
-/// lexer has them). Only tokenizing uses it; it answers every question the tokenizer asks as
-/// [`SparkSqlDialect`] does, except that one.
-#[derive(Debug)]
-struct SparkTokens;
-
-impl Dialect for SparkTokens {
-    fn is_delimited_identifier_start(&self, ch: char) -> bool {
-        SparkSqlDialect.is_delimited_identifier_start(ch)
-    }
-
-    fn is_identifier_start(&self, ch: char) -> bool {
-        SparkSqlDialect.is_identifier_start(ch)
-    }
-
-    fn is_identifier_part(&self, ch: char) -> bool {
-        SparkSqlDialect.is_identifier_part(ch)
-    }
-
-    fn supports_nested_comments(&self) -> bool {
-        SparkSqlDialect.supports_nested_comments()
-    }
-
-    fn supports_string_literal_backslash_escape(&self) -> bool {
-        true
-    }
-}
 
 /// Tokenizes `sql` for the Spark dialect with string literals' backslash escapes kept as
 /// written (`'it\'s'` is one literal, `it\'s`) for [`unescape_string_literals`]; a doubled
 /// quote inside a literal is one quote, as the tokenizer makes it otherwise.
 pub(crate) fn tokenize_spark(sql: &str) -> Result<Vec<TokenWithSpan>, TokenizerError> {
-    let raw = Tokenizer::new(&SparkTokens, sql)
+    let raw = Tokenizer::new(&crate::dialect::EmberSpark, sql)
         .with_unescape(false)
         .tokenize_with_location()?;
     // `!!x` is two prefix `!`s, which the tokenizer reads as one token.
