@@ -164,6 +164,38 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// `text` with each whole number that is a documented port replaced by its free port, in one
+/// pass. (Regression: replacing each port in turn as a substring also rewrote the free port
+/// just put in, when it contained a later documented port, as `54040` contains `4040`.)
+fn map_ports(text: &str, ports: &[(&str, String)]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(|c: char| c.is_ascii_digit()) {
+        out.push_str(&rest[..start]);
+        let digits = &rest[start..];
+        let end = digits
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(digits.len());
+        let number = &digits[..end];
+        match ports.iter().find(|(from, _)| *from == number) {
+            Some((_, to)) => out.push_str(to),
+            None => out.push_str(number),
+        }
+        rest = &digits[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn documented_ports_are_replaced_as_whole_numbers() {
+    let ports = [("8998", "54040".to_owned()), ("4040", "41000".to_owned())];
+    assert_eq!(
+        map_ports("--port 8998 --ui-port 4040 x:18998 14040", &ports),
+        "--port 54040 --ui-port 41000 x:18998 14040"
+    );
+}
+
 /// The port a background command serves on.
 fn port_of(command: &str) -> Option<u16> {
     let words: Vec<&str> = command.split_whitespace().collect();
@@ -224,11 +256,7 @@ fn run_block(block: &Block, env: &[(String, String)]) {
         .iter()
         .map(|p| (*p, free_port().to_string()))
         .collect();
-    let map = |s: &str| {
-        ports
-            .iter()
-            .fold(s.to_owned(), |s, (from, to)| s.replace(from, to))
-    };
+    let map = |s: &str| map_ports(s, &ports);
     let mut servers = Vec::new();
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         for step in &block.steps {
