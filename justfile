@@ -80,5 +80,9 @@ livy-compat:
     bash scripts/livy-compat/run.sh
 
 # Exactly what CI runs.
+# Deletes the stale executables cargo leaves in the target dir (.ci/run does it first).
+prune:
+    python3 scripts/prune-target.py
+
 ci:
     bash .ci/run
