@@ -5,6 +5,7 @@ mod api;
 mod client;
 mod deep_sql;
 mod errors;
+mod fake_worker;
 mod fixture;
 mod lifecycle;
 mod limits;
