@@ -11,7 +11,7 @@ use ember_livy_server::pyspark::PySparkConfig;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::fixture::{Livy, quick_config};
+use crate::fixture::{Livy, python_wrapper, quick_config};
 
 /// A server whose pyspark workers are the fake, and the temp dir its wrapper lives in.
 fn fake_server(start_timeout: Duration) -> Option<(Livy, tempfile::TempDir)> {
@@ -28,21 +28,11 @@ fn fake_server(start_timeout: Duration) -> Option<(Livy, tempfile::TempDir)> {
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
         .join("tests/it/fake_worker.py");
     // The server runs `PYTHON -c <driver>`: the wrapper runs the fake instead.
-    let dir = tempfile::tempdir().unwrap();
-    let wrapper = dir.path().join("python");
-    std::fs::write(
-        &wrapper,
-        format!("#!/bin/sh\nexec python3 '{}'\n", script.display()),
-    )
-    .unwrap();
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
-    }
+    let (dir, wrapper) = python_wrapper(&format!("exec python3 '{}'", script.display()));
     let config = ServerConfig {
         start_timeout,
         pyspark: Some(PySparkConfig {
-            python: wrapper.display().to_string(),
+            python: wrapper,
             ..PySparkConfig::default()
         }),
         ..quick_config()

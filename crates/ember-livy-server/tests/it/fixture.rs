@@ -163,3 +163,15 @@ pub(crate) fn assert_msg(status: StatusCode, body: &Value, want: StatusCode, nee
         .unwrap_or_else(|| panic!("no msg: {body}"));
     assert!(msg.contains(needle), "msg {msg:?} lacks {needle:?}");
 }
+
+/// A `python` in a new temp dir that is the shell script `body` (a stand-in for the Python the
+/// server runs its workers with), and the dir, which keeps it while it lives.
+pub(crate) fn python_wrapper(body: &str) -> (tempfile::TempDir, String) {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let wrapper = dir.path().join("python");
+    std::fs::write(&wrapper, format!("#!/bin/sh\n{body}\n")).unwrap();
+    std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = wrapper.display().to_string();
+    (dir, path)
+}

@@ -20,7 +20,7 @@ use ember_sql::arrow::datatypes::Float64Type;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::fixture::{Livy, quick_config};
+use crate::fixture::{Livy, python_wrapper, quick_config};
 
 /// The Python with PySpark, or `None` after saying how to get one.
 pub(crate) fn pyspark_python() -> Option<String> {
@@ -780,21 +780,11 @@ async fn regression_a_sessions_spark_listens_on_loopback_only() {
     // The server's environment has no SPARK_LOCAL_IP and its config no Spark settings: what a
     // plain `ember livy-server` gets. Before: the JVM served its UI on *:4040 and its driver on
     // the machine's external address.
-    let dir = tempfile::tempdir().unwrap();
-    let wrapper = dir.path().join("python");
-    std::fs::write(
-        &wrapper,
-        format!("#!/bin/sh\nunset SPARK_LOCAL_IP\nexec '{python}' \"$@\"\n"),
-    )
-    .unwrap();
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
-    }
+    let (_dir, wrapper) = python_wrapper(&format!("unset SPARK_LOCAL_IP\nexec '{python}' \"$@\""));
     let mut config = quick_config();
     config.start_timeout = Duration::from_secs(180);
     config.pyspark = Some(PySparkConfig {
-        python: wrapper.display().to_string(),
+        python: wrapper,
         default_conf: [("spark.sql.shuffle.partitions", "2")]
             .into_iter()
             .map(|(k, v)| (k.to_owned(), v.to_owned()))
