@@ -11,12 +11,16 @@ use crate::{Error, Result};
 /// How long dropping a [`LocalCluster`] waits for its tasks to stop.
 const SHUTDOWN: Duration = Duration::from_secs(10);
 
+/// How long starting one waits for its scheduler to bind and its executors to register: a
+/// backstop, far above the milliseconds it takes.
+const START: Duration = Duration::from_secs(60);
+
 /// A scheduler and executors on a runtime of their own, on loopback ports the OS picks. Dropping
 /// it stops them all and removes their shuffle files.
 pub struct LocalCluster {
     scheduler: SocketAddr,
     executors: usize,
-    runtime: Option<tokio::runtime::Runtime>,
+    runtime: Option<ember_runtime::Runtime>,
     _work_dir: tempfile::TempDir,
 }
 
@@ -40,15 +44,10 @@ impl LocalCluster {
     ) -> Result<LocalCluster> {
         let executors = executors.max(1);
         let cores = cores.max(1);
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(executors.saturating_mul(cores).max(2))
-            .thread_name("ember-cluster")
-            .enable_all()
+        let runtime = ember_runtime::Runtime::builder("ember-cluster")
+            .threads(executors.saturating_mul(cores).max(2))
             .build()
-            .map_err(|source| Error::Io {
-                what: "cannot start the local cluster's runtime".to_owned(),
-                source,
-            })?;
+            .map_err(|e| Error::Ballista(e.to_string()))?;
         let work_dir = tempfile::Builder::new()
             .prefix("ember-cluster-")
             .tempdir()
@@ -56,7 +55,8 @@ impl LocalCluster {
                 what: "cannot create the local cluster's work directory".to_owned(),
                 source,
             })?;
-        let start = async {
+        let root = work_dir.path().to_path_buf();
+        let start = async move {
             let scheduler = Scheduler::bind(SchedulerOptions {
                 port: 0,
                 functions: functions.clone(),
@@ -66,7 +66,7 @@ impl LocalCluster {
             let address = scheduler.address();
             tokio::spawn(scheduler.serve());
             for i in 0..executors {
-                let dir = work_dir.path().join(format!("executor-{i}"));
+                let dir = root.join(format!("executor-{i}"));
                 std::fs::create_dir_all(&dir).map_err(|source| Error::Io {
                     what: format!("cannot create {}", dir.display()),
                     source,
@@ -75,20 +75,14 @@ impl LocalCluster {
             }
             Ok::<_, Error>(address)
         };
-        // `block_on` may not run inside another runtime's context: start from a thread of its own.
-        let scheduler = std::thread::scope(|s| {
-            s.spawn(|| runtime.block_on(start))
-                .join()
-                .unwrap_or_else(|_| {
-                    Err(Error::Ballista(
-                        "the local cluster's start panicked".to_owned(),
-                    ))
-                })
-        });
+        let scheduler = runtime
+            .block_on("the local cluster's start", Some(START), start)
+            .map_err(|e| Error::Ballista(e.to_string()))
+            .and_then(|started| started);
         let scheduler = match scheduler {
             Ok(address) => address,
             Err(e) => {
-                stop(runtime);
+                runtime.shutdown(SHUTDOWN);
                 return Err(e);
             }
         };
@@ -113,17 +107,9 @@ impl LocalCluster {
 
 impl Drop for LocalCluster {
     fn drop(&mut self) {
+        // Its tasks end before the work directory (their shuffle files) is removed.
         if let Some(runtime) = self.runtime.take() {
-            stop(runtime);
+            runtime.shutdown(SHUTDOWN);
         }
-    }
-}
-
-/// Stops a runtime and waits (bounded) for its tasks, from a thread of its own so that it may be
-/// called from async code too.
-fn stop(runtime: tokio::runtime::Runtime) {
-    let stopper = std::thread::spawn(move || runtime.shutdown_timeout(SHUTDOWN));
-    if stopper.join().is_err() {
-        tracing::warn!("the local cluster's runtime panicked while stopping");
     }
 }

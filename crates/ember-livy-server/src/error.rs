@@ -8,9 +8,9 @@ pub enum Error {
     /// Binding, starting or stopping the HTTP server failed (`ember-serve`'s error).
     #[error(transparent)]
     Serve(#[from] ember_serve::Error),
-    /// The server's runtime failed.
+    /// The sessions' runtime could not start.
     #[error("the Livy server failed: {0}")]
-    Server(#[source] std::io::Error),
+    Runtime(#[from] ember_runtime::Error),
     /// A new session's settings ask for what this server refuses
     /// ([`InterpreterFactory::create`](crate::InterpreterFactory::create)); the create request
     /// gets 400 with this message and nothing is left behind.

@@ -10,7 +10,7 @@ use std::time::Duration;
 use ember_livy::protocol::{CreateSession, SessionKind, SessionState};
 
 use crate::config::ServerConfig;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::interpreter::{InterpreterFactory, SessionLog, SessionSpec};
 use crate::limits::parse_time;
 use crate::pyspark::scala::scala_config;
@@ -39,7 +39,8 @@ pub(crate) struct Inner {
     pub(crate) config: ServerConfig,
     factories: RwLock<HashMap<String, Arc<dyn InterpreterFactory>>>,
     registry: Mutex<Registry>,
-    runtime: RuntimeHolder,
+    /// Where sessions run (it stops without blocking, so the server may be dropped anywhere).
+    runtime: ember_runtime::Runtime,
     shutting_down: AtomicBool,
 }
 
@@ -47,17 +48,6 @@ pub(crate) struct Inner {
 struct Registry {
     sessions: BTreeMap<u64, Arc<LiveSession>>,
     next_id: u64,
-}
-
-/// Shuts the sessions' runtime down without blocking, so the server may be dropped anywhere.
-struct RuntimeHolder(Option<tokio::runtime::Runtime>);
-
-impl Drop for RuntimeHolder {
-    fn drop(&mut self) {
-        if let Some(rt) = self.0.take() {
-            rt.shutdown_background();
-        }
-    }
 }
 
 impl fmt::Debug for LivyServer {
@@ -76,17 +66,14 @@ impl LivyServer {
     /// retention limits.
     pub fn new(config: ServerConfig) -> Result<Self> {
         config.validate()?;
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .thread_name("ember-livy")
-            .enable_all()
-            .build()
-            .map_err(Error::Server)?;
+        let runtime = ember_runtime::Runtime::builder("ember-livy")
+            .threads(2)
+            .build()?;
         let server = LivyServer {
             inner: Arc::new(Inner {
                 factories: RwLock::new(HashMap::new()),
                 registry: Mutex::new(Registry::default()),
-                runtime: RuntimeHolder(Some(runtime)),
+                runtime,
                 shutting_down: AtomicBool::new(false),
                 config,
             }),
@@ -166,8 +153,8 @@ impl LivyServer {
             .unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn handle(&self) -> Option<tokio::runtime::Handle> {
-        self.inner.runtime.0.as_ref().map(|rt| rt.handle().clone())
+    fn handle(&self) -> &tokio::runtime::Handle {
+        self.inner.runtime.handle()
     }
 
     pub(crate) fn is_shutting_down(&self) -> bool {
@@ -289,9 +276,7 @@ impl LivyServer {
             statement_timeout,
             cancel_grace: config.stop_timeout,
         };
-        let Some(runtime) = self.handle() else {
-            return Err(CreateError::ShuttingDown);
-        };
+        let runtime = self.handle().clone();
         let session = {
             let mut reg = self.registry();
             if reg.sessions.len() >= config.max_sessions {
@@ -426,9 +411,7 @@ impl LivyServer {
     }
 
     fn start_timers(&self) {
-        let Some(runtime) = self.handle() else {
-            return;
-        };
+        let runtime = self.handle();
         // A weak reference: the timer must not keep a dropped server alive.
         let weak = Arc::downgrade(&self.inner);
         let interval = self.inner.config.check_interval;

@@ -4,9 +4,10 @@
 //! client's futures: one implementation, thin wrappers. Handles ([`LivySession`], [`LivyBatch`],
 //! [`SharedTable`]) share their client's runtime.
 //!
-//! Call it from ordinary threads. Called from inside an async runtime it returns
-//! [`Error::Blocking`] instead of stalling that runtime's thread (use [`crate::LivyClient`]
-//! there). Dropping it anywhere is fine.
+//! It waits by the workspace's one rule ([`ember_runtime::Runtime::block_on`]): the requests run
+//! on the client's own runtime, so it works from any thread, from inside an async runtime too
+//! (there the async [`crate::LivyClient`] is the better fit: it parks no thread). Dropping it
+//! anywhere is fine.
 //!
 //! ```no_run
 //! use ember_livy::blocking::LivyClient;
@@ -27,7 +28,6 @@
 use std::fmt;
 use std::future::Future;
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Duration;
 
 use arrow::record_batch::RecordBatch;
@@ -35,7 +35,7 @@ use serde::de::DeserializeOwned;
 
 use crate::builder::LivyClientBuilder;
 use crate::client::SessionRef;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::output::Output;
 use crate::protocol::{
     Batch as BatchInfo, BatchList, CreateBatch, CreateSession, Log, Session as SessionInfo,
@@ -43,47 +43,18 @@ use crate::protocol::{
 };
 use crate::python::PyValue;
 
-struct Runtime {
-    rt: Option<tokio::runtime::Runtime>,
-}
+type Rt = ember_runtime::Runtime;
 
-impl Runtime {
-    fn new() -> Result<Runtime> {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .thread_name("ember-livy-blocking")
-            .enable_all()
-            .build()
-            .map_err(|e| Error::Blocking(format!("cannot start a tokio runtime: {e}")))?;
-        Ok(Runtime { rt: Some(rt) })
-    }
-
-    fn block_on<F: Future>(&self, fut: F) -> Result<F::Output> {
-        if tokio::runtime::Handle::try_current().is_ok() {
-            return Err(Error::Blocking(
-                "called from inside an async runtime; use ember_livy::LivyClient there".into(),
-            ));
-        }
-        match &self.rt {
-            Some(rt) => Ok(rt.block_on(fut)),
-            None => Err(Error::Blocking("the runtime is shut down".into())),
-        }
-    }
-}
-
-impl Drop for Runtime {
-    fn drop(&mut self) {
-        // A plain drop blocks, which panics inside an async context; this never blocks.
-        if let Some(rt) = self.rt.take() {
-            rt.shutdown_background();
-        }
-    }
-}
-
-type Rt = Arc<Runtime>;
-
-fn run<T>(rt: &Rt, fut: impl Future<Output = Result<T>>) -> Result<T> {
-    rt.block_on(fut)?
+/// Runs `f(a clone of handle)` on the client's runtime and waits for it by the workspace's one
+/// rule ([`ember_runtime::Runtime::block_on`]). Unbounded here because every call of the async
+/// client is bounded itself (its request timeout, retry budget and wait deadlines).
+fn call<H, T, Fut>(rt: &Rt, handle: &H, f: impl FnOnce(H) -> Fut) -> Result<T>
+where
+    H: Clone,
+    Fut: Future<Output = Result<T>> + Send + 'static,
+    T: Send + 'static,
+{
+    rt.block_on("the Livy request", None, f(handle.clone()))?
 }
 
 /// The blocking Livy client (see the module doc). Cheap to clone.
@@ -114,13 +85,11 @@ impl LivyClient {
 
     /// A client from a configured builder.
     pub fn from_builder(builder: LivyClientBuilder) -> Result<LivyClient> {
-        let rt = Arc::new(Runtime::new()?);
-        let inner = match &rt.rt {
-            Some(tokio_rt) => {
-                let _entered = tokio_rt.enter();
-                builder.build()?
-            }
-            None => builder.build()?,
+        let rt = Rt::builder("ember-livy-blocking").build()?;
+        // The HTTP client belongs to the runtime its requests run on.
+        let inner = {
+            let _entered = rt.handle().enter();
+            builder.build()?
         };
         Ok(LivyClient { rt, inner })
     }
@@ -139,55 +108,98 @@ impl LivyClient {
 
     /// See [`crate::LivyClient::version`].
     pub fn version(&self) -> Result<VersionInfo> {
-        run(&self.rt, self.inner.version())
+        call(
+            &self.rt,
+            &self.inner,
+            move |h| async move { h.version().await },
+        )
     }
 
     /// See [`crate::LivyClient::create_session`].
     pub fn create_session(&self, request: &CreateSession) -> Result<LivySession> {
-        let s = run(&self.rt, self.inner.create_session(request))?;
+        let s = {
+            let request = request.clone();
+            call(&self.rt, &self.inner, move |h| async move {
+                h.create_session(&request).await
+            })
+        }?;
         Ok(self.session_handle(s))
     }
 
     /// See [`crate::LivyClient::start_session`].
     pub fn start_session(&self, request: &CreateSession) -> Result<LivySession> {
-        let s = run(&self.rt, self.inner.start_session(request))?;
+        let s = {
+            let request = request.clone();
+            call(&self.rt, &self.inner, move |h| async move {
+                h.start_session(&request).await
+            })
+        }?;
         Ok(self.session_handle(s))
     }
 
     /// See [`crate::LivyClient::session`].
     pub fn session(&self, session: impl Into<SessionRef>) -> Result<LivySession> {
-        let s = run(&self.rt, self.inner.session(session))?;
+        let s = {
+            let session = session.into();
+            call(&self.rt, &self.inner, move |h| async move {
+                h.session(session).await
+            })
+        }?;
         Ok(self.session_handle(s))
     }
 
     /// See [`crate::LivyClient::session_info`].
     pub fn session_info(&self, session: impl Into<SessionRef>) -> Result<SessionInfo> {
-        run(&self.rt, self.inner.session_info(session))
+        {
+            let session = session.into();
+            call(&self.rt, &self.inner, move |h| async move {
+                h.session_info(session).await
+            })
+        }
     }
 
     /// See [`crate::LivyClient::sessions`].
     pub fn sessions(&self, from: Option<u64>, size: Option<u64>) -> Result<SessionList> {
-        run(&self.rt, self.inner.sessions(from, size))
+        call(&self.rt, &self.inner, move |h| async move {
+            h.sessions(from, size).await
+        })
     }
 
     /// See [`crate::LivyClient::all_sessions`].
     pub fn all_sessions(&self) -> Result<Vec<SessionInfo>> {
-        run(&self.rt, self.inner.all_sessions())
+        call(&self.rt, &self.inner, move |h| async move {
+            h.all_sessions().await
+        })
     }
 
     /// See [`crate::LivyClient::wait_idle`].
     pub fn wait_idle(&self, session: impl Into<SessionRef>) -> Result<SessionInfo> {
-        run(&self.rt, self.inner.wait_idle(session))
+        {
+            let session = session.into();
+            call(&self.rt, &self.inner, move |h| async move {
+                h.wait_idle(session).await
+            })
+        }
     }
 
     /// See [`crate::LivyClient::delete_session`].
     pub fn delete_session(&self, session: impl Into<SessionRef>) -> Result<()> {
-        run(&self.rt, self.inner.delete_session(session))
+        {
+            let session = session.into();
+            call(&self.rt, &self.inner, move |h| async move {
+                h.delete_session(session).await
+            })
+        }
     }
 
     /// See [`crate::LivyClient::submit_batch`].
     pub fn submit_batch(&self, request: &CreateBatch) -> Result<LivyBatch> {
-        let inner = run(&self.rt, self.inner.submit_batch(request))?;
+        let inner = {
+            let request = request.clone();
+            call(&self.rt, &self.inner, move |h| async move {
+                h.submit_batch(&request).await
+            })
+        }?;
         Ok(LivyBatch {
             rt: self.rt.clone(),
             inner,
@@ -204,7 +216,9 @@ impl LivyClient {
 
     /// See [`crate::LivyClient::batches`].
     pub fn batches(&self, from: Option<u64>, size: Option<u64>) -> Result<BatchList> {
-        run(&self.rt, self.inner.batches(from, size))
+        call(&self.rt, &self.inner, move |h| async move {
+            h.batches(from, size).await
+        })
     }
 }
 
@@ -249,102 +263,183 @@ impl LivySession {
 
     /// See [`crate::LivySession::info`].
     pub fn info(&self) -> Result<SessionInfo> {
-        run(&self.rt, self.inner.info())
+        call(
+            &self.rt,
+            &self.inner,
+            move |h| async move { h.info().await },
+        )
     }
 
     /// See [`crate::LivySession::state`].
     pub fn state(&self) -> Result<SessionState> {
-        run(&self.rt, self.inner.state())
+        call(
+            &self.rt,
+            &self.inner,
+            move |h| async move { h.state().await },
+        )
     }
 
     /// See [`crate::LivySession::log`].
     pub fn log(&self, from: Option<u64>, size: Option<i64>) -> Result<Log> {
-        run(&self.rt, self.inner.log(from, size))
+        call(&self.rt, &self.inner, move |h| async move {
+            h.log(from, size).await
+        })
     }
 
     /// See [`crate::LivySession::wait_idle`].
     pub fn wait_idle(&self) -> Result<SessionInfo> {
-        run(&self.rt, self.inner.wait_idle())
+        call(&self.rt, &self.inner, move |h| async move {
+            h.wait_idle().await
+        })
     }
 
     /// See [`crate::LivySession::delete`].
     pub fn delete(&self) -> Result<()> {
-        run(&self.rt, self.inner.delete())
+        call(
+            &self.rt,
+            &self.inner,
+            move |h| async move { h.delete().await },
+        )
     }
 
     /// See [`crate::LivySession::submit`].
     pub fn submit(&self, code: &str) -> Result<Statement> {
-        run(&self.rt, self.inner.submit(code))
+        {
+            let code = code.to_owned();
+            call(&self.rt, &self.inner, move |h| async move {
+                h.submit(&code).await
+            })
+        }
     }
 
     /// See [`crate::LivySession::statement`].
     pub fn statement(&self, statement: u64) -> Result<Statement> {
-        run(&self.rt, self.inner.statement(statement))
+        call(&self.rt, &self.inner, move |h| async move {
+            h.statement(statement).await
+        })
     }
 
     /// See [`crate::LivySession::statements`].
     pub fn statements(&self) -> Result<StatementList> {
-        run(&self.rt, self.inner.statements())
+        call(&self.rt, &self.inner, move |h| async move {
+            h.statements().await
+        })
     }
 
     /// See [`crate::LivySession::wait`].
     pub fn wait(&self, statement: u64) -> Result<Output> {
-        run(&self.rt, self.inner.wait(statement))
+        call(&self.rt, &self.inner, move |h| async move {
+            h.wait(statement).await
+        })
     }
 
     /// See [`crate::LivySession::cancel`].
     pub fn cancel(&self, statement: u64) -> Result<()> {
-        run(&self.rt, self.inner.cancel(statement))
+        call(&self.rt, &self.inner, move |h| async move {
+            h.cancel(statement).await
+        })
     }
 
     /// See [`crate::LivySession::run`].
     pub fn run(&self, code: &str) -> Result<Output> {
-        run(&self.rt, self.inner.run(code))
+        {
+            let code = code.to_owned();
+            call(
+                &self.rt,
+                &self.inner,
+                move |h| async move { h.run(&code).await },
+            )
+        }
     }
 
     /// See [`crate::LivySession::run_kind`].
     pub fn run_kind(&self, code: &str, kind: Option<SessionKind>) -> Result<Output> {
-        run(&self.rt, self.inner.run_kind(code, kind))
+        {
+            let code = code.to_owned();
+            call(&self.rt, &self.inner, move |h| async move {
+                h.run_kind(&code, kind).await
+            })
+        }
     }
 
     /// See [`crate::LivySession::read`].
-    pub fn read<T: DeserializeOwned>(&self, expr: &str) -> Result<T> {
-        run(&self.rt, self.inner.read(expr))
+    pub fn read<T: DeserializeOwned + Send + 'static>(&self, expr: &str) -> Result<T> {
+        {
+            let expr = expr.to_owned();
+            call(&self.rt, &self.inner, move |h| async move {
+                h.read(&expr).await
+            })
+        }
     }
 
     /// See [`crate::LivySession::read_dataframe`].
     pub fn read_dataframe(&self, dataframe: &str) -> Result<RecordBatch> {
-        run(&self.rt, self.inner.read_dataframe(dataframe))
+        {
+            let dataframe = dataframe.to_owned();
+            call(&self.rt, &self.inner, move |h| async move {
+                h.read_dataframe(&dataframe).await
+            })
+        }
     }
 
     /// See [`crate::LivySession::run_file`].
     pub fn run_file(&self, path: impl AsRef<Path>) -> Result<Output> {
-        run(&self.rt, self.inner.run_file(path))
+        {
+            let path = path.as_ref().to_path_buf();
+            call(&self.rt, &self.inner, move |h| async move {
+                h.run_file(path).await
+            })
+        }
     }
 
     /// See [`crate::LivySession::run_function`].
-    pub fn run_function<T: DeserializeOwned>(
+    pub fn run_function<T: DeserializeOwned + Send + 'static>(
         &self,
         name: &str,
         args: &[PyValue],
         kwargs: &[(&str, PyValue)],
     ) -> Result<T> {
-        run(&self.rt, self.inner.run_function(name, args, kwargs))
+        let name = name.to_owned();
+        let args = args.to_vec();
+        let kwargs: Vec<(String, PyValue)> = kwargs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.clone()))
+            .collect();
+        call(&self.rt, &self.inner, move |h| async move {
+            let kwargs: Vec<(&str, PyValue)> = kwargs
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.clone()))
+                .collect();
+            h.run_function(&name, &args, &kwargs).await
+        })
     }
 
     /// See [`crate::LivySession::sql`].
     pub fn sql(&self, query: &str) -> Result<RecordBatch> {
-        run(&self.rt, self.inner.sql(query))
+        {
+            let query = query.to_owned();
+            call(&self.rt, &self.inner, move |h| async move {
+                h.sql(&query).await
+            })
+        }
     }
 
     /// See [`crate::LivySession::sql_table`].
     pub fn sql_table(&self, query: &str) -> Result<SqlTable> {
-        run(&self.rt, self.inner.sql_table(query))
+        {
+            let query = query.to_owned();
+            call(&self.rt, &self.inner, move |h| async move {
+                h.sql_table(&query).await
+            })
+        }
     }
 
     /// Opens a [`SharedTable`] in this session (see [`crate::SharedTable::open`]).
     pub fn shared_table(&self, name: &str) -> Result<SharedTable> {
-        let inner = run(&self.rt, crate::SharedTable::open(self.inner.clone(), name))?;
+        let name = name.to_owned();
+        let inner = call(&self.rt, &self.inner, move |h| async move {
+            crate::SharedTable::open(h, &name).await
+        })?;
         Ok(SharedTable {
             rt: self.rt.clone(),
             inner,
@@ -354,7 +449,10 @@ impl LivySession {
     /// Creates (or attaches to) Hue's shared-RDD post's `ShareableRdd` called `name` in this pyspark session
     /// (see [`crate::SharedRdd::create`]).
     pub fn shared_rdd(&self, name: &str) -> Result<SharedRdd> {
-        let inner = run(&self.rt, crate::SharedRdd::create(self.inner.clone(), name))?;
+        let name = name.to_owned();
+        let inner = call(&self.rt, &self.inner, move |h| async move {
+            crate::SharedRdd::create(h, &name).await
+        })?;
         Ok(SharedRdd {
             rt: self.rt.clone(),
             inner,
@@ -383,27 +481,45 @@ impl LivyBatch {
 
     /// See [`crate::LivyBatch::info`].
     pub fn info(&self) -> Result<BatchInfo> {
-        run(&self.rt, self.inner.info())
+        call(
+            &self.rt,
+            &self.inner,
+            move |h| async move { h.info().await },
+        )
     }
 
     /// See [`crate::LivyBatch::state`].
     pub fn state(&self) -> Result<SessionState> {
-        run(&self.rt, self.inner.state())
+        call(
+            &self.rt,
+            &self.inner,
+            move |h| async move { h.state().await },
+        )
     }
 
     /// See [`crate::LivyBatch::log`].
     pub fn log(&self, from: Option<u64>, size: Option<i64>) -> Result<Log> {
-        run(&self.rt, self.inner.log(from, size))
+        call(&self.rt, &self.inner, move |h| async move {
+            h.log(from, size).await
+        })
     }
 
     /// See [`crate::LivyBatch::kill`].
     pub fn kill(&self) -> Result<()> {
-        run(&self.rt, self.inner.kill())
+        call(
+            &self.rt,
+            &self.inner,
+            move |h| async move { h.kill().await },
+        )
     }
 
     /// See [`crate::LivyBatch::wait`].
     pub fn wait(&self) -> Result<BatchInfo> {
-        run(&self.rt, self.inner.wait())
+        call(
+            &self.rt,
+            &self.inner,
+            move |h| async move { h.wait().await },
+        )
     }
 }
 
@@ -425,22 +541,44 @@ impl fmt::Debug for SharedTable {
 impl SharedTable {
     /// See [`crate::SharedTable::set`].
     pub fn set(&self, key: &str, value: &str) -> Result<()> {
-        run(&self.rt, self.inner.set(key, value))
+        {
+            let key = key.to_owned();
+            let value = value.to_owned();
+            call(&self.rt, &self.inner, move |h| async move {
+                h.set(&key, &value).await
+            })
+        }
     }
 
     /// See [`crate::SharedTable::get`].
     pub fn get(&self, key: &str) -> Result<Option<String>> {
-        run(&self.rt, self.inner.get(key))
+        {
+            let key = key.to_owned();
+            call(
+                &self.rt,
+                &self.inner,
+                move |h| async move { h.get(&key).await },
+            )
+        }
     }
 
     /// See [`crate::SharedTable::remove`].
     pub fn remove(&self, key: &str) -> Result<()> {
-        run(&self.rt, self.inner.remove(key))
+        {
+            let key = key.to_owned();
+            call(&self.rt, &self.inner, move |h| async move {
+                h.remove(&key).await
+            })
+        }
     }
 
     /// See [`crate::SharedTable::keys`].
     pub fn keys(&self) -> Result<Vec<String>> {
-        run(&self.rt, self.inner.keys())
+        call(
+            &self.rt,
+            &self.inner,
+            move |h| async move { h.keys().await },
+        )
     }
 }
 
@@ -462,11 +600,24 @@ impl fmt::Debug for SharedRdd {
 impl SharedRdd {
     /// See [`crate::SharedRdd::set`].
     pub fn set(&self, key: &str, value: &str) -> Result<()> {
-        run(&self.rt, self.inner.set(key, value))
+        {
+            let key = key.to_owned();
+            let value = value.to_owned();
+            call(&self.rt, &self.inner, move |h| async move {
+                h.set(&key, &value).await
+            })
+        }
     }
 
     /// See [`crate::SharedRdd::get`].
     pub fn get(&self, key: &str) -> Result<Option<String>> {
-        run(&self.rt, self.inner.get(key))
+        {
+            let key = key.to_owned();
+            call(
+                &self.rt,
+                &self.inner,
+                move |h| async move { h.get(&key).await },
+            )
+        }
     }
 }

@@ -172,10 +172,10 @@ pub enum Error {
         source: std::io::Error,
     },
 
-    /// The blocking facade could not run (its runtime failed to start, or it was called from
-    /// inside an async runtime, where blocking would stall that runtime's thread).
+    /// The blocking client's runtime could not start, or a request's task was lost (it
+    /// panicked, or the runtime stopped under it).
     #[error("blocking Livy client: {0}")]
-    Blocking(String),
+    Runtime(#[from] ember_runtime::Error),
 }
 
 impl Error {

@@ -164,10 +164,16 @@ impl<S: PartitionServer> Cluster<S> {
             ),
         );
         // Launching itself only binds and spawns; it is bounded by the bind.
-        let running = block_on(rt, launch, TEARDOWN_TIMEOUT)??;
+        let running = block_on(
+            rt,
+            "launching the partition servers",
+            launch,
+            TEARDOWN_TIMEOUT,
+        )??;
         let timeout = self.options.start_timeout;
         let ready = block_on(
             rt,
+            "the partition servers' registration",
             wait_ready(registry, timeout),
             timeout + TEARDOWN_TIMEOUT,
         )
@@ -178,7 +184,12 @@ impl<S: PartitionServer> Cluster<S> {
                 Ok(())
             }
             Err(e) => {
-                let _ = block_on(rt, running.abort(), TEARDOWN_TIMEOUT);
+                let _ = block_on(
+                    rt,
+                    "stopping the partition servers",
+                    running.abort(),
+                    TEARDOWN_TIMEOUT,
+                );
                 Err(e)
             }
         }
@@ -201,8 +212,12 @@ impl<S: PartitionServer> Cluster<S> {
         let running = self.running.take().ok_or(Error::NotRunning)?;
         let rt = &self.runtime.as_ref().ok_or(Error::NotRunning)?.rt;
         let timeout = self.options.stop_timeout;
-        let (results, failures) =
-            block_on(rt, running.stop(timeout), timeout + TEARDOWN_TIMEOUT * 2)?;
+        let (results, failures) = block_on(
+            rt,
+            "stopping the partition servers",
+            running.stop(timeout),
+            timeout + TEARDOWN_TIMEOUT * 2,
+        )?;
         if self.options.cache_result {
             self.result = Some(self.ctx.parallelize_partitions(results)?.cache());
         }
@@ -291,6 +306,7 @@ impl<S: PartitionServer> Cluster<S> {
         let (path, timeout) = (path.to_owned(), self.options.request_timeout);
         block_on(
             rt,
+            "a partition query",
             async move { query::query(&client, partition, addr, &path, timeout).await },
             timeout + TEARDOWN_TIMEOUT,
         )?
@@ -311,6 +327,7 @@ impl<S: PartitionServer> Cluster<S> {
         let (path, timeout) = (path.to_owned(), self.options.request_timeout);
         let mut answers = block_on(
             rt,
+            "a query to every partition",
             async move { query::fan_out(&client, &hosts, &path, timeout).await },
             timeout + TEARDOWN_TIMEOUT,
         )?;
@@ -361,12 +378,16 @@ impl<S: PartitionServer> Cluster<S> {
 
 impl<S: PartitionServer> Drop for Cluster<S> {
     fn drop(&mut self) {
-        if let Some(Driver { rt, .. }) = self.runtime.take() {
-            if let Some(running) = self.running.take() {
-                let _ = block_on(&rt, running.abort(), TEARDOWN_TIMEOUT);
-            }
-            // Never blocks, so dropping a cluster inside async code does not panic.
-            rt.shutdown_background();
+        // Dropping the runtime never blocks, so dropping a cluster inside async code does not
+        // panic.
+        if let (Some(Driver { rt, .. }), Some(running)) = (self.runtime.take(), self.running.take())
+        {
+            let _ = block_on(
+                &rt,
+                "stopping the partition servers",
+                running.abort(),
+                TEARDOWN_TIMEOUT,
+            );
         }
     }
 }

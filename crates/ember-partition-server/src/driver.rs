@@ -5,7 +5,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::runtime::Runtime;
+use ember_runtime::Runtime;
 
 use crate::error::{Error, Result};
 use crate::serve::EventLoops;
@@ -21,12 +21,10 @@ pub(crate) struct Driver {
 
 impl Driver {
     pub(crate) fn new() -> Result<Self> {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .thread_name("ember-partition")
-            .enable_all()
+        let rt = Runtime::builder("ember-partition")
+            .threads(2)
             .build()
-            .map_err(|e| Error::Runtime(format!("cannot start the cluster's runtime: {e}")))?;
+            .map_err(|e| Error::Runtime(e.to_string()))?;
         // Two event loops serve any number of partitions (the coordinator's requests are rare);
         // more only help handlers that compute on big machines.
         let threads = std::thread::available_parallelism().map_or(2, |n| n.get().clamp(2, 4));
@@ -41,22 +39,16 @@ impl Driver {
     }
 }
 
-/// Runs `fut` on the cluster's runtime and waits for it on this thread, at most `limit`
-/// (every future passed here has its own bounds; `limit` is a backstop). Works from any
-/// thread, including one driving another async runtime.
-pub(crate) fn block_on<F>(rt: &Runtime, fut: F, limit: Duration) -> Result<F::Output>
+/// Runs `fut` on the cluster's runtime and waits for it on this thread, at most `limit`, by the
+/// workspace's one rule ([`Runtime::block_on`]: from any thread, inside another async runtime
+/// too). Every future passed here has its own bounds; `limit` is a backstop.
+pub(crate) fn block_on<F>(rt: &Runtime, what: &str, fut: F, limit: Duration) -> Result<F::Output>
 where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    let (tx, rx) = std::sync::mpsc::sync_channel(1);
-    let task = rt.spawn(async move {
-        let _ = tx.send(fut.await);
-    });
-    rx.recv_timeout(limit).map_err(|e| {
-        task.abort();
-        Error::Runtime(format!("the cluster's runtime did not answer: {e}"))
-    })
+    rt.block_on(what, Some(limit), fut)
+        .map_err(|e| Error::Runtime(e.to_string()))
 }
 
 pub(crate) fn client(pooled: bool) -> Result<reqwest::Client> {

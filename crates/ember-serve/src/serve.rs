@@ -334,20 +334,15 @@ impl Background {
         };
         let bound = self.grace + STOP_SLACK;
         let handle = self.handle.clone();
-        let stopper = std::thread::spawn(move || {
-            match tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            {
-                Ok(rt) => rt.block_on(async move {
-                    let both = futures_util::future::join(alongside, handle.stop(true));
-                    let _ = tokio::time::timeout(bound, both).await;
-                }),
-                // No runtime for the owner's part: still stop the HTTP side.
-                Err(_) => drop(handle.stop(true)),
-            }
-        });
-        let _ = stopper.join();
+        let both = async move {
+            futures_util::future::join(alongside, handle.stop(true)).await;
+        };
+        match ember_runtime::Runtime::builder("ember-serve-stop").build() {
+            // A stop past its bound is reported below, from the server thread's own signal.
+            Ok(rt) => drop(rt.block_on("the server's stop", Some(bound), both)),
+            // No runtime for the owner's part: still stop the HTTP side.
+            Err(_) => drop(self.handle.stop(true)),
+        }
         let stopped = match self.stopped.lock() {
             Ok(stopped) => stopped.recv_timeout(STOP_SLACK),
             Err(poisoned) => poisoned.into_inner().recv_timeout(STOP_SLACK),

@@ -251,11 +251,8 @@ fn spark_syntax(
 }
 
 impl Session {
-    /// Runs `fut` on the session's runtime and blocks the calling thread until it finishes.
-    ///
-    /// Works from plain threads and from inside any tokio runtime (on a multi-thread runtime the
-    /// wait uses `block_in_place`; on a current-thread runtime the thread blocks while the
-    /// session's own workers do the work).
+    /// Runs `fut` on the session's runtime and blocks the calling thread until it finishes
+    /// (see [`QueryRuntime`]'s `block_on` for the rule).
     pub(crate) fn block_on<F, T>(&self, fut: F) -> Result<T>
     where
         F: Future<Output = Result<T>> + Send + 'static,

@@ -662,24 +662,28 @@ fn pi_on_livy(url: &str, args: &PiArgs) -> Result<f64, String> {
         .config()?
         .app_name
         .unwrap_or_else(|| "PythonPi".into());
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
+    let runtime = ember_runtime::Runtime::builder("ember-pi")
         .build()
-        .map_err(|e| format!("cannot start a runtime: {e}"))?;
-    runtime.block_on(async {
-        let client = livy_client_builder(url)
+        .map_err(|e| e.to_string())?;
+    let (url, scale, seed) = (url.to_owned(), args.scale, args.seed);
+    // Unbounded here: each request has the Livy client's timeouts, the statement its own.
+    let job = async move {
+        let client = livy_client_builder(&url)
             .build()
             .map_err(|e| e.to_string())?;
-        let backend = ember::livy_pi::LivyPi::new(url, client, &app);
+        let backend = ember::livy_pi::LivyPi::new(&url, client, &app);
         let pi = backend
             .job()
-            .estimate_until(args.scale, args.seed, std::future::pending())
+            .estimate_until(scale, seed, std::future::pending())
             .await;
         if let Err(e) = backend.job().close().await {
             eprintln!("ember: could not delete the Livy session: {e}");
         }
         pi.map_err(|e| e.to_string())
-    })
+    };
+    runtime
+        .block_on("the pi job on Livy", None, job)
+        .map_err(|e| e.to_string())?
 }
 
 /// `ember sql --master livy://…`: the query runs in a new sql session on that server, which is
@@ -739,13 +743,27 @@ fn trimmed(list: Vec<String>) -> Vec<String> {
         .collect()
 }
 
-/// A runtime for a cluster process: Ballista's scheduler and executor are async services.
-fn cluster_runtime() -> Result<tokio::runtime::Runtime, String> {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .thread_name("ember-cluster")
+/// Runs a cluster process's service (Ballista's scheduler and executor are async services) on
+/// a runtime with a worker per core, until it ends or a signal stops it: unbounded, as a
+/// service is.
+fn run_cluster_service(
+    what: &str,
+    service: impl std::future::Future<Output = Result<(), String>> + Send + 'static,
+) -> Result<(), String> {
+    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+    let runtime = ember_runtime::Runtime::builder("ember-cluster")
+        .threads(cores)
         .build()
-        .map_err(|e| format!("cannot start the runtime: {e}"))
+        .map_err(|e| e.to_string())?;
+    let until_signal = async move {
+        tokio::select! {
+            ended = service => ended,
+            () = ember_serve::shutdown_signal() => Ok(()),
+        }
+    };
+    runtime
+        .block_on(what, None, until_signal)
+        .map_err(|e| e.to_string())?
 }
 
 fn cluster_scheduler(args: SchedulerArgs) -> Result<(), String> {
@@ -756,7 +774,7 @@ fn cluster_scheduler(args: SchedulerArgs) -> Result<(), String> {
         executor_timeout: Duration::from_secs(args.executor_timeout_secs.max(1)),
         ..ember::cluster::SchedulerOptions::default()
     };
-    cluster_runtime()?.block_on(async move {
+    run_cluster_service("the cluster scheduler", async move {
         let scheduler = ember::cluster::Scheduler::bind(options)
             .await
             .map_err(|e| e.to_string())?;
@@ -765,13 +783,7 @@ fn cluster_scheduler(args: SchedulerArgs) -> Result<(), String> {
             "ember: cluster scheduler listening on ballista://{}",
             scheduler.address()
         );
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-            .map_err(|e| format!("cannot watch SIGTERM: {e}"))?;
-        tokio::select! {
-            served = scheduler.serve() => served.map_err(|e| e.to_string()),
-            _ = tokio::signal::ctrl_c() => Ok(()),
-            _ = term.recv() => Ok(()),
-        }
+        scheduler.serve().await.map_err(|e| e.to_string())
     })?;
     eprintln!("ember: cluster scheduler stopped");
     Ok(())
@@ -803,9 +815,11 @@ fn cluster_executor(args: ExecutorArgs) -> Result<(), String> {
         "ember: cluster executor on {} for the scheduler at {}",
         options.host, options.scheduler
     );
-    cluster_runtime()?
-        .block_on(ember::cluster::run_executor(options))
-        .map_err(|e| e.to_string())?;
+    run_cluster_service("the cluster executor", async move {
+        ember::cluster::run_executor(options)
+            .await
+            .map_err(|e| e.to_string())
+    })?;
     eprintln!("ember: cluster executor stopped");
     Ok(())
 }

@@ -77,19 +77,18 @@ pub(crate) struct Shell {
     settings: BTreeMap<String, String>,
     /// Views made for ``parquet.`path` `` references so far (their names count up).
     file_views: usize,
-    /// Drives the session's async API from this thread, for statements Ctrl-C may cancel.
-    waiter: tokio::runtime::Runtime,
-    /// In the interactive shell, Ctrl-C (SIGINT), which then cancels the running statement
-    /// instead of ending the process.
-    interrupts: Option<tokio::signal::unix::Signal>,
+    /// Runs statements Ctrl-C may cancel, and the Ctrl-C watcher.
+    waiter: ember_runtime::Runtime,
+    /// In the interactive shell, how many times Ctrl-C (SIGINT) was pressed: a press then
+    /// cancels the running statement instead of ending the process.
+    interrupts: Option<tokio::sync::watch::Receiver<u64>>,
 }
 
 impl Shell {
     pub(crate) fn new(session: Session, format: OutputFormat) -> Result<Self, String> {
-        let waiter = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
+        let waiter = ember_runtime::Runtime::builder("ember-sql-shell")
             .build()
-            .map_err(|e| format!("cannot start a runtime: {e}"))?;
+            .map_err(|e| e.to_string())?;
         Ok(Shell {
             session,
             format,
@@ -129,9 +128,7 @@ impl Shell {
         let start = Instant::now();
         if let Some(interrupts) = self.interrupts.as_mut() {
             // A Ctrl-C pressed before this statement began is not meant for it.
-            self.waiter.block_on(async {
-                let _ = tokio::time::timeout(Duration::ZERO, interrupts.recv()).await;
-            });
+            interrupts.borrow_and_update();
         }
         let result = self.answer(statement).and_then(|answer| {
             if !answer.schema.fields().is_empty() {
@@ -194,31 +191,27 @@ impl Shell {
             }
         };
         let schema = df.schema();
-        let batches = match self.interrupts.as_mut() {
+        let batches = match &self.interrupts {
             Some(interrupts) => {
-                let (cancel, cancelled) = tokio::sync::oneshot::channel::<()>();
-                // Stops the query (its DataFusion streams are dropped) when Ctrl-C is pressed.
-                let run = df.collect_until(async move {
-                    let _ = cancelled.await;
-                });
-                self.waiter.block_on(async {
-                    tokio::pin!(run);
-                    tokio::select! {
-                        r = &mut run => r,
-                        _ = interrupts.recv() => {
-                            let _ = cancel.send(());
-                            // Waits for the query to stop, so the next statement has the cores.
-                            run.await
-                        }
-                    }
-                })
+                let mut pressed = interrupts.clone();
+                // Stops the query (its DataFusion streams are dropped) when Ctrl-C is pressed,
+                // and returns once it has stopped, so the next statement has the cores. A
+                // statement runs as long as its SQL asks: Ctrl-C is its bound.
+                let run = async move {
+                    df.collect_until(async move {
+                        let _ = pressed.changed().await;
+                    })
+                    .await
+                };
+                match self.waiter.block_on("the statement", None, run) {
+                    Ok(answer) => answer.map_err(|e| e.to_string()),
+                    Err(e) => Err(e.to_string()),
+                }
             }
-            None => df.collect().map(Some),
+            None => df.collect().map(Some).map_err(|e| e.to_string()),
         };
         self.drop_file_views(file_views);
-        let batches = batches
-            .map_err(|e| e.to_string())?
-            .ok_or("the statement was cancelled (Ctrl-C)")?;
+        let batches = batches?.ok_or("the statement was cancelled (Ctrl-C)")?;
         Ok(Answer { schema, batches })
     }
 
@@ -497,10 +490,16 @@ impl Shell {
     pub(crate) fn interactive(&mut self) -> Result<(), String> {
         use rustyline::error::ReadlineError;
         {
-            let _runtime = self.waiter.enter();
-            let interrupts =
+            let _runtime = self.waiter.handle().enter();
+            let mut signal =
                 tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
                     .map_err(|e| format!("cannot handle Ctrl-C: {e}"))?;
+            let (presses, interrupts) = tokio::sync::watch::channel(0_u64);
+            self.waiter.handle().spawn(async move {
+                while signal.recv().await.is_some() {
+                    presses.send_modify(|n| *n += 1);
+                }
+            });
             self.interrupts = Some(interrupts);
         }
         let mut editor = rustyline::DefaultEditor::new().map_err(|e| e.to_string())?;
