@@ -31,7 +31,6 @@
 
 use std::hint::black_box;
 use std::io::{BufRead, BufReader};
-use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
@@ -190,12 +189,9 @@ impl Drop for Processes {
     }
 }
 
+/// Ports a stock executor is told before it binds them (see [`ember_serve::spare_port`]).
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    ember_serve::spare_port("127.0.0.1").unwrap()
 }
 
 fn cluster(c: &mut Criterion) {

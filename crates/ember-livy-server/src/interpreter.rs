@@ -128,7 +128,59 @@ pub enum Execution {
     },
     /// The interpreter itself died: the statement fails with Livy's "Interpreter died" error and
     /// the session becomes `dead`.
-    Died(String),
+    Died(Death),
+}
+
+/// How an interpreter died ([`Execution::Died`]); its text is what the statement's error and the
+/// session's log say after "Interpreter died:".
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Death {
+    /// The interpreter was gone before the statement reached it.
+    NotRunning {
+        /// The interpreter (`the SQL engine`, `the Python worker`).
+        interpreter: &'static str,
+    },
+    /// The interpreter's process ended while the statement was sent or ran.
+    Exited {
+        /// The interpreter.
+        interpreter: &'static str,
+        /// What ended it: its exit status, or the error that cut the connection to it.
+        cause: String,
+        /// The last lines it wrote, each on a line of its own after a newline (may be empty).
+        log_tail: String,
+    },
+    /// A statement passed its timeout and did not stop within the grace period after it was
+    /// cancelled, so the interpreter is stuck in it.
+    Stuck {
+        /// The statement.
+        statement: u64,
+        /// Its timeout.
+        limit: std::time::Duration,
+        /// How long the cancel was given.
+        grace: std::time::Duration,
+    },
+}
+
+impl std::fmt::Display for Death {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Death::NotRunning { interpreter } => write!(f, "{interpreter} is not running"),
+            Death::Exited {
+                interpreter,
+                cause,
+                log_tail,
+            } => write!(f, "{interpreter} exited ({cause}){log_tail}"),
+            Death::Stuck {
+                statement,
+                limit,
+                grace,
+            } => write!(
+                f,
+                "statement {statement} passed the statement timeout of {limit:?} and did not stop within {grace:?} of being cancelled"
+            ),
+        }
+    }
 }
 
 impl Execution {

@@ -184,7 +184,7 @@ mod ui;
 
 pub use config::ServerConfig;
 pub use error::{Error, Result};
-pub use interpreter::{Execution, Interpreter, InterpreterFactory, SessionLog, SessionSpec};
+pub use interpreter::{Death, Execution, Interpreter, InterpreterFactory, SessionLog, SessionSpec};
 pub use limits::STATEMENT_TIMEOUT_KEY;
 pub use limits::parse_time;
 pub use serve::{RunningServer, ServeOptions, bind, serve, spawn};

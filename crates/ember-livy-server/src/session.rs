@@ -2,15 +2,16 @@
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use actix_web::web::Bytes;
 use ember_livy::protocol::{
     self, CreateSession, SessionKind, SessionState, Statement, StatementOutput, StatementState,
+    now_millis,
 };
 use tokio::sync::{Notify, mpsc};
 
-use crate::interpreter::{Execution, Interpreter, SessionLog};
+use crate::interpreter::{Death, Execution, Interpreter, SessionLog};
 
 /// How long a finished statement that no client has read yet is kept past the retention limit.
 const UNREAD_GRACE: Duration = Duration::from_secs(600);
@@ -157,12 +158,6 @@ pub(crate) struct LiveSession {
     changed: Notify,
     queue: Mutex<Option<mpsc::UnboundedSender<u64>>>,
     worker: Mutex<Option<tokio::task::JoinHandle<()>>>,
-}
-
-pub(crate) fn now_millis() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
 impl LiveSession {
@@ -332,7 +327,7 @@ impl LiveSession {
                     d.cancelling = None;
                 }
                 let died = match &execution {
-                    Execution::Died(reason) => Some(reason.clone()),
+                    Execution::Died(death) => Some(death.to_string()),
                     _ => None,
                 };
                 if let Some(st) = d.statements.iter_mut().find(|s| s.id == sid) {
@@ -392,9 +387,11 @@ impl LiveSession {
                     crate::limits::STATEMENT_TIMEOUT_KEY
                 ),
             ),
-            Err(_) => Execution::Died(format!(
-                "statement {sid} passed the statement timeout of {limit:?} and did not stop within {grace:?} of being cancelled"
-            )),
+            Err(_) => Execution::Died(Death::Stuck {
+                statement: sid,
+                limit,
+                grace,
+            }),
         }
     }
 
@@ -853,10 +850,10 @@ fn output_of(sid: u64, execution: Execution) -> StatementOutput {
             evalue,
             traceback,
         },
-        Execution::Died(reason) => StatementOutput::Error {
+        Execution::Died(death) => StatementOutput::Error {
             execution_count: sid,
             ename: "Error".into(),
-            evalue: format!("Interpreter died:\n{reason}"),
+            evalue: format!("Interpreter died:\n{death}"),
             traceback: Vec::new(),
         },
     }

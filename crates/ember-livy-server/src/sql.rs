@@ -10,7 +10,7 @@ use serde_json::Map;
 use tokio::sync::watch;
 
 use crate::error::Error;
-use crate::interpreter::{Execution, Interpreter, InterpreterFactory, SessionSpec};
+use crate::interpreter::{Death, Execution, Interpreter, InterpreterFactory, SessionSpec};
 use crate::{spark_error, table};
 
 /// The session `conf` key that sets a session's row cap (Livy's).
@@ -241,7 +241,9 @@ impl Interpreter for SqlInterpreter {
     fn execute<'a>(&'a self, statement_id: u64, code: &'a str) -> BoxFuture<'a, Execution> {
         Box::pin(async move {
             let Some(session) = self.session.get().cloned() else {
-                return Execution::Died("the SQL engine is not running".into());
+                return Execution::Died(Death::NotRunning {
+                    interpreter: "the SQL engine",
+                });
             };
             let (cancel, cancelled_rx) = watch::channel(false);
             {
@@ -376,18 +378,26 @@ async fn run_query(
     max_result_bytes: usize,
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(ember_livy::protocol::SqlTable, Option<usize>), QueryFailure> {
+    let too_large = |limit| {
+        QueryFailure::Refused(format!(
+            "the result is larger than this server's limit of {limit} bytes for one statement (--max-result-bytes); select fewer or smaller values, or lower {ROW_CAP_KEY} in the session's conf"
+        ))
+    };
     let df = session.sql_async(query).await.map_err(QueryFailure::Sql)?;
+    // Bounded in rows and, as Arrow data, in bytes: the rows never take more memory than the
+    // encoded table may hold (plus one batch), whatever their width.
     let limited = df
-        .collect_limited_until(row_cap, stop)
+        .collect_limited_until(row_cap, max_result_bytes, stop)
         .await
-        .map_err(QueryFailure::Sql)?
+        .map_err(|e| match e {
+            SqlError::ResultTooLarge { limit } => too_large(limit),
+            e => QueryFailure::Sql(e),
+        })?
         .ok_or(QueryFailure::Cancelled)?;
     let truncated = limited.truncated.then_some(row_cap);
     let table = table::encode_bounded(&limited.schema, &limited.batches, max_result_bytes)
         .map_err(|e| match e {
-            table::EncodeError::TooLarge { limit } => QueryFailure::Refused(format!(
-                "the result is larger than this server's limit of {limit} bytes for one statement (--max-result-bytes); select fewer or smaller values, or lower {ROW_CAP_KEY} in the session's conf"
-            )),
+            table::EncodeError::TooLarge { limit } => too_large(limit),
             table::EncodeError::Arrow(source) => QueryFailure::Sql(SqlError::Arrow {
                 context: "encoding the result as Livy's table",
                 source,

@@ -7,7 +7,7 @@
 use std::fmt;
 use std::ops::ControlFlow::{Break, Continue};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use reqwest::{Method, Url};
 
@@ -267,13 +267,6 @@ pub(crate) fn page_query(from: Option<u64>, size: Option<i64>) -> Vec<(&'static 
         q.push(("size", size.to_string()));
     }
     q
-}
-
-pub(crate) fn now_millis() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
 }
 
 #[cfg(test)]

@@ -429,6 +429,14 @@ pub struct Statement {
     pub completed: i64,
 }
 
+/// The time now as Livy writes it (a statement's `started` and `completed`): milliseconds since
+/// the Unix epoch; 0 on a clock set before 1970.
+pub fn now_millis() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
 /// `GET /sessions/{id}/statements`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StatementList {

@@ -13,10 +13,11 @@ use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::client::{LivyClient, SessionRef, now_millis};
+use crate::client::{LivyClient, SessionRef};
 use crate::error::{Error, Result};
 use crate::output::Output;
 use crate::poll;
+use crate::protocol::now_millis;
 use crate::protocol::{
     CreateSession, ExecuteRequest, Log, Session, SessionKind, SessionState, SqlTable, Statement,
     StatementList, StatementState,

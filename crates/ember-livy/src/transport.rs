@@ -238,17 +238,4 @@ pub(crate) fn outcome_unknown(e: &Error) -> bool {
     }
 }
 
-/// An error and its causes, joined with `: ` (reqwest's own message names only the URL).
-pub(crate) fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut out = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        let text = s.to_string();
-        if !out.contains(&text) {
-            out.push_str(": ");
-            out.push_str(&text);
-        }
-        source = s.source();
-    }
-    out
-}
+pub(crate) use ember_runtime::error_chain;

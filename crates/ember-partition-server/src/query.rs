@@ -73,19 +73,9 @@ pub async fn fan_out(
         .collect()
 }
 
-/// An error and its sources on one line (`reqwest`'s own message omits the cause).
+/// An error and its sources on one line, at most 200 characters.
 pub(crate) fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut out = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        let msg = s.to_string();
-        if !out.contains(&msg) {
-            out.push_str(": ");
-            out.push_str(&msg);
-        }
-        source = s.source();
-    }
-    first_line(&out)
+    first_line(&ember_runtime::error_chain(e))
 }
 
 /// The first line of `s`, at most 200 characters.

@@ -1,4 +1,5 @@
-//! Ember's one owned tokio runtime, and its one bridge from blocking code to async work.
+//! Ember's one owned tokio runtime, and its one bridge from blocking code to async work (and
+//! [`error_chain`], how the async crates report an error with its causes).
 //!
 //! Every Ember crate that runs async work on threads of its own (ember-sql's queries,
 //! ember-livy's blocking client, the Livy server's sessions, the partition cluster's driver,
@@ -285,6 +286,28 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     let text = (payload.downcast_ref::<&str>().copied())
         .or_else(|| payload.downcast_ref::<String>().map(String::as_str));
     text.map_or_else(|| "it panicked".to_owned(), |m| format!("it panicked: {m}"))
+}
+
+/// An error and its causes on one line, joined with `: ` (an HTTP client's own message often
+/// names only the URL, its causes say what failed); a cause already in the text is not repeated.
+/// Every network error the async crates report reads this way.
+///
+/// ```
+/// let e = std::io::Error::other(std::io::Error::other("connection refused"));
+/// assert_eq!(ember_runtime::error_chain(&e), "connection refused");
+/// ```
+pub fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        source = s.source();
+    }
+    out
 }
 
 #[allow(clippy::panic)]

@@ -53,5 +53,5 @@ pub use error::{Error, Result};
 pub use reply::{TEXT_PLAIN, get, method_not_allowed, not_found, text};
 pub use serve::{
     Background, HttpApp, MAX_WORKERS, OnConnect, STOP_SLACK, ServeOptions, bind, bind_first_free,
-    local_addr, shutdown_signal,
+    local_addr, shutdown_signal, spare_port,
 };

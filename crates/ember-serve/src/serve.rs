@@ -6,6 +6,7 @@ use std::any::Any;
 use std::fmt;
 use std::future::Future;
 use std::net::{SocketAddr, TcpListener};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -97,6 +98,59 @@ pub fn bind_first_free(host: &str, first: u16, retries: u16) -> Result<TcpListen
         addr: format!("{host}:{first}..={last}"),
         source: error.unwrap_or_else(|| std::io::Error::other("no port to try")),
     })
+}
+
+/// A port for a program that must be told its port number before it binds it (Spark's
+/// standalone master, a command from the docs, a stock Ballista executor), where binding port 0
+/// is not possible: free on `host` now, and chosen below the kernel's ephemeral port range (and
+/// above 10000, clear of well-known services), so no port-0 bind and no outgoing connection is
+/// handed it before that program binds it. Never the same port twice in one process; processes
+/// start at different places in the range. Where no such range exists, any free port.
+///
+/// Errors: [`Error::Bind`] when no port of the range is free on `host`.
+///
+/// ```
+/// let port = ember_serve::spare_port("127.0.0.1")?;
+/// let listener = std::net::TcpListener::bind(("127.0.0.1", port))?;
+/// assert_ne!(ember_serve::spare_port("127.0.0.1")?, port);
+/// # drop(listener);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn spare_port(host: &str) -> Result<u16> {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let (low, high) = spare_range();
+    if high <= low {
+        let listener = TcpListener::bind((host, 0)).map_err(|source| Error::Bind {
+            addr: format!("{host}:0"),
+            source,
+        })?;
+        return Ok(local_addr(&listener, "a spare port")?.port());
+    }
+    let span = u32::from(high - low);
+    let start = std::process::id().wrapping_mul(7919) % span;
+    let mut error = None;
+    for _ in 0..span {
+        let offset = (start + NEXT.fetch_add(1, Ordering::Relaxed)) % span;
+        let port = low + u16::try_from(offset).unwrap_or(0);
+        match TcpListener::bind((host, port)) {
+            Ok(_) => return Ok(port),
+            Err(e) => error = Some(e),
+        }
+    }
+    Err(Error::Bind {
+        addr: format!("{host}:{low}..{high}"),
+        source: error.unwrap_or_else(|| std::io::Error::other("no port to try")),
+    })
+}
+
+/// The ports [`spare_port`] chooses from: from 10000 up to where the kernel's ephemeral ports
+/// begin (Linux says where; elsewhere IANA's 49152).
+fn spare_range() -> (u16, u16) {
+    let ephemeral = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|range| range.split_whitespace().next()?.parse().ok())
+        .unwrap_or(49152);
+    (10000, ephemeral)
 }
 
 /// Resolves on SIGINT or SIGTERM (Ctrl-C where there are no such signals). If the process

@@ -328,24 +328,30 @@ impl DataFrame {
     }
 
     /// Runs the query until `max_rows` rows came, or until `stop` resolves (`Ok(None)`): the
-    /// rest of the query is not computed (its streams are dropped, which stops the work). For
-    /// servers that bound and cancel what their clients ask. Runs on the session's runtime, so
-    /// any executor may await it. Not listed in the session's query log.
+    /// rest of the query is not computed (its streams are dropped, which stops the work). The
+    /// rows kept may hold at most `max_bytes` bytes of Arrow data (counted as sliced, so a few
+    /// rows cut from a large batch count as a few rows); past that the query is stopped and the
+    /// call fails with [`Error::ResultTooLarge`], holding at most one batch more than the bound.
+    /// For servers that bound and cancel what their clients ask. Runs on the session's runtime,
+    /// so any executor may await it. Not listed in the session's query log.
     ///
     /// ```
     /// # let spark = ember_sql::Session::builder().master("local[1]").get_or_create()?;
     /// let df = spark.sql("SELECT id FROM range(0, 10000000000)")?;
     /// let waiter = tokio::runtime::Builder::new_current_thread().build()?;
     /// let first = waiter
-    ///     .block_on(df.collect_limited_until(3, std::future::pending()))?
+    ///     .block_on(df.collect_limited_until(3, 1 << 20, std::future::pending()))?
     ///     .unwrap();
     /// assert!(first.truncated);
     /// assert_eq!(first.batches.iter().map(|b| b.num_rows()).sum::<usize>(), 3);
+    /// let too_big = waiter.block_on(df.collect_limited_until(1_000_000, 1024, std::future::pending()));
+    /// assert!(matches!(too_big, Err(ember_sql::Error::ResultTooLarge { limit: 1024 })));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub async fn collect_limited_until(
         &self,
         max_rows: usize,
+        max_bytes: usize,
         stop: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> Result<Option<LimitedBatches>> {
         use futures_util::StreamExt;
@@ -358,16 +364,23 @@ impl DataFrame {
                 let run = async {
                     let mut stream = df.execute_stream().await.map_err(on_error)?;
                     let (mut batches, mut rows, mut truncated) = (Vec::new(), 0usize, false);
+                    let mut bytes = 0usize;
                     while let Some(batch) = stream.next().await {
-                        let batch = batch.map_err(on_error)?;
+                        let mut batch = batch.map_err(on_error)?;
                         let left = max_rows - rows;
                         if batch.num_rows() > left {
-                            batches.push(batch.slice(0, left));
+                            batch = batch.slice(0, left);
                             truncated = true;
-                            break;
+                        }
+                        bytes = bytes.saturating_add(sliced_size(&batch));
+                        if bytes > max_bytes {
+                            return Err(Error::ResultTooLarge { limit: max_bytes });
                         }
                         rows += batch.num_rows();
                         batches.push(batch);
+                        if truncated {
+                            break;
+                        }
                     }
                     Ok(LimitedBatches {
                         schema,
@@ -604,4 +617,17 @@ impl GroupedData {
         let group = self.group.clone();
         self.df.derive(|df| df.aggregate(group, aggs))
     }
+}
+
+/// The bytes of Arrow data `batch`'s rows hold, counting only the slice a sliced batch covers.
+fn sliced_size(batch: &RecordBatch) -> usize {
+    batch
+        .columns()
+        .iter()
+        .map(|c| {
+            c.to_data()
+                .get_slice_memory_size()
+                .unwrap_or_else(|_| c.get_array_memory_size())
+        })
+        .sum()
 }

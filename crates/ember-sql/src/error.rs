@@ -233,6 +233,15 @@ pub enum Error {
         message: String,
     },
 
+    /// A result held more bytes than the caller's bound
+    /// ([`DataFrame::collect_limited_until`](crate::DataFrame::collect_limited_until)); the
+    /// query was stopped there.
+    #[error("the result is larger than the limit of {limit} bytes")]
+    ResultTooLarge {
+        /// The bound, in bytes of Arrow data.
+        limit: usize,
+    },
+
     /// An argument was out of range or malformed (bad `name=path` view spec, unknown output format...).
     #[error("invalid argument: {message}")]
     InvalidArgument {

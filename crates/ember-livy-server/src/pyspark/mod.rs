@@ -23,11 +23,14 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::error::Error;
 use crate::interpreter::{
-    Execution, Interpreter, InterpreterFactory, LOG_LINE_BYTES, SessionLog, SessionSpec,
+    Death, Execution, Interpreter, InterpreterFactory, LOG_LINE_BYTES, SessionLog, SessionSpec,
 };
 use crate::limits::{cap_master, cut_text, read_line_bounded};
 
 pub mod scala;
+
+/// What a pyspark (or spark) session's errors call its interpreter.
+const WORKER: &str = "the Python worker";
 
 /// The language a worker's statements are in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -654,7 +657,9 @@ impl PySparkInterpreter {
     ) -> BoxFuture<'a, Execution> {
         Box::pin(async move {
             let Some(worker) = self.worker() else {
-                return Execution::Died("the Python worker is not running".into());
+                return Execution::Died(Death::NotRunning {
+                    interpreter: WORKER,
+                });
             };
             let mut events = worker.events.lock().await;
             let mut request = json!({"op": "execute", "id": statement_id, "code": code});
@@ -662,7 +667,11 @@ impl PySparkInterpreter {
                 request["kind"] = json!(kind.as_str());
             }
             if let Err(e) = worker.send(&request) {
-                return Execution::Died(format!("{e}{}", worker.tail()));
+                return Execution::Died(Death::Exited {
+                    interpreter: WORKER,
+                    cause: e.to_string(),
+                    log_tail: worker.tail(),
+                });
             }
             loop {
                 match events.recv().await {
@@ -691,10 +700,11 @@ impl PySparkInterpreter {
                             .ok()
                             .flatten()
                             .map_or_else(|| "still running".to_owned(), |s| s.to_string());
-                        return Execution::Died(format!(
-                            "the Python worker exited ({status}){}",
-                            worker.tail()
-                        ));
+                        return Execution::Died(Death::Exited {
+                            interpreter: WORKER,
+                            cause: status,
+                            log_tail: worker.tail(),
+                        });
                     }
                 }
             }
@@ -705,7 +715,7 @@ impl PySparkInterpreter {
 impl Interpreter for PySparkInterpreter {
     fn start(&self) -> BoxFuture<'_, Result<(), Error>> {
         let failed = |reason: String| Error::InterpreterStart {
-            interpreter: "the Python worker",
+            interpreter: WORKER,
             reason,
         };
         Box::pin(async move {

@@ -570,12 +570,9 @@ impl Drop for StandaloneCluster {
     }
 }
 
+/// Ports Spark's master is told before it binds them (see [`ember_serve::spare_port`]).
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    ember_serve::spare_port("127.0.0.1").unwrap()
 }
 
 fn start_cluster(python: &str) -> StandaloneCluster {

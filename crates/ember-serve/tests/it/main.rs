@@ -170,3 +170,26 @@ fn a_taken_port_is_a_bind_error_that_names_the_range() {
         "{err}"
     );
 }
+
+#[test]
+fn spare_ports_are_free_distinct_and_clear_of_the_ephemeral_range() {
+    let ephemeral: u16 = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|r| r.split_whitespace().next()?.parse().ok())
+        .unwrap_or(49152);
+    let ports: Vec<u16> = (0..64)
+        .map(|_| ember_serve::spare_port("127.0.0.1").unwrap())
+        .collect();
+    let distinct: std::collections::BTreeSet<_> = ports.iter().collect();
+    assert_eq!(distinct.len(), ports.len(), "{ports:?}");
+    for &port in &ports {
+        if ephemeral > 10000 {
+            assert!((10000..ephemeral).contains(&port), "{port} vs {ephemeral}");
+        }
+        // Free when handed out: this test can bind each.
+        drop(std::net::TcpListener::bind(("127.0.0.1", port)).unwrap());
+    }
+    // A port the OS hands out for port 0 is never one of them.
+    let any = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    assert!(!ports.contains(&any.local_addr().unwrap().port()));
+}

@@ -85,3 +85,33 @@ fn many_threads_share_one_session() {
         assert_eq!(h.join().unwrap(), 4);
     }
 }
+
+/// The byte bound counts the rows kept, not the buffers they were cut from: three rows of a
+/// wide result fit a bound far below the size of the batch they came from; all of it does not.
+#[tokio::test(flavor = "current_thread")]
+async fn a_limited_collect_counts_the_bytes_of_the_rows_it_keeps() {
+    let spark = Session::builder()
+        .master("local[1]")
+        .get_or_create()
+        .unwrap();
+    let df = spark
+        .sql("SELECT id, repeat('x', 1000) AS wide FROM range(0, 8000)")
+        .unwrap();
+    let three = df
+        .collect_limited_until(3, 64 << 10, std::future::pending())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(three.truncated);
+    assert_eq!(three.batches.iter().map(|b| b.num_rows()).sum::<usize>(), 3);
+    let all = df
+        .collect_limited_until(1_000_000, 64 << 10, std::future::pending())
+        .await;
+    match all {
+        Err(e @ ember_sql::Error::ResultTooLarge { limit: 65536 }) => assert_eq!(
+            e.to_string(),
+            "the result is larger than the limit of 65536 bytes"
+        ),
+        other => panic!("expected ResultTooLarge, got {other:?}"),
+    }
+}

@@ -18,7 +18,9 @@
 //! `EMBER_REQUIRE_PYSPARK=1` (as in CI). Other fences (`sh` for the cargo commands that build
 //! Ember itself, `rust` for snippets, which run as doctests of the facade crate) are not run here.
 
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
+
+use crate::free_port;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -154,14 +156,6 @@ fn output_matches(expected: &[String], actual: &[&str]) -> bool {
             .split_first()
             .is_some_and(|(a, tail)| line_matches(first, a) && output_matches(rest, tail)),
     }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// `text` with each whole number that is a documented port replaced by its free port, in one

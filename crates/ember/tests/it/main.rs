@@ -178,12 +178,10 @@ fn the_seeds_ini_config_sets_the_master() {
     assert!(err.contains("local[x]"), "{err}");
 }
 
+/// A port for a command that must be told one (see [`ember_serve::spare_port`]: no port-0 bind
+/// elsewhere is handed it before the command binds it).
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    ember_serve::spare_port("127.0.0.1").unwrap()
 }
 
 /// A child process and its stderr, read line by line as it comes (so the child never blocks on
