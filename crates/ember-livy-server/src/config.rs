@@ -96,6 +96,21 @@ pub struct ServerConfig {
     pub sql_memory_limit: usize,
 }
 
+impl ServerConfig {
+    /// The request-body bound that fits a statement of `max_code_bytes`: its code JSON-escaped
+    /// (each byte at most two) with the request around it, and never below 64 KiB (a session
+    /// request's `conf`). The server's command line sets `max_body_bytes` with it.
+    ///
+    /// ```
+    /// use ember_livy_server::ServerConfig;
+    /// assert_eq!(ServerConfig::body_limit_for(1 << 20), 2 << 20);
+    /// assert_eq!(ServerConfig::body_limit_for(100), 64 << 10);
+    /// ```
+    pub fn body_limit_for(max_code_bytes: usize) -> usize {
+        max_code_bytes.saturating_mul(2).max(64 << 10)
+    }
+}
+
 impl Default for ServerConfig {
     fn default() -> Self {
         ServerConfig {
@@ -104,7 +119,7 @@ impl Default for ServerConfig {
             retained_statements: 100,
             max_queued_statements: 1000,
             max_code_bytes: 1 << 20,
-            max_body_bytes: 2 << 20,
+            max_body_bytes: ServerConfig::body_limit_for(1 << 20),
             sql_row_cap: 1000,
             idle_timeout: Some(Duration::from_secs(3600)),
             state_retain: Duration::from_secs(600),

@@ -85,6 +85,30 @@ impl LivyClientBuilder {
         }
     }
 
+    /// A builder for the Livy server a Spark-style master names, `livy://host:port[/prefix]`
+    /// (http) or `livy+https://host:port[/prefix]`, sending the token in
+    /// [`LIVY_TOKEN_ENV`](crate::LIVY_TOKEN_ENV) when it is set; `None` for any other master
+    /// (`local[2]`, `spark://…`). This is how Ember's CLI reads `--master livy://…`.
+    ///
+    /// ```
+    /// use ember_livy::LivyClientBuilder;
+    /// assert!(LivyClientBuilder::from_master("livy://localhost:8998").is_some());
+    /// assert!(LivyClientBuilder::from_master("local[2]").is_none());
+    /// assert_eq!(ember_livy::master_url("livy+https://livy.example/api").as_deref(), Some("https://livy.example/api"));
+    /// ```
+    pub fn from_master(master: &str) -> Option<Self> {
+        master_url(master).map(|url| LivyClientBuilder::new(&url).bearer_token_from_env())
+    }
+
+    /// Sends the token in [`LIVY_TOKEN_ENV`](crate::LIVY_TOKEN_ENV) as a bearer token when
+    /// that variable is set (and keeps the current authentication when it is not).
+    pub fn bearer_token_from_env(self) -> Self {
+        match std::env::var(LIVY_TOKEN_ENV) {
+            Ok(token) => self.bearer_token(token),
+            Err(_) => self,
+        }
+    }
+
     /// The `X-Requested-By` value (sent on every request; Livy's CSRF protection wants it).
     pub fn requested_by(mut self, value: impl Into<String>) -> Self {
         self.requested_by = value.into();
@@ -227,6 +251,22 @@ impl LivyClientBuilder {
 fn is_sensitive(name: &HeaderName) -> bool {
     let n = name.as_str();
     n == "authorization" || n == "cookie" || n.contains("token") || n.contains("secret")
+}
+
+/// The environment variable that holds a Livy bearer token: the client sends it
+/// ([`LivyClientBuilder::bearer_token_from_env`]) and Ember's Livy server requires it.
+pub const LIVY_TOKEN_ENV: &str = "EMBER_LIVY_TOKEN";
+
+/// The server URL a Spark-style Livy master names: `livy://rest` is `http://rest`,
+/// `livy+https://rest` is `https://rest`; `None` for any other master.
+pub fn master_url(master: &str) -> Option<String> {
+    if let Some(rest) = master.strip_prefix("livy://") {
+        Some(format!("http://{rest}"))
+    } else {
+        master
+            .strip_prefix("livy+https://")
+            .map(|rest| format!("https://{rest}"))
+    }
 }
 
 /// Parses `host:port`, `http://…` or `https://…` into the server's base URL.

@@ -134,7 +134,7 @@ mod transport;
 // One path to each type: the client's types live at the root; `blocking`, `jobs`, `protocol`,
 // `python` and `spark_types` are namespaces of their own.
 pub use batch::LivyBatch;
-pub use builder::LivyClientBuilder;
+pub use builder::{LIVY_TOKEN_ENV, LivyClientBuilder, master_url};
 pub use client::{LIVY_SERVER_URL_ENV, LOG_TAIL_LINES, LivyClient, SessionRef, server_message};
 pub use error::{Error, Result};
 pub use output::{MIME_PNG, Output};

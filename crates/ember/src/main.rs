@@ -561,7 +561,12 @@ fn sql(args: SqlArgs) -> Result<(), String> {
         .format
         .parse()
         .map_err(|e: ember_sql::Error| e.to_string())?;
-    if let Some(url) = args.engine.master.as_deref().and_then(livy_url) {
+    if let Some(url) = args
+        .engine
+        .master
+        .as_deref()
+        .and_then(ember_livy::master_url)
+    {
         return sql_on_livy(&url, &args, format);
     }
     let mut config = args.engine.config()?;
@@ -627,31 +632,19 @@ fn conf_entries(conf: &[String]) -> Result<Vec<(String, String)>, String> {
         .collect()
 }
 
-/// The Livy server a `livy://host:port` (or `livy+https://…`) master names.
-fn livy_url(master: &str) -> Option<String> {
-    if let Some(rest) = master.strip_prefix("livy://") {
-        Some(format!("http://{rest}"))
-    } else {
-        master
-            .strip_prefix("livy+https://")
-            .map(|rest| format!("https://{rest}"))
-    }
-}
-
-/// A Livy client for `url`, sending `EMBER_LIVY_TOKEN` as a bearer token when it is set, and
-/// waiting up to ten minutes for a session to start (a Spark driver on a cluster takes a while).
+/// A Livy client for the server at `url` (a `livy://` master's, through
+/// `ember_livy::master_url`), sending the token in `EMBER_LIVY_TOKEN` when it is set.
 fn livy_client_builder(url: &str) -> ember_livy::LivyClientBuilder {
-    let mut builder =
-        ember_livy::LivyClient::builder(url).session_start_timeout(Duration::from_secs(600));
-    if let Ok(token) = std::env::var("EMBER_LIVY_TOKEN") {
-        builder = builder.bearer_token(token);
-    }
-    builder
+    ember_livy::LivyClient::builder(url).bearer_token_from_env()
 }
 
 /// The Livy master of a command, if its master (flag, env or config file) is `livy://…`.
 fn livy_master(engine: &EngineArgs) -> Result<Option<String>, String> {
-    Ok(engine.config()?.master.as_deref().and_then(livy_url))
+    Ok(engine
+        .config()?
+        .master
+        .as_deref()
+        .and_then(ember_livy::master_url))
 }
 
 /// `ember pi --master livy://…`: the job runs as a pyspark statement, in a session deleted
@@ -702,12 +695,8 @@ fn sql_on_livy(url: &str, args: &SqlArgs, format: OutputFormat) -> Result<(), St
                 .into(),
         );
     }
-    let mut builder = ember_livy::LivyClient::builder(url);
-    if let Ok(token) = std::env::var("EMBER_LIVY_TOKEN") {
-        builder = builder.bearer_token(token);
-    }
-    let client =
-        ember_livy::blocking::LivyClient::from_builder(builder).map_err(|e| e.to_string())?;
+    let client = ember_livy::blocking::LivyClient::from_builder(livy_client_builder(url))
+        .map_err(|e| e.to_string())?;
     let request = CreateSession {
         kind: Some(SessionKind::Sql),
         name: None,
@@ -847,9 +836,9 @@ fn livy_server(args: LivyServerArgs) -> Result<(), String> {
         retained_statements: args.retained_statements as usize,
         max_sessions: args.max_sessions as usize,
         max_code_bytes: args.max_code_bytes as usize,
-        max_body_bytes: (args.max_code_bytes as usize)
-            .saturating_mul(2)
-            .max(64 << 10),
+        max_body_bytes: ember_livy_server::ServerConfig::body_limit_for(
+            args.max_code_bytes as usize,
+        ),
         max_sql_row_cap: args.max_sql_row_cap as usize,
         max_result_bytes: args.max_result_bytes as usize,
         max_log_line_bytes: args.max_log_line_bytes as usize,
