@@ -156,8 +156,8 @@ fn spark_type(e: &Expr, schema: &DFSchema) -> Option<ArrowType> {
 
 /// Refuses, with Spark's `DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE`, the inputs DataFusion's type
 /// coercion would accept but Spark refuses: a `CASE WHEN` condition that is not a boolean
-/// (`CASE WHEN 1 ...`, `CASE WHEN 'x' ...`) and a boolean number of days to `date_add` or
-/// `date_sub`. Run on the planned plan, before the analyzer casts them.
+/// (`CASE WHEN 1 ...`, `CASE WHEN 'x' ...`), a boolean number of days to `date_add` or
+/// `date_sub`, and `sum` or `avg` of a boolean. Run on the planned plan, before the analyzer casts them.
 pub(crate) fn check_input_types(plan: &LogicalPlan) -> DfResult<()> {
     plan.apply_with_subqueries(|node| {
         let schema = merge_schema(&node.inputs());
@@ -204,6 +204,15 @@ fn input_mismatch(e: &Expr, schema: &DFSchema) -> Option<DataTypeMismatchFailure
                         &t,
                     )
                 })
+                .flatten()
+        }
+        // Spark sums and averages numbers and ANSI intervals only; DataFusion would fail on a
+        // boolean with an internal error.
+        Expr::AggregateFunction(f) if matches!(f.func.name(), "sum" | "avg") => {
+            let input = f.params.args.first()?;
+            let t = input.get_type(schema).ok()?;
+            (t == ArrowType::Boolean)
+                .then(|| unexpected("first", "\"NUMERIC\" or \"ANSI INTERVAL\"", input, &t))
                 .flatten()
         }
         _ => None,

@@ -73,3 +73,9 @@ SELECT date_add(DATE'2024-01-01', true)
 
 -- name: date_sub_of_a_boolean_is_an_error
 SELECT date_sub(DATE'2024-01-01', true)
+
+-- name: sum_of_a_boolean_is_an_error
+SELECT sum(true)
+
+-- name: avg_of_a_boolean_column_is_an_error
+SELECT avg(b) FROM VALUES (true), (false) AS t(b)
