@@ -77,13 +77,7 @@ impl SparkPi {
         seed: Option<u64>,
         cancel: impl Future<Output = ()>,
     ) -> Result<f64> {
-        if scale == 0 {
-            return Err(Error::InvalidArgument("scale must be at least 1".into()));
-        }
-        let seed = seed.map_or_else(|| "None".to_owned(), |s| s.to_string());
-        let code = format!(
-            "_ember_pi_result = _ember_spark_pi({scale}, {seed}, {SAMPLES_PER_SCALE})\n%json _ember_pi_result"
-        );
+        let code = pi_statement(scale, seed)?;
         let statement = self.session.submit(&code).await?;
         let output = tokio::select! {
             out = self.session.wait(statement.id) => out?,
@@ -96,19 +90,41 @@ impl SparkPi {
                 });
             }
         };
-        match output {
-            Output::Json(v) => v
-                .as_f64()
-                .ok_or_else(|| Error::decode("the pi estimate", format!("not a number: {v}"))),
-            Output::Text(t) => t
-                .trim()
-                .parse()
-                .map_err(|e| Error::decode("the pi estimate", format!("{t:?}: {e}"))),
-            other => Err(Error::decode(
-                "the pi estimate",
-                format!("unexpected output {other:?}"),
-            )),
-        }
+        pi_from_output(&output)
+    }
+}
+
+/// The pyspark statement that estimates pi from `SAMPLES_PER_SCALE * scale` samples over `scale`
+/// partitions, once [`SPARK_PI_FUNCTION`] is defined; its output is `%json` of the estimate
+/// ([`pi_from_output`] reads it). For a driver of one's own as much as for a Livy session.
+///
+/// Errors: [`Error::InvalidArgument`] for a `scale` of 0.
+pub fn pi_statement(scale: u64, seed: Option<u64>) -> Result<String> {
+    if scale == 0 {
+        return Err(Error::InvalidArgument("scale must be at least 1".into()));
+    }
+    let seed = seed.map_or_else(|| "None".to_owned(), |s| s.to_string());
+    Ok(format!(
+        "_ember_pi_result = _ember_spark_pi({scale}, {seed}, {SAMPLES_PER_SCALE})\n%json _ember_pi_result"
+    ))
+}
+
+/// The estimate in the output of [`pi_statement`] (its JSON number, or the number as text).
+///
+/// Errors: [`Error::Decode`] for any other output.
+pub fn pi_from_output(output: &Output) -> Result<f64> {
+    match output {
+        Output::Json(v) => v
+            .as_f64()
+            .ok_or_else(|| Error::decode("the pi estimate", format!("not a number: {v}"))),
+        Output::Text(t) => t
+            .trim()
+            .parse()
+            .map_err(|e| Error::decode("the pi estimate", format!("{t:?}: {e}"))),
+        other => Err(Error::decode(
+            "the pi estimate",
+            format!("unexpected output {other:?}"),
+        )),
     }
 }
 

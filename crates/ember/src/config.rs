@@ -53,6 +53,17 @@ pub enum Error {
     /// A cluster master could not be read or joined.
     #[error(transparent)]
     Cluster(#[from] ember_cluster::Error),
+    /// A Spark driver (`--master spark://…`, [`crate::spark`]) could not start.
+    #[error("the Spark driver did not start: {0}")]
+    Driver(String),
+    /// A job on a Spark driver failed: its error, its timeout, or the driver's death.
+    #[error("{job} failed on Spark: {reason}")]
+    Job {
+        /// The job (`SparkPi`, `the query`, `the statement`).
+        job: &'static str,
+        /// Why, with Spark's error.
+        reason: String,
+    },
     /// A setting's value is out of its domain.
     #[error("invalid setting `{key}` = `{value}`: {reason}")]
     Value {

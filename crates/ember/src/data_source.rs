@@ -53,6 +53,61 @@ pub fn data_source(session: &Session, num_elements: usize, seed: Option<u64>) ->
     session.sql("SELECT squared(value) squared FROM test")
 }
 
+/// The program's `get_data` up to its SQL query, as Python for a real Spark driver
+/// ([`crate::spark`]): `_ember_data_source(num_elements, seed)` makes the view `test` (one
+/// `value: float` column of doubled draws from N(2, 0.5)) and the UDF `squared` on the driver's
+/// SparkSession, as [`data_source`] does on Ember. Like it, the values are drawn in the tasks,
+/// each partition from a stream seeded from `(seed, partition)` when a seed is given; `squared`
+/// returns a double (the original registers it without a type, so Spark would make it a string).
+pub const PYSPARK_DATA_SOURCE: &str = r#"
+def _ember_data_source(num_elements, seed=None, mu=2.0, sigma=0.5):
+    import random
+    from pyspark.sql.types import StructType, StructField, FloatType
+    def draw(index, rows):
+        if seed is None:
+            rng = random.Random()
+        else:
+            rng = random.Random("ember-datasource:%d:%d" % (seed, index))
+        for _ in rows:
+            yield (rng.gauss(mu, sigma) * 2.0,)
+    slices = max(sc.defaultParallelism, 1)
+    rows = sc.parallelize(range(num_elements), slices).mapPartitionsWithIndex(draw)
+    schema = StructType([StructField("value", FloatType(), True)])
+    spark.createDataFrame(rows, schema).createOrReplaceTempView("test")
+    spark.udf.register("squared", lambda x: None if x is None else x * x, "double")
+"#;
+
+/// [`data_source`] on a real Spark driver: runs [`PYSPARK_DATA_SOURCE`] there and returns the
+/// number of rows of `SELECT squared(value) squared FROM test` and its first `head` rows (what
+/// `ember datasource` prints; the rows themselves stay on the cluster).
+///
+/// Errors: the driver's ([`crate::config::Error::Job`]).
+pub fn data_source_on_spark(
+    driver: &crate::spark::SparkDriver,
+    num_elements: usize,
+    seed: Option<u64>,
+    head: usize,
+) -> std::result::Result<(u64, arrow::record_batch::RecordBatch), crate::config::Error> {
+    let seed = seed.map_or_else(|| "None".to_owned(), |s| s.to_string());
+    driver.run_python(PYSPARK_DATA_SOURCE)?;
+    driver.run_python(&format!("_ember_data_source({num_elements}, {seed})"))?;
+    let count = driver.sql("SELECT count(*) AS n FROM test")?;
+    let n = count
+        .column(0)
+        .as_any()
+        .downcast_ref::<arrow::array::Int64Array>()
+        .filter(|a| !a.is_empty())
+        .map(|a| a.value(0))
+        .ok_or_else(|| crate::config::Error::Job {
+            job: "the DataSource program",
+            reason: "count(*) did not answer a number".into(),
+        })?;
+    let rows = driver.sql(&format!(
+        "SELECT squared(value) squared FROM test LIMIT {head}"
+    ))?;
+    Ok((u64::try_from(n).unwrap_or(0), rows))
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]

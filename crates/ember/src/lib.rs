@@ -46,6 +46,7 @@
 pub mod config;
 pub mod data_source;
 pub mod livy_pi;
+pub mod spark;
 pub mod ui;
 
 /// The old name of [`data_source`], kept so that programs written against it still build.

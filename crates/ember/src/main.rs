@@ -544,6 +544,13 @@ fn pi(args: PiArgs) -> Result<(), String> {
         println!("Pi is roughly {}", ember_web::sparkpi::python_float(pi));
         return Ok(());
     }
+    if let Some(driver) = spark_driver(&args.engine, "PythonPi", Vec::new())? {
+        let pi = driver
+            .pi(args.scale, args.seed)
+            .map_err(|e| e.to_string())?;
+        println!("Pi is roughly {}", ember_web::sparkpi::python_float(pi));
+        return Ok(());
+    }
     let ctx = args.engine.context("PythonPi")?;
     let bar = progress_bar(&ctx, args.scale);
     let pi = ember_web::sparkpi::estimate_pi(&ctx, args.scale, args.seed);
@@ -568,6 +575,9 @@ fn sql(args: SqlArgs) -> Result<(), String> {
         .and_then(ember_livy::master_url)
     {
         return sql_on_livy(&url, &args, format);
+    }
+    if let Some(driver) = spark_driver(&args.engine, "ember-sql", conf_entries(&args.conf)?)? {
+        return sql_on_spark(&driver, &args, format);
     }
     let mut config = args.engine.config()?;
     config.entries.extend(conf_entries(&args.conf)?);
@@ -647,6 +657,37 @@ fn livy_master(engine: &EngineArgs) -> Result<Option<String>, String> {
         .and_then(ember_livy::master_url))
 }
 
+/// A Spark driver for a command whose master (flag, env or config file) is `spark://…`
+/// (`ember::spark`), with the config's other `spark.*` settings and `extra` (`--conf`); `None`
+/// for any other master.
+fn spark_driver(
+    engine: &EngineArgs,
+    default_app: &str,
+    extra: Vec<(String, String)>,
+) -> Result<Option<ember::spark::SparkDriver>, String> {
+    let config = engine.config()?;
+    let Some(master) = config
+        .master
+        .as_deref()
+        .filter(|m| m.starts_with("spark://"))
+    else {
+        return Ok(None);
+    };
+    let mut options =
+        ember::spark::DriverOptions::new(config.app_name.as_deref().unwrap_or(default_app));
+    options.conf = config
+        .entries
+        .iter()
+        .cloned()
+        .chain(extra)
+        .filter(|(k, _)| k.starts_with("spark.") && k != "spark.master" && k != "spark.app.name")
+        .collect();
+    eprintln!("ember: starting a Spark driver on {master}");
+    ember::spark::SparkDriver::start(master, options)
+        .map(Some)
+        .map_err(|e| e.to_string())
+}
+
 /// `ember pi --master livy://…`: the job runs as a pyspark statement, in a session deleted
 /// afterwards.
 fn pi_on_livy(url: &str, args: &PiArgs) -> Result<f64, String> {
@@ -718,6 +759,32 @@ fn sql_on_livy(url: &str, args: &SqlArgs, format: OutputFormat) -> Result<(), St
     if let Err(e) = deleted {
         eprintln!("ember: could not delete the Livy session: {e}");
     }
+    let mut out = std::io::stdout().lock();
+    ember_sql::export::render(&batch.schema(), &[batch], format, &mut out)
+        .map_err(|e| e.to_string())?;
+    out.flush().map_err(|e| e.to_string())
+}
+
+/// `ember sql --master spark://…`: the query runs as Spark SQL on the driver Ember started; the
+/// result prints as the local command prints it.
+fn sql_on_spark(
+    driver: &ember::spark::SparkDriver,
+    args: &SqlArgs,
+    format: OutputFormat,
+) -> Result<(), String> {
+    let Some(query) = &args.query else {
+        return Err(
+            "-e, -f, stdin and the interactive shell run locally; with a spark:// master give one query"
+                .into(),
+        );
+    };
+    if !args.views.is_empty() {
+        return Err(
+            "--view registers files on this machine, which the cluster may not see; create the views with SQL (CREATE TEMPORARY VIEW … USING parquet OPTIONS (path …)) instead"
+                .into(),
+        );
+    }
+    let batch = driver.sql(query).map_err(|e| e.to_string())?;
     let mut out = std::io::stdout().lock();
     ember_sql::export::render(&batch.schema(), &[batch], format, &mut out)
         .map_err(|e| e.to_string())?;
@@ -908,6 +975,16 @@ fn livy_server(args: LivyServerArgs) -> Result<(), String> {
 
 fn datasource(args: DatasourceArgs) -> Result<(), String> {
     let _log = init_logging("warn");
+    if let Some(driver) = spark_driver(&args.engine, "My PySpark App", Vec::new())? {
+        let (count, head) =
+            ember::data_source::data_source_on_spark(&driver, args.num_elements, args.seed, 10)
+                .map_err(|e| e.to_string())?;
+        let head = ember_sql::export::batches_to_polars(&head.schema(), &[head])
+            .map_err(|e| e.to_string())?;
+        println!("Got Polars dataframe with {count} elements");
+        println!("{head}");
+        return Ok(());
+    }
     let session = args.engine.session("My PySpark App")?;
     let df = ember::data_source::data_source(&session, args.num_elements, args.seed)
         .and_then(|df| df.to_polars())

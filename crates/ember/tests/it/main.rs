@@ -4,6 +4,7 @@
 mod cluster;
 mod docs;
 mod layout;
+mod spark;
 mod sql_shell;
 mod ui;
 

@@ -1,0 +1,225 @@
+//! `spark://` masters without Livy (issue 17): `ember pi`, `ember sql` and `ember datasource`
+//! run on a real Spark standalone cluster (the repo's `scripts/spark-cluster.sh`, on loopback
+//! ports of its own) through a driver Ember starts and stops, and leave nothing running.
+//! Needs PySpark: `EMBER_TEST_PYTHON` (what `just spark-env` prints); skipped without it
+//! unless `EMBER_REQUIRE_PYSPARK=1`.
+
+use std::io::{BufRead, BufReader};
+use std::os::unix::process::CommandExt;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::{ember, free_port};
+
+/// `scripts/spark-cluster.sh` running: a master and a worker, stopped (the script's trap stops
+/// their JVMs) on drop.
+struct Cluster {
+    script: Child,
+    master: String,
+    ui: u16,
+}
+
+impl Cluster {
+    fn start(python: &str) -> Cluster {
+        let (port, ui, worker_ui) = (free_port(), free_port(), free_port());
+        let mut script = Command::new("bash")
+            .arg(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../scripts/spark-cluster.sh"
+            ))
+            .env("EMBER_TEST_PYTHON", python)
+            .env("SPARK_MASTER_PORT", port.to_string())
+            .env("SPARK_MASTER_WEBUI_PORT", ui.to_string())
+            .env("SPARK_WORKER_WEBUI_PORT", worker_ui.to_string())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .unwrap();
+        // The script prints its ready line once the worker registered (it gives up after 120 s).
+        let stdout = script.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let mut cluster = Cluster {
+            script,
+            master: format!("spark://127.0.0.1:{port}"),
+            ui,
+        };
+        let deadline = Instant::now() + Duration::from_secs(150);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match rx.recv_timeout(left) {
+                Ok(line) if line.contains("spark-cluster: master spark://") => return cluster,
+                Ok(_) => {}
+                Err(e) => {
+                    cluster.stop();
+                    panic!("the standalone cluster did not come up: {e}");
+                }
+            }
+        }
+    }
+
+    /// The names of the applications the master saw finish.
+    fn finished_apps(&self) -> String {
+        let out = Command::new("curl")
+            .args(["-fs", &format!("http://127.0.0.1:{}/json/", self.ui)])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn stop(&mut self) {
+        if let Ok(pid) = i32::try_from(self.script.id()) {
+            let _ = Command::new("kill")
+                .args(["-TERM", "--", &format!("-{pid}")])
+                .status();
+        }
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline && !matches!(self.script.try_wait(), Ok(Some(_))) {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = self.script.kill();
+        let _ = self.script.wait();
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Spark drivers (the JVMs PySpark starts) still running anywhere on this machine.
+fn drivers_left() -> usize {
+    let out = Command::new("pgrep")
+        .args(["-f", "org.apache.spark.deploy.SparkSubmit"])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).lines().count()
+}
+
+/// Runs `cmd` for at most `secs` seconds (killed after that) and returns whether it succeeded,
+/// its stdout and its stderr (through files, so neither pipe can fill up and stall it).
+fn run_bounded(cmd: &mut Command, secs: u64) -> (bool, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, err) = (dir.path().join("out"), dir.path().join("err"));
+    let mut child = cmd
+        .stdout(std::fs::File::create(&out).unwrap())
+        .stderr(std::fs::File::create(&err).unwrap())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{cmd:?} ran longer than {secs} s");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let read = |p: &std::path::Path| std::fs::read_to_string(p).unwrap();
+    (status.success(), read(&out), read(&err))
+}
+
+fn ember_on(python: &str) -> Command {
+    let mut c = ember();
+    c.env("PYSPARK_PYTHON", python)
+        .env("SPARK_LOCAL_IP", "127.0.0.1");
+    c
+}
+
+#[test]
+fn pi_sql_and_datasource_run_on_a_standalone_cluster_without_livy() {
+    let Ok(python) = std::env::var("EMBER_TEST_PYTHON") else {
+        assert!(
+            std::env::var("EMBER_REQUIRE_PYSPARK").as_deref() != Ok("1"),
+            "EMBER_REQUIRE_PYSPARK=1 but EMBER_TEST_PYTHON is unset: run `just spark-env`"
+        );
+        eprintln!("skipped: needs PySpark; set EMBER_TEST_PYTHON to what `just spark-env` prints");
+        return;
+    };
+    let cluster = Cluster::start(&python);
+    let before = drivers_left();
+
+    // The fourth seed's SparkPi, on the cluster's executors: the local command's line.
+    let (ok, out, err) = run_bounded(
+        ember_on(&python).args([
+            "pi",
+            "--scale",
+            "4",
+            "--seed",
+            "7",
+            "--master",
+            &cluster.master,
+        ]),
+        300,
+    );
+    assert!(ok, "{err}");
+    assert!(out.contains("Pi is roughly 3.1"), "{out}");
+    assert!(
+        cluster.finished_apps().contains("\"PythonPi\""),
+        "the job did not run on the cluster: {}",
+        cluster.finished_apps()
+    );
+
+    // Spark SQL on the cluster, printed as locally; Spark's own error for a bad query.
+    let (ok, out, err) = run_bounded(
+        ember_on(&python).args([
+            "sql",
+            "--master",
+            &cluster.master,
+            "--format",
+            "csv",
+            "SELECT id, id * 2 AS twice FROM range(3)",
+        ]),
+        300,
+    );
+    assert!(ok, "{err}");
+    assert!(out.contains("id,twice\n0,0\n1,2\n2,4\n"), "{out}");
+    let (ok, _, err) = run_bounded(
+        ember_on(&python).args([
+            "sql",
+            "--master",
+            &cluster.master,
+            "SELECT nope FROM range(3)",
+        ]),
+        300,
+    );
+    assert!(!ok);
+    assert!(err.contains("UNRESOLVED_COLUMN"), "{err}");
+
+    // The third seed's program, its master named by its own INI.
+    let dir = tempfile::tempdir().unwrap();
+    let ini = dir.path().join("spark.ini");
+    std::fs::write(
+        &ini,
+        format!(
+            "[spark]\napp_name = My PySpark App\nmaster_url = {}\n",
+            cluster.master
+        ),
+    )
+    .unwrap();
+    let (ok, out, err) = run_bounded(
+        ember_on(&python)
+            .args(["datasource", "--seed", "3", "--config"])
+            .arg(&ini),
+        300,
+    );
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("Got Polars dataframe with 1000 elements"),
+        "{out}"
+    );
+    assert!(out.contains("shape: (10, 1)"), "{out}");
+    assert!(cluster.finished_apps().contains("\"My PySpark App\""));
+
+    // Each command stopped its driver (and its JVM) before it exited.
+    assert_eq!(drivers_left(), before, "a Spark driver was left running");
+}
