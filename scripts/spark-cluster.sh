@@ -3,13 +3,17 @@
 # the PyPI pyspark package that `just spark-env` installs. Prints the master URL; Ctrl-C (or
 # SIGTERM) stops both daemons and their JVMs.
 #
-#   just spark-cluster                       # then, in another shell:
+#   just spark-cluster                       # or: bash scripts/spark-cluster.sh --port 7077
+#                                            # then, in another shell:
 #   cargo run --release -- livy-server &
 #   curl -s localhost:8998/sessions -H 'Content-Type: application/json' \
 #        -d '{"kind":"pyspark","conf":{"spark.master":"spark://127.0.0.1:7077"}}'
 set -euo pipefail
 
 PORT="${SPARK_MASTER_PORT:-7077}"
+if [ "${1:-}" = "--port" ] && [ -n "${2:-}" ]; then
+    PORT="$2"
+fi
 MASTER_UI="${SPARK_MASTER_WEBUI_PORT:-18080}"
 WORKER_UI="${SPARK_WORKER_WEBUI_PORT:-18081}"
 PYTHON="${EMBER_TEST_PYTHON:-$(bash "$(dirname "$0")/spark-env.sh" | tail -n1)}"

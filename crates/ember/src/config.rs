@@ -56,7 +56,16 @@ pub enum Error {
     /// A Spark driver (`--master spark://…`, [`crate::spark`]) could not start.
     #[error("the Spark driver did not start: {0}")]
     Driver(String),
-    /// A job on a Spark driver failed: its error, its timeout, or the driver's death.
+    /// A Spark driver died (its worker or JVM ended); start another.
+    #[error("the Spark driver died: {0}")]
+    DriverDied(String),
+    /// A job on a Spark driver was cancelled.
+    #[error("{job} was cancelled")]
+    Cancelled {
+        /// The job.
+        job: &'static str,
+    },
+    /// A job on a Spark driver failed: its error or its timeout.
     #[error("{job} failed on Spark: {reason}")]
     Job {
         /// The job (`SparkPi`, `the query`, `the statement`).

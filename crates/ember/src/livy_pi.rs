@@ -3,9 +3,7 @@
 //! the same strings, limits, deadlines and metrics as local jobs, running each job in one
 //! long-lived pyspark session (recreated if it dies).
 
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
 use ember_livy::LivyClient;
 use ember_livy::jobs::PiOnLivy;
@@ -13,13 +11,14 @@ use ember_livy::protocol::{CreateSession, SessionKind};
 use ember_rdd::CancelToken;
 use ember_web::{PiBackend, PiFuture};
 
+use crate::spark::RunningJobs;
+
 /// Pi jobs in a pyspark session on a Livy server.
 #[derive(Debug)]
 pub struct LivyPi {
     url: String,
     job: Arc<PiOnLivy>,
-    running: Arc<Mutex<HashMap<u64, CancelToken>>>,
-    next: AtomicU64,
+    running: RunningJobs,
 }
 
 impl LivyPi {
@@ -34,8 +33,7 @@ impl LivyPi {
         LivyPi {
             url: url.to_owned(),
             job: Arc::new(PiOnLivy::new(client, request)),
-            running: Arc::default(),
-            next: AtomicU64::new(0),
+            running: RunningJobs::default(),
         }
     }
 
@@ -47,22 +45,13 @@ impl LivyPi {
 
 impl PiBackend for LivyPi {
     fn estimate(&self, scale: u64, seed: Option<u64>, cancel: CancelToken) -> PiFuture {
-        let id = self.next.fetch_add(1, Ordering::Relaxed);
-        let running = self.running.clone();
-        running
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(id, cancel.clone());
+        let tracked = self.running.track(cancel.clone());
         let job = self.job.clone();
         // A task of its own: the statement is cancelled on the server even when the service
         // stops waiting (deadline, client gone).
         let work = tokio::spawn(async move {
-            let result = job.estimate_until(scale, seed, cancel.cancelled()).await;
-            running
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .remove(&id);
-            result
+            let _tracked = tracked;
+            job.estimate_until(scale, seed, cancel.cancelled()).await
         });
         Box::pin(async move {
             match work.await {
@@ -75,11 +64,7 @@ impl PiBackend for LivyPi {
     }
 
     fn cancel_all(&self) -> usize {
-        let running = self.running.lock().unwrap_or_else(PoisonError::into_inner);
-        for token in running.values() {
-            token.cancel();
-        }
-        running.len()
+        self.running.cancel_all()
     }
 
     fn describe(&self) -> String {

@@ -114,8 +114,11 @@ struct EngineArgs {
     /// The master: local, local[N], local[*] or local[N,F]; or livy://host:port (livy+https://
     /// for TLS) to run the work through that Livy server: `sql` in a sql session, `pi` and
     /// `serve` in a pyspark session (EMBER_LIVY_TOKEN, if set, is sent as a bearer token); or,
-    /// for `sql`, ballista://host:port (a cluster `ember cluster` started) or
-    /// local-cluster[N,cores,memoryMB] (one started in this process) to run the queries there.
+    /// spark://host:port (a Spark standalone master) to run `pi`, `sql`, `datasource` and
+    /// `serve` on real Spark through a driver Ember starts and stops (needs PySpark:
+    /// PYSPARK_PYTHON, else python3); or, for `sql`, ballista://host:port (a cluster `ember
+    /// cluster` started) or local-cluster[N,cores,memoryMB] (one started in this process) to run
+    /// the queries there.
     #[arg(long, env = "EMBER_MASTER")]
     master: Option<String>,
     /// The application name.
@@ -484,9 +487,11 @@ fn serve(args: ServeArgs) -> Result<(), String> {
     // With a livy:// master, jobs run in one pyspark session on that server (created on the
     // first request, recreated if it dies); otherwise on an RDD context in this process.
     let mut livy_backend = None;
+    let mut spark_backend = None;
     let mut ui = None;
-    let service = match &livy {
-        Some(url) => {
+    let spark = spark_master(&args.engine, "PythonPi", Vec::new())?;
+    let service = match (&livy, spark) {
+        (Some(url), _) => {
             let client = livy_client_builder(url)
                 .build()
                 .map_err(|e| e.to_string())?;
@@ -499,7 +504,14 @@ fn serve(args: ServeArgs) -> Result<(), String> {
             livy_backend = Some(backend.clone());
             SparkPiService::with_backend(backend, config)
         }
-        None => {
+        (None, Some((master, options))) => {
+            // The driver starts with the first job; Spark's own UI shows its jobs.
+            let backend =
+                Arc::new(ember::spark::SparkPi::new(&master, options).map_err(|e| e.to_string())?);
+            spark_backend = Some(backend.clone());
+            SparkPiService::with_backend(backend, config)
+        }
+        (None, None) => {
             let ctx = args.engine.context("PythonPi")?;
             // The pi jobs' context has the UI; with a livy:// master, Spark's own has it.
             ui = args.ui.start(ember::ui::Ui::new(ctx.clone()))?;
@@ -533,6 +545,10 @@ fn serve(args: ServeArgs) -> Result<(), String> {
             served
         })
         .map_err(|e| e.to_string());
+    if let Some(backend) = spark_backend {
+        // The Spark driver is the service's alone: stop it with its worker and JVM, bounded.
+        backend.close();
+    }
     stop_ui(ui);
     served
 }
@@ -541,15 +557,19 @@ fn pi(args: PiArgs) -> Result<(), String> {
     let _log = init_logging("warn");
     if let Some(url) = livy_master(&args.engine)? {
         let pi = pi_on_livy(&url, &args)?;
-        println!("Pi is roughly {}", ember_web::sparkpi::python_float(pi));
-        return Ok(());
+        return say(&format!(
+            "Pi is roughly {}",
+            ember_web::sparkpi::python_float(pi)
+        ));
     }
     if let Some(driver) = spark_driver(&args.engine, "PythonPi", Vec::new())? {
         let pi = driver
             .pi(args.scale, args.seed)
             .map_err(|e| e.to_string())?;
-        println!("Pi is roughly {}", ember_web::sparkpi::python_float(pi));
-        return Ok(());
+        return say(&format!(
+            "Pi is roughly {}",
+            ember_web::sparkpi::python_float(pi)
+        ));
     }
     let ctx = args.engine.context("PythonPi")?;
     let bar = progress_bar(&ctx, args.scale);
@@ -558,8 +578,10 @@ fn pi(args: PiArgs) -> Result<(), String> {
         bar.finish_and_clear();
     }
     let pi = pi.map_err(|e| e.to_string())?;
-    println!("Pi is roughly {}", ember_web::sparkpi::python_float(pi));
-    Ok(())
+    say(&format!(
+        "Pi is roughly {}",
+        ember_web::sparkpi::python_float(pi)
+    ))
 }
 
 fn sql(args: SqlArgs) -> Result<(), String> {
@@ -592,9 +614,12 @@ fn sql(args: SqlArgs) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     if let Some(query) = &args.query {
         let df = session.sql(query).map_err(|e| e.to_string())?;
-        let mut out = std::io::stdout().lock();
-        df.write_to(format, &mut out).map_err(|e| e.to_string())?;
-        return out.flush().map_err(|e| e.to_string());
+        let mut out = Stdout::new();
+        let written = df
+            .write_to(format, &mut out)
+            .map_err(|e| e.to_string())
+            .and_then(|()| out.flush().map_err(|e| e.to_string()));
+        return out.printed(written);
     }
     let mut shell = sql_shell::Shell::new(session, format)?;
     let script = match (&args.execute, &args.file) {
@@ -657,14 +682,14 @@ fn livy_master(engine: &EngineArgs) -> Result<Option<String>, String> {
         .and_then(ember_livy::master_url))
 }
 
-/// A Spark driver for a command whose master (flag, env or config file) is `spark://…`
-/// (`ember::spark`), with the config's other `spark.*` settings and `extra` (`--conf`); `None`
-/// for any other master.
-fn spark_driver(
+/// The master and driver options of a command whose master (flag, env or config file) is
+/// `spark://…` (`ember::spark`), with the config's other `spark.*` settings and `extra`
+/// (`--conf`); `None` for any other master.
+fn spark_master(
     engine: &EngineArgs,
     default_app: &str,
     extra: Vec<(String, String)>,
-) -> Result<Option<ember::spark::SparkDriver>, String> {
+) -> Result<Option<(String, ember::spark::DriverOptions)>, String> {
     let config = engine.config()?;
     let Some(master) = config
         .master
@@ -682,8 +707,20 @@ fn spark_driver(
         .chain(extra)
         .filter(|(k, _)| k.starts_with("spark.") && k != "spark.master" && k != "spark.app.name")
         .collect();
+    Ok(Some((master.to_owned(), options)))
+}
+
+/// A started Spark driver for a command whose master is `spark://…` (see [`spark_master`]).
+fn spark_driver(
+    engine: &EngineArgs,
+    default_app: &str,
+    extra: Vec<(String, String)>,
+) -> Result<Option<ember::spark::SparkDriver>, String> {
+    let Some((master, options)) = spark_master(engine, default_app, extra)? else {
+        return Ok(None);
+    };
     eprintln!("ember: starting a Spark driver on {master}");
-    ember::spark::SparkDriver::start(master, options)
+    ember::spark::SparkDriver::start(&master, options)
         .map(Some)
         .map_err(|e| e.to_string())
 }
@@ -759,10 +796,7 @@ fn sql_on_livy(url: &str, args: &SqlArgs, format: OutputFormat) -> Result<(), St
     if let Err(e) = deleted {
         eprintln!("ember: could not delete the Livy session: {e}");
     }
-    let mut out = std::io::stdout().lock();
-    ember_sql::export::render(&batch.schema(), &[batch], format, &mut out)
-        .map_err(|e| e.to_string())?;
-    out.flush().map_err(|e| e.to_string())
+    print_batch(batch, format)
 }
 
 /// `ember sql --master spark://…`: the query runs as Spark SQL on the driver Ember started; the
@@ -785,10 +819,70 @@ fn sql_on_spark(
         );
     }
     let batch = driver.sql(query).map_err(|e| e.to_string())?;
-    let mut out = std::io::stdout().lock();
-    ember_sql::export::render(&batch.schema(), &[batch], format, &mut out)
-        .map_err(|e| e.to_string())?;
-    out.flush().map_err(|e| e.to_string())
+    print_batch(batch, format)
+}
+
+/// Prints `batch` to stdout as `format` (see [`Stdout`] for a reader that went away).
+fn print_batch(
+    batch: arrow::record_batch::RecordBatch,
+    format: OutputFormat,
+) -> Result<(), String> {
+    let mut out = Stdout::new();
+    let written = ember_sql::export::render(&batch.schema(), &[batch], format, &mut out)
+        .map_err(|e| e.to_string())
+        .and_then(|()| out.flush().map_err(|e| e.to_string()));
+    out.printed(written)
+}
+
+/// Prints `text` and a newline to stdout (see [`Stdout`] for a reader that went away).
+fn say(text: &str) -> Result<(), String> {
+    let mut out = Stdout::new();
+    let written = writeln!(out, "{text}")
+        .and_then(|()| out.flush())
+        .map_err(|e| e.to_string());
+    out.printed(written)
+}
+
+/// A command's stdout, which remembers whether its reader went away (`ember … | head`) however
+/// the writer above it reports that (Arrow's CSV writer keeps only the text of the I/O error).
+/// A reader that went away is not a failure: it has what it wanted, so the command stops
+/// writing and ends quietly with success, as Unix tools do (Rust's `println!` would panic).
+struct Stdout {
+    out: std::io::StdoutLock<'static>,
+    reader_gone: bool,
+}
+
+impl Stdout {
+    fn new() -> Self {
+        Stdout {
+            out: std::io::stdout().lock(),
+            reader_gone: false,
+        }
+    }
+
+    /// What writing came to: success if the reader went away.
+    fn printed(&self, written: Result<(), String>) -> Result<(), String> {
+        if self.reader_gone { Ok(()) } else { written }
+    }
+
+    fn note<T>(&mut self, result: std::io::Result<T>) -> std::io::Result<T> {
+        if let Err(e) = &result {
+            self.reader_gone |= e.kind() == std::io::ErrorKind::BrokenPipe;
+        }
+        result
+    }
+}
+
+impl Write for Stdout {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let written = self.out.write(buf);
+        self.note(written)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let flushed = self.out.flush();
+        self.note(flushed)
+    }
 }
 
 /// The non-empty entries of a comma-separated list, trimmed.
@@ -981,20 +1075,19 @@ fn datasource(args: DatasourceArgs) -> Result<(), String> {
                 .map_err(|e| e.to_string())?;
         let head = ember_sql::export::batches_to_polars(&head.schema(), &[head])
             .map_err(|e| e.to_string())?;
-        println!("Got Polars dataframe with {count} elements");
-        println!("{head}");
-        return Ok(());
+        return say(&format!(
+            "Got Polars dataframe with {count} elements\n{head}"
+        ));
     }
     let session = args.engine.session("My PySpark App")?;
     let df = ember::data_source::data_source(&session, args.num_elements, args.seed)
         .and_then(|df| df.to_polars())
         .map_err(|e| e.to_string())?;
-    println!(
-        "Got Polars dataframe with {} elements",
-        df.height() * df.width()
-    );
-    println!("{}", df.head(Some(10)));
-    Ok(())
+    say(&format!(
+        "Got Polars dataframe with {} elements\n{}",
+        df.height() * df.width(),
+        df.head(Some(10))
+    ))
 }
 
 /// A bar of finished tasks on stderr, for jobs with enough partitions to take a while; indicatif

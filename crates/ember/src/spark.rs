@@ -1,6 +1,7 @@
 //! Ember's jobs on real Spark without Livy: a `spark://host:port` master (a standalone cluster,
-//! the third seed's "direct connect, client mode") runs `ember pi` and `ember sql` on a Spark
-//! driver that Ember starts, supervises and stops itself.
+//! the third seed's "direct connect, client mode") runs `ember pi`, `ember sql`, `ember
+//! datasource` and `ember serve` on a Spark driver that Ember starts, supervises and stops
+//! itself ([`SparkDriver`]; [`SparkPi`] is the service's backend on one).
 //!
 //! The driver is the Livy server's pyspark worker ([`ember_livy_server::pyspark`]): one Python
 //! process with a `SparkSession` on the master, in a process group of its own with its JVM, so
@@ -23,9 +24,10 @@
 //! # Ok::<(), ember::config::Error>(())
 //! ```
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::collections::{BTreeMap, HashMap};
+use std::future::{Future, pending};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use arrow::record_batch::RecordBatch;
@@ -34,6 +36,8 @@ use ember_livy::jobs::{SPARK_PI_FUNCTION, pi_from_output, pi_statement};
 use ember_livy::protocol::{SessionKind, SqlTable};
 use ember_livy_server::pyspark::{PySparkConfig, PySparkFactory};
 use ember_livy_server::{Execution, Interpreter, InterpreterFactory, SessionLog, SessionSpec};
+use ember_rdd::CancelToken;
+use ember_web::{PiBackend, PiFuture};
 
 use crate::config::Error;
 
@@ -76,14 +80,19 @@ impl DriverOptions {
 /// the order they are asked for. Dropping it stops it.
 pub struct SparkDriver {
     runtime: ember_runtime::Runtime,
-    interpreter: Arc<dyn Interpreter>,
+    inner: Arc<Inner>,
     master: String,
+}
+
+/// What a driver's jobs share, on whichever thread or runtime they are awaited.
+struct Inner {
+    interpreter: Arc<dyn Interpreter>,
     job_timeout: Duration,
     next: AtomicU64,
     /// Whether SparkPi's functions are defined in the driver yet.
-    pi_defined: std::sync::OnceLock<()>,
+    pi_defined: AtomicBool,
     /// One job at a time: the worker runs statements in turn.
-    turn: std::sync::Mutex<()>,
+    turn: tokio::sync::Mutex<()>,
 }
 
 impl std::fmt::Debug for SparkDriver {
@@ -131,12 +140,14 @@ impl SparkDriver {
         );
         let driver = SparkDriver {
             runtime,
-            interpreter,
+            inner: Arc::new(Inner {
+                interpreter,
+                job_timeout: options.job_timeout,
+                next: AtomicU64::new(0),
+                pi_defined: AtomicBool::new(false),
+                turn: tokio::sync::Mutex::new(()),
+            }),
             master: master.to_owned(),
-            job_timeout: options.job_timeout,
-            next: AtomicU64::new(0),
-            pi_defined: std::sync::OnceLock::new(),
-            turn: std::sync::Mutex::new(()),
         };
         match started {
             Ok(Ok(())) => Ok(driver),
@@ -153,10 +164,11 @@ impl SparkDriver {
     /// Runs Python `code` in the driver (where `spark` and `sc` are bound) and returns its
     /// output, as a Livy pyspark statement does.
     ///
-    /// Errors: [`Error::Job`] when the code fails (its exception), the job timeout passes (the
-    /// job is cancelled) or the driver died.
+    /// Errors: [`Error::Job`] when the code fails (Spark's or Python's exception) or the job
+    /// timeout passes (the job is cancelled); [`Error::DriverDied`] when the driver died.
     pub fn run_python(&self, code: &str) -> Result<Output, Error> {
-        self.run(code, None)
+        let (inner, code) = (self.inner.clone(), code.to_owned());
+        self.wait(async move { inner.run_until(&code, None, pending()).await })
     }
 
     /// Runs a Spark SQL query on the driver's SparkSession and returns its result (at most
@@ -165,18 +177,8 @@ impl SparkDriver {
     /// Errors: as [`run_python`](Self::run_python), and [`Error::Job`] for a result that is not
     /// a table.
     pub fn sql(&self, query: &str) -> Result<RecordBatch, Error> {
-        let bad = |reason: String| Error::Job {
-            job: "the query",
-            reason,
-        };
-        match self.run(query, Some(SessionKind::Sql))? {
-            Output::Json(table) => {
-                let table: SqlTable = serde_json::from_value(table)
-                    .map_err(|e| bad(format!("not a Livy sql table: {e}")))?;
-                ember_livy::spark_types::table_to_batch(&table).map_err(|e| bad(e.to_string()))
-            }
-            other => Err(bad(format!("not a table: {}", other.to_text()))),
-        }
+        let (inner, query) = (self.inner.clone(), query.to_owned());
+        self.wait(async move { inner.sql(&query).await })
     }
 
     /// SparkPi: estimates pi from `100000 * scale` samples over `scale` partitions on the
@@ -185,64 +187,23 @@ impl SparkDriver {
     ///
     /// Errors: as [`run_python`](Self::run_python); [`Error::Job`] for a `scale` of 0.
     pub fn pi(&self, scale: u64, seed: Option<u64>) -> Result<f64, Error> {
-        let failed = |e: ember_livy::Error| Error::Job {
-            job: "SparkPi",
-            reason: e.to_string(),
-        };
-        let code = pi_statement(scale, seed).map_err(failed)?;
-        if self.pi_defined.get().is_none() {
-            self.run_python(SPARK_PI_FUNCTION)?;
-            let _ = self.pi_defined.set(());
-        }
-        pi_from_output(&self.run_python(&code)?).map_err(failed)
+        let inner = self.inner.clone();
+        self.wait(async move { inner.pi_until(scale, seed, pending()).await })
     }
 
-    /// Runs one statement (Python, or as `kind`), bounded by the job timeout.
-    fn run(&self, code: &str, kind: Option<SessionKind>) -> Result<Output, Error> {
-        let _turn = self
-            .turn
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let id = self.next.fetch_add(1, Ordering::Relaxed);
-        let interpreter = self.interpreter.clone();
-        let code = code.to_owned();
-        let limit = self.job_timeout;
-        let job = async move {
-            let run = async {
-                match &kind {
-                    Some(kind) => interpreter.execute_as(id, &code, kind).await,
-                    None => interpreter.execute(id, &code).await,
-                }
-            };
-            match tokio::time::timeout(limit, run).await {
-                Ok(execution) => Some(execution),
-                Err(_) => {
-                    // Cancel its Spark jobs; the worker answers the cancelled statement later.
-                    interpreter.cancel(id);
-                    None
-                }
-            }
-        };
-        let failed = |reason: String| Error::Job {
-            job: "the statement",
-            reason,
-        };
-        // The job bounds itself (the timeout above); this bound is a backstop.
-        let execution = self
-            .runtime
-            .block_on("a job on the Spark driver", Some(limit + STOP_TIMEOUT), job)
-            .map_err(|e| failed(e.to_string()))?
-            .ok_or_else(|| failed(format!("it ran longer than {limit:?} and was cancelled")))?;
-        match execution {
-            Execution::Ok(data) => Ok(Output::from_data(&data)),
-            Execution::Failed {
-                ename,
-                evalue,
-                // The Python frames of the worker are not the user's: Spark's message is.
-                traceback: _,
-            } => Err(failed(format!("{ename}: {evalue}"))),
-            Execution::Died(death) => Err(failed(format!("the Spark driver died: {death}"))),
-        }
+    /// Waits on this thread for a job, bounded: each job bounds itself (the job timeout, then
+    /// the cancel's grace), so this bound is a backstop.
+    fn wait<T: Send + 'static>(
+        &self,
+        job: impl Future<Output = Result<T, Error>> + Send + 'static,
+    ) -> Result<T, Error> {
+        let limit = self.inner.job_timeout + STOP_TIMEOUT * 2;
+        self.runtime
+            .block_on("a job on the Spark driver", Some(limit), job)
+            .map_err(|e| Error::Job {
+                job: "the statement",
+                reason: e.to_string(),
+            })?
     }
 
     /// Stops the driver: its SparkSession, its Python worker and its JVM (bounded).
@@ -253,11 +214,250 @@ impl SparkDriver {
 
 impl Drop for SparkDriver {
     fn drop(&mut self) {
-        let interpreter = self.interpreter.clone();
+        let interpreter = self.inner.interpreter.clone();
         let _ = self
             .runtime
             .block_on("the Spark driver's stop", Some(STOP_TIMEOUT), async move {
                 interpreter.stop().await
             });
+    }
+}
+
+impl Inner {
+    async fn sql(&self, query: &str) -> Result<RecordBatch, Error> {
+        let bad = |reason: String| Error::Job {
+            job: "the query",
+            reason,
+        };
+        match self
+            .run_until(query, Some(SessionKind::Sql), pending())
+            .await?
+        {
+            Output::Json(table) => {
+                let table: SqlTable = serde_json::from_value(table)
+                    .map_err(|e| bad(format!("not a Livy sql table: {e}")))?;
+                ember_livy::spark_types::table_to_batch(&table).map_err(|e| bad(e.to_string()))
+            }
+            other => Err(bad(format!("not a table: {}", other.to_text()))),
+        }
+    }
+
+    /// SparkPi (see [`SparkDriver::pi`]), cancelled when `stop` resolves first.
+    async fn pi_until(
+        &self,
+        scale: u64,
+        seed: Option<u64>,
+        stop: impl Future<Output = ()>,
+    ) -> Result<f64, Error> {
+        let failed = |e: ember_livy::Error| Error::Job {
+            job: "SparkPi",
+            reason: e.to_string(),
+        };
+        let code = pi_statement(scale, seed).map_err(failed)?;
+        if !self.pi_defined.load(Ordering::Acquire) {
+            self.run_until(SPARK_PI_FUNCTION, None, pending()).await?;
+            self.pi_defined.store(true, Ordering::Release);
+        }
+        pi_from_output(&self.run_until(&code, None, stop).await?).map_err(failed)
+    }
+
+    /// Runs one statement (Python, or as `kind`) in turn with the others, bounded by the job
+    /// timeout; when `stop` resolves first (or the timeout passes) its Spark jobs are
+    /// cancelled and the worker's answer is awaited (bounded), so the next job starts clean.
+    async fn run_until(
+        &self,
+        code: &str,
+        kind: Option<SessionKind>,
+        stop: impl Future<Output = ()>,
+    ) -> Result<Output, Error> {
+        let _turn = self.turn.lock().await;
+        let id = self.next.fetch_add(1, Ordering::Relaxed);
+        let failed = |reason: String| Error::Job {
+            job: "the statement",
+            reason,
+        };
+        let execution = async {
+            match &kind {
+                Some(kind) => self.interpreter.execute_as(id, code, kind).await,
+                None => self.interpreter.execute(id, code).await,
+            }
+        };
+        tokio::pin!(execution);
+        let limit = self.job_timeout;
+        let ended = tokio::select! {
+            done = tokio::time::timeout(limit, &mut execution) => done.ok(),
+            () = stop => {
+                self.interpreter.cancel(id);
+                let _ = tokio::time::timeout(STOP_TIMEOUT, &mut execution).await;
+                return Err(Error::Cancelled { job: "the statement" });
+            }
+        };
+        let Some(execution) = ended else {
+            self.interpreter.cancel(id);
+            let _ = tokio::time::timeout(STOP_TIMEOUT, &mut execution).await;
+            return Err(failed(format!(
+                "it ran longer than the job timeout of {limit:?} and was cancelled"
+            )));
+        };
+        match execution {
+            Execution::Ok(data) => Ok(Output::from_data(&data)),
+            Execution::Failed {
+                ename,
+                evalue,
+                // The Python frames of the worker are not the user's: Spark's message is.
+                traceback: _,
+            } => Err(failed(format!("{ename}: {evalue}"))),
+            Execution::Died(death) => Err(Error::DriverDied(death.to_string())),
+        }
+    }
+}
+
+/// SparkPi jobs on a Spark driver for `ember serve --master spark://…`: `ember-web`'s
+/// [`PiBackend`], so `/sparkpi` answers with the same strings, limits, deadlines and metrics as
+/// local jobs. The driver starts with the first job (so the service listens at once) and again
+/// after one dies; jobs run one at a time on it.
+pub struct SparkPi {
+    master: String,
+    options: DriverOptions,
+    runtime: ember_runtime::Runtime,
+    driver: Arc<tokio::sync::Mutex<Option<Arc<SparkDriver>>>>,
+    running: RunningJobs,
+}
+
+impl std::fmt::Debug for SparkPi {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SparkPi")
+            .field("master", &self.master)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SparkPi {
+    /// Jobs on a driver on `master`, started with `options` when the first job comes.
+    ///
+    /// Errors: [`Error::Driver`] if the runtime the jobs wait on cannot start.
+    pub fn new(master: &str, options: DriverOptions) -> Result<SparkPi, Error> {
+        Ok(SparkPi {
+            master: master.to_owned(),
+            options,
+            runtime: ember_runtime::Runtime::builder("ember-spark-pi")
+                .build()
+                .map_err(|e| Error::Driver(e.to_string()))?,
+            driver: Arc::default(),
+            running: RunningJobs::default(),
+        })
+    }
+
+    /// Stops the driver, if one runs (bounded).
+    pub fn close(&self) {
+        let driver = self.driver.clone();
+        let taken = self.runtime.block_on(
+            "the Spark driver's handle",
+            Some(STOP_TIMEOUT),
+            async move { driver.lock().await.take() },
+        );
+        // Dropping the last handle stops the driver's worker and JVM.
+        drop(taken);
+    }
+}
+
+impl PiBackend for SparkPi {
+    fn estimate(&self, scale: u64, seed: Option<u64>, cancel: CancelToken) -> PiFuture {
+        let tracked = self.running.track(cancel.clone());
+        let (slot, master, options) = (
+            self.driver.clone(),
+            self.master.clone(),
+            self.options.clone(),
+        );
+        let job = async move {
+            let _tracked = tracked;
+            let driver = {
+                let mut slot = slot.lock().await;
+                match slot.as_ref() {
+                    Some(d) => d.clone(),
+                    None => {
+                        // Starting blocks (the JVM, the SparkSession) on a thread of its own.
+                        let start = tokio::task::spawn_blocking(move || {
+                            SparkDriver::start(&master, options)
+                        });
+                        let started = start.await.map_err(ember_web::Error::backend)?;
+                        let d = Arc::new(started.map_err(ember_web::Error::backend)?);
+                        *slot = Some(d.clone());
+                        d
+                    }
+                }
+            };
+            let result = driver.inner.pi_until(scale, seed, cancel.cancelled()).await;
+            if matches!(result, Err(Error::DriverDied(_))) {
+                // The next job starts a new driver.
+                slot.lock().await.take();
+            }
+            result.map_err(|e| match e {
+                Error::Cancelled { .. } => ember_web::Error::Cancelled,
+                e => ember_web::Error::backend(e),
+            })
+        };
+        // On the backend's own runtime: the job (and its cancel) goes on if the service stops
+        // polling, as `PiBackend` asks.
+        let runtime = self.runtime.clone();
+        Box::pin(async move {
+            match runtime.run("a SparkPi job", job).await {
+                Ok(result) => result,
+                Err(lost) => Err(ember_web::Error::backend(lost)),
+            }
+        })
+    }
+
+    fn cancel_all(&self) -> usize {
+        self.running.cancel_all()
+    }
+
+    fn describe(&self) -> String {
+        format!("spark {}", self.master)
+    }
+}
+
+/// The cancel tokens of the jobs a backend runs, so [`PiBackend::cancel_all`] reaches each; a
+/// job's entry goes when its guard drops.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct RunningJobs {
+    jobs: Arc<Mutex<HashMap<u64, CancelToken>>>,
+    next: Arc<AtomicU64>,
+}
+
+/// A job's entry in [`RunningJobs`], removed on drop.
+pub(crate) struct Tracked {
+    jobs: Arc<Mutex<HashMap<u64, CancelToken>>>,
+    id: u64,
+}
+
+impl RunningJobs {
+    pub(crate) fn track(&self, token: CancelToken) -> Tracked {
+        let id = self.next.fetch_add(1, Ordering::Relaxed);
+        self.jobs
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(id, token);
+        Tracked {
+            jobs: self.jobs.clone(),
+            id,
+        }
+    }
+
+    pub(crate) fn cancel_all(&self) -> usize {
+        let jobs = self.jobs.lock().unwrap_or_else(PoisonError::into_inner);
+        for token in jobs.values() {
+            token.cancel();
+        }
+        jobs.len()
+    }
+}
+
+impl Drop for Tracked {
+    fn drop(&mut self) {
+        self.jobs
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&self.id);
     }
 }

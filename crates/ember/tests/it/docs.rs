@@ -8,10 +8,10 @@
 //! matched against its stdout, then its stderr, where its error goes.
 //! A command ending in `&` starts a server in the background: the block waits until the port it
 //! names (`--port N`) accepts connections, and stops it (SIGTERM to its process group, bounded)
-//! when the block ends. The ports the docs use (8080, 8998, the UI's 4040, and a cluster's 50050
-//! to 50052) are mapped to free ones, so the
-//! examples run beside anything else on the machine. Commands run in `bash` in a fresh directory,
-//! with the `ember` under test first on the `PATH`.
+//! when the block ends. The ports the docs use (8080, 8998, the UI's 4040, a cluster's 50050
+//! to 50052, a Spark master's 7077) are mapped to free ones, so the
+//! examples run beside anything else on the machine. Commands run in `bash` in a fresh directory
+//! (where `scripts/` is the repository's), with the `ember` under test first on the `PATH`.
 //!
 //! Blocks tagged `console pyspark` need real PySpark: they run with `EMBER_TEST_PYTHON` (as
 //! `EMBER_LIVY_PYTHON`), skip with a message without it, and fail without it when
@@ -30,7 +30,7 @@ const COMMAND_TIMEOUT: Duration = Duration::from_secs(180);
 /// How long a background server may take to accept connections.
 const READY_TIMEOUT: Duration = Duration::from_secs(60);
 /// The ports the docs name, mapped to free ones in each block.
-const DOC_PORTS: [&str; 6] = ["8080", "8998", "4040", "50050", "50051", "50052"];
+const DOC_PORTS: [&str; 7] = ["8080", "8998", "4040", "50050", "50051", "50052", "7077"];
 
 #[derive(Debug)]
 struct Block {
@@ -246,6 +246,13 @@ fn shell(command: &str, dir: &Path, env: &[(String, String)]) -> Command {
 
 fn run_block(block: &Block, env: &[(String, String)]) {
     let dir = tempfile::tempdir().unwrap();
+    // Commands written as from the repository's root (`bash scripts/spark-cluster.sh`) find
+    // its scripts.
+    std::os::unix::fs::symlink(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts"),
+        dir.path().join("scripts"),
+    )
+    .unwrap();
     let ports: Vec<(&str, String)> = DOC_PORTS
         .iter()
         .map(|p| (*p, free_port().to_string()))
@@ -390,7 +397,13 @@ fn every_documented_command_runs_as_written() {
             let mut env = env.clone();
             if block.pyspark {
                 match &python {
-                    Some(p) => env.push(("EMBER_LIVY_PYTHON".into(), p.clone())),
+                    Some(p) => {
+                        // The Livy server's workers, `spark://` drivers and the repo's
+                        // `spark-cluster.sh` all find PySpark through these.
+                        for var in ["EMBER_LIVY_PYTHON", "PYSPARK_PYTHON", "EMBER_TEST_PYTHON"] {
+                            env.push((var.into(), p.clone()));
+                        }
+                    }
                     None if required => panic!(
                         "{}:{} needs PySpark and EMBER_REQUIRE_PYSPARK=1: set EMBER_TEST_PYTHON (just spark-env)",
                         block.file, block.line

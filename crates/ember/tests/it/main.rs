@@ -288,9 +288,14 @@ impl Drop for Proc {
 }
 
 fn get(port: u16, path: &str) -> Option<String> {
+    get_within(port, path, Duration::from_secs(30))
+}
+
+/// [`get`], waiting at most `within` for the answer.
+fn get_within(port: u16, path: &str, within: Duration) -> Option<String> {
     let mut s =
         TcpStream::connect_timeout(&([127, 0, 0, 1], port).into(), Duration::from_secs(1)).ok()?;
-    s.set_read_timeout(Some(Duration::from_secs(30))).ok()?;
+    s.set_read_timeout(Some(within)).ok()?;
     write!(
         s,
         "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
@@ -621,4 +626,28 @@ fn open_sql_sessions_hold_no_threads_of_their_own() {
     let exit = terminate(&mut server, Duration::from_secs(30));
     let log = log.join().unwrap();
     assert!(exit.success(), "{log}");
+}
+
+/// Regression: `ember datasource | head -n 1` panicked in `println!` (exit 101) once `head` had
+/// its line and closed the pipe. A reader that goes away is not an error: the command ends
+/// quietly, with success, as Unix tools do.
+#[test]
+fn output_to_a_reader_that_goes_away_ends_quietly() {
+    let ember = env!("CARGO_BIN_EXE_ember");
+    for command in [
+        format!("{ember} datasource --master local[2] | head -n 1"),
+        format!("{ember} sql --format csv 'SELECT id FROM range(0, 1000000)' | head -n 2"),
+    ] {
+        let out = Command::new("bash")
+            .args(["-c", &format!("set -o pipefail; {command}")])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{command}: {:?} {stderr}", out.status);
+        assert!(!stderr.contains("panicked"), "{command}: {stderr}");
+        assert!(
+            !String::from_utf8_lossy(&out.stdout).is_empty(),
+            "{command}"
+        );
+    }
 }

@@ -1,5 +1,5 @@
-//! `spark://` masters without Livy (issue 17): `ember pi`, `ember sql` and `ember datasource`
-//! run on a real Spark standalone cluster (the repo's `scripts/spark-cluster.sh`, on loopback
+//! `spark://` masters without Livy (issue 17): `ember pi`, `ember sql`, `ember datasource` and
+//! `ember serve` run on a real Spark standalone cluster (the repo's `scripts/spark-cluster.sh`, on loopback
 //! ports of its own) through a driver Ember starts and stops, and leave nothing running.
 //! Needs PySpark: `EMBER_TEST_PYTHON` (what `just spark-env` prints); skipped without it
 //! unless `EMBER_REQUIRE_PYSPARK=1`.
@@ -9,7 +9,7 @@ use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::{ember, free_port};
+use crate::{Proc, ember, free_port, get_within};
 
 /// `scripts/spark-cluster.sh` running: a master and a worker, stopped (the script's trap stops
 /// their JVMs) on drop.
@@ -136,7 +136,7 @@ fn ember_on(python: &str) -> Command {
 }
 
 #[test]
-fn pi_sql_and_datasource_run_on_a_standalone_cluster_without_livy() {
+fn pi_sql_datasource_and_serve_run_on_a_standalone_cluster_without_livy() {
     let Ok(python) = std::env::var("EMBER_TEST_PYTHON") else {
         assert!(
             std::env::var("EMBER_REQUIRE_PYSPARK").as_deref() != Ok("1"),
@@ -219,6 +219,28 @@ fn pi_sql_and_datasource_run_on_a_standalone_cluster_without_livy() {
     );
     assert!(out.contains("shape: (10, 1)"), "{out}");
     assert!(cluster.finished_apps().contains("\"My PySpark App\""));
+
+    // The first seed's service: /sparkpi on the cluster, the driver started by the first job.
+    let mut command = ember_on(&python);
+    command.args([
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "0",
+        "--job-timeout-secs",
+        "300",
+        "--master",
+        &cluster.master,
+    ]);
+    let served = Proc::spawn(command);
+    let port = served.announced_port("ember serve listening on http://");
+    for _ in 0..2 {
+        let pi = get_within(port, "/sparkpi?scale=2", Duration::from_secs(300)).unwrap();
+        assert!(pi.contains("\r\n\r\nPi is roughly 3."), "{pi}");
+    }
+    let (exit, log) = served.finish(Duration::from_secs(60));
+    assert!(exit.success(), "exit {exit:?}: {log}");
 
     // Each command stopped its driver (and its JVM) before it exited.
     assert_eq!(drivers_left(), before, "a Spark driver was left running");
