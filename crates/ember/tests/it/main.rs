@@ -81,9 +81,20 @@ fn bad_flags_and_env_exit_non_zero_with_a_reason() {
         err.contains("abc") && err.to_lowercase().contains("port"),
         "{err}"
     );
-    let (ok, _, err) = run(ember().args(["pi", "--master", "spark://x:7077"]));
+    let (ok, _, err) = run(ember().args(["pi", "--master", "yarn"]));
     assert!(!ok);
     assert!(err.contains("invalid master"), "{err}");
+    // A spark:// master needs PySpark where Ember runs: without it, the reason and the fix.
+    let (ok, _, err) = run(ember().env("PYSPARK_PYTHON", "/no/such/python").args([
+        "pi",
+        "--master",
+        "spark://127.0.0.1:7077",
+    ]));
+    assert!(!ok);
+    assert!(
+        err.contains("the Spark driver did not start") && err.contains("/no/such/python"),
+        "{err}"
+    );
     let (ok, _, err) = run(ember().args(["pi", "--scale", "0"]));
     assert!(!ok, "{err}");
     let (ok, _, err) = run(ember().args(["pi", "--config", "/no/such.ini"]));

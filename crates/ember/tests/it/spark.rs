@@ -63,13 +63,36 @@ impl Cluster {
         }
     }
 
-    /// The names of the applications the master saw finish.
-    fn finished_apps(&self) -> String {
+    /// The master's status (`/json/`): its workers, active and completed applications.
+    fn status(&self) -> serde_json::Value {
         let out = Command::new("curl")
             .args(["-fs", &format!("http://127.0.0.1:{}/json/", self.ui)])
             .output()
             .unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        serde_json::from_slice(&out.stdout).unwrap_or_default()
+    }
+
+    /// The names of the applications the master saw finish.
+    fn finished_apps(&self) -> String {
+        self.status()["completedapps"].to_string()
+    }
+
+    /// Waits (bounded) until the master has no running application: every driver that ran on
+    /// it stopped (a driver JVM left running keeps its application active).
+    fn assert_no_app_left(&self) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let status = self.status();
+            if status["activeapps"].as_array().is_some_and(Vec::is_empty) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "an application is still running: {}",
+                status["activeapps"]
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
     }
 
     fn stop(&mut self) {
@@ -91,15 +114,6 @@ impl Drop for Cluster {
     fn drop(&mut self) {
         self.stop();
     }
-}
-
-/// Spark drivers (the JVMs PySpark starts) still running anywhere on this machine.
-fn drivers_left() -> usize {
-    let out = Command::new("pgrep")
-        .args(["-f", "org.apache.spark.deploy.SparkSubmit"])
-        .output()
-        .unwrap();
-    String::from_utf8_lossy(&out.stdout).lines().count()
 }
 
 /// Runs `cmd` for at most `secs` seconds (killed after that) and returns whether it succeeded,
@@ -146,7 +160,6 @@ fn pi_sql_datasource_and_serve_run_on_a_standalone_cluster_without_livy() {
         return;
     };
     let cluster = Cluster::start(&python);
-    let before = drivers_left();
 
     // The fourth seed's SparkPi, on the cluster's executors: the local command's line.
     let (ok, out, err) = run_bounded(
@@ -243,5 +256,5 @@ fn pi_sql_datasource_and_serve_run_on_a_standalone_cluster_without_livy() {
     assert!(exit.success(), "exit {exit:?}: {log}");
 
     // Each command stopped its driver (and its JVM) before it exited.
-    assert_eq!(drivers_left(), before, "a Spark driver was left running");
+    cluster.assert_no_app_left();
 }
