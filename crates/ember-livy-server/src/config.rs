@@ -177,8 +177,7 @@ impl ServerConfig {
                 reason: "must be at least 80".into(),
             });
         }
-        if let Err(reason) = crate::limits::cap_master(&self.default_master, self.max_session_cores)
-        {
+        if let Err(reason) = ember_spark::cap_master(&self.default_master, self.max_session_cores) {
             return Err(Error::Config {
                 name: "default_master",
                 reason,

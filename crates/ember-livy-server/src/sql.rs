@@ -96,7 +96,7 @@ impl InterpreterFactory for SqlFactory {
                 ),
             ));
         }
-        let master = crate::limits::cap_master(
+        let master = ember_spark::cap_master(
             spec.conf
                 .get("spark.master")
                 .map_or(self.default_master.as_str(), String::as_str),

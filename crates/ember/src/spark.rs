@@ -3,7 +3,7 @@
 //! datasource` and `ember serve` on a Spark driver that Ember starts, supervises and stops
 //! itself ([`SparkDriver`]; [`SparkPi`] is the service's backend on one).
 //!
-//! The driver is the Livy server's pyspark worker ([`ember_livy_server::pyspark`]): one Python
+//! The driver is [`ember_spark`]'s, the one the Livy server's pyspark sessions run on: one Python
 //! process with a `SparkSession` on the master, in a process group of its own with its JVM, so
 //! stopping it (or dropping the [`SparkDriver`]) leaves nothing running. The jobs are the ones
 //! a Livy session runs ([`ember_livy::jobs`]), so the answers are the same either way.
@@ -33,10 +33,9 @@ use std::time::Duration;
 use arrow::record_batch::RecordBatch;
 use ember_livy::Output;
 use ember_livy::jobs::{SPARK_PI_FUNCTION, pi_from_output, pi_statement};
-use ember_livy::protocol::{SessionKind, SqlTable};
-use ember_livy_server::pyspark::{PySparkConfig, PySparkFactory};
-use ember_livy_server::{Execution, Interpreter, InterpreterFactory, SessionLog, SessionSpec};
+use ember_livy::protocol::SqlTable;
 use ember_rdd::CancelToken;
+use ember_spark::{Driver, DriverFactory, DriverSpec, Execution, Language, NoLog, PySparkConfig};
 use ember_web::{PiBackend, PiFuture};
 
 use crate::config::Error;
@@ -86,7 +85,7 @@ pub struct SparkDriver {
 
 /// What a driver's jobs share, on whichever thread or runtime they are awaited.
 struct Inner {
-    interpreter: Arc<dyn Interpreter>,
+    driver: Driver,
     job_timeout: Duration,
     next: AtomicU64,
     /// Whether SparkPi's functions are defined in the driver yet.
@@ -114,39 +113,40 @@ impl SparkDriver {
         let runtime = ember_runtime::Runtime::builder("ember-spark-driver")
             .build()
             .map_err(|e| Error::Driver(e.to_string()))?;
-        let factory = PySparkFactory::new(
+        let factory = DriverFactory::new(
             PySparkConfig {
                 python: options.python.clone(),
+                start_timeout: options.start_timeout,
                 ..PySparkConfig::default()
             },
             master.to_owned(),
         );
-        let spec = SessionSpec {
-            id: 0,
-            name: Some(options.app_name.clone()),
-            kind: SessionKind::PySpark,
-            conf: options.conf.clone(),
-            log: SessionLog::new(0),
-        };
-        let interpreter = factory
-            .create(&spec)
+        let driver = factory
+            .create(&DriverSpec {
+                app_name: options.app_name.clone(),
+                conf: options.conf.clone(),
+                // A failed start names the worker's last lines itself.
+                log: Arc::new(NoLog),
+            })
             .map_err(|e| Error::Driver(e.to_string()))?;
-        let starting = interpreter.clone();
+        let inner = Arc::new(Inner {
+            driver,
+            job_timeout: options.job_timeout,
+            next: AtomicU64::new(0),
+            pi_defined: AtomicBool::new(false),
+            turn: tokio::sync::Mutex::new(()),
+        });
+        let starting = inner.clone();
         let started = runtime.block_on(
             "the Spark driver's start",
-            // The worker bounds its start by the same timeout; this is a backstop.
+            // The driver bounds its start by the same timeout; this is a backstop.
             Some(options.start_timeout + STOP_TIMEOUT),
-            async move { starting.start().await },
+            async move { starting.driver.start().await },
         );
+        // From here dropping it stops the worker, whatever the start came to.
         let driver = SparkDriver {
             runtime,
-            inner: Arc::new(Inner {
-                interpreter,
-                job_timeout: options.job_timeout,
-                next: AtomicU64::new(0),
-                pi_defined: AtomicBool::new(false),
-                turn: tokio::sync::Mutex::new(()),
-            }),
+            inner,
             master: master.to_owned(),
         };
         match started {
@@ -214,11 +214,11 @@ impl SparkDriver {
 
 impl Drop for SparkDriver {
     fn drop(&mut self) {
-        let interpreter = self.inner.interpreter.clone();
+        let inner = self.inner.clone();
         let _ = self
             .runtime
             .block_on("the Spark driver's stop", Some(STOP_TIMEOUT), async move {
-                interpreter.stop().await
+                inner.driver.stop().await
             });
     }
 }
@@ -230,7 +230,7 @@ impl Inner {
             reason,
         };
         match self
-            .run_until(query, Some(SessionKind::Sql), pending())
+            .run_until(query, Some(Language::Sql), pending())
             .await?
         {
             Output::Json(table) => {
@@ -267,7 +267,7 @@ impl Inner {
     async fn run_until(
         &self,
         code: &str,
-        kind: Option<SessionKind>,
+        kind: Option<Language>,
         stop: impl Future<Output = ()>,
     ) -> Result<Output, Error> {
         let _turn = self.turn.lock().await;
@@ -276,24 +276,19 @@ impl Inner {
             job: "the statement",
             reason,
         };
-        let execution = async {
-            match &kind {
-                Some(kind) => self.interpreter.execute_as(id, code, kind).await,
-                None => self.interpreter.execute(id, code).await,
-            }
-        };
+        let execution = self.driver.execute(id, code, kind);
         tokio::pin!(execution);
         let limit = self.job_timeout;
         let ended = tokio::select! {
             done = tokio::time::timeout(limit, &mut execution) => done.ok(),
             () = stop => {
-                self.interpreter.cancel(id);
+                self.driver.cancel(id);
                 let _ = tokio::time::timeout(STOP_TIMEOUT, &mut execution).await;
                 return Err(Error::Cancelled { job: "the statement" });
             }
         };
         let Some(execution) = ended else {
-            self.interpreter.cancel(id);
+            self.driver.cancel(id);
             let _ = tokio::time::timeout(STOP_TIMEOUT, &mut execution).await;
             return Err(failed(format!(
                 "it ran longer than the job timeout of {limit:?} and was cancelled"

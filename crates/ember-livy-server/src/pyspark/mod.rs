@@ -1,510 +1,42 @@
-//! `pyspark` sessions on real PySpark: each session is a Python worker process running Ember's
-//! REPL driver (`driver.py`, shipped inside this crate), which builds a `SparkSession` and runs
-//! statements with Livy's Python semantics. The server and the worker speak JSON lines over the
-//! worker's stdin and stdout; its stderr (the JVM's log included) goes to the session log.
-//!
-//! The worker runs in a process group of its own, so stopping a session stops the Python driver
-//! and its JVM together: no orphans.
+//! `pyspark` sessions on real PySpark, and `spark` (Scala) sessions ([`scala`]): each session's
+//! interpreter is a Spark driver of [`ember_spark`] (a Python worker with its `SparkSession`, in
+//! a process group of its own with its JVM, so stopping a session leaves nothing running). This
+//! module only fits those drivers to the server's [`Interpreter`] seam: a session's spec, log and
+//! statement kinds become the driver's, its errors the server's.
 
-use std::collections::{BTreeMap, HashMap};
-use std::io::{BufReader, Write};
-use std::os::unix::process::CommandExt;
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
 
 use ember_livy::protocol::SessionKind;
+use ember_spark::{DriverFactory, DriverSpec, Language};
 use futures_util::future::BoxFuture;
-use nix::sys::signal::{Signal, killpg};
-use nix::unistd::Pid;
-use serde_json::{Map, Value, json};
-use tokio::sync::{mpsc, oneshot};
 
 use crate::error::Error;
-use crate::interpreter::{
-    Death, Execution, Interpreter, InterpreterFactory, LOG_LINE_BYTES, SessionLog, SessionSpec,
-};
-use crate::limits::{cap_master, cut_text, read_line_bounded};
+use crate::interpreter::{Execution, Interpreter, InterpreterFactory, SessionLog, SessionSpec};
+
+pub use ember_spark::{DRIVER, LOOPBACK_CONF, PySparkConfig, Repl};
 
 pub mod scala;
 
-/// What a pyspark (or spark) session's errors call its interpreter.
-const WORKER: &str = "the Python worker";
-
-/// The language a worker's statements are in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Repl {
-    /// Python: `pyspark` sessions.
-    Python,
-    /// Scala, on an interpreter in the worker's JVM: `spark` sessions ([`scala`]).
-    Scala,
-}
-
-impl Repl {
-    /// The program the worker runs.
-    fn program(self) -> &'static str {
-        DRIVER
-    }
-
-    /// The kind of session whose statements are in this language.
-    fn kind(self) -> SessionKind {
-        match self {
-            Repl::Python => SessionKind::PySpark,
-            Repl::Scala => SessionKind::Spark,
-        }
-    }
-}
-
-/// The REPL driver each worker runs: the Scala section, then the pyspark driver. Every worker
-/// can run all three statement kinds (a pyspark session makes its Scala interpreter for its
-/// first `spark` statement); its start request says which is the session's own.
-pub const DRIVER: &str = scala::SCALA_DRIVER;
-
-/// Log lines of a worker's stderr kept to explain a failure.
-const STDERR_TAIL: usize = 20;
-
-/// How pyspark workers start.
-#[derive(Debug, Clone)]
-pub struct PySparkConfig {
-    /// The Python interpreter (`python3`; `EMBER_LIVY_PYTHON`).
-    pub python: String,
-    /// Spark configuration every session starts with; a session's own conf overrides it.
-    pub default_conf: BTreeMap<String, String>,
-    /// pyspark workers started ahead, with the default conf, for sessions that ask for no conf.
-    pub prestart: usize,
-    /// `spark` (Scala) workers started ahead the same way: their JVM, Spark and Scala
-    /// interpreter start before a session asks (several seconds each).
-    pub scala_prestart: usize,
-    /// Environment variables for the workers, on top of the server's own environment. Unless
-    /// one of the two sets it, `SPARK_LOCAL_IP` is `127.0.0.1`, which keeps Spark on loopback.
-    pub env: BTreeMap<String, String>,
-}
-
-impl Default for PySparkConfig {
-    fn default() -> Self {
-        PySparkConfig {
-            python: "python3".into(),
-            default_conf: BTreeMap::new(),
-            prestart: 0,
-            scala_prestart: 0,
-            env: BTreeMap::new(),
-        }
-    }
-}
-
-/// Spark settings that keep a worker's JVM on loopback, each applied unless `conf` sets that key:
-/// the driver's RPC and block manager bind and advertise 127.0.0.1, and the web UI (which
-/// would listen on every interface, port 4040 up) is off. A session on a cluster beyond this
-/// machine sets `spark.driver.host` (and `spark.driver.bindAddress`) in its conf.
-pub const LOOPBACK_CONF: [(&str, &str); 3] = [
-    ("spark.driver.host", "127.0.0.1"),
-    ("spark.driver.bindAddress", "127.0.0.1"),
-    ("spark.ui.enabled", "false"),
-];
-
-/// `conf` with [`LOOPBACK_CONF`] under it.
-fn loopback_conf(conf: &BTreeMap<String, String>) -> BTreeMap<String, String> {
-    let mut all: BTreeMap<String, String> = LOOPBACK_CONF
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect();
-    all.extend(conf.iter().map(|(k, v)| (k.clone(), v.clone())));
-    all
-}
-
-/// Bytes a worker's reply may have beyond the result it carries (its JSON envelope).
-const REPLY_OVERHEAD: usize = 64 << 10;
-
-/// What one session may take from its worker.
-#[derive(Debug, Clone, Copy)]
-struct WorkerLimits {
-    /// The largest reply line (a statement's result with its envelope).
-    reply_bytes: usize,
-    /// The largest result, as the server's limit names it.
-    result_bytes: usize,
-    /// The longest stderr line kept.
-    log_line_bytes: usize,
-}
-
-impl Default for WorkerLimits {
-    fn default() -> Self {
-        WorkerLimits {
-            reply_bytes: (4 << 20) + REPLY_OVERHEAD,
-            result_bytes: 4 << 20,
-            log_line_bytes: LOG_LINE_BYTES,
-        }
-    }
-}
-
-/// A message from a worker.
+/// Makes the interpreters of `pyspark` (or `spark`) sessions, keeping `prestart` workers warm.
 #[derive(Debug)]
-enum Event {
-    Message(Value),
-    /// A reply longer than the limit: dropped as it was read.
-    Oversize(usize),
-    /// Its stdout closed: it exited.
-    Exited,
-}
-
-/// How long a completion request waits for the worker's answer; past it, it offers nothing.
-const COMPLETION_TIMEOUT: Duration = Duration::from_secs(5);
-
-/// Completion requests waiting for the worker's answer, by request number.
-type PendingCompletions = Arc<Mutex<HashMap<u64, oneshot::Sender<Vec<String>>>>>;
-
-/// A running worker process.
-#[derive(Debug)]
-struct Worker {
-    pid: u32,
-    child: Mutex<Child>,
-    stdin: Mutex<Option<ChildStdin>>,
-    /// Statement results and other replies, in order (the running statement reads them).
-    events: tokio::sync::Mutex<mpsc::UnboundedReceiver<Event>>,
-    /// The last progress the worker reported: (statement id, finished share of its tasks).
-    progress: Arc<Mutex<Option<(u64, f64)>>>,
-    /// Completion answers go straight to their request, never through `events`, so a
-    /// completion is answered while a statement runs.
-    completions: PendingCompletions,
-    next_completion: AtomicU64,
-    stderr_tail: Arc<Mutex<Vec<String>>>,
-    /// Where its stderr goes; a pooled worker's is swapped for its session's when taken.
-    log: Arc<Mutex<Option<SessionLog>>>,
-}
-
-impl Worker {
-    /// Starts `python -c DRIVER` in its own process group and sends the start request.
-    fn spawn(
-        config: &PySparkConfig,
-        repl: Repl,
-        master: &str,
-        app_name: &str,
-        conf: &BTreeMap<String, String>,
-        log: Option<SessionLog>,
-        limits: WorkerLimits,
-    ) -> Result<Worker, String> {
-        let mut command = Command::new(&config.python);
-        command
-            .arg("-c")
-            .arg(repl.program())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .envs(&config.env)
-            .process_group(0);
-        // Spark's own default for what it binds (the UI, and the driver when its conf names no
-        // address) is every interface; this keeps it on loopback unless told otherwise.
-        if std::env::var_os("SPARK_LOCAL_IP").is_none()
-            && !config.env.contains_key("SPARK_LOCAL_IP")
-        {
-            command.env("SPARK_LOCAL_IP", "127.0.0.1");
-        }
-        // Executors must run the same interpreter as the driver.
-        if std::env::var_os("PYSPARK_PYTHON").is_none()
-            && !config.env.contains_key("PYSPARK_PYTHON")
-        {
-            command.env("PYSPARK_PYTHON", &config.python);
-        }
-        let mut child = command.spawn().map_err(|e| {
-            format!(
-                "cannot start the Python worker `{}`: {e} (set --python or EMBER_LIVY_PYTHON; `just spark-env` makes a venv with pyspark)",
-                config.python
-            )
-        })?;
-        let pid = child.id();
-        let (tx, rx) = mpsc::unbounded_channel();
-        let stdout = child.stdout.take();
-        let stderr = child.stderr.take();
-        let stdin = child.stdin.take();
-        let worker = Worker {
-            pid,
-            child: Mutex::new(child),
-            stdin: Mutex::new(stdin),
-            events: tokio::sync::Mutex::new(rx),
-            progress: Arc::default(),
-            completions: Arc::default(),
-            next_completion: AtomicU64::new(0),
-            stderr_tail: Arc::default(),
-            log: Arc::new(Mutex::new(log)),
-        };
-        if let Some(out) = stdout {
-            let progress = worker.progress.clone();
-            let completions = worker.completions.clone();
-            let spawned = std::thread::Builder::new()
-                .name(format!("pyspark-{pid}-out"))
-                .spawn(move || {
-                    let mut out = BufReader::new(out);
-                    // Each reply is read with a bound: an over-long one is dropped as it
-                    // arrives, never held whole.
-                    while let Ok(Some(line)) = read_line_bounded(&mut out, limits.reply_bytes) {
-                        let event = if line.is_cut() {
-                            Event::Oversize(line.len)
-                        } else {
-                            match serde_json::from_slice::<Value>(&line.kept) {
-                                Ok(v) if v["event"] == "progress" => {
-                                    if let (Some(id), Some(p)) =
-                                        (v["id"].as_u64(), v["progress"].as_f64())
-                                    {
-                                        *progress.lock().unwrap_or_else(PoisonError::into_inner) =
-                                            Some((id, p.clamp(0.0, 1.0)));
-                                    }
-                                    continue;
-                                }
-                                Ok(v) if v["event"] == "completion" => {
-                                    let waiting = v["request"].as_u64().and_then(|r| {
-                                        completions
-                                            .lock()
-                                            .unwrap_or_else(PoisonError::into_inner)
-                                            .remove(&r)
-                                    });
-                                    if let Some(reply) = waiting {
-                                        let _ = reply.send(candidates_of(&v));
-                                    }
-                                    continue;
-                                }
-                                Ok(v) => Event::Message(v),
-                                Err(e) => {
-                                    tracing::warn!(pid, "unparseable line from the worker: {e}");
-                                    continue;
-                                }
-                            }
-                        };
-                        if tx.send(event).is_err() {
-                            return;
-                        }
-                    }
-                    let _ = tx.send(Event::Exited);
-                });
-            if let Err(e) = spawned {
-                worker.kill();
-                return Err(format!("cannot start a reader thread: {e}"));
-            }
-        }
-        if let Some(err) = stderr {
-            let tail = worker.stderr_tail.clone();
-            let log = worker.log.clone();
-            let spawned = std::thread::Builder::new()
-                .name(format!("pyspark-{pid}-err"))
-                .spawn(move || {
-                    let max = limits.log_line_bytes;
-                    let mut err = BufReader::new(err);
-                    while let Ok(Some(read)) = read_line_bounded(&mut err, max) {
-                        let text = String::from_utf8_lossy(&read.kept);
-                        let line = if read.is_cut() {
-                            // Room for the `stderr: ` prefix, so the log keeps this note.
-                            cut_text(&text, max.saturating_sub(8), read.len)
-                        } else {
-                            text.into_owned()
-                        };
-                        if let Some(log) =
-                            log.lock().unwrap_or_else(PoisonError::into_inner).as_ref()
-                        {
-                            log.push(format!("stderr: {line}"));
-                        }
-                        let mut t = tail.lock().unwrap_or_else(PoisonError::into_inner);
-                        t.push(line);
-                        if t.len() > STDERR_TAIL {
-                            t.remove(0);
-                        }
-                    }
-                });
-            if let Err(e) = spawned {
-                worker.kill();
-                return Err(format!("cannot start a reader thread: {e}"));
-            }
-        }
-        let conf = loopback_conf(conf);
-        let mut start =
-            json!({"op": "start", "master": master, "app_name": app_name, "conf": conf});
-        if repl == Repl::Scala {
-            start["repl"] = json!("scala");
-        }
-        if let Err(e) = worker.send(&start) {
-            worker.kill();
-            return Err(e);
-        }
-        Ok(worker)
-    }
-
-    fn send(&self, message: &Value) -> Result<(), String> {
-        let mut stdin = self.stdin.lock().unwrap_or_else(PoisonError::into_inner);
-        let Some(pipe) = stdin.as_mut() else {
-            return Err("the worker's stdin is closed".into());
-        };
-        let mut line = message.to_string();
-        line.push('\n');
-        pipe.write_all(line.as_bytes())
-            .and_then(|()| pipe.flush())
-            .map_err(|e| format!("writing to the Python worker failed: {e}"))
-    }
-
-    /// Asks the worker for completions of `code` at `cursor`, waiting at most
-    /// [`COMPLETION_TIMEOUT`]; no answer in time offers nothing.
-    async fn complete(&self, code: &str, cursor: usize, kind: Option<&SessionKind>) -> Vec<String> {
-        let request = self.next_completion.fetch_add(1, Ordering::Relaxed);
-        let (tx, rx) = oneshot::channel();
-        self.completions
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(request, tx);
-        let mut message =
-            json!({"op": "complete", "request": request, "code": code, "cursor": cursor});
-        if let Some(kind) = kind {
-            message["kind"] = json!(kind.as_str());
-        }
-        let answer = match self.send(&message) {
-            Ok(()) => tokio::time::timeout(COMPLETION_TIMEOUT, rx).await.ok(),
-            Err(_) => None,
-        };
-        self.completions
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .remove(&request);
-        match answer {
-            Some(Ok(candidates)) => candidates,
-            _ => {
-                tracing::warn!(
-                    pid = self.pid,
-                    "no completion from the worker within {COMPLETION_TIMEOUT:?}"
-                );
-                Vec::new()
-            }
-        }
-    }
-
-    fn tail(&self) -> String {
-        let t = self
-            .stderr_tail
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        if t.is_empty() {
-            String::new()
-        } else {
-            format!("; its last output:\n{}", t.join("\n"))
-        }
-    }
-
-    /// Waits for `ready` (or `failed`, or the process's end) until `deadline`.
-    async fn wait_ready(&self, timeout: Duration) -> Result<(), String> {
-        let mut events = self.events.lock().await;
-        let wait = async {
-            loop {
-                match events.recv().await {
-                    Some(Event::Message(v)) => match v["event"].as_str() {
-                        Some("ready") => return Ok(()),
-                        Some("failed") => {
-                            return Err(v["message"].as_str().unwrap_or("unknown").to_owned());
-                        }
-                        _ => {}
-                    },
-                    Some(Event::Oversize(_)) => {}
-                    Some(Event::Exited) | None => {
-                        return Err(format!(
-                            "the Python worker exited before its SparkSession started{}",
-                            self.tail()
-                        ));
-                    }
-                }
-            }
-        };
-        match tokio::time::timeout(timeout, wait).await {
-            Ok(r) => r,
-            Err(_) => Err(format!(
-                "the SparkSession did not start within {timeout:?}{}",
-                self.tail()
-            )),
-        }
-    }
-
-    /// Signals the whole process group (driver and JVM); ignores a group that is gone.
-    fn signal(&self, signal: Signal) {
-        if let Ok(pid) = i32::try_from(self.pid) {
-            let _ = killpg(Pid::from_raw(pid), signal);
-        }
-    }
-
-    fn kill(&self) {
-        self.signal(Signal::SIGKILL);
-        let mut child = self.child.lock().unwrap_or_else(PoisonError::into_inner);
-        let _ = child.kill();
-        let _ = child.wait();
-    }
-
-    fn has_exited(&self) -> bool {
-        let mut child = self.child.lock().unwrap_or_else(PoisonError::into_inner);
-        matches!(child.try_wait(), Ok(Some(_)))
-    }
-
-    /// Asks the driver to stop its SparkSession and exit; after `grace`, kills the group.
-    async fn stop(&self, grace: Duration) {
-        let _ = self.send(&json!({"op": "shutdown"}));
-        self.stdin
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take();
-        let deadline = Instant::now() + grace;
-        while Instant::now() < deadline && !self.has_exited() {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        if !self.has_exited() {
-            self.signal(Signal::SIGTERM);
-            let term_deadline = Instant::now() + Duration::from_secs(2);
-            while Instant::now() < term_deadline && !self.has_exited() {
-                tokio::time::sleep(Duration::from_millis(20)).await;
-            }
-        }
-        // Whatever is left of the group (a JVM that outlived its driver) goes too.
-        self.kill();
-    }
-}
-
-impl Drop for Worker {
-    fn drop(&mut self) {
-        if !self.has_exited() {
-            self.kill();
-        } else {
-            self.signal(Signal::SIGKILL);
-        }
-    }
-}
-
-/// Makes the interpreters of `pyspark` sessions, keeping `prestart` workers warm.
-#[derive(Debug)]
-pub struct PySparkFactory {
-    config: PySparkConfig,
-    repl: Repl,
-    default_master: String,
-    pool: Arc<Mutex<Vec<Worker>>>,
-    max_cores: usize,
-    limits: WorkerLimits,
-}
+pub struct PySparkFactory(DriverFactory);
 
 impl PySparkFactory {
     /// A factory; starts the warm pool's workers at once (their SparkSessions start in the
-    /// background).
-    /// `default_master` is the master of sessions whose conf names none.
+    /// background). `default_master` is the master of sessions whose conf names none.
     pub fn new(config: PySparkConfig, default_master: String) -> Self {
-        Self::with_repl(config, default_master, Repl::Python)
+        PySparkFactory(DriverFactory::new(config, default_master))
     }
 
     /// A factory whose sessions' statements are in `repl`'s language.
     pub fn with_repl(config: PySparkConfig, default_master: String, repl: Repl) -> Self {
-        let factory = Self::unfilled(config, default_master, repl);
-        factory.fill_pool();
-        factory
+        PySparkFactory(DriverFactory::with_repl(config, default_master, repl))
     }
 
     /// A factory whose pool is not started yet ([`with_limits`](Self::with_limits) starts it),
     /// so the server's factories start each warm worker once, under the server's bounds.
     pub(crate) fn unfilled(config: PySparkConfig, default_master: String, repl: Repl) -> Self {
-        PySparkFactory {
-            config,
-            repl,
-            default_master,
-            pool: Arc::default(),
-            max_cores: std::thread::available_parallelism().map_or(1, usize::from),
-            limits: WorkerLimits::default(),
-        }
+        PySparkFactory(DriverFactory::unfilled(config, default_master, repl))
     }
 
     /// The same factory with the server's bounds: `max_cores` threads for a `local[N]` master,
@@ -512,254 +44,100 @@ impl PySparkFactory {
     /// worker's stderr. Prestarted workers are restarted under them.
     #[must_use]
     pub fn with_limits(
-        mut self,
+        self,
         max_cores: usize,
         max_result_bytes: usize,
         max_log_line_bytes: usize,
     ) -> Self {
-        self.drain();
-        self.max_cores = max_cores.max(1);
-        self.limits = WorkerLimits {
-            reply_bytes: max_result_bytes.saturating_add(REPLY_OVERHEAD),
-            result_bytes: max_result_bytes,
-            log_line_bytes: max_log_line_bytes.max(80),
-        };
-        if let Ok(master) = cap_master(&self.default_master, self.max_cores) {
-            self.default_master = master;
-        }
-        self.fill_pool();
-        self
-    }
-
-    fn fill_pool(&self) {
-        for _ in 0..self.config.prestart {
-            self.refill();
-        }
-    }
-
-    fn pool_app_name() -> &'static str {
-        "ember-livy-pool"
-    }
-
-    /// Starts one pooled worker with the default conf.
-    fn refill(&self) {
-        let worker = Worker::spawn(
-            &self.config,
-            self.repl,
-            &self.default_master,
-            Self::pool_app_name(),
-            &self.config.default_conf,
-            None,
-            self.limits,
-        );
-        match worker {
-            Ok(w) => self
-                .pool
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .push(w),
-            Err(e) => tracing::warn!("cannot prestart a pyspark worker: {e}"),
-        }
-    }
-
-    /// Takes a pooled worker that is still alive, and starts its replacement.
-    fn take_pooled(&self) -> Option<Worker> {
-        let worker = {
-            let mut pool = self.pool.lock().unwrap_or_else(PoisonError::into_inner);
-            pool.retain(|w| !w.has_exited());
-            if pool.is_empty() {
-                return None;
-            }
-            pool.remove(0)
-        };
-        self.refill();
-        Some(worker)
+        PySparkFactory(
+            self.0
+                .with_limits(max_cores, max_result_bytes, max_log_line_bytes),
+        )
     }
 
     /// Stops the pooled workers (at server shutdown; dropping the factory does it too).
     pub fn drain(&self) {
-        let workers: Vec<Worker> =
-            std::mem::take(&mut *self.pool.lock().unwrap_or_else(PoisonError::into_inner));
-        for w in &workers {
-            w.kill();
-        }
+        self.0.drain();
     }
 }
 
 impl InterpreterFactory for PySparkFactory {
     fn create(&self, spec: &SessionSpec) -> Result<Arc<dyn Interpreter>, Error> {
-        let asked = spec
-            .conf
-            .get("spark.master")
-            .or_else(|| self.config.default_conf.get("spark.master"))
-            .unwrap_or(&self.default_master);
-        let master = cap_master(asked, self.max_cores).map_err(|reason| Error::SessionRefused {
-            setting: "spark.master".to_owned(),
-            reason,
-        })?;
-        let pooled = if spec.conf.is_empty() && self.config.prestart > 0 {
-            self.take_pooled()
-        } else {
-            None
-        };
-        if let Some(w) = &pooled {
-            *w.log.lock().unwrap_or_else(PoisonError::into_inner) = Some(spec.log.clone());
-            spec.log
-                .push(format!("using prestarted pyspark worker (pid {})", w.pid));
-        }
-        Ok(Arc::new(PySparkInterpreter {
-            spec: spec.clone(),
-            config: self.config.clone(),
-            master,
-            limits: self.limits,
-            repl: self.repl,
-            worker: tokio::sync::OnceCell::new_with(pooled.map(Arc::new)),
-            start_timeout: Duration::from_secs(600),
-        }))
+        let driver = self
+            .0
+            .create(&DriverSpec {
+                app_name: spec.app_name(),
+                conf: spec.conf.clone(),
+                log: Arc::new(spec.log.clone()),
+            })
+            .map_err(driver_error)?;
+        Ok(Arc::new(PySparkInterpreter(driver)))
     }
 
     fn shutdown(&self) {
-        self.drain();
+        self.0.drain();
     }
 }
 
-impl Drop for PySparkFactory {
-    fn drop(&mut self) {
-        self.drain();
+/// A session's log is where its driver writes.
+impl ember_spark::DriverLog for SessionLog {
+    fn push(&self, line: String) {
+        SessionLog::push(self, line);
     }
 }
 
-/// One pyspark session's interpreter: a worker process.
+/// A driver's error as the server reports it: a refused setting is a 400 on create, a start
+/// that failed puts the session in `error`.
+fn driver_error(e: ember_spark::Error) -> Error {
+    match e {
+        ember_spark::Error::Refused { setting, reason } => {
+            Error::SessionRefused { setting, reason }
+        }
+        ember_spark::Error::Start { driver, reason } => Error::InterpreterStart {
+            interpreter: driver,
+            reason,
+        },
+        other => Error::InterpreterStart {
+            interpreter: "the Python worker",
+            reason: other.to_string(),
+        },
+    }
+}
+
+/// The driver's language for a statement kind (the kinds a session takes are checked before).
+fn language(kind: &SessionKind) -> Option<Language> {
+    match kind {
+        SessionKind::PySpark => Some(Language::Python),
+        SessionKind::Spark => Some(Language::Scala),
+        SessionKind::Sql => Some(Language::Sql),
+        _ => None,
+    }
+}
+
+/// One pyspark (or spark) session's interpreter: a Spark driver.
 #[derive(Debug)]
-pub struct PySparkInterpreter {
-    spec: SessionSpec,
-    config: PySparkConfig,
-    /// The master, its thread count checked against the server's bound.
-    master: String,
-    limits: WorkerLimits,
-    repl: Repl,
-    worker: tokio::sync::OnceCell<Arc<Worker>>,
-    /// The server's own start timeout bounds this too; this only guards a forgotten one.
-    start_timeout: Duration,
-}
-
-impl PySparkInterpreter {
-    fn worker(&self) -> Option<&Arc<Worker>> {
-        self.worker.get()
-    }
-
-    /// Runs a statement on the worker: in the session's own language, or as `kind`.
-    fn run_statement<'a>(
-        &'a self,
-        statement_id: u64,
-        code: &'a str,
-        kind: Option<&'a SessionKind>,
-    ) -> BoxFuture<'a, Execution> {
-        Box::pin(async move {
-            let Some(worker) = self.worker() else {
-                return Execution::Died(Death::NotRunning {
-                    interpreter: WORKER,
-                });
-            };
-            let mut events = worker.events.lock().await;
-            let mut request = json!({"op": "execute", "id": statement_id, "code": code});
-            if let Some(kind) = kind {
-                request["kind"] = json!(kind.as_str());
-            }
-            if let Err(e) = worker.send(&request) {
-                return Execution::Died(Death::Exited {
-                    interpreter: WORKER,
-                    cause: e.to_string(),
-                    log_tail: worker.tail(),
-                });
-            }
-            loop {
-                match events.recv().await {
-                    Some(Event::Message(v)) => {
-                        if v["event"] != "result" || v["id"] != statement_id {
-                            continue;
-                        }
-                        return result_of(v);
-                    }
-                    // One statement runs at a time, so an over-long reply is its result.
-                    Some(Event::Oversize(bytes)) => {
-                        return Execution::failed(
-                            "Error",
-                            format!(
-                                "the statement's output ({bytes} bytes) is larger than this server's limit of {} bytes for one statement (--max-result-bytes); print or return less",
-                                self.limits.result_bytes
-                            ),
-                        );
-                    }
-                    Some(Event::Exited) | None => {
-                        let status = worker
-                            .child
-                            .lock()
-                            .unwrap_or_else(PoisonError::into_inner)
-                            .try_wait()
-                            .ok()
-                            .flatten()
-                            .map_or_else(|| "still running".to_owned(), |s| s.to_string());
-                        return Execution::Died(Death::Exited {
-                            interpreter: WORKER,
-                            cause: status,
-                            log_tail: worker.tail(),
-                        });
-                    }
-                }
-            }
-        })
-    }
-}
+pub struct PySparkInterpreter(ember_spark::Driver);
 
 impl Interpreter for PySparkInterpreter {
     fn start(&self) -> BoxFuture<'_, Result<(), Error>> {
-        let failed = |reason: String| Error::InterpreterStart {
-            interpreter: WORKER,
-            reason,
-        };
-        Box::pin(async move {
-            let worker = match self.worker.get() {
-                Some(w) => w.clone(),
-                None => {
-                    let mut conf = self.config.default_conf.clone();
-                    conf.extend(self.spec.conf.clone());
-                    let master = self.master.clone();
-                    conf.insert("spark.master".to_owned(), master.clone());
-                    let w = Arc::new(
-                        Worker::spawn(
-                            &self.config,
-                            self.repl,
-                            &master,
-                            &self.spec.app_name(),
-                            &conf,
-                            Some(self.spec.log.clone()),
-                            self.limits,
-                        )
-                        .map_err(failed)?,
-                    );
-                    self.spec.log.push(format!(
-                        "started the Python worker (pid {}, {}, master {master})",
-                        w.pid, self.config.python
-                    ));
-                    let _ = self.worker.set(w.clone());
-                    w
-                }
-            };
-            worker.wait_ready(self.start_timeout).await.map_err(failed)
-        })
+        Box::pin(async move { self.0.start().await.map_err(driver_error) })
     }
 
     fn execute<'a>(&'a self, statement_id: u64, code: &'a str) -> BoxFuture<'a, Execution> {
-        self.run_statement(statement_id, code, None)
+        Box::pin(self.0.execute(statement_id, code, None))
     }
 
-    /// Every worker runs Python, Scala and Spark SQL on its one SparkContext (Livy 0.5+'s
+    /// Every driver runs Python, Scala and Spark SQL on its one SparkContext (Livy 0.5+'s
     /// statement kinds), so a temp view one makes the others see.
     fn other_statement_kinds(&self) -> Vec<SessionKind> {
-        [SessionKind::PySpark, SessionKind::Spark, SessionKind::Sql]
+        self.0
+            .other_languages()
             .into_iter()
-            .filter(|k| *k != self.repl.kind())
+            .map(|l| match l {
+                Language::Python => SessionKind::PySpark,
+                Language::Scala => SessionKind::Spark,
+                Language::Sql => SessionKind::Sql,
+            })
             .collect()
     }
 
@@ -769,84 +147,27 @@ impl Interpreter for PySparkInterpreter {
         code: &'a str,
         kind: &'a SessionKind,
     ) -> BoxFuture<'a, Execution> {
-        self.run_statement(statement_id, code, Some(kind))
+        Box::pin(self.0.execute(statement_id, code, language(kind)))
     }
 
     fn cancel(&self, statement_id: u64) {
-        let sent = self
-            .worker()
-            .map(|w| w.send(&json!({"op": "cancel", "id": statement_id})));
-        if let Some(Err(e)) = sent {
-            tracing::warn!(statement = statement_id, "cancel not delivered: {e}");
-        }
+        self.0.cancel(statement_id);
     }
 
     fn stop(&self) -> BoxFuture<'_, ()> {
-        Box::pin(async move {
-            if let Some(w) = self.worker() {
-                w.stop(Duration::from_secs(5)).await;
-            }
-        })
+        Box::pin(self.0.stop())
     }
 
-    /// What the worker last reported for the statement: the finished share of the tasks of
-    /// the Spark jobs it started (Livy's statement progress).
     fn progress(&self, statement_id: u64) -> Option<f64> {
-        let last = *self
-            .worker()?
-            .progress
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        last.filter(|(id, _)| *id == statement_id).map(|(_, p)| p)
+        self.0.progress(statement_id)
     }
 
-    /// Python names (rlcompleter over the session's namespace), or for `spark` the Scala
-    /// interpreter's own completion once it runs and is not running a statement.
     fn complete<'a>(
         &'a self,
         code: &'a str,
         cursor: usize,
         kind: Option<&'a SessionKind>,
     ) -> BoxFuture<'a, Vec<String>> {
-        Box::pin(async move {
-            match self.worker() {
-                Some(w) => w.complete(code, cursor, kind).await,
-                None => Vec::new(),
-            }
-        })
-    }
-}
-
-/// The candidates of a worker's completion answer (strings only, as Livy's list is).
-fn candidates_of(v: &Value) -> Vec<String> {
-    v["candidates"]
-        .as_array()
-        .map(|c| {
-            c.iter()
-                .filter_map(|s| s.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn result_of(v: Value) -> Execution {
-    match v["status"].as_str() {
-        Some("ok") => Execution::Ok(match v.get("data") {
-            Some(Value::Object(m)) => m.clone(),
-            _ => Map::new(),
-        }),
-        _ => Execution::Failed {
-            ename: v["ename"].as_str().unwrap_or("Error").to_owned(),
-            evalue: v["evalue"].as_str().unwrap_or_default().to_owned(),
-            traceback: v["traceback"]
-                .as_array()
-                .map(|lines| {
-                    lines
-                        .iter()
-                        .filter_map(|l| l.as_str().map(str::to_owned))
-                        .collect()
-                })
-                .unwrap_or_default(),
-        },
+        Box::pin(self.0.complete(code, cursor, kind.and_then(language)))
     }
 }

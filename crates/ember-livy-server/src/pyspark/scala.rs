@@ -1,5 +1,5 @@
-//! `spark` (Scala) sessions on real Spark. A session is a pyspark worker (see [the
-//! module](super)) told to run Scala: its JVM holds a Scala 2.13 interpreter (`IMain`, from the
+//! `spark` (Scala) sessions on real Spark. A session's driver is a pyspark worker (see [the
+//! module](super) and [`ember_spark::scala`]) told to run Scala: its JVM holds a Scala 2.13 interpreter (`IMain`, from the
 //! compiler PySpark's jars ship) that the worker drives through py4j, with `spark` and `sc`
 //! bound and Livy's imports (`org.apache.spark.SparkContext._`, `spark.implicits._`,
 //! `spark.sql`, `org.apache.spark.sql.functions._`) in scope. The interpreter writes its classes
@@ -19,20 +19,10 @@
 
 use super::{PySparkConfig, PySparkFactory, Repl};
 
-/// The program every worker runs: the Scala section, then the pyspark driver that uses it for a
-/// Scala session (`"repl": "scala"`) and for `spark` statements in a pyspark session.
-pub const SCALA_DRIVER: &str = concat!(include_str!("scala.py"), "\n", include_str!("driver.py"));
+pub use ember_spark::scala::{SCALA_DRIVER, scala_config};
 
 /// The factory of `spark` sessions: workers that run Scala, `config.scala_prestart` of them
 /// kept warm.
 pub fn scala_factory(config: PySparkConfig, default_master: String) -> PySparkFactory {
     PySparkFactory::with_repl(scala_config(config), default_master, Repl::Scala)
-}
-
-/// `config` for Scala workers: its warm pool is `scala_prestart` workers.
-pub(crate) fn scala_config(config: PySparkConfig) -> PySparkConfig {
-    PySparkConfig {
-        prestart: config.scala_prestart,
-        ..config
-    }
 }

@@ -1,4 +1,5 @@
-//! The pyspark interpreter against a fake worker (`fake_worker.py`) that speaks the worker's
+//! The pyspark interpreter against a fake worker (ember-spark's `tests/it/fake_worker.py`, which
+//! ember-spark's own tests drive directly) that speaks the worker's
 //! protocol without Spark, so the server's side of it is tested wherever Python 3 runs: a start
 //! that succeeds, fails or never ends, results and errors, progress, a cancel, a line that is
 //! not JSON, and a worker that dies mid-statement.
@@ -26,7 +27,7 @@ fn fake_server(start_timeout: Duration) -> Option<(Livy, tempfile::TempDir)> {
     let script = std::env::var_os("CARGO_MANIFEST_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
-        .join("tests/it/fake_worker.py");
+        .join("../ember-spark/tests/it/fake_worker.py");
     // The server runs `PYTHON -c <driver>`: the wrapper runs the fake instead.
     let (dir, wrapper) = python_wrapper(&format!("exec python3 '{}'", script.display()));
     let config = ServerConfig {

@@ -1,4 +1,4 @@
-"""A stand-in for Ember's pyspark worker (src/pyspark/driver.py) that speaks its protocol
+"""A stand-in for Ember's pyspark worker (ember-spark's src/driver.py) that speaks its protocol
 without Spark, so the server's side of it is tested on any machine with Python. Statements:
 
   echo TEXT     answers TEXT as text/plain
