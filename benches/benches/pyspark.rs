@@ -2,7 +2,14 @@
 //! (1) a cold session, from create to `idle`, against a fresh `python -c` that builds the same
 //!     `SparkSession` (`getOrCreate()`) and exits (goal: within 1.2x);
 //! (2) a session taken from the warm pool (`prestart`), from create to `idle` (goal < 100 ms);
-//! (3) a `1 + 1` statement round trip through Ember's client (goal: p50 < 20 ms).
+//! (3) a `1 + 1` statement round trip through Ember's client (goal: p50 < 20 ms);
+//! and `spark` (Scala) sessions (issue 17):
+//! (4) a cold `spark` session beside a cold `pyspark` session on the same server (goal: within
+//!     1.3x: the Scala interpreter's start is what a `spark` session adds);
+//! (5) a `spark` session from the warm pool (`scala_prestart`), create to `idle` (goal < 100 ms);
+//! (6) a Scala `1 + 1` through the server beside the same `1 + 1` on the session's own
+//!     interpreter (`IMain.interpret`, called in the same JVM by a pyspark statement that times
+//!     it there) (goal: within 1.2x).
 //!
 //! Needs PySpark: `EMBER_TEST_PYTHON=$(bash scripts/spark-env.sh | tail -n1)`; without it the
 //! bench prints how to enable it and measures nothing.
@@ -42,6 +49,10 @@ fn conf() -> BTreeMap<String, String> {
 }
 
 fn server(python: &str, prestart: usize) -> RunningServer {
+    server_with(python, prestart, 0)
+}
+
+fn server_with(python: &str, prestart: usize, scala_prestart: usize) -> RunningServer {
     let config = ServerConfig {
         default_master: "local[2]".into(),
         start_timeout: Duration::from_secs(300),
@@ -49,6 +60,7 @@ fn server(python: &str, prestart: usize) -> RunningServer {
             python: python.to_owned(),
             default_conf: conf(),
             prestart,
+            scala_prestart,
             env: [("SPARK_LOCAL_IP".to_owned(), "127.0.0.1".to_owned())].into(),
             ..PySparkConfig::default()
         }),
@@ -71,10 +83,35 @@ fn client(running: &RunningServer) -> LivyClient {
 }
 
 fn pyspark() -> CreateSession {
+    session_of(SessionKind::PySpark)
+}
+
+fn session_of(kind: SessionKind) -> CreateSession {
     CreateSession {
-        kind: Some(SessionKind::PySpark),
+        kind: Some(kind),
         ..CreateSession::default()
     }
+}
+
+/// Times `create` to `idle` of a session from a warm pool, letting the pool refill (a
+/// SparkSession's start) outside the timed part.
+fn warm_start(client: &LivyClient, request: &CreateSession, iters: u64) -> Duration {
+    let mut total = Duration::ZERO;
+    for _ in 0..iters {
+        let deadline = Instant::now() + Duration::from_secs(180);
+        loop {
+            let t = Instant::now();
+            let s = client.start_session(request).unwrap();
+            let took = t.elapsed();
+            s.delete().unwrap();
+            if took < Duration::from_secs(1) || Instant::now() > deadline {
+                total += took;
+                break;
+            }
+            std::thread::sleep(Duration::from_secs(2));
+        }
+    }
+    total
 }
 
 fn cold_start(c: &mut Criterion) {
@@ -117,25 +154,7 @@ fn warm_pool_and_round_trip(c: &mut Criterion) {
     g.sample_size(10);
     g.measurement_time(Duration::from_secs(60));
     g.bench_function("ember_livy_server_prestart_1", |b| {
-        b.iter_custom(|iters| {
-            let mut total = Duration::ZERO;
-            for _ in 0..iters {
-                // Let the pool refill (a SparkSession start) outside the timed part.
-                let deadline = Instant::now() + Duration::from_secs(120);
-                loop {
-                    let t = Instant::now();
-                    let s = client.start_session(&pyspark()).unwrap();
-                    let took = t.elapsed();
-                    s.delete().unwrap();
-                    if took < Duration::from_secs(1) || Instant::now() > deadline {
-                        total += took;
-                        break;
-                    }
-                    std::thread::sleep(Duration::from_secs(2));
-                }
-            }
-            total
-        })
+        b.iter_custom(|iters| warm_start(&client, &pyspark(), iters))
     });
     g.finish();
 
@@ -148,5 +167,79 @@ fn warm_pool_and_round_trip(c: &mut Criterion) {
     session.delete().unwrap();
 }
 
-criterion_group!(benches, cold_start, warm_pool_and_round_trip);
+fn scala_sessions(c: &mut Criterion) {
+    let Some(python) = python() else { return };
+    let running = server(&python, 0);
+    let client = client(&running);
+    let mut g = c.benchmark_group("spark_cold_session_to_idle");
+    g.sample_size(10);
+    g.measurement_time(Duration::from_secs(90));
+    for (name, kind) in [
+        ("spark_session", SessionKind::Spark),
+        ("pyspark_session", SessionKind::PySpark),
+    ] {
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                let s = client.start_session(&session_of(kind.clone())).unwrap();
+                s.delete().unwrap();
+            })
+        });
+    }
+    g.finish();
+
+    let session = client
+        .start_session(&session_of(SessionKind::Spark))
+        .unwrap();
+    let mut g = c.benchmark_group("scala_statement_1_plus_1");
+    g.sample_size(20);
+    g.measurement_time(Duration::from_secs(30));
+    g.bench_function("through_livy", |b| {
+        b.iter(|| {
+            let out = session.run("1 + 1").unwrap().to_text();
+            assert!(out.ends_with(": Int = 2"), "{out}");
+        })
+    });
+    // The same interpreter, in the same JVM, without the server, the client or the worker's
+    // statement protocol: a pyspark statement of the session calls `IMain.interpret` `iters`
+    // times and reports the time it took.
+    g.bench_function("imain_in_the_same_jvm", |b| {
+        b.iter_custom(|iters| {
+            let code = format!(
+                "import gc, time\n\
+                 _repl = next(o for o in gc.get_objects() if type(o).__name__ == 'ScalaRepl')\n\
+                 _t = time.perf_counter()\n\
+                 for _ in range({iters}):\n    \
+                     assert str(_repl.imain.interpret('1 + 1')) == 'Success'\n\
+                 _took = time.perf_counter() - _t\n\
+                 _repl.take_reported()\n\
+                 print(_took)"
+            );
+            let out = session
+                .run_kind(&code, Some(SessionKind::PySpark))
+                .unwrap()
+                .to_text();
+            Duration::from_secs_f64(out.trim().parse().unwrap())
+        })
+    });
+    g.finish();
+    session.delete().unwrap();
+    drop(running);
+
+    let running = server_with(&python, 0, 1);
+    let warm = self::client(&running);
+    let mut g = c.benchmark_group("spark_warm_session_to_idle");
+    g.sample_size(10);
+    g.measurement_time(Duration::from_secs(60));
+    g.bench_function("ember_livy_server_scala_prestart_1", |b| {
+        b.iter_custom(|iters| warm_start(&warm, &session_of(SessionKind::Spark), iters))
+    });
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    cold_start,
+    warm_pool_and_round_trip,
+    scala_sessions
+);
 criterion_main!(benches);
