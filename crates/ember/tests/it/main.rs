@@ -298,6 +298,21 @@ impl Drop for Proc {
     }
 }
 
+/// The Python with PySpark the tests that need real Spark use (`EMBER_TEST_PYTHON`, what
+/// `just spark-env` prints); `None` (the test skips, saying so) without it, unless
+/// `EMBER_REQUIRE_PYSPARK=1`, where its absence fails the test.
+fn pyspark_python() -> Option<String> {
+    let python = std::env::var("EMBER_TEST_PYTHON").ok();
+    if python.is_none() {
+        assert!(
+            std::env::var("EMBER_REQUIRE_PYSPARK").as_deref() != Ok("1"),
+            "EMBER_REQUIRE_PYSPARK=1 but EMBER_TEST_PYTHON is unset: run `just spark-env`"
+        );
+        eprintln!("skipped: needs PySpark; set EMBER_TEST_PYTHON to what `just spark-env` prints");
+    }
+    python
+}
+
 fn get(port: u16, path: &str) -> Option<String> {
     get_within(port, path, Duration::from_secs(30))
 }
@@ -542,12 +557,7 @@ fn livy_server(extra: &[&str]) -> (std::process::Child, String, std::thread::Joi
 
 #[test]
 fn pi_and_serve_run_sparkpi_on_pyspark_through_livy() {
-    let Ok(python) = std::env::var("EMBER_TEST_PYTHON") else {
-        assert!(
-            std::env::var("EMBER_REQUIRE_PYSPARK").as_deref() != Ok("1"),
-            "EMBER_REQUIRE_PYSPARK=1 but EMBER_TEST_PYTHON is unset: run `just spark-env`"
-        );
-        eprintln!("skipped: needs PySpark; set EMBER_TEST_PYTHON to what `just spark-env` prints");
+    let Some(python) = pyspark_python() else {
         return;
     };
     let (mut server, addr, log) = livy_server(&[

@@ -9,7 +9,7 @@ use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::{Proc, ember, free_port, get_within};
+use crate::{Proc, ember, free_port, get_within, pyspark_python};
 
 /// `scripts/spark-cluster.sh` running: a master and a worker, stopped (the script's trap stops
 /// their JVMs) on drop.
@@ -151,12 +151,7 @@ fn ember_on(python: &str) -> Command {
 
 #[test]
 fn pi_sql_datasource_and_serve_run_on_a_standalone_cluster_without_livy() {
-    let Ok(python) = std::env::var("EMBER_TEST_PYTHON") else {
-        assert!(
-            std::env::var("EMBER_REQUIRE_PYSPARK").as_deref() != Ok("1"),
-            "EMBER_REQUIRE_PYSPARK=1 but EMBER_TEST_PYTHON is unset: run `just spark-env`"
-        );
-        eprintln!("skipped: needs PySpark; set EMBER_TEST_PYTHON to what `just spark-env` prints");
+    let Some(python) = pyspark_python() else {
         return;
     };
     let cluster = Cluster::start(&python);
