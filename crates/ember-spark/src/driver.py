@@ -639,48 +639,7 @@ def main():
             shutil.rmtree(scala_dir, ignore_errors=True)
 
 
-def prepare_scala(request, scala_dir):
-    """For a Scala session: starts the JVM, then the Scala compiler on a thread of its own, so
-    that it starts while the SparkContext does (each takes seconds). A function that waits for
-    the compiler (raising what its start raised), or None when the JVM does not start here
-    (start() then says why)."""
-    try:
-        from pyspark import SparkConf, SparkContext
-
-        conf = SparkConf()
-        conf.setAppName(request.get("app_name") or "ember-livy")
-        conf.setMaster(request.get("master") or "local[*]")
-        for key, value in (request.get("conf") or {}).items():
-            conf.set(key, value)
-        # The gateway (the JVM) the SparkContext will use: made with the same conf.
-        SparkContext._ensure_initialized(conf=conf)
-        jvm = SparkContext._jvm
-    except Exception:
-        return None
-    made = {}
-
-    def make():
-        try:
-            made["compiler"] = ScalaCompiler(jvm, scala_dir)
-        except Exception as e:
-            made["error"] = e
-
-    thread = threading.Thread(target=make, name="ember-scala-compiler", daemon=True)
-    thread.start()
-
-    def wait():
-        thread.join()
-        if "error" in made:
-            raise made["error"]
-        return made["compiler"]
-
-    return wait
-
-
 def run(request, scala_dir):
-    compiler = None
-    if request.get("repl") == "scala" and scala_dir is not None:
-        compiler = prepare_scala(request, scala_dir)
     spark = start(request)
     if spark is None:
         return 1
@@ -690,7 +649,7 @@ def run(request, scala_dir):
     if request.get("repl") == "scala":
         driver.scala_session = True
         try:
-            driver.scala = ScalaRepl(spark, scala_dir, compiler() if compiler else None)
+            driver.scala = ScalaRepl(spark, scala_dir)
         except Exception as e:
             message = "".join(traceback.format_exception_only(type(e), e)).strip()
             send({"event": "failed", "message": "the Scala interpreter failed to start: " + message})

@@ -51,13 +51,11 @@ class ScalaError(Exception):
     """The interpreter could not be made ready."""
 
 
-class ScalaCompiler:
-    """The interpreter before `spark` exists: its settings, its output buffers and an `IMain`
-    whose compiler has started and compiled once (the first compilation is the slow one). It
-    needs only the JVM, so a Scala session makes it on a thread of its own while the
-    SparkContext starts (both take seconds), then hands it to ScalaRepl."""
-
-    def __init__(self, jvm, outdir):
+class ScalaRepl:
+    def __init__(self, spark, outdir):
+        sc = spark.sparkContext
+        jvm = sc._jvm
+        gateway = sc._gateway
         self.jvm = jvm
         settings = jvm.scala.tools.nsc.Settings()
         ok = settings.processArgumentString(
@@ -76,24 +74,7 @@ class ScalaCompiler:
         self.console = jvm.java.io.PrintStream(self.printed, True, "UTF-8")
         self.imain = jvm.scala.tools.nsc.interpreter.IMain(settings, reporter)
         if not self.imain.initializeCompiler():
-            raise ScalaError("the Scala compiler did not start: %s" % self.reported.toString("UTF-8").strip())
-        # A line that defines nothing a user sees (no `resN`): the compiler's first run.
-        if str(self.imain.interpret("import scala.Predef._")) != "Success":
-            raise ScalaError("the Scala compiler failed its first line: %s" % self.reported.toString("UTF-8").strip())
-
-
-class ScalaRepl:
-    def __init__(self, spark, outdir, compiler=None):
-        sc = spark.sparkContext
-        jvm = sc._jvm
-        gateway = sc._gateway
-        if compiler is None:
-            compiler = ScalaCompiler(jvm, outdir)
-        self.jvm = jvm
-        self.reported = compiler.reported
-        self.printed = compiler.printed
-        self.console = compiler.console
-        self.imain = compiler.imain
+            raise ScalaError("the Scala compiler did not start: %s" % self.take_reported().strip())
         # scala.Console's streams are per thread, and 2.13 has no public setter: its
         # setOutDirect/setErrDirect are protected in Scala, public in the bytecode.
         console_class = jvm.java.lang.Class.forName("scala.Console$")
