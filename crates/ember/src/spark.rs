@@ -191,13 +191,14 @@ impl SparkDriver {
         self.wait(async move { inner.pi_until(scale, seed, pending()).await })
     }
 
-    /// Waits on this thread for a job, bounded: each job bounds itself (the job timeout, then
-    /// the cancel's grace), so this bound is a backstop.
+    /// Waits on this thread for a job, bounded: each statement bounds itself (the job timeout,
+    /// then the cancel's grace), and a job runs at most two (SparkPi defines its functions
+    /// first), so this bound is a backstop.
     fn wait<T: Send + 'static>(
         &self,
         job: impl Future<Output = Result<T, Error>> + Send + 'static,
     ) -> Result<T, Error> {
-        let limit = self.inner.job_timeout + STOP_TIMEOUT * 2;
+        let limit = (self.inner.job_timeout + STOP_TIMEOUT * 2) * 2;
         self.runtime
             .block_on("a job on the Spark driver", Some(limit), job)
             .map_err(|e| Error::Job {
