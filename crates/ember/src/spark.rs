@@ -106,9 +106,10 @@ impl SparkDriver {
     /// Starts a driver on `master` (`spark://host:port`, or any master Spark itself takes) and
     /// waits until its SparkSession is up.
     ///
-    /// Errors: [`Error::Driver`] when the worker cannot start (no such Python, no PySpark, a
-    /// master that cannot be reached) or does not start within the start timeout, with the
-    /// last lines it wrote.
+    /// Errors: [`Error::Driver`] when the worker cannot start (no such Python, no PySpark, no
+    /// Java) or does not start within the start timeout, with the last lines it wrote. As with
+    /// Spark itself, a master that cannot be reached is no start error: the SparkSession starts,
+    /// and the first job fails once Spark gives up registering (about a minute).
     pub fn start(master: &str, options: DriverOptions) -> Result<SparkDriver, Error> {
         let runtime = ember_runtime::Runtime::builder("ember-spark-driver")
             .build()
