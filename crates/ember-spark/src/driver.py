@@ -607,8 +607,14 @@ def start(request):
         spark = builder.getOrCreate()
     except Exception as e:
         message = "".join(traceback.format_exception_only(type(e), e)).strip()
-        if "Java gateway" in message or "JAVA_HOME" in message or "java" in message.lower():
+        if "Java gateway" in message or "JAVA_HOME" in message:
             message += " (is a JDK installed? `just spark-env` installs one)"
+        elif "stopped SparkContext" in message:
+            # What Spark does when no master answers its registration (about a minute); its
+            # stack trace says nothing more.
+            message = "the master %s did not answer: is it running, and reachable from here?" % (
+                request.get("master") or "local[*]"
+            )
         send({"event": "failed", "message": "SparkSession failed to start: " + message})
         return None
     return spark

@@ -107,9 +107,8 @@ impl SparkDriver {
     /// waits until its SparkSession is up.
     ///
     /// Errors: [`Error::Driver`] when the worker cannot start (no such Python, no PySpark, no
-    /// Java) or does not start within the start timeout, with the last lines it wrote. As with
-    /// Spark itself, a master that cannot be reached is no start error: the SparkSession starts,
-    /// and the first job fails once Spark gives up registering (about a minute).
+    /// Java), does not start within the start timeout, or its master does not answer (Spark
+    /// gives up registering after about a minute), with the reason and its last lines.
     pub fn start(master: &str, options: DriverOptions) -> Result<SparkDriver, Error> {
         let runtime = ember_runtime::Runtime::builder("ember-spark-driver")
             .build()
