@@ -271,7 +271,12 @@ impl Inner {
         kind: Option<Language>,
         stop: impl Future<Output = ()>,
     ) -> Result<Output, Error> {
-        let _turn = self.turn.lock().await;
+        // A job cancelled while it waits for its turn (behind a long one) ends there.
+        tokio::pin!(stop);
+        let _turn = tokio::select! {
+            turn = self.turn.lock() => turn,
+            () = &mut stop => return Err(Error::Cancelled { job: "the statement" }),
+        };
         let id = self.next.fetch_add(1, Ordering::Relaxed);
         let failed = |reason: String| Error::Job {
             job: "the statement",
@@ -282,7 +287,7 @@ impl Inner {
         let limit = self.job_timeout;
         let ended = tokio::select! {
             done = tokio::time::timeout(limit, &mut execution) => done.ok(),
-            () = stop => {
+            () = &mut stop => {
                 self.driver.cancel(id);
                 let _ = tokio::time::timeout(STOP_TIMEOUT, &mut execution).await;
                 return Err(Error::Cancelled { job: "the statement" });
@@ -368,7 +373,12 @@ impl PiBackend for SparkPi {
         let job = async move {
             let _tracked = tracked;
             let driver = {
-                let mut slot = slot.lock().await;
+                // A job cancelled while the driver starts (for another job) ends there, so
+                // requests the service gave up on do not pile up behind a slow start.
+                let mut slot = tokio::select! {
+                    slot = slot.lock() => slot,
+                    () = cancel.cancelled() => return Err(ember_web::Error::Cancelled),
+                };
                 match slot.as_ref() {
                     Some(d) => d.clone(),
                     None => {
