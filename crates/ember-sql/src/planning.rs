@@ -15,9 +15,9 @@
 //!   subqueries; only operator chains, which it parses in a loop, get this deep.
 //! - **Stacks for that depth.** Everything that recurses over a bounded tree without that
 //!   protection (Ember's own passes, and the derived `Clone`, `Drop`, `PartialEq` and `Display`
-//!   of DataFusion's and sqlparser's trees) has room for [`MAX_DEPTH`] levels: planning runs on
-//!   a thread of its own with a [`STACK_SIZE`] stack, and so do the session runtime's threads,
-//!   where plans are optimized, run and dropped (`builder.rs`). A stack is address space; only
+//!   of DataFusion's and sqlparser's trees) has room for [`MAX_DEPTH`] levels: the session
+//!   runtime's threads, where plans are optimized, run and dropped, and its blocking pool, where
+//!   SQL text is planned, all have [`STACK_SIZE`] stacks (`runtime.rs`). A stack is address space; only
 //!   the pages a deep query touches are ever backed by memory.
 //! - **Cancellation.** The caller awaits the planning thread instead of planning inside a poll,
 //!   so a cancel or a timeout (dropping the future) releases it at once. The thread sees the
@@ -90,10 +90,14 @@ impl Drop for CancelOnDrop {
     }
 }
 
-/// Runs `plan` on a new thread with a [`STACK_SIZE`] stack and awaits its result from any
-/// executor. Dropping the returned future sets the [`CancelFlag`] `plan` is given and releases
-/// the caller at once; the thread then drops whatever it produced itself, on its own stack.
-pub(crate) async fn on_planning_thread<T, F>(plan: F) -> Result<T>
+/// Runs `plan` on a thread of `runtime`'s blocking pool (the session runtime's threads have
+/// [`STACK_SIZE`] stacks, its blocking pool's too) and awaits its result from any executor.
+/// The pool keeps an idle thread for a while, so a session that plans one query after another
+/// reuses it: a new 64 MiB thread for every query cost more than a small query's planning
+/// (mapping and unmapping its stack). Dropping the returned future sets the [`CancelFlag`] `plan`
+/// is given and releases the caller at once; the thread then drops whatever it produced itself,
+/// on its own stack.
+pub(crate) async fn on_planning_thread<T, F>(runtime: &tokio::runtime::Handle, plan: F) -> Result<T>
 where
     T: Send + 'static,
     F: FnOnce(&CancelFlag) -> Result<T> + Send + 'static,
@@ -101,20 +105,15 @@ where
     let cancel = CancelFlag::default();
     let guard = cancel.cancel_on_drop();
     let (tx, rx) = tokio::sync::oneshot::channel();
-    std::thread::Builder::new()
-        .name("ember-sql-plan".to_owned())
-        .stack_size(STACK_SIZE)
-        .spawn(move || {
-            let result = plan(&cancel);
-            // A caller that gave up has dropped the receiver: the result (a deep plan, maybe)
-            // is dropped here, on this thread's stack.
-            let _ = tx.send(result);
-        })
-        .map_err(|e| Error::Runtime {
-            message: format!("cannot start a planning thread: {e}"),
-        })?;
+    // Detached: the task ends on its own once it sees the flag (the handle is not awaited).
+    drop(runtime.spawn_blocking(move || {
+        let result = plan(&cancel);
+        // A caller that gave up has dropped the receiver: the result (a deep plan, maybe)
+        // is dropped here, on this thread's stack.
+        let _ = tx.send(result);
+    }));
     let result = rx.await.map_err(|_| Error::Runtime {
-        message: "the planning thread ended without a plan (it panicked)".to_owned(),
+        message: "the planning thread ended without a plan (it panicked, or the session's runtime stopped)".to_owned(),
     })?;
     guard.disarm();
     result

@@ -135,7 +135,7 @@ impl Session {
         let session = self.clone();
         let query = query.to_owned();
         let handle = self.handle().clone();
-        crate::planning::on_planning_thread(move |cancel| {
+        crate::planning::on_planning_thread(&handle.clone(), move |cancel| {
             handle.block_on(session.plan_sql_here(&query, cancel))
         })
         .await
