@@ -42,6 +42,9 @@ pub struct DataFrame {
     df: datafusion::dataframe::DataFrame,
     /// The SQL text this DataFrame came from, for error messages.
     query: Option<Arc<str>>,
+    /// Whether `df`'s plan is the analyzed plan [`Session::sql`] made (nothing derived from it
+    /// since), so running it needs only the optimizer ([`physical_plan`]).
+    analyzed: bool,
 }
 
 impl fmt::Debug for DataFrame {
@@ -84,7 +87,7 @@ impl Session {
                 .await
                 .map_err(|e| Error::from_datafusion(e, Some(&owned)))
         })?;
-        Ok(DataFrame::new(self.clone(), df, Some(query.into())))
+        Ok(DataFrame::from_sql(self.clone(), df, query))
     }
 
     /// [`sql`](Self::sql) for async callers: plans on the planning thread and runs DDL
@@ -100,7 +103,7 @@ impl Session {
                     .map_err(|e| Error::from_datafusion(e, Some(&owned)))
             })
             .await?;
-        Ok(DataFrame::new(self.clone(), df, Some(query.into())))
+        Ok(DataFrame::from_sql(self.clone(), df, query))
     }
 
     /// The DataFrame of a registered view (Spark's `spark.table`).
@@ -128,7 +131,20 @@ impl DataFrame {
         df: datafusion::dataframe::DataFrame,
         query: Option<Arc<str>>,
     ) -> Self {
-        Self { session, df, query }
+        Self {
+            session,
+            df,
+            query,
+            analyzed: false,
+        }
+    }
+
+    /// The DataFrame of a query [`Session::plan_sql_async`] planned (and analyzed).
+    fn from_sql(session: Session, df: datafusion::dataframe::DataFrame, query: &str) -> Self {
+        Self {
+            analyzed: true,
+            ..Self::new(session, df, Some(query.into()))
+        }
     }
 
     fn err(&self, e: datafusion::error::DataFusionError) -> Error {
@@ -294,7 +310,7 @@ impl DataFrame {
     /// [`collect`](Self::collect) for async callers: runs on the session's runtime, so any
     /// executor may await it.
     pub async fn collect_async(&self) -> Result<Vec<RecordBatch>> {
-        let run = self.recorded(self.df.clone());
+        let run = self.recorded(self.df.clone(), self.analyzed);
         let parts = self.session.spawn(run).await?;
         Ok(parts.into_iter().flatten().collect())
     }
@@ -316,7 +332,7 @@ impl DataFrame {
         &self,
         stop: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> Result<Option<Vec<RecordBatch>>> {
-        let run = self.recorded(self.df.clone());
+        let run = self.recorded(self.df.clone(), self.analyzed);
         self.session
             .spawn(async move {
                 tokio::select! {
@@ -355,14 +371,17 @@ impl DataFrame {
         stop: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> Result<Option<LimitedBatches>> {
         use futures_util::StreamExt;
-        let df = self.df.clone();
+        let (df, analyzed) = (self.df.clone(), self.analyzed);
         let query = self.query.clone();
         self.session
             .spawn(async move {
                 let on_error = |e| Error::from_datafusion(e, query.as_deref());
                 let schema: SchemaRef = Arc::new(df.schema().as_arrow().clone());
                 let run = async {
-                    let mut stream = df.execute_stream().await.map_err(on_error)?;
+                    let task_ctx = Arc::new(df.task_ctx());
+                    let plan = physical_plan(df, analyzed).await.map_err(on_error)?;
+                    let mut stream = datafusion::physical_plan::execute_stream(plan, task_ctx)
+                        .map_err(on_error)?;
                     let (mut batches, mut rows, mut truncated) = (Vec::new(), 0usize, false);
                     let mut bytes = 0usize;
                     while let Some(batch) = stream.next().await {
@@ -401,6 +420,7 @@ impl DataFrame {
     fn recorded(
         &self,
         df: datafusion::dataframe::DataFrame,
+        analyzed: bool,
     ) -> impl std::future::Future<Output = Result<Vec<Vec<RecordBatch>>>> + Send + 'static {
         let query = self.query.clone();
         // Listed from here, before anything is awaited: a future dropped at once (a cancel)
@@ -413,7 +433,7 @@ impl DataFrame {
         async move {
             let on_error = |e| Error::from_datafusion(e, query.as_deref());
             let task_ctx = Arc::new(df.task_ctx());
-            let plan = df.create_physical_plan().await.map_err(on_error);
+            let plan = physical_plan(df, analyzed).await.map_err(on_error);
             recording.run(plan, task_ctx, on_error).await
         }
     }
@@ -462,18 +482,19 @@ impl DataFrame {
 
     /// Runs the query and returns the batches of each output partition.
     pub fn collect_partitioned(&self) -> Result<Vec<Vec<RecordBatch>>> {
-        self.session.block_on(self.recorded(self.df.clone()))
+        self.session
+            .block_on(self.recorded(self.df.clone(), self.analyzed))
     }
 
     /// [`count`](Self::count) for async callers.
     pub async fn count_async(&self) -> Result<usize> {
-        let run = self.recorded(self.count_plan()?);
+        let run = self.recorded(self.count_plan()?, false);
         Self::counted(&self.session.spawn(run).await?)
     }
 
     /// The number of rows (blocking, like Spark's `df.count()`).
     pub fn count(&self) -> Result<usize> {
-        let run = self.recorded(self.count_plan()?);
+        let run = self.recorded(self.count_plan()?, false);
         Self::counted(&self.session.block_on(run)?)
     }
 
@@ -630,4 +651,24 @@ fn sliced_size(batch: &RecordBatch) -> usize {
                 .unwrap_or_else(|_| c.get_array_memory_size())
         })
         .sum()
+}
+
+/// `df`'s physical plan. DataFusion's own path analyzes the logical plan and then optimizes it;
+/// a plan [`Session::sql`] made was analyzed already when it was planned (so that the
+/// DataFrame's schema is what runs), and analyzing it again cost a third of a TPC-H query's
+/// planning, so only the optimizer runs on it. `EXPLAIN` keeps DataFusion's path, which lists
+/// the analyzer's passes.
+async fn physical_plan(
+    df: datafusion::dataframe::DataFrame,
+    analyzed: bool,
+) -> datafusion::error::Result<Arc<dyn datafusion::physical_plan::ExecutionPlan>> {
+    let (state, plan) = df.into_parts();
+    if !analyzed || matches!(plan, datafusion::logical_expr::LogicalPlan::Explain(_)) {
+        return state.create_physical_plan(&plan).await;
+    }
+    let optimized = state.optimizer().optimize(plan, &state, |_, _| {})?;
+    state
+        .query_planner()
+        .create_physical_plan(&optimized, &state)
+        .await
 }
