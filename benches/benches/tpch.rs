@@ -19,6 +19,11 @@
 //! times DuckDB and Polars on the same files. `EMBER_TPCH_DATA` names another data directory
 //! (e.g. SF10); without data the bench says which command makes it and does nothing.
 //! `EMBER_TPCH_EXPLAIN=1` prints both engines' plans of every query instead of timing them.
+//! `EMBER_TPCH_PAIRED=N` times each query in `N` back-to-back pairs instead of criterion's
+//! groups and prints the median ratio per query (the figure docs/benchmarks.md records).
+//! `EMBER_TPCH_CONF="key=value;..."` sets options on Ember's session only, to measure what a
+//! setting would give as Ember's default. `EMBER_TPCH_LOOP=ember:q08:50` runs one engine on
+//! one query 50 times and nothing else, for a profiler (`perf record -g`).
 //!
 //! The same queries on clusters are the `cluster` bench's (issue 21).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -37,11 +42,19 @@ fn tpch(c: &mut Criterion) {
     if !has_data("tpch", &dir) {
         return;
     }
-    let ember = Session::builder()
-        .app_name("tpch")
-        .master("local[2]")
-        .get_or_create()
-        .unwrap();
+    // `EMBER_TPCH_CONF="key=value;key=value"`: settings for Ember's session (stock DataFusion
+    // keeps its defaults), to measure what one would give as Ember's default.
+    let settings: Vec<(String, String)> = std::env::var("EMBER_TPCH_CONF")
+        .unwrap_or_default()
+        .split(';')
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+        .collect();
+    let mut builder = Session::builder().app_name("tpch").master("local[2]");
+    for (key, value) in &settings {
+        builder = builder.config(key, value);
+    }
+    let ember = builder.get_or_create().unwrap();
     let config = SessionConfig::new().with_target_partitions(2);
     let stock = SessionContext::new_with_config(config);
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -101,6 +114,36 @@ fn tpch(c: &mut Criterion) {
         return;
     }
 
+    if let Ok(spec) = std::env::var("EMBER_TPCH_LOOP") {
+        // `engine:qNN:n`: one engine runs one query n times and nothing else, for a profiler
+        // (`perf record`) to see where that engine's time goes.
+        let parts: Vec<&str> = spec.split(':').collect();
+        let [engine, name, n] = parts[..] else {
+            panic!("EMBER_TPCH_LOOP is engine:qNN:n (e.g. ember:q01:20), not {spec}");
+        };
+        let n: usize = n.parse().expect("EMBER_TPCH_LOOP's count is a number");
+        let (_, query) = queries()
+            .unwrap()
+            .into_iter()
+            .find(|(q, _)| q == name)
+            .expect("EMBER_TPCH_LOOP names a query q01 to q22");
+        for _ in 0..n {
+            match engine {
+                "ember" => black_box(ember.sql(&query).and_then(|df| df.collect()).unwrap()),
+                "datafusion" => black_box(run_stock(&query).unwrap()),
+                other => panic!("EMBER_TPCH_LOOP's engine is ember or datafusion, not {other}"),
+            };
+        }
+        return;
+    }
+    if let Some(rounds) = std::env::var("EMBER_TPCH_PAIRED")
+        .ok()
+        .and_then(|n| n.parse::<usize>().ok())
+    {
+        paired(&ember, &run_stock, rounds.max(1));
+        return;
+    }
+
     let mut group = c.benchmark_group("tpch");
     group
         .sample_size(10)
@@ -135,6 +178,75 @@ fn tpch(c: &mut Criterion) {
         }
     }
     group.finish();
+}
+
+/// `EMBER_TPCH_PAIRED=N`: each query `N` times on each engine in back-to-back pairs (the order
+/// alternating), after one warm-up run each. The ratio is taken within each pair, so the
+/// machine's load, which drifts over the seconds one criterion group takes, weighs on both
+/// sides of it alike. Prints a Markdown table: each engine's median, the median of the pairs'
+/// ratios, and their geometric mean over the 22 queries.
+fn paired(
+    ember: &Session,
+    run_stock: &dyn Fn(&str) -> ember_sql::datafusion::error::Result<Vec<RecordBatch>>,
+    rounds: usize,
+) {
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        let n = v.len();
+        if n % 2 == 1 {
+            v[n / 2]
+        } else {
+            (v[n / 2 - 1] + v[n / 2]) / 2.0
+        }
+    };
+    let time = |f: &dyn Fn()| {
+        let t = std::time::Instant::now();
+        f();
+        t.elapsed().as_secs_f64() * 1e3
+    };
+    let run_ember = |q: &str| {
+        black_box(ember.sql(q).and_then(|df| df.collect()).unwrap());
+    };
+    println!("| query | Ember (ms) | DataFusion (ms) | ratio (median of {rounds} pairs) |");
+    println!("|---|---|---|---|");
+    let (mut logs, mut totals) = (0.0, (0.0, 0.0));
+    let queries = queries().unwrap();
+    for (name, query) in &queries {
+        let ours = ember.sql(query).and_then(|df| df.collect()).unwrap();
+        let theirs = run_stock(query).unwrap();
+        assert_eq!(
+            rows(&ours).unwrap(),
+            rows(&theirs).unwrap(),
+            "{name}: the two answers differ"
+        );
+        let (mut e, mut d, mut r) = (Vec::new(), Vec::new(), Vec::new());
+        for round in 0..rounds {
+            let stock = || {
+                black_box(run_stock(query).unwrap());
+            };
+            let (te, td) = if round % 2 == 0 {
+                let te = time(&|| run_ember(query));
+                (te, time(&stock))
+            } else {
+                let td = time(&stock);
+                (time(&|| run_ember(query)), td)
+            };
+            e.push(te);
+            d.push(td);
+            r.push(te / td);
+        }
+        let (me, md, mr) = (median(e), median(d), median(r));
+        logs += mr.ln();
+        totals.0 += me;
+        totals.1 += md;
+        println!("| {name} | {me:.1} | {md:.1} | {mr:.3}x |");
+    }
+    println!(
+        "\nGeometric mean of the 22 ratios: {:.3}x; sums of the medians: {:.2} s against {:.2} s",
+        (logs / queries.len() as f64).exp(),
+        totals.0 / 1e3,
+        totals.1 / 1e3
+    );
 }
 
 criterion_group!(benches, tpch);
