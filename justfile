@@ -71,6 +71,11 @@ tpch-peers SF="1":
     cargo build --release
     "$(bash scripts/tpch/env.sh | tail -n1)" scripts/tpch/peers.py --data "$(bash scripts/tpch/data.sh {{SF}} | tail -n1)"
 
+# Two builds of the `ember` binary on TPC-H SF1 in paired runs (what a build setting gives), e.g.
+# `just tpch-builds /tmp/ember-release target/dist/ember`.
+tpch-builds A B:
+    python3 scripts/tpch/builds.py --data "$(bash scripts/tpch/data.sh 1 | tail -n1)" {{A}} {{B}}
+
 # Drive the release binary with wrk on loopback for a bounded time.
 loadtest SECONDS="30":
     bash benches/loadtest.sh {{SECONDS}}

@@ -426,6 +426,12 @@ struct LivyServerArgs {
     sql_memory_limit_mib: u64,
 }
 
+/// mimalloc, as DataFusion's own CLI and Python bindings use: glibc's allocator was a tenth of
+/// a TPC-H query's profile, and `scripts/tpch/builds.py` measured what the swap gives
+/// (docs/benchmarks.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let command = match cli.command {
