@@ -131,7 +131,8 @@
 //! cluster). Every query runs there, so callers need no runtime. Actions follow one rule: the plain name blocks and
 //! returns the value (`collect`, `count`, `show`, `to_polars`, ...), from plain threads and from
 //! inside any tokio runtime; `collect_async` and `count_async` can be awaited from any executor.
-//! SQL text is planned on a thread of its own, and the runtime's threads have large stacks, so
+//! SQL text is planned on the runtime's blocking pool, never in the caller's poll, and the
+//! runtime's threads (its blocking pool's too) have large stacks, so
 //! no text overflows a stack: `AND`/`OR` chains are planned as balanced trees, anything else
 //! nested deeper than [`MAX_DEPTH`] fails with [`Error::ExpressionTooDeep`], and dropping a
 //! planning future (a cancel, a timeout) releases its caller at once.
