@@ -90,7 +90,7 @@ impl Session {
         Ok(DataFrame::from_sql(self.clone(), df, query))
     }
 
-    /// [`sql`](Self::sql) for async callers: plans on the planning thread and runs DDL
+    /// [`sql`](Self::sql) for async callers: plans on the runtime's blocking pool and runs DDL
     /// (`CREATE VIEW ...`) at once, awaitable on any executor; dropping it stops the planning.
     pub async fn sql_async(&self, query: &str) -> Result<DataFrame> {
         let plan = self.plan_sql_async(query).await?;
@@ -655,8 +655,8 @@ fn sliced_size(batch: &RecordBatch) -> usize {
 
 /// `df`'s physical plan. DataFusion's own path analyzes the logical plan and then optimizes it;
 /// a plan [`Session::sql`] made was analyzed already when it was planned (so that the
-/// DataFrame's schema is what runs), and analyzing it again cost a third of a TPC-H query's
-/// planning, so only the optimizer runs on it. `EXPLAIN` keeps DataFusion's path, which lists
+/// DataFrame's schema is what runs), and analyzing it again was a third of `Session::sql`'s
+/// time on TPC-H q08, so only the optimizer runs on it. `EXPLAIN` keeps DataFusion's path, which lists
 /// the analyzer's passes.
 async fn physical_plan(
     df: datafusion::dataframe::DataFrame,

@@ -17,8 +17,8 @@
 //!   protection (Ember's own passes, and the derived `Clone`, `Drop`, `PartialEq` and `Display`
 //!   of DataFusion's and sqlparser's trees) has room for [`MAX_DEPTH`] levels: the session
 //!   runtime's threads, where plans are optimized, run and dropped, and its blocking pool, where
-//!   SQL text is planned, all have [`STACK_SIZE`] stacks (`runtime.rs`). A stack is address space; only
-//!   the pages a deep query touches are ever backed by memory.
+//!   SQL text is planned, all have [`STACK_SIZE`] stacks (`runtime.rs`). A stack is address
+//!   space; only the pages a deep query touches are ever backed by memory.
 //! - **Cancellation.** The caller awaits the planning thread instead of planning inside a poll,
 //!   so a cancel or a timeout (dropping the future) releases it at once. The thread sees the
 //!   [`CancelFlag`] between passes and stops there; what it still does is bounded, since every
@@ -93,8 +93,8 @@ impl Drop for CancelOnDrop {
 /// Runs `plan` on a thread of `runtime`'s blocking pool (the session runtime's threads have
 /// [`STACK_SIZE`] stacks, its blocking pool's too) and awaits its result from any executor.
 /// The pool keeps an idle thread for a while, so a session that plans one query after another
-/// reuses it: a new 64 MiB thread for every query cost more than a small query's planning
-/// (mapping and unmapping its stack). Dropping the returned future sets the [`CancelFlag`] `plan`
+/// reuses it: a new 64 MiB thread for every query (mapping, faulting in and unmapping its
+/// stack) was a tenth of a TPC-H query's planning. Dropping the returned future sets the [`CancelFlag`] `plan`
 /// is given and releases the caller at once; the thread then drops whatever it produced itself,
 /// on its own stack.
 pub(crate) async fn on_planning_thread<T, F>(runtime: &tokio::runtime::Handle, plan: F) -> Result<T>
