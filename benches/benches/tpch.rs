@@ -47,8 +47,13 @@ fn tpch(c: &mut Criterion) {
     let settings: Vec<(String, String)> = std::env::var("EMBER_TPCH_CONF")
         .unwrap_or_default()
         .split(';')
-        .filter_map(|kv| kv.split_once('='))
-        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+        .filter(|kv| !kv.trim().is_empty())
+        .map(|kv| {
+            let (k, v) = kv
+                .split_once('=')
+                .unwrap_or_else(|| panic!("EMBER_TPCH_CONF entries are key=value, not {kv}"));
+            (k.trim().to_owned(), v.trim().to_owned())
+        })
         .collect();
     let mut builder = Session::builder().app_name("tpch").master("local[2]");
     for (key, value) in &settings {
@@ -67,10 +72,6 @@ fn tpch(c: &mut Criterion) {
     let run_stock = |q: &str| run_on(&runtime, &stock, q);
     if std::env::var_os("EMBER_TPCH_PLAN").is_some() {
         // Planning alone (SQL text to a physical plan), median of 20, both engines.
-        let median = |mut v: Vec<f64>| {
-            v.sort_by(f64::total_cmp);
-            v[v.len() / 2]
-        };
         for (name, query) in queries().unwrap() {
             let ours: Vec<f64> = (0..20)
                 .map(|_| {
@@ -190,15 +191,6 @@ fn paired(
     run_stock: &dyn Fn(&str) -> ember_sql::datafusion::error::Result<Vec<RecordBatch>>,
     rounds: usize,
 ) {
-    let median = |mut v: Vec<f64>| {
-        v.sort_by(f64::total_cmp);
-        let n = v.len();
-        if n % 2 == 1 {
-            v[n / 2]
-        } else {
-            (v[n / 2 - 1] + v[n / 2]) / 2.0
-        }
-    };
     let time = |f: &dyn Fn()| {
         let t = std::time::Instant::now();
         f();
@@ -247,6 +239,17 @@ fn paired(
         totals.0 / 1e3,
         totals.1 / 1e3
     );
+}
+
+/// The median of `v` (the mean of the middle two for an even count).
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
 }
 
 criterion_group!(benches, tpch);

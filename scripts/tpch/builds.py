@@ -19,16 +19,18 @@ import sys
 import time
 from pathlib import Path
 
-TABLES = ["customer", "lineitem", "nation", "orders", "part", "partsupp", "region", "supplier"]
-QUERIES = Path(__file__).resolve().parents[2] / "benches" / "tpch"
+from tpch import QUERIES, ember_views, query_numbers
 
 
 def run(binary, views, query):
     start = time.perf_counter()
-    done = subprocess.run(
-        [binary, "sql", *views, "-f", str(query), "--format", "arrow"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=600,
-    )
+    try:
+        done = subprocess.run(
+            [binary, "sql", *views, "-f", str(query), "--format", "arrow"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=600,
+        )
+    except subprocess.TimeoutExpired:
+        sys.exit("%s took over 600 s on %s" % (binary, query.name))
     took = time.perf_counter() - start
     if done.returncode != 0:
         lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
@@ -47,15 +49,8 @@ def main():
     for binary in (args.a, args.b):
         if not Path(binary).is_file():
             sys.exit("no such binary: %s" % binary)
-    data = Path(args.data)
-    views = []
-    for t in TABLES:
-        views += ["--view", "%s=%s" % (t, data / (t + ".parquet"))]
-    if "-" in args.queries:
-        lo, hi = args.queries.split("-")
-        numbers = range(int(lo), int(hi) + 1)
-    else:
-        numbers = [int(n) for n in args.queries.split(",")]
+    views = ember_views(args.data)
+    numbers = query_numbers(args.queries)
 
     print("| query | A (ms) | B (ms) | B / A (median of %d pairs) |" % args.runs)
     print("|---|---|---|---|")

@@ -28,9 +28,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-TABLES = ["customer", "lineitem", "nation", "orders", "part", "partsupp", "region", "supplier"]
-ROOT = Path(__file__).resolve().parents[2]
-QUERIES = ROOT / "benches" / "tpch"
+from tpch import QUERIES, TABLES, ember_views, query_numbers
 
 
 def cell(v):
@@ -74,19 +72,13 @@ def main():
     ember = Path(args.ember) if args.ember else target / "release" / "ember"
     if not ember.exists():
         sys.exit("no %s: build it with `cargo build --release`" % ember)
-    if "-" in args.queries:
-        lo, hi = args.queries.split("-")
-        numbers = range(int(lo), int(hi) + 1)
-    else:
-        numbers = [int(n) for n in args.queries.split(",")]
+    numbers = query_numbers(args.queries)
 
     con = duckdb.connect()
     for t in TABLES:
         con.execute("CREATE VIEW %s AS SELECT * FROM read_parquet('%s')" % (t, data / (t + ".parquet")))
     ctx = pl.SQLContext({t: pl.scan_parquet(data / (t + ".parquet")) for t in TABLES})
-    views = []
-    for t in TABLES:
-        views += ["--view", "%s=%s" % (t, data / (t + ".parquet"))]
+    views = ember_views(data)
     for kv in args.ember_conf:
         views += ["--conf", kv]
     peak = {}
