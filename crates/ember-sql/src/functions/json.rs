@@ -101,20 +101,34 @@ fn parse(text: &str) -> Option<Json> {
 }
 
 /// Java's `Double.toString`, which Spark's Jackson writes doubles with: `1.0`, `1.5E10`.
-fn java_double(d: f64) -> String {
-    if d.is_nan() {
+pub(crate) fn java_double(d: f64) -> String {
+    java_decimal(d.is_nan(), d, format!("{d}"), format!("{d:e}"))
+}
+
+/// Java's `Float.toString`: the shortest digits that read back as the same `FLOAT`.
+pub(crate) fn java_float(f: f32) -> String {
+    java_decimal(f.is_nan(), f64::from(f), format!("{f}"), format!("{f:e}"))
+}
+
+/// Java's decimal text of a floating-point `value`, from Rust's shortest `plain` and
+/// `scientific` texts of it: plain within `[1e-3, 1e7)`, else `<mantissa>E<exponent>`; always a
+/// fraction digit.
+fn java_decimal(nan: bool, value: f64, plain: String, scientific: String) -> String {
+    if nan {
         return "NaN".into();
     }
-    if d.is_infinite() {
-        return if d > 0.0 { "Infinity" } else { "-Infinity" }.into();
+    if value.is_infinite() {
+        return if value > 0.0 { "Infinity" } else { "-Infinity" }.into();
     }
-    let a = d.abs();
+    let a = value.abs();
     if a == 0.0 || (1e-3..1e7).contains(&a) {
-        let s = format!("{d}");
-        if s.contains('.') { s } else { format!("{s}.0") }
+        if plain.contains('.') {
+            plain
+        } else {
+            format!("{plain}.0")
+        }
     } else {
-        let s = format!("{d:e}");
-        let (mantissa, exp) = s.split_once('e').unwrap_or((&s, "0"));
+        let (mantissa, exp) = scientific.split_once('e').unwrap_or((&scientific, "0"));
         let mantissa = if mantissa.contains('.') {
             mantissa.to_owned()
         } else {

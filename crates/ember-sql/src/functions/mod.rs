@@ -33,6 +33,8 @@
 //! - [`bounded`]: `repeat`, `lpad`, `rpad`, `space`, `array_repeat` and integer `sequence`
 //!   fail with `[COLLECTION_SIZE_LIMIT_EXCEEDED]` before generating more than
 //!   [`bounded::MAX_GENERATED`] characters or elements in one batch.
+//! - [`sketches`]: the HyperLogLog, Theta, Tuple and KLL sketch families on Apache
+//!   DataSketches, in the Java library's binary format.
 //! - [`vectors`]: Spark 4.2's `vector_inner_product`, `vector_cosine_similarity`,
 //!   `vector_l2_distance`, `vector_norm`, `vector_normalize`, `vector_sum`, `vector_avg`.
 //! - Also: `jaro_winkler_similarity`, `to_base32`/`from_base32` ([`strings`]), `array_insert`
@@ -63,6 +65,7 @@ pub(crate) mod json;
 pub(crate) mod math;
 pub(crate) mod misc;
 pub(crate) mod numbers;
+pub(crate) mod sketches;
 pub(crate) mod spark_names;
 pub(crate) mod strings;
 pub(crate) mod tables;
@@ -196,6 +199,7 @@ pub(crate) fn register(ctx: &SessionContext, time_zone: &std::sync::Arc<str>) {
     misc::register(ctx, time_zone);
     numbers::register(ctx);
     vectors::register(ctx);
+    sketches::register(ctx);
     // Last: it wraps whatever is registered under its names by then.
     bounded::register(ctx);
 }

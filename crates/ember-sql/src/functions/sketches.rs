@@ -1,0 +1,2503 @@
+//! Spark's sketch functions on Apache DataSketches' Rust port (the `datasketches` crate): the
+//! HyperLogLog (`hll_*`), Theta (`theta_*`), Tuple (`tuple_*`) and KLL (`kll_*`) families and
+//! `approx_top_k*`. A sketch travels between functions as `BINARY`, serialized in DataSketches'
+//! own format, which Spark's Java library reads and writes too: a sketch Ember makes can be
+//! merged or estimated by Spark and the other way round.
+//!
+//! Every aggregate is a [`SketchAgg`]: its partial state is the serialized sketch, so its memory
+//! is the sketch's bound (`lgConfigK`, `lgNomEntries`, `k`, `maxItemsTracked`) however many rows
+//! it sees, and partial aggregates merge across partitions and executors. Values are hashed as
+//! Spark's Java library hashes them (integers widened to `BIGINT`, `-0.0` as `0.0`, strings by
+//! their UTF-8 bytes, an empty string or binary skipped), so a sketch of the same values is the
+//! same sketch in both.
+//!
+//! A damaged or foreign `BINARY` fails the query with an error naming the function, never a
+//! panic; an out-of-range parameter fails with Spark's error class.
+//!
+//! The images are Spark's byte for byte where the conformance suite checks them (HLL in LIST
+//! mode, Theta, Tuple and uncompacted KLL sketches). Where they are not, the sketch is the same
+//! and either side reads the other's: an HLL sketch in SET mode (8 to a few hundred values at
+//! `lgConfigK` 12) is written in DataSketches' compact form where Spark writes Java's hash
+//! table; `lgNomEntries` 4 is built as 5 (the Rust port's smallest), which changes answers only
+//! past 16 entries; and KLL compaction is random, in Spark as here, so a compacted sketch
+//! differs from run to run. An HLL union of sketches with different `lgConfigK` (allowed with
+//! `allowDifferentLgConfigK`) may keep a different `lgConfigK` than Spark's while both are small.
+
+use std::fmt::{self, Write as _};
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use datafusion::arrow::array::{
+    Array, ArrayRef, AsArray, BinaryArray, BinaryBuilder, Float64Array, Int64Array, StringArray,
+};
+use datafusion::arrow::datatypes::{
+    DataType, Field, FieldRef, Float32Type, Float64Type, Int8Type, Int16Type, Int32Type, Int64Type,
+};
+use datafusion::common::ScalarValue;
+use datafusion::error::{DataFusionError, Result as DfResult};
+use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
+use datafusion::logical_expr::{
+    Accumulator, AggregateUDF, AggregateUDFImpl, ScalarUDF, Signature, Volatility,
+};
+use datafusion::physical_expr::expressions::Literal;
+use datafusion::prelude::SessionContext;
+use datasketches::codec::{SketchBytes, SketchSlice};
+use datasketches::common::SearchCriteria;
+use datasketches::hash::value::{canonical_float, raw_bytes};
+use datasketches::hll::{HllSketch, HllType, HllUnion};
+use datasketches::kll::{KllFloat, KllSketch, KllValue};
+use datasketches::theta::{
+    CompactThetaSketch, ThetaANotB, ThetaIntersection, ThetaSketch, ThetaSketchBuilder, ThetaUnion,
+    ThetaUnionBuilder,
+};
+use datasketches::tuple::{
+    CompactTupleSketch, SummaryCombinePolicy, SummaryPolicy, SummaryUpdatePolicy, TupleANotB,
+    TupleIntersection, TupleSketch, TupleSketchBuilder, TupleSummaryValue, TupleUnion,
+    TupleUnionBuilder,
+};
+
+use super::{ColumnFn, exec_err, plan_err};
+
+type Coerce = fn(&[DataType]) -> DfResult<Vec<DataType>>;
+type Returns = fn(&[DataType]) -> DfResult<DataType>;
+/// A new, empty sketch for the aggregate's argument types and its constant parameters (the
+/// arguments after the sketched columns, `NULL` where not given).
+type Make = fn(&[DataType], &[ScalarValue]) -> DfResult<Box<dyn Sketch>>;
+
+/// One sketch an aggregate builds.
+pub(crate) trait Sketch: Send + Sync + fmt::Debug {
+    /// Adds one batch of the sketched columns.
+    fn update(&mut self, columns: &[ArrayRef]) -> DfResult<()>;
+    /// Merges another accumulator's partial state ([`Sketch::partial`]).
+    fn merge(&mut self, partial: &[u8]) -> DfResult<()>;
+    /// The partial state; `None` while nothing was added (an intersection's identity).
+    fn partial(&self) -> DfResult<Option<Vec<u8>>>;
+    /// The aggregate's answer.
+    fn finish(&self) -> DfResult<ScalarValue>;
+    /// Bytes held.
+    fn size(&self) -> usize;
+}
+
+/// An aggregate that builds a [`Sketch`] from its first `columns` arguments.
+pub(crate) struct SketchAgg {
+    name: &'static str,
+    signature: Signature,
+    /// How many leading arguments are sketched columns; the rest are constant parameters.
+    columns: usize,
+    coerce: Coerce,
+    returns: Returns,
+    make: Make,
+}
+
+impl fmt::Debug for SketchAgg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SketchAgg")
+            .field("name", &self.name)
+            .finish()
+    }
+}
+
+impl PartialEq for SketchAgg {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+
+impl Eq for SketchAgg {}
+
+impl Hash for SketchAgg {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.name.hash(state);
+    }
+}
+
+impl SketchAgg {
+    pub(crate) fn udaf(
+        name: &'static str,
+        columns: usize,
+        coerce: Coerce,
+        returns: Returns,
+        make: Make,
+    ) -> AggregateUDF {
+        AggregateUDF::new_from_impl(Self {
+            name,
+            signature: Signature::user_defined(Volatility::Immutable),
+            columns,
+            coerce,
+            returns,
+            make,
+        })
+    }
+}
+
+impl AggregateUDFImpl for SketchAgg {
+    fn name(&self) -> &str {
+        self.name
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn coerce_types(&self, arg_types: &[DataType]) -> DfResult<Vec<DataType>> {
+        (self.coerce)(arg_types).map_err(|e| plan_err(format!("{}: {e}", self.name)))
+    }
+
+    fn return_type(&self, arg_types: &[DataType]) -> DfResult<DataType> {
+        (self.returns)(arg_types)
+    }
+
+    fn accumulator(&self, args: AccumulatorArgs<'_>) -> DfResult<Box<dyn Accumulator>> {
+        let types: Vec<DataType> = args
+            .expr_fields
+            .iter()
+            .map(|f| f.data_type().clone())
+            .collect();
+        let params = args.exprs[self.columns.min(args.exprs.len())..]
+            .iter()
+            .map(|e| {
+                e.downcast_ref::<Literal>()
+                    .map(|l| l.value().clone())
+                    .ok_or_else(|| {
+                        plan_err(format!(
+                            "{}: its parameters after the first {} must be constants",
+                            self.name, self.columns
+                        ))
+                    })
+            })
+            .collect::<DfResult<Vec<_>>>()?;
+        Ok(Box::new(SketchAccumulator {
+            name: self.name,
+            columns: self.columns,
+            sketch: (self.make)(&types, &params)?,
+        }))
+    }
+
+    fn state_fields(&self, args: StateFieldsArgs<'_>) -> DfResult<Vec<FieldRef>> {
+        Ok(vec![Arc::new(Field::new(
+            format!("{}[sketch]", args.name),
+            DataType::Binary,
+            true,
+        ))])
+    }
+}
+
+#[derive(Debug)]
+struct SketchAccumulator {
+    name: &'static str,
+    columns: usize,
+    sketch: Box<dyn Sketch>,
+}
+
+impl Accumulator for SketchAccumulator {
+    fn update_batch(&mut self, values: &[ArrayRef]) -> DfResult<()> {
+        let n = self.columns.min(values.len());
+        self.sketch.update(&values[..n])
+    }
+
+    fn evaluate(&mut self) -> DfResult<ScalarValue> {
+        self.sketch.finish()
+    }
+
+    fn size(&self) -> usize {
+        std::mem::size_of_val(self) + self.sketch.size()
+    }
+
+    fn state(&mut self) -> DfResult<Vec<ScalarValue>> {
+        Ok(vec![ScalarValue::Binary(self.sketch.partial()?)])
+    }
+
+    fn merge_batch(&mut self, states: &[ArrayRef]) -> DfResult<()> {
+        let Some(state) = states.first() else {
+            return Ok(());
+        };
+        let partials = as_binary(self.name, state)?;
+        for partial in partials.iter().flatten() {
+            self.sketch.merge(partial)?;
+        }
+        Ok(())
+    }
+}
+
+fn as_binary<'a>(name: &str, a: &'a ArrayRef) -> DfResult<&'a BinaryArray> {
+    a.as_binary_opt::<i32>().ok_or_else(|| {
+        exec_err(format!(
+            "{name}: expected a BINARY sketch, got {}",
+            a.data_type()
+        ))
+    })
+}
+
+/// One value to sketch, the way DataSketches' Java library hashes it.
+#[derive(Clone)]
+pub(crate) enum Item<'a> {
+    /// Every integer type, widened to `BIGINT` (Java's `update(long)`).
+    Long(i64),
+    /// `FLOAT` and `DOUBLE`, as a canonical `DOUBLE` (Java's `update(double)`).
+    Double(f64),
+    /// A string's UTF-8 bytes or a binary's bytes, never empty (Java skips empty ones).
+    Bytes(&'a [u8]),
+    /// An `ARRAY<INT>` or `ARRAY<BIGINT>`: its elements' little-endian bytes, never empty
+    /// (Java's `update(int[])`, `update(long[])`).
+    Array(Vec<u8>),
+}
+
+/// Row `i` of `a` (an integer, floating-point, string or binary column) as an [`Item`]; `None`
+/// for `NULL` and for an empty string or binary, which DataSketches' Java library skips.
+pub(crate) fn item_at(a: &ArrayRef, i: usize) -> DfResult<Option<Item<'_>>> {
+    if a.is_null(i) {
+        return Ok(None);
+    }
+    let bytes = |b: &'_ [u8]| (!b.is_empty()).then_some(());
+    Ok(match a.data_type() {
+        DataType::Int8 => Some(Item::Long(i64::from(a.as_primitive::<Int8Type>().value(i)))),
+        DataType::Int16 => Some(Item::Long(i64::from(
+            a.as_primitive::<Int16Type>().value(i),
+        ))),
+        DataType::Int32 => Some(Item::Long(i64::from(
+            a.as_primitive::<Int32Type>().value(i),
+        ))),
+        DataType::Int64 => Some(Item::Long(a.as_primitive::<Int64Type>().value(i))),
+        DataType::Float32 => Some(Item::Double(f64::from(
+            a.as_primitive::<Float32Type>().value(i),
+        ))),
+        DataType::Float64 => Some(Item::Double(a.as_primitive::<Float64Type>().value(i))),
+        DataType::Utf8 => {
+            let v = a.as_string::<i32>().value(i).as_bytes();
+            bytes(v).map(|()| Item::Bytes(v))
+        }
+        DataType::Binary => {
+            let v = a.as_binary::<i32>().value(i);
+            bytes(v).map(|()| Item::Bytes(v))
+        }
+        DataType::List(_) => {
+            let list = a.as_list::<i32>().value(i);
+            let mut b = Vec::new();
+            match list.data_type() {
+                DataType::Int32 => {
+                    for v in list.as_primitive::<Int32Type>().iter() {
+                        b.extend_from_slice(&v.unwrap_or(0).to_le_bytes());
+                    }
+                }
+                DataType::Int64 => {
+                    for v in list.as_primitive::<Int64Type>().iter() {
+                        b.extend_from_slice(&v.unwrap_or(0).to_le_bytes());
+                    }
+                }
+                other => return Err(exec_err(format!("cannot sketch arrays of {other}"))),
+            }
+            (!b.is_empty()).then_some(Item::Array(b))
+        }
+        other => return Err(exec_err(format!("cannot sketch values of type {other}"))),
+    })
+}
+
+/// Calls `f` with each value of `a` that [`item_at`] gives.
+pub(crate) fn for_each_item(a: &ArrayRef, mut f: impl FnMut(Item<'_>)) -> DfResult<()> {
+    for i in 0..a.len() {
+        if let Some(item) = item_at(a, i)? {
+            f(item);
+        }
+    }
+    Ok(())
+}
+
+/// A sketch that takes hashed values.
+trait Hashes {
+    fn put<T: Hash>(&mut self, value: T);
+}
+
+impl Hashes for HllSketch {
+    fn put<T: Hash>(&mut self, value: T) {
+        self.update(value);
+    }
+}
+
+impl Hashes for ThetaSketch {
+    fn put<T: Hash>(&mut self, value: T) {
+        self.update(value);
+    }
+}
+
+fn put_item(sketch: &mut impl Hashes, item: Item<'_>) {
+    match item {
+        Item::Long(v) => sketch.put(v),
+        Item::Double(v) => sketch.put(canonical_float::from_f64(v)),
+        Item::Bytes(b) => sketch.put(raw_bytes::from_slice(b)),
+        Item::Array(b) => sketch.put(raw_bytes::from_slice(&b)),
+    }
+}
+
+/// The error of a `BINARY` that is not a sketch of `family` (`HLL`, `Theta`, `KLL`, `Tuple`).
+fn invalid_buffer(class: &str, family: &str, function: &str, made_by: &str) -> DataFusionError {
+    exec_err(format!(
+        "[{class}_INVALID_INPUT_SKETCH_BUFFER] Invalid call to `{function}`; only valid {family} sketch buffers are supported as inputs (such as those produced by the `{made_by}` function). SQLSTATE: {}",
+        if class == "HLL" { "22546" } else { "22000" }
+    ))
+}
+
+/// An integer parameter's value (`NULL` as `default_null`), or `default` when not given.
+fn int_param(params: &[ScalarValue], i: usize, default: i64, null: i64) -> i64 {
+    match params.get(i) {
+        None => default,
+        Some(v) if v.is_null() => null,
+        Some(v) => match v.cast_to(&DataType::Int64) {
+            Ok(ScalarValue::Int64(Some(n))) => n,
+            _ => null,
+        },
+    }
+}
+
+fn bool_param(params: &[ScalarValue], i: usize) -> bool {
+    matches!(params.get(i), Some(ScalarValue::Boolean(Some(true))))
+}
+
+/// Spark's refusal of an argument type: `ordinal` ("first", ...) names the argument, `wanted`
+/// Spark's list of the types it takes.
+fn wrong_type(ordinal: &str, wanted: &str, got: &DataType) -> DataFusionError {
+    plan_err(format!(
+        "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] The {ordinal} parameter requires the {wanted} type, however it has the type \"{}\". SQLSTATE: 42K09",
+        crate::types::spark_type_name(got).to_uppercase()
+    ))
+}
+
+fn is_int(t: &DataType) -> bool {
+    matches!(
+        t,
+        DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Int64
+    )
+}
+
+fn is_string(t: &DataType) -> bool {
+    matches!(t, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View)
+}
+
+fn is_binary(t: &DataType) -> bool {
+    matches!(
+        t,
+        DataType::Binary | DataType::LargeBinary | DataType::BinaryView | DataType::Null
+    )
+}
+
+/// The sketched column's type, for a family taking `INT`, `BIGINT`, `STRING`, `BINARY` and,
+/// with `floats`, `FLOAT` and `DOUBLE`.
+fn sketched(t: &DataType, wanted: &str, floats: bool) -> DfResult<DataType> {
+    Ok(match t {
+        DataType::Int32 | DataType::Int64 | DataType::Binary => t.clone(),
+        DataType::Null => DataType::Int64,
+        t if floats && matches!(t, DataType::Float32 | DataType::Float64) => t.clone(),
+        t if is_string(t) => DataType::Utf8,
+        t if is_binary(t) => DataType::Binary,
+        other => return Err(wrong_type("first", wanted, other)),
+    })
+}
+
+/// Coercion of `(binary, binary, ...params)` to `BINARY` sketches and the parameter types.
+fn sketches_then(
+    arg_types: &[DataType],
+    sketches: usize,
+    params: &[DataType],
+) -> DfResult<Vec<DataType>> {
+    if arg_types.len() < sketches || arg_types.len() > sketches + params.len() {
+        return Err(plan_err(format!(
+            "takes {sketches} to {} arguments, got {}",
+            sketches + params.len(),
+            arg_types.len()
+        )));
+    }
+    let ordinals = ["first", "second", "third", "fourth"];
+    let mut out = Vec::with_capacity(arg_types.len());
+    for (i, t) in arg_types.iter().enumerate() {
+        if i < sketches {
+            if !is_binary(t) {
+                return Err(wrong_type(ordinals[i], "\"BINARY\"", t));
+            }
+            out.push(DataType::Binary);
+        } else {
+            let want = &params[i - sketches];
+            let fits = *t == DataType::Null
+                || match want {
+                    DataType::Boolean => *t == DataType::Boolean,
+                    DataType::Utf8 => is_string(t),
+                    w if is_int(w) => is_int(t),
+                    _ => true,
+                };
+            if !fits {
+                let wanted = format!("\"{}\"", crate::types::spark_type_name(want).to_uppercase());
+                return Err(wrong_type(ordinals[i], &wanted, t));
+            }
+            out.push(want.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn binary_rows(a: &ArrayRef) -> DfResult<&BinaryArray> {
+    as_binary("sketch", a)
+}
+
+// ---------------------------------------------------------------------------------------------
+// HyperLogLog: `hll_sketch_agg`, `hll_union_agg`, `hll_sketch_estimate`, `hll_union`.
+
+const HLL_TYPES: &str = "(\"INT\" or \"BIGINT\" or \"STRING\" or \"BINARY\")";
+
+fn hll_lg_k(function: &str, lg_k: i64) -> DfResult<u8> {
+    if (4..=21).contains(&lg_k) {
+        Ok(lg_k as u8)
+    } else {
+        Err(exec_err(format!(
+            "[HLL_INVALID_LG_K] Invalid call to `{function}`; the `lgConfigK` value must be between 4 and 21, inclusive: {lg_k}. SQLSTATE: 22546"
+        )))
+    }
+}
+
+fn read_hll(function: &str, bytes: &[u8]) -> DfResult<HllSketch> {
+    HllSketch::deserialize(bytes)
+        .map_err(|_| invalid_buffer("HLL", "HLL", function, "hll_sketch_agg"))
+}
+
+/// The image Spark writes (Java's `toUpdatableByteArray`): in LIST mode (up to 7 values) the
+/// whole coupon array with its empty slots, not DataSketches' compact list. SET and HLL mode
+/// images are left as the library writes them; Java reads both.
+fn hll_image(sketch: &HllSketch) -> Vec<u8> {
+    const COMPACT: u8 = 8;
+    let mut bytes = sketch.serialize();
+    // Byte 7's low bits are the mode (0: LIST); byte 4 is lg of the coupon array's length.
+    if bytes.len() >= 8 && bytes[7] & 3 == 0 && bytes[5] & COMPACT != 0 {
+        bytes[5] &= !COMPACT;
+        let slots = 1usize << bytes[4].min(16);
+        bytes.resize(8 + 4 * slots.max((bytes.len() - 8) / 4), 0);
+    }
+    bytes
+}
+
+fn hll_union_of(
+    function: &str,
+    sketches: &[HllSketch],
+    lg_max_k: u8,
+    allow_different: bool,
+) -> DfResult<HllSketch> {
+    let first = sketches.first().map(HllSketch::lg_config_k);
+    let different = sketches
+        .iter()
+        .map(HllSketch::lg_config_k)
+        .find(|k| Some(*k) != first);
+    if let (false, Some(first), Some(other)) = (allow_different, first, different) {
+        return Err(exec_err(format!(
+            "[HLL_UNION_DIFFERENT_LG_K] Sketches have different `lgConfigK` values: {first} and {other}. Set the `allowDifferentLgConfigK` parameter to true to call `{function}` with different `lgConfigK` values. SQLSTATE: 22000"
+        )));
+    }
+    let mut union = HllUnion::new(lg_max_k).map_err(|e| exec_err(format!("{function}: {e}")))?;
+    for s in sketches {
+        union.update(s);
+    }
+    Ok(union.to_sketch(HllType::Hll8))
+}
+
+#[derive(Debug)]
+struct HllAgg {
+    sketch: HllSketch,
+}
+
+impl Sketch for HllAgg {
+    fn update(&mut self, columns: &[ArrayRef]) -> DfResult<()> {
+        let sketch = &mut self.sketch;
+        for_each_item(&columns[0], |item| put_item(sketch, item))
+    }
+
+    fn merge(&mut self, partial: &[u8]) -> DfResult<()> {
+        let other = read_hll("hll_sketch_agg", partial)?;
+        let lg_k = self.sketch.lg_config_k();
+        self.sketch = hll_union_of("hll_sketch_agg", &[self.sketch.clone(), other], lg_k, true)?;
+        Ok(())
+    }
+
+    fn partial(&self) -> DfResult<Option<Vec<u8>>> {
+        Ok(Some(self.sketch.serialize()))
+    }
+
+    fn finish(&self) -> DfResult<ScalarValue> {
+        Ok(ScalarValue::Binary(Some(hll_image(&self.sketch))))
+    }
+
+    fn size(&self) -> usize {
+        self.sketch.estimated_size()
+    }
+}
+
+/// `hll_union_agg`: the union of the sketches, sized by the first one's `lgConfigK`.
+#[derive(Debug)]
+struct HllUnionAgg {
+    union: Option<HllSketch>,
+    allow_different: bool,
+}
+
+impl HllUnionAgg {
+    /// Adds a sketch; the union keeps the first sketch's `lgConfigK` as its bound.
+    fn add(&mut self, sketch: HllSketch) -> DfResult<()> {
+        self.union = Some(match self.union.take() {
+            None => {
+                let lg_k = sketch.lg_config_k();
+                hll_union_of("hll_union_agg", &[sketch], lg_k, true)?
+            }
+            Some(u) => {
+                let lg_k = u.lg_config_k();
+                hll_union_of("hll_union_agg", &[u, sketch], lg_k, self.allow_different)?
+            }
+        });
+        Ok(())
+    }
+}
+
+impl Sketch for HllUnionAgg {
+    fn update(&mut self, columns: &[ArrayRef]) -> DfResult<()> {
+        for bytes in binary_rows(&columns[0])?.iter().flatten() {
+            let sketch = read_hll("hll_union_agg", bytes)?;
+            self.add(sketch)?;
+        }
+        Ok(())
+    }
+
+    fn merge(&mut self, partial: &[u8]) -> DfResult<()> {
+        let sketch = read_hll("hll_union_agg", partial)?;
+        self.add(sketch)
+    }
+
+    fn partial(&self) -> DfResult<Option<Vec<u8>>> {
+        Ok(self.union.as_ref().map(HllSketch::serialize))
+    }
+
+    fn finish(&self) -> DfResult<ScalarValue> {
+        let sketch = match &self.union {
+            Some(s) => s.clone(),
+            None => HllSketch::new(12, HllType::Hll8).map_err(|e| exec_err(e.to_string()))?,
+        };
+        Ok(ScalarValue::Binary(Some(hll_image(&sketch))))
+    }
+
+    fn size(&self) -> usize {
+        self.union.as_ref().map_or(0, HllSketch::estimated_size)
+    }
+}
+
+fn hll_estimate(args: &[ArrayRef]) -> DfResult<ArrayRef> {
+    let out = binary_rows(&args[0])?
+        .iter()
+        .map(|b| {
+            b.map(|b| read_hll("hll_sketch_estimate", b).map(|s| s.estimate().round() as i64))
+                .transpose()
+        })
+        .collect::<DfResult<Int64Array>>()?;
+    Ok(Arc::new(out))
+}
+
+fn hll_union(args: &[ArrayRef]) -> DfResult<ArrayRef> {
+    let (a, b) = (binary_rows(&args[0])?, binary_rows(&args[1])?);
+    let allow = args.get(2).map(|a| a.as_boolean());
+    let mut out = BinaryBuilder::new();
+    for i in 0..a.len() {
+        let allow = match allow {
+            None => Some(false),
+            Some(x) => x.is_valid(i).then(|| x.value(i)),
+        };
+        match (a.is_valid(i), b.is_valid(i), allow) {
+            (true, true, Some(allow)) => {
+                let x = read_hll("hll_union", a.value(i))?;
+                let y = read_hll("hll_union", b.value(i))?;
+                let lg_k = x.lg_config_k().min(y.lg_config_k());
+                out.append_value(hll_image(&hll_union_of("hll_union", &[x, y], lg_k, allow)?));
+            }
+            _ => out.append_null(),
+        }
+    }
+    Ok(Arc::new(out.finish()))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Theta: `theta_sketch_agg`, `theta_union_agg`, `theta_intersection_agg`, `theta_sketch_estimate`,
+// `theta_union`, `theta_intersection`, `theta_difference`.
+
+const THETA_TYPES: &str = "(\"ARRAY<INT>\" or \"ARRAY<BIGINT>\" or \"BINARY\" or \"DOUBLE\" or \"FLOAT\" or \"INT\" or \"BIGINT\" or \"STRING\")";
+
+/// `lgNomEntries`, checked as Spark does. DataSketches' Rust port starts at 5, so 4 is built
+/// as 5: the same answers until a sketch holds more than 16 entries.
+fn lg_nom_entries(function: &str, lg: i64) -> DfResult<u8> {
+    if (4..=26).contains(&lg) {
+        Ok(lg.max(5) as u8)
+    } else {
+        Err(exec_err(format!(
+            "[SKETCH_INVALID_LG_NOM_ENTRIES] Invalid call to `{function}`; the `lgNomEntries` value must be between 4 and 26, inclusive: {lg}. SQLSTATE: 22003"
+        )))
+    }
+}
+
+fn read_theta(function: &str, bytes: &[u8]) -> DfResult<CompactThetaSketch> {
+    CompactThetaSketch::deserialize(bytes)
+        .map_err(|_| invalid_buffer("THETA", "Theta", function, "theta_sketch_agg"))
+}
+
+/// The image Spark writes: the ordered compact sketch, compressed where the format allows; a
+/// one-entry image has Java's single-item flag.
+fn theta_image(sketch: &CompactThetaSketch) -> Vec<u8> {
+    const EMPTY: u8 = 4;
+    const SINGLE_ITEM: u8 = 32;
+    let mut bytes = sketch.serialize_compressed();
+    if bytes.len() == 16 && bytes[0] == 1 && bytes[5] & EMPTY == 0 {
+        bytes[5] |= SINGLE_ITEM;
+    }
+    bytes
+}
+
+fn theta_error(function: &str) -> impl Fn(datasketches::error::Error) -> DataFusionError + '_ {
+    move |e| exec_err(format!("{function}: {e}"))
+}
+
+fn new_theta_union(function: &str, lg: u8) -> DfResult<ThetaUnion> {
+    ThetaUnionBuilder::default()
+        .lg_k(lg)
+        .build()
+        .map_err(theta_error(function))
+}
+
+#[derive(Debug)]
+struct ThetaAgg {
+    sketch: ThetaSketch,
+    /// Partial sketches merged in.
+    union: Option<ThetaUnion>,
+    lg: u8,
+}
+
+impl ThetaAgg {
+    fn result(&self) -> DfResult<CompactThetaSketch> {
+        Ok(match &self.union {
+            None => self.sketch.compact(true),
+            Some(partials) => {
+                let mut u = new_theta_union("theta_sketch_agg", self.lg)?;
+                u.update(&partials.to_sketch(true))
+                    .map_err(theta_error("theta_sketch_agg"))?;
+                u.update(&self.sketch)
+                    .map_err(theta_error("theta_sketch_agg"))?;
+                u.to_sketch(true)
+            }
+        })
+    }
+}
+
+impl Sketch for ThetaAgg {
+    fn update(&mut self, columns: &[ArrayRef]) -> DfResult<()> {
+        let sketch = &mut self.sketch;
+        for_each_item(&columns[0], |item| put_item(sketch, item))
+    }
+
+    fn merge(&mut self, partial: &[u8]) -> DfResult<()> {
+        let other = read_theta("theta_sketch_agg", partial)?;
+        if self.union.is_none() {
+            self.union = Some(new_theta_union("theta_sketch_agg", self.lg)?);
+        }
+        if let Some(u) = &mut self.union {
+            u.update(&other).map_err(theta_error("theta_sketch_agg"))?;
+        }
+        Ok(())
+    }
+
+    fn partial(&self) -> DfResult<Option<Vec<u8>>> {
+        Ok(Some(self.result()?.serialize()))
+    }
+
+    fn finish(&self) -> DfResult<ScalarValue> {
+        Ok(ScalarValue::Binary(Some(theta_image(&self.result()?))))
+    }
+
+    fn size(&self) -> usize {
+        self.sketch.estimated_size() + self.union.as_ref().map_or(0, ThetaUnion::estimated_size)
+    }
+}
+
+/// `theta_union_agg` and `theta_intersection_agg` (`union` false).
+#[derive(Debug)]
+struct ThetaSetAgg {
+    function: &'static str,
+    union: Option<ThetaUnion>,
+    intersection: Option<ThetaIntersection>,
+}
+
+impl ThetaSetAgg {
+    fn add(&mut self, bytes: &[u8]) -> DfResult<()> {
+        let sketch = read_theta(self.function, bytes)?;
+        if let Some(u) = &mut self.union {
+            u.update(&sketch).map_err(theta_error(self.function))?;
+        } else if let Some(i) = &mut self.intersection {
+            i.update(&sketch).map_err(theta_error(self.function))?;
+        }
+        Ok(())
+    }
+
+    fn result(&self) -> Option<CompactThetaSketch> {
+        match (&self.union, &self.intersection) {
+            (Some(u), _) => Some(u.to_sketch(true)),
+            (None, Some(i)) => i.to_sketch(true),
+            (None, None) => None,
+        }
+    }
+}
+
+impl Sketch for ThetaSetAgg {
+    fn update(&mut self, columns: &[ArrayRef]) -> DfResult<()> {
+        for bytes in binary_rows(&columns[0])?.iter().flatten() {
+            self.add(bytes)?;
+        }
+        Ok(())
+    }
+
+    fn merge(&mut self, partial: &[u8]) -> DfResult<()> {
+        self.add(partial)
+    }
+
+    fn partial(&self) -> DfResult<Option<Vec<u8>>> {
+        Ok(self.result().map(|s| s.serialize()))
+    }
+
+    fn finish(&self) -> DfResult<ScalarValue> {
+        let sketch = match self.result() {
+            Some(s) => s,
+            None => ThetaSketchBuilder::default()
+                .build()
+                .map_err(theta_error(self.function))?
+                .compact(true),
+        };
+        Ok(ScalarValue::Binary(Some(theta_image(&sketch))))
+    }
+
+    fn size(&self) -> usize {
+        self.union.as_ref().map_or(0, ThetaUnion::estimated_size)
+            + self
+                .intersection
+                .as_ref()
+                .map_or(0, ThetaIntersection::estimated_size)
+    }
+}
+
+fn theta_estimate(args: &[ArrayRef]) -> DfResult<ArrayRef> {
+    let out = binary_rows(&args[0])?
+        .iter()
+        .map(|b| {
+            b.map(|b| read_theta("theta_sketch_estimate", b).map(|s| s.estimate().round() as i64))
+                .transpose()
+        })
+        .collect::<DfResult<Int64Array>>()?;
+    Ok(Arc::new(out))
+}
+
+/// A binary set operation on each row's two theta sketches.
+fn theta_pairs(
+    function: &'static str,
+    args: &[ArrayRef],
+    op: impl Fn(CompactThetaSketch, CompactThetaSketch, u8) -> DfResult<CompactThetaSketch>,
+) -> DfResult<ArrayRef> {
+    let (a, b) = (binary_rows(&args[0])?, binary_rows(&args[1])?);
+    let lg = args.get(2).map(|a| a.as_primitive::<Int32Type>());
+    let mut out = BinaryBuilder::new();
+    for i in 0..a.len() {
+        let lg = match lg {
+            None => Some(12),
+            Some(l) => l.is_valid(i).then(|| l.value(i)),
+        };
+        match (a.is_valid(i), b.is_valid(i), lg) {
+            (true, true, Some(lg)) => {
+                let lg = lg_nom_entries(function, i64::from(lg))?;
+                let x = read_theta(function, a.value(i))?;
+                let y = read_theta(function, b.value(i))?;
+                out.append_value(theta_image(&op(x, y, lg)?));
+            }
+            _ => out.append_null(),
+        }
+    }
+    Ok(Arc::new(out.finish()))
+}
+
+fn theta_union(args: &[ArrayRef]) -> DfResult<ArrayRef> {
+    theta_pairs("theta_union", args, |x, y, lg| {
+        let mut u = new_theta_union("theta_union", lg)?;
+        u.update(&x).map_err(theta_error("theta_union"))?;
+        u.update(&y).map_err(theta_error("theta_union"))?;
+        Ok(u.to_sketch(true))
+    })
+}
+
+fn theta_intersection(args: &[ArrayRef]) -> DfResult<ArrayRef> {
+    theta_pairs("theta_intersection", args, |x, y, _| {
+        let mut i = ThetaIntersection::default();
+        i.update(&x).map_err(theta_error("theta_intersection"))?;
+        i.update(&y).map_err(theta_error("theta_intersection"))?;
+        i.to_sketch(true)
+            .ok_or_else(|| exec_err("theta_intersection: no result".into()))
+    })
+}
+
+fn theta_difference(args: &[ArrayRef]) -> DfResult<ArrayRef> {
+    theta_pairs("theta_difference", args, |x, y, _| {
+        ThetaANotB::default()
+            .compute(&x, &y, true)
+            .map_err(theta_error("theta_difference"))
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// KLL: `kll_sketch_agg_*`, `kll_merge_agg_*`, `kll_sketch_get_n_*`, `kll_sketch_get_quantile_*`,
+// `kll_sketch_get_rank_*`, `kll_sketch_merge_*`, `kll_sketch_to_string_*`, for `bigint`,
+// `double` and `float` items.
+
+/// The names of one flavour's functions.
+struct KllNames {
+    agg: &'static str,
+    merge_agg: &'static str,
+    get_n: &'static str,
+    quantile: &'static str,
+    rank: &'static str,
+    merge: &'static str,
+    to_string: &'static str,
+}
+
+macro_rules! kll_names {
+    ($suffix:literal) => {
+        KllNames {
+            agg: concat!("kll_sketch_agg_", $suffix),
+            merge_agg: concat!("kll_merge_agg_", $suffix),
+            get_n: concat!("kll_sketch_get_n_", $suffix),
+            quantile: concat!("kll_sketch_get_quantile_", $suffix),
+            rank: concat!("kll_sketch_get_rank_", $suffix),
+            merge: concat!("kll_sketch_merge_", $suffix),
+            to_string: concat!("kll_sketch_to_string_", $suffix),
+        }
+    };
+}
+
+/// The items of one KLL flavour.
+trait KllItem: KllValue + Ord + Clone + Send + Sync + fmt::Debug + 'static {
+    /// Spark's suffix of the functions (`bigint`), their names and the Java sketch's name
+    /// (`Longs`).
+    const SUFFIX: &'static str;
+    const NAMES: KllNames;
+    const JAVA: &'static str;
+    /// Bytes per item in Java's images.
+    const BYTES: usize;
+    /// Spark's result type of a quantile.
+    fn data_type() -> DataType;
+    /// Whether a column of type `t` may be sketched (after coercion to [`KllItem::data_type`]).
+    fn accepts(t: &DataType) -> bool;
+    /// Each non-`NULL` value of a column of [`KllItem::data_type`] (a `NaN` is skipped).
+    fn for_each(a: &ArrayRef, f: impl FnMut(Self));
+    /// A row of a [`KllItem::data_type`] column.
+    fn at(a: &ArrayRef, i: usize) -> Option<Self>;
+    fn to_scalar(v: Option<Self>) -> ScalarValue;
+    /// Java's `toString` of the item.
+    fn java(&self) -> String;
+    /// What Spark reads a `NULL` element of an array argument as.
+    fn zero() -> Option<Self>;
+}
+
+impl KllItem for i64 {
+    const SUFFIX: &'static str = "bigint";
+    const NAMES: KllNames = kll_names!("bigint");
+    const JAVA: &'static str = "Longs";
+    const BYTES: usize = 8;
+    fn data_type() -> DataType {
+        DataType::Int64
+    }
+    fn accepts(t: &DataType) -> bool {
+        is_int(t)
+    }
+    fn for_each(a: &ArrayRef, mut f: impl FnMut(Self)) {
+        a.as_primitive::<Int64Type>()
+            .iter()
+            .flatten()
+            .for_each(&mut f);
+    }
+    fn at(a: &ArrayRef, i: usize) -> Option<Self> {
+        let a = a.as_primitive::<Int64Type>();
+        a.is_valid(i).then(|| a.value(i))
+    }
+    fn to_scalar(v: Option<Self>) -> ScalarValue {
+        ScalarValue::Int64(v)
+    }
+    fn java(&self) -> String {
+        self.to_string()
+    }
+    fn zero() -> Option<Self> {
+        Some(0)
+    }
+}
+
+impl KllItem for KllFloat<f64> {
+    const SUFFIX: &'static str = "double";
+    const NAMES: KllNames = kll_names!("double");
+    const JAVA: &'static str = "Doubles";
+    const BYTES: usize = 8;
+    fn data_type() -> DataType {
+        DataType::Float64
+    }
+    fn accepts(t: &DataType) -> bool {
+        matches!(t, DataType::Float32 | DataType::Float64)
+    }
+    fn for_each(a: &ArrayRef, mut f: impl FnMut(Self)) {
+        for v in a.as_primitive::<Float64Type>().iter().flatten() {
+            if let Ok(v) = KllFloat::<f64>::new(v) {
+                f(v);
+            }
+        }
+    }
+    fn at(a: &ArrayRef, i: usize) -> Option<Self> {
+        let a = a.as_primitive::<Float64Type>();
+        a.is_valid(i)
+            .then(|| KllFloat::<f64>::new(a.value(i)).ok())
+            .flatten()
+    }
+    fn to_scalar(v: Option<Self>) -> ScalarValue {
+        ScalarValue::Float64(v.map(KllFloat::into_inner))
+    }
+    fn java(&self) -> String {
+        super::json::java_double(**self)
+    }
+    fn zero() -> Option<Self> {
+        KllFloat::<f64>::new(0.0).ok()
+    }
+}
+
+impl KllItem for KllFloat<f32> {
+    const SUFFIX: &'static str = "float";
+    const NAMES: KllNames = kll_names!("float");
+    const JAVA: &'static str = "Floats";
+    const BYTES: usize = 4;
+    fn data_type() -> DataType {
+        DataType::Float32
+    }
+    fn accepts(t: &DataType) -> bool {
+        *t == DataType::Float32
+    }
+    fn for_each(a: &ArrayRef, mut f: impl FnMut(Self)) {
+        for v in a.as_primitive::<Float32Type>().iter().flatten() {
+            if let Ok(v) = KllFloat::<f32>::new(v) {
+                f(v);
+            }
+        }
+    }
+    fn at(a: &ArrayRef, i: usize) -> Option<Self> {
+        let a = a.as_primitive::<Float32Type>();
+        a.is_valid(i)
+            .then(|| KllFloat::<f32>::new(a.value(i)).ok())
+            .flatten()
+    }
+    fn to_scalar(v: Option<Self>) -> ScalarValue {
+        ScalarValue::Float32(v.map(KllFloat::into_inner))
+    }
+    fn java(&self) -> String {
+        super::json::java_float(**self)
+    }
+    fn zero() -> Option<Self> {
+        KllFloat::<f32>::new(0.0).ok()
+    }
+}
+
+fn kll_k(function: &str, k: i64) -> DfResult<u16> {
+    u16::try_from(k).ok().filter(|k| *k >= 8).ok_or_else(|| {
+        plan_err(format!(
+            "[DATATYPE_MISMATCH.TYPE_CHECK_FAILURE_WITH_HINT] [KLL_SKETCH_K_OUT_OF_RANGE] For function `{function}`, the k parameter must be between 8 and 65535 (inclusive), but got {k}. SQLSTATE: 22003"
+        ))
+    })
+}
+
+fn read_kll<T: KllItem>(function: &str, bytes: &[u8]) -> DfResult<KllSketch<T>> {
+    KllSketch::<T>::deserialize(bytes)
+        .map_err(|_| invalid_buffer("KLL", "KLL", function, "kll_sketch_agg"))
+}
+
+fn new_kll<T: KllItem>(function: &str, k: u16) -> DfResult<KllSketch<T>> {
+    KllSketch::<T>::new(k).map_err(|e| exec_err(format!("{function}: {e}")))
+}
+
+/// `kll_sketch_agg_*` (`merging` false: the column holds items) and `kll_merge_agg_*` (it holds
+/// sketches; `k` is then the first sketch's unless given).
+#[derive(Debug)]
+struct KllAgg<T: KllItem> {
+    function: &'static str,
+    merging: bool,
+    k: Option<u16>,
+    sketch: Option<KllSketch<T>>,
+    /// Items were added here, not merged from partial sketches. Spark's answer is then the
+    /// merge of that sketch into a new one (its final aggregation step), which stores level 0
+    /// in the order the items came; the answer here does the same so the bytes agree.
+    direct: bool,
+}
+
+impl<T: KllItem> KllAgg<T> {
+    fn sketch(&mut self, k: u16) -> DfResult<&mut KllSketch<T>> {
+        if self.sketch.is_none() {
+            self.sketch = Some(new_kll(self.function, self.k.unwrap_or(k))?);
+        }
+        self.sketch
+            .as_mut()
+            .ok_or_else(|| exec_err(format!("{}: no sketch", self.function)))
+    }
+
+    fn merge_sketch(&mut self, other: &KllSketch<T>) -> DfResult<()> {
+        let function = self.function;
+        java_merge(function, self.sketch(other.k())?, other)
+    }
+
+    fn result(&self) -> DfResult<KllSketch<T>> {
+        match &self.sketch {
+            Some(s) if self.direct => {
+                let mut fresh = new_kll(self.function, s.k())?;
+                java_merge(self.function, &mut fresh, s)?;
+                Ok(fresh)
+            }
+            Some(s) => Ok(s.clone()),
+            None => new_kll(self.function, self.k.unwrap_or(200)),
+        }
+    }
+}
+
+impl<T: KllItem> Sketch for KllAgg<T> {
+    fn update(&mut self, columns: &[ArrayRef]) -> DfResult<()> {
+        if self.merging {
+            for bytes in binary_rows(&columns[0])?.iter().flatten() {
+                let other = read_kll::<T>(self.function, bytes)?;
+                self.merge_sketch(&other)?;
+            }
+        } else {
+            self.direct = true;
+            let sketch = self.sketch(200)?;
+            T::for_each(&columns[0], |v| sketch.update(v));
+        }
+        Ok(())
+    }
+
+    fn merge(&mut self, partial: &[u8]) -> DfResult<()> {
+        let other = read_kll::<T>(self.function, partial)?;
+        self.merge_sketch(&other)
+    }
+
+    fn partial(&self) -> DfResult<Option<Vec<u8>>> {
+        Ok(self.sketch.as_ref().map(KllSketch::serialize))
+    }
+
+    fn finish(&self) -> DfResult<ScalarValue> {
+        Ok(ScalarValue::Binary(Some(self.result()?.serialize())))
+    }
+
+    fn size(&self) -> usize {
+        self.sketch
+            .as_ref()
+            .map_or(0, |s| s.num_retained() * std::mem::size_of::<T>())
+    }
+}
+
+fn kll_coerce<T: KllItem>(t: &[DataType], merging: bool) -> DfResult<Vec<DataType>> {
+    let first = match t.first() {
+        Some(x) if merging && is_binary(x) => DataType::Binary,
+        Some(x) if !merging && (T::accepts(x) || *x == DataType::Null) => T::data_type(),
+        Some(x) => {
+            let wanted = if merging {
+                "\"BINARY\"".to_owned()
+            } else {
+                format!("\"{}\"", T::SUFFIX.to_uppercase())
+            };
+            return Err(wrong_type("first", &wanted, x));
+        }
+        None => return Err(plan_err("takes 1 or 2 arguments, got 0".into())),
+    };
+    match t.get(1..) {
+        Some([]) => Ok(vec![first]),
+        Some([k]) if is_int(k) || *k == DataType::Null => Ok(vec![first, DataType::Int32]),
+        Some([k]) => Err(wrong_type("second", "\"INT\"", k)),
+        _ => Err(plan_err(format!("takes 1 or 2 arguments, got {}", t.len()))),
+    }
+}
+
+fn kll_make<T: KllItem>(merging: bool, params: &[ScalarValue]) -> DfResult<Box<dyn Sketch>> {
+    let function = if merging {
+        T::NAMES.merge_agg
+    } else {
+        T::NAMES.agg
+    };
+    let k = match params.first() {
+        None => None,
+        Some(v) if v.is_null() => {
+            return Err(plan_err(format!(
+                "[DATATYPE_MISMATCH.UNEXPECTED_NULL] Cannot resolve \"{function}\": The k must not be null. SQLSTATE: 42K09"
+            )));
+        }
+        Some(_) => Some(kll_k(function, int_param(params, 0, 200, 0))?),
+    };
+    Ok(Box::new(KllAgg::<T> {
+        function,
+        merging,
+        k: if merging { k } else { Some(k.unwrap_or(200)) },
+        sketch: None,
+        direct: false,
+    }))
+}
+
+/// The items of a sketch with one level (not yet compacted), in the order its image stores
+/// them; `None` once it has compacted.
+fn kll_level_zero<T: KllItem>(sketch: &KllSketch<T>) -> Option<Vec<T>> {
+    let image = sketch.serialize();
+    let mut cursor = match image.first() {
+        // Empty, or one item after the 8-byte preamble.
+        Some(2) => SketchSlice::new(image.get(8..)?),
+        // The full preamble (20 bytes), one level offset, then the minimum and the maximum.
+        Some(5) if image.get(18) == Some(&1) => {
+            let mut c = SketchSlice::new(image.get(24..)?);
+            T::deserialize(&mut c).ok()?;
+            T::deserialize(&mut c).ok()?;
+            c
+        }
+        _ => return None,
+    };
+    let mut items = Vec::with_capacity(sketch.num_retained());
+    for _ in 0..sketch.num_retained() {
+        items.push(T::deserialize(&mut cursor).ok()?);
+    }
+    Some(items)
+}
+
+/// Merges `other` into `into` as Java's `KllSketch.merge` does: a one-level sketch's items are
+/// added one by one in the order it stores them (so the merged image lists them as Spark's
+/// does); a compacted one merges level by level.
+fn java_merge<T: KllItem>(
+    function: &str,
+    into: &mut KllSketch<T>,
+    other: &KllSketch<T>,
+) -> DfResult<()> {
+    match kll_level_zero(other) {
+        Some(items) if into.k() == other.k() => {
+            for item in items {
+                into.update(item);
+            }
+            Ok(())
+        }
+        _ => into
+            .merge(other)
+            .map_err(|e| exec_err(format!("{function}: {e}"))),
+    }
+}
+
+/// A sketch argument that must hold items: Spark refuses an empty one.
+fn kll_nonempty<T: KllItem>(function: &str, bytes: &[u8]) -> DfResult<KllSketch<T>> {
+    let sketch = read_kll::<T>(function, bytes)?;
+    if sketch.is_empty() {
+        return Err(invalid_buffer("KLL", "KLL", function, "kll_sketch_agg"));
+    }
+    Ok(sketch)
+}
+
+fn kll_get_n<T: KllItem>(args: &[ArrayRef]) -> DfResult<ArrayRef> {
+    let out = binary_rows(&args[0])?
+        .iter()
+        .map(|b| {
+            b.map(|b| read_kll::<T>(T::NAMES.get_n, b).map(|s| s.n() as i64))
+                .transpose()
+        })
+        .collect::<DfResult<Int64Array>>()?;
+    Ok(Arc::new(out))
+}
+
+fn kll_quantile_of<T: KllItem>(sketch: &KllSketch<T>, rank: f64) -> DfResult<Option<T>> {
+    if rank.is_nan() {
+        return Ok(sketch.min_item().cloned());
+    }
+    if !(0.0..=1.0).contains(&rank) {
+        return Err(exec_err(format!(
+            "[KLL_SKETCH_INVALID_QUANTILE_RANGE] For function `{}`, the quantile value must be between 0.0 and 1.0 (inclusive). SQLSTATE: 22003",
+            T::NAMES.quantile
+        )));
+    }
+    sketch
+        .quantile(rank, SearchCriteria::Inclusive)
+        .map_err(|e| exec_err(format!("{}: {e}", T::NAMES.quantile)))
+}
+
+/// Row `i` of a scalar-or-array argument: the scalars, and whether it was an array.
+fn scalar_or_list(a: &ArrayRef, i: usize) -> Option<(ArrayRef, bool)> {
+    if a.is_null(i) {
+        return None;
+    }
+    match a.data_type() {
+        DataType::List(_) => Some((a.as_list::<i32>().value(i), true)),
+        _ => Some((a.slice(i, 1), false)),
+    }
+}
+
+/// The result of a scalar-or-array function: one value per row, or an array per row.
+fn scalar_or_list_result(
+    item: &DataType,
+    listed: bool,
+    rows: Vec<Option<Vec<ScalarValue>>>,
+) -> DfResult<ArrayRef> {
+    let field = Arc::new(Field::new_list_field(item.clone(), true));
+    let values = rows
+        .into_iter()
+        .map(|row| match (row, listed) {
+            (None, false) => ScalarValue::try_from(item),
+            (None, true) => ScalarValue::try_from(&DataType::List(Arc::clone(&field))),
+            (Some(mut v), false) => v.pop().map_or_else(|| ScalarValue::try_from(item), Ok),
+            (Some(v), true) => Ok(ScalarValue::List(ScalarValue::new_list_nullable(&v, item))),
+        })
+        .collect::<DfResult<Vec<_>>>()?;
+    if values.is_empty() {
+        let t = if listed {
+            DataType::List(field)
+        } else {
+            item.clone()
+        };
+        return Ok(datafusion::arrow::array::new_empty_array(&t));
+    }
+    ScalarValue::iter_to_array(values)
+}
+
+fn kll_quantile<T: KllItem>(args: &[ArrayRef]) -> DfResult<ArrayRef> {
+    let sketches = binary_rows(&args[0])?;
+    let listed = matches!(args[1].data_type(), DataType::List(_));
+    let mut rows = Vec::with_capacity(sketches.len());
+    for i in 0..sketches.len() {
+        let (Some(bytes), Some((ranks, _))) = (
+            sketches.is_valid(i).then(|| sketches.value(i)),
+            scalar_or_list(&args[1], i),
+        ) else {
+            rows.push(None);
+            continue;
+        };
+        let sketch = kll_nonempty::<T>(T::NAMES.quantile, bytes)?;
+        let ranks = ranks.as_primitive::<Float64Type>();
+        let mut out = Vec::with_capacity(ranks.len());
+        for r in ranks.iter() {
+            out.push(T::to_scalar(kll_quantile_of(&sketch, r.unwrap_or(0.0))?));
+        }
+        rows.push(Some(out));
+    }
+    scalar_or_list_result(&T::data_type(), listed, rows)
+}
+
+fn kll_rank<T: KllItem>(args: &[ArrayRef]) -> DfResult<ArrayRef> {
+    let sketches = binary_rows(&args[0])?;
+    let listed = matches!(args[1].data_type(), DataType::List(_));
+    let mut rows = Vec::with_capacity(sketches.len());
+    for i in 0..sketches.len() {
+        let (Some(bytes), Some((items, _))) = (
+            sketches.is_valid(i).then(|| sketches.value(i)),
+            scalar_or_list(&args[1], i),
+        ) else {
+            rows.push(None);
+            continue;
+        };
+        let sketch = kll_nonempty::<T>(T::NAMES.rank, bytes)?;
+        let mut out = Vec::with_capacity(items.len());
+        for j in 0..items.len() {
+            let item = T::at(&items, j).or_else(T::zero);
+            out.push(ScalarValue::Float64(
+                item.and_then(|item| sketch.rank(&item, SearchCriteria::Inclusive)),
+            ));
+        }
+        rows.push(Some(out));
+    }
+    scalar_or_list_result(&DataType::Float64, listed, rows)
+}
+
+fn kll_merge<T: KllItem>(args: &[ArrayRef]) -> DfResult<ArrayRef> {
+    let (a, b) = (binary_rows(&args[0])?, binary_rows(&args[1])?);
+    let mut out = BinaryBuilder::new();
+    for (x, y) in a.iter().zip(b.iter()) {
+        match (x, y) {
+            (Some(x), Some(y)) => {
+                let mut x = read_kll::<T>(T::NAMES.merge, x)?;
+                let y = read_kll::<T>(T::NAMES.merge, y)?;
+                java_merge(T::NAMES.merge, &mut x, &y)?;
+                out.append_value(x.serialize());
+            }
+            _ => out.append_null(),
+        }
+    }
+    Ok(Arc::new(out.finish()))
+}
+
+/// Java's `KllSketch.levelCapacity`: `k * (2/3)^depth`, rounded, at least `m`.
+fn kll_level_capacity(k: u16, levels: usize, level: usize, m: u8) -> u64 {
+    let depth = (levels - level - 1).min(60) as u32;
+    let twok = u128::from(k) << 1;
+    let cap = (((twok << depth) / 3u128.pow(depth)) + 1) >> 1;
+    (cap as u64).max(u64::from(m))
+}
+
+/// Java's `KllSketch.toString()`, which Spark's `kll_sketch_to_string_*` returns.
+fn kll_summary<T: KllItem>(sketch: &KllSketch<T>, image: &[u8]) -> String {
+    const M: u8 = 8;
+    // The full image's byte 18 is the number of levels; the empty and one-item ones have one.
+    let levels = if image.first() == Some(&5) {
+        usize::from(image.get(18).copied().unwrap_or(1)).max(1)
+    } else {
+        1
+    };
+    let sorted = image.get(3).is_some_and(|f| f & 2 != 0);
+    let capacity: u64 = (0..levels)
+        .map(|h| kll_level_capacity(sketch.k(), levels, h, M))
+        .sum();
+    let retained = sketch.num_retained() as u64;
+    let updatable = 20 + (levels as u64 + 1) * 4 + 2 * T::BYTES as u64 + capacity * T::BYTES as u64;
+    let item = |v: Option<&T>| v.map_or_else(|| "NaN".to_owned(), T::java);
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        "\n### Kll{kind} Summary:\n   K                      : {k}\n   Dynamic min K          : {min_k}\n   M                      : {M}\n   N                      : {n}\n   Epsilon                : {eps:.3}%\n   Epsilon PMF            : {pmf:.3}%\n   Empty                  : {empty}\n   Estimation Mode        : {estimation}\n   Levels                 : {levels}\n   Level 0 Sorted         : {sorted}\n   Capacity Items         : {capacity}\n   Retained Items         : {retained}\n   Free Space             : {free}\n   ReadOnly               : false\n   Updatable Storage Bytes: {updatable}\n   Compact Storage Bytes  : {compact}\n   Min Item               : {min}\n   Max Item               : {max}\n### End sketch summary\n",
+        kind = format_args!("Kll{}Sketch", T::JAVA),
+        k = sketch.k(),
+        min_k = sketch.min_k(),
+        n = sketch.n(),
+        eps = sketch.normalized_rank_error() * 100.0,
+        pmf = sketch.normalized_pmf_error() * 100.0,
+        empty = sketch.is_empty(),
+        estimation = sketch.is_estimation_mode(),
+        free = capacity.saturating_sub(retained),
+        compact = image.len(),
+        min = item(sketch.min_item()),
+        max = item(sketch.max_item()),
+    );
+    s
+}
+
+fn kll_to_string<T: KllItem>(args: &[ArrayRef]) -> DfResult<ArrayRef> {
+    let out = binary_rows(&args[0])?
+        .iter()
+        .map(|b| {
+            b.map(|b| read_kll::<T>(T::NAMES.to_string, b).map(|s| kll_summary(&s, b)))
+                .transpose()
+        })
+        .collect::<DfResult<StringArray>>()?;
+    Ok(Arc::new(out))
+}
+
+/// `(sketch, x)` with `x` of `item`'s type or an array of it.
+fn sketch_and_scalar_or_list(
+    t: &[DataType],
+    item: &DataType,
+    wanted: &str,
+) -> DfResult<Vec<DataType>> {
+    let [s, x] = t else {
+        return Err(plan_err(format!("takes 2 arguments, got {}", t.len())));
+    };
+    if !is_binary(s) {
+        return Err(wrong_type("first", "\"BINARY\"", s));
+    }
+    let numeric = |t: &DataType| t.is_numeric() || is_string(t) || *t == DataType::Null;
+    let x = match x {
+        DataType::List(f) if numeric(f.data_type()) => {
+            DataType::List(Arc::new(Field::new_list_field(item.clone(), true)))
+        }
+        x if numeric(x) => item.clone(),
+        other => return Err(wrong_type("second", wanted, other)),
+    };
+    Ok(vec![DataType::Binary, x])
+}
+
+fn kll_functions<T: KllItem>() -> Vec<ScalarUDF> {
+    fn one_sketch(t: &[DataType]) -> DfResult<Vec<DataType>> {
+        sketches_then(t, 1, &[])
+    }
+    fn two_sketches(t: &[DataType]) -> DfResult<Vec<DataType>> {
+        sketches_then(t, 2, &[])
+    }
+    fn listed_or(t: &[DataType], item: DataType) -> DataType {
+        match t.get(1) {
+            Some(DataType::List(_)) => DataType::List(Arc::new(Field::new_list_field(item, true))),
+            _ => item,
+        }
+    }
+    vec![
+        ColumnFn::new(
+            T::NAMES.get_n,
+            one_sketch,
+            |_| Ok(DataType::Int64),
+            kll_get_n::<T>,
+        )
+        .udf(),
+        ColumnFn::new(
+            T::NAMES.quantile,
+            |t| {
+                sketch_and_scalar_or_list(
+                    t,
+                    &DataType::Float64,
+                    "(\"DOUBLE\" or \"ARRAY<DOUBLE>\")",
+                )
+            },
+            |t| Ok(listed_or(t, T::data_type())),
+            kll_quantile::<T>,
+        )
+        .udf(),
+        ColumnFn::new(
+            T::NAMES.rank,
+            |t| sketch_and_scalar_or_list(t, &T::data_type(), "numeric"),
+            |t| Ok(listed_or(t, DataType::Float64)),
+            kll_rank::<T>,
+        )
+        .udf(),
+        ColumnFn::new(
+            T::NAMES.merge,
+            two_sketches,
+            |_| Ok(DataType::Binary),
+            kll_merge::<T>,
+        )
+        .udf(),
+        ColumnFn::new(
+            T::NAMES.to_string,
+            one_sketch,
+            |_| Ok(DataType::Utf8),
+            kll_to_string::<T>,
+        )
+        .udf(),
+    ]
+}
+
+fn kll_aggregates<T: KllItem>() -> [AggregateUDF; 2] {
+    [
+        SketchAgg::udaf(
+            T::NAMES.agg,
+            1,
+            |t| kll_coerce::<T>(t, false),
+            |_| Ok(DataType::Binary),
+            |_, p| kll_make::<T>(false, p),
+        ),
+        SketchAgg::udaf(
+            T::NAMES.merge_agg,
+            1,
+            |t| kll_coerce::<T>(t, true),
+            |_| Ok(DataType::Binary),
+            |_, p| kll_make::<T>(true, p),
+        ),
+    ]
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tuple: theta sketches whose entries carry a `DOUBLE` or `INT` summary, combined by a mode
+// (`sum`, `min`, `max`, `alwaysone`) as Java's `DoubleSummary` and `IntegerSummary` do.
+
+/// How a summary combines values, and its byte in the serialized summary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mode {
+    Sum = 0,
+    Min = 1,
+    Max = 2,
+    AlwaysOne = 3,
+}
+
+impl Mode {
+    fn parse(function: &str, text: &str) -> DfResult<Self> {
+        Ok(match text.to_ascii_lowercase().as_str() {
+            "sum" => Self::Sum,
+            "min" => Self::Min,
+            "max" => Self::Max,
+            "alwaysone" => Self::AlwaysOne,
+            _ => {
+                return Err(plan_err(format!(
+                    "[DATATYPE_MISMATCH.TYPE_CHECK_FAILURE_WITH_HINT] [TUPLE_INVALID_SKETCH_MODE] Invalid call to `{function}`: mode '{text}' is not supported. Valid modes are: sum, min, max, alwaysone. SQLSTATE: 22023"
+                )));
+            }
+        })
+    }
+
+    fn from_byte(b: u8) -> Option<Self> {
+        [Self::Sum, Self::Min, Self::Max, Self::AlwaysOne]
+            .into_iter()
+            .find(|m| *m as u8 == b)
+    }
+}
+
+/// A summary value: `DOUBLE` or `INT` (whose sums wrap, as Java's `int` does).
+trait TupleValue: Copy + Send + Sync + fmt::Debug + PartialOrd + 'static {
+    const SUFFIX: &'static str;
+    /// The summary column's type, and the type `tuple_sketch_summary_*` answers in.
+    fn data_type() -> DataType;
+    fn summary_type() -> DataType;
+    fn initial(mode: Mode) -> Self;
+    fn one() -> Self;
+    fn add(self, other: Self) -> Self;
+    fn at(a: &ArrayRef, i: usize) -> Option<Self>;
+    fn write(self, bytes: &mut SketchBytes);
+    fn read(cursor: &mut SketchSlice<'_>) -> Option<Self>;
+    /// `tuple_sketch_summary_*`'s aggregate of the retained summaries.
+    fn total(values: impl Iterator<Item = Self>, mode: Mode) -> ScalarValue;
+}
+
+impl TupleValue for f64 {
+    const SUFFIX: &'static str = "double";
+    fn data_type() -> DataType {
+        DataType::Float64
+    }
+    fn summary_type() -> DataType {
+        DataType::Float64
+    }
+    fn initial(mode: Mode) -> Self {
+        match mode {
+            Mode::Sum => 0.0,
+            Mode::Min => f64::INFINITY,
+            Mode::Max => f64::NEG_INFINITY,
+            Mode::AlwaysOne => 1.0,
+        }
+    }
+    fn one() -> Self {
+        1.0
+    }
+    fn add(self, other: Self) -> Self {
+        self + other
+    }
+    fn at(a: &ArrayRef, i: usize) -> Option<Self> {
+        let a = a.as_primitive::<Float64Type>();
+        a.is_valid(i).then(|| a.value(i))
+    }
+    fn write(self, bytes: &mut SketchBytes) {
+        bytes.write_f64_le(self);
+    }
+    fn read(cursor: &mut SketchSlice<'_>) -> Option<Self> {
+        cursor.read_f64_le().ok()
+    }
+    fn total(values: impl Iterator<Item = Self>, mode: Mode) -> ScalarValue {
+        let values: Vec<f64> = values.collect();
+        ScalarValue::Float64(Some(if values.is_empty() {
+            0.0
+        } else {
+            match mode {
+                Mode::Sum => values.iter().sum(),
+                Mode::Min => values.iter().copied().fold(f64::INFINITY, f64::min),
+                Mode::Max => values.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+                Mode::AlwaysOne => values.len() as f64,
+            }
+        }))
+    }
+}
+
+impl TupleValue for i32 {
+    const SUFFIX: &'static str = "integer";
+    fn data_type() -> DataType {
+        DataType::Int32
+    }
+    fn summary_type() -> DataType {
+        DataType::Int64
+    }
+    fn initial(mode: Mode) -> Self {
+        match mode {
+            Mode::Sum => 0,
+            Mode::Min => i32::MAX,
+            Mode::Max => i32::MIN,
+            Mode::AlwaysOne => 1,
+        }
+    }
+    fn one() -> Self {
+        1
+    }
+    fn add(self, other: Self) -> Self {
+        self.wrapping_add(other)
+    }
+    fn at(a: &ArrayRef, i: usize) -> Option<Self> {
+        let a = a.as_primitive::<Int32Type>();
+        a.is_valid(i).then(|| a.value(i))
+    }
+    fn write(self, bytes: &mut SketchBytes) {
+        bytes.write_i32_le(self);
+    }
+    fn read(cursor: &mut SketchSlice<'_>) -> Option<Self> {
+        cursor.read_i32_le().ok()
+    }
+    fn total(values: impl Iterator<Item = Self>, mode: Mode) -> ScalarValue {
+        let values: Vec<i64> = values.map(i64::from).collect();
+        ScalarValue::Int64(Some(if values.is_empty() {
+            0
+        } else {
+            match mode {
+                Mode::Sum => values.iter().sum(),
+                Mode::Min => values.iter().copied().min().unwrap_or(0),
+                Mode::Max => values.iter().copied().max().unwrap_or(0),
+                Mode::AlwaysOne => values.len() as i64,
+            }
+        }))
+    }
+}
+
+/// Java's `DoubleSummary` / `IntegerSummary`: the value and its mode, serialized as the value's
+/// little-endian bytes and the mode's byte.
+#[derive(Clone, Copy, Debug)]
+struct Summary<V> {
+    value: V,
+    mode: Mode,
+}
+
+impl<V: TupleValue> Summary<V> {
+    fn new(mode: Mode) -> Self {
+        Self {
+            value: V::initial(mode),
+            mode,
+        }
+    }
+
+    /// Java's `update(value)`.
+    fn update(&mut self, v: V) {
+        self.value = match self.mode {
+            Mode::Sum => self.value.add(v),
+            Mode::Min => {
+                if v < self.value {
+                    v
+                } else {
+                    self.value
+                }
+            }
+            Mode::Max => {
+                if v > self.value {
+                    v
+                } else {
+                    self.value
+                }
+            }
+            Mode::AlwaysOne => V::one(),
+        };
+    }
+}
+
+impl<V: TupleValue> TupleSummaryValue for Summary<V> {
+    fn serialize_size(&self) -> usize {
+        std::mem::size_of::<V>() + 1
+    }
+
+    fn serialize_value(&self, bytes: &mut SketchBytes) {
+        self.value.write(bytes);
+        bytes.write_u8(self.mode as u8);
+    }
+
+    fn deserialize_value(cursor: &mut SketchSlice<'_>) -> Result<Self, datasketches::error::Error> {
+        let bad = || {
+            datasketches::error::Error::new(
+                datasketches::error::ErrorKind::InvalidData,
+                "bad tuple summary",
+            )
+        };
+        let value = V::read(cursor).ok_or_else(bad)?;
+        let mode = cursor
+            .read_u8()
+            .ok()
+            .and_then(Mode::from_byte)
+            .ok_or_else(bad)?;
+        Ok(Self { value, mode })
+    }
+}
+
+/// The policy of a sketch being built (`update`) or of a set operation (`combine`), in `mode`:
+/// Java's `DoubleSummarySetOperations` makes a new summary in the operation's mode and updates
+/// it with both values.
+#[derive(Clone, Copy, Debug)]
+struct Policy<V> {
+    mode: Mode,
+    value: std::marker::PhantomData<fn() -> V>,
+}
+
+impl<V: TupleValue> Policy<V> {
+    fn new(mode: Mode) -> Self {
+        Self {
+            mode,
+            value: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<V: TupleValue> SummaryPolicy for Policy<V> {
+    type Summary = Summary<V>;
+
+    fn create(&self) -> Summary<V> {
+        Summary::new(self.mode)
+    }
+}
+
+impl<V: TupleValue> SummaryUpdatePolicy<V> for Policy<V> {
+    fn update(&self, summary: &mut Summary<V>, value: V) {
+        summary.update(value);
+    }
+}
+
+impl<V: TupleValue> SummaryCombinePolicy for Policy<V> {
+    fn combine(&self, summary: &mut Summary<V>, other: &Summary<V>) {
+        let mut combined = Summary::new(self.mode);
+        combined.update(summary.value);
+        combined.update(other.value);
+        *summary = combined;
+    }
+}
+
+type Tuple<V> = CompactTupleSketch<Summary<V>>;
+
+/// The names of one summary type's functions.
+struct TupleNames {
+    agg: &'static str,
+    union_agg: &'static str,
+    intersection_agg: &'static str,
+    estimate: &'static str,
+    summary: &'static str,
+    theta: &'static str,
+    union: &'static str,
+    intersection: &'static str,
+    difference: &'static str,
+    union_theta: &'static str,
+    intersection_theta: &'static str,
+    difference_theta: &'static str,
+}
+
+macro_rules! tuple_names {
+    ($suffix:literal) => {
+        TupleNames {
+            agg: concat!("tuple_sketch_agg_", $suffix),
+            union_agg: concat!("tuple_union_agg_", $suffix),
+            intersection_agg: concat!("tuple_intersection_agg_", $suffix),
+            estimate: concat!("tuple_sketch_estimate_", $suffix),
+            summary: concat!("tuple_sketch_summary_", $suffix),
+            theta: concat!("tuple_sketch_theta_", $suffix),
+            union: concat!("tuple_union_", $suffix),
+            intersection: concat!("tuple_intersection_", $suffix),
+            difference: concat!("tuple_difference_", $suffix),
+            union_theta: concat!("tuple_union_theta_", $suffix),
+            intersection_theta: concat!("tuple_intersection_theta_", $suffix),
+            difference_theta: concat!("tuple_difference_theta_", $suffix),
+        }
+    };
+}
+
+trait TupleNamed: TupleValue {
+    const NAMES: TupleNames;
+}
+
+impl TupleNamed for f64 {
+    const NAMES: TupleNames = tuple_names!("double");
+}
+
+impl TupleNamed for i32 {
+    const NAMES: TupleNames = tuple_names!("integer");
+}
+
+fn tuple_error(function: &str) -> impl Fn(datasketches::error::Error) -> DataFusionError + '_ {
+    move |e| exec_err(format!("{function}: {e}"))
+}
+
+fn read_tuple<V: TupleValue>(function: &str, bytes: &[u8]) -> DfResult<Tuple<V>> {
+    if bytes.get(2).is_some_and(|f| *f == 3) {
+        return Err(exec_err(format!(
+            "[TUPLE_INVALID_INPUT_SKETCH_BUFFER_FAMILY] Invalid call to `{function}`; expected TUPLE sketch family but received COMPACT. SQLSTATE: 22000"
+        )));
+    }
+    Tuple::<V>::deserialize(bytes)
+        .map_err(|_| invalid_buffer("TUPLE", "Tuple", function, "tuple_sketch_agg"))
+}
+
+/// A theta sketch as a tuple sketch whose summaries are `mode`'s initial value (what Spark's
+/// `*_theta` operations give theta entries).
+fn tuple_of_theta<V: TupleValue>(
+    function: &str,
+    theta: &CompactThetaSketch,
+    mode: Mode,
+) -> DfResult<Tuple<V>> {
+    let entries: Vec<u64> = theta.iter().map(|e| e.hash()).collect();
+    let estimation = theta.is_estimation_mode();
+    let pre_longs: u8 = if theta.is_empty() || (entries.len() == 1 && !estimation) {
+        1
+    } else if estimation {
+        3
+    } else {
+        2
+    };
+    let mut bytes = SketchBytes::with_capacity(24 + entries.len() * 17);
+    bytes.write_u8(pre_longs);
+    bytes.write_u8(3);
+    bytes.write_u8(9);
+    bytes.write_u8(1);
+    bytes.write_u8(0);
+    // Read-only and compact; empty; ordered.
+    let mut flags = 2 | 8;
+    if theta.is_empty() {
+        flags |= 4;
+    }
+    if theta.is_ordered() {
+        flags |= 16;
+    }
+    bytes.write_u8(flags);
+    bytes.write_u16_le(theta.seed_hash());
+    if pre_longs > 1 {
+        bytes.write_u32_le(entries.len() as u32);
+        bytes.write_u32_le(0);
+    }
+    if estimation {
+        bytes.write_u64_le(theta.theta64());
+    }
+    if !theta.is_empty() {
+        for hash in entries {
+            bytes.write_u64_le(hash);
+            Summary::<V>::new(mode).serialize_value(&mut bytes);
+        }
+    }
+    Tuple::<V>::deserialize(&bytes.into_bytes()).map_err(tuple_error(function))
+}
+
+/// The image Spark writes: Java's empty image carries the seed hash and no ordered flag, and a
+/// one-entry image no ordered flag.
+fn tuple_image<V: TupleValue>(sketch: &Tuple<V>) -> Vec<u8> {
+    const EMPTY: u8 = 4;
+    const ORDERED: u8 = 16;
+    let mut bytes = sketch.serialize();
+    if bytes.len() >= 8 && (bytes[5] & EMPTY != 0 || bytes[0] == 1) {
+        bytes[5] &= !ORDERED;
+        if bytes[5] & EMPTY != 0 {
+            bytes[6..8].copy_from_slice(&sketch.seed_hash().to_le_bytes());
+        }
+    }
+    bytes
+}
+
+fn empty_tuple<V: TupleValue>(function: &str) -> DfResult<Tuple<V>> {
+    Ok(TupleSketchBuilder::new(Policy::<V>::new(Mode::Sum))
+        .build()
+        .map_err(tuple_error(function))?
+        .compact(false))
+}
+
+/// `tuple_sketch_agg_*(key, summary[, lgNomEntries[, mode]])`.
+#[derive(Debug)]
+struct TupleAgg<V: TupleValue> {
+    function: &'static str,
+    sketch: TupleSketch<Policy<V>>,
+    partials: Option<TupleUnion<Policy<V>>>,
+    lg: u8,
+    mode: Mode,
+}
+
+/// Java's `update` of a tuple sketch with a hashed key.
+fn put_tuple_item<V: TupleValue>(sketch: &mut TupleSketch<Policy<V>>, item: Item<'_>, v: V) {
+    match item {
+        Item::Long(k) => sketch.update(k, v),
+        Item::Double(k) => sketch.update(canonical_float::from_f64(k), v),
+        Item::Bytes(b) => sketch.update(raw_bytes::from_slice(b), v),
+        Item::Array(b) => sketch.update(raw_bytes::from_slice(&b), v),
+    }
+}
+
+impl<V: TupleValue> TupleAgg<V> {
+    fn result(&self) -> DfResult<Tuple<V>> {
+        Ok(match &self.partials {
+            None => self.sketch.compact(false),
+            Some(partials) => {
+                let mut u = TupleUnionBuilder::new(Policy::<V>::new(self.mode))
+                    .lg_k(self.lg)
+                    .build()
+                    .map_err(tuple_error(self.function))?;
+                u.update(&partials.to_sketch(false))
+                    .map_err(tuple_error(self.function))?;
+                u.update(&self.sketch).map_err(tuple_error(self.function))?;
+                u.to_sketch(false)
+            }
+        })
+    }
+}
+
+impl<V: TupleValue> Sketch for TupleAgg<V> {
+    fn update(&mut self, columns: &[ArrayRef]) -> DfResult<()> {
+        let (keys, values) = (&columns[0], &columns[1]);
+        for i in 0..keys.len() {
+            if let (Some(key), Some(v)) = (item_at(keys, i)?, V::at(values, i)) {
+                put_tuple_item(&mut self.sketch, key, v);
+            }
+        }
+        Ok(())
+    }
+
+    fn merge(&mut self, partial: &[u8]) -> DfResult<()> {
+        let other = read_tuple::<V>(self.function, partial)?;
+        if self.partials.is_none() {
+            self.partials = Some(
+                TupleUnionBuilder::new(Policy::<V>::new(self.mode))
+                    .lg_k(self.lg)
+                    .build()
+                    .map_err(tuple_error(self.function))?,
+            );
+        }
+        if let Some(u) = &mut self.partials {
+            u.update(&other).map_err(tuple_error(self.function))?;
+        }
+        Ok(())
+    }
+
+    fn partial(&self) -> DfResult<Option<Vec<u8>>> {
+        Ok(Some(self.result()?.serialize()))
+    }
+
+    fn finish(&self) -> DfResult<ScalarValue> {
+        Ok(ScalarValue::Binary(Some(tuple_image(&self.result()?))))
+    }
+
+    fn size(&self) -> usize {
+        self.sketch.estimated_size()
+    }
+}
+
+/// `tuple_union_agg_*` and `tuple_intersection_agg_*`.
+#[derive(Debug)]
+struct TupleSetAgg<V: TupleValue> {
+    function: &'static str,
+    union: Option<TupleUnion<Policy<V>>>,
+    intersection: Option<TupleIntersection<Policy<V>>>,
+}
+
+impl<V: TupleValue> TupleSetAgg<V> {
+    fn add(&mut self, bytes: &[u8]) -> DfResult<()> {
+        let sketch = read_tuple::<V>(self.function, bytes)?;
+        if let Some(u) = &mut self.union {
+            u.update(&sketch).map_err(tuple_error(self.function))?;
+        } else if let Some(i) = &mut self.intersection {
+            i.update(&sketch).map_err(tuple_error(self.function))?;
+        }
+        Ok(())
+    }
+
+    fn result(&self) -> Option<Tuple<V>> {
+        match (&self.union, &self.intersection) {
+            (Some(u), _) => Some(u.to_sketch(false)),
+            (None, Some(i)) => i.to_sketch(false),
+            (None, None) => None,
+        }
+    }
+}
+
+impl<V: TupleValue> Sketch for TupleSetAgg<V> {
+    fn update(&mut self, columns: &[ArrayRef]) -> DfResult<()> {
+        for bytes in binary_rows(&columns[0])?.iter().flatten() {
+            self.add(bytes)?;
+        }
+        Ok(())
+    }
+
+    fn merge(&mut self, partial: &[u8]) -> DfResult<()> {
+        self.add(partial)
+    }
+
+    fn partial(&self) -> DfResult<Option<Vec<u8>>> {
+        Ok(self.result().map(|s| s.serialize()))
+    }
+
+    fn finish(&self) -> DfResult<ScalarValue> {
+        let sketch = match self.result() {
+            Some(s) => s,
+            None => empty_tuple::<V>(self.function)?,
+        };
+        Ok(ScalarValue::Binary(Some(tuple_image(&sketch))))
+    }
+
+    fn size(&self) -> usize {
+        self.union.as_ref().map_or(0, TupleUnion::estimated_size)
+            + self
+                .intersection
+                .as_ref()
+                .map_or(0, TupleIntersection::estimated_size)
+    }
+}
+
+/// The mode parameter at `i` (`sum` when not given).
+fn mode_param(function: &str, params: &[ScalarValue], i: usize) -> DfResult<Mode> {
+    match params.get(i) {
+        None => Ok(Mode::Sum),
+        Some(
+            ScalarValue::Utf8(Some(m))
+            | ScalarValue::LargeUtf8(Some(m))
+            | ScalarValue::Utf8View(Some(m)),
+        ) => Mode::parse(function, m),
+        Some(other) => Mode::parse(function, &other.to_string()),
+    }
+}
+
+fn tuple_agg_coerce<V: TupleValue>(t: &[DataType]) -> DfResult<Vec<DataType>> {
+    if !(2..=4).contains(&t.len()) {
+        return Err(plan_err(format!("takes 2 to 4 arguments, got {}", t.len())));
+    }
+    let key = match &t[0] {
+        DataType::Int8 | DataType::Int16 | DataType::Decimal128(_, _) => DataType::Float64,
+        DataType::Boolean | DataType::Date32 => DataType::Utf8,
+        DataType::List(f) if matches!(f.data_type(), DataType::Int32 | DataType::Int64) => {
+            t[0].clone()
+        }
+        other => sketched(other, THETA_TYPES, true)?,
+    };
+    let value = &t[1];
+    if !(value.is_numeric() || is_string(value) || *value == DataType::Null) {
+        return Err(wrong_type(
+            "second",
+            &format!("\"{}\"", V::SUFFIX.to_uppercase()),
+            value,
+        ));
+    }
+    let mut out = vec![key, V::data_type()];
+    if t.len() > 2 {
+        out.push(DataType::Int32);
+    }
+    if t.len() > 3 {
+        out.push(DataType::Utf8);
+    }
+    Ok(out)
+}
+
+fn tuple_agg_make<V: TupleNamed>(params: &[ScalarValue]) -> DfResult<Box<dyn Sketch>> {
+    let function = V::NAMES.agg;
+    let lg = lg_nom_entries(function, int_param(params, 0, 12, 0))?;
+    let mode = mode_param(function, params, 1)?;
+    Ok(Box::new(TupleAgg::<V> {
+        function,
+        sketch: TupleSketchBuilder::new(Policy::<V>::new(mode))
+            .lg_k(lg)
+            .build()
+            .map_err(tuple_error(function))?,
+        partials: None,
+        lg,
+        mode,
+    }))
+}
+
+fn tuple_set_agg_make<V: TupleNamed>(
+    union: bool,
+    params: &[ScalarValue],
+) -> DfResult<Box<dyn Sketch>> {
+    let function = if union {
+        V::NAMES.union_agg
+    } else {
+        V::NAMES.intersection_agg
+    };
+    let (lg, mode) = if union {
+        (
+            lg_nom_entries(function, int_param(params, 0, 12, 0))?,
+            mode_param(function, params, 1)?,
+        )
+    } else {
+        (12, mode_param(function, params, 0)?)
+    };
+    let policy = Policy::<V>::new(mode);
+    Ok(Box::new(TupleSetAgg::<V> {
+        function,
+        union: if union {
+            Some(
+                TupleUnionBuilder::new(policy)
+                    .lg_k(lg)
+                    .build()
+                    .map_err(tuple_error(function))?,
+            )
+        } else {
+            None
+        },
+        intersection: if union {
+            None
+        } else {
+            Some(TupleIntersection::new(policy))
+        },
+    }))
+}
+
+fn tuple_aggregates<V: TupleNamed>() -> [AggregateUDF; 3] {
+    [
+        SketchAgg::udaf(
+            V::NAMES.agg,
+            2,
+            tuple_agg_coerce::<V>,
+            |_| Ok(DataType::Binary),
+            |_, p| tuple_agg_make::<V>(p),
+        ),
+        SketchAgg::udaf(
+            V::NAMES.union_agg,
+            1,
+            |t| sketches_then(t, 1, &[DataType::Int32, DataType::Utf8]),
+            |_| Ok(DataType::Binary),
+            |_, p| tuple_set_agg_make::<V>(true, p),
+        ),
+        SketchAgg::udaf(
+            V::NAMES.intersection_agg,
+            1,
+            |t| sketches_then(t, 1, &[DataType::Utf8]),
+            |_| Ok(DataType::Binary),
+            |_, p| tuple_set_agg_make::<V>(false, p),
+        ),
+    ]
+}
+
+fn tuple_estimate<V: TupleNamed>(args: &[ArrayRef]) -> DfResult<ArrayRef> {
+    let out = binary_rows(&args[0])?
+        .iter()
+        .map(|b| {
+            b.map(|b| read_tuple::<V>(V::NAMES.estimate, b).map(|s| s.estimate()))
+                .transpose()
+        })
+        .collect::<DfResult<Float64Array>>()?;
+    Ok(Arc::new(out))
+}
+
+fn tuple_theta<V: TupleNamed>(args: &[ArrayRef]) -> DfResult<ArrayRef> {
+    let out = binary_rows(&args[0])?
+        .iter()
+        .map(|b| {
+            b.map(|b| read_tuple::<V>(V::NAMES.theta, b).map(|s| s.theta()))
+                .transpose()
+        })
+        .collect::<DfResult<Float64Array>>()?;
+    Ok(Arc::new(out))
+}
+
+/// The mode argument at `index` of row `i` (`sum` when not given); `None` when `NULL`.
+fn mode_at(function: &str, args: &[ArrayRef], index: usize, i: usize) -> DfResult<Option<Mode>> {
+    match args.get(index) {
+        None => Ok(Some(Mode::Sum)),
+        Some(a) if a.is_null(i) => Ok(None),
+        Some(a) => Mode::parse(function, a.as_string::<i32>().value(i)).map(Some),
+    }
+}
+
+fn tuple_summary<V: TupleNamed>(args: &[ArrayRef]) -> DfResult<ArrayRef> {
+    let sketches = binary_rows(&args[0])?;
+    let mut out = Vec::with_capacity(sketches.len());
+    for i in 0..sketches.len() {
+        let mode = mode_at(V::NAMES.summary, args, 1, i)?;
+        out.push(match (sketches.is_valid(i), mode) {
+            (true, Some(mode)) => {
+                let s = read_tuple::<V>(V::NAMES.summary, sketches.value(i))?;
+                V::total(s.iter().map(|e| e.summary().value), mode)
+            }
+            _ => ScalarValue::try_from(&V::summary_type())?,
+        });
+    }
+    if out.is_empty() {
+        return Ok(datafusion::arrow::array::new_empty_array(&V::summary_type()));
+    }
+    ScalarValue::iter_to_array(out)
+}
+
+/// The second sketch of a `tuple_*` operation: a tuple sketch, or (`theta`) a theta sketch
+/// whose entries get `mode`'s initial summary.
+fn second_sketch<V: TupleValue>(
+    function: &str,
+    bytes: &[u8],
+    theta: bool,
+    mode: Mode,
+) -> DfResult<Tuple<V>> {
+    if theta {
+        tuple_of_theta::<V>(function, &read_theta(function, bytes)?, mode)
+    } else {
+        read_tuple::<V>(function, bytes)
+    }
+}
+
+#[derive(Clone, Copy)]
+enum TupleOp {
+    Union,
+    Intersection,
+    Difference,
+}
+
+/// `tuple_union_*(a, b[, lgNomEntries[, mode]])`, `tuple_intersection_*(a, b[, mode])`,
+/// `tuple_difference_*(a, b)` and their `_theta` forms.
+fn tuple_pairs<V: TupleNamed>(args: &[ArrayRef], op: TupleOp, theta: bool) -> DfResult<ArrayRef> {
+    let function = match (op, theta) {
+        (TupleOp::Union, false) => V::NAMES.union,
+        (TupleOp::Union, true) => V::NAMES.union_theta,
+        (TupleOp::Intersection, false) => V::NAMES.intersection,
+        (TupleOp::Intersection, true) => V::NAMES.intersection_theta,
+        (TupleOp::Difference, false) => V::NAMES.difference,
+        (TupleOp::Difference, true) => V::NAMES.difference_theta,
+    };
+    let (a, b) = (binary_rows(&args[0])?, binary_rows(&args[1])?);
+    let (lg_index, mode_index) = match op {
+        TupleOp::Union => (Some(2), 3),
+        TupleOp::Intersection => (None, 2),
+        TupleOp::Difference => (None, usize::MAX),
+    };
+    let mut out = BinaryBuilder::new();
+    for i in 0..a.len() {
+        let lg = match lg_index.and_then(|j| args.get(j)) {
+            None => Some(12),
+            Some(l) => l
+                .is_valid(i)
+                .then(|| i64::from(l.as_primitive::<Int32Type>().value(i))),
+        };
+        let mode = mode_at(function, args, mode_index, i)?;
+        let (true, true, Some(lg), Some(mode)) = (a.is_valid(i), b.is_valid(i), lg, mode) else {
+            out.append_null();
+            continue;
+        };
+        let lg = lg_nom_entries(function, lg)?;
+        let x = read_tuple::<V>(function, a.value(i))?;
+        let y = second_sketch::<V>(function, b.value(i), theta, mode)?;
+        let policy = Policy::<V>::new(mode);
+        let result = match op {
+            TupleOp::Union => {
+                let mut u = TupleUnionBuilder::new(policy)
+                    .lg_k(lg)
+                    .build()
+                    .map_err(tuple_error(function))?;
+                u.update(&x).map_err(tuple_error(function))?;
+                u.update(&y).map_err(tuple_error(function))?;
+                u.to_sketch(false)
+            }
+            TupleOp::Intersection => {
+                let mut s = TupleIntersection::new(policy);
+                s.update(&x).map_err(tuple_error(function))?;
+                s.update(&y).map_err(tuple_error(function))?;
+                match s.to_sketch(false) {
+                    Some(s) => s,
+                    None => empty_tuple::<V>(function)?,
+                }
+            }
+            TupleOp::Difference => TupleANotB::default()
+                .compute(&x, &y, false)
+                .map_err(tuple_error(function))?,
+        };
+        out.append_value(tuple_image(&result));
+    }
+    Ok(Arc::new(out.finish()))
+}
+
+fn tuple_functions<V: TupleNamed>() -> Vec<ScalarUDF> {
+    fn one(t: &[DataType]) -> DfResult<Vec<DataType>> {
+        sketches_then(t, 1, &[])
+    }
+    let n = &V::NAMES;
+    vec![
+        ColumnFn::new(
+            n.estimate,
+            one,
+            |_| Ok(DataType::Float64),
+            tuple_estimate::<V>,
+        )
+        .udf(),
+        ColumnFn::new(n.theta, one, |_| Ok(DataType::Float64), tuple_theta::<V>).udf(),
+        ColumnFn::new(
+            n.summary,
+            |t| sketches_then(t, 1, &[DataType::Utf8]),
+            |_| Ok(V::summary_type()),
+            tuple_summary::<V>,
+        )
+        .udf(),
+        ColumnFn::new(
+            n.union,
+            |t| sketches_then(t, 2, &[DataType::Int32, DataType::Utf8]),
+            |_| Ok(DataType::Binary),
+            |a| tuple_pairs::<V>(a, TupleOp::Union, false),
+        )
+        .udf(),
+        ColumnFn::new(
+            n.union_theta,
+            |t| sketches_then(t, 2, &[DataType::Int32, DataType::Utf8]),
+            |_| Ok(DataType::Binary),
+            |a| tuple_pairs::<V>(a, TupleOp::Union, true),
+        )
+        .udf(),
+        ColumnFn::new(
+            n.intersection,
+            |t| sketches_then(t, 2, &[DataType::Utf8]),
+            |_| Ok(DataType::Binary),
+            |a| tuple_pairs::<V>(a, TupleOp::Intersection, false),
+        )
+        .udf(),
+        ColumnFn::new(
+            n.intersection_theta,
+            |t| sketches_then(t, 2, &[DataType::Utf8]),
+            |_| Ok(DataType::Binary),
+            |a| tuple_pairs::<V>(a, TupleOp::Intersection, true),
+        )
+        .udf(),
+        ColumnFn::new(
+            n.difference,
+            |t| sketches_then(t, 2, &[]),
+            |_| Ok(DataType::Binary),
+            |a| tuple_pairs::<V>(a, TupleOp::Difference, false),
+        )
+        .udf(),
+        ColumnFn::new(
+            n.difference_theta,
+            |t| sketches_then(t, 2, &[]),
+            |_| Ok(DataType::Binary),
+            |a| tuple_pairs::<V>(a, TupleOp::Difference, true),
+        )
+        .udf(),
+    ]
+}
+
+// ---------------------------------------------------------------------------------------------
+
+fn hll_make(_: &[DataType], params: &[ScalarValue]) -> DfResult<Box<dyn Sketch>> {
+    let lg_k = hll_lg_k("hll_sketch_agg", int_param(params, 0, 12, 0))?;
+    Ok(Box::new(HllAgg {
+        sketch: HllSketch::new(lg_k, HllType::Hll8).map_err(|e| exec_err(e.to_string()))?,
+    }))
+}
+
+fn theta_make(_: &[DataType], params: &[ScalarValue]) -> DfResult<Box<dyn Sketch>> {
+    let lg = lg_nom_entries("theta_sketch_agg", int_param(params, 0, 12, 0))?;
+    Ok(Box::new(ThetaAgg {
+        sketch: ThetaSketchBuilder::default()
+            .lg_k(lg)
+            .build()
+            .map_err(theta_error("theta_sketch_agg"))?,
+        union: None,
+        lg,
+    }))
+}
+
+fn theta_set_make(union: bool, params: &[ScalarValue]) -> DfResult<Box<dyn Sketch>> {
+    let function = if union {
+        "theta_union_agg"
+    } else {
+        "theta_intersection_agg"
+    };
+    Ok(Box::new(ThetaSetAgg {
+        function,
+        union: if union {
+            let lg = lg_nom_entries(function, int_param(params, 0, 12, 0))?;
+            Some(new_theta_union(function, lg)?)
+        } else {
+            None
+        },
+        intersection: if union {
+            None
+        } else {
+            Some(ThetaIntersection::default())
+        },
+    }))
+}
+
+pub(crate) fn register(ctx: &SessionContext) {
+    fn binary(_: &[DataType]) -> DfResult<DataType> {
+        Ok(DataType::Binary)
+    }
+    fn one_sketch(t: &[DataType]) -> DfResult<Vec<DataType>> {
+        sketches_then(t, 1, &[])
+    }
+    let aggregates = [
+        SketchAgg::udaf(
+            "hll_sketch_agg",
+            1,
+            |t| {
+                let mut out = vec![sketched(
+                    t.first().unwrap_or(&DataType::Null),
+                    HLL_TYPES,
+                    false,
+                )?];
+                match t.get(1..) {
+                    Some([]) => {}
+                    Some([k]) if is_int(k) || *k == DataType::Null => out.push(DataType::Int32),
+                    Some([k]) => return Err(wrong_type("second", "\"INT\"", k)),
+                    _ => return Err(plan_err(format!("takes 1 or 2 arguments, got {}", t.len()))),
+                }
+                Ok(out)
+            },
+            binary,
+            hll_make,
+        ),
+        SketchAgg::udaf(
+            "hll_union_agg",
+            1,
+            |t| sketches_then(t, 1, &[DataType::Boolean]),
+            binary,
+            |_, p| {
+                Ok(Box::new(HllUnionAgg {
+                    union: None,
+                    allow_different: bool_param(p, 0),
+                }))
+            },
+        ),
+        SketchAgg::udaf(
+            "theta_sketch_agg",
+            1,
+            |t| {
+                let first = match t.first() {
+                    Some(DataType::List(f))
+                        if matches!(f.data_type(), DataType::Int32 | DataType::Int64) =>
+                    {
+                        t[0].clone()
+                    }
+                    Some(x) => sketched(x, THETA_TYPES, true)?,
+                    None => return Err(plan_err("takes 1 or 2 arguments, got 0".into())),
+                };
+                match t.get(1..) {
+                    Some([]) => Ok(vec![first]),
+                    Some([k]) if is_int(k) || *k == DataType::Null => {
+                        Ok(vec![first, DataType::Int32])
+                    }
+                    Some([k]) => Err(wrong_type("second", "\"INT\"", k)),
+                    _ => Err(plan_err(format!("takes 1 or 2 arguments, got {}", t.len()))),
+                }
+            },
+            binary,
+            theta_make,
+        ),
+        SketchAgg::udaf(
+            "theta_union_agg",
+            1,
+            |t| sketches_then(t, 1, &[DataType::Int32]),
+            binary,
+            |_, p| theta_set_make(true, p),
+        ),
+        SketchAgg::udaf("theta_intersection_agg", 1, one_sketch, binary, |_, p| {
+            theta_set_make(false, p)
+        }),
+    ];
+    let aggregates = aggregates
+        .into_iter()
+        .chain(kll_aggregates::<i64>())
+        .chain(kll_aggregates::<KllFloat<f64>>())
+        .chain(kll_aggregates::<KllFloat<f32>>())
+        .chain(tuple_aggregates::<f64>())
+        .chain(tuple_aggregates::<i32>());
+    for a in aggregates {
+        ctx.register_udaf(a);
+    }
+    let scalars = [
+        ColumnFn::new(
+            "hll_sketch_estimate",
+            one_sketch,
+            |_| Ok(DataType::Int64),
+            hll_estimate,
+        ),
+        ColumnFn::new(
+            "hll_union",
+            |t| sketches_then(t, 2, &[DataType::Boolean]),
+            binary,
+            hll_union,
+        ),
+        ColumnFn::new(
+            "theta_sketch_estimate",
+            one_sketch,
+            |_| Ok(DataType::Int64),
+            theta_estimate,
+        ),
+        ColumnFn::new(
+            "theta_union",
+            |t| sketches_then(t, 2, &[DataType::Int32]),
+            binary,
+            theta_union,
+        ),
+        ColumnFn::new(
+            "theta_intersection",
+            |t| sketches_then(t, 2, &[]),
+            binary,
+            theta_intersection,
+        ),
+        ColumnFn::new(
+            "theta_difference",
+            |t| sketches_then(t, 2, &[]),
+            binary,
+            theta_difference,
+        ),
+    ];
+    let scalars = scalars
+        .into_iter()
+        .map(ColumnFn::udf)
+        .chain(kll_functions::<i64>())
+        .chain(kll_functions::<KllFloat<f64>>())
+        .chain(kll_functions::<KllFloat<f32>>())
+        .chain(tuple_functions::<f64>())
+        .chain(tuple_functions::<i32>());
+    for f in scalars {
+        ctx.register_udf(f);
+    }
+}
