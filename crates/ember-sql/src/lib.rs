@@ -97,12 +97,16 @@
 //!   `to_number`/`try_to_number` (Spark's number formats: `'$99,999.00'`, `S`, `MI`, `PR`),
 //!   `convert_timezone`, `localtimestamp`, `raise_error`, `assert_true`, `to_timestamp_ntz`
 //!   (strings), `to_timestamp_ltz`, `make_timestamp_ltz`.
+//! - **Sketches**: the HyperLogLog (`hll_sketch_agg`, `hll_union`, `hll_sketch_estimate`, ...),
+//!   Theta, Tuple and KLL families on Apache DataSketches, whose `BINARY` sketches are the Java
+//!   library's (Spark reads Ember's and the other way round); `bitmap_construct_agg`,
+//!   `bitmap_or_agg`, `bitmap_and_agg`, `histogram_numeric`.
 //! - **Query shapes**: `PIVOT`, `GROUPING SETS`/`ROLLUP`/`CUBE` with `grouping()` and
 //!   `grouping_id()`, `LATERAL VIEW`.
 //!
 //! A Spark function Ember does not have (Spark 4.3's `SHOW FUNCTIONS` is the list) fails with
 //! [`Error::UnsupportedFunction`] naming it, with the reason for the JVM- and format-bound ones
-//! (`java_method`, `reflect`, Avro, Protobuf, XML, sketches, `VARIANT`).
+//! (`java_method`, `reflect`, Avro, Protobuf, XML, `approx_top_k`, `VARIANT`).
 //!
 //! ## Main types
 //! - [`Session`], built with [`Session::builder`] (`app_name`, `master`, `config`,

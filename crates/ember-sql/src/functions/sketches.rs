@@ -1,6 +1,7 @@
 //! Spark's sketch functions on Apache DataSketches' Rust port (the `datasketches` crate): the
-//! HyperLogLog (`hll_*`), Theta (`theta_*`), Tuple (`tuple_*`) and KLL (`kll_*`) families and
-//! `approx_top_k*`. A sketch travels between functions as `BINARY`, serialized in DataSketches'
+//! HyperLogLog (`hll_*`), Theta (`theta_*`), Tuple (`tuple_*`) and KLL (`kll_*`) families;
+//! also Spark's bitmap aggregates (`bitmap_construct_agg`, `bitmap_or_agg`, `bitmap_and_agg`)
+//! and `histogram_numeric` (Hive's streaming histogram), whose state is bounded the same way. A sketch travels between functions as `BINARY`, serialized in DataSketches'
 //! own format, which Spark's Java library reads and writes too: a sketch Ember makes can be
 //! merged or estimated by Spark and the other way round.
 //!
@@ -2447,7 +2448,9 @@ pub(crate) fn register(ctx: &SessionContext) {
         .chain(kll_aggregates::<KllFloat<f64>>())
         .chain(kll_aggregates::<KllFloat<f32>>())
         .chain(tuple_aggregates::<f64>())
-        .chain(tuple_aggregates::<i32>());
+        .chain(tuple_aggregates::<i32>())
+        .chain(bitmap_aggregates())
+        .chain([histogram_numeric()]);
     for a in aggregates {
         ctx.register_udaf(a);
     }
@@ -2500,4 +2503,391 @@ pub(crate) fn register(ctx: &SessionContext) {
     for f in scalars {
         ctx.register_udf(f);
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bitmaps: `bitmap_construct_agg`, `bitmap_or_agg`, `bitmap_and_agg` over Spark's 4096-byte
+// (32768-bit) bitmaps; `bitmap_bit_position` gives a value's bit.
+
+const BITMAP_BYTES: usize = 4096;
+
+#[derive(Clone, Copy, Debug)]
+enum BitmapOp {
+    Construct,
+    Or,
+    And,
+}
+
+/// A bitmap being built; `None` while an AND has seen no bitmap (its answer is then all ones).
+#[derive(Debug)]
+struct BitmapAgg {
+    op: BitmapOp,
+    bits: Option<Vec<u8>>,
+}
+
+impl BitmapAgg {
+    /// Combines a bitmap in: shorter ones count as zero-padded, longer ones are cut.
+    fn combine(&mut self, other: &[u8]) {
+        let mut padded = [0u8; BITMAP_BYTES];
+        let n = other.len().min(BITMAP_BYTES);
+        padded[..n].copy_from_slice(&other[..n]);
+        match (&mut self.bits, self.op) {
+            (Some(bits), BitmapOp::And) => {
+                for (b, o) in bits.iter_mut().zip(padded) {
+                    *b &= o;
+                }
+            }
+            (Some(bits), _) => {
+                for (b, o) in bits.iter_mut().zip(padded) {
+                    *b |= o;
+                }
+            }
+            (None, _) => self.bits = Some(padded.to_vec()),
+        }
+    }
+}
+
+impl Sketch for BitmapAgg {
+    fn update(&mut self, columns: &[ArrayRef]) -> DfResult<()> {
+        match self.op {
+            BitmapOp::Construct => {
+                let bits = self.bits.get_or_insert_with(|| vec![0; BITMAP_BYTES]);
+                for p in columns[0].as_primitive::<Int64Type>().iter().flatten() {
+                    let at = usize::try_from(p)
+                        .ok()
+                        .filter(|p| *p < BITMAP_BYTES * 8)
+                        .ok_or_else(|| {
+                            exec_err(format!(
+                                "[INVALID_BITMAP_POSITION] The 0-indexed bitmap position {p} is out of bounds. The bitmap has {} bits ({BITMAP_BYTES} bytes). SQLSTATE: 22003",
+                                BITMAP_BYTES * 8
+                            ))
+                        })?;
+                    bits[at / 8] |= 1 << (at % 8);
+                }
+            }
+            BitmapOp::Or | BitmapOp::And => {
+                for b in binary_rows(&columns[0])?.iter().flatten() {
+                    self.combine(b);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn merge(&mut self, partial: &[u8]) -> DfResult<()> {
+        let op = self.op;
+        if let BitmapOp::Construct = op {
+            self.op = BitmapOp::Or;
+        }
+        self.combine(partial);
+        self.op = op;
+        Ok(())
+    }
+
+    fn partial(&self) -> DfResult<Option<Vec<u8>>> {
+        Ok(self.bits.clone())
+    }
+
+    fn finish(&self) -> DfResult<ScalarValue> {
+        let fill = if let BitmapOp::And = self.op { 0xFF } else { 0 };
+        Ok(ScalarValue::Binary(Some(
+            self.bits
+                .clone()
+                .unwrap_or_else(|| vec![fill; BITMAP_BYTES]),
+        )))
+    }
+
+    fn size(&self) -> usize {
+        self.bits.as_ref().map_or(0, Vec::len)
+    }
+}
+
+fn bitmap_aggregates() -> [AggregateUDF; 3] {
+    fn binary(_: &[DataType]) -> DfResult<DataType> {
+        Ok(DataType::Binary)
+    }
+    fn one_sketch(t: &[DataType]) -> DfResult<Vec<DataType>> {
+        sketches_then(t, 1, &[])
+    }
+    [
+        SketchAgg::udaf(
+            "bitmap_construct_agg",
+            1,
+            |t| match t {
+                [x] if x.is_numeric() || is_string(x) || *x == DataType::Null => {
+                    Ok(vec![DataType::Int64])
+                }
+                [x] => Err(wrong_type("first", "\"BIGINT\"", x)),
+                _ => Err(plan_err(format!("takes 1 argument, got {}", t.len()))),
+            },
+            binary,
+            |_, _| {
+                Ok(Box::new(BitmapAgg {
+                    op: BitmapOp::Construct,
+                    bits: None,
+                }))
+            },
+        ),
+        SketchAgg::udaf("bitmap_or_agg", 1, one_sketch, binary, |_, _| {
+            Ok(Box::new(BitmapAgg {
+                op: BitmapOp::Or,
+                bits: None,
+            }))
+        }),
+        SketchAgg::udaf("bitmap_and_agg", 1, one_sketch, binary, |_, _| {
+            Ok(Box::new(BitmapAgg {
+                op: BitmapOp::And,
+                bits: None,
+            }))
+        }),
+    ]
+}
+
+// ---------------------------------------------------------------------------------------------
+// `histogram_numeric(expr, nb)`: Hive's `NumericHistogram` (Ben-Haim and Tom-Tov's streaming
+// histogram), which Spark uses, with its seeded `java.util.Random` for ties.
+
+/// `java.util.Random`, for the histogram's choice among equally close bins.
+#[derive(Clone, Debug)]
+struct JavaRandom(u64);
+
+impl JavaRandom {
+    const MULTIPLIER: u64 = 0x5_DEEC_E66D;
+    const MASK: u64 = (1 << 48) - 1;
+
+    fn new(seed: u64) -> Self {
+        Self((seed ^ Self::MULTIPLIER) & Self::MASK)
+    }
+
+    fn next(&mut self, bits: u32) -> u64 {
+        self.0 = (self.0.wrapping_mul(Self::MULTIPLIER).wrapping_add(0xB)) & Self::MASK;
+        self.0 >> (48 - bits)
+    }
+
+    fn next_double(&mut self) -> f64 {
+        ((self.next(26) << 27) + self.next(27)) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+}
+
+#[derive(Debug)]
+struct Histogram {
+    nb: usize,
+    /// `(x, y)`: bin centres, ascending, and their counts.
+    bins: Vec<(f64, f64)>,
+    prng: JavaRandom,
+}
+
+impl Histogram {
+    fn new(nb: usize) -> Self {
+        Self {
+            nb,
+            bins: Vec::new(),
+            prng: JavaRandom::new(31183),
+        }
+    }
+
+    fn add(&mut self, v: f64) {
+        let (mut l, mut r) = (0, self.bins.len());
+        while l < r {
+            let bin = (l + r) / 2;
+            if self.bins[bin].0 > v {
+                r = bin;
+            } else {
+                if self.bins[bin].0 == v {
+                    self.bins[bin].1 += 1.0;
+                    return;
+                }
+                l = bin + 1;
+            }
+        }
+        self.bins.insert(l, (v, 1.0));
+        self.trim();
+    }
+
+    /// Merges the closest bins until `nb` are left.
+    fn trim(&mut self) {
+        while self.bins.len() > self.nb {
+            let mut smallest = self.bins[1].0 - self.bins[0].0;
+            let (mut at, mut ties) = (0, 1u32);
+            for i in 1..self.bins.len() - 1 {
+                let diff = self.bins[i + 1].0 - self.bins[i].0;
+                if diff < smallest {
+                    smallest = diff;
+                    at = i;
+                    ties = 1;
+                } else if diff == smallest {
+                    ties += 1;
+                    if self.prng.next_double() <= 1.0 / f64::from(ties) {
+                        at = i;
+                    }
+                }
+            }
+            let (a, b) = (self.bins[at], self.bins[at + 1]);
+            let d = a.1 + b.1;
+            let mut x = a.0 * (a.1 / d);
+            x += b.0 / d * b.1;
+            self.bins[at] = (x, d);
+            self.bins.remove(at + 1);
+        }
+    }
+
+    fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(8 + self.bins.len() * 16);
+        out.extend_from_slice(&(self.nb as u64).to_le_bytes());
+        for (x, y) in &self.bins {
+            out.extend_from_slice(&x.to_le_bytes());
+            out.extend_from_slice(&y.to_le_bytes());
+        }
+        out
+    }
+
+    fn from_bytes(bytes: &[u8]) -> Option<Vec<(f64, f64)>> {
+        let rest = bytes.get(8..)?;
+        if rest.len() % 16 != 0 {
+            return None;
+        }
+        let f = |b: &[u8]| b.try_into().ok().map(f64::from_le_bytes);
+        rest.chunks_exact(16)
+            .map(|c| Some((f(&c[..8])?, f(&c[8..])?)))
+            .collect()
+    }
+}
+
+#[derive(Debug)]
+struct HistogramAgg {
+    item: DataType,
+    histogram: Histogram,
+}
+
+impl Sketch for HistogramAgg {
+    fn update(&mut self, columns: &[ArrayRef]) -> DfResult<()> {
+        let values = datafusion::arrow::compute::cast(&columns[0], &DataType::Float64)?;
+        for v in values.as_primitive::<Float64Type>().iter().flatten() {
+            self.histogram.add(v);
+        }
+        Ok(())
+    }
+
+    /// Hive's `merge`: into an empty histogram a copy; else the bins together, then trimmed.
+    fn merge(&mut self, partial: &[u8]) -> DfResult<()> {
+        let bins = Histogram::from_bytes(partial)
+            .ok_or_else(|| exec_err("histogram_numeric: a damaged partial histogram".into()))?;
+        if self.histogram.bins.is_empty() {
+            self.histogram.bins = bins;
+        } else {
+            self.histogram.bins.extend(bins);
+            self.histogram.bins.sort_by(|a, b| a.0.total_cmp(&b.0));
+            self.histogram.trim();
+        }
+        Ok(())
+    }
+
+    fn partial(&self) -> DfResult<Option<Vec<u8>>> {
+        Ok(Some(self.histogram.to_bytes()))
+    }
+
+    fn finish(&self) -> DfResult<ScalarValue> {
+        let fields = histogram_fields(&self.item);
+        if self.histogram.bins.is_empty() {
+            return ScalarValue::try_from(&histogram_type(&self.item));
+        }
+        let xs: ArrayRef = Arc::new(Float64Array::from_iter_values(
+            self.histogram.bins.iter().map(|b| b.0),
+        ));
+        // Integral centres are truncated, as Spark's conversion back to the input type does.
+        let xs = if is_int(&self.item) {
+            datafusion::arrow::compute::cast(
+                &datafusion::arrow::compute::kernels::numeric::sub(
+                    &xs,
+                    &datafusion::arrow::compute::kernels::numeric::rem(
+                        &xs,
+                        &Float64Array::new_scalar(1.0),
+                    )?,
+                )?,
+                &self.item,
+            )?
+        } else {
+            datafusion::arrow::compute::cast(&xs, &self.item)?
+        };
+        let ys: ArrayRef = Arc::new(Float64Array::from_iter_values(
+            self.histogram.bins.iter().map(|b| b.1),
+        ));
+        let n = ys.len();
+        let structs = datafusion::arrow::array::StructArray::try_new(fields, vec![xs, ys], None)?;
+        let item = Arc::new(Field::new_list_field(structs.data_type().clone(), true));
+        Ok(ScalarValue::List(Arc::new(
+            datafusion::arrow::array::ListArray::try_new(
+                item,
+                datafusion::arrow::buffer::OffsetBuffer::from_lengths([n]),
+                Arc::new(structs),
+                None,
+            )?,
+        )))
+    }
+
+    fn size(&self) -> usize {
+        self.histogram.bins.len() * 16
+    }
+}
+
+fn histogram_fields(item: &DataType) -> datafusion::arrow::datatypes::Fields {
+    vec![
+        Field::new("x", item.clone(), true),
+        Field::new("y", DataType::Float64, true),
+    ]
+    .into()
+}
+
+fn histogram_type(item: &DataType) -> DataType {
+    DataType::List(Arc::new(Field::new_list_field(
+        DataType::Struct(histogram_fields(item)),
+        true,
+    )))
+}
+
+fn histogram_numeric() -> AggregateUDF {
+    SketchAgg::udaf(
+        "histogram_numeric",
+        1,
+        |t| match t {
+            [x, nb] if (is_int(nb) || *nb == DataType::Null) => {
+                let x = match x {
+                    x if is_int(x) || matches!(x, DataType::Float32 | DataType::Float64) => {
+                        x.clone()
+                    }
+                    x if is_string(x) => DataType::Float64,
+                    other => {
+                        return Err(wrong_type(
+                            "first",
+                            "(\"TINYINT\" or \"SMALLINT\" or \"INT\" or \"BIGINT\" or \"FLOAT\" or \"DOUBLE\")",
+                            other,
+                        ));
+                    }
+                };
+                Ok(vec![x, DataType::Int32])
+            }
+            [_, nb] => Err(wrong_type("second", "\"INT\"", nb)),
+            _ => Err(plan_err(format!("takes 2 arguments, got {}", t.len()))),
+        },
+        |t| Ok(histogram_type(t.first().unwrap_or(&DataType::Float64))),
+        |types, params| {
+            let nb = match params.first() {
+                Some(v) if !v.is_null() => int_param(params, 0, 0, 0),
+                _ => {
+                    return Err(plan_err(
+                        "[DATATYPE_MISMATCH.UNEXPECTED_NULL] histogram_numeric: The nb must not be null. SQLSTATE: 42K09".into(),
+                    ));
+                }
+            };
+            let nb = usize::try_from(nb).ok().filter(|n| *n >= 2).ok_or_else(|| {
+                plan_err(format!(
+                    "[DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE] histogram_numeric: The nb must be between [2, 2147483647] (current value = {nb}). SQLSTATE: 42K09"
+                ))
+            })?;
+            Ok(Box::new(HistogramAgg {
+                item: types.first().cloned().unwrap_or(DataType::Float64),
+                histogram: Histogram::new(nb),
+            }))
+        },
+    )
 }

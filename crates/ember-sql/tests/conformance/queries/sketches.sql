@@ -76,3 +76,17 @@ SELECT hex(tuple_sketch_agg_double(k, v)), hex(tuple_union_agg_integer(CAST(NULL
 SELECT tuple_sketch_agg_double(k, v, 12, 'avg') FROM VALUES (1, 1.0D) t(k, v)
 -- name: tuple_theta_sketch_as_tuple
 SELECT tuple_sketch_estimate_double(theta_sketch_agg(k)) FROM VALUES (1) t(k)
+-- name: bitmap_construct_and_count
+SELECT substring(hex(bitmap_construct_agg(bitmap_bit_position(v))), 1, 16), bitmap_count(bitmap_construct_agg(bitmap_bit_position(v))), length(bitmap_construct_agg(v)) FROM VALUES (1), (2), (3), (9), (3), (NULL) t(v)
+-- name: bitmap_or_and
+SELECT substring(hex(bitmap_or_agg(b)), 1, 8), substring(hex(bitmap_and_agg(b)), 1, 8), length(bitmap_and_agg(b)) FROM VALUES (X'FFFFFFFF'), (X'F1'), (NULL) t(b)
+-- name: bitmap_only_nulls
+SELECT bitmap_count(bitmap_or_agg(b)), bitmap_count(bitmap_and_agg(b)), bitmap_count(bitmap_construct_agg(CAST(NULL AS BIGINT))) FROM VALUES (CAST(NULL AS BINARY)) t(b)
+-- name: bitmap_position_out_of_range
+SELECT bitmap_construct_agg(v) FROM VALUES (32768) t(v)
+-- name: histogram_numeric_bins
+SELECT histogram_numeric(v, 3), histogram_numeric(d, 3), histogram_numeric(v, 10) FROM VALUES (1, 1.0D), (2, 2.0D), (3, 3.0D), (4, 4.0D), (5, 5.0D), (6, 6.0D), (7, 7.0D) t(v, d)
+-- name: histogram_numeric_nulls_and_none
+SELECT histogram_numeric(v, 2) FROM VALUES (CAST(NULL AS INT)) t(v)
+-- name: histogram_numeric_bad_nb
+SELECT histogram_numeric(v, 1) FROM VALUES (1) t(v)
