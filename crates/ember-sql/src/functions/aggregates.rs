@@ -26,7 +26,7 @@ use datafusion::logical_expr::{
 };
 use datafusion::prelude::SessionContext;
 
-use super::{exec_err, plan_err};
+use super::{exec_err, named_udf, plan_err};
 
 type Coerce = fn(&[DataType]) -> DfResult<Vec<DataType>>;
 type Returns = fn(&[DataType]) -> DfResult<DataType>;
@@ -61,19 +61,7 @@ impl fmt::Debug for CollectAgg {
     }
 }
 
-impl PartialEq for CollectAgg {
-    fn eq(&self, other: &Self) -> bool {
-        self.name == other.name
-    }
-}
-
-impl Eq for CollectAgg {}
-
-impl Hash for CollectAgg {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.name.hash(state);
-    }
-}
+named_udf!(CollectAgg);
 
 impl CollectAgg {
     pub(crate) fn new(

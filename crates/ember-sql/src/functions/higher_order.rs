@@ -7,7 +7,7 @@
 //! `aggregate` runs its merge lambda once per element position, over the rows that have one.
 //! A `NULL` array or map gives `NULL`.
 
-use std::hash::{Hash, Hasher};
+use std::hash::Hash;
 use std::sync::Arc;
 
 use datafusion::arrow::array::{
@@ -25,7 +25,7 @@ use datafusion::logical_expr::{
 };
 use datafusion::prelude::SessionContext;
 
-use super::{exec_err, plan_err};
+use super::{exec_err, named_udf, plan_err};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Kind {
@@ -46,19 +46,7 @@ struct Hof {
     signature: HigherOrderSignature,
 }
 
-impl PartialEq for Hof {
-    fn eq(&self, other: &Self) -> bool {
-        self.name == other.name
-    }
-}
-
-impl Eq for Hof {}
-
-impl Hash for Hof {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.name.hash(state);
-    }
-}
+named_udf!(Hof);
 
 fn element_field(f: &FieldRef, name: &str) -> DfResult<FieldRef> {
     match f.data_type() {

@@ -42,8 +42,6 @@
 //!
 //! [`AggregateUDF`]: datafusion::logical_expr::AggregateUDF
 
-use std::hash::{Hash, Hasher};
-
 use datafusion::arrow::array::ArrayRef;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::ScalarValue;
@@ -70,6 +68,27 @@ pub(crate) mod spark_names;
 pub(crate) mod strings;
 pub(crate) mod tables;
 pub(crate) mod vectors;
+
+/// `PartialEq`, `Eq` and `Hash` for a function type whose identity is its `name` field (what
+/// DataFusion compares when it deduplicates expressions).
+macro_rules! named_udf {
+    ($t:ty) => {
+        impl PartialEq for $t {
+            fn eq(&self, other: &Self) -> bool {
+                self.name == other.name
+            }
+        }
+
+        impl Eq for $t {}
+
+        impl std::hash::Hash for $t {
+            fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+                std::hash::Hash::hash(&self.name, state);
+            }
+        }
+    };
+}
+pub(crate) use named_udf;
 
 /// The argument types a function coerces its arguments to, given what it was called with; an
 /// error names the function and what it takes.
@@ -105,19 +124,7 @@ impl ColumnFn {
     }
 }
 
-impl PartialEq for ColumnFn {
-    fn eq(&self, other: &Self) -> bool {
-        self.name == other.name
-    }
-}
-
-impl Eq for ColumnFn {}
-
-impl Hash for ColumnFn {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.name.hash(state);
-    }
-}
+named_udf!(ColumnFn);
 
 impl ScalarUDFImpl for ColumnFn {
     fn name(&self) -> &str {

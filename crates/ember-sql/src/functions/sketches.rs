@@ -25,7 +25,7 @@
 //! `allowDifferentLgConfigK`) may keep a different `lgConfigK` than Spark's while both are small.
 
 use std::fmt::{self, Write as _};
-use std::hash::{Hash, Hasher};
+use std::hash::Hash;
 use std::sync::Arc;
 
 use datafusion::arrow::array::{
@@ -57,7 +57,7 @@ use datasketches::tuple::{
     TupleUnionBuilder,
 };
 
-use super::{ColumnFn, exec_err, plan_err};
+use super::{ColumnFn, exec_err, named_udf, plan_err};
 
 type Coerce = fn(&[DataType]) -> DfResult<Vec<DataType>>;
 type Returns = fn(&[DataType]) -> DfResult<DataType>;
@@ -98,19 +98,7 @@ impl fmt::Debug for SketchAgg {
     }
 }
 
-impl PartialEq for SketchAgg {
-    fn eq(&self, other: &Self) -> bool {
-        self.name == other.name
-    }
-}
-
-impl Eq for SketchAgg {}
-
-impl Hash for SketchAgg {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.name.hash(state);
-    }
-}
+named_udf!(SketchAgg);
 
 impl SketchAgg {
     pub(crate) fn udaf(
@@ -437,6 +425,18 @@ fn binary_rows(a: &ArrayRef) -> DfResult<&BinaryArray> {
     as_binary("sketch", a)
 }
 
+/// A function of one sketch argument, row by row: `f` of each sketch, `NULL` for a `NULL` one.
+fn per_sketch<A, T>(args: &[ArrayRef], f: impl Fn(&[u8]) -> DfResult<T>) -> DfResult<ArrayRef>
+where
+    A: Array + FromIterator<Option<T>> + 'static,
+{
+    let out = binary_rows(&args[0])?
+        .iter()
+        .map(|b| b.map(&f).transpose())
+        .collect::<DfResult<A>>()?;
+    Ok(Arc::new(out))
+}
+
 // ---------------------------------------------------------------------------------------------
 // HyperLogLog: `hll_sketch_agg`, `hll_union_agg`, `hll_sketch_estimate`, `hll_union`.
 
@@ -582,14 +582,9 @@ impl Sketch for HllUnionAgg {
 }
 
 fn hll_estimate(args: &[ArrayRef]) -> DfResult<ArrayRef> {
-    let out = binary_rows(&args[0])?
-        .iter()
-        .map(|b| {
-            b.map(|b| read_hll("hll_sketch_estimate", b).map(|s| s.estimate().round() as i64))
-                .transpose()
-        })
-        .collect::<DfResult<Int64Array>>()?;
-    Ok(Arc::new(out))
+    per_sketch::<Int64Array, _>(args, |b| {
+        read_hll("hll_sketch_estimate", b).map(|s| s.estimate().round() as i64)
+    })
 }
 
 fn hll_union(args: &[ArrayRef]) -> DfResult<ArrayRef> {
@@ -714,79 +709,98 @@ impl Sketch for ThetaAgg {
     }
 }
 
-/// `theta_union_agg` and `theta_intersection_agg` (`union` false).
+/// A family's union or intersection, for its `*_union_agg` and `*_intersection_agg`.
+trait SetOperation: Send + Sync + fmt::Debug {
+    /// Adds a serialized sketch.
+    fn add(&mut self, function: &str, bytes: &[u8]) -> DfResult<()>;
+    /// The serialized result; `None` while an intersection has seen nothing.
+    fn result(&self) -> Option<Vec<u8>>;
+    /// The answer over no sketches: Spark's empty sketch.
+    fn empty(&self, function: &str) -> DfResult<Vec<u8>>;
+    fn size(&self) -> usize;
+}
+
+/// `*_union_agg` and `*_intersection_agg` over a [`SetOperation`]. The answer is Spark's
+/// image of the result; the partial state is the result as the library serializes it.
 #[derive(Debug)]
-struct ThetaSetAgg {
+struct SetAgg<S> {
     function: &'static str,
-    union: Option<ThetaUnion>,
-    intersection: Option<ThetaIntersection>,
+    set: S,
 }
 
-impl ThetaSetAgg {
-    fn add(&mut self, bytes: &[u8]) -> DfResult<()> {
-        let sketch = read_theta(self.function, bytes)?;
-        if let Some(u) = &mut self.union {
-            u.update(&sketch).map_err(theta_error(self.function))?;
-        } else if let Some(i) = &mut self.intersection {
-            i.update(&sketch).map_err(theta_error(self.function))?;
-        }
-        Ok(())
-    }
-
-    fn result(&self) -> Option<CompactThetaSketch> {
-        match (&self.union, &self.intersection) {
-            (Some(u), _) => Some(u.to_sketch(true)),
-            (None, Some(i)) => i.to_sketch(true),
-            (None, None) => None,
-        }
-    }
-}
-
-impl Sketch for ThetaSetAgg {
+impl<S: SetOperation> Sketch for SetAgg<S> {
     fn update(&mut self, columns: &[ArrayRef]) -> DfResult<()> {
         for bytes in binary_rows(&columns[0])?.iter().flatten() {
-            self.add(bytes)?;
+            self.set.add(self.function, bytes)?;
         }
         Ok(())
     }
 
     fn merge(&mut self, partial: &[u8]) -> DfResult<()> {
-        self.add(partial)
+        self.set.add(self.function, partial)
     }
 
     fn partial(&self) -> DfResult<Option<Vec<u8>>> {
-        Ok(self.result().map(|s| s.serialize()))
+        Ok(self.set.result())
     }
 
     fn finish(&self) -> DfResult<ScalarValue> {
-        let sketch = match self.result() {
-            Some(s) => s,
-            None => ThetaSketchBuilder::default()
-                .build()
-                .map_err(theta_error(self.function))?
-                .compact(true),
-        };
-        Ok(ScalarValue::Binary(Some(theta_image(&sketch))))
+        Ok(ScalarValue::Binary(Some(match self.set.result() {
+            Some(image) => image,
+            None => self.set.empty(self.function)?,
+        })))
     }
 
     fn size(&self) -> usize {
-        self.union.as_ref().map_or(0, ThetaUnion::estimated_size)
-            + self
-                .intersection
-                .as_ref()
-                .map_or(0, ThetaIntersection::estimated_size)
+        self.set.size()
+    }
+}
+
+#[derive(Debug)]
+enum ThetaSet {
+    Union(ThetaUnion),
+    Intersection(ThetaIntersection),
+}
+
+impl SetOperation for ThetaSet {
+    fn add(&mut self, function: &str, bytes: &[u8]) -> DfResult<()> {
+        let sketch = read_theta(function, bytes)?;
+        match self {
+            Self::Union(u) => u.update(&sketch),
+            Self::Intersection(i) => i.update(&sketch),
+        }
+        .map_err(theta_error(function))
+    }
+
+    fn result(&self) -> Option<Vec<u8>> {
+        match self {
+            Self::Union(u) => Some(u.to_sketch(true)),
+            Self::Intersection(i) => i.to_sketch(true),
+        }
+        .map(|s| theta_image(&s))
+    }
+
+    fn empty(&self, function: &str) -> DfResult<Vec<u8>> {
+        Ok(theta_image(
+            &ThetaSketchBuilder::default()
+                .build()
+                .map_err(theta_error(function))?
+                .compact(true),
+        ))
+    }
+
+    fn size(&self) -> usize {
+        match self {
+            Self::Union(u) => u.estimated_size(),
+            Self::Intersection(i) => i.estimated_size(),
+        }
     }
 }
 
 fn theta_estimate(args: &[ArrayRef]) -> DfResult<ArrayRef> {
-    let out = binary_rows(&args[0])?
-        .iter()
-        .map(|b| {
-            b.map(|b| read_theta("theta_sketch_estimate", b).map(|s| s.estimate().round() as i64))
-                .transpose()
-        })
-        .collect::<DfResult<Int64Array>>()?;
-    Ok(Arc::new(out))
+    per_sketch::<Int64Array, _>(args, |b| {
+        read_theta("theta_sketch_estimate", b).map(|s| s.estimate().round() as i64)
+    })
 }
 
 /// A binary set operation on each row's two theta sketches.
@@ -929,75 +943,64 @@ impl KllItem for i64 {
     }
 }
 
-impl KllItem for KllFloat<f64> {
-    const SUFFIX: &'static str = "double";
-    const NAMES: KllNames = kll_names!("double");
-    const JAVA: &'static str = "Doubles";
-    const BYTES: usize = 8;
-    fn data_type() -> DataType {
-        DataType::Float64
-    }
-    fn accepts(t: &DataType) -> bool {
-        matches!(t, DataType::Float32 | DataType::Float64)
-    }
-    fn for_each(a: &ArrayRef, mut f: impl FnMut(Self)) {
-        for v in a.as_primitive::<Float64Type>().iter().flatten() {
-            if let Ok(v) = KllFloat::<f64>::new(v) {
-                f(v);
+/// The `DOUBLE` and `FLOAT` flavours: `NaN` is not an item (Spark skips it).
+macro_rules! kll_float {
+    ($t:ty, $arrow:ty, $data:expr, $suffix:literal, $java:literal, $accepts:pat, $text:path) => {
+        impl KllItem for KllFloat<$t> {
+            const SUFFIX: &'static str = $suffix;
+            const NAMES: KllNames = kll_names!($suffix);
+            const JAVA: &'static str = $java;
+            const BYTES: usize = std::mem::size_of::<$t>();
+            fn data_type() -> DataType {
+                $data
+            }
+            fn accepts(t: &DataType) -> bool {
+                matches!(t, $accepts)
+            }
+            fn for_each(a: &ArrayRef, mut f: impl FnMut(Self)) {
+                for v in a.as_primitive::<$arrow>().iter().flatten() {
+                    if let Ok(v) = KllFloat::<$t>::new(v) {
+                        f(v);
+                    }
+                }
+            }
+            fn at(a: &ArrayRef, i: usize) -> Option<Self> {
+                let a = a.as_primitive::<$arrow>();
+                a.is_valid(i)
+                    .then(|| KllFloat::<$t>::new(a.value(i)).ok())
+                    .flatten()
+            }
+            fn to_scalar(v: Option<Self>) -> ScalarValue {
+                ScalarValue::from(v.map(KllFloat::into_inner))
+            }
+            fn java(&self) -> String {
+                $text(**self)
+            }
+            fn zero() -> Option<Self> {
+                KllFloat::<$t>::new(0.0).ok()
             }
         }
-    }
-    fn at(a: &ArrayRef, i: usize) -> Option<Self> {
-        let a = a.as_primitive::<Float64Type>();
-        a.is_valid(i)
-            .then(|| KllFloat::<f64>::new(a.value(i)).ok())
-            .flatten()
-    }
-    fn to_scalar(v: Option<Self>) -> ScalarValue {
-        ScalarValue::Float64(v.map(KllFloat::into_inner))
-    }
-    fn java(&self) -> String {
-        super::json::java_double(**self)
-    }
-    fn zero() -> Option<Self> {
-        KllFloat::<f64>::new(0.0).ok()
-    }
+    };
 }
 
-impl KllItem for KllFloat<f32> {
-    const SUFFIX: &'static str = "float";
-    const NAMES: KllNames = kll_names!("float");
-    const JAVA: &'static str = "Floats";
-    const BYTES: usize = 4;
-    fn data_type() -> DataType {
-        DataType::Float32
-    }
-    fn accepts(t: &DataType) -> bool {
-        *t == DataType::Float32
-    }
-    fn for_each(a: &ArrayRef, mut f: impl FnMut(Self)) {
-        for v in a.as_primitive::<Float32Type>().iter().flatten() {
-            if let Ok(v) = KllFloat::<f32>::new(v) {
-                f(v);
-            }
-        }
-    }
-    fn at(a: &ArrayRef, i: usize) -> Option<Self> {
-        let a = a.as_primitive::<Float32Type>();
-        a.is_valid(i)
-            .then(|| KllFloat::<f32>::new(a.value(i)).ok())
-            .flatten()
-    }
-    fn to_scalar(v: Option<Self>) -> ScalarValue {
-        ScalarValue::Float32(v.map(KllFloat::into_inner))
-    }
-    fn java(&self) -> String {
-        super::json::java_float(**self)
-    }
-    fn zero() -> Option<Self> {
-        KllFloat::<f32>::new(0.0).ok()
-    }
-}
+kll_float!(
+    f64,
+    Float64Type,
+    DataType::Float64,
+    "double",
+    "Doubles",
+    DataType::Float32 | DataType::Float64,
+    super::json::java_double
+);
+kll_float!(
+    f32,
+    Float32Type,
+    DataType::Float32,
+    "float",
+    "Floats",
+    DataType::Float32,
+    super::json::java_float
+);
 
 fn kll_k(function: &str, k: i64) -> DfResult<u16> {
     u16::try_from(k).ok().filter(|k| *k >= 8).ok_or_else(|| {
@@ -1193,14 +1196,9 @@ fn kll_nonempty<T: KllItem>(function: &str, bytes: &[u8]) -> DfResult<KllSketch<
 }
 
 fn kll_get_n<T: KllItem>(args: &[ArrayRef]) -> DfResult<ArrayRef> {
-    let out = binary_rows(&args[0])?
-        .iter()
-        .map(|b| {
-            b.map(|b| read_kll::<T>(T::NAMES.get_n, b).map(|s| s.n() as i64))
-                .transpose()
-        })
-        .collect::<DfResult<Int64Array>>()?;
-    Ok(Arc::new(out))
+    per_sketch::<Int64Array, _>(args, |b| {
+        read_kll::<T>(T::NAMES.get_n, b).map(|s| s.n() as i64)
+    })
 }
 
 fn kll_quantile_of<T: KllItem>(sketch: &KllSketch<T>, rank: f64) -> DfResult<Option<T>> {
@@ -1366,14 +1364,9 @@ fn kll_summary<T: KllItem>(sketch: &KllSketch<T>, image: &[u8]) -> String {
 }
 
 fn kll_to_string<T: KllItem>(args: &[ArrayRef]) -> DfResult<ArrayRef> {
-    let out = binary_rows(&args[0])?
-        .iter()
-        .map(|b| {
-            b.map(|b| read_kll::<T>(T::NAMES.to_string, b).map(|s| kll_summary(&s, b)))
-                .transpose()
-        })
-        .collect::<DfResult<StringArray>>()?;
-    Ok(Arc::new(out))
+    per_sketch::<StringArray, _>(args, |b| {
+        read_kll::<T>(T::NAMES.to_string, b).map(|s| kll_summary(&s, b))
+    })
 }
 
 /// `(sketch, x)` with `x` of `item`'s type or an array of it.
@@ -1939,64 +1932,39 @@ impl<V: TupleValue> Sketch for TupleAgg<V> {
     }
 }
 
-/// `tuple_union_agg_*` and `tuple_intersection_agg_*`.
 #[derive(Debug)]
-struct TupleSetAgg<V: TupleValue> {
-    function: &'static str,
-    union: Option<TupleUnion<Policy<V>>>,
-    intersection: Option<TupleIntersection<Policy<V>>>,
+enum TupleSet<V: TupleValue> {
+    Union(TupleUnion<Policy<V>>),
+    Intersection(TupleIntersection<Policy<V>>),
 }
 
-impl<V: TupleValue> TupleSetAgg<V> {
-    fn add(&mut self, bytes: &[u8]) -> DfResult<()> {
-        let sketch = read_tuple::<V>(self.function, bytes)?;
-        if let Some(u) = &mut self.union {
-            u.update(&sketch).map_err(tuple_error(self.function))?;
-        } else if let Some(i) = &mut self.intersection {
-            i.update(&sketch).map_err(tuple_error(self.function))?;
+impl<V: TupleValue> SetOperation for TupleSet<V> {
+    fn add(&mut self, function: &str, bytes: &[u8]) -> DfResult<()> {
+        let sketch = read_tuple::<V>(function, bytes)?;
+        match self {
+            Self::Union(u) => u.update(&sketch),
+            Self::Intersection(i) => i.update(&sketch),
         }
-        Ok(())
+        .map_err(tuple_error(function))
     }
 
-    fn result(&self) -> Option<Tuple<V>> {
-        match (&self.union, &self.intersection) {
-            (Some(u), _) => Some(u.to_sketch(false)),
-            (None, Some(i)) => i.to_sketch(false),
-            (None, None) => None,
+    fn result(&self) -> Option<Vec<u8>> {
+        match self {
+            Self::Union(u) => Some(u.to_sketch(false)),
+            Self::Intersection(i) => i.to_sketch(false),
         }
-    }
-}
-
-impl<V: TupleValue> Sketch for TupleSetAgg<V> {
-    fn update(&mut self, columns: &[ArrayRef]) -> DfResult<()> {
-        for bytes in binary_rows(&columns[0])?.iter().flatten() {
-            self.add(bytes)?;
-        }
-        Ok(())
+        .map(|s| tuple_image(&s))
     }
 
-    fn merge(&mut self, partial: &[u8]) -> DfResult<()> {
-        self.add(partial)
-    }
-
-    fn partial(&self) -> DfResult<Option<Vec<u8>>> {
-        Ok(self.result().map(|s| s.serialize()))
-    }
-
-    fn finish(&self) -> DfResult<ScalarValue> {
-        let sketch = match self.result() {
-            Some(s) => s,
-            None => empty_tuple::<V>(self.function)?,
-        };
-        Ok(ScalarValue::Binary(Some(tuple_image(&sketch))))
+    fn empty(&self, function: &str) -> DfResult<Vec<u8>> {
+        Ok(tuple_image(&empty_tuple::<V>(function)?))
     }
 
     fn size(&self) -> usize {
-        self.union.as_ref().map_or(0, TupleUnion::estimated_size)
-            + self
-                .intersection
-                .as_ref()
-                .map_or(0, TupleIntersection::estimated_size)
+        match self {
+            Self::Union(u) => u.estimated_size(),
+            Self::Intersection(i) => i.estimated_size(),
+        }
     }
 }
 
@@ -2077,24 +2045,17 @@ fn tuple_set_agg_make<V: TupleNamed>(
         (12, mode_param(function, params, 0)?)
     };
     let policy = Policy::<V>::new(mode);
-    Ok(Box::new(TupleSetAgg::<V> {
-        function,
-        union: if union {
-            Some(
-                TupleUnionBuilder::new(policy)
-                    .lg_k(lg)
-                    .build()
-                    .map_err(tuple_error(function))?,
-            )
-        } else {
-            None
-        },
-        intersection: if union {
-            None
-        } else {
-            Some(TupleIntersection::new(policy))
-        },
-    }))
+    let set = if union {
+        TupleSet::Union(
+            TupleUnionBuilder::new(policy)
+                .lg_k(lg)
+                .build()
+                .map_err(tuple_error(function))?,
+        )
+    } else {
+        TupleSet::Intersection(TupleIntersection::new(policy))
+    };
+    Ok(Box::new(SetAgg { function, set }))
 }
 
 fn tuple_aggregates<V: TupleNamed>() -> [AggregateUDF; 3] {
@@ -2124,25 +2085,15 @@ fn tuple_aggregates<V: TupleNamed>() -> [AggregateUDF; 3] {
 }
 
 fn tuple_estimate<V: TupleNamed>(args: &[ArrayRef]) -> DfResult<ArrayRef> {
-    let out = binary_rows(&args[0])?
-        .iter()
-        .map(|b| {
-            b.map(|b| read_tuple::<V>(V::NAMES.estimate, b).map(|s| s.estimate()))
-                .transpose()
-        })
-        .collect::<DfResult<Float64Array>>()?;
-    Ok(Arc::new(out))
+    per_sketch::<Float64Array, _>(args, |b| {
+        read_tuple::<V>(V::NAMES.estimate, b).map(|s| s.estimate())
+    })
 }
 
 fn tuple_theta<V: TupleNamed>(args: &[ArrayRef]) -> DfResult<ArrayRef> {
-    let out = binary_rows(&args[0])?
-        .iter()
-        .map(|b| {
-            b.map(|b| read_tuple::<V>(V::NAMES.theta, b).map(|s| s.theta()))
-                .transpose()
-        })
-        .collect::<DfResult<Float64Array>>()?;
-    Ok(Arc::new(out))
+    per_sketch::<Float64Array, _>(args, |b| {
+        read_tuple::<V>(V::NAMES.theta, b).map(|s| s.theta())
+    })
 }
 
 /// The mode argument at `index` of row `i` (`sum` when not given); `None` when `NULL`.
@@ -2350,20 +2301,13 @@ fn theta_set_make(union: bool, params: &[ScalarValue]) -> DfResult<Box<dyn Sketc
     } else {
         "theta_intersection_agg"
     };
-    Ok(Box::new(ThetaSetAgg {
-        function,
-        union: if union {
-            let lg = lg_nom_entries(function, int_param(params, 0, 12, 0))?;
-            Some(new_theta_union(function, lg)?)
-        } else {
-            None
-        },
-        intersection: if union {
-            None
-        } else {
-            Some(ThetaIntersection::default())
-        },
-    }))
+    let set = if union {
+        let lg = lg_nom_entries(function, int_param(params, 0, 12, 0))?;
+        ThetaSet::Union(new_theta_union(function, lg)?)
+    } else {
+        ThetaSet::Intersection(ThetaIntersection::default())
+    };
+    Ok(Box::new(SetAgg { function, set }))
 }
 
 pub(crate) fn register(ctx: &SessionContext) {
