@@ -101,12 +101,14 @@
 //!   Theta, Tuple and KLL families on Apache DataSketches, whose `BINARY` sketches are the Java
 //!   library's (Spark reads Ember's and the other way round); `bitmap_construct_agg`,
 //!   `bitmap_or_agg`, `bitmap_and_agg`, `histogram_numeric`.
+//! - **XML**: `xpath`, `xpath_string`, `xpath_boolean`, `xpath_int` and the other numeric
+//!   `xpath_*` (XPath 1.0; documents bounded in size and nesting).
 //! - **Query shapes**: `PIVOT`, `GROUPING SETS`/`ROLLUP`/`CUBE` with `grouping()` and
 //!   `grouping_id()`, `LATERAL VIEW`.
 //!
 //! A Spark function Ember does not have (Spark 4.3's `SHOW FUNCTIONS` is the list) fails with
 //! [`Error::UnsupportedFunction`] naming it, with the reason for the JVM- and format-bound ones
-//! (`java_method`, `reflect`, Avro, Protobuf, XML, `approx_top_k`, `VARIANT`).
+//! (`java_method`, `reflect`, Avro, Protobuf, `from_xml`, `approx_top_k`, `VARIANT`).
 //!
 //! ## Main types
 //! - [`Session`], built with [`Session::builder`] (`app_name`, `master`, `config`,

@@ -35,6 +35,7 @@
 //!   [`bounded::MAX_GENERATED`] characters or elements in one batch.
 //! - [`sketches`]: the HyperLogLog, Theta, Tuple and KLL sketch families on Apache
 //!   DataSketches, in the Java library's binary format.
+//! - [`xml`]: the `xpath` family on an XPath 1.0 engine, with bounded document size and depth.
 //! - [`vectors`]: Spark 4.2's `vector_inner_product`, `vector_cosine_similarity`,
 //!   `vector_l2_distance`, `vector_norm`, `vector_normalize`, `vector_sum`, `vector_avg`.
 //! - Also: `jaro_winkler_similarity`, `to_base32`/`from_base32` ([`strings`]), `array_insert`
@@ -68,6 +69,7 @@ pub(crate) mod spark_names;
 pub(crate) mod strings;
 pub(crate) mod tables;
 pub(crate) mod vectors;
+pub(crate) mod xml;
 
 /// `PartialEq`, `Eq` and `Hash` for a function type whose identity is its `name` field (what
 /// DataFusion compares when it deduplicates expressions).
@@ -207,6 +209,7 @@ pub(crate) fn register(ctx: &SessionContext, time_zone: &std::sync::Arc<str>) {
     numbers::register(ctx);
     vectors::register(ctx);
     sketches::register(ctx);
+    xml::register(ctx);
     // Last: it wraps whatever is registered under its names by then.
     bounded::register(ctx);
 }

@@ -246,3 +246,19 @@ async fn a_planning_future_that_is_dropped_releases_its_caller() {
     let plan = spark.plan_sql_async("SELECT 1 AS one").await.unwrap();
     assert_eq!(plan.schema().field(0).name(), "one");
 }
+
+#[test]
+fn deeply_nested_xml_is_refused_not_a_stack_overflow() {
+    let spark = session();
+    // 100 000 nested elements would overflow a recursive parser's stack.
+    let query =
+        "SELECT xpath_int(concat(repeat('<a>', 100000), repeat('</a>', 100000)), 'count(//a)')";
+    let err = spark
+        .sql(query)
+        .and_then(|df| df.collect())
+        .expect_err("a document nested 100 000 deep is refused");
+    assert!(err.to_string().contains("nests elements"), "{err}");
+    // Nested within the limit, it answers.
+    let query = "SELECT xpath_int(concat(repeat('<a>', 300), repeat('</a>', 300)), 'count(//a)')";
+    assert_eq!(single(&spark, query), "300");
+}
