@@ -35,6 +35,7 @@
 //!   [`bounded::MAX_GENERATED`] characters or elements in one batch.
 //! - [`sketches`]: the HyperLogLog, Theta, Tuple and KLL sketch families on Apache
 //!   DataSketches, in the Java library's binary format.
+//! - [`aes`]: `aes_encrypt`, `aes_decrypt`, `try_aes_decrypt` (ECB, CBC, GCM) in Spark's layouts.
 //! - [`xml`]: the `xpath` family on an XPath 1.0 engine, with bounded document size and depth.
 //! - [`vectors`]: Spark 4.2's `vector_inner_product`, `vector_cosine_similarity`,
 //!   `vector_l2_distance`, `vector_norm`, `vector_normalize`, `vector_sum`, `vector_avg`.
@@ -52,6 +53,7 @@ use datafusion::logical_expr::{
 };
 use datafusion::prelude::SessionContext;
 
+pub(crate) mod aes;
 pub(crate) mod aggregates;
 pub(crate) mod arrays_zip;
 pub(crate) mod bounded;
@@ -119,6 +121,13 @@ impl ColumnFn {
             returns,
             eval,
         }
+    }
+
+    /// Marks the function volatile: each call may answer differently (a random IV), so
+    /// DataFusion neither folds it at planning nor shares one call's value between two.
+    pub(crate) fn volatile(mut self) -> Self {
+        self.signature = Signature::user_defined(Volatility::Volatile);
+        self
     }
 
     pub(crate) fn udf(self) -> ScalarUDF {
@@ -210,6 +219,7 @@ pub(crate) fn register(ctx: &SessionContext, time_zone: &std::sync::Arc<str>) {
     vectors::register(ctx);
     sketches::register(ctx);
     xml::register(ctx);
+    aes::register(ctx);
     // Last: it wraps whatever is registered under its names by then.
     bounded::register(ctx);
 }

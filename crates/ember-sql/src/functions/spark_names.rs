@@ -46,7 +46,6 @@ const REASONS: &[(&str, &str)] = &[
     ("try_parse_json", "Ember has no VARIANT type"),
     ("to_variant_object", "Ember has no VARIANT type"),
     ("*_xml", "Ember does not convert XML to and from structs"),
-    ("*aes_*", "Ember is built without AES"),
 ];
 
 /// Whether `name` (any case) is one of Spark's built-in functions.
