@@ -2,7 +2,7 @@
 //! interpolated), `percentile_approx`/`approx_percentile` (a value of the input: exact on the
 //! data it sees), `median` (`DOUBLE`), `first`/`last` with `ignoreNulls`, `skewness`,
 //! `kurtosis`, `max_by`/`min_by`, `mode`, the ordered-set `percentile_disc(p) WITHIN GROUP (ORDER
-//! BY col)`; and Spark's names for DataFusion's (`every`, `any`,
+//! BY col)`, `collect_union`; and Spark's names for DataFusion's (`every`, `any`,
 //! `some`, `std`).
 //!
 //! Each is a [`CollectAgg`]: it keeps its input rows (the state is one list per argument) and
@@ -571,6 +571,56 @@ fn by(name: &'static str) -> CollectAgg {
     )
 }
 
+/// `collect_union(array)`: the distinct non-`NULL` elements of every array, ascending (Spark's
+/// order is its hash set's, which is ascending for small integers; Ember's is always ascending,
+/// so the answer does not depend on the order rows arrive in).
+fn collect_union() -> CollectAgg {
+    CollectAgg::new(
+        "collect_union",
+        |t| match t {
+            [DataType::Null] => Ok(vec![DataType::new_list(DataType::Null, true)]),
+            [x @ (DataType::List(_) | DataType::LargeList(_))] => Ok(vec![x.clone()]),
+            [x] => Err(plan_err(format!(
+                "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] The first parameter requires the \"ARRAY\" type, however it has the type \"{x}\". SQLSTATE: 42K09"
+            ))),
+            _ => Err(plan_err(format!("takes one array, got {t:?}"))),
+        },
+        |t| {
+            Ok(match &t[0] {
+                DataType::LargeList(f) => DataType::List(Arc::clone(f)),
+                other => other.clone(),
+            })
+        },
+        |cols, result| {
+            let field = match result {
+                DataType::List(f) => Arc::clone(f),
+                other => return null_of(other),
+            };
+            let lists = datafusion::arrow::compute::cast(&cols[0], result)?;
+            let lists = lists.as_list::<i32>();
+            let mut elements = Vec::new();
+            for list in lists.iter().flatten() {
+                for j in 0..list.len() {
+                    if list.is_valid(j) {
+                        elements.push(ScalarValue::try_from_array(&list, j)?);
+                    }
+                }
+            }
+            elements.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+            elements.dedup();
+            let values = if elements.is_empty() {
+                datafusion::arrow::array::new_empty_array(field.data_type())
+            } else {
+                ScalarValue::iter_to_array(elements)?
+            };
+            let offsets = datafusion::arrow::buffer::OffsetBuffer::from_lengths([values.len()]);
+            Ok(ScalarValue::List(Arc::new(ListArray::try_new(
+                field, offsets, values, None,
+            )?)))
+        },
+    )
+}
+
 /// `mode(col)`: the most frequent non-null value, the first seen on ties.
 fn mode() -> CollectAgg {
     CollectAgg::new(
@@ -962,6 +1012,7 @@ pub(crate) fn register(ctx: &SessionContext) {
         by("min_by"),
         mode(),
         percentile_disc(),
+        collect_union(),
     ] {
         ctx.register_udaf(AggregateUDF::new_from_impl(f));
     }

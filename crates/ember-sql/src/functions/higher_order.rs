@@ -1,6 +1,7 @@
 //! Spark's higher-order functions, evaluated over whole columns: `transform` and `filter` (with
 //! an optional element index, `(x, i) -> ...`), `zip_with`, `aggregate`/`reduce` (with an
-//! optional finish lambda), `map_filter`, `transform_values` and `transform_keys`.
+//! optional finish lambda), `map_filter`, `transform_values`, `transform_keys` and
+//! `map_zip_with`.
 //!
 //! Each flattens its arrays (or map entries) of every row into one column, runs the lambda once
 //! over that column (columns the lambda captures are spread to match), and rebuilds the arrays.
@@ -17,6 +18,7 @@ use datafusion::arrow::array::{
 use datafusion::arrow::buffer::{NullBuffer, OffsetBuffer};
 use datafusion::arrow::compute::{filter, interleave, nullif, take};
 use datafusion::arrow::datatypes::{DataType, Field, FieldRef};
+use datafusion::common::ScalarValue;
 use datafusion::error::Result as DfResult;
 use datafusion::logical_expr::{
     ColumnarValue, HigherOrderFunctionArgs, HigherOrderReturnFieldArgs, HigherOrderSignature,
@@ -37,6 +39,7 @@ enum Kind {
     TransformValues,
     TransformKeys,
     SortBy,
+    MapZipWith,
 }
 
 #[derive(Debug)]
@@ -405,6 +408,89 @@ impl Hof {
         Ok(ColumnarValue::Array(nullif(acc.as_ref(), &is_null)?))
     }
 
+    /// `map_zip_with(m1, m2, (k, v1, v2) -> ...)`: each row's keys of `m1` in order, then those
+    /// of `m2` that `m1` lacks; a key's missing value is `NULL`. A `NULL` map gives `NULL`.
+    fn invoke_map_zip_with(&self, args: HigherOrderFunctionArgs) -> DfResult<ColumnarValue> {
+        let n = args.number_rows;
+        let vals: Vec<ColumnarValue> = values(&args.args).into_iter().cloned().collect();
+        let arrays = self.list_values(&vals, n)?;
+        let (Some(a), Some(b), Some(lambda)) = (
+            arrays.first().and_then(|a| a.as_map_opt()),
+            arrays.get(1).and_then(|a| a.as_map_opt()),
+            lambdas(&args.args).first().copied(),
+        ) else {
+            return Err(exec_err(
+                "map_zip_with takes two maps and a lambda".to_owned(),
+            ));
+        };
+        let nulls = NullBuffer::union(a.nulls(), b.nulls());
+        let (mut keys, mut ia, mut ib, mut rows, mut counts) =
+            (vec![], vec![], vec![], vec![], vec![]);
+        let index = |i: i32| u32::try_from(i).unwrap_or(0);
+        for row in 0..n {
+            if nulls.as_ref().is_some_and(|m| m.is_null(row)) {
+                counts.push(0);
+                continue;
+            }
+            let (sa, ea) = (a.value_offsets()[row], a.value_offsets()[row + 1]);
+            let (sb, eb) = (b.value_offsets()[row], b.value_offsets()[row + 1]);
+            let key_of = |m: &MapArray, i: i32| {
+                ScalarValue::try_from_array(m.keys().as_ref(), usize::try_from(i).unwrap_or(0))
+            };
+            // Each key's place, so matching is linear in the maps' sizes.
+            let mut at: std::collections::HashMap<ScalarValue, usize> =
+                std::collections::HashMap::new();
+            let mut seen: Vec<(Option<u32>, Option<u32>)> = Vec::new();
+            for i in sa..ea {
+                at.entry(key_of(a, i)?).or_insert(seen.len());
+                seen.push((Some(index(i)), None));
+            }
+            for i in sb..eb {
+                match at.get(&key_of(b, i)?) {
+                    Some(&j) => seen[j].1 = Some(index(i)),
+                    None => seen.push((None, Some(index(i)))),
+                }
+            }
+            counts.push(seen.len());
+            for (x, y) in seen {
+                keys.push(match (x, y) {
+                    (Some(x), _) => (0, x as usize),
+                    (None, Some(y)) => (1, y as usize),
+                    (None, None) => (0, 0),
+                });
+                ia.push(x);
+                ib.push(y);
+                rows.push(u32::try_from(row).unwrap_or(0));
+            }
+        }
+        let keys = interleave(&[a.keys().as_ref(), b.keys().as_ref()], &keys)?;
+        let va = take(a.values().as_ref(), &UInt32Array::from(ia), None)?;
+        let vb = take(b.values().as_ref(), &UInt32Array::from(ib), None)?;
+        let len = keys.len();
+        let out = run(
+            lambda,
+            &[Arc::clone(&keys), va, vb],
+            &UInt32Array::from(rows),
+            len,
+        )?;
+        let (entries_field, ordered) = match args.return_field.data_type() {
+            DataType::Map(f, ordered) => (Arc::clone(f), *ordered),
+            other => return Err(exec_err(format!("expected a map result, got {other}"))),
+        };
+        let kv = match entries_field.data_type() {
+            DataType::Struct(kv) => kv.clone(),
+            other => return Err(exec_err(format!("unexpected map entries {other}"))),
+        };
+        let entries = StructArray::try_new(kv, vec![keys, out], None)?;
+        Ok(ColumnarValue::Array(Arc::new(MapArray::try_new(
+            entries_field,
+            offsets_of(&counts),
+            entries,
+            nulls,
+            ordered,
+        )?)))
+    }
+
     fn invoke_map(&self, args: HigherOrderFunctionArgs) -> DfResult<ColumnarValue> {
         let n = args.number_rows;
         let vals: Vec<ColumnarValue> = values(&args.args).into_iter().cloned().collect();
@@ -520,6 +606,15 @@ impl HigherOrderUDFImpl for Hof {
                 let (k, v) = map_fields(first, name)?;
                 vec![vec![k, v]]
             }
+            Kind::MapZipWith => {
+                let second = vals
+                    .get(1)
+                    .ok_or_else(|| plan_err("map_zip_with takes two maps".to_owned()))?;
+                let (k, v1) = map_fields(first, name)?;
+                let (_, v2) = map_fields(second, name)?;
+                let nullable = |f: FieldRef| Arc::new(f.as_ref().clone().with_nullable(true));
+                vec![vec![k, nullable(v1), nullable(v2)]]
+            }
         };
         Ok(LambdaParametersProgress::Complete(params))
     }
@@ -556,9 +651,9 @@ impl HigherOrderUDFImpl for Hof {
             Kind::Aggregate => fns
                 .last()
                 .map_or_else(|| lambda.data_type().clone(), |f| f.data_type().clone()),
-            Kind::TransformValues | Kind::TransformKeys => {
+            Kind::TransformValues | Kind::TransformKeys | Kind::MapZipWith => {
                 let (k, v) = map_fields(first, self.name)?;
-                let (k, v) = if self.kind == Kind::TransformValues {
+                let (k, v) = if self.kind != Kind::TransformKeys {
                     (
                         k,
                         Arc::new(Field::new(v.name(), lambda.data_type().clone(), true)),
@@ -589,6 +684,7 @@ impl HigherOrderUDFImpl for Hof {
             Kind::SortBy => self.invoke_sort_by(args),
             Kind::Aggregate => self.invoke_aggregate(args),
             Kind::MapFilter | Kind::TransformValues | Kind::TransformKeys => self.invoke_map(args),
+            Kind::MapZipWith => self.invoke_map_zip_with(args),
         }
     }
 }
@@ -604,6 +700,7 @@ pub(crate) fn register(ctx: &SessionContext) {
         ("map_filter", Kind::MapFilter),
         ("transform_values", Kind::TransformValues),
         ("transform_keys", Kind::TransformKeys),
+        ("map_zip_with", Kind::MapZipWith),
         // `array_sort(array, comparator)`, renamed by shapes.rs (`array_sort` is a scalar
         // function, which the planner would pick for the call).
         ("array_sort_by", Kind::SortBy),

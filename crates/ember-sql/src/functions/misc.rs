@@ -2,7 +2,7 @@
 //! (`NULL` where `to_timestamp`/`to_date` would fail), `nullifzero`, `zeroifnull`, `try_mod`,
 //! `date_from_unix_date`, `to_char`/`to_varchar` of dates and timestamps (Java patterns),
 //! `convert_timezone`, `localtimestamp`, `raise_error`, `assert_true`, `to_binary`/`try_to_binary`, `validate_utf8`/`try_validate_utf8`, and the session's
-//! `current_timezone`, `current_database`/`current_schema`, `current_catalog` (Spark's defaults:
+//! `current_timezone`, `current_database`/`current_schema`, `current_catalog`, `current_path` (Spark's defaults:
 //! `default`, `spark_catalog`) and `current_user`/`user`/`session_user` (the process's user).
 
 use std::hash::{Hash, Hasher};
@@ -263,6 +263,13 @@ fn rewrites() -> Vec<ScalarUDF> {
             "current_catalog",
             |_| Ok(DataType::Utf8),
             |_, _| Ok(lit("spark_catalog")),
+        ),
+        // The SQL path Ember resolves a function name along: its built-in functions, then the
+        // session's (UDFs), then the current schema: Spark's default path.
+        nullary(
+            "current_path",
+            |_| Ok(DataType::Utf8),
+            |_, _| Ok(lit("system.builtin,system.session,spark_catalog.default")),
         ),
         nullary(
             "current_user",

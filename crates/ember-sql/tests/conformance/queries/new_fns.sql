@@ -80,3 +80,19 @@ SELECT percentile_disc(0.3) WITHIN GROUP (ORDER BY v DESC), percentile_disc(0.25
 SELECT k, percentile_disc(0.5) WITHIN GROUP (ORDER BY v) FROM VALUES (1, 5.5D), (1, 1.5D), (2, 7.0D), (3, CAST(NULL AS DOUBLE)) AS t(k, v) GROUP BY k ORDER BY k
 -- name: percentile_disc_out_of_range
 SELECT percentile_disc(1.5) WITHIN GROUP (ORDER BY v) FROM VALUES (1) AS t(v)
+-- name: current_path_default
+SELECT current_path()
+-- name: collect_union_ints
+SELECT collect_union(col) FROM VALUES (array(1, 2)), (array(2, 3)), (array(1)) AS tab(col)
+-- name: collect_union_nulls_and_order
+-- known: types: a VALUES list whose array rows meet a NULL row types the arrays' elements BIGINT (DataFusion's VALUES coercion of the NULL row), where Spark keeps INT; the values agree
+SELECT collect_union(col) FROM VALUES (array(3, 1, 3)), (NULL), (array(2, NULL)) AS tab(col)
+-- name: collect_union_grouped_and_empty
+-- known: types: a VALUES list whose array rows meet a NULL row types the arrays' elements BIGINT (DataFusion's VALUES coercion of the NULL row), where Spark keeps INT; the values agree
+SELECT g, collect_union(col) FROM VALUES (1, array(1, 2)), (1, array(2)), (2, array(5)), (3, NULL) AS tab(g, col) GROUP BY g ORDER BY g
+-- name: collect_union_not_an_array
+SELECT collect_union(col) FROM VALUES (1), (2) AS tab(col)
+-- name: map_zip_with_merges_keys
+SELECT map_zip_with(map(1, 'a', 2, 'b'), map(1, 'x', 3, 'y'), (k, v1, v2) -> concat(v1, v2)), map_zip_with(map('a', 1, 'b', 2), map('b', 3, 'c', 4), (k, v1, v2) -> coalesce(v1, 0) + coalesce(v2, 0))
+-- name: map_zip_with_keys_in_lambda_and_nulls
+SELECT map_zip_with(map(1, 10), map(2, 20), (k, v1, v2) -> k * 100 + coalesce(v1, v2)), map_zip_with(IF(false, map(1, 1), NULL), map(1, 1), (k, v1, v2) -> v1)
