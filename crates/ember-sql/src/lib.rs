@@ -100,7 +100,7 @@
 //! - **Sketches**: the HyperLogLog (`hll_sketch_agg`, `hll_union`, `hll_sketch_estimate`, ...),
 //!   Theta, Tuple and KLL families on Apache DataSketches, whose `BINARY` sketches are the Java
 //!   library's (Spark reads Ember's and the other way round); `bitmap_construct_agg`,
-//!   `bitmap_or_agg`, `bitmap_and_agg`, `histogram_numeric`.
+//!   `bitmap_or_agg`, `bitmap_and_agg`, `histogram_numeric`, `count_min_sketch`.
 //! - **Encryption**: `aes_encrypt`, `aes_decrypt`, `try_aes_decrypt` (ECB, CBC, GCM).
 //! - **XML**: `xpath`, `xpath_string`, `xpath_boolean`, `xpath_int` and the other numeric
 //!   `xpath_*` (XPath 1.0; documents bounded in size and nesting).

@@ -65,7 +65,7 @@ fn hash_long(input: i64, seed: u32) -> u32 {
 
 /// Spark's `Murmur3_x86_32.hashUnsafeBytes`: whole little-endian words, then each remaining
 /// byte (sign-extended) mixed on its own, as Spark does.
-fn hash_bytes(bytes: &[u8], seed: u32) -> u32 {
+pub(crate) fn hash_bytes(bytes: &[u8], seed: u32) -> u32 {
     let mut h1 = seed;
     let mut words = bytes.chunks_exact(4);
     for w in &mut words {

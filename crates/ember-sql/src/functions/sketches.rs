@@ -1,7 +1,8 @@
 //! Spark's sketch functions on Apache DataSketches' Rust port (the `datasketches` crate): the
 //! HyperLogLog (`hll_*`), Theta (`theta_*`), Tuple (`tuple_*`) and KLL (`kll_*`) families;
 //! also Spark's bitmap aggregates (`bitmap_construct_agg`, `bitmap_or_agg`, `bitmap_and_agg`)
-//! and `histogram_numeric` (Hive's streaming histogram), whose state is bounded the same way. A sketch travels between functions as `BINARY`, serialized in DataSketches'
+//! `histogram_numeric` (Hive's streaming histogram) and `count_min_sketch` (Spark's own
+//! count-min sketch and image), whose state is bounded the same way. A sketch travels between functions as `BINARY`, serialized in DataSketches'
 //! own format, which Spark's Java library reads and writes too: a sketch Ember makes can be
 //! merged or estimated by Spark and the other way round.
 //!
@@ -2394,7 +2395,7 @@ pub(crate) fn register(ctx: &SessionContext) {
         .chain(tuple_aggregates::<f64>())
         .chain(tuple_aggregates::<i32>())
         .chain(bitmap_aggregates())
-        .chain([histogram_numeric()]);
+        .chain([histogram_numeric(), count_min_sketch()]);
     for a in aggregates {
         ctx.register_udaf(a);
     }
@@ -2832,6 +2833,248 @@ fn histogram_numeric() -> AggregateUDF {
                 item: types.first().cloned().unwrap_or(DataType::Float64),
                 histogram: Histogram::new(nb),
             }))
+        },
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// `count_min_sketch(col, eps, confidence, seed)`: Spark's own `CountMinSketchImpl` (not
+// DataSketches'), its hashing and its big-endian image.
+
+impl JavaRandom {
+    /// `java.util.Random.nextInt(bound)`.
+    fn next_int(&mut self, bound: i32) -> i32 {
+        let mut r = self.next(31) as i32;
+        let m = bound - 1;
+        if bound & m == 0 {
+            return ((i64::from(bound) * i64::from(r)) >> 31) as i32;
+        }
+        let mut u = r;
+        loop {
+            r = u % bound;
+            if u.wrapping_sub(r).wrapping_add(m) >= 0 {
+                return r;
+            }
+            u = self.next(31) as i32;
+        }
+    }
+}
+
+#[derive(Debug)]
+struct CountMin {
+    depth: usize,
+    width: usize,
+    hash_a: Vec<i64>,
+    table: Vec<i64>,
+    total: i64,
+}
+
+impl CountMin {
+    /// The largest table a sketch may have (`depth * width` counters): 2^24, 128 MiB.
+    const MAX_CELLS: f64 = (1u64 << 24) as f64;
+
+    fn new(eps: f64, confidence: f64, seed: i32) -> DfResult<Self> {
+        let range = |name: &str, v: f64, bounds: &str| {
+            plan_err(format!(
+                "[DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE] count_min_sketch: The {name} must be between {bounds} (current value = {v}D). SQLSTATE: 42K09"
+            ))
+        };
+        if eps.is_nan() || eps <= 0.0 {
+            return Err(range("eps", eps, "(0.0, 1.7976931348623157E308]"));
+        }
+        if confidence.is_nan() || confidence <= 0.0 || confidence >= 1.0 {
+            return Err(range("confidence", confidence, "(0.0, 1.0]"));
+        }
+        let depth = (-(1.0 - confidence).ln() / 2f64.ln()).ceil();
+        let width = (2.0 / eps).ceil();
+        if depth * width > Self::MAX_CELLS {
+            return Err(plan_err(format!(
+                "count_min_sketch: eps {eps} and confidence {confidence} need a table of {depth} x {width} counters, over the limit of {}",
+                Self::MAX_CELLS
+            )));
+        }
+        let (depth, width) = (depth as usize, width as usize);
+        let mut random = JavaRandom::new(seed as u64);
+        let hash_a = (0..depth)
+            .map(|_| i64::from(random.next_int(i32::MAX)))
+            .collect();
+        Ok(Self {
+            depth,
+            width,
+            hash_a,
+            table: vec![0; depth * width],
+            total: 0,
+        })
+    }
+
+    /// Spark's `hash(long, i)`: `hashA[i] * item` reduced modulo `2^31 - 1`, then the width.
+    fn long_bucket(&self, item: i64, i: usize) -> usize {
+        let mut hash = self.hash_a[i].wrapping_mul(item);
+        hash = hash.wrapping_add(hash >> 32);
+        hash &= (1i64 << 31) - 1;
+        ((hash as i32) % self.width as i32) as usize
+    }
+
+    fn add(&mut self, item: &CountMinItem<'_>) {
+        match item {
+            CountMinItem::Long(v) => {
+                for i in 0..self.depth {
+                    let b = self.long_bucket(*v, i);
+                    self.table[i * self.width + b] += 1;
+                }
+            }
+            CountMinItem::Bytes(b) => {
+                // Spark's `getHashBuckets`: two Murmur3 hashes combined per row.
+                let h1 = super::hashes::hash_bytes(b, 0) as i32;
+                let h2 = super::hashes::hash_bytes(b, h1 as u32) as i32;
+                for i in 0..self.depth {
+                    let bucket = (h1.wrapping_add((i as i32).wrapping_mul(h2)) % self.width as i32)
+                        .unsigned_abs() as usize;
+                    self.table[i * self.width + bucket] += 1;
+                }
+            }
+        }
+        self.total += 1;
+    }
+
+    fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(20 + 8 * (self.depth + self.table.len()));
+        out.extend_from_slice(&1i32.to_be_bytes());
+        out.extend_from_slice(&self.total.to_be_bytes());
+        out.extend_from_slice(&(self.depth as i32).to_be_bytes());
+        out.extend_from_slice(&(self.width as i32).to_be_bytes());
+        for a in &self.hash_a {
+            out.extend_from_slice(&a.to_be_bytes());
+        }
+        for c in &self.table {
+            out.extend_from_slice(&c.to_be_bytes());
+        }
+        out
+    }
+
+    /// Adds another sketch's counts (a partial one: same depth, width and hashes).
+    fn merge(&mut self, bytes: &[u8]) -> DfResult<()> {
+        let expected = 20 + 8 * (self.depth + self.table.len());
+        if bytes.len() != expected {
+            return Err(exec_err(format!(
+                "count_min_sketch: a partial sketch of {} bytes, expected {expected}",
+                bytes.len()
+            )));
+        }
+        let long = |at: usize| {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(&bytes[at..at + 8]);
+            i64::from_be_bytes(b)
+        };
+        self.total += long(4);
+        let base = 20 + 8 * self.depth;
+        for (i, c) in self.table.iter_mut().enumerate() {
+            *c += long(base + 8 * i);
+        }
+        Ok(())
+    }
+}
+
+enum CountMinItem<'a> {
+    Long(i64),
+    Bytes(&'a [u8]),
+}
+
+impl Sketch for CountMin {
+    fn update(&mut self, columns: &[ArrayRef]) -> DfResult<()> {
+        let a = &columns[0];
+        for i in 0..a.len() {
+            if a.is_null(i) {
+                continue;
+            }
+            let item = match a.data_type() {
+                DataType::Int64 => CountMinItem::Long(a.as_primitive::<Int64Type>().value(i)),
+                DataType::Utf8 => CountMinItem::Bytes(a.as_string::<i32>().value(i).as_bytes()),
+                DataType::Binary => CountMinItem::Bytes(a.as_binary::<i32>().value(i)),
+                other => {
+                    return Err(exec_err(format!(
+                        "count_min_sketch: cannot count values of type {other}"
+                    )));
+                }
+            };
+            self.add(&item);
+        }
+        Ok(())
+    }
+
+    fn merge(&mut self, partial: &[u8]) -> DfResult<()> {
+        CountMin::merge(self, partial)
+    }
+
+    fn partial(&self) -> DfResult<Option<Vec<u8>>> {
+        Ok(Some(self.to_bytes()))
+    }
+
+    fn finish(&self) -> DfResult<ScalarValue> {
+        Ok(ScalarValue::Binary(Some(self.to_bytes())))
+    }
+
+    fn size(&self) -> usize {
+        8 * (self.hash_a.len() + self.table.len())
+    }
+}
+
+fn count_min_sketch() -> AggregateUDF {
+    SketchAgg::udaf(
+        "count_min_sketch",
+        1,
+        |t| match t {
+            [x, e, c, s] => {
+                let x = match x {
+                    x if is_int(x) || *x == DataType::Null => DataType::Int64,
+                    x if is_string(x) => DataType::Utf8,
+                    x if is_binary(x) => DataType::Binary,
+                    other => {
+                        return Err(wrong_type(
+                            "first",
+                            "(\"INTEGRAL\" or \"STRING\" or \"BINARY\")",
+                            other,
+                        ));
+                    }
+                };
+                for (ordinal, t) in [("second", e), ("third", c)] {
+                    if !matches!(t, DataType::Float64 | DataType::Null) {
+                        return Err(wrong_type(ordinal, "\"DOUBLE\"", t));
+                    }
+                }
+                if !(is_int(s) || *s == DataType::Null) {
+                    return Err(wrong_type("fourth", "\"INT\"", s));
+                }
+                Ok(vec![
+                    x,
+                    DataType::Float64,
+                    DataType::Float64,
+                    DataType::Int32,
+                ])
+            }
+            _ => Err(plan_err(format!(
+                "takes 4 arguments (col, eps, confidence, seed), got {}",
+                t.len()
+            ))),
+        },
+        |_| Ok(DataType::Binary),
+        |_, params| {
+            let double = |i: usize, name: &str| match params.get(i) {
+                Some(ScalarValue::Float64(Some(v))) => Ok(*v),
+                _ => Err(plan_err(format!(
+                    "[DATATYPE_MISMATCH.UNEXPECTED_NULL] count_min_sketch: The {name} must not be null. SQLSTATE: 42K09"
+                ))),
+            };
+            let (eps, confidence) = (double(0, "eps")?, double(1, "confidence")?);
+            let seed = match params.get(2) {
+                Some(v) if !v.is_null() => int_param(params, 2, 0, 0) as i32,
+                _ => {
+                    return Err(plan_err(
+                        "[DATATYPE_MISMATCH.UNEXPECTED_NULL] count_min_sketch: The seed must not be null. SQLSTATE: 42K09".into(),
+                    ));
+                }
+            };
+            Ok(Box::new(CountMin::new(eps, confidence, seed)?))
         },
     )
 }

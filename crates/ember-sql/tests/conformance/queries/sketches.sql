@@ -90,3 +90,13 @@ SELECT histogram_numeric(v, 3), histogram_numeric(d, 3), histogram_numeric(v, 10
 SELECT histogram_numeric(v, 2) FROM VALUES (CAST(NULL AS INT)) t(v)
 -- name: histogram_numeric_bad_nb
 SELECT histogram_numeric(v, 1) FROM VALUES (1) t(v)
+-- name: count_min_sketch_longs_and_strings
+SELECT hex(count_min_sketch(col, 0.5D, 0.5D, 1)) FROM VALUES (1), (2), (1), (NULL) AS tab(col)
+-- name: count_min_sketch_deeper
+SELECT hex(count_min_sketch(s, 0.4D, 0.9D, 42)), hex(count_min_sketch(b, 0.4D, 0.9D, 42)) FROM VALUES ('a', X'61'), ('b', X'62'), ('c', X'63'), ('', X''), ('a', X'61') t(s, b)
+-- name: count_min_sketch_no_rows
+SELECT hex(count_min_sketch(col, 0.5D, 0.5D, 7)) FROM VALUES (1L) t(col) WHERE col > 5
+-- name: count_min_sketch_bad_confidence
+SELECT count_min_sketch(col, 0.5D, 1.0D, 1) FROM VALUES (1) t(col)
+-- name: count_min_sketch_wrong_type
+SELECT count_min_sketch(col, 0.5D, 0.5D, 1) FROM VALUES (1.5D) t(col)
