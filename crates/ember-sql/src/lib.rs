@@ -100,7 +100,7 @@
 //! - **Sketches**: the HyperLogLog (`hll_sketch_agg`, `hll_union`, `hll_sketch_estimate`, ...),
 //!   Theta, Tuple and KLL families on Apache DataSketches, whose `BINARY` sketches are the Java
 //!   library's (Spark reads Ember's and the other way round); `bitmap_construct_agg`,
-//!   `bitmap_or_agg`, `bitmap_and_agg`, `histogram_numeric`, `count_min_sketch`.
+//!   `bitmap_or_agg`, `bitmap_and_agg`, `histogram_numeric`, `count_min_sketch`, `approx_top_k`.
 //! - **Encryption**: `aes_encrypt`, `aes_decrypt`, `try_aes_decrypt` (ECB, CBC, GCM).
 //! - **XML**: `xpath`, `xpath_string`, `xpath_boolean`, `xpath_int` and the other numeric
 //!   `xpath_*` (XPath 1.0; documents bounded in size and nesting).
@@ -109,7 +109,7 @@
 //!
 //! A Spark function Ember does not have (Spark 4.3's `SHOW FUNCTIONS` is the list) fails with
 //! [`Error::UnsupportedFunction`] naming it, with the reason for the JVM- and format-bound ones
-//! (`java_method`, `reflect`, Avro, Protobuf, `from_xml`, `approx_top_k`, `VARIANT`).
+//! (`java_method`, `reflect`, Avro, Protobuf, `from_xml`, `approx_top_k_combine`, `VARIANT`).
 //!
 //! ## Main types
 //! - [`Session`], built with [`Session::builder`] (`app_name`, `master`, `config`,

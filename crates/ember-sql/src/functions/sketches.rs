@@ -1,8 +1,9 @@
 //! Spark's sketch functions on Apache DataSketches' Rust port (the `datasketches` crate): the
 //! HyperLogLog (`hll_*`), Theta (`theta_*`), Tuple (`tuple_*`) and KLL (`kll_*`) families;
 //! also Spark's bitmap aggregates (`bitmap_construct_agg`, `bitmap_or_agg`, `bitmap_and_agg`)
-//! `histogram_numeric` (Hive's streaming histogram) and `count_min_sketch` (Spark's own
-//! count-min sketch and image), whose state is bounded the same way. A sketch travels between functions as `BINARY`, serialized in DataSketches'
+//! `histogram_numeric` (Hive's streaming histogram), `count_min_sketch` (Spark's own count-min
+//! sketch and image) and `approx_top_k` (a frequent-items summary of at most `maxItemsTracked`
+//! values), whose state is bounded the same way. A sketch travels between functions as `BINARY`, serialized in DataSketches'
 //! own format, which Spark's Java library reads and writes too: a sketch Ember makes can be
 //! merged or estimated by Spark and the other way round.
 //!
@@ -2395,7 +2396,7 @@ pub(crate) fn register(ctx: &SessionContext) {
         .chain(tuple_aggregates::<f64>())
         .chain(tuple_aggregates::<i32>())
         .chain(bitmap_aggregates())
-        .chain([histogram_numeric(), count_min_sketch()]);
+        .chain([histogram_numeric(), count_min_sketch(), approx_top_k()]);
     for a in aggregates {
         ctx.register_udaf(a);
     }
@@ -3077,4 +3078,305 @@ fn count_min_sketch() -> AggregateUDF {
             Ok(Box::new(CountMin::new(eps, confidence, seed)?))
         },
     )
+}
+
+// ---------------------------------------------------------------------------------------------
+// `approx_top_k(expr[, k[, maxItemsTracked]])`: the `k` most frequent values with their counts,
+// from a frequent-items summary of at most `maxItemsTracked` values (the Misra-Gries summary that
+// DataSketches' `ItemsSketch`, Spark's, keeps): exact while the values fit, the heavy hitters'
+// counts within `n / maxItemsTracked` after.
+
+/// The summary: counts of the values kept (a `NULL` is a value, as in Spark).
+#[derive(Debug)]
+struct TopK {
+    item: DataType,
+    k: usize,
+    capacity: usize,
+    counts: std::collections::HashMap<ScalarValue, u64>,
+}
+
+impl TopK {
+    fn add(&mut self, v: ScalarValue, n: u64) {
+        *self.counts.entry(v).or_insert(0) += n;
+        if self.counts.len() > self.capacity {
+            // Misra-Gries: take the smallest count off every value, dropping those at zero.
+            let least = self.counts.values().copied().min().unwrap_or(0);
+            self.counts.retain(|_, c| {
+                *c -= least;
+                *c > 0
+            });
+        }
+    }
+
+    fn entry_type(item: &DataType) -> DataType {
+        DataType::Struct(
+            vec![
+                Field::new("item", item.clone(), true),
+                Field::new("count", DataType::Int64, false),
+            ]
+            .into(),
+        )
+    }
+}
+
+impl Accumulator for TopK {
+    fn update_batch(&mut self, values: &[ArrayRef]) -> DfResult<()> {
+        let a = &values[0];
+        for i in 0..a.len() {
+            self.add(ScalarValue::try_from_array(a, i)?, 1);
+        }
+        Ok(())
+    }
+
+    fn evaluate(&mut self) -> DfResult<ScalarValue> {
+        let mut top: Vec<(&ScalarValue, &u64)> = self.counts.iter().collect();
+        // By count, then by value (Spark's order among equal counts is its hash map's).
+        top.sort_by(|a, b| {
+            b.1.cmp(a.1)
+                .then_with(|| a.0.partial_cmp(b.0).unwrap_or(std::cmp::Ordering::Equal))
+        });
+        top.truncate(self.k);
+        let entry = Self::entry_type(&self.item);
+        let DataType::Struct(fields) = &entry else {
+            return Err(exec_err("approx_top_k: bad entry type".into()));
+        };
+        let items = if top.is_empty() {
+            datafusion::arrow::array::new_empty_array(&self.item)
+        } else {
+            ScalarValue::iter_to_array(top.iter().map(|(v, _)| (*v).clone()))?
+        };
+        let counts: ArrayRef = Arc::new(Int64Array::from_iter_values(
+            top.iter().map(|(_, c)| **c as i64),
+        ));
+        let n = counts.len();
+        let structs = datafusion::arrow::array::StructArray::try_new(
+            fields.clone(),
+            vec![items, counts],
+            None,
+        )?;
+        Ok(ScalarValue::List(Arc::new(
+            datafusion::arrow::array::ListArray::try_new(
+                Arc::new(Field::new_list_field(entry, true)),
+                datafusion::arrow::buffer::OffsetBuffer::from_lengths([n]),
+                Arc::new(structs),
+                None,
+            )?,
+        )))
+    }
+
+    fn size(&self) -> usize {
+        std::mem::size_of_val(self)
+            + self
+                .counts
+                .keys()
+                .map(|k| k.size() + std::mem::size_of::<u64>())
+                .sum::<usize>()
+    }
+
+    fn state(&mut self) -> DfResult<Vec<ScalarValue>> {
+        let items: Vec<ScalarValue> = self.counts.keys().cloned().collect();
+        let counts: Vec<ScalarValue> = self
+            .counts
+            .values()
+            .map(|c| ScalarValue::Int64(Some(*c as i64)))
+            .collect();
+        Ok(vec![
+            ScalarValue::List(ScalarValue::new_list_nullable(&items, &self.item)),
+            ScalarValue::List(ScalarValue::new_list_nullable(&counts, &DataType::Int64)),
+        ])
+    }
+
+    fn merge_batch(&mut self, states: &[ArrayRef]) -> DfResult<()> {
+        let (items, counts) = (states[0].as_list::<i32>(), states[1].as_list::<i32>());
+        for row in 0..items.len() {
+            if items.is_null(row) || counts.is_null(row) {
+                continue;
+            }
+            let (values, ns) = (items.value(row), counts.value(row));
+            let ns = ns.as_primitive::<Int64Type>();
+            for j in 0..values.len() {
+                let n = u64::try_from(ns.value(j)).unwrap_or(0);
+                self.add(ScalarValue::try_from_array(&values, j)?, n);
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct ApproxTopK {
+    name: &'static str,
+    signature: Signature,
+}
+
+impl AggregateUDFImpl for ApproxTopK {
+    fn name(&self) -> &str {
+        self.name
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn coerce_types(&self, t: &[DataType]) -> DfResult<Vec<DataType>> {
+        let Some(first) = t.first() else {
+            return Err(plan_err(
+                "approx_top_k: takes 1 to 3 arguments, got 0".into(),
+            ));
+        };
+        if t.len() > 3 {
+            return Err(plan_err(format!(
+                "approx_top_k: takes 1 to 3 arguments, got {}",
+                t.len()
+            )));
+        }
+        let item = match first {
+            DataType::Null => {
+                return Err(plan_err(
+                    "[DATATYPE_MISMATCH.TYPE_CHECK_FAILURE_WITH_HINT] approx_top_k: void columns are not supported. SQLSTATE: 42K09".into(),
+                ));
+            }
+            x if x.is_nested()
+                || is_binary(x)
+                || matches!(x, DataType::Interval(_) | DataType::Duration(_)) =>
+            {
+                return Err(plan_err(format!(
+                    "[DATATYPE_MISMATCH.TYPE_CHECK_FAILURE_WITH_HINT] approx_top_k: {x} columns are not supported. SQLSTATE: 42K09"
+                )));
+            }
+            x if is_string(x) => DataType::Utf8,
+            x => x.clone(),
+        };
+        let mut out = vec![item];
+        for (i, p) in t.iter().enumerate().skip(1) {
+            if !(is_int(p) || *p == DataType::Null) {
+                return Err(wrong_type(
+                    if i == 1 { "second" } else { "third" },
+                    "\"INT\"",
+                    p,
+                ));
+            }
+            out.push(DataType::Int64);
+        }
+        Ok(out)
+    }
+
+    fn return_type(&self, t: &[DataType]) -> DfResult<DataType> {
+        let item = t.first().cloned().unwrap_or(DataType::Null);
+        Ok(DataType::List(Arc::new(Field::new_list_field(
+            TopK::entry_type(&item),
+            true,
+        ))))
+    }
+
+    fn accumulator(&self, args: AccumulatorArgs<'_>) -> DfResult<Box<dyn Accumulator>> {
+        let param = |i: usize, default: i64| -> DfResult<i64> {
+            match args.exprs.get(i) {
+                None => Ok(default),
+                Some(e) => match e.downcast_ref::<Literal>().map(|l| l.value()) {
+                    Some(v) if v.is_null() => Err(exec_err(format!(
+                        "[APPROX_TOP_K_NULL_ARG] The value of `{}` in `approx_top_k` cannot be NULL. SQLSTATE: 22004",
+                        if i == 1 { "k" } else { "maxItemsTracked" }
+                    ))),
+                    Some(v) => Ok(int_param(std::slice::from_ref(v), 0, default, default)),
+                    None => Err(plan_err(format!(
+                        "approx_top_k: {} must be a constant literal",
+                        if i == 1 {
+                            "K"
+                        } else {
+                            "Number of items tracked"
+                        }
+                    ))),
+                },
+            }
+        };
+        let (k, tracked) = (param(1, 5)?, param(2, 10_000)?);
+        if k <= 0 {
+            return Err(exec_err(format!(
+                "[APPROX_TOP_K_NON_POSITIVE_ARG] The value of `k` in `approx_top_k` must be a positive integer, but got {k}. SQLSTATE: 22023"
+            )));
+        }
+        if tracked > 1_000_000 {
+            return Err(exec_err(format!(
+                "[APPROX_TOP_K_MAX_ITEMS_TRACKED_EXCEEDS_LIMIT] The max items tracked `maxItemsTracked`({tracked}) of `approx_top_k` should be less than or equal to 1000000. SQLSTATE: 22023"
+            )));
+        }
+        if tracked < k {
+            return Err(exec_err(format!(
+                "[APPROX_TOP_K_MAX_ITEMS_TRACKED_LESS_THAN_K] The max items tracked `maxItemsTracked`({tracked}) of `approx_top_k` should be greater than or equal to `k`({k}). SQLSTATE: 22023"
+            )));
+        }
+        Ok(Box::new(TopK {
+            item: args
+                .expr_fields
+                .first()
+                .map_or(DataType::Null, |f| f.data_type().clone()),
+            k: k as usize,
+            capacity: tracked as usize,
+            counts: std::collections::HashMap::new(),
+        }))
+    }
+
+    fn state_fields(&self, args: StateFieldsArgs<'_>) -> DfResult<Vec<FieldRef>> {
+        let item = args
+            .input_fields
+            .first()
+            .map_or(DataType::Null, |f| f.data_type().clone());
+        Ok(vec![
+            Arc::new(Field::new(
+                format!("{}[items]", args.name),
+                DataType::List(Arc::new(Field::new_list_field(item, true))),
+                true,
+            )),
+            Arc::new(Field::new(
+                format!("{}[counts]", args.name),
+                DataType::List(Arc::new(Field::new_list_field(DataType::Int64, true))),
+                true,
+            )),
+        ])
+    }
+}
+
+fn approx_top_k() -> AggregateUDF {
+    AggregateUDF::new_from_impl(ApproxTopK {
+        name: "approx_top_k",
+        signature: Signature::user_defined(Volatility::Immutable),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use datafusion::arrow::datatypes::DataType;
+    use datafusion::common::ScalarValue;
+
+    use super::{JavaRandom, TopK};
+
+    #[test]
+    fn top_k_keeps_at_most_max_items_tracked_and_finds_the_heavy_hitter() {
+        let mut top = TopK {
+            item: DataType::Int64,
+            k: 1,
+            capacity: 10,
+            counts: HashMap::new(),
+        };
+        for i in 0..10_000i64 {
+            top.add(ScalarValue::Int64(Some(i)), 1);
+            top.add(ScalarValue::Int64(Some(-1)), 1);
+            assert!(top.counts.len() <= 10);
+        }
+        let heaviest = top
+            .counts
+            .iter()
+            .max_by_key(|(_, c)| **c)
+            .map(|(v, _)| v.clone());
+        assert_eq!(heaviest, Some(ScalarValue::Int64(Some(-1))));
+    }
+
+    #[test]
+    fn java_random_matches_java() {
+        // new java.util.Random(1).nextInt(Integer.MAX_VALUE), as Spark's count-min sketch draws it.
+        assert_eq!(JavaRandom::new(1).next_int(i32::MAX), 0x5D8D_6AB9);
+    }
 }

@@ -100,3 +100,17 @@ SELECT hex(count_min_sketch(col, 0.5D, 0.5D, 7)) FROM VALUES (1L) t(col) WHERE c
 SELECT count_min_sketch(col, 0.5D, 1.0D, 1) FROM VALUES (1) t(col)
 -- name: count_min_sketch_wrong_type
 SELECT count_min_sketch(col, 0.5D, 0.5D, 1) FROM VALUES (1.5D) t(col)
+-- name: approx_top_k_documented
+SELECT approx_top_k(expr, 2) FROM VALUES ('a'), ('b'), ('c'), ('c'), ('c'), ('c'), ('d'), ('d') AS tab(expr)
+-- name: approx_top_k_tracked
+SELECT approx_top_k(expr, 10, 100) FROM VALUES (0), (1), (1), (2), (2), (2) AS tab(expr)
+-- name: approx_top_k_counts_nulls
+SELECT approx_top_k(expr, 3) FROM VALUES (7L), (NULL), (7L), (NULL), (NULL), (3L) AS tab(expr)
+-- name: approx_top_k_grouped_and_empty
+SELECT g, approx_top_k(v, 1) FROM VALUES (1, 'x'), (1, 'y'), (1, 'y'), (2, 'z') AS t(g, v) GROUP BY g ORDER BY g
+-- name: approx_top_k_no_rows
+SELECT approx_top_k(v) FROM VALUES (1) AS t(v) WHERE v > 1
+-- name: approx_top_k_non_positive_k
+SELECT approx_top_k(v, 0) FROM VALUES (1) AS t(v)
+-- name: approx_top_k_tracked_below_k
+SELECT approx_top_k(v, 10, 5) FROM VALUES (1) AS t(v)
