@@ -101,6 +101,8 @@
 //!   Theta, Tuple and KLL families on Apache DataSketches, whose `BINARY` sketches are the Java
 //!   library's (Spark reads Ember's and the other way round); `bitmap_construct_agg`,
 //!   `bitmap_or_agg`, `bitmap_and_agg`, `histogram_numeric`, `count_min_sketch`, `approx_top_k`.
+//! - **Time windows**: `GROUP BY window(ts, '5 minutes')` with `window.start`/`window.end`,
+//!   `window_time` (tumbling windows).
 //! - **Encryption**: `aes_encrypt`, `aes_decrypt`, `try_aes_decrypt` (ECB, CBC, GCM).
 //! - **XML**: `xpath`, `xpath_string`, `xpath_boolean`, `xpath_int` and the other numeric
 //!   `xpath_*` (XPath 1.0; documents bounded in size and nesting).

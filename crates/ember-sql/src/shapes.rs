@@ -15,6 +15,9 @@
 //!   columns with one `agg FILTER (WHERE col = v)` per value and aggregate, `NULL` where no row
 //!   has the value (as Spark). The input's columns come from planning `SELECT * FROM <input>`,
 //!   see [`pivot_inputs`].
+//! - **`GROUP BY window(t, ...)`** with `window`, `window.start`, `window.end` in the select
+//!   list: those become the call and its fields (see `functions/time_window.rs`); rows with a
+//!   `NULL` time are left out.
 //! - **`GROUP BY a, b WITH ROLLUP`/`WITH CUBE`** become `ROLLUP(a, b)`/`CUBE(a, b)` (DataFusion
 //!   ignores the modifier); `grouping_id(...)` becomes a `BIGINT` `grouping(...)` over its
 //!   arguments, or over every grouping column when it has none; `grouping(c)` is `TINYINT`.
@@ -386,6 +389,107 @@ fn rewrite_group_by(select: &mut Select) -> Vec<Expr> {
     }
 }
 
+/// Spark's `GROUP BY window(t, ...)`: the grouping is named `window`, so the select list's
+/// `window`, `window.start` and `window.end` (and `HAVING`'s) become the call and its fields,
+/// named as Spark names them. Rows whose time is `NULL` are in no window: Spark leaves them
+/// out, and so does the `t IS NOT NULL` this adds to `WHERE` (for a `window(...)` in the select
+/// list too).
+fn rewrite_time_window(select: &mut Select) -> DfResult<()> {
+    let is_window = |e: &Expr| call(e).is_some_and(|(name, _)| name == "window");
+    let grouped = match &select.group_by {
+        GroupByExpr::Expressions(exprs, _) => exprs.iter().find(|e| is_window(e)).cloned(),
+        GroupByExpr::All(_) => None,
+    };
+    // Spark refuses two different windows in one query block: a row would be in both.
+    let mut windows: Vec<Expr> = grouped.iter().cloned().collect();
+    for item in &mut select.projection {
+        if let SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } = item {
+            let _ = datafusion::sql::sqlparser::ast::visit_expressions_mut(e, |x| {
+                if is_window(x) && !windows.contains(x) {
+                    windows.push(x.clone());
+                }
+                ControlFlow::<()>::Continue(())
+            });
+        }
+    }
+    if windows.len() > 1 {
+        return Err(plan_err(
+            "Multiple time/session window expressions would result in a cartesian product of rows, therefore they are currently not supported.".into(),
+        ));
+    }
+    let mut times: Vec<Expr> = Vec::new();
+    if let Some(w) = &grouped {
+        if let Some((_, args)) = call(w) {
+            times.extend(args.first().map(|a| (*a).clone()));
+        }
+        let field = |name: &str| parse_expr(&format!("get_field({w}, '{name}')"));
+        let (start, end) = (field("start")?, field("end")?);
+        let replace = |e: &mut Expr| {
+            let _ = datafusion::sql::sqlparser::ast::visit_expressions_mut(e, |x| {
+                match x {
+                    Expr::Identifier(i) if i.value.eq_ignore_ascii_case("window") => {
+                        *x = w.clone();
+                    }
+                    Expr::CompoundIdentifier(parts)
+                        if parts.len() == 2 && parts[0].value.eq_ignore_ascii_case("window") =>
+                    {
+                        match parts[1].value.to_ascii_lowercase().as_str() {
+                            "start" => *x = start.clone(),
+                            "end" => *x = end.clone(),
+                            _ => {}
+                        }
+                    }
+                    _ => {}
+                }
+                ControlFlow::<()>::Continue(())
+            });
+        };
+        for item in &mut select.projection {
+            if let SelectItem::UnnamedExpr(e) = item {
+                // Spark names `window.start` `start` and `window` `window`.
+                let alias = match e {
+                    Expr::Identifier(i) if i.value.eq_ignore_ascii_case("window") => {
+                        Some(Ident::new("window"))
+                    }
+                    Expr::CompoundIdentifier(parts)
+                        if parts.len() == 2 && parts[0].value.eq_ignore_ascii_case("window") =>
+                    {
+                        Some(parts[1].clone())
+                    }
+                    _ => None,
+                };
+                let mut expr = e.clone();
+                replace(&mut expr);
+                *item = match alias {
+                    Some(alias) => SelectItem::ExprWithAlias { expr, alias },
+                    None => SelectItem::UnnamedExpr(expr),
+                };
+            } else if let SelectItem::ExprWithAlias { expr, .. } = item {
+                replace(expr);
+            }
+        }
+        if let Some(having) = &mut select.having {
+            replace(having);
+        }
+    }
+    for item in &select.projection {
+        if let SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } = item
+            && let Some((name, args)) = call(e)
+            && name == "window"
+        {
+            times.extend(args.first().map(|a| (*a).clone()));
+        }
+    }
+    for t in times {
+        let present = parse_expr(&format!("({t}) IS NOT NULL"))?;
+        select.selection = Some(match select.selection.take() {
+            Some(w) => parse_expr(&format!("({w}) AND ({present})"))?,
+            None => present,
+        });
+    }
+    Ok(())
+}
+
 /// `grouping_id(...)` and `grouping(c)` with Spark's result types.
 fn rewrite_grouping(select: &mut Select, columns: &[Expr]) -> DfResult<()> {
     let all = columns
@@ -751,6 +855,7 @@ impl VisitorMut for Rewriter<'_> {
         let result = (|| {
             let columns = rewrite_group_by(select);
             rewrite_grouping(select, &columns)?;
+            rewrite_time_window(select)?;
             rewrite_generators(select)?;
             rewrite_lateral_views(select)
         })();

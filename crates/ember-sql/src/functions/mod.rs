@@ -36,6 +36,7 @@
 //! - [`sketches`]: the HyperLogLog, Theta, Tuple and KLL sketch families on Apache
 //!   DataSketches, in the Java library's binary format.
 //! - [`aes`]: `aes_encrypt`, `aes_decrypt`, `try_aes_decrypt` (ECB, CBC, GCM) in Spark's layouts.
+//! - [`time_window`]: `window` (tumbling) and `window_time`.
 //! - [`xml`]: the `xpath` family on an XPath 1.0 engine, with bounded document size and depth.
 //! - [`vectors`]: Spark 4.2's `vector_inner_product`, `vector_cosine_similarity`,
 //!   `vector_l2_distance`, `vector_norm`, `vector_normalize`, `vector_sum`, `vector_avg`.
@@ -70,6 +71,7 @@ pub(crate) mod sketches;
 pub(crate) mod spark_names;
 pub(crate) mod strings;
 pub(crate) mod tables;
+pub(crate) mod time_window;
 pub(crate) mod vectors;
 pub(crate) mod xml;
 
@@ -219,6 +221,7 @@ pub(crate) fn register(ctx: &SessionContext, time_zone: &std::sync::Arc<str>) {
     vectors::register(ctx);
     sketches::register(ctx);
     xml::register(ctx);
+    time_window::register(ctx, time_zone);
     aes::register(ctx);
     // Last: it wraps whatever is registered under its names by then.
     bounded::register(ctx);
