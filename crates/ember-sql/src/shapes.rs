@@ -400,13 +400,28 @@ fn rewrite_time_window(select: &mut Select) -> DfResult<()> {
         GroupByExpr::Expressions(exprs, _) => exprs.iter().find(|e| is_window(e)).cloned(),
         GroupByExpr::All(_) => None,
     };
-    // Spark refuses two different windows in one query block: a row would be in both.
-    let mut windows: Vec<Expr> = grouped.iter().cloned().collect();
+    // Spark refuses two different windows in one query block: a row would be in both. Calls
+    // are compared by their lower-case name and arguments.
+    let key = |e: &Expr| {
+        call(e).map(|(name, args)| {
+            format!(
+                "{name}({})",
+                args.iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })
+    };
+    let mut windows: Vec<String> = grouped.iter().filter_map(key).collect();
     for item in &mut select.projection {
         if let SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } = item {
             let _ = datafusion::sql::sqlparser::ast::visit_expressions_mut(e, |x| {
-                if is_window(x) && !windows.contains(x) {
-                    windows.push(x.clone());
+                if is_window(x)
+                    && let Some(k) = key(x)
+                    && !windows.contains(&k)
+                {
+                    windows.push(k);
                 }
                 ControlFlow::<()>::Continue(())
             });
@@ -480,10 +495,15 @@ fn rewrite_time_window(select: &mut Select) -> DfResult<()> {
             times.extend(args.first().map(|a| (*a).clone()));
         }
     }
-    for t in times {
-        let present = parse_expr(&format!("({t}) IS NOT NULL"))?;
+    // One window, so one time: left out where `NULL`.
+    if let Some(t) = times.into_iter().next() {
+        let present = Expr::IsNotNull(Box::new(Expr::Nested(Box::new(t))));
         select.selection = Some(match select.selection.take() {
-            Some(w) => parse_expr(&format!("({w}) AND ({present})"))?,
+            Some(w) => Expr::BinaryOp {
+                left: Box::new(Expr::Nested(Box::new(w))),
+                op: datafusion::sql::sqlparser::ast::BinaryOperator::And,
+                right: Box::new(present),
+            },
             None => present,
         });
     }

@@ -41,9 +41,18 @@ fn fake_python(dir: &tempfile::TempDir) -> Option<String> {
         eprintln!("skipped: needs python3 on PATH");
         return None;
     }
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/fake_worker.py");
+    // The crate's directory as cargo gives it when it runs the test (the one compiled in goes
+    // stale when the target dir is shared with another clone).
+    let crate_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    let script = crate_dir.join("tests/it/fake_worker.py");
     let wrapper = dir.path().join("python");
-    std::fs::write(&wrapper, format!("#!/bin/sh\nexec python3 '{script}'\n")).unwrap();
+    std::fs::write(
+        &wrapper,
+        format!("#!/bin/sh\nexec python3 '{}'\n", script.display()),
+    )
+    .unwrap();
     std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
     Some(wrapper.display().to_string())
 }

@@ -573,52 +573,126 @@ fn by(name: &'static str) -> CollectAgg {
 
 /// `collect_union(array)`: the distinct non-`NULL` elements of every array, ascending (Spark's
 /// order is its hash set's, which is ascending for small integers; Ember's is always ascending,
-/// so the answer does not depend on the order rows arrive in).
-fn collect_union() -> CollectAgg {
-    CollectAgg::new(
-        "collect_union",
-        |t| match t {
+/// so the answer does not depend on the order rows arrive in). Its state is the distinct
+/// elements, not the arrays.
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct CollectUnion {
+    name: &'static str,
+    signature: Signature,
+}
+
+impl AggregateUDFImpl for CollectUnion {
+    fn name(&self) -> &str {
+        self.name
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn coerce_types(&self, t: &[DataType]) -> DfResult<Vec<DataType>> {
+        match t {
             [DataType::Null] => Ok(vec![DataType::new_list(DataType::Null, true)]),
-            [x @ (DataType::List(_) | DataType::LargeList(_))] => Ok(vec![x.clone()]),
+            [DataType::List(f) | DataType::LargeList(f)] => Ok(vec![DataType::List(Arc::clone(f))]),
             [x] => Err(plan_err(format!(
-                "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] The first parameter requires the \"ARRAY\" type, however it has the type \"{x}\". SQLSTATE: 42K09"
+                "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] collect_union: The first parameter requires the \"ARRAY\" type, however it has the type \"{x}\". SQLSTATE: 42K09"
             ))),
-            _ => Err(plan_err(format!("takes one array, got {t:?}"))),
-        },
-        |t| {
-            Ok(match &t[0] {
-                DataType::LargeList(f) => DataType::List(Arc::clone(f)),
-                other => other.clone(),
-            })
-        },
-        |cols, result| {
-            let field = match result {
-                DataType::List(f) => Arc::clone(f),
-                other => return null_of(other),
-            };
-            let lists = datafusion::arrow::compute::cast(&cols[0], result)?;
-            let lists = lists.as_list::<i32>();
-            let mut elements = Vec::new();
-            for list in lists.iter().flatten() {
-                for j in 0..list.len() {
-                    if list.is_valid(j) {
-                        elements.push(ScalarValue::try_from_array(&list, j)?);
+            _ => Err(plan_err(format!(
+                "collect_union takes one array, got {t:?}"
+            ))),
+        }
+    }
+
+    fn return_type(&self, t: &[DataType]) -> DfResult<DataType> {
+        Ok(t[0].clone())
+    }
+
+    fn accumulator(&self, args: AccumulatorArgs<'_>) -> DfResult<Box<dyn Accumulator>> {
+        Ok(Box::new(UnionOfElements {
+            list: args.return_type().clone(),
+            elements: std::collections::HashSet::new(),
+            bytes: 0,
+        }))
+    }
+
+    fn state_fields(&self, args: StateFieldsArgs<'_>) -> DfResult<Vec<FieldRef>> {
+        Ok(vec![Arc::new(Field::new(
+            format!("{}[elements]", args.name),
+            args.return_type().clone(),
+            true,
+        ))])
+    }
+}
+
+#[derive(Debug)]
+struct UnionOfElements {
+    /// The result type (`ARRAY<element>`).
+    list: DataType,
+    elements: std::collections::HashSet<ScalarValue>,
+    bytes: usize,
+}
+
+impl UnionOfElements {
+    fn add_lists(&mut self, lists: &ArrayRef) -> DfResult<()> {
+        let lists = lists.as_list::<i32>();
+        for list in lists.iter().flatten() {
+            for j in 0..list.len() {
+                if list.is_valid(j) {
+                    let v = ScalarValue::try_from_array(&list, j)?;
+                    let size = v.size();
+                    if self.elements.insert(v) {
+                        self.bytes += size;
                     }
                 }
             }
+        }
+        Ok(())
+    }
+
+    /// The elements as one `ARRAY` value, ascending when `sorted`.
+    fn list(&self, sorted: bool) -> DfResult<ScalarValue> {
+        let DataType::List(field) = &self.list else {
+            return null_of(&self.list);
+        };
+        let mut elements: Vec<ScalarValue> = self.elements.iter().cloned().collect();
+        if sorted {
             elements.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
-            elements.dedup();
-            let values = if elements.is_empty() {
-                datafusion::arrow::array::new_empty_array(field.data_type())
-            } else {
-                ScalarValue::iter_to_array(elements)?
-            };
-            let offsets = datafusion::arrow::buffer::OffsetBuffer::from_lengths([values.len()]);
-            Ok(ScalarValue::List(Arc::new(ListArray::try_new(
-                field, offsets, values, None,
-            )?)))
-        },
-    )
+        }
+        let values = if elements.is_empty() {
+            datafusion::arrow::array::new_empty_array(field.data_type())
+        } else {
+            ScalarValue::iter_to_array(elements)?
+        };
+        let offsets = datafusion::arrow::buffer::OffsetBuffer::from_lengths([values.len()]);
+        Ok(ScalarValue::List(Arc::new(ListArray::try_new(
+            Arc::clone(field),
+            offsets,
+            values,
+            None,
+        )?)))
+    }
+}
+
+impl Accumulator for UnionOfElements {
+    fn update_batch(&mut self, values: &[ArrayRef]) -> DfResult<()> {
+        self.add_lists(&values[0])
+    }
+
+    fn evaluate(&mut self) -> DfResult<ScalarValue> {
+        self.list(true)
+    }
+
+    fn size(&self) -> usize {
+        std::mem::size_of_val(self) + self.bytes
+    }
+
+    fn state(&mut self) -> DfResult<Vec<ScalarValue>> {
+        Ok(vec![self.list(false)?])
+    }
+
+    fn merge_batch(&mut self, states: &[ArrayRef]) -> DfResult<()> {
+        self.add_lists(&states[0])
+    }
 }
 
 /// `mode(col)`: the most frequent non-null value, the first seen on ties.
@@ -1012,10 +1086,13 @@ pub(crate) fn register(ctx: &SessionContext) {
         by("min_by"),
         mode(),
         percentile_disc(),
-        collect_union(),
     ] {
         ctx.register_udaf(AggregateUDF::new_from_impl(f));
     }
+    ctx.register_udaf(AggregateUDF::new_from_impl(CollectUnion {
+        name: "collect_union",
+        signature: Signature::user_defined(Volatility::Immutable),
+    }));
     super::alias_udafs(
         ctx,
         &[

@@ -424,6 +424,8 @@ impl Hof {
             ));
         };
         let nulls = NullBuffer::union(a.nulls(), b.nulls());
+        // The second map's keys in the first's type, so equal keys match and combine.
+        let b_keys = datafusion::arrow::compute::cast(b.keys(), a.keys().data_type())?;
         let (mut keys, mut ia, mut ib, mut rows, mut counts) =
             (vec![], vec![], vec![], vec![], vec![]);
         let index = |i: i32| u32::try_from(i).unwrap_or(0);
@@ -434,19 +436,22 @@ impl Hof {
             }
             let (sa, ea) = (a.value_offsets()[row], a.value_offsets()[row + 1]);
             let (sb, eb) = (b.value_offsets()[row], b.value_offsets()[row + 1]);
-            let key_of = |m: &MapArray, i: i32| {
-                ScalarValue::try_from_array(m.keys().as_ref(), usize::try_from(i).unwrap_or(0))
+            let key_of = |keys: &ArrayRef, i: i32| {
+                ScalarValue::try_from_array(keys.as_ref(), usize::try_from(i).unwrap_or(0))
             };
             // Each key's place, so matching is linear in the maps' sizes.
             let mut at: std::collections::HashMap<ScalarValue, usize> =
                 std::collections::HashMap::new();
             let mut seen: Vec<(Option<u32>, Option<u32>)> = Vec::new();
             for i in sa..ea {
-                at.entry(key_of(a, i)?).or_insert(seen.len());
-                seen.push((Some(index(i)), None));
+                if let std::collections::hash_map::Entry::Vacant(v) = at.entry(key_of(a.keys(), i)?)
+                {
+                    v.insert(seen.len());
+                    seen.push((Some(index(i)), None));
+                }
             }
             for i in sb..eb {
-                match at.get(&key_of(b, i)?) {
+                match at.get(&key_of(&b_keys, i)?) {
                     Some(&j) => seen[j].1 = Some(index(i)),
                     None => seen.push((None, Some(index(i)))),
                 }
@@ -463,7 +468,7 @@ impl Hof {
                 rows.push(u32::try_from(row).unwrap_or(0));
             }
         }
-        let keys = interleave(&[a.keys().as_ref(), b.keys().as_ref()], &keys)?;
+        let keys = interleave(&[a.keys().as_ref(), b_keys.as_ref()], &keys)?;
         let va = take(a.values().as_ref(), &UInt32Array::from(ia), None)?;
         let vb = take(b.values().as_ref(), &UInt32Array::from(ib), None)?;
         let len = keys.len();

@@ -2,8 +2,9 @@
 //! (`NULL` where `to_timestamp`/`to_date` would fail), `nullifzero`, `zeroifnull`, `try_mod`,
 //! `date_from_unix_date`, `to_char`/`to_varchar` of dates and timestamps (Java patterns),
 //! `convert_timezone`, `localtimestamp`, `raise_error`, `assert_true`, `to_binary`/`try_to_binary`, `validate_utf8`/`try_validate_utf8`, and the session's
-//! `current_timezone`, `current_database`/`current_schema`, `current_catalog`, `current_path` (Spark's defaults:
-//! `default`, `spark_catalog`) and `current_user`/`user`/`session_user` (the process's user).
+//! `current_timezone`, `current_database`/`current_schema`, `current_catalog` (Spark's defaults:
+//! `default`, `spark_catalog`), `current_path` (Spark's default SQL path) and
+//! `current_user`/`user`/`session_user` (the process's user).
 
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;

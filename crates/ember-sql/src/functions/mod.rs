@@ -160,11 +160,22 @@ impl ScalarUDFImpl for ColumnFn {
     }
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> DfResult<ColumnarValue> {
-        let all_scalar = args
-            .args
-            .iter()
-            .all(|a| matches!(a, ColumnarValue::Scalar(_)));
-        let arrays = ColumnarValue::values_to_arrays(&args.args)?;
+        // A volatile function answers each row on its own: its constant arguments are spread to
+        // the batch's rows rather than answered once for all of them.
+        let volatile = self.signature.volatility == Volatility::Volatile;
+        let all_scalar = !volatile
+            && args
+                .args
+                .iter()
+                .all(|a| matches!(a, ColumnarValue::Scalar(_)));
+        let arrays = if volatile {
+            args.args
+                .iter()
+                .map(|a| a.to_array(args.number_rows))
+                .collect::<DfResult<Vec<_>>>()?
+        } else {
+            ColumnarValue::values_to_arrays(&args.args)?
+        };
         let out = (self.eval)(&arrays)?;
         if all_scalar && out.len() == 1 {
             Ok(ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?))

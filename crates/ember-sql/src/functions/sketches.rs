@@ -497,9 +497,67 @@ fn hll_union_of(
     Ok(union.to_sketch(HllType::Hll8))
 }
 
+/// A union of HLL sketches, bounded by the first one's `lgConfigK`; unless `allow_different`,
+/// a sketch of another `lgConfigK` is Spark's `HLL_UNION_DIFFERENT_LG_K` error. Updating it costs
+/// the added sketch's size, not the union's.
+#[derive(Debug)]
+struct HllUnionOf {
+    function: &'static str,
+    union: Option<(HllUnion, u8)>,
+    allow_different: bool,
+}
+
+impl HllUnionOf {
+    fn add(&mut self, sketch: &HllSketch) -> DfResult<()> {
+        let lg_k = sketch.lg_config_k();
+        match &mut self.union {
+            None => {
+                let mut union =
+                    HllUnion::new(lg_k).map_err(|e| exec_err(format!("{}: {e}", self.function)))?;
+                union.update(sketch);
+                self.union = Some((union, lg_k));
+            }
+            Some((union, first)) => {
+                if !self.allow_different && lg_k != *first {
+                    return Err(exec_err(format!(
+                        "[HLL_UNION_DIFFERENT_LG_K] Sketches have different `lgConfigK` values: {first} and {lg_k}. Set the `allowDifferentLgConfigK` parameter to true to call `{}` with different `lgConfigK` values. SQLSTATE: 22000",
+                        self.function
+                    )));
+                }
+                union.update(sketch);
+            }
+        }
+        Ok(())
+    }
+
+    fn result(&self) -> Option<HllSketch> {
+        self.union.as_ref().map(|(u, _)| u.to_sketch(HllType::Hll8))
+    }
+
+    fn size(&self) -> usize {
+        self.union.as_ref().map_or(0, |(u, _)| u.estimated_size())
+    }
+}
+
+/// `hll_sketch_agg`: values into a sketch; partial sketches into a union.
 #[derive(Debug)]
 struct HllAgg {
     sketch: HllSketch,
+    partials: HllUnionOf,
+}
+
+impl HllAgg {
+    fn result(&self) -> DfResult<HllSketch> {
+        match self.partials.result() {
+            None => Ok(self.sketch.clone()),
+            Some(partials) => hll_union_of(
+                "hll_sketch_agg",
+                &[partials, self.sketch.clone()],
+                self.sketch.lg_config_k(),
+                true,
+            ),
+        }
+    }
 }
 
 impl Sketch for HllAgg {
@@ -510,76 +568,54 @@ impl Sketch for HllAgg {
 
     fn merge(&mut self, partial: &[u8]) -> DfResult<()> {
         let other = read_hll("hll_sketch_agg", partial)?;
-        let lg_k = self.sketch.lg_config_k();
-        self.sketch = hll_union_of("hll_sketch_agg", &[self.sketch.clone(), other], lg_k, true)?;
-        Ok(())
+        self.partials.add(&other)
     }
 
     fn partial(&self) -> DfResult<Option<Vec<u8>>> {
-        Ok(Some(self.sketch.serialize()))
+        Ok(Some(self.result()?.serialize()))
     }
 
     fn finish(&self) -> DfResult<ScalarValue> {
-        Ok(ScalarValue::Binary(Some(hll_image(&self.sketch))))
+        Ok(ScalarValue::Binary(Some(hll_image(&self.result()?))))
     }
 
     fn size(&self) -> usize {
-        self.sketch.estimated_size()
+        self.sketch.estimated_size() + self.partials.size()
     }
 }
 
 /// `hll_union_agg`: the union of the sketches, sized by the first one's `lgConfigK`.
 #[derive(Debug)]
-struct HllUnionAgg {
-    union: Option<HllSketch>,
-    allow_different: bool,
-}
-
-impl HllUnionAgg {
-    /// Adds a sketch; the union keeps the first sketch's `lgConfigK` as its bound.
-    fn add(&mut self, sketch: HllSketch) -> DfResult<()> {
-        self.union = Some(match self.union.take() {
-            None => {
-                let lg_k = sketch.lg_config_k();
-                hll_union_of("hll_union_agg", &[sketch], lg_k, true)?
-            }
-            Some(u) => {
-                let lg_k = u.lg_config_k();
-                hll_union_of("hll_union_agg", &[u, sketch], lg_k, self.allow_different)?
-            }
-        });
-        Ok(())
-    }
-}
+struct HllUnionAgg(HllUnionOf);
 
 impl Sketch for HllUnionAgg {
     fn update(&mut self, columns: &[ArrayRef]) -> DfResult<()> {
         for bytes in binary_rows(&columns[0])?.iter().flatten() {
             let sketch = read_hll("hll_union_agg", bytes)?;
-            self.add(sketch)?;
+            self.0.add(&sketch)?;
         }
         Ok(())
     }
 
     fn merge(&mut self, partial: &[u8]) -> DfResult<()> {
         let sketch = read_hll("hll_union_agg", partial)?;
-        self.add(sketch)
+        self.0.add(&sketch)
     }
 
     fn partial(&self) -> DfResult<Option<Vec<u8>>> {
-        Ok(self.union.as_ref().map(HllSketch::serialize))
+        Ok(self.0.result().map(|s| s.serialize()))
     }
 
     fn finish(&self) -> DfResult<ScalarValue> {
-        let sketch = match &self.union {
-            Some(s) => s.clone(),
+        let sketch = match self.0.result() {
+            Some(s) => s,
             None => HllSketch::new(12, HllType::Hll8).map_err(|e| exec_err(e.to_string()))?,
         };
         Ok(ScalarValue::Binary(Some(hll_image(&sketch))))
     }
 
     fn size(&self) -> usize {
-        self.union.as_ref().map_or(0, HllSketch::estimated_size)
+        self.0.size()
     }
 }
 
@@ -1930,7 +1966,7 @@ impl<V: TupleValue> Sketch for TupleAgg<V> {
     }
 
     fn size(&self) -> usize {
-        self.sketch.estimated_size()
+        self.sketch.estimated_size() + self.partials.as_ref().map_or(0, TupleUnion::estimated_size)
     }
 }
 
@@ -2282,6 +2318,11 @@ fn hll_make(_: &[DataType], params: &[ScalarValue]) -> DfResult<Box<dyn Sketch>>
     let lg_k = hll_lg_k("hll_sketch_agg", int_param(params, 0, 12, 0))?;
     Ok(Box::new(HllAgg {
         sketch: HllSketch::new(lg_k, HllType::Hll8).map_err(|e| exec_err(e.to_string()))?,
+        partials: HllUnionOf {
+            function: "hll_sketch_agg",
+            union: None,
+            allow_different: true,
+        },
     }))
 }
 
@@ -2346,10 +2387,11 @@ pub(crate) fn register(ctx: &SessionContext) {
             |t| sketches_then(t, 1, &[DataType::Boolean]),
             binary,
             |_, p| {
-                Ok(Box::new(HllUnionAgg {
+                Ok(Box::new(HllUnionAgg(HllUnionOf {
+                    function: "hll_union_agg",
                     union: None,
                     allow_different: bool_param(p, 0),
-                }))
+                })))
             },
         ),
         SketchAgg::udaf(
@@ -2615,6 +2657,9 @@ impl JavaRandom {
     }
 }
 
+/// The most bins `histogram_numeric` keeps.
+const MAX_HISTOGRAM_BINS: usize = 10_000;
+
 #[derive(Debug)]
 struct Histogram {
     nb: usize,
@@ -2830,6 +2875,13 @@ fn histogram_numeric() -> AggregateUDF {
                     "[DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE] histogram_numeric: The nb must be between [2, 2147483647] (current value = {nb}). SQLSTATE: 42K09"
                 ))
             })?;
+            // Each value costs a pass over the bins (Hive's algorithm, Spark's too): the bins
+            // are bounded so the work stays linear in the rows.
+            if nb > MAX_HISTOGRAM_BINS {
+                return Err(plan_err(format!(
+                    "histogram_numeric: {nb} bins, over Ember's limit of {MAX_HISTOGRAM_BINS}"
+                )));
+            }
             Ok(Box::new(HistogramAgg {
                 item: types.first().cloned().unwrap_or(DataType::Float64),
                 histogram: Histogram::new(nb),
@@ -2871,8 +2923,8 @@ struct CountMin {
 }
 
 impl CountMin {
-    /// The largest table a sketch may have (`depth * width` counters): 2^24, 128 MiB.
-    const MAX_CELLS: f64 = (1u64 << 24) as f64;
+    /// The largest table a sketch may have (`depth * width` counters): 2^20, 8 MiB.
+    const MAX_CELLS: f64 = (1u64 << 20) as f64;
 
     fn new(eps: f64, confidence: f64, seed: i32) -> DfResult<Self> {
         let range = |name: &str, v: f64, bounds: &str| {
@@ -2903,7 +2955,8 @@ impl CountMin {
             depth,
             width,
             hash_a,
-            table: vec![0; depth * width],
+            // Made on the first value (an accumulator per group that sees none costs nothing).
+            table: Vec::new(),
             total: 0,
         })
     }
@@ -2916,7 +2969,15 @@ impl CountMin {
         ((hash as i32) % self.width as i32) as usize
     }
 
+    fn table(&mut self) -> &mut [i64] {
+        if self.table.is_empty() {
+            self.table = vec![0; self.depth * self.width];
+        }
+        &mut self.table
+    }
+
     fn add(&mut self, item: &CountMinItem<'_>) {
+        self.table();
         match item {
             CountMinItem::Long(v) => {
                 for i in 0..self.depth {
@@ -2939,13 +3000,17 @@ impl CountMin {
     }
 
     fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(20 + 8 * (self.depth + self.table.len()));
+        let cells = self.depth * self.width;
+        let mut out = Vec::with_capacity(20 + 8 * (self.depth + cells));
         out.extend_from_slice(&1i32.to_be_bytes());
         out.extend_from_slice(&self.total.to_be_bytes());
         out.extend_from_slice(&(self.depth as i32).to_be_bytes());
         out.extend_from_slice(&(self.width as i32).to_be_bytes());
         for a in &self.hash_a {
             out.extend_from_slice(&a.to_be_bytes());
+        }
+        if self.table.is_empty() {
+            out.resize(out.len() + 8 * cells, 0);
         }
         for c in &self.table {
             out.extend_from_slice(&c.to_be_bytes());
@@ -2955,7 +3020,7 @@ impl CountMin {
 
     /// Adds another sketch's counts (a partial one: same depth, width and hashes).
     fn merge(&mut self, bytes: &[u8]) -> DfResult<()> {
-        let expected = 20 + 8 * (self.depth + self.table.len());
+        let expected = 20 + 8 * (self.depth + self.depth * self.width);
         if bytes.len() != expected {
             return Err(exec_err(format!(
                 "count_min_sketch: a partial sketch of {} bytes, expected {expected}",
@@ -2969,7 +3034,7 @@ impl CountMin {
         };
         self.total += long(4);
         let base = 20 + 8 * self.depth;
-        for (i, c) in self.table.iter_mut().enumerate() {
+        for (i, c) in self.table().iter_mut().enumerate() {
             *c += long(base + 8 * i);
         }
         Ok(())
@@ -3093,18 +3158,30 @@ struct TopK {
     k: usize,
     capacity: usize,
     counts: std::collections::HashMap<ScalarValue, u64>,
+    /// The kept values' bytes, kept up to date (DataFusion asks after every batch).
+    bytes: usize,
 }
 
 impl TopK {
     fn add(&mut self, v: ScalarValue, n: u64) {
-        *self.counts.entry(v).or_insert(0) += n;
+        let size = v.size() + std::mem::size_of::<u64>();
+        let count = self.counts.entry(v).or_insert_with(|| 0);
+        if *count == 0 {
+            self.bytes += size;
+        }
+        *count += n;
         if self.counts.len() > self.capacity {
             // Misra-Gries: take the smallest count off every value, dropping those at zero.
             let least = self.counts.values().copied().min().unwrap_or(0);
-            self.counts.retain(|_, c| {
+            let mut freed = 0;
+            self.counts.retain(|v, c| {
                 *c -= least;
+                if *c == 0 {
+                    freed += v.size() + std::mem::size_of::<u64>();
+                }
                 *c > 0
             });
+            self.bytes -= freed;
         }
     }
 
@@ -3165,12 +3242,7 @@ impl Accumulator for TopK {
     }
 
     fn size(&self) -> usize {
-        std::mem::size_of_val(self)
-            + self
-                .counts
-                .keys()
-                .map(|k| k.size() + std::mem::size_of::<u64>())
-                .sum::<usize>()
+        std::mem::size_of_val(self) + self.bytes
     }
 
     fn state(&mut self) -> DfResult<Vec<ScalarValue>> {
@@ -3314,6 +3386,7 @@ impl AggregateUDFImpl for ApproxTopK {
             k: k as usize,
             capacity: tracked as usize,
             counts: std::collections::HashMap::new(),
+            bytes: 0,
         }))
     }
 
@@ -3360,6 +3433,7 @@ mod tests {
             k: 1,
             capacity: 10,
             counts: HashMap::new(),
+            bytes: 0,
         };
         for i in 0..10_000i64 {
             top.add(ScalarValue::Int64(Some(i)), 1);

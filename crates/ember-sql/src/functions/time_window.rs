@@ -47,7 +47,10 @@ fn duration_micros(name: &str, text: &str) -> DfResult<i64> {
             "window: the {name} '{text}' has months, whose length varies; give it in days or less"
         )));
     }
-    Ok(i64::from(v.days) * 86_400_000_000 + v.nanoseconds / 1000)
+    i64::from(v.days)
+        .checked_mul(86_400_000_000)
+        .and_then(|d| d.checked_add(v.nanoseconds / 1000))
+        .ok_or_else(|| plan_err(format!("window: the {name} '{text}' is too long")))
 }
 
 #[derive(Debug, PartialEq, Eq, Hash)]
@@ -138,19 +141,28 @@ impl ScalarUDFImpl for TimeWindow {
             Some(s) => duration_micros("start time", &s)?,
             None => 0,
         };
+        if offset.unsigned_abs() >= width.unsigned_abs() {
+            return Err(exec_err(format!(
+                "window: the start time must be shorter than the slide duration '{duration}'"
+            )));
+        }
         let n = args.number_rows;
         let times = args.args[0].to_array(n)?;
         let ts_type = times.data_type().clone();
         let times = times.as_primitive::<TimestampMicrosecondType>();
-        let starts: Vec<Option<i64>> = times
+        // In i128: a time near the ends of the range with a start time does not overflow.
+        let starts = times
             .iter()
             .map(|t| {
                 t.map(|t| {
-                    let rem = (t - offset).rem_euclid(width);
-                    t - rem
+                    let (t, offset, width) = (i128::from(t), i128::from(offset), i128::from(width));
+                    i64::try_from(t - (t - offset).rem_euclid(width)).map_err(|_| {
+                        exec_err("window: a window starts outside the timestamp range".into())
+                    })
                 })
+                .transpose()
             })
-            .collect();
+            .collect::<DfResult<Vec<Option<i64>>>>()?;
         let tz = match &ts_type {
             DataType::Timestamp(_, tz) => tz.clone(),
             _ => None,
@@ -221,7 +233,11 @@ impl ScalarUDFImpl for WindowTime {
             _ => None,
         };
         let out: TimestampMicrosecondArray = (0..windows.len())
-            .map(|i| (windows.is_valid(i) && end.is_valid(i)).then(|| end.value(i) - 1))
+            .map(|i| {
+                (windows.is_valid(i) && end.is_valid(i))
+                    .then(|| end.value(i).checked_sub(1))
+                    .flatten()
+            })
             .collect();
         Ok(ColumnarValue::Array(Arc::new(out.with_timezone_opt(tz))))
     }

@@ -7,8 +7,10 @@
 //! empty array, an empty string, `false`, `0` for the integer types and `NaN` for the
 //! floating-point ones; numbers convert as Java's `Double.intValue()` and friends do (saturating,
 //! `NaN` as 0; `SHORT` wraps the saturated `INT`). A malformed document or path fails the query
-//! naming it. A document over [`MAX_XML_BYTES`] or nested deeper than [`MAX_XML_DEPTH`] is
-//! refused before parsing, so no input can exhaust the stack or the memory.
+//! naming it. A document over [`MAX_XML_BYTES`] or nested deeper than [`MAX_XML_DEPTH`] (counted
+//! as XML nests: not in comments, CDATA or attribute values), and an XPath over 4096 bytes or
+//! with over 128 `(`, `[` and `-`, are refused before parsing: the engine recurses on both, so
+//! without the bounds an input could exhaust the stack.
 
 use std::sync::Arc;
 
@@ -26,12 +28,69 @@ use super::{ColumnFn, exec_err, fixed};
 
 /// The largest document the functions parse (16 MiB).
 pub(crate) const MAX_XML_BYTES: usize = 16 << 20;
-/// The deepest element nesting the functions parse.
-pub(crate) const MAX_XML_DEPTH: usize = 512;
+/// The deepest element nesting the functions parse: the XPath engine recurses once per level
+/// (a node's string value), and its parser looks up the ancestors of every element.
+pub(crate) const MAX_XML_DEPTH: usize = 256;
+/// The longest XPath and its most operators (`(`, `[`, `-`): its parser recurses on each.
+const MAX_PATH_BYTES: usize = 4096;
+const MAX_PATH_NESTING: usize = 128;
 
-/// Refuses a document too large or nested too deeply to parse safely. The nesting is counted
-/// from the tags' brackets (`<x` opens, `</x` and `/>` close), an upper bound on the parser's
-/// recursion.
+/// The deepest element nesting of `xml`, read as XML is: comments, CDATA sections, processing
+/// instructions and declarations nest nothing, and a start tag's `/>` (outside its quoted
+/// attribute values) closes it.
+fn nesting(xml: &[u8]) -> usize {
+    let (mut depth, mut deepest, mut i) = (0usize, 0usize, 0usize);
+    let find = |from: usize, end: &[u8]| {
+        xml.get(from..)
+            .and_then(|rest| rest.windows(end.len()).position(|w| w == end))
+            .map_or(xml.len(), |at| from + at + end.len())
+    };
+    while i < xml.len() {
+        if xml[i] != b'<' {
+            i += 1;
+            continue;
+        }
+        let rest = &xml[i..];
+        if rest.starts_with(b"<!--") {
+            i = find(i + 4, b"-->");
+        } else if rest.starts_with(b"<![CDATA[") {
+            i = find(i + 9, b"]]>");
+        } else if rest.starts_with(b"<?") {
+            i = find(i + 2, b"?>");
+        } else if rest.starts_with(b"<!") {
+            i = find(i + 2, b">");
+        } else if rest.starts_with(b"</") {
+            depth = depth.saturating_sub(1);
+            i = find(i + 2, b">");
+        } else {
+            // A start tag: to its `>` outside quotes; `/>` closes it at once.
+            let (mut j, mut quote) = (i + 1, None::<u8>);
+            let mut empty = false;
+            while j < xml.len() {
+                let c = xml[j];
+                match quote {
+                    Some(q) if c == q => quote = None,
+                    Some(_) => {}
+                    None if c == b'"' || c == b'\'' => quote = Some(c),
+                    None if c == b'>' => {
+                        empty = xml[j - 1] == b'/';
+                        break;
+                    }
+                    None => {}
+                }
+                j += 1;
+            }
+            if !empty {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            i = j + 1;
+        }
+    }
+    deepest
+}
+
+/// Refuses a document too large or nested too deeply to parse and evaluate safely.
 fn check_size(function: &str, xml: &str) -> DfResult<()> {
     if xml.len() > MAX_XML_BYTES {
         return Err(exec_err(format!(
@@ -39,22 +98,25 @@ fn check_size(function: &str, xml: &str) -> DfResult<()> {
             xml.len()
         )));
     }
-    let (mut depth, mut deepest) = (0usize, 0usize);
-    let bytes = xml.as_bytes();
-    for (i, b) in bytes.iter().enumerate() {
-        match (b, bytes.get(i + 1)) {
-            (b'<', Some(b'/')) => depth = depth.saturating_sub(1),
-            (b'<', Some(c)) if c.is_ascii_alphabetic() || *c == b'_' || *c >= 0x80 => {
-                depth += 1;
-                deepest = deepest.max(depth);
-            }
-            (b'/', Some(b'>')) => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
+    let deepest = nesting(xml.as_bytes());
     if deepest > MAX_XML_DEPTH {
         return Err(exec_err(format!(
             "{function}: the XML document nests elements {deepest} deep, over the limit of {MAX_XML_DEPTH}"
+        )));
+    }
+    Ok(())
+}
+
+/// Refuses an XPath too long or with too many operators for its recursive parser.
+fn check_path(function: &str, path: &str) -> DfResult<()> {
+    let operators = path
+        .bytes()
+        .filter(|b| matches!(b, b'(' | b'[' | b'-'))
+        .count();
+    if path.len() > MAX_PATH_BYTES || operators > MAX_PATH_NESTING {
+        return Err(exec_err(format!(
+            "{function}: the XPath is {} bytes with {operators} of `(`, `[` and `-`, over the limits of {MAX_PATH_BYTES} and {MAX_PATH_NESTING}",
+            path.len()
         )));
     }
     Ok(())
@@ -83,6 +145,7 @@ fn each_row<T>(
         }
         let (xml, path) = (docs.value(i), paths.value(i));
         if compiled.as_ref().is_none_or(|(p, _)| p != path) {
+            check_path(function, path)?;
             let xpath = factory
                 .build(path)
                 .map_err(|e| exec_err(format!("{function}: invalid XPath '{path}': {e}")))?
@@ -255,12 +318,25 @@ pub(crate) fn register(ctx: &SessionContext) {
 
 #[cfg(test)]
 mod tests {
-    use super::{MAX_XML_DEPTH, check_size};
+    use super::{MAX_XML_DEPTH, check_path, check_size, nesting};
 
     #[test]
     fn deep_or_large_documents_are_refused_before_parsing() {
         let deep = "<a>".repeat(MAX_XML_DEPTH + 1);
         assert!(check_size("xpath", &deep).is_err());
+        // `/>` in text, attribute values, comments or CDATA closes nothing.
+        for open in [
+            "<a>/>",
+            "<a x=\"/>\">",
+            "<a><!--</-->",
+            "<a><![CDATA[</a>]]>",
+        ] {
+            let doc = open.repeat(MAX_XML_DEPTH + 1);
+            assert!(check_size("xpath", &doc).is_err(), "{open}");
+        }
+        assert_eq!(nesting(b"<a><b/><c x='>'><d/></c></a>"), 2);
+        assert!(check_path("xpath", &"-".repeat(200_000)).is_err());
+        assert!(check_path("xpath", "count(//a[@x='1'])").is_ok());
         let fine = "<a>".repeat(10) + &"</a>".repeat(10);
         assert!(check_size("xpath", &fine).is_ok());
         let flat = "<a/>".repeat(100_000);
