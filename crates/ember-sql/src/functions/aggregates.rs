@@ -663,13 +663,7 @@ impl UnionOfElements {
         } else {
             ScalarValue::iter_to_array(elements)?
         };
-        let offsets = datafusion::arrow::buffer::OffsetBuffer::from_lengths([values.len()]);
-        Ok(ScalarValue::List(Arc::new(ListArray::try_new(
-            Arc::clone(field),
-            offsets,
-            values,
-            None,
-        )?)))
+        super::one_row_list(Arc::clone(field), values)
     }
 }
 

@@ -478,22 +478,7 @@ impl Hof {
             &UInt32Array::from(rows),
             len,
         )?;
-        let (entries_field, ordered) = match args.return_field.data_type() {
-            DataType::Map(f, ordered) => (Arc::clone(f), *ordered),
-            other => return Err(exec_err(format!("expected a map result, got {other}"))),
-        };
-        let kv = match entries_field.data_type() {
-            DataType::Struct(kv) => kv.clone(),
-            other => return Err(exec_err(format!("unexpected map entries {other}"))),
-        };
-        let entries = StructArray::try_new(kv, vec![keys, out], None)?;
-        Ok(ColumnarValue::Array(Arc::new(MapArray::try_new(
-            entries_field,
-            offsets_of(&counts),
-            entries,
-            nulls,
-            ordered,
-        )?)))
+        map_result(&args.return_field, keys, out, &counts, nulls)
     }
 
     fn invoke_map(&self, args: HigherOrderFunctionArgs) -> DfResult<ColumnarValue> {
@@ -516,14 +501,6 @@ impl Hof {
             &flat.rows,
             len,
         )?;
-        let (entries_field, ordered) = match args.return_field.data_type() {
-            DataType::Map(f, ordered) => (Arc::clone(f), *ordered),
-            other => return Err(exec_err(format!("expected a map result, got {other}"))),
-        };
-        let kv = match entries_field.data_type() {
-            DataType::Struct(kv) => kv.clone(),
-            other => return Err(exec_err(format!("unexpected map entries {other}"))),
-        };
         let (keys, vals, counts) = match self.kind {
             Kind::MapFilter => {
                 let keep = predicate(&out)?;
@@ -549,15 +526,41 @@ impl Hof {
                 (out, vals, flat.counts)
             }
         };
-        let entries = StructArray::try_new(kv, vec![keys, vals], None)?;
-        Ok(ColumnarValue::Array(Arc::new(MapArray::try_new(
-            entries_field,
-            offsets_of(&counts),
-            entries,
+        map_result(
+            &args.return_field,
+            keys,
+            vals,
+            &counts,
             map.nulls().cloned(),
-            ordered,
-        )?)))
+        )
     }
+}
+
+/// The map of `return_field`'s type whose row `i` holds the next `counts[i]` of `keys` and
+/// `values`.
+fn map_result(
+    return_field: &FieldRef,
+    keys: ArrayRef,
+    values: ArrayRef,
+    counts: &[usize],
+    nulls: Option<NullBuffer>,
+) -> DfResult<ColumnarValue> {
+    let (entries_field, ordered) = match return_field.data_type() {
+        DataType::Map(f, ordered) => (Arc::clone(f), *ordered),
+        other => return Err(exec_err(format!("expected a map result, got {other}"))),
+    };
+    let kv = match entries_field.data_type() {
+        DataType::Struct(kv) => kv.clone(),
+        other => return Err(exec_err(format!("unexpected map entries {other}"))),
+    };
+    let entries = StructArray::try_new(kv, vec![keys, values], None)?;
+    Ok(ColumnarValue::Array(Arc::new(MapArray::try_new(
+        entries_field,
+        offsets_of(counts),
+        entries,
+        nulls,
+        ordered,
+    )?)))
 }
 
 impl HigherOrderUDFImpl for Hof {

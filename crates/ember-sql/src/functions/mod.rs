@@ -205,6 +205,19 @@ pub(crate) fn fixed(
     Ok(types[..arg_types.len()].to_vec())
 }
 
+/// A one-row `ARRAY` value of `values`, its element field `field` (so the list type is exactly
+/// the one planned, field name included).
+pub(crate) fn one_row_list(
+    field: std::sync::Arc<datafusion::arrow::datatypes::Field>,
+    values: ArrayRef,
+) -> DfResult<ScalarValue> {
+    Ok(
+        datafusion::common::utils::SingleRowListArrayBuilder::new(values)
+            .with_field(&field)
+            .build_list_scalar(),
+    )
+}
+
 pub(crate) fn exec_err(message: String) -> DataFusionError {
     DataFusionError::Execution(message)
 }

@@ -2803,17 +2803,9 @@ impl Sketch for HistogramAgg {
         let ys: ArrayRef = Arc::new(Float64Array::from_iter_values(
             self.histogram.bins.iter().map(|b| b.1),
         ));
-        let n = ys.len();
         let structs = datafusion::arrow::array::StructArray::try_new(fields, vec![xs, ys], None)?;
         let item = Arc::new(Field::new_list_field(structs.data_type().clone(), true));
-        Ok(ScalarValue::List(Arc::new(
-            datafusion::arrow::array::ListArray::try_new(
-                item,
-                datafusion::arrow::buffer::OffsetBuffer::from_lengths([n]),
-                Arc::new(structs),
-                None,
-            )?,
-        )))
+        super::one_row_list(item, Arc::new(structs))
     }
 
     fn size(&self) -> usize {
@@ -3225,20 +3217,15 @@ impl Accumulator for TopK {
         let counts: ArrayRef = Arc::new(Int64Array::from_iter_values(
             top.iter().map(|(_, c)| **c as i64),
         ));
-        let n = counts.len();
         let structs = datafusion::arrow::array::StructArray::try_new(
             fields.clone(),
             vec![items, counts],
             None,
         )?;
-        Ok(ScalarValue::List(Arc::new(
-            datafusion::arrow::array::ListArray::try_new(
-                Arc::new(Field::new_list_field(entry, true)),
-                datafusion::arrow::buffer::OffsetBuffer::from_lengths([n]),
-                Arc::new(structs),
-                None,
-            )?,
-        )))
+        super::one_row_list(
+            Arc::new(Field::new_list_field(entry, true)),
+            Arc::new(structs),
+        )
     }
 
     fn size(&self) -> usize {
