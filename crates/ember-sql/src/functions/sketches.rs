@@ -283,11 +283,44 @@ pub(crate) fn item_at(a: &ArrayRef, i: usize) -> DfResult<Option<Item<'_>>> {
     })
 }
 
-/// Calls `f` with each value of `a` that [`item_at`] gives.
+/// Calls `f` with each value of `a` that [`item_at`] gives. The column's type is matched once,
+/// not per row: this is every sketch aggregate's inner loop.
 pub(crate) fn for_each_item(a: &ArrayRef, mut f: impl FnMut(Item<'_>)) -> DfResult<()> {
-    for i in 0..a.len() {
-        if let Some(item) = item_at(a, i)? {
-            f(item);
+    macro_rules! each {
+        ($values:expr, $item:expr) => {
+            for v in $values.flatten() {
+                if let Some(item) = $item(v) {
+                    f(item);
+                }
+            }
+        };
+    }
+    fn bytes(v: &[u8]) -> Option<Item<'_>> {
+        (!v.is_empty()).then_some(Item::Bytes(v))
+    }
+    let long = |v: i64| Some(Item::Long(v));
+    match a.data_type() {
+        DataType::Int8 => each!(a.as_primitive::<Int8Type>().iter(), |v| long(i64::from(v))),
+        DataType::Int16 => each!(a.as_primitive::<Int16Type>().iter(), |v| long(i64::from(v))),
+        DataType::Int32 => each!(a.as_primitive::<Int32Type>().iter(), |v| long(i64::from(v))),
+        DataType::Int64 => each!(a.as_primitive::<Int64Type>().iter(), long),
+        DataType::Float32 => each!(a.as_primitive::<Float32Type>().iter(), |v| Some(
+            Item::Double(f64::from(v))
+        )),
+        DataType::Float64 => each!(a.as_primitive::<Float64Type>().iter(), |v| Some(
+            Item::Double(v)
+        )),
+        DataType::Utf8 => each!(
+            a.as_string::<i32>().iter().map(|v| v.map(str::as_bytes)),
+            bytes
+        ),
+        DataType::Binary => each!(a.as_binary::<i32>().iter(), bytes),
+        _ => {
+            for i in 0..a.len() {
+                if let Some(item) = item_at(a, i)? {
+                    f(item);
+                }
+            }
         }
     }
     Ok(())
