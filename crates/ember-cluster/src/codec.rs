@@ -154,7 +154,11 @@ impl Functionality {
 
     fn decode_scalar(&self, name: &str, buf: &[u8]) -> DfResult<Arc<ScalarUDF>> {
         let Some(rest) = buf.strip_prefix(TRY) else {
-            return self.decode("function", name, buf, scalar);
+            // A seeded random function draws its own sequence in each decoded plan, as each of
+            // Spark's partitions does, not one continued from the node's last query.
+            return Ok(ember_sql::wire::renewed(
+                self.decode("function", name, buf, scalar)?,
+            ));
         };
         let at = rest
             .iter()

@@ -96,7 +96,8 @@
 //!   `current_timezone`, `current_database`/`current_schema`, `current_catalog`, `current_user`,
 //!   `to_number`/`try_to_number` (Spark's number formats: `'$99,999.00'`, `S`, `MI`, `PR`),
 //!   `convert_timezone`, `localtimestamp`, `raise_error`, `assert_true`, `to_timestamp_ntz`
-//!   (strings), `to_timestamp_ltz`, `make_timestamp_ltz`.
+//!   (strings), `to_timestamp_ltz`, `make_timestamp_ltz`, `sentences` (Unicode sentence and
+//!   word boundaries).
 //! - **Sketches**: the HyperLogLog (`hll_sketch_agg`, `hll_union`, `hll_sketch_estimate`, ...),
 //!   Theta, Tuple and KLL families on Apache DataSketches, whose `BINARY` sketches are the Java
 //!   library's (Spark reads Ember's and the other way round); `bitmap_construct_agg`,
@@ -106,6 +107,12 @@
 //! - **Encryption**: `aes_encrypt`, `aes_decrypt`, `try_aes_decrypt` (ECB, CBC, GCM).
 //! - **XML**: `xpath`, `xpath_string`, `xpath_boolean`, `xpath_int` and the other numeric
 //!   `xpath_*` (XPath 1.0; documents bounded in size and nesting).
+//! - **CSV**: `from_csv` with a DDL schema (PERMISSIVE with `_corrupt_record`, or FAILFAST),
+//!   `to_csv`, `schema_of_csv`, splitting and quoting records as Spark's CSV parser does, with
+//!   its options (`sep`, `quote`, `escape`, `nullValue`, `dateFormat`, `timestampFormat`, ...).
+//! - **Random**: `rand`/`random`, `randn`, `uniform`, `randstr` draw Spark's numbers for a seed
+//!   (Spark's `XORShiftRandom`, as Spark's first partition draws them);
+//!   `monotonically_increasing_id`.
 //! - **Query shapes**: `PIVOT`, `GROUPING SETS`/`ROLLUP`/`CUBE` with `grouping()` and
 //!   `grouping_id()`, `LATERAL VIEW`.
 //!
@@ -257,9 +264,11 @@ pub mod udf;
 
 /// What sending Ember's plans to other processes needs (`ember-cluster`'s codec): every function
 /// an optimized plan names is in the session's registry under its name, except the `try_`
-/// wrappers of tolerant functions, which travel as the function they wrap.
+/// wrappers of tolerant functions, which travel as the function they wrap; a node decoding a
+/// plan gives its seeded random functions sequences of their own ([`wire::renewed`]).
 pub mod wire {
     pub use crate::functions::misc::{tolerant_udf, tolerated};
+    pub use crate::functions::random::renewed;
 }
 
 pub use builder::{

@@ -737,6 +737,12 @@ impl<'a> DdlParser<'a> {
     }
 }
 
+/// Spark's DDL `text` (`a INT, b STRING`, `STRUCT<...>`, `ARRAY<INT>`) as an Arrow type, its
+/// timestamps zoned in `time_zone`.
+pub(crate) fn parse_ddl(text: &str, time_zone: &Arc<str>) -> DfResult<DataType> {
+    DdlParser::new(text, time_zone).schema()
+}
+
 /// `from_json(s, schema[, options])`: `s` decoded to the type `schema` (a DDL string literal)
 /// describes; when `s` is malformed or does not fit, a struct of `NULL` fields (a struct schema,
 /// as Spark's `PERMISSIVE` mode) or `NULL`.
@@ -767,8 +773,7 @@ impl FromJson {
                 ScalarValue::Utf8(Some(s))
                 | ScalarValue::Utf8View(Some(s))
                 | ScalarValue::LargeUtf8(Some(s)),
-            ) => DdlParser::new(s, &self.time_zone)
-                .schema()
+            ) => parse_ddl(s, &self.time_zone)
                 .map_err(|e| plan_err(format!("from_json: {}", e.message()))),
             _ => Err(plan_err(
                 "from_json: the schema must be a string literal such as 'a INT, b STRING'"
@@ -985,7 +990,7 @@ fn to_json_value(array: &dyn Array, i: usize, out: &mut String) -> DfResult<()> 
 
 /// A timestamp as Spark's `to_json` writes it (`yyyy-MM-dd'T'HH:mm:ss.SSSXXX` in `zone`, `Z` for
 /// a zero offset); a zone Arrow cannot read is taken as UTC.
-fn zoned_timestamp_text(utc: chrono::DateTime<chrono::Utc>, zone: &str) -> String {
+pub(crate) fn zoned_timestamp_text(utc: chrono::DateTime<chrono::Utc>, zone: &str) -> String {
     match zone.parse::<datafusion::arrow::array::timezone::Tz>() {
         Ok(tz) => {
             let text = utc

@@ -26,6 +26,7 @@
 //! - [`hashes`]: Spark's Murmur3 `hash`, `md5`, `sha`, `hmac`, `collation`.
 //! - [`json`]: `get_json_object`, `json_tuple`'s fields, `to_json`, `from_json`,
 //!   `json_array_length`, `json_object_keys`, `schema_of_json`.
+//! - [`csv`]: `from_csv`, `to_csv`, `schema_of_csv` with Spark's record splitting and options.
 //! - [`misc`]: `try_to_timestamp`/`try_to_date`'s row-by-row `NULL` on failure, `nullifzero`,
 //!   `zeroifnull`, `try_mod`, `date_from_unix_date`, `current_timezone`, `current_database`,
 //!   `current_schema`, `current_catalog`, `current_user`, `to_char` of dates, `to_binary`.
@@ -38,6 +39,8 @@
 //! - [`aes`]: `aes_encrypt`, `aes_decrypt`, `try_aes_decrypt` (ECB, CBC, GCM) in Spark's layouts.
 //! - [`time_window`]: `window` (tumbling) and `window_time`.
 //! - [`xml`]: the `xpath` family on an XPath 1.0 engine, with bounded document size and depth.
+//! - [`random`]: `rand`/`random`, `randn`, `uniform`, `randstr` with Spark's numbers for a
+//!   seed.
 //! - [`vectors`]: Spark 4.2's `vector_inner_product`, `vector_cosine_similarity`,
 //!   `vector_l2_distance`, `vector_norm`, `vector_normalize`, `vector_sum`, `vector_avg`.
 //! - Also: `jaro_winkler_similarity`, `to_base32`/`from_base32` ([`strings`]), `array_insert`
@@ -60,6 +63,7 @@ pub(crate) mod arrays_zip;
 pub(crate) mod bounded;
 pub(crate) mod casts;
 pub(crate) mod collections;
+pub(crate) mod csv;
 pub(crate) mod datetime;
 pub(crate) mod hashes;
 pub(crate) mod higher_order;
@@ -67,6 +71,7 @@ pub(crate) mod json;
 pub(crate) mod math;
 pub(crate) mod misc;
 pub(crate) mod numbers;
+pub(crate) mod random;
 pub(crate) mod sketches;
 pub(crate) mod spark_names;
 pub(crate) mod strings;
@@ -226,6 +231,15 @@ pub(crate) fn plan_err(message: String) -> DataFusionError {
     DataFusionError::Plan(message)
 }
 
+/// Spark's refusal of an argument type: `ordinal` ("first", ...) names the argument, `wanted`
+/// Spark's list of the types it takes.
+pub(crate) fn wrong_type(ordinal: &str, wanted: &str, got: &DataType) -> DataFusionError {
+    plan_err(format!(
+        "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] The {ordinal} parameter requires the {wanted} type, however it has the type \"{}\". SQLSTATE: 42K09",
+        crate::types::spark_type_name(got).to_uppercase()
+    ))
+}
+
 /// Registers every function of this module's families; the datetime functions' `TIMESTAMP`s
 /// are zoned in `time_zone` (the session's).
 pub(crate) fn register(ctx: &SessionContext, time_zone: &std::sync::Arc<str>) {
@@ -240,6 +254,7 @@ pub(crate) fn register(ctx: &SessionContext, time_zone: &std::sync::Arc<str>) {
     casts::register(ctx, time_zone);
     hashes::register(ctx);
     json::register(ctx, time_zone);
+    csv::register(ctx, time_zone);
     misc::register(ctx, time_zone);
     numbers::register(ctx);
     vectors::register(ctx);
@@ -247,6 +262,7 @@ pub(crate) fn register(ctx: &SessionContext, time_zone: &std::sync::Arc<str>) {
     xml::register(ctx);
     time_window::register(ctx, time_zone);
     aes::register(ctx);
+    random::register(ctx);
     // Last: it wraps whatever is registered under its names by then.
     bounded::register(ctx);
 }

@@ -59,7 +59,7 @@ use datasketches::tuple::{
     TupleUnionBuilder,
 };
 
-use super::{ColumnFn, exec_err, named_udf, plan_err};
+use super::{ColumnFn, exec_err, named_udf, plan_err, wrong_type};
 
 type Coerce = fn(&[DataType]) -> DfResult<Vec<DataType>>;
 type Returns = fn(&[DataType]) -> DfResult<DataType>;
@@ -374,15 +374,6 @@ fn int_param(params: &[ScalarValue], i: usize, default: i64, null: i64) -> i64 {
 
 fn bool_param(params: &[ScalarValue], i: usize) -> bool {
     matches!(params.get(i), Some(ScalarValue::Boolean(Some(true))))
-}
-
-/// Spark's refusal of an argument type: `ordinal` ("first", ...) names the argument, `wanted`
-/// Spark's list of the types it takes.
-fn wrong_type(ordinal: &str, wanted: &str, got: &DataType) -> DataFusionError {
-    plan_err(format!(
-        "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] The {ordinal} parameter requires the {wanted} type, however it has the type \"{}\". SQLSTATE: 42K09",
-        crate::types::spark_type_name(got).to_uppercase()
-    ))
 }
 
 fn is_int(t: &DataType) -> bool {

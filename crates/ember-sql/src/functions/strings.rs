@@ -1,6 +1,6 @@
 //! Spark's string functions missing from DataFusion and `datafusion-spark`: `split` (by a
 //! regular expression, with a limit), `regexp_extract`, `regexp_extract_all`, `regexp_substr`,
-//! `regexp_instr`, `locate`, `mask`, `format_number`; and
+//! `regexp_instr`, `locate`, `mask`, `format_number`, `sentences`; and
 //! Spark's names for DataFusion's functions (`rlike`, `startswith`, `endswith`, `lcase`,
 //! `ucase`, `printf`).
 //!
@@ -19,6 +19,7 @@ use datafusion::error::Result as DfResult;
 use datafusion::logical_expr::{ScalarUDF, Signature, Volatility, cast};
 use datafusion::prelude::SessionContext;
 use regex::Regex;
+use unicode_segmentation::UnicodeSegmentation as _;
 
 use super::{ColumnFn, exec_err, fixed};
 use crate::rewrites::{SparkRewrite, one};
@@ -663,6 +664,92 @@ fn base32_decode(text: &str) -> DfResult<Vec<u8>> {
     Ok(out)
 }
 
+/// The words of one sentence as Java's word `BreakIterator` gives them to Spark's `sentences`:
+/// Unicode word segments (UAX #29) that start with a letter or digit, with a run of segments
+/// with nothing between them (an ideographic run) one word, `a-b` one word, and a number after
+/// a currency sign (`$5`) not a word.
+fn sentence_words(sentence: &str, out: &mut Vec<String>) {
+    let segments: Vec<(usize, &str)> = sentence.split_word_bound_indices().collect();
+    let is_word = |s: &str| s.chars().next().is_some_and(char::is_alphanumeric);
+    let is_currency = |s: &str| {
+        let mut chars = s.chars();
+        matches!((chars.next(), chars.next()), (Some(c), None)
+            if matches!(c, '$' | '¢' | '£' | '¤' | '¥' | '₠'..='⃏'))
+    };
+    let mut k = 0;
+    while k < segments.len() {
+        let (start, segment) = segments[k];
+        k += 1;
+        if !is_word(segment) {
+            continue;
+        }
+        if segment.starts_with(|c: char| c.is_numeric()) && k >= 2 && is_currency(segments[k - 2].1)
+        {
+            continue;
+        }
+        let mut end = start + segment.len();
+        // Adjacent word segments, or two joined by one hyphen, make one word.
+        while k < segments.len() {
+            let (_, next) = segments[k];
+            if is_word(next) {
+                end += next.len();
+                k += 1;
+            } else if next == "-" && segments.get(k + 1).is_some_and(|(_, w)| is_word(w)) {
+                end += 1 + segments[k + 1].1.len();
+                k += 2;
+            } else {
+                break;
+            }
+        }
+        out.push(sentence[start..end].to_owned());
+    }
+}
+
+/// `sentences(str[, lang[, country]])`: `str` split into sentences (Unicode sentence
+/// boundaries, as Java's `BreakIterator`) and each into its words. The locale is accepted and,
+/// as for Spark's English-like default, not needed.
+fn sentences() -> ColumnFn {
+    ColumnFn::new(
+        "sentences",
+        |t| fixed(t, &[DataType::Utf8, DataType::Utf8, DataType::Utf8], 1),
+        |_| {
+            Ok(DataType::List(Arc::new(Field::new(
+                "element",
+                string_list(),
+                true,
+            ))))
+        },
+        |args| {
+            let s = args[0].as_string::<i32>();
+            let mut out = ListBuilder::new(string_list_builder()).with_field(Arc::new(Field::new(
+                "element",
+                string_list(),
+                true,
+            )));
+            let mut words = Vec::new();
+            for i in 0..s.len() {
+                if s.is_null(i) {
+                    out.append_null();
+                    continue;
+                }
+                // Java's BreakIterator does not end a sentence at a line break (UAX #29 does);
+                // a line break is one byte, so a space in its place keeps every offset.
+                let text = s.value(i).replace(['\n', '\r'], " ");
+                for sentence in text.split_sentence_bounds() {
+                    words.clear();
+                    sentence_words(sentence, &mut words);
+                    for w in &words {
+                        out.values().values().append_value(w);
+                    }
+                    out.values().append(true);
+                }
+                out.append(true);
+            }
+            Ok(Arc::new(out.finish()) as ArrayRef)
+        },
+    )
+}
+
 pub(crate) fn register(ctx: &SessionContext) {
     ctx.register_udf(int_wrapper("space"));
     ctx.register_udf(int_wrapper("regexp_count"));
@@ -678,6 +765,7 @@ pub(crate) fn register(ctx: &SessionContext) {
         jaro_winkler_similarity(),
         to_base32(),
         from_base32(),
+        sentences(),
     ] {
         ctx.register_udf(f.udf());
     }

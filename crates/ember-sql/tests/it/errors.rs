@@ -207,10 +207,12 @@ fn spark_functions_ember_lacks_are_refused_by_name() {
         }
         other => panic!("expected UnsupportedFunction, got {other:?}"),
     }
-    let err = spark.sql("SELECT sentences('Hi there.')").unwrap_err();
+    let err = spark
+        .sql("SELECT session_window(current_timestamp(), '5 minutes')")
+        .unwrap_err();
     let text = err.to_string();
     assert!(
-        text.starts_with("[UNSUPPORTED_FUNCTION] `sentences`"),
+        text.starts_with("[UNSUPPORTED_FUNCTION] `session_window`"),
         "{text}"
     );
     // A name Spark does not have either stays DataFusion's planning error.

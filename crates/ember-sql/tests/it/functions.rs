@@ -388,6 +388,7 @@ fn functions_that_generate_their_output_size_are_bounded() {
         "SELECT array_repeat(1, 500000000)",
         "SELECT sequence(1, 500000000)",
         "SELECT sequence(5000000000, 1, -1)",
+        "SELECT randstr(2000000000, 1)",
         // 3.6 million dates a row, 40 rows in a batch.
         "SELECT sequence(date_add(DATE'0001-01-01', CAST(id AS INT)), DATE'9999-12-31', \
          INTERVAL 1 DAY) FROM range(40)",
@@ -414,4 +415,63 @@ fn functions_that_generate_their_output_size_are_bounded() {
         one("SELECT size(array_repeat('a', 3))").as_deref(),
         Some("3")
     );
+}
+
+/// Issue 20: a seeded random function draws one sequence through all of a query's batches (as
+/// each of Spark's partitions does), not the same numbers again in every batch, and the same
+/// query draws the same numbers again.
+#[test]
+fn seeded_random_functions_continue_across_batches_and_repeat_per_query() {
+    let spark = session();
+    let draws = |sql: &str| {
+        let mut values: Vec<String> = cells(&spark.sql(sql).unwrap().collect().unwrap())
+            .into_iter()
+            .map(|row| row.join(","))
+            .collect();
+        values.sort();
+        values
+    };
+    let query = "SELECT rand(11), randstr(12, 11) FROM range(20000)";
+    let first = draws(query);
+    assert_eq!(first.len(), 20_000);
+    let mut distinct = first.clone();
+    distinct.dedup();
+    assert_eq!(
+        distinct.len(),
+        20_000,
+        "a batch drew the numbers of another"
+    );
+    assert_eq!(draws(query), first, "the same seed drew other numbers");
+    // Without a seed each query draws its own.
+    let unseeded = "SELECT rand() FROM range(3)";
+    assert_ne!(draws(unseeded), draws(unseeded));
+}
+
+/// Issue 20: `TABLESAMPLE` keeps the sampled relation's arguments and alias (DataFusion ignored
+/// the clause and answered every row), and two `range` calls in one query are two scans (they
+/// were taken for one: `range(5)` and `range(10)` both counted 5).
+#[test]
+fn tablesample_and_range_keep_their_arguments() {
+    let count = |sql: &str| -> i64 { one(sql).unwrap().parse().unwrap() };
+    assert_eq!(
+        count("SELECT count(*) FROM (SELECT * FROM range(10)) x TABLESAMPLE (2 ROWS)"),
+        2
+    );
+    assert_eq!(
+        count("SELECT max(y.id) FROM range(10) AS y TABLESAMPLE (3 ROWS)"),
+        2
+    );
+    assert_eq!(
+        count("SELECT (SELECT count(*) FROM range(5)) + (SELECT count(*) FROM range(10))"),
+        15
+    );
+    // A percentage keeps about that share of the rows (30 rows is one standard deviation).
+    let kept = count("SELECT count(*) FROM range(10000) TABLESAMPLE (10 PERCENT)");
+    assert!((700..1300).contains(&kept), "{kept}");
+    assert_eq!(
+        count("SELECT count(*) FROM range(50) TABLESAMPLE (100 PERCENT)"),
+        50
+    );
+    let err = fails("SELECT * FROM range(3) TABLESAMPLE (BUCKET 1 OUT OF 2)");
+    assert!(err.to_string().contains("TABLESAMPLE (BUCKET"), "{err}");
 }

@@ -154,3 +154,20 @@ SELECT 1 || 2 AS a, 'x' || 1 || 2.5 AS b, true || 1 AS c, (1 || 2) || 'x' AS d, 
 
 -- name: concat_operator_nulls_and_arrays
 SELECT CAST(NULL AS INT) || 'a' AS n, 1.5D || 'x' AS d, array(1) || array(2) AS arr
+-- name: sentences_basic
+SELECT sentences('Hi there! Good morning.'), sentences('Hi there! Good morning.', 'en', 'US')
+-- name: sentences_abbreviations
+SELECT sentences('This is a test. Mr. Smith went to Washington, D.C. yesterday.')
+-- name: sentences_numbers_and_punctuation
+SELECT sentences('It''s 3.14 and 1,000 items; e-mail me at a@b.com! What?')
+-- name: sentences_empty_and_null
+SELECT sentences(''), sentences(NULL), sentences('   '), sentences('...')
+-- name: sentences_other_scripts
+SELECT sentences('héllo wörld. 你好世界。 Привет мир!')
+-- name: sentences_lower_case_after_a_period
+SELECT sentences('one two
+three. four')
+-- name: sentences_locale_arguments
+SELECT sentences('don''t stop', 'xx'), sentences('a b', NULL), sentences(123)
+-- name: sentences_quotes_and_symbols
+SELECT sentences('A.B. c. "Quoted." (Paren) end'), sentences('x_y foo-bar 12ab $5 #tag @me')
