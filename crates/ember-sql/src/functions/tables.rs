@@ -1,5 +1,6 @@
-//! Spark's table-valued functions where DataFusion's differ: `range(start, end[, step])` (and
-//! `range(end)`) names its column `id` as Spark does (DataFusion's is `value`).
+//! Spark's table-valued functions where DataFusion's differ: `range(start, end[, step[,
+//! numPartitions]])` (and `range(end)`) names its column `id` as Spark does (DataFusion's is
+//! `value`); the partition count, which changes no answer, is left to the engine.
 
 use std::sync::Arc;
 
@@ -17,8 +18,25 @@ struct SparkRange {
 
 impl TableFunctionImpl for SparkRange {
     fn call_with_args(&self, args: TableFunctionArgs<'_, '_>) -> DfResult<Arc<dyn TableProvider>> {
-        let provider = self.inner.call_with_args(args)?;
-        let plan = LogicalPlanBuilder::scan("range", provider_as_source(provider), None)?
+        let exprs = args.exprs();
+        let provider = match exprs {
+            [start, end, step, _partitions] => self.inner.call_with_args(
+                TableFunctionArgs::new(&[start.clone(), end.clone(), step.clone()], args.session()),
+            )?,
+            _ => self.inner.call_with_args(args)?,
+        };
+        // The scan is named after the call: DataFusion compares scans by name, not by source,
+        // so two `range` scans of one name were taken for one (`(SELECT count(*) FROM
+        // range(5))` and `... range(10))` in one query both answered 5).
+        let name = format!(
+            "range({})",
+            exprs
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let plan = LogicalPlanBuilder::scan(name, provider_as_source(provider), None)?
             .project(vec![col("value").alias("id")])?
             .build()?;
         Ok(Arc::new(ViewTable::new(plan, None)))
