@@ -9,6 +9,9 @@
 //!   both to `BIGINT` (`CASE … THEN 1 ELSE '99' END` is `BIGINT`; a string that is not a number
 //!   fails the query). DataFusion makes them `STRING`.
 //!
+//! - **`CAST(timestamp AS STRING)`** is Spark's text (`2024-03-15 10:20:30.5`), not Arrow's
+//!   ISO 8601 (`2024-03-15T10:20:30.500Z`): see `functions/casts.rs`.
+//!
 //! [`spark_coercions`] inserts the casts on the planned plan, before DataFusion's type coercion
 //! sees it, keeping column names.
 
@@ -98,6 +101,23 @@ fn is_comparison(op: Operator) -> bool {
 fn coerce(e: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
     let kinds = |exprs: &[&Expr]| exprs.iter().map(|e| kind(e, schema)).collect::<Vec<_>>();
     match e {
+        Expr::Cast(c)
+            if matches!(
+                c.field.data_type(),
+                ArrowType::Utf8 | ArrowType::Utf8View | ArrowType::LargeUtf8
+            ) && matches!(c.expr.get_type(schema), Ok(ArrowType::Timestamp(..))) =>
+        {
+            let target = c.field.data_type().clone();
+            let text = Expr::ScalarFunction(ScalarFunction::new_udf(
+                std::sync::Arc::new(crate::functions::casts::timestamp_text()),
+                vec![*c.expr],
+            ));
+            Ok(Transformed::yes(if target == ArrowType::Utf8 {
+                text
+            } else {
+                cast(text, target)
+            }))
+        }
         Expr::BinaryExpr(b) if is_comparison(b.op) => {
             match combined_type(&kinds(&[&b.left, &b.right]), false) {
                 Some(to) => {

@@ -15,6 +15,10 @@
 //!   columns with one `agg FILTER (WHERE col = v)` per value and aggregate, `NULL` where no row
 //!   has the value (as Spark). The input's columns come from planning `SELECT * FROM <input>`,
 //!   see [`pivot_inputs`].
+//! - **`UNPIVOT [INCLUDE|EXCLUDE NULLS] (v FOR n IN (c1 [AS l1], ...))`**: a `UNION ALL` of one
+//!   branch per column (the input's other columns, the label as `n`, the value as `v`), rows
+//!   with a `NULL` value left out unless `INCLUDE NULLS`; the input's columns are learnt as for
+//!   `PIVOT`.
 //! - **`GROUP BY window(t, ...)`** with `window`, `window.start`, `window.end` in the select
 //!   list: those become the call and its fields (see `functions/time_window.rs`); rows with a
 //!   `NULL` time are left out.
@@ -25,7 +29,16 @@
 //!   `count(DISTINCT a, b)` counts the distinct rows where no argument is `NULL`;
 //!   `forall(a, f)` is `NOT any_match(a, NOT f)`; `array_sort(a, comparator)` is the
 //!   higher-order `array_sort_by` (see `functions/higher_order.rs`);
-//!   `expr.field` on any struct expression is a field access.
+//!   `expr.field` on any struct expression is a field access; `x [NOT] LIKE ANY|SOME|ALL (p, ...)`
+//!   is one `LIKE` per pattern joined by `OR` (`ANY`, `SOME`) or `AND` (`ALL`); `LIKE p ESCAPE 'c'`
+//!   with another escape character than `\` is the same pattern escaped with `\`.
+//! - **Query clauses**: `MINUS [ALL]` is `EXCEPT [ALL]`; `SORT BY k` and `CLUSTER BY k` sort the
+//!   result by `k` (each partition's order in Spark; one sorted partition here) and
+//!   `DISTRIBUTE BY` changes no answer; `ORDER BY ALL` orders by every column of the select list.
+//! - **`FROM VALUES ...`** without an alias names its columns `col1`, `col2`, ... as Spark.
+//! - **`regr_count(y, x)`** is a `BIGINT` `count` of the rows where both are set.
+//! - **`TABLESAMPLE`**: `(n ROWS)` is the table's first `n` rows and `(p PERCENT)` each row kept
+//!   with probability `p`%, as derived tables; `BUCKET x OUT OF y` is refused by name.
 
 use std::collections::HashMap;
 use std::ops::ControlFlow;
@@ -34,9 +47,11 @@ use datafusion::error::{DataFusionError, Result as DfResult};
 use datafusion::sql::parser::Statement as DFStatement;
 use datafusion::sql::sqlparser::ast::{
     AccessExpr, CeilFloorKind, DuplicateTreatment, Expr, FunctionArg, FunctionArgExpr,
-    FunctionArguments, GroupByExpr, GroupByWithModifier, Ident, LateralView, ObjectName,
-    ObjectNamePart, PivotValueSource, Select, SelectItem, SetExpr, TableFactor, TableWithJoins,
-    UnaryOperator, Value, ValueWithSpan, VisitMut, VisitorMut,
+    FunctionArguments, GroupByExpr, GroupByWithModifier, Ident, LateralView, NullInclusion,
+    ObjectName, ObjectNamePart, OrderBy, OrderByExpr, OrderByKind, OrderByOptions,
+    PivotValueSource, Query, Select, SelectItem, SetExpr, SetOperator, TableFactor,
+    TableSampleKind, TableSampleQuantity, TableSampleUnit, TableWithJoins, UnaryOperator, Value,
+    ValueWithSpan, VisitMut, VisitorMut,
 };
 use datafusion::sql::sqlparser::dialect::SparkSqlDialect;
 use datafusion::sql::sqlparser::parser::Parser;
@@ -549,8 +564,100 @@ fn rewrite_grouping(select: &mut Select, columns: &[Expr]) -> DfResult<()> {
 }
 
 /// Expression rewrites that need no context (see the module docs).
+/// The patterns of a quantified `LIKE`: `(p1, p2)`, `(p)` or a call `ALL(p1, ...)`.
+fn like_patterns(pattern: &Expr) -> Vec<&Expr> {
+    match pattern {
+        Expr::Tuple(items) => items.iter().collect(),
+        Expr::Nested(inner) => vec![inner.as_ref()],
+        other => call(other).map_or_else(|| vec![other], |(_, args)| args),
+    }
+}
+
+/// `expr [NOT] LIKE p` for each pattern, joined by `joiner` (SQL text).
+fn quantified_like(expr: &Expr, negated: bool, patterns: &[&Expr], joiner: &str) -> String {
+    let not = if negated { "NOT " } else { "" };
+    let terms: Vec<String> = patterns
+        .iter()
+        .map(|p| format!("({expr}) {not}LIKE {p}"))
+        .collect();
+    format!("({})", terms.join(joiner))
+}
+
+/// A `LIKE` pattern literal written with the escape character `escape`, rewritten to escape
+/// with `\` (the only one DataFusion takes); `None` when it has a backslash of its own (whose
+/// meaning the rewrite would have to untangle from Spark's string escapes).
+fn escaped_with_backslash(pattern: &str, escape: char) -> Option<String> {
+    if pattern.contains('\\') {
+        return None;
+    }
+    let mut out = String::with_capacity(pattern.len() + 4);
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        if c == escape {
+            // In the raw literal a backslash is written twice (Spark's string escapes).
+            out.push_str("\\\\");
+            out.extend(chars.next());
+        } else {
+            out.push(c);
+        }
+    }
+    Some(out)
+}
+
 fn rewrite_expr(e: &mut Expr) -> DfResult<()> {
     match e {
+        Expr::Like {
+            negated,
+            any: true,
+            expr,
+            pattern,
+            escape_char: None,
+        } => {
+            let text = quantified_like(expr, *negated, &like_patterns(pattern), " OR ");
+            *e = parse_expr(&text)?;
+        }
+        Expr::Like {
+            negated,
+            any: false,
+            expr,
+            pattern,
+            escape_char: None,
+        } if matches!(call(pattern), Some((name, _)) if matches!(name.as_str(), "all" | "some" | "any")) =>
+        {
+            let joiner = match call(pattern) {
+                Some((name, _)) if name == "all" => " AND ",
+                _ => " OR ",
+            };
+            let text = quantified_like(expr, *negated, &like_patterns(pattern), joiner);
+            *e = parse_expr(&text)?;
+        }
+        Expr::Like {
+            pattern,
+            escape_char: Some(escape),
+            ..
+        } if !matches!(&escape.value, Value::SingleQuotedString(c) if c == "\\" || c == "\\\\") => {
+            let escape_text = match &escape.value {
+                Value::SingleQuotedString(c) => c.clone(),
+                other => other.to_string(),
+            };
+            let mut chars = escape_text.chars();
+            let (Some(c), None) = (chars.next(), chars.next()) else {
+                return Err(plan_err(format!(
+                    "the ESCAPE of LIKE must be one character, got '{escape_text}'"
+                )));
+            };
+            if let Expr::Value(ValueWithSpan {
+                value: Value::SingleQuotedString(p),
+                ..
+            }) = pattern.as_mut()
+                && let Some(rewritten) = escaped_with_backslash(p, c)
+            {
+                *p = rewritten;
+                if let Expr::Like { escape_char, .. } = e {
+                    *escape_char = None;
+                }
+            }
+        }
         Expr::RLike {
             negated,
             expr,
@@ -634,6 +741,20 @@ fn rewrite_expr(e: &mut Expr) -> DfResult<()> {
                     expr: Box::new(Expr::Nested(negated.body)),
                 });
                 *e = parse_expr(&format!("NOT any_match({array}, {negated})"))?;
+            }
+        }
+        // Spark's `regr_count(y, x)` is a BIGINT count of the rows where both are set
+        // (DataFusion's is an unsigned 64-bit integer); a window or FILTER clause is kept.
+        Expr::Function(_) if matches!(call(e), Some((name, args)) if name == "regr_count" && args.len() == 2) => {
+            if let Some((_, args)) = call(e)
+                && let [y, x] = args.as_slice()
+                && let Expr::Function(counted) = parse_expr(&format!(
+                    "count(CASE WHEN ({y}) IS NOT NULL AND ({x}) IS NOT NULL THEN 1 END)"
+                ))?
+                && let Expr::Function(f) = e
+            {
+                f.name = counted.name;
+                f.args = counted.args;
             }
         }
         // Spark 4's `listagg(x[, delimiter]) [WITHIN GROUP (ORDER BY ...)]` is DataFusion's
@@ -734,7 +855,7 @@ pub(crate) fn pivot_inputs(statement: &mut DFStatement) -> Vec<String> {
     impl VisitorMut for Collect {
         type Break = ();
         fn pre_visit_table_factor(&mut self, t: &mut TableFactor) -> ControlFlow<()> {
-            if let TableFactor::Pivot { table, .. } = t {
+            if let TableFactor::Pivot { table, .. } | TableFactor::Unpivot { table, .. } = t {
                 self.0.push(table.to_string());
             }
             ControlFlow::Continue(())
@@ -855,6 +976,76 @@ fn rewrite_pivot(t: &mut TableFactor, columns: &PivotColumns) -> DfResult<()> {
     Ok(())
 }
 
+/// `input UNPIVOT [INCLUDE|EXCLUDE NULLS] (value FOR name IN (c1 [AS l1], ...))`: one
+/// `UNION ALL` branch per unpivoted column, each with the input's other columns, the column's
+/// label as `name` and its value as `value`; without `INCLUDE NULLS` rows whose value is `NULL`
+/// are left out, as in Spark.
+fn rewrite_unpivot(t: &mut TableFactor, columns: &PivotColumns) -> DfResult<()> {
+    let TableFactor::Unpivot {
+        table,
+        value,
+        name,
+        columns: unpivoted,
+        null_inclusion,
+        alias,
+    } = t
+    else {
+        return Ok(());
+    };
+    let Expr::Identifier(value) = value else {
+        return Err(plan_err(format!(
+            "UNPIVOT into more than one value column ({value}) is not supported by Ember"
+        )));
+    };
+    let input = table.to_string();
+    let all = columns.get(&input).ok_or_else(|| {
+        plan_err(format!(
+            "the columns of the UNPIVOT input {input} are unknown"
+        ))
+    })?;
+    let mut used = Vec::new();
+    let mut labelled = Vec::new();
+    for c in unpivoted.iter() {
+        let Expr::Identifier(column) = &c.expr else {
+            return Err(plan_err(format!(
+                "UNPIVOT takes columns of its input, got {}",
+                c.expr
+            )));
+        };
+        used.push(column.value.to_lowercase());
+        let label = c.alias.as_ref().unwrap_or(column).value.replace('\'', "''");
+        labelled.push((label, column.clone()));
+    }
+    let others: Vec<String> = all
+        .iter()
+        .filter(|c| !used.contains(&c.to_lowercase()))
+        .map(|c| quoted(c))
+        .collect();
+    let keep_nulls = matches!(null_inclusion, Some(NullInclusion::IncludeNulls));
+    let branches: Vec<String> = labelled
+        .iter()
+        .map(|(label, column)| {
+            let mut items = others.clone();
+            items.push(format!("'{label}' AS {name}"));
+            items.push(format!("{column} AS {value}"));
+            let filter = if keep_nulls {
+                String::new()
+            } else {
+                format!(" WHERE {column} IS NOT NULL")
+            };
+            format!("SELECT {} FROM {input}{filter}", items.join(", "))
+        })
+        .collect();
+    let subquery = parse_select(&branches.join(" UNION ALL "))?;
+    *t = TableFactor::Derived {
+        lateral: false,
+        subquery,
+        alias: alias.take(),
+        sample: None,
+    };
+    Ok(())
+}
+
 struct Rewriter<'a> {
     pivots: &'a PivotColumns,
     /// The `LATERAL VIEW` names of the select just rewritten, for its query's `ORDER BY`.
@@ -896,15 +1087,222 @@ impl VisitorMut for Rewriter<'_> {
         if matches!(*query.body, SetExpr::Select(_)) {
             unqualify(&mut query.order_by, &names);
         }
+        minus_as_except(&mut query.body);
+        sort_by_as_order_by(query);
+        order_by_all(query);
         ControlFlow::Continue(())
     }
 
     fn post_visit_table_factor(&mut self, t: &mut TableFactor) -> ControlFlow<Self::Break> {
-        match rewrite_pivot(t, self.pivots) {
+        match rewrite_pivot(t, self.pivots)
+            .and_then(|()| rewrite_unpivot(t, self.pivots))
+            .and_then(|()| rewrite_tablesample(t))
+            .and_then(|()| name_values_columns(t))
+        {
             Ok(()) => ControlFlow::Continue(()),
             Err(e) => ControlFlow::Break(e),
         }
     }
+}
+
+/// Spark's `MINUS [ALL]`, a synonym of `EXCEPT [ALL]`, throughout a set expression.
+fn minus_as_except(body: &mut SetExpr) {
+    if let SetExpr::SetOperation {
+        op, left, right, ..
+    } = body
+    {
+        if *op == SetOperator::Minus {
+            *op = SetOperator::Except;
+        }
+        minus_as_except(left);
+        minus_as_except(right);
+    }
+}
+
+/// Hive's `SORT BY`, `CLUSTER BY` and `DISTRIBUTE BY` (see the module docs).
+fn sort_by_as_order_by(query: &mut Query) {
+    let SetExpr::Select(select) = query.body.as_mut() else {
+        return;
+    };
+    select.distribute_by.clear();
+    let sort_by = std::mem::take(&mut select.sort_by);
+    let cluster_by = std::mem::take(&mut select.cluster_by);
+    let keys: Vec<OrderByExpr> = if cluster_by.is_empty() {
+        sort_by
+    } else {
+        cluster_by
+            .into_iter()
+            .map(|expr| OrderByExpr {
+                expr,
+                options: OrderByOptions {
+                    asc: None,
+                    nulls_first: None,
+                },
+                with_fill: None,
+            })
+            .collect()
+    };
+    if !keys.is_empty() && query.order_by.is_none() {
+        query.order_by = Some(OrderBy {
+            kind: OrderByKind::Expressions(keys),
+            interpolate: None,
+        });
+    }
+}
+
+/// `ORDER BY ALL [ASC|DESC] [NULLS ...]`: by each column of the select list in turn, unless the
+/// list has a `*` (columns not known here) or a column named `all` (which it then means).
+fn order_by_all(query: &mut Query) {
+    let SetExpr::Select(select) = query.body.as_ref() else {
+        return;
+    };
+    let Some(OrderBy {
+        kind: OrderByKind::Expressions(keys),
+        ..
+    }) = &mut query.order_by
+    else {
+        return;
+    };
+    let [
+        OrderByExpr {
+            expr: Expr::Identifier(all),
+            options,
+            with_fill: None,
+        },
+    ] = keys.as_slice()
+    else {
+        return;
+    };
+    if all.quote_style.is_some() || !all.value.eq_ignore_ascii_case("all") {
+        return;
+    }
+    let names_all = |item: &SelectItem| match item {
+        SelectItem::ExprWithAlias { alias, .. } => alias.value.eq_ignore_ascii_case("all"),
+        SelectItem::UnnamedExpr(Expr::Identifier(i)) => i.value.eq_ignore_ascii_case("all"),
+        SelectItem::UnnamedExpr(Expr::CompoundIdentifier(parts)) => parts
+            .last()
+            .is_some_and(|i| i.value.eq_ignore_ascii_case("all")),
+        SelectItem::UnnamedExpr(_) | SelectItem::ExprWithAliases { .. } => false,
+        SelectItem::Wildcard(_) | SelectItem::QualifiedWildcard(..) => true,
+    };
+    if select.projection.iter().any(names_all) {
+        return;
+    }
+    let options = *options;
+    *keys = (1..=select.projection.len())
+        .map(|i| OrderByExpr {
+            expr: Expr::Value(ValueWithSpan::from(Value::Number(i.to_string(), false))),
+            options,
+            with_fill: None,
+        })
+        .collect();
+}
+
+/// `FROM VALUES (...), ...` without an alias: Spark names its columns `col1`, `col2`, ...
+/// (DataFusion's are `column1`, ...).
+fn name_values_columns(t: &mut TableFactor) -> DfResult<()> {
+    let TableFactor::Derived {
+        subquery,
+        alias: alias @ None,
+        ..
+    } = t
+    else {
+        return Ok(());
+    };
+    let SetExpr::Values(values) = subquery.body.as_ref() else {
+        return Ok(());
+    };
+    let Some(width) = values.rows.first().map(|row| row.content.len()) else {
+        return Ok(());
+    };
+    let columns: Vec<String> = (1..=width).map(|i| format!("col{i}")).collect();
+    let query = parse_select(&format!(
+        "SELECT * FROM (VALUES (1)) AS __values({})",
+        columns.join(", ")
+    ))?;
+    if let SetExpr::Select(select) = *query.body
+        && let Some(from) = select.from.into_iter().next()
+        && let TableFactor::Derived { alias: named, .. } = from.relation
+    {
+        *alias = named;
+    }
+    Ok(())
+}
+
+/// A table alias as it follows a table (`x` or `x(a, b)`), without its `AS`.
+fn alias_text(mut alias: datafusion::sql::sqlparser::ast::TableAlias) -> String {
+    alias.explicit = false;
+    alias.to_string()
+}
+
+/// `t TABLESAMPLE (...)` as a derived table under `t`'s name (see the module docs); a derived
+/// table's sample likewise, under its alias.
+fn rewrite_tablesample(t: &mut TableFactor) -> DfResult<()> {
+    let (kind, under) = match t {
+        TableFactor::Table {
+            name,
+            alias,
+            sample,
+            ..
+        } => {
+            let Some(kind) = sample.take() else {
+                return Ok(());
+            };
+            let under = match alias.take() {
+                Some(a) => alias_text(a),
+                None => name
+                    .0
+                    .last()
+                    .map_or_else(|| name.to_string(), ToString::to_string),
+            };
+            (kind, under)
+        }
+        TableFactor::Derived { alias, sample, .. } => {
+            let Some(kind) = sample.take() else {
+                return Ok(());
+            };
+            let under = alias
+                .take()
+                .map_or_else(|| "__sampled".to_owned(), alias_text);
+            (kind, under)
+        }
+        _ => return Ok(()),
+    };
+    // The table (table function call, subquery) itself, without its alias and sample.
+    let table = t.to_string();
+    let (TableSampleKind::BeforeTableAlias(s) | TableSampleKind::AfterTableAlias(s)) = kind;
+    if s.bucket.is_some() {
+        return Err(plan_err(
+            "TABLESAMPLE (BUCKET x OUT OF y) is not supported by Ember; sample with TABLESAMPLE (n ROWS) or (p PERCENT)"
+                .to_owned(),
+        ));
+    }
+    let clause = match &s.quantity {
+        Some(TableSampleQuantity {
+            value,
+            unit: Some(TableSampleUnit::Rows),
+            ..
+        }) => format!("LIMIT {value}"),
+        Some(TableSampleQuantity {
+            value,
+            unit: Some(TableSampleUnit::Percent),
+            ..
+        }) => format!("WHERE rand() * 100 < {value}"),
+        _ => {
+            return Err(plan_err(format!(
+                "TABLESAMPLE {s} is not supported by Ember; sample with TABLESAMPLE (n ROWS) or (p PERCENT)"
+            )));
+        }
+    };
+    let query = parse_select(&format!(
+        "SELECT * FROM (SELECT * FROM {table} {clause}) AS {under}"
+    ))?;
+    if let SetExpr::Select(select) = *query.body
+        && let Some(from) = select.from.into_iter().next()
+    {
+        *t = from.relation;
+    }
+    Ok(())
 }
 
 /// Applies every rewrite of the module docs to `statement`; `pivots` holds the columns of each

@@ -318,7 +318,10 @@ impl ExprPlanner for SparkArithmeticPlanner {
                 let decimal = |t: &Option<ArrowType>| matches!(t, Some(ArrowType::Decimal128(..)));
                 let common = if (string(&l) && integer(&r)) || (integer(&l) && string(&r)) {
                     Some(ArrowType::Int64)
-                } else if (string(&l) && floating(&r)) || (floating(&l) && string(&r)) {
+                } else if (string(&l) && (floating(&r) || decimal(&r)))
+                    || ((floating(&l) || decimal(&l)) && string(&r))
+                {
+                    // Spark reads the string as a DOUBLE beside a decimal too.
                     Some(ArrowType::Float64)
                 } else {
                     None

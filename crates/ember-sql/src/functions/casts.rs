@@ -4,6 +4,10 @@
 //! `isnull`, `isnotnull` and `equal_null` (`a <=> b`).
 //!
 //! Each is planned as the expression it stands for, so it casts exactly as `CAST` does.
+//!
+//! [`TIMESTAMP_TEXT`] is what `CAST(timestamp AS STRING)` is planned as (`coercion.rs`): Spark's
+//! text of a timestamp, `2024-03-15 10:20:30.5` (the fraction without trailing zeros, none when
+//! it is zero) in the timestamp's zone, where Arrow's cast writes ISO 8601 with the offset.
 
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
@@ -132,8 +136,74 @@ fn null_predicates() -> Vec<SparkRewrite> {
     ]
 }
 
+/// The hidden function `CAST(timestamp AS STRING)` is planned as (see the module docs).
+pub(crate) const TIMESTAMP_TEXT: &str = "__ember_timestamp_text";
+
+/// Spark's text of one timestamp: `yyyy-MM-dd HH:mm:ss[.ffffff]`, trailing zeros dropped.
+fn spark_timestamp_text(local: chrono::NaiveDateTime, out: &mut String) {
+    use std::fmt::Write as _;
+    let _ = write!(out, "{}", local.format("%Y-%m-%d %H:%M:%S"));
+    let micros = local.and_utc().timestamp_subsec_micros();
+    if micros > 0 {
+        let fraction = format!("{micros:06}");
+        out.push('.');
+        out.push_str(fraction.trim_end_matches('0'));
+    }
+}
+
+/// [`TIMESTAMP_TEXT`] as a function of a timestamp column.
+pub(crate) fn timestamp_text() -> ScalarUDF {
+    super::ColumnFn::new(
+        TIMESTAMP_TEXT,
+        |t| match t {
+            [DataType::Timestamp(_, zone)] => Ok(vec![DataType::Timestamp(
+                TimeUnit::Microsecond,
+                zone.clone(),
+            )]),
+            _ => Err(plan_err(format!(
+                "{TIMESTAMP_TEXT} takes one timestamp, got {t:?}"
+            ))),
+        },
+        |_| Ok(DataType::Utf8),
+        |args| {
+            use datafusion::arrow::array::{Array as _, AsArray as _, StringBuilder};
+            use datafusion::arrow::datatypes::TimestampMicrosecondType;
+            let zone = match args[0].data_type() {
+                DataType::Timestamp(_, Some(zone)) => Some(
+                    zone.parse::<datafusion::arrow::array::timezone::Tz>()
+                        .map_err(|e| super::exec_err(e.to_string()))?,
+                ),
+                _ => None,
+            };
+            let ts = args[0].as_primitive::<TimestampMicrosecondType>();
+            let mut out = StringBuilder::with_capacity(ts.len(), ts.len() * 26);
+            let mut text = String::new();
+            for i in 0..ts.len() {
+                if ts.is_null(i) {
+                    out.append_null();
+                    continue;
+                }
+                let micros = ts.value(i);
+                let utc = chrono::DateTime::from_timestamp_micros(micros).ok_or_else(|| {
+                    super::exec_err(format!("timestamp out of range ({micros} µs)"))
+                })?;
+                let local = match &zone {
+                    Some(z) => utc.with_timezone(z).naive_local(),
+                    None => utc.naive_utc(),
+                };
+                text.clear();
+                spark_timestamp_text(local, &mut text);
+                out.append_value(&text);
+            }
+            Ok(Arc::new(out.finish()) as datafusion::arrow::array::ArrayRef)
+        },
+    )
+    .udf()
+}
+
 /// Registers the cast functions and the null predicates.
 pub(crate) fn register(ctx: &SessionContext, time_zone: &Arc<str>) {
+    ctx.register_udf(timestamp_text());
     for f in cast_functions(time_zone) {
         ctx.register_udf(ScalarUDF::new_from_impl(f));
     }

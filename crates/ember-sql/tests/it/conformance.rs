@@ -348,17 +348,18 @@ fn spark_conformance_suite() {
     if std::env::var_os("EMBER_WRITE_SPARK_COMPAT").is_some() {
         write_compat_doc(&report, &known);
     }
-    // Issue 10's goal, kept as a floor (its size raised by issue 20's function families): a
-    // change that loses agreement with Spark fails here.
-    assert!(
-        total >= 630 && values * 100 >= total * 97 && both * 100 >= total * 96,
-        "below the floor (>= 630 queries, >= 97% values, >= 96% values and types):\n{report}"
-    );
+    // The queries that differ first: they say what to fix when the floor below is also missed.
     assert!(
         failures.is_empty(),
         "{} queries differ from Spark without a `-- known:` mark:\n{}",
         failures.len(),
         failures.join("\n")
+    );
+    // Issue 10's goal, kept as a floor (its size raised by issue 20's function families): a
+    // change that loses agreement with Spark fails here.
+    assert!(
+        total >= 800 && values * 100 >= total * 97 && both * 100 >= total * 96,
+        "below the floor (>= 800 queries, >= 97% values, >= 96% values and types):\n{report}"
     );
 }
 

@@ -1,0 +1,148 @@
+-- Spark's query syntax (issue 20), construct by construct, from the SQL reference's pages for
+-- SELECT: each parses and answers as Spark, or is a known difference naming what is refused.
+-- name: select_distinct_all
+SELECT DISTINCT dept FROM people ORDER BY dept NULLS FIRST
+-- name: select_all_keyword
+SELECT ALL v FROM l ORDER BY v LIMIT 3
+-- name: where_like_any_all
+SELECT name FROM people WHERE name LIKE ANY ('A%', 'B%') ORDER BY name
+-- name: where_like_all_and_not
+SELECT name, name LIKE ALL ('%e%', 'D%'), name NOT LIKE ANY ('A%', 'B%') FROM people ORDER BY id
+-- name: like_escape
+SELECT 'a_b' LIKE 'a\\_b', 'axb' LIKE 'a\\_b', 'a%b' LIKE 'a/%b' ESCAPE '/'
+-- name: rlike_and_regexp
+SELECT name FROM people WHERE name RLIKE '^[AB]' ORDER BY name
+-- name: group_by_having_without_aggregate_in_select
+SELECT dept FROM people GROUP BY dept HAVING count(*) > 1 ORDER BY dept
+-- name: having_without_group_by
+SELECT sum(v) FROM l HAVING sum(v) > 3
+-- name: group_by_expression_with_rollup_and_grouping
+-- known: values: grouping() of an expression (not a column) under ROLLUP does not plan: DataFusion matches grouping()'s argument to the grouping columns by name
+SELECT v % 2 AS parity, grouping(v % 2) AS g, count(*) FROM l GROUP BY ROLLUP(v % 2) ORDER BY g, parity
+-- name: order_by_all
+SELECT v, id FROM l ORDER BY ALL
+-- name: order_by_nulls_last_desc
+SELECT age FROM people ORDER BY age DESC NULLS LAST
+-- name: sort_by
+SELECT id FROM l SORT BY id DESC
+-- name: distribute_by_and_sort_by
+SELECT id, v FROM l DISTRIBUTE BY v SORT BY id
+-- name: cluster_by
+SELECT id FROM l CLUSTER BY id
+-- name: limit_all_and_offset
+SELECT id FROM l ORDER BY id LIMIT ALL OFFSET 6
+-- name: cte_nested_and_shadowing
+-- known: values: a nested WITH that reuses an outer CTE's name is refused by DataFusion's planner (WITH query name specified more than once)
+WITH a AS (SELECT 1 AS x), b AS (WITH a AS (SELECT 2 AS x) SELECT x FROM a) SELECT (SELECT x FROM a) AS outer_a, x FROM b
+-- name: cte_column_aliases
+WITH t(a, b) AS (SELECT 1, 2) SELECT a + b FROM t
+-- name: recursive_cte
+-- known: values: WITH RECURSIVE whose recursive term is typed wider than its anchor (INT n, n + 1) is refused: DataFusion plans the recursion before Ember gives literals Spark's types
+WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 5) SELECT sum(n) FROM r
+-- name: hints_are_accepted
+SELECT /*+ BROADCAST(r), REPARTITION(2) */ l.id, r.v FROM l JOIN r ON l.id = r.id ORDER BY l.id
+-- name: coalesce_hint
+SELECT /*+ COALESCE(1) */ count(*) FROM l
+-- name: inline_table_unparenthesized
+-- known: values: VALUES rows without parentheses (VALUES 1, 2, 3) do not parse; write VALUES (1), (2), (3)
+SELECT * FROM VALUES 1, 2, 3 AS t(a) ORDER BY a
+-- name: inline_table_without_alias
+SELECT * FROM VALUES (1, 'a'), (2, 'b') ORDER BY col1
+-- name: values_as_a_query
+VALUES (1, 'x'), (2, 'y')
+-- name: inner_join_on
+SELECT l.id, r.v FROM l INNER JOIN r ON l.id = r.id AND r.v > 1 ORDER BY l.id
+-- name: right_outer_join
+SELECT l.id, r.id FROM l RIGHT OUTER JOIN r ON l.v = r.id ORDER BY r.id, l.id
+-- name: full_outer_join_using_merges_the_key
+SELECT id, l.v, r.v FROM l FULL OUTER JOIN r USING (id) ORDER BY id
+-- name: natural_join
+SELECT * FROM l NATURAL JOIN r ORDER BY id
+-- name: left_semi_and_anti_in_one
+SELECT (SELECT count(*) FROM l LEFT SEMI JOIN r ON l.v = r.v) AS semi, (SELECT count(*) FROM l LEFT ANTI JOIN r ON l.v = r.v) AS anti
+-- name: comma_join
+SELECT count(*) FROM l, r WHERE l.id = r.id
+-- name: cross_join_keyword
+SELECT count(*) FROM l CROSS JOIN r
+-- name: set_minus
+SELECT v FROM l MINUS SELECT v FROM r
+-- name: set_minus_all
+SELECT v FROM l MINUS ALL SELECT v FROM r ORDER BY v
+-- name: set_operators_precedence
+SELECT v FROM l UNION SELECT v FROM r INTERSECT SELECT 4 ORDER BY v
+-- name: row_value_in_subquery
+-- known: values: (a, b) IN (SELECT x, y ...) is refused by DataFusion's planner (a subquery in IN returns one column)
+SELECT id FROM l WHERE (id, v) IN (SELECT id, v FROM r) ORDER BY id
+-- name: correlated_scalar_subquery
+-- known: values: a correlated scalar subquery with a non-equality correlation (r.id <= l.id) is not decorrelated by DataFusion and is refused
+SELECT id, (SELECT max(r.v) FROM r WHERE r.id <= l.id) AS m FROM l ORDER BY id
+-- name: correlated_exists
+SELECT id FROM l WHERE NOT EXISTS (SELECT 1 FROM r WHERE r.id = l.id) ORDER BY id
+-- name: lateral_subquery
+-- known: values: a LATERAL subquery that reads the outer row is refused by DataFusion's physical planner
+SELECT l.id, x.w FROM l, LATERAL (SELECT l.v * 10 AS w) x ORDER BY l.id
+-- name: lateral_view_outer
+SELECT id, e FROM l LATERAL VIEW OUTER explode(CASE WHEN id < 3 THEN array(id, id) END) t AS e ORDER BY id, e
+-- name: lateral_view_inline_two_names
+-- known: values: LATERAL VIEW inline(...) t AS a, b is refused by name; the struct fields keep their own names without AS
+SELECT a, b FROM (SELECT 1 AS k) LATERAL VIEW inline(array(named_struct('x', 1, 'y', 'p'), named_struct('x', 2, 'y', 'q'))) t AS a, b ORDER BY a
+-- name: lateral_view_json_tuple
+SELECT k, a, b FROM (SELECT 1 AS k, '{"a": 1, "b": "z"}' AS j) LATERAL VIEW json_tuple(j, 'a', 'b') t AS a, b
+-- name: tablesample_rows
+SELECT count(*) FROM (SELECT * FROM l TABLESAMPLE (3 ROWS))
+-- name: tablesample_percent_full
+SELECT count(*) FROM l TABLESAMPLE (100 PERCENT)
+-- name: unpivot
+-- known: types: UNPIVOT is a UNION ALL of its columns, and a union of literal columns is typed BIGINT (DataFusion types the union before Ember gives literals Spark's INT); over a table's columns (unpivot_with_labels_over_a_table) the types agree
+SELECT * FROM (SELECT 1 AS id, 10 AS q1, 20 AS q2) UNPIVOT (amount FOR quarter IN (q1, q2)) ORDER BY quarter
+-- name: unpivot_include_nulls
+-- known: types: UNPIVOT is a UNION ALL of its columns, and a union of literal columns is typed BIGINT (DataFusion types the union before Ember gives literals Spark's INT); over a table's columns (unpivot_with_labels_over_a_table) the types agree
+SELECT * FROM (SELECT 1 AS id, 10 AS q1, CAST(NULL AS INT) AS q2) UNPIVOT INCLUDE NULLS (amount FOR quarter IN (q1, q2)) ORDER BY quarter
+-- name: unpivot_with_labels_over_a_table
+SELECT * FROM sales UNPIVOT (n FOR what IN (year AS y, quarter AS q)) WHERE region = 'east' ORDER BY amount, what, n
+-- name: pivot_with_alias_in_values
+SELECT * FROM (SELECT region, quarter, amount FROM sales) PIVOT (sum(amount) FOR quarter IN (1 AS q1, 2 AS q2)) ORDER BY region
+-- name: window_rows_frame
+SELECT id, sum(v) OVER (ORDER BY id ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) FROM l ORDER BY id
+-- name: window_range_frame
+SELECT id, v, count(*) OVER (ORDER BY v RANGE BETWEEN 1 PRECEDING AND CURRENT ROW) FROM l ORDER BY id
+-- name: window_unbounded_following
+SELECT id, last_value(v) OVER (ORDER BY id ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) FROM l ORDER BY id
+-- name: named_window_used_twice
+SELECT id, rank() OVER w, sum(v) OVER w FROM l WINDOW w AS (PARTITION BY v ORDER BY id) ORDER BY id
+-- name: qualify
+SELECT id, v FROM l QUALIFY row_number() OVER (PARTITION BY v ORDER BY id) = 1 ORDER BY id
+-- name: star_of_a_struct
+-- known: values: s.* of a struct column is refused (Invalid qualifier s); select its fields s.a, s.b
+SELECT s.* FROM (SELECT named_struct('a', 1, 'b', 'x') AS s)
+-- name: star_except
+SELECT * EXCEPT (v) FROM l ORDER BY id LIMIT 2
+-- name: table_valued_range_forms
+SELECT (SELECT count(*) FROM range(5)) AS a, (SELECT sum(id) FROM range(2, 10, 3)) AS b, (SELECT count(*) FROM range(0, 10, 1, 2)) AS c
+-- name: identifier_clause
+-- known: values: the IDENTIFIER('name') clause is refused (not parsed as an identifier)
+SELECT IDENTIFIER('v') FROM IDENTIFIER('l') ORDER BY 1 LIMIT 1
+-- name: pipe_syntax
+-- known: values: Spark's SQL pipe syntax (FROM t |> WHERE ...) does not parse
+FROM l |> WHERE v = 1 |> AGGREGATE count(*) AS n
+-- name: transform_script_is_refused
+-- known: values: SELECT TRANSFORM (...) USING 'script' runs an external program: Ember refuses it (a syntax error)
+SELECT TRANSFORM (id) USING 'cat' AS (x) FROM l
+-- name: file_query_is_refused
+SELECT * FROM parquet.`/nonexistent/ember-grammar-test.parquet`
+-- name: date_minus_date
+-- known: values: DATE - DATE is the number of days (INT) where Spark's is an INTERVAL DAY; Ember has no day-time interval type of Spark's
+SELECT CAST(DATE '2024-03-01' - DATE '2024-02-01' AS STRING)
+-- name: case_mixing_strings_and_numbers
+SELECT CASE WHEN id = 1 THEN 'one' ELSE id END FROM l ORDER BY id LIMIT 2
+-- name: regr_count_type
+SELECT regr_count(v, id) FROM l
+-- name: date_format_day_of_year
+SELECT date_format(TIMESTAMP '2024-03-15 10:20:30', 'D')
+-- name: cast_timestamp_to_string
+SELECT CAST(TIMESTAMP '2024-03-15 10:20:30.5' AS STRING)
+-- name: strings_in_decimal_arithmetic
+SELECT 1.5BD + '2.25', typeof(1.5BD + '2.25')
+-- name: max_of_struct_with_null_field
+-- known: values: max of structs orders a NULL field last where Spark orders it first (and VALUES types the fields BIGINT)
+SELECT max(s) FROM VALUES (named_struct('a', CAST(NULL AS INT), 'b', 1)), (named_struct('a', 1, 'b', 0)) AS t(s)
