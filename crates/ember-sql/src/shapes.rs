@@ -35,6 +35,8 @@
 //! - **Query clauses**: `MINUS [ALL]` is `EXCEPT [ALL]`; `SORT BY k` and `CLUSTER BY k` sort the
 //!   result by `k` (each partition's order in Spark; one sorted partition here) and
 //!   `DISTRIBUTE BY` changes no answer; `ORDER BY ALL` orders by every column of the select list.
+//! - **`IDENTIFIER('name')`**: the column or (in `FROM`) table of that name; anything else in
+//!   the string is refused.
 //! - **`FROM VALUES ...`** without an alias names its columns `col1`, `col2`, ... as Spark.
 //! - **`regr_count(y, x)`** is a `BIGINT` `count` of the rows where both are set.
 //! - **`TABLESAMPLE`**: `(n ROWS)` is the table's first `n` rows and `(p PERCENT)` each row kept
@@ -140,7 +142,7 @@ fn generator_items(expr: &Expr, aliases: &[Ident], outer: bool) -> DfResult<Opti
             Ok(names.clone())
         } else {
             Err(plan_err(format!(
-                "{name} produces {} columns, but {} names were given",
+                "[UDTF_ALIAS_NUMBER_MISMATCH] {name} produces {} columns, but {} names were given",
                 default.len(),
                 names.len()
             )))
@@ -170,14 +172,23 @@ fn generator_items(expr: &Expr, aliases: &[Ident], outer: bool) -> DfResult<Opti
                 format!("{unnest}({arg}) AS {}", n[1]),
             ]
         }
+        _ if names.is_empty() => vec![format!("{unnest}({unnest}({arg}))")],
+        // Named columns: the structs' fields renamed, in order, before they are unnested.
         _ => {
-            if !names.is_empty() {
-                return Err(plan_err(
-                    "inline with column names is not supported; select the struct fields instead"
-                        .to_owned(),
-                ));
-            }
-            vec![format!("{unnest}({unnest}({arg}))")]
+            let labels: Vec<String> = aliases
+                .iter()
+                .map(|a| format!("'{}'", a.value.replace('\'', "''")))
+                .collect();
+            let renamed = format!(
+                "{}({arg}, {})",
+                crate::functions::collections::RENAME_FIELDS,
+                labels.join(", ")
+            );
+            labels
+                .iter()
+                .zip(&names)
+                .map(|(label, name)| format!("{unnest}({renamed})[{label}] AS {name}"))
+                .collect()
         }
     };
     Ok(Some(items))
@@ -197,7 +208,7 @@ fn row_generator_items(name: &str, args: &[&Expr], aliases: &[Ident]) -> DfResul
             Ok(())
         } else {
             Err(plan_err(format!(
-                "{name} produces {columns} columns, but {} names were given",
+                "[UDTF_ALIAS_NUMBER_MISMATCH] {name} produces {columns} columns, but {} names were given",
                 aliases.len()
             )))
         }
@@ -563,7 +574,82 @@ fn rewrite_grouping(select: &mut Select, columns: &[Expr]) -> DfResult<()> {
     }
 }
 
-/// Expression rewrites that need no context (see the module docs).
+/// The text of Spark's `IDENTIFIER('name')` clause in an expression (a call of `identifier` on
+/// one string literal).
+fn identifier_clause(e: &Expr) -> Option<String> {
+    match call(e)? {
+        (name, args) if name == "identifier" => match args.as_slice() {
+            [
+                Expr::Value(ValueWithSpan {
+                    value: Value::SingleQuotedString(text) | Value::DoubleQuotedString(text),
+                    ..
+                }),
+            ] => Some(text.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The (qualified) name `text` of an `IDENTIFIER` clause as a column reference; anything but a
+/// name is refused, as in Spark.
+fn name_of_identifier_clause(text: &str) -> DfResult<Expr> {
+    let refused = || {
+        plan_err(format!(
+            "[INVALID_SQL_SYNTAX.INVALID_IDENTIFIER] IDENTIFIER takes a name, such as              IDENTIFIER('t.c'); '{text}' is not one"
+        ))
+    };
+    match parse_expr(text) {
+        Ok(name @ (Expr::Identifier(_) | Expr::CompoundIdentifier(_))) => Ok(name),
+        _ => Err(refused()),
+    }
+}
+
+/// `FROM IDENTIFIER('t')`: the table `t` (sqlparser reads the clause as a table function).
+fn rewrite_identifier_table(t: &mut TableFactor) -> DfResult<()> {
+    let TableFactor::Table { name, args, .. } = t else {
+        return Ok(());
+    };
+    let is_clause = matches!(name.0.as_slice(), [ObjectNamePart::Identifier(i)]
+        if i.quote_style.is_none() && i.value.eq_ignore_ascii_case("identifier"));
+    let Some(table_args) = args.as_ref().filter(|_| is_clause) else {
+        return Ok(());
+    };
+    let [
+        FunctionArg::Unnamed(FunctionArgExpr::Expr(Expr::Value(ValueWithSpan {
+            value: Value::SingleQuotedString(text) | Value::DoubleQuotedString(text),
+            ..
+        }))),
+    ] = table_args.args.as_slice()
+    else {
+        return Ok(());
+    };
+    let text = text.clone();
+    let query = parse_select(&format!("SELECT * FROM {text}")).ok();
+    let table = query.and_then(|q| match *q.body {
+        SetExpr::Select(select) => match select.from.into_iter().next()?.relation {
+            TableFactor::Table {
+                name,
+                args: None,
+                alias: None,
+                ..
+            } => Some(name),
+            _ => None,
+        },
+        _ => None,
+    });
+    match table {
+        Some(table) if !text.contains(|c: char| c.is_whitespace() || c == ',') => {
+            *name = table;
+            *args = None;
+            Ok(())
+        }
+        _ => Err(plan_err(format!(
+            "[INVALID_SQL_SYNTAX.INVALID_IDENTIFIER] IDENTIFIER takes a table name, such as              IDENTIFIER('db.t'); '{text}' is not one"
+        ))),
+    }
+}
+
 /// The patterns of a quantified `LIKE`: `(p1, p2)`, `(p)` or a call `ALL(p1, ...)`.
 fn like_patterns(pattern: &Expr) -> Vec<&Expr> {
     match pattern {
@@ -604,8 +690,14 @@ fn escaped_with_backslash(pattern: &str, escape: char) -> Option<String> {
     Some(out)
 }
 
+/// Expression rewrites that need no context (see the module docs).
 fn rewrite_expr(e: &mut Expr) -> DfResult<()> {
     match e {
+        Expr::Function(_) if identifier_clause(e).is_some() => {
+            if let Some(name) = identifier_clause(e) {
+                *e = name_of_identifier_clause(&name)?;
+            }
+        }
         Expr::Like {
             negated,
             any: true,
@@ -1094,7 +1186,8 @@ impl VisitorMut for Rewriter<'_> {
     }
 
     fn post_visit_table_factor(&mut self, t: &mut TableFactor) -> ControlFlow<Self::Break> {
-        match rewrite_pivot(t, self.pivots)
+        match rewrite_identifier_table(t)
+            .and_then(|()| rewrite_pivot(t, self.pivots))
             .and_then(|()| rewrite_unpivot(t, self.pivots))
             .and_then(|()| rewrite_tablesample(t))
             .and_then(|()| name_values_columns(t))

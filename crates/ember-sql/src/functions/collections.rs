@@ -6,7 +6,8 @@
 use std::sync::Arc;
 
 use datafusion::arrow::array::{
-    Array, ArrayRef, AsArray, Int64Array, ListArray, MutableArrayData, make_array,
+    Array, ArrayRef, AsArray, Int64Array, LargeListArray, ListArray, MutableArrayData, StructArray,
+    make_array,
 };
 use datafusion::arrow::buffer::{NullBuffer, OffsetBuffer};
 use datafusion::arrow::compute::cast as cast_array;
@@ -311,6 +312,9 @@ fn element_at() -> SparkRewrite {
 }
 
 pub(crate) fn register(ctx: &SessionContext) {
+    ctx.register_udf(ScalarUDF::new_from_impl(RenameFields {
+        signature: Signature::variadic_any(Volatility::Immutable),
+    }));
     ctx.register_udf(ScalarUDF::new_from_impl(element_at()));
     for f in [
         rewrite(
@@ -415,4 +419,134 @@ pub(crate) fn register(ctx: &SessionContext) {
     ctx.register_udf(array_insert().udf());
     // What `element_at` is planned into: registered so that a cluster's nodes know it by name.
     ctx.register_udf(element_at_index());
+}
+
+/// The hidden function `LATERAL VIEW inline(a) t AS x, y` (and `inline(a) AS (x, y)`) is
+/// planned with (`shapes.rs`): the array of structs `a` with its structs' fields renamed, in
+/// order, to the given names, so `unnest` names the columns as Spark does.
+pub(crate) const RENAME_FIELDS: &str = "__ember_rename_fields";
+
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct RenameFields {
+    signature: Signature,
+}
+
+impl RenameFields {
+    /// The renamed type of `input` (an array of structs) for the names in `names`.
+    fn renamed(input: &DataType, names: &[Option<&ScalarValue>]) -> DfResult<Arc<Field>> {
+        let (DataType::List(item) | DataType::LargeList(item)) = input else {
+            return Err(plan_err(format!(
+                "inline takes an array of structs, got {input}"
+            )));
+        };
+        let DataType::Struct(fields) = item.data_type() else {
+            return Err(plan_err(format!(
+                "inline takes an array of structs, got {input}"
+            )));
+        };
+        if names.len() != fields.len() {
+            return Err(plan_err(format!(
+                "[UDTF_ALIAS_NUMBER_MISMATCH] inline produces {} columns, but {} names were given",
+                fields.len(),
+                names.len()
+            )));
+        }
+        let renamed = fields
+            .iter()
+            .zip(names)
+            .map(|(f, name)| match name {
+                Some(ScalarValue::Utf8(Some(n))) => Ok(Arc::new(f.as_ref().clone().with_name(n))),
+                _ => Err(plan_err(format!(
+                    "{RENAME_FIELDS} takes the new names as string literals"
+                ))),
+            })
+            .collect::<DfResult<Vec<_>>>()?;
+        Ok(Arc::new(
+            item.as_ref()
+                .clone()
+                .with_data_type(DataType::Struct(renamed.into())),
+        ))
+    }
+}
+
+impl datafusion::logical_expr::ScalarUDFImpl for RenameFields {
+    fn name(&self) -> &str {
+        RENAME_FIELDS
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, _arg_types: &[DataType]) -> DfResult<DataType> {
+        Err(plan_err(format!(
+            "{RENAME_FIELDS}'s type comes from its arguments"
+        )))
+    }
+
+    fn return_field_from_args(
+        &self,
+        args: datafusion::logical_expr::ReturnFieldArgs<'_>,
+    ) -> DfResult<Arc<Field>> {
+        let Some((input, _)) = args.arg_fields.split_first() else {
+            return Err(plan_err(format!("{RENAME_FIELDS} takes an array")));
+        };
+        let item = Self::renamed(input.data_type(), &args.scalar_arguments[1..])?;
+        let t = match input.data_type() {
+            DataType::LargeList(_) => DataType::LargeList(item),
+            _ => DataType::List(item),
+        };
+        Ok(Arc::new(Field::new(RENAME_FIELDS, t, true)))
+    }
+
+    fn invoke_with_args(
+        &self,
+        args: datafusion::logical_expr::ScalarFunctionArgs,
+    ) -> DfResult<datafusion::logical_expr::ColumnarValue> {
+        // The same buffers under the planned type: only the field names differ.
+        let input = &args.args[0];
+        let array = input.to_array(args.number_rows)?;
+        let renamed_struct = |values: &ArrayRef, item: &Field| -> DfResult<ArrayRef> {
+            let DataType::Struct(fields) = item.data_type() else {
+                return Err(exec_err(format!("{RENAME_FIELDS}: not a struct")));
+            };
+            let s = values.as_struct();
+            Ok(Arc::new(StructArray::try_new(
+                fields.clone(),
+                s.columns().to_vec(),
+                s.nulls().cloned(),
+            )?))
+        };
+        let out: ArrayRef = match args.return_field.data_type() {
+            DataType::List(item) => {
+                let list = array.as_list::<i32>();
+                Arc::new(ListArray::try_new(
+                    Arc::clone(item),
+                    list.offsets().clone(),
+                    renamed_struct(list.values(), item)?,
+                    list.nulls().cloned(),
+                )?)
+            }
+            DataType::LargeList(item) => {
+                let list = array.as_list::<i64>();
+                Arc::new(LargeListArray::try_new(
+                    Arc::clone(item),
+                    list.offsets().clone(),
+                    renamed_struct(list.values(), item)?,
+                    list.nulls().cloned(),
+                )?)
+            }
+            other => return Err(exec_err(format!("{RENAME_FIELDS}: not an array: {other}"))),
+        };
+        Ok(match input {
+            datafusion::logical_expr::ColumnarValue::Scalar(_) => {
+                datafusion::logical_expr::ColumnarValue::Scalar(ScalarValue::try_from_array(
+                    &out, 0,
+                )?)
+            }
+            datafusion::logical_expr::ColumnarValue::Array(_) => {
+                datafusion::logical_expr::ColumnarValue::Array(out)
+            }
+        })
+    }
 }

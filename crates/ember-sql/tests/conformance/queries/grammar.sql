@@ -84,8 +84,13 @@ SELECT l.id, x.w FROM l, LATERAL (SELECT l.v * 10 AS w) x ORDER BY l.id
 -- name: lateral_view_outer
 SELECT id, e FROM l LATERAL VIEW OUTER explode(CASE WHEN id < 3 THEN array(id, id) END) t AS e ORDER BY id, e
 -- name: lateral_view_inline_two_names
--- known: values: LATERAL VIEW inline(...) t AS a, b is refused by name; the struct fields keep their own names without AS
 SELECT a, b FROM (SELECT 1 AS k) LATERAL VIEW inline(array(named_struct('x', 1, 'y', 'p'), named_struct('x', 2, 'y', 'q'))) t AS a, b ORDER BY a
+-- name: inline_in_select_with_names
+SELECT inline(array(named_struct('x', 1, 'y', 'p'), named_struct('x', 2, 'y', 'q'))) AS (c, d) ORDER BY c
+-- name: lateral_view_outer_inline_of_null
+SELECT k, t.a FROM (SELECT 1 AS k) LATERAL VIEW OUTER inline(CAST(NULL AS ARRAY<STRUCT<x: INT>>)) t AS a
+-- name: lateral_view_inline_wrong_name_count
+SELECT a FROM (SELECT 1) LATERAL VIEW inline(array(named_struct('x', 1, 'y', 2))) t AS a
 -- name: lateral_view_json_tuple
 SELECT k, a, b FROM (SELECT 1 AS k, '{"a": 1, "b": "z"}' AS j) LATERAL VIEW json_tuple(j, 'a', 'b') t AS a, b
 -- name: tablesample_rows
@@ -120,8 +125,11 @@ SELECT * EXCEPT (v) FROM l ORDER BY id LIMIT 2
 -- name: table_valued_range_forms
 SELECT (SELECT count(*) FROM range(5)) AS a, (SELECT sum(id) FROM range(2, 10, 3)) AS b, (SELECT count(*) FROM range(0, 10, 1, 2)) AS c
 -- name: identifier_clause
--- known: values: the IDENTIFIER('name') clause is refused (not parsed as an identifier)
 SELECT IDENTIFIER('v') FROM IDENTIFIER('l') ORDER BY 1 LIMIT 1
+-- name: identifier_clause_qualified
+SELECT IDENTIFIER('l.id') FROM IDENTIFIER('l') ORDER BY 1 DESC LIMIT 1
+-- name: identifier_clause_not_a_name
+SELECT IDENTIFIER('1 + 1')
 -- name: pipe_syntax
 -- known: values: Spark's SQL pipe syntax (FROM t |> WHERE ...) does not parse
 FROM l |> WHERE v = 1 |> AGGREGATE count(*) AS n
