@@ -35,6 +35,8 @@
 //! - **Query clauses**: `MINUS [ALL]` is `EXCEPT [ALL]`; `SORT BY k` and `CLUSTER BY k` sort the
 //!   result by `k` (each partition's order in Spark; one sorted partition here) and
 //!   `DISTRIBUTE BY` changes no answer; `ORDER BY ALL` orders by every column of the select list.
+//! - **`(a, b) IN (SELECT x, y ...)`** as a condition of `WHERE`: a correlated `EXISTS` (the
+//!   same rows); elsewhere, and `NOT IN`, refused by name.
 //! - **`IDENTIFIER('name')`**: the column or (in `FROM`) table of that name; anything else in
 //!   the string is refused.
 //! - **`FROM VALUES ...`** without an alias names its columns `col1`, `col2`, ... as Spark.
@@ -48,9 +50,9 @@ use std::ops::ControlFlow;
 use datafusion::error::{DataFusionError, Result as DfResult};
 use datafusion::sql::parser::Statement as DFStatement;
 use datafusion::sql::sqlparser::ast::{
-    AccessExpr, CeilFloorKind, DuplicateTreatment, Expr, FunctionArg, FunctionArgExpr,
-    FunctionArguments, GroupByExpr, GroupByWithModifier, Ident, LateralView, NullInclusion,
-    ObjectName, ObjectNamePart, OrderBy, OrderByExpr, OrderByKind, OrderByOptions,
+    AccessExpr, BinaryOperator, CeilFloorKind, DuplicateTreatment, Expr, FunctionArg,
+    FunctionArgExpr, FunctionArguments, GroupByExpr, GroupByWithModifier, Ident, LateralView,
+    NullInclusion, ObjectName, ObjectNamePart, OrderBy, OrderByExpr, OrderByKind, OrderByOptions,
     PivotValueSource, Query, Select, SelectItem, SetExpr, SetOperator, TableFactor,
     TableSampleKind, TableSampleQuantity, TableSampleUnit, TableWithJoins, UnaryOperator, Value,
     ValueWithSpan, VisitMut, VisitorMut,
@@ -650,6 +652,76 @@ fn rewrite_identifier_table(t: &mut TableFactor) -> DfResult<()> {
     }
 }
 
+/// The conjuncts of `e`'s top-level `AND` chain (parentheses around one looked through).
+fn conjuncts(e: Expr, out: &mut Vec<Expr>) {
+    match e {
+        Expr::BinaryOp {
+            left,
+            op: BinaryOperator::And,
+            right,
+        } => {
+            conjuncts(*left, out);
+            conjuncts(*right, out);
+        }
+        Expr::Nested(inner)
+            if matches!(
+                inner.as_ref(),
+                Expr::BinaryOp {
+                    op: BinaryOperator::And,
+                    ..
+                }
+            ) =>
+        {
+            conjuncts(*inner, out);
+        }
+        other => out.push(other),
+    }
+}
+
+/// `(a, b) IN (SELECT x, y ...)` as a conjunct of `WHERE` is `EXISTS (SELECT 1 FROM (SELECT x,
+/// y ...) AS __ember_in(c0, c1) WHERE c0 = a AND c1 = b)`: the same rows are kept (a `NULL`
+/// comparison drops the row either way). Anywhere else it is refused by name (`rewrite_expr`).
+fn rewrite_row_in(select: &mut Select) -> DfResult<()> {
+    let is_row_in = |e: &Expr| matches!(e, Expr::InSubquery { expr, negated: false, .. } if matches!(expr.as_ref(), Expr::Tuple(_)));
+    let Some(selection) = select.selection.take() else {
+        return Ok(());
+    };
+    let mut parts = Vec::new();
+    conjuncts(selection.clone(), &mut parts);
+    if !parts.iter().any(is_row_in) {
+        select.selection = Some(selection);
+        return Ok(());
+    }
+    let mut rewritten = Vec::with_capacity(parts.len());
+    for part in parts {
+        match part {
+            Expr::InSubquery {
+                expr,
+                subquery,
+                negated: false,
+            } if matches!(expr.as_ref(), Expr::Tuple(_)) => {
+                let Expr::Tuple(items) = *expr else {
+                    continue;
+                };
+                let columns: Vec<String> = (0..items.len()).map(|i| format!("c{i}")).collect();
+                let matches: Vec<String> = items
+                    .iter()
+                    .zip(&columns)
+                    .map(|(item, c)| format!("__ember_in.{c} = ({item})"))
+                    .collect();
+                rewritten.push(format!(
+                    "EXISTS (SELECT 1 FROM ({subquery}) AS __ember_in({}) WHERE {})",
+                    columns.join(", "),
+                    matches.join(" AND ")
+                ));
+            }
+            other => rewritten.push(format!("({other})")),
+        }
+    }
+    select.selection = Some(parse_expr(&rewritten.join(" AND "))?);
+    Ok(())
+}
+
 /// The patterns of a quantified `LIKE`: `(p1, p2)`, `(p)` or a call `ALL(p1, ...)`.
 fn like_patterns(pattern: &Expr) -> Vec<&Expr> {
     match pattern {
@@ -693,6 +765,21 @@ fn escaped_with_backslash(pattern: &str, escape: char) -> Option<String> {
 /// Expression rewrites that need no context (see the module docs).
 fn rewrite_expr(e: &mut Expr) -> DfResult<()> {
     match e {
+        Expr::InSubquery { expr, negated, .. } if matches!(expr.as_ref(), Expr::Tuple(_)) => {
+            let not = if *negated { "NOT " } else { "" };
+            return Err(plan_err(format!(
+                "({}) {not}IN (subquery) with more than one column is supported by Ember only as \
+                 a condition of WHERE (not NOT IN, whose NULLs differ)",
+                match expr.as_ref() {
+                    Expr::Tuple(items) => items
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    other => other.to_string(),
+                }
+            )));
+        }
         Expr::Function(_) if identifier_clause(e).is_some() => {
             if let Some(name) = identifier_clause(e) {
                 *e = name_of_identifier_clause(&name)?;
@@ -1149,6 +1236,13 @@ impl VisitorMut for Rewriter<'_> {
 
     fn post_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<Self::Break> {
         match rewrite_expr(expr) {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(e) => ControlFlow::Break(e),
+        }
+    }
+
+    fn pre_visit_select(&mut self, select: &mut Select) -> ControlFlow<Self::Break> {
+        match rewrite_row_in(select) {
             Ok(()) => ControlFlow::Continue(()),
             Err(e) => ControlFlow::Break(e),
         }

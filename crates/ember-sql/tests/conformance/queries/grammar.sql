@@ -71,8 +71,12 @@ SELECT v FROM l MINUS ALL SELECT v FROM r ORDER BY v
 -- name: set_operators_precedence
 SELECT v FROM l UNION SELECT v FROM r INTERSECT SELECT 4 ORDER BY v
 -- name: row_value_in_subquery
--- known: values: (a, b) IN (SELECT x, y ...) is refused by DataFusion's planner (a subquery in IN returns one column)
 SELECT id FROM l WHERE (id, v) IN (SELECT id, v FROM r) ORDER BY id
+-- name: row_value_in_subquery_with_nulls_and_other_conditions
+SELECT id FROM l WHERE v IS NOT NULL AND (v, id % 2) IN (SELECT v, id % 2 FROM r) ORDER BY id
+-- name: row_value_not_in_subquery
+-- known: values: (a, b) NOT IN (SELECT ...) is refused by name: its NULL semantics are not those of NOT EXISTS, which is all Ember rewrites it to
+SELECT id FROM l WHERE (id, v) NOT IN (SELECT id, v FROM r) ORDER BY id
 -- name: correlated_scalar_subquery
 -- known: values: a correlated scalar subquery with a non-equality correlation (r.id <= l.id) is not decorrelated by DataFusion and is refused
 SELECT id, (SELECT max(r.v) FROM r WHERE r.id <= l.id) AS m FROM l ORDER BY id
