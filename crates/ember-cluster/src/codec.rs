@@ -154,8 +154,9 @@ impl Functionality {
 
     fn decode_scalar(&self, name: &str, buf: &[u8]) -> DfResult<Arc<ScalarUDF>> {
         let Some(rest) = buf.strip_prefix(TRY) else {
-            // A seeded random function draws its own sequence in each decoded plan, as each of
-            // Spark's partitions does, not one continued from the node's last query.
+            // A random function draws a sequence of its own in each decoded plan (its seed moved
+            // by a random offset, as Spark moves each partition's), not one continued from the
+            // node's last query nor the same as another task's.
             return Ok(ember_sql::wire::renewed(
                 self.decode("function", name, buf, scalar)?,
             ));

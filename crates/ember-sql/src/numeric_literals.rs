@@ -93,7 +93,7 @@ pub(crate) fn parse_statement(state: &SessionState, sql: &str) -> DfResult<DFSta
 }
 
 /// `1` `Y` → `1Y` when the word follows the number with nothing between them.
-fn join_suffixes(tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
+pub(crate) fn join_suffixes(tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
     let mut out: Vec<TokenWithSpan> = Vec::with_capacity(tokens.len());
     for token in tokens {
         if let Token::Word(word) = &token.token

@@ -57,25 +57,40 @@ use datafusion::sql::sqlparser::ast::{
     TableSampleKind, TableSampleQuantity, TableSampleUnit, TableWithJoins, UnaryOperator, Value,
     ValueWithSpan, VisitMut, VisitorMut,
 };
-use datafusion::sql::sqlparser::dialect::SparkSqlDialect;
-use datafusion::sql::sqlparser::parser::Parser;
+use datafusion::sql::sqlparser::parser::{Parser, ParserError};
+use datafusion::sql::sqlparser::tokenizer::Token;
 
 fn plan_err(message: String) -> DataFusionError {
     DataFusionError::Plan(message)
 }
 
+/// A parser over `sql` tokenized exactly as the statement itself was (`numeric_literals`'s
+/// `parse_statement`: Spark's string escapes kept raw, numeric suffixes joined, Ember's Spark
+/// dialect), so text a rewrite prints reads back as the same tree.
+fn parse_with<T>(
+    sql: &str,
+    parse: impl for<'p, 'd> FnOnce(&'p mut Parser<'d>) -> Result<T, ParserError>,
+) -> DfResult<T> {
+    let failed = |e: &dyn std::fmt::Display| plan_err(format!("rewriting `{sql}`: {e}"));
+    let tokens = crate::literals::tokenize_spark(sql).map_err(|e| failed(&e))?;
+    let mut parser = Parser::new(&crate::dialect::EmberSpark)
+        .with_tokens_with_locations(crate::numeric_literals::join_suffixes(tokens));
+    let parsed = parse(&mut parser).map_err(|e| failed(&e))?;
+    // All of it: a rewrite whose text parses only in part must not lose the rest.
+    match parser.peek_token().token {
+        Token::EOF => Ok(parsed),
+        other => Err(failed(&format!(
+            "unexpected `{other}` after the rewritten text"
+        ))),
+    }
+}
+
 fn parse_expr(sql: &str) -> DfResult<Expr> {
-    Parser::new(&SparkSqlDialect {})
-        .try_with_sql(sql)
-        .and_then(|mut p| p.parse_expr())
-        .map_err(|e| plan_err(format!("rewriting `{sql}`: {e}")))
+    parse_with(sql, |p| p.parse_expr())
 }
 
 fn parse_select(sql: &str) -> DfResult<Box<datafusion::sql::sqlparser::ast::Query>> {
-    Parser::new(&SparkSqlDialect {})
-        .try_with_sql(sql)
-        .and_then(|mut p| p.parse_query())
-        .map_err(|e| plan_err(format!("rewriting `{sql}`: {e}")))
+    parse_with(sql, |p| p.parse_query())
 }
 
 /// A call of the function `name` on `args` (SQL text), built so that a name with special syntax
@@ -722,23 +737,38 @@ fn rewrite_row_in(select: &mut Select) -> DfResult<()> {
     Ok(())
 }
 
-/// The patterns of a quantified `LIKE`: `(p1, p2)`, `(p)` or a call `ALL(p1, ...)`.
-fn like_patterns(pattern: &Expr) -> Vec<&Expr> {
+/// The patterns of a quantified `LIKE`: `(p1, p2)` or `(p)` after `ANY`, or the arguments of a
+/// call `ALL(p1, ...)` (how sqlparser reads `LIKE ALL (...)`); anything else is refused, as
+/// Spark refuses `LIKE ANY f(x)`.
+fn like_patterns(pattern: &Expr, any: bool) -> DfResult<Vec<&Expr>> {
     match pattern {
-        Expr::Tuple(items) => items.iter().collect(),
-        Expr::Nested(inner) => vec![inner.as_ref()],
-        other => call(other).map_or_else(|| vec![other], |(_, args)| args),
+        Expr::Tuple(items) if any => Ok(items.iter().collect()),
+        Expr::Nested(inner) if any => Ok(vec![inner.as_ref()]),
+        other if !any => call(other)
+            .map(|(_, args)| args)
+            .ok_or_else(|| plan_err(format!("LIKE ALL takes a list of patterns, got {other}"))),
+        other => Err(plan_err(format!(
+            "LIKE ANY takes a parenthesized list of patterns, got {other}"
+        ))),
     }
 }
 
-/// `expr [NOT] LIKE p` for each pattern, joined by `joiner` (SQL text).
-fn quantified_like(expr: &Expr, negated: bool, patterns: &[&Expr], joiner: &str) -> String {
-    let not = if negated { "NOT " } else { "" };
-    let terms: Vec<String> = patterns
-        .iter()
-        .map(|p| format!("({expr}) {not}LIKE {p}"))
-        .collect();
-    format!("({})", terms.join(joiner))
+/// `expr [NOT] LIKE ANY|ALL (p, ...)` (SQL text) as one higher-order test over the array of
+/// patterns, so `expr` is written once (a chain of `LIKE`s repeats it, and nested quantified
+/// `LIKE`s grew exponentially): `ANY` is `any_match`, `ALL` is `NOT any_match` of the negated
+/// test, which keep SQL's three-valued logic.
+fn quantified_like(expr: &Expr, negated: bool, patterns: &[&Expr], all: bool) -> String {
+    let patterns: Vec<String> = patterns.iter().map(ToString::to_string).collect();
+    let (outer, inner) = match (all, negated) {
+        (false, false) => ("", ""),
+        (false, true) => ("", "NOT "),
+        (true, false) => ("NOT ", "NOT "),
+        (true, true) => ("NOT ", ""),
+    };
+    format!(
+        "{outer}any_match(array({}), __ember_pattern -> {inner}(({expr}) LIKE __ember_pattern))",
+        patterns.join(", ")
+    )
 }
 
 /// A `LIKE` pattern literal written with the escape character `escape`, rewritten to escape
@@ -792,7 +822,7 @@ fn rewrite_expr(e: &mut Expr) -> DfResult<()> {
             pattern,
             escape_char: None,
         } => {
-            let text = quantified_like(expr, *negated, &like_patterns(pattern), " OR ");
+            let text = quantified_like(expr, *negated, &like_patterns(pattern, true)?, false);
             *e = parse_expr(&text)?;
         }
         Expr::Like {
@@ -803,11 +833,8 @@ fn rewrite_expr(e: &mut Expr) -> DfResult<()> {
             escape_char: None,
         } if matches!(call(pattern), Some((name, _)) if matches!(name.as_str(), "all" | "some" | "any")) =>
         {
-            let joiner = match call(pattern) {
-                Some((name, _)) if name == "all" => " AND ",
-                _ => " OR ",
-            };
-            let text = quantified_like(expr, *negated, &like_patterns(pattern), joiner);
+            let all = matches!(call(pattern), Some((name, _)) if name == "all");
+            let text = quantified_like(expr, *negated, &like_patterns(pattern, false)?, all);
             *e = parse_expr(&text)?;
         }
         Expr::Like {
@@ -924,7 +951,12 @@ fn rewrite_expr(e: &mut Expr) -> DfResult<()> {
         }
         // Spark's `regr_count(y, x)` is a BIGINT count of the rows where both are set
         // (DataFusion's is an unsigned 64-bit integer); a window or FILTER clause is kept.
-        Expr::Function(_) if matches!(call(e), Some((name, args)) if name == "regr_count" && args.len() == 2) => {
+        // (`regr_count(DISTINCT ...)` is left to DataFusion: the rewrite would count every row.)
+        Expr::Function(f)
+            if matches!(&f.args, FunctionArguments::List(l)
+                if l.duplicate_treatment.is_none() && l.clauses.is_empty())
+                && matches!(call(e), Some((name, args)) if name == "regr_count" && args.len() == 2) =>
+        {
             if let Some((_, args)) = call(e)
                 && let [y, x] = args.as_slice()
                 && let Expr::Function(counted) = parse_expr(&format!(
@@ -1066,7 +1098,8 @@ fn identifiers(expr: &Expr) -> Vec<String> {
     found
 }
 
-fn rewrite_pivot(t: &mut TableFactor, columns: &PivotColumns) -> DfResult<()> {
+/// `key` is the input's text before the rewrites of its insides, which [`pivot_inputs`] saw.
+fn rewrite_pivot(t: &mut TableFactor, columns: &PivotColumns, key: &str) -> DfResult<()> {
     let TableFactor::Pivot {
         table,
         aggregate_functions,
@@ -1087,7 +1120,7 @@ fn rewrite_pivot(t: &mut TableFactor, columns: &PivotColumns) -> DfResult<()> {
         return Err(plan_err("PIVOT takes a list of values".to_owned()));
     };
     let input = table.to_string();
-    let all = columns.get(&input).ok_or_else(|| {
+    let all = columns.get(key).ok_or_else(|| {
         plan_err(format!(
             "the columns of the PIVOT input {input} are unknown"
         ))
@@ -1159,7 +1192,7 @@ fn rewrite_pivot(t: &mut TableFactor, columns: &PivotColumns) -> DfResult<()> {
 /// `UNION ALL` branch per unpivoted column, each with the input's other columns, the column's
 /// label as `name` and its value as `value`; without `INCLUDE NULLS` rows whose value is `NULL`
 /// are left out, as in Spark.
-fn rewrite_unpivot(t: &mut TableFactor, columns: &PivotColumns) -> DfResult<()> {
+fn rewrite_unpivot(t: &mut TableFactor, columns: &PivotColumns, key: &str) -> DfResult<()> {
     let TableFactor::Unpivot {
         table,
         value,
@@ -1177,7 +1210,7 @@ fn rewrite_unpivot(t: &mut TableFactor, columns: &PivotColumns) -> DfResult<()> 
         )));
     };
     let input = table.to_string();
-    let all = columns.get(&input).ok_or_else(|| {
+    let all = columns.get(key).ok_or_else(|| {
         plan_err(format!(
             "the columns of the UNPIVOT input {input} are unknown"
         ))
@@ -1229,6 +1262,9 @@ struct Rewriter<'a> {
     pivots: &'a PivotColumns,
     /// The `LATERAL VIEW` names of the select just rewritten, for its query's `ORDER BY`.
     lateral_views: Vec<String>,
+    /// The text of each `PIVOT`/`UNPIVOT` input being visited, before its insides are
+    /// rewritten: the key of its columns in `pivots`.
+    pivot_keys: Vec<String>,
 }
 
 impl VisitorMut for Rewriter<'_> {
@@ -1274,15 +1310,30 @@ impl VisitorMut for Rewriter<'_> {
             unqualify(&mut query.order_by, &names);
         }
         minus_as_except(&mut query.body);
-        sort_by_as_order_by(query);
+        if let Err(e) = sort_by_as_order_by(query) {
+            return ControlFlow::Break(e);
+        }
         order_by_all(query);
         ControlFlow::Continue(())
     }
 
+    fn pre_visit_table_factor(&mut self, t: &mut TableFactor) -> ControlFlow<Self::Break> {
+        if let TableFactor::Pivot { table, .. } | TableFactor::Unpivot { table, .. } = t {
+            self.pivot_keys.push(table.to_string());
+        }
+        ControlFlow::Continue(())
+    }
+
     fn post_visit_table_factor(&mut self, t: &mut TableFactor) -> ControlFlow<Self::Break> {
+        let key = match t {
+            TableFactor::Pivot { .. } | TableFactor::Unpivot { .. } => {
+                self.pivot_keys.pop().unwrap_or_default()
+            }
+            _ => String::new(),
+        };
         match rewrite_identifier_table(t)
-            .and_then(|()| rewrite_pivot(t, self.pivots))
-            .and_then(|()| rewrite_unpivot(t, self.pivots))
+            .and_then(|()| rewrite_pivot(t, self.pivots, &key))
+            .and_then(|()| rewrite_unpivot(t, self.pivots, &key))
             .and_then(|()| rewrite_tablesample(t))
             .and_then(|()| name_values_columns(t))
         {
@@ -1307,13 +1358,19 @@ fn minus_as_except(body: &mut SetExpr) {
 }
 
 /// Hive's `SORT BY`, `CLUSTER BY` and `DISTRIBUTE BY` (see the module docs).
-fn sort_by_as_order_by(query: &mut Query) {
+fn sort_by_as_order_by(query: &mut Query) -> DfResult<()> {
     let SetExpr::Select(select) = query.body.as_mut() else {
-        return;
+        return Ok(());
     };
     select.distribute_by.clear();
     let sort_by = std::mem::take(&mut select.sort_by);
     let cluster_by = std::mem::take(&mut select.cluster_by);
+    if !sort_by.is_empty() && !cluster_by.is_empty() {
+        return Err(plan_err(
+            "CLUSTER BY cannot be combined with SORT BY (it is DISTRIBUTE BY and SORT BY)"
+                .to_owned(),
+        ));
+    }
     let keys: Vec<OrderByExpr> = if cluster_by.is_empty() {
         sort_by
     } else {
@@ -1329,12 +1386,18 @@ fn sort_by_as_order_by(query: &mut Query) {
             })
             .collect()
     };
-    if !keys.is_empty() && query.order_by.is_none() {
+    if !keys.is_empty() && query.order_by.is_some() {
+        return Err(plan_err(
+            "SORT BY or CLUSTER BY cannot be combined with ORDER BY".to_owned(),
+        ));
+    }
+    if !keys.is_empty() {
         query.order_by = Some(OrderBy {
             kind: OrderByKind::Expressions(keys),
             interpolate: None,
         });
     }
+    Ok(())
 }
 
 /// `ORDER BY ALL [ASC|DESC] [NULLS ...]`: by each column of the select list in turn, unless the
@@ -1385,17 +1448,19 @@ fn order_by_all(query: &mut Query) {
         .collect();
 }
 
-/// `FROM VALUES (...), ...` without an alias: Spark names its columns `col1`, `col2`, ...
-/// (DataFusion's are `column1`, ...).
+/// `FROM VALUES (...), ...` without column names (no alias, or `AS t`): Spark names its
+/// columns `col1`, `col2`, ... (DataFusion's are `column1`, ...).
 fn name_values_columns(t: &mut TableFactor) -> DfResult<()> {
     let TableFactor::Derived {
-        subquery,
-        alias: alias @ None,
-        ..
+        subquery, alias, ..
     } = t
     else {
         return Ok(());
     };
+    // With column names of its own there is nothing to name.
+    if alias.as_ref().is_some_and(|a| !a.columns.is_empty()) {
+        return Ok(());
+    }
     let SetExpr::Values(values) = subquery.body.as_ref() else {
         return Ok(());
     };
@@ -1403,8 +1468,11 @@ fn name_values_columns(t: &mut TableFactor) -> DfResult<()> {
         return Ok(());
     };
     let columns: Vec<String> = (1..=width).map(|i| format!("col{i}")).collect();
+    let name = alias
+        .as_ref()
+        .map_or_else(|| "__values".to_owned(), |a| a.name.to_string());
     let query = parse_select(&format!(
-        "SELECT * FROM (VALUES (1)) AS __values({})",
+        "SELECT * FROM (VALUES (1)) AS {name}({})",
         columns.join(", ")
     ))?;
     if let SetExpr::Select(select) = *query.body
@@ -1444,10 +1512,20 @@ fn rewrite_tablesample(t: &mut TableFactor) -> DfResult<()> {
             };
             (kind, under)
         }
-        TableFactor::Derived { alias, sample, .. } => {
+        TableFactor::Derived {
+            alias,
+            sample,
+            lateral,
+            ..
+        } => {
             let Some(kind) = sample.take() else {
                 return Ok(());
             };
+            if *lateral {
+                return Err(plan_err(
+                    "TABLESAMPLE of a LATERAL subquery is not supported by Ember".to_owned(),
+                ));
+            }
             let under = alias
                 .take()
                 .map_or_else(|| "__sampled".to_owned(), alias_text);
@@ -1464,6 +1542,11 @@ fn rewrite_tablesample(t: &mut TableFactor) -> DfResult<()> {
                 .to_owned(),
         ));
     }
+    if s.seed.is_some() || s.offset.is_some() || s.name.is_some() {
+        return Err(plan_err(format!(
+            "TABLESAMPLE {s} is not supported by Ember; sample with TABLESAMPLE (n ROWS) or (p PERCENT)"
+        )));
+    }
     let clause = match &s.quantity {
         Some(TableSampleQuantity {
             value,
@@ -1474,7 +1557,24 @@ fn rewrite_tablesample(t: &mut TableFactor) -> DfResult<()> {
             value,
             unit: Some(TableSampleUnit::Percent),
             ..
-        }) => format!("WHERE rand() * 100 < {value}"),
+        }) => {
+            let percent = match value {
+                Expr::Value(ValueWithSpan {
+                    value: Value::Number(n, _),
+                    ..
+                }) => n.parse::<f64>().ok(),
+                _ => None,
+            };
+            match percent {
+                Some(p) if (0.0..=100.0).contains(&p) => format!("WHERE rand() * 100 < {value}"),
+                _ => {
+                    return Err(plan_err(format!(
+                        "TABLESAMPLE ({value} PERCENT): the percentage must be a number from 0 \
+                         to 100"
+                    )));
+                }
+            }
+        }
         _ => {
             return Err(plan_err(format!(
                 "TABLESAMPLE {s} is not supported by Ember; sample with TABLESAMPLE (n ROWS) or (p PERCENT)"
@@ -1499,6 +1599,7 @@ pub(crate) fn rewrite(statement: &mut DFStatement, pivots: &PivotColumns) -> DfR
         && let ControlFlow::Break(e) = s.visit(&mut Rewriter {
             pivots,
             lateral_views: Vec::new(),
+            pivot_keys: Vec::new(),
         })
     {
         return Err(e);
@@ -1522,7 +1623,11 @@ pub(crate) fn rename_exists_calls(sql: &str) -> std::borrow::Cow<'_, str> {
     {
         return sql.into();
     }
-    let Ok(tokens) = Tokenizer::new(&SparkSqlDialect {}, sql).tokenize_with_location() else {
+    let Ok(tokens) = Tokenizer::new(
+        &datafusion::sql::sqlparser::dialect::SparkSqlDialect {},
+        sql,
+    )
+    .tokenize_with_location() else {
         return sql.into();
     };
     let significant: Vec<_> = tokens

@@ -10,9 +10,14 @@
 //! are kept, and a `_corrupt_record` field (`columnNameOfCorruptRecord`) gets the whole record;
 //! `mode` `FAILFAST` fails instead.
 //!
+//! A record with more or fewer fields than the schema is malformed too (its fields still read).
+//!
 //! Options (a `map` literal, names case-insensitive): `sep`/`delimiter`, `quote`, `escape`,
-//! `nullValue`, `mode`, `dateFormat`, `timestampFormat` (Java patterns),
-//! `columnNameOfCorruptRecord`, `quoteAll`. Others are accepted and ignored, as Spark does.
+//! `nullValue`, `nanValue`, `positiveInf`, `negativeInf`, `mode`, `dateFormat`,
+//! `timestampFormat` (Java patterns), `columnNameOfCorruptRecord`, `quoteAll`. Other options
+//! are ignored, among them some Spark honours (`emptyValue`, `ignoreLeadingWhiteSpace`,
+//! `ignoreTrailingWhiteSpace`, `locale`, `comment`, `escapeQuotes`, `timestampNTZFormat`,
+//! `unescapedQuoteHandling`): Ember reads and writes with their defaults.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -48,6 +53,10 @@ struct Options {
     quote: Option<char>,
     escape: char,
     null_value: String,
+    /// The text of NaN and the infinities in `DOUBLE` and `FLOAT` fields.
+    nan_value: String,
+    positive_inf: String,
+    negative_inf: String,
     fail_fast: bool,
     date_format: Option<String>,
     timestamp_format: Option<String>,
@@ -121,6 +130,18 @@ impl Options {
             quote: one_char("quote", '"')?,
             escape: one_char("escape", '\\')?.unwrap_or('\0'),
             null_value: given.get("nullvalue").cloned().unwrap_or_default(),
+            nan_value: given
+                .get("nanvalue")
+                .cloned()
+                .unwrap_or_else(|| "NaN".to_owned()),
+            positive_inf: given
+                .get("positiveinf")
+                .cloned()
+                .unwrap_or_else(|| "Inf".to_owned()),
+            negative_inf: given
+                .get("negativeinf")
+                .cloned()
+                .unwrap_or_else(|| "-Inf".to_owned()),
             fail_fast: mode == "FAILFAST",
             date_format: given.get("dateformat").cloned(),
             timestamp_format: given.get("timestampformat").cloned(),
@@ -132,6 +153,19 @@ impl Options {
                 .get("quoteall")
                 .is_some_and(|v| v.eq_ignore_ascii_case("true")),
         })
+    }
+
+    /// `text` as a `DOUBLE`: the options' NaN and infinities, or Java's `parseDouble`.
+    fn double(&self, text: &str) -> Option<f64> {
+        if text == self.nan_value {
+            Some(f64::NAN)
+        } else if text == self.positive_inf {
+            Some(f64::INFINITY)
+        } else if text == self.negative_inf {
+            Some(f64::NEG_INFINITY)
+        } else {
+            java_parse_double(text)
+        }
     }
 
     /// The fields of one record; `None` for a field equal to `nullValue`.
@@ -356,8 +390,8 @@ fn read_field(text: &str, t: &DataType, o: &Options) -> Option<ScalarValue> {
         DataType::Int16 => ScalarValue::Int16(Some(i16::try_from(int()?).ok()?)),
         DataType::Int32 => ScalarValue::Int32(Some(i32::try_from(int()?).ok()?)),
         DataType::Int64 => ScalarValue::Int64(Some(int()?)),
-        DataType::Float64 => ScalarValue::Float64(Some(java_parse_double(text)?)),
-        DataType::Float32 => ScalarValue::Float32(Some(java_parse_double(text)? as f32)),
+        DataType::Float64 => ScalarValue::Float64(Some(o.double(text)?)),
+        DataType::Float32 => ScalarValue::Float32(Some(o.double(text)? as f32)),
         DataType::Decimal128(p, s) => {
             ScalarValue::Decimal128(Some(parse_decimal(text, *p, *s)?), *p, *s)
         }
@@ -402,12 +436,7 @@ fn check_atomic(fields: &Fields) -> DfResult<()> {
 }
 
 fn string_literal(v: Option<&ScalarValue>) -> Option<&str> {
-    match v? {
-        ScalarValue::Utf8(Some(s))
-        | ScalarValue::Utf8View(Some(s))
-        | ScalarValue::LargeUtf8(Some(s)) => Some(s),
-        _ => None,
-    }
+    v?.try_as_str().flatten()
 }
 
 fn is_string_or_null(t: &DataType) -> bool {
@@ -514,8 +543,12 @@ impl ScalarUDFImpl for FromCsv {
                 continue;
             }
             let record = text.value(row);
-            let mut tokens = o.split(record).into_iter();
-            let mut malformed = false;
+            let tokens = o.split(record);
+            // A record of another width than the schema is malformed (an empty one is not: it
+            // is all NULL), as Spark's parser has it.
+            let width = fields.len() - usize::from(corrupt.is_some());
+            let mut malformed = !record.is_empty() && tokens.len() != width;
+            let mut tokens = tokens.into_iter();
             for (i, f) in fields.iter().enumerate() {
                 if Some(i) == corrupt {
                     cells[i].push(ScalarValue::Utf8(None));
@@ -807,7 +840,7 @@ fn infer_field(field: Option<&str>, o: &Options) -> String {
             return format!("DECIMAL({precision},0)");
         }
     }
-    if java_parse_double(f).is_some() {
+    if o.double(f).is_some() {
         return "DOUBLE".to_owned();
     }
     let is_date = match o.date_format.as_deref() {

@@ -5,16 +5,22 @@
 //! Spark gives each partition its own `XORShiftRandom` seeded with `seed + partitionIndex` and
 //! draws from it row after row. Here every call of a function in a query gets its own generator
 //! per seed, made when the query is planned (the function's `simplify` puts a fresh instance in
-//! the plan) and drawn from batch after batch; a cluster node decoding a plan gets fresh ones too
-//! ([`renewed`]). So a query over one partition answers exactly as Spark's first partition does,
-//! and running it again answers the same. Over several partitions the rows draw from one sequence
-//! in whatever order the partitions run: random, but not reproducible (Spark's answers depend on
-//! its partitioning as well). Without a seed a random one is drawn when the query is planned.
+//! the plan) and drawn from batch after batch. So a query over one partition answers exactly as
+//! Spark's first partition does, and running it again answers the same. Over several local
+//! partitions the rows draw from that one sequence in whatever order the partitions run: random,
+//! but not reproducible (Spark's answers depend on its partitioning as well). Without a seed a
+//! random one is drawn when the query is planned.
+//!
+//! A cluster node decoding a plan gives each of its random functions a sequence of its own
+//! ([`renewed`]), its seed moved by a random offset, as Spark moves each partition's by the
+//! partition's index: tasks do not repeat each other's numbers, but a cluster's answers are not
+//! one partition's (nor is `rand(1) = rand(1)` true there).
 //!
 //! `monotonically_increasing_id()` counts a query's rows from 0 in the order its batches come,
 //! which is Spark's answer for one partition (Spark puts the partition index in the upper 31
 //! bits). Ids are unique and increase within each partition, as Spark promises; a plan decoded
-//! on a cluster node counts from a random multiple of 2^33 (below 2^63), so tasks' ids stay apart.
+//! on a cluster node counts from a random multiple of 2^33 (below 2^63), so tasks' ids are apart
+//! unless two of them draw the same multiple (one chance in about 10^9 for a pair of tasks).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -138,6 +144,8 @@ pub(crate) struct SeededRandom {
     planned: bool,
     /// The seed when the call gives none and planning did not put one in.
     default_seed: i64,
+    /// Added to every seed: 0 where the plan was made, random in a plan a cluster node decoded.
+    seed_offset: i64,
     generators: Mutex<HashMap<i64, XorShiftRandom>>,
     /// `monotonically_increasing_id`'s next id.
     next_id: Mutex<i64>,
@@ -166,15 +174,18 @@ impl SeededRandom {
             signature: Signature::user_defined(Volatility::Volatile),
             planned: false,
             default_seed: rand::random(),
+            seed_offset: 0,
             generators: Mutex::new(HashMap::new()),
             next_id: Mutex::new(0),
         }
     }
 
-    /// The same function with sequences of its own, its ids counted from `first_id`.
-    fn fresh(&self, first_id: i64) -> Self {
+    /// The same function with sequences of its own, its seeds moved by `seed_offset` and its
+    /// ids counted from `first_id`.
+    fn fresh(&self, seed_offset: i64, first_id: i64) -> Self {
         Self {
             planned: true,
+            seed_offset,
             generators: Mutex::new(HashMap::new()),
             next_id: Mutex::new(first_id),
             aliases: self.aliases.clone(),
@@ -203,7 +214,7 @@ impl SeededRandom {
             .unwrap_or_else(PoisonError::into_inner);
         let rng = generators
             .entry(seed)
-            .or_insert_with(|| XorShiftRandom::new(seed));
+            .or_insert_with(|| XorShiftRandom::new(seed.wrapping_add(self.seed_offset)));
         std::iter::repeat_with(|| f(rng)).take(n).collect()
     }
 }
@@ -214,21 +225,16 @@ pub fn renewed(udf: Arc<ScalarUDF>) -> Arc<ScalarUDF> {
     match udf.inner().downcast_ref::<SeededRandom>() {
         Some(random) => {
             let first_id = i64::from(rand::random::<u32>() >> 2) << 33;
-            Arc::new(ScalarUDF::new_from_impl(random.fresh(first_id)))
+            Arc::new(ScalarUDF::new_from_impl(
+                random.fresh(rand::random(), first_id),
+            ))
         }
         None => udf,
     }
 }
 
-fn is_integer(t: &DataType) -> bool {
-    matches!(
-        t,
-        DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Int64
-    )
-}
-
 fn is_numeric(t: &DataType) -> bool {
-    is_integer(t)
+    t.is_integer()
         || matches!(
             t,
             DataType::Float32
@@ -246,7 +252,7 @@ fn uniform_type(min: &DataType, max: &DataType) -> DataType {
     if both.iter().any(|t| **t == DataType::Null) {
         return DataType::Float64;
     }
-    if both.iter().all(|t| is_integer(t)) {
+    if both.iter().all(|t| t.is_integer()) {
         for wide in [DataType::Int64, DataType::Int32, DataType::Int16] {
             if both.contains(&&wide) {
                 return wide;
@@ -259,9 +265,17 @@ fn uniform_type(min: &DataType, max: &DataType) -> DataType {
             return t;
         }
     }
-    both.iter()
-        .find(|t| matches!(t, DataType::Decimal128(..) | DataType::Decimal256(..)))
-        .map_or(DataType::Float64, |t| (*t).clone())
+    // Decimals: the wider of the two (an integer bound does not widen it), as Spark.
+    match (min, max) {
+        (DataType::Decimal128(p1, s1), DataType::Decimal128(p2, s2)) => {
+            let scale = (*s1).max(*s2);
+            let whole = (i16::from(*p1) - i16::from(*s1)).max(i16::from(*p2) - i16::from(*s2));
+            let precision = u8::try_from(whole + i16::from(scale)).map_or(38, |p| p.min(38));
+            DataType::Decimal128(precision, scale)
+        }
+        (d @ DataType::Decimal128(..), _) | (_, d @ DataType::Decimal128(..)) => d.clone(),
+        _ => DataType::Float64,
+    }
 }
 
 /// The seed argument, which Spark wants a constant `INT` or `BIGINT` (`NULL` is seed 0).
@@ -316,7 +330,7 @@ impl ScalarUDFImpl for SeededRandom {
         for (i, t) in arg_types.iter().enumerate() {
             let seed = i == self.kind.seed_at();
             if seed || (self.kind == Kind::RandStr && i == 0) {
-                if !is_integer(t) && *t != DataType::Null {
+                if !t.is_integer() && *t != DataType::Null {
                     return Err(wrong_type(ordinal(i), "(\"INT\" or \"BIGINT\")", t));
                 }
                 types[i] = if seed {
@@ -363,7 +377,7 @@ impl ScalarUDFImpl for SeededRandom {
             }
         }
         Ok(ExprSimplifyResult::Simplified(Expr::ScalarFunction(
-            ScalarFunction::new_udf(Arc::new(ScalarUDF::new_from_impl(self.fresh(0))), args),
+            ScalarFunction::new_udf(Arc::new(ScalarUDF::new_from_impl(self.fresh(0, 0))), args),
         )))
     }
 
@@ -402,10 +416,14 @@ impl ScalarUDFImpl for SeededRandom {
                         })
                     })
                     .collect();
+                // Not `safe`: a value past the result type fails as Spark's ANSI cast does.
                 cast_with_options(
                     &values,
                     args.return_field.data_type(),
-                    &CastOptions::default(),
+                    &CastOptions {
+                        safe: false,
+                        ..CastOptions::default()
+                    },
                 )?
             }
             Kind::MonotonicId => self.ids(n)?,

@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use datafusion::catalog::{TableFunctionArgs, TableFunctionImpl, TableProvider};
+use datafusion::common::TableReference;
 use datafusion::datasource::{ViewTable, provider_as_source};
 use datafusion::error::Result as DfResult;
 use datafusion::logical_expr::LogicalPlanBuilder;
@@ -36,9 +37,13 @@ impl TableFunctionImpl for SparkRange {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        let plan = LogicalPlanBuilder::scan(name, provider_as_source(provider), None)?
-            .project(vec![col("value").alias("id")])?
-            .build()?;
+        let plan = LogicalPlanBuilder::scan(
+            TableReference::bare(name),
+            provider_as_source(provider),
+            None,
+        )?
+        .project(vec![col("value").alias("id")])?
+        .build()?;
         Ok(Arc::new(ViewTable::new(plan, None)))
     }
 }

@@ -91,3 +91,9 @@ SELECT schema_of_csv(NULL)
 SELECT schema_of_csv(x) FROM VALUES ('1') AS t(x)
 -- name: schema_of_csv_of_a_number_is_refused
 SELECT schema_of_csv(1)
+-- name: from_csv_wrong_width_is_malformed
+SELECT from_csv('1', 'a INT, b INT, _corrupt_record STRING'), from_csv('1,2,3', 'a INT, b INT, _corrupt_record STRING'), from_csv('', 'a INT, b STRING, _corrupt_record STRING')
+-- name: from_csv_wrong_width_failfast
+SELECT from_csv('1', 'a INT, b INT', map('mode', 'FAILFAST'))
+-- name: from_csv_infinities_and_nan_value
+SELECT from_csv('Inf,-Inf,NaN,x', 'a DOUBLE, b DOUBLE, c FLOAT, d DOUBLE', map('nanValue', 'x')), schema_of_csv('Inf,-Inf')

@@ -34,3 +34,7 @@ SELECT rand() >= 0 AND rand() < 1, randn() IS NOT NULL, length(randstr(5)), unif
 SELECT x, monotonically_increasing_id() FROM VALUES (10), (20), (30) AS t(x)
 -- name: monotonically_increasing_id_twice
 SELECT monotonically_increasing_id() AS a, monotonically_increasing_id() AS b FROM VALUES (1), (2) AS t(x)
+-- name: uniform_decimal_bounds_widen
+SELECT uniform(0.5, 99.5, 0), uniform(1.5, 10.25, 0), uniform(10.25, 1.5, 0), uniform(1, 2.5, 0), uniform(2.5, 100, 0)
+-- name: null_seeds_are_zero
+SELECT uniform(1, 2, NULL), rand(NULL), randstr(3, NULL)
