@@ -9,7 +9,7 @@
 //!   both to `BIGINT` (`CASE … THEN 1 ELSE '99' END` is `BIGINT`; a string that is not a number
 //!   fails the query). DataFusion makes them `STRING`.
 //!
-//! - **`CAST(timestamp AS STRING)`** is Spark's text (`2024-03-15 10:20:30.5`), not Arrow's
+//! - **`CAST(timestamp AS STRING)`** (and `TRY_CAST`) is Spark's text (`2024-03-15 10:20:30.5`), not Arrow's
 //!   ISO 8601 (`2024-03-15T10:20:30.500Z`): see `functions/casts.rs`.
 //!
 //! [`spark_coercions`] inserts the casts on the planned plan, before DataFusion's type coercion
@@ -18,7 +18,9 @@
 use datafusion::arrow::datatypes::DataType as ArrowType;
 use datafusion::common::tree_node::{Transformed, TreeNode};
 use datafusion::common::{DFSchema, Result};
-use datafusion::logical_expr::expr::{Between, BinaryExpr, Case, InList, ScalarFunction};
+use datafusion::logical_expr::expr::{
+    Between, BinaryExpr, Case, Cast, InList, ScalarFunction, TryCast,
+};
 use datafusion::logical_expr::expr_rewriter::NamePreserver;
 use datafusion::logical_expr::utils::merge_schema;
 use datafusion::logical_expr::{
@@ -101,16 +103,17 @@ fn is_comparison(op: Operator) -> bool {
 fn coerce(e: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
     let kinds = |exprs: &[&Expr]| exprs.iter().map(|e| kind(e, schema)).collect::<Vec<_>>();
     match e {
-        Expr::Cast(c)
+        Expr::Cast(Cast { expr, field }) | Expr::TryCast(TryCast { expr, field })
             if matches!(
-                c.field.data_type(),
+                field.data_type(),
                 ArrowType::Utf8 | ArrowType::Utf8View | ArrowType::LargeUtf8
-            ) && matches!(c.expr.get_type(schema), Ok(ArrowType::Timestamp(..))) =>
+            ) && matches!(expr.get_type(schema), Ok(ArrowType::Timestamp(..))) =>
         {
-            let target = c.field.data_type().clone();
+            // A timestamp's text never fails, so TRY_CAST is the same as CAST here.
+            let target = field.data_type().clone();
             let text = Expr::ScalarFunction(ScalarFunction::new_udf(
                 std::sync::Arc::new(crate::functions::casts::timestamp_text()),
-                vec![*c.expr],
+                vec![*expr],
             ));
             Ok(Transformed::yes(if target == ArrowType::Utf8 {
                 text

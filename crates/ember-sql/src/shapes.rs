@@ -1470,7 +1470,7 @@ fn name_values_columns(t: &mut TableFactor) -> DfResult<()> {
     let columns: Vec<String> = (1..=width).map(|i| format!("col{i}")).collect();
     let name = alias
         .as_ref()
-        .map_or_else(|| "__values".to_owned(), |a| a.name.to_string());
+        .map_or_else(|| unique_alias("__values"), |a| a.name.to_string());
     let query = parse_select(&format!(
         "SELECT * FROM (VALUES (1)) AS {name}({})",
         columns.join(", ")
@@ -1482,6 +1482,14 @@ fn name_values_columns(t: &mut TableFactor) -> DfResult<()> {
         *alias = named;
     }
     Ok(())
+}
+
+/// A name for a derived table the user left unnamed, different for each (two unnamed ones in
+/// one `FROM` must not share a name).
+fn unique_alias(prefix: &str) -> String {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("{prefix}_{n}")
 }
 
 /// A table alias as it follows a table (`x` or `x(a, b)`), without its `AS`.
@@ -1528,7 +1536,7 @@ fn rewrite_tablesample(t: &mut TableFactor) -> DfResult<()> {
             }
             let under = alias
                 .take()
-                .map_or_else(|| "__sampled".to_owned(), alias_text);
+                .map_or_else(|| unique_alias("__sampled"), alias_text);
             (kind, under)
         }
         _ => return Ok(()),

@@ -164,6 +164,10 @@ SELECT regr_count(v, id) FROM l
 SELECT date_format(TIMESTAMP '2024-03-15 10:20:30', 'D')
 -- name: cast_timestamp_to_string
 SELECT CAST(TIMESTAMP '2024-03-15 10:20:30.5' AS STRING)
+-- name: try_cast_timestamp_to_string
+SELECT TRY_CAST(TIMESTAMP '2024-03-15 10:20:30.5' AS STRING) AS a, TRY_CAST(TIMESTAMP_NTZ '2024-03-15 10:20:30' AS STRING) AS b
+-- name: two_unnamed_values_in_one_from
+SELECT * FROM (VALUES (1)), (VALUES (2))
 -- name: strings_in_decimal_arithmetic
 SELECT 1.5BD + '2.25', typeof(1.5BD + '2.25')
 -- name: max_of_struct_with_null_field
