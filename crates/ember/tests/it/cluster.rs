@@ -381,7 +381,7 @@ const SEEDED_ON_A_CLUSTER: &str = "on a cluster each task draws a sequence of it
      partition's, and two calls with one seed differ";
 
 /// The queries whose cluster answer is known to differ, and why (docs/spark-compat.md lists them).
-const KNOWN: [(&str, &str); 13] = [
+const KNOWN: [(&str, &str); 14] = [
     (
         "aggregates_more/last_value_ignore_nulls",
         "refused on a cluster: DataFusion 55's plan encoding drops a window function's IGNORE NULLS",
@@ -412,6 +412,8 @@ const KNOWN: [(&str, &str); 13] = [
     ("random/uniform_edges", SEEDED_ON_A_CLUSTER),
     ("random/randstr_seeded", SEEDED_ON_A_CLUSTER),
     ("random/null_seeds_are_zero", SEEDED_ON_A_CLUSTER),
+    // Locally the draw overflows DECIMAL(2, 1) (as Spark's); another draw may not.
+    ("random/uniform_decimal_bounds_widen", SEEDED_ON_A_CLUSTER),
 ];
 
 #[test]
