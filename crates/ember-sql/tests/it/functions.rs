@@ -423,24 +423,35 @@ fn functions_that_generate_their_output_size_are_bounded() {
 #[test]
 fn seeded_random_functions_continue_across_batches_and_repeat_per_query() {
     let spark = session();
+    // Each column sorted on its own: `range` is split over the session's partitions, which
+    // draw from the one sequence in whatever order they run, so which rand goes with which
+    // randstr in a row may change, while the numbers drawn do not.
     let draws = |sql: &str| {
-        let mut values: Vec<String> = cells(&spark.sql(sql).unwrap().collect().unwrap())
-            .into_iter()
-            .map(|row| row.join(","))
-            .collect();
-        values.sort();
-        values
+        let rows = cells(&spark.sql(sql).unwrap().collect().unwrap());
+        let mut columns = vec![Vec::new(); rows.first().map_or(0, Vec::len)];
+        for row in rows {
+            for (column, cell) in columns.iter_mut().zip(row) {
+                column.push(cell);
+            }
+        }
+        for column in &mut columns {
+            column.sort();
+        }
+        columns
     };
     let query = "SELECT rand(11), randstr(12, 11) FROM range(20000)";
     let first = draws(query);
-    assert_eq!(first.len(), 20_000);
-    let mut distinct = first.clone();
-    distinct.dedup();
-    assert_eq!(
-        distinct.len(),
-        20_000,
-        "a batch drew the numbers of another"
-    );
+    assert_eq!(first.len(), 2);
+    for column in &first {
+        assert_eq!(column.len(), 20_000);
+        let mut distinct = column.clone();
+        distinct.dedup();
+        assert_eq!(
+            distinct.len(),
+            20_000,
+            "a batch drew the numbers of another"
+        );
+    }
     assert_eq!(draws(query), first, "the same seed drew other numbers");
     // Without a seed each query draws its own.
     let unseeded = "SELECT rand() FROM range(3)";
