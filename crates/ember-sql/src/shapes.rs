@@ -668,15 +668,15 @@ fn rewrite_identifier_table(t: &mut TableFactor) -> DfResult<()> {
 }
 
 /// The conjuncts of `e`'s top-level `AND` chain (parentheses around one looked through).
-fn conjuncts(e: Expr, out: &mut Vec<Expr>) {
+fn conjuncts<'a>(e: &'a Expr, out: &mut Vec<&'a Expr>) {
     match e {
         Expr::BinaryOp {
             left,
             op: BinaryOperator::And,
             right,
         } => {
-            conjuncts(*left, out);
-            conjuncts(*right, out);
+            conjuncts(left, out);
+            conjuncts(right, out);
         }
         Expr::Nested(inner)
             if matches!(
@@ -687,52 +687,59 @@ fn conjuncts(e: Expr, out: &mut Vec<Expr>) {
                 }
             ) =>
         {
-            conjuncts(*inner, out);
+            conjuncts(inner, out);
         }
         other => out.push(other),
+    }
+}
+
+/// The row and subquery of a row-value `(a, b) IN (SELECT x, y ...)` (not `NOT IN`).
+fn row_in(e: &Expr) -> Option<(&Vec<Expr>, &Query)> {
+    match e {
+        Expr::InSubquery {
+            expr,
+            subquery,
+            negated: false,
+        } => match expr.as_ref() {
+            Expr::Tuple(items) => Some((items, subquery)),
+            _ => None,
+        },
+        _ => None,
     }
 }
 
 /// `(a, b) IN (SELECT x, y ...)` as a conjunct of `WHERE` is `EXISTS (SELECT 1 FROM (SELECT x,
 /// y ...) AS __ember_in(c0, c1) WHERE c0 = a AND c1 = b)`: the same rows are kept (a `NULL`
 /// comparison drops the row either way). Anywhere else it is refused by name (`rewrite_expr`).
+/// A `WHERE` without one is left untouched (no copy: this runs on every query).
 fn rewrite_row_in(select: &mut Select) -> DfResult<()> {
-    let is_row_in = |e: &Expr| matches!(e, Expr::InSubquery { expr, negated: false, .. } if matches!(expr.as_ref(), Expr::Tuple(_)));
-    let Some(selection) = select.selection.take() else {
+    let Some(selection) = &select.selection else {
         return Ok(());
     };
     let mut parts = Vec::new();
-    conjuncts(selection.clone(), &mut parts);
-    if !parts.iter().any(is_row_in) {
-        select.selection = Some(selection);
+    conjuncts(selection, &mut parts);
+    if !parts.iter().any(|p| row_in(p).is_some()) {
         return Ok(());
     }
-    let mut rewritten = Vec::with_capacity(parts.len());
-    for part in parts {
-        match part {
-            Expr::InSubquery {
-                expr,
-                subquery,
-                negated: false,
-            } if matches!(expr.as_ref(), Expr::Tuple(_)) => {
-                let Expr::Tuple(items) = *expr else {
-                    continue;
-                };
+    let rewritten: Vec<String> = parts
+        .iter()
+        .map(|part| match row_in(part) {
+            Some((items, subquery)) => {
                 let columns: Vec<String> = (0..items.len()).map(|i| format!("c{i}")).collect();
                 let matches: Vec<String> = items
                     .iter()
                     .zip(&columns)
                     .map(|(item, c)| format!("__ember_in.{c} = ({item})"))
                     .collect();
-                rewritten.push(format!(
+                format!(
                     "EXISTS (SELECT 1 FROM ({subquery}) AS __ember_in({}) WHERE {})",
                     columns.join(", "),
                     matches.join(" AND ")
-                ));
+                )
             }
-            other => rewritten.push(format!("({other})")),
-        }
-    }
+            None => format!("({part})"),
+        })
+        .collect();
     select.selection = Some(parse_expr(&rewritten.join(" AND "))?);
     Ok(())
 }

@@ -456,11 +456,10 @@ impl ScalarUDFImpl for SeededRandom {
                     )));
                 }
                 let mut out = StringBuilder::with_capacity(n, length * n);
-                let mut text = String::with_capacity(length);
                 let rows = self.draw(seed, n, |r| {
-                    text.clear();
+                    let mut text = String::with_capacity(length);
                     r.string(length, &mut text);
-                    text.clone()
+                    text
                 });
                 for row in rows {
                     out.append_value(row);
