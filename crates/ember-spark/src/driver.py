@@ -322,7 +322,7 @@ class Driver:
                 self.running_kind = None
                 self.cancelled.discard(statement_id)
             try:
-                self.sc.clearJobGroup()
+                self.sc._jsc.clearJobGroup()
             except Exception:
                 pass
         # Livy's order: the result's own text (a magic's), then what the statement printed.
@@ -336,7 +336,7 @@ class Driver:
         if self.scala is None:
             if self.scala_dir is None:
                 raise RuntimeError("this session cannot run Scala statements")
-            self.scala = ScalaRepl(self.spark, self.scala_dir)
+            self.scala = ScalaRepl(self.sc._jvm, self.sc._gateway, self.scala_dir)
         return self.scala
 
     def run_sql(self, code):
@@ -588,9 +588,11 @@ def show_warning(message, category, filename, lineno, file=None, line=None):
         pass
 
 
-def start(request):
+def start(request, on_gateway=None):
+    """The session's SparkSession, or None once `failed` is sent. `on_gateway(jvm, gateway)` is
+    called as soon as the JVM runs, before the SparkContext starts in it."""
     try:
-        import pyspark  # noqa: F401
+        from pyspark import SparkConf, SparkContext
         from pyspark.sql import SparkSession
     except ImportError as e:
         send({
@@ -600,11 +602,17 @@ def start(request):
         })
         return None
     try:
-        builder = SparkSession.builder.appName(request.get("app_name") or "ember-livy")
-        builder = builder.master(request.get("master") or "local[*]")
+        conf = SparkConf()
+        conf.setAppName(request.get("app_name") or "ember-livy")
+        conf.setMaster(request.get("master") or "local[*]")
         for key, value in (request.get("conf") or {}).items():
-            builder = builder.config(key, value)
-        spark = builder.getOrCreate()
+            # As the builder's own `config` writes a value: booleans in lower case.
+            conf.set(key, str(value).lower() if isinstance(value, bool) else str(value))
+        if on_gateway is not None:
+            # What getOrCreate would do first; the SparkContext it then makes uses this JVM.
+            SparkContext._ensure_initialized(conf=conf)
+            on_gateway(SparkContext._jvm, SparkContext._gateway)
+        spark = SparkSession.builder.config(conf=conf).getOrCreate()
     except Exception as e:
         message = "".join(traceback.format_exception_only(type(e), e)).strip()
         if "Java gateway" in message or "JAVA_HOME" in message:
@@ -646,17 +654,33 @@ def main():
 
 
 def run(request, scala_dir):
-    spark = start(request)
+    # A Scala session's interpreter starts on a thread of its own as soon as the JVM runs, so
+    # the compiler's start overlaps the SparkContext's instead of following it.
+    scala = {}
+
+    def start_scala(jvm, gateway):
+        def make():
+            try:
+                scala["repl"] = ScalaRepl(jvm, gateway, scala_dir)
+            except Exception as e:
+                scala["error"] = e
+
+        scala["thread"] = threading.Thread(target=make, name="ember-scala-start", daemon=True)
+        scala["thread"].start()
+
+    scala_session = request.get("repl") == "scala"
+    spark = start(request, start_scala if scala_session else None)
     if spark is None:
         return 1
     warnings.showwarning = show_warning
     driver = Driver(spark)
     driver.scala_dir = scala_dir
-    if request.get("repl") == "scala":
+    if scala_session:
         driver.scala_session = True
-        try:
-            driver.scala = ScalaRepl(spark, scala_dir)
-        except Exception as e:
+        scala["thread"].join()
+        driver.scala = scala.get("repl")
+        if driver.scala is None:
+            e = scala.get("error") or ScalaError("the interpreter's thread ended without one")
             message = "".join(traceback.format_exception_only(type(e), e)).strip()
             send({"event": "failed", "message": "the Scala interpreter failed to start: " + message})
             try:

@@ -22,12 +22,20 @@ Spark jobs a statement started; the interpreter then reports the cancelled job's
 import json
 import re as _re
 
-_SCALA_IMPORTS = (
+# What a session's interpreter starts with, as Livy's: `spark` and `sc`, then Livy's four imports.
+# One request, so the compiler runs once, not six times (about a second less on a cold start).
+# The values are lazy: the interpreter is made while the SparkSession is still starting (the two
+# overlap), and the session is the JVM's active one by the time a statement reads it. Like a
+# `@transient val`, they are not shipped with closures.
+_SCALA_PRELUDE = "\n".join((
+    "@transient lazy val spark: org.apache.spark.sql.SparkSession ="
+    " org.apache.spark.sql.SparkSession.active",
+    "@transient lazy val sc: org.apache.spark.SparkContext = spark.sparkContext",
     "import org.apache.spark.SparkContext._",
     "import spark.implicits._",
     "import spark.sql",
     "import org.apache.spark.sql.functions._",
-)
+))
 
 # The first line of a runtime exception as the interpreter prints it: a qualified class name,
 # then `: message` unless it has none.
@@ -52,10 +60,9 @@ class ScalaError(Exception):
 
 
 class ScalaRepl:
-    def __init__(self, spark, outdir):
-        sc = spark.sparkContext
-        jvm = sc._jvm
-        gateway = sc._gateway
+    def __init__(self, jvm, gateway, outdir):
+        """Starts the compiler in `jvm` (a py4j view of the worker's JVM, which need not have a
+        SparkContext yet; one must exist before a statement reads `spark`)."""
         self.jvm = jvm
         settings = jvm.scala.tools.nsc.Settings()
         ok = settings.processArgumentString(
@@ -86,19 +93,10 @@ class ScalaRepl:
         self.args = gateway.new_array(jvm.java.lang.Object, 1)
         self.args[0] = self.console
         self.capture()
-        modifiers = jvm.java.util.ArrayList()
-        modifiers.add("@transient")
-        modifiers = jvm.scala.jdk.javaapi.CollectionConverters.asScala(modifiers).toList()
-        for name, type_name, value in (
-            ("spark", "org.apache.spark.sql.SparkSession", spark._jsparkSession),
-            ("sc", "org.apache.spark.SparkContext", sc._jsc.sc()),
-        ):
-            result = self.imain.bind(name, type_name, value, modifiers)
-            if str(result) != "Success":
-                raise ScalaError("binding `%s` failed: %s" % (name, self.take_reported().strip()))
-        for line in _SCALA_IMPORTS:
-            if str(self.imain.interpret(line)) != "Success":
-                raise ScalaError("`%s` failed: %s" % (line, self.take_reported().strip()))
+        if str(self.imain.interpret(_SCALA_PRELUDE)) != "Success":
+            raise ScalaError(
+                "binding `spark` and `sc` failed: %s" % self.take_reported().strip()
+            )
         self.take_reported()
         self.take_printed()
         self.completer = None

@@ -12,10 +12,11 @@
 //! `incomplete statement`. A cancel cancels the statement's Spark job group (a signal would
 //! leave the JVM interpreting); a statement that computes on the driver alone runs to its end.
 //!
-//! The interpreter adds a few seconds to a session's start (the compiler's start-up and its
-//! first compilation happen before the session is `idle`), unless the session takes a worker
-//! of the warm pool ([`PySparkConfig::scala_prestart`] of them, 0 by default), which started
-//! all of that ahead.
+//! The interpreter adds a few seconds to a session's start: the compiler starts, and compiles
+//! the bindings and imports in one request, on a thread of its own while the SparkContext
+//! starts (`spark` and `sc` are `@transient lazy val`s, read once the context runs), and the
+//! session is `idle` when both are done. A session that takes a worker of the warm pool
+//! ([`PySparkConfig::scala_prestart`] of them, 0 by default) finds all of that done ahead.
 
 use crate::driver::{DriverFactory, PySparkConfig, Repl};
 
