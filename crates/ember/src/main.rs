@@ -628,31 +628,42 @@ fn sql(args: SqlArgs) -> Result<(), String> {
         return out.printed(written);
     }
     let mut shell = sql_shell::Shell::new(session, format)?;
-    let script = match (&args.execute, &args.file) {
+    let Some(script) = script(&args)? else {
+        // As spark-sql, the shell shows its queries and jobs on the monitoring UI.
+        let ui = args.ui.start(ember::ui::for_session(shell.session()))?;
+        if let Some(ui) = &ui {
+            eprintln!("Spark UI available at {}", ui.url());
+        }
+        let ended = shell.interactive();
+        stop_ui(ui);
+        return ended;
+    };
+    script_ended(shell.run_script(&script))
+}
+
+/// The statements `ember sql` runs without a query: `-e`'s, `-f`'s file's, or stdin's; `None`
+/// when stdin is a terminal (the interactive shell).
+fn script(args: &SqlArgs) -> Result<Option<String>, String> {
+    Ok(Some(match (&args.execute, &args.file) {
         (Some(sql), _) => sql.clone(),
         (None, Some(path)) => std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?,
-        (None, None) if sql_shell::stdin_is_terminal() => {
-            // As spark-sql, the shell shows its queries and jobs on the monitoring UI.
-            let ui = args.ui.start(ember::ui::for_session(shell.session()))?;
-            if let Some(ui) = &ui {
-                eprintln!("Spark UI available at {}", ui.url());
-            }
-            let ended = shell.interactive();
-            stop_ui(ui);
-            return ended;
-        }
+        (None, None) if sql_shell::stdin_is_terminal() => return Ok(None),
         (None, None) => {
             let mut text = String::new();
             std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
                 .map_err(|e| format!("cannot read stdin: {e}"))?;
             text
         }
-    };
-    if shell.run_script(&script) {
+    }))
+}
+
+/// What a script's run comes to: a failed statement has printed its error already, as
+/// spark-sql prints it.
+fn script_ended(succeeded: bool) -> Result<(), String> {
+    if succeeded {
         Ok(())
     } else {
-        // The statement's error is printed already, as spark-sql prints it.
         Err(SCRIPT_FAILED.to_owned())
     }
 }
@@ -690,7 +701,7 @@ fn livy_master(engine: &EngineArgs) -> Result<Option<String>, String> {
 
 /// The master and driver options of a command whose master (flag, env or config file) is
 /// `spark://…` (`ember::spark`), with the config's other `spark.*` settings and `extra`
-/// (`--conf`); `None` for any other master.
+/// (`--conf`), and `livy.rsc.sql.num-rows`; `None` for any other master.
 fn spark_master(
     engine: &EngineArgs,
     default_app: &str,
@@ -711,7 +722,12 @@ fn spark_master(
         .iter()
         .cloned()
         .chain(extra)
-        .filter(|(k, _)| k.starts_with("spark.") && k != "spark.master" && k != "spark.app.name")
+        .filter(|(k, _)| {
+            // The row cap of `sql` is the driver's to apply (see `sql_on_spark`).
+            (k.starts_with("spark.") || k == ember_livy_server::sql::ROW_CAP_KEY)
+                && k != "spark.master"
+                && k != "spark.app.name"
+        })
         .collect();
     Ok(Some((master.to_owned(), options)))
 }
@@ -805,27 +821,56 @@ fn sql_on_livy(url: &str, args: &SqlArgs, format: OutputFormat) -> Result<(), St
     print_batch(batch, format)
 }
 
-/// `ember sql --master spark://…`: the query runs as Spark SQL on the driver Ember started; the
-/// result prints as the local command prints it.
+/// `ember sql --master spark://…`: the query, or each statement of `-e`, `-f` or stdin (as the
+/// local command runs them, `Time taken` lines and all), runs as Spark SQL on the driver Ember
+/// started, one SparkSession for all of them; results print as the local command prints them,
+/// at most Livy's row cap of rows each (with a note on stderr when a result reaches it).
 fn sql_on_spark(
     driver: &ember::spark::SparkDriver,
     args: &SqlArgs,
     format: OutputFormat,
 ) -> Result<(), String> {
-    let Some(query) = &args.query else {
-        return Err(
-            "-e, -f, stdin and the interactive shell run locally; with a spark:// master give one query"
-                .into(),
-        );
-    };
     if !args.views.is_empty() {
         return Err(
             "--view registers files on this machine, which the cluster may not see; create the views with SQL (CREATE TEMPORARY VIEW … USING parquet OPTIONS (path …)) instead"
                 .into(),
         );
     }
-    let batch = driver.sql(query).map_err(|e| e.to_string())?;
-    print_batch(batch, format)
+    let key = ember_livy_server::sql::ROW_CAP_KEY;
+    let cap = match conf_entries(&args.conf)?
+        .into_iter()
+        .find(|(k, _)| k == key)
+    {
+        Some((_, v)) => v
+            .parse::<usize>()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| format!("{key} must be a positive integer, got '{v}'"))?,
+        // Livy's default, as the Livy server's.
+        None => ember_livy_server::ServerConfig::default().sql_row_cap,
+    };
+    let run = |statement: &str| {
+        let batch = driver.sql(statement).map_err(|e| e.to_string())?;
+        if batch.num_columns() > 0 && batch.num_rows() >= cap {
+            eprintln!(
+                "ember: the result stops at {} rows (the row cap of a sql statement on Spark; raise it with --conf {key}=N)",
+                batch.num_rows()
+            );
+        }
+        Ok(batch)
+    };
+    if let Some(query) = &args.query {
+        return print_batch(run(query)?, format);
+    }
+    let Some(script) = script(args)? else {
+        return Err(
+            "the interactive shell runs locally; with a spark:// master give a query, -e, -f or statements on stdin"
+                .into(),
+        );
+    };
+    script_ended(sql_shell::run_script(&script, format, |statement| {
+        run(statement).map(sql_shell::Answer::of)
+    }))
 }
 
 /// Prints `batch` to stdout as `format` (see [`Stdout`] for a reader that went away).
@@ -853,13 +898,13 @@ fn say(text: &str) -> Result<(), String> {
 /// the writer above it reports that (Arrow's CSV writer keeps only the text of the I/O error).
 /// A reader that went away is not a failure: it has what it wanted, so the command stops
 /// writing and ends quietly with success, as Unix tools do (Rust's `println!` would panic).
-struct Stdout {
+pub(crate) struct Stdout {
     out: std::io::StdoutLock<'static>,
     reader_gone: bool,
 }
 
 impl Stdout {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Stdout {
             out: std::io::stdout().lock(),
             reader_gone: false,
@@ -867,8 +912,13 @@ impl Stdout {
     }
 
     /// What writing came to: success if the reader went away.
-    fn printed(&self, written: Result<(), String>) -> Result<(), String> {
+    pub(crate) fn printed(&self, written: Result<(), String>) -> Result<(), String> {
         if self.reader_gone { Ok(()) } else { written }
+    }
+
+    /// Whether the reader went away.
+    pub(crate) fn reader_gone(&self) -> bool {
+        self.reader_gone
     }
 
     fn note<T>(&mut self, result: std::io::Result<T>) -> std::io::Result<T> {

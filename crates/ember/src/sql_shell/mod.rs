@@ -37,12 +37,20 @@ const STATIC_SETTINGS: [&str; 5] = [
 ];
 
 /// A statement's result: its columns and rows (no columns for statements such as `CREATE VIEW`).
-struct Answer {
+pub(crate) struct Answer {
     schema: SchemaRef,
     batches: Vec<RecordBatch>,
 }
 
 impl Answer {
+    /// The answer that is `batch`.
+    pub(crate) fn of(batch: RecordBatch) -> Self {
+        Answer {
+            schema: batch.schema(),
+            batches: vec![batch],
+        }
+    }
+
     fn strings(columns: &[&str], rows: Vec<Vec<Option<String>>>) -> Result<Self, String> {
         let schema = Arc::new(Schema::new(
             columns
@@ -104,60 +112,18 @@ impl Shell {
         &self.session
     }
 
-    /// Runs every statement of `text` in order, stopping at the first that fails (as spark-sql
-    /// does for `-e`, `-f` and stdin). Returns whether all succeeded.
+    /// Runs every statement of `text` in this session (see [`run_script`]).
     pub(crate) fn run_script(&mut self, text: &str) -> bool {
-        let (mut statements, rest) = split_statements(text);
-        if !rest.is_empty() {
-            statements.push(rest);
-        }
-        for statement in &statements {
-            if is_quit(statement) {
-                return true;
-            }
-            if !self.run(statement) {
-                return false;
-            }
-        }
-        true
-    }
-
-    /// Runs one statement: prints its rows to stdout and `Time taken: …` to stderr, or
-    /// `Error in query: …`. Returns whether it succeeded.
-    fn run(&mut self, statement: &str) -> bool {
-        let start = Instant::now();
-        if let Some(interrupts) = self.interrupts.as_mut() {
-            // A Ctrl-C pressed before this statement began is not meant for it.
-            interrupts.borrow_and_update();
-        }
-        let result = self.answer(statement).and_then(|answer| {
-            if !answer.schema.fields().is_empty() {
-                let mut out = std::io::stdout().lock();
-                ember_sql::export::render(&answer.schema, &answer.batches, self.format, &mut out)
-                    .and_then(|()| {
-                        out.flush().map_err(|source| ember_sql::Error::Io {
-                            context: "writing query output",
-                            source,
-                        })
-                    })
-                    .map_err(|e| e.to_string())?;
-            }
-            Ok(answer.rows())
-        });
-        match result {
-            Ok(rows) => {
-                eprintln!("{}", time_taken(start.elapsed(), rows));
-                true
-            }
-            Err(message) => {
-                eprintln!("Error in query: {message}");
-                false
-            }
-        }
+        let format = self.format;
+        run_script(text, format, |statement| self.answer(statement))
     }
 
     /// The statement's answer: the shell's own for the statements it knows, else the session's.
     fn answer(&mut self, statement: &str) -> Result<Answer, String> {
+        if let Some(interrupts) = self.interrupts.as_mut() {
+            // A Ctrl-C pressed before this statement began is not meant for it.
+            interrupts.borrow_and_update();
+        }
         let spans = tokens(statement);
         let toks: Vec<Token> = spans.iter().map(|(t, _)| t.clone()).collect();
         let first = toks.first();
@@ -524,10 +490,16 @@ impl Shell {
                         let _ = editor.add_history_entry(pending.trim());
                     }
                     let quit = statements.iter().position(|s| is_quit(s));
+                    let format = self.format;
+                    let mut reader_gone = false;
                     for statement in &statements[..quit.unwrap_or(statements.len())] {
-                        self.run(statement);
+                        let ran = run_one(statement, format, |s| self.answer(s));
+                        if ran == Ran::ReaderGone {
+                            reader_gone = true;
+                            break;
+                        }
                     }
-                    if quit.is_some() {
+                    if quit.is_some() || reader_gone {
                         break;
                     }
                     pending = if rest.is_empty() { String::new() } else { rest };
@@ -546,6 +518,77 @@ impl Shell {
             eprintln!("ember: could not save the history to {}: {e}", h.display());
         }
         Ok(())
+    }
+}
+
+/// Runs every statement of `text` in order with `answer`, each as [`run_one`], stopping at the
+/// first that fails (as spark-sql does for `-e`, `-f` and stdin) or at `quit;`, or once the
+/// reader of stdout went away (`ember sql -e … | head`: it has what it wanted, so that ends the
+/// script with success). Returns whether all succeeded.
+pub(crate) fn run_script(
+    text: &str,
+    format: OutputFormat,
+    mut answer: impl FnMut(&str) -> Result<Answer, String>,
+) -> bool {
+    let (mut statements, rest) = split_statements(text);
+    if !rest.is_empty() {
+        statements.push(rest);
+    }
+    for statement in &statements {
+        if is_quit(statement) {
+            return true;
+        }
+        match run_one(statement, format, &mut answer) {
+            Ran::Ok => {}
+            Ran::ReaderGone => return true,
+            Ran::Failed => return false,
+        }
+    }
+    true
+}
+
+/// What running one statement came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ran {
+    Ok,
+    Failed,
+    /// The reader of stdout went away: nothing more is worth running.
+    ReaderGone,
+}
+
+/// Runs one statement with `answer`: prints its rows to stdout and `Time taken: …` to stderr,
+/// or `Error in query: …`.
+fn run_one(
+    statement: &str,
+    format: OutputFormat,
+    mut answer: impl FnMut(&str) -> Result<Answer, String>,
+) -> Ran {
+    let start = Instant::now();
+    let mut reader_gone = false;
+    let result = answer(statement).and_then(|answer| {
+        if !answer.schema.fields().is_empty() {
+            let mut out = crate::Stdout::new();
+            let written =
+                ember_sql::export::render(&answer.schema, &answer.batches, format, &mut out)
+                    .map_err(|e| e.to_string())
+                    .and_then(|()| out.flush().map_err(|e| e.to_string()));
+            reader_gone = out.reader_gone();
+            out.printed(written)?;
+        }
+        Ok(answer.rows())
+    });
+    if reader_gone {
+        return Ran::ReaderGone;
+    }
+    match result {
+        Ok(rows) => {
+            eprintln!("{}", time_taken(start.elapsed(), rows));
+            Ran::Ok
+        }
+        Err(message) => {
+            eprintln!("Error in query: {message}");
+            Ran::Failed
+        }
     }
 }
 

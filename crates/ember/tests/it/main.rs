@@ -658,6 +658,10 @@ fn output_to_a_reader_that_goes_away_ends_quietly() {
     for command in [
         format!("{ember} datasource --master local[2] | head -n 1"),
         format!("{ember} sql --format csv 'SELECT id FROM range(0, 1000000)' | head -n 2"),
+        // A script stops at the statement whose reader went away, with success.
+        format!(
+            "{ember} sql --format csv -e 'SELECT id FROM range(0, 1000000); SELECT 2' | head -n 2"
+        ),
     ] {
         let out = Command::new("bash")
             .args(["-c", &format!("set -o pipefail; {command}")])
@@ -666,6 +670,7 @@ fn output_to_a_reader_that_goes_away_ends_quietly() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(out.status.success(), "{command}: {:?} {stderr}", out.status);
         assert!(!stderr.contains("panicked"), "{command}: {stderr}");
+        assert!(!stderr.contains("Error in query"), "{command}: {stderr}");
         assert!(
             !String::from_utf8_lossy(&out.stdout).is_empty(),
             "{command}"

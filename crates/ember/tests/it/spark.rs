@@ -177,7 +177,7 @@ fn pi_sql_datasource_and_serve_run_on_a_standalone_cluster_without_livy() {
         cluster.finished_apps()
     );
 
-    // Spark SQL on the cluster, printed as locally; Spark's own error for a bad query.
+    // Spark SQL on the cluster, printed as locally, at most the row cap of rows (said so).
     let (ok, out, err) = run_bounded(
         ember_on(&python).args([
             "sql",
@@ -185,22 +185,32 @@ fn pi_sql_datasource_and_serve_run_on_a_standalone_cluster_without_livy() {
             &cluster.master,
             "--format",
             "csv",
+            "--conf",
+            "livy.rsc.sql.num-rows=2",
             "SELECT id, id * 2 AS twice FROM range(3)",
         ]),
         300,
     );
     assert!(ok, "{err}");
-    assert!(out.contains("id,twice\n0,0\n1,2\n2,4\n"), "{out}");
-    let (ok, _, err) = run_bounded(
+    assert!(out.ends_with("id,twice\n0,0\n1,2\n"), "{out}");
+    assert!(err.contains("the result stops at 2 rows"), "{err}");
+    // A script: its statements share one SparkSession (a view made by one is read by the next);
+    // Spark's own error stops it, and the command fails.
+    let (ok, out, err) = run_bounded(
         ember_on(&python).args([
             "sql",
             "--master",
             &cluster.master,
-            "SELECT nope FROM range(3)",
+            "--format",
+            "csv",
+            "-e",
+            "CREATE TEMPORARY VIEW v AS SELECT 7 AS x; SELECT x FROM v; SELECT nope FROM v; SELECT 8 AS y",
         ]),
         300,
     );
-    assert!(!ok);
+    assert!(!ok, "{out}");
+    assert_eq!(out, "x\n7\n", "{err}");
+    assert!(err.contains("Time taken"), "{err}");
     assert!(err.contains("UNRESOLVED_COLUMN"), "{err}");
 
     // The third seed's program, its master named by its own INI.
