@@ -604,8 +604,12 @@ fn sql(args: SqlArgs) -> Result<(), String> {
     {
         return sql_on_livy(&url, &args, format);
     }
-    if let Some(driver) = spark_driver(&args.engine, "ember-sql", conf_entries(&args.conf)?)? {
-        return sql_on_spark(&driver, &args, format);
+    if let Some((master, options)) =
+        spark_master(&args.engine, "ember-sql", conf_entries(&args.conf)?)?
+    {
+        // What the command line asks is checked before a driver takes its seconds to start.
+        let cap = spark_sql_row_cap(&args)?;
+        return sql_on_spark(&start_spark_driver(&master, options)?, &args, format, cap);
     }
     let mut config = args.engine.config()?;
     config.entries.extend(conf_entries(&args.conf)?);
@@ -741,10 +745,16 @@ fn spark_driver(
     let Some((master, options)) = spark_master(engine, default_app, extra)? else {
         return Ok(None);
     };
+    start_spark_driver(&master, options).map(Some)
+}
+
+/// Starts a Spark driver on `master` (see [`spark_master`]), saying so on stderr.
+fn start_spark_driver(
+    master: &str,
+    options: ember::spark::DriverOptions,
+) -> Result<ember::spark::SparkDriver, String> {
     eprintln!("ember: starting a Spark driver on {master}");
-    ember::spark::SparkDriver::start(&master, options)
-        .map(Some)
-        .map_err(|e| e.to_string())
+    ember::spark::SparkDriver::start(master, options).map_err(|e| e.to_string())
 }
 
 /// `ember pi --master livy://…`: the job runs as a pyspark statement, in a session deleted
@@ -829,26 +839,9 @@ fn sql_on_spark(
     driver: &ember::spark::SparkDriver,
     args: &SqlArgs,
     format: OutputFormat,
+    cap: usize,
 ) -> Result<(), String> {
-    if !args.views.is_empty() {
-        return Err(
-            "--view registers files on this machine, which the cluster may not see; create the views with SQL (CREATE TEMPORARY VIEW … USING parquet OPTIONS (path …)) instead"
-                .into(),
-        );
-    }
     let key = ember_livy_server::sql::ROW_CAP_KEY;
-    let cap = match conf_entries(&args.conf)?
-        .into_iter()
-        .find(|(k, _)| k == key)
-    {
-        Some((_, v)) => v
-            .parse::<usize>()
-            .ok()
-            .filter(|n| *n > 0)
-            .ok_or_else(|| format!("{key} must be a positive integer, got '{v}'"))?,
-        // Livy's default, as the Livy server's.
-        None => ember_livy_server::ServerConfig::default().sql_row_cap,
-    };
     let run = |statement: &str| {
         let batch = driver.sql(statement).map_err(|e| e.to_string())?;
         if batch.num_columns() > 0 && batch.num_rows() >= cap {
@@ -871,6 +864,33 @@ fn sql_on_spark(
     script_ended(sql_shell::run_script(&script, format, |statement| {
         run(statement).map(sql_shell::Answer::of)
     }))
+}
+
+/// The rows a result of `ember sql --master spark://…` carries at most: `--conf
+/// livy.rsc.sql.num-rows`, else Livy's default (both as the Livy server's sql sessions have
+/// them); an error for what the driver cannot do (`--view`, a cap out of bounds).
+fn spark_sql_row_cap(args: &SqlArgs) -> Result<usize, String> {
+    if !args.views.is_empty() {
+        return Err(
+            "--view registers files on this machine, which the cluster may not see; create the views with SQL (CREATE TEMPORARY VIEW … USING parquet OPTIONS (path …)) instead"
+                .into(),
+        );
+    }
+    let key = ember_livy_server::sql::ROW_CAP_KEY;
+    let limits = ember_livy_server::ServerConfig::default();
+    let Some((_, v)) = conf_entries(&args.conf)?
+        .into_iter()
+        .find(|(k, _)| k == key)
+    else {
+        return Ok(limits.sql_row_cap);
+    };
+    match v.parse::<usize>() {
+        Ok(n) if (1..=limits.max_sql_row_cap).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "{key} must be a whole number from 1 to {}, got '{v}'",
+            limits.max_sql_row_cap
+        )),
+    }
 }
 
 /// Prints `batch` to stdout as `format` (see [`Stdout`] for a reader that went away).

@@ -95,6 +95,30 @@ fn bad_flags_and_env_exit_non_zero_with_a_reason() {
         err.contains("the Spark driver did not start") && err.contains("/no/such/python"),
         "{err}"
     );
+    // What `sql` on a spark:// master cannot do is refused before a driver starts (the Python
+    // named here would fail that start).
+    for (flags, reason) in [
+        (
+            ["--view", "t=t.csv"],
+            "--view registers files on this machine",
+        ),
+        (
+            ["--conf", "livy.rsc.sql.num-rows=0"],
+            "livy.rsc.sql.num-rows must be a whole number from 1 to 100000, got '0'",
+        ),
+        (
+            ["--conf", "livy.rsc.sql.num-rows=100001"],
+            "livy.rsc.sql.num-rows must be a whole number from 1 to 100000",
+        ),
+    ] {
+        let (ok, _, err) = run(ember()
+            .env("PYSPARK_PYTHON", "/no/such/python")
+            .args(["sql", "--master", "spark://127.0.0.1:7077"])
+            .args(flags)
+            .arg("SELECT 1"));
+        assert!(!ok);
+        assert!(err.contains(reason) && !err.contains("driver"), "{err}");
+    }
     let (ok, _, err) = run(ember().args(["pi", "--scale", "0"]));
     assert!(!ok, "{err}");
     let (ok, _, err) = run(ember().args(["pi", "--config", "/no/such.ini"]));
