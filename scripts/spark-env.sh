@@ -30,6 +30,8 @@ has_pyspark() {
 }
 
 if ! has_pyspark; then
+    # The class archive is made for the jars being replaced.
+    rm -f "$VENV/ember-spark.jsa"
     log "creating $VENV with pyspark==$PYSPARK_VERSION (about 450 MB the first time)"
     if ! python3 -m venv "$VENV" >&2; then
         log "python3 has no venv module: installing python3-venv with apt-get"
@@ -42,6 +44,12 @@ if ! has_pyspark; then
     "$VENV/bin/pip" install -q --disable-pip-version-check \
         "pyspark==$PYSPARK_VERSION" "pandas<3" "pyarrow" "livy==0.8.0" >&2
     has_pyspark || { log "pyspark did not install into $VENV"; exit 1; }
+fi
+# Spark drivers start from a class-data-sharing archive when the venv has one (made once, about
+# a minute; scripts/spark-cds.py says what it is). Without it they start as PySpark's do.
+if [ ! -f "$VENV/ember-spark.jsa" ] && [ "${EMBER_SPARK_CDS:-1}" != 0 ]; then
+    log "making the class archive Spark drivers start from (about a minute, once)"
+    "$VENV/bin/python" "$(dirname "$0")/spark-cds.py" >&2
 fi
 log "ready: $("$VENV/bin/python" -c 'import pyspark; print("pyspark", pyspark.__version__)'), $(java -version 2>&1 | head -n1)"
 echo "$VENV/bin/python"

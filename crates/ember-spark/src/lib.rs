@@ -18,6 +18,11 @@
 //!   or dropping a driver leaves nothing running.
 //! - What the worker writes (its stderr, the JVM's log) goes to the spec's [`DriverLog`], every
 //!   line read with a bound ([`lines`]).
+//! - A driver's JVM starts from a class-data-sharing archive of the classes drivers load when
+//!   the Python's venv has one (`ember-spark.jsa`, made by `scripts/spark-cds.py`, which
+//!   `just spark-env` runs): about 40% off a cold start. The session's own
+//!   `spark.driver.extraJavaOptions` come after it, and one naming `-Xshare` or another archive
+//!   wins.
 //!
 //! ```no_run
 //! use std::sync::Arc;

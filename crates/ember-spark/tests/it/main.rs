@@ -253,6 +253,29 @@ async fn python_sql_and_scala_share_one_spark_context_on_real_pyspark() {
         .execute(2, "spark.table(\"t\").count()", Some(Language::Scala))
         .await;
     assert_eq!(text(&scala), "res0: Long = 3");
+    // The driver's JVM starts from the venv's class archive when it has one, which
+    // `scripts/spark-env.sh` (and so CI) makes: `has archive, JVM given it, JVM sharing`.
+    let shared = driver
+        .execute(
+            3,
+            "import os, sys\n\
+             a = os.path.join(sys.prefix, 'ember-spark.jsa')\n\
+             jvm = sc._jvm\n\
+             args = list(jvm.java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments())\n\
+             print(os.path.isfile(a), '-XX:SharedArchiveFile=' + a in args, \
+                   'sharing' in jvm.java.lang.System.getProperty('java.vm.info'))",
+            None,
+        )
+        .await;
+    if std::env::var("EMBER_REQUIRE_PYSPARK").as_deref() == Ok("1") {
+        assert_eq!(text(&shared), "True True True");
+    } else {
+        assert!(
+            ["True True True", "False False True"].contains(&text(&shared)),
+            "{}",
+            text(&shared)
+        );
+    }
     let pid: i32 = log
         .0
         .lock()
