@@ -169,8 +169,17 @@ pub(crate) fn assert_msg(status: StatusCode, body: &Value, want: StatusCode, nee
 pub(crate) fn python_wrapper(body: &str) -> (tempfile::TempDir, String) {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
+    let staged = dir.path().join("python.txt");
+    std::fs::write(&staged, format!("#!/bin/sh\n{body}\n")).unwrap();
+    // Copied by another process, so this one never holds the run file open for writing: a
+    // child another test forks meanwhile would inherit that descriptor, and running the file
+    // would fail with "Text file busy".
     let wrapper = dir.path().join("python");
-    std::fs::write(&wrapper, format!("#!/bin/sh\n{body}\n")).unwrap();
+    let copied = std::process::Command::new("cp")
+        .arg(&staged)
+        .arg(&wrapper)
+        .status();
+    assert!(copied.is_ok_and(|s| s.success()));
     std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
     let path = wrapper.display().to_string();
     (dir, path)

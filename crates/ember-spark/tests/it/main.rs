@@ -16,17 +16,35 @@ use ember_spark::{
 
 /// A log that keeps what the driver wrote.
 #[derive(Debug, Default)]
-struct Kept(Mutex<Vec<String>>);
+struct Kept(Mutex<Vec<String>>, tokio::sync::Notify);
 
 impl DriverLog for Kept {
     fn push(&self, line: String) {
         self.0.lock().unwrap().push(line);
+        self.1.notify_waiters();
     }
 }
 
 impl Kept {
     fn contains(&self, text: &str) -> bool {
         self.0.lock().unwrap().iter().any(|l| l.contains(text))
+    }
+
+    /// Whether a line with `text` comes within 10 s: the worker's stderr is read on a task of
+    /// its own, so a line it wrote before an answer on stdout may reach the log after it.
+    async fn logs(&self, text: &str) -> bool {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let pushed = self.1.notified();
+            tokio::pin!(pushed);
+            pushed.as_mut().enable();
+            if self.contains(text) {
+                return true;
+            }
+            if tokio::time::timeout_at(deadline, pushed).await.is_err() {
+                return self.contains(text);
+            }
+        }
     }
 }
 
@@ -47,12 +65,21 @@ fn fake_python(dir: &tempfile::TempDir) -> Option<String> {
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")));
     let script = crate_dir.join("tests/it/fake_worker.py");
-    let wrapper = dir.path().join("python");
+    let staged = dir.path().join("python.txt");
     std::fs::write(
-        &wrapper,
+        &staged,
         format!("#!/bin/sh\nexec python3 '{}'\n", script.display()),
     )
     .unwrap();
+    // Copied by another process, so this one never holds the run file open for writing: a
+    // child another test forks meanwhile would inherit that descriptor, and running the file
+    // would fail with "Text file busy".
+    let wrapper = dir.path().join("python");
+    let copied = std::process::Command::new("cp")
+        .arg(&staged)
+        .arg(&wrapper)
+        .status();
+    assert!(copied.is_ok_and(|s| s.success()));
     std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
     Some(wrapper.display().to_string())
 }
@@ -97,7 +124,7 @@ async fn a_driver_answers_fails_reports_progress_and_completes() {
         .create(&spec(&[], log.clone()))
         .unwrap();
     driver.start().await.unwrap();
-    assert!(log.contains("fake worker starting, master local[1]"));
+    assert!(log.logs("fake worker starting, master local[1]").await);
     assert_eq!(text(&driver.execute(0, "echo hello", None).await), "hello");
     match driver.execute(1, "fail", None).await {
         Execution::Failed { ename, evalue, .. } => {
