@@ -77,11 +77,16 @@ pub(crate) fn parse_statement(state: &SessionState, sql: &str) -> DfResult<DFSta
     } else {
         dialect.as_ref()
     };
-    let mut statements = DFParserBuilder::new(join_suffixes(tokens))
+    let tokens = join_suffixes(tokens);
+    // Only said when the statement does not parse: the parser's message is then about where
+    // it stopped, not about what the statement is.
+    let refused = refused_syntax(&tokens);
+    let mut statements = DFParserBuilder::new(tokens)
         .with_dialect(parsing)
         .with_recursion_limit(recursion_limit)
         .build()?
-        .parse_statements()?;
+        .parse_statements()
+        .map_err(|e| refused.map_or(e, DataFusionError::NotImplemented))?;
     if statements.len() > 1 {
         return Err(DataFusionError::NotImplemented(
             "The context currently only supports a single SQL statement".to_owned(),
@@ -90,6 +95,61 @@ pub(crate) fn parse_statement(state: &SessionState, sql: &str) -> DfResult<DFSta
     statements.pop_front().ok_or_else(|| {
         DataFusionError::Plan("No SQL statements were provided in the query string".to_owned())
     })
+}
+
+/// What a statement that did not parse was written in, when that is a construct of Spark's
+/// grammar Ember does not have: the message naming it, which replaces the parser's
+/// `Expected: …, found: …`. `None` for anything else (the parser's message stands).
+fn refused_syntax(tokens: &[TokenWithSpan]) -> Option<String> {
+    let toks: Vec<&TokenWithSpan> = tokens
+        .iter()
+        .filter(|t| !matches!(t.token, Token::Whitespace(_)))
+        .collect();
+    let word = |i: usize, w: &str| {
+        matches!(toks.get(i).map(|t| &t.token),
+            Some(Token::Word(x)) if x.quote_style.is_none() && x.value.eq_ignore_ascii_case(w))
+    };
+    let is = |i: usize, token: Token| toks.get(i).is_some_and(|t| t.token == token);
+    for i in 0..toks.len() {
+        let pipe = is(i, Token::VerticalBarRightAngleBracket)
+            || (is(i, Token::Pipe)
+                && is(i + 1, Token::Gt)
+                && toks[i].span.end == toks[i + 1].span.start);
+        if pipe {
+            return Some(
+                "Spark's SQL pipe syntax (FROM t |> WHERE …) is not supported by Ember; write the query with SELECT … FROM … WHERE …"
+                    .to_owned(),
+            );
+        }
+        if word(i, "SELECT") && word(i + 1, "TRANSFORM") && is(i + 2, Token::LParen) {
+            let mut depth = 0_usize;
+            let close = (i + 2..toks.len()).find(|&j| {
+                match toks[j].token {
+                    Token::LParen => depth += 1,
+                    Token::RParen => depth -= 1,
+                    _ => {}
+                }
+                depth == 0
+            });
+            if close.is_some_and(|j| word(j + 1, "USING") || word(j + 1, "ROW")) {
+                return Some(
+                    "SELECT TRANSFORM (…) USING '…' (Hive's script transform) runs an external program on the rows: Ember does not run programs from SQL"
+                        .to_owned(),
+                );
+            }
+        }
+        if word(i, "VALUES")
+            && i + 1 < toks.len()
+            && !is(i + 1, Token::LParen)
+            && !is(i + 1, Token::EOF)
+        {
+            return Some(
+                "VALUES rows without parentheses (VALUES 1, 2, 3) are not supported by Ember; write each row in parentheses: VALUES (1), (2), (3)"
+                    .to_owned(),
+            );
+        }
+    }
+    None
 }
 
 /// `1` `Y` → `1Y` when the word follows the number with nothing between them.

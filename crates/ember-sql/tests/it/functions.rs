@@ -486,3 +486,42 @@ fn tablesample_and_range_keep_their_arguments() {
     let err = fails("SELECT * FROM range(3) TABLESAMPLE (BUCKET 1 OUT OF 2)");
     assert!(err.to_string().contains("TABLESAMPLE (BUCKET"), "{err}");
 }
+
+#[test]
+fn constructs_ember_lacks_are_refused_by_name_not_as_syntax_errors() {
+    for (sql, named) in [
+        (
+            "SELECT TRANSFORM (id) USING 'cat' AS (x) FROM range(3)",
+            "SELECT TRANSFORM (…) USING '…' (Hive's script transform)",
+        ),
+        (
+            "SELECT TRANSFORM (id, id + 1)\n  ROW FORMAT DELIMITED USING 'cat' FROM range(3)",
+            "Hive's script transform",
+        ),
+        ("FROM range(3) |> WHERE id > 1", "SQL pipe syntax"),
+        (
+            "SELECT * FROM VALUES 1, 2, 3 AS t(a)",
+            "VALUES rows without parentheses",
+        ),
+    ] {
+        let err = fails(sql);
+        assert!(
+            matches!(err, Error::Plan { .. }) && err.to_string().contains(named),
+            "{sql}: {err:?}"
+        );
+    }
+    // Only what does not parse is named: `transform` the function, `|`, and VALUES rows in
+    // parentheses are what they were.
+    let df = session()
+        .sql(
+            "SELECT transform(array(1, 2), x -> x + 1) AS t, 6 | 1 AS b, a FROM VALUES (1) AS v(a)",
+        )
+        .and_then(|df| df.collect())
+        .unwrap();
+    assert_eq!(df[0].num_rows(), 1);
+    // Any other syntax error keeps the parser's position.
+    assert!(matches!(
+        fails("SELECT FROM WHERE"),
+        Error::Parse { line: 1, .. }
+    ));
+}

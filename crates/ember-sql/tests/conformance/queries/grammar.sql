@@ -44,7 +44,7 @@ SELECT /*+ BROADCAST(r), REPARTITION(2) */ l.id, r.v FROM l JOIN r ON l.id = r.i
 -- name: coalesce_hint
 SELECT /*+ COALESCE(1) */ count(*) FROM l
 -- name: inline_table_unparenthesized
--- known: values: VALUES rows without parentheses (VALUES 1, 2, 3) do not parse; write VALUES (1), (2), (3)
+-- known: values: VALUES rows without parentheses (VALUES 1, 2, 3) are refused by name; write VALUES (1), (2), (3)
 SELECT * FROM VALUES 1, 2, 3 AS t(a) ORDER BY a
 -- name: inline_table_without_alias
 SELECT * FROM VALUES (1, 'a'), (2, 'b') ORDER BY col1
@@ -146,10 +146,10 @@ SELECT IDENTIFIER('l.id') FROM IDENTIFIER('l') ORDER BY 1 DESC LIMIT 1
 -- name: identifier_clause_not_a_name
 SELECT IDENTIFIER('1 + 1')
 -- name: pipe_syntax
--- known: values: Spark's SQL pipe syntax (FROM t |> WHERE ...) does not parse
+-- known: values: Spark's SQL pipe syntax (FROM t |> WHERE ...) is refused by name
 FROM l |> WHERE v = 1 |> AGGREGATE count(*) AS n
 -- name: transform_script_is_refused
--- known: values: SELECT TRANSFORM (...) USING 'script' runs an external program: Ember refuses it (a syntax error)
+-- known: values: SELECT TRANSFORM (...) USING 'script' runs an external program: Ember refuses it by name
 SELECT TRANSFORM (id) USING 'cat' AS (x) FROM l
 -- name: file_query_is_refused
 SELECT * FROM parquet.`/nonexistent/ember-grammar-test.parquet`
