@@ -65,28 +65,32 @@ pub(crate) fn parse_statement(state: &SessionState, sql: &str) -> DfResult<DFSta
     let dialect = dialect_from_str(dialect_name)
         .ok_or_else(|| DataFusionError::Plan(format!("Unsupported SQL dialect: {dialect_name}")))?;
     let recursion_limit = options.sql_parser.recursion_limit.get();
-    let tokens = if dialect.is::<SparkSqlDialect>() {
-        crate::literals::tokenize_spark(sql)
-    } else {
-        Tokenizer::new(dialect.as_ref(), sql).tokenize_with_location()
-    }
-    .map_err(|e| DataFusionError::SQL(Box::new(e.into()), None))?;
+    let tokenize = || {
+        if dialect.is::<SparkSqlDialect>() {
+            crate::literals::tokenize_spark(sql)
+        } else {
+            Tokenizer::new(dialect.as_ref(), sql).tokenize_with_location()
+        }
+    };
+    let tokens = tokenize().map_err(|e| DataFusionError::SQL(Box::new(e.into()), None))?;
     // Spark's dialect with the shift operators it lacks (`dialect.rs`).
     let parsing: &dyn Dialect = if dialect.is::<SparkSqlDialect>() {
         &crate::dialect::EmberSpark
     } else {
         dialect.as_ref()
     };
-    let tokens = join_suffixes(tokens);
-    // Only said when the statement does not parse: the parser's message is then about where
-    // it stopped, not about what the statement is.
-    let refused = refused_syntax(&tokens);
-    let mut statements = DFParserBuilder::new(tokens)
+    let mut statements = DFParserBuilder::new(join_suffixes(tokens))
         .with_dialect(parsing)
         .with_recursion_limit(recursion_limit)
         .build()?
         .parse_statements()
-        .map_err(|e| refused.map_or(e, DataFusionError::NotImplemented))?;
+        .map_err(|e| {
+            // Only for a statement that does not parse (so the text is read again here, off the
+            // path of every query): the parser's message says where it stopped, this what the
+            // statement is.
+            let tokens = tokenize().unwrap_or_default();
+            refused_syntax(&tokens).map_or(e, DataFusionError::NotImplemented)
+        })?;
     if statements.len() > 1 {
         return Err(DataFusionError::NotImplemented(
             "The context currently only supports a single SQL statement".to_owned(),
@@ -138,7 +142,11 @@ fn refused_syntax(tokens: &[TokenWithSpan]) -> Option<String> {
                 );
             }
         }
+        // As a query or a FROM item (`values` may also name a column).
+        let starts_item =
+            i == 0 || word(i - 1, "FROM") || word(i - 1, "JOIN") || is(i - 1, Token::LParen);
         if word(i, "VALUES")
+            && starts_item
             && i + 1 < toks.len()
             && !is(i + 1, Token::LParen)
             && !is(i + 1, Token::EOF)
