@@ -3,7 +3,7 @@
 
 Runs every query of crates/ember-sql/tests/conformance/queries/*.sql in PySpark (local[1], ANSI on
 as in Spark 4, session time zone UTC) over the tables in conformance/tables/, and writes each
-query's result types (Spark's simple type names) and rows to conformance/spark-results.tsv.
+query's result types (Spark's simple type names), column names and rows to conformance/spark-results.tsv.
 Ember's test (tests/it/conformance.rs) compares its own answers with that file. Never edit the
 file by hand: change the queries or tables and run `just spark-oracle` again.
 
@@ -14,6 +14,7 @@ File format, one record per line, fields separated by tabs; in a field `\\` is a
 a tab, `\\n` a newline and a lone `\\N` is NULL:
     query <family>/<name>
     types <type>...
+    names <column name>...
     row <cell>...
     error <exception class and first line of the message>
 """
@@ -138,6 +139,7 @@ def main():
                 types = [f.dataType.simpleString() for f in df.schema.fields]
                 rows = df.collect()
                 out.append("\t".join(["types"] + [esc(t) for t in types]))
+                out.append("\t".join(["names"] + [esc(f.name) for f in df.schema.fields]))
                 for row in rows:
                     out.append("\t".join(["row"] + [esc(canon(v)) for v in row]))
             except Exception as e:  # noqa: BLE001 - any Spark error is a recorded answer

@@ -151,6 +151,8 @@ impl Session {
             crate::numeric_literals::parse_statement(&state, &text).map_err(df_err)?;
         balance_logical_chains(&mut statement);
         check_depth(&mut statement, MAX_DEPTH, query)?;
+        // Spark's names, from what the user wrote, before Ember's rewrites change it.
+        crate::naming::name_columns(&mut statement);
         // PIVOT groups by its input's other columns: plan each input to learn them.
         let mut pivots = crate::shapes::PivotColumns::new();
         for input in crate::shapes::pivot_inputs(&mut statement) {

@@ -89,7 +89,7 @@ fn parse_expr(sql: &str) -> DfResult<Expr> {
     parse_with(sql, |p| p.parse_expr())
 }
 
-fn parse_select(sql: &str) -> DfResult<Box<datafusion::sql::sqlparser::ast::Query>> {
+pub(crate) fn parse_select(sql: &str) -> DfResult<Box<datafusion::sql::sqlparser::ast::Query>> {
     parse_with(sql, |p| p.parse_query())
 }
 

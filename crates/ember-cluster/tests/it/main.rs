@@ -102,7 +102,7 @@ fn local_rows_travel_with_the_plan_up_to_a_bound() {
         ),
         render(
             &Session::builder().get_or_create().unwrap(),
-            "SELECT 500 AS `count(*)`, CAST(499000 AS BIGINT) AS `sum(small.v)`"
+            "SELECT 500 AS `count(1)`, CAST(499000 AS BIGINT) AS `sum(v)`"
         )
     );
     // 16 bytes a row: a million rows is over the 8 MiB a plan carries.

@@ -254,7 +254,7 @@ fn checked_arithmetic_keeps_column_names() {
             .sql("SELECT id + 1, -id FROM people")
             .unwrap()
             .columns(),
-        ["people.id + Int64(1)", "(- people.id)"]
+        ["(id + 1)", "(- id)"]
     );
 }
 

@@ -381,14 +381,10 @@ const SEEDED_ON_A_CLUSTER: &str = "on a cluster each task draws a sequence of it
      partition's, and two calls with one seed differ";
 
 /// The queries whose cluster answer is known to differ, and why (docs/spark-compat.md lists them).
-const KNOWN: [(&str, &str); 14] = [
+const KNOWN: [(&str, &str); 13] = [
     (
         "aggregates_more/last_value_ignore_nulls",
         "refused on a cluster: DataFusion 55's plan encoding drops a window function's IGNORE NULLS",
-    ),
-    (
-        "functions/array_contains_fn",
-        "the column is named `array(Int64(1), Int64(2), Int64(3))` with spaces on a cluster",
     ),
     (
         "random/monotonically_increasing_id_counts_rows",
