@@ -195,7 +195,7 @@
 //!   and a `CASE`/`coalesce` of integers and strings a `BIGINT`.
 //! - **Column names** are Spark's: a result column the query does not name is named after its
 //!   expression as Spark prints it (`1`, `(id + 1)`, `sum(l_quantity)`, `count(1)` for
-//!   `count(*)`, `CAST(x AS INT)`, `upper(a)`, `RANK() OVER (...)`), on 97% of the conformance
+//!   `count(*)`, `CAST(x + 1 AS INT)`, `upper(a)`, `RANK() OVER (...)`), on 98% of the conformance
 //!   suite's queries. A select list may not name two columns alike, so where Spark's names
 //!   would repeat (`SELECT 1, 1L`) those columns keep DataFusion's names (`Int64(1)`,
 //!   `Int64(1)`, refused without an alias); see `naming.rs` for what else keeps them.
