@@ -61,6 +61,10 @@ pub fn encode_bounded(
         left: max_bytes.saturating_sub(schema.to_string().len()),
         limit: max_bytes,
     };
+    // A VARIANT value is sent as its JSON text (the schema says `variant`).
+    let shown = ember_sql::export::shown(batches)
+        .map_err(|e| EncodeError::Arrow(ArrowError::ComputeError(e.to_string())))?;
+    let batches = shown.as_slice();
     let rows: usize = batches.iter().map(RecordBatch::num_rows).sum();
     let mut data = Vec::with_capacity(rows.min(1 << 16));
     for batch in batches {

@@ -100,6 +100,11 @@ fn is_comparison(op: Operator) -> bool {
     )
 }
 
+fn is_variant(e: &Expr, schema: &DFSchema) -> bool {
+    e.get_type(schema)
+        .is_ok_and(|t| ember_types::is_variant(&t))
+}
+
 fn coerce(e: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
     let kinds = |exprs: &[&Expr]| exprs.iter().map(|e| kind(e, schema)).collect::<Vec<_>>();
     match e {
@@ -120,6 +125,18 @@ fn coerce(e: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
             } else {
                 cast(text, target)
             }))
+        }
+        // A cast of a VARIANT is Spark's `variant_get(v, '$', type)` (`try_variant_get` for
+        // TRY_CAST).
+        Expr::Cast(Cast { expr, field }) if is_variant(&expr, schema) => Ok(Transformed::yes(
+            crate::functions::variant::cast_expr(*expr, field.data_type(), false),
+        )),
+        Expr::TryCast(TryCast { expr, field }) if is_variant(&expr, schema) => {
+            Ok(Transformed::yes(crate::functions::variant::cast_expr(
+                *expr,
+                field.data_type(),
+                true,
+            )))
         }
         Expr::BinaryExpr(b) if is_comparison(b.op) => {
             match combined_type(&kinds(&[&b.left, &b.right]), false) {

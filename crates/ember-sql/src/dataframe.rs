@@ -500,7 +500,7 @@ impl DataFrame {
 
     /// The first `n` rows as a pretty table (what [`show`](Self::show) prints).
     pub fn show_string(&self, n: usize) -> Result<String> {
-        let batches = self.limit(n)?.collect()?;
+        let batches = crate::export::shown(&self.limit(n)?.collect()?)?;
         let table = pretty_format_batches(&batches).map_err(|source| Error::Arrow {
             context: "formatting a table",
             source,

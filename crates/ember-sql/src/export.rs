@@ -98,6 +98,43 @@ pub(crate) fn write_ipc_file<W: Write>(
     w.finish().map_err(arrow_err(ctx))
 }
 
+/// `batches` as they are shown (the CLI's tables, `show()`, Livy's sql tables): each `VARIANT`
+/// value, at any depth, replaced by its JSON text (Spark's `to_json` of it), so its column is
+/// a `STRING` column here; every other column is passed on as it is.
+pub fn shown(batches: &[RecordBatch]) -> Result<Vec<RecordBatch>> {
+    batches.iter().map(shown_batch).collect()
+}
+
+fn shown_batch(batch: &RecordBatch) -> Result<RecordBatch> {
+    use crate::functions::variant;
+    let schema = batch.schema();
+    if !schema
+        .fields()
+        .iter()
+        .any(|f| variant::holds_variant(f.data_type()))
+    {
+        return Ok(batch.clone());
+    }
+    let ctx = "showing VARIANT values";
+    let columns = batch
+        .columns()
+        .iter()
+        .map(variant::shown)
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(|e| Error::from_datafusion(e, None))?;
+    let fields: Vec<arrow::datatypes::Field> = schema
+        .fields()
+        .iter()
+        .zip(&columns)
+        .map(|(f, c)| f.as_ref().clone().with_data_type(c.data_type().clone()))
+        .collect();
+    RecordBatch::try_new(
+        std::sync::Arc::new(arrow::datatypes::Schema::new(fields)),
+        columns,
+    )
+    .map_err(arrow_err(ctx))
+}
+
 /// Renders batches in `format` to `writer`, exactly as [`DataFrame::write_to`](crate::DataFrame::write_to)
 /// does (for batches that came from elsewhere, such as a Livy server).
 pub fn render<W: Write>(
@@ -110,6 +147,14 @@ pub fn render<W: Write>(
         context: "writing query output",
         source,
     };
+    // Arrow output keeps VARIANT values in their encoding; text shows their JSON.
+    let (schema, batches) = if format == OutputFormat::Arrow {
+        (schema.clone(), batches.to_vec())
+    } else {
+        let empty = shown_batch(&RecordBatch::new_empty(schema.clone()))?;
+        (empty.schema(), shown(batches)?)
+    };
+    let (schema, batches) = (&schema, batches.as_slice());
     match format {
         OutputFormat::Table => {
             let table = if batches.is_empty() {

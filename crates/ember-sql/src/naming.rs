@@ -823,6 +823,9 @@ fn call_text(fname: &str, mut args: Vec<String>, distinct: bool) -> Option<Strin
             return Some(format!("{fname}({first})"));
         }
         ("first" | "last", [arg, _]) => return Some(format!("{fname}({arg})")),
+        ("variant_get" | "try_variant_get", [v, path, _]) => {
+            return Some(format!("{fname}({v}, {path})"));
+        }
         // Without a finishing function, Spark's is the identity.
         ("aggregate" | "reduce", [_, _, _]) => {
             args.push("lambdafunction(namedlambdavariable(), namedlambdavariable())".into());

@@ -30,7 +30,8 @@
 //! | `{"type":"array","elementType":t,"containsNull":b}` | `List(t)` |
 //! | `{"type":"map","keyType":k,"valueType":v,"valueContainsNull":b}` | `Map(k, v)` |
 //! | `{"type":"struct","fields":[…]}` | `Struct` |
-//! | anything else (intervals, `variant`, a newer type) | `Utf8` (its values as JSON text) |
+//! | `"variant"` | written for [`variant_type`]; read as `Utf8` (its values as JSON text) |
+//! | anything else (intervals, a newer type) | `Utf8` (its values as JSON text) |
 //!
 //! ```
 //! use arrow_schema::{DataType, Field};
@@ -66,13 +67,43 @@ impl Error {
 /// `Result` with [`enum@Error`] as the default error.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// The field metadata (key, value) that marks the `value` field of [`variant_type`].
+pub const VARIANT_MARK: (&str, &str) = ("ember.spark_type", "variant");
+
+/// Arrow's type for Spark's `VARIANT`: a struct of the Variant binary encoding's two buffers,
+/// `metadata` (the field-name dictionary) and `value` (the Parquet variant layout Spark writes),
+/// the `value` field marked with [`VARIANT_MARK`] so a variant is never mistaken for a struct
+/// of two binaries.
+pub fn variant_type() -> DataType {
+    let mark = [(VARIANT_MARK.0.to_owned(), VARIANT_MARK.1.to_owned())];
+    DataType::Struct(Fields::from(vec![
+        Field::new("metadata", DataType::Binary, false),
+        Field::new("value", DataType::Binary, false).with_metadata(mark.into_iter().collect()),
+    ]))
+}
+
+/// Whether `data_type` is [`variant_type`].
+pub fn is_variant(data_type: &DataType) -> bool {
+    match data_type {
+        DataType::Struct(fields) => is_variant_fields(fields),
+        _ => false,
+    }
+}
+
+fn is_variant_fields(fields: &Fields) -> bool {
+    fields.len() == 2
+        && fields[0].name() == "metadata"
+        && fields[1].name() == "value"
+        && fields[1].metadata().get(VARIANT_MARK.0).map(String::as_str) == Some(VARIANT_MARK.1)
+}
+
 /// Spark's name for the type of a column stored as `data_type`: its `simpleString`, as
 /// `typeof()`, `DESCRIBE` and error messages spell it.
 ///
 /// `int`, `bigint`, `tinyint`, `smallint`, `float`, `double`, `decimal(10,2)`, `string`,
 /// `boolean`, `binary`, `date`, `timestamp` (an Arrow timestamp with a time zone),
 /// `timestamp_ntz` (without), `void` (NULL), `array<int>`, `map<string,int>`,
-/// `struct<a:int,b:string>`. Arrow types Spark lacks get the Spark type that holds their values
+/// `struct<a:int,b:string>`, `variant` ([`variant_type`]). Arrow types Spark lacks get the Spark type that holds their values
 /// (`UInt32` is `bigint`, `UInt64` is `decimal(20,0)`, `Utf8View` is `string`); the rest
 /// (intervals, times, unions) their Arrow name in lower case.
 ///
@@ -106,6 +137,7 @@ pub fn spark_type_name(data_type: &DataType) -> String {
         DataType::Timestamp(_, None) => "timestamp_ntz".into(),
         DataType::Decimal32(p, s) | DataType::Decimal64(p, s) => format!("decimal({p},{s})"),
         DataType::Decimal128(p, s) | DataType::Decimal256(p, s) => format!("decimal({p},{s})"),
+        DataType::Struct(fields) if is_variant_fields(fields) => "variant".into(),
         DataType::List(f)
         | DataType::LargeList(f)
         | DataType::ListView(f)
@@ -170,6 +202,7 @@ pub fn to_json(dt: &DataType) -> Value {
             }),
             _ => Value::String("string".to_owned()),
         },
+        DataType::Struct(fields) if is_variant_fields(fields) => Value::String("variant".into()),
         DataType::Struct(fields) => struct_type(fields),
         DataType::Dictionary(_, value) => to_json(value),
         DataType::RunEndEncoded(_, value) => to_json(value.data_type()),

@@ -138,7 +138,7 @@ fn java_decimal(nan: bool, value: f64, plain: String, scientific: String) -> Str
     }
 }
 
-fn write_str(s: &str, out: &mut String) {
+pub(crate) fn write_str(s: &str, out: &mut String) {
     out.push('"');
     for c in s.chars() {
         match c {
@@ -872,12 +872,13 @@ fn decode_one(schema: &Arc<Schema>, text: &str) -> Option<ArrayRef> {
 }
 
 /// Row `i` of `array` as Spark's `to_json` writes it; `None` for a NULL.
-fn to_json_value(array: &dyn Array, i: usize, out: &mut String) -> DfResult<()> {
+pub(crate) fn to_json_value(array: &dyn Array, i: usize, out: &mut String) -> DfResult<()> {
     if array.is_null(i) {
         out.push_str("null");
         return Ok(());
     }
     match array.data_type() {
+        t if ember_types::is_variant(t) => super::variant::json_at(array, i, out)?,
         DataType::Null => out.push_str("null"),
         DataType::Boolean => out.push_str(if array.as_boolean().value(i) {
             "true"

@@ -77,6 +77,7 @@ pub(crate) mod spark_names;
 pub(crate) mod strings;
 pub(crate) mod tables;
 pub(crate) mod time_window;
+pub(crate) mod variant;
 pub(crate) mod vectors;
 pub(crate) mod xml;
 
@@ -263,6 +264,7 @@ pub(crate) fn register(ctx: &SessionContext, time_zone: &std::sync::Arc<str>) {
     time_window::register(ctx, time_zone);
     aes::register(ctx);
     random::register(ctx);
+    variant::register(ctx, time_zone);
     // Last: it wraps whatever is registered under its names by then.
     bounded::register(ctx);
 }

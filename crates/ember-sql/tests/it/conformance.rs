@@ -168,8 +168,10 @@ fn formatted_with(array: &dyn Array, i: usize, options: &FormatOptions<'_>) -> S
 }
 
 fn rows_of(batches: &[RecordBatch]) -> Vec<Vec<Option<String>>> {
+    // VARIANT values as their JSON text, as PySpark prints them.
+    let batches = ember_sql::export::shown(batches).unwrap();
     let mut rows = Vec::new();
-    for b in batches {
+    for b in &batches {
         for i in 0..b.num_rows() {
             rows.push(b.columns().iter().map(|c| cell(c.as_ref(), i)).collect());
         }
