@@ -88,6 +88,14 @@
 //!   `SELECT` and `LATERAL VIEW`), `to_json` (structs, maps, arrays; `NULL` fields left out),
 //!   `from_json` with a DDL schema (`'a INT, b ARRAY<STRING>'`), `json_array_length`,
 //!   `json_object_keys`, `schema_of_json`. Malformed JSON is `NULL`.
+//! - **VARIANT** (Spark 4's semi-structured values, in Spark's binary encoding): `parse_json`/
+//!   `try_parse_json`, `variant_get`/`try_variant_get` (`$.a[0]` paths, casts to Spark's
+//!   primitive types), `CAST(v AS type)`, `CAST(x AS VARIANT)`, `to_variant_object`,
+//!   `is_variant_null`, `is_valid_variant`, `schema_of_variant`, `schema_of_variant_agg`,
+//!   `variant_strip_nulls`, the edits `variant_set`/`variant_insert`/`variant_delete`/
+//!   `variant_array_append` (and their `try_` forms), `variant_explode(_outer)` in `FROM` (of a
+//!   value, not of another table's column: Ember has no `LATERAL` join), `to_json`. A variant
+//!   shows as its JSON text; see `functions/variant.rs`.
 //! - **More**: `stack` (in `SELECT` and `LATERAL VIEW`), `timestamp_millis`, `timestamp_micros`,
 //!   `to_unix_timestamp`, `curdate`, `try_to_timestamp`/`try_to_date` (`NULL` where the parse
 //!   fails), `to_char`/`to_varchar` of dates and timestamps (Java patterns), `to_binary`/

@@ -795,6 +795,9 @@ const DEFAULTS: &[(&str, usize, &[&str])] = &[
     ("tuple_union_theta_integer", 3, &["sum"]),
     ("to_unix_timestamp", 1, &["yyyy-MM-dd HH:mm:ss"]),
     ("unix_timestamp", 1, &["yyyy-MM-dd HH:mm:ss"]),
+    ("variant_set", 3, &["true"]),
+    ("try_variant_set", 3, &["true"]),
+    ("variant_strip_nulls", 1, &["true"]),
     ("vector_norm", 1, &["2.0"]),
     ("vector_normalize", 1, &["2.0"]),
 ];
@@ -942,6 +945,11 @@ fn type_name(t: &DataType) -> Option<String> {
         DataType::Date => "DATE".into(),
         DataType::Timestamp(..) => "TIMESTAMP".into(),
         DataType::Binary(_) => "BINARY".into(),
+        DataType::Custom(name, modifiers)
+            if modifiers.is_empty() && name.to_string().eq_ignore_ascii_case("variant") =>
+        {
+            "VARIANT".into()
+        }
         DataType::Decimal(info) | DataType::Numeric(info) => match info {
             ExactNumberInfo::None => "DECIMAL(10,0)".into(),
             ExactNumberInfo::Precision(p) => format!("DECIMAL({p},0)"),

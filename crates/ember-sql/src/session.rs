@@ -248,6 +248,7 @@ fn spark_syntax(
     crate::shapes::rewrite(statement, pivots)?;
     crate::literals::unescape_string_literals(statement);
     crate::functions::arrays_zip::name_arrays_zip_fields(statement);
+    crate::functions::variant::rewrite_variant_casts(statement);
     crate::numeric_literals::mark_numeric_literals(statement);
     Ok(())
 }

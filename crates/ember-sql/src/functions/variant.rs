@@ -51,8 +51,26 @@ use parquet_variant::{
 use super::json::{java_double, java_float, parse_ddl, write_str};
 use super::{ColumnFn, exec_err, plan_err};
 
-/// How deep `parse_json` nests (Spark's JSON reader's limit).
+/// How deep `parse_json` and the edits nest (Spark's JSON reader's limit).
 const MAX_NESTING: usize = 1000;
+
+/// The largest index an edit pads an array to (Spark's 16 MiB limit holds about 8 million
+/// nulls; Ember refuses sooner, before the memory is taken).
+const MAX_PADDED_INDEX: usize = 1 << 20;
+
+/// The largest variant Ember makes (Spark's `VARIANT_SIZE_LIMIT`, 16 MiB).
+const SIZE_LIMIT: usize = 16 << 20;
+
+/// A finished builder's encoding, refused beyond [`SIZE_LIMIT`] as Spark refuses it.
+fn finish(builder: VariantBuilder, what: &str) -> Result<(Vec<u8>, Vec<u8>), String> {
+    let (m, v) = builder.try_finish().map_err(|e| e.to_string())?;
+    if m.len() + v.len() > SIZE_LIMIT {
+        return Err(format!(
+            "[VARIANT_SIZE_LIMIT] Cannot build variant bigger than 16.0 MiB in `{what}`. SQLSTATE: 22023"
+        ));
+    }
+    Ok((m, v))
+}
 
 // ---------------------------------------------------------------------------------------------
 // JSON text to a variant
@@ -370,7 +388,7 @@ fn parse_to_variant(text: &str) -> Result<(Vec<u8>, Vec<u8>), String> {
     let json = Parser { text, at: 0 }.value(0)?;
     let mut builder = VariantBuilder::new();
     append(&json, &mut builder)?;
-    builder.try_finish().map_err(|e| e.to_string())
+    finish(builder, "parse_json")
 }
 
 /// A variant column from each row's encoding (`None`: NULL).
@@ -1466,6 +1484,874 @@ pub(crate) fn shown(array: &ArrayRef) -> DfResult<ArrayRef> {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Arrow values to variants: to_variant_object, CAST(x AS VARIANT), the values of the edits
+
+/// Row `i` of `array` appended to `builder` as a variant: integers the narrowest integer,
+/// decimals the narrowest decimal, structs and string-keyed maps objects (a NULL field is a
+/// variant null), lists arrays, a variant itself.
+fn append_arrow<B: VariantBuilderExt>(
+    array: &dyn Array,
+    i: usize,
+    builder: &mut B,
+) -> DfResult<()> {
+    use datafusion::arrow::datatypes as t;
+    if array.is_null(i) {
+        builder.append_value(Variant::Null);
+        return Ok(());
+    }
+    let dt = array.data_type();
+    if is_variant(dt) {
+        if let Some(v) = variant_at(array, i)? {
+            builder.append_value(v);
+        }
+        return Ok(());
+    }
+    match dt {
+        DataType::Null => builder.append_value(Variant::Null),
+        DataType::Boolean => builder.append_value(array.as_boolean().value(i)),
+        DataType::Int8 => builder.append_value(array.as_primitive::<t::Int8Type>().value(i)),
+        DataType::Int16 => builder.append_value(narrow_int(i64::from(
+            array.as_primitive::<t::Int16Type>().value(i),
+        ))),
+        DataType::Int32 => builder.append_value(narrow_int(i64::from(
+            array.as_primitive::<t::Int32Type>().value(i),
+        ))),
+        DataType::Int64 => {
+            builder.append_value(narrow_int(array.as_primitive::<t::Int64Type>().value(i)))
+        }
+        DataType::Float32 => builder.append_value(array.as_primitive::<t::Float32Type>().value(i)),
+        DataType::Float64 => builder.append_value(array.as_primitive::<t::Float64Type>().value(i)),
+        DataType::Decimal128(p, s) => {
+            let unscaled = array.as_primitive::<t::Decimal128Type>().value(i);
+            let v = decimal_variant(unscaled, *s as u8, usize::from(*p)).ok_or_else(|| {
+                exec_err(format!(
+                    "the decimal {unscaled}e-{s} does not fit a variant"
+                ))
+            })?;
+            builder.append_value(v);
+        }
+        DataType::Utf8 => builder.append_value(array.as_string::<i32>().value(i)),
+        DataType::LargeUtf8 => builder.append_value(array.as_string::<i64>().value(i)),
+        DataType::Utf8View => builder.append_value(array.as_string_view().value(i)),
+        DataType::Binary => builder.append_value(array.as_binary::<i32>().value(i)),
+        DataType::LargeBinary => builder.append_value(array.as_binary::<i64>().value(i)),
+        DataType::Date32 => {
+            let days = array.as_primitive::<t::Date32Type>().value(i);
+            let d = chrono::NaiveDate::default()
+                .checked_add_signed(chrono::TimeDelta::days(i64::from(days)))
+                .ok_or_else(|| exec_err(format!("the date {days} is out of range")))?;
+            builder.append_value(d);
+        }
+        DataType::Timestamp(TimeUnit::Microsecond, tz) => {
+            let micros = array.as_primitive::<t::TimestampMicrosecondType>().value(i);
+            let utc = chrono::DateTime::from_timestamp_micros(micros)
+                .ok_or_else(|| exec_err(format!("the timestamp {micros} is out of range")))?;
+            if tz.is_some() {
+                builder.append_value(utc);
+            } else {
+                builder.append_value(utc.naive_utc());
+            }
+        }
+        DataType::List(_) => {
+            let items = array.as_list::<i32>().value(i);
+            let mut list = builder
+                .try_new_list()
+                .map_err(|e| exec_err(e.to_string()))?;
+            for j in 0..items.len() {
+                append_arrow(items.as_ref(), j, &mut list)?;
+            }
+            list.finish();
+        }
+        DataType::Struct(fields) => {
+            let s = array.as_struct();
+            let mut object = builder
+                .try_new_object()
+                .map_err(|e| exec_err(e.to_string()))?;
+            for (f, c) in fields.iter().zip(s.columns()) {
+                let mut field = ObjectFieldBuilder::new(f.name(), &mut object);
+                append_arrow(c.as_ref(), i, &mut field)?;
+            }
+            object.finish();
+        }
+        DataType::Map(..) => {
+            let m = array.as_map().value(i);
+            let keys = m.column(0);
+            let keys = datafusion::arrow::compute::cast(keys, &DataType::Utf8)?;
+            let keys = keys.as_string::<i32>();
+            let mut object = builder
+                .try_new_object()
+                .map_err(|e| exec_err(e.to_string()))?;
+            for j in 0..m.len() {
+                let mut field = ObjectFieldBuilder::new(keys.value(j), &mut object);
+                append_arrow(m.column(1).as_ref(), j, &mut field)?;
+            }
+            object.finish();
+        }
+        other => {
+            return Err(exec_err(format!(
+                "cannot cast {} to VARIANT",
+                ember_types::spark_type_name(other).to_uppercase()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Whether Spark casts a value of type `t` to a variant (`CAST(x AS VARIANT)`, the values the
+/// edits take): its primitive types, arrays of them, and variants; not structs or maps.
+fn castable_to_variant(t: &DataType) -> bool {
+    match t {
+        t if is_variant(t) => true,
+        DataType::List(f) => castable_to_variant(f.data_type()),
+        DataType::Struct(_) | DataType::Map(..) => false,
+        DataType::Timestamp(unit, _) => *unit == TimeUnit::Microsecond,
+        other => {
+            other.is_primitive()
+                || matches!(
+                    other,
+                    DataType::Null
+                        | DataType::Boolean
+                        | DataType::Utf8
+                        | DataType::LargeUtf8
+                        | DataType::Utf8View
+                        | DataType::Binary
+                        | DataType::LargeBinary
+                )
+        }
+    }
+}
+
+fn cannot_cast(what: &str, t: &DataType) -> datafusion::error::DataFusionError {
+    plan_err(format!(
+        "[DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION] {what}: cannot cast \"{}\" to \"VARIANT\". SQLSTATE: 42K09",
+        ember_types::spark_type_name(t).to_uppercase()
+    ))
+}
+
+/// Row `i` of `array` as a standalone variant.
+fn arrow_variant(array: &dyn Array, i: usize) -> DfResult<(Vec<u8>, Vec<u8>)> {
+    let mut builder = VariantBuilder::new();
+    append_arrow(array, i, &mut builder)?;
+    finish(builder, "to_variant_object").map_err(exec_err)
+}
+
+/// The hidden functions behind `variant_explode` and `variant_explode_outer`.
+const ENTRIES: &str = "__ember_variant_entries";
+const ENTRIES_OUTER: &str = "__ember_variant_entries_outer";
+
+/// The hidden function `CAST(x AS VARIANT)` becomes (`rewrite_variant_casts`).
+const TO_VARIANT: &str = "__ember_to_variant";
+
+/// `to_variant_object(x)` (a struct, map or array) and `CAST(x AS VARIANT)` (a primitive or an
+/// array).
+fn to_variant_fn(name: &'static str) -> ColumnFn {
+    let coerce: fn(&[DataType]) -> DfResult<Vec<DataType>> = if name == TO_VARIANT {
+        |t| match t {
+            [a] if castable_to_variant(a) => Ok(vec![a.clone()]),
+            [a] => Err(cannot_cast("CAST", a)),
+            _ => Err(plan_err(format!("takes 1 argument, got {}", t.len()))),
+        }
+    } else {
+        |t| match t {
+            [a @ (DataType::List(_) | DataType::Struct(_))] if !is_variant(a) => {
+                Ok(vec![a.clone()])
+            }
+            [a @ DataType::Map(entries, _)] => match entries.data_type() {
+                DataType::Struct(kv)
+                    if matches!(
+                        kv[0].data_type(),
+                        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
+                    ) =>
+                {
+                    Ok(vec![a.clone()])
+                }
+                _ => Err(cannot_cast("to_variant_object", a)),
+            },
+            [a] => Err(cannot_cast("to_variant_object", a)),
+            _ => Err(plan_err(format!("takes 1 argument, got {}", t.len()))),
+        }
+    };
+    ColumnFn::new(
+        name,
+        coerce,
+        |_| Ok(variant_type()),
+        |args| {
+            let a = &args[0];
+            let rows = (0..a.len())
+                .map(|i| {
+                    if is_sql_null(a.as_ref(), i) {
+                        Ok(None)
+                    } else {
+                        arrow_variant(a.as_ref(), i).map(Some)
+                    }
+                })
+                .collect::<DfResult<Vec<_>>>()?;
+            variant_array(rows)
+        },
+    )
+}
+
+/// `CAST(x AS VARIANT)` in the parsed SQL, which DataFusion's planner has no type for, as a
+/// call of the hidden function that makes the variant.
+pub(crate) fn rewrite_variant_casts(statement: &mut datafusion::sql::parser::Statement) {
+    use datafusion::sql::sqlparser::ast::{
+        self as sql, FunctionArg, FunctionArgExpr, FunctionArgumentList, FunctionArguments,
+    };
+    let Some(statement) = crate::planning::sql_statement_mut(statement) else {
+        return;
+    };
+    let _ = sql::visit_expressions_mut(statement, |e| {
+        if let sql::Expr::Cast {
+            expr,
+            data_type: sql::DataType::Custom(name, modifiers),
+            ..
+        } = e
+            && modifiers.is_empty()
+            && name.to_string().eq_ignore_ascii_case("variant")
+        {
+            let arg = std::mem::replace(expr.as_mut(), sql::Expr::value(sql::Value::Null));
+            *e = sql::Expr::Function(sql::Function {
+                name: sql::ObjectName::from(vec![sql::Ident::new(TO_VARIANT)]),
+                uses_odbc_syntax: false,
+                parameters: FunctionArguments::None,
+                args: FunctionArguments::List(FunctionArgumentList {
+                    duplicate_treatment: None,
+                    args: vec![FunctionArg::Unnamed(FunctionArgExpr::Expr(arg))],
+                    clauses: vec![],
+                }),
+                filter: None,
+                null_treatment: None,
+                over: None,
+                within_group: vec![],
+            });
+        }
+        std::ops::ControlFlow::<()>::Continue(())
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Edits: variant_strip_nulls, variant_delete, variant_set, variant_insert, variant_array_append
+
+/// A variant as an owned tree, for the edits: leaves keep their own encoding.
+#[derive(Debug, Clone)]
+enum Val {
+    Null,
+    Leaf(Vec<u8>, Vec<u8>),
+    Array(Vec<Val>),
+    Object(Vec<(String, Val)>),
+}
+
+impl Val {
+    fn null() -> Self {
+        Val::Null
+    }
+
+    fn is_null(&self) -> bool {
+        matches!(self, Val::Null)
+    }
+
+    fn of(v: &Variant<'_, '_>) -> DfResult<Self> {
+        Ok(match v {
+            Variant::Null => Val::Null,
+            Variant::List(l) => Val::Array(l.iter().map(|x| Val::of(&x)).collect::<DfResult<_>>()?),
+            Variant::Object(o) => Val::Object(
+                o.iter()
+                    .map(|(k, x)| Ok((k.to_owned(), Val::of(&x)?)))
+                    .collect::<DfResult<_>>()?,
+            ),
+            leaf => {
+                let (m, value) = encode(leaf)?;
+                Val::Leaf(m, value)
+            }
+        })
+    }
+
+    fn append<B: VariantBuilderExt>(&self, builder: &mut B) -> DfResult<()> {
+        match self {
+            Val::Null => builder.append_value(Variant::Null),
+            Val::Leaf(m, v) => {
+                let leaf = Variant::try_new(m, v).map_err(|e| exec_err(e.to_string()))?;
+                builder.append_value(leaf);
+            }
+            Val::Array(items) => {
+                let mut list = builder
+                    .try_new_list()
+                    .map_err(|e| exec_err(e.to_string()))?;
+                for item in items {
+                    item.append(&mut list)?;
+                }
+                list.finish();
+            }
+            Val::Object(entries) => {
+                let mut object = builder
+                    .try_new_object()
+                    .map_err(|e| exec_err(e.to_string()))?;
+                for (k, item) in entries {
+                    item.append(&mut ObjectFieldBuilder::new(k, &mut object))?;
+                }
+                object.finish();
+            }
+        }
+        Ok(())
+    }
+
+    fn encode(&self) -> DfResult<(Vec<u8>, Vec<u8>)> {
+        let mut builder = VariantBuilder::new();
+        self.append(&mut builder)?;
+        finish(builder, "an edit of a variant").map_err(exec_err)
+    }
+
+    /// How many containers deep the value nests (a leaf: 0).
+    fn depth(&self) -> usize {
+        match self {
+            Val::Null | Val::Leaf(..) => 0,
+            Val::Array(items) => 1 + items.iter().map(Val::depth).max().unwrap_or(0),
+            Val::Object(entries) => 1 + entries.iter().map(|(_, v)| v.depth()).max().unwrap_or(0),
+        }
+    }
+
+    fn strip_nulls(self, arrays: bool) -> Self {
+        match self {
+            Val::Object(entries) => Val::Object(
+                entries
+                    .into_iter()
+                    .filter(|(_, v)| !v.is_null())
+                    .map(|(k, v)| (k, v.strip_nulls(arrays)))
+                    .collect(),
+            ),
+            Val::Array(items) => Val::Array(
+                items
+                    .into_iter()
+                    .filter(|v| !(arrays && v.is_null()))
+                    .map(|v| v.strip_nulls(arrays))
+                    .collect(),
+            ),
+            leaf => leaf,
+        }
+    }
+}
+
+/// What an edit does at its path's end.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Edit {
+    Delete,
+    Set { create: bool },
+    Insert,
+    Append,
+}
+
+impl Edit {
+    fn name(self, lenient: bool) -> &'static str {
+        match (self, lenient) {
+            (Edit::Delete, _) => "variant_delete",
+            (Edit::Set { .. }, false) => "variant_set",
+            (Edit::Set { .. }, true) => "try_variant_set",
+            (Edit::Insert, false) => "variant_insert",
+            (Edit::Insert, true) => "try_variant_insert",
+            (Edit::Append, false) => "variant_array_append",
+            (Edit::Append, true) => "try_variant_array_append",
+        }
+    }
+}
+
+/// A path's text up to its `n`th step, as Spark's messages print it.
+fn path_prefix(path: &str, n: usize) -> String {
+    let mut text = String::from("$");
+    if let Some(steps) = parse_path(path) {
+        for step in steps.iter().take(n) {
+            match step {
+                Step::Key(k) => {
+                    text.push('.');
+                    text.push_str(k);
+                }
+                Step::Index(i) => {
+                    let _ = write!(text, "[{i}]");
+                }
+            }
+        }
+    }
+    text
+}
+
+/// Applies `edit` with `value` at `steps` under `node` (`depth` steps taken so far); an error
+/// is Spark's message.
+fn apply(
+    node: &mut Val,
+    steps: &[Step],
+    depth: usize,
+    edit: Edit,
+    value: &Val,
+    path: &str,
+    name: &str,
+) -> Result<(), String> {
+    let mismatch = |at: usize| {
+        format!(
+            "[VARIANT_PATH_TYPE_MISMATCH] The path '{path}' is incompatible with the variant value at '{}' in `{name}`. SQLSTATE: 22023",
+            path_prefix(path, at)
+        )
+    };
+    let Some((step, rest)) = steps.split_first() else {
+        // The end of the path: only `variant_array_append` edits the value here.
+        return match (edit, node) {
+            (Edit::Append, Val::Array(items)) => {
+                items.push(value.clone());
+                Ok(())
+            }
+            _ => Err(mismatch(depth)),
+        };
+    };
+    let last = rest.is_empty() && edit != Edit::Append;
+    let creating = matches!(edit, Edit::Set { create: true } | Edit::Insert);
+    // An index far past an array's end pads it with nulls: bounded, as every array Ember
+    // builds, before the memory is taken.
+    if let Step::Index(n) = step
+        && creating
+        && *n >= MAX_PADDED_INDEX
+    {
+        return Err(format!(
+            "{name}: the index {n} is past the largest array Ember pads to ({MAX_PADDED_INDEX} elements)"
+        ));
+    }
+    match (step, node) {
+        (Step::Key(k), Val::Object(entries)) => {
+            let at = entries.iter().position(|(key, _)| key == k);
+            match (at, last) {
+                (Some(i), true) => match edit {
+                    Edit::Delete => {
+                        entries.remove(i);
+                    }
+                    Edit::Insert => {
+                        return Err(format!(
+                            "[VARIANT_DUPLICATE_KEY] Failed to build variant because of a duplicate object key `{k}`. SQLSTATE: 22023"
+                        ));
+                    }
+                    _ => entries[i].1 = value.clone(),
+                },
+                (None, true) if creating => entries.push((k.clone(), value.clone())),
+                (Some(i), false) => {
+                    apply(&mut entries[i].1, rest, depth + 1, edit, value, path, name)?;
+                }
+                (None, false) if creating => {
+                    let mut child = empty_for(&rest[0]);
+                    apply(&mut child, rest, depth + 1, edit, value, path, name)?;
+                    entries.push((k.clone(), child));
+                }
+                (None, _) => {}
+            }
+            Ok(())
+        }
+        (Step::Index(n), Val::Array(items)) => {
+            let n = *n;
+            match (n < items.len(), last) {
+                (true, true) => match edit {
+                    Edit::Delete => {
+                        items.remove(n);
+                    }
+                    Edit::Insert => items.insert(n, value.clone()),
+                    _ => items[n] = value.clone(),
+                },
+                (false, true) if creating => {
+                    items.resize(n, Val::null());
+                    items.push(value.clone());
+                }
+                (true, false) => apply(&mut items[n], rest, depth + 1, edit, value, path, name)?,
+                (false, false) if creating => {
+                    items.resize(n, Val::null());
+                    let mut child = empty_for(&rest[0]);
+                    apply(&mut child, rest, depth + 1, edit, value, path, name)?;
+                    items.push(child);
+                }
+                (false, _) => {}
+            }
+            Ok(())
+        }
+        // Nothing to delete under a value of another kind; the other edits fail on it.
+        _ if edit == Edit::Delete => Ok(()),
+        _ => Err(mismatch(depth)),
+    }
+}
+
+/// The container a missing step creates: an object for a key, an array for an index.
+fn empty_for(step: &Step) -> Val {
+    match step {
+        Step::Key(_) => Val::Object(Vec::new()),
+        Step::Index(_) => Val::Array(Vec::new()),
+    }
+}
+
+/// `variant_strip_nulls(v[, include_arrays])`.
+fn strip_nulls_fn() -> ColumnFn {
+    ColumnFn::new(
+        "variant_strip_nulls",
+        |t| match t {
+            [a] => Ok(vec![variant_arg(a)?]),
+            [a, _] => Ok(vec![variant_arg(a)?, DataType::Boolean]),
+            _ => Err(plan_err(format!("takes 1 or 2 arguments, got {}", t.len()))),
+        },
+        |_| Ok(variant_type()),
+        |args| {
+            let a = &args[0];
+            let arrays = args.get(1).map(|b| b.as_boolean());
+            let mut rows = Vec::with_capacity(a.len());
+            for i in 0..a.len() {
+                let include = match arrays {
+                    Some(b) if b.is_null(i) => None,
+                    Some(b) => Some(b.value(i)),
+                    None => Some(true),
+                };
+                match (variant_at(a.as_ref(), i)?, include) {
+                    (Some(v), Some(arrays)) => {
+                        rows.push(Some(Val::of(&v)?.strip_nulls(arrays).encode()?));
+                    }
+                    _ => rows.push(None),
+                }
+            }
+            variant_array(rows)
+        },
+    )
+}
+
+/// `is_valid_variant(v)`: whether the value decodes all the way down.
+fn is_valid_variant() -> ColumnFn {
+    fn valid(v: &Variant<'_, '_>) -> bool {
+        match v {
+            Variant::List(l) => l.iter_try().all(|x| x.is_ok_and(|x| valid(&x))),
+            Variant::Object(o) => o.iter_try().all(|x| x.is_ok_and(|(_, x)| valid(&x))),
+            _ => true,
+        }
+    }
+    ColumnFn::new(
+        "is_valid_variant",
+        |t| match t {
+            [a] => Ok(vec![variant_arg(a)?]),
+            _ => Err(plan_err(format!("takes 1 argument, got {}", t.len()))),
+        },
+        |_| Ok(DataType::Boolean),
+        |args| {
+            let a = &args[0];
+            let mut out = BooleanBuilder::with_capacity(a.len());
+            for i in 0..a.len() {
+                if a.is_null(i) {
+                    out.append_null();
+                } else {
+                    out.append_value(
+                        variant_at(a.as_ref(), i).is_ok_and(|v| v.is_some_and(|v| valid(&v))),
+                    );
+                }
+            }
+            Ok(Arc::new(out.finish()) as ArrayRef)
+        },
+    )
+}
+
+/// `variant_delete(v, path, ...)`, `variant_set(v, path, value[, create_if_missing])`,
+/// `variant_insert(v, path, value)`, `variant_array_append(v, path, value)` and their `try_`
+/// forms (`NULL` where the edit fails).
+#[derive(Debug)]
+struct VariantEdit {
+    name: &'static str,
+    edit: Edit,
+    lenient: bool,
+    signature: Signature,
+}
+
+super::named_udf!(VariantEdit);
+
+impl VariantEdit {
+    fn new(edit: Edit, lenient: bool) -> Self {
+        Self {
+            name: edit.name(lenient),
+            edit,
+            lenient,
+            signature: Signature::user_defined(Volatility::Immutable),
+        }
+    }
+
+    fn invalid_path(&self, path: &str) -> String {
+        format!(
+            "[INVALID_VARIANT_PATH] The path '{path}' is not a valid `{}` target. SQLSTATE: 22023",
+            self.name
+        )
+    }
+
+    /// The steps of `path`, which only `variant_array_append` allows to be the root.
+    fn steps(&self, path: &str) -> Result<Vec<Step>, String> {
+        match parse_path(path) {
+            Some(steps) if !steps.is_empty() || self.edit == Edit::Append => Ok(steps),
+            _ => Err(self.invalid_path(path)),
+        }
+    }
+}
+
+impl ScalarUDFImpl for VariantEdit {
+    fn name(&self) -> &str {
+        self.name
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn coerce_types(&self, arg_types: &[DataType]) -> DfResult<Vec<DataType>> {
+        let n = arg_types.len();
+        let arity_ok = match self.edit {
+            Edit::Delete => n >= 2,
+            Edit::Set { .. } => n == 3 || n == 4,
+            Edit::Insert | Edit::Append => n == 3,
+        };
+        if !arity_ok {
+            return Err(plan_err(format!(
+                "{}: wrong number of arguments ({n})",
+                self.name
+            )));
+        }
+        let mut out = vec![variant_arg(&arg_types[0])?];
+        for (i, t) in arg_types.iter().enumerate().skip(1) {
+            out.push(match (self.edit, i) {
+                (Edit::Delete, _) | (_, 1) => DataType::Utf8,
+                (_, 2) if castable_to_variant(t) => t.clone(),
+                (_, 2) => return Err(cannot_cast(self.name, t)),
+                _ => DataType::Boolean,
+            });
+        }
+        Ok(out)
+    }
+
+    fn return_type(&self, _arg_types: &[DataType]) -> DfResult<DataType> {
+        Ok(variant_type())
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> DfResult<ColumnarValue> {
+        let all_scalar = args
+            .args
+            .iter()
+            .all(|a| matches!(a, ColumnarValue::Scalar(_)));
+        let arrays = ColumnarValue::values_to_arrays(&args.args)?;
+        let v = &arrays[0];
+        let mut rows = Vec::with_capacity(v.len());
+        for i in 0..v.len() {
+            rows.push(self.row(&arrays, i)?);
+        }
+        let out = variant_array(rows)?;
+        if all_scalar && out.len() == 1 {
+            Ok(ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?))
+        } else {
+            Ok(ColumnarValue::Array(out))
+        }
+    }
+}
+
+impl VariantEdit {
+    /// Row `i`'s edited variant (`None`: NULL).
+    fn row(&self, arrays: &[ArrayRef], i: usize) -> DfResult<Option<(Vec<u8>, Vec<u8>)>> {
+        let Some(v) = variant_at(arrays[0].as_ref(), i)? else {
+            return Ok(None);
+        };
+        let mut tree = Val::of(&v)?;
+        let fail = |why: String| {
+            if self.lenient {
+                Ok(None)
+            } else {
+                Err(exec_err(why))
+            }
+        };
+        if self.edit == Edit::Delete {
+            for paths in &arrays[1..] {
+                let paths = paths.as_string::<i32>();
+                // A NULL path is skipped.
+                if paths.is_null(i) {
+                    continue;
+                }
+                let path = paths.value(i);
+                let steps = match self.steps(path) {
+                    Ok(s) => s,
+                    Err(why) => return fail(why),
+                };
+                if let Err(why) = apply(
+                    &mut tree,
+                    &steps,
+                    0,
+                    Edit::Delete,
+                    &Val::null(),
+                    path,
+                    self.name,
+                ) {
+                    return fail(why);
+                }
+            }
+            return tree.encode().map(Some);
+        }
+        let paths = arrays[1].as_string::<i32>();
+        if paths.is_null(i) || is_sql_null(arrays[2].as_ref(), i) {
+            return Ok(None);
+        }
+        let edit = match (self.edit, arrays.get(3).map(|b| b.as_boolean())) {
+            (Edit::Set { .. }, Some(b)) if b.is_null(i) => return Ok(None),
+            (Edit::Set { .. }, Some(b)) => Edit::Set { create: b.value(i) },
+            (edit, _) => edit,
+        };
+        let value = match variant_at_or_arrow(arrays[2].as_ref(), i)? {
+            Some(value) => value,
+            None => return Ok(None),
+        };
+        let path = paths.value(i);
+        let steps = match self.steps(path) {
+            Ok(s) => s,
+            Err(why) => return fail(why),
+        };
+        // The deepest the result can nest: the path's containers above the value's.
+        if steps.len() + value.depth() > MAX_NESTING {
+            return fail(format!(
+                "{}: the result would nest deeper than {MAX_NESTING} levels",
+                self.name
+            ));
+        }
+        match apply(&mut tree, &steps, 0, edit, &value, path, self.name) {
+            Ok(()) => tree.encode().map(Some),
+            Err(why) => fail(why),
+        }
+    }
+}
+
+/// Whether row `i` of `array` is a SQL NULL (a `NULL` literal's array has no null buffer).
+fn is_sql_null(array: &dyn Array, i: usize) -> bool {
+    *array.data_type() == DataType::Null || array.is_null(i)
+}
+
+/// An edit's value: a variant as it is, any other value cast to one; a SQL NULL is `None`.
+fn variant_at_or_arrow(array: &dyn Array, i: usize) -> DfResult<Option<Val>> {
+    if is_sql_null(array, i) {
+        return Ok(None);
+    }
+    let (m, v) = arrow_variant(array, i)?;
+    let variant = Variant::try_new(&m, &v).map_err(|e| exec_err(e.to_string()))?;
+    Val::of(&variant).map(Some)
+}
+
+// ---------------------------------------------------------------------------------------------
+// variant_explode, variant_explode_outer
+
+/// The hidden function behind `variant_explode`: a variant's entries as a list of
+/// `(pos, key, value)` structs (for `_outer`, one struct of NULLs where there are none).
+fn entries_type() -> DataType {
+    DataType::List(Arc::new(Field::new(
+        "item",
+        DataType::Struct(Fields::from(vec![
+            Field::new("pos", DataType::Int32, true),
+            Field::new("key", DataType::Utf8, true),
+            Field::new("value", variant_type(), true),
+        ])),
+        true,
+    )))
+}
+
+fn entries_fn(name: &'static str, outer: bool) -> ColumnFn {
+    let eval: fn(&[ArrayRef]) -> DfResult<ArrayRef> = if outer {
+        |args| entries(args, true)
+    } else {
+        |args| entries(args, false)
+    };
+    ColumnFn::new(
+        name,
+        |t| match t {
+            [a] => Ok(vec![variant_arg(a)?]),
+            _ => Err(plan_err(format!("takes 1 argument, got {}", t.len()))),
+        },
+        |_| Ok(entries_type()),
+        eval,
+    )
+}
+
+fn entries(args: &[ArrayRef], outer: bool) -> DfResult<ArrayRef> {
+    let a = &args[0];
+    let mut pos = Vec::new();
+    let mut keys = StringBuilder::new();
+    let mut values = Vec::new();
+    let mut offsets = vec![0i32];
+    for i in 0..a.len() {
+        let before = pos.len();
+        match variant_at(a.as_ref(), i)? {
+            Some(Variant::Object(o)) => {
+                for (j, (k, v)) in o.iter().enumerate() {
+                    pos.push(i32::try_from(j).ok());
+                    keys.append_value(k);
+                    values.push(Some(encode(&v)?));
+                }
+            }
+            Some(Variant::List(l)) => {
+                for (j, v) in l.iter().enumerate() {
+                    pos.push(i32::try_from(j).ok());
+                    keys.append_null();
+                    values.push(Some(encode(&v)?));
+                }
+            }
+            _ => {}
+        }
+        if outer && pos.len() == before {
+            pos.push(None);
+            keys.append_null();
+            values.push(None);
+        }
+        offsets.push(i32::try_from(pos.len()).map_err(|_| exec_err("too many entries".into()))?);
+    }
+    let DataType::List(item) = entries_type() else {
+        return Err(exec_err("entries are a list".into()));
+    };
+    let DataType::Struct(fields) = item.data_type().clone() else {
+        return Err(exec_err("entries are structs".into()));
+    };
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(datafusion::arrow::array::Int32Array::from(pos)),
+        Arc::new(keys.finish()),
+        variant_array(values)?,
+    ];
+    let structs = StructArray::try_new(fields, columns, None)?;
+    Ok(Arc::new(datafusion::arrow::array::ListArray::try_new(
+        item,
+        datafusion::arrow::buffer::OffsetBuffer::new(offsets.into()),
+        Arc::new(structs),
+        None,
+    )?))
+}
+
+/// `FROM variant_explode(v)` (and `_outer`): one row per entry of `v`, `pos`, `key`, `value`.
+/// The argument is a value of its own (Ember has no `LATERAL` joins to read another table's row).
+#[derive(Debug)]
+struct VariantExplode {
+    entries: &'static str,
+}
+
+impl datafusion::catalog::TableFunctionImpl for VariantExplode {
+    fn call_with_args(
+        &self,
+        args: datafusion::catalog::TableFunctionArgs<'_, '_>,
+    ) -> DfResult<Arc<dyn datafusion::catalog::TableProvider>> {
+        use datafusion::logical_expr::{LogicalPlanBuilder, col};
+        use datafusion::prelude::get_field;
+        let [arg] = args.exprs() else {
+            return Err(plan_err("variant_explode takes 1 argument".into()));
+        };
+        let registry = args.session();
+        let entries = registry
+            .scalar_functions()
+            .get(self.entries)
+            .cloned()
+            .ok_or_else(|| plan_err(format!("{} is not registered", self.entries)))?;
+        let call = Expr::ScalarFunction(ScalarFunction::new_udf(entries, vec![arg.clone()]));
+        let plan = LogicalPlanBuilder::empty(true)
+            .project([call.alias("e")])?
+            .unnest_column("e")?
+            .project([
+                get_field(col("e"), "pos").alias("pos"),
+                get_field(col("e"), "key").alias("key"),
+                get_field(col("e"), "value").alias("value"),
+            ])?
+            .build()?;
+        Ok(Arc::new(datafusion::datasource::ViewTable::new(plan, None)))
+    }
+}
+
 /// Registers the variant functions; `variant_get`'s timestamps are zoned in `time_zone`.
 pub(crate) fn register(ctx: &SessionContext, time_zone: &Arc<str>) {
     for f in [
@@ -1483,6 +2369,35 @@ pub(crate) fn register(ctx: &SessionContext, time_zone: &Arc<str>) {
             Arc::clone(time_zone),
         )));
     }
+    for f in [
+        to_variant_fn("to_variant_object"),
+        to_variant_fn(TO_VARIANT),
+        strip_nulls_fn(),
+        is_valid_variant(),
+        entries_fn(ENTRIES, false),
+        entries_fn(ENTRIES_OUTER, true),
+    ] {
+        ctx.register_udf(f.udf());
+    }
+    for edit in [Edit::Set { create: true }, Edit::Insert, Edit::Append] {
+        for lenient in [false, true] {
+            ctx.register_udf(ScalarUDF::new_from_impl(VariantEdit::new(edit, lenient)));
+        }
+    }
+    ctx.register_udf(ScalarUDF::new_from_impl(VariantEdit::new(
+        Edit::Delete,
+        false,
+    )));
+    ctx.register_udtf(
+        "variant_explode",
+        Arc::new(VariantExplode { entries: ENTRIES }),
+    );
+    ctx.register_udtf(
+        "variant_explode_outer",
+        Arc::new(VariantExplode {
+            entries: ENTRIES_OUTER,
+        }),
+    );
     ctx.register_udaf(AggregateUDF::new_from_impl(SchemaOfVariantAgg {
         signature: Signature::user_defined(Volatility::Immutable),
     }));
@@ -1561,6 +2476,38 @@ mod tests {
         for bad in ["a", "$[-1]", "$.", "$[x]", "$['a'"] {
             assert!(parse_path(bad).is_none(), "{bad}");
         }
+    }
+
+    #[test]
+    fn edits_are_bounded() {
+        let (m, v) = parse_to_variant("[]").unwrap();
+        let mut tree = Val::of(&Variant::try_new(&m, &v).unwrap()).unwrap();
+        let far = [Step::Index(MAX_PADDED_INDEX)];
+        let edit = Edit::Set { create: true };
+        assert!(
+            apply(
+                &mut tree,
+                &far,
+                0,
+                edit,
+                &Val::null(),
+                "$[..]",
+                "variant_set"
+            )
+            .is_err()
+        );
+        let near = [Step::Index(3)];
+        apply(
+            &mut tree,
+            &near,
+            0,
+            edit,
+            &Val::null(),
+            "$[3]",
+            "variant_set",
+        )
+        .unwrap();
+        assert!(matches!(&tree, Val::Array(items) if items.len() == 4));
     }
 
     #[test]

@@ -276,3 +276,35 @@ fn deeply_nested_xml_is_refused_not_a_stack_overflow() {
     let query = "SELECT xpath_int(concat(repeat('<a>', 200), repeat('</a>', 200)), 'count(//a)')";
     assert_eq!(single(&spark, query), "200");
 }
+
+#[test]
+fn variant_input_deep_or_wide_is_a_clear_error() {
+    let spark = Session::builder().get_or_create().unwrap();
+    let fails = |query: &str, wanted: &str| {
+        let err = spark
+            .sql(query)
+            .and_then(|df| df.collect())
+            .expect_err(query);
+        assert!(err.to_string().contains(wanted), "{query}: {err}");
+    };
+    // Nesting past Spark's 1000 levels, in the text and through an edit's path.
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    fails(&format!("SELECT parse_json('{deep}')"), "nested deeper than 1000");
+    let path = "$".to_owned() + &".a".repeat(5_000);
+    fails(
+        &format!("SELECT variant_set(parse_json('{{}}'), '{path}', 1)"),
+        "deeper than 1000",
+    );
+    // An index that would pad an array with a billion nulls.
+    fails(
+        "SELECT variant_set(parse_json('[]'), '$[1000000000]', 1)",
+        "past the largest array",
+    );
+    // try_ forms answer NULL instead.
+    let batches = spark
+        .sql(&format!("SELECT try_parse_json('{deep}') IS NULL"))
+        .unwrap()
+        .collect()
+        .unwrap();
+    assert_eq!(crate::fixture::cells(&batches), [["true"]]);
+}

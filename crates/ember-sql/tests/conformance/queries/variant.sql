@@ -110,3 +110,78 @@ SELECT to_json(named_struct('v', parse_json('{"a":1}'), 'n', 2))
 
 -- name: variant_in_an_array
 SELECT to_json(array(parse_json('1'), parse_json('{"x":"y"}')))
+
+-- name: to_variant_object_values
+SELECT to_json(to_variant_object(named_struct('a', 1, 'b', 'x', 'c', CAST(NULL AS INT)))), to_json(to_variant_object(array(1, 2))), to_json(to_variant_object(map('k', DATE'2024-01-01'))), to_json(to_variant_object(array(named_struct('a', 1)))), to_json(to_variant_object(array(map('a', 2))))
+
+-- name: to_variant_object_types
+SELECT to_json(to_variant_object(named_struct('d', 2.50, 'f', 1.5f, 'e', 1.5e0, 'bin', X'0102', 't', TIMESTAMP'2024-01-01 10:00:00', 'n', TIMESTAMP_NTZ'2024-01-01 10:00:00', 'l', 5000000000, 'bo', true)))
+
+-- name: to_variant_object_schema
+SELECT schema_of_variant(to_variant_object(named_struct('a', 1, 'b', DATE'2024-01-01', 'c', 1.5f, 'd', X'01', 'e', TIMESTAMP'2024-01-01 10:00:00', 'f', 2.50, 'g', TIMESTAMP_NTZ'2024-01-01 10:00:00', 'h', array(1, 2))))
+
+-- name: to_variant_object_of_a_number_fails
+SELECT to_variant_object(1)
+
+-- name: to_variant_object_of_an_int_keyed_map_fails
+SELECT to_variant_object(map(1, 2))
+
+-- name: cast_to_variant
+SELECT to_json(CAST(1 AS VARIANT)), to_json(CAST('x' AS VARIANT)), to_json(CAST(array(1,2) AS VARIANT)), to_json(CAST(NULL AS VARIANT)), typeof(CAST(1 AS VARIANT)), schema_of_variant(CAST(2.5 AS VARIANT))
+
+-- name: cast_of_a_struct_to_variant_fails
+SELECT CAST(named_struct('a', 1) AS VARIANT)
+
+-- name: variant_strip_nulls_values
+SELECT to_json(variant_strip_nulls(parse_json('{"a": {"b": null, "c": [1, null]}}'))), to_json(variant_strip_nulls(parse_json('{"a": [1, null], "b": null}'), false)), to_json(variant_strip_nulls(parse_json('null'))), variant_strip_nulls(NULL) IS NULL, to_json(variant_strip_nulls(parse_json('[null, {"x": null}]'))), to_json(variant_strip_nulls(parse_json('{"a": 1, "b": null, "c": 3}')))
+
+-- name: is_valid_variant_values
+SELECT is_valid_variant(parse_json('[{"b":true,"a":0}]')), is_valid_variant(NULL), is_valid_variant(parse_json('null'))
+
+-- name: variant_delete_values
+SELECT to_json(variant_delete(parse_json('{"a": 1, "b": 2, "c": 3, "items": [1, 2, 3]}'), NULL, '$.a', '$.c')), to_json(variant_delete(parse_json('[1,2,3]'), '$[5]')), to_json(variant_delete(parse_json('{"a":{"b":1,"c":2}}'), '$.a.b')), to_json(variant_delete(parse_json('1'), '$.a')), to_json(variant_delete(parse_json('{"a": 1, "b": 2, "c": 3, "items": [1, 2, 3]}'), '$.items[0]', '$.items[0]')), variant_delete(NULL, '$.a') IS NULL
+
+-- name: variant_delete_root_fails
+SELECT variant_delete(parse_json('{"a":1}'), '$')
+
+-- name: variant_delete_bad_path_fails
+SELECT variant_delete(parse_json('{"a":1}'), 'x')
+
+-- name: variant_set_values
+SELECT to_json(variant_set(parse_json('{"a": 1}'), '$.a', 2)), to_json(variant_set(parse_json('{"a": 1}'), '$.b', 3)), to_json(variant_set(parse_json('{"a": {"b": 1}}'), '$.a.c.d', 2)), to_json(variant_set(parse_json('["a","b","c"]'), '$[1]', 'z')), to_json(variant_set(parse_json('["a","b","c"]'), '$[5]', 'z'))
+
+-- name: variant_set_without_creating
+SELECT to_json(variant_set(parse_json('{"a":1}'), '$.b', 3, false)), to_json(variant_set(parse_json('{"a":1}'), '$.a', 3, false)), to_json(variant_set(parse_json('{"a":1}'), '$.a', parse_json('{"k":[1]}')))
+
+-- name: variant_set_type_mismatch_fails
+SELECT variant_set(parse_json('{"a":1}'), '$.a.b', 2)
+
+-- name: variant_set_root_fails
+SELECT variant_set(parse_json('{"a":1}'), '$', 2)
+
+-- name: variant_insert_values
+SELECT to_json(variant_insert(parse_json('{"a": 1}'), '$.b', 2)), to_json(variant_insert(parse_json('{}'), '$.a.b', 1)), to_json(variant_insert(parse_json('["a","b","c"]'), '$[1]', 'z')), to_json(variant_insert(parse_json('["a","b"]'), '$[5]', 'z')), to_json(variant_insert(parse_json('{}'), '$.a', parse_json('{"x":1}'))), to_json(variant_insert(parse_json('{}'), '$.a', parse_json('null')))
+
+-- name: variant_insert_duplicate_fails
+SELECT variant_insert(parse_json('{"a":1}'), '$.a', 2)
+
+-- name: variant_array_append_values
+SELECT to_json(variant_array_append(parse_json('[1, 2, 3]'), '$', 4)), to_json(variant_array_append(parse_json('{"a": [1, 2]}'), '$.a', 3)), to_json(variant_array_append(parse_json('[1]'), '$', parse_json('[2, 3]'))), to_json(variant_array_append(parse_json('{"a": 1}'), '$.missing', 2)), to_json(variant_array_append(parse_json('[1, 2]'), '$', parse_json('null'))), variant_array_append(parse_json('[1, 2]'), '$', NULL) IS NULL
+
+-- name: variant_array_append_not_an_array_fails
+SELECT variant_array_append(parse_json('{"a":1}'), '$.a', 2)
+
+-- name: try_variant_edits
+SELECT try_variant_set(parse_json('[1]'), '$.a', 2) IS NULL, try_variant_insert(parse_json('{"a":1}'), '$.a', 2) IS NULL, try_variant_array_append(parse_json('{"a":1}'), '$.a', 2) IS NULL, to_json(try_variant_set(parse_json('[1]'), '$[0]', 2))
+
+-- name: variant_explode_object
+SELECT pos, key, to_json(value) FROM variant_explode(parse_json('{"b":1,"a":"x"}'))
+
+-- name: variant_explode_array
+SELECT pos, key, to_json(value) FROM variant_explode(parse_json('[1,null]'))
+
+-- name: variant_explode_scalar_and_outer
+SELECT (SELECT count(*) FROM variant_explode(parse_json('1'))) AS n, (SELECT count(*) FROM variant_explode_outer(parse_json('1'))) AS o
+
+-- name: variant_explode_outer_row
+SELECT * FROM variant_explode_outer(parse_json('[]'))
