@@ -497,6 +497,18 @@ fn spark_name(e: &Expr, ctx: &Ctx<'_>) -> Option<String> {
             let items: Option<Vec<String>> = values.iter().map(name).collect();
             format!("struct({})", items?.join(", "))
         }
+        // Quantified LIKE: Spark names it after its expression only.
+        Expr::Like {
+            negated,
+            any,
+            expr,
+            pattern,
+            escape_char: None,
+        } if *any || call_name(pattern).as_deref() == Some("all") => {
+            let not = if *negated { "not" } else { "" };
+            let quantifier = if *any { "any" } else { "all" };
+            format!("{not}like{quantifier}({})", name(expr)?)
+        }
         Expr::Like {
             negated: false,
             any: false,
@@ -815,6 +827,9 @@ fn call_text(fname: &str, mut args: Vec<String>, distinct: bool) -> Option<Strin
         ("isnull", [arg]) => return Some(format!("({arg} IS NULL)")),
         ("isnotnull", [arg]) => return Some(format!("({arg} IS NOT NULL)")),
         ("positive", [arg]) => return Some(format!("(+ {arg})")),
+        ("if", [condition, then, otherwise]) => {
+            return Some(format!("(IF({condition}, {then}, {otherwise}))"));
+        }
         ("count", []) => return None,
         ("log", [arg]) => return Some(format!("LOG(E(), {arg})")),
         ("log", [base, arg]) => return Some(format!("LOG({base}, {arg})")),

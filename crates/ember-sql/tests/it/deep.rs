@@ -289,7 +289,10 @@ fn variant_input_deep_or_wide_is_a_clear_error() {
     };
     // Nesting past Spark's 1000 levels, in the text and through an edit's path.
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
-    fails(&format!("SELECT parse_json('{deep}')"), "nested deeper than 1000");
+    fails(
+        &format!("SELECT parse_json('{deep}')"),
+        "nested deeper than 1000",
+    );
     let path = "$".to_owned() + &".a".repeat(5_000);
     fails(
         &format!("SELECT variant_set(parse_json('{{}}'), '{path}', 1)"),
