@@ -114,7 +114,10 @@
 //!   `window_time` (tumbling windows).
 //! - **Encryption**: `aes_encrypt`, `aes_decrypt`, `try_aes_decrypt` (ECB, CBC, GCM).
 //! - **XML**: `xpath`, `xpath_string`, `xpath_boolean`, `xpath_int` and the other numeric
-//!   `xpath_*` (XPath 1.0; documents bounded in size and nesting).
+//!   `xpath_*` (XPath 1.0; documents bounded in size and nesting); `from_xml` with a DDL
+//!   schema (attributes as `_name` fields, text as `_VALUE`, repeated elements as arrays,
+//!   PERMISSIVE), `to_xml` (options `rowTag`, `indent`), `schema_of_xml`, with the conventions of
+//!   Spark's XML source (`functions/xml_records.rs`).
 //! - **CSV**: `from_csv` with a DDL schema (PERMISSIVE with `_corrupt_record`, or FAILFAST),
 //!   `to_csv`, `schema_of_csv`, splitting and quoting records as Spark's CSV parser does, with
 //!   its options (`sep`, `quote`, `escape`, `nullValue`, `dateFormat`, `timestampFormat`, ...).

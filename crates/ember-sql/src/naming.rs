@@ -14,13 +14,21 @@
 //! - operators print in parentheses, as Spark's `(a + 1)`, `(a = 1)`, `(NOT (a = 1))` for `a != 1`,
 //!   `(a IS NULL)`, `(a IN (1, 2))`, `(- a)`; `a || b` is `concat(a, b)`;
 //! - calls print their name in lower case and their arguments' names (`count(*)` is `count(1)`,
-//!   `count(DISTINCT a)`), `CAST(a AS INT)`, `CASE WHEN (a > 1) THEN x ELSE y END`, `a[0]`.
+//!   `count(DISTINCT a)`), with the defaults Spark fills in and shows (`round(x, 0)`,
+//!   `split(s, ',', -1)`: the `DEFAULTS` table), in capitals where Spark's math expressions name
+//!   themselves so (`SQRT(x)`); `CAST(a AS INT)`, but a cast of a column keeps the column's name;
+//!   `CASE WHEN (a > 1) THEN x ELSE y END`, `a[0]`;
+//! - window functions print their window as Spark completes it (`sum(v) OVER (ORDER BY id ASC
+//!   NULLS FIRST RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`), aggregates their `FILTER`
+//!   and `WITHIN GROUP`, lambdas Spark's `lambdafunction(..., namedlambdavariable())`;
+//! - a query that is a `VALUES` list names its columns `col1`, `col2`, ...
 //!
-//! What Spark names differently from its SQL text (window functions, lambdas, subqueries, calls
-//! whose names show defaults Spark fills in) keeps DataFusion's name, as does an item whose name
-//! would repeat another item's in the same `SELECT` (DataFusion refuses two columns of one name,
-//! Spark allows them). How often the names agree with Spark's, measured on the conformance suite:
-//! `docs/spark-compat.md`.
+//! What Ember cannot name from the text alone keeps DataFusion's name: subqueries, casts Spark
+//! adds by type (`ceil(CAST(3.14 AS DOUBLE), 2)`), `inline`'s columns, `>>>` (which the parser
+//! reads as `shiftrightunsigned`).
+//! So does an item whose name would repeat another item's in the same `SELECT` (DataFusion
+//! refuses two columns of one name, Spark allows them). How often the names agree with Spark's,
+//! measured on the conformance suite: `docs/spark-compat.md`.
 
 use std::collections::{HashMap, HashSet};
 use std::ops::ControlFlow;
@@ -835,7 +843,8 @@ fn call_text(fname: &str, mut args: Vec<String>, distinct: bool) -> Option<Strin
         ("log", [base, arg]) => return Some(format!("LOG({base}, {arg})")),
         // Without their options (and schemas), as Spark names them.
         (
-            "from_csv" | "from_json" | "to_csv" | "to_json" | "schema_of_csv" | "schema_of_json",
+            "from_csv" | "from_json" | "from_xml" | "to_csv" | "to_json" | "to_xml"
+            | "schema_of_csv" | "schema_of_json" | "schema_of_xml",
             [first, ..],
         ) => {
             return Some(format!("{fname}({first})"));

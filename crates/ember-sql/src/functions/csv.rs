@@ -64,34 +64,50 @@ struct Options {
     quote_all: bool,
 }
 
+/// A function's options argument `arg` (a `map` literal; absent or `NULL`: none), its keys in
+/// lower case: what the CSV and XML functions read their options from.
+pub(crate) fn options_map(
+    name: &str,
+    arg: Option<&ColumnarValue>,
+) -> DfResult<HashMap<String, String>> {
+    let mut given = HashMap::new();
+    match arg {
+        None => {}
+        Some(ColumnarValue::Scalar(ScalarValue::Map(map))) if map.len() == 1 && map.is_valid(0) => {
+            let entries = map.value(0);
+            let keys = datafusion::arrow::compute::cast(entries.column(0), &DataType::Utf8)?;
+            let values = datafusion::arrow::compute::cast(entries.column(1), &DataType::Utf8)?;
+            let (keys, values) = (keys.as_string::<i32>(), values.as_string::<i32>());
+            for i in 0..keys.len() {
+                if keys.is_valid(i) && values.is_valid(i) {
+                    given.insert(keys.value(i).to_lowercase(), values.value(i).to_owned());
+                }
+            }
+        }
+        // A NULL map: no options.
+        Some(ColumnarValue::Scalar(ScalarValue::Map(map))) if map.len() == 1 => {}
+        Some(_) => {
+            return Err(plan_err(format!(
+                "[INVALID_OPTIONS.NON_MAP_FUNCTION] {name}: the options must be given with \
+                 the `map()` function. SQLSTATE: 42K06"
+            )));
+        }
+    }
+    Ok(given)
+}
+
+/// One value's text read as type `t` with the default options, as `from_csv` reads a field
+/// (`from_xml` reads its values so); `None` when it does not fit.
+pub(crate) fn read_default(text: &str, t: &DataType) -> Option<ScalarValue> {
+    static DEFAULTS: std::sync::OnceLock<Option<Options>> = std::sync::OnceLock::new();
+    let options = DEFAULTS.get_or_init(|| Options::of("from_csv", None).ok());
+    read_field(text, t, options.as_ref()?)
+}
+
 impl Options {
     /// The options map argument `arg` of function `name` (absent: the defaults).
     fn of(name: &str, arg: Option<&ColumnarValue>) -> DfResult<Self> {
-        let mut given = HashMap::new();
-        match arg {
-            None => {}
-            Some(ColumnarValue::Scalar(ScalarValue::Map(map)))
-                if map.len() == 1 && map.is_valid(0) =>
-            {
-                let entries = map.value(0);
-                let keys = datafusion::arrow::compute::cast(entries.column(0), &DataType::Utf8)?;
-                let values = datafusion::arrow::compute::cast(entries.column(1), &DataType::Utf8)?;
-                let (keys, values) = (keys.as_string::<i32>(), values.as_string::<i32>());
-                for i in 0..keys.len() {
-                    if keys.is_valid(i) && values.is_valid(i) {
-                        given.insert(keys.value(i).to_lowercase(), values.value(i).to_owned());
-                    }
-                }
-            }
-            // A NULL map: no options.
-            Some(ColumnarValue::Scalar(ScalarValue::Map(map))) if map.len() == 1 => {}
-            Some(_) => {
-                return Err(plan_err(format!(
-                    "[INVALID_OPTIONS.NON_MAP_FUNCTION] {name}: the options must be given with \
-                     the `map()` function. SQLSTATE: 42K06"
-                )));
-            }
-        }
+        let given = options_map(name, arg)?;
         let sep = match given.get("sep").or_else(|| given.get("delimiter")) {
             None => ",".to_owned(),
             Some(s) if s.is_empty() => {

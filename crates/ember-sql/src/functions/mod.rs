@@ -80,6 +80,7 @@ pub(crate) mod time_window;
 pub(crate) mod variant;
 pub(crate) mod vectors;
 pub(crate) mod xml;
+pub(crate) mod xml_records;
 
 /// `PartialEq`, `Eq` and `Hash` for a function type whose identity is its `name` field (what
 /// DataFusion compares when it deduplicates expressions).
@@ -261,6 +262,7 @@ pub(crate) fn register(ctx: &SessionContext, time_zone: &std::sync::Arc<str>) {
     vectors::register(ctx);
     sketches::register(ctx);
     xml::register(ctx);
+    xml_records::register(ctx, time_zone);
     time_window::register(ctx, time_zone);
     aes::register(ctx);
     random::register(ctx);

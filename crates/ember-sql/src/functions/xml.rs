@@ -91,7 +91,7 @@ fn nesting(xml: &[u8]) -> usize {
 }
 
 /// Refuses a document too large or nested too deeply to parse and evaluate safely.
-fn check_size(function: &str, xml: &str) -> DfResult<()> {
+pub(crate) fn check_size(function: &str, xml: &str) -> DfResult<()> {
     if xml.len() > MAX_XML_BYTES {
         return Err(exec_err(format!(
             "{function}: the XML document is {} bytes, over the limit of {MAX_XML_BYTES}",

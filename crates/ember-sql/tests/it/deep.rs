@@ -267,6 +267,15 @@ fn deeply_nested_xml_is_refused_not_a_stack_overflow() {
         "SELECT xpath_string(concat(repeat('<a>/>', 100000), repeat('</a>', 100000)), '/')",
         "nests elements",
     );
+    // The XML record functions share the bounds.
+    refused(
+        "SELECT from_xml(concat(repeat('<a>', 100000), repeat('</a>', 100000)), 'a INT')",
+        "nests elements",
+    );
+    refused(
+        "SELECT schema_of_xml(concat(repeat('<a>', 100000), repeat('</a>', 100000)))",
+        "nests elements",
+    );
     // A long XPath is refused before its recursive parser sees it.
     refused(
         "SELECT xpath_int('<a/>', concat(repeat('-', 200000), '1'))",
