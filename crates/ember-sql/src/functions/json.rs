@@ -489,7 +489,7 @@ fn inferred_ddl(t: &Inferred) -> String {
 }
 
 /// A field name as Spark's DDL writes it: backquoted unless a plain identifier.
-fn ddl_name(name: &str) -> String {
+pub(crate) fn ddl_name(name: &str) -> String {
     let plain = !name.is_empty()
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         && !name.starts_with(|c: char| c.is_ascii_digit());

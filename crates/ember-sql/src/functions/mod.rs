@@ -225,6 +225,16 @@ pub(crate) fn one_row_list(
     )
 }
 
+/// A function's answer: one value when every argument was one (`all_scalar`) and `out` has one
+/// row, else the column.
+pub(crate) fn answer(out: ArrayRef, all_scalar: bool) -> DfResult<ColumnarValue> {
+    if all_scalar && out.len() == 1 {
+        Ok(ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?))
+    } else {
+        Ok(ColumnarValue::Array(out))
+    }
+}
+
 pub(crate) fn exec_err(message: String) -> DataFusionError {
     DataFusionError::Execution(message)
 }

@@ -1113,13 +1113,7 @@ impl ScalarUDFImpl for VariantGet {
         } else {
             ScalarValue::iter_to_array(out)?
         };
-        if all_scalar && array.len() == 1 {
-            Ok(ColumnarValue::Scalar(ScalarValue::try_from_array(
-                &array, 0,
-            )?))
-        } else {
-            Ok(ColumnarValue::Array(array))
-        }
+        super::answer(array, all_scalar)
     }
 }
 
@@ -1229,20 +1223,6 @@ fn merge(a: Shape, b: Shape) -> Shape {
     }
 }
 
-/// A field name as Spark's schema text writes it: in backquotes unless an identifier.
-fn field_name(name: &str) -> String {
-    let plain = name
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if plain {
-        name.to_owned()
-    } else {
-        format!("`{}`", name.replace('`', "``"))
-    }
-}
-
 fn shape_text(s: &Shape) -> String {
     match s {
         Shape::Void => "VOID".into(),
@@ -1264,7 +1244,7 @@ fn shape_text(s: &Shape) -> String {
             "OBJECT<{}>",
             fields
                 .iter()
-                .map(|(k, v)| format!("{}: {}", field_name(k), shape_text(v)))
+                .map(|(k, v)| format!("{}: {}", super::json::ddl_name(k), shape_text(v)))
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
@@ -2134,11 +2114,7 @@ impl ScalarUDFImpl for VariantEdit {
             rows.push(self.row(&arrays, i)?);
         }
         let out = variant_array(rows)?;
-        if all_scalar && out.len() == 1 {
-            Ok(ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?))
-        } else {
-            Ok(ColumnarValue::Array(out))
-        }
+        super::answer(out, all_scalar)
     }
 }
 

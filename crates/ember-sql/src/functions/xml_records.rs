@@ -272,11 +272,7 @@ impl ScalarUDFImpl for FromXml {
         } else {
             ScalarValue::iter_to_array(rows)?
         };
-        if all_scalar && out.len() == 1 {
-            Ok(ColumnarValue::Scalar(ScalarValue::try_from_array(&out, 0)?))
-        } else {
-            Ok(ColumnarValue::Array(out))
-        }
+        super::answer(out, all_scalar)
     }
 }
 
@@ -397,19 +393,6 @@ fn infer_fields(
     fields
 }
 
-fn field_name(name: &str) -> String {
-    let plain = name
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if plain {
-        name.to_owned()
-    } else {
-        format!("`{}`", name.replace('`', "``"))
-    }
-}
-
 fn inferred_text(t: &Inferred) -> String {
     match t {
         Inferred::Bigint => "BIGINT".into(),
@@ -423,7 +406,7 @@ fn inferred_text(t: &Inferred) -> String {
             "STRUCT<{}>",
             fields
                 .iter()
-                .map(|(k, v)| format!("{}: {}", field_name(k), inferred_text(v)))
+                .map(|(k, v)| format!("{}: {}", super::json::ddl_name(k), inferred_text(v)))
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
