@@ -634,13 +634,18 @@ fn variant_arg(t: &DataType) -> DfResult<DataType> {
     }
 }
 
+/// The argument types of a function of one variant.
+fn one_variant(t: &[DataType]) -> DfResult<Vec<DataType>> {
+    match t {
+        [a] => Ok(vec![variant_arg(a)?]),
+        _ => Err(plan_err(format!("takes 1 argument, got {}", t.len()))),
+    }
+}
+
 fn is_variant_null() -> ColumnFn {
     ColumnFn::new(
         "is_variant_null",
-        |t| match t {
-            [a] => Ok(vec![variant_arg(a)?]),
-            _ => Err(plan_err(format!("takes 1 argument, got {}", t.len()))),
-        },
+        one_variant,
         |_| Ok(DataType::Boolean),
         |args| {
             let a = &args[0];
@@ -1254,10 +1259,7 @@ fn shape_text(s: &Shape) -> String {
 fn schema_of_variant() -> ColumnFn {
     ColumnFn::new(
         "schema_of_variant",
-        |t| match t {
-            [a] => Ok(vec![variant_arg(a)?]),
-            _ => Err(plan_err(format!("takes 1 argument, got {}", t.len()))),
-        },
+        one_variant,
         |_| Ok(DataType::Utf8),
         |args| {
             let a = &args[0];
@@ -2003,10 +2005,7 @@ fn is_valid_variant() -> ColumnFn {
     }
     ColumnFn::new(
         "is_valid_variant",
-        |t| match t {
-            [a] => Ok(vec![variant_arg(a)?]),
-            _ => Err(plan_err(format!("takes 1 argument, got {}", t.len()))),
-        },
+        one_variant,
         |_| Ok(DataType::Boolean),
         |args| {
             let a = &args[0];
@@ -2228,15 +2227,7 @@ fn entries_fn(name: &'static str, outer: bool) -> ColumnFn {
     } else {
         |args| entries(args, false)
     };
-    ColumnFn::new(
-        name,
-        |t| match t {
-            [a] => Ok(vec![variant_arg(a)?]),
-            _ => Err(plan_err(format!("takes 1 argument, got {}", t.len()))),
-        },
-        |_| Ok(entries_type()),
-        eval,
-    )
+    ColumnFn::new(name, one_variant, |_| Ok(entries_type()), eval)
 }
 
 fn entries(args: &[ArrayRef], outer: bool) -> DfResult<ArrayRef> {
