@@ -2,7 +2,9 @@
 //! statement before it is planned (as `literals.rs` rewrites string literals):
 //!
 //! - **Generators** in `SELECT`: `explode`, `explode_outer`, `posexplode(_outer)` (with
-//!   `AS (pos, e)`), `explode(map) AS (k, v)` and `inline` become DataFusion's `unnest`
+//!   `AS (pos, e)`), `explode(map) AS (k, v)` (without names when the argument is a call that
+//!   makes a map, `map(...)`: `key`, `value`; `posexplode`: `pos`, `key`, `value`) and `inline`
+//!   (its columns named by the fields of the structs it is given) become DataFusion's `unnest`
 //!   (`unnest_outer` for the `_outer` forms, which keep a `NULL` row for a `NULL` or empty array).
 //!   `json_tuple(j, 'a', ...)` becomes one field lookup per name (`c0`, ...), `stack(n, ...)` one
 //!   `unnest` per column (`col0`, ...), in `SELECT` and in `LATERAL VIEW`.
@@ -151,7 +153,26 @@ fn generator_items(expr: &Expr, aliases: &[Ident], outer: bool) -> DfResult<Opti
         return Err(plan_err(format!("{name} takes one argument")));
     };
     let unnest = if outer { "unnest_outer" } else { "unnest" };
+    // `inline` of structs written in the query is named by their fields, as in Spark.
+    let derived;
+    let aliases = match inline_field_names(&base, aliases, arg) {
+        Some(fields) => {
+            derived = fields;
+            derived.as_slice()
+        }
+        None => aliases,
+    };
     let names: Vec<String> = aliases.iter().map(|a| quoted(&a.value)).collect();
+    // A map is exploded into keys and values: known by the names given, or, without names, by
+    // a call that makes a map.
+    let made_by = call(arg).map(|(n, _)| n);
+    let map_arg = made_by.as_deref().is_some_and(|n| MAP_CALLS.contains(&n));
+    let array_arg = made_by.as_deref() == Some("array");
+    let map = match (base.as_str(), names.len()) {
+        ("explode", 2) | ("posexplode", 3) => !array_arg,
+        (_, 0) => map_arg,
+        _ => false,
+    };
     let named = |default: &[&str]| -> DfResult<Vec<String>> {
         if names.is_empty() {
             Ok(default.iter().map(|d| quoted(d)).collect())
@@ -165,13 +186,27 @@ fn generator_items(expr: &Expr, aliases: &[Ident], outer: bool) -> DfResult<Opti
             )))
         }
     };
-    let items = match (base.as_str(), names.len()) {
+    let positions = |name: &str| {
+        format!(
+            "{unnest}(CAST(CASE WHEN {arg} IS NULL THEN NULL \
+             ELSE range(0, cardinality({arg})) END AS ARRAY<INT>)) AS {name}"
+        )
+    };
+    let items = match (base.as_str(), map) {
         // A map: its keys and values side by side.
-        ("explode", 2) => {
+        ("explode", true) => {
             let n = named(&["key", "value"])?;
             vec![
                 format!("{unnest}(map_keys({arg})) AS {}", n[0]),
                 format!("{unnest}(map_values({arg})) AS {}", n[1]),
+            ]
+        }
+        ("posexplode", true) => {
+            let n = named(&["pos", "key", "value"])?;
+            vec![
+                positions(&n[0]),
+                format!("{unnest}(map_keys({arg})) AS {}", n[1]),
+                format!("{unnest}(map_values({arg})) AS {}", n[2]),
             ]
         }
         ("explode", _) => {
@@ -180,14 +215,7 @@ fn generator_items(expr: &Expr, aliases: &[Ident], outer: bool) -> DfResult<Opti
         }
         ("posexplode", _) => {
             let n = named(&["pos", "col"])?;
-            vec![
-                format!(
-                    "{unnest}(CAST(CASE WHEN {arg} IS NULL THEN NULL \
-                     ELSE range(0, cardinality({arg})) END AS ARRAY<INT>)) AS {}",
-                    n[0]
-                ),
-                format!("{unnest}({arg}) AS {}", n[1]),
-            ]
+            vec![positions(&n[0]), format!("{unnest}({arg}) AS {}", n[1])]
         }
         _ if names.is_empty() => vec![format!("{unnest}({unnest}({arg}))")],
         // Named columns: the structs' fields renamed, in order, before they are unnested.
@@ -209,6 +237,66 @@ fn generator_items(expr: &Expr, aliases: &[Ident], outer: bool) -> DfResult<Opti
         }
     };
     Ok(Some(items))
+}
+
+/// The calls that make a map: `explode` of one is a map's explode.
+const MAP_CALLS: &[&str] = &[
+    "map",
+    "map_from_arrays",
+    "map_from_entries",
+    "map_concat",
+    "map_filter",
+    "map_zip_with",
+    "str_to_map",
+    "transform_keys",
+    "transform_values",
+];
+
+/// The field names of the structs `inline(array(named_struct('x', ...), ...))` or
+/// `inline(array(struct(a, 1), ...))` unnests, as Spark names its columns (`struct`'s fields are
+/// its columns' names, `col1`, `col2`, ... for other values), when the call gives no names.
+fn inline_field_names(base: &str, aliases: &[Ident], arg: &Expr) -> Option<Vec<Ident>> {
+    if base != "inline" || !aliases.is_empty() {
+        return None;
+    }
+    let (array, items) = call(arg)?;
+    if array != "array" {
+        return None;
+    }
+    let first = items.first()?;
+    // sqlparser reads `struct(a, 1)` as a struct expression, not a call.
+    let (kind, fields) = match first {
+        Expr::Struct { values, fields } if fields.is_empty() => {
+            ("struct".to_owned(), values.iter().collect())
+        }
+        other => call(other)?,
+    };
+    let names: Vec<String> = match kind.as_str() {
+        "named_struct" => fields
+            .iter()
+            .step_by(2)
+            .map(|f| match f {
+                Expr::Value(ValueWithSpan {
+                    value: Value::SingleQuotedString(s),
+                    ..
+                }) => Some(s.clone()),
+                _ => None,
+            })
+            .collect::<Option<_>>()?,
+        "struct" => fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| match f {
+                Expr::Identifier(c) => c.value.clone(),
+                Expr::CompoundIdentifier(parts) => parts
+                    .last()
+                    .map_or_else(|| format!("col{}", i + 1), |p| p.value.clone()),
+                _ => format!("col{}", i + 1),
+            })
+            .collect(),
+        _ => return None,
+    };
+    Some(names.into_iter().map(Ident::new).collect())
 }
 
 /// `json_tuple(json, 'a', 'b')` (one row: `c0`, `c1`, the fields `a` and `b` of the JSON object)

@@ -43,8 +43,10 @@ SELECT sum(x) FROM (VALUES (9223372036854775807L), (1L)) AS t(x)
 SELECT to_timestamp(1700000000)
 
 -- name: explode_map_in_select
--- known: values: explode of a map in SELECT needs AS (k, v); Spark names the columns key and value
 SELECT explode(map('a', 1, 'b', 2))
+
+-- name: posexplode_map_in_select
+SELECT posexplode(map('a', 1, 'b', 2))
 
 -- name: two_columns_with_one_name
 -- known: values: DataFusion refuses two result columns of the same name; Spark allows them
