@@ -334,6 +334,26 @@ mod tests {
         assert_eq!(serde_json::to_value(&table).unwrap(), expected);
     }
 
+    /// A VARIANT column is typed `variant`, its values their JSON text (NULL stays null).
+    #[test]
+    fn variants_are_json_text() {
+        let spark = ember_sql::Session::builder().get_or_create().unwrap();
+        let df = spark
+            .sql("SELECT parse_json(j) AS v FROM VALUES ('{\"b\":[1,2.5],\"a\":null}'), (NULL) AS t(j)")
+            .unwrap();
+        let schema = df.schema();
+        let batches = df.collect().unwrap();
+        let table = encode(&schema, &batches).unwrap();
+        assert_eq!(table.schema["fields"][0]["type"], "variant");
+        assert_eq!(
+            table.data,
+            vec![
+                vec![Value::String(r#"{"a":null,"b":[1,2.5]}"#.into())],
+                vec![Value::Null]
+            ]
+        );
+    }
+
     /// Issue 17: `SELECT NULL AS n` was `""`; Spark answers JSON `null` and type `void`.
     #[test]
     fn null_type_is_json_null() {
