@@ -96,6 +96,25 @@ fn to_timestamp_expr(mut args: Vec<Expr>, types: &[DataType], tz: &Arc<str>) -> 
             args.len()
         )));
     }
+    // A number is seconds since the epoch, as Spark reads it (a fraction is kept to the
+    // microsecond).
+    match types.first() {
+        Some(t) if args.len() == 1 && t.is_integer() => {
+            let seconds = cast(
+                cast(one(args)?, DataType::Int64),
+                DataType::Timestamp(TimeUnit::Second, Some(Arc::clone(tz))),
+            );
+            return Ok(cast(seconds, zoned(tz)));
+        }
+        Some(t) if args.len() == 1 && (t.is_floating() || t.is_decimal()) => {
+            let micros = cast(one(args)?, DataType::Float64) * lit(1_000_000f64);
+            return Ok(cast(
+                cast(micros, DataType::Int64),
+                DataType::Timestamp(TimeUnit::Microsecond, Some(Arc::clone(tz))),
+            ));
+        }
+        _ => {}
+    }
     if args.len() == 1 && !is_string(types.first()) {
         return Ok(to_zoned(one(args)?, types.first(), tz));
     }

@@ -39,8 +39,10 @@ SELECT 7.5D % 0
 SELECT sum(x) FROM (VALUES (9223372036854775807L), (1L)) AS t(x)
 
 -- name: to_timestamp_of_a_number
--- known: values: to_timestamp of a number reads microseconds; Spark reads seconds
 SELECT to_timestamp(1700000000)
+
+-- name: to_timestamp_of_numbers
+SELECT to_timestamp(1.5), to_timestamp(CAST(86400 AS BIGINT)), to_timestamp(-1), to_timestamp(2.25D), to_timestamp(CAST(NULL AS INT))
 
 -- name: explode_map_in_select
 SELECT explode(map('a', 1, 'b', 2))
