@@ -166,9 +166,19 @@ fn name_select(select: &mut Select) {
             _ => None,
         })
         .collect();
-    let mut counts: HashMap<&str, usize> = HashMap::new();
-    for (_, name) in names.iter().flatten() {
-        *counts.entry(name.as_str()).or_default() += 1;
+    // DataFusion compares names without regard to case (its identifiers are lower-cased). An
+    // alias, like a name given here, is unqualified; a column keeps its table's qualifier, so
+    // it meets an alias only where its table has no name.
+    let mut unqualified: HashMap<String, usize> = HashMap::new();
+    let mut columns: HashSet<String> = HashSet::new();
+    for (item, name) in select.projection.iter().zip(&names) {
+        match (item, name) {
+            (SelectItem::UnnamedExpr(_), Some((false, name))) => {
+                columns.insert(name.to_lowercase());
+            }
+            (_, Some((_, name))) => *unqualified.entry(name.to_lowercase()).or_default() += 1,
+            _ => {}
+        }
     }
     let wildcard = select.projection.iter().any(|i| {
         matches!(
@@ -179,19 +189,27 @@ fn name_select(select: &mut Select) {
     let renames: Vec<Option<String>> = names
         .iter()
         .zip(&select.projection)
-        .map(|(n, item)| match n {
-            // Beside `*` a struct field's name could meet a column's: it keeps DataFusion's.
-            Some((true, name))
-                if counts[name.as_str()] == 1
-                    && !(wildcard
-                        && matches!(
-                            item,
-                            SelectItem::UnnamedExpr(Expr::CompoundIdentifier(_))
-                        )) =>
-            {
-                Some(name.clone())
+        .map(|(n, item)| {
+            let (true, name) = n.as_ref()? else {
+                return None;
+            };
+            let key = name.to_lowercase();
+            let unique = unqualified.get(&key) == Some(&1);
+            // Beside a projected column of that name (or `*`, which may bring one), or another
+            // item of that name, DataFusion refuses the name Spark gives.
+            let meets_column = columns.contains(&key) || wildcard && is_plain_identifier(name);
+            match item {
+                // A cast is then named by its text (DataFusion would name it as the column it
+                // casts, refused there too); Spark repeats the column's name.
+                SelectItem::UnnamedExpr(e @ Expr::Cast { .. }) if meets_column || !unique => {
+                    spark_name(e, &ctx).filter(|text| {
+                        let text = text.to_lowercase();
+                        !unqualified.contains_key(&text) && !columns.contains(&text)
+                    })
+                }
+                // A struct field's name keeps DataFusion's.
+                _ => (unique && !meets_column).then(|| name.clone()),
             }
-            _ => None,
         })
         .collect();
     for (item, rename) in select.projection.iter_mut().zip(renames) {
@@ -203,6 +221,14 @@ fn name_select(select: &mut Select) {
             alias: Ident::with_quote('`', name),
         };
     }
+}
+
+/// Whether `name` reads as a column name (`age`, `s_1`), not an expression's (`(a + 1)`).
+fn is_plain_identifier(name: &str) -> bool {
+    name.chars()
+        .next()
+        .is_some_and(|c| c.is_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_alphanumeric() || c == '_')
 }
 
 /// The names that qualify columns in `select`: its tables' names (last part) and aliases.
@@ -592,7 +618,7 @@ fn function_name(f: &Function, ctx: &Ctx<'_>) -> Option<String> {
             args.push("NULL".to_owned());
             Some(args[1].clone())
         }
-        ("lag" | "lead", _) => Some(args[1].clone()),
+        ("lag" | "lead", _) => Some(args.get(1)?.clone()),
         _ => None,
     };
     let mut text = call_text(&fname, args, distinct)?;

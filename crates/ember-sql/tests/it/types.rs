@@ -708,6 +708,31 @@ fn unnamed_columns_have_spark_names() {
         ),
         ["age", "CAST((age + 1) AS STRING)"]
     );
+    // Beside that column or `*`, where Spark repeats the column's name, a cast is named by its
+    // text (DataFusion refuses a name twice, and names a cast as its column).
+    let beside_star = names(&spark, "SELECT *, CAST(id AS STRING) FROM people");
+    assert_eq!(beside_star.len(), 5, "{beside_star:?}");
+    assert_eq!(beside_star[4], "CAST(id AS STRING)");
+    assert_eq!(
+        names(
+            &spark,
+            "SELECT ID, CAST(id AS STRING), CAST(id AS INT) FROM people"
+        ),
+        ["id", "CAST(id AS STRING)", "CAST(id AS INT)"]
+    );
+    // A struct field's name beside a column of that name keeps DataFusion's.
+    let field = names(
+        &spark,
+        "SELECT name, s.name FROM (SELECT name, named_struct('name', 1) AS s FROM people)",
+    );
+    assert_eq!(field[0], "name");
+    assert_ne!(field[1], "name");
+    // A call Spark would refuse is refused, not a crash of the namer.
+    assert!(
+        spark
+            .sql("SELECT lag() OVER (ORDER BY id) FROM people")
+            .is_err()
+    );
     // Spark names both `1`; DataFusion refuses a repeated name, so those keep its names (and
     // the first two stay refused without an alias, as before Ember named columns).
     assert_eq!(
