@@ -94,6 +94,8 @@ fn is_variant_fields(fields: &Fields) -> bool {
     fields.len() == 2
         && fields[0].name() == "metadata"
         && fields[1].name() == "value"
+        && *fields[0].data_type() == DataType::Binary
+        && *fields[1].data_type() == DataType::Binary
         && fields[1].metadata().get(VARIANT_MARK.0).map(String::as_str) == Some(VARIANT_MARK.1)
 }
 

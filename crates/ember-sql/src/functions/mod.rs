@@ -48,7 +48,7 @@
 //!
 //! [`AggregateUDF`]: datafusion::logical_expr::AggregateUDF
 
-use datafusion::arrow::array::ArrayRef;
+use datafusion::arrow::array::{Array, ArrayRef};
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::ScalarValue;
 use datafusion::error::{DataFusionError, Result as DfResult};
@@ -233,6 +233,12 @@ pub(crate) fn answer(out: ArrayRef, all_scalar: bool) -> DfResult<ColumnarValue>
     } else {
         Ok(ColumnarValue::Array(out))
     }
+}
+
+/// Whether row `i` of `array` is a SQL NULL (a `NULL` literal's array has no null buffer, so
+/// its `is_null` is false).
+pub(crate) fn is_sql_null(array: &dyn Array, i: usize) -> bool {
+    *array.data_type() == DataType::Null || array.is_null(i)
 }
 
 pub(crate) fn exec_err(message: String) -> DataFusionError {

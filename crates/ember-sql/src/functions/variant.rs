@@ -28,6 +28,8 @@ use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 use std::sync::Arc;
 
+use chrono::TimeZone as _;
+use datafusion::arrow::array::timezone::Tz;
 use datafusion::arrow::array::{
     Array, ArrayRef, AsArray, BinaryBuilder, BooleanBuilder, StringBuilder, StructArray,
 };
@@ -45,7 +47,7 @@ use datafusion::prelude::SessionContext;
 use ember_types::{is_variant, variant_type};
 use parquet_variant::{
     ObjectFieldBuilder, Variant, VariantBuilder, VariantBuilderExt, VariantDecimal4,
-    VariantDecimal8, VariantDecimal16,
+    VariantDecimal8, VariantDecimal16, VariantMetadata,
 };
 
 use super::json::{java_double, java_float, parse_ddl, write_str};
@@ -63,7 +65,21 @@ const SIZE_LIMIT: usize = 16 << 20;
 
 /// A finished builder's encoding, refused beyond [`SIZE_LIMIT`] as Spark refuses it.
 fn finish(builder: VariantBuilder, what: &str) -> Result<(Vec<u8>, Vec<u8>), String> {
-    let (m, v) = builder.try_finish().map_err(|e| e.to_string())?;
+    let (mut m, mut v) = builder.try_finish().map_err(|e| e.to_string())?;
+    // parquet-variant's full validation wants an unsorted dictionary's offsets strictly
+    // increasing, which an empty key breaks: such a variant is re-encoded with its keys sorted.
+    let metadata = VariantMetadata::new(&m);
+    if !metadata.is_sorted() && metadata.iter().any(str::is_empty) {
+        let mut keys: Vec<&str> = metadata.iter().collect();
+        keys.sort_unstable();
+        keys.dedup();
+        // Copied through the edits' tree: appending the variant itself would validate it.
+        let tree = Val::of(&Variant::new_with_metadata(metadata.clone(), &v))
+            .map_err(|e| e.to_string())?;
+        let mut sorted = VariantBuilder::new().with_field_names(keys);
+        tree.append(&mut sorted).map_err(|e| e.to_string())?;
+        (m, v) = sorted.try_finish().map_err(|e| e.to_string())?;
+    }
     if m.len() + v.len() > SIZE_LIMIT {
         return Err(format!(
             "[VARIANT_SIZE_LIMIT] Cannot build variant bigger than 16.0 MiB in `{what}`. SQLSTATE: 22023"
@@ -207,20 +223,21 @@ impl<'a> Parser<'a> {
             match c {
                 '"' => return Ok(out),
                 '\\' => {
-                    let Some(e) = self.peek() else {
+                    // The escaped character, whole (it may be any character, to be refused).
+                    let Some(e) = self.text[self.at..].chars().next() else {
                         return self.fail("unterminated string");
                     };
-                    self.at += 1;
+                    self.at += e.len_utf8();
                     match e {
-                        b'"' => out.push('"'),
-                        b'\\' => out.push('\\'),
-                        b'/' => out.push('/'),
-                        b'b' => out.push('\u{08}'),
-                        b'f' => out.push('\u{0c}'),
-                        b'n' => out.push('\n'),
-                        b'r' => out.push('\r'),
-                        b't' => out.push('\t'),
-                        b'u' => out.push(self.unicode_escape()?),
+                        '"' => out.push('"'),
+                        '\\' => out.push('\\'),
+                        '/' => out.push('/'),
+                        'b' => out.push('\u{08}'),
+                        'f' => out.push('\u{0c}'),
+                        'n' => out.push('\n'),
+                        'r' => out.push('\r'),
+                        't' => out.push('\t'),
+                        'u' => out.push(self.unicode_escape()?),
                         _ => return self.fail("bad escape"),
                     }
                 }
@@ -778,7 +795,7 @@ fn rescale(unscaled: i128, from: u8, to: u8) -> Option<i128> {
 fn parse_decimal(text: &str) -> Option<(i128, u8)> {
     let t = text.trim();
     let negative = t.starts_with('-');
-    let body = t.trim_start_matches(['-', '+']);
+    let body = t.strip_prefix(['-', '+']).unwrap_or(t);
     let (int, frac) = body.split_once('.').unwrap_or((body, ""));
     if int.is_empty() && frac.is_empty()
         || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit())
@@ -811,7 +828,7 @@ fn cast_int(v: &Variant<'_, '_>, min: i128, max: i128) -> Option<i128> {
 }
 
 /// `v` cast to `target`, or `None` where it does not cast.
-fn cast(v: &Variant<'_, '_>, target: &DataType) -> DfResult<Option<ScalarValue>> {
+fn cast(v: &Variant<'_, '_>, target: &DataType, zone: &Tz) -> DfResult<Option<ScalarValue>> {
     // A variant null stays a variant (`is_variant_null` of it is true); cast, it is NULL.
     if is_variant(target) {
         let (m, value) = encode(v)?;
@@ -821,14 +838,7 @@ fn cast(v: &Variant<'_, '_>, target: &DataType) -> DfResult<Option<ScalarValue>>
         return ScalarValue::try_from(target).map(Some);
     }
     Ok(match target {
-        DataType::Utf8 => Some(ScalarValue::Utf8(Some(match text_of(v) {
-            Some(s) => s.to_owned(),
-            None => {
-                let mut text = String::new();
-                write_json(v, &mut text);
-                text
-            }
-        }))),
+        DataType::Utf8 => Some(ScalarValue::Utf8(Some(cast_text(v, zone)))),
         DataType::Boolean => match v {
             Variant::BooleanTrue => Some(true),
             Variant::BooleanFalse => Some(false),
@@ -868,11 +878,10 @@ fn cast(v: &Variant<'_, '_>, target: &DataType) -> DfResult<Option<ScalarValue>>
             let (u, from) = match (exact(v), text_of(v)) {
                 (Some(e), _) => Some(e),
                 (None, Some(t)) => parse_decimal(t),
-                (None, None) => as_f64(v).and_then(|f| {
-                    let scaled = (f * 10f64.powi(i32::from(*s))).round();
-                    (scaled.is_finite() && scaled.abs() < 1e38)
-                        .then_some((scaled as i128, *s as u8))
-                }),
+                // A double through its shortest text, so 1.005 rounds as the decimal it reads.
+                (None, None) => as_f64(v)
+                    .filter(|f| f.is_finite())
+                    .and_then(|f| parse_decimal(&format!("{f}"))),
             }
             .unzip();
             let unscaled = u.zip(from).and_then(|(u, from)| rescale(u, from, *s as u8));
@@ -884,7 +893,9 @@ fn cast(v: &Variant<'_, '_>, target: &DataType) -> DfResult<Option<ScalarValue>>
         DataType::Date32 => {
             let date = match v {
                 Variant::Date(d) => Some(*d),
-                Variant::TimestampMicros(t) | Variant::TimestampNanos(t) => Some(t.date_naive()),
+                Variant::TimestampMicros(t) | Variant::TimestampNanos(t) => {
+                    Some(t.with_timezone(zone).date_naive())
+                }
                 Variant::TimestampNtzMicros(t) | Variant::TimestampNtzNanos(t) => Some(t.date()),
                 other => text_of(other)
                     .and_then(|s| chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()),
@@ -897,25 +908,48 @@ fn cast(v: &Variant<'_, '_>, target: &DataType) -> DfResult<Option<ScalarValue>>
             })
         }
         DataType::Timestamp(TimeUnit::Microsecond, tz) => {
-            let naive = match v {
-                Variant::Date(d) => d.and_hms_opt(0, 0, 0),
-                Variant::TimestampMicros(t) | Variant::TimestampNanos(t) => Some(t.naive_utc()),
-                Variant::TimestampNtzMicros(t) | Variant::TimestampNtzNanos(t) => Some(*t),
-                other => text_of(other).and_then(|s| {
-                    let s = s.trim();
-                    ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"]
-                        .iter()
-                        .find_map(|f| chrono::NaiveDateTime::parse_from_str(s, f).ok())
-                        .or_else(|| {
-                            chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                                .ok()
-                                .and_then(|d| d.and_hms_opt(0, 0, 0))
-                        })
-                }),
+            // A wall-clock time is read in the session time zone (a TIMESTAMP_NTZ keeps it).
+            let micros_of = |naive: chrono::NaiveDateTime| match tz {
+                Some(_) => zone
+                    .from_local_datetime(&naive)
+                    .earliest()
+                    .map(|t| t.timestamp_micros()),
+                None => Some(naive.and_utc().timestamp_micros()),
             };
-            naive.map(|n| {
-                ScalarValue::TimestampMicrosecond(Some(n.and_utc().timestamp_micros()), tz.clone())
-            })
+            let micros = match v {
+                Variant::TimestampMicros(t) | Variant::TimestampNanos(t) => match tz {
+                    Some(_) => Some(t.timestamp_micros()),
+                    None => Some(
+                        t.with_timezone(zone)
+                            .naive_local()
+                            .and_utc()
+                            .timestamp_micros(),
+                    ),
+                },
+                // A number is seconds since the epoch, as Spark casts it.
+                Variant::Int8(_) | Variant::Int16(_) | Variant::Int32(_) | Variant::Int64(_)
+                    if tz.is_some() =>
+                {
+                    exact(v).and_then(|(n, _)| i64::try_from(n).ok()?.checked_mul(1_000_000))
+                }
+                other => match other {
+                    Variant::Date(d) => d.and_hms_opt(0, 0, 0),
+                    Variant::TimestampNtzMicros(t) | Variant::TimestampNtzNanos(t) => Some(*t),
+                    other => text_of(other).and_then(|s| {
+                        let s = s.trim();
+                        ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"]
+                            .iter()
+                            .find_map(|f| chrono::NaiveDateTime::parse_from_str(s, f).ok())
+                            .or_else(|| {
+                                chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                                    .ok()
+                                    .and_then(|d| d.and_hms_opt(0, 0, 0))
+                            })
+                    }),
+                }
+                .and_then(micros_of),
+            };
+            micros.map(|m| ScalarValue::TimestampMicrosecond(Some(m), tz.clone()))
         }
         other => {
             return Err(plan_err(format!(
@@ -924,6 +958,36 @@ fn cast(v: &Variant<'_, '_>, target: &DataType) -> DfResult<Option<ScalarValue>>
             )));
         }
     })
+}
+
+/// `v` cast to a string as Spark casts it: objects and arrays as their JSON, other values as
+/// their plain cast (a string itself, `Infinity` unquoted, a date or timestamp as its text in
+/// the session time zone, bytes as UTF-8).
+fn cast_text(v: &Variant<'_, '_>, zone: &Tz) -> String {
+    match v {
+        Variant::String(s) => (*s).to_owned(),
+        Variant::ShortString(s) => s.as_str().to_owned(),
+        Variant::Double(d) => java_double(*d),
+        Variant::Float(f) => java_float(*f),
+        Variant::Date(d) => d.format("%Y-%m-%d").to_string(),
+        Variant::TimestampMicros(t) | Variant::TimestampNanos(t) => {
+            timestamp_text(t.with_timezone(zone).naive_local())
+        }
+        Variant::TimestampNtzMicros(t) | Variant::TimestampNtzNanos(t) => timestamp_text(*t),
+        Variant::Binary(b) => String::from_utf8_lossy(b).into_owned(),
+        other => {
+            let mut text = String::new();
+            write_json(other, &mut text);
+            text
+        }
+    }
+}
+
+/// A timestamp as Spark's cast to string writes it: `2024-01-01 10:00:00`, a fraction without
+/// trailing zeros.
+fn timestamp_text(t: chrono::NaiveDateTime) -> String {
+    let text = t.format("%Y-%m-%d %H:%M:%S%.6f").to_string();
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
 fn variant_scalar(metadata: Vec<u8>, value: Vec<u8>) -> DfResult<ScalarValue> {
@@ -1072,6 +1136,11 @@ impl ScalarUDFImpl for VariantGet {
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> DfResult<ColumnarValue> {
         let target = args.return_field.data_type().clone();
+        let zone: Tz = self
+            .time_zone
+            .parse()
+            .or_else(|_| "+00:00".parse())
+            .map_err(|e| exec_err(format!("{}: the session time zone: {e}", self.name)))?;
         let all_scalar = args
             .args
             .iter()
@@ -1091,7 +1160,7 @@ impl ScalarUDFImpl for VariantGet {
                 out.push(ScalarValue::try_from(&target)?);
                 continue;
             };
-            match cast(&found, &target)? {
+            match cast(&found, &target, &zone)? {
                 Some(s) => out.push(s),
                 None if self.lenient => out.push(ScalarValue::try_from(&target)?),
                 None => return Err(exec_err(invalid_cast(&found, &target))),
@@ -1135,7 +1204,7 @@ impl VariantGet {
 // schema_of_variant, schema_of_variant_agg
 
 /// A variant value's schema, as Spark infers and merges it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 enum Shape {
     Void,
     Boolean,
@@ -1347,16 +1416,15 @@ impl Accumulator for ShapeAccumulator {
     }
 
     fn size(&self) -> usize {
-        std::mem::size_of_val(self)
+        std::mem::size_of_val(self) + self.shape.as_ref().map_or(0, shape_size)
     }
 
     fn state(&mut self) -> DfResult<Vec<ScalarValue>> {
-        let text = match &self.shape {
-            Some(s) => {
-                Some(serde_json::to_string(s).map_err(|e| exec_err(format!("schema state: {e}")))?)
-            }
-            None => None,
-        };
+        let text = self.shape.as_ref().map(|s| {
+            let mut out = String::new();
+            write_shape(s, &mut out);
+            out
+        });
         Ok(vec![ScalarValue::Utf8(text)])
     }
 
@@ -1364,8 +1432,9 @@ impl Accumulator for ShapeAccumulator {
         let s = states[0].as_string::<i32>();
         for i in 0..s.len() {
             if s.is_valid(i) {
-                let shape = serde_json::from_str(s.value(i))
-                    .map_err(|e| exec_err(format!("schema state: {e}")))?;
+                let mut tokens = s.value(i).split(' ');
+                let shape = read_shape(&mut tokens)
+                    .ok_or_else(|| exec_err("schema_of_variant_agg: a malformed state".into()))?;
                 self.add(shape);
             }
         }
@@ -1390,6 +1459,101 @@ pub(crate) fn cast_expr(v: Expr, to: &DataType, lenient: bool) -> Expr {
         Arc::new(get),
         vec![v, lit("$"), lit(ember_types::spark_type_name(to))],
     ))
+}
+
+/// The bytes a schema holds, roughly (for the aggregate's memory account).
+fn shape_size(s: &Shape) -> usize {
+    std::mem::size_of::<Shape>()
+        + match s {
+            Shape::Array(e) => shape_size(e),
+            Shape::Object(fields) => fields.iter().map(|(k, v)| k.len() + shape_size(v)).sum(),
+            _ => 0,
+        }
+}
+
+/// A schema as the aggregate's state: space-separated tokens, a key as its bytes in hex (`-`
+/// for an empty one), so keys hold any character and the state any depth.
+fn write_shape(s: &Shape, out: &mut String) {
+    if !out.is_empty() {
+        out.push(' ');
+    }
+    match s {
+        Shape::Decimal(p, sc) => {
+            let _ = write!(out, "decimal {p} {sc}");
+        }
+        Shape::Array(e) => {
+            out.push_str("array");
+            write_shape(e, out);
+        }
+        Shape::Object(fields) => {
+            let _ = write!(out, "object {}", fields.len());
+            for (k, v) in fields {
+                out.push(' ');
+                for b in k.bytes() {
+                    let _ = write!(out, "{b:02x}");
+                }
+                if k.is_empty() {
+                    out.push('-');
+                }
+                write_shape(v, out);
+            }
+        }
+        leaf => out.push_str(match leaf {
+            Shape::Void => "void",
+            Shape::Boolean => "boolean",
+            Shape::Bigint => "bigint",
+            Shape::Float => "float",
+            Shape::Double => "double",
+            Shape::String => "string",
+            Shape::Date => "date",
+            Shape::Timestamp => "timestamp",
+            Shape::TimestampNtz => "timestamp_ntz",
+            Shape::Binary => "binary",
+            Shape::Time => "time",
+            Shape::Uuid => "uuid",
+            _ => "variant",
+        }),
+    }
+}
+
+/// The schema [`write_shape`] wrote.
+fn read_shape<'a>(tokens: &mut impl Iterator<Item = &'a str>) -> Option<Shape> {
+    Some(match tokens.next()? {
+        "void" => Shape::Void,
+        "boolean" => Shape::Boolean,
+        "bigint" => Shape::Bigint,
+        "float" => Shape::Float,
+        "double" => Shape::Double,
+        "string" => Shape::String,
+        "date" => Shape::Date,
+        "timestamp" => Shape::Timestamp,
+        "timestamp_ntz" => Shape::TimestampNtz,
+        "binary" => Shape::Binary,
+        "time" => Shape::Time,
+        "uuid" => Shape::Uuid,
+        "variant" => Shape::Variant,
+        "decimal" => Shape::Decimal(tokens.next()?.parse().ok()?, tokens.next()?.parse().ok()?),
+        "array" => Shape::Array(Box::new(read_shape(tokens)?)),
+        "object" => {
+            let n: usize = tokens.next()?.parse().ok()?;
+            let mut fields = BTreeMap::new();
+            for _ in 0..n {
+                let hex = tokens.next()?;
+                let key = if hex == "-" {
+                    String::new()
+                } else {
+                    let bytes = (0..hex.len())
+                        .step_by(2)
+                        .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
+                        .collect::<Option<Vec<u8>>>()?;
+                    String::from_utf8(bytes).ok()?
+                };
+                fields.insert(key, read_shape(tokens)?);
+            }
+            Shape::Object(fields)
+        }
+        _ => return None,
+    })
 }
 
 /// Whether `t` (a column's type) holds a variant anywhere.
@@ -1587,20 +1751,25 @@ fn castable_to_variant(t: &DataType) -> bool {
         t if is_variant(t) => true,
         DataType::List(f) => castable_to_variant(f.data_type()),
         DataType::Struct(_) | DataType::Map(..) => false,
-        DataType::Timestamp(unit, _) => *unit == TimeUnit::Microsecond,
-        other => {
-            other.is_primitive()
-                || matches!(
-                    other,
-                    DataType::Null
-                        | DataType::Boolean
-                        | DataType::Utf8
-                        | DataType::LargeUtf8
-                        | DataType::Utf8View
-                        | DataType::Binary
-                        | DataType::LargeBinary
-                )
-        }
+        other => matches!(
+            other,
+            DataType::Null
+                | DataType::Boolean
+                | DataType::Int8
+                | DataType::Int16
+                | DataType::Int32
+                | DataType::Int64
+                | DataType::Float32
+                | DataType::Float64
+                | DataType::Decimal128(..)
+                | DataType::Date32
+                | DataType::Timestamp(TimeUnit::Microsecond, _)
+                | DataType::Utf8
+                | DataType::LargeUtf8
+                | DataType::Utf8View
+                | DataType::Binary
+                | DataType::LargeBinary
+        ),
     }
 }
 
@@ -1662,7 +1831,7 @@ fn to_variant_fn(name: &'static str) -> ColumnFn {
             let a = &args[0];
             let rows = (0..a.len())
                 .map(|i| {
-                    if is_sql_null(a.as_ref(), i) {
+                    if super::is_sql_null(a.as_ref(), i) {
                         Ok(None)
                     } else {
                         arrow_variant(a.as_ref(), i).map(Some)
@@ -1856,6 +2025,24 @@ fn path_prefix(path: &str, n: usize) -> String {
     text
 }
 
+/// Refuses a path whose indexes could pad arrays with more than [`MAX_PADDED_INDEX`] nulls in
+/// all (an index past an array's end pads it), before the memory is taken.
+fn check_padding(steps: &[Step], name: &str) -> Result<(), String> {
+    let reach = steps
+        .iter()
+        .map(|s| match s {
+            Step::Index(n) => *n,
+            Step::Key(_) => 0,
+        })
+        .fold(0usize, usize::saturating_add);
+    if reach >= MAX_PADDED_INDEX {
+        return Err(format!(
+            "{name}: the path's indexes add up to {reach}, past the most nulls Ember pads arrays with ({MAX_PADDED_INDEX})"
+        ));
+    }
+    Ok(())
+}
+
 /// Applies `edit` with `value` at `steps` under `node` (`depth` steps taken so far); an error
 /// is Spark's message.
 fn apply(
@@ -1885,16 +2072,6 @@ fn apply(
     };
     let last = rest.is_empty() && edit != Edit::Append;
     let creating = matches!(edit, Edit::Set { create: true } | Edit::Insert);
-    // An index far past an array's end pads it with nulls: bounded, as every array Ember
-    // builds, before the memory is taken.
-    if let Step::Index(n) = step
-        && creating
-        && *n >= MAX_PADDED_INDEX
-    {
-        return Err(format!(
-            "{name}: the index {n} is past the largest array Ember pads to ({MAX_PADDED_INDEX} elements)"
-        ));
-    }
     match (step, node) {
         (Step::Key(k), Val::Object(entries)) => {
             let at = entries.iter().position(|(key, _)| key == k);
@@ -2158,7 +2335,7 @@ impl VariantEdit {
             return tree.encode().map(Some);
         }
         let paths = arrays[1].as_string::<i32>();
-        if paths.is_null(i) || is_sql_null(arrays[2].as_ref(), i) {
+        if paths.is_null(i) || super::is_sql_null(arrays[2].as_ref(), i) {
             return Ok(None);
         }
         let edit = match (self.edit, arrays.get(3).map(|b| b.as_boolean())) {
@@ -2182,6 +2359,11 @@ impl VariantEdit {
                 self.name
             ));
         }
+        if matches!(edit, Edit::Set { create: true } | Edit::Insert)
+            && let Err(why) = check_padding(&steps, self.name)
+        {
+            return fail(why);
+        }
         match apply(&mut tree, &steps, 0, edit, &value, path, self.name) {
             Ok(()) => tree.encode().map(Some),
             Err(why) => fail(why),
@@ -2189,14 +2371,9 @@ impl VariantEdit {
     }
 }
 
-/// Whether row `i` of `array` is a SQL NULL (a `NULL` literal's array has no null buffer).
-fn is_sql_null(array: &dyn Array, i: usize) -> bool {
-    *array.data_type() == DataType::Null || array.is_null(i)
-}
-
 /// An edit's value: a variant as it is, any other value cast to one; a SQL NULL is `None`.
 fn variant_at_or_arrow(array: &dyn Array, i: usize) -> DfResult<Option<Val>> {
-    if is_sql_null(array, i) {
+    if super::is_sql_null(array, i) {
         return Ok(None);
     }
     let (m, v) = arrow_variant(array, i)?;
@@ -2436,6 +2613,23 @@ mod tests {
     }
 
     #[test]
+    fn schema_states_round_trip_at_any_depth() {
+        let deep = format!("{}1{}", "[".repeat(900), "]".repeat(900));
+        // An empty key among others once broke parquet-variant's validation.
+        for text in [
+            r#"{"a b":[1,2.5],"":{"é":true},"c":null}"#,
+            r#"{"a":1,"":2}"#,
+            &deep,
+        ] {
+            let (m, v) = parse_to_variant(text).unwrap();
+            let s = shape(&Variant::try_new(&m, &v).unwrap());
+            let mut state = String::new();
+            write_shape(&s, &mut state);
+            assert_eq!(read_shape(&mut state.split(' ')), Some(s));
+        }
+    }
+
+    #[test]
     fn paths_parse_as_spark() {
         assert!(parse_path("$.a.b[1]").is_some());
         assert!(parse_path("$['a b'][0]").is_some());
@@ -2447,22 +2641,16 @@ mod tests {
 
     #[test]
     fn edits_are_bounded() {
+        // Over the whole path, not each step: 200 steps just under the bound each are refused.
+        let many: Vec<Step> = (0..200)
+            .map(|_| Step::Index(MAX_PADDED_INDEX - 1))
+            .collect();
+        assert!(check_padding(&many, "variant_set").is_err());
+        assert!(check_padding(&[Step::Index(MAX_PADDED_INDEX)], "variant_set").is_err());
+        assert!(check_padding(&[Step::Index(3), Step::Key("a".into())], "variant_set").is_ok());
         let (m, v) = parse_to_variant("[]").unwrap();
         let mut tree = Val::of(&Variant::try_new(&m, &v).unwrap()).unwrap();
-        let far = [Step::Index(MAX_PADDED_INDEX)];
         let edit = Edit::Set { create: true };
-        assert!(
-            apply(
-                &mut tree,
-                &far,
-                0,
-                edit,
-                &Val::null(),
-                "$[..]",
-                "variant_set"
-            )
-            .is_err()
-        );
         let near = [Step::Index(3)];
         apply(
             &mut tree,

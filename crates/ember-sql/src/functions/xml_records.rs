@@ -560,14 +560,14 @@ impl Writer<'_> {
     /// Field `name` (row `i` of `array`) as elements at `depth`: none for a NULL, one per item
     /// for an array.
     fn field(&mut self, name: &str, array: &dyn Array, i: usize, depth: usize) -> DfResult<()> {
-        if array.is_null(i) {
+        if super::is_sql_null(array, i) {
             return Ok(());
         }
         match array.data_type() {
             DataType::List(_) => {
                 let items = array.as_list::<i32>().value(i);
                 for j in 0..items.len() {
-                    if items.is_null(j) {
+                    if super::is_sql_null(items.as_ref(), j) {
                         continue;
                     }
                     // An array inside an array: its items are `<item>`s.
@@ -626,7 +626,7 @@ impl Writer<'_> {
         let mut text = None;
         let mut children = Vec::new();
         for (f, c) in fields.iter().zip(columns) {
-            if c.is_null(i) {
+            if super::is_sql_null(c.as_ref(), i) {
                 continue;
             }
             if f.name() == VALUE_TAG {
@@ -641,7 +641,8 @@ impl Writer<'_> {
         }
         let has_children = children.iter().any(|(_, c)| match c.data_type() {
             DataType::List(_) => {
-                c.as_list::<i32>().value(i).logical_null_count() < c.as_list::<i32>().value(i).len()
+                let items = c.as_list::<i32>().value(i);
+                (0..items.len()).any(|j| !super::is_sql_null(items.as_ref(), j))
             }
             _ => true,
         });

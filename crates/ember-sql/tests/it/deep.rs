@@ -307,11 +307,17 @@ fn variant_input_deep_or_wide_is_a_clear_error() {
         &format!("SELECT variant_set(parse_json('{{}}'), '{path}', 1)"),
         "deeper than 1000",
     );
-    // An index that would pad an array with a billion nulls.
+    // Indexes that would pad arrays with a billion nulls, in one step or over many.
     fails(
         "SELECT variant_set(parse_json('[]'), '$[1000000000]', 1)",
-        "past the largest array",
+        "past the most nulls",
     );
+    fails(
+        "SELECT variant_set(parse_json('[]'), concat('$', repeat('[1048575]', 200)), 1)",
+        "past the most nulls",
+    );
+    // A backslash before a character that is not ASCII is an error, not a crash.
+    fails("SELECT parse_json('\"\\\\é\"')", "bad escape");
     // try_ forms answer NULL instead.
     let batches = spark
         .sql(&format!("SELECT try_parse_json('{deep}') IS NULL"))

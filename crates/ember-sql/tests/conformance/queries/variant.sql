@@ -185,3 +185,12 @@ SELECT (SELECT count(*) FROM variant_explode(parse_json('1'))) AS n, (SELECT cou
 
 -- name: variant_explode_outer_row
 SELECT * FROM variant_explode_outer(parse_json('[]'))
+
+-- name: variant_get_strings_of_scalars
+SELECT variant_get(parse_json('1e400'), '$', 'string'), CAST(CAST(DATE'2024-01-01' AS VARIANT) AS STRING), CAST(CAST(TIMESTAMP'2024-01-01 10:00:00.5' AS VARIANT) AS STRING), variant_get(parse_json('1.005'), '$', 'decimal(5,2)'), variant_get(CAST(1.005e0 AS VARIANT), '$', 'decimal(5,2)')
+
+-- name: variant_get_timestamps
+SELECT variant_get(parse_json('1700000000'), '$', 'timestamp'), CAST(CAST(TIMESTAMP'2024-01-01 10:00:00' AS VARIANT) AS DATE)
+
+-- name: variant_empty_key
+SELECT parse_json('{"a":1,"":2}'), variant_get(parse_json('{"a":1,"":2}'), '$.a', 'int'), schema_of_variant(parse_json('{"b":{"":true},"a":[1]}')), to_json(parse_json('{"z":1,"":{"":null}}'))

@@ -62,3 +62,6 @@ SELECT schema_of_xml('<p>5</p>'), schema_of_xml('<p a="1"/>'), schema_of_xml('ba
 
 -- name: schema_of_xml_mixed
 SELECT schema_of_xml('<p a="1"><b>2</b>text</p>'), schema_of_xml('<p><a x="1"><b>2</b></a></p>'), schema_of_xml('<p><a>TRUE</a><b>1e3</b><c> 7 </c><d>-0.5</d><e>2024-01-01 10:00:00</e></p>'), schema_of_xml('<p><a><b>1</b></a><a><c>x</c></a></p>')
+
+-- name: to_xml_null_fields
+SELECT to_xml(named_struct('a', 1, 'b', NULL)), to_xml(named_struct('_id', NULL, 'a', array(NULL, NULL), 'c', 2))
