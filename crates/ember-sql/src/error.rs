@@ -349,6 +349,17 @@ impl Error {
                     };
                 }
                 if let Some(name) = crate::functions::spark_names::unsupported_in(&message) {
+                    // DataFusion looks a call without OVER up among the other functions only.
+                    if crate::functions::spark_names::is_window_function(&name) {
+                        return Error::Plan {
+                            query: query.map(str::to_owned),
+                            line: span.map(|s| s.start.line),
+                            column: span.map(|s| s.start.column),
+                            message: format!(
+                                "[WINDOW_FUNCTION_WITHOUT_OVER_CLAUSE] Window function \"{name}\" requires an OVER clause. SQLSTATE: 42601"
+                            ),
+                        };
+                    }
                     return Error::UnsupportedFunction {
                         reason: crate::functions::spark_names::reason(&name),
                         name,

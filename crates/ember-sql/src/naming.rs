@@ -693,7 +693,13 @@ fn function_name(f: &Function, ctx: &Ctx<'_>) -> Option<String> {
         (None, None)
             if matches!(
                 fname.as_str(),
-                "row_number" | "rank" | "dense_rank" | "percent_rank" | "cume_dist" | "ntile"
+                "row_number"
+                    | "rank"
+                    | "dense_rank"
+                    | "percent_rank"
+                    | "cume_dist"
+                    | "ntile"
+                    | "counter_diff"
             ) =>
         {
             "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW".into()

@@ -140,7 +140,7 @@ fn null_predicates() -> Vec<SparkRewrite> {
 pub(crate) const TIMESTAMP_TEXT: &str = "__ember_timestamp_text";
 
 /// Spark's text of one timestamp: `yyyy-MM-dd HH:mm:ss[.ffffff]`, trailing zeros dropped.
-fn spark_timestamp_text(local: chrono::NaiveDateTime, out: &mut String) {
+pub(crate) fn spark_timestamp_text(local: chrono::NaiveDateTime, out: &mut String) {
     use std::fmt::Write as _;
     let _ = write!(out, "{}", local.format("%Y-%m-%d %H:%M:%S"));
     let micros = local.and_utc().timestamp_subsec_micros();
@@ -165,40 +165,44 @@ pub(crate) fn timestamp_text() -> ScalarUDF {
             ))),
         },
         |_| Ok(DataType::Utf8),
-        |args| {
-            use datafusion::arrow::array::{Array as _, AsArray as _, StringBuilder};
-            use datafusion::arrow::datatypes::TimestampMicrosecondType;
-            let zone = match args[0].data_type() {
-                DataType::Timestamp(_, Some(zone)) => Some(
-                    zone.parse::<datafusion::arrow::array::timezone::Tz>()
-                        .map_err(|e| super::exec_err(e.to_string()))?,
-                ),
-                _ => None,
-            };
-            let ts = args[0].as_primitive::<TimestampMicrosecondType>();
-            let mut out = StringBuilder::with_capacity(ts.len(), ts.len() * 26);
-            let mut text = String::new();
-            for i in 0..ts.len() {
-                if ts.is_null(i) {
-                    out.append_null();
-                    continue;
-                }
-                let micros = ts.value(i);
-                let utc = chrono::DateTime::from_timestamp_micros(micros).ok_or_else(|| {
-                    super::exec_err(format!("timestamp out of range ({micros} µs)"))
-                })?;
-                let local = match &zone {
-                    Some(z) => utc.with_timezone(z).naive_local(),
-                    None => utc.naive_utc(),
-                };
-                text.clear();
-                spark_timestamp_text(local, &mut text);
-                out.append_value(&text);
-            }
-            Ok(Arc::new(out.finish()) as datafusion::arrow::array::ArrayRef)
-        },
+        |args| spark_timestamp_texts(args[0].as_ref()),
     )
     .udf()
+}
+
+/// Spark's text of each timestamp of `array` (microseconds; in its zone, if it has one).
+pub(crate) fn spark_timestamp_texts(
+    array: &dyn datafusion::arrow::array::Array,
+) -> DfResult<datafusion::arrow::array::ArrayRef> {
+    use datafusion::arrow::array::{Array as _, AsArray as _, StringBuilder};
+    use datafusion::arrow::datatypes::TimestampMicrosecondType;
+    let zone = match array.data_type() {
+        DataType::Timestamp(_, Some(zone)) => Some(
+            zone.parse::<datafusion::arrow::array::timezone::Tz>()
+                .map_err(|e| super::exec_err(e.to_string()))?,
+        ),
+        _ => None,
+    };
+    let ts = array.as_primitive::<TimestampMicrosecondType>();
+    let mut out = StringBuilder::with_capacity(ts.len(), ts.len() * 26);
+    let mut text = String::new();
+    for i in 0..ts.len() {
+        if ts.is_null(i) {
+            out.append_null();
+            continue;
+        }
+        let micros = ts.value(i);
+        let utc = chrono::DateTime::from_timestamp_micros(micros)
+            .ok_or_else(|| super::exec_err(format!("timestamp out of range ({micros} µs)")))?;
+        let local = match &zone {
+            Some(z) => utc.with_timezone(z).naive_local(),
+            None => utc.naive_utc(),
+        };
+        text.clear();
+        spark_timestamp_text(local, &mut text);
+        out.append_value(&text);
+    }
+    Ok(Arc::new(out.finish()))
 }
 
 /// Registers the cast functions and the null predicates.

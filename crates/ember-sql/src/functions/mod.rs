@@ -43,10 +43,15 @@
 //!   seed.
 //! - [`vectors`]: Spark 4.2's `vector_inner_product`, `vector_cosine_similarity`,
 //!   `vector_l2_distance`, `vector_norm`, `vector_normalize`, `vector_sum`, `vector_avg`.
+//! - [`variant`]: Spark 4's `VARIANT` type and its functions (`parse_json`, `variant_get`,
+//!   `schema_of_variant`, the edits, `variant_explode`), on the `parquet-variant` encoding.
+//! - [`xml_records`]: `from_xml`, `to_xml`, `schema_of_xml`.
+//! - [`counter_diff`]: Spark 4.3's window function `counter_diff` (a [`WindowUDF`]).
 //! - Also: `jaro_winkler_similarity`, `to_base32`/`from_base32` ([`strings`]), `array_insert`
 //!   ([`collections`]), `try_make_timestamp`/`_ntz`/`_ltz` ([`datetime`]).
 //!
 //! [`AggregateUDF`]: datafusion::logical_expr::AggregateUDF
+//! [`WindowUDF`]: datafusion::logical_expr::WindowUDF
 
 use datafusion::arrow::array::{Array, ArrayRef};
 use datafusion::arrow::datatypes::DataType;
@@ -63,6 +68,7 @@ pub(crate) mod arrays_zip;
 pub(crate) mod bounded;
 pub(crate) mod casts;
 pub(crate) mod collections;
+pub(crate) mod counter_diff;
 pub(crate) mod csv;
 pub(crate) mod datetime;
 pub(crate) mod hashes;
@@ -283,6 +289,7 @@ pub(crate) fn register(ctx: &SessionContext, time_zone: &std::sync::Arc<str>) {
     aes::register(ctx);
     random::register(ctx);
     variant::register(ctx, time_zone);
+    counter_diff::register(ctx);
     // Last: it wraps whatever is registered under its names by then.
     bounded::register(ctx);
 }

@@ -45,12 +45,25 @@ const REASONS: &[(&str, &str)] = &[
 
 /// Whether `name` (any case) is one of Spark's built-in functions.
 pub(crate) fn is_spark_function(name: &str) -> bool {
+    group(name).is_some()
+}
+
+/// Whether `name` is one of Spark's window functions (its group `window_funcs`), which only a
+/// window (`OVER`) can call.
+pub(crate) fn is_window_function(name: &str) -> bool {
+    group(name) == Some("window_funcs")
+}
+
+/// Spark's group of the function `name` (`string_funcs`, `window_funcs`, ...), if Spark has it.
+fn group(name: &str) -> Option<&'static str> {
     let name = name.to_ascii_lowercase();
     SPARK_FUNCTIONS
         .lines()
         .filter(|l| !l.starts_with('#'))
-        .filter_map(|l| l.split('\t').next())
-        .any(|n| n == name)
+        .find_map(|l| {
+            let (n, group) = l.split_once('\t').unwrap_or((l, ""));
+            (n == name).then_some(group)
+        })
 }
 
 /// The function a DataFusion "Invalid function 'name'" message names, when it is Spark's.
@@ -96,6 +109,9 @@ mod tests {
         assert!(reason("from_avro").is_some());
         assert!(reason("approx_top_k_combine").is_some());
         assert_eq!(reason("approx_top_k"), None);
+        assert!(super::is_window_function("counter_diff"));
+        assert!(super::is_window_function("ROW_NUMBER"));
+        assert!(!super::is_window_function("sum"));
         assert_eq!(reason("variant_get"), None);
         assert_eq!(reason("from_xml"), None);
         assert_eq!(reason("format_number"), None);

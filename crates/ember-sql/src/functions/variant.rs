@@ -986,8 +986,9 @@ fn cast_text(v: &Variant<'_, '_>, zone: &Tz) -> String {
 /// A timestamp as Spark's cast to string writes it: `2024-01-01 10:00:00`, a fraction without
 /// trailing zeros.
 fn timestamp_text(t: chrono::NaiveDateTime) -> String {
-    let text = t.format("%Y-%m-%d %H:%M:%S%.6f").to_string();
-    text.trim_end_matches('0').trim_end_matches('.').to_owned()
+    let mut text = String::new();
+    super::casts::spark_timestamp_text(t, &mut text);
+    text
 }
 
 fn variant_scalar(metadata: Vec<u8>, value: Vec<u8>) -> DfResult<ScalarValue> {

@@ -524,3 +524,23 @@ fn constructs_ember_lacks_are_refused_by_name_not_as_syntax_errors() {
         assert!(matches!(fails(sql), Error::Parse { line: 1, .. }), "{sql}");
     }
 }
+
+#[test]
+fn counter_diff_needs_a_window_and_spans_batches() {
+    // Without OVER it is a clear error, not a crash or "invalid function".
+    let err = fails("SELECT counter_diff(c) FROM VALUES (1), (2) AS t(c)").to_string();
+    assert!(
+        err.contains("[WINDOW_FUNCTION_WITHOUT_OVER_CLAUSE]"),
+        "{err}"
+    );
+    let err = fails("SELECT row_number() FROM VALUES (1) AS t(c)").to_string();
+    assert!(
+        err.contains("[WINDOW_FUNCTION_WITHOUT_OVER_CLAUSE]"),
+        "{err}"
+    );
+    // A partition larger than one batch: each row compares with the one before it, across
+    // batch boundaries (DataFusion's batches are 8192 rows).
+    let sql = "SELECT count(*), sum(d), count(d) FROM (SELECT counter_diff(id * 2) OVER (ORDER BY id) AS d FROM range(20000))";
+    let batches = session().sql(sql).unwrap().collect().unwrap();
+    assert_eq!(cells(&batches), [["20000", "39998", "19999"]]);
+}

@@ -96,3 +96,29 @@ SELECT collect_union(col) FROM VALUES (1), (2) AS tab(col)
 SELECT map_zip_with(map(1, 'a', 2, 'b'), map(1, 'x', 3, 'y'), (k, v1, v2) -> concat(v1, v2)), map_zip_with(map('a', 1, 'b', 2), map('b', 3, 'c', 4), (k, v1, v2) -> coalesce(v1, 0) + coalesce(v2, 0))
 -- name: map_zip_with_keys_in_lambda_and_nulls
 SELECT map_zip_with(map(1, 10), map(2, 20), (k, v1, v2) -> k * 100 + coalesce(v1, v2)), map_zip_with(IF(false, map(1, 1), NULL), map(1, 1), (k, v1, v2) -> v1)
+-- name: counter_diff_documented
+SELECT m, t, c, counter_diff(c) OVER (PARTITION BY m ORDER BY t) AS diff FROM VALUES ('http_requests', TIMESTAMP_NTZ '2026-01-01 00:00:00', 100), ('http_requests', TIMESTAMP_NTZ '2026-01-01 00:01:00', 200), ('http_requests', TIMESTAMP_NTZ '2026-01-01 00:02:00', 400), ('http_requests', TIMESTAMP_NTZ '2026-01-01 00:03:00', 50), ('http_requests', TIMESTAMP_NTZ '2026-01-01 00:04:00', 100) AS tab(m, t, c) ORDER BY t
+-- name: counter_diff_documented_start_time
+SELECT m, t, s, c, counter_diff(c, s) OVER (PARTITION BY m ORDER BY t) AS diff FROM VALUES ('http_requests', TIMESTAMP_NTZ '2026-01-01 00:00:00', 100, TIMESTAMP_NTZ '2026-01-01 00:00:00'), ('http_requests', TIMESTAMP_NTZ '2026-01-01 00:01:00', 200, TIMESTAMP_NTZ '2026-01-01 00:00:00'), ('http_requests', TIMESTAMP_NTZ '2026-01-01 00:02:00', 400, TIMESTAMP_NTZ '2026-01-01 00:00:00'), ('http_requests', TIMESTAMP_NTZ '2026-01-01 00:03:00', 500, TIMESTAMP_NTZ '2026-01-01 00:02:15'), ('http_requests', TIMESTAMP_NTZ '2026-01-01 00:04:00', 600, TIMESTAMP_NTZ '2026-01-01 00:02:15') AS tab(m, t, c, s) ORDER BY t
+-- name: counter_diff_nulls_and_partitions
+-- known: types: a VALUES list whose INT column holds a NULL row types it BIGINT (DataFusion's VALUES coercion of the NULL row), where Spark keeps INT; the values agree
+SELECT k, t, c, counter_diff(c) OVER (PARTITION BY k ORDER BY t) FROM VALUES ('a', 1, 10), ('a', 2, 30), ('a', 3, NULL), ('a', 4, 5), ('a', 5, 8), ('b', 1, NULL), ('b', 2, 7), ('b', 3, 7) AS tab(k, t, c) ORDER BY k, t
+-- name: counter_diff_types
+SELECT t, counter_diff(l) OVER (ORDER BY t), counter_diff(d) OVER (ORDER BY t), counter_diff(m) OVER (ORDER BY t), counter_diff(y) OVER (ORDER BY t), counter_diff(n) OVER (ORDER BY t) FROM VALUES (1, 10L, 1.5D, 1.50, 3Y, NULL), (2, 30L, 3.25D, 3.25, 9Y, NULL), (3, 30L, CAST('NaN' AS DOUBLE), 0.5, 1Y, NULL), (4, 31L, 3D, 0.75, 2Y, NULL) AS tab(t, l, d, m, y, n) ORDER BY t
+-- name: counter_diff_null_start_times
+-- known: types: a VALUES list whose INT column holds a NULL row types it BIGINT (DataFusion's VALUES coercion of the NULL row), where Spark keeps INT; the values agree
+SELECT c, counter_diff(c, s) OVER (ORDER BY t) FROM VALUES (1, 10, TIMESTAMP_NTZ'2024-01-01 00:00:00'), (2, 30, NULL), (3, 40, TIMESTAMP_NTZ'2024-01-01 00:00:00'), (4, 50, TIMESTAMP_NTZ'2024-01-02 00:00:00'), (5, NULL, TIMESTAMP_NTZ'2023-01-01 00:00:00'), (6, 60, TIMESTAMP_NTZ'2024-01-02 00:00:00') AS tab(t, c, s) ORDER BY t
+-- name: counter_diff_explicit_rows_frame
+SELECT t, counter_diff(c) OVER (ORDER BY t ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) FROM VALUES (1, 10), (2, 30) AS tab(t, c) ORDER BY t
+-- name: counter_diff_negative_value
+SELECT counter_diff(c) OVER (ORDER BY t) FROM VALUES (1, 10), (2, -3) AS tab(t, c)
+-- name: counter_diff_start_time_decreased
+SELECT counter_diff(c, s) OVER (ORDER BY t) FROM VALUES (1, 10, TIMESTAMP'2024-01-01 00:00:00'), (2, 30, TIMESTAMP'2023-01-01 00:00:00') AS tab(t, c, s)
+-- name: counter_diff_needs_order
+SELECT counter_diff(c) OVER () FROM VALUES (1, 10), (2, 30) AS tab(t, c)
+-- name: counter_diff_needs_its_frame
+SELECT counter_diff(c) OVER (ORDER BY t ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM VALUES (1, 10), (2, 30) AS tab(t, c)
+-- name: counter_diff_needs_a_number
+SELECT counter_diff(c) OVER (ORDER BY t) FROM VALUES (1, 'a') AS tab(t, c)
+-- name: counter_diff_start_time_must_be_a_timestamp
+SELECT counter_diff(c, s) OVER (ORDER BY t) FROM VALUES (1, 10, DATE'2024-01-01') AS tab(t, c, s)
