@@ -17,7 +17,7 @@
 
 use datafusion::arrow::datatypes::DataType as ArrowType;
 use datafusion::common::tree_node::{Transformed, TreeNode};
-use datafusion::common::{DFSchema, Result};
+use datafusion::common::{DFSchema, Result, ScalarValue};
 use datafusion::logical_expr::expr::{
     Between, BinaryExpr, Case, Cast, InList, ScalarFunction, TryCast,
 };
@@ -277,7 +277,22 @@ pub(crate) fn spark_types(plan: LogicalPlan) -> Result<LogicalPlan> {
         node.map_data(|p| match p {
             // A VALUES list keeps the schema it was planned with; build it again from its rows.
             LogicalPlan::Values(values) if retyped => {
-                let rows = values.values.clone();
+                // The planner typed each NULL as its column (a BIGINT NULL beside `1`): untyped
+                // again, the column takes its literals' new type (`INT`, as Spark's).
+                let rows = values
+                    .values
+                    .iter()
+                    .map(|row| {
+                        row.iter()
+                            .map(|e| match e {
+                                Expr::Literal(v, m) if v.is_null() => {
+                                    Expr::Literal(ScalarValue::Null, m.clone())
+                                }
+                                e => e.clone(),
+                            })
+                            .collect()
+                    })
+                    .collect();
                 LogicalPlanBuilder::values(rows)
                     .and_then(LogicalPlanBuilder::build)
                     .or_else(|_| Ok(LogicalPlan::Values(values)))

@@ -15,14 +15,15 @@ use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
-use datafusion::arrow::array::{Array, ArrayRef, AsArray, ListArray};
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, Int64Array, ListArray};
+use datafusion::arrow::buffer::NullBuffer;
 use datafusion::arrow::compute::{SortOptions, concat, sort};
-use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Float64Type};
+use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Float64Type, Int64Type};
 use datafusion::common::ScalarValue;
 use datafusion::error::Result as DfResult;
 use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
 use datafusion::logical_expr::{
-    Accumulator, AggregateUDF, AggregateUDFImpl, Signature, Volatility,
+    Accumulator, AggregateUDF, AggregateUDFImpl, EmitTo, GroupsAccumulator, Signature, Volatility,
 };
 use datafusion::prelude::SessionContext;
 
@@ -839,6 +840,260 @@ impl AggregateUDFImpl for SparkAvg {
     }
 }
 
+/// DataFusion's `sum` with Spark's (ANSI) overflow: a `BIGINT` sum past its range is
+/// `[ARITHMETIC_OVERFLOW]`, where DataFusion's wraps around. Everything else (decimals,
+/// doubles, `DISTINCT`, sliding window frames) stays DataFusion's.
+struct SparkSum {
+    inner: Arc<dyn AggregateUDFImpl>,
+}
+
+impl fmt::Debug for SparkSum {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SparkSum").finish_non_exhaustive()
+    }
+}
+
+impl PartialEq for SparkSum {
+    fn eq(&self, _other: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for SparkSum {}
+
+impl Hash for SparkSum {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        "spark_sum".hash(state);
+    }
+}
+
+/// Whether a `sum` sums `BIGINT`s (the integers are coerced to it) without `DISTINCT`.
+fn checked_sum(args: &AccumulatorArgs<'_>) -> bool {
+    !args.is_distinct && *args.return_field.data_type() == DataType::Int64
+}
+
+fn sum_overflow() -> datafusion::error::DataFusionError {
+    exec_err(
+        "[ARITHMETIC_OVERFLOW] overflow. Use 'try_add' to tolerate overflow and return NULL instead. If necessary set \"spark.sql.ansi.enabled\" to \"false\" to bypass this error. SQLSTATE: 22003".into(),
+    )
+}
+
+impl AggregateUDFImpl for SparkSum {
+    fn name(&self) -> &str {
+        self.inner.name()
+    }
+
+    fn aliases(&self) -> &[String] {
+        self.inner.aliases()
+    }
+
+    fn signature(&self) -> &Signature {
+        self.inner.signature()
+    }
+
+    fn coerce_types(&self, arg_types: &[DataType]) -> DfResult<Vec<DataType>> {
+        self.inner.coerce_types(arg_types)
+    }
+
+    fn return_type(&self, arg_types: &[DataType]) -> DfResult<DataType> {
+        self.inner.return_type(arg_types)
+    }
+
+    fn return_field(&self, arg_fields: &[FieldRef]) -> DfResult<FieldRef> {
+        self.inner.return_field(arg_fields)
+    }
+
+    fn accumulator(&self, args: AccumulatorArgs<'_>) -> DfResult<Box<dyn Accumulator>> {
+        if checked_sum(&args) {
+            Ok(Box::new(CheckedSum::default()))
+        } else {
+            self.inner.accumulator(args)
+        }
+    }
+
+    fn state_fields(&self, args: StateFieldsArgs<'_>) -> DfResult<Vec<FieldRef>> {
+        self.inner.state_fields(args)
+    }
+
+    fn groups_accumulator_supported(&self, args: AccumulatorArgs<'_>) -> bool {
+        self.inner.groups_accumulator_supported(args)
+    }
+
+    fn create_groups_accumulator(
+        &self,
+        args: AccumulatorArgs<'_>,
+    ) -> DfResult<Box<dyn GroupsAccumulator>> {
+        if checked_sum(&args) {
+            Ok(Box::new(CheckedGroupSums::default()))
+        } else {
+            self.inner.create_groups_accumulator(args)
+        }
+    }
+
+    fn create_sliding_accumulator(
+        &self,
+        args: AccumulatorArgs<'_>,
+    ) -> DfResult<Box<dyn Accumulator>> {
+        self.inner.create_sliding_accumulator(args)
+    }
+
+    fn reverse_expr(&self) -> datafusion::logical_expr::ReversedUDAF {
+        self.inner.reverse_expr()
+    }
+
+    fn default_value(&self, data_type: &DataType) -> DfResult<ScalarValue> {
+        self.inner.default_value(data_type)
+    }
+
+    fn order_sensitivity(&self) -> datafusion::logical_expr::utils::AggregateOrderSensitivity {
+        self.inner.order_sensitivity()
+    }
+
+    fn set_monotonicity(&self, data_type: &DataType) -> datafusion::logical_expr::SetMonotonicity {
+        self.inner.set_monotonicity(data_type)
+    }
+
+    fn value_from_stats(
+        &self,
+        statistics_args: &datafusion::logical_expr::StatisticsArgs<'_>,
+    ) -> Option<ScalarValue> {
+        self.inner.value_from_stats(statistics_args)
+    }
+}
+
+/// The sum of the `BIGINT`s of `values` (NULLs skipped; `None`: none), or the overflow error.
+fn checked_total(values: &ArrayRef) -> DfResult<Option<i64>> {
+    let values = values.as_primitive::<Int64Type>();
+    if values.null_count() == values.len() {
+        return Ok(None);
+    }
+    let mut total = 0i64;
+    for v in values.iter().flatten() {
+        total = total.checked_add(v).ok_or_else(sum_overflow)?;
+    }
+    Ok(Some(total))
+}
+
+/// A `BIGINT` sum that fails on overflow.
+#[derive(Debug, Default)]
+struct CheckedSum {
+    sum: Option<i64>,
+}
+
+impl Accumulator for CheckedSum {
+    fn update_batch(&mut self, values: &[ArrayRef]) -> DfResult<()> {
+        if let Some(t) = checked_total(&values[0])? {
+            self.sum = Some(
+                self.sum
+                    .unwrap_or(0)
+                    .checked_add(t)
+                    .ok_or_else(sum_overflow)?,
+            );
+        }
+        Ok(())
+    }
+
+    fn merge_batch(&mut self, states: &[ArrayRef]) -> DfResult<()> {
+        self.update_batch(states)
+    }
+
+    fn state(&mut self) -> DfResult<Vec<ScalarValue>> {
+        Ok(vec![ScalarValue::Int64(self.sum)])
+    }
+
+    fn evaluate(&mut self) -> DfResult<ScalarValue> {
+        Ok(ScalarValue::Int64(self.sum))
+    }
+
+    fn size(&self) -> usize {
+        std::mem::size_of_val(self)
+    }
+}
+
+/// [`CheckedSum`] for many groups at once (DataFusion's hash aggregation).
+#[derive(Debug, Default)]
+struct CheckedGroupSums {
+    sums: Vec<i64>,
+    /// Whether the group has seen a value (a group of NULLs sums to NULL).
+    seen: Vec<bool>,
+}
+
+impl CheckedGroupSums {
+    fn add(
+        &mut self,
+        values: &ArrayRef,
+        groups: &[usize],
+        filter: Option<&datafusion::arrow::array::BooleanArray>,
+        total: usize,
+    ) -> DfResult<()> {
+        self.sums.resize(total, 0);
+        self.seen.resize(total, false);
+        let values = values.as_primitive::<Int64Type>();
+        for (i, &g) in groups.iter().enumerate() {
+            if values.is_null(i) || filter.is_some_and(|f| !f.is_valid(i) || !f.value(i)) {
+                continue;
+            }
+            self.sums[g] = self.sums[g]
+                .checked_add(values.value(i))
+                .ok_or_else(sum_overflow)?;
+            self.seen[g] = true;
+        }
+        Ok(())
+    }
+}
+
+impl GroupsAccumulator for CheckedGroupSums {
+    fn update_batch(
+        &mut self,
+        values: &[ArrayRef],
+        group_indices: &[usize],
+        opt_filter: Option<&datafusion::arrow::array::BooleanArray>,
+        total_num_groups: usize,
+    ) -> DfResult<()> {
+        self.add(&values[0], group_indices, opt_filter, total_num_groups)
+    }
+
+    fn merge_batch(
+        &mut self,
+        values: &[ArrayRef],
+        group_indices: &[usize],
+        total_num_groups: usize,
+    ) -> DfResult<()> {
+        self.add(&values[0], group_indices, None, total_num_groups)
+    }
+
+    fn evaluate(&mut self, emit_to: EmitTo) -> DfResult<ArrayRef> {
+        let sums = emit_to.take_needed(&mut self.sums);
+        let seen = emit_to.take_needed(&mut self.seen);
+        Ok(Arc::new(Int64Array::new(
+            sums.into(),
+            Some(NullBuffer::from(seen)),
+        )))
+    }
+
+    fn state(&mut self, emit_to: EmitTo) -> DfResult<Vec<ArrayRef>> {
+        Ok(vec![self.evaluate(emit_to)?])
+    }
+
+    fn convert_to_state(
+        &self,
+        values: &[ArrayRef],
+        opt_filter: Option<&datafusion::arrow::array::BooleanArray>,
+    ) -> DfResult<Vec<ArrayRef>> {
+        let values = values[0].as_primitive::<Int64Type>();
+        let kept: Int64Array = values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| v.filter(|_| opt_filter.is_none_or(|f| f.is_valid(i) && f.value(i))))
+            .collect();
+        Ok(vec![Arc::new(kept)])
+    }
+
+    fn size(&self) -> usize {
+        self.sums.capacity() * std::mem::size_of::<i64>() + self.seen.capacity()
+    }
+}
+
 fn as_f64(a: &ArrayRef) -> DfResult<ArrayRef> {
     Ok(datafusion::arrow::compute::cast(a, &DataType::Float64)?)
 }
@@ -1063,6 +1318,9 @@ pub(crate) fn register(ctx: &SessionContext) {
         inner: Arc::clone(
             datafusion::functions_aggregate::approx_distinct::approx_distinct_udaf().inner(),
         ),
+    }));
+    ctx.register_udaf(AggregateUDF::new_from_impl(SparkSum {
+        inner: Arc::clone(datafusion::functions_aggregate::sum::sum_udaf().inner()),
     }));
     ctx.register_udaf(AggregateUDF::new_from_impl(SparkAvg {
         inner: Arc::clone(datafusion::functions_aggregate::average::avg_udaf().inner()),

@@ -35,7 +35,6 @@ SELECT 7 % 0
 SELECT 7.5D % 0
 
 -- name: sum_of_bigint_overflow
--- known: values: sum of BIGINT wraps on overflow; Spark (ANSI) raises ARITHMETIC_OVERFLOW
 SELECT sum(x) FROM (VALUES (9223372036854775807L), (1L)) AS t(x)
 
 -- name: to_timestamp_of_a_number
@@ -83,3 +82,19 @@ SELECT sum(true)
 
 -- name: avg_of_a_boolean_column_is_an_error
 SELECT avg(b) FROM VALUES (true), (false) AS t(b)
+
+-- name: sum_of_bigint_overflow_grouped
+SELECT g, sum(x) FROM VALUES (1, 9223372036854775807L), (1, 1L), (2, 5L) AS t(g, x) GROUP BY g
+
+-- name: sum_of_bigint_near_the_limit
+SELECT sum(x), try_sum(x) FROM VALUES (9223372036854775807L), (-1L), (1L) AS t(x)
+
+-- name: aggregates_of_a_column_and_of_its_cast
+-- known: values: DataFusion names a cast after its operand, so sum(x) and sum(CAST(x AS DOUBLE)) are two aggregates of one name, which its planner refuses (Schema contains duplicate unqualified field name); alias one of them
+SELECT sum(x), sum(CAST(x AS DOUBLE)) FROM VALUES (1), (2) AS t(x)
+
+-- name: sum_of_ints_past_int_range
+SELECT sum(x), typeof(sum(x)) FROM VALUES (2147483647), (2147483647), (NULL) AS t(x)
+
+-- name: sum_grouped_with_filter_and_null_groups
+SELECT g, sum(x) FILTER (WHERE x > 1), sum(x), sum(y) FROM VALUES (1, 1, NULL), (1, 2, NULL), (2, 1, 5L), (3, NULL, NULL) AS t(g, x, y) GROUP BY g ORDER BY g

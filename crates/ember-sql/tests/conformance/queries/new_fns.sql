@@ -85,10 +85,8 @@ SELECT current_path()
 -- name: collect_union_ints
 SELECT collect_union(col) FROM VALUES (array(1, 2)), (array(2, 3)), (array(1)) AS tab(col)
 -- name: collect_union_nulls_and_order
--- known: types: a VALUES list whose array rows meet a NULL row types the arrays' elements BIGINT (DataFusion's VALUES coercion of the NULL row), where Spark keeps INT; the values agree
 SELECT collect_union(col) FROM VALUES (array(3, 1, 3)), (NULL), (array(2, NULL)) AS tab(col)
 -- name: collect_union_grouped_and_empty
--- known: types: a VALUES list whose array rows meet a NULL row types the arrays' elements BIGINT (DataFusion's VALUES coercion of the NULL row), where Spark keeps INT; the values agree
 SELECT g, collect_union(col) FROM VALUES (1, array(1, 2)), (1, array(2)), (2, array(5)), (3, NULL) AS tab(g, col) GROUP BY g ORDER BY g
 -- name: collect_union_not_an_array
 SELECT collect_union(col) FROM VALUES (1), (2) AS tab(col)
@@ -101,12 +99,10 @@ SELECT m, t, c, counter_diff(c) OVER (PARTITION BY m ORDER BY t) AS diff FROM VA
 -- name: counter_diff_documented_start_time
 SELECT m, t, s, c, counter_diff(c, s) OVER (PARTITION BY m ORDER BY t) AS diff FROM VALUES ('http_requests', TIMESTAMP_NTZ '2026-01-01 00:00:00', 100, TIMESTAMP_NTZ '2026-01-01 00:00:00'), ('http_requests', TIMESTAMP_NTZ '2026-01-01 00:01:00', 200, TIMESTAMP_NTZ '2026-01-01 00:00:00'), ('http_requests', TIMESTAMP_NTZ '2026-01-01 00:02:00', 400, TIMESTAMP_NTZ '2026-01-01 00:00:00'), ('http_requests', TIMESTAMP_NTZ '2026-01-01 00:03:00', 500, TIMESTAMP_NTZ '2026-01-01 00:02:15'), ('http_requests', TIMESTAMP_NTZ '2026-01-01 00:04:00', 600, TIMESTAMP_NTZ '2026-01-01 00:02:15') AS tab(m, t, c, s) ORDER BY t
 -- name: counter_diff_nulls_and_partitions
--- known: types: a VALUES list whose INT column holds a NULL row types it BIGINT (DataFusion's VALUES coercion of the NULL row), where Spark keeps INT; the values agree
 SELECT k, t, c, counter_diff(c) OVER (PARTITION BY k ORDER BY t) FROM VALUES ('a', 1, 10), ('a', 2, 30), ('a', 3, NULL), ('a', 4, 5), ('a', 5, 8), ('b', 1, NULL), ('b', 2, 7), ('b', 3, 7) AS tab(k, t, c) ORDER BY k, t
 -- name: counter_diff_types
 SELECT t, counter_diff(l) OVER (ORDER BY t), counter_diff(d) OVER (ORDER BY t), counter_diff(m) OVER (ORDER BY t), counter_diff(y) OVER (ORDER BY t), counter_diff(n) OVER (ORDER BY t) FROM VALUES (1, 10L, 1.5D, 1.50, 3Y, NULL), (2, 30L, 3.25D, 3.25, 9Y, NULL), (3, 30L, CAST('NaN' AS DOUBLE), 0.5, 1Y, NULL), (4, 31L, 3D, 0.75, 2Y, NULL) AS tab(t, l, d, m, y, n) ORDER BY t
 -- name: counter_diff_null_start_times
--- known: types: a VALUES list whose INT column holds a NULL row types it BIGINT (DataFusion's VALUES coercion of the NULL row), where Spark keeps INT; the values agree
 SELECT c, counter_diff(c, s) OVER (ORDER BY t) FROM VALUES (1, 10, TIMESTAMP_NTZ'2024-01-01 00:00:00'), (2, 30, NULL), (3, 40, TIMESTAMP_NTZ'2024-01-01 00:00:00'), (4, 50, TIMESTAMP_NTZ'2024-01-02 00:00:00'), (5, NULL, TIMESTAMP_NTZ'2023-01-01 00:00:00'), (6, 60, TIMESTAMP_NTZ'2024-01-02 00:00:00') AS tab(t, c, s) ORDER BY t
 -- name: counter_diff_explicit_rows_frame
 SELECT t, counter_diff(c) OVER (ORDER BY t ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) FROM VALUES (1, 10), (2, 30) AS tab(t, c) ORDER BY t
