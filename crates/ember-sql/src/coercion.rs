@@ -15,6 +15,8 @@
 //! [`spark_coercions`] inserts the casts on the planned plan, before DataFusion's type coercion
 //! sees it, keeping column names.
 
+use std::sync::Arc;
+
 use datafusion::arrow::datatypes::DataType as ArrowType;
 use datafusion::common::tree_node::{Transformed, TreeNode};
 use datafusion::common::{DFSchema, Result, ScalarValue};
@@ -24,7 +26,7 @@ use datafusion::logical_expr::expr::{
 use datafusion::logical_expr::expr_rewriter::NamePreserver;
 use datafusion::logical_expr::utils::merge_schema;
 use datafusion::logical_expr::{
-    Expr, ExprSchemable, LogicalPlan, LogicalPlanBuilder, Operator, cast,
+    Expr, ExprSchemable, LogicalPlan, LogicalPlanBuilder, Operator, Union, cast,
 };
 
 /// Functions whose arguments (from the index given) are combined into one result type.
@@ -296,6 +298,20 @@ pub(crate) fn spark_types(plan: LogicalPlan) -> Result<LogicalPlan> {
                 LogicalPlanBuilder::values(rows)
                     .and_then(LogicalPlanBuilder::build)
                     .or_else(|_| Ok(LogicalPlan::Values(values)))
+            }
+            // A union keeps the types its first input was planned with (BIGINT for `1`); typed
+            // again from its retyped inputs as the analyzer will coerce them, the nodes above
+            // see Spark's (`INT` for a union of `INT`s).
+            LogicalPlan::Union(union) => {
+                match datafusion::optimizer::analyzer::type_coercion::coerce_union_schema(
+                    &union.inputs,
+                ) {
+                    Ok(schema) => Ok(LogicalPlan::Union(Union {
+                        inputs: union.inputs,
+                        schema: Arc::new(schema),
+                    })),
+                    Err(_) => Ok(LogicalPlan::Union(union)),
+                }
             }
             other => other.recompute_schema(),
         })

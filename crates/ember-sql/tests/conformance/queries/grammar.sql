@@ -102,17 +102,14 @@ SELECT count(*) FROM (SELECT * FROM l TABLESAMPLE (3 ROWS))
 -- name: tablesample_percent_full
 SELECT count(*) FROM l TABLESAMPLE (100 PERCENT)
 -- name: unpivot
--- known: types: UNPIVOT is a UNION ALL of its columns, and a union of literal columns is typed BIGINT (DataFusion types the union before Ember gives literals Spark's INT); over a table's columns (unpivot_with_labels_over_a_table) the types agree
 SELECT * FROM (SELECT 1 AS id, 10 AS q1, 20 AS q2) UNPIVOT (amount FOR quarter IN (q1, q2)) ORDER BY quarter
 -- name: unpivot_include_nulls
--- known: types: UNPIVOT is a UNION ALL of its columns, and a union of literal columns is typed BIGINT (DataFusion types the union before Ember gives literals Spark's INT); over a table's columns (unpivot_with_labels_over_a_table) the types agree
 SELECT * FROM (SELECT 1 AS id, 10 AS q1, CAST(NULL AS INT) AS q2) UNPIVOT INCLUDE NULLS (amount FOR quarter IN (q1, q2)) ORDER BY quarter
 -- name: unpivot_with_labels_over_a_table
 SELECT * FROM sales UNPIVOT (n FOR what IN (year AS y, quarter AS q)) WHERE region = 'east' ORDER BY amount, what, n
 -- name: unpivot_of_an_input_with_rewritten_parts
 SELECT * FROM (SELECT * FROM sales WHERE region LIKE ANY ('e%', 'w%')) UNPIVOT (n FOR w IN (year, quarter)) ORDER BY amount, w, n
 -- name: unpivot_of_values
--- known: types: UNPIVOT is a UNION ALL of its columns, and a union of literal columns is typed BIGINT (DataFusion types the union before Ember gives literals Spark's INT); over a table's columns (unpivot_with_labels_over_a_table) the types agree
 SELECT * FROM (VALUES (1, 10, 20)) UNPIVOT (v FOR n IN (col2, col3)) ORDER BY n
 -- name: values_alias_without_column_names
 SELECT * FROM VALUES (1, 2) AS t ORDER BY col2

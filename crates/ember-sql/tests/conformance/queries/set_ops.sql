@@ -31,3 +31,9 @@ SELECT v FROM l UNION SELECT v FROM r
 
 -- name: intersect_all_count
 SELECT count(*) FROM (SELECT v FROM l INTERSECT ALL SELECT v FROM r) t
+-- name: union_of_literals_types
+SELECT a, typeof(a) FROM (SELECT 1 AS a UNION ALL SELECT 2) ORDER BY a
+-- name: union_of_literals_widens
+SELECT a, b, c FROM (SELECT 1 AS a, 1 AS b, 1 AS c UNION ALL SELECT 2L, 2.5, NULL) ORDER BY a
+-- name: union_distinct_of_literals_in_a_subquery
+SELECT count(*), max(v) FROM (SELECT 1 AS v UNION SELECT 1 UNION SELECT 3 INTERSECT SELECT 3)
