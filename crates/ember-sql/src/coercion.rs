@@ -26,7 +26,7 @@ use datafusion::logical_expr::expr::{
 use datafusion::logical_expr::expr_rewriter::NamePreserver;
 use datafusion::logical_expr::utils::merge_schema;
 use datafusion::logical_expr::{
-    Expr, ExprSchemable, LogicalPlan, LogicalPlanBuilder, Operator, Union, cast,
+    Expr, ExprSchemable, LogicalPlan, LogicalPlanBuilder, Operator, RecursiveQuery, Union, cast,
 };
 
 /// Functions whose arguments (from the index given) are combined into one result type.
@@ -313,8 +313,52 @@ pub(crate) fn spark_types(plan: LogicalPlan) -> Result<LogicalPlan> {
                     Err(_) => Ok(LogicalPlan::Union(union)),
                 }
             }
+            LogicalPlan::RecursiveQuery(query) => {
+                retype_work_table(query).map(LogicalPlan::RecursiveQuery)
+            }
             other => other.recompute_schema(),
         })
     })
     .map(|t| t.data)
+}
+
+/// A recursive CTE's work table with its static term's types as retyped (the planner gave it
+/// the types planned: `BIGINT` for `SELECT 1`), and its recursive term's schemas derived again
+/// from it, so the two terms agree (`n + 1` over an `INT` `n` is `INT`, as in Spark).
+fn retype_work_table(mut query: RecursiveQuery) -> Result<RecursiveQuery> {
+    use datafusion::datasource::cte_worktable::CteWorkTable;
+    use datafusion::datasource::{provider_as_source, source_as_provider};
+    let types = |s: &DFSchema| {
+        s.fields()
+            .iter()
+            .map(|f| f.data_type().clone())
+            .collect::<Vec<_>>()
+    };
+    let static_schema = Arc::clone(query.static_term.schema().inner());
+    let wanted = types(query.static_term.schema());
+    let name = query.name.clone();
+    let mut changed = false;
+    let term = Arc::unwrap_or_clone(query.recursive_term).transform_up_with_subqueries(|p| {
+        match p {
+            LogicalPlan::TableScan(scan)
+                if scan.table_name.table() == name
+                    && source_as_provider(&scan.source).is_ok_and(|t| t.is::<CteWorkTable>())
+                    && types(&scan.projected_schema) != wanted =>
+            {
+                changed = true;
+                let source = provider_as_source(Arc::new(CteWorkTable::new(
+                    &name,
+                    Arc::clone(&static_schema),
+                )));
+                let plan =
+                    LogicalPlanBuilder::scan(scan.table_name, source, scan.projection)?.build()?;
+                Ok(Transformed::yes(plan))
+            }
+            // Above the work table every schema is derived again.
+            other if changed => Ok(Transformed::yes(other.recompute_schema()?)),
+            other => Ok(Transformed::no(other)),
+        }
+    })?;
+    query.recursive_term = Arc::new(term.data);
+    Ok(query)
 }

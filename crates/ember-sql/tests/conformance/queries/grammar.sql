@@ -37,7 +37,6 @@ WITH a AS (SELECT 1 AS x), b AS (WITH a AS (SELECT 2 AS x) SELECT x FROM a) SELE
 -- name: cte_column_aliases
 WITH t(a, b) AS (SELECT 1, 2) SELECT a + b FROM t
 -- name: recursive_cte
--- known: values: WITH RECURSIVE whose recursive term is typed wider than its anchor (INT n, n + 1) is refused: DataFusion plans the recursion before Ember gives literals Spark's types
 WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 5) SELECT sum(n) FROM r
 -- name: hints_are_accepted
 SELECT /*+ BROADCAST(r), REPARTITION(2) */ l.id, r.v FROM l JOIN r ON l.id = r.id ORDER BY l.id
@@ -170,3 +169,7 @@ SELECT 1.5BD + '2.25', typeof(1.5BD + '2.25')
 -- name: max_of_struct_with_null_field
 -- known: values: max of structs orders a NULL field last where Spark orders it first (and VALUES types the fields BIGINT)
 SELECT max(s) FROM VALUES (named_struct('a', CAST(NULL AS INT), 'b', 1)), (named_struct('a', 1, 'b', 0)) AS t(s)
+-- name: recursive_cte_types_and_strings
+WITH RECURSIVE r(n, s) AS (SELECT 1, 'a' UNION ALL SELECT n + 1, concat(s, 'b') FROM r WHERE n < 4) SELECT n, s, typeof(n) FROM r ORDER BY n
+-- name: recursive_cte_series_of_dates
+WITH RECURSIVE d(day) AS (SELECT DATE'2024-01-30' UNION ALL SELECT date_add(day, 1) FROM d WHERE day < DATE'2024-02-02') SELECT day FROM d ORDER BY day
