@@ -68,9 +68,19 @@ impl QueryPlanner for ClientPlanner {
 
 /// Refuses what the cluster would run differently: DataFusion 55 encodes a window function's
 /// `IGNORE NULLS` only for aggregates used as windows, and drops it for window functions
-/// (`last_value`, `first_value`, `nth_value`, `lag`, `lead`), which would then count nulls.
+/// (`last_value`, `first_value`, `nth_value`, `lag`, `lead`), which would then count nulls. A
+/// recursive CTE's work table lives in the process that runs the recursion, which Ballista's
+/// stages split apart (its executors fail with "Unexpected empty work table").
 fn refuse_lossy(plan: &LogicalPlan) -> DfResult<()> {
     plan.apply_with_subqueries(|node| {
+        if let LogicalPlan::RecursiveQuery(q) = node {
+            return Err(DataFusionError::NotImplemented(format!(
+                "the recursive CTE `{}` (WITH RECURSIVE) cannot run on a cluster: its work table \
+                 lives in one process, which the cluster's stages split apart; run the query \
+                 locally",
+                q.name
+            )));
+        }
         node.apply_expressions(|e| {
             e.apply(|e| {
                 if let Expr::WindowFunction(w) = e

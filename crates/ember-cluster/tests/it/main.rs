@@ -35,6 +35,18 @@ fn a_local_cluster_answers_as_local_ember() {
     ] {
         assert_eq!(render(&cluster, sql), render(&local, sql), "{sql}");
     }
+    // What the cluster would run wrong is refused by name, not answered wrong.
+    let recursive = "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 3) SELECT sum(n) FROM r";
+    assert!(
+        render(&local, recursive).contains("| 6 "),
+        "{}",
+        render(&local, recursive)
+    );
+    let refused = render(&cluster, recursive);
+    assert!(
+        refused.contains("the recursive CTE `r` (WITH RECURSIVE) cannot run on a cluster"),
+        "{refused}"
+    );
 }
 
 #[test]
