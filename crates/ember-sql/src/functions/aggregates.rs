@@ -721,61 +721,80 @@ fn mode() -> CollectAgg {
     )
 }
 
-/// DataFusion's `avg` with what it lacks for Spark's queries: `avg(DISTINCT x)` and sliding
-/// window frames (`ROWS BETWEEN 1 PRECEDING AND CURRENT ROW`, which retract rows) for
-/// floating-point and integer input. Decimals stay entirely DataFusion's.
-struct SparkAvg {
-    inner: Arc<dyn AggregateUDFImpl>,
+/// A wrapper of one of DataFusion's aggregates (`inner`) that changes part of what it does,
+/// with the identity DataFusion compares functions by.
+macro_rules! aggregate_wrapper {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        struct $name {
+            inner: Arc<dyn AggregateUDFImpl>,
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct(stringify!($name)).finish_non_exhaustive()
+            }
+        }
+
+        impl PartialEq for $name {
+            fn eq(&self, _other: &Self) -> bool {
+                true
+            }
+        }
+
+        impl Eq for $name {}
+
+        impl Hash for $name {
+            fn hash<H: Hasher>(&self, state: &mut H) {
+                stringify!($name).hash(state);
+            }
+        }
+    };
 }
 
-impl fmt::Debug for SparkAvg {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SparkAvg").finish_non_exhaustive()
-    }
+/// The methods an `aggregate_wrapper!` keeps from its inner aggregate: its name, signature
+/// and types.
+macro_rules! inner_signature {
+    () => {
+        fn name(&self) -> &str {
+            self.inner.name()
+        }
+
+        fn aliases(&self) -> &[String] {
+            self.inner.aliases()
+        }
+
+        fn signature(&self) -> &Signature {
+            self.inner.signature()
+        }
+
+        fn coerce_types(&self, arg_types: &[DataType]) -> DfResult<Vec<DataType>> {
+            self.inner.coerce_types(arg_types)
+        }
+
+        fn return_type(&self, arg_types: &[DataType]) -> DfResult<DataType> {
+            self.inner.return_type(arg_types)
+        }
+
+        fn return_field(&self, arg_fields: &[FieldRef]) -> DfResult<FieldRef> {
+            self.inner.return_field(arg_fields)
+        }
+    };
 }
 
-impl PartialEq for SparkAvg {
-    fn eq(&self, _other: &Self) -> bool {
-        true
-    }
-}
-
-impl Eq for SparkAvg {}
-
-impl Hash for SparkAvg {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        "spark_avg".hash(state);
-    }
-}
+aggregate_wrapper!(
+    /// DataFusion's `avg` with what it lacks for Spark's queries: `avg(DISTINCT x)` and sliding
+    /// window frames (`ROWS BETWEEN 1 PRECEDING AND CURRENT ROW`, which retract rows) for
+    /// floating-point and integer input. Decimals stay entirely DataFusion's.
+    SparkAvg
+);
 
 fn is_decimal(t: &DataType) -> bool {
     matches!(t, DataType::Decimal128(..) | DataType::Decimal256(..))
 }
 
 impl AggregateUDFImpl for SparkAvg {
-    fn name(&self) -> &str {
-        self.inner.name()
-    }
-
-    fn aliases(&self) -> &[String] {
-        self.inner.aliases()
-    }
-
-    fn signature(&self) -> &Signature {
-        self.inner.signature()
-    }
-
-    fn coerce_types(&self, arg_types: &[DataType]) -> DfResult<Vec<DataType>> {
-        self.inner.coerce_types(arg_types)
-    }
-
-    fn return_type(&self, arg_types: &[DataType]) -> DfResult<DataType> {
-        self.inner.return_type(arg_types)
-    }
-
-    fn return_field(&self, arg_fields: &[FieldRef]) -> DfResult<FieldRef> {
-        self.inner.return_field(arg_fields)
-    }
+    inner_signature!();
 
     fn accumulator(&self, args: AccumulatorArgs<'_>) -> DfResult<Box<dyn Accumulator>> {
         let decimal = args
@@ -840,32 +859,12 @@ impl AggregateUDFImpl for SparkAvg {
     }
 }
 
-/// DataFusion's `sum` with Spark's (ANSI) overflow: a `BIGINT` sum past its range is
-/// `[ARITHMETIC_OVERFLOW]`, where DataFusion's wraps around. Everything else (decimals,
-/// doubles, `DISTINCT`, sliding window frames) stays DataFusion's.
-struct SparkSum {
-    inner: Arc<dyn AggregateUDFImpl>,
-}
-
-impl fmt::Debug for SparkSum {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SparkSum").finish_non_exhaustive()
-    }
-}
-
-impl PartialEq for SparkSum {
-    fn eq(&self, _other: &Self) -> bool {
-        true
-    }
-}
-
-impl Eq for SparkSum {}
-
-impl Hash for SparkSum {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        "spark_sum".hash(state);
-    }
-}
+aggregate_wrapper!(
+    /// DataFusion's `sum` with Spark's (ANSI) overflow: a `BIGINT` sum past its range is
+    /// `[ARITHMETIC_OVERFLOW]`, where DataFusion's wraps around. Everything else (decimals,
+    /// doubles, `DISTINCT`, sliding window frames) stays DataFusion's.
+    SparkSum
+);
 
 /// Whether a `sum` sums `BIGINT`s (the integers are coerced to it) without `DISTINCT`.
 fn checked_sum(args: &AccumulatorArgs<'_>) -> bool {
@@ -879,29 +878,7 @@ fn sum_overflow() -> datafusion::error::DataFusionError {
 }
 
 impl AggregateUDFImpl for SparkSum {
-    fn name(&self) -> &str {
-        self.inner.name()
-    }
-
-    fn aliases(&self) -> &[String] {
-        self.inner.aliases()
-    }
-
-    fn signature(&self) -> &Signature {
-        self.inner.signature()
-    }
-
-    fn coerce_types(&self, arg_types: &[DataType]) -> DfResult<Vec<DataType>> {
-        self.inner.coerce_types(arg_types)
-    }
-
-    fn return_type(&self, arg_types: &[DataType]) -> DfResult<DataType> {
-        self.inner.return_type(arg_types)
-    }
-
-    fn return_field(&self, arg_fields: &[FieldRef]) -> DfResult<FieldRef> {
-        self.inner.return_field(arg_fields)
-    }
+    inner_signature!();
 
     fn accumulator(&self, args: AccumulatorArgs<'_>) -> DfResult<Box<dyn Accumulator>> {
         if checked_sum(&args) {

@@ -1752,25 +1752,18 @@ fn castable_to_variant(t: &DataType) -> bool {
         t if is_variant(t) => true,
         DataType::List(f) => castable_to_variant(f.data_type()),
         DataType::Struct(_) | DataType::Map(..) => false,
-        other => matches!(
-            other,
-            DataType::Null
-                | DataType::Boolean
-                | DataType::Int8
-                | DataType::Int16
-                | DataType::Int32
-                | DataType::Int64
-                | DataType::Float32
-                | DataType::Float64
-                | DataType::Decimal128(..)
-                | DataType::Date32
-                | DataType::Timestamp(TimeUnit::Microsecond, _)
-                | DataType::Utf8
-                | DataType::LargeUtf8
-                | DataType::Utf8View
-                | DataType::Binary
-                | DataType::LargeBinary
-        ),
+        // What `variant_get` casts to, and what else holds the same values.
+        other => {
+            castable(other)
+                || matches!(
+                    other,
+                    DataType::Null
+                        | DataType::LargeUtf8
+                        | DataType::Utf8View
+                        | DataType::Binary
+                        | DataType::LargeBinary
+                )
+        }
     }
 }
 

@@ -193,8 +193,8 @@ fn every_spark_function_is_known_or_refused_by_name() {
     );
     // The coverage reached by issue 20, kept as a floor.
     assert!(
-        known * 100 >= total * 92,
-        "coverage fell below 92%:\n{table}"
+        known * 100 >= total * 93,
+        "coverage fell below 93%:\n{table}"
     );
 }
 
