@@ -195,7 +195,8 @@
 //!   first for 2147483648). With `spark.sql.ansi.enabled` set to `false` they wrap around, as in
 //!   Spark's legacy mode; otherwise that setting only affects the `datafusion-spark` functions,
 //!   not casts. `try_add`, `try_subtract`, `try_multiply` give `NULL` instead of the error.
-//!   `sum` of `BIGINT` still wraps on overflow (Spark raises the error).
+//!   `sum` of `BIGINT` fails the same way (also with ANSI mode off, where Spark's wraps; in a
+//!   sliding window frame it still wraps).
 //! - **Literals** have Spark's types: `1` is `INT` (`BIGINT` when it does not fit), `1Y`, `1S`,
 //!   `1L` are `TINYINT`, `SMALLINT`, `BIGINT`; `2.5` is `DECIMAL(2, 1)`, `1e2` and `2.5D` are
 //!   `DOUBLE`, `1.5F` `FLOAT`, `2.5BD` `DECIMAL`. Decimal `+`, `-`,

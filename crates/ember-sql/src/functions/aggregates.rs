@@ -861,8 +861,9 @@ impl AggregateUDFImpl for SparkAvg {
 
 aggregate_wrapper!(
     /// DataFusion's `sum` with Spark's (ANSI) overflow: a `BIGINT` sum past its range is
-    /// `[ARITHMETIC_OVERFLOW]`, where DataFusion's wraps around. Everything else (decimals,
-    /// doubles, `DISTINCT`, sliding window frames) stays DataFusion's.
+    /// `[ARITHMETIC_OVERFLOW]`, where DataFusion's wraps around (also with
+    /// `spark.sql.ansi.enabled=false`, where Spark's wraps). Everything else (decimals, doubles,
+    /// `DISTINCT`, sliding window frames) stays DataFusion's.
     SparkSum
 );
 
@@ -871,10 +872,19 @@ fn checked_sum(args: &AccumulatorArgs<'_>) -> bool {
     !args.is_distinct && *args.return_field.data_type() == DataType::Int64
 }
 
-fn sum_overflow() -> datafusion::error::DataFusionError {
-    exec_err(
-        "[ARITHMETIC_OVERFLOW] overflow. Use 'try_add' to tolerate overflow and return NULL instead. If necessary set \"spark.sql.ansi.enabled\" to \"false\" to bypass this error. SQLSTATE: 22003".into(),
-    )
+/// `a + b` past `BIGINT`: Ember's typed overflow error ([`crate::Error::ArithmeticOverflow`]),
+/// as the checked arithmetic raises it.
+fn sum_overflow(a: i64, b: i64) -> datafusion::error::DataFusionError {
+    datafusion::error::DataFusionError::External(Box::new(crate::overflow::OverflowFailure {
+        operator: "+",
+        data_type: "bigint".to_owned(),
+        detail: format!("{a} + {b}"),
+    }))
+}
+
+/// `a + b`, or the overflow error.
+fn add_checked(a: i64, b: i64) -> DfResult<i64> {
+    a.checked_add(b).ok_or_else(|| sum_overflow(a, b))
 }
 
 impl AggregateUDFImpl for SparkSum {
@@ -946,7 +956,7 @@ fn checked_total(values: &ArrayRef) -> DfResult<Option<i64>> {
     }
     let mut total = 0i64;
     for v in values.iter().flatten() {
-        total = total.checked_add(v).ok_or_else(sum_overflow)?;
+        total = add_checked(total, v)?;
     }
     Ok(Some(total))
 }
@@ -960,12 +970,7 @@ struct CheckedSum {
 impl Accumulator for CheckedSum {
     fn update_batch(&mut self, values: &[ArrayRef]) -> DfResult<()> {
         if let Some(t) = checked_total(&values[0])? {
-            self.sum = Some(
-                self.sum
-                    .unwrap_or(0)
-                    .checked_add(t)
-                    .ok_or_else(sum_overflow)?,
-            );
+            self.sum = Some(add_checked(self.sum.unwrap_or(0), t)?);
         }
         Ok(())
     }
@@ -1010,9 +1015,7 @@ impl CheckedGroupSums {
             if values.is_null(i) || filter.is_some_and(|f| !f.is_valid(i) || !f.value(i)) {
                 continue;
             }
-            self.sums[g] = self.sums[g]
-                .checked_add(values.value(i))
-                .ok_or_else(sum_overflow)?;
+            self.sums[g] = add_checked(self.sums[g], values.value(i))?;
             self.seen[g] = true;
         }
         Ok(())

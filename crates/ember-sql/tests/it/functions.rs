@@ -544,3 +544,27 @@ fn counter_diff_needs_a_window_and_spans_batches() {
     let batches = session().sql(sql).unwrap().collect().unwrap();
     assert_eq!(cells(&batches), [["20000", "39998", "19999"]]);
 }
+
+#[test]
+fn a_bigint_sum_past_its_range_is_the_typed_overflow_error() {
+    for sql in [
+        "SELECT sum(x) FROM VALUES (9223372036854775807L), (1L) AS t(x)",
+        "SELECT g, sum(x) FROM VALUES (1, 9223372036854775807L), (1, 1L) AS t(g, x) GROUP BY g",
+        "SELECT sum(x) FROM VALUES (-9223372036854775807L), (-2L) AS t(x)",
+    ] {
+        let err = fails(sql);
+        assert!(
+            matches!(&err, Error::ArithmeticOverflow { operator: "+", data_type, .. } if data_type == "bigint"),
+            "{sql}: {err}"
+        );
+    }
+    // try_sum answers NULL instead; an INT sum is BIGINT, so it does not overflow at INT's end.
+    assert_eq!(
+        one("SELECT try_sum(x) FROM VALUES (9223372036854775807L), (1L) AS t(x)"),
+        None
+    );
+    assert_eq!(
+        one("SELECT sum(x) FROM VALUES (2147483647), (1) AS t(x)").as_deref(),
+        Some("2147483648")
+    );
+}
