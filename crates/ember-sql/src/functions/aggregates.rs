@@ -954,11 +954,14 @@ fn checked_total(values: &ArrayRef) -> DfResult<Option<i64>> {
     if values.null_count() == values.len() {
         return Ok(None);
     }
-    let mut total = 0i64;
-    for v in values.iter().flatten() {
-        total = add_checked(total, v)?;
-    }
-    Ok(Some(total))
+    // Without NULLs the values are summed straight from the buffer (no per-row Option).
+    let add = |t: i64, v: i64| t.checked_add(v).ok_or((t, v));
+    let total = if values.null_count() == 0 {
+        values.values().iter().try_fold(0i64, |t, &v| add(t, v))
+    } else {
+        values.iter().flatten().try_fold(0i64, add)
+    };
+    total.map(Some).map_err(|(a, b)| sum_overflow(a, b))
 }
 
 /// A `BIGINT` sum that fails on overflow.
