@@ -143,7 +143,13 @@ def main():
                 for row in rows:
                     out.append("\t".join(["row"] + [esc(canon(v)) for v in row]))
             except Exception as e:  # noqa: BLE001 - any Spark error is a recorded answer
-                first = str(e).strip().splitlines()[0] if str(e).strip() else ""
+                text = str(e).strip()
+                # A failure inside a job reaches Python as "An error occurred while calling
+                # oNN...": the Java exception holds Spark's message.
+                java = getattr(e, "java_exception", None)
+                if java is not None:
+                    text = str(java).strip()
+                first = text.splitlines()[0] if text else ""
                 out.append(f"error\t{esc(type(e).__name__ + ': ' + first)}")
     (SUITE / "spark-results.tsv").write_text("\n".join(out) + "\n")
     print(f"spark-oracle: recorded {count} queries in {SUITE / 'spark-results.tsv'}", file=sys.stderr)

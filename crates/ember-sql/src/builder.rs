@@ -139,6 +139,10 @@ impl SessionBuilder {
     /// - `spark.sql.ansi.enabled`: DataFusion's `execution.enable_ansi_mode`; `false` also lets
     ///   integer arithmetic wrap on overflow instead of failing with
     ///   [`Error::ArithmeticOverflow`] (unset, Ember checks, as Spark 4's default ANSI mode does);
+    /// - `spark.sql.cteRecursionLevelLimit`, `spark.sql.cteRecursionRowLimit`: how many levels
+    ///   a recursive CTE may recurse (default 100) and how many rows it may produce (default
+    ///   1,000,000) before the query fails with [`Error::RecursionLimitExceeded`]; `-1` for no
+    ///   bound;
     /// - `ember.sql.batch_rows`: rows per record batch when converting RDDs (default 65536);
     /// - `spark.sql.ui.retainedExecutions`: how many queries [`Session::queries`] remembers
     ///   (default 1000);
@@ -223,8 +227,27 @@ impl SessionBuilder {
         let mut batch_rows = DEFAULT_BATCH_ROWS;
         let mut retained_queries = DEFAULT_RETAINED_QUERIES;
         let mut memory_limit = None;
+        let mut recursion = crate::recursion::RecursionLimits {
+            levels: Some(crate::recursion::DEFAULT_LEVEL_LIMIT),
+            rows: Some(crate::recursion::DEFAULT_ROW_LIMIT),
+        };
         for (key, value) in self.conf {
             match key.as_str() {
+                "spark.sql.cteRecursionLevelLimit" | "spark.sql.cteRecursionRowLimit" => {
+                    let limit = crate::recursion::RecursionLimits::parse(&value).ok_or_else(
+                        || Error::Config {
+                            key: Some(key.clone()),
+                            message: format!(
+                                "expected a non-negative integer or -1 (no limit), got `{value}`"
+                            ),
+                        },
+                    )?;
+                    if key.ends_with("LevelLimit") {
+                        recursion.levels = limit;
+                    } else {
+                        recursion.rows = limit;
+                    }
+                }
                 "spark.app.name" => app_name.clone_from(&value),
                 "spark.master" => master.clone_from(&value),
                 "spark.sql.shuffle.partitions" => {
@@ -330,6 +353,9 @@ impl SessionBuilder {
             .with_spark_features()
             .with_type_planner(Arc::new(crate::types::SparkSqlTypes {
                 time_zone: Arc::clone(&time_zone),
+            }))
+            .with_physical_optimizer_rule(Arc::new(crate::recursion::BoundRecursion {
+                limits: recursion,
             }));
         // Spark's arithmetic goes before the Spark function planner so `/` is always ours.
         builder.expr_planners().get_or_insert_with(Vec::new).insert(

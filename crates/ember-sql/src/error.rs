@@ -199,6 +199,19 @@ pub enum Error {
         operator: &'static str,
     },
 
+    /// A recursive CTE did not finish within a bound (Spark's `RECURSION_LEVEL_LIMIT_EXCEEDED`
+    /// and `RECURSION_ROW_LIMIT_EXCEEDED`): its recursive term ran more levels than
+    /// `spark.sql.cteRecursionLevelLimit` (default 100), or its rows reached
+    /// `spark.sql.cteRecursionRowLimit` (default 1,000,000). Raise the bound (`-1` for none) or
+    /// put a `LIMIT` on the query that reads the CTE.
+    #[error("{}", recursion_limit_message(*bound, *limit))]
+    RecursionLimitExceeded {
+        /// Which bound.
+        bound: crate::RecursionBound,
+        /// Its value.
+        limit: u64,
+    },
+
     /// A query failed while it ran (a bad cast, I/O, ...).
     #[error("query execution failed: {message}")]
     Execution {
@@ -309,6 +322,12 @@ impl Error {
                 detail: m.detail.clone(),
             };
         }
+        if let Some(r) = find_marker::<crate::recursion::RecursionLimitFailure>(&err) {
+            return Error::RecursionLimitExceeded {
+                bound: r.bound,
+                limit: r.limit,
+            };
+        }
         if let Some(overflow) = find_marker::<OverflowFailure>(&err) {
             return Error::ArithmeticOverflow {
                 operator: overflow.operator,
@@ -392,6 +411,21 @@ fn divide_by_zero_message(operator: &str) -> String {
             "[DIVIDE_BY_ZERO] division by zero in `{operator}`; use try_divide for NULL instead, \
              or set spark.sql.ansi.enabled=false"
         )
+    }
+}
+
+/// Spark's error class and advice for a recursive CTE past `bound`.
+fn recursion_limit_message(bound: crate::RecursionBound, limit: u64) -> String {
+    match bound {
+        crate::RecursionBound::Levels => format!(
+            "[RECURSION_LEVEL_LIMIT_EXCEEDED] Recursion level limit {limit} reached but query has \
+             not exhausted, try increasing spark.sql.cteRecursionLevelLimit (-1 for no limit)"
+        ),
+        crate::RecursionBound::Rows => format!(
+            "[RECURSION_ROW_LIMIT_EXCEEDED] Recursion row limit {limit} reached but query has not \
+             exhausted, try setting a larger LIMIT value when querying the CTE relation or \
+             increasing spark.sql.cteRecursionRowLimit (-1 for no limit)"
+        ),
     }
 }
 

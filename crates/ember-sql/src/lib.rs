@@ -197,6 +197,13 @@
 //!   not casts. `try_add`, `try_subtract`, `try_multiply` give `NULL` instead of the error.
 //!   `sum` of `BIGINT` fails the same way (also with ANSI mode off, where Spark's wraps; in a
 //!   sliding window frame it still wraps).
+//! - **Recursive CTEs** (`WITH RECURSIVE`) stop where Spark's do: past 100 levels of recursion
+//!   or once they have produced 1,000,000 rows the query fails with
+//!   [`Error::RecursionLimitExceeded`] (Spark's `RECURSION_LEVEL_LIMIT_EXCEEDED` and
+//!   `RECURSION_ROW_LIMIT_EXCEEDED`), so a recursion without an end cannot run forever; a `LIMIT`
+//!   on the query that reads the CTE stops it earlier. The bounds are the builder's
+//!   `spark.sql.cteRecursionLevelLimit` and `spark.sql.cteRecursionRowLimit` (`-1`: none).
+//!   Spark's `MAX RECURSION LEVEL n` clause is not parsed.
 //! - **Literals** have Spark's types: `1` is `INT` (`BIGINT` when it does not fit), `1Y`, `1S`,
 //!   `1L` are `TINYINT`, `SMALLINT`, `BIGINT`; `2.5` is `DECIMAL(2, 1)`, `1e2` and `2.5D` are
 //!   `DOUBLE`, `1.5F` `FLOAT`, `2.5BD` `DECIMAL`. Decimal `+`, `-`,
@@ -268,6 +275,7 @@ mod planning;
 mod policy;
 mod queries;
 mod ranking;
+mod recursion;
 mod rewrites;
 mod row;
 mod runtime;
@@ -302,6 +310,7 @@ pub use io::parse_view_spec;
 pub use planning::MAX_DEPTH;
 pub use policy::SqlPolicy;
 pub use queries::{DEFAULT_RETAINED_QUERIES, QueryRecord, QueryState};
+pub use recursion::RecursionBound;
 pub use row::{IntoRow, IntoValue, Row, RowWriteError, RowWriter, Value};
 pub use runtime::QueryRuntime;
 pub use session::Session;

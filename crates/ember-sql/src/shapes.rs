@@ -701,7 +701,7 @@ fn identifier_clause(e: &Expr) -> Option<String> {
 fn name_of_identifier_clause(text: &str) -> DfResult<Expr> {
     let refused = || {
         plan_err(format!(
-            "[INVALID_SQL_SYNTAX.INVALID_IDENTIFIER] IDENTIFIER takes a name, such as              IDENTIFIER('t.c'); '{text}' is not one"
+            "[PARSE_SYNTAX_ERROR] IDENTIFIER takes a name, such as IDENTIFIER('t.c'); '{text}' is not one"
         ))
     };
     match parse_expr(text) {
@@ -750,7 +750,7 @@ fn rewrite_identifier_table(t: &mut TableFactor) -> DfResult<()> {
             Ok(())
         }
         _ => Err(plan_err(format!(
-            "[INVALID_SQL_SYNTAX.INVALID_IDENTIFIER] IDENTIFIER takes a table name, such as              IDENTIFIER('db.t'); '{text}' is not one"
+            "[PARSE_SYNTAX_ERROR] IDENTIFIER takes a table name, such as IDENTIFIER('db.t'); '{text}' is not one"
         ))),
     }
 }

@@ -88,6 +88,27 @@ fn parse_answers(text: &str) -> BTreeMap<String, Answer> {
     answers
 }
 
+/// The error class a message names (`DIVIDE_BY_ZERO` in `[DIVIDE_BY_ZERO] Division by zero`;
+/// a subclass after a dot counts as its class).
+fn error_class(message: &str) -> Option<&str> {
+    let mut rest = message;
+    while let Some(start) = rest.find('[') {
+        let after = &rest[start + 1..];
+        let end = after.find(']')?;
+        let inside = &after[..end];
+        if inside.len() > 2
+            && inside.contains('_')
+            && inside
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c == '_' || c == '.')
+        {
+            return Some(inside.split('.').next().unwrap_or(inside));
+        }
+        rest = after;
+    }
+    None
+}
+
 /// Python's `repr` of a float, as the oracle records it.
 fn py_float(f: f64) -> String {
     if f.is_nan() {
@@ -303,7 +324,13 @@ fn spark_conformance_suite() {
                 }
             }
             let (values_ok, types_ok, detail) = match (&ours, &theirs.error) {
-                (Err(e), Some(_)) => (true, true, format!("both fail (Ember: {e})")),
+                (Err(e), Some(err)) => {
+                    // Where both name Spark's error class, it must be the same one.
+                    let message = e.to_string();
+                    let (ours, theirs) = (error_class(&message), error_class(err));
+                    let same = ours.is_none() || theirs.is_none() || ours == theirs;
+                    (same, same, format!("both fail (Ember: {e}; Spark: {err})"))
+                }
                 (Err(e), None) => (false, false, format!("Ember fails: {e}")),
                 (Ok(_), Some(err)) => (false, false, format!("Spark fails: {err}")),
                 (Ok((schema, batches)), None) => {

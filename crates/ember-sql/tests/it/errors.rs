@@ -1,7 +1,8 @@
 //! Bad input: typed errors with context.
 
-use ember_sql::arrow::datatypes::{DataType as ArrowType, Field, Schema};
-use ember_sql::{DataType, Error, Row, StructType, Value};
+use ember_sql::arrow::array::AsArray;
+use ember_sql::arrow::datatypes::{DataType as ArrowType, Field, Int64Type, Schema};
+use ember_sql::{DataType, Error, RecursionBound, Row, Session, StructType, Value};
 
 use crate::fixture::{session, session_with_views};
 
@@ -414,5 +415,88 @@ fn type_mismatches_are_sparks_datatype_mismatch() {
             .sql(ok)
             .and_then(|df| df.collect())
             .unwrap_or_else(|e| panic!("{ok}: {e}"));
+    }
+}
+
+/// The bound a recursive CTE ran past, as `(bound, limit)`.
+fn recursion_limit(spark: &Session, query: &str) -> (RecursionBound, u64) {
+    match spark.sql(query).and_then(|df| df.collect()) {
+        Err(e @ Error::RecursionLimitExceeded { bound, limit }) => {
+            let class = match bound {
+                RecursionBound::Levels => "[RECURSION_LEVEL_LIMIT_EXCEEDED]",
+                RecursionBound::Rows => "[RECURSION_ROW_LIMIT_EXCEEDED]",
+            };
+            assert!(e.to_string().starts_with(class), "{e}");
+            (bound, limit)
+        }
+        other => panic!("{query}: expected a recursion limit, got {other:?}"),
+    }
+}
+
+#[test]
+fn recursive_ctes_stop_at_sparks_bounds_and_the_bounds_are_settings() {
+    let endless =
+        "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r";
+    let to = |n: u32| {
+        format!(
+            "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < {n}) SELECT count(*) FROM r"
+        )
+    };
+    let count = |spark: &Session, q: &str| {
+        let batches = spark.sql(q).unwrap().collect().unwrap();
+        batches[0].column(0).as_primitive::<Int64Type>().value(0)
+    };
+    let spark = Session::builder()
+        .master("local[2]")
+        .get_or_create()
+        .unwrap();
+    assert_eq!(
+        recursion_limit(&spark, endless),
+        (RecursionBound::Levels, 100)
+    );
+    assert_eq!(count(&spark, &to(100)), 100);
+    assert_eq!(
+        recursion_limit(&spark, &to(101)),
+        (RecursionBound::Levels, 100)
+    );
+    // Each run of a query counts its levels afresh.
+    assert_eq!(count(&spark, &to(100)), 100);
+    // A LIMIT stops an endless recursion once it has its rows.
+    let first = spark
+        .sql("WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT * FROM r LIMIT 3")
+        .unwrap()
+        .collect()
+        .unwrap();
+    assert_eq!(first.iter().map(|b| b.num_rows()).sum::<usize>(), 3);
+    let rows = "WITH RECURSIVE r(n) AS (SELECT id FROM range(5000) UNION ALL SELECT n + 1 FROM r WHERE n < 2) SELECT count(*) FROM r";
+    assert_eq!(count(&spark, rows), 5003);
+
+    let tight = Session::builder()
+        .master("local[2]")
+        .config("spark.sql.cteRecursionLevelLimit", "3")
+        .config("spark.sql.cteRecursionRowLimit", "5003")
+        .get_or_create()
+        .unwrap();
+    assert_eq!(count(&tight, &to(3)), 3);
+    assert_eq!(recursion_limit(&tight, &to(4)), (RecursionBound::Levels, 3));
+    assert_eq!(recursion_limit(&tight, rows), (RecursionBound::Rows, 5003));
+
+    let unbounded = Session::builder()
+        .master("local[2]")
+        .config("spark.sql.cteRecursionLevelLimit", "-1")
+        .get_or_create()
+        .unwrap();
+    assert_eq!(count(&unbounded, &to(300)), 300);
+
+    for bad in ["-2", "many", ""] {
+        let err = Session::builder()
+            .config("spark.sql.cteRecursionLevelLimit", bad)
+            .get_or_create()
+            .err()
+            .unwrap_or_else(|| panic!("`{bad}` accepted"));
+        assert!(
+            matches!(&err, Error::Config { key: Some(k), .. } if k == "spark.sql.cteRecursionLevelLimit"),
+            "{err:?}"
+        );
     }
 }

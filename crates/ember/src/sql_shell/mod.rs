@@ -28,11 +28,13 @@ const PROMPT: &str = "ember-sql> ";
 const CONTINUATION: &str = "         > ";
 
 /// Settings a running session cannot take: Ember reads them when the session starts.
-const STATIC_SETTINGS: [&str; 5] = [
+const STATIC_SETTINGS: [&str; 7] = [
     "spark.app.name",
     "spark.master",
     "spark.sql.session.timeZone",
     "spark.sql.ansi.enabled",
+    "spark.sql.cteRecursionLevelLimit",
+    "spark.sql.cteRecursionRowLimit",
     "ember.sql.batch_rows",
 ];
 

@@ -173,3 +173,19 @@ SELECT max(s) FROM VALUES (named_struct('a', CAST(NULL AS INT), 'b', 1)), (named
 WITH RECURSIVE r(n, s) AS (SELECT 1, 'a' UNION ALL SELECT n + 1, concat(s, 'b') FROM r WHERE n < 4) SELECT n, s, typeof(n) FROM r ORDER BY n
 -- name: recursive_cte_series_of_dates
 WITH RECURSIVE d(day) AS (SELECT DATE'2024-01-30' UNION ALL SELECT date_add(day, 1) FROM d WHERE day < DATE'2024-02-02') SELECT day FROM d ORDER BY day
+-- name: recursive_cte_at_the_level_limit
+WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 100) SELECT count(*), max(n) FROM r
+-- name: recursive_cte_past_the_level_limit
+WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 101) SELECT count(*), max(n) FROM r
+-- name: recursive_cte_of_a_table_past_the_level_limit
+WITH RECURSIVE r(n) AS (SELECT id FROM range(3) UNION ALL SELECT n + 1 FROM r WHERE n < 100) SELECT count(*) FROM r
+-- name: recursive_cte_without_end
+WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r
+-- name: recursive_cte_without_end_under_a_limit
+WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT * FROM r LIMIT 5
+-- name: recursive_cte_unread_past_the_level_limit
+WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 101) SELECT 1 AS one
+-- name: recursive_cte_reaching_the_row_limit
+WITH RECURSIVE r(n) AS (SELECT id FROM range(999999) UNION ALL SELECT n + 1 FROM r WHERE n < 1) SELECT count(*) FROM r
+-- name: recursive_cte_below_the_row_limit
+WITH RECURSIVE r(n) AS (SELECT id FROM range(999998) UNION ALL SELECT n + 1 FROM r WHERE n < 1) SELECT count(*) FROM r
