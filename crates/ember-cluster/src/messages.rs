@@ -36,6 +36,7 @@ impl ExecutionEngine for SparkMessages {
         work_dir: &str,
         config: &SessionConfig,
     ) -> DfResult<Arc<dyn QueryStageExecutor>> {
+        let metered = metered_nodes(&plan);
         let inner = self.0.create_query_stage_exec(
             job_id,
             stage_id,
@@ -45,21 +46,62 @@ impl ExecutionEngine for SparkMessages {
             work_dir,
             config,
         )?;
-        Ok(Arc::new(Stage(inner)))
+        Ok(Arc::new(Stage { inner, metered }))
     }
 }
 
-struct Stage(Arc<dyn QueryStageExecutor>);
+/// Whether each node of `plan`, in the order Ballista lists their metrics (the node, then its
+/// children's subtrees), has metrics.
+fn metered_nodes(plan: &Arc<dyn ExecutionPlan>) -> Vec<bool> {
+    let mut metered = Vec::new();
+    let mut stack = vec![plan];
+    while let Some(node) = stack.pop() {
+        metered.push(node.metrics().is_some());
+        stack.extend(node.children().into_iter().rev());
+    }
+    metered
+}
+
+/// A task's metrics with an empty set for each node without metrics, so that every task of a
+/// stage reports one set per node. Ballista's executor lists only the nodes with metrics, and
+/// its scheduler refuses a task whose list is longer or shorter than the stage's first task's,
+/// dropping the task's status: the job then never finishes. Tasks of one stage can differ there,
+/// because the scheduler gives each task a plan of its own (a `PlaceholderRowExec`, which has no
+/// metrics, stays in one task and is a `DataSourceExec`, which has, in the others: `SELECT 1
+/// UNION SELECT 1 UNION SELECT 3 INTERSECT SELECT 3` hung).
+fn one_set_per_node(metered: &[bool], measured: Vec<MetricsSet>) -> Vec<MetricsSet> {
+    if measured.len() != metered.iter().filter(|m| **m).count() {
+        // Not the plan this list came from: as Ballista's, unchanged.
+        return measured;
+    }
+    let mut measured = measured.into_iter();
+    metered
+        .iter()
+        .map(|has| {
+            if *has {
+                measured.next().unwrap_or_default()
+            } else {
+                MetricsSet::new()
+            }
+        })
+        .collect()
+}
+
+struct Stage {
+    inner: Arc<dyn QueryStageExecutor>,
+    /// Which nodes of the task's plan have metrics ([`metered_nodes`]).
+    metered: Vec<bool>,
+}
 
 impl fmt::Debug for Stage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.0, f)
+        fmt::Debug::fmt(&self.inner, f)
     }
 }
 
 impl fmt::Display for Stage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.0, f)
+        fmt::Display::fmt(&self.inner, f)
     }
 }
 
@@ -70,30 +112,30 @@ impl QueryStageExecutor for Stage {
         task_id: usize,
         context: Arc<TaskContext>,
     ) -> DfResult<Vec<ShuffleWritePartition>> {
-        self.0
+        self.inner
             .execute_query_stage(task_id, context)
             .await
             .map_err(|e| DataFusionError::Execution(ember_message(e)))
     }
 
     fn collect_plan_metrics(&self) -> Vec<MetricsSet> {
-        self.0.collect_plan_metrics()
+        one_set_per_node(&self.metered, self.inner.collect_plan_metrics())
     }
 
     fn collect_runtime_stats_reports(
         &self,
     ) -> Vec<ballista_core::serde::protobuf::RuntimeStatsReport> {
-        self.0.collect_runtime_stats_reports()
+        self.inner.collect_runtime_stats_reports()
     }
 
     fn collect_window_state_reports(
         &self,
     ) -> DfResult<Vec<ballista_core::serde::protobuf::WindowStateReport>> {
-        self.0.collect_window_state_reports()
+        self.inner.collect_window_state_reports()
     }
 
     fn collect_column_stats(&self) -> Vec<ballista_core::serde::protobuf::TaskColumnStats> {
-        self.0.collect_column_stats()
+        self.inner.collect_column_stats()
     }
 }
 
@@ -230,7 +272,19 @@ impl ExecutionPlan for ClientMessages {
 
 #[cfg(test)]
 mod tests {
-    use super::client_message;
+    use datafusion::physical_plan::metrics::MetricsSet;
+
+    use super::{client_message, one_set_per_node};
+
+    #[test]
+    fn every_task_reports_one_metrics_set_per_node() {
+        let measured = |n: usize| vec![MetricsSet::new(); n];
+        // Three nodes, the second without metrics: Ballista lists two sets, Ember three.
+        assert_eq!(one_set_per_node(&[true, false, true], measured(2)).len(), 3);
+        assert_eq!(one_set_per_node(&[true, true, true], measured(3)).len(), 3);
+        // A list that is not the plan's stays as it is.
+        assert_eq!(one_set_per_node(&[true, false], measured(2)).len(), 2);
+    }
 
     #[test]
     fn the_message_comes_out_of_ballistas_report() {

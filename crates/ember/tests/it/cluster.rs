@@ -395,11 +395,7 @@ const SEEDED_ON_A_CLUSTER: &str = "on a cluster each task draws a sequence of it
 /// Why a recursive CTE is refused on a cluster (`ember-cluster`'s planner says so).
 const RECURSIVE_ON_A_CLUSTER: &str = "refused on a cluster: a recursive CTE's work table lives in the process that runs the recursion, which the cluster's stages split apart";
 
-const KNOWN: [(&str, &str); 25] = [
-    (
-        "set_ops/union_distinct_of_literals_in_a_subquery",
-        "never answers on a cluster: Ballista does not finish a UNION whose branch is an INTERSECT of literal rows (with BIGINT literals too; each alone answers)",
-    ),
+const KNOWN: [(&str, &str); 24] = [
     ("grammar/recursive_cte", RECURSIVE_ON_A_CLUSTER),
     (
         "grammar/recursive_cte_types_and_strings",
