@@ -199,6 +199,19 @@ pub enum Error {
         operator: &'static str,
     },
 
+    /// A string could not be cast to a number, a boolean, a date or a timestamp while a query
+    /// ran (Spark's `CAST_INVALID_INPUT` with ANSI mode on): `CAST('abc' AS INT)`, `int('x')`,
+    /// a string compared with or combined with a number. `try_cast` gives `NULL` instead.
+    #[error(
+        "[CAST_INVALID_INPUT] The value '{value}' of the type \"STRING\" cannot be cast to \"{to}\" because it is malformed. Correct the value as per the syntax, or change its target type. Use `try_cast` to tolerate malformed input and return NULL instead. SQLSTATE: 22018"
+    )]
+    CastInvalidInput {
+        /// The string, with `'` written `\'` as Spark writes it.
+        value: String,
+        /// Spark's name of the target type (`INT`, `DOUBLE`, `DATE`, `TIMESTAMP`, `DECIMAL`...).
+        to: String,
+    },
+
     /// A recursive CTE did not finish within a bound (Spark's `RECURSION_LEVEL_LIMIT_EXCEEDED`
     /// and `RECURSION_ROW_LIMIT_EXCEEDED`): its recursive term ran more levels than
     /// `spark.sql.cteRecursionLevelLimit` (default 100), or its rows reached
@@ -392,9 +405,13 @@ impl Error {
                     message,
                 }
             }
-            _ => Error::Execution {
-                message: root.message().into_owned(),
-            },
+            _ => {
+                let message = root.message().into_owned();
+                match cast_invalid_input(&message) {
+                    Some((value, to)) => Error::CastInvalidInput { value, to },
+                    None => Error::Execution { message },
+                }
+            }
         }
     }
 }
@@ -412,6 +429,40 @@ fn divide_by_zero_message(operator: &str) -> String {
              or set spark.sql.ansi.enabled=false"
         )
     }
+}
+
+/// The string and Spark's target type of Arrow's message for a string it could not cast
+/// (`Cannot cast string 'abc' to value of Int32 type`, `Cannot cast value 'x' to value of
+/// Boolean type`, `Error parsing timestamp from 'x': ...`).
+fn cast_invalid_input(message: &str) -> Option<(String, String)> {
+    let (value, to) = if let Some(start) = message.find("Error parsing timestamp from '") {
+        let rest = &message[start + "Error parsing timestamp from '".len()..];
+        (&rest[..rest.rfind("': ")?], "TIMESTAMP".to_owned())
+    } else {
+        let start = ["Cannot cast string '", "Cannot cast value '"]
+            .iter()
+            .find_map(|p| message.find(p).map(|i| i + p.len()))?;
+        let rest = &message[start..];
+        let end = rest.rfind("' to value of ")?;
+        let arrow = rest[end + "' to value of ".len()..].strip_suffix(" type")?;
+        let to = match arrow {
+            "Int8" => "TINYINT",
+            "Int16" => "SMALLINT",
+            "Int32" => "INT",
+            "Int64" => "BIGINT",
+            "Float32" => "FLOAT",
+            "Float64" => "DOUBLE",
+            "Boolean" => "BOOLEAN",
+            "Date32" => "DATE",
+            // DataFusion parses into its widest decimal first, so the type in the message is
+            // not the one the query names.
+            t if t.starts_with("Decimal") => "DECIMAL",
+            t if t.starts_with("Timestamp") => "TIMESTAMP",
+            _ => return None,
+        };
+        (&rest[..end], to.to_owned())
+    };
+    Some((value.replace('\'', "\\'"), to))
 }
 
 /// Spark's error class and advice for a recursive CTE past `bound`.

@@ -209,7 +209,8 @@
 //!   `DOUBLE`, `1.5F` `FLOAT`, `2.5BD` `DECIMAL`. Decimal `+`, `-`,
 //!   `*`, `CASE` and aggregates follow DataFusion's precision rules, which are Spark's except
 //!   that a `VALUES` list's integers count as `BIGINT` in decimal division. A cast of a non-numeric string to a number
-//!   fails the query. Implicit casts follow Spark where DataFusion's differ: a `DECIMAL` beside a
+//!   (or a malformed one to a boolean, date or timestamp) fails the query with
+//!   [`Error::CastInvalidInput`], Spark's `CAST_INVALID_INPUT`; `try_cast` gives `NULL`. Implicit casts follow Spark where DataFusion's differ: a `DECIMAL` beside a
 //!   `DOUBLE` (comparisons, `IN`, `BETWEEN`, `CASE`, `coalesce`, `greatest`, ...) is a `DOUBLE`,
 //!   and a `CASE`/`coalesce` of integers and strings a `BIGINT`.
 //! - **Column names** are Spark's: a result column the query does not name is named after its

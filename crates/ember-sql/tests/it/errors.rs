@@ -500,3 +500,47 @@ fn recursive_ctes_stop_at_sparks_bounds_and_the_bounds_are_settings() {
         );
     }
 }
+
+#[test]
+fn strings_that_are_not_values_of_the_cast_type_are_sparks_cast_invalid_input() {
+    let spark = session();
+    for (query, value, to) in [
+        ("SELECT CAST('abc' AS INT)", "abc", "INT"),
+        ("SELECT int('1e3')", "1e3", "INT"),
+        ("SELECT CAST('300' AS TINYINT)", "300", "TINYINT"),
+        ("SELECT CAST('1.5x' AS DOUBLE)", "1.5x", "DOUBLE"),
+        ("SELECT CAST('abc' AS BOOLEAN)", "abc", "BOOLEAN"),
+        ("SELECT CAST('2024-13-45' AS DATE)", "2024-13-45", "DATE"),
+        ("SELECT CAST('nope' AS TIMESTAMP)", "nope", "TIMESTAMP"),
+        ("SELECT CAST('x' AS DECIMAL(10, 2))", "x", "DECIMAL"),
+        ("SELECT CAST('it''s' AS SMALLINT)", "it\\'s", "SMALLINT"),
+        (
+            "SELECT CAST(s AS BIGINT) FROM VALUES ('1'), ('b') AS t(s)",
+            "b",
+            "BIGINT",
+        ),
+    ] {
+        match spark.sql(query).and_then(|df| df.collect()) {
+            Err(e @ Error::CastInvalidInput { .. }) => {
+                let Error::CastInvalidInput { value: v, to: t } = &e else {
+                    unreachable!()
+                };
+                assert_eq!((v.as_str(), t.as_str()), (value, to), "{query}");
+                assert!(
+                    e.to_string().starts_with(&format!(
+                        "[CAST_INVALID_INPUT] The value '{value}' of the type \"STRING\" cannot be cast to \"{to}\""
+                    )),
+                    "{e}"
+                );
+            }
+            other => panic!("{query}: expected CAST_INVALID_INPUT, got {other:?}"),
+        }
+    }
+    // try_cast still gives NULL.
+    let batches = spark
+        .sql("SELECT try_cast('abc' AS INT) AS n")
+        .unwrap()
+        .collect()
+        .unwrap();
+    assert!(batches[0].column(0).is_null(0));
+}
