@@ -374,6 +374,24 @@ impl Error {
             | DataFusionError::NotImplemented(_)
             | DataFusionError::Configuration(_) => {
                 let message = root.message().into_owned();
+                match signature_mismatch(&message) {
+                    Some(NoSignature::Types { expression, detail }) => {
+                        return Error::DataTypeMismatch {
+                            subclass: "UNEXPECTED_INPUT_TYPE",
+                            expression,
+                            detail,
+                        };
+                    }
+                    Some(NoSignature::Count(message)) => {
+                        return Error::Plan {
+                            query: query.map(str::to_owned),
+                            line: span.map(|s| s.start.line),
+                            column: span.map(|s| s.start.column),
+                            message,
+                        };
+                    }
+                    None => {}
+                }
                 if let Some(name) = unknown_table_name(&message) {
                     return Error::UnknownView {
                         name,
@@ -429,6 +447,131 @@ fn divide_by_zero_message(operator: &str) -> String {
              or set spark.sql.ansi.enabled=false"
         )
     }
+}
+
+/// Why no signature of a function takes a call's arguments.
+enum NoSignature {
+    /// Their types: Spark's `DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE`, in Spark's type names.
+    Types { expression: String, detail: String },
+    /// Their number only: Spark's `WRONG_NUM_ARGS`, the whole message.
+    Count(String),
+}
+
+/// A call DataFusion found no signature of its function for. DataFusion's message is several
+/// lines (every candidate signature), in Arrow's type names, and for some functions
+/// (`sum(true)`) an "internal error" that asks for a bug report.
+fn signature_mismatch(message: &str) -> Option<NoSignature> {
+    const MARK: &str = "No function matches the given name and argument types '";
+    let at = message.find(MARK)?;
+    let call = &message[at + MARK.len()..];
+    let call = &call[..call.find("'. ")?];
+    let (name, args) = call.split_once('(')?;
+    let args = args.strip_suffix(')')?;
+    let types: Vec<String> = split_top_level(args)
+        .into_iter()
+        .map(
+            |t| match t.parse::<datafusion::arrow::datatypes::DataType>() {
+                Ok(t) => crate::types::spark_type_name(&t).to_ascii_uppercase(),
+                Err(_) => t.to_owned(),
+            },
+        )
+        .collect();
+    let reasons = &message[..at];
+    // "expects 1 arguments but received 2", for every signature tried and nothing else.
+    let mut expected: Vec<&str> = Vec::new();
+    let mut rest = reasons;
+    while let Some(i) = rest.find(" expects ") {
+        let after = &rest[i + " expects ".len()..];
+        let count = &after[..after.find(' ').unwrap_or(after.len())];
+        if after[count.len()..].starts_with(" argument") && !expected.contains(&count) {
+            expected.push(count);
+        }
+        rest = after;
+    }
+    // Every candidate an exact signature (each argument a type), none of the call's length:
+    // the number is wrong whatever DataFusion's reason says (`Exact(Float64)` "failed").
+    let exact: Option<Vec<usize>> =
+        message[at..]
+            .split("Candidate functions:")
+            .nth(1)
+            .and_then(|list| {
+                list.lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(|l| {
+                        let args = l.strip_prefix(name)?.strip_prefix('(')?.strip_suffix(')')?;
+                        let parts = split_top_level(args);
+                        parts
+                            .iter()
+                            .all(|t| t.parse::<datafusion::arrow::datatypes::DataType>().is_ok())
+                            .then_some(parts.len())
+                    })
+                    .collect()
+            });
+    let mut counts: Vec<usize> = Vec::new();
+    // DataFusion's reasons name counts beside types when a function has several signatures:
+    // only counts alone say the number is wrong.
+    let counts_alone = !reasons.contains(" requires ") && !reasons.contains("coercion failed");
+    match exact.filter(|e| !e.is_empty()) {
+        Some(lengths) if !lengths.contains(&types.len()) => {
+            counts.extend(lengths);
+        }
+        Some(_) => {}
+        None if counts_alone => {
+            counts.extend(expected.iter().filter_map(|n| n.parse::<usize>().ok()))
+        }
+        None => {}
+    }
+    counts.sort_unstable();
+    counts.dedup();
+    if !counts.is_empty() || (counts_alone && reasons.contains("does not support zero arguments")) {
+        let requires = if counts.is_empty() {
+            "parameters".to_owned()
+        } else {
+            let counts: Vec<String> = counts.iter().map(usize::to_string).collect();
+            format!("{} parameters", counts.join(" or "))
+        };
+        return Some(NoSignature::Count(format!(
+            "[WRONG_NUM_ARGS.WITHOUT_SUGGESTION] The `{name}` requires {requires} but the actual number is {}. SQLSTATE: 42605",
+            types.len()
+        )));
+    }
+    let expression = format!("{name}({})", types.join(", "));
+    // Ember's own functions say what they take.
+    const OWN: &str = "user-defined coercion failed with: Error during planning: ";
+    let detail = match reasons.find(OWN) {
+        Some(i) => reasons[i + OWN.len()..]
+            .trim_end_matches(|c: char| c == '.' || c.is_whitespace())
+            .to_owned(),
+        None if types.is_empty() => format!("{name} takes arguments"),
+        None => format!(
+            "{name} does not take arguments of the type{} ({})",
+            if types.len() == 1 { "" } else { "s" },
+            types.join(", ")
+        ),
+    };
+    Some(NoSignature::Types { expression, detail })
+}
+
+/// `text` split at its commas outside parentheses and quotes.
+fn split_top_level(text: &str) -> Vec<&str> {
+    let (mut parts, mut depth, mut quoted, mut start) = (Vec::new(), 0usize, false, 0);
+    for (i, c) in text.char_indices() {
+        match c {
+            '\'' => quoted = !quoted,
+            '(' if !quoted => depth += 1,
+            ')' if !quoted => depth = depth.saturating_sub(1),
+            ',' if !quoted && depth == 0 => {
+                parts.push(text[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    if !text[start..].trim().is_empty() {
+        parts.push(text[start..].trim());
+    }
+    parts
 }
 
 /// The string and Spark's target type of Arrow's message for a string it could not cast

@@ -147,7 +147,9 @@ fn wrong_udf_arity_and_bad_udf_names() {
         .sql("SELECT squared(value, value) FROM test")
         .unwrap_err();
     assert!(
-        matches!(&err, Error::Plan { message, .. } if message.contains("squared")),
+        matches!(&err, Error::Plan { message, .. } if message.starts_with(
+            "[WRONG_NUM_ARGS.WITHOUT_SUGGESTION] The `squared` requires 1 parameters but the actual number is 2."
+        )),
         "{err:?}"
     );
     assert!(matches!(
@@ -543,4 +545,67 @@ fn strings_that_are_not_values_of_the_cast_type_are_sparks_cast_invalid_input() 
         .collect()
         .unwrap();
     assert!(batches[0].column(0).is_null(0));
+}
+
+#[test]
+fn calls_no_signature_takes_are_one_line_datatype_mismatches() {
+    let spark = session();
+    for (query, expression, detail) in [
+        (
+            "SELECT sum(true)",
+            "sum(BOOLEAN)",
+            "sum does not take arguments of the type (BOOLEAN)",
+        ),
+        (
+            "SELECT avg(array(1))",
+            "avg(ARRAY<BIGINT>)",
+            "avg does not take arguments of the type (ARRAY<BIGINT>)",
+        ),
+        (
+            "SELECT substr(1.5, array(1))",
+            "substring(DECIMAL(2,1), ARRAY<BIGINT>)",
+            "substring does not take arguments of the types (DECIMAL(2,1), ARRAY<BIGINT>)",
+        ),
+        (
+            "SELECT sqrt('x')",
+            "sqrt(STRING)",
+            "sqrt: takes one number, got [Utf8]",
+        ),
+        (
+            "SELECT upper(array(1))",
+            "upper(ARRAY<BIGINT>)",
+            "upper does not take arguments of the type (ARRAY<BIGINT>)",
+        ),
+    ] {
+        let err = spark.sql(query).and_then(|df| df.collect()).unwrap_err();
+        match &err {
+            Error::DataTypeMismatch {
+                subclass: "UNEXPECTED_INPUT_TYPE",
+                expression: e,
+                detail: d,
+            } => assert_eq!((e.as_str(), d.as_str()), (expression, detail), "{query}"),
+            other => panic!("{query}: {other:?}"),
+        }
+        let text = err.to_string();
+        assert!(!text.contains('\n') && !text.contains("bug"), "{text}");
+    }
+    for (query, message) in [
+        (
+            "SELECT sum(1, 2)",
+            "[WRONG_NUM_ARGS.WITHOUT_SUGGESTION] The `sum` requires 1 parameters but the actual number is 2. SQLSTATE: 42605",
+        ),
+        (
+            "SELECT abs(1, 2)",
+            "[WRONG_NUM_ARGS.WITHOUT_SUGGESTION] The `abs` requires 1 parameters but the actual number is 2. SQLSTATE: 42605",
+        ),
+        (
+            "SELECT upper()",
+            "[WRONG_NUM_ARGS.WITHOUT_SUGGESTION] The `upper` requires parameters but the actual number is 0. SQLSTATE: 42605",
+        ),
+    ] {
+        match spark.sql(query).and_then(|df| df.collect()) {
+            Err(Error::Plan { message: m, .. }) => assert_eq!(m, message, "{query}"),
+            other => panic!("{query}: {other:?}"),
+        }
+    }
 }

@@ -125,7 +125,11 @@ fn the_query_log_records_each_action_with_its_plan_rows_and_outcome() {
     assert!(collected.duration.is_some());
     assert_eq!(failed.state, ember_sql::QueryState::Failed);
     assert!(
-        failed.error.as_deref().unwrap().contains("Cannot cast"),
+        failed
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("CAST_INVALID_INPUT"),
         "{failed:?}"
     );
     assert_eq!(
