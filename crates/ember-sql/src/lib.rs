@@ -196,7 +196,7 @@
 //!   Spark's legacy mode; otherwise that setting only affects the `datafusion-spark` functions,
 //!   not casts. `try_add`, `try_subtract`, `try_multiply` give `NULL` instead of the error.
 //!   `sum` of `BIGINT` fails the same way (also with ANSI mode off, where Spark's wraps; in a
-//!   sliding window frame it still wraps).
+//!   sliding window frame when a frame's sum does not fit).
 //! - **Recursive CTEs** (`WITH RECURSIVE`) stop where Spark's do: past 100 levels of recursion
 //!   or once they have produced 1,000,000 rows the query fails with
 //!   [`Error::RecursionLimitExceeded`] (Spark's `RECURSION_LEVEL_LIMIT_EXCEEDED` and

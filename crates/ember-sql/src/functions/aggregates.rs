@@ -862,8 +862,8 @@ impl AggregateUDFImpl for SparkAvg {
 aggregate_wrapper!(
     /// DataFusion's `sum` with Spark's (ANSI) overflow: a `BIGINT` sum past its range is
     /// `[ARITHMETIC_OVERFLOW]`, where DataFusion's wraps around (also with
-    /// `spark.sql.ansi.enabled=false`, where Spark's wraps). Everything else (decimals, doubles,
-    /// `DISTINCT`, sliding window frames) stays DataFusion's.
+    /// `spark.sql.ansi.enabled=false`, where Spark's wraps), sliding window frames included.
+    /// Everything else (decimals, doubles, `DISTINCT`) stays DataFusion's.
     SparkSum
 );
 
@@ -921,7 +921,11 @@ impl AggregateUDFImpl for SparkSum {
         &self,
         args: AccumulatorArgs<'_>,
     ) -> DfResult<Box<dyn Accumulator>> {
-        self.inner.create_sliding_accumulator(args)
+        if checked_sum(&args) {
+            Ok(Box::new(CheckedSlidingSum::default()))
+        } else {
+            self.inner.create_sliding_accumulator(args)
+        }
     }
 
     fn reverse_expr(&self) -> datafusion::logical_expr::ReversedUDAF {
@@ -988,6 +992,75 @@ impl Accumulator for CheckedSum {
 
     fn evaluate(&mut self) -> DfResult<ScalarValue> {
         Ok(ScalarValue::Int64(self.sum))
+    }
+
+    fn size(&self) -> usize {
+        std::mem::size_of_val(self)
+    }
+}
+
+/// A `BIGINT` sum over a sliding window frame: rows enter and leave, so the running total is
+/// kept in 128 bits (it cannot overflow there) and each frame's sum must fit in `BIGINT` when
+/// it is read, as Spark's (ANSI) sum of a frame fails when it does not.
+#[derive(Debug, Default)]
+struct CheckedSlidingSum {
+    sum: i128,
+    /// How many non-NULL values are in the frame (none: the sum is NULL).
+    count: u64,
+}
+
+impl CheckedSlidingSum {
+    fn apply(&mut self, values: &ArrayRef, sign: i128) {
+        for v in values.as_primitive::<Int64Type>().iter().flatten() {
+            self.sum += sign * i128::from(v);
+            if sign > 0 {
+                self.count += 1;
+            } else {
+                self.count = self.count.saturating_sub(1);
+            }
+        }
+    }
+}
+
+impl Accumulator for CheckedSlidingSum {
+    fn update_batch(&mut self, values: &[ArrayRef]) -> DfResult<()> {
+        self.apply(&values[0], 1);
+        Ok(())
+    }
+
+    fn retract_batch(&mut self, values: &[ArrayRef]) -> DfResult<()> {
+        self.apply(&values[0], -1);
+        Ok(())
+    }
+
+    fn supports_retract_batch(&self) -> bool {
+        true
+    }
+
+    fn merge_batch(&mut self, states: &[ArrayRef]) -> DfResult<()> {
+        self.apply(&states[0], 1);
+        Ok(())
+    }
+
+    fn state(&mut self) -> DfResult<Vec<ScalarValue>> {
+        Ok(vec![self.evaluate()?])
+    }
+
+    fn evaluate(&mut self) -> DfResult<ScalarValue> {
+        if self.count == 0 {
+            return Ok(ScalarValue::Int64(None));
+        }
+        i64::try_from(self.sum)
+            .map(|s| ScalarValue::Int64(Some(s)))
+            .map_err(|_| {
+                datafusion::error::DataFusionError::External(Box::new(
+                    crate::overflow::OverflowFailure {
+                        operator: "+",
+                        data_type: "bigint".to_owned(),
+                        detail: format!("the window frame's sum {}", self.sum),
+                    },
+                ))
+            })
     }
 
     fn size(&self) -> usize {

@@ -551,6 +551,9 @@ fn a_bigint_sum_past_its_range_is_the_typed_overflow_error() {
         "SELECT sum(x) FROM VALUES (9223372036854775807L), (1L) AS t(x)",
         "SELECT g, sum(x) FROM VALUES (1, 9223372036854775807L), (1, 1L) AS t(g, x) GROUP BY g",
         "SELECT sum(x) FROM VALUES (-9223372036854775807L), (-2L) AS t(x)",
+        // A sliding frame whose sum does not fit (the rows enter and leave the frame).
+        "SELECT sum(x) OVER (ORDER BY i ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) \
+         FROM VALUES (1, 1L), (2, 9223372036854775807L), (3, 0L), (4, 1L) AS t(i, x)",
     ] {
         let err = fails(sql);
         assert!(

@@ -83,6 +83,16 @@ SELECT sum(true)
 -- name: avg_of_a_boolean_column_is_an_error
 SELECT avg(b) FROM VALUES (true), (false) AS t(b)
 
+-- name: sum_of_bigint_overflow_in_a_sliding_frame
+SELECT i, sum(v) OVER (ORDER BY i ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS s FROM VALUES (1, 9223372036854775807L), (2, 1L), (3, 5L) AS t(i, v) ORDER BY i
+-- name: sum_of_bigint_in_sliding_frames_that_fit
+SELECT i, sum(v) OVER (ORDER BY i ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) AS s FROM VALUES (1, 9223372036854775807L), (2, 0L), (3, 0L), (4, 9223372036854775807L), (5, -9223372036854775807L) AS t(i, v) ORDER BY i
+-- name: sum_of_bigint_overflow_in_a_later_sliding_frame
+SELECT i, sum(v) OVER (ORDER BY i ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS s FROM VALUES (1, 9223372036854775807L), (2, -1L), (3, 1L), (4, 9223372036854775807L) AS t(i, v) ORDER BY i
+-- name: sum_of_bigint_overflow_in_a_range_frame
+SELECT i, sum(v) OVER (ORDER BY i RANGE BETWEEN 1 PRECEDING AND CURRENT ROW) AS s FROM VALUES (1, 9223372036854775800L), (2, 100L), (4, 5L) AS t(i, v) ORDER BY i
+-- name: sum_of_bigint_sliding_frames_of_nulls
+SELECT i, sum(v) OVER (ORDER BY i ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) AS s FROM VALUES (1, CAST(NULL AS BIGINT)), (2, 3L), (3, NULL), (4, NULL), (5, NULL) AS t(i, v) ORDER BY i
 -- name: sum_of_bigint_overflow_grouped
 SELECT g, sum(x) FROM VALUES (1, 9223372036854775807L), (1, 1L), (2, 5L) AS t(g, x) GROUP BY g
 
