@@ -216,9 +216,10 @@
 //! - **Column names** are Spark's: a result column the query does not name is named after its
 //!   expression as Spark prints it (`1`, `(id + 1)`, `sum(l_quantity)`, `count(1)` for
 //!   `count(*)`, `CAST(x + 1 AS INT)`, `upper(a)`, `RANK() OVER (...)`), on 98% of the conformance
-//!   suite's queries. A select list may not name two columns alike, so where Spark's names
-//!   would repeat (`SELECT 1, 1L`) those columns keep DataFusion's names (`Int64(1)`,
-//!   `Int64(1)`, refused without an alias); see `naming.rs` for what else keeps them.
+//!   suite's queries. A result may name two columns alike, as Spark's may (`SELECT 1, 1L`,
+//!   `SELECT id, * FROM t`, `SELECT 1 AS a, 2 AS a`): the result's schema has the name twice.
+//!   A subquery or view of such a query is refused (DataFusion's planner refuses it; Spark
+//!   refuses the view); see `naming.rs` for what keeps DataFusion's names.
 //! - **Types**: `typeof()` and [`spark_type_name`] name Spark's types (`int`, `decimal(2,1)`,
 //!   `array<int>`, ...); [`DataFrame::print_schema`] prints Spark's `printSchema` tree.
 //!   `TIMESTAMP` is zone-aware in `spark.sql.session.timeZone` (UTC unless configured; Spark's

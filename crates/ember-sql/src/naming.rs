@@ -27,7 +27,9 @@
 //! adds by type (`ceil(CAST(3.14 AS DOUBLE), 2)`), `inline`'s columns, `>>>` (which the parser
 //! reads as `shiftrightunsigned`).
 //! So does an item whose name would repeat another item's in the same `SELECT` (DataFusion
-//! refuses two columns of one name, Spark allows them). How often the names agree with Spark's,
+//! refuses two columns of one name, Spark allows them) unless the query fails for it: then
+//! [`alias_result_columns`] gives the outermost `SELECT`'s items temporary names, and the
+//! planner names the result's columns back, repeats included. How often the names agree with Spark's,
 //! measured on the conformance suite: `docs/spark-compat.md`.
 
 use std::collections::{HashMap, HashSet};
@@ -38,9 +40,9 @@ use datafusion::sql::sqlparser::ast::{
     AccessExpr, BinaryOperator, CastKind, CeilFloorKind, DataType, DateTimeField,
     DuplicateTreatment, ExactNumberInfo, Expr, Function, FunctionArg, FunctionArgExpr,
     FunctionArguments, Ident, NamedWindowDefinition, NamedWindowExpr, OneOrManyWithParens,
-    OrderByExpr, Query, Select, SelectItem, SetExpr, Statement, Subscript, TableFactor,
-    TrimWhereField, UnaryOperator, Value, VisitMut, VisitorMut, WindowFrameBound, WindowFrameUnits,
-    WindowSpec, WindowType,
+    OrderByExpr, OrderByKind, Query, Select, SelectItem, SetExpr, Statement, Subscript,
+    TableFactor, TrimWhereField, UnaryOperator, Value, VisitMut, VisitorMut, WindowFrameBound,
+    WindowFrameUnits, WindowSpec, WindowType,
 };
 
 use crate::functions::json::{java_double, java_float};
@@ -75,6 +77,72 @@ pub(crate) fn name_columns(statement: &mut DFStatement) {
         }
         let _ = sql.visit(&mut Namer);
     }
+}
+
+/// The temporary aliases [`alias_result_columns`] gives: this prefix and the item's position.
+pub(crate) const RESULT_COLUMN_PREFIX: &str = "__ember_result_column_";
+
+/// For a query whose result repeats a column name (`SELECT 1 AS a, 2 AS a`, `SELECT id, * FROM
+/// t`, `SELECT 1, 1L`), which DataFusion's projection refuses and Spark answers: gives every
+/// named item of the outermost `SELECT` a unique temporary alias, and returns the pairs
+/// (temporary alias, Spark's name) for the planner to name the result's columns back
+/// ([`crate::session`]'s `restore_result_names`). `ORDER BY` keys that name one item follow
+/// it. Other statements (views, `EXPLAIN`) and set operations are left alone: Spark refuses a
+/// view of two columns of one name, and the caller gets DataFusion's refusal.
+pub(crate) fn alias_result_columns(statement: &mut DFStatement) -> Vec<(String, String)> {
+    let DFStatement::Statement(sql) = statement else {
+        return Vec::new();
+    };
+    let Statement::Query(query) = sql.as_mut() else {
+        return Vec::new();
+    };
+    let SetExpr::Select(select) = query.body.as_mut() else {
+        return Vec::new();
+    };
+    let relations = relation_names(select);
+    let select: &mut Select = select;
+    let windows = named_windows(&select.named_window);
+    let ctx = Ctx {
+        relations: &relations,
+        windows: &windows,
+        params: Vec::new(),
+    };
+    let mut renamed = Vec::new();
+    for (i, item) in select.projection.iter_mut().enumerate() {
+        let (expr, name) = match item {
+            SelectItem::ExprWithAlias { expr, alias } => (expr.clone(), alias.value.clone()),
+            SelectItem::UnnamedExpr(e) => {
+                let name = match &*e {
+                    Expr::Identifier(id) => Some(id.value.clone()),
+                    Expr::CompoundIdentifier(parts) => parts.last().map(|p| p.value.clone()),
+                    other => spark_name(other, &ctx),
+                };
+                let Some(name) = name else { continue };
+                (e.clone(), name)
+            }
+            _ => continue,
+        };
+        let temporary = format!("{RESULT_COLUMN_PREFIX}{i}");
+        *item = SelectItem::ExprWithAlias {
+            expr,
+            alias: Ident::with_quote('`', temporary.clone()),
+        };
+        renamed.push((temporary, name));
+    }
+    if let Some(OrderByKind::Expressions(keys)) = query.order_by.as_mut().map(|o| &mut o.kind) {
+        for key in keys {
+            let Expr::Identifier(id) = &key.expr else {
+                continue;
+            };
+            let mut named = renamed
+                .iter()
+                .filter(|(_, name)| name.eq_ignore_ascii_case(&id.value));
+            if let (Some((temporary, _)), None) = (named.next(), named.next()) {
+                key.expr = Expr::Identifier(Ident::with_quote('`', temporary.clone()));
+            }
+        }
+    }
+    renamed
 }
 
 /// A query that is a `VALUES` list names its columns `col1`, `col2`, ... as Spark (DataFusion:
@@ -122,14 +190,7 @@ fn name_body(body: &mut SetExpr) {
 
 fn name_select(select: &mut Select) {
     let relations = relation_names(select);
-    let windows: HashMap<String, &WindowSpec> = select
-        .named_window
-        .iter()
-        .filter_map(|NamedWindowDefinition(name, window)| match window {
-            NamedWindowExpr::WindowSpec(spec) => Some((name.value.to_lowercase(), spec)),
-            NamedWindowExpr::NamedWindow(_) => None,
-        })
-        .collect();
+    let windows = named_windows(&select.named_window);
     let ctx = Ctx {
         relations: &relations,
         windows: &windows,
@@ -221,6 +282,17 @@ fn name_select(select: &mut Select) {
             alias: Ident::with_quote('`', name),
         };
     }
+}
+
+/// A `SELECT`'s named windows (`WINDOW w AS (...)`), by lower-cased name.
+fn named_windows(named: &[NamedWindowDefinition]) -> HashMap<String, &WindowSpec> {
+    named
+        .iter()
+        .filter_map(|NamedWindowDefinition(name, window)| match window {
+            NamedWindowExpr::WindowSpec(spec) => Some((name.value.to_lowercase(), spec)),
+            NamedWindowExpr::NamedWindow(_) => None,
+        })
+        .collect()
 }
 
 /// Whether `name` reads as a column name (`age`, `s_1`), not an expression's (`(a + 1)`).

@@ -141,8 +141,29 @@ impl Session {
         .await
     }
 
-    /// The body of [`Session::plan_sql_async`], on the planning thread.
+    /// The body of [`Session::plan_sql_async`], on the planning thread. A query whose result
+    /// repeats a column name, which DataFusion refuses, is planned again with temporary names
+    /// for its items, and its result named as Spark names it (`naming::alias_result_columns`).
     async fn plan_sql_here(&self, query: &str, cancel: &CancelFlag) -> Result<LogicalPlan> {
+        match self.plan_statement(query, cancel, false).await {
+            Err(Error::Plan { message, .. })
+                if message.starts_with("Projections require unique expression names")
+                    || message.starts_with("Schema contains qualified field name")
+                        && message.ends_with("which would be ambiguous") =>
+            {
+                self.plan_statement(query, cancel, true).await
+            }
+            planned => planned,
+        }
+    }
+
+    /// Plans `query`; with `rename_result`, under temporary names for the result's columns.
+    async fn plan_statement(
+        &self,
+        query: &str,
+        cancel: &CancelFlag,
+        rename_result: bool,
+    ) -> Result<LogicalPlan> {
         let df_err = |e| Error::from_datafusion(e, Some(query));
         let state = self.inner.ctx.state();
         // `exists(array, x -> ...)` would parse as an EXISTS subquery: renamed first.
@@ -153,6 +174,11 @@ impl Session {
         check_depth(&mut statement, MAX_DEPTH, query)?;
         // Spark's names, from what the user wrote, before Ember's rewrites change it.
         crate::naming::name_columns(&mut statement);
+        let renamed = if rename_result {
+            crate::naming::alias_result_columns(&mut statement)
+        } else {
+            Vec::new()
+        };
         // PIVOT groups by its input's other columns: plan each input to learn them.
         let mut pivots = crate::shapes::PivotColumns::new();
         for input in crate::shapes::pivot_inputs(&mut statement) {
@@ -188,7 +214,10 @@ impl Session {
             .map_err(df_err)?;
         // What the session's policy refuses, before anything of the statement runs.
         self.inner.policy.check(&plan)?;
-        Ok(plan)
+        if renamed.is_empty() {
+            return Ok(plan);
+        }
+        restore_result_names(plan, &renamed).map_err(df_err)
     }
 
     /// Whether a view (or table) of that name is registered.
@@ -228,6 +257,46 @@ impl Session {
         names.sort();
         names
     }
+}
+
+/// The result of a query planned under temporary column names (`renamed`: each temporary
+/// name and Spark's), named as Spark names it: a projection on top gives each column its name
+/// back, and each column whose name repeats or may repeat another's a qualifier of its own
+/// (DataFusion's schemas allow one name twice only under two qualifiers; the result's Arrow
+/// schema then has the name twice, as Spark's).
+fn restore_result_names(
+    plan: LogicalPlan,
+    renamed: &[(String, String)],
+) -> datafusion::error::Result<LogicalPlan> {
+    use datafusion::common::{Column, TableReference};
+    use datafusion::logical_expr::{Expr, Projection};
+    let names: std::collections::HashSet<&str> =
+        renamed.iter().map(|(_, name)| name.as_str()).collect();
+    let exprs = plan
+        .schema()
+        .iter()
+        .enumerate()
+        .map(|(i, (qualifier, field))| {
+            let column = Expr::Column(Column::new(qualifier.cloned(), field.name()));
+            let own = || {
+                Some(TableReference::bare(format!(
+                    "{}{i}",
+                    crate::naming::RESULT_COLUMN_PREFIX
+                )))
+            };
+            match renamed
+                .iter()
+                .find(|(temporary, _)| temporary == field.name())
+            {
+                Some((_, name)) => column.alias_qualified(own(), name),
+                None if qualifier.is_none() && names.contains(field.name().as_str()) => {
+                    column.alias_qualified(own(), field.name())
+                }
+                None => column,
+            }
+        })
+        .collect();
+    Projection::try_new(exprs, std::sync::Arc::new(plan)).map(LogicalPlan::Projection)
 }
 
 /// Spark's `CREATE [OR REPLACE] TEMP[ORARY] VIEW` as a view of the session's catalog: a DataFusion

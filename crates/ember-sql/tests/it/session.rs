@@ -214,3 +214,33 @@ fn the_memory_limit_setting_bounds_queries() {
         "{refused}"
     );
 }
+
+#[test]
+fn a_result_may_name_two_columns_alike_as_sparks_does() {
+    let spark = Session::builder()
+        .master("local[2]")
+        .get_or_create()
+        .unwrap();
+    let df = spark
+        .sql("SELECT id, * FROM range(3) ORDER BY id DESC")
+        .unwrap();
+    assert_eq!(df.columns(), ["id", "id"]);
+    assert_eq!(df.count().unwrap(), 3);
+    let mut csv = Vec::new();
+    df.write_to(ember_sql::OutputFormat::Csv, &mut csv).unwrap();
+    assert_eq!(String::from_utf8(csv).unwrap(), "id,id\n2,2\n1,1\n0,0\n");
+    let rows = spark
+        .sql("SELECT 1 AS a, 'x' AS a, count(*), count(*) FROM range(2)")
+        .unwrap();
+    assert_eq!(rows.columns(), ["a", "a", "count(1)", "count(1)"]);
+    assert_eq!(
+        rows.show_string(5).unwrap().lines().nth(3).unwrap(),
+        "| 1 | x | 2        | 2        |"
+    );
+    // A view of such a query is refused, as Spark refuses it.
+    assert!(
+        spark
+            .sql("CREATE TEMP VIEW twice AS SELECT 1 AS a, 2 AS a")
+            .is_err()
+    );
+}

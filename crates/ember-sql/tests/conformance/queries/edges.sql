@@ -50,8 +50,19 @@ SELECT explode(map('a', 1, 'b', 2))
 SELECT posexplode(map('a', 1, 'b', 2))
 
 -- name: two_columns_with_one_name
--- known: values: DataFusion refuses two result columns of the same name; Spark allows them
 SELECT 1, 1L
+-- name: two_aliases_alike
+SELECT 1 AS a, 2 AS a
+-- name: a_column_beside_star
+SELECT id, * FROM range(3) ORDER BY 1
+-- name: a_column_twice_ordered_by_it
+SELECT id, id FROM range(3) ORDER BY id DESC
+-- name: an_alias_beside_star_ordered_by_it
+SELECT id AS k, * FROM range(3) ORDER BY k DESC LIMIT 2
+-- name: one_aggregate_twice
+SELECT count(*), count(*), sum(id) AS s, max(id) AS s FROM range(4)
+-- name: a_star_beside_a_computed_column_of_a_column_name
+SELECT *, upper(name) AS name FROM people ORDER BY id
 
 -- name: element_at_zero_is_an_error
 SELECT element_at(array(1, 2), 0)
