@@ -219,7 +219,9 @@
 //!   suite's queries. A result may name two columns alike, as Spark's may (`SELECT 1, 1L`,
 //!   `SELECT id, * FROM t`, `SELECT 1 AS a, 2 AS a`): the result's schema has the name twice.
 //!   A subquery or view of such a query is refused (DataFusion's planner refuses it; Spark
-//!   refuses the view); see `naming.rs` for what keeps DataFusion's names.
+//!   refuses the view); see `naming.rs` for what keeps DataFusion's names. `s.*` of a struct
+//!   column in the outermost `SELECT` selects its fields, named after them, as in Spark
+//!   (`SELECT payload.* FROM events`).
 //! - **Types**: `typeof()` and [`spark_type_name`] name Spark's types (`int`, `decimal(2,1)`,
 //!   `array<int>`, ...); [`DataFrame::print_schema`] prints Spark's `printSchema` tree.
 //!   `TIMESTAMP` is zone-aware in `spark.sql.session.timeZone` (UTC unless configured; Spark's

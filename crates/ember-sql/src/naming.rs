@@ -22,6 +22,9 @@
 //!   NULLS FIRST RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`), aggregates their `FILTER`
 //!   and `WITHIN GROUP`, lambdas Spark's `lambdafunction(..., namedlambdavariable())`;
 //! - a query that is a `VALUES` list names its columns `col1`, `col2`, ...
+//! - `s.*` of a struct column in the outermost `SELECT` is its fields, named after them
+//!   ([`probe_struct_stars`] learns them from a plan of the struct, [`expand_struct_stars`]
+//!   writes them out);
 //!
 //! What Ember cannot name from the text alone keeps DataFusion's name: subqueries, casts Spark
 //! adds by type (`ceil(CAST(3.14 AS DOUBLE), 2)`), `inline`'s columns, `>>>` (which the parser
@@ -40,9 +43,9 @@ use datafusion::sql::sqlparser::ast::{
     AccessExpr, BinaryOperator, CastKind, CeilFloorKind, DataType, DateTimeField,
     DuplicateTreatment, ExactNumberInfo, Expr, Function, FunctionArg, FunctionArgExpr,
     FunctionArguments, Ident, NamedWindowDefinition, NamedWindowExpr, OneOrManyWithParens,
-    OrderByExpr, OrderByKind, Query, Select, SelectItem, SetExpr, Statement, Subscript,
-    TableFactor, TrimWhereField, UnaryOperator, Value, VisitMut, VisitorMut, WindowFrameBound,
-    WindowFrameUnits, WindowSpec, WindowType,
+    OrderByExpr, OrderByKind, Query, Select, SelectItem, SelectItemQualifiedWildcardKind, SetExpr,
+    Statement, Subscript, TableFactor, TrimWhereField, UnaryOperator, Value, VisitMut, VisitorMut,
+    WindowFrameBound, WindowFrameUnits, WindowSpec, WindowType,
 };
 
 use crate::functions::json::{java_double, java_float};
@@ -143,6 +146,106 @@ pub(crate) fn alias_result_columns(statement: &mut DFStatement) -> Vec<(String, 
         }
     }
     renamed
+}
+
+/// The alias a probe gives a struct star's struct ([`probe_struct_stars`]): this prefix and the
+/// item's position.
+pub(crate) const STRUCT_STAR_PREFIX: &str = "__ember_struct_star_";
+
+/// The outermost `SELECT` of a query statement.
+fn outermost_select(statement: &mut DFStatement) -> Option<&mut Select> {
+    let DFStatement::Statement(sql) = statement else {
+        return None;
+    };
+    let Statement::Query(query) = sql.as_mut() else {
+        return None;
+    };
+    match query.body.as_mut() {
+        SetExpr::Select(select) => Some(select),
+        _ => None,
+    }
+}
+
+/// The struct of a `s.*` item whose qualifier is no relation of its `SELECT`'s `FROM` (Spark
+/// expands a struct column's fields: `SELECT payload.* FROM events`, `t.s.*`; DataFusion
+/// refuses the qualifier).
+fn struct_star(item: &SelectItem, relations: &HashSet<String>) -> Option<Vec<Ident>> {
+    let SelectItem::QualifiedWildcard(SelectItemQualifiedWildcardKind::ObjectName(name), _) = item
+    else {
+        return None;
+    };
+    let parts: Vec<Ident> = name
+        .0
+        .iter()
+        .map(|p| p.as_ident().cloned())
+        .collect::<Option<_>>()?;
+    let last = parts.last()?;
+    (!relations.contains(&last.value.to_lowercase())).then_some(parts)
+}
+
+/// Whether the outermost `SELECT` has a struct star (`s.*` of a struct column).
+pub(crate) fn has_struct_stars(statement: &mut DFStatement) -> bool {
+    outermost_select(statement).is_some_and(|select| {
+        let relations = relation_names(select);
+        select
+            .projection
+            .iter()
+            .any(|item| struct_star(item, &relations).is_some())
+    })
+}
+
+/// Replaces each struct star of the outermost `SELECT` (`s.*`) with its struct under a known
+/// alias (`s AS __ember_struct_star_0`), to learn the struct's fields from a plan of the
+/// statement.
+pub(crate) fn probe_struct_stars(statement: &mut DFStatement) {
+    let Some(select) = outermost_select(statement) else {
+        return;
+    };
+    let relations = relation_names(select);
+    for (i, item) in select.projection.iter_mut().enumerate() {
+        if let Some(parts) = struct_star(item, &relations) {
+            *item = SelectItem::ExprWithAlias {
+                expr: compound(parts),
+                alias: Ident::with_quote('`', format!("{STRUCT_STAR_PREFIX}{i}")),
+            };
+        }
+    }
+}
+
+/// Expands each struct star of the outermost `SELECT` whose fields `fields` knows (by the
+/// item's position) into one item per field, named after the field as Spark names them.
+pub(crate) fn expand_struct_stars(
+    statement: &mut DFStatement,
+    fields: &HashMap<usize, Vec<String>>,
+) {
+    let Some(select) = outermost_select(statement) else {
+        return;
+    };
+    let relations = relation_names(select);
+    let items = std::mem::take(&mut select.projection);
+    for (i, item) in items.into_iter().enumerate() {
+        match (struct_star(&item, &relations), fields.get(&i)) {
+            (Some(parts), Some(names)) => {
+                select.projection.extend(names.iter().map(|name| {
+                    let mut path = parts.clone();
+                    path.push(Ident::with_quote('`', name.clone()));
+                    SelectItem::ExprWithAlias {
+                        expr: compound(path),
+                        alias: Ident::with_quote('`', name.clone()),
+                    }
+                }));
+            }
+            _ => select.projection.push(item),
+        }
+    }
+}
+
+fn compound(mut parts: Vec<Ident>) -> Expr {
+    if parts.len() == 1 {
+        Expr::Identifier(parts.remove(0))
+    } else {
+        Expr::CompoundIdentifier(parts)
+    }
 }
 
 /// A query that is a `VALUES` list names its columns `col1`, `col2`, ... as Spark (DataFusion:

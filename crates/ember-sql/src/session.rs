@@ -174,11 +174,6 @@ impl Session {
         check_depth(&mut statement, MAX_DEPTH, query)?;
         // Spark's names, from what the user wrote, before Ember's rewrites change it.
         crate::naming::name_columns(&mut statement);
-        let renamed = if rename_result {
-            crate::naming::alias_result_columns(&mut statement)
-        } else {
-            Vec::new()
-        };
         // PIVOT groups by its input's other columns: plan each input to learn them.
         let mut pivots = crate::shapes::PivotColumns::new();
         for input in crate::shapes::pivot_inputs(&mut statement) {
@@ -191,6 +186,28 @@ impl Session {
             let columns = plan.schema().fields().iter().map(|f| f.name().clone());
             pivots.insert(input, columns.collect());
         }
+        cancel.check()?;
+        // `s.*` of a struct column: plan the struct once to learn its fields.
+        if crate::naming::has_struct_stars(&mut statement) {
+            let mut probe = statement.clone();
+            crate::naming::probe_struct_stars(&mut probe);
+            spark_syntax(&mut probe, &pivots).map_err(df_err)?;
+            // A probe that does not plan leaves the statement to fail as it would.
+            if let Ok(plan) = state.statement_to_plan(probe).await {
+                let fields = struct_star_fields(plan.schema()).map_err(|message| Error::Plan {
+                    query: Some(query.to_owned()),
+                    line: None,
+                    column: None,
+                    message,
+                })?;
+                crate::naming::expand_struct_stars(&mut statement, &fields);
+            }
+        }
+        let renamed = if rename_result {
+            crate::naming::alias_result_columns(&mut statement)
+        } else {
+            Vec::new()
+        };
         cancel.check()?;
         spark_syntax(&mut statement, &pivots).map_err(df_err)?;
         // The rewrites add a few levels (a marker around a literal, a cast).
@@ -257,6 +274,33 @@ impl Session {
         names.sort();
         names
     }
+}
+
+/// The field names of each struct a struct-star probe planned, by the star's position in its
+/// `SELECT` (`naming::probe_struct_stars`); Spark's refusal of a star of anything else.
+fn struct_star_fields(
+    schema: &datafusion::common::DFSchema,
+) -> std::result::Result<std::collections::HashMap<usize, Vec<String>>, String> {
+    use datafusion::arrow::datatypes::DataType as ArrowType;
+    let mut stars = std::collections::HashMap::new();
+    for f in schema.fields() {
+        let Some(position) = f
+            .name()
+            .strip_prefix(crate::naming::STRUCT_STAR_PREFIX)
+            .and_then(|p| p.parse().ok())
+        else {
+            continue;
+        };
+        let ArrowType::Struct(fields) = f.data_type() else {
+            return Err(
+                "Can only star expand struct data types: a `name.*` names a column that is not \
+                 a struct"
+                    .to_owned(),
+            );
+        };
+        stars.insert(position, fields.iter().map(|f| f.name().clone()).collect());
+    }
+    Ok(stars)
 }
 
 /// The result of a query planned under temporary column names (`renamed`: each temporary

@@ -244,3 +244,26 @@ fn a_result_may_name_two_columns_alike_as_sparks_does() {
             .is_err()
     );
 }
+
+#[test]
+fn a_star_of_a_struct_column_selects_its_fields() {
+    let spark = Session::builder()
+        .master("local[2]")
+        .get_or_create()
+        .unwrap();
+    let df = spark
+        .sql(
+            "SELECT id, e.* FROM (SELECT id, named_struct('k', id * 10, 'tag', 'x') AS e \
+             FROM range(2)) ORDER BY id",
+        )
+        .unwrap();
+    assert_eq!(df.columns(), ["id", "k", "tag"]);
+    let mut csv = Vec::new();
+    df.write_to(ember_sql::OutputFormat::Csv, &mut csv).unwrap();
+    assert_eq!(String::from_utf8(csv).unwrap(), "id,k,tag\n0,0,x\n1,10,x\n");
+    let err = spark.sql("SELECT s.* FROM (SELECT 1 AS s)").unwrap_err();
+    assert!(
+        matches!(&err, Error::Plan { message, .. } if message.starts_with("Can only star expand struct data types")),
+        "{err:?}"
+    );
+}

@@ -129,8 +129,19 @@ SELECT id, rank() OVER w, sum(v) OVER w FROM l WINDOW w AS (PARTITION BY v ORDER
 -- name: qualify
 SELECT id, v FROM l QUALIFY row_number() OVER (PARTITION BY v ORDER BY id) = 1 ORDER BY id
 -- name: star_of_a_struct
--- known: values: s.* of a struct column is refused (Invalid qualifier s); select its fields s.a, s.b
 SELECT s.* FROM (SELECT named_struct('a', 1, 'b', 'x') AS s)
+-- name: star_of_a_struct_beside_columns
+SELECT 7 AS id, t.s.*, 8 AS z FROM (SELECT named_struct('a', 1, 'b', 'x') AS s) t
+-- name: star_of_a_nested_struct
+SELECT s.inner.* FROM (SELECT named_struct('inner', named_struct('p', 1, 'q', 2.5)) AS s)
+-- name: star_of_a_struct_from_json
+SELECT j.* FROM (SELECT from_json('{"a":1,"b":"x"}', 'a INT, b STRING') AS j)
+-- name: star_of_a_struct_twice
+SELECT s.*, s.* FROM (SELECT named_struct('a', 1) AS s)
+-- name: star_of_a_struct_in_a_filtered_query
+SELECT s.* FROM (SELECT named_struct('k', id, 'sq', id * id) AS s FROM range(5)) WHERE s.k > 2 ORDER BY s.k
+-- name: star_of_a_number_is_refused
+SELECT s.* FROM (SELECT 1 AS s)
 -- name: star_except
 SELECT * EXCEPT (v) FROM l ORDER BY id LIMIT 2
 -- name: table_valued_range_forms
