@@ -24,7 +24,7 @@
 //! - a query that is a `VALUES` list names its columns `col1`, `col2`, ...
 //! - `s.*` of a struct column in the outermost `SELECT` is its fields, named after them
 //!   ([`probe_struct_stars`] learns them from a plan of the struct, [`expand_struct_stars`]
-//!   writes them out);
+//!   writes them out).
 //!
 //! What Ember cannot name from the text alone keeps DataFusion's name: subqueries, casts Spark
 //! adds by type (`ceil(CAST(3.14 AS DOUBLE), 2)`), `inline`'s columns, `>>>` (which the parser
