@@ -29,10 +29,11 @@
 //! What Ember cannot name from the text alone keeps DataFusion's name: subqueries, casts Spark
 //! adds by type (`ceil(CAST(3.14 AS DOUBLE), 2)`), `inline`'s columns, `>>>` (which the parser
 //! reads as `shiftrightunsigned`).
-//! So does an item whose name would repeat another item's in the same `SELECT` (DataFusion
-//! refuses two columns of one name, Spark allows them) unless the query fails for it: then
-//! [`alias_result_columns`] gives the outermost `SELECT`'s items temporary names, and the
-//! planner names the result's columns back, repeats included. How often the names agree with Spark's,
+//! So does an item of a subquery whose name would repeat another item's in the same `SELECT`
+//! (DataFusion refuses two columns of one name, Spark allows them). In the outermost `SELECT`
+//! they take Spark's names: where names repeat ([`result_names_repeat`], or planning finds a
+//! repeat such as `SELECT id, *`), [`alias_result_columns`] gives its items temporary names
+//! and the planner names the result's columns back, repeats included. How often the names agree with Spark's,
 //! measured on the conformance suite: `docs/spark-compat.md`.
 
 use std::collections::{HashMap, HashSet};
@@ -112,17 +113,11 @@ pub(crate) fn alias_result_columns(statement: &mut DFStatement) -> Vec<(String, 
     };
     let mut renamed = Vec::new();
     for (i, item) in select.projection.iter_mut().enumerate() {
-        let (expr, name) = match item {
-            SelectItem::ExprWithAlias { expr, alias } => (expr.clone(), alias.value.clone()),
-            SelectItem::UnnamedExpr(e) => {
-                let name = match &*e {
-                    Expr::Identifier(id) => Some(id.value.clone()),
-                    Expr::CompoundIdentifier(parts) => parts.last().map(|p| p.value.clone()),
-                    other => spark_name(other, &ctx),
-                };
-                let Some(name) = name else { continue };
-                (e.clone(), name)
-            }
+        let Some((_, name)) = item_name(item, &ctx) else {
+            continue;
+        };
+        let expr = match item {
+            SelectItem::ExprWithAlias { expr, .. } | SelectItem::UnnamedExpr(expr) => expr.clone(),
             _ => continue,
         };
         let temporary = format!("{RESULT_COLUMN_PREFIX}{i}");
@@ -299,36 +294,10 @@ fn name_select(select: &mut Select) {
         windows: &windows,
         params: Vec::new(),
     };
-    // Each item's name: `Some(true, name)` for a new alias, `Some(false, name)` for one that
-    // is already the item's.
     let names: Vec<Option<(bool, String)>> = select
         .projection
         .iter()
-        .map(|item| match item {
-            SelectItem::ExprWithAlias { alias, .. } => Some((false, alias.value.clone())),
-            SelectItem::UnnamedExpr(Expr::Identifier(i)) => Some((false, i.value.clone())),
-            SelectItem::UnnamedExpr(Expr::CompoundIdentifier(parts)) => {
-                let last = parts.last()?.value.clone();
-                // `t.a` of a table is already named `a`; `s.a` of a struct is not.
-                Some((!is_qualified_column(parts, ctx.relations), last))
-            }
-            // A cast of a column keeps the column's name, as in Spark.
-            SelectItem::UnnamedExpr(Expr::Cast { expr, .. })
-                if column_name(expr, &ctx).is_some() =>
-            {
-                column_name(expr, &ctx).map(|n| (true, n))
-            }
-            SelectItem::UnnamedExpr(e) => {
-                match call_name(e).as_deref() {
-                    // Spark names a time window's struct `window`.
-                    Some(n @ ("window" | "session_window")) => return Some((true, n.to_owned())),
-                    Some(n) if NAMED_BY_REWRITES.contains(&n) => return None,
-                    _ => {}
-                }
-                spark_name(e, &ctx).map(|n| (true, n))
-            }
-            _ => None,
-        })
+        .map(|item| item_name(item, &ctx))
         .collect();
     // DataFusion compares names without regard to case (its identifiers are lower-cased). An
     // alias, like a name given here, is unqualified; a column keeps its table's qualifier, so
@@ -385,6 +354,55 @@ fn name_select(select: &mut Select) {
             alias: Ident::with_quote('`', name),
         };
     }
+}
+
+/// A select item's Spark name: `Some(true, name)` for a new alias, `Some(false, name)` for one
+/// that is already the item's; `None` where Ember cannot name it (or a rewrite will).
+fn item_name(item: &SelectItem, ctx: &Ctx<'_>) -> Option<(bool, String)> {
+    match item {
+        SelectItem::ExprWithAlias { alias, .. } => Some((false, alias.value.clone())),
+        SelectItem::UnnamedExpr(Expr::Identifier(i)) => Some((false, i.value.clone())),
+        SelectItem::UnnamedExpr(Expr::CompoundIdentifier(parts)) => {
+            let last = parts.last()?.value.clone();
+            // `t.a` of a table is already named `a`; `s.a` of a struct is not.
+            Some((!is_qualified_column(parts, ctx.relations), last))
+        }
+        // A cast of a column keeps the column's name, as in Spark.
+        SelectItem::UnnamedExpr(Expr::Cast { expr, .. }) if column_name(expr, ctx).is_some() => {
+            column_name(expr, ctx).map(|n| (true, n))
+        }
+        SelectItem::UnnamedExpr(e) => {
+            match call_name(e).as_deref() {
+                // Spark names a time window's struct `window`.
+                Some(n @ ("window" | "session_window")) => return Some((true, n.to_owned())),
+                Some(n) if NAMED_BY_REWRITES.contains(&n) => return None,
+                _ => {}
+            }
+            spark_name(e, ctx).map(|n| (true, n))
+        }
+        _ => None,
+    }
+}
+
+/// Whether two items of the outermost `SELECT` have one Spark name (`SELECT hash(1Y),
+/// hash(1S)`: both `hash(1)`), so the result needs [`alias_result_columns`].
+pub(crate) fn result_names_repeat(statement: &mut DFStatement) -> bool {
+    let Some(select) = outermost_select(statement) else {
+        return false;
+    };
+    let relations = relation_names(select);
+    let windows = named_windows(&select.named_window);
+    let ctx = Ctx {
+        relations: &relations,
+        windows: &windows,
+        params: Vec::new(),
+    };
+    let mut seen = HashSet::new();
+    select
+        .projection
+        .iter()
+        .filter_map(|item| item_name(item, &ctx))
+        .any(|(_, name)| !seen.insert(name.to_lowercase()))
 }
 
 /// A `SELECT`'s named windows (`WINDOW w AS (...)`), by lower-cased name.

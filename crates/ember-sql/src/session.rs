@@ -203,7 +203,9 @@ impl Session {
                 crate::naming::expand_struct_stars(&mut statement, &fields);
             }
         }
-        let renamed = if rename_result {
+        // Spark's names that repeat in the result are given at once (DataFusion would refuse
+        // them); a repeat only planning finds (`SELECT id, *`) comes back here as `rename_result`.
+        let renamed = if rename_result || crate::naming::result_names_repeat(&mut statement) {
             crate::naming::alias_result_columns(&mut statement)
         } else {
             Vec::new()
