@@ -424,10 +424,10 @@ fn spark_conformance_suite() {
         total >= 975 && values * 100 >= total * 98 && both * 100 >= total * 98,
         "below the floor (>= 975 queries, >= 98% values, >= 98% values and types):\n{report}"
     );
-    // Spark's column names (issue 20): 97% when they were first compared, 98% since.
+    // Spark's column names (issue 20): 97% when they were first compared, 99% since repeated names are allowed.
     assert!(
-        named >= 850 && names * 100 >= named * 97,
-        "below the floor for column names (>= 97% of {named} answered queries):\n{report}"
+        named >= 850 && names * 100 >= named * 98,
+        "below the floor for column names (>= 98% of {named} answered queries):\n{report}"
     );
 }
 
