@@ -988,6 +988,14 @@ const DEFAULTS: &[(&str, usize, &[&str])] = &[
     ("approx_percentile", 2, &["10000"]),
     ("approx_top_k", 1, &["5", "10000"]),
     ("approx_top_k", 2, &["10000"]),
+    // Spark's default comparator (NULLs last), as its name prints it.
+    (
+        "array_sort",
+        1,
+        &[
+            "lambdafunction((IF(((namedlambdavariable() IS NULL) AND (namedlambdavariable() IS NULL)), 0, (IF((namedlambdavariable() IS NULL), 1, (IF((namedlambdavariable() IS NULL), -1, (IF((namedlambdavariable() < namedlambdavariable()), -1, (IF((namedlambdavariable() > namedlambdavariable()), 1, 0)))))))))), namedlambdavariable(), namedlambdavariable())",
+        ],
+    ),
     ("bround", 1, &["0"]),
     ("from_unixtime", 1, &["yyyy-MM-dd HH:mm:ss"]),
     ("hll_sketch_agg", 1, &["12"]),
