@@ -128,15 +128,20 @@ pub(crate) fn alias_result_columns(statement: &mut DFStatement) -> Vec<(String, 
         renamed.push((temporary, name));
     }
     if let Some(OrderByKind::Expressions(keys)) = query.order_by.as_mut().map(|o| &mut o.kind) {
+        // Each name's item, if only one item has it.
+        let mut by_name: HashMap<String, Option<&str>> = HashMap::new();
+        for (temporary, name) in &renamed {
+            by_name
+                .entry(name.to_lowercase())
+                .and_modify(|t| *t = None)
+                .or_insert(Some(temporary));
+        }
         for key in keys {
             let Expr::Identifier(id) = &key.expr else {
                 continue;
             };
-            let mut named = renamed
-                .iter()
-                .filter(|(_, name)| name.eq_ignore_ascii_case(&id.value));
-            if let (Some((temporary, _)), None) = (named.next(), named.next()) {
-                key.expr = Expr::Identifier(Ident::with_quote('`', temporary.clone()));
+            if let Some(Some(temporary)) = by_name.get(&id.value.to_lowercase()) {
+                key.expr = Expr::Identifier(Ident::with_quote('`', (*temporary).to_owned()));
             }
         }
     }

@@ -216,7 +216,10 @@ impl Session {
         check_depth(&mut statement, MAX_DEPTH + 8, query)?;
         temp_views_as_views(&mut statement);
         cancel.check()?;
-        let plan = state.statement_to_plan(statement).await.map_err(df_err)?;
+        let plan = state
+            .statement_to_plan(statement)
+            .await
+            .map_err(|e| spark_names_in_error(df_err(e), &renamed))?;
         cancel.check()?;
         // Inputs Spark refuses, before the analyzer casts them to what DataFusion accepts.
         crate::type_checks::check_input_types(&plan).map_err(df_err)?;
@@ -305,6 +308,45 @@ fn struct_star_fields(
     Ok(stars)
 }
 
+/// `err` with the temporary names of a result's columns (`naming::alias_result_columns`)
+/// written as Spark's names, so a refusal never shows Ember's own.
+fn spark_names_in_error(err: Error, renamed: &[(String, String)]) -> Error {
+    let prefix = crate::naming::RESULT_COLUMN_PREFIX;
+    match err {
+        Error::Plan {
+            query,
+            line,
+            column,
+            message,
+        } if message.contains(prefix) => {
+            let names: std::collections::HashMap<&str, &str> = renamed
+                .iter()
+                .map(|(t, n)| (t.as_str(), n.as_str()))
+                .collect();
+            let mut out = String::with_capacity(message.len());
+            let mut rest = message.as_str();
+            while let Some(at) = rest.find(prefix) {
+                out.push_str(&rest[..at]);
+                let digits = rest[at + prefix.len()..]
+                    .bytes()
+                    .take_while(u8::is_ascii_digit)
+                    .count();
+                let temporary = &rest[at..at + prefix.len() + digits];
+                out.push_str(names.get(temporary).copied().unwrap_or(temporary));
+                rest = &rest[at + prefix.len() + digits..];
+            }
+            out.push_str(rest);
+            Error::Plan {
+                query,
+                line,
+                column,
+                message: out,
+            }
+        }
+        other => other,
+    }
+}
+
 /// The result of a query planned under temporary column names (`renamed`: each temporary
 /// name and Spark's), named as Spark names it: a projection on top gives each column its name
 /// back, and each column whose name repeats or may repeat another's a qualifier of its own
@@ -318,6 +360,10 @@ fn restore_result_names(
     use datafusion::logical_expr::{Expr, Projection};
     let names: std::collections::HashSet<&str> =
         renamed.iter().map(|(_, name)| name.as_str()).collect();
+    let spark_names: std::collections::HashMap<&str, &str> = renamed
+        .iter()
+        .map(|(temporary, name)| (temporary.as_str(), name.as_str()))
+        .collect();
     let exprs = plan
         .schema()
         .iter()
@@ -330,11 +376,8 @@ fn restore_result_names(
                     crate::naming::RESULT_COLUMN_PREFIX
                 )))
             };
-            match renamed
-                .iter()
-                .find(|(temporary, _)| temporary == field.name())
-            {
-                Some((_, name)) => column.alias_qualified(own(), name),
+            match spark_names.get(field.name().as_str()) {
+                Some(name) => column.alias_qualified(own(), *name),
                 None if qualifier.is_none() && names.contains(field.name().as_str()) => {
                     column.alias_qualified(own(), field.name())
                 }
