@@ -197,6 +197,9 @@
 //!   not casts. `try_add`, `try_subtract`, `try_multiply` give `NULL` instead of the error.
 //!   `sum` of `BIGINT` fails the same way (also with ANSI mode off, where Spark's wraps; in a
 //!   sliding window frame when a frame's sum does not fit).
+//! - **Arrays and structs** compare as Spark's do: element by element (field by field), a NULL
+//!   element or field smaller than any value, in `ORDER BY`, `max`/`min` and
+//!   `greatest`/`least` (`max` of `[1, NULL]` and `[1, 2]` is `[1, 2]`).
 //! - **Recursive CTEs** (`WITH RECURSIVE`) stop where Spark's do: past 100 levels of recursion
 //!   or once they have produced 1,000,000 rows the query fails with
 //!   [`Error::RecursionLimitExceeded`] (Spark's `RECURSION_LEVEL_LIMIT_EXCEEDED` and

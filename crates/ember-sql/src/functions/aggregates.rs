@@ -19,6 +19,7 @@ use datafusion::arrow::array::{Array, ArrayRef, AsArray, Int64Array, ListArray};
 use datafusion::arrow::buffer::NullBuffer;
 use datafusion::arrow::compute::{SortOptions, concat, sort};
 use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Float64Type, Int64Type};
+use datafusion::arrow::row::{OwnedRow, RowConverter, SortField};
 use datafusion::common::ScalarValue;
 use datafusion::error::Result as DfResult;
 use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
@@ -736,9 +737,11 @@ macro_rules! aggregate_wrapper {
             }
         }
 
+        // Two wrappers are the same function when they wrap the same one (`max` and `min`
+        // share a wrapper).
         impl PartialEq for $name {
-            fn eq(&self, _other: &Self) -> bool {
-                true
+            fn eq(&self, other: &Self) -> bool {
+                self.inner.name() == other.inner.name()
             }
         }
 
@@ -747,6 +750,7 @@ macro_rules! aggregate_wrapper {
         impl Hash for $name {
             fn hash<H: Hasher>(&self, state: &mut H) {
                 stringify!($name).hash(state);
+                self.inner.name().hash(state);
             }
         }
     };
@@ -1368,6 +1372,277 @@ impl Accumulator for SignedCount {
     }
 }
 
+aggregate_wrapper!(
+    /// DataFusion's `max` or `min` with Spark's order for arrays and structs: a NULL element
+    /// or field is smaller than any value (`max` of `[1, NULL]` and `[1, 2]` is `[1, 2]`), as
+    /// Spark orders them and as `ORDER BY` already does here; DataFusion's put it last. Other
+    /// types, and sliding window frames, stay DataFusion's.
+    SparkExtreme
+);
+
+/// Whether `t` is ordered by [`NestedExtreme`] (arrays and structs).
+fn nested(t: &DataType) -> bool {
+    matches!(
+        t,
+        DataType::Struct(_)
+            | DataType::List(_)
+            | DataType::LargeList(_)
+            | DataType::FixedSizeList(..)
+    )
+}
+
+impl SparkExtreme {
+    fn is_max(&self) -> bool {
+        self.inner.name() == "max"
+    }
+
+    /// The row format that orders values as Spark does (NULLs inside first), if `t` is one
+    /// this aggregate orders itself and the format takes it.
+    fn converter(t: &DataType) -> Option<RowConverter> {
+        nested(t)
+            .then(|| {
+                RowConverter::new(vec![SortField::new_with_options(
+                    t.clone(),
+                    SortOptions {
+                        descending: false,
+                        nulls_first: true,
+                    },
+                )])
+                .ok()
+            })
+            .flatten()
+    }
+}
+
+impl AggregateUDFImpl for SparkExtreme {
+    inner_signature!();
+
+    fn accumulator(&self, args: AccumulatorArgs<'_>) -> DfResult<Box<dyn Accumulator>> {
+        let t = args.return_field.data_type().clone();
+        match Self::converter(&t) {
+            Some(rows) => Ok(Box::new(NestedExtreme {
+                groups: ExtremeRows::new(rows, self.is_max()),
+                data_type: t,
+            })),
+            None => self.inner.accumulator(args),
+        }
+    }
+
+    fn state_fields(&self, args: StateFieldsArgs<'_>) -> DfResult<Vec<FieldRef>> {
+        self.inner.state_fields(args)
+    }
+
+    fn groups_accumulator_supported(&self, args: AccumulatorArgs<'_>) -> bool {
+        nested(args.return_field.data_type()) || self.inner.groups_accumulator_supported(args)
+    }
+
+    fn create_groups_accumulator(
+        &self,
+        args: AccumulatorArgs<'_>,
+    ) -> DfResult<Box<dyn GroupsAccumulator>> {
+        match Self::converter(args.return_field.data_type()) {
+            Some(rows) => Ok(Box::new(ExtremeRows::new(rows, self.is_max()))),
+            None => self.inner.create_groups_accumulator(args),
+        }
+    }
+
+    fn create_sliding_accumulator(
+        &self,
+        args: AccumulatorArgs<'_>,
+    ) -> DfResult<Box<dyn Accumulator>> {
+        self.inner.create_sliding_accumulator(args)
+    }
+
+    fn is_descending(&self) -> Option<bool> {
+        self.inner.is_descending()
+    }
+
+    fn order_sensitivity(&self) -> datafusion::logical_expr::utils::AggregateOrderSensitivity {
+        self.inner.order_sensitivity()
+    }
+
+    fn reverse_expr(&self) -> datafusion::logical_expr::ReversedUDAF {
+        self.inner.reverse_expr()
+    }
+
+    fn set_monotonicity(&self, data_type: &DataType) -> datafusion::logical_expr::SetMonotonicity {
+        self.inner.set_monotonicity(data_type)
+    }
+
+    fn value_from_stats(
+        &self,
+        statistics_args: &datafusion::logical_expr::StatisticsArgs<'_>,
+    ) -> Option<ScalarValue> {
+        self.inner.value_from_stats(statistics_args)
+    }
+}
+
+/// The largest (or smallest) value of each group in Spark's order, kept as rows of the row
+/// format (which compare as bytes).
+#[derive(Debug)]
+struct ExtremeRows {
+    rows: RowConverter,
+    max: bool,
+    best: Vec<Option<OwnedRow>>,
+}
+
+impl ExtremeRows {
+    fn new(rows: RowConverter, max: bool) -> Self {
+        ExtremeRows {
+            rows,
+            max,
+            best: Vec::new(),
+        }
+    }
+
+    fn add(
+        &mut self,
+        values: &ArrayRef,
+        groups: &[usize],
+        filter: Option<&datafusion::arrow::array::BooleanArray>,
+        total: usize,
+    ) -> DfResult<()> {
+        self.best.resize(total, None);
+        let rows = self.rows.convert_columns(std::slice::from_ref(values))?;
+        for (i, &g) in groups.iter().enumerate() {
+            if values.is_null(i) || filter.is_some_and(|f| !f.is_valid(i) || !f.value(i)) {
+                continue;
+            }
+            let row = rows.row(i);
+            let better = match &self.best[g] {
+                None => true,
+                Some(b) if self.max => row > b.row(),
+                Some(b) => row < b.row(),
+            };
+            if better {
+                self.best[g] = Some(row.owned());
+            }
+        }
+        Ok(())
+    }
+
+    /// The values of `best` (NULL for a group without one).
+    fn values(&self, best: &[Option<OwnedRow>]) -> DfResult<ArrayRef> {
+        let present = self
+            .rows
+            .convert_rows(best.iter().flatten().map(|r| r.row()))?;
+        let mut next = 0u32;
+        let indices: datafusion::arrow::array::UInt32Array = best
+            .iter()
+            .map(|b| {
+                b.as_ref().map(|_| {
+                    next += 1;
+                    next - 1
+                })
+            })
+            .collect();
+        Ok(datafusion::arrow::compute::take(
+            &present[0],
+            &indices,
+            None,
+        )?)
+    }
+}
+
+impl GroupsAccumulator for ExtremeRows {
+    fn update_batch(
+        &mut self,
+        values: &[ArrayRef],
+        group_indices: &[usize],
+        opt_filter: Option<&datafusion::arrow::array::BooleanArray>,
+        total_num_groups: usize,
+    ) -> DfResult<()> {
+        self.add(&values[0], group_indices, opt_filter, total_num_groups)
+    }
+
+    fn merge_batch(
+        &mut self,
+        values: &[ArrayRef],
+        group_indices: &[usize],
+        total_num_groups: usize,
+    ) -> DfResult<()> {
+        self.add(&values[0], group_indices, None, total_num_groups)
+    }
+
+    fn evaluate(&mut self, emit_to: EmitTo) -> DfResult<ArrayRef> {
+        let best = emit_to.take_needed(&mut self.best);
+        self.values(&best)
+    }
+
+    fn state(&mut self, emit_to: EmitTo) -> DfResult<Vec<ArrayRef>> {
+        Ok(vec![self.evaluate(emit_to)?])
+    }
+
+    fn convert_to_state(
+        &self,
+        values: &[ArrayRef],
+        opt_filter: Option<&datafusion::arrow::array::BooleanArray>,
+    ) -> DfResult<Vec<ArrayRef>> {
+        let Some(filter) = opt_filter else {
+            return Ok(vec![Arc::clone(&values[0])]);
+        };
+        // Each row's own value is its state; a row the filter drops is NULL.
+        let indices: datafusion::arrow::array::UInt32Array = (0..values[0].len())
+            .map(|i| {
+                (filter.is_valid(i) && filter.value(i))
+                    .then(|| u32::try_from(i).ok())
+                    .flatten()
+            })
+            .collect();
+        Ok(vec![datafusion::arrow::compute::take(
+            &values[0], &indices, None,
+        )?])
+    }
+
+    fn size(&self) -> usize {
+        self.rows.size()
+            + self
+                .best
+                .iter()
+                .map(|b| {
+                    std::mem::size_of::<Option<OwnedRow>>()
+                        + b.as_ref().map_or(0, |r| r.as_ref().len())
+                })
+                .sum::<usize>()
+    }
+}
+
+/// [`ExtremeRows`] of one group, for aggregates without `GROUP BY`.
+#[derive(Debug)]
+struct NestedExtreme {
+    groups: ExtremeRows,
+    data_type: DataType,
+}
+
+impl Accumulator for NestedExtreme {
+    fn update_batch(&mut self, values: &[ArrayRef]) -> DfResult<()> {
+        let groups = vec![0; values[0].len()];
+        self.groups.add(&values[0], &groups, None, 1)
+    }
+
+    fn merge_batch(&mut self, states: &[ArrayRef]) -> DfResult<()> {
+        self.update_batch(states)
+    }
+
+    fn state(&mut self) -> DfResult<Vec<ScalarValue>> {
+        Ok(vec![self.evaluate()?])
+    }
+
+    fn evaluate(&mut self) -> DfResult<ScalarValue> {
+        match self.groups.best.first() {
+            Some(Some(_)) => {
+                let values = self.groups.values(&self.groups.best)?;
+                ScalarValue::try_from_array(&values, 0)
+            }
+            _ => ScalarValue::try_from(&self.data_type),
+        }
+    }
+
+    fn size(&self) -> usize {
+        self.groups.size() + std::mem::size_of_val(&self.data_type)
+    }
+}
+
 /// Registers the aggregates and Spark's names for DataFusion's.
 pub(crate) fn register(ctx: &SessionContext) {
     ctx.register_udaf(AggregateUDF::new_from_impl(ApproxCountDistinct {
@@ -1381,6 +1656,14 @@ pub(crate) fn register(ctx: &SessionContext) {
     ctx.register_udaf(AggregateUDF::new_from_impl(SparkAvg {
         inner: Arc::clone(datafusion::functions_aggregate::average::avg_udaf().inner()),
     }));
+    for extreme in [
+        datafusion::functions_aggregate::min_max::max_udaf(),
+        datafusion::functions_aggregate::min_max::min_udaf(),
+    ] {
+        ctx.register_udaf(AggregateUDF::new_from_impl(SparkExtreme {
+            inner: Arc::clone(extreme.inner()),
+        }));
+    }
     for f in [
         percentile("percentile"),
         percentile("median"),

@@ -311,7 +311,81 @@ fn element_at() -> SparkRewrite {
     }
 }
 
+/// DataFusion's `least` with Spark's order for arrays and structs: a NULL element or field is
+/// smaller than any value, so `least(array(1, NULL), array(1, 2))` is `[1, NULL]`. DataFusion's
+/// orders NULLs last to skip NULL arguments, which also put NULLs inside a value last. NULL
+/// arguments are still skipped; other types stay DataFusion's. (`greatest` orders NULLs first
+/// and so already agrees with Spark.)
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct SparkLeast {
+    inner: Arc<ScalarUDF>,
+}
+
+impl datafusion::logical_expr::ScalarUDFImpl for SparkLeast {
+    fn name(&self) -> &str {
+        self.inner.name()
+    }
+
+    fn signature(&self) -> &Signature {
+        self.inner.signature()
+    }
+
+    fn coerce_types(&self, arg_types: &[DataType]) -> DfResult<Vec<DataType>> {
+        self.inner.coerce_types(arg_types)
+    }
+
+    fn return_type(&self, arg_types: &[DataType]) -> DfResult<DataType> {
+        self.inner.return_type(arg_types)
+    }
+
+    fn invoke_with_args(
+        &self,
+        args: datafusion::logical_expr::ScalarFunctionArgs,
+    ) -> DfResult<datafusion::logical_expr::ColumnarValue> {
+        use datafusion::arrow::row::{RowConverter, SortField};
+        let t = args.return_field.data_type().clone();
+        if !matches!(
+            t,
+            DataType::Struct(_)
+                | DataType::List(_)
+                | DataType::LargeList(_)
+                | DataType::FixedSizeList(..)
+        ) {
+            return self.inner.invoke_with_args(args);
+        }
+        let arrays = datafusion::logical_expr::ColumnarValue::values_to_arrays(&args.args)?;
+        let rows = RowConverter::new(vec![SortField::new_with_options(
+            t.clone(),
+            datafusion::arrow::compute::SortOptions {
+                descending: false,
+                nulls_first: true,
+            },
+        )])?;
+        let converted = arrays
+            .iter()
+            .map(|a| rows.convert_columns(std::slice::from_ref(a)))
+            .collect::<Result<Vec<_>, _>>()?;
+        // A row whose arguments are all NULL takes its NULL from this last source.
+        let null = datafusion::arrow::array::new_null_array(&t, 1);
+        let mut sources: Vec<&dyn Array> = arrays.iter().map(|a| a.as_ref()).collect();
+        sources.push(null.as_ref());
+        let picks: Vec<(usize, usize)> = (0..args.number_rows)
+            .map(|i| {
+                (0..arrays.len())
+                    .filter(|&j| arrays[j].is_valid(i))
+                    .min_by(|&a, &b| converted[a].row(i).cmp(&converted[b].row(i)))
+                    .map_or((arrays.len(), 0), |j| (j, i))
+            })
+            .collect();
+        let least = datafusion::arrow::compute::interleave(&sources, &picks)?;
+        Ok(datafusion::logical_expr::ColumnarValue::Array(least))
+    }
+}
+
 pub(crate) fn register(ctx: &SessionContext) {
+    ctx.register_udf(ScalarUDF::new_from_impl(SparkLeast {
+        inner: datafusion::functions::core::least(),
+    }));
     ctx.register_udf(ScalarUDF::new_from_impl(RenameFields {
         signature: Signature::variadic_any(Volatility::Immutable),
     }));
