@@ -106,11 +106,7 @@ pub(crate) fn alias_result_columns(statement: &mut DFStatement) -> Vec<(String, 
     let relations = relation_names(select);
     let select: &mut Select = select;
     let windows = named_windows(&select.named_window);
-    let ctx = Ctx {
-        relations: &relations,
-        windows: &windows,
-        params: Vec::new(),
-    };
+    let ctx = Ctx::new(&relations, &windows);
     let mut renamed = Vec::new();
     for (i, item) in select.projection.iter_mut().enumerate() {
         let Some((_, name)) = item_name(item, &ctx) else {
@@ -294,11 +290,7 @@ fn name_body(body: &mut SetExpr) {
 fn name_select(select: &mut Select) {
     let relations = relation_names(select);
     let windows = named_windows(&select.named_window);
-    let ctx = Ctx {
-        relations: &relations,
-        windows: &windows,
-        params: Vec::new(),
-    };
+    let ctx = Ctx::new(&relations, &windows);
     let names: Vec<Option<(bool, String)>> = select
         .projection
         .iter()
@@ -397,11 +389,7 @@ pub(crate) fn result_names_repeat(statement: &mut DFStatement) -> bool {
     };
     let relations = relation_names(select);
     let windows = named_windows(&select.named_window);
-    let ctx = Ctx {
-        relations: &relations,
-        windows: &windows,
-        params: Vec::new(),
-    };
+    let ctx = Ctx::new(&relations, &windows);
     let mut seen = HashSet::new();
     select
         .projection
@@ -506,6 +494,17 @@ struct Ctx<'a> {
     windows: &'a HashMap<String, &'a WindowSpec>,
     /// The parameters of the lambdas around the expression.
     params: Vec<String>,
+}
+
+impl<'a> Ctx<'a> {
+    /// A `SELECT`'s context, outside any lambda.
+    fn new(relations: &'a HashSet<String>, windows: &'a HashMap<String, &'a WindowSpec>) -> Self {
+        Ctx {
+            relations,
+            windows,
+            params: Vec::new(),
+        }
+    }
 }
 
 impl Ctx<'_> {

@@ -1072,6 +1072,31 @@ impl Accumulator for CheckedSlidingSum {
     }
 }
 
+/// `update_batch` and `merge_batch` of a groups accumulator whose state is its answer, through
+/// its `add(values, groups, filter, total)`.
+macro_rules! grouped_by_add {
+    () => {
+        fn update_batch(
+            &mut self,
+            values: &[ArrayRef],
+            group_indices: &[usize],
+            opt_filter: Option<&datafusion::arrow::array::BooleanArray>,
+            total_num_groups: usize,
+        ) -> DfResult<()> {
+            self.add(&values[0], group_indices, opt_filter, total_num_groups)
+        }
+
+        fn merge_batch(
+            &mut self,
+            values: &[ArrayRef],
+            group_indices: &[usize],
+            total_num_groups: usize,
+        ) -> DfResult<()> {
+            self.add(&values[0], group_indices, None, total_num_groups)
+        }
+    };
+}
+
 /// [`CheckedSum`] for many groups at once (DataFusion's hash aggregation).
 #[derive(Debug, Default)]
 struct CheckedGroupSums {
@@ -1103,24 +1128,7 @@ impl CheckedGroupSums {
 }
 
 impl GroupsAccumulator for CheckedGroupSums {
-    fn update_batch(
-        &mut self,
-        values: &[ArrayRef],
-        group_indices: &[usize],
-        opt_filter: Option<&datafusion::arrow::array::BooleanArray>,
-        total_num_groups: usize,
-    ) -> DfResult<()> {
-        self.add(&values[0], group_indices, opt_filter, total_num_groups)
-    }
-
-    fn merge_batch(
-        &mut self,
-        values: &[ArrayRef],
-        group_indices: &[usize],
-        total_num_groups: usize,
-    ) -> DfResult<()> {
-        self.add(&values[0], group_indices, None, total_num_groups)
-    }
+    grouped_by_add!();
 
     fn evaluate(&mut self, emit_to: EmitTo) -> DfResult<ArrayRef> {
         let sums = emit_to.take_needed(&mut self.sums);
@@ -1545,24 +1553,7 @@ impl ExtremeRows {
 }
 
 impl GroupsAccumulator for ExtremeRows {
-    fn update_batch(
-        &mut self,
-        values: &[ArrayRef],
-        group_indices: &[usize],
-        opt_filter: Option<&datafusion::arrow::array::BooleanArray>,
-        total_num_groups: usize,
-    ) -> DfResult<()> {
-        self.add(&values[0], group_indices, opt_filter, total_num_groups)
-    }
-
-    fn merge_batch(
-        &mut self,
-        values: &[ArrayRef],
-        group_indices: &[usize],
-        total_num_groups: usize,
-    ) -> DfResult<()> {
-        self.add(&values[0], group_indices, None, total_num_groups)
-    }
+    grouped_by_add!();
 
     fn evaluate(&mut self, emit_to: EmitTo) -> DfResult<ArrayRef> {
         let best = emit_to.take_needed(&mut self.best);
