@@ -427,7 +427,9 @@ impl Error {
                 let message = root.message().into_owned();
                 match cast_invalid_input(&message) {
                     Some((value, to)) => Error::CastInvalidInput { value, to },
-                    None => Error::Execution { message },
+                    None => Error::Execution {
+                        message: spark_class_of_date_parts(message),
+                    },
                 }
             }
         }
@@ -572,6 +574,19 @@ fn split_top_level(text: &str) -> Vec<&str> {
         parts.push(text[start..].trim());
     }
     parts
+}
+
+/// DataFusion's `make_date` refusals (`Unable to parse date from 2023, 2, 29`, `Month value
+/// '13' is out of range`) under Spark's error class for them, `DATETIME_FIELD_OUT_OF_BOUNDS`.
+fn spark_class_of_date_parts(message: String) -> String {
+    let date_parts = message.starts_with("Unable to parse date from ")
+        || (message.starts_with("Month value '") || message.starts_with("Day value '"))
+            && message.ends_with("' is out of range");
+    if date_parts {
+        format!("[DATETIME_FIELD_OUT_OF_BOUNDS] {message} (make_date of an invalid date)")
+    } else {
+        message
+    }
 }
 
 /// The string and Spark's target type of Arrow's message for a string it could not cast

@@ -298,7 +298,7 @@ fn fraction(p: f64) -> DfResult<f64> {
         Ok(p)
     } else {
         Err(exec_err(format!(
-            "the percentage must be between 0.0 and 1.0, got {p}"
+            "[DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE] The percentage must be between [0.0, 1.0] (current value = {p})"
         )))
     }
 }

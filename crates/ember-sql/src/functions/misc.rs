@@ -370,7 +370,7 @@ fn hex_to_binary() -> super::ColumnFn {
                     .collect();
                 let Some(mut digits) = digits else {
                     return Err(super::exec_err(format!(
-                        "to_binary: '{text}' is not a hex string; use try_to_binary for NULL"
+                        "[CONVERSION_INVALID_INPUT] The value '{text}' ('HEX') cannot be converted to \"BINARY\" because it is malformed. Correct the value as per the syntax, or change its format. Use `try_to_binary` to tolerate malformed input and return NULL instead. SQLSTATE: 22018"
                     )));
                 };
                 if digits.len() % 2 == 1 {
@@ -647,7 +647,7 @@ fn to_binary_expr(args: Vec<Expr>, _types: &[DataType]) -> DfResult<Expr> {
         "base64" => Ok(datafusion_spark::function::string::unbase64()
             .call(vec![cast(cast(s, DataType::Utf8), DataType::Binary)])),
         other => Err(super::plan_err(format!(
-            "to_binary's format must be 'hex', 'utf-8' or 'base64', got '{other}'"
+            "[DATATYPE_MISMATCH.INVALID_ARG_VALUE] to_binary's format must be 'hex', 'utf-8', 'utf8' or 'base64', got '{other}'"
         ))),
     }
 }

@@ -236,10 +236,11 @@ impl ScalarUDFImpl for ToNumber {
                 None if self.tolerant => out.append_null(),
                 None => {
                     return Err(exec_err(format!(
-                        "{}: '{}' does not match the format '{}'; use try_to_number for NULL",
-                        self.name,
+                        "[INVALID_FORMAT.MISMATCH_INPUT] The format is invalid: {}. The input \"STRING\" {} does not match the format ({}; try_{} gives NULL). SQLSTATE: 42601",
+                        fmt.value(i),
                         text.value(i),
-                        fmt.value(i)
+                        self.name,
+                        self.name
                     )));
                 }
             }

@@ -76,7 +76,40 @@ fn conv_to_a_negative_base_writes_signed_numbers() {
 #[test]
 fn percentile_outside_zero_to_one_is_an_error() {
     let err = fails("SELECT percentile(x, 1.5) FROM (VALUES (1.0), (2.0)) AS t(x)");
-    assert!(err.to_string().contains("between 0.0 and 1.0"), "{err}");
+    assert!(
+        err.to_string().contains(
+            "[DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE] The percentage must be between [0.0, 1.0]"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn conversions_that_fail_name_sparks_error_class() {
+    for (sql, class) in [
+        (
+            "SELECT to_binary('xyz', 'hex')",
+            "[CONVERSION_INVALID_INPUT]",
+        ),
+        (
+            "SELECT to_number('1234', '99')",
+            "[INVALID_FORMAT.MISMATCH_INPUT]",
+        ),
+        (
+            "SELECT make_date(2023, 2, 29)",
+            "[DATETIME_FIELD_OUT_OF_BOUNDS]",
+        ),
+        (
+            "SELECT make_date(2023, 13, 1)",
+            "[DATETIME_FIELD_OUT_OF_BOUNDS]",
+        ),
+    ] {
+        let err = fails(sql).to_string();
+        assert!(err.contains(class), "{sql}: {err}");
+    }
+    // The try_ forms still answer NULL.
+    assert_eq!(one("SELECT try_to_binary('xyz', 'hex')"), None);
+    assert_eq!(one("SELECT try_to_number('1234', '99')"), None);
 }
 
 #[test]
