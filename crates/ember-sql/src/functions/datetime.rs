@@ -349,9 +349,32 @@ fn to_date_expr(mut args: Vec<Expr>, types: &[DataType]) -> DfResult<Expr> {
     }
 }
 
+/// `to_date(s)` as Spark's: DataFusion's `to_date`, and where it refuses a string (its message,
+/// "Unable to cast to Date32 ...", does not name it), the cast of that string to `DATE`, which
+/// fails as Spark's `CAST_INVALID_INPUT` naming it (or reads a date DataFusion's parser did not,
+/// as Spark's cast does). A batch without such strings runs `to_date` once.
+fn checked_to_date(args: Vec<Expr>, types: &[DataType]) -> DfResult<Expr> {
+    let s = one(args.clone())?;
+    let parsed = super::misc::tolerant(to_date_expr(args, types)?)?;
+    Ok(datafusion::functions::expr_fn::coalesce(vec![
+        parsed,
+        cast(s, DataType::Date32),
+    ]))
+}
+
 fn rewrites() -> Vec<ScalarUDF> {
     vec![
-        rewrite("to_date", |_| Ok(DataType::Date32), to_date_expr),
+        rewrite(
+            "to_date",
+            |_| Ok(DataType::Date32),
+            |args, types| {
+                if args.len() == 1 && is_string(types.first()) {
+                    checked_to_date(args, types)
+                } else {
+                    to_date_expr(args, types)
+                }
+            },
+        ),
         rewrite(
             "try_to_date",
             |_| Ok(DataType::Date32),

@@ -513,6 +513,13 @@ fn strings_that_are_not_values_of_the_cast_type_are_sparks_cast_invalid_input() 
         ("SELECT CAST('1.5x' AS DOUBLE)", "1.5x", "DOUBLE"),
         ("SELECT CAST('abc' AS BOOLEAN)", "abc", "BOOLEAN"),
         ("SELECT CAST('2024-13-45' AS DATE)", "2024-13-45", "DATE"),
+        // to_date of a string is a cast in Spark; DataFusion's refusal did not name the value.
+        ("SELECT to_date('2024-13-45')", "2024-13-45", "DATE"),
+        (
+            "SELECT to_date(s) FROM VALUES ('2024-02-01'), ('bad') AS t(s)",
+            "bad",
+            "DATE",
+        ),
         ("SELECT CAST('nope' AS TIMESTAMP)", "nope", "TIMESTAMP"),
         ("SELECT CAST('x' AS DECIMAL(10, 2))", "x", "DECIMAL"),
         ("SELECT CAST('it''s' AS SMALLINT)", "it\\'s", "SMALLINT"),
