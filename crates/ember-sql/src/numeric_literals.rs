@@ -44,9 +44,10 @@ use datafusion::logical_expr::{
 use datafusion::prelude::SessionContext;
 use datafusion::sql::parser::{DFParserBuilder, Statement as DFStatement};
 use datafusion::sql::sqlparser::ast::{
-    Expr as SqlExpr, Function, FunctionArg, FunctionArgExpr, FunctionArgumentList,
-    FunctionArguments, Ident, NamedWindowDefinition, NamedWindowExpr, ObjectName, Query, SetExpr,
-    UnaryOperator, Value, ValueWithSpan, VisitMut, VisitorMut, WindowFrame, WindowSpec, WindowType,
+    CastKind, DataType as SqlDataType, Expr as SqlExpr, Function, FunctionArg, FunctionArgExpr,
+    FunctionArgumentList, FunctionArguments, Ident, NamedWindowDefinition, NamedWindowExpr,
+    ObjectName, Query, SetExpr, UnaryOperator, Value, ValueWithSpan, VisitMut, VisitorMut,
+    WindowFrame, WindowSpec, WindowType,
 };
 use datafusion::sql::sqlparser::dialect::{Dialect, SparkSqlDialect, dialect_from_str};
 use datafusion::sql::sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
@@ -197,6 +198,8 @@ struct Marker {
     frames: Vec<Option<WindowFrame>>,
     /// The same for each query's named windows (`WINDOW w AS (...)`).
     named_frames: Vec<Vec<Option<WindowFrame>>>,
+    /// For each query being visited, whether it is a `VALUES` list.
+    values: Vec<bool>,
 }
 
 fn window_spec(expr: &mut SqlExpr) -> Option<&mut WindowSpec> {
@@ -227,6 +230,8 @@ impl VisitorMut for Marker {
     type Break = ();
 
     fn pre_visit_query(&mut self, query: &mut Query) -> ControlFlow<()> {
+        self.values
+            .push(matches!(query.body.as_ref(), SetExpr::Values(_)));
         let taken = named_window_specs(query)
             .into_iter()
             .map(|spec| spec.window_frame.take())
@@ -236,6 +241,7 @@ impl VisitorMut for Marker {
     }
 
     fn post_visit_query(&mut self, query: &mut Query) -> ControlFlow<()> {
+        self.values.pop();
         let taken = self.named_frames.pop().unwrap_or_default();
         for (spec, frame) in named_window_specs(query).into_iter().zip(taken) {
             spec.window_frame = frame;
@@ -263,6 +269,26 @@ impl VisitorMut for Marker {
             return ControlFlow::Continue(());
         }
         if self.in_interval > 0 {
+            return ControlFlow::Continue(());
+        }
+        // In a VALUES list an INT literal is written as one: the planner unifies the rows'
+        // types (`named_struct('x', 1)` beside `named_struct('x', CAST(NULL AS INT))`) with a
+        // cast to what it planned, BIGINT for `1`, before Ember could give `1` its type.
+        if self.values.last() == Some(&true)
+            && let SqlExpr::Value(ValueWithSpan {
+                value: Value::Number(text, false),
+                ..
+            }) = expr
+            && text.bytes().all(|b| b.is_ascii_digit())
+            && text.parse::<i32>().is_ok()
+        {
+            *expr = SqlExpr::Cast {
+                kind: CastKind::Cast,
+                expr: Box::new(expr.clone()),
+                data_type: SqlDataType::Int(None),
+                array: false,
+                format: None,
+            };
             return ControlFlow::Continue(());
         }
         match expr {

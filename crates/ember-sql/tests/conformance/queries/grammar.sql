@@ -178,12 +178,10 @@ SELECT * FROM (VALUES (1)), (VALUES (2))
 -- name: strings_in_decimal_arithmetic
 SELECT 1.5BD + '2.25', typeof(1.5BD + '2.25')
 -- name: max_of_struct_with_null_field
--- known: types: a VALUES list types the integers inside structs and arrays BIGINT (Spark: INT)
 SELECT max(s) FROM VALUES (named_struct('a', CAST(NULL AS INT), 'b', 1)), (named_struct('a', 1, 'b', 0)) AS t(s)
 -- name: max_and_min_of_arrays_with_null_elements
 SELECT max(a), min(a) FROM VALUES (array(1, NULL)), (array(1, 2)), (array(1)) AS t(a)
 -- name: max_and_min_of_structs_with_null_fields
--- known: types: a VALUES list types the integers inside structs and arrays BIGINT (Spark: INT)
 SELECT max(s), min(s) FROM VALUES (named_struct('x', 1, 'y', CAST(NULL AS INT))), (named_struct('x', 1, 'y', 0)), (named_struct('x', CAST(NULL AS INT), 'y', 9)) AS t(s)
 -- name: max_and_min_of_arrays_by_group
 SELECT g, max(a), min(a), max(a) FILTER (WHERE k > 1) FROM VALUES (1, 1, array(1, NULL)), (1, 2, array(1, 2)), (2, 1, NULL), (3, 1, array(5)), (3, 2, array(5, 0)), (3, 3, array(4, 9)) AS t(g, k, a) GROUP BY g ORDER BY g
@@ -192,7 +190,6 @@ SELECT greatest(array(1, NULL), array(1, 2)), least(array(1, NULL), array(1, 2))
 -- name: least_of_array_columns
 SELECT least(a, b) FROM VALUES (1, array(1, NULL), array(1, 2)), (2, NULL, array(0)), (3, array(2), NULL), (4, NULL, NULL) AS t(k, a, b) ORDER BY k
 -- name: max_and_min_of_nested_arrays
--- known: types: a VALUES list types the integers inside structs and arrays BIGINT (Spark: INT)
 SELECT max(a), min(a) FROM VALUES (array(array(1, NULL))), (array(array(1, 2))), (array(CAST(NULL AS ARRAY<INT>))) AS t(a)
 -- name: recursive_cte_types_and_strings
 WITH RECURSIVE r(n, s) AS (SELECT 1, 'a' UNION ALL SELECT n + 1, concat(s, 'b') FROM r WHERE n < 4) SELECT n, s, typeof(n) FROM r ORDER BY n
