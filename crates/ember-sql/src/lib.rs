@@ -210,8 +210,9 @@
 //! - **Literals** have Spark's types: `1` is `INT` (`BIGINT` when it does not fit), `1Y`, `1S`,
 //!   `1L` are `TINYINT`, `SMALLINT`, `BIGINT`; `2.5` is `DECIMAL(2, 1)`, `1e2` and `2.5D` are
 //!   `DOUBLE`, `1.5F` `FLOAT`, `2.5BD` `DECIMAL`. Decimal `+`, `-`,
-//!   `*`, `CASE` and aggregates follow DataFusion's precision rules, which are Spark's except
-//!   that a `VALUES` list's integers count as `BIGINT` in decimal division. A cast of a non-numeric string to a number
+//!   `*`, `CASE` and aggregates follow DataFusion's precision rules, which are Spark's (a
+//!   `VALUES` list's integers are `INT` too, inside structs and arrays as well). A cast of a
+//!   non-numeric string to a number
 //!   (or a malformed one to a boolean, date or timestamp) fails the query with
 //!   [`Error::CastInvalidInput`], Spark's `CAST_INVALID_INPUT`; `try_cast` gives `NULL`. Implicit casts follow Spark where DataFusion's differ: a `DECIMAL` beside a
 //!   `DOUBLE` (comparisons, `IN`, `BETWEEN`, `CASE`, `coalesce`, `greatest`, ...) is a `DOUBLE`,
