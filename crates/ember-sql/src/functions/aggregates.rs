@@ -756,6 +756,34 @@ macro_rules! aggregate_wrapper {
     };
 }
 
+/// What the optimizer asks of an `aggregate_wrapper!`'s function (order sensitivity, the
+/// reversed form, monotonicity, answers from statistics), answered by the wrapped one.
+macro_rules! inner_planning_hints {
+    () => {
+        fn order_sensitivity(&self) -> datafusion::logical_expr::utils::AggregateOrderSensitivity {
+            self.inner.order_sensitivity()
+        }
+
+        fn reverse_expr(&self) -> datafusion::logical_expr::ReversedUDAF {
+            self.inner.reverse_expr()
+        }
+
+        fn set_monotonicity(
+            &self,
+            data_type: &DataType,
+        ) -> datafusion::logical_expr::SetMonotonicity {
+            self.inner.set_monotonicity(data_type)
+        }
+
+        fn value_from_stats(
+            &self,
+            statistics_args: &datafusion::logical_expr::StatisticsArgs<'_>,
+        ) -> Option<ScalarValue> {
+            self.inner.value_from_stats(statistics_args)
+        }
+    };
+}
+
 /// The methods an `aggregate_wrapper!` keeps from its inner aggregate: its name, signature
 /// and types.
 macro_rules! inner_signature {
@@ -932,28 +960,11 @@ impl AggregateUDFImpl for SparkSum {
         }
     }
 
-    fn reverse_expr(&self) -> datafusion::logical_expr::ReversedUDAF {
-        self.inner.reverse_expr()
-    }
-
     fn default_value(&self, data_type: &DataType) -> DfResult<ScalarValue> {
         self.inner.default_value(data_type)
     }
 
-    fn order_sensitivity(&self) -> datafusion::logical_expr::utils::AggregateOrderSensitivity {
-        self.inner.order_sensitivity()
-    }
-
-    fn set_monotonicity(&self, data_type: &DataType) -> datafusion::logical_expr::SetMonotonicity {
-        self.inner.set_monotonicity(data_type)
-    }
-
-    fn value_from_stats(
-        &self,
-        statistics_args: &datafusion::logical_expr::StatisticsArgs<'_>,
-    ) -> Option<ScalarValue> {
-        self.inner.value_from_stats(statistics_args)
-    }
+    inner_planning_hints!();
 }
 
 /// The sum of the `BIGINT`s of `values` (NULLs skipped; `None`: none), or the overflow error.
@@ -1465,24 +1476,7 @@ impl AggregateUDFImpl for SparkExtreme {
         self.inner.is_descending()
     }
 
-    fn order_sensitivity(&self) -> datafusion::logical_expr::utils::AggregateOrderSensitivity {
-        self.inner.order_sensitivity()
-    }
-
-    fn reverse_expr(&self) -> datafusion::logical_expr::ReversedUDAF {
-        self.inner.reverse_expr()
-    }
-
-    fn set_monotonicity(&self, data_type: &DataType) -> datafusion::logical_expr::SetMonotonicity {
-        self.inner.set_monotonicity(data_type)
-    }
-
-    fn value_from_stats(
-        &self,
-        statistics_args: &datafusion::logical_expr::StatisticsArgs<'_>,
-    ) -> Option<ScalarValue> {
-        self.inner.value_from_stats(statistics_args)
-    }
+    inner_planning_hints!();
 }
 
 /// The largest (or smallest) value of each group in Spark's order, kept as rows of the row
