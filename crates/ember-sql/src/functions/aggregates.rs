@@ -1083,8 +1083,8 @@ impl Accumulator for CheckedSlidingSum {
     }
 }
 
-/// `update_batch` and `merge_batch` of a groups accumulator whose state is its answer, through
-/// its `add(values, groups, filter, total)`.
+/// `update_batch`, `merge_batch`, `state` and `convert_to_state` of a groups accumulator whose
+/// state is its answer, through its `add(values, groups, filter, total)` and `evaluate`.
 macro_rules! grouped_by_add {
     () => {
         fn update_batch(
@@ -1105,7 +1105,39 @@ macro_rules! grouped_by_add {
         ) -> DfResult<()> {
             self.add(&values[0], group_indices, None, total_num_groups)
         }
+
+        fn state(&mut self, emit_to: EmitTo) -> DfResult<Vec<ArrayRef>> {
+            Ok(vec![self.evaluate(emit_to)?])
+        }
+
+        fn convert_to_state(
+            &self,
+            values: &[ArrayRef],
+            opt_filter: Option<&datafusion::arrow::array::BooleanArray>,
+        ) -> DfResult<Vec<ArrayRef>> {
+            rows_as_states(&values[0], opt_filter).map(|s| vec![s])
+        }
     };
+}
+
+/// Whether row `i` passes an aggregate's `FILTER` (a NULL condition drops it).
+fn kept(filter: Option<&datafusion::arrow::array::BooleanArray>, i: usize) -> bool {
+    filter.is_none_or(|f| f.is_valid(i) && f.value(i))
+}
+
+/// Each row's own value as its state, for an accumulator whose state is its answer; a row the
+/// filter drops is NULL.
+fn rows_as_states(
+    values: &ArrayRef,
+    filter: Option<&datafusion::arrow::array::BooleanArray>,
+) -> DfResult<ArrayRef> {
+    if filter.is_none() {
+        return Ok(Arc::clone(values));
+    }
+    let indices: datafusion::arrow::array::UInt32Array = (0..values.len())
+        .map(|i| kept(filter, i).then(|| u32::try_from(i).ok()).flatten())
+        .collect();
+    Ok(datafusion::arrow::compute::take(values, &indices, None)?)
 }
 
 /// [`CheckedSum`] for many groups at once (DataFusion's hash aggregation).
@@ -1128,7 +1160,7 @@ impl CheckedGroupSums {
         self.seen.resize(total, false);
         let values = values.as_primitive::<Int64Type>();
         for (i, &g) in groups.iter().enumerate() {
-            if values.is_null(i) || filter.is_some_and(|f| !f.is_valid(i) || !f.value(i)) {
+            if values.is_null(i) || !kept(filter, i) {
                 continue;
             }
             self.sums[g] = add_checked(self.sums[g], values.value(i))?;
@@ -1148,24 +1180,6 @@ impl GroupsAccumulator for CheckedGroupSums {
             sums.into(),
             Some(NullBuffer::from(seen)),
         )))
-    }
-
-    fn state(&mut self, emit_to: EmitTo) -> DfResult<Vec<ArrayRef>> {
-        Ok(vec![self.evaluate(emit_to)?])
-    }
-
-    fn convert_to_state(
-        &self,
-        values: &[ArrayRef],
-        opt_filter: Option<&datafusion::arrow::array::BooleanArray>,
-    ) -> DfResult<Vec<ArrayRef>> {
-        let values = values[0].as_primitive::<Int64Type>();
-        let kept: Int64Array = values
-            .iter()
-            .enumerate()
-            .map(|(i, v)| v.filter(|_| opt_filter.is_none_or(|f| f.is_valid(i) && f.value(i))))
-            .collect();
-        Ok(vec![Arc::new(kept)])
     }
 
     fn size(&self) -> usize {
@@ -1507,7 +1521,7 @@ impl ExtremeRows {
         self.best.resize(total, None);
         let rows = self.rows.convert_columns(std::slice::from_ref(values))?;
         for (i, &g) in groups.iter().enumerate() {
-            if values.is_null(i) || filter.is_some_and(|f| !f.is_valid(i) || !f.value(i)) {
+            if values.is_null(i) || !kept(filter, i) {
                 continue;
             }
             let row = rows.row(i);
@@ -1552,31 +1566,6 @@ impl GroupsAccumulator for ExtremeRows {
     fn evaluate(&mut self, emit_to: EmitTo) -> DfResult<ArrayRef> {
         let best = emit_to.take_needed(&mut self.best);
         self.values(&best)
-    }
-
-    fn state(&mut self, emit_to: EmitTo) -> DfResult<Vec<ArrayRef>> {
-        Ok(vec![self.evaluate(emit_to)?])
-    }
-
-    fn convert_to_state(
-        &self,
-        values: &[ArrayRef],
-        opt_filter: Option<&datafusion::arrow::array::BooleanArray>,
-    ) -> DfResult<Vec<ArrayRef>> {
-        let Some(filter) = opt_filter else {
-            return Ok(vec![Arc::clone(&values[0])]);
-        };
-        // Each row's own value is its state; a row the filter drops is NULL.
-        let indices: datafusion::arrow::array::UInt32Array = (0..values[0].len())
-            .map(|i| {
-                (filter.is_valid(i) && filter.value(i))
-                    .then(|| u32::try_from(i).ok())
-                    .flatten()
-            })
-            .collect();
-        Ok(vec![datafusion::arrow::compute::take(
-            &values[0], &indices, None,
-        )?])
     }
 
     fn size(&self) -> usize {
