@@ -2,6 +2,7 @@
 //! `local-cluster[N,cores,memoryMB]`.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use ballista_core::extension::SessionConfigExt;
 use ballista_core::planner::BallistaQueryPlanner;
@@ -11,6 +12,7 @@ use ember_sql::{Remote, Session, SessionBuilder};
 
 use crate::codec::{Zones, codecs};
 use crate::functions::{Functions, zone_of};
+use crate::job::{JOB_TIMEOUT, JOB_TIMEOUT_KEY, JobBound};
 use crate::local::LocalCluster;
 use crate::local_data::{
     ClientPlanner, GRPC_MESSAGE_LIMIT, LOCAL_DATA_LIMIT, LOCAL_DATA_LIMIT_KEY, MAX_LOCAL_DATA_LIMIT,
@@ -118,10 +120,11 @@ pub fn connect(builder: SessionBuilder, master: &str, functions: Functions) -> R
             .to_owned(),
     })?;
     let limit = local_data_limit(&builder)?;
+    let timeout = job_timeout(&builder)?;
     let remote = match parsed {
         Master::Ballista { host, port } => Remote::new(
             master,
-            upgrade(format!("http://{host}:{port}"), functions, limit),
+            upgrade(format!("http://{host}:{port}"), functions, limit, timeout),
         ),
         Master::LocalCluster {
             executors,
@@ -135,7 +138,8 @@ pub fn connect(builder: SessionBuilder, master: &str, functions: Functions) -> R
                 functions.clone(),
             )?;
             let url = format!("http://{}", cluster.scheduler());
-            Remote::new(master, upgrade(url, functions, limit)).keep_alive(Arc::new(cluster))
+            Remote::new(master, upgrade(url, functions, limit, timeout))
+                .keep_alive(Arc::new(cluster))
         }
     };
     Ok(builder.remote(remote).get_or_create()?)
@@ -157,11 +161,31 @@ fn local_data_limit(builder: &SessionBuilder) -> Result<usize> {
         })
 }
 
+/// The builder's [`JOB_TIMEOUT_KEY`], or its default.
+fn job_timeout(builder: &SessionBuilder) -> Result<Duration> {
+    let Some(value) = builder.get_config(JOB_TIMEOUT_KEY) else {
+        return Ok(JOB_TIMEOUT);
+    };
+    ember_sql::parse_time(value)
+        .filter(|t| !t.is_zero())
+        .ok_or_else(|| Error::Config {
+            key: JOB_TIMEOUT_KEY,
+            message: format!(
+                "expected a positive time such as 90s, 10min or 2h, at most ten years, got `{value}`"
+            ),
+        })
+}
+
 /// The upgrade that sends a session's optimized plans to the scheduler at `url`, encoded with
-/// Ember's codecs, with up to `local_data_limit` bytes of local data. Unlike Ballista's own
-/// upgrade it keeps every function the session has (Ember's and the user's): Ballista's replaces
-/// them with DataFusion's defaults.
-fn upgrade(url: String, functions: Functions, local_data_limit: usize) -> ember_sql::StateUpgrade {
+/// Ember's codecs, with up to `local_data_limit` bytes of local data, each job bounded by
+/// `job_timeout`. Unlike Ballista's own upgrade it keeps every function the session has
+/// (Ember's and the user's): Ballista's replaces them with DataFusion's defaults.
+fn upgrade(
+    url: String,
+    functions: Functions,
+    local_data_limit: usize,
+    job_timeout: Duration,
+) -> ember_sql::StateUpgrade {
     Arc::new(move |state: SessionState| {
         let zones = Zones::of(&zone_of(state.config().options()));
         let (logical, physical) = codecs(functions.clone(), zones);
@@ -177,6 +201,11 @@ fn upgrade(url: String, functions: Functions, local_data_limit: usize) -> ember_
                 ballista_core::config::BALLISTA_ADAPTIVE_PLANNER_ENABLED,
                 false,
             )
+            // The client polls a job's status (every 50 ms) rather than have the scheduler
+            // push it: the scheduler answers a poll's submission with the job's id, so a job
+            // can be cancelled at any time (`job`); pushed, the id comes with the first
+            // update, when a stage has finished, and a job of one long stage cannot be.
+            .set_bool(ballista_core::config::BALLISTA_CLIENT_PULL, true)
             .set_usize(
                 ballista_core::config::BALLISTA_CLIENT_GRPC_MAX_MESSAGE_SIZE,
                 GRPC_MESSAGE_LIMIT,
@@ -193,6 +222,10 @@ fn upgrade(url: String, functions: Functions, local_data_limit: usize) -> ember_
             .with_query_planner(Arc::new(ClientPlanner {
                 inner: Arc::new(planner),
                 local_data_limit,
+                job: JobBound {
+                    scheduler: url.clone(),
+                    timeout: job_timeout,
+                },
             }))
             .build())
     })

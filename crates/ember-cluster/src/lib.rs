@@ -25,6 +25,11 @@
 //! made from local rows travels inside the plan, up to [`LOCAL_DATA_LIMIT`] bytes (the session's
 //! [`LOCAL_DATA_LIMIT_KEY`] entry raises it, up to [`MAX_LOCAL_DATA_LIMIT`]).
 //!
+//! Each query runs on the cluster for at most [`JOB_TIMEOUT`] (the session's [`JOB_TIMEOUT_KEY`]
+//! entry sets it: `90s`, `10min`, `2h`); past it the query fails with
+//! [`ember_sql::Error::Timeout`]. A query whose stream is dropped before its rows all came (a
+//! cancel, a caller's own timeout, a `LIMIT` taken early) has its job cancelled on the cluster.
+//!
 //! ```no_run
 //! use ember_cluster::{Functions, connect};
 //! use ember_sql::Session;
@@ -39,6 +44,7 @@ mod client;
 mod codec;
 mod error;
 mod functions;
+mod job;
 mod local;
 mod local_data;
 mod messages;
@@ -48,6 +54,7 @@ pub use client::{MAX_LOCAL_SLOTS, Master, connect};
 pub use codec::{LogicalCodec, PhysicalCodec};
 pub use error::{Error, Result};
 pub use functions::{Functions, MAX_ZONES, Setup};
+pub use job::{JOB_TIMEOUT, JOB_TIMEOUT_KEY};
 pub use local::LocalCluster;
 pub use local_data::{LOCAL_DATA_LIMIT, LOCAL_DATA_LIMIT_KEY, MAX_LOCAL_DATA_LIMIT};
 pub use node::{

@@ -26,6 +26,7 @@ use datafusion::physical_plan::{ExecutionPlan, execute_stream};
 use datafusion::physical_planner::{DefaultPhysicalPlanner, PhysicalPlanner};
 use futures_util::TryStreamExt;
 
+use crate::job::JobBound;
 use crate::messages::ClientMessages;
 
 /// The session configuration entry that bounds the bytes of local data (in Arrow's memory) one
@@ -44,12 +45,14 @@ pub const MAX_LOCAL_DATA_LIMIT: usize = 48 << 20;
 pub(crate) const GRPC_MESSAGE_LIMIT: usize = 64 << 20;
 
 /// The client's query planner in front of Ballista's (`inner`): refuses what a cluster would run
-/// differently, reads the plan's local tables into it (up to `local_data_limit` bytes), and
-/// gives the cluster's rows the names and error messages a local session would.
+/// differently, reads the plan's local tables into it (up to `local_data_limit` bytes), gives
+/// the cluster's rows the names and error messages a local session would, and bounds the job
+/// (`job`).
 #[derive(Debug)]
 pub(crate) struct ClientPlanner {
     pub(crate) inner: Arc<dyn QueryPlanner + Send + Sync>,
     pub(crate) local_data_limit: usize,
+    pub(crate) job: JobBound,
 }
 
 #[async_trait::async_trait]
@@ -62,7 +65,10 @@ impl QueryPlanner for ClientPlanner {
         refuse_lossy(plan)?;
         let plan = materialize(plan.clone(), session, self.local_data_limit).await?;
         let physical = self.inner.create_physical_plan(&plan, session).await?;
-        named_as_planned(&plan, Arc::new(ClientMessages::new(physical)))
+        named_as_planned(
+            &plan,
+            Arc::new(ClientMessages::new(physical, self.job.clone())),
+        )
     }
 }
 

@@ -18,6 +18,8 @@ use datafusion::physical_plan::{DisplayAs, DisplayFormatType, ExecutionPlan, Pla
 use datafusion::prelude::SessionConfig;
 use futures_util::TryStreamExt;
 
+use crate::job::{BoundedJob, JobBound};
+
 /// Where a task's error starts in Ballista's job report, and how Ember's message is quoted.
 const TASK_ERROR: &str = "runtime execution error: ";
 const MESSAGE_START: &str = "Execution(\"";
@@ -200,15 +202,17 @@ fn strip_wrappers(mut message: &str) -> &str {
     message
 }
 
-/// The client's end of a cluster's plan: its errors carry Ember's message.
+/// The client's end of a cluster's plan: its errors carry Ember's message, and its job is
+/// bounded in time and cancelled when its stream ends early ([`BoundedJob`]).
 #[derive(Debug)]
 pub(crate) struct ClientMessages {
     input: Arc<dyn ExecutionPlan>,
+    bound: JobBound,
 }
 
 impl ClientMessages {
-    pub(crate) fn new(input: Arc<dyn ExecutionPlan>) -> Self {
-        ClientMessages { input }
+    pub(crate) fn new(input: Arc<dyn ExecutionPlan>, bound: JobBound) -> Self {
+        ClientMessages { input, bound }
     }
 }
 
@@ -243,7 +247,10 @@ impl ExecutionPlan for ClientMessages {
         mut children: Vec<Arc<dyn ExecutionPlan>>,
     ) -> DfResult<Arc<dyn ExecutionPlan>> {
         match (children.pop(), children.is_empty()) {
-            (Some(input), true) => Ok(Arc::new(ClientMessages { input })),
+            (Some(input), true) => Ok(Arc::new(ClientMessages {
+                input,
+                bound: self.bound.clone(),
+            })),
             _ => Err(DataFusionError::Internal(
                 "ClientMessages takes one input".to_owned(),
             )),
@@ -257,7 +264,7 @@ impl ExecutionPlan for ClientMessages {
     ) -> DfResult<SendableRecordBatchStream> {
         let stream = self.input.execute(partition, context)?;
         let schema = stream.schema();
-        Ok(Box::pin(RecordBatchStreamAdapter::new(
+        let messages = Box::pin(RecordBatchStreamAdapter::new(
             schema,
             stream.map_err(|e| {
                 let report = e.to_string();
@@ -266,6 +273,11 @@ impl ExecutionPlan for ClientMessages {
                     None => e,
                 }
             }),
+        ));
+        Ok(Box::pin(BoundedJob::new(
+            messages,
+            Arc::clone(&self.input),
+            self.bound.clone(),
         )))
     }
 }

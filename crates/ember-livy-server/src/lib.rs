@@ -183,9 +183,9 @@ pub mod table;
 mod ui;
 
 pub use config::ServerConfig;
+pub use ember_sql::parse_time;
 pub use error::{Error, Result};
 pub use interpreter::{Death, Execution, Interpreter, InterpreterFactory, SessionLog, SessionSpec};
 pub use limits::STATEMENT_TIMEOUT_KEY;
-pub use limits::parse_time;
 pub use serve::{RunningServer, ServeOptions, bind, serve, spawn};
 pub use server::LivyServer;

@@ -1,8 +1,10 @@
-//! Bounds shared by every kind of session: a session's statement timeout and Livy's time
-//! strings (the threads a `local[N]` master may start and lines read with a length limit are
+//! Bounds shared by every kind of session: a session's statement timeout (Livy's time strings
+//! are ember-sql's [`ember_sql::parse_time`]; the threads a `local[N]` master may start and lines read with a length limit are
 //! `ember-spark`'s: [`ember_spark::cap_master`], [`ember_spark::lines`]).
 
 use std::time::Duration;
+
+use ember_sql::parse_time;
 
 /// The session `conf` key that lowers a session's statement timeout (a Livy time string such as
 /// `30s` or `10m`); it cannot raise it above the server's.
@@ -29,39 +31,9 @@ pub(crate) fn statement_timeout(
     }
 }
 
-/// Parses a Livy time string (`"10m"`, `"1h"`, `"30s"`, `"500ms"`, `"2d"`, a bare number of
-/// seconds). `None` for anything else.
-pub fn parse_time(s: &str) -> Option<Duration> {
-    let s = s.trim();
-    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
-    let (num, unit) = s.split_at(split);
-    let n: u64 = num.parse().ok()?;
-    let secs = match unit.trim() {
-        "ms" => return Some(Duration::from_millis(n)),
-        "" | "s" | "sec" | "secs" => n,
-        "m" | "min" | "mins" => n.checked_mul(60)?,
-        "h" => n.checked_mul(3600)?,
-        "d" => n.checked_mul(86_400)?,
-        _ => return None,
-    };
-    // Far below what `Instant` arithmetic can take.
-    (secs <= 10 * 365 * 86_400).then(|| Duration::from_secs(secs))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn time_strings() {
-        assert_eq!(parse_time("10m"), Some(Duration::from_secs(600)));
-        assert_eq!(parse_time("1h"), Some(Duration::from_secs(3600)));
-        assert_eq!(parse_time("45"), Some(Duration::from_secs(45)));
-        assert_eq!(parse_time("500ms"), Some(Duration::from_millis(500)));
-        assert_eq!(parse_time("ten minutes"), None);
-        assert_eq!(parse_time("99999999999999d"), None);
-        assert_eq!(parse_time(""), None);
-    }
 
     #[test]
     fn session_timeouts_only_lower() {

@@ -12,11 +12,11 @@ use ember_livy::protocol::{CreateSession, SessionKind, SessionState};
 use crate::config::ServerConfig;
 use crate::error::Result;
 use crate::interpreter::{InterpreterFactory, SessionLog, SessionSpec};
-use crate::limits::parse_time;
 use crate::pyspark::scala::scala_config;
 use crate::pyspark::{PySparkFactory, Repl};
 use crate::session::{LiveSession, SessionLimits};
 use crate::sql::SqlFactory;
+use ember_sql::parse_time;
 
 /// Why a session could not be created (answered as 400, or 503 while shutting down).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::num::NonZeroUsize;
 use std::sync::Arc;
+use std::time::Duration;
 
 use datafusion::execution::memory_pool::{FairSpillPool, MemoryPool, TrackConsumersPool};
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
@@ -43,6 +44,25 @@ pub fn parse_size(text: &str) -> Option<usize> {
     };
     let n: usize = digits.trim().parse().ok()?;
     n.checked_mul(1usize << shift).filter(|n| *n > 0)
+}
+
+/// A time as Spark and Livy write them: `"500ms"`, `"30s"`, `"10m"` or `"10min"`, `"1h"`,
+/// `"2d"`, or a bare number of seconds; `None` for anything else or past ten years.
+pub fn parse_time(s: &str) -> Option<Duration> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    let n: u64 = num.parse().ok()?;
+    let secs = match unit.trim() {
+        "ms" => return Some(Duration::from_millis(n)),
+        "" | "s" | "sec" | "secs" => n,
+        "m" | "min" | "mins" => n.checked_mul(60)?,
+        "h" => n.checked_mul(3600)?,
+        "d" => n.checked_mul(86_400)?,
+        _ => return None,
+    };
+    // Far below what `Instant` arithmetic can take.
+    (secs <= 10 * 365 * 86_400).then(|| Duration::from_secs(secs))
 }
 
 /// Default number of rows per Arrow record batch when an RDD becomes a DataFrame.
@@ -356,7 +376,8 @@ impl SessionBuilder {
             }))
             .with_physical_optimizer_rule(Arc::new(crate::recursion::BoundRecursion {
                 limits: recursion,
-            }));
+            }))
+            .with_physical_optimizer_rule(Arc::new(crate::coop::CooperativeExpansions));
         // Spark's arithmetic goes before the Spark function planner so `/` is always ours.
         builder.expr_planners().get_or_insert_with(Vec::new).insert(
             0,
@@ -409,7 +430,9 @@ impl SessionBuilder {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_size;
+    use std::time::Duration;
+
+    use super::{parse_size, parse_time};
 
     #[test]
     fn sizes_read_as_spark_writes_them() {
@@ -420,6 +443,18 @@ mod tests {
         assert_eq!(parse_size("1000"), Some(1000));
         for bad in ["", "g", "0", "-1g", "4x", "99999999999t"] {
             assert_eq!(parse_size(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn times_read_as_spark_and_livy_write_them() {
+        assert_eq!(parse_time("10m"), Some(Duration::from_secs(600)));
+        assert_eq!(parse_time("10min"), Some(Duration::from_secs(600)));
+        assert_eq!(parse_time("1h"), Some(Duration::from_secs(3600)));
+        assert_eq!(parse_time("45"), Some(Duration::from_secs(45)));
+        assert_eq!(parse_time("500ms"), Some(Duration::from_millis(500)));
+        for bad in ["", "ten minutes", "-1s", "99999999999999d"] {
+            assert_eq!(parse_time(bad), None, "{bad}");
         }
     }
 }

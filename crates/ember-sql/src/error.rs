@@ -225,6 +225,17 @@ pub enum Error {
         limit: u64,
     },
 
+    /// A query ran past a bound on its time (a cluster's `ember.cluster.job_timeout`); the work
+    /// it started was cancelled. A [`Remote`](crate::Remote) raises it inside a query's stream
+    /// as [`Error::into_datafusion`].
+    #[error("timed out after {after:?} waiting for {what}")]
+    Timeout {
+        /// What was awaited.
+        what: String,
+        /// The bound.
+        after: std::time::Duration,
+    },
+
     /// A query failed while it ran (a bad cast, I/O, ...).
     #[error("query execution failed: {message}")]
     Execution {
@@ -312,6 +323,13 @@ pub(crate) struct UdfFailure {
 }
 
 impl Error {
+    /// `self` as a DataFusion error, for code that runs inside a query (a plan node, a stream):
+    /// [`Error::from_datafusion`] gives back a [`Error::Timeout`] as it was, any other variant
+    /// as its message.
+    pub fn into_datafusion(self) -> DataFusionError {
+        DataFusionError::External(Box::new(self))
+    }
+
     /// Converts a DataFusion error, with the query that caused it if there is one (for callers
     /// that drive DataFusion directly through [`Session::datafusion`](crate::Session::datafusion)).
     pub fn from_datafusion(err: DataFusionError, query: Option<&str>) -> Error {
@@ -339,6 +357,12 @@ impl Error {
             return Error::RecursionLimitExceeded {
                 bound: r.bound,
                 limit: r.limit,
+            };
+        }
+        if let Some(Error::Timeout { what, after }) = find_marker::<Error>(&err) {
+            return Error::Timeout {
+                what: what.clone(),
+                after: *after,
             };
         }
         if let Some(overflow) = find_marker::<OverflowFailure>(&err) {

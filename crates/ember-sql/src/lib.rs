@@ -267,6 +267,7 @@
 
 mod builder;
 mod coercion;
+mod coop;
 mod create;
 mod dataframe;
 mod dialect;
@@ -306,7 +307,7 @@ pub mod wire {
 
 pub use builder::{
     DEFAULT_BATCH_ROWS, Remote, SessionBuilder, SharedMemoryPool, StateUpgrade, memory_pool,
-    parse_size,
+    parse_size, parse_time,
 };
 pub use dataframe::{DataFrame, GroupedData, LimitedBatches};
 /// The kinds of join [`DataFrame::join`] and [`DataFrame::join_on`] take (DataFusion's type).

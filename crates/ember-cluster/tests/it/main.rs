@@ -2,7 +2,11 @@
 //! executors inside the test process (`local-cluster[...]`), over real loopback sockets.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use ember_cluster::{Functions, LOCAL_DATA_LIMIT_KEY, Master, connect};
+use std::time::{Duration, Instant};
+
+use ember_cluster::{
+    Functions, JOB_TIMEOUT_KEY, LOCAL_DATA_LIMIT_KEY, LocalCluster, Master, connect,
+};
 use ember_sql::Session;
 use ember_sql::arrow::util::pretty::pretty_format_batches;
 
@@ -225,4 +229,79 @@ fn a_scheduler_that_is_down_is_a_clear_error_within_a_bound() {
         error.to_lowercase().contains("connect") || error.contains("scheduler"),
         "{error}"
     );
+}
+
+/// A query that keeps the executors busy for as long as anyone waits: the maximum over the
+/// 10^12 rows of a cross join, computed on the cluster (no local data travels).
+const ENDLESS: &str = "SELECT max(a * b) FROM (SELECT explode(sequence(1, 1000000)) AS a) \
+                       CROSS JOIN (SELECT explode(sequence(1, 1000000)) AS b)";
+
+#[test]
+fn a_cluster_job_stops_at_its_bound_and_a_dropped_one_is_cancelled() {
+    // One executor with one task slot: a job left running would hold it, and the next query
+    // would wait behind it.
+    let cluster = LocalCluster::start(1, 1, Some(512 << 20), Functions::new()).unwrap();
+    let master = format!("ballista://{}", cluster.scheduler());
+    let session = |timeout: &str| {
+        connect(
+            Session::builder().config(JOB_TIMEOUT_KEY, timeout),
+            &master,
+            Functions::new(),
+        )
+    };
+    let bounded = session("2s").unwrap();
+    let started = Instant::now();
+    let error = bounded.sql(ENDLESS).unwrap().collect().unwrap_err();
+    assert!(
+        matches!(error, ember_sql::Error::Timeout { after, .. } if after == Duration::from_secs(2)),
+        "{error:?}"
+    );
+    let message = error.to_string();
+    // The scheduler may still be planning the job (its two lists of a million numbers take
+    // seconds in a debug build), when it ignores a cancel: the client cancels again once the job
+    // runs.
+    assert!(
+        message.starts_with("timed out after 2s waiting for the cluster job ")
+            && message.contains("(ember.cluster.job_timeout); it is cancelled"),
+        "{message}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(60),
+        "{:?}",
+        started.elapsed()
+    );
+    // The job was cancelled: the slot is free for the next query, which has a minute.
+    let patient = session("60s").unwrap();
+    let answer = "SELECT 6 * 7 AS answer";
+    assert!(
+        render(&patient, answer).contains("| 42 "),
+        "{}",
+        render(&patient, answer)
+    );
+
+    // A caller that stops waiting (dropping the query's stream) cancels its job too.
+    let waiter = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let stop = async { tokio::time::sleep(Duration::from_secs(2)).await };
+    let endless = patient.sql(ENDLESS).unwrap();
+    assert!(
+        waiter
+            .block_on(endless.collect_until(stop))
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        render(&patient, answer).contains("| 42 "),
+        "{}",
+        render(&patient, answer)
+    );
+
+    for bad in ["0", "soon", "-5s", "99999999999999d"] {
+        let refused = session(bad).unwrap_err().to_string();
+        assert!(
+            refused.starts_with("invalid ember.cluster.job_timeout: expected a positive time"),
+            "{bad}: {refused}"
+        );
+    }
 }

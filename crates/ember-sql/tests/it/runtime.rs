@@ -115,3 +115,36 @@ async fn a_limited_collect_counts_the_bytes_of_the_rows_it_keeps() {
         other => panic!("expected ResultTooLarge, got {other:?}"),
     }
 }
+
+#[test]
+fn a_query_that_multiplies_rows_stops_when_cancelled() {
+    // 10^12 rows out of two one-row relations: no scan is polled while the join and the
+    // unnests make rows, so the query yields (and a cancel takes effect) only because Ember puts
+    // DataFusion's cooperative budget above each of them.
+    let spark = Session::builder()
+        .master("local[1]")
+        .get_or_create()
+        .unwrap();
+    let endless = spark
+        .sql(
+            "SELECT max(a * b) FROM (SELECT explode(sequence(1, 1000000)) AS a) \
+             CROSS JOIN (SELECT explode(sequence(1, 1000000)) AS b)",
+        )
+        .unwrap();
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let waiter = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let stop = async { tokio::time::sleep(std::time::Duration::from_millis(500)).await };
+        let _ = done.send(
+            waiter
+                .block_on(endless.collect_until(stop))
+                .map(|r| r.is_none()),
+        );
+    });
+    let stopped = finished
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the cancelled query did not stop within a minute");
+    assert!(stopped.unwrap());
+}
