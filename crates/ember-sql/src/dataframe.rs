@@ -7,7 +7,6 @@ use std::sync::Arc;
 
 use datafusion::arrow::array::RecordBatch;
 use datafusion::arrow::datatypes::SchemaRef;
-use datafusion::arrow::util::pretty::pretty_format_batches;
 use datafusion::dataframe::DataFrameWriteOptions;
 use datafusion::logical_expr::{Expr, JoinType, SortExpr};
 use ember_rdd::Rdd;
@@ -500,12 +499,16 @@ impl DataFrame {
 
     /// The first `n` rows as a pretty table (what [`show`](Self::show) prints).
     pub fn show_string(&self, n: usize) -> Result<String> {
-        let batches = crate::export::shown(&self.limit(n)?.collect()?)?;
-        let table = pretty_format_batches(&batches).map_err(|source| Error::Arrow {
-            context: "formatting a table",
-            source,
-        })?;
-        Ok(table.to_string())
+        let limited = self.limit(n)?;
+        let batches = crate::export::shown(&limited.collect()?)?;
+        let schema = match batches.first() {
+            Some(b) => b.schema(),
+            None => crate::export::shown(&[RecordBatch::new_empty(limited.schema())])?
+                .first()
+                .map(RecordBatch::schema)
+                .unwrap_or_else(|| limited.schema()),
+        };
+        crate::export::pretty_table(&schema, &batches)
     }
 
     /// Prints the first `n` rows as a table to stdout (Spark's `show(n)`).
@@ -518,12 +521,7 @@ impl DataFrame {
     pub fn explain(&self) -> Result<String> {
         let explained = self.derive(|df| df.explain(false, false))?;
         let batches = explained.collect()?;
-        pretty_format_batches(&batches)
-            .map(|t| t.to_string())
-            .map_err(|source| Error::Arrow {
-                context: "formatting a plan",
-                source,
-            })
+        crate::export::pretty_table(&explained.schema(), &batches)
     }
 
     /// Runs the query and returns the rows as an RDD on the session's context, one RDD partition

@@ -98,6 +98,118 @@ pub(crate) fn write_ipc_file<W: Write>(
     w.finish().map_err(arrow_err(ctx))
 }
 
+/// The most characters a line of a table's cell (or header) shows: a longer line is broken into
+/// lines of this many. Arrow's pretty tables (comfy-table) split a line wider than 65 535
+/// columns word by word, measuring the line built so far at each word: time quadratic in the
+/// line (a 70 000-character value took 35 s to show). At most two columns a character, a line
+/// of this many characters stays under that width.
+const MAX_TABLE_LINE: usize = 32_000;
+
+/// `batches` (of `schema`) as Arrow's pretty table, in time linear in their text: the cells and
+/// names with a line longer than [`MAX_TABLE_LINE`] characters are shown broken into lines of
+/// that many (a column with such a value is shown through its text).
+pub(crate) fn pretty_table(schema: &SchemaRef, batches: &[RecordBatch]) -> Result<String> {
+    use arrow::array::{ArrayRef, StringArray};
+    use arrow::datatypes::{DataType, Field, Schema};
+    use arrow::util::display::{ArrayFormatter, FormatOptions};
+
+    let ctx = "formatting a table";
+    let options = FormatOptions::default().with_display_error(true);
+    // Every value's text, for the columns whose values can be long and are.
+    let mut texts: Vec<Option<Vec<Vec<String>>>> = vec![None; schema.fields().len()];
+    for (i, field) in schema.fields().iter().enumerate() {
+        let dt = field.data_type();
+        if dt.is_primitive() || matches!(dt, DataType::Boolean | DataType::Null) {
+            continue;
+        }
+        let mut column = Vec::with_capacity(batches.len());
+        let mut long = false;
+        for batch in batches {
+            let Some(array) = batch.columns().get(i) else {
+                continue;
+            };
+            let formatter = ArrayFormatter::try_new(array, &options).map_err(arrow_err(ctx))?;
+            let values: Vec<String> = (0..array.len())
+                .map(|row| formatter.value(row).to_string())
+                .collect();
+            long |= values.iter().any(|v| has_long_line(v));
+            column.push(values);
+        }
+        if long {
+            texts[i] = Some(column);
+        }
+    }
+    let long_names = schema.fields().iter().any(|f| has_long_line(f.name()));
+    if texts.iter().all(Option::is_none) && !long_names {
+        let table = if batches.is_empty() {
+            arrow::util::pretty::pretty_format_batches(&[RecordBatch::new_empty(schema.clone())])
+        } else {
+            arrow::util::pretty::pretty_format_batches(batches)
+        };
+        return Ok(table.map_err(arrow_err(ctx))?.to_string());
+    }
+    let fields: Vec<Field> = schema
+        .fields()
+        .iter()
+        .zip(&texts)
+        .map(|(f, text)| {
+            let name = broken_lines(f.name());
+            match text {
+                Some(_) => Field::new(name, DataType::Utf8, true),
+                None => f.as_ref().clone().with_name(name),
+            }
+        })
+        .collect();
+    let shown_schema = std::sync::Arc::new(Schema::new(fields));
+    let mut shown = Vec::with_capacity(batches.len());
+    for (b, batch) in batches.iter().enumerate() {
+        let columns: Vec<ArrayRef> = batch
+            .columns()
+            .iter()
+            .zip(&texts)
+            .map(|(array, text)| match text {
+                Some(column) => std::sync::Arc::new(StringArray::from_iter_values(
+                    column[b].iter().map(|v| broken_lines(v)),
+                )) as ArrayRef,
+                None => array.clone(),
+            })
+            .collect();
+        shown.push(RecordBatch::try_new(shown_schema.clone(), columns).map_err(arrow_err(ctx))?);
+    }
+    if shown.is_empty() {
+        shown.push(RecordBatch::new_empty(shown_schema));
+    }
+    Ok(arrow::util::pretty::pretty_format_batches(&shown)
+        .map_err(arrow_err(ctx))?
+        .to_string())
+}
+
+/// Whether a line of `text` is longer than [`MAX_TABLE_LINE`] characters.
+fn has_long_line(text: &str) -> bool {
+    text.len() > MAX_TABLE_LINE && text.split('\n').any(|l| l.chars().count() > MAX_TABLE_LINE)
+}
+
+/// `text` with each line longer than [`MAX_TABLE_LINE`] characters broken into lines of that
+/// many.
+fn broken_lines(text: &str) -> String {
+    if !has_long_line(text) {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len() + text.len() / MAX_TABLE_LINE);
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        for (n, c) in line.chars().enumerate() {
+            if n > 0 && n % MAX_TABLE_LINE == 0 {
+                out.push('\n');
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// `batches` as they are shown (the CLI's tables, `show()`, Livy's sql tables): each `VARIANT`
 /// value, at any depth, replaced by its JSON text (Spark's `to_json` of it), so its column is
 /// a `STRING` column here; every other column is passed on as it is.
@@ -156,17 +268,7 @@ pub fn render<W: Write>(
     };
     let (schema, batches) = (&schema, batches.as_slice());
     match format {
-        OutputFormat::Table => {
-            let table = if batches.is_empty() {
-                arrow::util::pretty::pretty_format_batches(&[RecordBatch::new_empty(
-                    schema.clone(),
-                )])
-            } else {
-                arrow::util::pretty::pretty_format_batches(batches)
-            }
-            .map_err(arrow_err("formatting a table"))?;
-            writeln!(writer, "{table}").map_err(io)
-        }
+        OutputFormat::Table => writeln!(writer, "{}", pretty_table(schema, batches)?).map_err(io),
         OutputFormat::Csv => {
             let ctx = "writing CSV";
             let mut w = arrow::csv::WriterBuilder::new()

@@ -88,6 +88,38 @@ fn write_to_renders_each_format() {
     ));
 }
 
+#[test]
+fn a_long_value_shows_in_a_table_broken_into_lines_without_a_stall() {
+    // Arrow's pretty tables split a line wider than 65 535 columns word by word in quadratic
+    // time: this value of 400 000 characters took minutes. Ember breaks long lines first.
+    let spark = session_with_views();
+    let (done, shown) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let df = spark
+            .sql("SELECT repeat('a b ', 100000) AS s, 1 AS n, NULL AS z")
+            .unwrap();
+        let mut out = Vec::new();
+        df.write_to(OutputFormat::Table, &mut out).unwrap();
+        let _ = done.send((String::from_utf8(out).unwrap(), df.show_string(1).unwrap()));
+    });
+    let (table, show) = shown
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the table was not shown within a minute");
+    assert_eq!(table.trim_end(), show.trim_end());
+    let lines: Vec<&str> = table.lines().collect();
+    // A header, then the value's 400 000 characters in lines of 32 000 (13 lines), each row
+    // line holding one line of the value.
+    assert_eq!(lines.len(), 3 + 13 + 1, "{}", &table[..200]);
+    assert!(lines[1].starts_with("| s ") && lines[1].ends_with("| n | z |"));
+    assert_eq!(table.matches('a').count(), 100_000);
+    assert!(lines[3].starts_with("| a b a b"), "{}", &lines[3][..20]);
+    assert!(
+        lines[3].ends_with("| 1 |   |"),
+        "{}",
+        &lines[3][lines[3].len() - 20..]
+    );
+}
+
 /// Every supported type, and the mixed-type `CASE`/`IF` columns whose declared schema disagreed
 /// with their batches (issue 10: `ember sql --format arrow` wrote `1.0` as 4607182418800017408).
 /// `2.5D` and `0.5D` are `DOUBLE`s (`2.5` alone is a `DECIMAL`, as in Spark).

@@ -28,7 +28,7 @@ const PROMPT: &str = "ember-sql> ";
 const CONTINUATION: &str = "         > ";
 
 /// Settings a running session cannot take: Ember reads them when the session starts.
-const STATIC_SETTINGS: [&str; 7] = [
+const STATIC_SETTINGS: [&str; 9] = [
     "spark.app.name",
     "spark.master",
     "spark.sql.session.timeZone",
@@ -36,6 +36,8 @@ const STATIC_SETTINGS: [&str; 7] = [
     "spark.sql.cteRecursionLevelLimit",
     "spark.sql.cteRecursionRowLimit",
     "ember.sql.batch_rows",
+    ember_cluster::JOB_TIMEOUT_KEY,
+    ember_cluster::LOCAL_DATA_LIMIT_KEY,
 ];
 
 /// A statement's result: its columns and rows (no columns for statements such as `CREATE VIEW`).

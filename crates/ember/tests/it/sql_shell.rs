@@ -85,12 +85,17 @@ fn sql_shell_runs_e_statements_in_one_session_with_views_and_set() {
     );
 
     // A setting the session reads only at start is refused, and names --conf.
-    let (ok, _, err) = run(ember().args(["sql", "-e", "SET spark.sql.session.timeZone=UTC"]));
-    assert!(!ok);
-    assert!(
-        err.starts_with("Error in query: ") && err.contains("--conf"),
-        "{err}"
-    );
+    for set in [
+        "SET spark.sql.session.timeZone=UTC",
+        "SET ember.cluster.job_timeout=10s",
+    ] {
+        let (ok, _, err) = run(ember().args(["sql", "-e", set]));
+        assert!(!ok, "{set}");
+        assert!(
+            err.starts_with("Error in query: ") && err.contains("--conf"),
+            "{err}"
+        );
+    }
 }
 
 #[test]
