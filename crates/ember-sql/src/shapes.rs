@@ -781,25 +781,32 @@ fn conjuncts<'a>(e: &'a Expr, out: &mut Vec<&'a Expr>) {
     }
 }
 
-/// The row and subquery of a row-value `(a, b) IN (SELECT x, y ...)` (not `NOT IN`).
-fn row_in(e: &Expr) -> Option<(&Vec<Expr>, &Query)> {
+/// The row, subquery and negation of a row-value `(a, b) [NOT] IN (SELECT x, y ...)`.
+fn row_in(e: &Expr) -> Option<(&Vec<Expr>, &Query, bool)> {
     match e {
         Expr::InSubquery {
             expr,
             subquery,
-            negated: false,
+            negated,
         } => match expr.as_ref() {
-            Expr::Tuple(items) => Some((items, subquery)),
+            Expr::Tuple(items) => Some((items, subquery, *negated)),
             _ => None,
         },
         _ => None,
     }
 }
 
-/// `(a, b) IN (SELECT x, y ...)` as a conjunct of `WHERE` is `EXISTS (SELECT 1 FROM (SELECT x,
-/// y ...) AS __ember_in(c0, c1) WHERE c0 = a AND c1 = b)`: the same rows are kept (a `NULL`
-/// comparison drops the row either way). Anywhere else it is refused by name (`rewrite_expr`).
-/// A `WHERE` without one is left untouched (no copy: this runs on every query).
+/// A row-value `IN` as a conjunct of `WHERE`, as a (correlated) `EXISTS` over the subquery's
+/// rows named `__ember_in(c0, c1, ...)`, which keeps the same rows:
+/// - `(a, b) IN (SELECT x, y ...)` is `EXISTS (... WHERE c0 = a AND c1 = b)` (a `NULL`
+///   comparison drops the row either way);
+/// - `(a, b) NOT IN (SELECT x, y ...)` keeps a row when no subquery row may equal it: `NOT
+///   EXISTS (... WHERE (c0 <> a OR c1 <> b) IS NOT TRUE)`, so a row with a `NULL` that a
+///   subquery row could match is dropped, as Spark's null-aware `NOT IN` does, and every row is
+///   kept when the subquery has none.
+///
+/// Anywhere else a row-value `IN` is refused by name (`rewrite_expr`). A `WHERE` without one is
+/// left untouched (no copy: this runs on every query).
 fn rewrite_row_in(select: &mut Select) -> DfResult<()> {
     let Some(selection) = &select.selection else {
         return Ok(());
@@ -812,17 +819,26 @@ fn rewrite_row_in(select: &mut Select) -> DfResult<()> {
     let rewritten: Vec<String> = parts
         .iter()
         .map(|part| match row_in(part) {
-            Some((items, subquery)) => {
+            Some((items, subquery, negated)) => {
                 let columns: Vec<String> = (0..items.len()).map(|i| format!("c{i}")).collect();
-                let matches: Vec<String> = items
+                let (op, join) = if negated {
+                    ("<>", " OR ")
+                } else {
+                    ("=", " AND ")
+                };
+                let tests: Vec<String> = items
                     .iter()
                     .zip(&columns)
-                    .map(|(item, c)| format!("__ember_in.{c} = ({item})"))
+                    .map(|(item, c)| format!("__ember_in.{c} {op} ({item})"))
                     .collect();
+                let (not, test) = if negated {
+                    ("NOT ", format!("({}) IS NOT TRUE", tests.join(join)))
+                } else {
+                    ("", tests.join(join))
+                };
                 format!(
-                    "EXISTS (SELECT 1 FROM ({subquery}) AS __ember_in({}) WHERE {})",
+                    "{not}EXISTS (SELECT 1 FROM ({subquery}) AS __ember_in({}) WHERE {test})",
                     columns.join(", "),
-                    matches.join(" AND ")
                 )
             }
             None => format!("({part})"),
@@ -894,7 +910,7 @@ fn rewrite_expr(e: &mut Expr) -> DfResult<()> {
             let not = if *negated { "NOT " } else { "" };
             return Err(plan_err(format!(
                 "({}) {not}IN (subquery) with more than one column is supported by Ember only as \
-                 a condition of WHERE (not NOT IN, whose NULLs differ)",
+                 a condition of WHERE",
                 match expr.as_ref() {
                     Expr::Tuple(items) => items
                         .iter()

@@ -74,8 +74,13 @@ SELECT id FROM l WHERE (id, v) IN (SELECT id, v FROM r) ORDER BY id
 -- name: row_value_in_subquery_with_nulls_and_other_conditions
 SELECT id FROM l WHERE v IS NOT NULL AND (v, id % 2) IN (SELECT v, id % 2 FROM r) ORDER BY id
 -- name: row_value_not_in_subquery
--- known: values: (a, b) NOT IN (SELECT ...) is refused by name: its NULL semantics are not those of NOT EXISTS, which is all Ember rewrites it to
 SELECT id FROM l WHERE (id, v) NOT IN (SELECT id, v FROM r) ORDER BY id
+-- name: row_value_not_in_empty_subquery_keeps_nulls
+SELECT id FROM l WHERE (id, v) NOT IN (SELECT id, v FROM r WHERE id > 100) ORDER BY id
+-- name: row_value_not_in_a_null_row_keeps_nothing
+SELECT id FROM l WHERE (v, 1) NOT IN (SELECT v, 1 FROM r WHERE id = 5) ORDER BY id
+-- name: row_value_not_in_beside_other_conditions
+SELECT id FROM l WHERE id > 2 AND (id, v) NOT IN (SELECT id + 1, v FROM r) AND v IS NOT NULL ORDER BY id
 -- name: correlated_scalar_subquery
 -- known: values: a correlated scalar subquery with a non-equality correlation (r.id <= l.id) is not decorrelated by DataFusion and is refused
 SELECT id, (SELECT max(r.v) FROM r WHERE r.id <= l.id) AS m FROM l ORDER BY id
