@@ -50,6 +50,7 @@ use datafusion::sql::sqlparser::ast::{
     WindowFrame, WindowSpec, WindowType,
 };
 use datafusion::sql::sqlparser::dialect::{Dialect, SparkSqlDialect, dialect_from_str};
+use datafusion::sql::sqlparser::parser::Parser;
 use datafusion::sql::sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
 
 /// The internal function that carries a numeric literal's text from the syntax tree to the plan.
@@ -80,18 +81,31 @@ pub(crate) fn parse_statement(state: &SessionState, sql: &str) -> DfResult<DFSta
     } else {
         dialect.as_ref()
     };
-    let mut statements = DFParserBuilder::new(join_suffixes(tokens))
-        .with_dialect(parsing)
-        .with_recursion_limit(recursion_limit)
-        .build()?
-        .parse_statements()
-        .map_err(|e| {
-            // Only for a statement that does not parse (so the text is read again here, off the
-            // path of every query): the parser's message says where it stopped, this what the
-            // statement is.
+    let parse = |tokens: Vec<TokenWithSpan>| {
+        DFParserBuilder::new(tokens)
+            .with_dialect(parsing)
+            .with_recursion_limit(recursion_limit)
+            .build()?
+            .parse_statements()
+    };
+    let mut statements = match parse(join_suffixes(tokens)) {
+        Ok(statements) => statements,
+        // Only for a statement that does not parse (so the text is read again here, off the
+        // path of every query): Spark's `VALUES 1, 2, 3` (rows without parentheses) is read
+        // again with each row parenthesized; else the parser's message says where it stopped,
+        // and this what the statement is.
+        Err(e) => {
             let tokens = tokenize().unwrap_or_default();
-            refused_syntax(&tokens).map_or(e, DataFusionError::NotImplemented)
-        })?;
+            let retried = parenthesized_values(parsing, join_suffixes(tokens.clone()))
+                .and_then(|rows| parse(rows).ok());
+            match retried {
+                Some(statements) => statements,
+                None => {
+                    return Err(refused_syntax(&tokens).map_or(e, DataFusionError::NotImplemented));
+                }
+            }
+        }
+    };
     if statements.len() > 1 {
         return Err(DataFusionError::NotImplemented(
             "The context currently only supports a single SQL statement".to_owned(),
@@ -100,6 +114,57 @@ pub(crate) fn parse_statement(state: &SessionState, sql: &str) -> DfResult<DFSta
     statements.pop_front().ok_or_else(|| {
         DataFusionError::Plan("No SQL statements were provided in the query string".to_owned())
     })
+}
+
+/// `tokens` with the rows of each `VALUES` list written without parentheses (Spark's `VALUES 1,
+/// 2, 3`, a query or a `FROM` item, one column) in parentheses: `VALUES (1), (2), (3)`. Each
+/// row is one expression, read by the parser; the list ends where no comma follows one (an
+/// alias, `ORDER BY`, the end). `None` if there is no such list or a row does not parse.
+fn parenthesized_values(
+    dialect: &dyn Dialect,
+    mut tokens: Vec<TokenWithSpan>,
+) -> Option<Vec<TokenWithSpan>> {
+    let significant = |t: &TokenWithSpan| !matches!(t.token, Token::Whitespace(_));
+    let word = |t: Option<&TokenWithSpan>, w: &str| {
+        matches!(t.map(|t| &t.token),
+            Some(Token::Word(x)) if x.quote_style.is_none() && x.value.eq_ignore_ascii_case(w))
+    };
+    let mut rewrote = false;
+    let mut i = 0;
+    while i < tokens.len() {
+        let previous = tokens[..i].iter().rev().find(|t| significant(t));
+        let next = tokens[i + 1..].iter().find(|t| significant(t));
+        let starts_item = previous.is_none()
+            || word(previous, "FROM")
+            || word(previous, "JOIN")
+            || previous.is_some_and(|t| t.token == Token::LParen);
+        let bare_rows = next.is_some_and(|t| !matches!(t.token, Token::LParen | Token::EOF));
+        if !(word(tokens.get(i), "VALUES") && starts_item && bare_rows) {
+            i += 1;
+            continue;
+        }
+        // The rows' token ranges, each [start, end) in `tokens`.
+        let first = i + 1;
+        let mut parser = Parser::new(dialect).with_tokens_with_locations(tokens[first..].to_vec());
+        let mut rows = Vec::new();
+        let mut start = 0;
+        loop {
+            parser.parse_expr().ok()?;
+            rows.push((first + start, first + parser.index()));
+            if !parser.consume_token(&Token::Comma) {
+                break;
+            }
+            start = parser.index();
+        }
+        let paren = |token: Token| TokenWithSpan::wrap(token);
+        for &(start, end) in rows.iter().rev() {
+            tokens.insert(end, paren(Token::RParen));
+            tokens.insert(start, paren(Token::LParen));
+        }
+        rewrote = true;
+        i = rows.last().map_or(first, |&(_, end)| end) + 2 * rows.len();
+    }
+    rewrote.then_some(tokens)
 }
 
 /// What a statement that did not parse was written in, when that is a construct of Spark's
@@ -153,7 +218,7 @@ fn refused_syntax(tokens: &[TokenWithSpan]) -> Option<String> {
             && !is(i + 1, Token::EOF)
         {
             return Some(
-                "VALUES rows without parentheses (VALUES 1, 2, 3) are not supported by Ember; write each row in parentheses: VALUES (1), (2), (3)"
+                "VALUES rows without parentheses (VALUES 1, 2, 3) could not be read here (each row is one expression, the list ends with its alias); write each row in parentheses: VALUES (1), (2), (3)"
                     .to_owned(),
             );
         }

@@ -43,8 +43,15 @@ SELECT /*+ BROADCAST(r), REPARTITION(2) */ l.id, r.v FROM l JOIN r ON l.id = r.i
 -- name: coalesce_hint
 SELECT /*+ COALESCE(1) */ count(*) FROM l
 -- name: inline_table_unparenthesized
--- known: values: VALUES rows without parentheses (VALUES 1, 2, 3) are refused by name; write VALUES (1), (2), (3)
 SELECT * FROM VALUES 1, 2, 3 AS t(a) ORDER BY a
+-- name: inline_table_unparenthesized_expressions_and_bare_alias
+SELECT * FROM VALUES 'x' || 'y', upper('b') t(s) ORDER BY s
+-- name: inline_table_unparenthesized_joined
+SELECT * FROM VALUES 1, 2 AS t(a) JOIN VALUES 2, 3 AS u(b) ON a = b
+-- name: inline_table_unparenthesized_arrays
+SELECT x, size(x) FROM VALUES array(1, 2), array(3) AS t(x) ORDER BY size(x)
+-- name: values_unparenthesized_as_a_query
+SELECT a FROM (VALUES 3, 1, 2) AS t(a) ORDER BY a
 -- name: inline_table_without_alias
 SELECT * FROM VALUES (1, 'a'), (2, 'b') ORDER BY col1
 -- name: values_as_a_query
