@@ -154,7 +154,11 @@ impl Dialect for EmberSpark {
                 op: BinaryOperator::PGBitwiseShiftRight,
                 right,
             },
-            Shift::RightUnsigned => call("shiftrightunsigned", *left, *right),
+            Shift::RightUnsigned => call(
+                Ident::with_quote(OPERATOR_QUOTE, "shiftrightunsigned"),
+                *left,
+                *right,
+            ),
         }))
     }
 }
@@ -166,11 +170,16 @@ enum Shift {
     RightUnsigned,
 }
 
+/// How the call `a >>> b` is read as quotes its name (`` `shiftrightunsigned`(a, b) ``), which
+/// a call the user wrote does not: the function is the same, but Spark names the result
+/// column `(a >>> b)` (`naming.rs`).
+pub(crate) const OPERATOR_QUOTE: char = '`';
+
 /// `name(a, b)`.
-fn call(name: &str, a: Expr, b: Expr) -> Expr {
+fn call(name: Ident, a: Expr, b: Expr) -> Expr {
     let arg = |e| FunctionArg::Unnamed(FunctionArgExpr::Expr(e));
     Expr::Function(Function {
-        name: ObjectName(vec![ObjectNamePart::Identifier(Ident::new(name))]),
+        name: ObjectName(vec![ObjectNamePart::Identifier(name)]),
         uses_odbc_syntax: false,
         parameters: FunctionArguments::None,
         args: FunctionArguments::List(FunctionArgumentList {

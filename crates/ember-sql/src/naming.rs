@@ -27,8 +27,7 @@
 //!   writes them out).
 //!
 //! What Ember cannot name from the text alone keeps DataFusion's name: subqueries, casts Spark
-//! adds by type (`ceil(CAST(3.14 AS DOUBLE), 2)`), `inline`'s columns, `>>>` (which the parser
-//! reads as `shiftrightunsigned`).
+//! adds by type, `inline`'s columns.
 //! So does an item of a subquery whose name would repeat another item's in the same `SELECT`
 //! (DataFusion refuses two columns of one name, Spark allows them). In the outermost `SELECT`
 //! they take Spark's names: where names repeat ([`result_names_repeat`], or planning finds a
@@ -681,18 +680,20 @@ fn spark_name(e: &Expr, ctx: &Ctx<'_>) -> Option<String> {
             )
         }
         Expr::Ceil { expr, field } | Expr::Floor { expr, field } => {
-            if !matches!(
-                field,
-                CeilFloorKind::DateTimeField(DateTimeField::NoDateTime)
-            ) {
-                return None;
+            let ceil = matches!(e, Expr::Ceil { .. });
+            match field {
+                CeilFloorKind::DateTimeField(DateTimeField::NoDateTime) => {
+                    let keyword = if ceil { "CEIL" } else { "FLOOR" };
+                    format!("{keyword}({})", name(expr)?)
+                }
+                // With a scale Spark names the call in lower case: `ceil(x, 2)`.
+                CeilFloorKind::Scale(scale) => {
+                    let keyword = if ceil { "ceil" } else { "floor" };
+                    let scale = name(&Expr::Value(scale.clone()))?;
+                    format!("{keyword}({}, {scale})", name(expr)?)
+                }
+                CeilFloorKind::DateTimeField(_) => return None,
             }
-            let keyword = if matches!(e, Expr::Ceil { .. }) {
-                "CEIL"
-            } else {
-                "FLOOR"
-            };
-            format!("{keyword}({})", name(expr)?)
         }
         Expr::Substring {
             expr,
@@ -804,6 +805,13 @@ fn function_name(f: &Function, ctx: &Ctx<'_>) -> Option<String> {
                 }
             }
         }
+    }
+    // `a >>> b`, which the parser reads as a call (`dialect.rs`).
+    if fname == "shiftrightunsigned"
+        && args.len() == 2
+        && f.name.0.last()?.as_ident()?.quote_style == Some(crate::dialect::OPERATOR_QUOTE)
+    {
+        return Some(format!("({} >>> {})", args[0], args[1]));
     }
     // `lag(x)` is `lag(x, 1, NULL)`, its frame the row `offset` before.
     let lag_offset = match (fname.as_str(), args.len()) {

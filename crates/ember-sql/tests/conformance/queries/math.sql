@@ -55,6 +55,12 @@ SELECT try_sum(age), try_avg(age) FROM people
 
 -- name: ceil_floor_scale
 SELECT ceil(CAST(3.14159 AS DOUBLE), 2), floor(CAST(3.14159 AS DOUBLE), 2)
+-- name: ceil_floor_scale_beside_its_decimal_form
+SELECT ceil(CAST(3.14159 AS DOUBLE), 2), ceil(3.14159, 2), CAST(3.14159 AS DOUBLE), ceil(CAST(3.5 AS DOUBLE))
+-- name: ceil_floor_scale_names
+SELECT ceil(3.5), floor(3.14159, 3), ceil(12345, -2), floor(k, 1), ceil(k), ceiling(3.5), ceiling(2.5, 0) FROM VALUES (4) AS t(k)
+-- name: ceil_floor_scale_of_floats
+SELECT ceil(2.5D, 1), floor(1.25F, 1), ceil(CAST(k AS DOUBLE), 1) FROM VALUES (4) AS t(k)
 
 -- name: ceil_floor_negative_scale
 SELECT ceil(1234, -2), floor(1234, -2)
