@@ -26,8 +26,9 @@
 //!   ([`probe_struct_stars`] learns them from a plan of the struct, [`expand_struct_stars`]
 //!   writes them out).
 //!
-//! What Ember cannot name from the text alone keeps DataFusion's name: subqueries, casts Spark
-//! adds by type, `inline`'s columns.
+//! A scalar subquery is `scalarsubquery(c)` of the outer columns it reads, where the text shows
+//! them qualified. What Ember cannot name from the text alone keeps DataFusion's name: `EXISTS`
+//! and `IN` subqueries, casts Spark adds by type, `inline`'s columns.
 //! So does an item of a subquery whose name would repeat another item's in the same `SELECT`
 //! (DataFusion refuses two columns of one name, Spark allows them). In the outermost `SELECT`
 //! they take Spark's names: where names repeat ([`result_names_repeat`], or planning finds a
@@ -108,8 +109,16 @@ pub(crate) fn alias_result_columns(statement: &mut DFStatement) -> Vec<(String, 
     let ctx = Ctx::new(&relations, &windows);
     let mut renamed = Vec::new();
     for (i, item) in select.projection.iter_mut().enumerate() {
-        let Some((_, name)) = item_name(item, &ctx) else {
-            continue;
+        // An item Ember cannot name from the text (not a generator, which `shapes.rs` names)
+        // is named after what was written: DataFusion's names of two alike items are alike.
+        let name = match (item_name(item, &ctx), &*item) {
+            (Some((_, name)), _) => name,
+            (None, SelectItem::UnnamedExpr(e))
+                if !call_name(e).is_some_and(|n| NAMED_BY_REWRITES.contains(&n.as_str())) =>
+            {
+                e.to_string()
+            }
+            (None, _) => continue,
         };
         let expr = match item {
             SelectItem::ExprWithAlias { expr, .. } | SelectItem::UnnamedExpr(expr) => expr.clone(),
@@ -378,6 +387,32 @@ fn item_name(item: &SelectItem, ctx: &Ctx<'_>) -> Option<(bool, String)> {
         }
         _ => None,
     }
+}
+
+/// Spark's name of a scalar subquery: `scalarsubquery(c, ...)` of the outer columns it reads,
+/// as far as the text shows them (qualified by a relation of the outer `SELECT` that the
+/// subquery does not name itself; an unqualified outer column is not seen).
+fn subquery_name(query: &Query, ctx: &Ctx<'_>) -> String {
+    let inner = match query.body.as_ref() {
+        SetExpr::Select(select) => relation_names(select),
+        _ => HashSet::new(),
+    };
+    let mut outer: Vec<String> = Vec::new();
+    let _ = datafusion::sql::sqlparser::ast::visit_expressions(query, |e| {
+        if let Expr::CompoundIdentifier(parts) = e
+            && let [relation, column] = parts.as_slice()
+        {
+            let relation = relation.value.to_lowercase();
+            if ctx.relations.contains(&relation)
+                && !inner.contains(&relation)
+                && !outer.contains(&column.value)
+            {
+                outer.push(column.value.clone());
+            }
+        }
+        ControlFlow::<()>::Continue(())
+    });
+    format!("scalarsubquery({})", outer.join(", "))
 }
 
 /// Whether two items of the outermost `SELECT` have one Spark name (`SELECT hash(1Y),
@@ -679,6 +714,7 @@ fn spark_name(e: &Expr, ctx: &Ctx<'_>) -> Option<String> {
                 name(expr)?
             )
         }
+        Expr::Subquery(query) => subquery_name(query, ctx),
         Expr::Ceil { expr, field } | Expr::Floor { expr, field } => {
             let ceil = matches!(e, Expr::Ceil { .. });
             match field {

@@ -91,6 +91,12 @@ SELECT id FROM l WHERE id > 2 AND (id, v) NOT IN (SELECT id + 1, v FROM r) AND v
 -- name: correlated_scalar_subquery
 -- known: values: a correlated scalar subquery with a non-equality correlation (r.id <= l.id) is not decorrelated by DataFusion and is refused
 SELECT id, (SELECT max(r.v) FROM r WHERE r.id <= l.id) AS m FROM l ORDER BY id
+-- name: scalar_subqueries_of_one_name
+SELECT (SELECT 1), (SELECT 1)
+-- name: scalar_subqueries_in_expressions_named
+SELECT k, (SELECT 1) + 1, (SELECT 2) AS a, (SELECT 3) FROM VALUES (1) AS t(k)
+-- name: correlated_scalar_subquery_named_by_its_outer_column
+SELECT t.k, (SELECT max(v) FROM VALUES (1), (2) AS r(v) WHERE v = t.k) FROM VALUES (1), (2) AS t(k) ORDER BY 1
 -- name: correlated_exists
 SELECT id FROM l WHERE NOT EXISTS (SELECT 1 FROM r WHERE r.id = l.id) ORDER BY id
 -- name: lateral_subquery
