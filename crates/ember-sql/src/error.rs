@@ -444,7 +444,7 @@ impl Error {
                     query: query.map(str::to_owned),
                     line: span.map(|s| s.start.line),
                     column: span.map(|s| s.start.column),
-                    message,
+                    message: subquery_left_in_plan(&message).unwrap_or(message),
                 }
             }
             _ => {
@@ -460,7 +460,33 @@ impl Error {
     }
 }
 
-/// The first error of type `T` in `err`'s chain of sources.
+/// What DataFusion's "Physical plan does not support logical expression" means of a subquery
+/// its optimizer did not turn into a join: the construct, named, and what to write instead.
+fn subquery_left_in_plan(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("Physical plan does not support logical expression ")?;
+    let (what, instead) = if rest.starts_with("Exists(") || rest.starts_with("InSubquery(") {
+        let what = if rest.starts_with("Exists(") {
+            "EXISTS (subquery)"
+        } else {
+            "IN (subquery)"
+        };
+        (
+            format!(
+                "{what} is supported by Ember as a condition (of WHERE, HAVING), not as a value (in the SELECT list, a CASE, a function's argument)"
+            ),
+            "test it in WHERE, or LEFT JOIN the subquery and test its key for NULL",
+        )
+    } else if rest.starts_with("ScalarSubquery(") {
+        (
+            "this correlated scalar subquery is not supported by Ember: a scalar subquery may read the outer row only through equalities (r.id = l.id)".to_owned(),
+            "join the subquery's rows and aggregate them",
+        )
+    } else {
+        return None;
+    };
+    Some(format!("{what}; {instead}"))
+}
+
 /// Spark's error class and advice for a zero divisor of `operator`.
 fn divide_by_zero_message(operator: &str) -> String {
     if operator == "%" {
@@ -662,6 +688,7 @@ fn recursion_limit_message(bound: crate::RecursionBound, limit: u64) -> String {
     }
 }
 
+/// The first error of type `T` in `err`'s chain of sources.
 fn find_marker<T: std::error::Error + 'static>(err: &DataFusionError) -> Option<&T> {
     let mut current: Option<&(dyn std::error::Error + 'static)> = Some(err);
     while let Some(e) = current {
