@@ -472,7 +472,7 @@ fn subquery_left_in_plan(message: &str) -> Option<String> {
         };
         (
             format!(
-                "{what} is supported by Ember as a condition (of WHERE, HAVING), not as a value (in the SELECT list, a CASE, a function's argument)"
+                "{what} is supported by Ember in conditions (WHERE, HAVING) and, over a plain SELECT (no GROUP BY, LIMIT or set operation; for IN, of one column not reading the outer row), in the SELECT list; not here"
             ),
             "test it in WHERE, or LEFT JOIN the subquery and test its key for NULL",
         )

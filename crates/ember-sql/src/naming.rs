@@ -26,9 +26,9 @@
 //!   ([`probe_struct_stars`] learns them from a plan of the struct, [`expand_struct_stars`]
 //!   writes them out).
 //!
-//! A scalar subquery is `scalarsubquery(c)` of the outer columns it reads, where the text shows
-//! them qualified. What Ember cannot name from the text alone keeps DataFusion's name: `EXISTS`
-//! and `IN` subqueries, casts Spark adds by type, `inline`'s columns.
+//! A subquery is named `scalarsubquery(c)`, `exists(c)` or `(x IN (listquery(c)))` of the outer
+//! columns it reads, where the text shows them qualified. What Ember cannot name from the text
+//! alone keeps DataFusion's name: casts Spark adds by type, `inline`'s columns.
 //! So does an item of a subquery whose name would repeat another item's in the same `SELECT`
 //! (DataFusion refuses two columns of one name, Spark allows them). In the outermost `SELECT`
 //! they take Spark's names: where names repeat ([`result_names_repeat`], or planning finds a
@@ -389,10 +389,11 @@ fn item_name(item: &SelectItem, ctx: &Ctx<'_>) -> Option<(bool, String)> {
     }
 }
 
-/// Spark's name of a scalar subquery: `scalarsubquery(c, ...)` of the outer columns it reads,
-/// as far as the text shows them (qualified by a relation of the outer `SELECT` that the
-/// subquery does not name itself; an unqualified outer column is not seen).
-fn subquery_name(query: &Query, ctx: &Ctx<'_>) -> String {
+/// The outer columns a subquery reads, as Spark lists them in its names
+/// (`scalarsubquery(c, ...)`, `exists(c)`, `listquery(c)`), as far as the text shows them:
+/// qualified by a relation of the outer `SELECT` that the subquery does not name itself (an
+/// unqualified outer column is not seen).
+fn outer_columns(query: &Query, ctx: &Ctx<'_>) -> String {
     let inner = match query.body.as_ref() {
         SetExpr::Select(select) => relation_names(select),
         _ => HashSet::new(),
@@ -412,7 +413,7 @@ fn subquery_name(query: &Query, ctx: &Ctx<'_>) -> String {
         }
         ControlFlow::<()>::Continue(())
     });
-    format!("scalarsubquery({})", outer.join(", "))
+    outer.join(", ")
 }
 
 /// Whether two items of the outermost `SELECT` have one Spark name (`SELECT hash(1Y),
@@ -714,7 +715,31 @@ fn spark_name(e: &Expr, ctx: &Ctx<'_>) -> Option<String> {
                 name(expr)?
             )
         }
-        Expr::Subquery(query) => subquery_name(query, ctx),
+        Expr::Subquery(query) => format!("scalarsubquery({})", outer_columns(query, ctx)),
+        Expr::Exists { subquery, negated } => {
+            let exists = format!("exists({})", outer_columns(subquery, ctx));
+            if *negated {
+                format!("(NOT {exists})")
+            } else {
+                exists
+            }
+        }
+        Expr::InSubquery {
+            expr,
+            subquery,
+            negated,
+        } if !matches!(expr.as_ref(), Expr::Tuple(_)) => {
+            let test = format!(
+                "({} IN (listquery({})))",
+                name(expr)?,
+                outer_columns(subquery, ctx)
+            );
+            if *negated {
+                format!("(NOT {test})")
+            } else {
+                test
+            }
+        }
         Expr::Ceil { expr, field } | Expr::Floor { expr, field } => {
             let ceil = matches!(e, Expr::Ceil { .. });
             match field {

@@ -848,6 +848,99 @@ fn rewrite_row_in(select: &mut Select) -> DfResult<()> {
     Ok(())
 }
 
+/// `EXISTS (q)` and `x [NOT] IN (q)` as values of the `SELECT` list, which DataFusion turns into
+/// joins only in conditions, written as scalar subqueries it decorrelates (through `count`,
+/// which it answers 0 for an outer row without matches):
+/// - `EXISTS (SELECT ... FROM f WHERE c)`, a plain `SELECT`, is `(SELECT count(*) > 0 FROM f
+///   WHERE c)`, its correlation (in `c`) unchanged;
+/// - `x IN (q)`, `q` of one column that does not read the outer row, is true or false, never
+///   `NULL`, as Spark answers it as a value (recorded from PySpark 4.3: an existence join):
+///   whether a row of `q` equals `x`. `x NOT IN (q)` is null-aware: false if a row of `q`
+///   equals `x`, or has a `NULL`, or `x` is `NULL` and `q` has rows; else true. Each test is
+///   a subquery over `(q) AS __ember_in(c0)`, so `x`'s columns are the outer row's.
+///
+/// Other shapes are left as they are (DataFusion's planner refuses them, named in `error.rs`).
+fn rewrite_subquery_values(select: &mut Select) -> DfResult<()> {
+    for item in &mut select.projection {
+        let (SelectItem::UnnamedExpr(expr) | SelectItem::ExprWithAlias { expr, .. }) = item else {
+            continue;
+        };
+        let visited = datafusion::sql::sqlparser::ast::visit_expressions_mut(expr, |e| {
+            let text = match e {
+                Expr::Exists { subquery, negated } => plain_select(subquery).map(|(query, _)| {
+                    let mut counted = query.clone();
+                    set_projection(&mut counted, "count(*) > 0");
+                    let not = if *negated { "NOT " } else { "" };
+                    format!("{not}({counted})")
+                }),
+                Expr::InSubquery {
+                    expr,
+                    subquery,
+                    negated,
+                } if !matches!(expr.as_ref(), Expr::Tuple(_))
+                    && plain_select(subquery).is_some_and(|(_, columns)| columns == 1) =>
+                {
+                    let rows = format!("(SELECT count(*) > 0 FROM ({subquery}) AS __ember_in(c0)");
+                    let matched = format!("{rows} WHERE __ember_in.c0 = ({expr}))");
+                    Some(if *negated {
+                        format!(
+                            "(NOT ({matched} OR ({expr}) IS NULL AND {rows}) \
+                             OR {rows} WHERE __ember_in.c0 IS NULL)))"
+                        )
+                    } else {
+                        matched
+                    })
+                }
+                _ => None,
+            };
+            if let Some(text) = text {
+                match parse_expr(&text) {
+                    Ok(rewritten) => *e = rewritten,
+                    Err(err) => return ControlFlow::Break(err),
+                }
+            }
+            ControlFlow::Continue(())
+        });
+        if let ControlFlow::Break(e) = visited {
+            return Err(e);
+        }
+    }
+    Ok(())
+}
+
+/// `query` and its number of select items, if it is one plain `SELECT` (no `WITH`, grouping,
+/// `HAVING`, window, `LIMIT` or `OFFSET`).
+fn plain_select(query: &Query) -> Option<(&Query, usize)> {
+    let SetExpr::Select(select) = query.body.as_ref() else {
+        return None;
+    };
+    let grouped = match &select.group_by {
+        GroupByExpr::Expressions(keys, _) => !keys.is_empty(),
+        GroupByExpr::All(_) => true,
+    };
+    let plain = query.with.is_none()
+        && query.limit_clause.is_none()
+        && query.fetch.is_none()
+        && !grouped
+        && select.having.is_none()
+        && select.qualify.is_none()
+        && select.named_window.is_empty()
+        && select.projection.iter().all(|i| {
+            !matches!(
+                i,
+                SelectItem::Wildcard(_) | SelectItem::QualifiedWildcard(..)
+            )
+        });
+    plain.then_some((query, select.projection.len()))
+}
+
+/// Makes the select list of `query` (a plain `SELECT`) the one expression `text`.
+fn set_projection(query: &mut Query, text: &str) {
+    if let (SetExpr::Select(select), Ok(e)) = (query.body.as_mut(), parse_expr(text)) {
+        select.projection = vec![SelectItem::UnnamedExpr(e)];
+    }
+}
+
 /// The patterns of a quantified `LIKE`: `(p1, p2)` or `(p)` after `ANY`, or the arguments of a
 /// call `ALL(p1, ...)` (how sqlparser reads `LIKE ALL (...)`); anything else is refused, as
 /// Spark refuses `LIKE ANY f(x)`.
@@ -1389,7 +1482,7 @@ impl VisitorMut for Rewriter<'_> {
     }
 
     fn pre_visit_select(&mut self, select: &mut Select) -> ControlFlow<Self::Break> {
-        match rewrite_row_in(select) {
+        match rewrite_row_in(select).and_then(|()| rewrite_subquery_values(select)) {
             Ok(()) => ControlFlow::Continue(()),
             Err(e) => ControlFlow::Break(e),
         }

@@ -98,11 +98,15 @@ SELECT k, (SELECT 1) + 1, (SELECT 2) AS a, (SELECT 3) FROM VALUES (1) AS t(k)
 -- name: correlated_scalar_subquery_named_by_its_outer_column
 SELECT t.k, (SELECT max(v) FROM VALUES (1), (2) AS r(v) WHERE v = t.k) FROM VALUES (1), (2) AS t(k) ORDER BY 1
 -- name: exists_as_a_value
--- known: values: EXISTS (subquery) as a value (in the SELECT list) is refused by name: DataFusion turns EXISTS into a join only in conditions (WHERE, HAVING)
 SELECT k, EXISTS (SELECT 1 FROM r WHERE r.id = t.k) FROM VALUES (1), (9) AS t(k) ORDER BY k
+-- name: not_exists_as_a_value_in_an_expression
+SELECT k, NOT EXISTS (SELECT 1 FROM r WHERE r.id = t.k AND r.v > 1) AS none, CASE WHEN EXISTS (SELECT 1 FROM r WHERE r.v = t.k) THEN 'y' ELSE 'n' END AS c FROM VALUES (1), (3), (4) AS t(k) ORDER BY k
 -- name: in_subquery_as_a_value
--- known: values: IN (subquery) as a value (in the SELECT list) is refused by name: DataFusion turns IN into a join only in conditions (WHERE, HAVING)
 SELECT k, k IN (SELECT v FROM r) FROM VALUES (1), (3), (9) AS t(k) ORDER BY k
+-- name: in_subquery_as_a_value_three_valued
+SELECT k, k IN (SELECT v FROM r), k NOT IN (SELECT v FROM r WHERE v IS NOT NULL), k IN (SELECT v FROM r WHERE v IS NOT NULL), k IN (SELECT id FROM r WHERE id > 100) FROM VALUES (1), (3), (9), (NULL) AS t(k) ORDER BY k
+-- name: in_subquery_as_a_value_with_nulls_in_the_list
+SELECT id, id IN (SELECT CASE WHEN v = 4 THEN NULL ELSE id END FROM r) AS m FROM l ORDER BY id
 -- name: correlated_exists
 SELECT id FROM l WHERE NOT EXISTS (SELECT 1 FROM r WHERE r.id = l.id) ORDER BY id
 -- name: lateral_subquery
