@@ -269,6 +269,7 @@ mod builder;
 mod coercion;
 mod coop;
 mod create;
+mod ctes;
 mod dataframe;
 mod dialect;
 mod error;

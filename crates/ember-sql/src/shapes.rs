@@ -1807,6 +1807,9 @@ fn rewrite_tablesample(t: &mut TableFactor) -> DfResult<()> {
 /// Applies every rewrite of the module docs to `statement`; `pivots` holds the columns of each
 /// `PIVOT` input (see [`pivot_inputs`]).
 pub(crate) fn rewrite(statement: &mut DFStatement, pivots: &PivotColumns) -> DfResult<()> {
+    if let Some(s) = crate::planning::sql_statement_mut(statement) {
+        crate::ctes::unshadow_ctes(s);
+    }
     if let Some(s) = crate::planning::sql_statement_mut(statement)
         && let ControlFlow::Break(e) = s.visit(&mut Rewriter {
             pivots,

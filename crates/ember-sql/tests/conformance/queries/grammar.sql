@@ -32,8 +32,11 @@ SELECT id FROM l CLUSTER BY id
 -- name: limit_all_and_offset
 SELECT id FROM l ORDER BY id LIMIT ALL OFFSET 6
 -- name: cte_nested_and_shadowing
--- known: values: a nested WITH that reuses an outer CTE's name is refused by DataFusion's planner (WITH query name specified more than once)
 WITH a AS (SELECT 1 AS x), b AS (WITH a AS (SELECT 2 AS x) SELECT x FROM a) SELECT (SELECT x FROM a) AS outer_a, x FROM b
+-- name: cte_shadowed_in_a_from_subquery_with_qualified_columns
+WITH a AS (SELECT 1 AS x) SELECT * FROM (WITH a AS (SELECT 5 AS x) SELECT a.x, (SELECT max(x) FROM a) AS m FROM a) t, a
+-- name: cte_shadowed_twice
+WITH a AS (SELECT 1 AS x) SELECT (WITH a AS (SELECT x + 10 AS x FROM a) SELECT (WITH a AS (SELECT x + 100 AS x FROM a) SELECT x FROM a) FROM a) AS deep, (SELECT x FROM a) AS top
 -- name: cte_column_aliases
 WITH t(a, b) AS (SELECT 1, 2) SELECT a + b FROM t
 -- name: recursive_cte

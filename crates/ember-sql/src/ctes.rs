@@ -1,0 +1,154 @@
+//! A nested `WITH` may reuse an outer CTE's name, as Spark allows: inside it the name means the
+//! inner CTE (`WITH a AS (SELECT 1 AS x), b AS (WITH a AS (SELECT 2 AS x) SELECT x FROM a)
+//! SELECT x FROM b` is 2). DataFusion's planner refuses the second definition ("WITH query name
+//! specified more than once"), so before planning each inner definition that shadows an outer
+//! one is renamed (`__ember_cte_<n>`), and so is every table reference in its scope: the rest of
+//! its `WITH` and its query, up to a `WITH` that defines the name again. A reference keeps the
+//! name it was written with as its alias, so `a.x` still reads.
+
+use std::ops::ControlFlow;
+
+use datafusion::sql::sqlparser::ast::{
+    Ident, ObjectName, ObjectNamePart, Query, TableAlias, TableFactor, VisitMut, VisitorMut,
+};
+
+/// The prefix of the names given to shadowing CTEs.
+const RENAMED_PREFIX: &str = "__ember_cte_";
+
+/// Renames the CTEs of `query` (at any depth) that shadow an outer CTE (see the module docs).
+/// Queries without a nested `WITH` are walked and left as they are.
+pub(crate) fn unshadow_ctes<V: VisitMut>(statement: &mut V) {
+    let _ = statement.visit(&mut Scopes {
+        names: Vec::new(),
+        renamed: 0,
+    });
+}
+
+struct Scopes {
+    /// The CTE names of each enclosing `WITH`, innermost last (lower case).
+    names: Vec<Vec<String>>,
+    /// How many definitions were renamed so far (for fresh names).
+    renamed: usize,
+}
+
+impl VisitorMut for Scopes {
+    type Break = ();
+
+    fn pre_visit_query(&mut self, query: &mut Query) -> ControlFlow<()> {
+        let Some(with) = query.with.as_mut() else {
+            self.names.push(Vec::new());
+            return ControlFlow::Continue(());
+        };
+        let mut defined = Vec::with_capacity(with.cte_tables.len());
+        for i in 0..with.cte_tables.len() {
+            let name = with.cte_tables[i].alias.name.value.to_lowercase();
+            if self.names.iter().flatten().any(|n| *n == name) {
+                self.renamed += 1;
+                let fresh = format!("{RENAMED_PREFIX}{}", self.renamed);
+                with.cte_tables[i].alias.name = Ident::new(fresh.clone());
+                let mut rename = Rename {
+                    from: name.clone(),
+                    to: fresh,
+                    shadowed: 0,
+                };
+                // A recursive CTE reads itself under the name.
+                if with.recursive {
+                    let _ = with.cte_tables[i].query.visit(&mut rename);
+                }
+                for later in &mut with.cte_tables[i + 1..] {
+                    let _ = later.query.visit(&mut rename);
+                }
+                let _ = query.body.visit(&mut rename);
+            }
+            defined.push(name);
+        }
+        self.names.push(defined);
+        ControlFlow::Continue(())
+    }
+
+    fn post_visit_query(&mut self, _query: &mut Query) -> ControlFlow<()> {
+        self.names.pop();
+        ControlFlow::Continue(())
+    }
+}
+
+/// Renames the table references `from` to `to` (aliased `from`), except where a `WITH` that
+/// defines `from` again is in scope (its later CTEs and its query).
+struct Rename {
+    from: String,
+    to: String,
+    /// How many enclosing queries define `from` again.
+    shadowed: usize,
+}
+
+impl Rename {
+    fn defines(&self, query: &Query) -> bool {
+        query.with.as_ref().is_some_and(|w| {
+            w.cte_tables
+                .iter()
+                .any(|c| c.alias.name.value.eq_ignore_ascii_case(&self.from))
+        })
+    }
+}
+
+impl VisitorMut for Rename {
+    type Break = ();
+
+    fn pre_visit_query(&mut self, query: &mut Query) -> ControlFlow<()> {
+        if !self.defines(query) {
+            return ControlFlow::Continue(());
+        }
+        // The CTEs up to the one that defines the name again still read the name being
+        // renamed (a CTE does not see itself unless recursive); the rest are shadowed.
+        if self.shadowed == 0
+            && let Some(with) = query.with.as_mut()
+        {
+            let recursive = with.recursive;
+            for cte in &mut with.cte_tables {
+                let redefines = cte.alias.name.value.eq_ignore_ascii_case(&self.from);
+                if redefines && recursive {
+                    break;
+                }
+                let _ = cte.query.visit(self);
+                if redefines {
+                    break;
+                }
+            }
+        }
+        self.shadowed += 1;
+        ControlFlow::Continue(())
+    }
+
+    fn post_visit_query(&mut self, query: &mut Query) -> ControlFlow<()> {
+        if self.defines(query) {
+            self.shadowed -= 1;
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_table_factor(&mut self, table: &mut TableFactor) -> ControlFlow<()> {
+        if self.shadowed > 0 {
+            return ControlFlow::Continue(());
+        }
+        if let TableFactor::Table {
+            name, alias, args, ..
+        } = table
+            && args.is_none()
+            && let [ObjectNamePart::Identifier(ident)] = name.0.as_slice()
+            && ident.value.to_lowercase() == self.from
+        {
+            if alias.is_none() {
+                *alias = Some(TableAlias {
+                    explicit: true,
+                    name: ident.clone(),
+                    columns: Vec::new(),
+                    at: None,
+                });
+            }
+            *name = ObjectName(vec![ObjectNamePart::Identifier(Ident::new(
+                self.to.clone(),
+            ))]);
+        }
+        ControlFlow::Continue(())
+    }
+}
