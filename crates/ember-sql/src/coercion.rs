@@ -250,6 +250,98 @@ fn unreachable_two() -> Result<Transformed<Expr>> {
     ))
 }
 
+/// `rewrite` of a node's expression `e` with `e`'s name kept (`names`, the node's), so the
+/// schema the node's parents read does not change. A grouping set (`ROLLUP`, `CUBE`, `GROUPING
+/// SETS`) keeps the name of each expression in it instead: its columns are named after them,
+/// and an alias around the set would make it one column (`GROUP BY ROLLUP(v + 1)` failed).
+pub(crate) fn keeping_names(
+    names: &NamePreserver,
+    e: Expr,
+    rewrite: &mut dyn FnMut(Expr) -> Result<Transformed<Expr>>,
+) -> Result<Transformed<Expr>> {
+    use datafusion::logical_expr::GroupingSet;
+    let mut each = |exprs: Vec<Expr>, changed: &mut bool| -> Result<Vec<Expr>> {
+        exprs
+            .into_iter()
+            .map(|e| {
+                let name = names.save(&e);
+                let t = rewrite(e)?;
+                *changed |= t.transformed;
+                Ok(name.restore(t.data))
+            })
+            .collect()
+    };
+    let mut changed = false;
+    let set = match e {
+        Expr::GroupingSet(GroupingSet::Rollup(exprs)) => {
+            GroupingSet::Rollup(each(exprs, &mut changed)?)
+        }
+        Expr::GroupingSet(GroupingSet::Cube(exprs)) => {
+            GroupingSet::Cube(each(exprs, &mut changed)?)
+        }
+        Expr::GroupingSet(GroupingSet::GroupingSets(sets)) => GroupingSet::GroupingSets(
+            sets.into_iter()
+                .map(|set| each(set, &mut changed))
+                .collect::<Result<_>>()?,
+        ),
+        other => {
+            let name = names.save(&other);
+            let grouped = grouping_arguments(&other);
+            let rewritten = rewrite(other)?.update_data(|e| name.restore(e));
+            return if grouped.is_empty() {
+                Ok(rewritten)
+            } else {
+                rewritten.transform_data(|e| grouping_arguments_named(e, &grouped))
+            };
+        }
+    };
+    Ok(Transformed::new_transformed(
+        Expr::GroupingSet(set),
+        changed,
+    ))
+}
+
+/// The names of the arguments of the `grouping(...)` calls in `e`, in order.
+fn grouping_arguments(e: &Expr) -> Vec<String> {
+    let mut names = Vec::new();
+    let _ = e.apply(|e| {
+        if let Expr::AggregateFunction(f) = e
+            && f.func.name() == "grouping"
+        {
+            names.extend(f.params.args.iter().map(|a| a.schema_name().to_string()));
+        }
+        Ok(datafusion::common::tree_node::TreeNodeRecursion::Continue)
+    });
+    names
+}
+
+/// `e` with each argument of its `grouping(...)` calls aliased to its name before a rewrite
+/// (`names`, in order) where the rewrite changed it: DataFusion finds the argument among the
+/// grouping expressions by equality, and those keep their names by an alias
+/// ([`keeping_names`]).
+fn grouping_arguments_named(e: Expr, names: &[String]) -> Result<Transformed<Expr>> {
+    let mut next = names.iter();
+    e.transform_down(|e| match e {
+        Expr::AggregateFunction(mut f) if f.func.name() == "grouping" => {
+            let mut changed = false;
+            for arg in &mut f.params.args {
+                if let Some(name) = next.next()
+                    && arg.schema_name().to_string() != *name
+                {
+                    *arg = arg.clone().alias(name.clone());
+                    changed = true;
+                }
+            }
+            Ok(Transformed::new(
+                Expr::AggregateFunction(f),
+                changed,
+                datafusion::common::tree_node::TreeNodeRecursion::Jump,
+            ))
+        }
+        other => Ok(Transformed::no(other)),
+    })
+}
+
 /// `plan` with Spark's numeric literal types ([`crate::numeric_literals`]) and Spark's implicit
 /// casts (see the module docs), both in one bottom-up walk: each node's expressions are retyped
 /// against its inputs (already done), then coerced, and its name kept and its schema rebuilt
@@ -265,14 +357,14 @@ pub(crate) fn spark_types(plan: LogicalPlan) -> Result<LogicalPlan> {
         let inputs = merge_schema(&node.inputs());
         let names = NamePreserver::new(&node);
         let node = node.map_expressions(|e| {
-            let name = names.save(&e);
-            let e = crate::numeric_literals::spark_literal_types(e, &inputs)?;
-            let e = if coerce_it {
-                e.transform_data(|e| e.transform_up(|e| coerce(e, &inputs)))?
-            } else {
-                e
-            };
-            Ok(e.update_data(|e| name.restore(e)))
+            keeping_names(&names, e, &mut |e| {
+                let e = crate::numeric_literals::spark_literal_types(e, &inputs)?;
+                if coerce_it {
+                    e.transform_data(|e| e.transform_up(|e| coerce(e, &inputs)))
+                } else {
+                    Ok(e)
+                }
+            })
         })?;
         // Above a changed node the schemas change too.
         let retyped = node.transformed;

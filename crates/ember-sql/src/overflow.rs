@@ -361,10 +361,10 @@ impl AnalyzerRule for CheckedIntegerArithmetic {
                 if !may_wrap(&e) {
                     return Ok(Transformed::no(e));
                 }
-                let name = names.save(&e);
                 let mut types = Vec::new();
-                Ok(e.transform_up(|e| checked(e, &schema, &mut types))?
-                    .update_data(|e| name.restore(e)))
+                crate::coercion::keeping_names(&names, e, &mut |e| {
+                    e.transform_up(|e| checked(e, &schema, &mut types))
+                })
             })?;
             if !node.transformed {
                 return Ok(node);

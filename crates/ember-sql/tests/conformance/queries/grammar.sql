@@ -17,8 +17,11 @@ SELECT dept FROM people GROUP BY dept HAVING count(*) > 1 ORDER BY dept
 -- name: having_without_group_by
 SELECT sum(v) FROM l HAVING sum(v) > 3
 -- name: group_by_expression_with_rollup_and_grouping
--- known: values: grouping() of an expression (not a column) under ROLLUP does not plan: DataFusion matches grouping()'s argument to the grouping columns by name
 SELECT v % 2 AS parity, grouping(v % 2) AS g, count(*) FROM l GROUP BY ROLLUP(v % 2) ORDER BY g, parity
+-- name: group_by_cube_of_arithmetic
+SELECT v + 1 AS p, id % 3 AS q, count(*), grouping_id() AS gid FROM l GROUP BY CUBE(v + 1, id % 3) ORDER BY gid, p, q
+-- name: group_by_grouping_sets_of_expressions
+SELECT id * 2 AS d, v - 1 AS w, sum(id) AS s FROM l GROUP BY GROUPING SETS ((id * 2), (v - 1), ()) ORDER BY d, w, s
 -- name: order_by_all
 SELECT v, id FROM l ORDER BY ALL
 -- name: order_by_nulls_last_desc
