@@ -532,8 +532,10 @@ fn constructs_ember_lacks_are_refused_by_name_not_as_syntax_errors() {
             "Hive's script transform",
         ),
         ("FROM range(3) |> WHERE id > 1", "SQL pipe syntax"),
+        // Rows without parentheses are read where a list of expressions ends with its alias,
+        // and named where not.
         (
-            "SELECT * FROM VALUES 1, 2, 3 AS t(a)",
+            "SELECT a FROM (VALUES 1 + 1, -3 AS t(a))",
             "VALUES rows without parentheses",
         ),
     ] {
