@@ -421,13 +421,14 @@ fn spark_conformance_suite() {
     // Issue 10's goal, kept as a floor (its size raised by issue 20's function families): a
     // change that loses agreement with Spark fails here.
     assert!(
-        total >= 975 && values * 100 >= total * 98 && both * 100 >= total * 98,
-        "below the floor (>= 975 queries, >= 98% values, >= 98% values and types):\n{report}"
+        total >= 1000 && values * 100 >= total * 99 && both * 100 >= total * 99,
+        "below the floor (>= 1000 queries, >= 99% values, >= 99% values and types):\n{report}"
     );
-    // Spark's column names (issue 20): 97% when they were first compared, 99% since repeated names are allowed.
+    // Spark's column names (issue 20): 97% when they were first compared, 99% since repeated
+    // names are allowed, over 99.5% since subqueries are named.
     assert!(
-        named >= 850 && names * 100 >= named * 98,
-        "below the floor for column names (>= 98% of {named} answered queries):\n{report}"
+        named >= 875 && names * 1000 >= named * 995,
+        "below the floor for column names (>= 99.5% of {named} answered queries):\n{report}"
     );
 }
 
