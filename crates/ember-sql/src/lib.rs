@@ -124,8 +124,9 @@
 //! - **Random**: `rand`/`random`, `randn`, `uniform`, `randstr` draw Spark's numbers for a seed
 //!   (Spark's `XORShiftRandom`, as Spark's first partition draws them);
 //!   `monotonically_increasing_id`.
-//! - **Query shapes**: `PIVOT`, `GROUPING SETS`/`ROLLUP`/`CUBE` with `grouping()` and
-//!   `grouping_id()`, `LATERAL VIEW`.
+//! - **Query shapes**: `PIVOT`, `GROUPING SETS`/`ROLLUP`/`CUBE` (of columns or expressions)
+//!   with `grouping()` and `grouping_id()`, `LATERAL VIEW`, `(a, b) [NOT] IN (SELECT ...)`,
+//!   `EXISTS`/`IN` subqueries as values, nested CTEs reusing a name, `VALUES 1, 2, 3`.
 //!
 //! A Spark function Ember does not have (Spark 4.3's `SHOW FUNCTIONS` is the list) fails with
 //! [`Error::UnsupportedFunction`] naming it, with the reason for the JVM- and format-bound ones
