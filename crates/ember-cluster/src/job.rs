@@ -1,10 +1,13 @@
 //! A cluster job's bound in time, and its cancel. Ballista's client polls a job's status until
 //! the job ends, however long that takes, and leaves the job running on the cluster when the
 //! query's stream is dropped (a shell's Ctrl-C, a server's statement timeout, a caller that took
-//! the rows it wanted). The client's end of every cluster query ([`BoundedJob`]) stops waiting
-//! at [`JOB_TIMEOUT_KEY`] with [`ember_sql::Error::Timeout`], and asks the scheduler to cancel
-//! the job whenever its stream ends before the job's rows did.
+//! the rows it wanted). The client's end of every cluster query ([`BoundedJob`]) asks the
+//! scheduler to cancel the job whenever its stream ends before the job's rows did (in the
+//! background), and at [`JOB_TIMEOUT_KEY`] cancels it and then fails with
+//! [`ember_sql::Error::Timeout`], which says whether the cancel went through: a caller that
+//! exits on the error leaves nothing running on the cluster.
 
+use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -58,7 +61,13 @@ pub(crate) struct BoundedJob {
     deadline: Pin<Box<tokio::time::Sleep>>,
     /// Whether the stream was polled, so that the job was submitted.
     submitted: bool,
+    /// Past the bound: the cancel under way, and what the stream then fails with.
+    timed_out: Option<(Cancel, String)>,
 }
+
+/// A job's cancel: its id (if the client had learned it) once the job has ended, or why the
+/// cancel failed.
+type Cancel = Pin<Box<dyn Future<Output = Result<Option<String>, String>> + Send>>;
 
 impl BoundedJob {
     pub(crate) fn new(
@@ -73,43 +82,35 @@ impl BoundedJob {
             deadline: Box::pin(tokio::time::sleep(bound.timeout)),
             bound,
             submitted: false,
+            timed_out: None,
         }
     }
 
-    /// Stops reading the job and has it cancelled, in the background and within
-    /// [`CANCEL_BOUND`]; its id if the client knows it yet. The client learns the id when the
-    /// scheduler answers the job's submission: a stream dropped while the submission is on its
-    /// way is read on (what it yields dropped) until the id comes.
-    fn cancel(&mut self) -> Option<String> {
+    /// Stops reading the job; the cancel of its job (bounded by [`CANCEL_BOUND`]), or `None` if
+    /// there is nothing to cancel (its rows all came, or it was never submitted). The client
+    /// learns the job's id when the scheduler answers the submission: a stream dropped while
+    /// the submission is on its way is read on (what it yields dropped) until the id comes.
+    fn cancelling(&mut self) -> Option<Cancel> {
         let inner = self.inner.take()?;
-        let known = job_id(&self.plan);
         if !self.submitted {
-            return known;
+            return None;
         }
         let (plan, scheduler) = (Arc::clone(&self.plan), self.bound.scheduler.clone());
-        let cancel = async move {
-            let Some(job) = learn_job_id(&plan, inner).await else {
-                return Ok(None);
+        Some(Box::pin(async move {
+            let work = async {
+                let Some(job) = learn_job_id(&plan, inner).await else {
+                    return Ok(None);
+                };
+                cancel_job(scheduler, job.clone()).await.map(|()| Some(job))
             };
-            cancel_job(scheduler, job.clone()).await.map(|()| Some(job))
-        };
-        match tokio::runtime::Handle::try_current() {
-            Ok(runtime) => {
-                runtime.spawn(async move {
-                    match tokio::time::timeout(CANCEL_BOUND, cancel).await {
-                        Ok(Ok(Some(job))) => tracing::debug!("cancelled the cluster job {job}"),
-                        Ok(Ok(None)) => tracing::debug!("a cluster job ended before its cancel"),
-                        Ok(Err(e)) => tracing::warn!("cancelling a cluster job: {e}"),
-                        Err(_) => tracing::warn!(
-                            "cancelling a cluster job: it had not ended {CANCEL_BOUND:?} after \
-                             the cancel"
-                        ),
-                    }
-                });
-            }
-            Err(_) => tracing::warn!("a cluster job was left running: no runtime to cancel it"),
-        }
-        known
+            tokio::time::timeout(CANCEL_BOUND, work)
+                .await
+                .unwrap_or_else(|_| {
+                    Err(format!(
+                        "the job had not ended {CANCEL_BOUND:?} after the cancel"
+                    ))
+                })
+        }))
     }
 }
 
@@ -182,23 +183,36 @@ impl Stream for BoundedJob {
     type Item = DfResult<RecordBatch>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        // Past the bound, the stream fails once the job's cancel has gone through.
+        if let Some((cancel, _)) = self.timed_out.as_mut() {
+            let Poll::Ready(outcome) = cancel.as_mut().poll(cx) else {
+                return Poll::Pending;
+            };
+            let after = self.bound.timeout;
+            let what = self
+                .timed_out
+                .take()
+                .map(|(_, what)| what)
+                .unwrap_or_default();
+            let what = match outcome {
+                Ok(Some(job)) => format!("{what}: the job {job} was cancelled"),
+                Ok(None) => format!("{what}: the job ended before its cancel"),
+                Err(e) => format!("{what}: cancelling the job failed ({e})"),
+            };
+            return Poll::Ready(Some(Err(
+                ember_sql::Error::Timeout { what, after }.into_datafusion()
+            )));
+        }
         if self.inner.is_none() {
             return Poll::Ready(None);
         }
         if self.deadline.poll_unpin(cx).is_ready() {
-            let what = match self.cancel() {
-                Some(job) => {
-                    format!("the cluster job {job} to finish ({JOB_TIMEOUT_KEY}); it is cancelled")
-                }
-                None => format!(
-                    "the cluster's scheduler to accept the job ({JOB_TIMEOUT_KEY}); it is \
-                     cancelled once accepted"
-                ),
-            };
-            let after = self.bound.timeout;
-            return Poll::Ready(Some(Err(
-                ember_sql::Error::Timeout { what, after }.into_datafusion()
-            )));
+            let cancel = self
+                .cancelling()
+                .unwrap_or_else(|| Box::pin(std::future::ready(Ok(None))));
+            let what = format!("the cluster job to finish ({JOB_TIMEOUT_KEY})");
+            self.timed_out = Some((cancel, what));
+            return self.poll_next(cx);
         }
         self.submitted = true;
         let Some(inner) = self.inner.as_mut() else {
@@ -222,6 +236,24 @@ impl RecordBatchStream for BoundedJob {
 
 impl Drop for BoundedJob {
     fn drop(&mut self) {
-        self.cancel();
+        let cancel = match self.timed_out.take() {
+            Some((cancel, _)) => Some(cancel),
+            None => self.cancelling(),
+        };
+        let Some(cancel) = cancel else {
+            return;
+        };
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => {
+                runtime.spawn(async move {
+                    match cancel.await {
+                        Ok(Some(job)) => tracing::debug!("cancelled the cluster job {job}"),
+                        Ok(None) => tracing::debug!("a cluster job ended before its cancel"),
+                        Err(e) => tracing::warn!("cancelling a cluster job: {e}"),
+                    }
+                });
+            }
+            Err(_) => tracing::warn!("a cluster job was left running: no runtime to cancel it"),
+        }
     }
 }

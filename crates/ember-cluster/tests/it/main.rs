@@ -261,8 +261,10 @@ fn a_cluster_job_stops_at_its_bound_and_a_dropped_one_is_cancelled() {
     // seconds in a debug build), when it ignores a cancel: the client cancels again once the job
     // runs.
     assert!(
-        message.starts_with("timed out after 2s waiting for the cluster job ")
-            && message.contains("(ember.cluster.job_timeout); it is cancelled"),
+        message.starts_with(
+            "timed out after 2s waiting for the cluster job to finish (ember.cluster.job_timeout): \
+             the job "
+        ) && message.ends_with(" was cancelled"),
         "{message}"
     );
     assert!(
