@@ -84,7 +84,7 @@ fn refuse_lossy(plan: &LogicalPlan) -> DfResult<()> {
                 "the recursive CTE `{}` (WITH RECURSIVE) cannot run on a cluster: its work table \
                  lives in one process, which the cluster's stages split apart; run the query \
                  locally",
-                q.name
+                ember_sql::wire::written_cte_name(&q.name)
             )));
         }
         node.apply_expressions(|e| {

@@ -5,15 +5,88 @@
 //! one is renamed (`__ember_cte_<n>`), and so is every table reference in its scope: the rest of
 //! its `WITH` and its query, up to a `WITH` that defines the name again. A reference keeps the
 //! name it was written with as its alias, so `a.x` still reads.
+//!
+//! Spark's `WITH RECURSIVE r(n) MAX RECURSION LEVEL 10 AS (...)` bounds one recursive CTE's
+//! levels: the clause (which the parser does not know) is taken out of the tokens and the CTE
+//! renamed `__ember_max_level_<n>_<name>` ([`max_recursion_levels`]); its references follow it
+//! as a shadowing definition's do, and `recursion.rs` reads the bound from the name.
 
 use std::ops::ControlFlow;
 
 use datafusion::sql::sqlparser::ast::{
     Ident, ObjectName, ObjectNamePart, Query, TableAlias, TableFactor, VisitMut, VisitorMut,
 };
+use datafusion::sql::sqlparser::tokenizer::{Token, TokenWithSpan};
 
 /// The prefix of the names given to shadowing CTEs.
 const RENAMED_PREFIX: &str = "__ember_cte_";
+
+/// The prefix of the name of a CTE with its own `MAX RECURSION LEVEL n`: then `n`, `_`, the name.
+pub(crate) const MAX_LEVEL_PREFIX: &str = "__ember_max_level_";
+
+/// A CTE's name as the user wrote it, without the level bound Ember put in it.
+pub fn written_cte_name(name: &str) -> &str {
+    name.strip_prefix(MAX_LEVEL_PREFIX)
+        .and_then(|rest| rest.split_once('_'))
+        .map_or(name, |(_, written)| written)
+}
+
+/// The level bound a CTE's name carries ([`MAX_LEVEL_PREFIX`]).
+pub(crate) fn max_level_of(name: &str) -> Option<u64> {
+    let rest = name.strip_prefix(MAX_LEVEL_PREFIX)?;
+    rest[..rest.find('_')?].parse().ok()
+}
+
+/// `tokens` without each `MAX RECURSION LEVEL n` clause of a CTE (after its name and column
+/// list), the CTE's name in its definition written `__ember_max_level_<n>_<name>`; `None` if
+/// there is no such clause. The references are renamed after parsing ([`unshadow_ctes`]).
+pub(crate) fn max_recursion_levels(mut tokens: Vec<TokenWithSpan>) -> Option<Vec<TokenWithSpan>> {
+    let significant: Vec<usize> = (0..tokens.len())
+        .filter(|&i| !matches!(tokens[i].token, Token::Whitespace(_)))
+        .collect();
+    let word = |t: &Token, w: &str| matches!(t, Token::Word(x) if x.quote_style.is_none() && x.value.eq_ignore_ascii_case(w));
+    let mut edits: Vec<(usize, usize, u64)> = Vec::new();
+    for (k, &i) in significant.iter().enumerate() {
+        let at = |d: usize| significant.get(k + d).map(|&j| &tokens[j].token);
+        if !(at(0).is_some_and(|t| word(t, "MAX"))
+            && at(1).is_some_and(|t| word(t, "RECURSION"))
+            && at(2).is_some_and(|t| word(t, "LEVEL")))
+        {
+            continue;
+        }
+        let Some(Token::Number(n, false)) = at(3) else {
+            return None;
+        };
+        let level: u64 = n.parse().ok()?;
+        // The CTE's name: before the clause, or before its parenthesized column list.
+        let mut b = k.checked_sub(1)?;
+        if tokens[significant[b]].token == Token::RParen {
+            while tokens[significant[b]].token != Token::LParen {
+                b = b.checked_sub(1)?;
+            }
+            b = b.checked_sub(1)?;
+        }
+        let Token::Word(_) = tokens[significant[b]].token else {
+            return None;
+        };
+        edits.push((significant[b], i, level));
+    }
+    if edits.is_empty() {
+        return None;
+    }
+    for &(name_at, clause_at, level) in edits.iter().rev() {
+        // The clause is four significant tokens from `clause_at`.
+        let end = (clause_at..tokens.len())
+            .filter(|&j| !matches!(tokens[j].token, Token::Whitespace(_)))
+            .nth(3)?;
+        tokens.drain(clause_at..=end);
+        if let Token::Word(w) = &mut tokens[name_at].token {
+            w.value = format!("{MAX_LEVEL_PREFIX}{level}_{}", w.value);
+            w.quote_style = Some('`');
+        }
+    }
+    Some(tokens)
+}
 
 /// Renames the CTEs of `query` (at any depth) that shadow an outer CTE (see the module docs).
 /// Queries without a nested `WITH` are walked and left as they are.
@@ -41,7 +114,25 @@ impl VisitorMut for Scopes {
         };
         let mut defined = Vec::with_capacity(with.cte_tables.len());
         for i in 0..with.cte_tables.len() {
-            let name = with.cte_tables[i].alias.name.value.to_lowercase();
+            let written = with.cte_tables[i].alias.name.value.clone();
+            // A CTE with its own level bound: its references take its new name.
+            if let Some(level) = max_level_of(&written) {
+                let prefix = format!("{MAX_LEVEL_PREFIX}{level}_");
+                let name = written[prefix.len()..].to_lowercase();
+                let mut rename = Rename {
+                    from: name.clone(),
+                    to: written.clone(),
+                    shadowed: 0,
+                };
+                let _ = with.cte_tables[i].query.visit(&mut rename);
+                for later in &mut with.cte_tables[i + 1..] {
+                    let _ = later.query.visit(&mut rename);
+                }
+                let _ = query.body.visit(&mut rename);
+                defined.push(name);
+                continue;
+            }
+            let name = written.to_lowercase();
             if self.names.iter().flatten().any(|n| *n == name) {
                 self.renamed += 1;
                 let fresh = format!("{RENAMED_PREFIX}{}", self.renamed);

@@ -207,7 +207,7 @@
 //!   `RECURSION_ROW_LIMIT_EXCEEDED`), so a recursion without an end cannot run forever; a `LIMIT`
 //!   on the query that reads the CTE stops it earlier. The bounds are the builder's
 //!   `spark.sql.cteRecursionLevelLimit` and `spark.sql.cteRecursionRowLimit` (`-1`: none).
-//!   Spark's `MAX RECURSION LEVEL n` clause is not parsed.
+//!   A CTE's own `WITH RECURSIVE r MAX RECURSION LEVEL n AS (...)` bounds its levels instead.
 //! - **Literals** have Spark's types: `1` is `INT` (`BIGINT` when it does not fit), `1Y`, `1S`,
 //!   `1L` are `TINYINT`, `SMALLINT`, `BIGINT`; `2.5` is `DECIMAL(2, 1)`, `1e2` and `2.5D` are
 //!   `DOUBLE`, `1.5F` `FLOAT`, `2.5BD` `DECIMAL`. Decimal `+`, `-`,
@@ -303,6 +303,7 @@ pub mod udf;
 /// wrappers of tolerant functions, which travel as the function they wrap; a node decoding a
 /// plan gives its seeded random functions sequences of their own ([`wire::renewed`]).
 pub mod wire {
+    pub use crate::ctes::written_cte_name;
     pub use crate::functions::misc::{tolerant_udf, tolerated};
     pub use crate::functions::random::renewed;
 }

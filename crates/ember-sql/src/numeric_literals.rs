@@ -97,6 +97,7 @@ pub(crate) fn parse_statement(state: &SessionState, sql: &str) -> DfResult<DFSta
         Err(e) => {
             let tokens = tokenize().unwrap_or_default();
             let retried = parenthesized_values(parsing, join_suffixes(tokens.clone()))
+                .or_else(|| crate::ctes::max_recursion_levels(join_suffixes(tokens.clone())))
                 .and_then(|rows| parse(rows).ok());
             match retried {
                 Some(statements) => statements,

@@ -87,18 +87,20 @@ impl PhysicalOptimizerRule for BoundRecursion {
         plan: Arc<dyn ExecutionPlan>,
         _config: &ConfigOptions,
     ) -> DfResult<Arc<dyn ExecutionPlan>> {
-        if self.limits.levels.is_none() && self.limits.rows.is_none() {
-            return Ok(plan);
-        }
         plan.transform_up(|node| {
             let Some(recursive) = node.downcast_ref::<RecursiveQueryExec>() else {
                 return Ok(Transformed::no(node));
             };
+            // The CTE's own `MAX RECURSION LEVEL n` (`ctes.rs`) before the session's.
+            let level_limit = crate::ctes::max_level_of(recursive.name()).or(self.limits.levels);
+            if level_limit.is_none() && self.limits.rows.is_none() {
+                return Ok(Transformed::no(node));
+            }
             let levels = Arc::new(AtomicU64::new(0));
             let counted: Arc<dyn ExecutionPlan> = Arc::new(LevelCount {
                 input: Arc::clone(recursive.recursive_term()),
                 levels: Arc::clone(&levels),
-                limit: self.limits.levels,
+                limit: level_limit,
             });
             let bounded = Arc::clone(&node).replace_children(
                 vec![Arc::clone(recursive.static_term()), counted],

@@ -395,7 +395,7 @@ const SEEDED_ON_A_CLUSTER: &str = "on a cluster each task draws a sequence of it
 /// Why a recursive CTE is refused on a cluster (`ember-cluster`'s planner says so).
 const RECURSIVE_ON_A_CLUSTER: &str = "refused on a cluster: a recursive CTE's work table lives in the process that runs the recursion, which the cluster's stages split apart";
 
-const KNOWN: [(&str, &str); 23] = [
+const KNOWN: [(&str, &str); 27] = [
     ("grammar/recursive_cte", RECURSIVE_ON_A_CLUSTER),
     (
         "grammar/recursive_cte_types_and_strings",
@@ -428,6 +428,22 @@ const KNOWN: [(&str, &str); 23] = [
     ),
     (
         "grammar/recursive_cte_below_the_row_limit",
+        RECURSIVE_ON_A_CLUSTER,
+    ),
+    (
+        "grammar/recursive_cte_max_recursion_level_reached",
+        RECURSIVE_ON_A_CLUSTER,
+    ),
+    (
+        "grammar/recursive_cte_max_recursion_level_enough",
+        RECURSIVE_ON_A_CLUSTER,
+    ),
+    (
+        "grammar/recursive_cte_max_recursion_level_without_columns",
+        RECURSIVE_ON_A_CLUSTER,
+    ),
+    (
+        "grammar/recursive_cte_max_recursion_level_above_the_default",
         RECURSIVE_ON_A_CLUSTER,
     ),
     (

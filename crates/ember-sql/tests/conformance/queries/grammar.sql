@@ -225,6 +225,14 @@ SELECT greatest(array(1, NULL), array(1, 2)), least(array(1, NULL), array(1, 2))
 SELECT least(a, b) FROM VALUES (1, array(1, NULL), array(1, 2)), (2, NULL, array(0)), (3, array(2), NULL), (4, NULL, NULL) AS t(k, a, b) ORDER BY k
 -- name: max_and_min_of_nested_arrays
 SELECT max(a), min(a) FROM VALUES (array(array(1, NULL))), (array(array(1, 2))), (array(CAST(NULL AS ARRAY<INT>))) AS t(a)
+-- name: recursive_cte_max_recursion_level_reached
+WITH RECURSIVE r(n) MAX RECURSION LEVEL 3 AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 10) SELECT count(*) FROM r
+-- name: recursive_cte_max_recursion_level_enough
+WITH RECURSIVE r(n) MAX RECURSION LEVEL 30 AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 10) SELECT count(*) FROM r
+-- name: recursive_cte_max_recursion_level_without_columns
+WITH RECURSIVE r MAX RECURSION LEVEL 2 AS (SELECT 1 AS n UNION ALL SELECT n + 1 FROM r WHERE n < 3) SELECT * FROM r
+-- name: recursive_cte_max_recursion_level_above_the_default
+WITH RECURSIVE r(n) MAX RECURSION LEVEL 200 AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 150) SELECT max(r.n), count(*) FROM r
 -- name: recursive_cte_types_and_strings
 WITH RECURSIVE r(n, s) AS (SELECT 1, 'a' UNION ALL SELECT n + 1, concat(s, 'b') FROM r WHERE n < 4) SELECT n, s, typeof(n) FROM r ORDER BY n
 -- name: recursive_cte_series_of_dates
