@@ -14,7 +14,8 @@
 use std::ops::ControlFlow;
 
 use datafusion::sql::sqlparser::ast::{
-    Ident, ObjectName, ObjectNamePart, Query, TableAlias, TableFactor, VisitMut, VisitorMut,
+    Cte, Ident, ObjectName, ObjectNamePart, Query, SetExpr, TableAlias, TableFactor, VisitMut,
+    VisitorMut,
 };
 use datafusion::sql::sqlparser::tokenizer::{Token, TokenWithSpan};
 
@@ -124,11 +125,7 @@ impl VisitorMut for Scopes {
                     to: written.clone(),
                     shadowed: 0,
                 };
-                let _ = with.cte_tables[i].query.visit(&mut rename);
-                for later in &mut with.cte_tables[i + 1..] {
-                    let _ = later.query.visit(&mut rename);
-                }
-                let _ = query.body.visit(&mut rename);
+                rename.in_scope(&mut with.cte_tables[i..], &mut query.body, true);
                 defined.push(name);
                 continue;
             }
@@ -143,13 +140,7 @@ impl VisitorMut for Scopes {
                     shadowed: 0,
                 };
                 // A recursive CTE reads itself under the name.
-                if with.recursive {
-                    let _ = with.cte_tables[i].query.visit(&mut rename);
-                }
-                for later in &mut with.cte_tables[i + 1..] {
-                    let _ = later.query.visit(&mut rename);
-                }
-                let _ = query.body.visit(&mut rename);
+                rename.in_scope(&mut with.cte_tables[i..], &mut query.body, with.recursive);
             }
             defined.push(name);
         }
@@ -173,6 +164,21 @@ struct Rename {
 }
 
 impl Rename {
+    /// Renames in the scope of the CTE `ctes[0]` (its own query only if `itself`): the CTEs
+    /// after it in its `WITH`, and the query `body` of that `WITH`.
+    fn in_scope(&mut self, ctes: &mut [Cte], body: &mut SetExpr, itself: bool) {
+        let Some((cte, later)) = ctes.split_first_mut() else {
+            return;
+        };
+        if itself {
+            let _ = cte.query.visit(self);
+        }
+        for cte in later {
+            let _ = cte.query.visit(self);
+        }
+        let _ = body.visit(self);
+    }
+
     fn defines(&self, query: &Query) -> bool {
         query.with.as_ref().is_some_and(|w| {
             w.cte_tables
