@@ -934,10 +934,12 @@ fn plain_select(query: &Query) -> Option<(&Query, usize)> {
     plain.then_some((query, select.projection.len()))
 }
 
-/// Makes the select list of `query` (a plain `SELECT`) the one expression `text`.
+/// Makes the select list of `query` (a plain `SELECT`) the one expression `text`, an aggregate:
+/// its `ORDER BY` (which orders nothing then, and could name ungrouped columns) goes.
 fn set_projection(query: &mut Query, text: &str) {
     if let (SetExpr::Select(select), Ok(e)) = (query.body.as_mut(), parse_expr(text)) {
         select.projection = vec![SelectItem::UnnamedExpr(e)];
+        query.order_by = None;
     }
 }
 

@@ -105,6 +105,8 @@ SELECT k, (SELECT 1) + 1, (SELECT 2) AS a, (SELECT 3) FROM VALUES (1) AS t(k)
 SELECT t.k, (SELECT max(v) FROM VALUES (1), (2) AS r(v) WHERE v = t.k) FROM VALUES (1), (2) AS t(k) ORDER BY 1
 -- name: exists_as_a_value
 SELECT k, EXISTS (SELECT 1 FROM r WHERE r.id = t.k) FROM VALUES (1), (9) AS t(k) ORDER BY k
+-- name: exists_as_a_value_of_an_ordered_subquery
+SELECT k, EXISTS (SELECT r.v FROM r WHERE r.id = t.k ORDER BY r.v) AS e FROM VALUES (1), (9) AS t(k) ORDER BY k
 -- name: not_exists_as_a_value_in_an_expression
 SELECT k, NOT EXISTS (SELECT 1 FROM r WHERE r.id = t.k AND r.v > 1) AS none, CASE WHEN EXISTS (SELECT 1 FROM r WHERE r.v = t.k) THEN 'y' ELSE 'n' END AS c FROM VALUES (1), (3), (4) AS t(k) ORDER BY k
 -- name: in_subquery_as_a_value
