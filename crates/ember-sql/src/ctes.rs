@@ -75,18 +75,26 @@ pub(crate) fn max_recursion_levels(mut tokens: Vec<TokenWithSpan>) -> Option<Vec
     if edits.is_empty() {
         return None;
     }
-    for &(name_at, clause_at, level) in edits.iter().rev() {
-        // The clause is four significant tokens from `clause_at`.
+    // One pass (a removal per clause would make many clauses quadratic): each clause is four
+    // significant tokens from its start.
+    let mut removed = vec![false; tokens.len()];
+    for &(name_at, clause_at, level) in &edits {
         let end = (clause_at..tokens.len())
             .filter(|&j| !matches!(tokens[j].token, Token::Whitespace(_)))
             .nth(3)?;
-        tokens.drain(clause_at..=end);
+        removed[clause_at..=end].fill(true);
         if let Token::Word(w) = &mut tokens[name_at].token {
             w.value = format!("{MAX_LEVEL_PREFIX}{level}_{}", w.value);
             w.quote_style = Some('`');
         }
     }
-    Some(tokens)
+    Some(
+        tokens
+            .into_iter()
+            .zip(removed)
+            .filter_map(|(t, gone)| (!gone).then_some(t))
+            .collect(),
+    )
 }
 
 /// Renames the CTEs of `query` (at any depth) that shadow an outer CTE (see the module docs).

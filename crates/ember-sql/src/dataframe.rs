@@ -500,15 +500,7 @@ impl DataFrame {
     /// The first `n` rows as a pretty table (what [`show`](Self::show) prints).
     pub fn show_string(&self, n: usize) -> Result<String> {
         let limited = self.limit(n)?;
-        let batches = crate::export::shown(&limited.collect()?)?;
-        let schema = match batches.first() {
-            Some(b) => b.schema(),
-            None => crate::export::shown(&[RecordBatch::new_empty(limited.schema())])?
-                .first()
-                .map(RecordBatch::schema)
-                .unwrap_or_else(|| limited.schema()),
-        };
-        crate::export::pretty_table(&schema, &batches)
+        crate::export::shown_table(&limited.schema(), &limited.collect()?)
     }
 
     /// Prints the first `n` rows as a table to stdout (Spark's `show(n)`).

@@ -109,7 +109,7 @@ const MAX_TABLE_LINE: usize = 32_000;
 /// names with a line longer than [`MAX_TABLE_LINE`] characters are shown broken into lines of
 /// that many (a column with such a value is shown through its text).
 pub(crate) fn pretty_table(schema: &SchemaRef, batches: &[RecordBatch]) -> Result<String> {
-    use arrow::array::{ArrayRef, StringArray};
+    use arrow::array::{ArrayRef, AsArray, StringArray};
     use arrow::datatypes::{DataType, Field, Schema};
     use arrow::util::display::{ArrayFormatter, FormatOptions};
 
@@ -120,6 +120,31 @@ pub(crate) fn pretty_table(schema: &SchemaRef, batches: &[RecordBatch]) -> Resul
     for (i, field) in schema.fields().iter().enumerate() {
         let dt = field.data_type();
         if dt.is_primitive() || matches!(dt, DataType::Boolean | DataType::Null) {
+            continue;
+        }
+        // A string column is shown as it is: its values' lengths say whether one may be long,
+        // without formatting every cell twice.
+        let short_strings = batches.iter().all(|b| {
+            b.columns().get(i).is_some_and(|a| match a.data_type() {
+                DataType::Utf8 => a
+                    .as_string::<i32>()
+                    .iter()
+                    .flatten()
+                    .all(|v| v.len() <= MAX_TABLE_LINE),
+                DataType::LargeUtf8 => a
+                    .as_string::<i64>()
+                    .iter()
+                    .flatten()
+                    .all(|v| v.len() <= MAX_TABLE_LINE),
+                DataType::Utf8View => a
+                    .as_string_view()
+                    .iter()
+                    .flatten()
+                    .all(|v| v.len() <= MAX_TABLE_LINE),
+                _ => false,
+            })
+        });
+        if short_strings {
             continue;
         }
         let mut column = Vec::with_capacity(batches.len());
@@ -182,6 +207,12 @@ pub(crate) fn pretty_table(schema: &SchemaRef, batches: &[RecordBatch]) -> Resul
     Ok(arrow::util::pretty::pretty_format_batches(&shown)
         .map_err(arrow_err(ctx))?
         .to_string())
+}
+
+/// `batches` (of `schema`) as they are shown ([`shown`]) in a [`pretty_table`].
+pub(crate) fn shown_table(schema: &SchemaRef, batches: &[RecordBatch]) -> Result<String> {
+    let empty = shown_batch(&RecordBatch::new_empty(schema.clone()))?;
+    pretty_table(&empty.schema(), &shown(batches)?)
 }
 
 /// Whether a line of `text` is longer than [`MAX_TABLE_LINE`] characters.

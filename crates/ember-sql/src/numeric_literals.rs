@@ -123,49 +123,66 @@ pub(crate) fn parse_statement(state: &SessionState, sql: &str) -> DfResult<DFSta
 /// alias, `ORDER BY`, the end). `None` if there is no such list or a row does not parse.
 fn parenthesized_values(
     dialect: &dyn Dialect,
-    mut tokens: Vec<TokenWithSpan>,
+    tokens: Vec<TokenWithSpan>,
 ) -> Option<Vec<TokenWithSpan>> {
     let significant = |t: &TokenWithSpan| !matches!(t.token, Token::Whitespace(_));
     let word = |t: Option<&TokenWithSpan>, w: &str| {
         matches!(t.map(|t| &t.token),
             Some(Token::Word(x)) if x.quote_style.is_none() && x.value.eq_ignore_ascii_case(w))
     };
-    let mut rewrote = false;
-    let mut i = 0;
-    while i < tokens.len() {
+    // One parser walks the statement once (a parser per list, or an insert per row, would make
+    // a long list quadratic): the rows' token ranges, each [start, end).
+    let mut parser = Parser::new(dialect).with_tokens_with_locations(tokens.clone());
+    let mut rows: Vec<(usize, usize)> = Vec::new();
+    for i in 0..tokens.len() {
+        if !word(tokens.get(i), "VALUES") || parser.index() > i {
+            continue;
+        }
         let previous = tokens[..i].iter().rev().find(|t| significant(t));
         let next = tokens[i + 1..].iter().find(|t| significant(t));
         let starts_item = previous.is_none()
             || word(previous, "FROM")
             || word(previous, "JOIN")
             || previous.is_some_and(|t| t.token == Token::LParen);
-        let bare_rows = next.is_some_and(|t| !matches!(t.token, Token::LParen | Token::EOF));
-        if !(word(tokens.get(i), "VALUES") && starts_item && bare_rows) {
-            i += 1;
+        if !starts_item || !next.is_some_and(|t| !matches!(t.token, Token::LParen | Token::EOF)) {
             continue;
         }
-        // The rows' token ranges, each [start, end) in `tokens`.
-        let first = i + 1;
-        let mut parser = Parser::new(dialect).with_tokens_with_locations(tokens[first..].to_vec());
-        let mut rows = Vec::new();
-        let mut start = 0;
+        while parser.index() <= i {
+            parser.next_token();
+        }
         loop {
+            let start = parser.index();
             parser.parse_expr().ok()?;
-            rows.push((first + start, first + parser.index()));
+            rows.push((start, parser.index()));
             if !parser.consume_token(&Token::Comma) {
                 break;
             }
-            start = parser.index();
         }
-        let paren = |token: Token| TokenWithSpan::wrap(token);
-        for &(start, end) in rows.iter().rev() {
-            tokens.insert(end, paren(Token::RParen));
-            tokens.insert(start, paren(Token::LParen));
-        }
-        rewrote = true;
-        i = rows.last().map_or(first, |&(_, end)| end) + 2 * rows.len();
     }
-    rewrote.then_some(tokens)
+    if rows.is_empty() {
+        return None;
+    }
+    let mut out = Vec::with_capacity(tokens.len() + 2 * rows.len());
+    let mut rows = rows.into_iter().peekable();
+    let mut open: Option<usize> = None;
+    for (i, token) in tokens.into_iter().enumerate() {
+        if open == Some(i) {
+            out.push(TokenWithSpan::wrap(Token::RParen));
+            open = None;
+        }
+        if let Some(&(start, end)) = rows.peek()
+            && start == i
+        {
+            out.push(TokenWithSpan::wrap(Token::LParen));
+            open = Some(end);
+            rows.next();
+        }
+        out.push(token);
+    }
+    if open.is_some() {
+        out.push(TokenWithSpan::wrap(Token::RParen));
+    }
+    Some(out)
 }
 
 /// What a statement that did not parse was written in, when that is a construct of Spark's
