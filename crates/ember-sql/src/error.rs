@@ -481,10 +481,34 @@ fn subquery_left_in_plan(message: &str) -> Option<String> {
             "this correlated scalar subquery is not supported by Ember: a scalar subquery may read the outer row only through equalities (r.id = l.id)".to_owned(),
             "join the subquery's rows and aggregate them",
         )
+    } else if rest.starts_with("OuterReferenceColumn(") {
+        (
+            format!(
+                "this subquery reads the outer row's {} in a way Ember does not support: a LATERAL subquery may read it in its SELECT list and WHERE (no GROUP BY, ORDER BY, LIMIT or window), or in equalities of its WHERE under an aggregate",
+                outer_column(rest).unwrap_or_else(|| "columns".to_owned())
+            ),
+            "join the outer rows and the subquery's rows instead",
+        )
     } else {
         return None;
     };
     Some(format!("{what}; {instead}"))
+}
+
+/// The column of DataFusion's `OuterReferenceColumn(Field {..}, Column { relation: Some(Bare {
+/// table: "l" }), name: "id" })`, as `l.id`.
+fn outer_column(debug: &str) -> Option<String> {
+    let column = &debug[debug.find("Column {")?..];
+    let quoted = |key: &str| {
+        let from = column.find(key)? + key.len();
+        let len = column[from..].find('"')?;
+        Some(&column[from..from + len])
+    };
+    let name = quoted("name: \"")?;
+    Some(match quoted("table: \"") {
+        Some(table) => format!("{table}.{name}"),
+        None => name.to_owned(),
+    })
 }
 
 /// Spark's error class and advice for a zero divisor of `operator`.

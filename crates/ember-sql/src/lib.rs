@@ -278,6 +278,7 @@ pub mod export;
 mod file_format;
 mod functions;
 mod io;
+mod lateral;
 mod literals;
 mod naming;
 mod numeric_literals;

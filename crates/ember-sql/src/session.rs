@@ -224,6 +224,7 @@ impl Session {
         // Inputs Spark refuses, before the analyzer casts them to what DataFusion accepts.
         crate::type_checks::check_input_types(&plan).map_err(df_err)?;
         crate::functions::counter_diff::check_windows(&plan).map_err(df_err)?;
+        let plan = crate::lateral::decorrelate(plan).map_err(df_err)?;
         let plan = crate::coercion::spark_types(plan).map_err(df_err)?;
         let plan = crate::ranking::int_rankings(plan).map_err(df_err)?;
         cancel.check()?;

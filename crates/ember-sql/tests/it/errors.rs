@@ -195,6 +195,38 @@ fn plan_errors_carry_the_position_when_datafusion_has_a_span() {
 }
 
 #[test]
+fn a_lateral_subquery_ember_cannot_decorrelate_is_refused_naming_the_outer_column() {
+    let spark = session();
+    // A top-N per outer row: ORDER BY/LIMIT over rows filtered by the outer row.
+    let err = spark
+        .sql(
+            "SELECT l.id, x.v FROM VALUES (1), (2) AS l(id), \
+             LATERAL (SELECT r.v FROM VALUES (1, 5), (2, 6) AS r(id, v) \
+             WHERE r.id <= l.id ORDER BY r.v DESC LIMIT 1) x",
+        )
+        .and_then(|df| df.collect())
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(matches!(err, Error::Plan { .. }), "{err:?}");
+    assert!(
+        text.contains("reads the outer row's l.id") && text.contains("LATERAL subquery may"),
+        "{text}"
+    );
+    assert!(!text.contains("OuterReferenceColumn"), "{text}");
+    // The shapes Ember rewrites answer (the conformance suite checks them against Spark).
+    let rows = spark
+        .sql(
+            "SELECT l.id, x.w FROM VALUES (1, 2), (2, 3) AS l(id, v) \
+             LEFT JOIN LATERAL (SELECT l.v * 2 AS w) x ON x.w > 4 ORDER BY l.id",
+        )
+        .and_then(|df| df.rdd())
+        .and_then(|rdd| rdd.collect().map_err(Error::from))
+        .unwrap();
+    let w: Vec<_> = rows.iter().map(|r| r.get(1).cloned()).collect();
+    assert_eq!(w, vec![Some(Value::Null), Some(Value::Integer(6))]);
+}
+
+#[test]
 fn spark_functions_ember_lacks_are_refused_by_name() {
     let spark = session();
     // A JVM-bound function: refused with the reason.

@@ -118,8 +118,29 @@ SELECT id, id IN (SELECT CASE WHEN v = 4 THEN NULL ELSE id END FROM r) AS m FROM
 -- name: correlated_exists
 SELECT id FROM l WHERE NOT EXISTS (SELECT 1 FROM r WHERE r.id = l.id) ORDER BY id
 -- name: lateral_subquery
--- known: values: a LATERAL subquery that reads the outer row is refused by DataFusion's physical planner
 SELECT l.id, x.w FROM l, LATERAL (SELECT l.v * 10 AS w) x ORDER BY l.id
+-- name: lateral_computed_columns
+SELECT l.id, x.a, x.b FROM l, LATERAL (SELECT l.v * 2 AS a, l.v * 2 + l.id AS b) x ORDER BY l.id
+-- name: lateral_from_a_table_reading_the_outer_row
+SELECT l.id, x.s FROM l, LATERAL (SELECT r.v + l.v AS s FROM r WHERE r.id <= l.id) x ORDER BY 1, 2
+-- name: lateral_where_on_the_outer_row
+SELECT l.id, x.w FROM l, LATERAL (SELECT l.v AS w WHERE l.v > 1) x ORDER BY 1
+-- name: join_lateral_on
+SELECT l.id, x.w FROM l JOIN LATERAL (SELECT l.v * 2 AS w) x ON x.w > 2 ORDER BY 1
+-- name: left_join_lateral_on_true
+SELECT l.id, x.w FROM l LEFT JOIN LATERAL (SELECT l.v + 1 AS w) x ON true ORDER BY 1
+-- name: left_join_lateral_on_a_condition
+SELECT l.id, x.w FROM l LEFT JOIN LATERAL (SELECT l.v + 1 AS w) x ON x.w > 2 ORDER BY 1
+-- name: lateral_without_alias
+SELECT * FROM l, LATERAL (SELECT l.id + l.v AS t) ORDER BY id
+-- name: lateral_reading_an_earlier_lateral
+SELECT l.id, y.z FROM l, LATERAL (SELECT l.v + 1 AS w) x, LATERAL (SELECT x.w * 10 AS z) y ORDER BY 1
+-- name: lateral_star_of_the_outer_row
+-- known: values: `l.*` of the outer row inside a LATERAL subquery: DataFusion's planner expands a star only over the subquery's own FROM and refuses it ("Invalid qualifier l"); name the columns
+SELECT x.* FROM l, LATERAL (SELECT l.*, l.id * 2 AS d) x ORDER BY 1
+-- name: lateral_top_n
+-- known: values: a LATERAL subquery with ORDER BY/LIMIT that reads the outer row is not decorrelated by Ember and is refused naming LATERAL
+SELECT l.id, x.v FROM l, LATERAL (SELECT r.v FROM r WHERE r.id <= l.id ORDER BY r.v DESC LIMIT 1) x ORDER BY 1
 -- name: lateral_view_outer
 SELECT id, e FROM l LATERAL VIEW OUTER explode(CASE WHEN id < 3 THEN array(id, id) END) t AS e ORDER BY id, e
 -- name: lateral_view_inline_two_names
