@@ -390,6 +390,7 @@ impl SessionBuilder {
         if checked_arithmetic {
             rules.push(Arc::new(crate::overflow::CheckedIntegerArithmetic));
         }
+        rules.push(Arc::new(crate::coercion::SparkTexts));
         let mut state = builder.build();
         let mut guard = None;
         if let Some(remote) = self.remote {

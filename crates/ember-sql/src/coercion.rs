@@ -9,8 +9,10 @@
 //!   both to `BIGINT` (`CASE … THEN 1 ELSE '99' END` is `BIGINT`; a string that is not a number
 //!   fails the query). DataFusion makes them `STRING`.
 //!
-//! - **`CAST(timestamp AS STRING)`** (and `TRY_CAST`) is Spark's text (`2024-03-15 10:20:30.5`), not Arrow's
-//!   ISO 8601 (`2024-03-15T10:20:30.500Z`): see `functions/casts.rs`.
+//! - **Casts to `STRING`** of timestamps and floating-point numbers, written or implicit (`CAST`,
+//!   `concat`, `||`), are Spark's text (`2024-03-15 10:20:30.5`, `1.0E20`), not Arrow's
+//!   (`2024-03-15T10:20:30.500Z`, `1e20`): [`SparkTexts`], see `functions/casts.rs`.
+//! - **`LIKE` of a number, date or timestamp** matches its text (Spark casts it to `STRING`).
 //!
 //! [`spark_coercions`] inserts the casts on the planned plan, before DataFusion's type coercion
 //! sees it, keeping column names.
@@ -18,6 +20,7 @@
 use std::sync::Arc;
 
 use datafusion::arrow::datatypes::DataType as ArrowType;
+use datafusion::common::config::ConfigOptions;
 use datafusion::common::tree_node::{Transformed, TreeNode};
 use datafusion::common::{DFSchema, Result, ScalarValue};
 use datafusion::logical_expr::expr::{
@@ -28,6 +31,7 @@ use datafusion::logical_expr::utils::merge_schema;
 use datafusion::logical_expr::{
     Expr, ExprSchemable, LogicalPlan, LogicalPlanBuilder, Operator, RecursiveQuery, Union, cast,
 };
+use datafusion::optimizer::AnalyzerRule;
 
 /// Functions whose arguments (from the index given) are combined into one result type.
 const COMBINING: [(&str, usize); 7] = [
@@ -110,23 +114,16 @@ fn is_variant(e: &Expr, schema: &DFSchema) -> bool {
 fn coerce(e: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
     let kinds = |exprs: &[&Expr]| exprs.iter().map(|e| kind(e, schema)).collect::<Vec<_>>();
     match e {
-        Expr::Cast(Cast { expr, field }) | Expr::TryCast(TryCast { expr, field })
-            if matches!(
-                field.data_type(),
-                ArrowType::Utf8 | ArrowType::Utf8View | ArrowType::LargeUtf8
-            ) && matches!(expr.get_type(schema), Ok(ArrowType::Timestamp(..))) =>
+        // `LIKE` of a number, date or timestamp matches its text, as Spark casts it (DataFusion
+        // finds no common type). `SparkTexts` then writes the text as Spark does.
+        Expr::Like(mut like)
+            if kind(&like.pattern, schema) == Kind::String
+                && like.expr.get_type(schema).is_ok_and(|t| {
+                    t.is_numeric() || matches!(t, ArrowType::Date32 | ArrowType::Timestamp(..))
+                }) =>
         {
-            // A timestamp's text never fails, so TRY_CAST is the same as CAST here.
-            let target = field.data_type().clone();
-            let text = Expr::ScalarFunction(ScalarFunction::new_udf(
-                std::sync::Arc::new(crate::functions::casts::timestamp_text()),
-                vec![*expr],
-            ));
-            Ok(Transformed::yes(if target == ArrowType::Utf8 {
-                text
-            } else {
-                cast(text, target)
-            }))
+            like.expr = Box::new(cast(*like.expr, ArrowType::Utf8));
+            Ok(Transformed::yes(Expr::Like(like)))
         }
         // A cast of a VARIANT is Spark's `variant_get(v, '$', type)` (`try_variant_get` for
         // TRY_CAST).
@@ -248,6 +245,45 @@ fn unreachable_two() -> Result<Transformed<Expr>> {
     Err(datafusion::error::DataFusionError::Internal(
         "a cast list lost a member".to_owned(),
     ))
+}
+
+/// Every cast to a string of a timestamp or a floating-point number written as Spark writes
+/// the text ([`crate::functions::casts::spark_text_cast`]): the casts a query wrote and those
+/// DataFusion's type coercion inserted (`concat('x', ts)`, `'x' || 1e20D`, `LIKE` of a
+/// number). An analyzer rule after DataFusion's; each expression keeps its name.
+#[derive(Debug)]
+pub(crate) struct SparkTexts;
+
+impl AnalyzerRule for SparkTexts {
+    fn analyze(&self, plan: LogicalPlan, _config: &ConfigOptions) -> Result<LogicalPlan> {
+        plan.transform_up_with_subqueries(|node| {
+            let inputs = merge_schema(&node.inputs());
+            let names = NamePreserver::new(&node);
+            node.map_expressions(|e| {
+                keeping_names(&names, e, &mut |e| e.transform_up(|e| spark_text(e, &inputs)))
+            })
+        })
+        .map(|t| t.data)
+    }
+
+    fn name(&self) -> &str {
+        "ember_spark_texts"
+    }
+}
+
+fn spark_text(e: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
+    let (Expr::Cast(Cast { expr, field }) | Expr::TryCast(TryCast { expr, field })) = &e else {
+        return Ok(Transformed::no(e));
+    };
+    let Ok(from) = expr.get_type(schema) else {
+        return Ok(Transformed::no(e));
+    };
+    // A timestamp's or a number's text never fails, so TRY_CAST is the same as CAST here.
+    match crate::functions::casts::spark_text_cast(expr.as_ref().clone(), &from, field.data_type())
+    {
+        Some(text) => Ok(Transformed::yes(text)),
+        None => Ok(Transformed::no(e)),
+    }
 }
 
 /// `rewrite` of a node's expression `e` with `e`'s name kept (`names`, the node's), so the

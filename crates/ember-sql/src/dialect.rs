@@ -13,8 +13,9 @@ use datafusion::sql::sqlparser::ast::{
     FunctionArguments, Ident, ObjectName, ObjectNamePart,
 };
 use datafusion::sql::sqlparser::dialect::{Dialect, SparkSqlDialect};
+use datafusion::sql::sqlparser::keywords::Keyword;
 use datafusion::sql::sqlparser::parser::{Parser, ParserError};
-use datafusion::sql::sqlparser::tokenizer::Token;
+use datafusion::sql::sqlparser::tokenizer::{Token, TokenWithSpan, Whitespace};
 
 /// The precedence of Spark's shift operators: between `&` (23) and `+`/`-` (30) in sqlparser's
 /// scale.
@@ -192,4 +193,162 @@ fn call(name: Ident, a: Expr, b: Expr) -> Expr {
         over: None,
         within_group: Vec::new(),
     })
+}
+
+/// How many of Spark's query forms one statement may have rewritten ([`spark_query_forms`]):
+/// each is one pass over the statement, so the bound keeps a hostile statement linear.
+const MAX_QUERY_FORMS: usize = 64;
+
+/// `tokens` with the forms of a query Spark's grammar has and sqlparser's lacks rewritten to
+/// the `SELECT` they mean; `None` if there is none. Used only on a statement that did not parse.
+/// - `TABLE t` is `SELECT * FROM t` (its `ORDER BY`/`LIMIT` follow as they are; where sqlparser
+///   reads `TABLE t` itself, `shapes.rs` rewrites it);
+/// - Hive's FROM-first query, `FROM items SELECT list rest`, is `SELECT list FROM items rest`,
+///   and `FROM items` alone is `SELECT * FROM items`;
+/// - `FROM VALUES rows AS t(c) PIVOT (...)` (or `UNPIVOT`): sqlparser reads a PIVOT after a
+///   derived table only, so the rows are put in parentheses: `FROM (VALUES rows) AS t(c) PIVOT`.
+///
+/// A form starts a query: the statement's first word, or the first after `(` or a set
+/// operator.
+pub(crate) fn spark_query_forms(
+    dialect: &dyn Dialect,
+    mut tokens: Vec<TokenWithSpan>,
+) -> Option<Vec<TokenWithSpan>> {
+    let mut changed = false;
+    for _ in 0..MAX_QUERY_FORMS {
+        match one_query_form(dialect, &tokens) {
+            Some(rewritten) => {
+                tokens = rewritten;
+                changed = true;
+            }
+            None => break,
+        }
+    }
+    changed.then_some(tokens)
+}
+
+fn is_word(token: &Token, w: &str) -> bool {
+    matches!(token, Token::Word(x) if x.quote_style.is_none() && x.value.eq_ignore_ascii_case(w))
+}
+
+fn word_token(w: &str) -> TokenWithSpan {
+    TokenWithSpan::wrap(Token::make_keyword(w))
+}
+
+fn space() -> TokenWithSpan {
+    TokenWithSpan::wrap(Token::Whitespace(Whitespace::Space))
+}
+
+/// The first of [`spark_query_forms`]'s forms in `tokens`, rewritten.
+fn one_query_form(dialect: &dyn Dialect, tokens: &[TokenWithSpan]) -> Option<Vec<TokenWithSpan>> {
+    let significant: Vec<usize> = (0..tokens.len())
+        .filter(|&i| !matches!(tokens[i].token, Token::Whitespace(_) | Token::EOF))
+        .collect();
+    let splice = |parts: Vec<&[TokenWithSpan]>| parts.concat();
+    for (k, &i) in significant.iter().enumerate() {
+        let token = &tokens[i].token;
+        let previous = k.checked_sub(1).map(|p| &tokens[significant[p]].token);
+        let next = significant.get(k + 1).map(|&j| &tokens[j].token);
+        let starts_query = match previous {
+            None | Some(Token::LParen) => true,
+            Some(p) => ["UNION", "INTERSECT", "EXCEPT", "MINUS", "ALL", "DISTINCT"]
+                .iter()
+                .any(|w| is_word(p, w)),
+        };
+        // After `)` too: `WITH c AS (...) TABLE c ORDER BY x` (sqlparser reads `TABLE c` only
+        // where nothing follows it).
+        let after_cte = matches!(previous, Some(Token::RParen));
+        if (starts_query || after_cte)
+            && is_word(token, "TABLE")
+            && matches!(next, Some(Token::Word(_)))
+        {
+            let select = [
+                word_token("SELECT"),
+                space(),
+                TokenWithSpan::wrap(Token::Mul),
+                space(),
+                word_token("FROM"),
+            ];
+            return Some(splice(vec![&tokens[..i], &select, &tokens[i + 1..]]));
+        }
+        if starts_query && is_word(token, "FROM") {
+            // The FROM items end at SELECT, or where the query ends, outside parentheses.
+            let mut depth = 0_usize;
+            let mut end = tokens.len();
+            for &j in &significant[k + 1..] {
+                match &tokens[j].token {
+                    Token::LParen => depth += 1,
+                    Token::RParen if depth == 0 => {
+                        end = j;
+                        break;
+                    }
+                    Token::RParen => depth -= 1,
+                    Token::SemiColon if depth == 0 => {
+                        end = j;
+                        break;
+                    }
+                    t if depth == 0
+                        && ["SELECT", "UNION", "INTERSECT", "EXCEPT", "MINUS"]
+                            .iter()
+                            .any(|w| is_word(t, w)) =>
+                    {
+                        end = j;
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+            if end == tokens.len() {
+                end = tokens
+                    .iter()
+                    .rposition(|t| !matches!(t.token, Token::EOF))
+                    .map_or(0, |p| p + 1);
+            }
+            if significant[k + 1..].first().is_none_or(|&j| j >= end) {
+                return None;
+            }
+            let items = &tokens[i..end];
+            if !tokens.get(end).is_some_and(|t| is_word(&t.token, "SELECT")) {
+                let select = [word_token("SELECT"), space(), TokenWithSpan::wrap(Token::Mul), space()];
+                return Some(splice(vec![&tokens[..i], &select, items, &[space()], &tokens[end..]]));
+            }
+            let mut parser = Parser::new(dialect).with_tokens_with_locations(tokens.to_vec());
+            while parser.index() <= end {
+                parser.next_token();
+            }
+            parser.parse_all_or_distinct().ok()?;
+            parser.parse_projection().ok()?;
+            let list_end = parser.index();
+            return Some(splice(vec![
+                &tokens[..i],
+                &tokens[end..list_end],
+                &[space()],
+                items,
+                &[space()],
+                &tokens[list_end..],
+            ]));
+        }
+        let from_item = previous.is_some_and(|p| is_word(p, "FROM") || is_word(p, "JOIN"))
+            || matches!(previous, Some(Token::Comma));
+        if from_item && is_word(token, "VALUES") && matches!(next, Some(Token::LParen)) {
+            let mut parser = Parser::new(dialect).with_tokens_with_locations(tokens.to_vec());
+            while parser.index() <= i {
+                parser.next_token();
+            }
+            parser.parse_values(false, false).ok()?;
+            let rows_end = parser.index();
+            parser.maybe_parse_table_alias().ok()?;
+            if !(parser.peek_keyword(Keyword::PIVOT) || parser.peek_keyword(Keyword::UNPIVOT)) {
+                continue;
+            }
+            return Some(splice(vec![
+                &tokens[..i],
+                &[TokenWithSpan::wrap(Token::LParen)],
+                &tokens[i..rows_end],
+                &[TokenWithSpan::wrap(Token::RParen)],
+                &tokens[rows_end..],
+            ]));
+        }
+    }
+    None
 }

@@ -802,25 +802,51 @@ fn spark_name(e: &Expr, ctx: &Ctx<'_>) -> Option<String> {
             let quantifier = if *any { "any" } else { "all" };
             format!("{not}like{quantifier}({})", name(expr)?)
         }
+        // ILIKE ANY/ALL: as quantified LIKE, of the lowered expression.
+        Expr::ILike {
+            negated,
+            any,
+            expr,
+            pattern,
+            escape_char: None,
+        } if *any || call_name(pattern).as_deref() == Some("all") => {
+            let not = if *negated { "not" } else { "" };
+            let quantifier = if *any { "any" } else { "all" };
+            format!("{not}like{quantifier}(lower({}))", name(expr)?)
+        }
+        // The negated forms are `(NOT <the form>)`.
         Expr::Like {
-            negated: false,
+            negated,
             any: false,
             expr,
             pattern,
             escape_char,
         } => {
-            let text = format!("{} LIKE {}", name(expr)?, name(pattern)?);
-            match escape_char {
-                None => text,
-                Some(c) => format!("{text} ESCAPE '{}'", value_name(c)?),
+            let mut text = format!("{} LIKE {}", name(expr)?, name(pattern)?);
+            if let Some(c) = escape_char {
+                text = format!("{text} ESCAPE '{}'", value_name(c)?);
             }
+            negated_name(*negated, text)
         }
-        Expr::RLike {
-            negated: false,
+        Expr::ILike {
+            negated,
+            any: false,
             expr,
             pattern,
             ..
-        } => format!("RLIKE({}, {})", name(expr)?, name(pattern)?),
+        } => negated_name(
+            *negated,
+            format!("ilike({}, {})", name(expr)?, name(pattern)?),
+        ),
+        Expr::RLike {
+            negated,
+            expr,
+            pattern,
+            ..
+        } => negated_name(
+            *negated,
+            format!("RLIKE({}, {})", name(expr)?, name(pattern)?),
+        ),
         Expr::Interval(interval) => {
             let value = name(&interval.value)?;
             match (&interval.leading_field, &interval.last_field) {
@@ -1310,4 +1336,10 @@ mod tests {
             assert_eq!(number_name(text).as_deref(), Some(name), "{text}");
         }
     }
+}
+
+
+/// Spark's name of a negated predicate: `(NOT <name>)`.
+fn negated_name(negated: bool, name: String) -> String {
+    if negated { format!("(NOT {name})") } else { name }
 }

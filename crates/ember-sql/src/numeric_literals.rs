@@ -96,9 +96,21 @@ pub(crate) fn parse_statement(state: &SessionState, sql: &str) -> DfResult<DFSta
         // and this what the statement is.
         Err(e) => {
             let tokens = tokenize().unwrap_or_default();
-            let retried = parenthesized_values(parsing, join_suffixes(tokens.clone()))
-                .or_else(|| crate::ctes::max_recursion_levels(join_suffixes(tokens.clone())))
-                .and_then(|rows| parse(rows).ok());
+            // Each rewrite applies to what the ones before it made; none may apply.
+            let mut rewritten = join_suffixes(tokens.clone());
+            let mut changed = false;
+            let rewrites: [&dyn Fn(Vec<TokenWithSpan>) -> Option<Vec<TokenWithSpan>>; 3] = [
+                &|t| parenthesized_values(parsing, t),
+                &crate::ctes::max_recursion_levels,
+                &|t| crate::dialect::spark_query_forms(parsing, t),
+            ];
+            for rewrite in rewrites {
+                if let Some(tokens) = rewrite(rewritten.clone()) {
+                    rewritten = tokens;
+                    changed = true;
+                }
+            }
+            let retried = changed.then(|| parse(rewritten).ok()).flatten();
             match retried {
                 Some(statements) => statements,
                 None => {

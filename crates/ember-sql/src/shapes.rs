@@ -31,10 +31,11 @@
 //!   `count(DISTINCT a, b)` counts the distinct rows where no argument is `NULL`;
 //!   `forall(a, f)` is `NOT any_match(a, NOT f)`; `array_sort(a, comparator)` is the
 //!   higher-order `array_sort_by` (see `functions/higher_order.rs`);
-//!   `expr.field` on any struct expression is a field access; `x [NOT] LIKE ANY|SOME|ALL (p, ...)`
-//!   is one `LIKE` per pattern joined by `OR` (`ANY`, `SOME`) or `AND` (`ALL`); `LIKE p ESCAPE 'c'`
+//!   `expr.field` on any struct expression is a field access; `x [NOT] LIKE|ILIKE ANY|SOME|ALL (p,
+//!   ...)` is one `LIKE` per pattern joined by `OR` (`ANY`, `SOME`) or `AND` (`ALL`); `LIKE p ESCAPE 'c'`
 //!   with another escape character than `\` is the same pattern escaped with `\`.
-//! - **Query clauses**: `MINUS [ALL]` is `EXCEPT [ALL]`; `SORT BY k` and `CLUSTER BY k` sort the
+//! - **Query clauses**: `MINUS [ALL]` is `EXCEPT [ALL]`; the query `TABLE t` is `SELECT * FROM
+//!   t` (see also `dialect.rs`'s `spark_query_forms`); `SORT BY k` and `CLUSTER BY k` sort the
 //!   result by `k` (each partition's order in Spark; one sorted partition here) and
 //!   `DISTRIBUTE BY` changes no answer; `ORDER BY ALL` orders by every column of the select list.
 //! - **`(a, b) IN (SELECT x, y ...)`** as a condition of `WHERE`: a correlated `EXISTS` (the
@@ -963,7 +964,13 @@ fn like_patterns(pattern: &Expr, any: bool) -> DfResult<Vec<&Expr>> {
 /// patterns, so `expr` is written once (a chain of `LIKE`s repeats it, and nested quantified
 /// `LIKE`s grew exponentially): `ANY` is `any_match`, `ALL` is `NOT any_match` of the negated
 /// test, which keep SQL's three-valued logic.
-fn quantified_like(expr: &Expr, negated: bool, patterns: &[&Expr], all: bool) -> String {
+fn quantified_like(
+    expr: &Expr,
+    negated: bool,
+    patterns: &[&Expr],
+    all: bool,
+    operator: &str,
+) -> String {
     let patterns: Vec<String> = patterns.iter().map(ToString::to_string).collect();
     let (outer, inner) = match (all, negated) {
         (false, false) => ("", ""),
@@ -972,7 +979,7 @@ fn quantified_like(expr: &Expr, negated: bool, patterns: &[&Expr], all: bool) ->
         (true, true) => ("NOT ", ""),
     };
     format!(
-        "{outer}any_match(array({}), __ember_pattern -> {inner}(({expr}) LIKE __ember_pattern))",
+        "{outer}any_match(array({}), __ember_pattern -> {inner}(({expr}) {operator} __ember_pattern))",
         patterns.join(", ")
     )
 }
@@ -1000,6 +1007,11 @@ fn escaped_with_backslash(pattern: &str, escape: char) -> Option<String> {
 
 /// Expression rewrites that need no context (see the module docs).
 fn rewrite_expr(e: &mut Expr) -> DfResult<()> {
+    let operator = if matches!(e, Expr::ILike { .. }) {
+        "ILIKE"
+    } else {
+        "LIKE"
+    };
     match e {
         Expr::InSubquery { expr, negated, .. } if matches!(expr.as_ref(), Expr::Tuple(_)) => {
             let not = if *negated { "NOT " } else { "" };
@@ -1027,8 +1039,16 @@ fn rewrite_expr(e: &mut Expr) -> DfResult<()> {
             expr,
             pattern,
             escape_char: None,
+        }
+        | Expr::ILike {
+            negated,
+            any: true,
+            expr,
+            pattern,
+            escape_char: None,
         } => {
-            let text = quantified_like(expr, *negated, &like_patterns(pattern, true)?, false);
+            let text =
+                quantified_like(expr, *negated, &like_patterns(pattern, true)?, false, operator);
             *e = parse_expr(&text)?;
         }
         Expr::Like {
@@ -1037,13 +1057,26 @@ fn rewrite_expr(e: &mut Expr) -> DfResult<()> {
             expr,
             pattern,
             escape_char: None,
+        }
+        | Expr::ILike {
+            negated,
+            any: false,
+            expr,
+            pattern,
+            escape_char: None,
         } if matches!(call(pattern), Some((name, _)) if matches!(name.as_str(), "all" | "some" | "any")) =>
         {
             let all = matches!(call(pattern), Some((name, _)) if name == "all");
-            let text = quantified_like(expr, *negated, &like_patterns(pattern, false)?, all);
+            let text =
+                quantified_like(expr, *negated, &like_patterns(pattern, false)?, all, operator);
             *e = parse_expr(&text)?;
         }
         Expr::Like {
+            pattern,
+            escape_char: Some(escape),
+            ..
+        }
+        | Expr::ILike {
             pattern,
             escape_char: Some(escape),
             ..
@@ -1065,7 +1098,7 @@ fn rewrite_expr(e: &mut Expr) -> DfResult<()> {
                 && let Some(rewritten) = escaped_with_backslash(p, c)
             {
                 *p = rewritten;
-                if let Expr::Like { escape_char, .. } = e {
+                if let Expr::Like { escape_char, .. } | Expr::ILike { escape_char, .. } = e {
                     *escape_char = None;
                 }
             }
@@ -1515,7 +1548,7 @@ impl VisitorMut for Rewriter<'_> {
         if matches!(*query.body, SetExpr::Select(_)) {
             unqualify(&mut query.order_by, &names);
         }
-        minus_as_except(&mut query.body);
+        set_synonyms(&mut query.body);
         if let Err(e) = sort_by_as_order_by(query) {
             return ControlFlow::Break(e);
         }
@@ -1549,18 +1582,38 @@ impl VisitorMut for Rewriter<'_> {
     }
 }
 
-/// Spark's `MINUS [ALL]`, a synonym of `EXCEPT [ALL]`, throughout a set expression.
-fn minus_as_except(body: &mut SetExpr) {
-    if let SetExpr::SetOperation {
-        op, left, right, ..
-    } = body
-    {
-        if *op == SetOperator::Minus {
-            *op = SetOperator::Except;
+/// Spark's synonyms in a set expression: `MINUS [ALL]` is `EXCEPT [ALL]`, and the query `TABLE
+/// t` is `SELECT * FROM t` (DataFusion refuses it: "Query TABLE t not implemented yet").
+fn set_synonyms(body: &mut SetExpr) {
+    match body {
+        SetExpr::SetOperation {
+            op, left, right, ..
+        } => {
+            if *op == SetOperator::Minus {
+                *op = SetOperator::Except;
+            }
+            set_synonyms(left);
+            set_synonyms(right);
         }
-        minus_as_except(left);
-        minus_as_except(right);
+        SetExpr::Table(table) => {
+            if let Some(select) = select_all_from(table) {
+                *body = select;
+            }
+        }
+        _ => {}
     }
+}
+
+/// `SELECT * FROM <table>` for the query `TABLE <table>`.
+fn select_all_from(table: &datafusion::sql::sqlparser::ast::Table) -> Option<SetExpr> {
+    let quoted = |name: &str| Ident::with_quote('`', name).to_string();
+    let name = match &table.schema_name {
+        Some(schema) => format!("{}.{}", quoted(schema), quoted(table.table_name.as_deref()?)),
+        None => quoted(table.table_name.as_deref()?),
+    };
+    parse_select(&format!("SELECT * FROM {name}"))
+        .ok()
+        .map(|query| *query.body)
 }
 
 /// Hive's `SORT BY`, `CLUSTER BY` and `DISTRIBUTE BY` (see the module docs).

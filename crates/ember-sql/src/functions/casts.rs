@@ -5,9 +5,11 @@
 //!
 //! Each is planned as the expression it stands for, so it casts exactly as `CAST` does.
 //!
-//! [`TIMESTAMP_TEXT`] is what `CAST(timestamp AS STRING)` is planned as (`coercion.rs`): Spark's
+//! [`TIMESTAMP_TEXT`] is what `CAST(timestamp AS STRING)` is planned as (`coercion.rs`'s
+//! [`crate::coercion::SparkTexts`], for every cast to a string, the implicit ones too): Spark's
 //! text of a timestamp, `2024-03-15 10:20:30.5` (the fraction without trailing zeros, none when
-//! it is zero) in the timestamp's zone, where Arrow's cast writes ISO 8601 with the offset.
+//! it is zero) in the timestamp's zone, where Arrow's cast writes ISO 8601 with the offset;
+//! [`FLOAT_TEXT`] likewise for `FLOAT` and `DOUBLE` (Java's `1.0E20`, not Arrow's `1e20`).
 
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
@@ -61,13 +63,17 @@ impl ScalarUDFImpl for CastFn {
         Ok(self.target.clone())
     }
 
-    fn simplify(&self, args: Vec<Expr>, _info: &SimplifyContext) -> DfResult<ExprSimplifyResult> {
+    fn simplify(&self, args: Vec<Expr>, info: &SimplifyContext) -> DfResult<ExprSimplifyResult> {
         let [arg] = <[Expr; 1]>::try_from(args)
             .map_err(|a| plan_err(format!("{} takes one argument, got {}", self.name, a.len())))?;
-        Ok(ExprSimplifyResult::Simplified(cast(
-            arg,
-            self.target.clone(),
-        )))
+        // `string(x)` writes `x` as CAST does (this runs after the analyzer's rewrite of casts).
+        let from = info.get_data_type(&arg)?;
+        Ok(ExprSimplifyResult::Simplified(
+            match spark_text_cast(arg.clone(), &from, &self.target) {
+                Some(text) => text,
+                None => cast(arg, self.target.clone()),
+            },
+        ))
     }
 
     fn invoke_with_args(&self, _args: ScalarFunctionArgs) -> DfResult<ColumnarValue> {
@@ -205,9 +211,72 @@ pub(crate) fn spark_timestamp_texts(
     Ok(Arc::new(out.finish()))
 }
 
+/// The hidden function `CAST(float or double AS STRING)` is planned as: Java's text of the
+/// number (`Double.toString`), which Spark writes: `1.0E20`, `1.0E-4`, `100.0`, where Arrow's
+/// cast writes `1e20`, `0.0001`, `100`.
+pub(crate) const FLOAT_TEXT: &str = "__ember_float_text";
+
+/// [`FLOAT_TEXT`] as a function of a `FLOAT` or `DOUBLE` column.
+pub(crate) fn float_text() -> ScalarUDF {
+    super::ColumnFn::new(
+        FLOAT_TEXT,
+        |t| match t {
+            [DataType::Float64] => Ok(vec![DataType::Float64]),
+            [DataType::Float16 | DataType::Float32] => Ok(vec![DataType::Float32]),
+            _ => Err(plan_err(format!(
+                "{FLOAT_TEXT} takes one FLOAT or DOUBLE, got {t:?}"
+            ))),
+        },
+        |_| Ok(DataType::Utf8),
+        |args| {
+            use datafusion::arrow::array::{AsArray as _, StringArray};
+            use datafusion::arrow::datatypes::{Float32Type, Float64Type};
+            let array = args[0].as_ref();
+            let texts: StringArray = match array.data_type() {
+                DataType::Float32 => array
+                    .as_primitive::<Float32Type>()
+                    .iter()
+                    .map(|v| v.map(super::json::java_float))
+                    .collect(),
+                _ => array
+                    .as_primitive::<Float64Type>()
+                    .iter()
+                    .map(|v| v.map(super::json::java_double))
+                    .collect(),
+            };
+            Ok(Arc::new(texts))
+        },
+    )
+    .udf()
+}
+
+/// `CAST(e AS to)`, `to` a string type, as Spark writes the text where Arrow's cast differs:
+/// a timestamp ([`TIMESTAMP_TEXT`]) or a floating-point number ([`FLOAT_TEXT`]). `None` where
+/// Arrow's text is Spark's (or `to` is no string type).
+pub(crate) fn spark_text_cast(e: Expr, from: &DataType, to: &DataType) -> Option<Expr> {
+    if !matches!(to, DataType::Utf8 | DataType::Utf8View | DataType::LargeUtf8) {
+        return None;
+    }
+    let udf = match from {
+        DataType::Timestamp(..) => timestamp_text(),
+        DataType::Float16 | DataType::Float32 | DataType::Float64 => float_text(),
+        _ => return None,
+    };
+    let text = Expr::ScalarFunction(datafusion::logical_expr::expr::ScalarFunction::new_udf(
+        Arc::new(udf),
+        vec![e],
+    ));
+    Some(if *to == DataType::Utf8 {
+        text
+    } else {
+        cast(text, to.clone())
+    })
+}
+
 /// Registers the cast functions and the null predicates.
 pub(crate) fn register(ctx: &SessionContext, time_zone: &Arc<str>) {
     ctx.register_udf(timestamp_text());
+    ctx.register_udf(float_text());
     for f in cast_functions(time_zone) {
         ctx.register_udf(ScalarUDF::new_from_impl(f));
     }

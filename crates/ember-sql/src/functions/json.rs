@@ -102,19 +102,23 @@ fn parse(text: &str) -> Option<Json> {
 
 /// Java's `Double.toString`, which Spark's Jackson writes doubles with: `1.0`, `1.5E10`.
 pub(crate) fn java_double(d: f64) -> String {
-    java_decimal(d.is_nan(), d, format!("{d}"), format!("{d:e}"))
+    java_decimal(d, || format!("{d}"), || format!("{d:e}"))
 }
 
 /// Java's `Float.toString`: the shortest digits that read back as the same `FLOAT`.
 pub(crate) fn java_float(f: f32) -> String {
-    java_decimal(f.is_nan(), f64::from(f), format!("{f}"), format!("{f:e}"))
+    java_decimal(f64::from(f), || format!("{f}"), || format!("{f:e}"))
 }
 
-/// Java's decimal text of a floating-point `value`, from Rust's shortest `plain` and
-/// `scientific` texts of it: plain within `[1e-3, 1e7)`, else `<mantissa>E<exponent>`; always a
-/// fraction digit.
-fn java_decimal(nan: bool, value: f64, plain: String, scientific: String) -> String {
-    if nan {
+/// Java's decimal text of a floating-point `value`, from Rust's shortest `plain` or
+/// `scientific` text of it (only the one needed is made): plain within `[1e-3, 1e7)`, else
+/// `<mantissa>E<exponent>`; always a fraction digit.
+fn java_decimal(
+    value: f64,
+    plain: impl FnOnce() -> String,
+    scientific: impl FnOnce() -> String,
+) -> String {
+    if value.is_nan() {
         return "NaN".into();
     }
     if value.is_infinite() {
@@ -122,19 +126,19 @@ fn java_decimal(nan: bool, value: f64, plain: String, scientific: String) -> Str
     }
     let a = value.abs();
     if a == 0.0 || (1e-3..1e7).contains(&a) {
-        if plain.contains('.') {
-            plain
-        } else {
-            format!("{plain}.0")
+        let mut plain = plain();
+        if !plain.contains('.') {
+            plain.push_str(".0");
         }
+        plain
     } else {
+        let scientific = scientific();
         let (mantissa, exp) = scientific.split_once('e').unwrap_or((&scientific, "0"));
-        let mantissa = if mantissa.contains('.') {
-            mantissa.to_owned()
+        if mantissa.contains('.') {
+            format!("{mantissa}E{exp}")
         } else {
-            format!("{mantissa}.0")
-        };
-        format!("{mantissa}E{exp}")
+            format!("{mantissa}.0E{exp}")
+        }
     }
 }
 

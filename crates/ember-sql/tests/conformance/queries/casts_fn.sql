@@ -33,3 +33,11 @@ SELECT equal_null(1, 1), equal_null(1, NULL), equal_null(NULL, NULL), equal_null
 SELECT l.id, equal_null(l.v, r.v) FROM l JOIN r ON l.id = r.id ORDER BY l.id
 -- name: isnull_in_where
 SELECT name FROM people WHERE isnull(age) OR isnull(dept) ORDER BY name
+-- name: doubles_as_strings
+SELECT CAST(1e20D AS STRING) a, CAST(123456789.0D AS STRING) b, CAST(1234567.0D AS STRING) c, CAST(0.001D AS STRING) d, CAST(0.0001D AS STRING) e, CAST(-0.0D AS STRING) h, CAST(100.0D AS STRING) n, CAST(1e7D AS STRING) o, CAST(9999999.0D AS STRING) p, CAST(-1.5e-10D AS STRING) q, CAST(CAST('NaN' AS DOUBLE) AS STRING) r, CAST(CAST('-Infinity' AS DOUBLE) AS STRING) s
+-- name: floats_as_strings
+SELECT CAST(1.5F AS STRING) a, CAST(CAST(1e10 AS FLOAT) AS STRING) b, CAST(0.1F AS STRING) c, CAST(CAST(1e-5 AS FLOAT) AS STRING) d, CAST(CAST(16777217 AS FLOAT) AS STRING) e
+-- name: doubles_and_timestamps_in_strings
+SELECT string(TIMESTAMP '2024-03-15 10:20:30.5') a, concat('x', TIMESTAMP '2024-03-15 10:20:30.5') b, concat('x', 1e20D) c, 'x' || 1e20D d, concat_ws('-', 1e20D, 2.5D) e, length(1e20D) f, string(1e-4D) g, TRY_CAST(1e8D AS STRING) h
+-- name: a_double_column_as_strings
+SELECT k, CAST(x * 1e7 AS STRING), concat(x, '') FROM nums ORDER BY k

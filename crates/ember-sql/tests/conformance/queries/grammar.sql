@@ -276,3 +276,31 @@ WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 101) SE
 WITH RECURSIVE r(n) AS (SELECT id FROM range(999999) UNION ALL SELECT n + 1 FROM r WHERE n < 1) SELECT count(*) FROM r
 -- name: recursive_cte_below_the_row_limit
 WITH RECURSIVE r(n) AS (SELECT id FROM range(999998) UNION ALL SELECT n + 1 FROM r WHERE n < 1) SELECT count(*) FROM r
+-- name: table_statement
+TABLE l ORDER BY id DESC LIMIT 3
+-- name: table_in_a_cte_and_a_union
+WITH c AS (SELECT 10 AS id, 20 AS v) TABLE c UNION ALL TABLE r ORDER BY 1
+-- name: table_in_a_subquery
+SELECT count(*), sum(v) FROM (TABLE l)
+-- name: from_first_query
+FROM l SELECT id, v WHERE v = 2 ORDER BY id
+-- name: from_first_alone
+FROM r
+-- name: from_first_in_a_subquery
+SELECT count(*) FROM (FROM l SELECT DISTINCT v)
+-- name: from_first_with_lateral_view
+FROM l LATERAL VIEW explode(array(1, 2)) x AS y SELECT id, y WHERE id = 1 ORDER BY y
+-- name: unpivot_of_bare_values
+SELECT * FROM VALUES (1, 1), (2, 1) AS t(id, v) UNPIVOT (x FOR c IN (id, v)) ORDER BY 1, 2
+-- name: pivot_of_values
+SELECT * FROM VALUES (1, 1), (2, 1), (3, 2) AS t(id, v) PIVOT (count(id) FOR v IN (1, 2))
+-- name: like_of_numbers_dates_and_timestamps
+SELECT 12 LIKE '1%', 1.5 LIKE '1%', DATE '2024-01-01' LIKE '2024%', TIMESTAMP '2024-01-01 10:00:00' LIKE '2024-01-01 10%', 1.50 LIKE '1.50', 1e20D LIKE '1.0E%'
+-- name: like_any_of_a_number_column
+SELECT id FROM l WHERE id LIKE ANY ('1%', '2%') ORDER BY id
+-- name: ilike_and_not_like_of_numbers
+SELECT 12 ILIKE '1%', 12 NOT LIKE '1%'
+-- name: like_forms_named
+SELECT 'ab' ILIKE 'A%', 'ab' NOT LIKE 'a%', 'ab' NOT ILIKE 'a%', 'ab' NOT RLIKE 'a', NOT 'ab' LIKE 'a%', 'a_b' LIKE 'a!_b' ESCAPE '!', 'a_b' NOT LIKE 'a!_b' ESCAPE '!', 'ab' ILIKE 'A!%' ESCAPE '!', 'ab' NOT LIKE ANY ('x%', 'a%'), 'ab' ILIKE ANY ('A%')
+-- name: ilike_quantified
+SELECT name, name ILIKE ANY ('A%', '%B%'), name NOT ILIKE ALL ('a%', 'c%') FROM people ORDER BY id
