@@ -538,6 +538,20 @@ enum NoSignature {
 /// (`sum(true)`) an "internal error" that asks for a bug report.
 fn signature_mismatch(message: &str) -> Option<NoSignature> {
     const MARK: &str = "No function matches the given name and argument types '";
+    // A function whose string parameters take numbers (functions/text_params.rs) reports the
+    // check of the function it wraps inside DataFusion's check of itself: read the inner one,
+    // which ends where the outer report's own mark starts.
+    let wrapped = crate::functions::text_params::WRAPPED_REFUSAL;
+    if let Some(i) = message.find(wrapped) {
+        let inner = &message[i + wrapped.len()..];
+        let first = inner.find(MARK)?;
+        let end = inner[first + MARK.len()..]
+            .find(MARK)
+            .map_or(inner.len(), |j| first + MARK.len() + j);
+        return signature_mismatch(
+            inner[..end].trim_end_matches(|c: char| c == '.' || c.is_whitespace()),
+        );
+    }
     let at = message.find(MARK)?;
     let call = &message[at + MARK.len()..];
     let call = &call[..call.find("'. ")?];

@@ -756,17 +756,20 @@ fn spark_name(e: &Expr, ctx: &Ctx<'_>) -> Option<String> {
                 CeilFloorKind::DateTimeField(_) => return None,
             }
         }
+        // Named as written: `substr(...)` or `substring(...)`.
         Expr::Substring {
             expr,
             substring_from: Some(from),
             substring_for,
+            shorthand,
             ..
         } => {
             let length = match substring_for {
                 Some(l) => name(l)?,
                 None => i32::MAX.to_string(),
             };
-            format!("substring({}, {}, {length})", name(expr)?, name(from)?)
+            let function = if *shorthand { "substr" } else { "substring" };
+            format!("{function}({}, {}, {length})", name(expr)?, name(from)?)
         }
         Expr::Position { expr, r#in } => format!("locate({}, {}, 1)", name(expr)?, name(r#in)?),
         Expr::Trim {

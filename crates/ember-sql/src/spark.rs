@@ -238,6 +238,18 @@ impl ScalarUDFImpl for AnsiDivisor {
 }
 
 impl ExprPlanner for SparkArithmeticPlanner {
+    /// `substr(x, p, n)` and `SUBSTRING(x FROM p FOR n)`, which the SQL planner plans apart from
+    /// other calls, as the session's `substr`: its string parameter takes numbers and dates as
+    /// their text (`substr(DATE '2024-03-15', 1, 7)`, see `functions/text_params.rs`).
+    fn plan_substring(&self, args: Vec<Expr>) -> DfResult<PlannerResult<Vec<Expr>>> {
+        Ok(PlannerResult::Planned(Expr::ScalarFunction(
+            datafusion::logical_expr::expr::ScalarFunction::new_udf(
+                crate::functions::text_params::substr(),
+                args,
+            ),
+        )))
+    }
+
     fn plan_binary_op(
         &self,
         expr: RawBinaryExpr,

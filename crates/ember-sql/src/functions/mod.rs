@@ -82,6 +82,7 @@ pub(crate) mod sketches;
 pub(crate) mod spark_names;
 pub(crate) mod strings;
 pub(crate) mod tables;
+pub(crate) mod text_params;
 pub(crate) mod time_window;
 pub(crate) mod variant;
 pub(crate) mod vectors;
@@ -290,8 +291,9 @@ pub(crate) fn register(ctx: &SessionContext, time_zone: &std::sync::Arc<str>) {
     random::register(ctx);
     variant::register(ctx, time_zone);
     counter_diff::register(ctx);
-    // Last: it wraps whatever is registered under its names by then.
+    // Last: they wrap whatever is registered under their names by then.
     bounded::register(ctx);
+    text_params::register(ctx);
 }
 
 /// Registers each `(existing, alias)` pair: the function `existing` also under Spark's name

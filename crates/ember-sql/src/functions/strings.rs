@@ -296,6 +296,19 @@ fn mask() -> ColumnFn {
     ColumnFn::new(
         "mask",
         |t| {
+            // Spark casts nothing to the string it masks (unlike its other string functions).
+            if let Some(first) = t.first()
+                && (first.is_numeric()
+                    || matches!(
+                        first,
+                        DataType::Boolean | DataType::Date32 | DataType::Timestamp(..)
+                    ))
+            {
+                return Err(super::plan_err(format!(
+                    "mask takes the STRING to mask, not {}",
+                    crate::types::spark_type_name(first).to_uppercase()
+                )));
+            }
             fixed(
                 t,
                 &[

@@ -171,3 +171,19 @@ three. four')
 SELECT sentences('don''t stop', 'xx'), sentences('a b', NULL), sentences(123)
 -- name: sentences_quotes_and_symbols
 SELECT sentences('A.B. c. "Quoted." (Paren) end'), sentences('x_y foo-bar 12ab $5 #tag @me')
+-- name: string_functions_of_numbers
+SELECT upper(12), lower(12), initcap(12), trim(12), ltrim(12), rtrim(12), btrim(12), instr(12345, '3'), replace(12345, '3', 'x'), repeat(12, 2), split_part(12345, '3', 1), startswith(12345, '1'), endswith(12345, 45), contains(12345, 3), octet_length(12), bit_length(12), levenshtein(12, 13), find_in_set(2, '1,2,3'), substring_index(12345, 3, 1)
+-- name: substr_of_numbers_and_dates
+SELECT substr(12345, 2, 2), substring(12345, 2), substr(DATE '2024-03-15', 1, 7), substr(TIMESTAMP '2024-03-15 10:20:30.5', 12), substr(1e20D, 1, 4), substr('hello', -3), substring('hello' FROM 2 FOR 2)
+-- name: string_functions_of_dates_booleans_and_timestamps
+SELECT upper(DATE '2024-01-01'), upper(true), lower(TIMESTAMP '2024-01-01 10:00:00'), replace(DATE '2024-01-01', '-', '/'), contains(2.5D, '.5'), ucase(1.5), lcase(false)
+-- name: string_functions_of_a_number_column
+SELECT k, upper(x), substr(k * 100, 1, 2), replace(x, '.', ','), contains(k, 5) FROM nums ORDER BY k
+-- name: functions_spark_refuses_numbers_for
+SELECT soundex(12)
+-- name: binary_functions_refuse_numbers
+SELECT sha1(12)
+-- name: mask_refuses_numbers
+SELECT mask(12345)
+-- name: luhn_check_of_a_number
+SELECT luhn_check(79927398713), luhn_check(12)
