@@ -211,8 +211,35 @@ pub(crate) fn pretty_table(schema: &SchemaRef, batches: &[RecordBatch]) -> Resul
 
 /// `batches` (of `schema`) as they are shown ([`shown`]) in a [`pretty_table`].
 pub(crate) fn shown_table(schema: &SchemaRef, batches: &[RecordBatch]) -> Result<String> {
-    let empty = shown_batch(&RecordBatch::new_empty(schema.clone()))?;
-    pretty_table(&empty.schema(), &shown(batches)?)
+    let empty = table_batch(&RecordBatch::new_empty(schema.clone()))?;
+    let batches = batches
+        .iter()
+        .map(table_batch)
+        .collect::<Result<Vec<_>>>()?;
+    pretty_table(&empty.schema(), &batches)
+}
+
+/// `batch` as a table shows it: [`shown`], and `FLOAT`/`DOUBLE` and timestamp columns as Spark
+/// shows them (Java's `1.0E20`, not Arrow's `1e20`; `2024-03-15 10:20:30.5`, not ISO 8601).
+fn table_batch(batch: &RecordBatch) -> Result<RecordBatch> {
+    use arrow::datatypes::DataType;
+    fn spark_text(column: &arrow::array::ArrayRef) -> datafusion::error::Result<arrow::array::ArrayRef> {
+        use crate::functions::casts::{spark_float_texts, spark_timestamp_texts};
+        match column.data_type() {
+            DataType::Timestamp(_, zone) => {
+                let micros =
+                    DataType::Timestamp(arrow::datatypes::TimeUnit::Microsecond, zone.clone());
+                spark_timestamp_texts(arrow::compute::cast(column, &micros)?.as_ref())
+            }
+            _ => spark_float_texts(column.as_ref()),
+        }
+    }
+    texts_of(
+        &shown_batch(batch)?,
+        "showing numbers and timestamps",
+        |t| matches!(t, DataType::Float32 | DataType::Float64 | DataType::Timestamp(..)),
+        spark_text,
+    )
 }
 
 /// Whether a line of `text` is longer than [`MAX_TABLE_LINE`] characters.
@@ -250,19 +277,24 @@ pub fn shown(batches: &[RecordBatch]) -> Result<Vec<RecordBatch>> {
 
 fn shown_batch(batch: &RecordBatch) -> Result<RecordBatch> {
     use crate::functions::variant;
+    texts_of(batch, "showing VARIANT values", variant::holds_variant, variant::shown)
+}
+
+/// `batch` with the columns of the types `replaced` picks as `text` makes them (same names).
+fn texts_of(
+    batch: &RecordBatch,
+    ctx: &'static str,
+    replaced: fn(&arrow::datatypes::DataType) -> bool,
+    text: fn(&arrow::array::ArrayRef) -> datafusion::error::Result<arrow::array::ArrayRef>,
+) -> Result<RecordBatch> {
     let schema = batch.schema();
-    if !schema
-        .fields()
-        .iter()
-        .any(|f| variant::holds_variant(f.data_type()))
-    {
+    if !schema.fields().iter().any(|f| replaced(f.data_type())) {
         return Ok(batch.clone());
     }
-    let ctx = "showing VARIANT values";
     let columns = batch
         .columns()
         .iter()
-        .map(variant::shown)
+        .map(|c| if replaced(c.data_type()) { text(c) } else { Ok(c.clone()) })
         .collect::<std::result::Result<Vec<_>, _>>()
         .map_err(|e| Error::from_datafusion(e, None))?;
     let fields: Vec<arrow::datatypes::Field> = schema
@@ -299,7 +331,7 @@ pub fn render<W: Write>(
     };
     let (schema, batches) = (&schema, batches.as_slice());
     match format {
-        OutputFormat::Table => writeln!(writer, "{}", pretty_table(schema, batches)?).map_err(io),
+        OutputFormat::Table => writeln!(writer, "{}", shown_table(schema, batches)?).map_err(io),
         OutputFormat::Csv => {
             let ctx = "writing CSV";
             let mut w = arrow::csv::WriterBuilder::new()

@@ -126,7 +126,13 @@
 //!   `monotonically_increasing_id`.
 //! - **Query shapes**: `PIVOT`, `GROUPING SETS`/`ROLLUP`/`CUBE` (of columns or expressions)
 //!   with `grouping()` and `grouping_id()`, `LATERAL VIEW`, `(a, b) [NOT] IN (SELECT ...)`,
-//!   `EXISTS`/`IN` subqueries as values, nested CTEs reusing a name, `VALUES 1, 2, 3`.
+//!   `EXISTS`/`IN` subqueries as values, nested CTEs reusing a name, `VALUES 1, 2, 3`,
+//!   `LATERAL (SELECT ...)` reading the outer row in its `SELECT` list and `WHERE`, `TABLE t`,
+//!   Hive's `FROM t SELECT ...`.
+//! - **Implicit casts to `STRING`**: string functions take numbers, booleans, dates and
+//!   timestamps as their text (`upper(12)`, `substr(d, 1, 7)`), `LIKE` too; a `DOUBLE` or
+//!   `FLOAT` is written as Spark writes it (Java's `1.0E20`), in `CAST` and everywhere a
+//!   string is made of one.
 //!
 //! A Spark function Ember does not have (Spark 4.3's `SHOW FUNCTIONS` is the list) fails with
 //! [`Error::UnsupportedFunction`] naming it, with the reason for the JVM- and format-bound ones

@@ -228,26 +228,35 @@ pub(crate) fn float_text() -> ScalarUDF {
             ))),
         },
         |_| Ok(DataType::Utf8),
-        |args| {
-            use datafusion::arrow::array::{AsArray as _, StringArray};
-            use datafusion::arrow::datatypes::{Float32Type, Float64Type};
-            let array = args[0].as_ref();
-            let texts: StringArray = match array.data_type() {
-                DataType::Float32 => array
-                    .as_primitive::<Float32Type>()
-                    .iter()
-                    .map(|v| v.map(super::json::java_float))
-                    .collect(),
-                _ => array
-                    .as_primitive::<Float64Type>()
-                    .iter()
-                    .map(|v| v.map(super::json::java_double))
-                    .collect(),
-            };
-            Ok(Arc::new(texts))
-        },
+        |args| spark_float_texts(args[0].as_ref()),
     )
     .udf()
+}
+
+/// Spark's text of each number of a `FLOAT` or `DOUBLE` `array` (Java's).
+pub(crate) fn spark_float_texts(
+    array: &dyn datafusion::arrow::array::Array,
+) -> DfResult<datafusion::arrow::array::ArrayRef> {
+    use datafusion::arrow::array::{AsArray as _, StringArray};
+    use datafusion::arrow::datatypes::{Float32Type, Float64Type};
+    let texts: StringArray = match array.data_type() {
+        DataType::Float32 => array
+            .as_primitive::<Float32Type>()
+            .iter()
+            .map(|v| v.map(super::json::java_float))
+            .collect(),
+        DataType::Float64 => array
+            .as_primitive::<Float64Type>()
+            .iter()
+            .map(|v| v.map(super::json::java_double))
+            .collect(),
+        other => {
+            return Err(plan_err(format!(
+                "{FLOAT_TEXT} takes a FLOAT or DOUBLE column, got {other}"
+            )));
+        }
+    };
+    Ok(Arc::new(texts))
 }
 
 /// `CAST(e AS to)`, `to` a string type, as Spark writes the text where Arrow's cast differs:

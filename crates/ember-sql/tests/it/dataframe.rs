@@ -1,7 +1,7 @@
 //! The DataFrame API over RDD-backed data.
 
 use ember_sql::arrow::array::{AsArray, RecordBatch};
-use ember_sql::arrow::datatypes::{Float64Type, Int32Type, Int64Type};
+use ember_sql::arrow::datatypes::{DataType as ArrowType, Float64Type, Int32Type, Int64Type};
 use ember_sql::prelude::*;
 use ember_sql::{Error, Row, Value};
 
@@ -85,6 +85,27 @@ fn count_show_and_explain() {
         "{plan}"
     );
     df.show(1).unwrap();
+}
+
+#[test]
+fn show_writes_numbers_and_timestamps_as_spark_shows_them() {
+    let spark = session();
+    let table = spark
+        .sql(
+            "SELECT 1e20D AS d, CAST(1.5 AS FLOAT) AS f, 100.0D AS h, \
+             TIMESTAMP '2024-03-15 10:20:30.5' AS t, CAST(NULL AS DOUBLE) AS z",
+        )
+        .and_then(|df| df.show_string(1))
+        .unwrap();
+    // PySpark 4.3's show(): 1.0E20, 1.5, 100.0, 2024-03-15 10:20:30.5 (Arrow writes 1e20 and
+    // 2024-03-15T10:20:30.500Z).
+    let row = table.lines().nth(3).unwrap();
+    for cell in ["1.0E20", "1.5", "100.0", "2024-03-15 10:20:30.5"] {
+        assert!(row.contains(&format!(" {cell} ")), "{cell} in {table}");
+    }
+    // The column types are the query's: only what is shown changed.
+    let batch = &spark.sql("SELECT 1e20D AS d").unwrap().collect().unwrap()[0];
+    assert_eq!(batch.schema().field(0).data_type(), &ArrowType::Float64);
 }
 
 #[test]
