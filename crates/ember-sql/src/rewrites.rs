@@ -395,15 +395,20 @@ pub(crate) fn register(ctx: &SessionContext) {
         ctx.register_udaf(udaf.as_ref().clone().with_aliases([alias]));
     }
     ctx.register_udf(ScalarUDF::new_from_impl(Concat::new()));
-    ctx.register_udf(ScalarUDF::new_from_impl(Round {
-        inner: datafusion_spark::function::math::round(),
-    }));
+    for half_even in [false, true] {
+        ctx.register_udf(ScalarUDF::new_from_impl(Round {
+            inner: datafusion_spark::function::math::round(),
+            half_even,
+        }));
+    }
 }
 
-/// Spark's `round`: `datafusion-spark`'s (HALF_UP), with Spark's result type for decimals.
+/// Spark's `round`: `datafusion-spark`'s (HALF_UP), with Spark's result type for decimals; and
+/// with `half_even`, Spark's `bround` (`functions/math.rs`'s values), typed alike.
 #[derive(Debug, PartialEq, Eq, Hash)]
 struct Round {
     inner: Arc<ScalarUDF>,
+    half_even: bool,
 }
 
 /// Spark's type of `round(DECIMAL(p, s), d)`: one more integral digit for the carry, the scale
@@ -425,7 +430,7 @@ fn spark_round_type(p: u8, s: i8, d: i64) -> Option<ArrowType> {
 
 impl ScalarUDFImpl for Round {
     fn name(&self) -> &str {
-        "round"
+        if self.half_even { "bround" } else { "round" }
     }
 
     fn signature(&self) -> &Signature {
@@ -456,7 +461,9 @@ impl ScalarUDFImpl for Round {
         match (input, places) {
             (Some(ArrowType::Decimal128(p, s)), Some(d)) => match spark_round_type(p, s, d) {
                 Some(t) => Ok(Arc::new(datafusion::arrow::datatypes::Field::new(
-                    "round", t, true,
+                    self.name(),
+                    t,
+                    true,
                 ))),
                 None => self.inner.return_field_from_args(args),
             },
@@ -474,7 +481,11 @@ impl ScalarUDFImpl for Round {
                 true,
             ));
         }
-        let out = self.inner.invoke_with_args(args)?;
+        let out = if self.half_even {
+            crate::functions::math::round_half_even(&args.args, args.number_rows)?
+        } else {
+            self.inner.invoke_with_args(args)?
+        };
         if out.data_type() == target {
             Ok(out)
         } else {

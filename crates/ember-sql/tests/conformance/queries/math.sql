@@ -127,3 +127,11 @@ SELECT 1 + 1 << 2, 1 << 2 & 3, 7 & 12 >> 2, 1 << 1 << 1, 256 >> 2 >> 1
 
 -- name: shift_operators_on_columns
 SELECT k, k << 2, k >> 1, k >>> 1 FROM nums ORDER BY k, s
+-- name: bround_types
+SELECT bround(2.5), typeof(bround(2.5)), bround(25, -1), typeof(bround(25, -1)), bround(35L, -1), typeof(bround(CAST(35 AS SMALLINT), -1)), bround(1.5F), typeof(bround(1.5F))
+-- name: bround_decimals
+SELECT bround(2.345, 2), typeof(bround(2.345, 2)), bround(2.355, 2), bround(-2.5), bround(9.5), typeof(bround(9.5)), bround(123.45, -1), typeof(bround(123.45, -1)), bround(2.5, 5), typeof(bround(2.5, 5))
+-- name: bround_doubles_by_their_decimal_digits
+SELECT bround(2.675D, 2), bround(0.125D, 2), bround(1.005D, 2), bround(-0.5D), bround(2.5D, -1), bround(1e20D, -19), bround(CAST('NaN' AS DOUBLE)), bround(5.5D, NULL)
+-- name: bround_of_a_decimal_column
+SELECT k, bround(CAST(x AS DECIMAL(5, 2)), 1), bround(k * 5, -1) FROM nums ORDER BY k
