@@ -34,6 +34,8 @@
 //!   `expr.field` on any struct expression is a field access; `x [NOT] LIKE|ILIKE ANY|SOME|ALL (p,
 //!   ...)` is one `LIKE` per pattern joined by `OR` (`ANY`, `SOME`) or `AND` (`ALL`); `LIKE p ESCAPE 'c'`
 //!   with another escape character than `\` is the same pattern escaped with `\`.
+//! - **Generators in `FROM`**: `FROM explode(a) [AS t(x)]` (and `posexplode`, `inline`, `stack`,
+//!   `json_tuple`, the `_outer` forms) is `FROM (SELECT explode(a)) [AS t(x)]`.
 //! - **Query clauses**: `MINUS [ALL]` is `EXCEPT [ALL]`; the query `TABLE t` is `SELECT * FROM
 //!   t` (see also `dialect.rs`'s `spark_query_forms`); `SORT BY k` and `CLUSTER BY k` sort the
 //!   result by `k` (each partition's order in Spark; one sorted partition here) and
@@ -1557,6 +1559,9 @@ impl VisitorMut for Rewriter<'_> {
     }
 
     fn pre_visit_table_factor(&mut self, t: &mut TableFactor) -> ControlFlow<Self::Break> {
+        if let Some(derived) = generator_table(t) {
+            *t = derived;
+        }
         if let TableFactor::Pivot { table, .. } | TableFactor::Unpivot { table, .. } = t {
             self.pivot_keys.push(table.to_string());
         }
@@ -1580,6 +1585,49 @@ impl VisitorMut for Rewriter<'_> {
             Err(e) => ControlFlow::Break(e),
         }
     }
+}
+
+/// Spark's generators, which a `FROM` clause may call as table-valued functions.
+const GENERATORS: [&str; 8] = [
+    "explode",
+    "explode_outer",
+    "posexplode",
+    "posexplode_outer",
+    "inline",
+    "inline_outer",
+    "stack",
+    "json_tuple",
+];
+
+/// `FROM explode(array(1, 2)) [AS t(x)]` (a generator called as a table-valued function) as
+/// the derived table `(SELECT explode(array(1, 2))) [AS t(x)]`, whose generator the `SELECT`
+/// rewrites then plan, its columns named as Spark names them (`col`, `pos`, `c0`, ...).
+/// `None` for any other table factor.
+fn generator_table(t: &TableFactor) -> Option<TableFactor> {
+    let TableFactor::Table {
+        name,
+        args: Some(args),
+        alias,
+        ..
+    } = t
+    else {
+        return None;
+    };
+    let [ObjectNamePart::Identifier(function)] = name.0.as_slice() else {
+        return None;
+    };
+    let function = function.value.to_ascii_lowercase();
+    if !GENERATORS.contains(&function.as_str()) {
+        return None;
+    }
+    let args: Vec<String> = args.args.iter().map(ToString::to_string).collect();
+    let subquery = parse_select(&format!("SELECT {function}({})", args.join(", "))).ok()?;
+    Some(TableFactor::Derived {
+        lateral: false,
+        subquery,
+        alias: alias.clone(),
+        sample: None,
+    })
 }
 
 /// Spark's synonyms in a set expression: `MINUS [ALL]` is `EXCEPT [ALL]`, and the query `TABLE

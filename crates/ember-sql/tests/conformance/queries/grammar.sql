@@ -304,3 +304,13 @@ SELECT 12 ILIKE '1%', 12 NOT LIKE '1%'
 SELECT 'ab' ILIKE 'A%', 'ab' NOT LIKE 'a%', 'ab' NOT ILIKE 'a%', 'ab' NOT RLIKE 'a', NOT 'ab' LIKE 'a%', 'a_b' LIKE 'a!_b' ESCAPE '!', 'a_b' NOT LIKE 'a!_b' ESCAPE '!', 'ab' ILIKE 'A!%' ESCAPE '!', 'ab' NOT LIKE ANY ('x%', 'a%'), 'ab' ILIKE ANY ('A%')
 -- name: ilike_quantified
 SELECT name, name ILIKE ANY ('A%', '%B%'), name NOT ILIKE ALL ('a%', 'c%') FROM people ORDER BY id
+-- name: generators_in_from
+SELECT * FROM explode(array(1, 2)) AS t(x)
+-- name: posexplode_and_inline_in_from
+SELECT p.pos, p.col, i.n, i.s FROM posexplode(array('a', 'b')) p, inline(array(struct(1, 'z'))) AS i(n, s) ORDER BY p.pos
+-- name: stack_json_tuple_and_explode_outer_in_from
+SELECT * FROM stack(2, 1, 'a', 2, 'b'), json_tuple('{"a":1}', 'a'), explode_outer(array()) ORDER BY col0
+-- name: a_generator_in_from_filtered
+SELECT t.x * 2 FROM explode(sequence(1, 3)) t(x) WHERE x > 1 ORDER BY 1
+-- name: a_table_joined_with_a_generator_in_from
+SELECT id, e FROM l, explode(array(10, 20)) AS g(e) WHERE id < 3 ORDER BY id, e
