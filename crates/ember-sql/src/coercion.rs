@@ -260,7 +260,9 @@ impl AnalyzerRule for SparkTexts {
             let inputs = merge_schema(&node.inputs());
             let names = NamePreserver::new(&node);
             node.map_expressions(|e| {
-                keeping_names(&names, e, &mut |e| e.transform_up(|e| spark_text(e, &inputs)))
+                keeping_names(&names, e, &mut |e| {
+                    e.transform_up(|e| spark_text(e, &inputs))
+                })
             })
         })
         .map(|t| t.data)

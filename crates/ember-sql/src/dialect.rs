@@ -309,8 +309,19 @@ fn one_query_form(dialect: &dyn Dialect, tokens: &[TokenWithSpan]) -> Option<Vec
             }
             let items = &tokens[i..end];
             if !tokens.get(end).is_some_and(|t| is_word(&t.token, "SELECT")) {
-                let select = [word_token("SELECT"), space(), TokenWithSpan::wrap(Token::Mul), space()];
-                return Some(splice(vec![&tokens[..i], &select, items, &[space()], &tokens[end..]]));
+                let select = [
+                    word_token("SELECT"),
+                    space(),
+                    TokenWithSpan::wrap(Token::Mul),
+                    space(),
+                ];
+                return Some(splice(vec![
+                    &tokens[..i],
+                    &select,
+                    items,
+                    &[space()],
+                    &tokens[end..],
+                ]));
             }
             let mut parser = Parser::new(dialect).with_tokens_with_locations(tokens.to_vec());
             while parser.index() <= end {

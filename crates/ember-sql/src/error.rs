@@ -452,7 +452,7 @@ impl Error {
                 match cast_invalid_input(&message) {
                     Some((value, to)) => Error::CastInvalidInput { value, to },
                     None => Error::Execution {
-                        message: spark_class_of_date_parts(message),
+                        message: spark_class_of_cast_overflow(spark_class_of_date_parts(message)),
                     },
                 }
             }
@@ -662,6 +662,31 @@ fn split_top_level(text: &str) -> Vec<&str> {
         parts.push(text[start..].trim());
     }
     parts
+}
+
+/// Arrow's refusal of a number that does not fit the cast's type (`Can't cast value 12345678901
+/// to type Int32`) under Spark's error class for it, `CAST_OVERFLOW`.
+fn spark_class_of_cast_overflow(message: String) -> String {
+    const MARK: &str = "Can't cast value ";
+    let Some(at) = message.find(MARK) else {
+        return message;
+    };
+    let rest = &message[at + MARK.len()..];
+    let Some((value, arrow)) = rest.split_once(" to type ") else {
+        return message;
+    };
+    let to = match arrow.trim() {
+        "Int8" => "TINYINT",
+        "Int16" => "SMALLINT",
+        "Int32" => "INT",
+        "Int64" => "BIGINT",
+        _ => return message,
+    };
+    format!(
+        "[CAST_OVERFLOW] The value {value} cannot be cast to \"{to}\" due to an overflow. Use \
+         `try_cast` to tolerate overflow and return NULL instead. If necessary set \
+         \"spark.sql.ansi.enabled\" to \"false\" to bypass this error. SQLSTATE: 22003"
+    )
 }
 
 /// DataFusion's `make_date` refusals (`Unable to parse date from 2023, 2, 29`, `Month value

@@ -223,7 +223,9 @@ pub(crate) fn shown_table(schema: &SchemaRef, batches: &[RecordBatch]) -> Result
 /// shows them (Java's `1.0E20`, not Arrow's `1e20`; `2024-03-15 10:20:30.5`, not ISO 8601).
 fn table_batch(batch: &RecordBatch) -> Result<RecordBatch> {
     use arrow::datatypes::DataType;
-    fn spark_text(column: &arrow::array::ArrayRef) -> datafusion::error::Result<arrow::array::ArrayRef> {
+    fn spark_text(
+        column: &arrow::array::ArrayRef,
+    ) -> datafusion::error::Result<arrow::array::ArrayRef> {
         use crate::functions::casts::{spark_float_texts, spark_timestamp_texts};
         match column.data_type() {
             DataType::Timestamp(_, zone) => {
@@ -237,7 +239,12 @@ fn table_batch(batch: &RecordBatch) -> Result<RecordBatch> {
     texts_of(
         &shown_batch(batch)?,
         "showing numbers and timestamps",
-        |t| matches!(t, DataType::Float32 | DataType::Float64 | DataType::Timestamp(..)),
+        |t| {
+            matches!(
+                t,
+                DataType::Float32 | DataType::Float64 | DataType::Timestamp(..)
+            )
+        },
         spark_text,
     )
 }
@@ -277,7 +284,12 @@ pub fn shown(batches: &[RecordBatch]) -> Result<Vec<RecordBatch>> {
 
 fn shown_batch(batch: &RecordBatch) -> Result<RecordBatch> {
     use crate::functions::variant;
-    texts_of(batch, "showing VARIANT values", variant::holds_variant, variant::shown)
+    texts_of(
+        batch,
+        "showing VARIANT values",
+        variant::holds_variant,
+        variant::shown,
+    )
 }
 
 /// `batch` with the columns of the types `replaced` picks as `text` makes them (same names).
@@ -294,7 +306,13 @@ fn texts_of(
     let columns = batch
         .columns()
         .iter()
-        .map(|c| if replaced(c.data_type()) { text(c) } else { Ok(c.clone()) })
+        .map(|c| {
+            if replaced(c.data_type()) {
+                text(c)
+            } else {
+                Ok(c.clone())
+            }
+        })
         .collect::<std::result::Result<Vec<_>, _>>()
         .map_err(|e| Error::from_datafusion(e, None))?;
     let fields: Vec<arrow::datatypes::Field> = schema

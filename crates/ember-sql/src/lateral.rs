@@ -77,7 +77,10 @@ fn from_outer_row(expr: &Expr, outer: &DFSchema) -> Result<Option<Expr>> {
             ours &= outer.has_column(&column);
             Ok(Transformed::yes(Expr::Column(column)))
         }
-        Expr::ScalarSubquery(_) | Expr::Exists(_) | Expr::InSubquery(_) | Expr::SetComparison(_) => {
+        Expr::ScalarSubquery(_)
+        | Expr::Exists(_)
+        | Expr::InSubquery(_)
+        | Expr::SetComparison(_) => {
             ours = false;
             Ok(Transformed::new(e, false, TreeNodeRecursion::Stop))
         }

@@ -1059,6 +1059,7 @@ const CAPITALISED: &[&str] = &[
     "pi",
     "power",
     "radians",
+    "regexp",
     "regexp_like",
     "rint",
     "sec",
@@ -1106,6 +1107,7 @@ const DEFAULTS: &[(&str, usize, &[&str])] = &[
     ("hmac", 2, &["SHA-256"]),
     ("listagg", 1, &["NULL"]),
     ("locate", 2, &["1"]),
+    ("lpad", 2, &[" "]),
     ("mask", 1, &["X", "x", "n", "NULL"]),
     ("months_between", 2, &["true"]),
     ("percentile", 2, &["1"]),
@@ -1113,6 +1115,7 @@ const DEFAULTS: &[(&str, usize, &[&str])] = &[
     ("regexp_instr", 2, &["0"]),
     ("regexp_replace", 3, &["1"]),
     ("round", 1, &["0"]),
+    ("rpad", 2, &[" "]),
     ("sentences", 1, &["", ""]),
     ("sentences", 2, &[""]),
     ("sort_array", 1, &["true"]),
@@ -1149,6 +1152,11 @@ const DEFAULTS: &[(&str, usize, &[&str])] = &[
     ("tuple_union_theta_integer", 2, &["12", "sum"]),
     ("tuple_union_theta_integer", 3, &["sum"]),
     ("to_unix_timestamp", 1, &["yyyy-MM-dd HH:mm:ss"]),
+    (
+        "unix_timestamp",
+        0,
+        &["current_timestamp()", "yyyy-MM-dd HH:mm:ss"],
+    ),
     ("unix_timestamp", 1, &["yyyy-MM-dd HH:mm:ss"]),
     ("variant_set", 3, &["true"]),
     ("try_variant_set", 3, &["true"]),
@@ -1341,8 +1349,11 @@ mod tests {
     }
 }
 
-
 /// Spark's name of a negated predicate: `(NOT <name>)`.
 fn negated_name(negated: bool, name: String) -> String {
-    if negated { format!("(NOT {name})") } else { name }
+    if negated {
+        format!("(NOT {name})")
+    } else {
+        name
+    }
 }

@@ -1049,8 +1049,13 @@ fn rewrite_expr(e: &mut Expr) -> DfResult<()> {
             pattern,
             escape_char: None,
         } => {
-            let text =
-                quantified_like(expr, *negated, &like_patterns(pattern, true)?, false, operator);
+            let text = quantified_like(
+                expr,
+                *negated,
+                &like_patterns(pattern, true)?,
+                false,
+                operator,
+            );
             *e = parse_expr(&text)?;
         }
         Expr::Like {
@@ -1069,8 +1074,13 @@ fn rewrite_expr(e: &mut Expr) -> DfResult<()> {
         } if matches!(call(pattern), Some((name, _)) if matches!(name.as_str(), "all" | "some" | "any")) =>
         {
             let all = matches!(call(pattern), Some((name, _)) if name == "all");
-            let text =
-                quantified_like(expr, *negated, &like_patterns(pattern, false)?, all, operator);
+            let text = quantified_like(
+                expr,
+                *negated,
+                &like_patterns(pattern, false)?,
+                all,
+                operator,
+            );
             *e = parse_expr(&text)?;
         }
         Expr::Like {
@@ -1656,7 +1666,11 @@ fn set_synonyms(body: &mut SetExpr) {
 fn select_all_from(table: &datafusion::sql::sqlparser::ast::Table) -> Option<SetExpr> {
     let quoted = |name: &str| Ident::with_quote('`', name).to_string();
     let name = match &table.schema_name {
-        Some(schema) => format!("{}.{}", quoted(schema), quoted(table.table_name.as_deref()?)),
+        Some(schema) => format!(
+            "{}.{}",
+            quoted(schema),
+            quoted(table.table_name.as_deref()?)
+        ),
         None => quoted(table.table_name.as_deref()?),
     };
     parse_select(&format!("SELECT * FROM {name}"))

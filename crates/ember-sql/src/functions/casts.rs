@@ -263,7 +263,10 @@ pub(crate) fn spark_float_texts(
 /// a timestamp ([`TIMESTAMP_TEXT`]) or a floating-point number ([`FLOAT_TEXT`]). `None` where
 /// Arrow's text is Spark's (or `to` is no string type).
 pub(crate) fn spark_text_cast(e: Expr, from: &DataType, to: &DataType) -> Option<Expr> {
-    if !matches!(to, DataType::Utf8 | DataType::Utf8View | DataType::LargeUtf8) {
+    if !matches!(
+        to,
+        DataType::Utf8 | DataType::Utf8View | DataType::LargeUtf8
+    ) {
         return None;
     }
     let udf = match from {

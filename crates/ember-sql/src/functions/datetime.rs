@@ -202,6 +202,28 @@ impl ZonedRewrite {
             rewrite,
         })
     }
+
+    /// As [`ZonedRewrite::udf`], for a function that may also be called without arguments.
+    fn udf_or_nullary(
+        name: &'static str,
+        tz: &Arc<str>,
+        returns: fn(&Arc<str>) -> DataType,
+        rewrite: ZonedRewriteFn,
+    ) -> ScalarUDF {
+        ScalarUDF::new_from_impl(Self {
+            name,
+            signature: Signature::one_of(
+                vec![
+                    datafusion::logical_expr::TypeSignature::Nullary,
+                    datafusion::logical_expr::TypeSignature::VariadicAny,
+                ],
+                Volatility::Immutable,
+            ),
+            tz: Arc::clone(tz),
+            returns,
+            rewrite,
+        })
+    }
 }
 
 impl PartialEq for ZonedRewrite {
@@ -268,11 +290,17 @@ fn zoned_rewrites(tz: &Arc<str>) -> Vec<ScalarUDF> {
         ZonedRewrite::udf("try_to_timestamp", tz, zoned, |args, types, tz| {
             super::misc::tolerant(to_timestamp_expr(args, types, tz)?)
         }),
-        ZonedRewrite::udf(
+        ZonedRewrite::udf_or_nullary(
             "unix_timestamp",
             tz,
             |_| DataType::Int64,
             |mut args, types, tz| {
+                // `unix_timestamp()`: the query's start.
+                if args.is_empty() {
+                    return Ok(df::expr_fn::to_unixtime(vec![
+                        super::misc::current_timestamp(tz),
+                    ]));
+                }
                 if args.len() == 1 && is_string(types.first()) {
                     args.push(lit(DEFAULT_PATTERN));
                 }

@@ -34,7 +34,11 @@ fn half_even(n: i128, factor: i128) -> Option<i128> {
     let (q, r) = (n / factor, n % factor);
     let twice = r.checked_abs()?.checked_mul(2)?;
     let away = twice > factor || (twice == factor && q % 2 != 0);
-    if away { q.checked_add(n.signum()) } else { Some(q) }
+    if away {
+        q.checked_add(n.signum())
+    } else {
+        Some(q)
+    }
 }
 
 /// `10^e`, `None` past `i128`.
@@ -83,7 +87,9 @@ pub(crate) fn round_half_even(args: &[ColumnarValue], rows: usize) -> DfResult<C
     let places = match args.get(1) {
         None => 0,
         Some(ColumnarValue::Scalar(s)) if s.is_null() => {
-            return Ok(ColumnarValue::Scalar(ScalarValue::try_from(args[0].data_type())?));
+            return Ok(ColumnarValue::Scalar(ScalarValue::try_from(
+                args[0].data_type(),
+            )?));
         }
         Some(ColumnarValue::Scalar(s)) => match s.cast_to(&DataType::Int32)? {
             ScalarValue::Int32(Some(d)) => d,

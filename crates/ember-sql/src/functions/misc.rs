@@ -565,6 +565,75 @@ impl ScalarUDFImpl for LocalTimestamp {
     }
 }
 
+/// `current_timestamp()`/`now()`: the query's start, a `TIMESTAMP` (microseconds, in the
+/// session time zone), as Spark's. DataFusion's is a `TIMESTAMP_NTZ` in nanoseconds unless its
+/// own time zone setting is set.
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct CurrentTimestamp {
+    tz: Arc<str>,
+    signature: Signature,
+    aliases: Vec<String>,
+}
+
+impl ScalarUDFImpl for CurrentTimestamp {
+    fn name(&self) -> &str {
+        "now"
+    }
+
+    fn aliases(&self) -> &[String] {
+        &self.aliases
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, _arg_types: &[DataType]) -> DfResult<DataType> {
+        Ok(DataType::Timestamp(
+            datafusion::arrow::datatypes::TimeUnit::Microsecond,
+            Some(Arc::clone(&self.tz)),
+        ))
+    }
+
+    fn simplify(
+        &self,
+        args: Vec<Expr>,
+        info: &datafusion::logical_expr::simplify::SimplifyContext,
+    ) -> DfResult<datafusion::logical_expr::simplify::ExprSimplifyResult> {
+        use datafusion::logical_expr::simplify::ExprSimplifyResult;
+        let Some(start) = info.query_execution_start_time() else {
+            return Ok(ExprSimplifyResult::Original(args));
+        };
+        Ok(ExprSimplifyResult::Simplified(Expr::Literal(
+            ScalarValue::TimestampMicrosecond(
+                Some(start.timestamp_micros()),
+                Some(Arc::clone(&self.tz)),
+            ),
+            None,
+        )))
+    }
+
+    fn invoke_with_args(&self, _args: ScalarFunctionArgs) -> DfResult<ColumnarValue> {
+        Err(crate::rewrites::not_rewritten("current_timestamp"))
+    }
+}
+
+/// A call of `current_timestamp()` in the session zone `tz`.
+pub(crate) fn current_timestamp(tz: &Arc<str>) -> Expr {
+    Expr::ScalarFunction(ScalarFunction::new_udf(
+        Arc::new(current_timestamp_udf(tz)),
+        Vec::new(),
+    ))
+}
+
+fn current_timestamp_udf(tz: &Arc<str>) -> ScalarUDF {
+    ScalarUDF::new_from_impl(CurrentTimestamp {
+        tz: Arc::clone(tz),
+        signature: Signature::nullary(Volatility::Stable),
+        aliases: vec!["current_timestamp".to_owned()],
+    })
+}
+
 /// `convert_timezone(to, ts)` with the session zone as `from`.
 #[derive(Debug, PartialEq, Eq, Hash)]
 struct ConvertTimezone {
@@ -692,6 +761,7 @@ pub(crate) fn register(ctx: &SessionContext, time_zone: &Arc<str>) {
         tz: Arc::clone(time_zone),
         signature: Signature::nullary(Volatility::Stable),
     }));
+    ctx.register_udf(current_timestamp_udf(time_zone));
     ctx.register_udf(raise_error().udf());
     ctx.register_udf(hex_to_binary().udf());
     ctx.register_udf(assert_true().udf());

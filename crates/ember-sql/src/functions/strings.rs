@@ -786,6 +786,7 @@ pub(crate) fn register(ctx: &SessionContext) {
         ctx,
         &[
             ("regexp_like", "rlike"),
+            ("regexp_like", "regexp"),
             ("starts_with", "startswith"),
             ("ends_with", "endswith"),
             ("lower", "lcase"),

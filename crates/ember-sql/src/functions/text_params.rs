@@ -82,7 +82,9 @@ impl TextParameters {
             .collect();
         let call = Expr::ScalarFunction(ScalarFunction::new_udf(Arc::clone(&self.inner), args));
         let message = call.get_type(&schema).err()?.strip_backtrace();
-        let message = message.strip_prefix("Error during planning: ").unwrap_or(&message);
+        let message = message
+            .strip_prefix("Error during planning: ")
+            .unwrap_or(&message);
         Some(datafusion::error::DataFusionError::Execution(format!(
             "{WRAPPED_REFUSAL}{message}"
         )))
@@ -189,7 +191,9 @@ fn text_parameters(inner: Arc<ScalarUDF>) -> ScalarUDF {
 /// Spark's `substring` (`datafusion-spark`'s: negative positions count from the end), wrapped,
 /// for the SQL planner's own `SUBSTR`/`SUBSTRING` syntax (`spark.rs`).
 pub(crate) fn substr() -> Arc<ScalarUDF> {
-    Arc::new(text_parameters(datafusion_spark::function::string::substring()))
+    Arc::new(text_parameters(
+        datafusion_spark::function::string::substring(),
+    ))
 }
 
 /// Wraps the session's [`STRING_FUNCTIONS`] in [`TextParameters`]. Runs after every other

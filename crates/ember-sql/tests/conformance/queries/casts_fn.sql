@@ -41,3 +41,7 @@ SELECT CAST(1.5F AS STRING) a, CAST(CAST(1e10 AS FLOAT) AS STRING) b, CAST(0.1F 
 SELECT string(TIMESTAMP '2024-03-15 10:20:30.5') a, concat('x', TIMESTAMP '2024-03-15 10:20:30.5') b, concat('x', 1e20D) c, 'x' || 1e20D d, concat_ws('-', 1e20D, 2.5D) e, length(1e20D) f, string(1e-4D) g, TRY_CAST(1e8D AS STRING) h
 -- name: a_double_column_as_strings
 SELECT k, CAST(x * 1e7 AS STRING), concat(x, '') FROM nums ORDER BY k
+-- name: cast_overflow
+SELECT CAST(12345678901 AS INT)
+-- name: cast_overflow_tinyint
+SELECT CAST(300 AS TINYINT)

@@ -90,3 +90,5 @@ SELECT to_timestamp_ltz('2024-01-15 08:30:00'), to_timestamp_ntz('2024-01-15 08:
 SELECT id, to_timestamp_ntz(ts) FROM events ORDER BY id
 -- name: make_timestamp_ltz_values
 SELECT make_timestamp_ltz(2024, 1, 15, 8, 30, 45.5)
+-- name: current_timestamp_types
+SELECT typeof(current_timestamp()), typeof(now()), typeof(current_timestamp), now() = current_timestamp(), unix_timestamp() > 1700000000, typeof(unix_timestamp())

@@ -187,3 +187,5 @@ SELECT sha1(12)
 SELECT mask(12345)
 -- name: luhn_check_of_a_number
 SELECT luhn_check(79927398713), luhn_check(12)
+-- name: regexp_function_and_pads_named
+SELECT regexp('abc', 'c'), lpad('abc', 2), rpad('a', 3), 'abc' REGEXP 'b'
