@@ -453,8 +453,8 @@ impl ExprPlanner for SparkArithmeticPlanner {
         }
     }
 
-    /// `array[i]` is 0-based in Spark (DataFusion's is 1-based); maps and structs are left to
-    /// DataFusion.
+    /// `array[i]` is 0-based in Spark (DataFusion's is 1-based) and, under ANSI mode, fails past
+    /// the array's ends; maps and structs are left to DataFusion.
     fn plan_field_access(
         &self,
         expr: RawFieldAccessExpr,
@@ -466,7 +466,14 @@ impl ExprPlanner for SparkArithmeticPlanner {
         );
         match expr.field_access {
             GetFieldAccess::ListIndex { key } if is_list => {
-                let one_based = cast(*key, ArrowType::Int64) + lit(1i64);
+                // Under ANSI mode an index outside the array fails, as Spark's
+                // `[INVALID_ARRAY_INDEX]`; otherwise it is NULL.
+                let one_based = if self.ansi {
+                    crate::functions::collections::subscript_index()
+                        .call(vec![expr.expr.clone(), cast(*key, ArrowType::Int64)])
+                } else {
+                    cast(*key, ArrowType::Int64) + lit(1i64)
+                };
                 Ok(PlannerResult::Planned(
                     datafusion::functions_nested::expr_fn::array_element(expr.expr, one_based),
                 ))

@@ -78,6 +78,48 @@ pub(crate) fn element_at_index() -> ScalarUDF {
     .udf()
 }
 
+/// The hidden function `array[i]` is planned with under ANSI mode (`spark.rs`).
+pub(crate) const SUBSCRIPT_INDEX: &str = "__ember_subscript_index";
+
+/// [`SUBSCRIPT_INDEX`]`(array, i)`: Spark's `array[i]` (0-based) under ANSI mode: the 1-based
+/// index of the element when `i` points into `array`, `NULL` when either is `NULL`, and
+/// otherwise Spark's `[INVALID_ARRAY_INDEX]` (negative indexes too: `[]` does not count from
+/// the end).
+pub(crate) fn subscript_index() -> ScalarUDF {
+    super::ColumnFn::new(
+        SUBSCRIPT_INDEX,
+        |t| match t {
+            [
+                a @ (DataType::List(_) | DataType::LargeList(_) | DataType::FixedSizeList(..)),
+                _,
+            ] => Ok(vec![a.clone(), DataType::Int64]),
+            _ => Err(plan_err(format!("takes an array and an index, got {t:?}"))),
+        },
+        |_| Ok(DataType::Int64),
+        |args| {
+            let lengths = cast_array(&length(&args[0])?, &DataType::Int64)?;
+            let lengths = lengths.as_primitive::<Int64Type>();
+            let index = args[1].as_primitive::<Int64Type>();
+            let out = lengths
+                .iter()
+                .zip(index.iter())
+                .map(|(n, i)| match (n, i) {
+                    (Some(n), Some(i)) if i < 0 || i >= n => Err(super::exec_err(format!(
+                        "[INVALID_ARRAY_INDEX] The index {i} is out of bounds. The array has {n} \
+                         elements. Use the SQL function `get()` to tolerate accessing element at \
+                         invalid index and return NULL instead. If necessary set \
+                         \"spark.sql.ansi.enabled\" to \"false\" to bypass this error."
+                    ))),
+                    (Some(_), Some(i)) => Ok(Some(i + 1)),
+                    _ => Ok(None),
+                })
+                .collect::<DfResult<Int64Array>>()?;
+            Ok(Arc::new(out) as ArrayRef)
+        },
+    )
+    .udf()
+}
+
 fn element_type(t: Option<&DataType>) -> DfResult<DataType> {
     match t {
         Some(DataType::List(f) | DataType::LargeList(f) | DataType::FixedSizeList(f, _)) => {
@@ -493,6 +535,7 @@ pub(crate) fn register(ctx: &SessionContext) {
     ctx.register_udf(array_insert().udf());
     // What `element_at` is planned into: registered so that a cluster's nodes know it by name.
     ctx.register_udf(element_at_index());
+    ctx.register_udf(subscript_index());
 }
 
 /// The hidden function `LATERAL VIEW inline(a) t AS x, y` (and `inline(a) AS (x, y)`) is

@@ -139,3 +139,12 @@ SELECT array_append(array(1, 2), 3), array_prepend(array(2, 3), 1)
 
 -- name: get_fn
 SELECT get(array(1, 2, 3), 1), get(array(1, 2, 3), 5)
+
+-- name: array_subscript_past_the_end_fails
+SELECT array(1, 2)[5]
+
+-- name: array_subscript_negative_fails
+SELECT array(1, 2)[-1]
+
+-- name: array_subscripts_in_bounds_and_null
+SELECT array(1, 2)[0], array(1, 2)[1], array(1, 2)[CAST(NULL AS INT)], get(array(1, 2), 5)
