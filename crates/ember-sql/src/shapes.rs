@@ -27,7 +27,8 @@
 //! - **`GROUP BY a, b WITH ROLLUP`/`WITH CUBE`** become `ROLLUP(a, b)`/`CUBE(a, b)` (DataFusion
 //!   ignores the modifier); `grouping_id(...)` becomes a `BIGINT` `grouping(...)` over its
 //!   arguments, or over every grouping column when it has none; `grouping(c)` is `TINYINT`.
-//! - **Expressions**: `a RLIKE p` is `regexp_like(a, p)`; `~x` is `bitwise_not(x)`;
+//! - **Expressions**: `a RLIKE p` is `regexp_like(a, p)`; `decode(e, s1, r1, ..., default)` is
+//!   a `CASE` of null-safe equalities; `~x` is `bitwise_not(x)`;
 //!   `count(DISTINCT a, b)` counts the distinct rows where no argument is `NULL`;
 //!   `forall(a, f)` is `NOT any_match(a, NOT f)`; `array_sort(a, comparator)` is the
 //!   higher-order `array_sort_by` (see `functions/higher_order.rs`);
@@ -986,6 +987,26 @@ fn quantified_like(
     )
 }
 
+/// `decode(expr, s1, r1, s2, r2, ..., [default])` as SQL text: `CASE WHEN expr <=> s1 THEN r1
+/// ... ELSE default END` (`NULL` matches `NULL`, as in Spark).
+fn decode_as_case(args: &[&Expr]) -> String {
+    let Some((subject, rest)) = args.split_first() else {
+        return String::new();
+    };
+    let mut text = String::from("CASE");
+    for pair in rest.chunks(2) {
+        match pair {
+            [search, result] => {
+                text.push_str(&format!(" WHEN ({subject}) <=> ({search}) THEN ({result})"));
+            }
+            [default] => text.push_str(&format!(" ELSE ({default})")),
+            _ => {}
+        }
+    }
+    text.push_str(" END");
+    text
+}
+
 /// A `LIKE` pattern literal written with the escape character `escape`, rewritten to escape
 /// with `\` (the only one DataFusion takes); `None` when it has a backslash of its own (whose
 /// meaning the rewrite would have to untangle from Spark's string escapes).
@@ -1029,6 +1050,17 @@ fn rewrite_expr(e: &mut Expr) -> DfResult<()> {
                     other => other.to_string(),
                 }
             )));
+        }
+        // Spark's `decode(expr, search, result, ..., [default])`: a CASE of null-safe
+        // equalities (`decode(bin, charset)` is a function, functions/charsets.rs).
+        Expr::Function(_)
+            if matches!(call(e), Some((name, args))
+                if name.eq_ignore_ascii_case("decode") && args.len() >= 3) =>
+        {
+            if let Some((_, args)) = call(e) {
+                let text = decode_as_case(&args);
+                *e = parse_expr(&text)?;
+            }
         }
         Expr::Function(_) if identifier_clause(e).is_some() => {
             if let Some(name) = identifier_clause(e) {

@@ -67,6 +67,7 @@ pub(crate) mod aggregates;
 pub(crate) mod arrays_zip;
 pub(crate) mod bounded;
 pub(crate) mod casts;
+pub(crate) mod charsets;
 pub(crate) mod collections;
 pub(crate) mod counter_diff;
 pub(crate) mod csv;
@@ -269,6 +270,7 @@ pub(crate) fn wrong_type(ordinal: &str, wanted: &str, got: &DataType) -> DataFus
 /// are zoned in `time_zone` (the session's).
 pub(crate) fn register(ctx: &SessionContext, time_zone: &std::sync::Arc<str>) {
     strings::register(ctx);
+    charsets::register(ctx);
     math::register(ctx);
     datetime::register(ctx, time_zone);
     aggregates::register(ctx);

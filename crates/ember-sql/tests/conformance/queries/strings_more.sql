@@ -189,3 +189,19 @@ SELECT mask(12345)
 SELECT luhn_check(79927398713), luhn_check(12)
 -- name: regexp_function_and_pads_named
 SELECT regexp('abc', 'c'), lpad('abc', 2), rpad('a', 3), 'abc' REGEXP 'b'
+-- name: encode_charsets
+SELECT encode('abc', 'utf-8'), encode('é', 'UTF-16BE'), encode('é', 'ISO-8859-1'), encode('é', 'utf-16'), encode('é', 'UTF-16LE'), encode('é', 'utf-32')
+-- name: decode_charsets
+SELECT decode(X'616263', 'UTF-8'), decode(encode('é', 'UTF-16'), 'UTF-16'), decode(X'E9', 'ISO-8859-1'), typeof(encode('a', 'utf-8'))
+-- name: encode_unmappable_fails
+SELECT encode('é', 'US-ASCII')
+-- name: decode_malformed_fails
+SELECT decode(X'FF', 'UTF-8')
+-- name: encode_unknown_charset_fails
+SELECT encode('a', 'EBCDIC')
+-- name: decode_as_case
+SELECT decode(2, 1, 'one', 2, 'two', 'other'), decode(3, 1, 'one', 'other'), decode(NULL, NULL, 'null', 'x'), decode(5, 1, 'one')
+-- name: encode_decode_nulls_and_bom
+SELECT encode(NULL, 'utf-8'), decode(CAST(NULL AS BINARY), 'utf-8'), hex(encode('ab', 'utf-16'))
+-- name: charset_names_are_exact
+SELECT decode(X'C3A9', 'utf8'), encode('a', 'utf8')
