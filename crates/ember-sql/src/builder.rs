@@ -377,7 +377,8 @@ impl SessionBuilder {
             .with_physical_optimizer_rule(Arc::new(crate::recursion::BoundRecursion {
                 limits: recursion,
             }))
-            .with_physical_optimizer_rule(Arc::new(crate::coop::CooperativeExpansions));
+            .with_physical_optimizer_rule(Arc::new(crate::coop::CooperativeExpansions))
+            .with_optimizer_rule(Arc::new(crate::coercion::SparkTexts));
         // Spark's arithmetic goes before the Spark function planner so `/` is always ours.
         builder.expr_planners().get_or_insert_with(Vec::new).insert(
             0,

@@ -247,29 +247,62 @@ fn unreachable_two() -> Result<Transformed<Expr>> {
     ))
 }
 
-/// Every cast to a string of a timestamp or a floating-point number written as Spark writes
-/// the text ([`crate::functions::casts::spark_text_cast`]): the casts a query wrote and those
-/// DataFusion's type coercion inserted (`concat('x', ts)`, `'x' || 1e20D`, `LIKE` of a
-/// number). An analyzer rule after DataFusion's; each expression keeps its name.
+/// Every cast between text and values where Spark's text differs from Arrow's: to a string of
+/// a timestamp or a floating-point number, written as Spark writes it
+/// ([`crate::functions::casts::spark_text_cast`]), and from a string to a date or timestamp,
+/// read as Spark reads it (`functions/datetime_text.rs`): the casts a query wrote and those
+/// DataFusion's type coercion inserted (`concat('x', ts)`, `'x' || 1e20D`, `LIKE` of a number,
+/// `date_add('2024-03-15', 1)`). An analyzer rule after DataFusion's; each expression keeps its
+/// name.
 #[derive(Debug)]
 pub(crate) struct SparkTexts;
 
-impl AnalyzerRule for SparkTexts {
-    fn analyze(&self, plan: LogicalPlan, _config: &ConfigOptions) -> Result<LogicalPlan> {
-        plan.transform_up_with_subqueries(|node| {
-            let inputs = merge_schema(&node.inputs());
-            let names = NamePreserver::new(&node);
-            node.map_expressions(|e| {
-                keeping_names(&names, e, &mut |e| {
-                    e.transform_up(|e| spark_text(e, &inputs))
-                })
+impl SparkTexts {
+    /// One node's casts rewritten (its inputs' schemas type them), names kept.
+    fn node(node: LogicalPlan) -> Result<Transformed<LogicalPlan>> {
+        let inputs = merge_schema(&node.inputs());
+        let names = NamePreserver::new(&node);
+        node.map_expressions(|e| {
+            keeping_names(&names, e, &mut |e| {
+                e.transform_up(|e| spark_text(e, &inputs))
             })
         })
-        .map(|t| t.data)
+    }
+}
+
+impl AnalyzerRule for SparkTexts {
+    fn analyze(&self, plan: LogicalPlan, _config: &ConfigOptions) -> Result<LogicalPlan> {
+        plan.transform_up_with_subqueries(Self::node)
+            .map(|t| t.data)
     }
 
     fn name(&self) -> &str {
         "ember_spark_texts"
+    }
+}
+
+/// Also an optimizer rule (last): Ember's functions planned as other expressions
+/// (`date_add(s, 1)` casting `s` to a date) make their casts when the optimizer simplifies
+/// them, after the analyzer.
+impl datafusion::optimizer::OptimizerRule for SparkTexts {
+    fn name(&self) -> &str {
+        "ember_spark_texts"
+    }
+
+    fn apply_order(&self) -> Option<datafusion::optimizer::ApplyOrder> {
+        Some(datafusion::optimizer::ApplyOrder::BottomUp)
+    }
+
+    fn supports_rewrite(&self) -> bool {
+        true
+    }
+
+    fn rewrite(
+        &self,
+        plan: LogicalPlan,
+        _config: &dyn datafusion::optimizer::OptimizerConfig,
+    ) -> Result<Transformed<LogicalPlan>> {
+        Self::node(plan)
     }
 }
 
@@ -280,9 +313,14 @@ fn spark_text(e: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
     let Ok(from) = expr.get_type(schema) else {
         return Ok(Transformed::no(e));
     };
+    let to = field.data_type();
     // A timestamp's or a number's text never fails, so TRY_CAST is the same as CAST here.
-    match crate::functions::casts::spark_text_cast(expr.as_ref().clone(), &from, field.data_type())
-    {
+    let rewritten = crate::functions::casts::spark_text_cast(expr.as_ref().clone(), &from, to)
+        .or_else(|| {
+            let tolerant = matches!(e, Expr::TryCast(_));
+            crate::functions::datetime_text::text_cast(expr.as_ref().clone(), &from, to, tolerant)
+        });
+    match rewritten {
         Some(text) => Ok(Transformed::yes(text)),
         None => Ok(Transformed::no(e)),
     }

@@ -452,7 +452,9 @@ impl Error {
                 match cast_invalid_input(&message) {
                     Some((value, to)) => Error::CastInvalidInput { value, to },
                     None => Error::Execution {
-                        message: spark_class_of_cast_overflow(spark_class_of_date_parts(message)),
+                        message: spark_class_of_decimal_overflow(spark_class_of_cast_overflow(
+                            spark_class_of_date_parts(message),
+                        )),
                     },
                 }
             }
@@ -686,6 +688,27 @@ fn spark_class_of_cast_overflow(message: String) -> String {
         "[CAST_OVERFLOW] The value {value} cannot be cast to \"{to}\" due to an overflow. Use \
          `try_cast` to tolerate overflow and return NULL instead. If necessary set \
          \"spark.sql.ansi.enabled\" to \"false\" to bypass this error. SQLSTATE: 22003"
+    )
+}
+
+/// Arrow's refusal of a decimal too large for the cast's type (`12345.6 is too large to store in
+/// a Decimal128 of precision 4. Max is 999.9`) under Spark's error class for it,
+/// `NUMERIC_VALUE_OUT_OF_RANGE`.
+fn spark_class_of_decimal_overflow(message: String) -> String {
+    const MARK: &str = " is too large to store in a Decimal128 of precision ";
+    let Some(at) = message.find(MARK) else {
+        return message;
+    };
+    let value = message[..at].rsplit(": ").next().unwrap_or_default();
+    let rest = &message[at + MARK.len()..];
+    let Some((precision, max)) = rest.split_once(". Max is ") else {
+        return message;
+    };
+    let scale = max.trim().split_once('.').map_or(0, |(_, f)| f.len());
+    format!(
+        "[NUMERIC_VALUE_OUT_OF_RANGE.WITH_SUGGESTION] {value} cannot be represented as \
+         Decimal({precision}, {scale}). If necessary set \"spark.sql.ansi.enabled\" to \"false\" \
+         to bypass this error, and return NULL instead. SQLSTATE: 22003"
     )
 }
 

@@ -1311,11 +1311,15 @@ fn type_name(t: &DataType) -> Option<String> {
         DataType::String(_) | DataType::Text => "STRING".into(),
         DataType::Date => "DATE".into(),
         DataType::Timestamp(..) => "TIMESTAMP".into(),
+        DataType::TimestampNtz(_) => "TIMESTAMP_NTZ".into(),
         DataType::Binary(_) => "BINARY".into(),
-        DataType::Custom(name, modifiers)
-            if modifiers.is_empty() && name.to_string().eq_ignore_ascii_case("variant") =>
-        {
-            "VARIANT".into()
+        DataType::Custom(name, modifiers) if modifiers.is_empty() => {
+            match name.to_string().to_ascii_lowercase().as_str() {
+                "variant" => "VARIANT".into(),
+                "timestamp_ntz" => "TIMESTAMP_NTZ".into(),
+                "timestamp_ltz" => "TIMESTAMP".into(),
+                _ => return None,
+            }
         }
         DataType::Decimal(info) | DataType::Numeric(info) => match info {
             ExactNumberInfo::None => "DECIMAL(10,0)".into(),

@@ -35,6 +35,8 @@ use datafusion::logical_expr::{
 };
 use datafusion::prelude::SessionContext;
 
+use crate::functions::datetime_text::as_date;
+
 pub(crate) type ReturnType = fn(&[ArrowType]) -> DfResult<ArrowType>;
 pub(crate) type Rewrite = fn(Vec<Expr>, &[ArrowType]) -> DfResult<Expr>;
 
@@ -207,20 +209,20 @@ fn date_and_int(name: &'static str) -> SparkRewrite {
         signature: Signature::any(2, Volatility::Immutable),
         return_type: |_| Ok(ArrowType::Date32),
         rewrite: match name {
-            "date_add" => |args, _| {
+            "date_add" => |args, types| {
                 let (d, n) = two(args)?;
                 Ok(datafusion_spark::function::datetime::date_add()
-                    .call(vec![cast(d, ArrowType::Date32), cast(n, ArrowType::Int32)]))
+                    .call(vec![as_date(d, types.first()), cast(n, ArrowType::Int32)]))
             },
-            "date_sub" => |args, _| {
+            "date_sub" => |args, types| {
                 let (d, n) = two(args)?;
                 Ok(datafusion_spark::function::datetime::date_sub()
-                    .call(vec![cast(d, ArrowType::Date32), cast(n, ArrowType::Int32)]))
+                    .call(vec![as_date(d, types.first()), cast(n, ArrowType::Int32)]))
             },
-            _ => |args, _| {
+            _ => |args, types| {
                 let (d, n) = two(args)?;
                 Ok(datafusion_spark::function::datetime::add_months()
-                    .call(vec![cast(d, ArrowType::Date32), cast(n, ArrowType::Int32)]))
+                    .call(vec![as_date(d, types.first()), cast(n, ArrowType::Int32)]))
             },
         },
     }
@@ -267,7 +269,7 @@ fn part_expr(part: &str, args: Vec<Expr>, types: &[ArrowType]) -> DfResult<Expr>
         types.first(),
         Some(ArrowType::Utf8 | ArrowType::LargeUtf8 | ArrowType::Utf8View)
     ) {
-        d = cast(d, ArrowType::Date32);
+        d = as_date(d, types.first());
     }
     Ok(cast(
         datafusion::functions::datetime::expr_fn::date_part(lit(part), d),

@@ -269,14 +269,20 @@ pub(crate) fn spark_text_cast(e: Expr, from: &DataType, to: &DataType) -> Option
     ) {
         return None;
     }
-    let udf = match from {
-        DataType::Timestamp(..) => timestamp_text(),
-        DataType::Float16 | DataType::Float32 | DataType::Float64 => float_text(),
+    // Planned after the analyzer's coercion: the argument is given the function's type here.
+    let (udf, arg) = match from {
+        DataType::Timestamp(TimeUnit::Microsecond, _) => (timestamp_text(), e),
+        DataType::Timestamp(_, zone) => (
+            timestamp_text(),
+            cast(e, DataType::Timestamp(TimeUnit::Microsecond, zone.clone())),
+        ),
+        DataType::Float32 | DataType::Float64 => (float_text(), e),
+        DataType::Float16 => (float_text(), cast(e, DataType::Float32)),
         _ => return None,
     };
     let text = Expr::ScalarFunction(datafusion::logical_expr::expr::ScalarFunction::new_udf(
         Arc::new(udf),
-        vec![e],
+        vec![arg],
     ));
     Some(if *to == DataType::Utf8 {
         text

@@ -171,8 +171,18 @@ fn sequence(args: Vec<Expr>, types: &[DataType]) -> DfResult<Expr> {
         ));
     };
     if element == DataType::Date32 {
-        let step =
-            step.ok_or_else(|| plan_err("sequence of dates needs an interval step".to_owned()))?;
+        // Without a step, a day forward or back (Spark's default for dates).
+        let step = match step {
+            Some(step) => step,
+            None => {
+                let days = |n: i32| {
+                    lit(ScalarValue::IntervalMonthDayNano(Some(
+                        datafusion::arrow::datatypes::IntervalMonthDayNano::new(0, n, 0),
+                    )))
+                };
+                when(start.clone().lt_eq(stop.clone()), days(1)).otherwise(days(-1))?
+            }
+        };
         // Bounded as integers are: `sequence(DATE'0001-01-01', DATE'9999-12-31', INTERVAL 1 DAY)`
         // is 3.6 million elements per row.
         return Ok(super::bounded::generate_series().call(vec![start, stop, step]));

@@ -312,29 +312,6 @@ fn parse_decimal(text: &str, precision: u8, scale: i8) -> Option<i128> {
     Some(if negative { -value } else { value })
 }
 
-/// Spark's lenient date text (`DateTimeUtils.stringToDate`): `yyyy`, `yyyy-[m]m`,
-/// `yyyy-[m]m-[d]d`, then anything after a space or `T`; surrounding whitespace allowed.
-fn lenient_date(text: &str) -> Option<NaiveDate> {
-    let t = text.trim();
-    let end = t.find([' ', 'T']).unwrap_or(t.len());
-    let mut parts = t[..end].splitn(3, '-');
-    let year = parts.next()?;
-    if year.len() < 4 || year.len() > 7 || !year.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let mut part = |default: u32| -> Option<u32> {
-        match parts.next() {
-            None => Some(default),
-            Some(p) if (1..=2).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()) => {
-                p.parse().ok()
-            }
-            Some(_) => None,
-        }
-    };
-    let (month, day) = (part(1)?, part(1)?);
-    NaiveDate::from_ymd_opt(year.parse().ok()?, month, day)
-}
-
 /// Whether `text` is a time of day (`[T]h:m[:s[.f]]` and an optional zone), which Spark reads
 /// as a timestamp today.
 fn is_time_of_day(text: &str) -> bool {
@@ -367,15 +344,8 @@ fn parse_timestamp(text: &str, format: Option<&str>, zone: &Tz) -> Option<i64> {
                     .and_then(|d| d.and_hms_opt(0, 0, 0))
             })?
         }
-        None => {
-            if let Ok(t) = datafusion::arrow::compute::kernels::cast_utils::string_to_datetime(
-                zone,
-                text.trim(),
-            ) {
-                return Some(t.timestamp_micros());
-            }
-            lenient_date(text)?.and_hms_opt(0, 0, 0)?
-        }
+        // Spark's CAST of the text (functions/datetime_text.rs).
+        None => return super::datetime_text::text_to_timestamp(text, Some(zone)),
     };
     Some(
         zone.from_local_datetime(&local)
@@ -385,11 +355,13 @@ fn parse_timestamp(text: &str, format: Option<&str>, zone: &Tz) -> Option<i64> {
 }
 
 fn parse_date(text: &str, format: Option<&str>) -> Option<i32> {
-    let date = match format {
-        Some(f) => NaiveDate::parse_from_str(text, &java_to_chrono(f)).ok()?,
-        None => lenient_date(text)?,
-    };
-    Some(date.num_days_from_ce() - UNIX_EPOCH_DAYS_FROM_CE)
+    match format {
+        Some(f) => {
+            let date = NaiveDate::parse_from_str(text, &java_to_chrono(f)).ok()?;
+            Some(date.num_days_from_ce() - UNIX_EPOCH_DAYS_FROM_CE)
+        }
+        None => super::datetime_text::text_to_date(text),
+    }
 }
 
 /// One field read as type `t`; `None` when it does not fit (the record is then malformed).

@@ -364,7 +364,10 @@ fn zoned_rewrites(tz: &Arc<str>) -> Vec<ScalarUDF> {
 /// `to_date(s[, fmt])`, `dayofweek(d)`, `dayname(d)`.
 fn to_date_expr(mut args: Vec<Expr>, types: &[DataType]) -> DfResult<Expr> {
     match args.len() {
-        1 if is_string(types.first()) => Ok(df::expr_fn::to_date(args)),
+        // Without a pattern, Spark's `to_date(s)` is `CAST(s AS DATE)`.
+        1 if is_string(types.first()) => {
+            Ok(super::datetime_text::as_date(one(args)?, types.first()))
+        }
         1 => Ok(cast(one(args)?, DataType::Date32)),
         2 => {
             let fmt = pattern("to_date", &args[1])?;
@@ -377,36 +380,22 @@ fn to_date_expr(mut args: Vec<Expr>, types: &[DataType]) -> DfResult<Expr> {
     }
 }
 
-/// `to_date(s)` as Spark's: DataFusion's `to_date`, and where it refuses a string (its message,
-/// "Unable to cast to Date32 ...", does not name it), the cast of that string to `DATE`, which
-/// fails as Spark's `CAST_INVALID_INPUT` naming it (or reads a date DataFusion's parser did not,
-/// as Spark's cast does). A batch without such strings runs `to_date` once.
-fn checked_to_date(args: Vec<Expr>, types: &[DataType]) -> DfResult<Expr> {
-    let s = one(args.clone())?;
-    let parsed = super::misc::tolerant(to_date_expr(args, types)?)?;
-    Ok(datafusion::functions::expr_fn::coalesce(vec![
-        parsed,
-        cast(s, DataType::Date32),
-    ]))
-}
-
 fn rewrites() -> Vec<ScalarUDF> {
     vec![
-        rewrite(
-            "to_date",
-            |_| Ok(DataType::Date32),
-            |args, types| {
-                if args.len() == 1 && is_string(types.first()) {
-                    checked_to_date(args, types)
-                } else {
-                    to_date_expr(args, types)
-                }
-            },
-        ),
+        rewrite("to_date", |_| Ok(DataType::Date32), to_date_expr),
         rewrite(
             "try_to_date",
             |_| Ok(DataType::Date32),
-            |args, types| super::misc::tolerant(to_date_expr(args, types)?),
+            |args, types| match args.len() {
+                1 if is_string(types.first()) => Ok(super::datetime_text::text_cast(
+                    one(args)?,
+                    &types[0],
+                    &DataType::Date32,
+                    true,
+                )
+                .unwrap_or_else(|| lit(ScalarValue::Date32(None)))),
+                _ => super::misc::tolerant(to_date_expr(args, types)?),
+            },
         ),
         rewrite(
             "dayofweek",
@@ -414,7 +403,7 @@ fn rewrites() -> Vec<ScalarUDF> {
             |args, types| {
                 let mut d = one(args)?;
                 if is_string(types.first()) {
-                    d = cast(d, DataType::Date32);
+                    d = super::datetime_text::as_date(d, types.first());
                 }
                 Ok(cast(
                     cast(df::expr_fn::date_part(lit("dow"), d), DataType::Int64) + lit(1i64),
@@ -428,7 +417,7 @@ fn rewrites() -> Vec<ScalarUDF> {
             |args, types| {
                 let mut d = one(args)?;
                 if is_string(types.first()) {
-                    d = cast(d, DataType::Date32);
+                    d = super::datetime_text::as_date(d, types.first());
                 }
                 Ok(cast(df::expr_fn::to_char(d, lit("%a")), DataType::Utf8))
             },

@@ -72,6 +72,7 @@ pub(crate) mod collections;
 pub(crate) mod counter_diff;
 pub(crate) mod csv;
 pub(crate) mod datetime;
+pub(crate) mod datetime_text;
 pub(crate) mod hashes;
 pub(crate) mod higher_order;
 pub(crate) mod json;
@@ -273,6 +274,7 @@ pub(crate) fn register(ctx: &SessionContext, time_zone: &std::sync::Arc<str>) {
     charsets::register(ctx);
     math::register(ctx);
     datetime::register(ctx, time_zone);
+    datetime_text::register(ctx);
     aggregates::register(ctx);
     collections::register(ctx);
     arrays_zip::register(ctx);

@@ -133,3 +133,15 @@ SELECT unix_date(DATE '1970-01-10')
 
 -- name: dayname_monthname
 SELECT dayname(DATE '2024-03-15'), monthname(DATE '2024-03-15')
+-- name: text_to_date_forms
+SELECT s, TRY_CAST(s AS DATE) AS d FROM VALUES ('2024-3-5'), ('2024-03'), ('2024'), (' 2024-03-15 '), ('2024-03-15 10:20'), ('2024-03-15T10:20:30'), ('2024-03-15xyz'), ('+2024-03-15'), ('2024-02-30'), ('02024-03-15'), ('2024/03/15'), ('') AS t(s) ORDER BY s
+-- name: text_to_timestamp_forms
+SELECT s, TRY_CAST(s AS TIMESTAMP) AS t FROM VALUES ('2024-03-15 10:20'), ('2024-03'), ('2024'), ('2024-03-15T10:20:30Z'), ('2024-03-15 10:20:30.123456789'), ('2024-03-15 10:20:30+01:00'), ('2024-03-15 10:20:30 +01:00'), ('2024-03-15T10:20:30.5-0130'), ('2024-03-15 10:20:30 UTC'), ('2024-03-15 10:20:30GMT+01:00'), ('2024-03-15 10:20:30 America/Los_Angeles'), ('2024-3-5 1:2:3'), (' 2024-03-15 10:20:30 '), ('2024-03-15 25:00:00'), ('2024-03-15 10:20:30.'), ('2024-03-15T'), ('2024-03-15 10') AS t(s) ORDER BY s
+-- name: text_to_timestamp_ntz_forms
+SELECT s, TRY_CAST(s AS TIMESTAMP_NTZ) AS t FROM VALUES ('2024-03-15 10:20'), ('2024-03-15'), ('2024-03-15 10:20:30+01:00'), ('2024-03-15 10:20:30 UTC'), ('x') AS t(s) ORDER BY s
+-- name: text_that_is_no_date_fails_the_cast
+SELECT CAST('2024-13-01' AS DATE)
+-- name: text_that_is_no_timestamp_fails_the_cast
+SELECT CAST('2024-03-15 10:61' AS TIMESTAMP)
+-- name: date_functions_of_text
+SELECT date_add('2024-03-15 10:20', 1), datediff('2024-03-15', '2024-03-01'), to_date('2024-03-15 10:20'), date_sub('2024-3-5', 1), try_to_date('x'), year('2024-3-5'), dayofweek('2024-03-15 10:00'), CAST('2024-03-15' AS TIMESTAMP_NTZ)
