@@ -259,6 +259,147 @@ pub(crate) fn spark_float_texts(
     Ok(Arc::new(texts))
 }
 
+/// The hidden function `CAST(array, map or struct AS STRING)` is planned as: Spark's text of
+/// the value, `[1, null]`, `{a -> 1}`, `{1, x}` (Arrow casts only some nested values to text,
+/// and writes a NULL inside one as nothing).
+pub(crate) const NESTED_TEXT: &str = "__ember_nested_text";
+
+fn is_nested(t: &DataType) -> bool {
+    matches!(
+        t,
+        DataType::List(_) | DataType::LargeList(_) | DataType::Map(..) | DataType::Struct(_)
+    )
+}
+
+/// [`NESTED_TEXT`] as a function of an array, map or struct column.
+pub(crate) fn nested_text() -> ScalarUDF {
+    super::ColumnFn::new(
+        NESTED_TEXT,
+        |t| match t {
+            [n] if is_nested(n) => Ok(vec![n.clone()]),
+            _ => Err(plan_err(format!(
+                "{NESTED_TEXT} takes one array, map or struct, got {t:?}"
+            ))),
+        },
+        |_| Ok(DataType::Utf8),
+        |args| {
+            let texts = spark_value_texts(args[0].as_ref())?;
+            Ok(Arc::new(datafusion::arrow::array::StringArray::from(texts)))
+        },
+    )
+    .udf()
+}
+
+/// Spark's text of each value of `array` (`None` for a NULL), nested values included: what
+/// `CAST(x AS STRING)` writes.
+fn spark_value_texts(array: &dyn datafusion::arrow::array::Array) -> DfResult<Vec<Option<String>>> {
+    use datafusion::arrow::array::AsArray as _;
+    let nulls = |i: usize| array.is_null(i);
+    // The text of the children of a row, `null` for a NULL child.
+    let join = |texts: &[Option<String>], from: usize, to: usize| -> String {
+        texts[from..to]
+            .iter()
+            .map(|t| t.as_deref().unwrap_or("null"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let rows = 0..array.len();
+    Ok(match array.data_type() {
+        DataType::List(_) => {
+            let list = array.as_list::<i32>();
+            let values = spark_value_texts(list.values().as_ref())?;
+            let offsets = list.value_offsets();
+            rows.map(|i| {
+                (!nulls(i)).then(|| {
+                    let (a, b) = (offsets[i] as usize, offsets[i + 1] as usize);
+                    format!("[{}]", join(&values, a, b))
+                })
+            })
+            .collect()
+        }
+        DataType::LargeList(_) => {
+            let list = array.as_list::<i64>();
+            let values = spark_value_texts(list.values().as_ref())?;
+            let offsets = list.value_offsets();
+            rows.map(|i| {
+                (!nulls(i)).then(|| {
+                    let (a, b) = (offsets[i] as usize, offsets[i + 1] as usize);
+                    format!("[{}]", join(&values, a, b))
+                })
+            })
+            .collect()
+        }
+        DataType::Map(..) => {
+            let map = array.as_map();
+            let keys = spark_value_texts(map.keys().as_ref())?;
+            let values = spark_value_texts(map.values().as_ref())?;
+            let offsets = map.value_offsets();
+            rows.map(|i| {
+                (!nulls(i)).then(|| {
+                    let (a, b) = (offsets[i] as usize, offsets[i + 1] as usize);
+                    let entries: Vec<String> = (a..b)
+                        .map(|j| {
+                            format!(
+                                "{} -> {}",
+                                keys[j].as_deref().unwrap_or("null"),
+                                values[j].as_deref().unwrap_or("null")
+                            )
+                        })
+                        .collect();
+                    format!("{{{}}}", entries.join(", "))
+                })
+            })
+            .collect()
+        }
+        DataType::Struct(_) => {
+            let fields = array
+                .as_struct()
+                .columns()
+                .iter()
+                .map(|c| spark_value_texts(c.as_ref()))
+                .collect::<DfResult<Vec<_>>>()?;
+            rows.map(|i| {
+                (!nulls(i)).then(|| {
+                    let values: Vec<&str> = fields
+                        .iter()
+                        .map(|f| f[i].as_deref().unwrap_or("null"))
+                        .collect();
+                    format!("{{{}}}", values.join(", "))
+                })
+            })
+            .collect()
+        }
+        leaf => {
+            // A leaf as CAST writes it: Spark's text of numbers and timestamps, else Arrow's.
+            let column: datafusion::arrow::array::ArrayRef = match leaf {
+                DataType::Float16 | DataType::Float32 | DataType::Float64 => spark_float_texts(
+                    datafusion::arrow::compute::cast(
+                        &datafusion::arrow::array::make_array(array.to_data()),
+                        &DataType::Float64,
+                    )?
+                    .as_ref(),
+                )?,
+                DataType::Timestamp(_, zone) => spark_timestamp_texts(
+                    datafusion::arrow::compute::cast(
+                        &datafusion::arrow::array::make_array(array.to_data()),
+                        &DataType::Timestamp(TimeUnit::Microsecond, zone.clone()),
+                    )?
+                    .as_ref(),
+                )?,
+                DataType::Null => {
+                    return Ok(vec![None; array.len()]);
+                }
+                _ => datafusion::arrow::compute::cast(
+                    &datafusion::arrow::array::make_array(array.to_data()),
+                    &DataType::Utf8,
+                )?,
+            };
+            let texts = column.as_string::<i32>();
+            texts.iter().map(|t| t.map(str::to_owned)).collect()
+        }
+    })
+}
+
 /// `CAST(e AS to)`, `to` a string type, as Spark writes the text where Arrow's cast differs:
 /// a timestamp ([`TIMESTAMP_TEXT`]) or a floating-point number ([`FLOAT_TEXT`]). `None` where
 /// Arrow's text is Spark's (or `to` is no string type).
@@ -278,6 +419,7 @@ pub(crate) fn spark_text_cast(e: Expr, from: &DataType, to: &DataType) -> Option
         ),
         DataType::Float32 | DataType::Float64 => (float_text(), e),
         DataType::Float16 => (float_text(), cast(e, DataType::Float32)),
+        t if is_nested(t) => (nested_text(), e),
         _ => return None,
     };
     let text = Expr::ScalarFunction(datafusion::logical_expr::expr::ScalarFunction::new_udf(
@@ -295,6 +437,7 @@ pub(crate) fn spark_text_cast(e: Expr, from: &DataType, to: &DataType) -> Option
 pub(crate) fn register(ctx: &SessionContext, time_zone: &Arc<str>) {
     ctx.register_udf(timestamp_text());
     ctx.register_udf(float_text());
+    ctx.register_udf(nested_text());
     for f in cast_functions(time_zone) {
         ctx.register_udf(ScalarUDF::new_from_impl(f));
     }

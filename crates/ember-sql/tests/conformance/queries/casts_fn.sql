@@ -45,3 +45,13 @@ SELECT k, CAST(x * 1e7 AS STRING), concat(x, '') FROM nums ORDER BY k
 SELECT CAST(12345678901 AS INT)
 -- name: cast_overflow_tinyint
 SELECT CAST(300 AS TINYINT)
+-- name: nested_values_as_strings
+SELECT CAST(array(1, 2) AS STRING), CAST(map('a', 1) AS STRING), CAST(struct(1, 'a') AS STRING), CAST(array(1.5D) AS STRING)
+-- name: nulls_inside_nested_values_as_strings
+SELECT CAST(named_struct('a', NULL, 'b', array(NULL)) AS STRING), CAST(X'41' AS STRING), CAST(DATE '2024-01-01' AS STRING)
+-- name: deeply_nested_values_as_strings
+SELECT CAST(array(array(1, NULL), NULL) AS STRING), CAST(map('k', array(TIMESTAMP '2024-01-01 10:00:00.5')) AS STRING), CAST(CAST(NULL AS ARRAY<INT>) AS STRING)
+-- name: nested_values_in_strings
+SELECT concat('x', CAST(array('a', 'b') AS STRING)), CAST(array(1e20D, 0.1D) AS STRING), CAST(named_struct('d', 1.50, 'b', true, 'x', X'4142') AS STRING)
+-- name: maps_of_null_and_empty_arrays_as_strings
+SELECT CAST(map(1, NULL) AS STRING), CAST(array(struct(1, 2)) AS STRING), CAST(array() AS STRING)
