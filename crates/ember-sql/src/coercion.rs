@@ -125,6 +125,44 @@ fn coerce(e: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
             like.expr = Box::new(cast(*like.expr, ArrowType::Utf8));
             Ok(Transformed::yes(Expr::Like(like)))
         }
+        // A struct cast to a struct of other field names: Spark casts field by field, by
+        // position (Arrow matches fields by name).
+        Expr::Cast(Cast {
+            ref expr,
+            ref field,
+        })
+        | Expr::TryCast(TryCast {
+            ref expr,
+            ref field,
+        }) if struct_by_position(expr, field.data_type(), schema) => {
+            let tolerant = matches!(e, Expr::TryCast(_));
+            let (expr, field) = (expr.clone(), field.clone());
+            let ArrowType::Struct(to) = field.data_type() else {
+                return unreachable_two();
+            };
+            let Ok(ArrowType::Struct(from)) = expr.get_type(schema) else {
+                return unreachable_two();
+            };
+            let mut args = Vec::with_capacity(2 * to.len());
+            for (f, t) in from.iter().zip(to.iter()) {
+                let value = datafusion::functions::core::expr_fn::get_field(
+                    (*expr).clone(),
+                    f.name().as_str(),
+                );
+                args.push(datafusion::logical_expr::lit(t.name().as_str()));
+                let value = if tolerant {
+                    Expr::TryCast(TryCast::new(Box::new(value), t.data_type().clone()))
+                } else {
+                    cast(value, t.data_type().clone())
+                };
+                args.push(coerce(value, schema)?.data);
+            }
+            let null = datafusion::logical_expr::lit(ScalarValue::try_from(field.data_type())?);
+            Ok(Transformed::yes(
+                datafusion::logical_expr::when(expr.is_null(), null)
+                    .otherwise(datafusion::functions::core::expr_fn::named_struct(args))?,
+            ))
+        }
         // A cast of a VARIANT is Spark's `variant_get(v, '$', type)` (`try_variant_get` for
         // TRY_CAST).
         Expr::Cast(Cast { expr, field }) if is_variant(&expr, schema) => Ok(Transformed::yes(
@@ -238,6 +276,20 @@ fn coerce(e: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
             }
         }
         other => Ok(Transformed::no(other)),
+    }
+}
+
+/// Whether `CAST(e AS to)` casts a struct to a struct of as many fields named otherwise.
+fn struct_by_position(e: &Expr, to: &ArrowType, schema: &DFSchema) -> bool {
+    match (e.get_type(schema), to) {
+        (Ok(ArrowType::Struct(from)), ArrowType::Struct(to)) => {
+            from.len() == to.len()
+                && from
+                    .iter()
+                    .zip(to.iter())
+                    .any(|(f, t)| f.name() != t.name())
+        }
+        _ => false,
     }
 }
 

@@ -666,8 +666,10 @@ fn spark_name(e: &Expr, ctx: &Ctx<'_>) -> Option<String> {
                 DataType::Array(_) | DataType::Map(..) | DataType::Struct(..)
             );
             match expr.as_ref() {
-                // Spark names a NULL cast to a nested type `NULL`.
+                // Spark names a NULL cast to a nested type `NULL`, and any other such cast
+                // after what it casts.
                 Expr::Value(v) if complex && v.value == Value::Null => "NULL".into(),
+                inner if complex => name(inner)?,
                 _ => format!("{keyword}({} AS {})", name(expr)?, type_name(data_type)?),
             }
         }

@@ -173,9 +173,26 @@ impl datafusion::logical_expr::planner::TypePlanner for SparkSqlTypes {
             {
                 ArrowType::Timestamp(TimeUnit::Microsecond, None)
             }
+            // `MAP<K, V>` (DataFusion's planner has no map type): as Spark's DDL reads it.
+            SqlType::Map(..) => {
+                crate::functions::json::parse_ddl(&ddl_text(sql_type), &self.time_zone)?
+            }
             _ => return Ok(None),
         };
         Ok(Some(Arc::new(Field::new("", planned, true))))
+    }
+}
+
+/// A SQL type as Spark's DDL writes it, for the DDL reader: maps as `map<k,v>` (sqlparser writes
+/// `Map(k, v)`), arrays of them likewise, other types as sqlparser writes them.
+fn ddl_text(t: &datafusion::sql::sqlparser::ast::DataType) -> String {
+    use datafusion::sql::sqlparser::ast::{ArrayElemTypeDef, DataType as SqlType};
+    match t {
+        SqlType::Map(k, v) => format!("map<{},{}>", ddl_text(k), ddl_text(v)),
+        SqlType::Array(ArrayElemTypeDef::AngleBracket(inner)) => {
+            format!("array<{}>", ddl_text(inner))
+        }
+        other => other.to_string(),
     }
 }
 

@@ -55,3 +55,9 @@ SELECT CAST(array(array(1, NULL), NULL) AS STRING), CAST(map('k', array(TIMESTAM
 SELECT concat('x', CAST(array('a', 'b') AS STRING)), CAST(array(1e20D, 0.1D) AS STRING), CAST(named_struct('d', 1.50, 'b', true, 'x', X'4142') AS STRING)
 -- name: maps_of_null_and_empty_arrays_as_strings
 SELECT CAST(map(1, NULL) AS STRING), CAST(array(struct(1, 2)) AS STRING), CAST(array() AS STRING)
+-- name: casts_to_arrays_maps_and_structs
+SELECT CAST(array(1, 2) AS ARRAY<STRING>), CAST(map('a', 1) AS MAP<STRING, DOUBLE>), CAST(struct(1, 2) AS STRUCT<a: STRING, b: DOUBLE>)
+-- name: casts_to_nested_structs_and_maps
+SELECT CAST(named_struct('x', 1, 'y', named_struct('p', 2)) AS STRUCT<a: BIGINT, b: STRUCT<q: STRING>>), CAST(map('a', array(1)) AS MAP<STRING, ARRAY<STRING>>), typeof(CAST(NULL AS MAP<INT, STRING>)), CAST(CAST(NULL AS STRUCT<x: INT>) AS STRUCT<y: STRING>)
+-- name: try_cast_of_a_struct
+SELECT TRY_CAST(struct('x', 2) AS STRUCT<a: INT, b: INT>)
