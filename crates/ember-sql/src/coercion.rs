@@ -127,41 +127,11 @@ fn coerce(e: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
         }
         // A struct cast to a struct of other field names: Spark casts field by field, by
         // position (Arrow matches fields by name).
-        Expr::Cast(Cast {
-            ref expr,
-            ref field,
-        })
-        | Expr::TryCast(TryCast {
-            ref expr,
-            ref field,
-        }) if struct_by_position(expr, field.data_type(), schema) => {
-            let tolerant = matches!(e, Expr::TryCast(_));
-            let (expr, field) = (expr.clone(), field.clone());
-            let ArrowType::Struct(to) = field.data_type() else {
-                return unreachable_two();
-            };
-            let Ok(ArrowType::Struct(from)) = expr.get_type(schema) else {
-                return unreachable_two();
-            };
-            let mut args = Vec::with_capacity(2 * to.len());
-            for (f, t) in from.iter().zip(to.iter()) {
-                let value = datafusion::functions::core::expr_fn::get_field(
-                    (*expr).clone(),
-                    f.name().as_str(),
-                );
-                args.push(datafusion::logical_expr::lit(t.name().as_str()));
-                let value = if tolerant {
-                    Expr::TryCast(TryCast::new(Box::new(value), t.data_type().clone()))
-                } else {
-                    cast(value, t.data_type().clone())
-                };
-                args.push(coerce(value, schema)?.data);
+        Expr::Cast(_) | Expr::TryCast(_) if struct_by_position_cast(&e, schema)?.is_some() => {
+            match struct_by_position_cast(&e, schema)? {
+                Some(rewritten) => Ok(Transformed::yes(rewritten)),
+                None => Ok(Transformed::no(e)),
             }
-            let null = datafusion::logical_expr::lit(ScalarValue::try_from(field.data_type())?);
-            Ok(Transformed::yes(
-                datafusion::logical_expr::when(expr.is_null(), null)
-                    .otherwise(datafusion::functions::core::expr_fn::named_struct(args))?,
-            ))
         }
         // A cast of a VARIANT is Spark's `variant_get(v, '$', type)` (`try_variant_get` for
         // TRY_CAST).
@@ -279,6 +249,46 @@ fn coerce(e: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
     }
 }
 
+/// `CAST(x AS STRUCT<...>)` (or `TRY_CAST`) of a struct `x` whose fields are named otherwise,
+/// field by field by position as Spark casts it (Arrow matches fields by name): `NULL` for a
+/// `NULL` struct, else a `named_struct` of each field cast. `None` for any other expression.
+/// Written casts are rewritten before the analyzer; those DataFusion's coercion makes
+/// (`(a, b) = (1, 2)` compares structs of other names) by [`SparkTexts`].
+fn struct_by_position_cast(e: &Expr, schema: &DFSchema) -> Result<Option<Expr>> {
+    let (expr, field, tolerant) = match e {
+        Expr::Cast(Cast { expr, field }) => (expr, field, false),
+        Expr::TryCast(TryCast { expr, field }) => (expr, field, true),
+        _ => return Ok(None),
+    };
+    if !struct_by_position(expr, field.data_type(), schema) {
+        return Ok(None);
+    }
+    let (Ok(ArrowType::Struct(from)), ArrowType::Struct(to)) =
+        (expr.get_type(schema), field.data_type())
+    else {
+        return Ok(None);
+    };
+    let mut args = Vec::with_capacity(2 * to.len());
+    for (f, t) in from.iter().zip(to.iter()) {
+        let value =
+            datafusion::functions::core::expr_fn::get_field((**expr).clone(), f.name().as_str());
+        let value = if tolerant {
+            Expr::TryCast(TryCast::new(Box::new(value), t.data_type().clone()))
+        } else {
+            cast(value, t.data_type().clone())
+        };
+        // A struct field of a struct is cast by position too.
+        let value = struct_by_position_cast(&value, schema)?.unwrap_or(value);
+        args.push(datafusion::logical_expr::lit(t.name().as_str()));
+        args.push(value);
+    }
+    let null = datafusion::logical_expr::lit(ScalarValue::try_from(field.data_type())?);
+    Ok(Some(
+        datafusion::logical_expr::when(expr.clone().is_null(), null)
+            .otherwise(datafusion::functions::core::expr_fn::named_struct(args))?,
+    ))
+}
+
 /// Whether `CAST(e AS to)` casts a struct to a struct of as many fields named otherwise.
 fn struct_by_position(e: &Expr, to: &ArrowType, schema: &DFSchema) -> bool {
     match (e.get_type(schema), to) {
@@ -365,6 +375,9 @@ fn spark_text(e: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
     let Ok(from) = expr.get_type(schema) else {
         return Ok(Transformed::no(e));
     };
+    if let Some(by_position) = struct_by_position_cast(&e, schema)? {
+        return Ok(Transformed::yes(by_position));
+    }
     let to = field.data_type();
     // A timestamp's or a number's text never fails, so TRY_CAST is the same as CAST here.
     let rewritten = crate::functions::casts::spark_text_cast(expr.as_ref().clone(), &from, to)

@@ -868,10 +868,14 @@ fn spark_name(e: &Expr, ctx: &Ctx<'_>) -> Option<String> {
 /// A call's name: its function and arguments, then its `FILTER`, `WITHIN GROUP` and `OVER`
 /// clauses as Spark prints them.
 fn function_name(f: &Function, ctx: &Ctx<'_>) -> Option<String> {
-    if f.null_treatment.is_some() || !matches!(f.parameters, FunctionArguments::None) {
+    let fname = f.name.0.last()?.as_ident()?.value.to_lowercase();
+    // `lag(x) IGNORE NULLS` is named as `lag(x)` (recorded from PySpark).
+    let named_without = matches!(fname.as_str(), "lag" | "lead");
+    if (f.null_treatment.is_some() && !named_without)
+        || !matches!(f.parameters, FunctionArguments::None)
+    {
         return None;
     }
-    let fname = f.name.0.last()?.as_ident()?.value.to_lowercase();
     if fname.starts_with("__ember") {
         return None;
     }
@@ -1195,6 +1199,11 @@ fn call_text(fname: &str, mut args: Vec<String>, distinct: bool) -> Option<Strin
             return Some(format!("{fname}({first})"));
         }
         ("first" | "last", [arg, _]) => return Some(format!("{fname}({arg})")),
+        // Spark's `array_agg` is `collect_list`, and named so.
+        ("array_agg", [arg]) => {
+            let distinct = if distinct { "DISTINCT " } else { "" };
+            return Some(format!("collect_list({distinct}{arg})"));
+        }
         ("variant_get" | "try_variant_get", [v, path, _]) => {
             return Some(format!("{fname}({v}, {path})"));
         }

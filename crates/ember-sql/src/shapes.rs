@@ -1062,6 +1062,28 @@ fn rewrite_expr(e: &mut Expr) -> DfResult<()> {
                 *e = parse_expr(&text)?;
             }
         }
+        // Spark's `array_agg(x)` is `collect_list(x)`: NULLs left out (DataFusion's keeps
+        // them). `collect_list(DISTINCT x)` is `collect_set(x)`: `datafusion-spark`'s
+        // collect_list ignores DISTINCT (right alone, where DataFusion groups by `x` first, but
+        // not beside another aggregate).
+        Expr::Function(f)
+            if f.over.is_none()
+                && f.within_group.is_empty()
+                && matches!(call(e), Some((name, args))
+                    if (name.eq_ignore_ascii_case("array_agg")
+                        || name.eq_ignore_ascii_case("collect_list")) && args.len() == 1) =>
+        {
+            if let Expr::Function(f) = e {
+                let distinct = matches!(&f.args, FunctionArguments::List(list)
+                    if matches!(list.duplicate_treatment, Some(DuplicateTreatment::Distinct)));
+                let name = if distinct {
+                    "collect_set"
+                } else {
+                    "collect_list"
+                };
+                f.name = ObjectName(vec![ObjectNamePart::Identifier(Ident::new(name))]);
+            }
+        }
         Expr::Function(_) if identifier_clause(e).is_some() => {
             if let Some(name) = identifier_clause(e) {
                 *e = name_of_identifier_clause(&name)?;

@@ -119,3 +119,7 @@ SELECT id, max_by(name, age) OVER (ORDER BY id ROWS BETWEEN 1 PRECEDING AND 1 FO
 
 -- name: sliding_avg_salary
 SELECT id, avg(salary) OVER (PARTITION BY dept ORDER BY id ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS a FROM people ORDER BY id
+-- name: array_agg_is_collect_list
+SELECT collect_list(v), array_agg(v), sort_array(array_agg(DISTINCT v)), sort_array(collect_list(DISTINCT v)) AS d FROM VALUES (NULL), (2), (2), (3) AS t(v)
+-- name: lag_ignore_nulls_named
+SELECT k, lag(v) IGNORE NULLS OVER (ORDER BY k) FROM VALUES (1, 1), (2, NULL), (3, 3) AS t(k, v) ORDER BY k

@@ -314,3 +314,7 @@ SELECT * FROM stack(2, 1, 'a', 2, 'b'), json_tuple('{"a":1}', 'a'), explode_oute
 SELECT t.x * 2 FROM explode(sequence(1, 3)) t(x) WHERE x > 1 ORDER BY 1
 -- name: a_table_joined_with_a_generator_in_from
 SELECT id, e FROM l, explode(array(10, 20)) AS g(e) WHERE id < 3 ORDER BY id, e
+-- name: row_value_equality_in_where
+SELECT * FROM l WHERE (id, v) = (4, 2)
+-- name: row_value_in_list_in_where
+SELECT * FROM l WHERE (id, v) IN ((1, 1), (4, 2), (5, 9)) ORDER BY id
