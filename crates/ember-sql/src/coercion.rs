@@ -322,6 +322,19 @@ pub(crate) struct SparkTexts;
 impl SparkTexts {
     /// One node's casts rewritten (its inputs' schemas type them), names kept.
     fn node(node: LogicalPlan) -> Result<Transformed<LogicalPlan>> {
+        // Most nodes have no cast: they are left without naming their expressions.
+        let mut casts = false;
+        node.apply_expressions(|e| {
+            casts = e.exists(|x| Ok(matches!(x, Expr::Cast(_) | Expr::TryCast(_))))?;
+            Ok(if casts {
+                datafusion::common::tree_node::TreeNodeRecursion::Stop
+            } else {
+                datafusion::common::tree_node::TreeNodeRecursion::Continue
+            })
+        })?;
+        if !casts {
+            return Ok(Transformed::no(node));
+        }
         let inputs = merge_schema(&node.inputs());
         let names = NamePreserver::new(&node);
         node.map_expressions(|e| {
