@@ -114,7 +114,10 @@ pub(crate) fn pretty_table(schema: &SchemaRef, batches: &[RecordBatch]) -> Resul
     use arrow::util::display::{ArrayFormatter, FormatOptions};
 
     let ctx = "formatting a table";
-    let options = FormatOptions::default().with_display_error(true);
+    // NULL written as Spark's show() and spark-sql write it.
+    let options = FormatOptions::default()
+        .with_display_error(true)
+        .with_null("NULL");
     // Every value's text, for the columns whose values can be long and are.
     let mut texts: Vec<Option<Vec<Vec<String>>>> = vec![None; schema.fields().len()];
     for (i, field) in schema.fields().iter().enumerate() {
@@ -167,9 +170,12 @@ pub(crate) fn pretty_table(schema: &SchemaRef, batches: &[RecordBatch]) -> Resul
     let long_names = schema.fields().iter().any(|f| has_long_line(f.name()));
     if texts.iter().all(Option::is_none) && !long_names {
         let table = if batches.is_empty() {
-            arrow::util::pretty::pretty_format_batches(&[RecordBatch::new_empty(schema.clone())])
+            arrow::util::pretty::pretty_format_batches_with_options(
+                &[RecordBatch::new_empty(schema.clone())],
+                &options,
+            )
         } else {
-            arrow::util::pretty::pretty_format_batches(batches)
+            arrow::util::pretty::pretty_format_batches_with_options(batches, &options)
         };
         return Ok(table.map_err(arrow_err(ctx))?.to_string());
     }
@@ -204,9 +210,11 @@ pub(crate) fn pretty_table(schema: &SchemaRef, batches: &[RecordBatch]) -> Resul
     if shown.is_empty() {
         shown.push(RecordBatch::new_empty(shown_schema));
     }
-    Ok(arrow::util::pretty::pretty_format_batches(&shown)
-        .map_err(arrow_err(ctx))?
-        .to_string())
+    Ok(
+        arrow::util::pretty::pretty_format_batches_with_options(&shown, &options)
+            .map_err(arrow_err(ctx))?
+            .to_string(),
+    )
 }
 
 /// `batches` (of `schema`) as they are shown ([`shown`]) in a [`pretty_table`].
@@ -596,7 +604,11 @@ mod tests {
             out
         };
         let table = String::from_utf8(text(OutputFormat::Table)).unwrap();
-        assert!(table.contains("| x |"), "{table}");
+        // NULL as Spark's show() writes it.
+        assert!(
+            table.contains("| x    |") && table.contains("| NULL |"),
+            "{table}"
+        );
         // A lone null column is written as `""` so the row is not an empty line.
         assert_eq!(
             String::from_utf8(text(OutputFormat::Csv)).unwrap(),

@@ -484,7 +484,7 @@ impl ScalarUDFImpl for Round {
             ));
         }
         let out = if self.half_even {
-            crate::functions::math::round_half_even(&args.args, args.number_rows)?
+            crate::functions::rounding::round_half_even(&args.args, args.number_rows)?
         } else {
             self.inner.invoke_with_args(args)?
         };

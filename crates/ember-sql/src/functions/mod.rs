@@ -80,6 +80,7 @@ pub(crate) mod math;
 pub(crate) mod misc;
 pub(crate) mod numbers;
 pub(crate) mod random;
+pub(crate) mod rounding;
 pub(crate) mod sketches;
 pub(crate) mod spark_names;
 pub(crate) mod strings;
