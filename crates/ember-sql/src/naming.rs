@@ -1341,6 +1341,15 @@ fn type_name(t: &DataType) -> Option<String> {
     })
 }
 
+/// Spark's name of a negated predicate: `(NOT <name>)`.
+fn negated_name(negated: bool, name: String) -> String {
+    if negated {
+        format!("(NOT {name})")
+    } else {
+        name
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::number_name;
@@ -1361,14 +1370,5 @@ mod tests {
         ] {
             assert_eq!(number_name(text).as_deref(), Some(name), "{text}");
         }
-    }
-}
-
-/// Spark's name of a negated predicate: `(NOT <name>)`.
-fn negated_name(negated: bool, name: String) -> String {
-    if negated {
-        format!("(NOT {name})")
-    } else {
-        name
     }
 }

@@ -91,7 +91,7 @@ fn encoded(text: &str, charset: &'static str) -> DfResult<Vec<u8>> {
 fn decoded(bytes: &[u8], charset: &'static str) -> DfResult<String> {
     let fail = || malformed("decode", charset);
     let utf16 = |bytes: &[u8], big: bool| -> DfResult<String> {
-        if bytes.len() % 2 != 0 {
+        if !bytes.len().is_multiple_of(2) {
             return Err(fail());
         }
         let units = bytes.chunks_exact(2).map(|p| {
@@ -118,7 +118,7 @@ fn decoded(bytes: &[u8], charset: &'static str) -> DfResult<String> {
             _ => utf16(bytes, true),
         },
         _ => {
-            if bytes.len() % 4 != 0 {
+            if !bytes.len().is_multiple_of(4) {
                 return Err(fail());
             }
             bytes

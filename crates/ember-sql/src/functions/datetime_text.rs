@@ -229,7 +229,7 @@ pub(crate) fn text_to_timestamp(text: &str, session: Option<&Tz>) -> Option<i64>
 /// Whether `f`'s second argument asks for `NULL` (`TRY_CAST`) rather than an error.
 fn tolerant(args: &[ArrayRef]) -> bool {
     args.get(1)
-        .and_then(|a| a.as_boolean_opt().map(|b| b.len() > 0 && b.value(0)))
+        .and_then(|a| a.as_boolean_opt().map(|b| !b.is_empty() && b.value(0)))
         .unwrap_or(false)
 }
 
