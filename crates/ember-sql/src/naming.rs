@@ -52,18 +52,9 @@ use datafusion::sql::sqlparser::ast::{
 use crate::functions::json::{java_double, java_float};
 
 /// Generators and time windows: `shapes.rs` names their columns, as Spark does.
-const NAMED_BY_REWRITES: &[&str] = &[
-    "explode",
-    "explode_outer",
-    "posexplode",
-    "posexplode_outer",
-    "inline",
-    "inline_outer",
-    "json_tuple",
-    "stack",
-    "window",
-    "session_window",
-];
+fn named_by_rewrites(function: &str) -> bool {
+    crate::shapes::GENERATORS.contains(&function) || matches!(function, "window" | "session_window")
+}
 
 /// Gives every unaliased select item of `statement` Spark's name (see the module docs).
 pub(crate) fn name_columns(statement: &mut DFStatement) {
@@ -114,7 +105,7 @@ pub(crate) fn alias_result_columns(statement: &mut DFStatement) -> Vec<(String, 
         let name = match (item_name(item, &ctx), &*item) {
             (Some((_, name)), _) => name,
             (None, SelectItem::UnnamedExpr(e))
-                if !call_name(e).is_some_and(|n| NAMED_BY_REWRITES.contains(&n.as_str())) =>
+                if !call_name(e).is_some_and(|n| named_by_rewrites(&n)) =>
             {
                 e.to_string()
             }
@@ -380,7 +371,7 @@ fn item_name(item: &SelectItem, ctx: &Ctx<'_>) -> Option<(bool, String)> {
             match call_name(e).as_deref() {
                 // Spark names a time window's struct `window`.
                 Some(n @ ("window" | "session_window")) => return Some((true, n.to_owned())),
-                Some(n) if NAMED_BY_REWRITES.contains(&n) => return None,
+                Some(n) if named_by_rewrites(n) => return None,
                 _ => {}
             }
             spark_name(e, ctx).map(|n| (true, n))
@@ -795,20 +786,15 @@ fn spark_name(e: &Expr, ctx: &Ctx<'_>) -> Option<String> {
             let items: Option<Vec<String>> = values.iter().map(name).collect();
             format!("struct({})", items?.join(", "))
         }
-        // Quantified LIKE: Spark names it after its expression only.
+        // Quantified LIKE: Spark names it after its expression only (ILIKE's lowered).
         Expr::Like {
             negated,
             any,
             expr,
             pattern,
             escape_char: None,
-        } if *any || call_name(pattern).as_deref() == Some("all") => {
-            let not = if *negated { "not" } else { "" };
-            let quantifier = if *any { "any" } else { "all" };
-            format!("{not}like{quantifier}({})", name(expr)?)
         }
-        // ILIKE ANY/ALL: as quantified LIKE, of the lowered expression.
-        Expr::ILike {
+        | Expr::ILike {
             negated,
             any,
             expr,
@@ -817,7 +803,13 @@ fn spark_name(e: &Expr, ctx: &Ctx<'_>) -> Option<String> {
         } if *any || call_name(pattern).as_deref() == Some("all") => {
             let not = if *negated { "not" } else { "" };
             let quantifier = if *any { "any" } else { "all" };
-            format!("{not}like{quantifier}(lower({}))", name(expr)?)
+            let subject = name(expr)?;
+            let subject = if matches!(e, Expr::ILike { .. }) {
+                format!("lower({subject})")
+            } else {
+                subject
+            };
+            format!("{not}like{quantifier}({subject})")
         }
         // The negated forms are `(NOT <the form>)`.
         Expr::Like {

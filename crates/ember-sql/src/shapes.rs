@@ -1651,8 +1651,8 @@ impl VisitorMut for Rewriter<'_> {
     }
 }
 
-/// Spark's generators, which a `FROM` clause may call as table-valued functions.
-const GENERATORS: [&str; 8] = [
+/// Spark's generators (which a `FROM` clause may also call as table-valued functions).
+pub(crate) const GENERATORS: [&str; 8] = [
     "explode",
     "explode_outer",
     "posexplode",

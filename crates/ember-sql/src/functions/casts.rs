@@ -5,11 +5,9 @@
 //!
 //! Each is planned as the expression it stands for, so it casts exactly as `CAST` does.
 //!
-//! [`TIMESTAMP_TEXT`] is what `CAST(timestamp AS STRING)` is planned as (`coercion.rs`'s
-//! [`crate::coercion::SparkTexts`], for every cast to a string, the implicit ones too): Spark's
-//! text of a timestamp, `2024-03-15 10:20:30.5` (the fraction without trailing zeros, none when
-//! it is zero) in the timestamp's zone, where Arrow's cast writes ISO 8601 with the offset;
-//! [`FLOAT_TEXT`] likewise for `FLOAT` and `DOUBLE` (Java's `1.0E20`, not Arrow's `1e20`).
+//! [`VALUE_TEXT`] is what `CAST(x AS STRING)` is planned as where Spark's text is not Arrow's
+//! (`coercion.rs`'s [`crate::coercion::SparkTexts`], for every cast to a string, the implicit
+//! ones too): timestamps, `FLOAT`/`DOUBLE` and nested values.
 
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
@@ -142,9 +140,6 @@ fn null_predicates() -> Vec<SparkRewrite> {
     ]
 }
 
-/// The hidden function `CAST(timestamp AS STRING)` is planned as (see the module docs).
-pub(crate) const TIMESTAMP_TEXT: &str = "__ember_timestamp_text";
-
 /// Spark's text of one timestamp: `yyyy-MM-dd HH:mm:ss[.ffffff]`, trailing zeros dropped.
 pub(crate) fn spark_timestamp_text(local: chrono::NaiveDateTime, out: &mut String) {
     use std::fmt::Write as _;
@@ -155,25 +150,6 @@ pub(crate) fn spark_timestamp_text(local: chrono::NaiveDateTime, out: &mut Strin
         out.push('.');
         out.push_str(fraction.trim_end_matches('0'));
     }
-}
-
-/// [`TIMESTAMP_TEXT`] as a function of a timestamp column.
-pub(crate) fn timestamp_text() -> ScalarUDF {
-    super::ColumnFn::new(
-        TIMESTAMP_TEXT,
-        |t| match t {
-            [DataType::Timestamp(_, zone)] => Ok(vec![DataType::Timestamp(
-                TimeUnit::Microsecond,
-                zone.clone(),
-            )]),
-            _ => Err(plan_err(format!(
-                "{TIMESTAMP_TEXT} takes one timestamp, got {t:?}"
-            ))),
-        },
-        |_| Ok(DataType::Utf8),
-        |args| spark_timestamp_texts(args[0].as_ref()),
-    )
-    .udf()
 }
 
 /// Spark's text of each timestamp of `array` (microseconds; in its zone, if it has one).
@@ -211,28 +187,6 @@ pub(crate) fn spark_timestamp_texts(
     Ok(Arc::new(out.finish()))
 }
 
-/// The hidden function `CAST(float or double AS STRING)` is planned as: Java's text of the
-/// number (`Double.toString`), which Spark writes: `1.0E20`, `1.0E-4`, `100.0`, where Arrow's
-/// cast writes `1e20`, `0.0001`, `100`.
-pub(crate) const FLOAT_TEXT: &str = "__ember_float_text";
-
-/// [`FLOAT_TEXT`] as a function of a `FLOAT` or `DOUBLE` column.
-pub(crate) fn float_text() -> ScalarUDF {
-    super::ColumnFn::new(
-        FLOAT_TEXT,
-        |t| match t {
-            [DataType::Float64] => Ok(vec![DataType::Float64]),
-            [DataType::Float16 | DataType::Float32] => Ok(vec![DataType::Float32]),
-            _ => Err(plan_err(format!(
-                "{FLOAT_TEXT} takes one FLOAT or DOUBLE, got {t:?}"
-            ))),
-        },
-        |_| Ok(DataType::Utf8),
-        |args| spark_float_texts(args[0].as_ref()),
-    )
-    .udf()
-}
-
 /// Spark's text of each number of a `FLOAT` or `DOUBLE` `array` (Java's).
 pub(crate) fn spark_float_texts(
     array: &dyn datafusion::arrow::array::Array,
@@ -252,17 +206,20 @@ pub(crate) fn spark_float_texts(
             .collect(),
         other => {
             return Err(plan_err(format!(
-                "{FLOAT_TEXT} takes a FLOAT or DOUBLE column, got {other}"
+                "{VALUE_TEXT}: a FLOAT or DOUBLE column was expected, got {other}"
             )));
         }
     };
     Ok(Arc::new(texts))
 }
 
-/// The hidden function `CAST(array, map or struct AS STRING)` is planned as: Spark's text of
-/// the value, `[1, null]`, `{a -> 1}`, `{1, x}` (Arrow casts only some nested values to text,
-/// and writes a NULL inside one as nothing).
-pub(crate) const NESTED_TEXT: &str = "__ember_nested_text";
+/// The hidden function a `CAST(... AS STRING)` is planned as where Spark's text is not Arrow's:
+/// a timestamp as `2024-03-15 10:20:30.5` (the fraction without trailing zeros, in the
+/// timestamp's zone; Arrow writes ISO 8601 with the offset), a `FLOAT`/`DOUBLE` as Java writes it
+/// (`1.0E20`, `1.0E-4`, `100.0`; Arrow: `1e20`, `0.0001`, `100`), an array, map or struct as
+/// `[1, null]`, `{a -> 1}`, `{1, x}` (Arrow casts only some nested values, and writes a NULL
+/// inside one as nothing).
+pub(crate) const VALUE_TEXT: &str = "__ember_value_text";
 
 fn is_nested(t: &DataType) -> bool {
     matches!(
@@ -271,14 +228,23 @@ fn is_nested(t: &DataType) -> bool {
     )
 }
 
-/// [`NESTED_TEXT`] as a function of an array, map or struct column.
-pub(crate) fn nested_text() -> ScalarUDF {
+/// Whether Spark's text of a value of type `t` is not Arrow's cast of it.
+fn has_spark_text(t: &DataType) -> bool {
+    is_nested(t)
+        || matches!(
+            t,
+            DataType::Timestamp(..) | DataType::Float16 | DataType::Float32 | DataType::Float64
+        )
+}
+
+/// [`VALUE_TEXT`] as a function of one column.
+pub(crate) fn value_text() -> ScalarUDF {
     super::ColumnFn::new(
-        NESTED_TEXT,
+        VALUE_TEXT,
         |t| match t {
-            [n] if is_nested(n) => Ok(vec![n.clone()]),
+            [v] if has_spark_text(v) => Ok(vec![v.clone()]),
             _ => Err(plan_err(format!(
-                "{NESTED_TEXT} takes one array, map or struct, got {t:?}"
+                "{VALUE_TEXT} takes a timestamp, a number or a nested value, got {t:?}"
             ))),
         },
         |_| Ok(DataType::Utf8),
@@ -372,10 +338,13 @@ fn spark_value_texts(array: &dyn datafusion::arrow::array::Array) -> DfResult<Ve
         leaf => {
             // A leaf as CAST writes it: Spark's text of numbers and timestamps, else Arrow's.
             let column: datafusion::arrow::array::ArrayRef = match leaf {
-                DataType::Float16 | DataType::Float32 | DataType::Float64 => spark_float_texts(
+                DataType::Float32 | DataType::Float64 => {
+                    spark_float_texts(&datafusion::arrow::array::make_array(array.to_data()))?
+                }
+                DataType::Float16 => spark_float_texts(
                     datafusion::arrow::compute::cast(
                         &datafusion::arrow::array::make_array(array.to_data()),
-                        &DataType::Float64,
+                        &DataType::Float32,
                     )?
                     .as_ref(),
                 )?,
@@ -400,9 +369,9 @@ fn spark_value_texts(array: &dyn datafusion::arrow::array::Array) -> DfResult<Ve
     })
 }
 
-/// `CAST(e AS to)`, `to` a string type, as Spark writes the text where Arrow's cast differs:
-/// a timestamp ([`TIMESTAMP_TEXT`]) or a floating-point number ([`FLOAT_TEXT`]). `None` where
-/// Arrow's text is Spark's (or `to` is no string type).
+/// `CAST(e AS to)`, `to` a string type, as Spark writes the text where Arrow's cast differs
+/// ([`VALUE_TEXT`]): a timestamp, a floating-point number, a nested value. `None` where Arrow's
+/// text is Spark's (or `to` is no string type).
 pub(crate) fn spark_text_cast(e: Expr, from: &DataType, to: &DataType) -> Option<Expr> {
     if !matches!(
         to,
@@ -410,21 +379,12 @@ pub(crate) fn spark_text_cast(e: Expr, from: &DataType, to: &DataType) -> Option
     ) {
         return None;
     }
-    // Planned after the analyzer's coercion: the argument is given the function's type here.
-    let (udf, arg) = match from {
-        DataType::Timestamp(TimeUnit::Microsecond, _) => (timestamp_text(), e),
-        DataType::Timestamp(_, zone) => (
-            timestamp_text(),
-            cast(e, DataType::Timestamp(TimeUnit::Microsecond, zone.clone())),
-        ),
-        DataType::Float32 | DataType::Float64 => (float_text(), e),
-        DataType::Float16 => (float_text(), cast(e, DataType::Float32)),
-        t if is_nested(t) => (nested_text(), e),
-        _ => return None,
-    };
+    if !has_spark_text(from) {
+        return None;
+    }
     let text = Expr::ScalarFunction(datafusion::logical_expr::expr::ScalarFunction::new_udf(
-        Arc::new(udf),
-        vec![arg],
+        Arc::new(value_text()),
+        vec![e],
     ));
     Some(if *to == DataType::Utf8 {
         text
@@ -435,13 +395,45 @@ pub(crate) fn spark_text_cast(e: Expr, from: &DataType, to: &DataType) -> Option
 
 /// Registers the cast functions and the null predicates.
 pub(crate) fn register(ctx: &SessionContext, time_zone: &Arc<str>) {
-    ctx.register_udf(timestamp_text());
-    ctx.register_udf(float_text());
-    ctx.register_udf(nested_text());
+    ctx.register_udf(value_text());
     for f in cast_functions(time_zone) {
         ctx.register_udf(ScalarUDF::new_from_impl(f));
     }
     for f in null_predicates() {
         ctx.register_udf(ScalarUDF::new_from_impl(f));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use datafusion::arrow::array::{Array, Float32Array, ListArray};
+    use datafusion::arrow::datatypes::{Float32Type, Int32Type};
+
+    use super::spark_value_texts;
+
+    #[test]
+    fn floats_inside_nested_values_are_written_as_floats() {
+        // A FLOAT is written by its own shortest digits (Java's Float.toString), not widened.
+        let floats = Float32Array::from(vec![Some(0.1), None, Some(1e10)]);
+        assert_eq!(
+            spark_value_texts(&floats).unwrap(),
+            vec![Some("0.1".to_owned()), None, Some("1.0E10".to_owned())]
+        );
+        let list = ListArray::from_iter_primitive::<Float32Type, _, _>(vec![
+            Some(vec![Some(0.1), None]),
+            None,
+        ]);
+        assert_eq!(
+            spark_value_texts(&list).unwrap(),
+            vec![Some("[0.1, null]".to_owned()), None]
+        );
+        let ints = ListArray::from_iter_primitive::<Int32Type, _, _>(vec![Some(vec![Some(1)])]);
+        let nested: Arc<dyn Array> = Arc::new(ints);
+        assert_eq!(
+            spark_value_texts(nested.as_ref()).unwrap(),
+            vec![Some("[1]".to_owned())]
+        );
     }
 }

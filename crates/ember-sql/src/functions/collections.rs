@@ -40,42 +40,57 @@ fn rewrite(name: &'static str, return_type: ReturnType, rewrite: Rewrite) -> Sca
 pub(crate) fn element_at_index() -> ScalarUDF {
     super::ColumnFn::new(
         "element_at_index",
-        |t| match t {
-            [
-                a @ (DataType::List(_) | DataType::LargeList(_) | DataType::FixedSizeList(..)),
-                _,
-            ] => Ok(vec![a.clone(), DataType::Int64]),
-            _ => Err(plan_err(format!("takes an array and an index, got {t:?}"))),
-        },
+        array_and_index,
         |_| Ok(DataType::Int64),
         |args| {
-            let lengths = cast_array(&length(&args[0])?, &DataType::Int64)?;
-            let lengths = lengths.as_primitive::<Int64Type>();
-            let index = args[1].as_primitive::<Int64Type>();
-            let out = lengths
-                .iter()
-                .zip(index.iter())
-                .map(|(n, i)| match (n, i) {
-                    (Some(_), Some(0)) => Err(super::exec_err(
+            checked_indexes(args, |n, i| {
+                if i == 0 {
+                    Err(super::exec_err(
                         "[INVALID_INDEX_OF_ZERO] The index 0 is invalid. An index shall be \
                          either < 0 or > 0 (the first element has index 1)."
                             .to_owned(),
-                    )),
-                    (Some(n), Some(i)) if i.unsigned_abs() > n.unsigned_abs() => {
-                        Err(super::exec_err(format!(
-                            "[INVALID_ARRAY_INDEX_IN_ELEMENT_AT] The index {i} is out of bounds. \
-                             The array has {n} elements. Use `try_element_at` to tolerate \
-                             accessing element at invalid index and return NULL instead."
-                        )))
-                    }
-                    (Some(_), Some(i)) => Ok(Some(i)),
-                    _ => Ok(None),
-                })
-                .collect::<DfResult<Int64Array>>()?;
-            Ok(Arc::new(out) as ArrayRef)
+                    ))
+                } else if i.unsigned_abs() > n.unsigned_abs() {
+                    Err(super::exec_err(format!(
+                        "[INVALID_ARRAY_INDEX_IN_ELEMENT_AT] The index {i} is out of bounds. \
+                         The array has {n} elements. Use `try_element_at` to tolerate \
+                         accessing element at invalid index and return NULL instead."
+                    )))
+                } else {
+                    Ok(i)
+                }
+            })
         },
     )
     .udf()
+}
+
+/// The coercion of `(array, index)`: the array as it is, the index a `BIGINT`.
+fn array_and_index(t: &[DataType]) -> DfResult<Vec<DataType>> {
+    match t {
+        [
+            a @ (DataType::List(_) | DataType::LargeList(_) | DataType::FixedSizeList(..)),
+            _,
+        ] => Ok(vec![a.clone(), DataType::Int64]),
+        _ => Err(plan_err(format!("takes an array and an index, got {t:?}"))),
+    }
+}
+
+/// Each row's index (`args[1]`) into its array (`args[0]`) as `rule(length, index)` makes it
+/// (the index to read, or the row's error); `NULL` where either is `NULL`.
+fn checked_indexes(args: &[ArrayRef], rule: fn(i64, i64) -> DfResult<i64>) -> DfResult<ArrayRef> {
+    let lengths = cast_array(&length(&args[0])?, &DataType::Int64)?;
+    let lengths = lengths.as_primitive::<Int64Type>();
+    let index = args[1].as_primitive::<Int64Type>();
+    let out = lengths
+        .iter()
+        .zip(index.iter())
+        .map(|(n, i)| match (n, i) {
+            (Some(n), Some(i)) => rule(n, i).map(Some),
+            _ => Ok(None),
+        })
+        .collect::<DfResult<Int64Array>>()?;
+    Ok(Arc::new(out) as ArrayRef)
 }
 
 /// The hidden function `array[i]` is planned with under ANSI mode (`spark.rs`).
@@ -88,33 +103,21 @@ pub(crate) const SUBSCRIPT_INDEX: &str = "__ember_subscript_index";
 pub(crate) fn subscript_index() -> ScalarUDF {
     super::ColumnFn::new(
         SUBSCRIPT_INDEX,
-        |t| match t {
-            [
-                a @ (DataType::List(_) | DataType::LargeList(_) | DataType::FixedSizeList(..)),
-                _,
-            ] => Ok(vec![a.clone(), DataType::Int64]),
-            _ => Err(plan_err(format!("takes an array and an index, got {t:?}"))),
-        },
+        array_and_index,
         |_| Ok(DataType::Int64),
         |args| {
-            let lengths = cast_array(&length(&args[0])?, &DataType::Int64)?;
-            let lengths = lengths.as_primitive::<Int64Type>();
-            let index = args[1].as_primitive::<Int64Type>();
-            let out = lengths
-                .iter()
-                .zip(index.iter())
-                .map(|(n, i)| match (n, i) {
-                    (Some(n), Some(i)) if i < 0 || i >= n => Err(super::exec_err(format!(
+            checked_indexes(args, |n, i| {
+                if i < 0 || i >= n {
+                    Err(super::exec_err(format!(
                         "[INVALID_ARRAY_INDEX] The index {i} is out of bounds. The array has {n} \
                          elements. Use the SQL function `get()` to tolerate accessing element at \
                          invalid index and return NULL instead. If necessary set \
                          \"spark.sql.ansi.enabled\" to \"false\" to bypass this error."
-                    ))),
-                    (Some(_), Some(i)) => Ok(Some(i + 1)),
-                    _ => Ok(None),
-                })
-                .collect::<DfResult<Int64Array>>()?;
-            Ok(Arc::new(out) as ArrayRef)
+                    )))
+                } else {
+                    Ok(i + 1)
+                }
+            })
         },
     )
     .udf()

@@ -25,8 +25,8 @@ use datafusion::error::Result as DfResult;
 use datafusion::functions::datetime as df;
 use datafusion::logical_expr::simplify::{ExprSimplifyResult, SimplifyContext};
 use datafusion::logical_expr::{
-    ColumnarValue, Expr, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility, cast,
-    lit,
+    ColumnarValue, Expr, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, TypeSignature,
+    Volatility, cast, lit,
 };
 use datafusion::prelude::SessionContext;
 
@@ -194,13 +194,7 @@ impl ZonedRewrite {
         returns: fn(&Arc<str>) -> DataType,
         rewrite: ZonedRewriteFn,
     ) -> ScalarUDF {
-        ScalarUDF::new_from_impl(Self {
-            name,
-            signature: Signature::variadic_any(Volatility::Immutable),
-            tz: Arc::clone(tz),
-            returns,
-            rewrite,
-        })
+        Self::with_signature(name, tz, returns, rewrite, TypeSignature::VariadicAny)
     }
 
     /// As [`ZonedRewrite::udf`], for a function that may also be called without arguments.
@@ -210,15 +204,20 @@ impl ZonedRewrite {
         returns: fn(&Arc<str>) -> DataType,
         rewrite: ZonedRewriteFn,
     ) -> ScalarUDF {
+        let either = TypeSignature::OneOf(vec![TypeSignature::Nullary, TypeSignature::VariadicAny]);
+        Self::with_signature(name, tz, returns, rewrite, either)
+    }
+
+    fn with_signature(
+        name: &'static str,
+        tz: &Arc<str>,
+        returns: fn(&Arc<str>) -> DataType,
+        rewrite: ZonedRewriteFn,
+        signature: TypeSignature,
+    ) -> ScalarUDF {
         ScalarUDF::new_from_impl(Self {
             name,
-            signature: Signature::one_of(
-                vec![
-                    datafusion::logical_expr::TypeSignature::Nullary,
-                    datafusion::logical_expr::TypeSignature::VariadicAny,
-                ],
-                Volatility::Immutable,
-            ),
+            signature: Signature::new(signature, Volatility::Immutable),
             tz: Arc::clone(tz),
             returns,
             rewrite,
