@@ -328,14 +328,9 @@ fn name_select(select: &mut Select) {
             // item of that name, DataFusion refuses the name Spark gives.
             let meets_column = columns.contains(&key) || wildcard && is_plain_identifier(name);
             match item {
-                // A cast is then named by its text (DataFusion would name it as the column it
-                // casts, refused there too); Spark repeats the column's name.
-                SelectItem::UnnamedExpr(e @ Expr::Cast { .. }) if meets_column || !unique => {
-                    spark_name(e, &ctx).filter(|text| {
-                        let text = text.to_lowercase();
-                        !unqualified.contains_key(&text) && !columns.contains(&text)
-                    })
-                }
+                // A cast is then left to the repeated names' planning (`alias_result_columns`),
+                // which gives it Spark's name, the column's, beside the column.
+                SelectItem::UnnamedExpr(Expr::Cast { .. }) if meets_column || !unique => None,
                 // A struct field's name keeps DataFusion's.
                 _ => (unique && !meets_column).then(|| name.clone()),
             }
