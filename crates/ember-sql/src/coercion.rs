@@ -112,6 +112,11 @@ fn is_variant(e: &Expr, schema: &DFSchema) -> bool {
 }
 
 fn coerce(e: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
+    // A struct cast to a struct of other field names: Spark casts field by field, by position
+    // (Arrow matches fields by name).
+    if let Some(by_position) = struct_by_position_cast(&e, schema)? {
+        return Ok(Transformed::yes(by_position));
+    }
     let kinds = |exprs: &[&Expr]| exprs.iter().map(|e| kind(e, schema)).collect::<Vec<_>>();
     match e {
         // `LIKE` of a number, date or timestamp matches its text, as Spark casts it (DataFusion
@@ -124,14 +129,6 @@ fn coerce(e: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
         {
             like.expr = Box::new(cast(*like.expr, ArrowType::Utf8));
             Ok(Transformed::yes(Expr::Like(like)))
-        }
-        // A struct cast to a struct of other field names: Spark casts field by field, by
-        // position (Arrow matches fields by name).
-        Expr::Cast(_) | Expr::TryCast(_) if struct_by_position_cast(&e, schema)?.is_some() => {
-            match struct_by_position_cast(&e, schema)? {
-                Some(rewritten) => Ok(Transformed::yes(rewritten)),
-                None => Ok(Transformed::no(e)),
-            }
         }
         // A cast of a VARIANT is Spark's `variant_get(v, '$', type)` (`try_variant_get` for
         // TRY_CAST).

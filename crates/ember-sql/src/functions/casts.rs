@@ -259,7 +259,7 @@ pub(crate) fn value_text() -> ScalarUDF {
 /// Spark's text of each value of `array` (`None` for a NULL), nested values included: what
 /// `CAST(x AS STRING)` writes.
 fn spark_value_texts(array: &dyn datafusion::arrow::array::Array) -> DfResult<Vec<Option<String>>> {
-    use datafusion::arrow::array::AsArray as _;
+    use datafusion::arrow::array::{ArrayRef, AsArray as _};
     let nulls = |i: usize| array.is_null(i);
     // The text of the children of a row, `null` for a NULL child.
     let join = |texts: &[Option<String>], from: usize, to: usize| -> String {
@@ -271,27 +271,23 @@ fn spark_value_texts(array: &dyn datafusion::arrow::array::Array) -> DfResult<Ve
     };
     let rows = 0..array.len();
     Ok(match array.data_type() {
-        DataType::List(_) => {
-            let list = array.as_list::<i32>();
-            let values = spark_value_texts(list.values().as_ref())?;
-            let offsets = list.value_offsets();
+        DataType::List(_) | DataType::LargeList(_) => {
+            let (values, offsets): (&ArrayRef, Vec<usize>) = match array.as_list_opt::<i32>() {
+                Some(list) => (
+                    list.values(),
+                    list.offsets().iter().map(|o| *o as usize).collect(),
+                ),
+                None => {
+                    let list = array.as_list::<i64>();
+                    (
+                        list.values(),
+                        list.offsets().iter().map(|o| *o as usize).collect(),
+                    )
+                }
+            };
+            let values = spark_value_texts(values.as_ref())?;
             rows.map(|i| {
-                (!nulls(i)).then(|| {
-                    let (a, b) = (offsets[i] as usize, offsets[i + 1] as usize);
-                    format!("[{}]", join(&values, a, b))
-                })
-            })
-            .collect()
-        }
-        DataType::LargeList(_) => {
-            let list = array.as_list::<i64>();
-            let values = spark_value_texts(list.values().as_ref())?;
-            let offsets = list.value_offsets();
-            rows.map(|i| {
-                (!nulls(i)).then(|| {
-                    let (a, b) = (offsets[i] as usize, offsets[i + 1] as usize);
-                    format!("[{}]", join(&values, a, b))
-                })
+                (!nulls(i)).then(|| format!("[{}]", join(&values, offsets[i], offsets[i + 1])))
             })
             .collect()
         }
@@ -337,31 +333,16 @@ fn spark_value_texts(array: &dyn datafusion::arrow::array::Array) -> DfResult<Ve
         }
         leaf => {
             // A leaf as CAST writes it: Spark's text of numbers and timestamps, else Arrow's.
-            let column: datafusion::arrow::array::ArrayRef = match leaf {
-                DataType::Float32 | DataType::Float64 => {
-                    spark_float_texts(&datafusion::arrow::array::make_array(array.to_data()))?
+            use datafusion::arrow::compute::cast;
+            let column: ArrayRef = match leaf {
+                DataType::Float32 | DataType::Float64 => spark_float_texts(array)?,
+                DataType::Float16 => spark_float_texts(cast(array, &DataType::Float32)?.as_ref())?,
+                DataType::Timestamp(_, zone) => {
+                    let micros = DataType::Timestamp(TimeUnit::Microsecond, zone.clone());
+                    spark_timestamp_texts(cast(array, &micros)?.as_ref())?
                 }
-                DataType::Float16 => spark_float_texts(
-                    datafusion::arrow::compute::cast(
-                        &datafusion::arrow::array::make_array(array.to_data()),
-                        &DataType::Float32,
-                    )?
-                    .as_ref(),
-                )?,
-                DataType::Timestamp(_, zone) => spark_timestamp_texts(
-                    datafusion::arrow::compute::cast(
-                        &datafusion::arrow::array::make_array(array.to_data()),
-                        &DataType::Timestamp(TimeUnit::Microsecond, zone.clone()),
-                    )?
-                    .as_ref(),
-                )?,
-                DataType::Null => {
-                    return Ok(vec![None; array.len()]);
-                }
-                _ => datafusion::arrow::compute::cast(
-                    &datafusion::arrow::array::make_array(array.to_data()),
-                    &DataType::Utf8,
-                )?,
+                DataType::Null => return Ok(vec![None; array.len()]),
+                _ => cast(array, &DataType::Utf8)?,
             };
             let texts = column.as_string::<i32>();
             texts.iter().map(|t| t.map(str::to_owned)).collect()
