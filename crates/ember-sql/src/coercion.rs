@@ -111,6 +111,10 @@ fn is_variant(e: &Expr, schema: &DFSchema) -> bool {
         .is_ok_and(|t| ember_types::is_variant(&t))
 }
 
+/// Arrow's unit of Spark's calendar intervals (`INTERVAL '1' DAY` as DataFusion plans it).
+const CALENDAR: datafusion::arrow::datatypes::IntervalUnit =
+    datafusion::arrow::datatypes::IntervalUnit::MonthDayNano;
+
 fn coerce(e: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
     // A struct cast to a struct of other field names: Spark casts field by field, by position
     // (Arrow matches fields by name).
@@ -141,6 +145,32 @@ fn coerce(e: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
                 field.data_type(),
                 true,
             )))
+        }
+        // A day-time interval beside a calendar one (an `INTERVAL '1' DAY` literal): compared
+        // as day-time intervals. DataFusion compared them as calendar intervals, field by field
+        // (2 days as 172 800 s was less than 1 day).
+        Expr::BinaryExpr(b)
+            if is_comparison(b.op)
+                && matches!(
+                    (b.left.get_type(schema), b.right.get_type(schema)),
+                    (
+                        Ok(ArrowType::Duration(_)),
+                        Ok(ArrowType::Interval(CALENDAR))
+                    ) | (
+                        Ok(ArrowType::Interval(CALENDAR)),
+                        Ok(ArrowType::Duration(_))
+                    )
+                ) =>
+        {
+            let as_day_time = |e: Expr| match e.get_type(schema) {
+                Ok(ArrowType::Interval(_)) => crate::functions::intervals::as_day_time(e),
+                _ => e,
+            };
+            Ok(Transformed::yes(Expr::BinaryExpr(BinaryExpr::new(
+                Box::new(as_day_time(*b.left)),
+                b.op,
+                Box::new(as_day_time(*b.right)),
+            ))))
         }
         Expr::BinaryExpr(b) if is_comparison(b.op) => {
             match combined_type(&kinds(&[&b.left, &b.right]), false) {
@@ -390,11 +420,14 @@ fn spark_text(e: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
     }
     let to = field.data_type();
     // A timestamp's or a number's text never fails, so TRY_CAST is the same as CAST here.
-    let rewritten = crate::functions::casts::spark_text_cast(expr.as_ref().clone(), &from, to)
-        .or_else(|| {
-            let tolerant = matches!(e, Expr::TryCast(_));
-            crate::functions::datetime_text::text_cast(expr.as_ref().clone(), &from, to, tolerant)
-        });
+    let written = || {
+        let (_, from) = expr.to_field(schema).ok()?;
+        crate::functions::casts::spark_text_cast(expr.as_ref().clone(), &from, to)
+    };
+    let rewritten = written().or_else(|| {
+        let tolerant = matches!(e, Expr::TryCast(_));
+        crate::functions::datetime_text::text_cast(expr.as_ref().clone(), &from, to, tolerant)
+    });
     match rewritten {
         Some(text) => Ok(Transformed::yes(text)),
         None => Ok(Transformed::no(e)),

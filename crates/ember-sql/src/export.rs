@@ -232,10 +232,13 @@ pub(crate) fn shown_table(schema: &SchemaRef, batches: &[RecordBatch]) -> Result
 fn table_batch(batch: &RecordBatch) -> Result<RecordBatch> {
     use arrow::datatypes::DataType;
     fn spark_text(
+        field: &arrow::datatypes::Field,
         column: &arrow::array::ArrayRef,
     ) -> datafusion::error::Result<arrow::array::ArrayRef> {
         use crate::functions::casts::{spark_float_texts, spark_timestamp_texts};
+        use crate::functions::intervals::{interval_texts, is_interval};
         match column.data_type() {
+            t if is_interval(t) => interval_texts(column, ember_types::interval_fields(field)),
             DataType::Timestamp(_, zone) => {
                 let micros =
                     DataType::Timestamp(arrow::datatypes::TimeUnit::Microsecond, zone.clone());
@@ -246,12 +249,13 @@ fn table_batch(batch: &RecordBatch) -> Result<RecordBatch> {
     }
     texts_of(
         &shown_batch(batch)?,
-        "showing numbers and timestamps",
+        "showing numbers, timestamps and intervals",
         |t| {
-            matches!(
-                t,
-                DataType::Float32 | DataType::Float64 | DataType::Timestamp(..)
-            )
+            crate::functions::intervals::is_interval(t)
+                || matches!(
+                    t,
+                    DataType::Float32 | DataType::Float64 | DataType::Timestamp(..)
+                )
         },
         spark_text,
     )
@@ -296,7 +300,7 @@ fn shown_batch(batch: &RecordBatch) -> Result<RecordBatch> {
         batch,
         "showing VARIANT values",
         variant::holds_variant,
-        variant::shown,
+        |_, column| variant::shown(column),
     )
 }
 
@@ -305,7 +309,10 @@ fn texts_of(
     batch: &RecordBatch,
     ctx: &'static str,
     replaced: fn(&arrow::datatypes::DataType) -> bool,
-    text: fn(&arrow::array::ArrayRef) -> datafusion::error::Result<arrow::array::ArrayRef>,
+    text: fn(
+        &arrow::datatypes::Field,
+        &arrow::array::ArrayRef,
+    ) -> datafusion::error::Result<arrow::array::ArrayRef>,
 ) -> Result<RecordBatch> {
     let schema = batch.schema();
     if !schema.fields().iter().any(|f| replaced(f.data_type())) {
@@ -314,9 +321,10 @@ fn texts_of(
     let columns = batch
         .columns()
         .iter()
-        .map(|c| {
+        .zip(schema.fields())
+        .map(|(c, f)| {
             if replaced(c.data_type()) {
-                text(c)
+                text(f, c)
             } else {
                 Ok(c.clone())
             }

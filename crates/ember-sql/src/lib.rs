@@ -238,6 +238,12 @@
 //!   `TIMESTAMP` is zone-aware in `spark.sql.session.timeZone` (UTC unless configured; Spark's
 //!   default is the JVM's zone), `TIMESTAMP_NTZ` is not. CSV inference gives Spark's types
 //!   (`INT` when every value fits, `BIGINT`, `DOUBLE`, `BOOLEAN`, `DATE`, `TIMESTAMP`).
+//!   Intervals: Spark's `interval day to second` is an Arrow `Duration(µs)` (`DATE - DATE` is
+//!   an `interval day`, the fields kept in the column's metadata: [`spark_field_type_name`]),
+//!   `interval year to month` an `Interval(YearMonth)` (`make_ym_interval`), a calendar
+//!   `interval` an `Interval(MonthDayNano)` (`make_interval`, and interval literals such as
+//!   `INTERVAL '1' DAY`, which Spark types as ANSI intervals); `CAST(... AS STRING)` and
+//!   `show()` write each as Spark does (`INTERVAL '29' DAY`).
 //! - **Functions**: DataFusion, `datafusion-spark` 55 and Ember's own modules give the Spark
 //!   functions listed under [Spark functions by family](#spark-functions-by-family); another
 //!   Spark function is [`Error::UnsupportedFunction`], any other name an "Invalid function"
@@ -322,6 +328,7 @@ pub use builder::{
 pub use dataframe::{DataFrame, GroupedData, LimitedBatches};
 /// The kinds of join [`DataFrame::join`] and [`DataFrame::join_on`] take (DataFusion's type).
 pub use datafusion::logical_expr::JoinType;
+pub use ember_types::spark_field_type_name;
 pub use error::{Error, Result};
 pub use export::OutputFormat;
 pub use file_format::FileFormat;

@@ -1101,6 +1101,8 @@ const DEFAULTS: &[(&str, usize, &[&str])] = &[
     ("listagg", 1, &["NULL"]),
     ("locate", 2, &["1"]),
     ("lpad", 2, &[" "]),
+    ("make_ym_interval", 0, &["0", "0"]),
+    ("make_ym_interval", 1, &["0"]),
     ("mask", 1, &["X", "x", "n", "NULL"]),
     ("months_between", 2, &["true"]),
     ("percentile", 2, &["1"]),

@@ -237,6 +237,13 @@ impl ScalarUDFImpl for AnsiDivisor {
     }
 }
 
+/// Whether `e` (of type `t`) is Spark's `interval day`: a day-time interval of whole days.
+fn is_days(e: &Expr, t: Option<&ArrowType>, schema: &DFSchema) -> bool {
+    matches!(t, Some(ArrowType::Duration(_)))
+        && e.to_field(schema)
+            .is_ok_and(|(_, f)| ember_types::interval_fields(&f) == "day")
+}
+
 impl ExprPlanner for SparkArithmeticPlanner {
     /// `substr(x, p, n)` and `SUBSTRING(x FROM p FOR n)`, which the SQL planner plans apart from
     /// other calls, as the session's `substr`: its string parameter takes numbers and dates as
@@ -291,6 +298,42 @@ impl ExprPlanner for SparkArithmeticPlanner {
             )));
         }
         match expr.op {
+            // Spark's `interval day` (DataFusion's is a BIGINT of days), planned here so that a
+            // comparison with an interval plans.
+            BinaryOperator::Minus
+                if l == Some(ArrowType::Date32) && r == Some(ArrowType::Date32) =>
+            {
+                Ok(PlannerResult::Planned(
+                    crate::functions::intervals::date_minus_date(expr.left, expr.right),
+                ))
+            }
+            // A date plus or minus an `interval day` is a date, as Spark's `date_add`.
+            BinaryOperator::Plus | BinaryOperator::Minus
+                if is_days(&expr.right, r.as_ref(), schema) && l == Some(ArrowType::Date32)
+                    || expr.op == BinaryOperator::Plus
+                        && is_days(&expr.left, l.as_ref(), schema)
+                        && r == Some(ArrowType::Date32) =>
+            {
+                let calendar = |e: Expr, t: Option<&ArrowType>| match t {
+                    Some(ArrowType::Duration(_)) => cast(
+                        e,
+                        ArrowType::Interval(
+                            datafusion::arrow::datatypes::IntervalUnit::MonthDayNano,
+                        ),
+                    ),
+                    _ => e,
+                };
+                let op = if expr.op == BinaryOperator::Plus {
+                    Operator::Plus
+                } else {
+                    Operator::Minus
+                };
+                Ok(PlannerResult::Planned(Expr::BinaryExpr(BinaryExpr::new(
+                    Box::new(calendar(expr.left, l.as_ref())),
+                    op,
+                    Box::new(calendar(expr.right, r.as_ref())),
+                ))))
+            }
             BinaryOperator::Divide
                 if is_spark_double_operand(l.as_ref()) && is_spark_double_operand(r.as_ref()) =>
             {

@@ -231,7 +231,9 @@ impl ScalarUDFImpl for TypeOf {
     ) -> datafusion::error::Result<ExprSimplifyResult> {
         match args.first() {
             Some(arg) => {
-                let name = spark_type_name(&info.get_data_type(arg)?);
+                let (_, field) =
+                    datafusion::logical_expr::ExprSchemable::to_field(arg, info.schema())?;
+                let name = ember_types::spark_field_type_name(&field);
                 Ok(ExprSimplifyResult::Simplified(Expr::Literal(
                     ScalarValue::Utf8(Some(name)),
                     None,
@@ -249,9 +251,11 @@ impl ScalarUDFImpl for TypeOf {
             .args
             .first()
             .ok_or_else(|| DataFusionError::Plan("typeof takes one argument".to_owned()))?;
-        Ok(ColumnarValue::Scalar(ScalarValue::Utf8(Some(
-            spark_type_name(&arg.data_type()),
-        ))))
+        let name = match args.arg_fields.first() {
+            Some(field) => ember_types::spark_field_type_name(field),
+            None => spark_type_name(&arg.data_type()),
+        };
+        Ok(ColumnarValue::Scalar(ScalarValue::Utf8(Some(name))))
     }
 }
 

@@ -5,7 +5,8 @@
 //! (`ember-livy`) reads back.
 //!
 //! - [`spark_type_name`]: Spark's `simpleString` of an Arrow type (`int`, `decimal(10,2)`,
-//!   `array<bigint>`), as `typeof()`, `DESCRIBE` and error messages spell it.
+//!   `array<bigint>`), as `typeof()`, `DESCRIBE` and error messages spell it;
+//!   [`spark_field_type_name`] of a field (a day-time interval's fields are in its metadata).
 //! - [`json_type_name`], [`to_json`], [`schema_to_json`]: Spark's JSON of a type or a schema
 //!   (`StructType.json`, Livy's sql table schema).
 //! - [`from_json`], [`schema_from_json`]: the Arrow type of Spark's JSON, with the type names
@@ -46,7 +47,7 @@
 
 use std::sync::Arc;
 
-use arrow_schema::{DataType, Field, Fields, Schema, TimeUnit};
+use arrow_schema::{DataType, Field, Fields, IntervalUnit, Schema, TimeUnit};
 use serde_json::{Map, Value, json};
 
 /// A Spark type's JSON that does not describe a type.
@@ -105,9 +106,12 @@ fn is_variant_fields(fields: &Fields) -> bool {
 /// `int`, `bigint`, `tinyint`, `smallint`, `float`, `double`, `decimal(10,2)`, `string`,
 /// `boolean`, `binary`, `date`, `timestamp` (an Arrow timestamp with a time zone),
 /// `timestamp_ntz` (without), `void` (NULL), `array<int>`, `map<string,int>`,
-/// `struct<a:int,b:string>`, `variant` ([`variant_type`]). Arrow types Spark lacks get the Spark type that holds their values
+/// `struct<a:int,b:string>`, `variant` ([`variant_type`]), `interval day to second` (a
+/// `Duration`; [`spark_field_type_name`] names the narrower ones), `interval year to month`
+/// (`Interval(YearMonth)`), `interval` (Spark's calendar interval: `Interval(MonthDayNano)`).
+/// Arrow types Spark lacks get the Spark type that holds their values
 /// (`UInt32` is `bigint`, `UInt64` is `decimal(20,0)`, `Utf8View` is `string`); the rest
-/// (intervals, times, unions) their Arrow name in lower case.
+/// (times, unions) their Arrow name in lower case.
 ///
 /// ```
 /// use arrow_schema::{DataType, Field};
@@ -163,7 +167,33 @@ pub fn spark_type_name(data_type: &DataType) -> String {
         },
         DataType::Dictionary(_, value) => spark_type_name(value),
         DataType::RunEndEncoded(_, value) => spark_type_name(value.data_type()),
+        DataType::Duration(_) => "interval day to second".into(),
+        DataType::Interval(IntervalUnit::YearMonth) => "interval year to month".into(),
+        DataType::Interval(_) => "interval".into(),
         other => other.to_string().to_lowercase(),
+    }
+}
+
+/// The field metadata key that names the fields of a Spark day-time interval held as an Arrow
+/// `Duration` (Spark's `DayTimeIntervalType(startField, endField)`): `day` for `DATE - DATE`'s
+/// `interval day`. A `Duration` without it is `interval day to second`.
+pub const INTERVAL_FIELDS: &str = "ember.interval_fields";
+
+/// The fields a day-time interval spans, from [`INTERVAL_FIELDS`] (`"day"`, `"hour to
+/// second"`): `"day to second"` where the field does not say.
+pub fn interval_fields(field: &Field) -> &str {
+    match field.metadata().get(INTERVAL_FIELDS) {
+        Some(fields) if matches!(field.data_type(), DataType::Duration(_)) => fields,
+        _ => "day to second",
+    }
+}
+
+/// Spark's name for the type of `field`: its [`spark_type_name`], except a day-time interval
+/// whose [`INTERVAL_FIELDS`] say which fields it spans (`interval day`).
+pub fn spark_field_type_name(field: &Field) -> String {
+    match field.data_type() {
+        DataType::Duration(_) => format!("interval {}", interval_fields(field)),
+        other => spark_type_name(other),
     }
 }
 
@@ -210,9 +240,7 @@ pub fn to_json(dt: &DataType) -> Value {
         DataType::RunEndEncoded(_, value) => to_json(value.data_type()),
         // Types whose Arrow name would mean nothing to a Spark client.
         DataType::Time32(_) | DataType::Time64(_) => Value::String("time(6)".to_owned()),
-        DataType::Duration(_) | DataType::Interval(_) => {
-            Value::String("interval day to second".to_owned())
-        }
+        DataType::Duration(_) | DataType::Interval(_) => Value::String(spark_type_name(dt)),
         DataType::Union(_, _) => Value::String("string".to_owned()),
         leaf => Value::String(json_type_name(leaf)),
     }

@@ -7,7 +7,7 @@
 //!
 //! [`VALUE_TEXT`] is what `CAST(x AS STRING)` is planned as where Spark's text is not Arrow's
 //! (`coercion.rs`'s [`crate::coercion::SparkTexts`], for every cast to a string, the implicit
-//! ones too): timestamps, `FLOAT`/`DOUBLE` and nested values.
+//! ones too): timestamps, `FLOAT`/`DOUBLE`, intervals and nested values.
 
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
@@ -65,7 +65,7 @@ impl ScalarUDFImpl for CastFn {
         let [arg] = <[Expr; 1]>::try_from(args)
             .map_err(|a| plan_err(format!("{} takes one argument, got {}", self.name, a.len())))?;
         // `string(x)` writes `x` as CAST does (this runs after the analyzer's rewrite of casts).
-        let from = info.get_data_type(&arg)?;
+        let (_, from) = datafusion::logical_expr::ExprSchemable::to_field(&arg, info.schema())?;
         Ok(ExprSimplifyResult::Simplified(
             match spark_text_cast(arg.clone(), &from, &self.target) {
                 Some(text) => text,
@@ -231,25 +231,35 @@ fn is_nested(t: &DataType) -> bool {
 /// Whether Spark's text of a value of type `t` is not Arrow's cast of it.
 fn has_spark_text(t: &DataType) -> bool {
     is_nested(t)
+        || super::intervals::is_interval(t)
         || matches!(
             t,
             DataType::Timestamp(..) | DataType::Float16 | DataType::Float32 | DataType::Float64
         )
 }
 
-/// [`VALUE_TEXT`] as a function of one column.
+/// [`VALUE_TEXT`] as a function of one column, and for a day-time interval the fields it spans
+/// (`'day'`; see [`super::intervals::day_time_text`]).
 pub(crate) fn value_text() -> ScalarUDF {
     super::ColumnFn::new(
         VALUE_TEXT,
         |t| match t {
             [v] if has_spark_text(v) => Ok(vec![v.clone()]),
+            [v, DataType::Utf8] if has_spark_text(v) => Ok(t.to_vec()),
             _ => Err(plan_err(format!(
-                "{VALUE_TEXT} takes a timestamp, a number or a nested value, got {t:?}"
+                "{VALUE_TEXT} takes a timestamp, a number, an interval or a nested value, got {t:?}"
             ))),
         },
         |_| Ok(DataType::Utf8),
         |args| {
-            let texts = spark_value_texts(args[0].as_ref())?;
+            use datafusion::arrow::array::AsArray as _;
+            let fields = match args.get(1) {
+                Some(fields) if !fields.is_empty() && fields.is_valid(0) => {
+                    fields.as_string::<i32>().value(0).to_owned()
+                }
+                _ => "day to second".to_owned(),
+            };
+            let texts = spark_value_texts(args[0].as_ref(), &fields)?;
             Ok(Arc::new(datafusion::arrow::array::StringArray::from(texts)))
         },
     )
@@ -257,8 +267,11 @@ pub(crate) fn value_text() -> ScalarUDF {
 }
 
 /// Spark's text of each value of `array` (`None` for a NULL), nested values included: what
-/// `CAST(x AS STRING)` writes.
-fn spark_value_texts(array: &dyn datafusion::arrow::array::Array) -> DfResult<Vec<Option<String>>> {
+/// `CAST(x AS STRING)` writes. A day-time interval spans `fields` (`"day to second"`).
+pub(crate) fn spark_value_texts(
+    array: &dyn datafusion::arrow::array::Array,
+    fields: &str,
+) -> DfResult<Vec<Option<String>>> {
     use datafusion::arrow::array::{ArrayRef, AsArray as _};
     let nulls = |i: usize| array.is_null(i);
     // The text of the children of a row, `null` for a NULL child.
@@ -285,7 +298,7 @@ fn spark_value_texts(array: &dyn datafusion::arrow::array::Array) -> DfResult<Ve
                     )
                 }
             };
-            let values = spark_value_texts(values.as_ref())?;
+            let values = spark_value_texts(values.as_ref(), fields)?;
             rows.map(|i| {
                 (!nulls(i)).then(|| format!("[{}]", join(&values, offsets[i], offsets[i + 1])))
             })
@@ -293,8 +306,8 @@ fn spark_value_texts(array: &dyn datafusion::arrow::array::Array) -> DfResult<Ve
         }
         DataType::Map(..) => {
             let map = array.as_map();
-            let keys = spark_value_texts(map.keys().as_ref())?;
-            let values = spark_value_texts(map.values().as_ref())?;
+            let keys = spark_value_texts(map.keys().as_ref(), fields)?;
+            let values = spark_value_texts(map.values().as_ref(), fields)?;
             let offsets = map.value_offsets();
             rows.map(|i| {
                 (!nulls(i)).then(|| {
@@ -318,7 +331,7 @@ fn spark_value_texts(array: &dyn datafusion::arrow::array::Array) -> DfResult<Ve
                 .as_struct()
                 .columns()
                 .iter()
-                .map(|c| spark_value_texts(c.as_ref()))
+                .map(|c| spark_value_texts(c.as_ref(), fields))
                 .collect::<DfResult<Vec<_>>>()?;
             rows.map(|i| {
                 (!nulls(i)).then(|| {
@@ -342,6 +355,9 @@ fn spark_value_texts(array: &dyn datafusion::arrow::array::Array) -> DfResult<Ve
                     spark_timestamp_texts(cast(array, &micros)?.as_ref())?
                 }
                 DataType::Null => return Ok(vec![None; array.len()]),
+                t if super::intervals::is_interval(t) => {
+                    super::intervals::interval_texts(array, fields)?
+                }
                 _ => cast(array, &DataType::Utf8)?,
             };
             let texts = column.as_string::<i32>();
@@ -351,21 +367,31 @@ fn spark_value_texts(array: &dyn datafusion::arrow::array::Array) -> DfResult<Ve
 }
 
 /// `CAST(e AS to)`, `to` a string type, as Spark writes the text where Arrow's cast differs
-/// ([`VALUE_TEXT`]): a timestamp, a floating-point number, a nested value. `None` where Arrow's
-/// text is Spark's (or `to` is no string type).
-pub(crate) fn spark_text_cast(e: Expr, from: &DataType, to: &DataType) -> Option<Expr> {
+/// ([`VALUE_TEXT`]): a timestamp, a floating-point number, an interval (a day-time one spanning
+/// the fields `from` names), a nested value. `None` where Arrow's text is Spark's (or `to` is
+/// no string type).
+pub(crate) fn spark_text_cast(
+    e: Expr,
+    from: &datafusion::arrow::datatypes::Field,
+    to: &DataType,
+) -> Option<Expr> {
     if !matches!(
         to,
         DataType::Utf8 | DataType::Utf8View | DataType::LargeUtf8
     ) {
         return None;
     }
-    if !has_spark_text(from) {
+    if !has_spark_text(from.data_type()) {
         return None;
+    }
+    let mut args = vec![e];
+    if matches!(from.data_type(), DataType::Duration(_)) {
+        let fields = ember_types::interval_fields(from).to_owned();
+        args.push(datafusion::logical_expr::lit(fields));
     }
     let text = Expr::ScalarFunction(datafusion::logical_expr::expr::ScalarFunction::new_udf(
         Arc::new(value_text()),
-        vec![e],
+        args,
     ));
     Some(if *to == DataType::Utf8 {
         text
@@ -399,7 +425,7 @@ mod tests {
         // A FLOAT is written by its own shortest digits (Java's Float.toString), not widened.
         let floats = Float32Array::from(vec![Some(0.1), None, Some(1e10)]);
         assert_eq!(
-            spark_value_texts(&floats).unwrap(),
+            spark_value_texts(&floats, "").unwrap(),
             vec![Some("0.1".to_owned()), None, Some("1.0E10".to_owned())]
         );
         let list = ListArray::from_iter_primitive::<Float32Type, _, _>(vec![
@@ -407,13 +433,13 @@ mod tests {
             None,
         ]);
         assert_eq!(
-            spark_value_texts(&list).unwrap(),
+            spark_value_texts(&list, "").unwrap(),
             vec![Some("[0.1, null]".to_owned()), None]
         );
         let ints = ListArray::from_iter_primitive::<Int32Type, _, _>(vec![Some(vec![Some(1)])]);
         let nested: Arc<dyn Array> = Arc::new(ints);
         assert_eq!(
-            spark_value_texts(nested.as_ref()).unwrap(),
+            spark_value_texts(nested.as_ref(), "").unwrap(),
             vec![Some("[1]".to_owned())]
         );
     }

@@ -47,6 +47,8 @@
 //!   `schema_of_variant`, the edits, `variant_explode`), on the `parquet-variant` encoding.
 //! - [`xml_records`]: `from_xml`, `to_xml`, `schema_of_xml`.
 //! - [`counter_diff`]: Spark 4.3's window function `counter_diff` (a [`WindowUDF`]).
+//! - [`intervals`]: `DATE - DATE` as an `interval day`, `make_ym_interval`,
+//!   `make_dt_interval`, `make_interval`/`try_make_interval`, and intervals' text.
 //! - Also: `jaro_winkler_similarity`, `to_base32`/`from_base32` ([`strings`]), `array_insert`
 //!   ([`collections`]), `try_make_timestamp`/`_ntz`/`_ltz` ([`datetime`]).
 //!
@@ -75,6 +77,7 @@ pub(crate) mod datetime;
 pub(crate) mod datetime_text;
 pub(crate) mod hashes;
 pub(crate) mod higher_order;
+pub(crate) mod intervals;
 pub(crate) mod json;
 pub(crate) mod math;
 pub(crate) mod misc;
@@ -296,6 +299,7 @@ pub(crate) fn register(ctx: &SessionContext, time_zone: &std::sync::Arc<str>) {
     random::register(ctx);
     variant::register(ctx, time_zone);
     counter_diff::register(ctx);
+    intervals::register(ctx);
     // Last: they wrap whatever is registered under their names by then.
     bounded::register(ctx);
     text_params::register(ctx);

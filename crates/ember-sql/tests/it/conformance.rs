@@ -16,9 +16,11 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use ember_sql::arrow::array::{Array, AsArray, RecordBatch};
-use ember_sql::arrow::datatypes::{DataType, Float32Type, Float64Type};
+use ember_sql::arrow::datatypes::{
+    DataType, DurationMicrosecondType, Float32Type, Float64Type, TimeUnit,
+};
 use ember_sql::arrow::util::display::{ArrayFormatter, FormatOptions};
-use ember_sql::{Session, spark_type_name};
+use ember_sql::{Session, spark_field_type_name};
 
 #[path = "../conformance/suite.rs"]
 mod suite;
@@ -172,8 +174,41 @@ fn cell(array: &dyn Array, i: usize) -> Option<String> {
                 text
             }
         }
+        DataType::Duration(_) => {
+            let micros =
+                ember_sql::arrow::compute::cast(array, &DataType::Duration(TimeUnit::Microsecond))
+                    .map(|m| m.as_primitive::<DurationMicrosecondType>().value(i));
+            match micros {
+                Ok(micros) => py_timedelta(micros),
+                Err(e) => format!("<cannot display: {e}>"),
+            }
+        }
         _ => formatted(array, i),
     })
+}
+
+/// Python's `str` of the `timedelta` PySpark collects for a day-time interval: `29 days,
+/// 0:00:00`, `-2 days, 23:59:59.500000` (whole days floored, the rest positive).
+fn py_timedelta(micros: i64) -> String {
+    const DAY: i64 = 86_400_000_000;
+    let (days, rest) = (micros.div_euclid(DAY), micros.rem_euclid(DAY));
+    let (seconds, fraction) = (rest / 1_000_000, rest % 1_000_000);
+    let clock = format!(
+        "{}:{:02}:{:02}",
+        seconds / 3600,
+        seconds / 60 % 60,
+        seconds % 60
+    );
+    let clock = if fraction > 0 {
+        format!("{clock}.{fraction:06}")
+    } else {
+        clock
+    };
+    match days {
+        0 => clock,
+        1 | -1 => format!("{days} day, {clock}"),
+        _ => format!("{days} days, {clock}"),
+    }
 }
 
 /// Arrow's display of one value; a value Arrow cannot display shows the reason (and disagrees).
@@ -337,7 +372,7 @@ fn spark_conformance_suite() {
                     let types: Vec<String> = schema
                         .fields()
                         .iter()
-                        .map(|f| spark_type_name(f.data_type()))
+                        .map(|f| spark_field_type_name(f))
                         .collect();
                     let rows = rows_of(batches);
                     let v = rows_agree(&rows, &theirs.rows, is_ordered(&q.sql));

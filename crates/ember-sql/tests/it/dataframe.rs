@@ -277,3 +277,49 @@ fn struct_rows_via_into_row() {
         .unwrap();
     assert_eq!(got[0].column(0).as_primitive::<Int64Type>().value(0), 1);
 }
+
+#[test]
+fn dates_subtracted_are_spark_intervals_shown_as_spark_shows_them() {
+    // Spark: DATE - DATE is an `interval day`, shown `INTERVAL '29' DAY` (DataFusion: a BIGINT
+    // of days); a day-time interval and a make_ym_interval are shown in Spark's words too. The
+    // interval's fields stay with its column through a DataFrame's select.
+    let spark = session();
+    let df = spark
+        .sql(
+            "SELECT d - DATE '2024-02-01' AS d, make_dt_interval(-1, -2, 0, -4.5) AS dt, \
+             make_ym_interval(1, 2) AS ym FROM VALUES (DATE '2024-03-01') AS t(d)",
+        )
+        .unwrap();
+    let diff = df.select([col("d"), col("dt"), col("ym")]).unwrap();
+    let batch = &diff.collect().unwrap()[0];
+    let types: Vec<String> = batch
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| ember_sql::spark_field_type_name(f))
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "interval day",
+            "interval day to second",
+            "interval year to month"
+        ]
+    );
+    let table = diff.show_string(1).unwrap();
+    let row = table.lines().nth(3).unwrap();
+    for cell in [
+        "INTERVAL '29' DAY",
+        "INTERVAL '-1 02:00:04.5' DAY TO SECOND",
+        "INTERVAL '1-2' YEAR TO MONTH",
+    ] {
+        assert!(row.contains(cell), "{cell} in {table}");
+    }
+    // Compared with an interval literal as a span of time, not field by field (2 days was
+    // less than 1 day).
+    let compared = spark
+        .sql("SELECT make_dt_interval(2) > INTERVAL '1' DAY AS a")
+        .and_then(|df| df.collect())
+        .unwrap();
+    assert!(compared[0].column(0).as_boolean().value(0));
+}

@@ -125,3 +125,28 @@ fn malformed_types_are_errors_and_unknown_names_are_text() {
         DataType::Utf8
     );
 }
+
+#[test]
+fn intervals_are_named_as_spark_names_them() {
+    use arrow_schema::IntervalUnit;
+    use ember_types::{INTERVAL_FIELDS, spark_field_type_name};
+    let day_time = DataType::Duration(TimeUnit::Microsecond);
+    assert_eq!(spark_type_name(&day_time), "interval day to second");
+    assert_eq!(
+        spark_type_name(&DataType::Interval(IntervalUnit::YearMonth)),
+        "interval year to month"
+    );
+    assert_eq!(
+        spark_type_name(&DataType::Interval(IntervalUnit::MonthDayNano)),
+        "interval"
+    );
+    let plain = Field::new("d", day_time.clone(), true);
+    assert_eq!(spark_field_type_name(&plain), "interval day to second");
+    let days = plain.with_metadata([(INTERVAL_FIELDS.to_owned(), "day".to_owned())].into());
+    assert_eq!(spark_field_type_name(&days), "interval day");
+    // The mark names only day-time intervals.
+    let marked_int = Field::new("i", DataType::Int32, true)
+        .with_metadata([(INTERVAL_FIELDS.to_owned(), "day".to_owned())].into());
+    assert_eq!(spark_field_type_name(&marked_int), "int");
+    assert_eq!(to_json(&day_time), json!("interval day to second"));
+}

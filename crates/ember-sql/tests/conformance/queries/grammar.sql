@@ -218,7 +218,6 @@ SELECT TRANSFORM (id) USING 'cat' AS (x) FROM l
 -- name: file_query_is_refused
 SELECT * FROM parquet.`/nonexistent/ember-grammar-test.parquet`
 -- name: date_minus_date
--- known: values: DATE - DATE is the number of days (INT) where Spark's is an INTERVAL DAY; Ember has no day-time interval type of Spark's
 SELECT CAST(DATE '2024-03-01' - DATE '2024-02-01' AS STRING)
 -- name: case_mixing_strings_and_numbers
 SELECT CASE WHEN id = 1 THEN 'one' ELSE id END FROM l ORDER BY id LIMIT 2

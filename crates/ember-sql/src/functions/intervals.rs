@@ -1,0 +1,587 @@
+//! Spark's interval types and the functions that make them (issue 20).
+//!
+//! Spark's three interval types are held as the Arrow types of the same values (the ones
+//! PySpark's Arrow conversion uses):
+//!
+//! | Spark type | Arrow type |
+//! |---|---|
+//! | `interval day to second` and its narrower spans (`interval day`, ...) | `Duration(µs)`, the span in the field's [`INTERVAL_FIELDS`] metadata |
+//! | `interval year to month` | `Interval(YearMonth)` (months) |
+//! | `interval` (a calendar interval: `make_interval`, interval literals) | `Interval(MonthDayNano)` |
+//!
+//! - `DATE - DATE` is an `interval day` ([`date_minus_date`]), as Spark's; DataFusion's is a
+//!   `BIGINT` of days.
+//! - `make_ym_interval(years, months)`, `make_dt_interval(days, hours, mins, secs)`: every
+//!   argument optional (0), `[INTERVAL_ARITHMETIC_OVERFLOW]` past the type's range as Spark's.
+//! - `make_interval(...)` fails with `[ARITHMETIC_OVERFLOW]` where `datafusion-spark`'s gave
+//!   `NULL`; `try_make_interval(...)` is that `NULL`.
+//! - [`interval_texts`]: the text `CAST(i AS STRING)` and `show()` write: `INTERVAL '29' DAY`,
+//!   `INTERVAL '-1 02:00:04.5' DAY TO SECOND`, `INTERVAL '1-2' YEAR TO MONTH`, `1 years 2 months
+//!   25 days 5 hours 6 minutes 7.5 seconds`.
+
+use std::sync::Arc;
+
+use datafusion::arrow::array::{
+    Array, ArrayRef, AsArray as _, DurationMicrosecondArray, IntervalYearMonthArray, StringArray,
+};
+use datafusion::arrow::datatypes::{
+    DataType, Date32Type, Decimal128Type, DurationMicrosecondType, Field, FieldRef, Int32Type,
+    IntervalDayTimeType, IntervalMonthDayNanoType, IntervalUnit, IntervalYearMonthType, TimeUnit,
+};
+use datafusion::common::ScalarValue;
+use datafusion::error::Result as DfResult;
+use datafusion::execution::FunctionRegistry as _;
+use datafusion::logical_expr::expr::ScalarFunction;
+use datafusion::logical_expr::{
+    ColumnarValue, Expr, ReturnFieldArgs, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature,
+    TypeSignature, Volatility,
+};
+use datafusion::prelude::SessionContext;
+use ember_types::INTERVAL_FIELDS;
+
+use super::{exec_err, plan_err};
+
+const MICROS_PER_SECOND: i64 = 1_000_000;
+const MICROS_PER_MINUTE: i64 = 60 * MICROS_PER_SECOND;
+const MICROS_PER_HOUR: i64 = 60 * MICROS_PER_MINUTE;
+const MICROS_PER_DAY: i64 = 24 * MICROS_PER_HOUR;
+
+/// Spark's error for an interval out of its type's range.
+fn interval_overflow() -> datafusion::error::DataFusionError {
+    exec_err(
+        "[INTERVAL_ARITHMETIC_OVERFLOW.WITHOUT_SUGGESTION] Integer overflow while operating with \
+         intervals. Try devising appropriate values for the interval parameters. SQLSTATE: 22015"
+            .to_owned(),
+    )
+}
+
+/// The Arrow type of Spark's day-time intervals.
+pub(crate) const DAY_TIME: DataType = DataType::Duration(TimeUnit::Microsecond);
+
+/// The field of a day-time interval spanning `fields` (`"day"`, ...).
+fn day_time_field(name: &str, fields: &str) -> FieldRef {
+    Arc::new(
+        Field::new(name, DAY_TIME, true)
+            .with_metadata([(INTERVAL_FIELDS.to_owned(), fields.to_owned())].into()),
+    )
+}
+
+/// Spark's text of a day-time interval of `micros` spanning `fields` (`"day"`, `"day to
+/// second"`, `"hour to minute"`, ...): `INTERVAL '-1 02:00:04.5' DAY TO SECOND`. The sign
+/// leads, the first field is not bounded, the seconds lose trailing zeros.
+pub(crate) fn day_time_text(micros: i64, fields: &str) -> String {
+    const UNITS: [&str; 4] = ["day", "hour", "minute", "second"];
+    let (from, to) = fields.split_once(" to ").unwrap_or((fields, fields));
+    let at = |unit: &str| UNITS.iter().position(|u| *u == unit);
+    let (from, to) = match (at(from), at(to)) {
+        (Some(f), Some(t)) if f <= t => (f, t),
+        _ => (0, 3),
+    };
+    let sign = if micros < 0 { "-" } else { "" };
+    let mut rest = micros.unsigned_abs();
+    let mut text = String::new();
+    for (i, unit) in [MICROS_PER_DAY, MICROS_PER_HOUR, MICROS_PER_MINUTE]
+        .into_iter()
+        .enumerate()
+        .take(to.min(2) + 1)
+        .skip(from)
+    {
+        let unit = unit.unsigned_abs();
+        let value = rest / unit;
+        rest %= unit;
+        match i {
+            0 => text.push_str(&value.to_string()),
+            _ if i == from => text.push_str(&format!("{value:02}")),
+            1 => text.push_str(&format!(" {value:02}")),
+            _ => text.push_str(&format!(":{value:02}")),
+        }
+    }
+    if to == 3 {
+        let second = MICROS_PER_SECOND.unsigned_abs();
+        let (seconds, fraction) = (rest / second, rest % second);
+        if from < 3 {
+            text.push(':');
+        }
+        text.push_str(&format!("{seconds:02}"));
+        if fraction > 0 {
+            let digits = format!("{fraction:06}");
+            text.push('.');
+            text.push_str(digits.trim_end_matches('0'));
+        }
+    }
+    let span = if from == to {
+        UNITS[from].to_uppercase()
+    } else {
+        format!("{} TO {}", UNITS[from], UNITS[to]).to_uppercase()
+    };
+    format!("INTERVAL '{sign}{text}' {span}")
+}
+
+/// Spark's text of a year-month interval of `months`: `INTERVAL '-1-2' YEAR TO MONTH`.
+pub(crate) fn year_month_text(months: i32) -> String {
+    let sign = if months < 0 { "-" } else { "" };
+    let m = months.unsigned_abs();
+    format!("INTERVAL '{sign}{}-{}' YEAR TO MONTH", m / 12, m % 12)
+}
+
+/// Spark's text of a calendar interval (`CalendarInterval.toString`): `1 years 2 months 25 days
+/// 5 hours 6 minutes 7.5 seconds`, the parts that are zero left out, `0 seconds` for none.
+/// Spark holds microseconds: nanoseconds below one are dropped.
+pub(crate) fn calendar_text(months: i32, days: i32, nanos: i64) -> String {
+    let micros = nanos / 1000;
+    if months == 0 && days == 0 && micros == 0 {
+        return "0 seconds".to_owned();
+    }
+    let mut parts = Vec::new();
+    let mut unit = |value: i64, name: &str| {
+        if value != 0 {
+            parts.push(format!("{value} {name}"));
+        }
+    };
+    unit(i64::from(months / 12), "years");
+    unit(i64::from(months % 12), "months");
+    unit(i64::from(days), "days");
+    unit(micros / MICROS_PER_HOUR, "hours");
+    let rest = micros % MICROS_PER_HOUR;
+    unit(rest / MICROS_PER_MINUTE, "minutes");
+    let rest = rest % MICROS_PER_MINUTE;
+    if rest != 0 {
+        let sign = if rest < 0 { "-" } else { "" };
+        let abs = rest.unsigned_abs();
+        let (secs, fraction) = (abs / 1_000_000, abs % 1_000_000);
+        let fraction = format!("{fraction:06}");
+        let fraction = fraction.trim_end_matches('0');
+        let dot = if fraction.is_empty() { "" } else { "." };
+        parts.push(format!("{sign}{secs}{dot}{fraction} seconds"));
+    }
+    parts.join(" ")
+}
+
+/// Whether `t` is one of the interval types this module writes as Spark does.
+pub(crate) fn is_interval(t: &DataType) -> bool {
+    matches!(t, DataType::Duration(_) | DataType::Interval(_))
+}
+
+/// Spark's text of each interval of `array` ([`is_interval`]), a day-time interval spanning
+/// `fields` (see [`day_time_text`]).
+pub(crate) fn interval_texts(array: &dyn Array, fields: &str) -> DfResult<ArrayRef> {
+    let texts: StringArray = match array.data_type() {
+        DataType::Duration(_) => {
+            let micros = datafusion::arrow::compute::cast(array, &DAY_TIME)?;
+            micros
+                .as_primitive::<DurationMicrosecondType>()
+                .iter()
+                .map(|v| v.map(|v| day_time_text(v, fields)))
+                .collect()
+        }
+        DataType::Interval(IntervalUnit::YearMonth) => array
+            .as_primitive::<IntervalYearMonthType>()
+            .iter()
+            .map(|v| v.map(year_month_text))
+            .collect(),
+        DataType::Interval(IntervalUnit::MonthDayNano) => array
+            .as_primitive::<IntervalMonthDayNanoType>()
+            .iter()
+            .map(|v| v.map(|v| calendar_text(v.months, v.days, v.nanoseconds)))
+            .collect(),
+        DataType::Interval(IntervalUnit::DayTime) => array
+            .as_primitive::<IntervalDayTimeType>()
+            .iter()
+            .map(|v| v.map(|v| calendar_text(0, v.days, i64::from(v.milliseconds) * 1_000_000)))
+            .collect(),
+        other => return Err(exec_err(format!("an interval was expected, got {other}"))),
+    };
+    Ok(Arc::new(texts))
+}
+
+/// `i`, a calendar interval without months (an `INTERVAL '1' DAY` literal as DataFusion plans
+/// it), as a day-time interval: how Spark compares and adds it beside one. Arrow's cast refuses
+/// one with days; a year or month in it is refused as Spark refuses mixing the two kinds.
+pub(crate) fn as_day_time(i: Expr) -> Expr {
+    Expr::ScalarFunction(ScalarFunction::new_udf(
+        Arc::new(
+            super::ColumnFn::new(
+                "__ember_as_day_time",
+                |t| match t {
+                    [DataType::Interval(IntervalUnit::MonthDayNano)] => Ok(t.to_vec()),
+                    _ => Err(plan_err(format!(
+                        "a calendar interval was expected, got {t:?}"
+                    ))),
+                },
+                |_| Ok(DAY_TIME),
+                |args| {
+                    let out: DurationMicrosecondArray = args[0]
+                        .as_primitive::<IntervalMonthDayNanoType>()
+                        .iter()
+                        .map(|v| match v {
+                            None => Ok(None),
+                            Some(v) if v.months != 0 => Err(exec_err(
+                                "[DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES] an interval of years \
+                                 or months cannot be compared with or added to an interval of \
+                                 days and seconds"
+                                    .to_owned(),
+                            )),
+                            Some(v) => i64::from(v.days)
+                                .checked_mul(MICROS_PER_DAY)
+                                .and_then(|d| d.checked_add(v.nanoseconds / 1000))
+                                .map(Some)
+                                .ok_or_else(interval_overflow),
+                        })
+                        .collect::<DfResult<_>>()?;
+                    Ok(Arc::new(out))
+                },
+            )
+            .udf(),
+        ),
+        vec![i],
+    ))
+}
+
+/// The name `DATE - DATE` is planned as.
+const DATE_MINUS_DATE: &str = "__ember_date_minus_date";
+
+/// `a - b` of two dates: Spark's `interval day` between them.
+pub(crate) fn date_minus_date(a: Expr, b: Expr) -> Expr {
+    Expr::ScalarFunction(ScalarFunction::new_udf(
+        Arc::new(DateMinusDate::udf()),
+        vec![a, b],
+    ))
+}
+
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct DateMinusDate {
+    signature: Signature,
+}
+
+impl DateMinusDate {
+    fn udf() -> ScalarUDF {
+        ScalarUDF::new_from_impl(Self {
+            signature: Signature::exact(
+                vec![DataType::Date32, DataType::Date32],
+                Volatility::Immutable,
+            ),
+        })
+    }
+}
+
+impl ScalarUDFImpl for DateMinusDate {
+    fn name(&self) -> &str {
+        DATE_MINUS_DATE
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, _arg_types: &[DataType]) -> DfResult<DataType> {
+        Ok(DAY_TIME)
+    }
+
+    fn return_field_from_args(&self, _args: ReturnFieldArgs<'_>) -> DfResult<FieldRef> {
+        Ok(day_time_field(DATE_MINUS_DATE, "day"))
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> DfResult<ColumnarValue> {
+        let all_scalar = args
+            .args
+            .iter()
+            .all(|a| matches!(a, ColumnarValue::Scalar(_)));
+        let arrays = ColumnarValue::values_to_arrays(&args.args)?;
+        let [a, b] = arrays.as_slice() else {
+            return Err(plan_err(format!("{DATE_MINUS_DATE} takes two dates")));
+        };
+        let (a, b) = (
+            a.as_primitive::<Date32Type>(),
+            b.as_primitive::<Date32Type>(),
+        );
+        let out: DurationMicrosecondArray = a
+            .iter()
+            .zip(b.iter())
+            .map(|(a, b)| match (a, b) {
+                (Some(a), Some(b)) => (i64::from(a) - i64::from(b))
+                    .checked_mul(MICROS_PER_DAY)
+                    .map(Some)
+                    .ok_or_else(interval_overflow),
+                _ => Ok(None),
+            })
+            .collect::<DfResult<_>>()?;
+        super::answer(Arc::new(out), all_scalar)
+    }
+}
+
+/// `make_ym_interval` and `make_dt_interval`: every argument optional (Spark's default 0), each
+/// cast to its parameter's type as Spark's implicit casts do.
+#[derive(Debug)]
+struct MakeInterval {
+    name: &'static str,
+    params: Vec<DataType>,
+    returns: DataType,
+    signature: Signature,
+    /// The interval of each row from all the parameters' columns (defaults filled in).
+    eval: fn(&[ArrayRef]) -> DfResult<ArrayRef>,
+}
+
+impl PartialEq for MakeInterval {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+
+impl Eq for MakeInterval {}
+
+impl std::hash::Hash for MakeInterval {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.name.hash(state);
+    }
+}
+
+impl MakeInterval {
+    fn udf(
+        name: &'static str,
+        params: Vec<DataType>,
+        returns: DataType,
+        eval: fn(&[ArrayRef]) -> DfResult<ArrayRef>,
+    ) -> ScalarUDF {
+        ScalarUDF::new_from_impl(Self {
+            name,
+            params,
+            returns,
+            signature: Signature::one_of(
+                vec![TypeSignature::Nullary, TypeSignature::UserDefined],
+                Volatility::Immutable,
+            ),
+            eval,
+        })
+    }
+}
+
+impl ScalarUDFImpl for MakeInterval {
+    fn name(&self) -> &str {
+        self.name
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn coerce_types(&self, arg_types: &[DataType]) -> DfResult<Vec<DataType>> {
+        super::fixed(arg_types, &self.params, 0)
+            .map_err(|e| plan_err(format!("{}: {e}", self.name)))
+    }
+
+    fn return_type(&self, _arg_types: &[DataType]) -> DfResult<DataType> {
+        Ok(self.returns.clone())
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> DfResult<ColumnarValue> {
+        let all_scalar = args
+            .args
+            .iter()
+            .all(|a| matches!(a, ColumnarValue::Scalar(_)));
+        let rows = if all_scalar { 1 } else { args.number_rows };
+        let mut arrays = args
+            .args
+            .iter()
+            .map(|a| a.to_array(rows))
+            .collect::<DfResult<Vec<_>>>()?;
+        for param in &self.params[arrays.len().min(self.params.len())..] {
+            let zero = ScalarValue::new_zero(param)?;
+            arrays.push(zero.to_array_of_size(rows)?);
+        }
+        super::answer((self.eval)(&arrays)?, all_scalar)
+    }
+}
+
+fn make_ym_interval(arrays: &[ArrayRef]) -> DfResult<ArrayRef> {
+    let (years, months) = (
+        arrays[0].as_primitive::<Int32Type>(),
+        arrays[1].as_primitive::<Int32Type>(),
+    );
+    let out: IntervalYearMonthArray = years
+        .iter()
+        .zip(months.iter())
+        .map(|(y, m)| match (y, m) {
+            (Some(y), Some(m)) => y
+                .checked_mul(12)
+                .and_then(|y| y.checked_add(m))
+                .map(Some)
+                .ok_or_else(interval_overflow),
+            _ => Ok(None),
+        })
+        .collect::<DfResult<_>>()?;
+    Ok(Arc::new(out))
+}
+
+/// The seconds parameter of `make_dt_interval`: Spark's `DECIMAL(18, 6)`.
+const SECONDS: DataType = DataType::Decimal128(18, 6);
+
+fn make_dt_interval(arrays: &[ArrayRef]) -> DfResult<ArrayRef> {
+    let ints = |i: usize| arrays[i].as_primitive::<Int32Type>();
+    let (days, hours, mins) = (ints(0), ints(1), ints(2));
+    let secs = arrays[3].as_primitive::<Decimal128Type>();
+    let out: DurationMicrosecondArray = (0..days.len())
+        .map(|i| {
+            if [days as &dyn Array, hours, mins, secs]
+                .iter()
+                .any(|a| a.is_null(i))
+            {
+                return Ok(None);
+            }
+            let whole = i64::from(days.value(i)) * 86_400
+                + i64::from(hours.value(i)) * 3_600
+                + i64::from(mins.value(i)) * 60;
+            whole
+                .checked_mul(MICROS_PER_SECOND)
+                .and_then(|w| {
+                    i64::try_from(secs.value(i))
+                        .ok()
+                        .and_then(|s| w.checked_add(s))
+                })
+                .map(Some)
+                .ok_or_else(interval_overflow)
+        })
+        .collect::<DfResult<_>>()?;
+    Ok(Arc::new(out))
+}
+
+/// `make_interval` as Spark's with ANSI on: `[ARITHMETIC_OVERFLOW]` where a row of arguments
+/// that are all set has no interval (`datafusion-spark`'s answer to an overflow, which stays
+/// `try_make_interval`'s).
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct CheckedMakeInterval {
+    inner: ScalarUDF,
+}
+
+impl ScalarUDFImpl for CheckedMakeInterval {
+    fn name(&self) -> &str {
+        "make_interval"
+    }
+
+    fn signature(&self) -> &Signature {
+        self.inner.signature()
+    }
+
+    fn coerce_types(&self, arg_types: &[DataType]) -> DfResult<Vec<DataType>> {
+        self.inner.coerce_types(arg_types)
+    }
+
+    fn return_type(&self, arg_types: &[DataType]) -> DfResult<DataType> {
+        self.inner.return_type(arg_types)
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> DfResult<ColumnarValue> {
+        let rows = args.number_rows;
+        let inputs = args.args.clone();
+        let out = self.inner.invoke_with_args(args)?;
+        let answers = out.to_array(rows)?;
+        if answers.null_count() > 0 {
+            let inputs = ColumnarValue::values_to_arrays(&inputs)?;
+            let overflowed = (0..answers.len()).any(|i| {
+                answers.is_null(i) && inputs.iter().all(|a| !super::is_sql_null(a.as_ref(), i))
+            });
+            if overflowed {
+                return Err(exec_err(
+                    "[ARITHMETIC_OVERFLOW] overflow. If necessary set \"spark.sql.ansi.enabled\" \
+                     to \"false\" to bypass this error. SQLSTATE: 22003"
+                        .to_owned(),
+                ));
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Registers `make_ym_interval`, `make_dt_interval`, `make_interval` and `try_make_interval`
+/// (over `datafusion-spark`'s `make_interval`, which must be registered first).
+pub(crate) fn register(ctx: &SessionContext) {
+    ctx.register_udf(MakeInterval::udf(
+        "make_ym_interval",
+        vec![DataType::Int32, DataType::Int32],
+        DataType::Interval(IntervalUnit::YearMonth),
+        make_ym_interval,
+    ));
+    ctx.register_udf(MakeInterval::udf(
+        "make_dt_interval",
+        vec![DataType::Int32, DataType::Int32, DataType::Int32, SECONDS],
+        DAY_TIME,
+        make_dt_interval,
+    ));
+    if let Ok(inner) = ctx.udf("make_interval") {
+        let inner = inner.as_ref().clone();
+        ctx.register_udf(inner.clone().with_aliases(["try_make_interval"]));
+        ctx.register_udf(ScalarUDF::new_from_impl(CheckedMakeInterval { inner }));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{calendar_text, day_time_text, year_month_text};
+
+    #[test]
+    fn intervals_are_written_as_spark_writes_them() {
+        // Each recorded from PySpark 4.3's CAST(... AS STRING).
+        assert_eq!(
+            day_time_text(29 * 86_400_000_000, "day"),
+            "INTERVAL '29' DAY"
+        );
+        assert_eq!(
+            day_time_text(-29 * 86_400_000_000, "day"),
+            "INTERVAL '-29' DAY"
+        );
+        assert_eq!(day_time_text(0, "day"), "INTERVAL '0' DAY");
+        assert_eq!(
+            day_time_text(93_784_500_000, "day to second"),
+            "INTERVAL '1 02:03:04.5' DAY TO SECOND"
+        );
+        assert_eq!(
+            day_time_text(
+                -(86_400_000_000 + 7_200_000_000 + 4_500_000),
+                "day to second"
+            ),
+            "INTERVAL '-1 02:00:04.5' DAY TO SECOND"
+        );
+        assert_eq!(
+            day_time_text(-500_000, "day to second"),
+            "INTERVAL '-0 00:00:00.5' DAY TO SECOND"
+        );
+        assert_eq!(
+            day_time_text(1, "day to second"),
+            "INTERVAL '0 00:00:00.000001' DAY TO SECOND"
+        );
+        assert_eq!(
+            day_time_text(0, "day to second"),
+            "INTERVAL '0 00:00:00' DAY TO SECOND"
+        );
+        assert_eq!(
+            day_time_text(3 * 3_600_000_000, "hour"),
+            "INTERVAL '03' HOUR"
+        );
+        assert_eq!(
+            day_time_text(90 * 60_000_000, "minute"),
+            "INTERVAL '90' MINUTE"
+        );
+        // The smallest value has no positive twin; it is written, not a panic.
+        assert_eq!(
+            day_time_text(i64::MIN, "day to second"),
+            "INTERVAL '-106751991 04:00:54.775808' DAY TO SECOND"
+        );
+        assert_eq!(year_month_text(14), "INTERVAL '1-2' YEAR TO MONTH");
+        assert_eq!(year_month_text(-14), "INTERVAL '-1-2' YEAR TO MONTH");
+        assert_eq!(year_month_text(-3), "INTERVAL '-0-3' YEAR TO MONTH");
+        assert_eq!(year_month_text(0), "INTERVAL '0-0' YEAR TO MONTH");
+        assert_eq!(
+            calendar_text(14, 25, 18_367_500_000_000),
+            "1 years 2 months 25 days 5 hours 6 minutes 7.5 seconds"
+        );
+        assert_eq!(
+            calendar_text(-10, -17, -(4 * 3_600 + 54 * 60 + 7) * 1_000_000_000 - 1_000),
+            "-10 months -17 days -4 hours -54 minutes -7.000001 seconds"
+        );
+        assert_eq!(calendar_text(0, 0, 0), "0 seconds");
+        assert_eq!(calendar_text(0, 0, 500_000_000), "0.5 seconds");
+        assert_eq!(
+            calendar_text(0, 0, (27 * 3_600 + 2 * 60 + 1) * 1_000_000_000),
+            "27 hours 2 minutes 1 seconds"
+        );
+    }
+}
