@@ -199,42 +199,44 @@ pub(crate) fn interval_texts(array: &dyn Array, fields: &str) -> DfResult<ArrayR
 /// one with days; a year or month in it is refused as Spark refuses mixing the two kinds.
 pub(crate) fn as_day_time(i: Expr) -> Expr {
     Expr::ScalarFunction(ScalarFunction::new_udf(
-        Arc::new(
-            super::ColumnFn::new(
-                "__ember_as_day_time",
-                |t| match t {
-                    [DataType::Interval(IntervalUnit::MonthDayNano)] => Ok(t.to_vec()),
-                    _ => Err(plan_err(format!(
-                        "a calendar interval was expected, got {t:?}"
-                    ))),
-                },
-                |_| Ok(DAY_TIME),
-                |args| {
-                    let out: DurationMicrosecondArray = args[0]
-                        .as_primitive::<IntervalMonthDayNanoType>()
-                        .iter()
-                        .map(|v| match v {
-                            None => Ok(None),
-                            Some(v) if v.months != 0 => Err(exec_err(
-                                "[DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES] an interval of years \
-                                 or months cannot be compared with or added to an interval of \
-                                 days and seconds"
-                                    .to_owned(),
-                            )),
-                            Some(v) => i64::from(v.days)
-                                .checked_mul(MICROS_PER_DAY)
-                                .and_then(|d| d.checked_add(v.nanoseconds / 1000))
-                                .map(Some)
-                                .ok_or_else(interval_overflow),
-                        })
-                        .collect::<DfResult<_>>()?;
-                    Ok(Arc::new(out))
-                },
-            )
-            .udf(),
-        ),
+        Arc::new(as_day_time_udf()),
         vec![i],
     ))
+}
+
+/// [`as_day_time`]'s function (registered, so a cluster node can decode a plan that holds it).
+fn as_day_time_udf() -> ScalarUDF {
+    super::ColumnFn::new(
+        "__ember_as_day_time",
+        |t| match t {
+            [DataType::Interval(IntervalUnit::MonthDayNano)] => Ok(t.to_vec()),
+            _ => Err(plan_err(format!(
+                "a calendar interval was expected, got {t:?}"
+            ))),
+        },
+        |_| Ok(DAY_TIME),
+        |args| {
+            let out: DurationMicrosecondArray = args[0]
+                .as_primitive::<IntervalMonthDayNanoType>()
+                .iter()
+                .map(|v| match v {
+                    None => Ok(None),
+                    Some(v) if v.months != 0 => Err(exec_err(
+                        "[DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES] an interval of years or months \
+                         cannot be compared with or added to an interval of days and seconds"
+                            .to_owned(),
+                    )),
+                    Some(v) => i64::from(v.days)
+                        .checked_mul(MICROS_PER_DAY)
+                        .and_then(|d| d.checked_add(v.nanoseconds / 1000))
+                        .map(Some)
+                        .ok_or_else(interval_overflow),
+                })
+                .collect::<DfResult<_>>()?;
+            Ok(Arc::new(out))
+        },
+    )
+    .udf()
 }
 
 /// The name `DATE - DATE` is planned as.
@@ -492,8 +494,11 @@ impl ScalarUDFImpl for CheckedMakeInterval {
 }
 
 /// Registers `make_ym_interval`, `make_dt_interval`, `make_interval` and `try_make_interval`
-/// (over `datafusion-spark`'s `make_interval`, which must be registered first).
+/// (over `datafusion-spark`'s `make_interval`, which must be registered first), and the hidden
+/// functions plans hold (`DATE - DATE`'s), so that a cluster node decodes them by name.
 pub(crate) fn register(ctx: &SessionContext) {
+    ctx.register_udf(DateMinusDate::udf());
+    ctx.register_udf(as_day_time_udf());
     ctx.register_udf(MakeInterval::udf(
         "make_ym_interval",
         vec![DataType::Int32, DataType::Int32],
