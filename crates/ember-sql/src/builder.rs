@@ -384,6 +384,7 @@ impl SessionBuilder {
             0,
             Arc::new(crate::spark::SparkArithmeticPlanner {
                 ansi: checked_arithmetic,
+                time_zone: Arc::clone(&time_zone),
             }),
         );
         let rules = builder.analyzer_rules().get_or_insert_with(Vec::new);

@@ -177,7 +177,7 @@ enum Shift {
 pub(crate) const OPERATOR_QUOTE: char = '`';
 
 /// `name(a, b)`.
-fn call(name: Ident, a: Expr, b: Expr) -> Expr {
+pub(crate) fn call(name: Ident, a: Expr, b: Expr) -> Expr {
     let arg = |e| FunctionArg::Unnamed(FunctionArgExpr::Expr(e));
     Expr::Function(Function {
         name: ObjectName(vec![ObjectNamePart::Identifier(name)]),

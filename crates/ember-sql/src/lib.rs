@@ -289,6 +289,7 @@ mod error;
 pub mod export;
 mod file_format;
 mod functions;
+mod interval_literals;
 mod io;
 mod lateral;
 mod literals;

@@ -839,15 +839,19 @@ fn spark_name(e: &Expr, ctx: &Ctx<'_>) -> Option<String> {
             *negated,
             format!("RLIKE({}, {})", name(expr)?, name(pattern)?),
         ),
-        Expr::Interval(interval) => {
-            let value = name(&interval.value)?;
-            match (&interval.leading_field, &interval.last_field) {
-                (Some(field), None) => {
-                    format!("INTERVAL '{value}' {}", field.to_string().to_uppercase())
+        // Spark names an ANSI interval literal by its value's text (`INTERVAL '03' HOUR`).
+        Expr::Interval(interval) => match crate::interval_literals::read(interval) {
+            Ok(Some(ansi)) => ansi.text(),
+            _ => {
+                let value = name(&interval.value)?;
+                match (&interval.leading_field, &interval.last_field) {
+                    (Some(field), None) => {
+                        format!("INTERVAL '{value}' {}", field.to_string().to_uppercase())
+                    }
+                    _ => return None,
                 }
-                _ => return None,
             }
-        }
+        },
         _ => return None,
     })
 }

@@ -99,10 +99,11 @@ pub(crate) fn parse_statement(state: &SessionState, sql: &str) -> DfResult<DFSta
             // Each rewrite applies to what the ones before it made; none may apply.
             let mut rewritten = join_suffixes(tokens.clone());
             let mut changed = false;
-            let rewrites: [&dyn Fn(Vec<TokenWithSpan>) -> Option<Vec<TokenWithSpan>>; 3] = [
+            let rewrites: [&dyn Fn(Vec<TokenWithSpan>) -> Option<Vec<TokenWithSpan>>; 4] = [
                 &|t| parenthesized_values(parsing, t),
                 &crate::ctes::max_recursion_levels,
                 &|t| crate::dialect::spark_query_forms(parsing, t),
+                &crate::interval_literals::multi_unit_intervals,
             ];
             for rewrite in rewrites {
                 if let Some(tokens) = rewrite(rewritten.clone()) {
@@ -280,10 +281,16 @@ pub(crate) fn join_suffixes(tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
 /// [`SPARK_LITERAL`] marker (step 2 of the module docs). Numbers inside `INTERVAL` and window
 /// frame bounds (`RANGE BETWEEN 1.5 PRECEDING ...`) are left alone: the planner reads them from
 /// the syntax tree.
-pub(crate) fn mark_numeric_literals(statement: &mut DFStatement) {
-    if let Some(statement) = crate::planning::sql_statement_mut(statement) {
-        let _ = statement.visit(&mut Marker::default());
+///
+/// Interval literals Spark types as ANSI intervals are planned as such here too
+/// (`interval_literals.rs`); a malformed one fails with Spark's reason.
+pub(crate) fn mark_numeric_literals(statement: &mut DFStatement) -> DfResult<()> {
+    if let Some(statement) = crate::planning::sql_statement_mut(statement)
+        && let ControlFlow::Break(message) = statement.visit(&mut Marker::default())
+    {
+        return Err(DataFusionError::Plan(message));
     }
+    Ok(())
 }
 
 #[derive(Default)]
@@ -322,9 +329,10 @@ fn named_window_specs(query: &mut Query) -> Vec<&mut WindowSpec> {
 }
 
 impl VisitorMut for Marker {
-    type Break = ();
+    /// A malformed interval literal's message.
+    type Break = String;
 
-    fn pre_visit_query(&mut self, query: &mut Query) -> ControlFlow<()> {
+    fn pre_visit_query(&mut self, query: &mut Query) -> ControlFlow<String> {
         self.values
             .push(matches!(query.body.as_ref(), SetExpr::Values(_)));
         let taken = named_window_specs(query)
@@ -335,7 +343,7 @@ impl VisitorMut for Marker {
         ControlFlow::Continue(())
     }
 
-    fn post_visit_query(&mut self, query: &mut Query) -> ControlFlow<()> {
+    fn post_visit_query(&mut self, query: &mut Query) -> ControlFlow<String> {
         self.values.pop();
         let taken = self.named_frames.pop().unwrap_or_default();
         for (spec, frame) in named_window_specs(query).into_iter().zip(taken) {
@@ -344,7 +352,7 @@ impl VisitorMut for Marker {
         ControlFlow::Continue(())
     }
 
-    fn pre_visit_expr(&mut self, expr: &mut SqlExpr) -> ControlFlow<()> {
+    fn pre_visit_expr(&mut self, expr: &mut SqlExpr) -> ControlFlow<String> {
         if matches!(expr, SqlExpr::Interval(_)) {
             self.in_interval += 1;
         }
@@ -354,13 +362,19 @@ impl VisitorMut for Marker {
         ControlFlow::Continue(())
     }
 
-    fn post_visit_expr(&mut self, expr: &mut SqlExpr) -> ControlFlow<()> {
+    fn post_visit_expr(&mut self, expr: &mut SqlExpr) -> ControlFlow<String> {
         if let Some(spec) = window_spec(expr) {
             spec.window_frame = self.frames.pop().flatten();
             return ControlFlow::Continue(());
         }
-        if matches!(expr, SqlExpr::Interval(_)) {
+        if let SqlExpr::Interval(interval) = expr {
             self.in_interval = self.in_interval.saturating_sub(1);
+            // Spark's ANSI interval literals (a window frame's are taken out above).
+            match crate::interval_literals::read(interval) {
+                Ok(Some(ansi)) => *expr = crate::interval_literals::literal_call(&ansi),
+                Ok(None) => {}
+                Err(message) => return ControlFlow::Break(message),
+            }
             return ControlFlow::Continue(());
         }
         if self.in_interval > 0 {

@@ -409,8 +409,7 @@ fn spark_syntax(
     crate::literals::unescape_string_literals(statement);
     crate::functions::arrays_zip::name_arrays_zip_fields(statement);
     crate::functions::variant::rewrite_variant_casts(statement);
-    crate::numeric_literals::mark_numeric_literals(statement);
-    Ok(())
+    crate::numeric_literals::mark_numeric_literals(statement)
 }
 
 impl Session {

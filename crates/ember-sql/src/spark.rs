@@ -51,6 +51,8 @@ pub(crate) fn register_missing_functions(ctx: &SessionContext) {
 pub(crate) struct SparkArithmeticPlanner {
     /// Whether ANSI mode is on: a zero divisor fails instead of giving `NULL`.
     pub(crate) ansi: bool,
+    /// The session time zone: a date plus an interval of hours is a `TIMESTAMP` in it.
+    pub(crate) time_zone: Arc<str>,
 }
 
 fn is_spark_double_operand(t: Option<&ArrowType>) -> bool {
@@ -237,11 +239,14 @@ impl ScalarUDFImpl for AnsiDivisor {
     }
 }
 
-/// Whether `e` (of type `t`) is Spark's `interval day`: a day-time interval of whole days.
-fn is_days(e: &Expr, t: Option<&ArrowType>, schema: &DFSchema) -> bool {
+fn is_day_time(t: Option<&ArrowType>) -> bool {
     matches!(t, Some(ArrowType::Duration(_)))
-        && e.to_field(schema)
-            .is_ok_and(|(_, f)| ember_types::interval_fields(&f) == "day")
+}
+
+/// Whether `e`, a day-time interval, is Spark's `interval day`: whole days.
+fn is_days(e: &Expr, schema: &DFSchema) -> bool {
+    e.to_field(schema)
+        .is_ok_and(|(_, f)| ember_types::interval_fields(&f) == "day")
 }
 
 impl ExprPlanner for SparkArithmeticPlanner {
@@ -307,20 +312,29 @@ impl ExprPlanner for SparkArithmeticPlanner {
                     crate::functions::intervals::date_minus_date(expr.left, expr.right),
                 ))
             }
-            // A date plus or minus an `interval day` is a date, as Spark's `date_add`.
+            // A date plus or minus an `interval day` is a date, as Spark's `date_add`; plus or
+            // minus a day-time interval of hours, minutes or seconds, a TIMESTAMP from the
+            // date's midnight in the session time zone.
             BinaryOperator::Plus | BinaryOperator::Minus
-                if is_days(&expr.right, r.as_ref(), schema) && l == Some(ArrowType::Date32)
+                if is_day_time(r.as_ref()) && l == Some(ArrowType::Date32)
                     || expr.op == BinaryOperator::Plus
-                        && is_days(&expr.left, l.as_ref(), schema)
+                        && is_day_time(l.as_ref())
                         && r == Some(ArrowType::Date32) =>
             {
+                let days = if l == Some(ArrowType::Date32) {
+                    is_days(&expr.right, schema)
+                } else {
+                    is_days(&expr.left, schema)
+                };
+                let timestamp = ArrowType::Timestamp(
+                    datafusion::arrow::datatypes::TimeUnit::Microsecond,
+                    Some(Arc::clone(&self.time_zone)),
+                );
                 let calendar = |e: Expr, t: Option<&ArrowType>| match t {
-                    Some(ArrowType::Duration(_)) => cast(
-                        e,
-                        ArrowType::Interval(
-                            datafusion::arrow::datatypes::IntervalUnit::MonthDayNano,
-                        ),
-                    ),
+                    Some(ArrowType::Duration(_)) if days => {
+                        crate::functions::intervals::as_calendar(e)
+                    }
+                    Some(ArrowType::Date32) if !days => cast(e, timestamp.clone()),
                     _ => e,
                 };
                 let op = if expr.op == BinaryOperator::Plus {

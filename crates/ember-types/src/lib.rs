@@ -174,26 +174,34 @@ pub fn spark_type_name(data_type: &DataType) -> String {
     }
 }
 
-/// The field metadata key that names the fields of a Spark day-time interval held as an Arrow
-/// `Duration` (Spark's `DayTimeIntervalType(startField, endField)`): `day` for `DATE - DATE`'s
-/// `interval day`. A `Duration` without it is `interval day to second`.
+/// The field metadata key that names the fields an ANSI interval spans (Spark's
+/// `DayTimeIntervalType(startField, endField)` held as an Arrow `Duration`, its
+/// `YearMonthIntervalType` as an `Interval(YearMonth)`): `day` for `DATE - DATE`'s `interval
+/// day`, `hour to minute`, `year`. Without it a `Duration` is `interval day to second` and an
+/// `Interval(YearMonth)` `interval year to month`.
 pub const INTERVAL_FIELDS: &str = "ember.interval_fields";
 
-/// The fields a day-time interval spans, from [`INTERVAL_FIELDS`] (`"day"`, `"hour to
-/// second"`): `"day to second"` where the field does not say.
+/// The fields an ANSI interval field spans, from [`INTERVAL_FIELDS`] (`"day"`, `"hour to
+/// second"`, `"month"`): the widest (`"day to second"`, `"year to month"`) where the field does
+/// not say, and `""` for a field of another type.
 pub fn interval_fields(field: &Field) -> &str {
-    match field.metadata().get(INTERVAL_FIELDS) {
-        Some(fields) if matches!(field.data_type(), DataType::Duration(_)) => fields,
-        _ => "day to second",
-    }
+    let widest = match field.data_type() {
+        DataType::Duration(_) => "day to second",
+        DataType::Interval(IntervalUnit::YearMonth) => "year to month",
+        _ => return "",
+    };
+    field
+        .metadata()
+        .get(INTERVAL_FIELDS)
+        .map_or(widest, String::as_str)
 }
 
-/// Spark's name for the type of `field`: its [`spark_type_name`], except a day-time interval
-/// whose [`INTERVAL_FIELDS`] say which fields it spans (`interval day`).
+/// Spark's name for the type of `field`: its [`spark_type_name`], except an ANSI interval
+/// whose [`INTERVAL_FIELDS`] say which fields it spans (`interval day`, `interval month`).
 pub fn spark_field_type_name(field: &Field) -> String {
-    match field.data_type() {
-        DataType::Duration(_) => format!("interval {}", interval_fields(field)),
-        other => spark_type_name(other),
+    match interval_fields(field) {
+        "" => spark_type_name(field.data_type()),
+        fields => format!("interval {fields}"),
     }
 }
 

@@ -238,8 +238,8 @@ fn has_spark_text(t: &DataType) -> bool {
         )
 }
 
-/// [`VALUE_TEXT`] as a function of one column, and for a day-time interval the fields it spans
-/// (`'day'`; see [`super::intervals::day_time_text`]).
+/// [`VALUE_TEXT`] as a function of one column, and for an ANSI interval the fields it spans
+/// (`'day'`; see [`super::intervals::interval_texts`]).
 pub(crate) fn value_text() -> ScalarUDF {
     super::ColumnFn::new(
         VALUE_TEXT,
@@ -257,7 +257,7 @@ pub(crate) fn value_text() -> ScalarUDF {
                 Some(fields) if !fields.is_empty() && fields.is_valid(0) => {
                     fields.as_string::<i32>().value(0).to_owned()
                 }
-                _ => "day to second".to_owned(),
+                _ => String::new(),
             };
             let texts = spark_value_texts(args[0].as_ref(), &fields)?;
             Ok(Arc::new(datafusion::arrow::array::StringArray::from(texts)))
@@ -267,7 +267,7 @@ pub(crate) fn value_text() -> ScalarUDF {
 }
 
 /// Spark's text of each value of `array` (`None` for a NULL), nested values included: what
-/// `CAST(x AS STRING)` writes. A day-time interval spans `fields` (`"day to second"`).
+/// `CAST(x AS STRING)` writes. An ANSI interval spans `fields` (`"day"`; `""`: the widest).
 pub(crate) fn spark_value_texts(
     array: &dyn datafusion::arrow::array::Array,
     fields: &str,
@@ -385,9 +385,9 @@ pub(crate) fn spark_text_cast(
         return None;
     }
     let mut args = vec![e];
-    if matches!(from.data_type(), DataType::Duration(_)) {
-        let fields = ember_types::interval_fields(from).to_owned();
-        args.push(datafusion::logical_expr::lit(fields));
+    let fields = ember_types::interval_fields(from);
+    if !fields.is_empty() {
+        args.push(datafusion::logical_expr::lit(fields.to_owned()));
     }
     let text = Expr::ScalarFunction(datafusion::logical_expr::expr::ScalarFunction::new_udf(
         Arc::new(value_text()),

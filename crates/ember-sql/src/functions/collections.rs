@@ -13,7 +13,7 @@ use datafusion::arrow::buffer::{NullBuffer, OffsetBuffer};
 use datafusion::arrow::compute::cast as cast_array;
 use datafusion::arrow::compute::kernels::length::length;
 use datafusion::arrow::datatypes::ArrowNativeType;
-use datafusion::arrow::datatypes::{DataType, Field, Int32Type, Int64Type};
+use datafusion::arrow::datatypes::{DataType, Field, Int32Type, Int64Type, IntervalUnit};
 use datafusion::common::ScalarValue;
 use datafusion::error::Result as DfResult;
 use datafusion::functions_nested::expr_fn as nested;
@@ -175,9 +175,15 @@ fn sequence(args: Vec<Expr>, types: &[DataType]) -> DfResult<Expr> {
     };
     if element == DataType::Date32 {
         // Without a step, a day forward or back (Spark's default for dates).
-        let step = match step {
-            Some(step) => step,
-            None => {
+        let step = match (step, types.get(2)) {
+            // An ANSI interval step (`INTERVAL '1' DAY`, `INTERVAL '1' MONTH`) as the calendar
+            // interval DataFusion's series steps by.
+            (Some(step), Some(DataType::Duration(_))) => super::intervals::as_calendar(step),
+            (Some(step), Some(DataType::Interval(IntervalUnit::YearMonth))) => {
+                cast(step, DataType::Interval(IntervalUnit::MonthDayNano))
+            }
+            (Some(step), _) => step,
+            (None, _) => {
                 let days = |n: i32| {
                     lit(ScalarValue::IntervalMonthDayNano(Some(
                         datafusion::arrow::datatypes::IntervalMonthDayNano::new(0, n, 0),

@@ -117,11 +117,16 @@ pub(crate) fn day_time_text(micros: i64, fields: &str) -> String {
     format!("INTERVAL '{sign}{text}' {span}")
 }
 
-/// Spark's text of a year-month interval of `months`: `INTERVAL '-1-2' YEAR TO MONTH`.
-pub(crate) fn year_month_text(months: i32) -> String {
+/// Spark's text of a year-month interval of `months` spanning `fields` (`"year"`, `"month"`,
+/// else both): `INTERVAL '-1-2' YEAR TO MONTH`, `INTERVAL '14' MONTH`.
+pub(crate) fn year_month_text(months: i32, fields: &str) -> String {
     let sign = if months < 0 { "-" } else { "" };
     let m = months.unsigned_abs();
-    format!("INTERVAL '{sign}{}-{}' YEAR TO MONTH", m / 12, m % 12)
+    match fields {
+        "year" => format!("INTERVAL '{sign}{}' YEAR", m / 12),
+        "month" => format!("INTERVAL '{sign}{m}' MONTH"),
+        _ => format!("INTERVAL '{sign}{}-{}' YEAR TO MONTH", m / 12, m % 12),
+    }
 }
 
 /// Spark's text of a calendar interval (`CalendarInterval.toString`): `1 years 2 months 25 days
@@ -162,8 +167,8 @@ pub(crate) fn is_interval(t: &DataType) -> bool {
     matches!(t, DataType::Duration(_) | DataType::Interval(_))
 }
 
-/// Spark's text of each interval of `array` ([`is_interval`]), a day-time interval spanning
-/// `fields` (see [`day_time_text`]).
+/// Spark's text of each interval of `array` ([`is_interval`]), an ANSI one spanning `fields`
+/// (see [`day_time_text`], [`year_month_text`]; `""`: the widest).
 pub(crate) fn interval_texts(array: &dyn Array, fields: &str) -> DfResult<ArrayRef> {
     let texts: StringArray = match array.data_type() {
         DataType::Duration(_) => {
@@ -177,7 +182,7 @@ pub(crate) fn interval_texts(array: &dyn Array, fields: &str) -> DfResult<ArrayR
         DataType::Interval(IntervalUnit::YearMonth) => array
             .as_primitive::<IntervalYearMonthType>()
             .iter()
-            .map(|v| v.map(year_month_text))
+            .map(|v| v.map(|v| year_month_text(v, fields)))
             .collect(),
         DataType::Interval(IntervalUnit::MonthDayNano) => array
             .as_primitive::<IntervalMonthDayNanoType>()
@@ -237,6 +242,123 @@ fn as_day_time_udf() -> ScalarUDF {
         },
     )
     .udf()
+}
+
+/// `d`, a day-time interval, as a calendar interval of its whole days and the rest in
+/// nanoseconds: what DataFusion adds to a date and steps a date series by.
+pub(crate) fn as_calendar(d: Expr) -> Expr {
+    Expr::ScalarFunction(ScalarFunction::new_udf(
+        Arc::new(as_calendar_udf()),
+        vec![d],
+    ))
+}
+
+fn as_calendar_udf() -> ScalarUDF {
+    super::ColumnFn::new(
+        "__ember_as_calendar",
+        |t| match t {
+            [DataType::Duration(_)] => Ok(vec![DAY_TIME]),
+            _ => Err(plan_err(format!(
+                "a day-time interval was expected, got {t:?}"
+            ))),
+        },
+        |_| Ok(DataType::Interval(IntervalUnit::MonthDayNano)),
+        |args| {
+            use datafusion::arrow::datatypes::IntervalMonthDayNano;
+            let out: datafusion::arrow::array::IntervalMonthDayNanoArray = args[0]
+                .as_primitive::<DurationMicrosecondType>()
+                .iter()
+                .map(|v| {
+                    v.map(|micros| {
+                        let days = micros / MICROS_PER_DAY;
+                        let rest = micros % MICROS_PER_DAY;
+                        // |days| < 2^31: an i64 of microseconds holds 106 751 991 days.
+                        IntervalMonthDayNano::new(0, days as i32, rest * 1000)
+                    })
+                })
+                .collect();
+            Ok(Arc::new(out))
+        },
+    )
+    .udf()
+}
+
+/// The function an ANSI interval literal is planned as (`interval_literals.rs`):
+/// `__ember_interval(amount, fields)`, the amount in microseconds for day-time `fields`
+/// (`'day'`, `'hour to second'`), in months for year-month ones (`'year'`, `'year to month'`).
+pub(crate) const INTERVAL_LITERAL: &str = "__ember_interval";
+
+/// Whether `fields` (`"year"`, `"month"`, `"year to month"`) span a year-month interval.
+pub(crate) fn is_year_month(fields: &str) -> bool {
+    fields.starts_with("year") || fields == "month"
+}
+
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct IntervalLiteral {
+    signature: Signature,
+}
+
+impl IntervalLiteral {
+    fn udf() -> ScalarUDF {
+        ScalarUDF::new_from_impl(Self {
+            signature: Signature::exact(
+                vec![DataType::Int64, DataType::Utf8],
+                Volatility::Immutable,
+            ),
+        })
+    }
+}
+
+impl ScalarUDFImpl for IntervalLiteral {
+    fn name(&self) -> &str {
+        INTERVAL_LITERAL
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, _arg_types: &[DataType]) -> DfResult<DataType> {
+        Err(plan_err(format!(
+            "{INTERVAL_LITERAL}'s type follows its fields"
+        )))
+    }
+
+    fn return_field_from_args(&self, args: ReturnFieldArgs<'_>) -> DfResult<FieldRef> {
+        let fields = match args.scalar_arguments.get(1) {
+            Some(Some(ScalarValue::Utf8(Some(fields)))) => fields.clone(),
+            _ => return Err(plan_err(format!("{INTERVAL_LITERAL} takes literal fields"))),
+        };
+        let data_type = if is_year_month(&fields) {
+            DataType::Interval(IntervalUnit::YearMonth)
+        } else {
+            DAY_TIME
+        };
+        Ok(Arc::new(
+            Field::new(INTERVAL_LITERAL, data_type, true)
+                .with_metadata([(INTERVAL_FIELDS.to_owned(), fields)].into()),
+        ))
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> DfResult<ColumnarValue> {
+        let all_scalar = args
+            .args
+            .iter()
+            .all(|a| matches!(a, ColumnarValue::Scalar(_)));
+        let arrays = ColumnarValue::values_to_arrays(&args.args)?;
+        let amounts = arrays[0].as_primitive::<datafusion::arrow::datatypes::Int64Type>();
+        let out: ArrayRef = match args.return_field.data_type() {
+            DataType::Interval(IntervalUnit::YearMonth) => Arc::new(
+                amounts
+                    .iter()
+                    .map(|v| v.map(i32::try_from).transpose())
+                    .collect::<Result<IntervalYearMonthArray, _>>()
+                    .map_err(|_| interval_overflow())?,
+            ),
+            _ => Arc::new(amounts.iter().collect::<DurationMicrosecondArray>()),
+        };
+        super::answer(out, all_scalar)
+    }
 }
 
 /// The name `DATE - DATE` is planned as.
@@ -498,7 +620,9 @@ impl ScalarUDFImpl for CheckedMakeInterval {
 /// functions plans hold (`DATE - DATE`'s), so that a cluster node decodes them by name.
 pub(crate) fn register(ctx: &SessionContext) {
     ctx.register_udf(DateMinusDate::udf());
+    ctx.register_udf(IntervalLiteral::udf());
     ctx.register_udf(as_day_time_udf());
+    ctx.register_udf(as_calendar_udf());
     ctx.register_udf(MakeInterval::udf(
         "make_ym_interval",
         vec![DataType::Int32, DataType::Int32],
@@ -570,10 +694,15 @@ mod tests {
             day_time_text(i64::MIN, "day to second"),
             "INTERVAL '-106751991 04:00:54.775808' DAY TO SECOND"
         );
-        assert_eq!(year_month_text(14), "INTERVAL '1-2' YEAR TO MONTH");
-        assert_eq!(year_month_text(-14), "INTERVAL '-1-2' YEAR TO MONTH");
-        assert_eq!(year_month_text(-3), "INTERVAL '-0-3' YEAR TO MONTH");
-        assert_eq!(year_month_text(0), "INTERVAL '0-0' YEAR TO MONTH");
+        assert_eq!(year_month_text(14, ""), "INTERVAL '1-2' YEAR TO MONTH");
+        assert_eq!(
+            year_month_text(-14, "year to month"),
+            "INTERVAL '-1-2' YEAR TO MONTH"
+        );
+        assert_eq!(year_month_text(-3, ""), "INTERVAL '-0-3' YEAR TO MONTH");
+        assert_eq!(year_month_text(0, ""), "INTERVAL '0-0' YEAR TO MONTH");
+        assert_eq!(year_month_text(36, "year"), "INTERVAL '3' YEAR");
+        assert_eq!(year_month_text(14, "month"), "INTERVAL '14' MONTH");
         assert_eq!(
             calendar_text(14, 25, 18_367_500_000_000),
             "1 years 2 months 25 days 5 hours 6 minutes 7.5 seconds"

@@ -148,5 +148,9 @@ fn intervals_are_named_as_spark_names_them() {
     let marked_int = Field::new("i", DataType::Int32, true)
         .with_metadata([(INTERVAL_FIELDS.to_owned(), "day".to_owned())].into());
     assert_eq!(spark_field_type_name(&marked_int), "int");
+    let months = Field::new("m", DataType::Interval(IntervalUnit::YearMonth), true);
+    assert_eq!(spark_field_type_name(&months), "interval year to month");
+    let months = months.with_metadata([(INTERVAL_FIELDS.to_owned(), "month".to_owned())].into());
+    assert_eq!(spark_field_type_name(&months), "interval month");
     assert_eq!(to_json(&day_time), json!("interval day to second"));
 }
