@@ -153,6 +153,35 @@ pub(crate) fn literal_call(ansi: &Ansi) -> Expr {
     )
 }
 
+/// `-literal` of a literal made by [`literal_call`], as a literal: `-INTERVAL '1' DAY`
+/// (DataFusion has no negation of a day-time interval).
+pub(crate) fn negated_call(expr: &Expr) -> Option<Expr> {
+    use datafusion::sql::sqlparser::ast::{FunctionArg, FunctionArgExpr, FunctionArguments};
+    let Expr::Function(f) = expr else {
+        return None;
+    };
+    if f.name.to_string() != crate::functions::intervals::INTERVAL_LITERAL {
+        return None;
+    }
+    let FunctionArguments::List(list) = &f.args else {
+        return None;
+    };
+    let value = |i: usize| match list.args.get(i) {
+        Some(FunctionArg::Unnamed(FunctionArgExpr::Expr(Expr::Value(v)))) => Some(&v.value),
+        _ => None,
+    };
+    match (value(0), value(1)) {
+        (Some(Value::Number(n, _)), Some(Value::SingleQuotedString(fields))) => {
+            let amount = n.parse::<i64>().ok()?.checked_neg()?;
+            Some(literal_call(&Ansi {
+                amount,
+                fields: fields.clone(),
+            }))
+        }
+        _ => None,
+    }
+}
+
 /// A literal's value as written: its sign (from signs outside the quotes) and its text.
 fn value_text(value: &Expr) -> Option<(bool, String)> {
     match value {

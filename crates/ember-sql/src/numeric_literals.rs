@@ -380,6 +380,15 @@ impl VisitorMut for Marker {
         if self.in_interval > 0 {
             return ControlFlow::Continue(());
         }
+        if let SqlExpr::UnaryOp {
+            op: UnaryOperator::Minus,
+            expr: inner,
+        } = expr
+            && let Some(negated) = crate::interval_literals::negated_call(inner)
+        {
+            *expr = negated;
+            return ControlFlow::Continue(());
+        }
         // In a VALUES list an INT literal is written as one: the planner unifies the rows'
         // types (`named_struct('x', 1)` beside `named_struct('x', CAST(NULL AS INT))`) with a
         // cast to what it planned, BIGINT for `1`, before Ember could give `1` its type.

@@ -239,6 +239,14 @@ impl ScalarUDFImpl for AnsiDivisor {
     }
 }
 
+fn is_ansi_interval(t: Option<&ArrowType>) -> bool {
+    t.is_some_and(crate::functions::intervals::is_ansi)
+}
+
+fn is_number(t: Option<&ArrowType>) -> bool {
+    t.is_some_and(|t| t.is_numeric() || *t == ArrowType::Null)
+}
+
 fn is_day_time(t: Option<&ArrowType>) -> bool {
     matches!(t, Some(ArrowType::Duration(_)))
 }
@@ -310,6 +318,23 @@ impl ExprPlanner for SparkArithmeticPlanner {
             {
                 Ok(PlannerResult::Planned(
                     crate::functions::intervals::date_minus_date(expr.left, expr.right),
+                ))
+            }
+            // An ANSI interval times or divided by a number (DataFusion has no such arithmetic).
+            BinaryOperator::Multiply | BinaryOperator::Divide
+                if is_ansi_interval(l.as_ref()) && is_number(r.as_ref()) =>
+            {
+                Ok(PlannerResult::Planned(
+                    crate::functions::intervals::interval_arithmetic(
+                        expr.left,
+                        expr.right,
+                        expr.op == BinaryOperator::Divide,
+                    ),
+                ))
+            }
+            BinaryOperator::Multiply if is_number(l.as_ref()) && is_ansi_interval(r.as_ref()) => {
+                Ok(PlannerResult::Planned(
+                    crate::functions::intervals::interval_arithmetic(expr.right, expr.left, false),
                 ))
             }
             // A date plus or minus an `interval day` is a date, as Spark's `date_add`; plus or

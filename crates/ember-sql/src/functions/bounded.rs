@@ -244,6 +244,14 @@ pub(crate) fn space() -> Arc<ScalarUDF> {
     ))
 }
 
+/// Spark's series of dates ([`super::collections::date_sequence`]), bounded.
+pub(crate) fn date_series() -> Arc<ScalarUDF> {
+    Arc::new(Bounded::udf(
+        Arc::new(super::collections::date_sequence()),
+        series_size,
+    ))
+}
+
 /// DataFusion's `generate_series` (what `sequence` becomes), bounded.
 pub(crate) fn generate_series() -> Arc<ScalarUDF> {
     Arc::new(Bounded::udf(

@@ -194,7 +194,7 @@ fn sequence(args: Vec<Expr>, types: &[DataType]) -> DfResult<Expr> {
         };
         // Bounded as integers are: `sequence(DATE'0001-01-01', DATE'9999-12-31', INTERVAL 1 DAY)`
         // is 3.6 million elements per row.
-        return Ok(super::bounded::generate_series().call(vec![start, stop, step]));
+        return Ok(super::bounded::date_series().call(vec![start, stop, step]));
     }
     let (start, stop) = (cast(start, DataType::Int64), cast(stop, DataType::Int64));
     let step = match step {
@@ -443,7 +443,130 @@ impl datafusion::logical_expr::ScalarUDFImpl for SparkLeast {
     }
 }
 
+/// Spark's `sequence` of dates (`__ember_date_sequence(start, stop, step)`, the step a calendar
+/// interval): element `i` is `start` plus `i` times the step, months added as `add_months`
+/// adds them (clamped to the month's last day), so a month's step from January 31 gives each
+/// month's last day (DataFusion added the step to the element before: March 29 after February
+/// 29). As Spark: a step against the direction from `start` to `stop` fails ("Illegal sequence
+/// boundaries"); a date series needs a step of a day or more.
+pub(crate) fn date_sequence() -> ScalarUDF {
+    super::ColumnFn::new(
+        "__ember_date_sequence",
+        |t| match t {
+            [_, _, _] => Ok(vec![
+                DataType::Date32,
+                DataType::Date32,
+                DataType::Interval(IntervalUnit::MonthDayNano),
+            ]),
+            _ => Err(plan_err(format!(
+                "sequence of dates takes three arguments, got {t:?}"
+            ))),
+        },
+        |_| {
+            Ok(DataType::List(Arc::new(Field::new_list_field(
+                DataType::Date32,
+                true,
+            ))))
+        },
+        date_sequence_of,
+    )
+    .udf()
+}
+
+fn date_sequence_of(args: &[ArrayRef]) -> DfResult<ArrayRef> {
+    use chrono::{Days, Months, NaiveDate};
+    use datafusion::arrow::array::{Date32Builder, ListBuilder};
+    use datafusion::arrow::datatypes::{Date32Type, IntervalMonthDayNanoType};
+    const DAY_NANOS: i128 = 86_400_000_000_000;
+    let (starts, stops, steps) = (
+        args[0].as_primitive::<Date32Type>(),
+        args[1].as_primitive::<Date32Type>(),
+        args[2].as_primitive::<IntervalMonthDayNanoType>(),
+    );
+    let epoch = NaiveDate::default();
+    let illegal = |start: i32, stop: i32| {
+        exec_err(format!(
+            "Illegal sequence boundaries: {} to {} by the step given",
+            Date32Type::to_naive_date_opt(start).map_or(start.to_string(), |d| d.to_string()),
+            Date32Type::to_naive_date_opt(stop).map_or(stop.to_string(), |d| d.to_string()),
+        ))
+    };
+    let mut out = ListBuilder::new(Date32Builder::new())
+        .with_field(Arc::new(Field::new_list_field(DataType::Date32, true)));
+    let mut generated = 0u64;
+    for i in 0..starts.len() {
+        if starts.is_null(i) || stops.is_null(i) || steps.is_null(i) {
+            out.append_null();
+            continue;
+        }
+        let (start, stop, step) = (starts.value(i), stops.value(i), steps.value(i));
+        let estimated = i128::from(step.months) * 28 * DAY_NANOS
+            + i128::from(step.days) * DAY_NANOS
+            + i128::from(step.nanoseconds);
+        if !(estimated > 0 && start <= stop
+            || estimated < 0 && start >= stop
+            || estimated == 0 && start == stop)
+        {
+            return Err(illegal(start, stop));
+        }
+        if step.months == 0
+            && step.days == 0
+            && i128::from(step.nanoseconds).abs() < DAY_NANOS
+            && start != stop
+        {
+            return Err(exec_err(
+                "sequence of dates: the step must be a day or more".to_owned(),
+            ));
+        }
+        let base = epoch
+            .checked_add_signed(chrono::Duration::days(i64::from(start)))
+            .ok_or_else(|| illegal(start, stop))?;
+        for k in 0i64.. {
+            // The bound the size check before the call gives, kept here too: a step whose months
+            // and days pull apart (`1 month - 30 days`) must not loop.
+            generated += 1;
+            if generated > super::bounded::MAX_GENERATED {
+                return Err(exec_err(format!(
+                    "[COLLECTION_SIZE_LIMIT_EXCEEDED] sequence of dates: more than {} elements",
+                    super::bounded::MAX_GENERATED
+                )));
+            }
+            let months = k * i64::from(step.months);
+            let shifted = if months >= 0 {
+                base.checked_add_months(Months::new(u32::try_from(months).unwrap_or(u32::MAX)))
+            } else {
+                base.checked_sub_months(Months::new(
+                    u32::try_from(months.unsigned_abs()).unwrap_or(u32::MAX),
+                ))
+            };
+            let days = i128::from(k) * i128::from(step.days)
+                + (i128::from(k) * i128::from(step.nanoseconds)).div_euclid(DAY_NANOS);
+            let date = shifted.and_then(|d| {
+                let days = i64::try_from(days).ok()?;
+                if days >= 0 {
+                    d.checked_add_days(Days::new(days.unsigned_abs()))
+                } else {
+                    d.checked_sub_days(Days::new(days.unsigned_abs()))
+                }
+            });
+            let Some(date) = date else { break };
+            let value =
+                i32::try_from((date - epoch).num_days()).map_err(|_| illegal(start, stop))?;
+            if estimated > 0 && value > stop || estimated < 0 && value < stop {
+                break;
+            }
+            out.values().append_value(value);
+            if estimated == 0 {
+                break;
+            }
+        }
+        out.append(true);
+    }
+    Ok(Arc::new(out.finish()))
+}
+
 pub(crate) fn register(ctx: &SessionContext) {
+    ctx.register_udf(date_sequence());
     ctx.register_udf(ScalarUDF::new_from_impl(SparkLeast {
         inner: datafusion::functions::core::least(),
     }));

@@ -283,6 +283,180 @@ fn as_calendar_udf() -> ScalarUDF {
     .udf()
 }
 
+/// `interval * n` (or `n * interval`) and `interval / n` of an ANSI interval and a number, as
+/// Spark's `MultiplyDTInterval`/`DivideDTInterval` (and the year-month ones): exact for
+/// integers and decimals, rounded half up to a whole microsecond (month); a `DOUBLE` in double
+/// arithmetic, rounded half up; `[INTERVAL_DIVIDED_BY_ZERO]` for a zero divisor and
+/// `[INTERVAL_ARITHMETIC_OVERFLOW]` past the type. The result spans the type's widest fields
+/// (`interval day` times 2 is an `interval day to second`, as Spark's).
+pub(crate) fn interval_arithmetic(interval: Expr, number: Expr, divide: bool) -> Expr {
+    let udf = if divide {
+        interval_divide_udf()
+    } else {
+        interval_times_udf()
+    };
+    Expr::ScalarFunction(ScalarFunction::new_udf(
+        Arc::new(udf),
+        vec![interval, number],
+    ))
+}
+
+/// Whether `t` is an ANSI interval type (day-time or year-month).
+pub(crate) fn is_ansi(t: &DataType) -> bool {
+    matches!(
+        t,
+        DataType::Duration(_) | DataType::Interval(IntervalUnit::YearMonth)
+    )
+}
+
+fn interval_times_udf() -> ScalarUDF {
+    super::ColumnFn::new(
+        "__ember_interval_times",
+        interval_number_types,
+        |t| Ok(t[0].clone()),
+        |args| scaled(args, false),
+    )
+    .udf()
+}
+
+fn interval_divide_udf() -> ScalarUDF {
+    super::ColumnFn::new(
+        "__ember_interval_divide",
+        interval_number_types,
+        |t| Ok(t[0].clone()),
+        |args| scaled(args, true),
+    )
+    .udf()
+}
+
+fn interval_number_types(t: &[DataType]) -> DfResult<Vec<DataType>> {
+    let interval = match t.first() {
+        Some(DataType::Duration(_)) => DAY_TIME,
+        Some(y @ DataType::Interval(IntervalUnit::YearMonth)) => y.clone(),
+        _ => {
+            return Err(plan_err(format!(
+                "an ANSI interval and a number were expected, got {t:?}"
+            )));
+        }
+    };
+    let number = match t.get(1) {
+        Some(n) if n.is_integer() || *n == DataType::Null => DataType::Int64,
+        Some(n) if n.is_floating() => DataType::Float64,
+        Some(DataType::Decimal128(p, s)) => DataType::Decimal128(*p, *s),
+        Some(d @ (DataType::Decimal32(..) | DataType::Decimal64(..))) => match d {
+            DataType::Decimal32(p, s) | DataType::Decimal64(p, s) => DataType::Decimal128(*p, *s),
+            _ => DataType::Float64,
+        },
+        _ => {
+            return Err(plan_err(format!(
+                "an ANSI interval and a number were expected, got {t:?}"
+            )));
+        }
+    };
+    Ok(vec![interval, number])
+}
+
+/// `a / b` rounded half up (away from zero).
+fn divide_half_up(a: i128, b: i128) -> Option<i128> {
+    let (q, r) = (a.checked_div(b)?, a.checked_rem(b)?);
+    if 2 * r.abs() >= b.abs() {
+        Some(q + if (a < 0) == (b < 0) { 1 } else { -1 })
+    } else {
+        Some(q)
+    }
+}
+
+fn scaled(args: &[ArrayRef], divide: bool) -> DfResult<ArrayRef> {
+    use datafusion::arrow::datatypes::{Float64Type, Int64Type};
+    let divided_by_zero = || {
+        exec_err(
+            "[INTERVAL_DIVIDED_BY_ZERO] Division by zero. Use `try_divide` to tolerate divisor \
+             being 0 and return NULL instead. SQLSTATE: 22012"
+                .to_owned(),
+        )
+    };
+    let amounts: Vec<Option<i128>> = match args[0].data_type() {
+        DataType::Interval(IntervalUnit::YearMonth) => args[0]
+            .as_primitive::<IntervalYearMonthType>()
+            .iter()
+            .map(|v| v.map(i128::from))
+            .collect(),
+        _ => args[0]
+            .as_primitive::<DurationMicrosecondType>()
+            .iter()
+            .map(|v| v.map(i128::from))
+            .collect(),
+    };
+    let number = &args[1];
+    let results: Vec<Option<i128>> = (0..amounts.len())
+        .map(|i| {
+            let Some(a) = amounts[i] else {
+                return Ok(None);
+            };
+            if number.is_null(i) {
+                return Ok(None);
+            }
+            let out = match number.data_type() {
+                DataType::Int64 => {
+                    let n = i128::from(number.as_primitive::<Int64Type>().value(i));
+                    if divide {
+                        if n == 0 {
+                            return Err(divided_by_zero());
+                        }
+                        divide_half_up(a, n)
+                    } else {
+                        a.checked_mul(n)
+                    }
+                }
+                DataType::Decimal128(_, scale) => {
+                    let n = number.as_primitive::<Decimal128Type>().value(i);
+                    let Some(unit) = u32::try_from(*scale)
+                        .ok()
+                        .and_then(|scale| 10i128.checked_pow(scale))
+                    else {
+                        return Err(interval_overflow());
+                    };
+                    if divide {
+                        if n == 0 {
+                            return Err(divided_by_zero());
+                        }
+                        a.checked_mul(unit).and_then(|a| divide_half_up(a, n))
+                    } else {
+                        a.checked_mul(n).and_then(|p| divide_half_up(p, unit))
+                    }
+                }
+                _ => {
+                    let n = number.as_primitive::<Float64Type>().value(i);
+                    if divide && n == 0.0 {
+                        return Err(divided_by_zero());
+                    }
+                    let v = if divide { a as f64 / n } else { a as f64 * n };
+                    // Half up, away from zero, as Java's RoundingMode.HALF_UP.
+                    let v = v.round();
+                    (v.is_finite() && v.abs() < 9.2e18).then_some(v as i128)
+                }
+            };
+            out.map(Some).ok_or_else(interval_overflow)
+        })
+        .collect::<DfResult<_>>()?;
+    Ok(match args[0].data_type() {
+        DataType::Interval(IntervalUnit::YearMonth) => Arc::new(
+            results
+                .into_iter()
+                .map(|v| v.map(i32::try_from).transpose())
+                .collect::<Result<IntervalYearMonthArray, _>>()
+                .map_err(|_| interval_overflow())?,
+        ),
+        _ => Arc::new(
+            results
+                .into_iter()
+                .map(|v| v.map(i64::try_from).transpose())
+                .collect::<Result<DurationMicrosecondArray, _>>()
+                .map_err(|_| interval_overflow())?,
+        ),
+    })
+}
+
 /// The function an ANSI interval literal is planned as (`interval_literals.rs`):
 /// `__ember_interval(amount, fields)`, the amount in microseconds for day-time `fields`
 /// (`'day'`, `'hour to second'`), in months for year-month ones (`'year'`, `'year to month'`).
@@ -623,6 +797,8 @@ pub(crate) fn register(ctx: &SessionContext) {
     ctx.register_udf(IntervalLiteral::udf());
     ctx.register_udf(as_day_time_udf());
     ctx.register_udf(as_calendar_udf());
+    ctx.register_udf(interval_times_udf());
+    ctx.register_udf(interval_divide_udf());
     ctx.register_udf(MakeInterval::udf(
         "make_ym_interval",
         vec![DataType::Int32, DataType::Int32],
