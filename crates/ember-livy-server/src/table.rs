@@ -6,8 +6,8 @@
 //! strings `"NaN"`, `"Infinity"`, `"-Infinity"`), dates as `"yyyy-mm-dd"`, timestamps as
 //! ISO-8601 UTC strings with milliseconds (`"2024-01-02T03:04:05.000Z"`, json4s's default), structs
 //! as JSON objects, maps as JSON objects keyed by the key's text, arrays as arrays, `NULL` as
-//! `null`. Types with no JSON form of their own (binary, intervals, times) are their Arrow
-//! display text.
+//! `null`. Intervals are Spark's text of them (`"INTERVAL '3' DAY"`, as Spark's JSON writes
+//! them). Types with no JSON form of their own (binary, times) are their Arrow display text.
 
 use ember_livy::protocol::SqlTable;
 use ember_sql::arrow::array::{
@@ -68,8 +68,19 @@ pub fn encode_bounded(
     let rows: usize = batches.iter().map(RecordBatch::num_rows).sum();
     let mut data = Vec::with_capacity(rows.min(1 << 16));
     for batch in batches {
-        let columns: Vec<ColumnEncoder<'_>> = batch
-            .columns()
+        // An interval as Spark's JSON writes it: `"INTERVAL '3' DAY"`.
+        let texts: Vec<ArrayRef> = batch
+            .schema()
+            .fields()
+            .iter()
+            .zip(batch.columns())
+            .map(|(f, c)| match ember_sql::export::interval_texts(f, c) {
+                Ok(Some(texts)) => Ok(texts),
+                Ok(None) => Ok(c.clone()),
+                Err(e) => Err(EncodeError::Arrow(ArrowError::ComputeError(e.to_string()))),
+            })
+            .collect::<Result<_, _>>()?;
+        let columns: Vec<ColumnEncoder<'_>> = texts
             .iter()
             .map(ColumnEncoder::new)
             .collect::<Result<_, _>>()?;
@@ -351,6 +362,39 @@ mod tests {
                 vec![Value::String(r#"{"a":null,"b":[1,2.5]}"#.into())],
                 vec![Value::Null]
             ]
+        );
+    }
+
+    /// Intervals are Spark's text of them, typed with their fields (Apache Livy's table is
+    /// Spark's `toJSON`); they were Arrow's ISO 8601 text (`PT2505600S`).
+    #[test]
+    fn intervals_are_spark_text() {
+        let spark = ember_sql::Session::builder().get_or_create().unwrap();
+        let df = spark
+            .sql(
+                "SELECT d - DATE '2024-02-01' AS d, INTERVAL '1 02:03:04' DAY TO SECOND AS s, \
+                 INTERVAL '1-2' YEAR TO MONTH AS y FROM VALUES (DATE '2024-03-01') AS t(d)",
+            )
+            .unwrap();
+        let schema = df.schema();
+        let batches = df.collect().unwrap();
+        let table = encode(&schema, &batches).unwrap();
+        let types: Vec<&Value> = (0..3).map(|i| &table.schema["fields"][i]["type"]).collect();
+        assert_eq!(
+            types,
+            [
+                "interval day",
+                "interval day to second",
+                "interval year to month"
+            ]
+        );
+        assert_eq!(
+            table.data,
+            vec![vec![
+                Value::String("INTERVAL '29' DAY".into()),
+                Value::String("INTERVAL '1 02:03:04' DAY TO SECOND".into()),
+                Value::String("INTERVAL '1-2' YEAR TO MONTH".into()),
+            ]]
         );
     }
 

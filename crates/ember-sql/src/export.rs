@@ -287,6 +287,22 @@ fn broken_lines(text: &str) -> String {
     out
 }
 
+/// Spark's text of each value of `column`, an ANSI or calendar interval column of `field`
+/// (`INTERVAL '3' DAY`, `INTERVAL '1-2' YEAR TO MONTH`, `1 years 2 days`), as `CAST(... AS
+/// STRING)`, `show()` and Spark's JSON write it; `None` for a column of another type.
+pub fn interval_texts(
+    field: &arrow::datatypes::Field,
+    column: &arrow::array::ArrayRef,
+) -> Result<Option<arrow::array::ArrayRef>> {
+    use crate::functions::intervals::{interval_texts, is_interval};
+    if !is_interval(column.data_type()) {
+        return Ok(None);
+    }
+    interval_texts(column, ember_types::interval_fields(field))
+        .map(Some)
+        .map_err(|e| Error::from_datafusion(e, None))
+}
+
 /// `batches` as they are shown (the CLI's tables, `show()`, Livy's sql tables): each `VARIANT`
 /// value, at any depth, replaced by its JSON text (Spark's `to_json` of it), so its column is
 /// a `STRING` column here; every other column is passed on as it is.

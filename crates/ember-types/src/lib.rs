@@ -262,9 +262,14 @@ fn struct_type(fields: &Fields) -> Value {
 }
 
 fn field_json(f: &Field) -> Value {
+    // An ANSI interval's fields are in the field's metadata (`interval day`).
+    let data_type = match interval_fields(f) {
+        "" => to_json(f.data_type()),
+        _ => Value::String(spark_field_type_name(f)),
+    };
     json!({
         "name": f.name(),
-        "type": to_json(f.data_type()),
+        "type": data_type,
         "nullable": f.is_nullable(),
         "metadata": {},
     })
