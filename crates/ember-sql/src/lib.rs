@@ -111,7 +111,11 @@
 //!   library's (Spark reads Ember's and the other way round); `bitmap_construct_agg`,
 //!   `bitmap_or_agg`, `bitmap_and_agg`, `histogram_numeric`, `count_min_sketch`, `approx_top_k`.
 //! - **Time windows**: `GROUP BY window(ts, '5 minutes')` with `window.start`/`window.end`,
-//!   `window_time` (tumbling windows).
+//!   `window_time` (tumbling windows); `GROUP BY session_window(ts, '5 minutes')` (Spark's
+//!   sessions: rows a gap or less apart, per the other keys, with `session_window.start`/`end`).
+//! - **Intervals**: `DATE - DATE`, interval literals (`INTERVAL '1 02:03:04' DAY TO SECOND`,
+//!   `INTERVAL 3 DAYS 2 HOURS`), `make_ym_interval`, `make_dt_interval`, `make_interval`; dates
+//!   and timestamps plus or minus them, comparisons, `interval * n` and `interval / n`, as Spark.
 //! - **Encryption**: `aes_encrypt`, `aes_decrypt`, `try_aes_decrypt` (ECB, CBC, GCM).
 //! - **XML**: `xpath`, `xpath_string`, `xpath_boolean`, `xpath_int` and the other numeric
 //!   `xpath_*` (XPath 1.0; documents bounded in size and nesting); `from_xml` with a DDL

@@ -226,6 +226,7 @@ impl Session {
         crate::functions::counter_diff::check_windows(&plan).map_err(df_err)?;
         let plan = crate::lateral::decorrelate(plan).map_err(df_err)?;
         let plan = crate::coercion::spark_types(plan).map_err(df_err)?;
+        let plan = crate::functions::time_window::session_windows(plan).map_err(df_err)?;
         let plan = crate::ranking::int_rankings(plan).map_err(df_err)?;
         cancel.check()?;
         // The planner's schema is computed before type coercion, so a mixed-type `CASE`

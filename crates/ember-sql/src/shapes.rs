@@ -524,13 +524,15 @@ fn rewrite_group_by(select: &mut Select) -> Vec<Expr> {
     }
 }
 
-/// Spark's `GROUP BY window(t, ...)`: the grouping is named `window`, so the select list's
-/// `window`, `window.start` and `window.end` (and `HAVING`'s) become the call and its fields,
-/// named as Spark names them. Rows whose time is `NULL` are in no window: Spark leaves them
-/// out, and so does the `t IS NOT NULL` this adds to `WHERE` (for a `window(...)` in the select
-/// list too).
+/// Spark's `GROUP BY window(t, ...)` (or `session_window(t, gap)`): the grouping is named
+/// `window` (`session_window`), so the select list's `window`, `window.start` and `window.end`
+/// (and `HAVING`'s) become the call and its fields, named as Spark names them. Rows whose time
+/// is `NULL` are in no window: Spark leaves them out, and so does the `t IS NOT NULL` this adds
+/// to `WHERE` (for a `window(...)` in the select list too). A session window's grouping merges
+/// rows into sessions after planning (`functions/time_window.rs`).
 fn rewrite_time_window(select: &mut Select) -> DfResult<()> {
-    let is_window = |e: &Expr| call(e).is_some_and(|(name, _)| name == "window");
+    let is_window =
+        |e: &Expr| call(e).is_some_and(|(name, _)| name == "window" || name == "session_window");
     let grouped = match &select.group_by {
         GroupByExpr::Expressions(exprs, _) => exprs.iter().find(|e| is_window(e)).cloned(),
         GroupByExpr::All(_) => None,
@@ -568,6 +570,12 @@ fn rewrite_time_window(select: &mut Select) -> DfResult<()> {
         ));
     }
     let mut times: Vec<Expr> = Vec::new();
+    // The name the grouping goes by: the function's.
+    let named = grouped
+        .as_ref()
+        .and_then(call)
+        .map_or_else(|| "window".to_owned(), |(name, _)| name);
+    let named = named.as_str();
     if let Some(w) = &grouped {
         if let Some((_, args)) = call(w) {
             times.extend(args.first().map(|a| (*a).clone()));
@@ -577,11 +585,11 @@ fn rewrite_time_window(select: &mut Select) -> DfResult<()> {
         let replace = |e: &mut Expr| {
             let _ = datafusion::sql::sqlparser::ast::visit_expressions_mut(e, |x| {
                 match x {
-                    Expr::Identifier(i) if i.value.eq_ignore_ascii_case("window") => {
+                    Expr::Identifier(i) if i.value.eq_ignore_ascii_case(named) => {
                         *x = w.clone();
                     }
                     Expr::CompoundIdentifier(parts)
-                        if parts.len() == 2 && parts[0].value.eq_ignore_ascii_case("window") =>
+                        if parts.len() == 2 && parts[0].value.eq_ignore_ascii_case(named) =>
                     {
                         match parts[1].value.to_ascii_lowercase().as_str() {
                             "start" => *x = start.clone(),
@@ -598,11 +606,11 @@ fn rewrite_time_window(select: &mut Select) -> DfResult<()> {
             if let SelectItem::UnnamedExpr(e) = item {
                 // Spark names `window.start` `start` and `window` `window`.
                 let alias = match e {
-                    Expr::Identifier(i) if i.value.eq_ignore_ascii_case("window") => {
-                        Some(Ident::new("window"))
+                    Expr::Identifier(i) if i.value.eq_ignore_ascii_case(named) => {
+                        Some(Ident::new(named))
                     }
                     Expr::CompoundIdentifier(parts)
-                        if parts.len() == 2 && parts[0].value.eq_ignore_ascii_case("window") =>
+                        if parts.len() == 2 && parts[0].value.eq_ignore_ascii_case(named) =>
                     {
                         Some(parts[1].clone())
                     }
@@ -625,7 +633,7 @@ fn rewrite_time_window(select: &mut Select) -> DfResult<()> {
     for item in &select.projection {
         if let SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } = item
             && let Some((name, args)) = call(e)
-            && name == "window"
+            && (name == "window" || name == "session_window")
         {
             times.extend(args.first().map(|a| (*a).clone()));
         }

@@ -37,7 +37,7 @@
 //! - [`sketches`]: the HyperLogLog, Theta, Tuple and KLL sketch families on Apache
 //!   DataSketches, in the Java library's binary format.
 //! - [`aes`]: `aes_encrypt`, `aes_decrypt`, `try_aes_decrypt` (ECB, CBC, GCM) in Spark's layouts.
-//! - [`time_window`]: `window` (tumbling) and `window_time`.
+//! - [`time_window`]: `window` (tumbling), `window_time`, `session_window`.
 //! - [`xml`]: the `xpath` family on an XPath 1.0 engine, with bounded document size and depth.
 //! - [`random`]: `rand`/`random`, `randn`, `uniform`, `randstr` with Spark's numbers for a
 //!   seed.

@@ -10,6 +10,14 @@
 //! window(...)` with `window`, `window.start` and `window.end` in the `SELECT` list (Spark names
 //! the grouping `window`) is rewritten to refer to the call, and rows whose time is `NULL` are
 //! left out, as Spark leaves them out (see `shapes.rs`).
+//!
+//! `session_window(time, gapDuration)`: alone, a row's session `[time, time + gap)`; in `GROUP
+//! BY`, Spark's sessions: per the other grouping keys, rows ordered by time join one session
+//! while each starts no later than the session's end so far (the latest `time + gap`), and the
+//! session is `[first time, last time + gap)`. [`session_windows`] rewrites such an aggregate
+//! after planning: two window functions number each key's sessions, and the aggregate groups by
+//! that number. The gap is an interval string (`'5 minutes'`, a column of them too); a gap that
+//! is not positive puts its row in no session, as Spark's.
 
 use std::sync::Arc;
 
@@ -18,9 +26,11 @@ use datafusion::arrow::datatypes::{
     DataType, Field, Fields, IntervalMonthDayNanoType, TimeUnit, TimestampMicrosecondType,
 };
 use datafusion::common::ScalarValue;
+use datafusion::common::tree_node::{Transformed, TreeNode};
 use datafusion::error::Result as DfResult;
 use datafusion::logical_expr::{
-    ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
+    Aggregate, ColumnarValue, Expr, LogicalPlan, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl,
+    Signature, Volatility, cast,
 };
 use datafusion::prelude::SessionContext;
 
@@ -243,7 +253,243 @@ impl ScalarUDFImpl for WindowTime {
     }
 }
 
+/// `session_window(time, gap)` of one row: `[time, time + gap)`, `NULL` for a `NULL` time or a
+/// gap that is not positive.
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct SessionWindow {
+    window: TimeWindow,
+}
+
+impl ScalarUDFImpl for SessionWindow {
+    fn name(&self) -> &str {
+        SESSION_WINDOW
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.window.signature
+    }
+
+    fn coerce_types(&self, t: &[DataType]) -> DfResult<Vec<DataType>> {
+        match t {
+            [
+                time,
+                DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Null,
+            ] => Ok(vec![self.window.timestamp_type(time)?, DataType::Utf8]),
+            [_, gap] => Err(plan_err(format!(
+                "session_window: the gap duration must be an interval string ('5 minutes'), got {gap}"
+            ))),
+            _ => Err(plan_err(format!(
+                "session_window takes 2 arguments, got {}",
+                t.len()
+            ))),
+        }
+    }
+
+    fn return_type(&self, t: &[DataType]) -> DfResult<DataType> {
+        Ok(window_type(&self.window.timestamp_type(&t[0])?))
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> DfResult<ColumnarValue> {
+        let n = args.number_rows;
+        let times = args.args[0].to_array(n)?;
+        let gaps = args.args[1].to_array(n)?;
+        let tz = match times.data_type() {
+            DataType::Timestamp(_, tz) => tz.clone(),
+            _ => None,
+        };
+        let ts_type = times.data_type().clone();
+        let times = times.as_primitive::<TimestampMicrosecondType>();
+        let gaps = gaps.as_string::<i32>();
+        // A column of gaps usually repeats one: each text is read once in a row.
+        let mut last: Option<(String, i64)> = None;
+        let mut starts = Vec::with_capacity(n);
+        let mut ends = Vec::with_capacity(n);
+        for i in 0..n {
+            let window = match (times.is_valid(i), gaps.is_valid(i)) {
+                (true, true) => {
+                    let text = gaps.value(i);
+                    let gap = match &last {
+                        Some((t, g)) if t == text => *g,
+                        _ => {
+                            let g = duration_micros("gap duration", text)?;
+                            last = Some((text.to_owned(), g));
+                            g
+                        }
+                    };
+                    let t = times.value(i);
+                    (gap > 0)
+                        .then(|| t.checked_add(gap).map(|end| (t, end)))
+                        .flatten()
+                }
+                _ => None,
+            };
+            starts.push(window.map(|w| w.0));
+            ends.push(window.map(|w| w.1));
+        }
+        let nulls = datafusion::arrow::buffer::NullBuffer::from(
+            starts.iter().map(Option::is_some).collect::<Vec<_>>(),
+        );
+        let start = TimestampMicrosecondArray::from(starts).with_timezone_opt(tz.clone());
+        let end = TimestampMicrosecondArray::from(ends).with_timezone_opt(tz);
+        let DataType::Struct(fields) = window_type(&ts_type) else {
+            return Err(exec_err("session_window: bad result type".into()));
+        };
+        let out = StructArray::try_new(fields, vec![Arc::new(start), Arc::new(end)], Some(nulls))?;
+        Ok(ColumnarValue::Array(Arc::new(out)))
+    }
+}
+
+const SESSION_WINDOW: &str = "session_window";
+
+fn is_session_window(e: &Expr) -> bool {
+    matches!(e, Expr::ScalarFunction(f) if f.func.name() == SESSION_WINDOW)
+}
+
+/// Each aggregate that groups by `session_window(time, gap)` grouped by Spark's sessions
+/// instead of by each row's own `[time, time + gap)` (see the module's docs). The result has the
+/// aggregate's own columns, names and types.
+pub(crate) fn session_windows(plan: LogicalPlan) -> DfResult<LogicalPlan> {
+    plan.transform_up(|node| match &node {
+        LogicalPlan::Aggregate(agg) => match agg.group_expr.iter().position(is_session_window) {
+            Some(at) => sessions(agg, at).map(Transformed::yes),
+            None if agg.group_expr.iter().any(|g| {
+                matches!(g, Expr::GroupingSet(_))
+                    && g.exists(|e| Ok(is_session_window(e))).unwrap_or(false)
+            }) =>
+            {
+                Err(plan_err(
+                    "session_window in ROLLUP, CUBE or GROUPING SETS is not supported by Ember; group by it directly".into(),
+                ))
+            }
+            None => Ok(Transformed::no(node)),
+        },
+        _ => Ok(Transformed::no(node)),
+    })
+    .map(|t| t.data)
+}
+
+fn sessions(agg: &Aggregate, at: usize) -> DfResult<LogicalPlan> {
+    use datafusion::functions::core::expr_fn::{get_field, named_struct};
+    use datafusion::functions_aggregate::expr_fn::{max, min};
+    use datafusion::logical_expr::expr::{WindowFunction, WindowFunctionDefinition};
+    use datafusion::logical_expr::{
+        ExprFunctionExt, LogicalPlanBuilder, WindowFrame, WindowFrameBound, WindowFrameUnits, col,
+        lit, when,
+    };
+    const SESSION: &str = "__ember_session";
+    const PREVIOUS_END: &str = "__ember_session_previous_end";
+    const NUMBER: &str = "__ember_session_number";
+    const FIRST: &str = "__ember_session_start";
+    const LAST: &str = "__ember_session_end";
+    let window = agg.group_expr[at].clone();
+    let keys: Vec<Expr> = agg
+        .group_expr
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != at)
+        .map(|(_, e)| e.clone())
+        .collect();
+    let input = Arc::clone(&agg.input);
+    let mut columns: Vec<Expr> = input
+        .schema()
+        .columns()
+        .into_iter()
+        .map(Expr::Column)
+        .collect();
+    columns.push(window.alias(SESSION));
+    let (start, end) = (
+        get_field(col(SESSION), "start"),
+        get_field(col(SESSION), "end"),
+    );
+    let by_start = vec![start.clone().sort(true, false)];
+    let rows = |from: WindowFrameBound, to: WindowFrameBound| {
+        WindowFrame::new_bounds(WindowFrameUnits::Rows, from, to)
+    };
+    let unbounded = WindowFrameBound::Preceding(ScalarValue::UInt64(None));
+    // The latest end of the rows before this one: a row after it starts a session.
+    let over = |f: Arc<datafusion::logical_expr::AggregateUDF>, arg: Expr| {
+        Expr::from(WindowFunction::new(
+            WindowFunctionDefinition::AggregateUDF(f),
+            vec![arg],
+        ))
+    };
+    let previous_end = over(
+        datafusion::functions_aggregate::min_max::max_udaf(),
+        end.clone(),
+    )
+    .partition_by(keys.clone())
+    .order_by(by_start.clone())
+    .window_frame(rows(
+        unbounded.clone(),
+        WindowFrameBound::Preceding(ScalarValue::UInt64(Some(1))),
+    ))
+    .build()?
+    .alias(PREVIOUS_END);
+    let starts_one = when(
+        col(PREVIOUS_END)
+            .is_null()
+            .or(start.clone().gt(col(PREVIOUS_END))),
+        lit(1i64),
+    )
+    .otherwise(lit(0i64))?;
+    let number = over(datafusion::functions_aggregate::sum::sum_udaf(), starts_one)
+        .partition_by(keys.clone())
+        .order_by(by_start)
+        .window_frame(rows(unbounded, WindowFrameBound::CurrentRow))
+        .build()?
+        .alias(NUMBER);
+    let mut groups = keys.clone();
+    groups.push(col(NUMBER));
+    let mut aggregates = agg.aggr_expr.clone();
+    aggregates.push(min(start).alias(FIRST));
+    aggregates.push(max(end).alias(LAST));
+    let grouped = LogicalPlanBuilder::from(input)
+        .project(columns)?
+        .filter(col(SESSION).is_not_null())?
+        .window(vec![previous_end])?
+        .window(vec![number])?
+        .aggregate(groups, aggregates)?
+        .build()?;
+    // The aggregate's own columns: its keys, the session, its aggregates, in its order.
+    let fields = grouped.schema().columns();
+    let original = agg.schema.iter().collect::<Vec<_>>();
+    let mut out = Vec::with_capacity(original.len());
+    for (i, (qualifier, field)) in original.into_iter().enumerate() {
+        if i == at {
+            let session = cast(
+                named_struct(vec![lit("start"), col(FIRST), lit("end"), col(LAST)]),
+                field.data_type().clone(),
+            );
+            out.push(session.alias_qualified(qualifier.cloned(), field.name()));
+            continue;
+        }
+        // The new aggregate has the keys, then the session number, then the aggregates, each
+        // under its old name (no alias: DataFusion 55's `push_down_leaf_projections` fails on
+        // a column aliased to its own name under a `get_field` of the session).
+        let j = if i < at {
+            i
+        } else if i < agg.group_expr.len() {
+            i - 1
+        } else {
+            i
+        };
+        let column = fields[j].clone();
+        if column.relation.as_ref() == qualifier && column.name == *field.name() {
+            out.push(Expr::Column(column));
+        } else {
+            out.push(Expr::Column(column).alias_qualified(qualifier.cloned(), field.name()));
+        }
+    }
+    LogicalPlanBuilder::from(grouped).project(out)?.build()
+}
+
 pub(crate) fn register(ctx: &SessionContext, time_zone: &Arc<str>) {
+    ctx.register_udf(ScalarUDF::new_from_impl(SessionWindow {
+        window: TimeWindow {
+            signature: Signature::user_defined(Volatility::Immutable),
+            time_zone: Arc::clone(time_zone),
+        },
+    }));
     ctx.register_udf(ScalarUDF::new_from_impl(TimeWindow {
         signature: Signature::user_defined(Volatility::Immutable),
         time_zone: Arc::clone(time_zone),
