@@ -1036,6 +1036,29 @@ fn escaped_with_backslash(pattern: &str, escape: char) -> Option<String> {
     Some(out)
 }
 
+/// `timestampadd(UNIT, ...)` and its synonyms: whether it adds (else it counts), and the unit;
+/// `None` for another call. A unit in quotes is refused as Spark refuses it.
+fn unit_call(e: &Expr) -> Option<(bool, String)> {
+    let (name, args) = call(e)?;
+    let add = match name.to_ascii_lowercase().as_str() {
+        "timestampadd" | "dateadd" | "date_add" => true,
+        "timestampdiff" | "datediff" | "date_diff" => false,
+        _ => return None,
+    };
+    if args.len() != 3 {
+        return None;
+    }
+    match args[0] {
+        Expr::Identifier(unit)
+            if unit.quote_style.is_none()
+                && crate::functions::datetime_units::is_unit(&unit.value, add) =>
+        {
+            Some((add, unit.value.to_uppercase()))
+        }
+        _ => None,
+    }
+}
+
 /// Expression rewrites that need no context (see the module docs).
 fn rewrite_expr(e: &mut Expr) -> DfResult<()> {
     let operator = if matches!(e, Expr::ILike { .. }) {
@@ -1068,6 +1091,46 @@ fn rewrite_expr(e: &mut Expr) -> DfResult<()> {
             if let Some((_, args)) = call(e) {
                 let text = decode_as_case(&args);
                 *e = parse_expr(&text)?;
+            }
+        }
+        // Spark's `timestampadd(unit, n, ts)` and `timestampdiff(unit, a, b)` (and `dateadd`,
+        // `date_add`, `datediff`, `date_diff` with three arguments): the unit is a keyword,
+        // planned as a string (functions/datetime_units.rs).
+        Expr::Function(_)
+            if matches!(call(e), Some((name, args))
+            if args.len() == 3
+                && matches!(name.to_ascii_lowercase().as_str(), "timestampadd" | "timestampdiff")
+                && matches!(args[0], Expr::Value(ValueWithSpan {
+                    value: Value::SingleQuotedString(_),
+                    ..
+                }))) =>
+        {
+            if let Some((name, args)) = call(e) {
+                return Err(plan_err(format!(
+                    "[INVALID_PARAMETER_VALUE.DATETIME_UNIT] The value of parameter(s) `unit` in \
+                     `{}` is invalid: expects one of the units without quotes {}, but got the \
+                     string literal {}. SQLSTATE: 22023",
+                    name.to_ascii_lowercase(),
+                    crate::functions::datetime_units::UNITS.join(", "),
+                    args[0]
+                )));
+            }
+        }
+        Expr::Function(_) if unit_call(e).is_some() => {
+            if let Some((add, unit)) = unit_call(e) {
+                let name = if add {
+                    crate::functions::datetime_units::TIMESTAMP_ADD
+                } else {
+                    crate::functions::datetime_units::TIMESTAMP_DIFF
+                };
+                if let Expr::Function(f) = e
+                    && let FunctionArguments::List(list) = &mut f.args
+                    && let Some(FunctionArg::Unnamed(FunctionArgExpr::Expr(first))) =
+                        list.args.first_mut()
+                {
+                    *first = Expr::value(Value::SingleQuotedString(unit));
+                    f.name = ObjectName(vec![ObjectNamePart::Identifier(Ident::new(name))]);
+                }
             }
         }
         // Spark's `array_agg(x)` is `collect_list(x)`: NULLs left out (DataFusion's keeps

@@ -196,7 +196,7 @@ pub(crate) fn text_to_date(text: &str) -> Option<i32> {
 
 /// The instant a wall-clock time in `tz` is, as Java's `atZone` makes it: in a gap (a clock
 /// moved forward) the time is moved on by the gap; where a time happens twice, the first.
-fn in_region(local: NaiveDateTime, tz: &Tz) -> Option<DateTime<Tz>> {
+pub(crate) fn in_region(local: NaiveDateTime, tz: &Tz) -> Option<DateTime<Tz>> {
     match tz.from_local_datetime(&local) {
         LocalResult::Single(t) => Some(t),
         LocalResult::Ambiguous(first, _) => Some(first),

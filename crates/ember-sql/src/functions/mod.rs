@@ -47,6 +47,7 @@
 //!   `schema_of_variant`, the edits, `variant_explode`), on the `parquet-variant` encoding.
 //! - [`xml_records`]: `from_xml`, `to_xml`, `schema_of_xml`.
 //! - [`counter_diff`]: Spark 4.3's window function `counter_diff` (a [`WindowUDF`]).
+//! - [`datetime_units`]: `timestampadd`/`dateadd` and `timestampdiff`/`datediff` by a unit.
 //! - [`intervals`]: `DATE - DATE` as an `interval day`, `make_ym_interval`,
 //!   `make_dt_interval`, `make_interval`/`try_make_interval`, and intervals' text.
 //! - Also: `jaro_winkler_similarity`, `to_base32`/`from_base32` ([`strings`]), `array_insert`
@@ -75,6 +76,7 @@ pub(crate) mod counter_diff;
 pub(crate) mod csv;
 pub(crate) mod datetime;
 pub(crate) mod datetime_text;
+pub(crate) mod datetime_units;
 pub(crate) mod hashes;
 pub(crate) mod higher_order;
 pub(crate) mod intervals;
@@ -279,6 +281,7 @@ pub(crate) fn register(ctx: &SessionContext, time_zone: &std::sync::Arc<str>) {
     math::register(ctx);
     datetime::register(ctx, time_zone);
     datetime_text::register(ctx);
+    datetime_units::register(ctx, time_zone);
     aggregates::register(ctx);
     collections::register(ctx);
     arrays_zip::register(ctx);

@@ -145,3 +145,30 @@ SELECT CAST('2024-13-01' AS DATE)
 SELECT CAST('2024-03-15 10:61' AS TIMESTAMP)
 -- name: date_functions_of_text
 SELECT date_add('2024-03-15 10:20', 1), datediff('2024-03-15', '2024-03-01'), to_date('2024-03-15 10:20'), date_sub('2024-3-5', 1), try_to_date('x'), year('2024-3-5'), dayofweek('2024-03-15 10:00'), CAST('2024-03-15' AS TIMESTAMP_NTZ)
+-- Spark's timestampadd/timestampdiff (and dateadd/date_add, datediff/date_diff) by a unit keyword (issue 20).
+-- name: timestampadd_units_by_the_calendar
+SELECT timestampadd(HOUR, 3, TIMESTAMP '2024-03-01 10:00:00') AS a, timestampadd(DAY, -1, DATE '2024-03-01') AS b, timestampadd(MONTH, 1, TIMESTAMP '2024-01-31 10:00:00') AS c, timestampadd(YEAR, 1, DATE '2024-02-29') AS d, timestampadd(QUARTER, 1, TIMESTAMP '2024-11-30 00:00:00') AS e, timestampadd(WEEK, 2, TIMESTAMP '2024-03-01 00:00:00') AS f
+-- name: timestampadd_units_by_the_clock
+SELECT timestampadd(MICROSECOND, 5, TIMESTAMP '2024-03-01 10:00:00') AS a, timestampadd(MILLISECOND, 1500, TIMESTAMP '2024-03-01 10:00:00') AS b, timestampadd(SECOND, 90, TIMESTAMP '2024-03-01 10:00:00') AS c, timestampadd(MINUTE, -30, TIMESTAMP '2024-03-01 10:00:00') AS d, timestampadd(DAYOFYEAR, 3, TIMESTAMP '2024-03-01 10:00:00') AS e
+-- name: timestampdiff_calendar_units
+SELECT timestampdiff(MONTH, DATE '2024-01-31', DATE '2024-03-01') AS a, timestampdiff(MONTH, TIMESTAMP '2024-01-31 10:00:00', TIMESTAMP '2024-02-29 10:00:00') AS b, timestampdiff(YEAR, DATE '2020-02-29', DATE '2024-02-28') AS c, timestampdiff(QUARTER, DATE '2024-01-15', DATE '2024-10-14') AS d, timestampdiff(DAY, TIMESTAMP '2024-03-01 10:00:00', TIMESTAMP '2024-03-03 09:59:59') AS e, timestampdiff(WEEK, DATE '2024-03-01', DATE '2024-03-15') AS f
+-- name: timestampdiff_clock_units
+SELECT timestampdiff(HOUR, TIMESTAMP '2024-03-01 10:00:00', TIMESTAMP '2024-03-01 12:59:59') AS a, timestampdiff(MINUTE, TIMESTAMP '2024-03-01 10:00:00', TIMESTAMP '2024-03-01 09:58:30') AS b, timestampdiff(SECOND, TIMESTAMP '2024-03-01 10:00:00', TIMESTAMP '2024-03-01 10:00:01.9') AS c, timestampdiff(MILLISECOND, TIMESTAMP '2024-03-01 10:00:00', TIMESTAMP '2024-03-01 10:00:01.9') AS d, timestampdiff(MICROSECOND, TIMESTAMP '2024-03-01 10:00:00', TIMESTAMP '2024-03-01 10:00:00.000007') AS e
+-- name: timestampdiff_backwards
+SELECT timestampdiff(MONTH, DATE '2024-03-01', DATE '2024-01-31') AS a, timestampdiff(DAY, TIMESTAMP '2024-03-03 09:59:59', TIMESTAMP '2024-03-01 10:00:00') AS b, timestampdiff(YEAR, TIMESTAMP '2024-03-01 10:00:00', TIMESTAMP '2025-03-01 09:00:00') AS c
+-- name: dateadd_and_datediff_with_a_unit
+SELECT dateadd(HOUR, 3, TIMESTAMP '2024-03-01 10:00:00') AS a, date_add(MONTH, 1, DATE '2024-01-31') AS b, datediff(DAY, DATE '2024-03-01', DATE '2024-03-05') AS c, date_diff(MONTH, DATE '2024-01-31', DATE '2024-03-01') AS d
+-- name: timestampadd_and_timestampdiff_types
+SELECT typeof(timestampadd(DAY, 1, DATE '2024-03-01')), typeof(timestampdiff(DAY, DATE '2024-03-01', DATE '2024-03-02')), typeof(timestampadd(DAY, 1, TIMESTAMP_NTZ '2024-03-01 00:00:00'))
+-- name: timestampadd_and_timestampdiff_of_nulls
+SELECT timestampadd(DAY, NULL, DATE '2024-03-01') AS a, timestampdiff(DAY, NULL, DATE '2024-03-01') AS b, timestampadd(DAY, 1, CAST(NULL AS TIMESTAMP)) AS c
+-- name: timestampadd_of_a_fraction
+SELECT timestampadd(DAY, 1.5, DATE '2024-03-01')
+-- name: timestampadd_of_strings
+SELECT timestampadd(DAY, 1, '2024-03-01') AS a, timestampdiff(DAY, '2024-03-01', '2024-03-04 10:00') AS b
+-- name: timestampadd_of_an_unknown_unit
+SELECT timestampadd(FORTNIGHT, 1, DATE '2024-03-01')
+-- name: timestampadd_of_a_quoted_unit
+SELECT timestampadd('DAY', 1, DATE '2024-03-01')
+-- name: timestampadd_overflow
+SELECT timestampadd(day, 1, DATE '2024-03-01') AS a, timestampadd(MONTH, 2147483647, DATE '2024-03-01') AS b
