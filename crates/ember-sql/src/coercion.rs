@@ -146,6 +146,20 @@ fn coerce(e: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
                 true,
             )))
         }
+        // An ANSI interval cast to an integer is its count of its last field's unit
+        // (`CAST(INTERVAL '3' DAY AS INT)` is 3, `INTERVAL '1 02' DAY TO HOUR` 26, as Spark's;
+        // Arrow's cast gave microseconds, or failed for months).
+        Expr::Cast(Cast { expr, field })
+            if field.data_type().is_integer()
+                && expr
+                    .get_type(schema)
+                    .is_ok_and(|t| crate::functions::intervals::is_ansi(&t)) =>
+        {
+            let (_, from) = expr.to_field(schema)?;
+            let fields = ember_types::interval_fields(&from).to_owned();
+            let count = crate::functions::intervals::interval_count(*expr, &fields);
+            Ok(Transformed::yes(cast(count, field.data_type().clone())))
+        }
         // A day-time interval beside a calendar one (an `INTERVAL '1' DAY` literal): compared
         // as day-time intervals. DataFusion compared them as calendar intervals, field by field
         // (2 days as 172 800 s was less than 1 day).

@@ -270,6 +270,17 @@ impl ExprPlanner for SparkArithmeticPlanner {
         )))
     }
 
+    /// `extract(field FROM x)` as the session's `date_part`, which reads Spark's interval parts
+    /// too (DataFusion's planner calls its own).
+    fn plan_extract(&self, args: Vec<Expr>) -> DfResult<PlannerResult<Vec<Expr>>> {
+        Ok(PlannerResult::Planned(Expr::ScalarFunction(
+            datafusion::logical_expr::expr::ScalarFunction::new_udf(
+                crate::functions::datetime_units::date_part(&self.time_zone),
+                args,
+            ),
+        )))
+    }
+
     fn plan_binary_op(
         &self,
         expr: RawBinaryExpr,

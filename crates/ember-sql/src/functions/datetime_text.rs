@@ -194,6 +194,31 @@ pub(crate) fn text_to_date(text: &str) -> Option<i32> {
     i32::try_from((p.date - epoch).num_days()).ok()
 }
 
+/// The timestamp type a function of a timestamp reads an argument of type `t` as (`function`
+/// names the function in the error): a timestamp as it is (in microseconds), a `DATE`, a string
+/// or `NULL` as a `TIMESTAMP` in the session time zone `zone`, as Spark casts them.
+pub(crate) fn timestamp_type_of(
+    t: &DataType,
+    zone: &Arc<str>,
+    function: &str,
+) -> DfResult<DataType> {
+    match t {
+        DataType::Timestamp(_, tz) => Ok(DataType::Timestamp(TimeUnit::Microsecond, tz.clone())),
+        DataType::Date32
+        | DataType::Date64
+        | DataType::Utf8
+        | DataType::LargeUtf8
+        | DataType::Utf8View
+        | DataType::Null => Ok(DataType::Timestamp(
+            TimeUnit::Microsecond,
+            Some(Arc::clone(zone)),
+        )),
+        other => Err(plan_err(format!(
+            "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] {function}: the first parameter requires the (\"TIMESTAMP\" or \"TIMESTAMP_NTZ\") type, however it has the type \"{other}\". SQLSTATE: 42K09"
+        ))),
+    }
+}
+
 /// The instant a wall-clock time in `tz` is, as Java's `atZone` makes it: in a gap (a clock
 /// moved forward) the time is moved on by the gap; where a time happens twice, the first.
 pub(crate) fn in_region(local: NaiveDateTime, tz: &Tz) -> Option<DateTime<Tz>> {

@@ -10,13 +10,20 @@
 //! difference counts the whole units between the two wall-clock times (`LocalDateTime.until`:
 //! from 10:00 on the 1st to 09:59:59 on the 3rd is one day). A `DATE` or a string is read as a
 //! `TIMESTAMP` in the session time zone; the result of an addition has the timestamp's type.
+//!
+//! [`date_part`] is `date_part(field, x)`, `datepart` and `extract(field FROM x)` with Spark's
+//! fields: of a date or timestamp (on its wall-clock time in the session time zone) `YEAR`,
+//! `YEAROFWEEK`, `QUARTER`, `MONTH`, `WEEK` (ISO), `DAY`, `DAYOFWEEK`/`DOW` (1 is Sunday),
+//! `DAYOFWEEK_ISO`/`DOW_ISO` (1 is Monday), `DOY`, `HOUR`, `MINUTE` as `INT`, `SECOND` as
+//! `DECIMAL(8,6)` with its fraction, and their abbreviations; of an ANSI interval its parts
+//! (`functions/intervals.rs`). Another field is `INVALID_EXTRACT_FIELD`, as Spark's.
 
 use std::sync::Arc;
 
 use chrono::{Datelike, Days, Months, NaiveDateTime};
 use datafusion::arrow::array::timezone::Tz;
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, Int64Array, TimestampMicrosecondArray};
-use datafusion::arrow::datatypes::{DataType, Int64Type, TimeUnit, TimestampMicrosecondType};
+use datafusion::arrow::datatypes::{DataType, Int64Type, TimestampMicrosecondType};
 use datafusion::common::ScalarValue;
 use datafusion::error::Result as DfResult;
 use datafusion::logical_expr::{
@@ -56,24 +63,7 @@ struct UnitArithmetic {
 
 impl UnitArithmetic {
     fn timestamp_type(&self, t: &DataType) -> DfResult<DataType> {
-        match t {
-            DataType::Timestamp(_, tz) => {
-                Ok(DataType::Timestamp(TimeUnit::Microsecond, tz.clone()))
-            }
-            DataType::Date32
-            | DataType::Date64
-            | DataType::Utf8
-            | DataType::LargeUtf8
-            | DataType::Utf8View
-            | DataType::Null => Ok(DataType::Timestamp(
-                TimeUnit::Microsecond,
-                Some(Arc::clone(&self.time_zone)),
-            )),
-            other => Err(plan_err(format!(
-                "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] {}: a timestamp was expected, got {other}",
-                self.spark_name()
-            ))),
-        }
+        super::datetime_text::timestamp_type_of(t, &self.time_zone, self.spark_name())
     }
 
     fn spark_name(&self) -> &'static str {
@@ -315,6 +305,196 @@ impl ScalarUDFImpl for UnitArithmetic {
     }
 }
 
+/// `date_part(field, x)` with Spark's fields (see the module's docs), dates and timestamps on
+/// their wall-clock time in `time_zone`.
+pub(crate) fn date_part(time_zone: &Arc<str>) -> Arc<ScalarUDF> {
+    Arc::new(ScalarUDF::new_from_impl(DatePart {
+        signature: Signature::user_defined(Volatility::Immutable),
+        time_zone: Arc::clone(time_zone),
+    }))
+}
+
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct DatePart {
+    signature: Signature,
+    time_zone: Arc<str>,
+}
+
+/// Spark's name of a date or timestamp field, and its type.
+fn datetime_part(field: &str) -> DfResult<(&'static str, DataType)> {
+    let part = match field.to_ascii_uppercase().as_str() {
+        "YEAR" | "Y" | "YEARS" | "YR" | "YRS" => "year",
+        "YEAROFWEEK" => "yearofweek",
+        "QUARTER" | "QTR" => "quarter",
+        "MONTH" | "MON" | "MONS" | "MONTHS" => "month",
+        "WEEK" | "W" | "WEEKS" => "week",
+        "DAY" | "D" | "DAYS" => "day",
+        "DAYOFWEEK" | "DOW" => "dow",
+        "DAYOFWEEK_ISO" | "DOW_ISO" => "dow_iso",
+        "DOY" => "doy",
+        "HOUR" | "H" | "HOURS" | "HR" | "HRS" => "hour",
+        "MINUTE" | "M" | "MIN" | "MINS" | "MINUTES" => "minute",
+        "SECOND" | "S" | "SEC" | "SECONDS" | "SECS" => {
+            return Ok(("second", DataType::Decimal128(8, 6)));
+        }
+        _ => {
+            return Err(plan_err(format!(
+                "[INVALID_EXTRACT_FIELD] Cannot extract `{field}` from a date or timestamp. SQLSTATE: 42601"
+            )));
+        }
+    };
+    Ok((part, DataType::Int32))
+}
+
+/// The constant field of a `date_part` call.
+fn field_of(args: &[Option<&ScalarValue>]) -> DfResult<String> {
+    match args.first() {
+        Some(Some(
+            ScalarValue::Utf8(Some(f))
+            | ScalarValue::Utf8View(Some(f))
+            | ScalarValue::LargeUtf8(Some(f)),
+        )) => Ok(f.clone()),
+        _ => Err(plan_err(
+            "date_part: the field must be a constant string".into(),
+        )),
+    }
+}
+
+/// The part of a wall-clock time `t`.
+fn part_of(part: &str, t: NaiveDateTime) -> i128 {
+    use chrono::Timelike;
+    let date = t.date();
+    i128::from(match part {
+        "year" => date.year(),
+        "yearofweek" => date.iso_week().year(),
+        "quarter" => date.month0() as i32 / 3 + 1,
+        "month" => date.month() as i32,
+        "week" => date.iso_week().week() as i32,
+        "day" => date.day() as i32,
+        "dow" => date.weekday().num_days_from_sunday() as i32 + 1,
+        "dow_iso" => date.weekday().number_from_monday() as i32,
+        "doy" => date.ordinal() as i32,
+        "hour" => t.hour() as i32,
+        "minute" => t.minute() as i32,
+        // Microseconds of the minute: `DECIMAL(8,6)` seconds.
+        _ => return i128::from(t.second()) * 1_000_000 + i128::from(t.nanosecond() / 1_000),
+    })
+}
+
+impl ScalarUDFImpl for DatePart {
+    fn name(&self) -> &str {
+        "date_part"
+    }
+
+    fn aliases(&self) -> &[String] {
+        static ALIASES: std::sync::LazyLock<Vec<String>> =
+            std::sync::LazyLock::new(|| vec!["datepart".to_owned()]);
+        &ALIASES
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn coerce_types(&self, t: &[DataType]) -> DfResult<Vec<DataType>> {
+        match t {
+            [_, i] if super::intervals::is_ansi(i) => Ok(vec![DataType::Utf8, i.clone()]),
+            [_, DataType::Date32] => Ok(vec![DataType::Utf8, DataType::Date32]),
+            [_, x] => Ok(vec![
+                DataType::Utf8,
+                super::datetime_text::timestamp_type_of(x, &self.time_zone, "date_part")?,
+            ]),
+            _ => Err(plan_err(format!(
+                "date_part takes 2 arguments, got {}",
+                t.len()
+            ))),
+        }
+    }
+
+    fn return_type(&self, _t: &[DataType]) -> DfResult<DataType> {
+        Err(plan_err("date_part's type follows its field".into()))
+    }
+
+    fn return_field_from_args(
+        &self,
+        args: datafusion::logical_expr::ReturnFieldArgs<'_>,
+    ) -> DfResult<datafusion::arrow::datatypes::FieldRef> {
+        let field = field_of(args.scalar_arguments)?;
+        let data_type = match args.arg_fields.get(1).map(|f| f.data_type()) {
+            Some(t) if super::intervals::is_ansi(t) => {
+                super::intervals::interval_part(&field, t)
+                    .ok_or_else(|| plan_err(format!("date_part: {field} of {t}")))??
+                    .1
+            }
+            _ => datetime_part(&field)?.1,
+        };
+        Ok(Arc::new(datafusion::arrow::datatypes::Field::new(
+            self.name(),
+            data_type,
+            true,
+        )))
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> DfResult<ColumnarValue> {
+        let field = match args.args.first() {
+            Some(ColumnarValue::Scalar(v)) => field_of(&[Some(v)])?,
+            _ => {
+                return Err(plan_err(
+                    "date_part: the field must be a constant string".into(),
+                ));
+            }
+        };
+        let all_scalar = matches!(args.args.get(1), Some(ColumnarValue::Scalar(_)));
+        let rows = if all_scalar { 1 } else { args.number_rows };
+        let values = args
+            .args
+            .get(1)
+            .ok_or_else(|| plan_err("date_part takes 2 arguments".into()))?
+            .to_array(rows)?;
+        let t = values.data_type().clone();
+        let out: ArrayRef = if super::intervals::is_ansi(&t) {
+            let (part, _) = super::intervals::interval_part(&field, &t)
+                .ok_or_else(|| plan_err(format!("date_part: {field} of {t}")))??;
+            super::intervals::interval_part_values(part, &values)?
+        } else {
+            let (part, data_type) = datetime_part(&field)?;
+            let times: Vec<Option<NaiveDateTime>> = match &t {
+                DataType::Date32 => values
+                    .as_primitive::<datafusion::arrow::datatypes::Date32Type>()
+                    .iter()
+                    .map(|d| {
+                        d.and_then(datafusion::arrow::datatypes::Date32Type::to_naive_date_opt)
+                            .map(|d| d.and_time(chrono::NaiveTime::MIN))
+                    })
+                    .collect(),
+                _ => {
+                    let zone = zone_of(&t)?;
+                    values
+                        .as_primitive::<TimestampMicrosecondType>()
+                        .iter()
+                        .map(|v| v.and_then(|v| local(v, zone.as_ref())))
+                        .collect()
+                }
+            };
+            let parts = times.into_iter().map(|t| t.map(|t| part_of(part, t)));
+            if data_type == DataType::Int32 {
+                Arc::new(
+                    parts
+                        .map(|p| p.map(|p| p as i32))
+                        .collect::<datafusion::arrow::array::Int32Array>(),
+                )
+            } else {
+                Arc::new(
+                    parts
+                        .collect::<datafusion::arrow::array::Decimal128Array>()
+                        .with_precision_and_scale(8, 6)?,
+                )
+            }
+        };
+        super::answer(out, all_scalar)
+    }
+}
+
 /// Whether `unit` (any case) is one `timestampadd` (`add`) or `timestampdiff` takes.
 pub(crate) fn is_unit(unit: &str, add: bool) -> bool {
     let unit = unit.to_uppercase();
@@ -323,6 +503,7 @@ pub(crate) fn is_unit(unit: &str, add: bool) -> bool {
 
 /// Registers the two functions, their wall-clock times in `time_zone`.
 pub(crate) fn register(ctx: &SessionContext, time_zone: &Arc<str>) {
+    ctx.register_udf(date_part(time_zone).as_ref().clone());
     for name in [TIMESTAMP_ADD, TIMESTAMP_DIFF] {
         ctx.register_udf(ScalarUDF::new_from_impl(UnitArithmetic {
             name,

@@ -457,6 +457,127 @@ fn scaled(args: &[ArrayRef], divide: bool) -> DfResult<ArrayRef> {
     })
 }
 
+/// `interval` (an ANSI interval spanning `fields`) as a `BIGINT` count of its last field's
+/// unit, as Spark casts one to a number: `INTERVAL '1 02' DAY TO HOUR` is 26, `INTERVAL '1-2'
+/// YEAR TO MONTH` 14 (whole units, toward zero).
+pub(crate) fn interval_count(interval: Expr, fields: &str) -> Expr {
+    let last = fields.rsplit(' ').next().unwrap_or(fields).to_owned();
+    Expr::ScalarFunction(ScalarFunction::new_udf(
+        Arc::new(interval_count_udf()),
+        vec![interval, datafusion::logical_expr::lit(last)],
+    ))
+}
+
+fn interval_count_udf() -> ScalarUDF {
+    super::ColumnFn::new(
+        "__ember_interval_count",
+        |t| match t {
+            [i, DataType::Utf8] if is_ansi(i) => Ok(t.to_vec()),
+            _ => Err(plan_err(format!(
+                "an ANSI interval and its unit were expected, got {t:?}"
+            ))),
+        },
+        |_| Ok(DataType::Int64),
+        |args| {
+            use datafusion::arrow::array::Int64Array;
+            let unit = args[1].as_string::<i32>();
+            let unit = if unit.is_empty() { "" } else { unit.value(0) };
+            let size: i64 = match unit {
+                "year" => 12,
+                "month" | "microsecond" => 1,
+                "day" => MICROS_PER_DAY,
+                "hour" => MICROS_PER_HOUR,
+                "minute" => MICROS_PER_MINUTE,
+                _ => MICROS_PER_SECOND,
+            };
+            let out: Int64Array = match args[0].data_type() {
+                DataType::Interval(IntervalUnit::YearMonth) => args[0]
+                    .as_primitive::<IntervalYearMonthType>()
+                    .iter()
+                    .map(|v| v.map(|v| i64::from(v) / size))
+                    .collect(),
+                _ => datafusion::arrow::compute::cast(&args[0], &DAY_TIME)?
+                    .as_primitive::<DurationMicrosecondType>()
+                    .iter()
+                    .map(|v| v.map(|v| v / size))
+                    .collect(),
+            };
+            Ok(Arc::new(out))
+        },
+    )
+    .udf()
+}
+
+/// The part `field` names of an interval of type `t`, and its Spark type; `None` for an
+/// argument that is no ANSI interval.
+pub(crate) fn interval_part(
+    field: &str,
+    t: &DataType,
+) -> Option<DfResult<(&'static str, DataType)>> {
+    let field = field.to_ascii_uppercase();
+    let part = match (t, field.as_str()) {
+        (DataType::Duration(_), "DAY" | "D" | "DAYS") => ("day", DataType::Int32),
+        (DataType::Duration(_), "HOUR" | "H" | "HOURS" | "HR" | "HRS") => ("hour", DataType::Int8),
+        (DataType::Duration(_), "MINUTE" | "M" | "MIN" | "MINS" | "MINUTES") => {
+            ("minute", DataType::Int8)
+        }
+        (DataType::Duration(_), "SECOND" | "S" | "SEC" | "SECONDS" | "SECS") => {
+            ("second", DataType::Decimal128(8, 6))
+        }
+        (DataType::Interval(IntervalUnit::YearMonth), "YEAR" | "Y" | "YEARS" | "YR" | "YRS") => {
+            ("year", DataType::Int32)
+        }
+        (DataType::Interval(IntervalUnit::YearMonth), "MONTH" | "MON" | "MONS" | "MONTHS") => {
+            ("month", DataType::Int8)
+        }
+        (DataType::Duration(_) | DataType::Interval(IntervalUnit::YearMonth), _) => {
+            return Some(Err(plan_err(format!(
+                "[INVALID_EXTRACT_FIELD] Cannot extract {field} from {}. SQLSTATE: 42601",
+                crate::types::spark_type_name(t).to_uppercase()
+            ))));
+        }
+        _ => return None,
+    };
+    Some(Ok(part))
+}
+
+/// The `part` ([`interval_part`]'s name) of each interval of `values`.
+pub(crate) fn interval_part_values(part: &str, values: &ArrayRef) -> DfResult<ArrayRef> {
+    let out: ArrayRef = match part {
+        "year" | "month" => {
+            let months = values.as_primitive::<IntervalYearMonthType>();
+            if part == "year" {
+                Arc::new(months.unary::<_, datafusion::arrow::datatypes::Int32Type>(|m| m / 12))
+            } else {
+                Arc::new(
+                    months.unary::<_, datafusion::arrow::datatypes::Int8Type>(|m| (m % 12) as i8),
+                )
+            }
+        }
+        _ => {
+            let micros = datafusion::arrow::compute::cast(&values, &DAY_TIME)?;
+            let micros = micros.as_primitive::<DurationMicrosecondType>();
+            match part {
+                "day" => Arc::new(micros.unary::<_, datafusion::arrow::datatypes::Int32Type>(
+                    |v| (v / MICROS_PER_DAY) as i32,
+                )),
+                "hour" => Arc::new(micros.unary::<_, datafusion::arrow::datatypes::Int8Type>(
+                    |v| (v / MICROS_PER_HOUR % 24) as i8,
+                )),
+                "minute" => Arc::new(micros.unary::<_, datafusion::arrow::datatypes::Int8Type>(
+                    |v| (v / MICROS_PER_MINUTE % 60) as i8,
+                )),
+                _ => Arc::new(
+                    micros
+                        .unary::<_, Decimal128Type>(|v| i128::from(v % MICROS_PER_MINUTE))
+                        .with_precision_and_scale(8, 6)?,
+                ),
+            }
+        }
+    };
+    Ok(out)
+}
+
 /// The function an ANSI interval literal is planned as (`interval_literals.rs`):
 /// `__ember_interval(amount, fields)`, the amount in microseconds for day-time `fields`
 /// (`'day'`, `'hour to second'`), in months for year-month ones (`'year'`, `'year to month'`).
@@ -797,6 +918,7 @@ pub(crate) fn register(ctx: &SessionContext) {
     ctx.register_udf(IntervalLiteral::udf());
     ctx.register_udf(as_day_time_udf());
     ctx.register_udf(as_calendar_udf());
+    ctx.register_udf(interval_count_udf());
     ctx.register_udf(interval_times_udf());
     ctx.register_udf(interval_divide_udf());
     ctx.register_udf(MakeInterval::udf(

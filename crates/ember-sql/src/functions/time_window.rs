@@ -72,23 +72,7 @@ struct TimeWindow {
 
 impl TimeWindow {
     fn timestamp_type(&self, t: &DataType) -> DfResult<DataType> {
-        match t {
-            DataType::Timestamp(_, tz) => {
-                Ok(DataType::Timestamp(TimeUnit::Microsecond, tz.clone()))
-            }
-            DataType::Date32
-            | DataType::Date64
-            | DataType::Utf8
-            | DataType::LargeUtf8
-            | DataType::Utf8View
-            | DataType::Null => Ok(DataType::Timestamp(
-                TimeUnit::Microsecond,
-                Some(Arc::clone(&self.time_zone)),
-            )),
-            other => Err(plan_err(format!(
-                "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] window: the first parameter requires the (\"TIMESTAMP\" or \"TIMESTAMP_NTZ\") type, however it has the type \"{other}\". SQLSTATE: 42K09"
-            ))),
-        }
+        super::datetime_text::timestamp_type_of(t, &self.time_zone, "window")
     }
 }
 

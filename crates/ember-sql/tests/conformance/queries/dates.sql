@@ -172,3 +172,17 @@ SELECT timestampadd(FORTNIGHT, 1, DATE '2024-03-01')
 SELECT timestampadd('DAY', 1, DATE '2024-03-01')
 -- name: timestampadd_overflow
 SELECT timestampadd(day, 1, DATE '2024-03-01') AS a, timestampadd(MONTH, 2147483647, DATE '2024-03-01') AS b
+-- name: extract_fields_of_a_timestamp
+SELECT extract(YEAR FROM ts) AS y, extract(QUARTER FROM ts) AS q, extract(MONTH FROM ts) AS m, extract(WEEK FROM ts) AS w, extract(DAY FROM ts) AS d, extract(DOW FROM ts) AS dow, extract(DOY FROM ts) AS doy, extract(HOUR FROM ts) AS h, extract(MINUTE FROM ts) AS mi, extract(SECOND FROM ts) AS s FROM VALUES (TIMESTAMP '2024-03-17 10:20:30.123456') AS t(ts)
+-- name: date_part_fields_and_abbreviations
+SELECT date_part('YEAROFWEEK', DATE '2024-12-30') AS a, date_part('DAYOFWEEK', DATE '2024-03-17') AS b, date_part('D', DATE '2024-03-17') AS c, extract(SECOND FROM DATE '2024-03-17') AS d, date_part('DOW_ISO', DATE '2024-03-17') AS e, datepart('mon', DATE '2024-03-17') AS f
+-- name: date_part_of_an_unknown_field
+SELECT date_part('MS', TIMESTAMP '2024-03-17 10:20:30.123456') AS a
+-- name: date_part_of_strings_ntz_and_null
+SELECT date_part('year', '2024-03-17 10:00:00') AS a, extract(HOUR FROM TIMESTAMP_NTZ '2024-03-17 10:20:30') AS b, extract(DAY FROM CAST(NULL AS DATE)) AS c
+-- name: extract_types
+SELECT typeof(extract(SECOND FROM TIMESTAMP '2024-03-17 10:20:30')) AS a, typeof(date_part('year', DATE '2024-03-17')) AS b
+-- name: extract_of_day_time_intervals
+SELECT extract(SECOND FROM INTERVAL '1 02:03:04.5' DAY TO SECOND) AS a, extract(MINUTE FROM -INTERVAL '1 02:03:04.5' DAY TO SECOND) AS b, date_part('HOUR', INTERVAL '26' HOUR) AS c, extract(DAY FROM INTERVAL '-3' DAY) AS d
+-- name: extract_of_year_month_intervals
+SELECT extract(YEAR FROM INTERVAL '3-5' YEAR TO MONTH) AS a, extract(MONTH FROM INTERVAL '-3-5' YEAR TO MONTH) AS b, typeof(extract(MONTH FROM INTERVAL '3-5' YEAR TO MONTH)) AS t
