@@ -245,9 +245,10 @@
 //!   Intervals: Spark's `interval day to second` is an Arrow `Duration(µs)` (`DATE - DATE` is
 //!   an `interval day`, the fields kept in the column's metadata: [`spark_field_type_name`]),
 //!   `interval year to month` an `Interval(YearMonth)` (`make_ym_interval`), a calendar
-//!   `interval` an `Interval(MonthDayNano)` (`make_interval`, and interval literals such as
-//!   `INTERVAL '1' DAY`, which Spark types as ANSI intervals); `CAST(... AS STRING)` and
-//!   `show()` write each as Spark does (`INTERVAL '29' DAY`).
+//!   `interval` an `Interval(MonthDayNano)` (`make_interval`). Interval literals are ANSI
+//!   intervals as in Spark 4 (`INTERVAL '1' DAY` is an `interval day`, `INTERVAL '1-2' YEAR TO
+//!   MONTH` an `interval year to month`); `CAST(... AS STRING)` and `show()` write each as
+//!   Spark does (`INTERVAL '29' DAY`).
 //! - **Functions**: DataFusion, `datafusion-spark` 55 and Ember's own modules give the Spark
 //!   functions listed under [Spark functions by family](#spark-functions-by-family); another
 //!   Spark function is [`Error::UnsupportedFunction`], any other name an "Invalid function"
