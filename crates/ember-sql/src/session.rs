@@ -227,6 +227,7 @@ impl Session {
         let plan = crate::lateral::decorrelate(plan).map_err(df_err)?;
         let plan = crate::coercion::spark_types(plan).map_err(df_err)?;
         let plan = crate::functions::time_window::session_windows(plan).map_err(df_err)?;
+        let plan = crate::functions::intervals::keep_interval_fields(plan).map_err(df_err)?;
         let plan = crate::ranking::int_rankings(plan).map_err(df_err)?;
         cancel.check()?;
         // The planner's schema is computed before type coercion, so a mixed-type `CASE`

@@ -578,6 +578,66 @@ pub(crate) fn interval_part_values(part: &str, values: &ArrayRef) -> DfResult<Ar
     Ok(out)
 }
 
+/// `plan` with the aggregates that keep an ANSI interval's fields (`sum`, `min`, `max`, `first`,
+/// `last`, `any_value` of an `interval day` are Spark's `interval day`) marked with them, and
+/// the schemas above recomputed: DataFusion's aggregates give a field without its input's
+/// metadata, which made `sum(DATE - DATE)` an `interval day to second`.
+pub(crate) fn keep_interval_fields(
+    plan: datafusion::logical_expr::LogicalPlan,
+) -> DfResult<datafusion::logical_expr::LogicalPlan> {
+    use datafusion::common::tree_node::{Transformed, TreeNode};
+    use datafusion::logical_expr::{Aggregate, ExprSchemable, LogicalPlan};
+    let marked = plan.transform_up(|node| {
+        let LogicalPlan::Aggregate(agg) = &node else {
+            return Ok(Transformed::no(node));
+        };
+        let input = agg.input.schema();
+        let mut changed = false;
+        let aggregates: Vec<Expr> = agg
+            .aggr_expr
+            .iter()
+            .map(|e| {
+                let Expr::AggregateFunction(f) = e else {
+                    return e.clone();
+                };
+                let keeps = matches!(
+                    f.func.name(),
+                    "sum" | "min" | "max" | "first_value" | "last_value" | "any_value"
+                );
+                match f.params.args.as_slice() {
+                    [arg] if keeps => match arg.to_field(input) {
+                        Ok((_, field))
+                            if is_ansi(field.data_type())
+                                && field.metadata().contains_key(INTERVAL_FIELDS) =>
+                        {
+                            changed = true;
+                            let metadata = datafusion::logical_expr::expr::FieldMetadata::from(
+                                field.metadata().clone(),
+                            );
+                            let name = e.schema_name().to_string();
+                            e.clone().alias_with_metadata(name, Some(metadata))
+                        }
+                        _ => e.clone(),
+                    },
+                    _ => e.clone(),
+                }
+            })
+            .collect();
+        if !changed {
+            return Ok(Transformed::no(node));
+        }
+        Aggregate::try_new(Arc::clone(&agg.input), agg.group_expr.clone(), aggregates)
+            .map(|a| Transformed::yes(LogicalPlan::Aggregate(a)))
+    })?;
+    if !marked.transformed {
+        return Ok(marked.data);
+    }
+    marked
+        .data
+        .transform_up(|p| p.recompute_schema().map(Transformed::yes))
+        .map(|t| t.data)
+}
+
 /// The function an ANSI interval literal is planned as (`interval_literals.rs`):
 /// `__ember_interval(amount, fields)`, the amount in microseconds for day-time `fields`
 /// (`'day'`, `'hour to second'`), in months for year-month ones (`'year'`, `'year to month'`).

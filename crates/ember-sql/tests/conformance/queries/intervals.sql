@@ -13,7 +13,6 @@ SELECT d FROM VALUES (DATE '2024-03-01'), (DATE '2024-06-01'), (NULL) AS t(d) WH
 -- name: date_plus_an_interval_day
 SELECT DATE '2024-03-01' + (DATE '2024-03-01' - DATE '2024-02-01') AS a, DATE '2024-03-01' - (DATE '2024-03-01' - DATE '2024-02-01') AS b
 -- name: sum_of_intervals_day
--- known: types: the sum of an interval day is Spark's interval day; Ember's aggregates keep the value but not the interval's fields, so it is typed interval day to second
 SELECT sum(d) AS s FROM VALUES (DATE '2024-03-01'), (DATE '2024-03-04') AS t(x), LATERAL (SELECT x - DATE '2024-01-01' AS d)
 -- name: timestamp_minus_timestamp
 SELECT TIMESTAMP '2024-03-01 10:00:00' - TIMESTAMP '2024-02-01 00:00:00' AS d, typeof(TIMESTAMP '2024-03-01 10:00:00' - TIMESTAMP '2024-02-01 00:00:00') AS t
@@ -90,7 +89,6 @@ SELECT INTERVAL '1 02:03:04' DAY TO SECOND > INTERVAL '1' DAY AS a, INTERVAL 25 
 -- name: interval_literals_in_a_range_frame
 SELECT d, count(*) OVER (ORDER BY d RANGE BETWEEN INTERVAL '1' DAY PRECEDING AND CURRENT ROW) AS c FROM VALUES (DATE '2024-01-01'), (DATE '2024-01-02'), (DATE '2024-01-04') AS t(d) ORDER BY d
 -- name: sum_of_interval_literals
--- known: types: the sum of an interval day is Spark's interval day; Ember's aggregates keep the value but not the interval's fields, so it is typed interval day to second
 SELECT sum(d) AS s FROM VALUES (INTERVAL '1' DAY), (INTERVAL '2' DAY) AS t(d)
 -- name: sequence_of_dates_by_months_from_the_31st
 SELECT sequence(DATE '2024-01-31', DATE '2024-04-30', INTERVAL '1' MONTH) AS a, sequence(DATE '2024-04-30', DATE '2024-01-31', INTERVAL '-1' MONTH) AS b, sequence(DATE '2024-01-31', DATE '2025-01-31', make_ym_interval(0, 3)) AS c
@@ -120,3 +118,7 @@ SELECT CAST(INTERVAL '3' DAY AS INT) AS a, CAST(INTERVAL '90' MINUTE AS BIGINT) 
 SELECT CAST(INTERVAL '1 02' DAY TO HOUR AS BIGINT) AS a, CAST(INTERVAL '1-2' YEAR TO MONTH AS INT) AS b, CAST(INTERVAL '-1 02:03:04.9' DAY TO SECOND AS BIGINT) AS c, CAST(INTERVAL '1.9' SECOND AS INT) AS d
 -- name: extract_of_a_year_from_a_day_interval
 SELECT extract(YEAR FROM INTERVAL '3' DAY)
+-- name: min_and_max_of_intervals_day
+SELECT max(d) AS m, min(d) AS n, typeof(max(d)) AS t FROM (SELECT x - DATE '2024-01-01' AS d FROM VALUES (DATE '2024-03-01'), (DATE '2024-03-04') AS t(x))
+-- name: sum_of_intervals_per_group_in_a_subquery
+SELECT k, s, typeof(s) AS t FROM (SELECT k, sum(i) AS s FROM VALUES (1, INTERVAL '1' DAY), (1, INTERVAL '2' DAY), (2, INTERVAL '3' DAY) AS t(k, i) GROUP BY k) ORDER BY k
