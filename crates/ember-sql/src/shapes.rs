@@ -653,6 +653,161 @@ fn rewrite_time_window(select: &mut Select) -> DfResult<()> {
     Ok(())
 }
 
+/// Spark's key of `l FULL OUTER JOIN r USING (k)`: `k` is `coalesce(l.k, r.k)`, and of a
+/// `RIGHT JOIN`, `r.k` (DataFusion read `k` as the left's: NULL for the rows only the right
+/// has). Unqualified keys in the select list, `WHERE`, `GROUP BY` and `HAVING` are rewritten
+/// (not inside subqueries); `*` is the keys, then each side's other columns, as Spark's. One
+/// join of two named relations; `l.k` written out stays the left's.
+fn rewrite_using_keys(select: &mut Select) -> DfResult<()> {
+    use datafusion::sql::sqlparser::ast::{JoinConstraint, JoinOperator};
+    let [from] = select.from.as_slice() else {
+        return Ok(());
+    };
+    let [join] = from.joins.as_slice() else {
+        return Ok(());
+    };
+    let (right_join, keys) = match &join.join_operator {
+        JoinOperator::FullOuter(JoinConstraint::Using(keys)) => (false, keys),
+        JoinOperator::Right(JoinConstraint::Using(keys))
+        | JoinOperator::RightOuter(JoinConstraint::Using(keys)) => (true, keys),
+        _ => return Ok(()),
+    };
+    let name = |t: &TableFactor| match t {
+        TableFactor::Table { alias: Some(a), .. } | TableFactor::Derived { alias: Some(a), .. } => {
+            Some(a.name.to_string())
+        }
+        TableFactor::Table {
+            name, alias: None, ..
+        } => name.0.last().map(ToString::to_string),
+        _ => None,
+    };
+    let (Some(left), Some(right)) = (name(&from.relation), name(&join.relation)) else {
+        return Ok(());
+    };
+    let keys: Vec<String> = keys.iter().map(ToString::to_string).collect();
+    let merged = |k: &str| {
+        if right_join {
+            format!("{right}.{k}")
+        } else {
+            format!("coalesce({left}.{k}, {right}.{k})")
+        }
+    };
+    let key_of = |e: &Expr| match e {
+        Expr::Identifier(i) => keys
+            .iter()
+            .find(|k| k.eq_ignore_ascii_case(&i.value))
+            .cloned(),
+        _ => None,
+    };
+    let replace = |e: &mut Expr| -> DfResult<()> {
+        let mut visitor = OutsideSubqueries {
+            depth: 0,
+            rewrite: |x: &mut Expr| -> DfResult<()> {
+                if let Some(k) = key_of(x) {
+                    *x = parse_expr(&merged(&k))?;
+                }
+                Ok(())
+            },
+        };
+        match VisitMut::visit(e, &mut visitor) {
+            ControlFlow::Break(err) => Err(err),
+            ControlFlow::Continue(()) => Ok(()),
+        }
+    };
+    let mut projection = Vec::with_capacity(select.projection.len());
+    for item in std::mem::take(&mut select.projection) {
+        match item {
+            SelectItem::UnnamedExpr(e) if key_of(&e).is_some() => {
+                let k = key_of(&e).unwrap_or_default();
+                projection.push(SelectItem::ExprWithAlias {
+                    expr: parse_expr(&merged(&k))?,
+                    alias: match e {
+                        Expr::Identifier(i) => i,
+                        _ => Ident::new(k),
+                    },
+                });
+            }
+            SelectItem::UnnamedExpr(mut e) => {
+                replace(&mut e)?;
+                projection.push(SelectItem::UnnamedExpr(e));
+            }
+            SelectItem::ExprWithAlias { mut expr, alias } => {
+                replace(&mut expr)?;
+                projection.push(SelectItem::ExprWithAlias { expr, alias });
+            }
+            SelectItem::Wildcard(options)
+                if options.opt_except.is_none()
+                    && options.opt_exclude.is_none()
+                    && options.opt_replace.is_none()
+                    && options.opt_rename.is_none() =>
+            {
+                let except = keys.join(", ");
+                let items: Vec<String> = keys
+                    .iter()
+                    .map(|k| format!("{} AS {k}", merged(k)))
+                    .chain([
+                        format!("{left}.* EXCEPT ({except})"),
+                        format!("{right}.* EXCEPT ({except})"),
+                    ])
+                    .collect();
+                let query = parse_select(&format!("SELECT {} FROM t", items.join(", ")))?;
+                if let SetExpr::Select(parsed) = *query.body {
+                    projection.extend(parsed.projection);
+                }
+            }
+            other => projection.push(other),
+        }
+    }
+    select.projection = projection;
+    if let Some(w) = &mut select.selection {
+        replace(w)?;
+    }
+    if let Some(h) = &mut select.having {
+        replace(h)?;
+    }
+    if let GroupByExpr::Expressions(exprs, _) = &mut select.group_by {
+        for e in exprs {
+            replace(e)?;
+        }
+    }
+    Ok(())
+}
+
+/// A rewrite of each expression outside the subqueries of what it visits.
+struct OutsideSubqueries<F> {
+    depth: usize,
+    rewrite: F,
+}
+
+impl<F: FnMut(&mut Expr) -> DfResult<()>> VisitorMut for OutsideSubqueries<F> {
+    type Break = DataFusionError;
+
+    fn pre_visit_query(
+        &mut self,
+        _query: &mut datafusion::sql::sqlparser::ast::Query,
+    ) -> ControlFlow<Self::Break> {
+        self.depth += 1;
+        ControlFlow::Continue(())
+    }
+
+    fn post_visit_query(
+        &mut self,
+        _query: &mut datafusion::sql::sqlparser::ast::Query,
+    ) -> ControlFlow<Self::Break> {
+        self.depth -= 1;
+        ControlFlow::Continue(())
+    }
+
+    fn post_visit_expr(&mut self, e: &mut Expr) -> ControlFlow<Self::Break> {
+        if self.depth == 0
+            && let Err(err) = (self.rewrite)(e)
+        {
+            return ControlFlow::Break(err);
+        }
+        ControlFlow::Continue(())
+    }
+}
+
 /// `grouping_id(...)` and `grouping(c)` with Spark's result types.
 fn rewrite_grouping(select: &mut Select, columns: &[Expr]) -> DfResult<()> {
     let all = columns
@@ -1662,6 +1817,7 @@ impl VisitorMut for Rewriter<'_> {
 
     fn post_visit_select(&mut self, select: &mut Select) -> ControlFlow<Self::Break> {
         let result = (|| {
+            rewrite_using_keys(select)?;
             let columns = rewrite_group_by(select);
             rewrite_grouping(select, &columns)?;
             rewrite_time_window(select)?;

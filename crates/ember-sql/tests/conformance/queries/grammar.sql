@@ -317,3 +317,32 @@ SELECT id, e FROM l, explode(array(10, 20)) AS g(e) WHERE id < 3 ORDER BY id, e
 SELECT * FROM l WHERE (id, v) = (4, 2)
 -- name: row_value_in_list_in_where
 SELECT * FROM l WHERE (id, v) IN ((1, 1), (4, 2), (5, 9)) ORDER BY id
+-- name: full_outer_join_using_star_merges_the_key
+SELECT * FROM VALUES (1, 'a'), (2, 'b') AS l(k, v) FULL OUTER JOIN VALUES (2, 'x'), (3, 'y') AS r(k, w) USING (k) ORDER BY k
+-- name: full_outer_join_using_key_from_either_side
+SELECT k FROM VALUES (1, 'a'), (2, 'b') AS l(k, v) FULL OUTER JOIN VALUES (2, 'x'), (3, 'y') AS r(k, w) USING (k) ORDER BY k
+-- name: full_join_using_key_in_group_by
+SELECT k, count(*) AS c FROM VALUES (1, 'a'), (2, 'b') AS l(k, v) FULL JOIN VALUES (2, 'x'), (3, 'y') AS r(k, w) USING (k) GROUP BY k ORDER BY k
+-- name: full_outer_join_using_qualified_keys_stay_each_sides
+SELECT l.k AS lk, r.k AS rk, k + 1 AS k1 FROM VALUES (1, 'a'), (2, 'b') AS l(k, v) FULL OUTER JOIN VALUES (2, 'x'), (3, 'y') AS r(k, w) USING (k) ORDER BY k1
+-- name: full_outer_join_using_two_keys
+SELECT * FROM VALUES (1, 1, 'a'), (2, 2, 'b') AS l(k, j, v) FULL OUTER JOIN VALUES (2, 2, 'x'), (3, 3, 'y') AS r(k, j, w) USING (k, j) ORDER BY k
+-- name: right_join_using_star_takes_the_right_key
+SELECT * FROM VALUES (1, 'a'), (2, 'b') AS l(k, v) RIGHT JOIN VALUES (2, 'x'), (3, 'y') AS r(k, w) USING (k) ORDER BY k
+-- name: full_outer_join_using_key_in_where
+SELECT k, v, w FROM VALUES (1, 'a'), (2, 'b') AS l(k, v) FULL OUTER JOIN VALUES (2, 'x'), (3, 'y') AS r(k, w) USING (k) WHERE k > 1 ORDER BY k
+-- name: full_outer_join_using_key_beside_a_subquery
+SELECT k FROM VALUES (1, 'a') AS l(k, v) FULL OUTER JOIN VALUES (3, 'y') AS r(k, w) USING (k) WHERE k IN (SELECT k FROM VALUES (3) AS s(k)) ORDER BY k
+-- name: is_distinct_from
+SELECT a IS DISTINCT FROM b AS x, a IS NOT DISTINCT FROM b AS y FROM VALUES (1, 1), (1, NULL), (NULL, NULL), (1, 2) AS t(a, b)
+-- name: right_join_on
+SELECT l.k, l.v, r.w FROM VALUES (1, 'a'), (2, 'b') AS l(k, v) RIGHT JOIN VALUES (2, 'x'), (3, 'y') AS r(k, w) ON l.k = r.k ORDER BY r.w
+-- name: natural_left_join
+SELECT * FROM VALUES (1, 'a'), (2, 'b') AS l(k, v) NATURAL LEFT JOIN VALUES (2, 'x'), (3, 'y') AS r(k, w) ORDER BY k
+-- name: intersect_distinct
+SELECT * FROM VALUES (1), (2), (2), (3) AS a(x) INTERSECT DISTINCT SELECT * FROM VALUES (2), (2), (3) AS b(x) ORDER BY x
+-- name: except_distinct
+SELECT * FROM VALUES (1), (2), (2), (3) AS a(x) EXCEPT DISTINCT SELECT * FROM VALUES (3) AS b(x) ORDER BY x
+-- name: natural_full_outer_join
+-- known: values: NATURAL FULL OUTER JOIN keeps the left's key (NULL for rows only the right has) where Spark merges it: Ember merges the keys of USING, whose names the query gives, not NATURAL's, known only once both sides are planned
+SELECT * FROM VALUES (1, 'a'), (2, 'b') AS l(k, v) NATURAL FULL OUTER JOIN VALUES (2, 'x'), (3, 'y') AS r(k, w) ORDER BY k
