@@ -356,10 +356,11 @@ fn interval_number_types(t: &[DataType]) -> DfResult<Vec<DataType>> {
     Ok(vec![interval, number])
 }
 
-/// `a / b` rounded half up (away from zero).
+/// `a / b` rounded half up (away from zero); `None` for a zero `b` or an overflow.
 fn divide_half_up(a: i128, b: i128) -> Option<i128> {
     let (q, r) = (a.checked_div(b)?, a.checked_rem(b)?);
-    if 2 * r.abs() >= b.abs() {
+    // 2|r| >= |b|, without doubling a remainder near the type's end.
+    if r.unsigned_abs() >= b.unsigned_abs() - r.unsigned_abs() {
         Some(q + if (a < 0) == (b < 0) { 1 } else { -1 })
     } else {
         Some(q)
@@ -1070,6 +1071,12 @@ mod tests {
             "-10 months -17 days -4 hours -54 minutes -7.000001 seconds"
         );
         assert_eq!(calendar_text(0, 0, 0), "0 seconds");
+        // Half up, and no overflow for a divisor near the end of DECIMAL(38).
+        assert_eq!(super::divide_half_up(7, 2), Some(4));
+        assert_eq!(super::divide_half_up(-7, 2), Some(-4));
+        assert_eq!(super::divide_half_up(5, 3), Some(2));
+        assert_eq!(super::divide_half_up(1, 10i128.pow(38) - 1), Some(0));
+        assert_eq!(super::divide_half_up(1, 0), None);
         assert_eq!(calendar_text(0, 0, 500_000_000), "0.5 seconds");
         assert_eq!(
             calendar_text(0, 0, (27 * 3_600 + 2 * 60 + 1) * 1_000_000_000),
