@@ -435,8 +435,18 @@ fn spark_text(e: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
     let to = field.data_type();
     // A timestamp's or a number's text never fails, so TRY_CAST is the same as CAST here.
     let written = || {
-        let (_, from) = expr.to_field(schema).ok()?;
-        crate::functions::casts::spark_text_cast(expr.as_ref().clone(), &from, to)
+        // Only an interval's text needs its field (the fields it spans, in its metadata): the
+        // type, known already, serves every other cast.
+        let field = if crate::functions::intervals::is_ansi(&from) {
+            expr.to_field(schema).ok()?.1
+        } else {
+            Arc::new(datafusion::arrow::datatypes::Field::new(
+                "",
+                from.clone(),
+                true,
+            ))
+        };
+        crate::functions::casts::spark_text_cast(expr.as_ref().clone(), &field, to)
     };
     let rewritten = written().or_else(|| {
         let tolerant = matches!(e, Expr::TryCast(_));
