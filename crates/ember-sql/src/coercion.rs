@@ -1,13 +1,16 @@
 //! Spark's implicit type coercion where DataFusion's differs (Spark 4, ANSI on).
 //!
 //! - **`DECIMAL` beside `FLOAT`/`DOUBLE`** in a comparison, `BETWEEN`, `IN`, the results of
-//!   `CASE`, or `coalesce`/`nvl`/`ifnull`/`greatest`/`least`/`nullif`/`if`: Spark compares and
+//!   `CASE`, or `coalesce`/`nvl`/`ifnull`/`greatest`/`least`/`nullif`/`if`/`array`: Spark compares and
 //!   combines them as `DOUBLE`. DataFusion prefers the decimal and casts the double to
 //!   `DECIMAL(30, 15)`, which fails on large doubles (`x > 0.5` with `x = 1e40`) and rounds
 //!   small ones. Now that `0.5` is a decimal literal (`numeric_literals.rs`) this is everywhere.
-//! - **Integers beside strings** in the results of `CASE` or in those functions: Spark casts
-//!   both to `BIGINT` (`CASE … THEN 1 ELSE '99' END` is `BIGINT`; a string that is not a number
-//!   fails the query). DataFusion makes them `STRING`.
+//! - **Strings beside other types** in the results of `CASE` or in those functions: Spark folds
+//!   the values' types left to right, a string beside an integer becoming `BIGINT`, beside a
+//!   decimal or floating-point number `DOUBLE`, beside a date, timestamp or boolean that type
+//!   (`CASE … THEN 1 ELSE '99' END` is `BIGINT`, `coalesce(s, 2.5)` `DOUBLE`, `CASE … 'a' … 1 …
+//!   2.5` `DECIMAL(21,1)`; a string that does not cast fails the query). DataFusion makes them
+//!   `STRING`.
 //!
 //! - **Casts to `STRING`** of timestamps and floating-point numbers, written or implicit (`CAST`,
 //!   `concat`, `||`), are Spark's text (`2024-03-15 10:20:30.5`, `1.0E20`), not Arrow's
@@ -34,7 +37,7 @@ use datafusion::logical_expr::{
 use datafusion::optimizer::AnalyzerRule;
 
 /// Functions whose arguments (from the index given) are combined into one result type.
-const COMBINING: [(&str, usize); 7] = [
+const COMBINING: [(&str, usize); 9] = [
     ("coalesce", 0),
     ("nvl", 0),
     ("ifnull", 0),
@@ -42,6 +45,8 @@ const COMBINING: [(&str, usize); 7] = [
     ("least", 0),
     ("nullif", 0),
     ("if", 1),
+    ("array", 0),
+    ("make_array", 0),
 ];
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -55,29 +60,181 @@ enum Kind {
 }
 
 fn kind(e: &Expr, schema: &DFSchema) -> Kind {
-    match e.get_type(schema) {
-        Ok(t) if t.is_floating() => Kind::Float,
-        Ok(ArrowType::Decimal128(..) | ArrowType::Decimal256(..)) => Kind::Decimal,
-        Ok(t) if t.is_integer() => Kind::Integer,
-        Ok(ArrowType::Utf8 | ArrowType::Utf8View | ArrowType::LargeUtf8) => Kind::String,
-        Ok(ArrowType::Null) => Kind::Null,
+    e.get_type(schema).map_or(Kind::Other, |t| kind_of(&t))
+}
+
+fn kind_of(t: &ArrowType) -> Kind {
+    match t {
+        t if t.is_floating() => Kind::Float,
+        ArrowType::Decimal128(..) | ArrowType::Decimal256(..) => Kind::Decimal,
+        t if t.is_integer() => Kind::Integer,
+        ArrowType::Utf8 | ArrowType::Utf8View | ArrowType::LargeUtf8 => Kind::String,
+        ArrowType::Null => Kind::Null,
         _ => Kind::Other,
     }
 }
 
-/// The type Spark gives a set of values combined into one, where it differs from DataFusion's.
-fn combined_type(kinds: &[Kind], results: bool) -> Option<ArrowType> {
+/// The type Spark gives a set of values combined into one, where it differs from DataFusion's
+/// (`None`: DataFusion's own coercion stands). `results` are the values of `CASE` or of a
+/// combining function; the others are compared.
+fn combined_type(types: &[ArrowType], results: bool) -> Option<ArrowType> {
+    let kinds: Vec<Kind> = types.iter().map(kind_of).collect();
     let has = |k: Kind| kinds.contains(&k);
+    if results && has(Kind::String) && types.iter().any(|t| kind_of(t) != Kind::String) {
+        return types
+            .iter()
+            .try_fold(ArrowType::Null, |wide, t| wider_result(&wide, t));
+    }
     if has(Kind::Float) && has(Kind::Decimal) {
         return Some(ArrowType::Float64);
     }
-    let only_numbers_and_strings = kinds
-        .iter()
-        .all(|k| matches!(k, Kind::Integer | Kind::String | Kind::Null));
-    if results && has(Kind::Integer) && has(Kind::String) && only_numbers_and_strings {
-        return Some(ArrowType::Int64);
-    }
     None
+}
+
+/// Spark's `findWiderTypeForTwo` (ANSI): the type two results combine into, folded left to
+/// right over a `CASE`'s branches or a function's arguments. A string beside an integer is a
+/// `BIGINT`, beside a fractional number a `DOUBLE`, beside a date, timestamp or boolean that
+/// type; numbers widen as in arithmetic. `None` where this does not decide.
+fn wider_result(a: &ArrowType, b: &ArrowType) -> Option<ArrowType> {
+    use ArrowType as T;
+    if a == b || b == &T::Null {
+        return Some(a.clone());
+    }
+    if a == &T::Null {
+        return Some(b.clone());
+    }
+    match (kind_of(a), kind_of(b)) {
+        (Kind::String, Kind::String) => Some(T::Utf8),
+        (Kind::String, Kind::Integer) | (Kind::Integer, Kind::String) => Some(T::Int64),
+        (Kind::String, Kind::Float | Kind::Decimal)
+        | (Kind::Float | Kind::Decimal, Kind::String) => Some(T::Float64),
+        (Kind::String, Kind::Other) => string_with(b),
+        (Kind::Other, Kind::String) => string_with(a),
+        (Kind::Integer | Kind::Float, Kind::Integer | Kind::Float) => {
+            let rank = |t: &T| match t {
+                T::Int8 => 1,
+                T::Int16 => 2,
+                T::Int32 => 3,
+                T::Int64 => 4,
+                T::Float16 | T::Float32 => 5,
+                T::Float64 => 6,
+                _ => 0,
+            };
+            let wide = if rank(a) >= rank(b) { a } else { b };
+            (rank(wide) > 0).then(|| wide.clone())
+        }
+        (Kind::Float, Kind::Decimal) | (Kind::Decimal, Kind::Float) => Some(T::Float64),
+        (Kind::Decimal | Kind::Integer, Kind::Decimal | Kind::Integer) => {
+            let (p1, s1) = decimal_digits(a)?;
+            let (p2, s2) = decimal_digits(b)?;
+            let scale = s1.max(s2);
+            let range = (p1 - s1).max(p2 - s2);
+            let precision = (range + scale).min(38);
+            Some(T::Decimal128(precision as u8, scale.min(precision) as i8))
+        }
+        _ => None,
+    }
+}
+
+/// Spark's type of `a % b` where one is a decimal and the other a decimal or an integer:
+/// `DECIMAL(min(p1 - s1, p2 - s2) + max(s1, s2), max(s1, s2))`.
+fn remainder_decimal(types: &[ArrowType]) -> Option<ArrowType> {
+    let [a, b] = types else { return None };
+    if kind_of(a) != Kind::Decimal && kind_of(b) != Kind::Decimal {
+        return None;
+    }
+    let ((p1, s1), (p2, s2)) = (decimal_digits(a)?, decimal_digits(b)?);
+    let scale = s1.max(s2).min(38);
+    let precision = ((p1 - s1).min(p2 - s2) + scale).clamp(1, 38);
+    Some(ArrowType::Decimal128(
+        precision as u8,
+        scale.min(precision) as i8,
+    ))
+}
+
+/// Whether a cast from `from` to `to` is between a TIMESTAMP (with its zone, not
+/// `TIMESTAMP_NTZ`) and a number, which Spark reads as seconds since the epoch.
+fn seconds_cast(from: &ArrowType, to: &ArrowType) -> bool {
+    let zoned = |t: &ArrowType| matches!(t, ArrowType::Timestamp(_, Some(_)));
+    let number = |t: &ArrowType| t.is_numeric();
+    (zoned(from) && number(to)) || (number(from) && zoned(to))
+}
+
+/// Spark's cast between a TIMESTAMP and a number ([`seconds_cast`]): to an integer the whole
+/// seconds (rounded down: `1969-12-31 23:59:59.5` is -1), to a fractional type the exact
+/// seconds; from a number that many seconds, a fraction to the microsecond (an integer type
+/// that overflows fails as Spark's cast does). `tolerant` for `TRY_CAST`.
+fn timestamp_seconds_cast(e: Expr, from: &ArrowType, to: &ArrowType, tolerant: bool) -> Expr {
+    use datafusion::arrow::datatypes::TimeUnit;
+    const MICROS: i64 = 1_000_000;
+    let conv = |e: Expr, t: ArrowType| {
+        if tolerant {
+            Expr::TryCast(TryCast::new(Box::new(e), t))
+        } else {
+            cast(e, t)
+        }
+    };
+    if let ArrowType::Timestamp(_, Some(_)) = from {
+        let micros = cast(
+            cast(e, ArrowType::Timestamp(TimeUnit::Microsecond, None)),
+            ArrowType::Int64,
+        );
+        let m = datafusion::logical_expr::lit(MICROS);
+        return match to {
+            t if t.is_integer() => {
+                // Floor division: the remainder taken toward negative infinity first.
+                let rem = ((micros.clone() % m.clone()) + m.clone()) % m.clone();
+                conv((micros - rem) / m, t.clone())
+            }
+            t if t.is_floating() => conv(
+                cast(micros, ArrowType::Float64) / datafusion::logical_expr::lit(1e6),
+                t.clone(),
+            ),
+            t => conv(
+                cast(micros, ArrowType::Decimal128(20, 0))
+                    / datafusion::logical_expr::lit(ScalarValue::Decimal128(Some(1_000_000), 7, 0)),
+                t.clone(),
+            ),
+        };
+    }
+    let micros = if from.is_integer() {
+        conv(e, ArrowType::Int64) * datafusion::logical_expr::lit(MICROS)
+    } else if from.is_floating() {
+        conv(
+            cast(e, ArrowType::Float64) * datafusion::logical_expr::lit(1e6),
+            ArrowType::Int64,
+        )
+    } else {
+        conv(
+            e * datafusion::logical_expr::lit(ScalarValue::Decimal128(Some(1_000_000), 7, 0)),
+            ArrowType::Int64,
+        )
+    };
+    cast(
+        cast(micros, ArrowType::Timestamp(TimeUnit::Microsecond, None)),
+        to.clone(),
+    )
+}
+
+/// What a string beside `t` (not a number) becomes: `t` itself for a date, timestamp or boolean.
+fn string_with(t: &ArrowType) -> Option<ArrowType> {
+    matches!(
+        t,
+        ArrowType::Date32 | ArrowType::Timestamp(..) | ArrowType::Boolean
+    )
+    .then(|| t.clone())
+}
+
+/// A decimal's (precision, scale), or an integer's as Spark widens it to a decimal.
+fn decimal_digits(t: &ArrowType) -> Option<(i32, i32)> {
+    match t {
+        ArrowType::Decimal128(p, s) | ArrowType::Decimal256(p, s) => Some((*p as i32, *s as i32)),
+        ArrowType::Int8 => Some((3, 0)),
+        ArrowType::Int16 => Some((5, 0)),
+        ArrowType::Int32 => Some((10, 0)),
+        ArrowType::Int64 => Some((20, 0)),
+        _ => None,
+    }
 }
 
 /// Casts the members of `exprs` that need it for Spark's combined type.
@@ -121,7 +278,14 @@ fn coerce(e: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
     if let Some(by_position) = struct_by_position_cast(&e, schema)? {
         return Ok(Transformed::yes(by_position));
     }
-    let kinds = |exprs: &[&Expr]| exprs.iter().map(|e| kind(e, schema)).collect::<Vec<_>>();
+    // The members' types; a member whose type cannot be computed leaves DataFusion's coercion.
+    let types = |exprs: &[&Expr]| {
+        exprs
+            .iter()
+            .map(|e| e.get_type(schema))
+            .collect::<Result<Vec<_>>>()
+            .unwrap_or_default()
+    };
     match e {
         // `LIKE` of a number, date or timestamp matches its text, as Spark casts it (DataFusion
         // finds no common type). `SparkTexts` then writes the text as Spark does.
@@ -144,6 +308,29 @@ fn coerce(e: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
                 *expr,
                 field.data_type(),
                 true,
+            )))
+        }
+        // A TIMESTAMP cast to a number is its seconds since the epoch, and a number cast to a
+        // TIMESTAMP is that many seconds, as Spark casts them (Arrow's casts read microseconds).
+        Expr::Cast(Cast {
+            ref expr,
+            ref field,
+        })
+        | Expr::TryCast(TryCast {
+            ref expr,
+            ref field,
+        }) if seconds_cast(&expr.get_type(schema)?, field.data_type()) => {
+            let (expr, field, tolerant) = match e {
+                Expr::Cast(Cast { expr, field }) => (expr, field, false),
+                Expr::TryCast(TryCast { expr, field }) => (expr, field, true),
+                other => return Ok(Transformed::no(other)),
+            };
+            let from = expr.get_type(schema)?;
+            Ok(Transformed::yes(timestamp_seconds_cast(
+                *expr,
+                &from,
+                field.data_type(),
+                tolerant,
             )))
         }
         // An ANSI interval cast to an integer is its count of its last field's unit
@@ -187,7 +374,7 @@ fn coerce(e: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
             ))))
         }
         Expr::BinaryExpr(b) if is_comparison(b.op) => {
-            match combined_type(&kinds(&[&b.left, &b.right]), false) {
+            match combined_type(&types(&[&b.left, &b.right]), false) {
                 Some(to) => {
                     let mut both = cast_all(vec![*b.left, *b.right], &to, schema);
                     let right = both.pop();
@@ -202,7 +389,7 @@ fn coerce(e: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
                 None => Ok(Transformed::no(Expr::BinaryExpr(b))),
             }
         }
-        Expr::Between(b) => match combined_type(&kinds(&[&b.expr, &b.low, &b.high]), false) {
+        Expr::Between(b) => match combined_type(&types(&[&b.expr, &b.low, &b.high]), false) {
             Some(to) => {
                 let mut all = cast_all(vec![*b.expr, *b.low, *b.high], &to, schema).into_iter();
                 match (all.next(), all.next(), all.next()) {
@@ -217,7 +404,7 @@ fn coerce(e: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
         Expr::InList(l) => {
             let mut members: Vec<&Expr> = vec![&l.expr];
             members.extend(l.list.iter());
-            match combined_type(&kinds(&members), false) {
+            match combined_type(&types(&members), false) {
                 Some(to) => {
                     let expr = cast_all(vec![*l.expr], &to, schema);
                     let list = cast_all(l.list, &to, schema);
@@ -239,7 +426,7 @@ fn coerce(e: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
             if let Some(e) = &c.else_expr {
                 results.push(e);
             }
-            match combined_type(&kinds(&results), true) {
+            match combined_type(&types(&results), true) {
                 Some(to) => {
                     let when_then_expr = c
                         .when_then_expr
@@ -265,6 +452,45 @@ fn coerce(e: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
                 None => Ok(Transformed::no(Expr::Case(c))),
             }
         }
+        // `first_value(x, true)` and `last_value(x, true)` over a window: Spark's `ignoreNulls`
+        // argument, which DataFusion's window functions took without reading it (each row got
+        // the frame's first or last value, NULL or not).
+        Expr::WindowFunction(mut w)
+            if matches!(w.fun.name(), "first_value" | "last_value")
+                && w.params.null_treatment.is_none()
+                && matches!(
+                    &w.params.args[..],
+                    [_, Expr::Literal(ScalarValue::Boolean(Some(_)), _)]
+                ) =>
+        {
+            use datafusion::logical_expr::expr::NullTreatment;
+            let ignore = matches!(
+                w.params.args.get(1),
+                Some(Expr::Literal(ScalarValue::Boolean(Some(true)), _))
+            );
+            w.params.null_treatment = Some(if ignore {
+                NullTreatment::IgnoreNulls
+            } else {
+                NullTreatment::RespectNulls
+            });
+            w.params.args.truncate(1);
+            Ok(Transformed::yes(Expr::WindowFunction(w)))
+        }
+        // `mod(a, b)` and `pmod(a, b)` of decimals are typed as Spark types `a % b`: DataFusion's
+        // functions combine the arguments first (`mod(7, 2.25)` was `DECIMAL(12,2)`, Spark's is
+        // `DECIMAL(3,2)`). A remainder is smaller than the divisor, so the cast cannot fail.
+        Expr::ScalarFunction(f)
+            if matches!(f.func.name(), "mod" | "pmod")
+                && let [a, b] = &f.args[..]
+                && let Some(to) = remainder_decimal(&types(&[a, b])) =>
+        {
+            let e = Expr::ScalarFunction(f);
+            if e.get_type(schema).is_ok_and(|t| t != to) {
+                Ok(Transformed::yes(cast(e, to)))
+            } else {
+                Ok(Transformed::no(e))
+            }
+        }
         Expr::ScalarFunction(f) => {
             let from = COMBINING
                 .iter()
@@ -274,7 +500,7 @@ fn coerce(e: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
                 return Ok(Transformed::no(Expr::ScalarFunction(f)));
             };
             let combined: Vec<&Expr> = f.args[from..].iter().collect();
-            match combined_type(&kinds(&combined), true) {
+            match combined_type(&types(&combined), true) {
                 Some(to) => {
                     let mut args = f.args;
                     let tail = args.split_off(from);

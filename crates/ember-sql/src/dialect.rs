@@ -227,6 +227,73 @@ pub(crate) fn spark_query_forms(
     changed.then_some(tokens)
 }
 
+/// The words that may follow a `LATERAL VIEW`'s name and end the `FROM` clause; sqlparser reads
+/// any word there but a few as the view's column alias (`... LATERAL VIEW explode(a) t ORDER
+/// BY x` failed at `BY`).
+const AFTER_LATERAL_VIEW: [&str; 11] = [
+    "ORDER",
+    "LIMIT",
+    "OFFSET",
+    "UNION",
+    "EXCEPT",
+    "INTERSECT",
+    "MINUS",
+    "WINDOW",
+    "QUALIFY",
+    "SORT",
+    "DISTRIBUTE",
+];
+
+/// `tokens` with `WHERE true` written between a `LATERAL VIEW`'s name (with no column alias) and
+/// a following clause of [`AFTER_LATERAL_VIEW`], where Spark's grammar ends the view and
+/// sqlparser's would take the clause's word as the alias; `None` if there is none. One parser
+/// walks the statement once. Used only on a statement that did not parse.
+pub(crate) fn lateral_view_ends(
+    dialect: &dyn Dialect,
+    tokens: Vec<TokenWithSpan>,
+) -> Option<Vec<TokenWithSpan>> {
+    let significant = |t: &TokenWithSpan| !matches!(t.token, Token::Whitespace(_));
+    let mut parser = Parser::new(dialect).with_tokens_with_locations(tokens.clone());
+    let mut ends = Vec::new();
+    for i in 0..tokens.len() {
+        if !is_word(&tokens[i].token, "LATERAL") || parser.index() > i {
+            continue;
+        }
+        let next = tokens[i + 1..].iter().find(|t| significant(t));
+        if !next.is_some_and(|t| is_word(&t.token, "VIEW")) {
+            continue;
+        }
+        while parser.index() <= i {
+            parser.next_token();
+        }
+        parser.next_token(); // VIEW
+        let _ = parser.parse_keyword(Keyword::OUTER);
+        if parser.parse_expr().is_err() || parser.parse_identifier().is_err() {
+            continue;
+        }
+        let end = parser.index();
+        if let Token::Word(w) = &parser.peek_token().token
+            && w.quote_style.is_none()
+            && AFTER_LATERAL_VIEW
+                .iter()
+                .any(|k| w.value.eq_ignore_ascii_case(k))
+        {
+            ends.push(end);
+        }
+    }
+    if ends.is_empty() {
+        return None;
+    }
+    let mut out = Vec::with_capacity(tokens.len() + 4 * ends.len());
+    for (i, token) in tokens.into_iter().enumerate() {
+        if ends.contains(&i) {
+            out.extend([space(), word_token("WHERE"), space(), word_token("true")]);
+        }
+        out.push(token);
+    }
+    Some(out)
+}
+
 fn is_word(token: &Token, w: &str) -> bool {
     matches!(token, Token::Word(x) if x.quote_style.is_none() && x.value.eq_ignore_ascii_case(w))
 }

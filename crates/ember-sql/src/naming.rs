@@ -482,10 +482,9 @@ fn table_alias(factor: &TableFactor) -> Option<String> {
 }
 
 fn is_qualified_column(parts: &[Ident], relations: &HashSet<String>) -> bool {
-    parts.len() >= 2
-        && parts[..parts.len() - 1]
-            .iter()
-            .any(|p| relations.contains(&p.value.to_lowercase()))
+    // The relation names the column itself (`t.c`, `db.t.c`); `t.s.f` is a field of the
+    // column `s`.
+    parts.len() >= 2 && relations.contains(&parts[parts.len() - 2].value.to_lowercase())
 }
 
 /// The name of a column reference (not of a struct's field).
@@ -615,7 +614,14 @@ fn spark_name(e: &Expr, ctx: &Ctx<'_>) -> Option<String> {
         },
         Expr::BinaryOp { left, op, right } => {
             let (l, r) = (name(left)?, name(right)?);
+            // A DATE literal plus or minus a whole number is Spark's `date_add`/`date_sub`.
+            let date_literal = matches!(left.as_ref(),
+                Expr::TypedString(t) if t.data_type == DataType::Date);
+            let whole = matches!(right.as_ref(),
+                Expr::Value(v) if matches!(&v.value, Value::Number(n, _) if !n.contains(['.', 'e', 'E'])));
             match op {
+                BinaryOperator::Plus if date_literal && whole => format!("date_add({l}, {r})"),
+                BinaryOperator::Minus if date_literal && whole => format!("date_sub({l}, {r})"),
                 BinaryOperator::NotEq => format!("(NOT ({l} = {r}))"),
                 BinaryOperator::StringConcat => format!("concat({l}, {r})"),
                 op => format!("({l} {} {r})", operator(op)?),
@@ -760,6 +766,22 @@ fn spark_name(e: &Expr, ctx: &Ctx<'_>) -> Option<String> {
             format!("{function}({}, {}, {length})", name(expr)?, name(from)?)
         }
         Expr::Position { expr, r#in } => format!("locate({}, {}, 1)", name(expr)?, name(r#in)?),
+        // `overlay(s PLACING r FROM p [FOR n])`: without a length, Spark's -1.
+        Expr::Overlay {
+            expr,
+            overlay_what,
+            overlay_from,
+            overlay_for,
+        } => format!(
+            "overlay({}, {}, {}, {})",
+            name(expr)?,
+            name(overlay_what)?,
+            name(overlay_from)?,
+            match overlay_for {
+                Some(n) => name(n)?,
+                None => "-1".to_owned(),
+            }
+        ),
         Expr::Trim {
             trim_where,
             trim_what,
@@ -859,7 +881,11 @@ fn spark_name(e: &Expr, ctx: &Ctx<'_>) -> Option<String> {
 /// A call's name: its function and arguments, then its `FILTER`, `WITHIN GROUP` and `OVER`
 /// clauses as Spark prints them.
 fn function_name(f: &Function, ctx: &Ctx<'_>) -> Option<String> {
-    let fname = f.name.0.last()?.as_ident()?.value.to_lowercase();
+    let mut fname = f.name.0.last()?.as_ident()?.value.to_lowercase();
+    // Spark's `string_agg` is `listagg`, and named so.
+    if fname == "string_agg" {
+        fname = "listagg".to_owned();
+    }
     // `lag(x) IGNORE NULLS` is named as `lag(x)` (recorded from PySpark).
     let named_without = matches!(fname.as_str(), "lag" | "lead");
     if (f.null_treatment.is_some() && !named_without)
@@ -899,6 +925,15 @@ fn function_name(f: &Function, ctx: &Ctx<'_>) -> Option<String> {
         && f.name.0.last()?.as_ident()?.quote_style == Some(crate::dialect::OPERATOR_QUOTE)
     {
         return Some(format!("({} >>> {})", args[0], args[1]));
+    }
+    // `ltrim(trimStr, str)` is Spark's `TRIM(LEADING trimStr FROM str)` (`shapes.rs`).
+    if let ("ltrim" | "rtrim", [what, from]) = (fname.as_str(), &args[..]) {
+        let side = if fname == "ltrim" {
+            "LEADING"
+        } else {
+            "TRAILING"
+        };
+        return Some(format!("TRIM({side} {what} FROM {from})"));
     }
     // `lag(x)` is `lag(x, 1, NULL)`, its frame the row `offset` before.
     let lag_offset = match (fname.as_str(), args.len()) {
@@ -1058,7 +1093,6 @@ const CAPITALISED: &[&str] = &[
     "radians",
     "regexp",
     "regexp_like",
-    "rint",
     "sec",
     "signum",
     "sin",

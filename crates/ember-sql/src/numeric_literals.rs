@@ -99,8 +99,9 @@ pub(crate) fn parse_statement(state: &SessionState, sql: &str) -> DfResult<DFSta
             // Each rewrite applies to what the ones before it made; none may apply.
             let mut rewritten = join_suffixes(tokens.clone());
             let mut changed = false;
-            let rewrites: [&dyn Fn(Vec<TokenWithSpan>) -> Option<Vec<TokenWithSpan>>; 4] = [
+            let rewrites: [&dyn Fn(Vec<TokenWithSpan>) -> Option<Vec<TokenWithSpan>>; 5] = [
                 &|t| parenthesized_values(parsing, t),
+                &|t| crate::dialect::lateral_view_ends(parsing, t),
                 &crate::ctes::max_recursion_levels,
                 &|t| crate::dialect::spark_query_forms(parsing, t),
                 &crate::interval_literals::multi_unit_intervals,

@@ -278,6 +278,48 @@ fn part_expr(part: &str, args: Vec<Expr>, types: &[ArrowType]) -> DfResult<Expr>
 }
 
 /// Translates a Java `DateTimeFormatter` pattern (Spark's) into a chrono format string.
+/// Spark's refusal of a datetime pattern [`java_to_chrono`] cannot write as Spark would: its
+/// week-based letters (`Y`, `w`, `W`, `u`, `e`, `c`), which Spark 3+ refuses, and any other
+/// letter outside quotes that is not translated (it was written out literally: `'Q'` printed
+/// `Q`). `None` for a pattern that is read.
+pub(crate) fn refused_pattern(pattern: &str) -> Option<String> {
+    const TRANSLATED: &str = "yMdDHhmsaE";
+    let mut quoted = false;
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let mut run = 1;
+        while !quoted && i + run < chars.len() && chars[i + run] == c {
+            run += 1;
+        }
+        i += run;
+        if c == '\'' {
+            quoted = !quoted;
+            continue;
+        }
+        if quoted || !c.is_ascii_alphabetic() || TRANSLATED.contains(c) {
+            continue;
+        }
+        if c == 'S' && matches!(run, 3 | 6 | 9) {
+            continue;
+        }
+        if "YwWuec".contains(c) {
+            return Some(format!(
+                "[INCONSISTENT_BEHAVIOR_CROSS_VERSION.DATETIME_PATTERN_RECOGNITION] You may get a \
+                 different result due to the upgrading to Spark >= 3.0: Fail to recognize '{pattern}' \
+                 pattern in the DateTimeFormatter. Spark 3+ does not read the week-based letter '{c}'."
+            ));
+        }
+        let letters: String = std::iter::repeat_n(c, run).collect();
+        return Some(format!(
+            "the datetime pattern letter '{letters}' in '{pattern}' is not supported by Ember \
+             (supported: y, M, d, D, H, h, m, s, SSS, SSSSSS, SSSSSSSSS, a, E and quoted text)"
+        ));
+    }
+    None
+}
+
 pub(crate) fn java_to_chrono(pattern: &str) -> String {
     let chars: Vec<char> = pattern.chars().collect();
     let mut out = String::new();
@@ -310,6 +352,7 @@ pub(crate) fn java_to_chrono(pattern: &str) -> String {
             ('M', _) => "%B",
             ('d', 1) => "%-d",
             ('d', _) => "%d",
+            ('D', 1) => "%-j",
             ('D', _) => "%j",
             ('H', 1) => "%-H",
             ('H', _) => "%H",
@@ -350,7 +393,10 @@ fn date_format() -> SparkRewrite {
         rewrite: |args, _| {
             let (d, fmt) = two(args)?;
             let fmt = match fmt {
-                Expr::Literal(ScalarValue::Utf8(Some(p)), _) => lit(java_to_chrono(&p)),
+                Expr::Literal(ScalarValue::Utf8(Some(p)), _) => match refused_pattern(&p) {
+                    Some(reason) => return Err(plan_err(reason)),
+                    None => lit(java_to_chrono(&p)),
+                },
                 other => {
                     return Err(plan_err(format!(
                         "date_format needs a literal pattern, got {other}"

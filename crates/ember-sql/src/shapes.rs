@@ -60,8 +60,8 @@ use datafusion::sql::sqlparser::ast::{
     FunctionArgExpr, FunctionArguments, GroupByExpr, GroupByWithModifier, Ident, LateralView,
     NullInclusion, ObjectName, ObjectNamePart, OrderBy, OrderByExpr, OrderByKind, OrderByOptions,
     PivotValueSource, Query, Select, SelectItem, SetExpr, SetOperator, TableFactor,
-    TableSampleKind, TableSampleQuantity, TableSampleUnit, TableWithJoins, UnaryOperator, Value,
-    ValueWithSpan, VisitMut, VisitorMut,
+    TableSampleKind, TableSampleQuantity, TableSampleUnit, TableWithJoins, TrimWhereField,
+    UnaryOperator, Value, ValueWithSpan, VisitMut, VisitorMut,
 };
 use datafusion::sql::sqlparser::parser::{Parser, ParserError};
 use datafusion::sql::sqlparser::tokenizer::Token;
@@ -385,20 +385,82 @@ fn parse_items(items: &[String]) -> DfResult<Vec<SelectItem>> {
     }
 }
 
-/// Generators in the select list become `unnest` items.
+/// Generators in the select list become `unnest` items. Several generators multiply, as in
+/// Spark 4: each one's rows for every row of the ones before it (DataFusion's `unnest`s in one
+/// projection would pair the rows up), so each becomes a derived table over what came before,
+/// as a `LATERAL VIEW` does, and its item the columns it names.
 fn rewrite_generators(select: &mut Select) -> DfResult<()> {
-    let mut projection = Vec::with_capacity(select.projection.len());
-    for item in std::mem::take(&mut select.projection) {
-        let rewritten = match &item {
+    let mut generated = Vec::with_capacity(select.projection.len());
+    for item in &select.projection {
+        generated.push(match item {
             SelectItem::UnnamedExpr(e) => generator_items(e, &[], false)?,
             SelectItem::ExprWithAlias { expr, alias } => {
                 generator_items(expr, std::slice::from_ref(alias), false)?
             }
             SelectItem::ExprWithAliases { expr, aliases } => generator_items(expr, aliases, false)?,
             _ => None,
-        };
-        match rewritten {
-            Some(items) => projection.extend(parse_items(&items)?),
+        });
+    }
+    let several = generated.iter().filter(|g| g.is_some()).count() > 1;
+    let parsed: Vec<Option<Vec<SelectItem>>> = generated
+        .iter()
+        .map(|g| g.as_deref().map(parse_items).transpose())
+        .collect::<DfResult<_>>()?;
+    let all_named = parsed
+        .iter()
+        .flatten()
+        .flatten()
+        .all(|i| matches!(i, SelectItem::ExprWithAlias { .. }));
+    let plain = matches!(&select.group_by, GroupByExpr::Expressions(keys, _) if keys.is_empty())
+        && select.having.is_none()
+        && !select.projection.iter().any(|i| {
+            matches!(
+                i,
+                SelectItem::Wildcard(_) | SelectItem::QualifiedWildcard(..)
+            )
+        });
+    if several && all_named && plain {
+        let mut from = std::mem::take(&mut select.from);
+        let name = from_name(&from);
+        for items in generated.iter().flatten() {
+            let source = if from.is_empty() {
+                " FROM (VALUES (1)) AS __ember_one(__ember_one)".to_owned()
+            } else {
+                format!(
+                    " FROM {}",
+                    from.iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            let query = parse_select(&format!(
+                "SELECT * FROM (SELECT *, {}{source}) AS {}",
+                items.join(", "),
+                quoted(&name)
+            ))?;
+            from = match *query.body {
+                SetExpr::Select(select) => select.from,
+                _ => return Err(plan_err("rewriting generators".to_owned())),
+            };
+        }
+        select.from = from;
+    }
+    let mut projection = Vec::with_capacity(select.projection.len());
+    for (item, items) in std::mem::take(&mut select.projection)
+        .into_iter()
+        .zip(parsed)
+    {
+        match items {
+            Some(items) if several && all_named && plain => {
+                projection.extend(items.into_iter().map(|i| match i {
+                    SelectItem::ExprWithAlias { alias, .. } => {
+                        SelectItem::UnnamedExpr(Expr::Identifier(alias))
+                    }
+                    other => other,
+                }));
+            }
+            Some(items) => projection.extend(items),
             None => projection.push(item),
         }
     }
@@ -1288,6 +1350,28 @@ fn rewrite_expr(e: &mut Expr) -> DfResult<()> {
                 }
             }
         }
+        // Spark's `ltrim(trimStr, str)` and `rtrim(trimStr, str)` take the characters to trim
+        // first (DataFusion's second: `ltrim('xxSpark', 'x')` trimmed the wrong string); Spark
+        // plans and names them as `TRIM(LEADING trimStr FROM str)`.
+        Expr::Function(_)
+            if matches!(call(e), Some((name, args))
+                if args.len() == 2 && matches!(name.as_str(), "ltrim" | "rtrim")) =>
+        {
+            if let Some((name, args)) = call(e)
+                && let [what, from] = args[..]
+            {
+                *e = Expr::Trim {
+                    trim_where: Some(if name == "ltrim" {
+                        TrimWhereField::Leading
+                    } else {
+                        TrimWhereField::Trailing
+                    }),
+                    trim_what: Some(Box::new(what.clone())),
+                    expr: Box::new(from.clone()),
+                    trim_characters: None,
+                };
+            }
+        }
         // Spark's `array_agg(x)` is `collect_list(x)`: NULLs left out (DataFusion's keeps
         // them). `collect_list(DISTINCT x)` is `collect_set(x)`: `datafusion-spark`'s
         // collect_list ignores DISTINCT (right alone, where DataFusion groups by `x` first, but
@@ -1501,7 +1585,16 @@ fn rewrite_expr(e: &mut Expr) -> DfResult<()> {
         }
         // Spark 4's `listagg(x[, delimiter]) [WITHIN GROUP (ORDER BY ...)]` is DataFusion's
         // `string_agg(x, delimiter ORDER BY ...)`; no delimiter (or NULL) joins with nothing.
-        Expr::Function(_) if matches!(call(e), Some((name, args)) if name == "listagg" && matches!(args.len(), 1 | 2)) => {
+        // Spark's `string_agg` is `listagg` (DataFusion's takes neither one argument nor WITHIN
+        // GROUP).
+        Expr::Function(_)
+            if matches!(call(e), Some((name, args))
+                if matches!(args.len(), 1 | 2)
+                    && (name == "listagg"
+                        || (name == "string_agg"
+                            && (args.len() == 1
+                                || matches!(&*e, Expr::Function(f) if !f.within_group.is_empty()))))) =>
+        {
             if let Some(text) = listagg_as_string_agg(e) {
                 *e = parse_expr(&text)?;
             }

@@ -281,6 +281,59 @@ impl ExprPlanner for SparkArithmeticPlanner {
         )))
     }
 
+    /// `t.arr.f` where `arr` is a column of an array of structs (or a path through one):
+    /// Spark's array of each element's `f`, as `arr.f` of an expression ([`Self::plan_field_access`]).
+    /// Paths through structs alone are left to DataFusion.
+    fn plan_compound_identifier(
+        &self,
+        field: &datafusion::arrow::datatypes::Field,
+        qualifier: Option<&datafusion::common::TableReference>,
+        nested_names: &[String],
+    ) -> DfResult<PlannerResult<Vec<Expr>>> {
+        use crate::functions::collections::{ArrayField, struct_field};
+        let mut expr = Expr::Column(datafusion::common::Column::from((qualifier, field)));
+        let mut t = field.data_type().clone();
+        let mut through_array = false;
+        for name in nested_names {
+            let (next, element) = match &t {
+                ArrowType::Struct(fields) => match struct_field(fields, name) {
+                    Some((_, f)) => {
+                        expr = datafusion::functions::core::expr_fn::get_field(
+                            expr,
+                            f.name().as_str(),
+                        );
+                        (f.data_type().clone(), false)
+                    }
+                    None => return Ok(PlannerResult::Original(Vec::new())),
+                },
+                ArrowType::List(e) | ArrowType::LargeList(e) => match e.data_type() {
+                    ArrowType::Struct(fields) => match struct_field(fields, name) {
+                        Some((_, f)) => {
+                            expr = ArrayField::udf().call(vec![expr, lit(f.name().as_str())]);
+                            (f.data_type().clone(), true)
+                        }
+                        None => return Ok(PlannerResult::Original(Vec::new())),
+                    },
+                    _ => return Ok(PlannerResult::Original(Vec::new())),
+                },
+                _ => return Ok(PlannerResult::Original(Vec::new())),
+            };
+            t = if element {
+                through_array = true;
+                ArrowType::List(Arc::new(
+                    datafusion::arrow::datatypes::Field::new_list_field(next, true),
+                ))
+            } else {
+                next
+            };
+        }
+        Ok(if through_array {
+            PlannerResult::Planned(expr)
+        } else {
+            PlannerResult::Original(Vec::new())
+        })
+    }
+
     fn plan_binary_op(
         &self,
         expr: RawBinaryExpr,
@@ -569,6 +622,19 @@ impl ExprPlanner for SparkArithmeticPlanner {
                 };
                 Ok(PlannerResult::Planned(
                     datafusion::functions_nested::expr_fn::array_element(expr.expr, one_based),
+                ))
+            }
+            // `arr.f` of an array of structs: the array of each element's `f`, as Spark's.
+            GetFieldAccess::NamedStructField { name }
+                if matches!(
+                    expr.expr.get_type(schema),
+                    Ok(ArrowType::List(f) | ArrowType::LargeList(f))
+                        if matches!(f.data_type(), ArrowType::Struct(_))
+                ) =>
+            {
+                Ok(PlannerResult::Planned(
+                    crate::functions::collections::ArrayField::udf()
+                        .call(vec![expr.expr, Expr::Literal(name, None)]),
                 ))
             }
             field_access => Ok(PlannerResult::Original(RawFieldAccessExpr {

@@ -206,6 +206,44 @@ fn input_mismatch(e: &Expr, schema: &DFSchema) -> Option<DataTypeMismatchFailure
                 })
                 .flatten()
         }
+        // Spark casts no DATE or TIMESTAMP_NTZ to a number or back, nor a boolean to a
+        // timestamp (ANSI); Arrow's casts gave days and microseconds.
+        Expr::Cast(datafusion::logical_expr::Cast { expr, field })
+        | Expr::TryCast(datafusion::logical_expr::TryCast { expr, field }) => {
+            let from = expr.get_type(schema).ok()?;
+            let to = field.data_type();
+            let local =
+                |t: &ArrowType| matches!(t, ArrowType::Date32 | ArrowType::Timestamp(_, None));
+            let refused = (local(&from) && to.is_numeric())
+                || (from.is_numeric() && local(to))
+                || (from == ArrowType::Boolean && matches!(to, ArrowType::Timestamp(..)));
+            refused.then(|| DataTypeMismatchFailure {
+                subclass: "CAST_WITHOUT_SUGGESTION",
+                expression: pretty(e),
+                detail: format!(
+                    "cannot cast \"{}\" to \"{}\"",
+                    spark_upper(&from),
+                    spark_upper(to)
+                ),
+            })
+        }
+        // Spark refuses an untyped NULL argument of `array_contains`; DataFusion answered NULL.
+        Expr::ScalarFunction(f)
+            if matches!(f.name(), "array_has" | "array_contains")
+                && f.args
+                    .iter()
+                    .any(|a| a.get_type(schema).is_ok_and(|t| t == ArrowType::Null)) =>
+        {
+            Some(DataTypeMismatchFailure {
+                subclass: "NULL_TYPE",
+                expression: format!(
+                    "array_contains({})",
+                    f.args.iter().map(pretty).collect::<Vec<_>>().join(", ")
+                ),
+                detail: "Null typed values cannot be used as arguments of `array_contains`"
+                    .to_owned(),
+            })
+        }
         // Spark sums and averages numbers and ANSI intervals only; DataFusion would fail on a
         // boolean with an internal error.
         Expr::AggregateFunction(f) if matches!(f.func.name(), "sum" | "avg") => {

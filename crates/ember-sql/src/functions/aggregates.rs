@@ -530,7 +530,8 @@ fn moment(name: &'static str) -> CollectAgg {
 }
 
 /// `max_by(x, ord)` and `min_by(x, ord)`: `x` of the row with the largest (smallest) non-null
-/// `ord`, the first such row on ties.
+/// `ord`, the last such row on ties (as Spark, whose update keeps the old value only while it
+/// is strictly better: `max_by(x, y)` over `(1, 5), (2, 5)` is 2).
 fn by(name: &'static str) -> CollectAgg {
     fn pick(
         cols: &[ArrayRef],
@@ -546,7 +547,7 @@ fn by(name: &'static str) -> CollectAgg {
             let v = ScalarValue::try_from_array(ord, i)?;
             let better = best
                 .as_ref()
-                .is_none_or(|(_, b)| v.partial_cmp(b) == Some(want));
+                .is_none_or(|(_, b)| matches!(v.partial_cmp(b), Some(o) if o == want || o.is_eq()));
             if better {
                 best = Some((i, v));
             }

@@ -443,6 +443,309 @@ impl datafusion::logical_expr::ScalarUDFImpl for SparkLeast {
     }
 }
 
+/// The hidden function `arr.f` of an array of structs is planned into (`spark.rs`).
+pub(crate) const ARRAY_FIELD: &str = "__ember_array_field";
+
+/// Spark's `arr.f` of an array of structs (`GetArrayStructFields`): the array of each element's
+/// field `f` (NULL for a NULL element; a NULL array is NULL); DataFusion's field access takes
+/// only a struct. `__ember_array_field(arr, 'f')`, the name a literal, matched as Spark
+/// resolves it (exactly, else ignoring case).
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub(crate) struct ArrayField {
+    signature: Signature,
+}
+
+impl ArrayField {
+    pub(crate) fn udf() -> ScalarUDF {
+        ScalarUDF::new_from_impl(ArrayField {
+            signature: Signature::any(2, Volatility::Immutable),
+        })
+    }
+}
+
+/// The index and field of the struct field `name` among `fields`: exactly, else ignoring case.
+pub(crate) fn struct_field(
+    fields: &datafusion::arrow::datatypes::Fields,
+    name: &str,
+) -> Option<(usize, Arc<Field>)> {
+    fields
+        .iter()
+        .position(|f| f.name() == name)
+        .or_else(|| {
+            fields
+                .iter()
+                .position(|f| f.name().eq_ignore_ascii_case(name))
+        })
+        .map(|i| (i, Arc::clone(&fields[i])))
+}
+
+/// The element struct's fields of an array type, and the field named by the literal argument.
+fn array_field_of(list: &DataType, name: Option<&ScalarValue>) -> DfResult<(usize, Arc<Field>)> {
+    let Some(DataType::Struct(fields)) = element_type(Some(list)).ok() else {
+        return Err(plan_err(format!(
+            "{ARRAY_FIELD}: expected an array of structs, got {list}"
+        )));
+    };
+    let name = match name {
+        Some(
+            ScalarValue::Utf8(Some(n))
+            | ScalarValue::Utf8View(Some(n))
+            | ScalarValue::LargeUtf8(Some(n)),
+        ) => n,
+        _ => {
+            return Err(plan_err(format!(
+                "{ARRAY_FIELD}: the field name must be a string literal"
+            )));
+        }
+    };
+    struct_field(&fields, name).ok_or_else(|| {
+        plan_err(format!(
+            "[FIELD_NOT_FOUND] No such struct field `{name}` in {}.",
+            fields
+                .iter()
+                .map(|f| format!("`{}`", f.name()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    })
+}
+
+impl datafusion::logical_expr::ScalarUDFImpl for ArrayField {
+    fn name(&self) -> &str {
+        ARRAY_FIELD
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn return_type(&self, _arg_types: &[DataType]) -> DfResult<DataType> {
+        Err(plan_err(format!(
+            "{ARRAY_FIELD} is typed from its arguments"
+        )))
+    }
+
+    fn return_field_from_args(
+        &self,
+        args: datafusion::logical_expr::ReturnFieldArgs<'_>,
+    ) -> DfResult<datafusion::arrow::datatypes::FieldRef> {
+        let list = args
+            .arg_fields
+            .first()
+            .ok_or_else(|| plan_err(format!("{ARRAY_FIELD} takes an array and a name")))?;
+        let name = args.scalar_arguments.get(1).copied().flatten();
+        let (_, field) = array_field_of(list.data_type(), name)?;
+        let element = Field::new_list_field(field.data_type().clone(), true)
+            .with_metadata(field.metadata().clone());
+        Ok(Arc::new(Field::new(
+            ARRAY_FIELD,
+            list_like(list.data_type(), element),
+            true,
+        )))
+    }
+
+    fn invoke_with_args(
+        &self,
+        args: datafusion::logical_expr::ScalarFunctionArgs,
+    ) -> DfResult<datafusion::logical_expr::ColumnarValue> {
+        let name = match args.args.get(1) {
+            Some(datafusion::logical_expr::ColumnarValue::Scalar(v)) => Some(v.clone()),
+            _ => None,
+        };
+        let input = match args.args.first() {
+            Some(a) => a.to_array(args.number_rows)?,
+            None => return Err(exec_err(format!("{ARRAY_FIELD} takes an array and a name"))),
+        };
+        let (index, _) = array_field_of(input.data_type(), name.as_ref())?;
+        let (DataType::List(element) | DataType::LargeList(element)) =
+            args.return_field.data_type()
+        else {
+            return Err(exec_err(format!("{ARRAY_FIELD}: unexpected result type")));
+        };
+        // Each element's field, NULL where the element is NULL.
+        let field_of = |values: &ArrayRef| -> DfResult<ArrayRef> {
+            let structs = values
+                .as_struct_opt()
+                .ok_or_else(|| exec_err(format!("{ARRAY_FIELD}: elements are not structs")))?;
+            let column = structs.column(index);
+            let nulls = NullBuffer::union(structs.nulls(), column.nulls());
+            Ok(make_array(
+                column.to_data().into_builder().nulls(nulls).build()?,
+            ))
+        };
+        let out: ArrayRef = if let Some(list) = input.as_list_opt::<i32>() {
+            Arc::new(ListArray::try_new(
+                Arc::clone(element),
+                list.offsets().clone(),
+                field_of(list.values())?,
+                list.nulls().cloned(),
+            )?)
+        } else if let Some(list) = input.as_list_opt::<i64>() {
+            Arc::new(LargeListArray::try_new(
+                Arc::clone(element),
+                list.offsets().clone(),
+                field_of(list.values())?,
+                list.nulls().cloned(),
+            )?)
+        } else {
+            return Err(exec_err(format!(
+                "{ARRAY_FIELD}: expected an array, got {}",
+                input.data_type()
+            )));
+        };
+        Ok(datafusion::logical_expr::ColumnarValue::Array(out))
+    }
+}
+
+/// A list type of `element`, large if `like` is.
+fn list_like(like: &DataType, element: Field) -> DataType {
+    match like {
+        DataType::LargeList(_) => DataType::LargeList(Arc::new(element)),
+        _ => DataType::List(Arc::new(element)),
+    }
+}
+
+/// Spark's `arrays_overlap(a, b)`: DataFusion's `array_has_any`, but NULL where no non-NULL
+/// element is shared, both arrays have elements and either holds a NULL (Spark's three-valued
+/// answer: the NULL might have matched); DataFusion answered false.
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct SparkArraysOverlap {
+    inner: Arc<ScalarUDF>,
+}
+
+impl datafusion::logical_expr::ScalarUDFImpl for SparkArraysOverlap {
+    fn name(&self) -> &str {
+        "arrays_overlap"
+    }
+
+    fn signature(&self) -> &Signature {
+        self.inner.signature()
+    }
+
+    fn coerce_types(&self, arg_types: &[DataType]) -> DfResult<Vec<DataType>> {
+        self.inner.coerce_types(arg_types)
+    }
+
+    fn return_type(&self, arg_types: &[DataType]) -> DfResult<DataType> {
+        self.inner.return_type(arg_types)
+    }
+
+    fn invoke_with_args(
+        &self,
+        args: datafusion::logical_expr::ScalarFunctionArgs,
+    ) -> DfResult<datafusion::logical_expr::ColumnarValue> {
+        let rows = args.number_rows;
+        let inputs = datafusion::logical_expr::ColumnarValue::values_to_arrays(&args.args)?;
+        let overlap = self.inner.invoke_with_args(args)?.to_array(rows)?;
+        let Some(answers) = overlap.as_boolean_opt() else {
+            return Ok(datafusion::logical_expr::ColumnarValue::Array(overlap));
+        };
+        // Per row: (has elements, holds a NULL) of each array.
+        let shape = |a: &ArrayRef| -> Vec<(bool, bool)> {
+            let spans = |offsets: Vec<usize>, values: &dyn Array| {
+                offsets
+                    .windows(2)
+                    .map(|w| (w[1] > w[0], (w[0]..w[1]).any(|j| values.is_null(j))))
+                    .collect::<Vec<_>>()
+            };
+            if let Some(list) = a.as_list_opt::<i32>() {
+                spans(
+                    list.offsets().iter().map(|o| o.as_usize()).collect(),
+                    list.values().as_ref(),
+                )
+            } else if let Some(list) = a.as_list_opt::<i64>() {
+                spans(
+                    list.offsets().iter().map(|o| o.as_usize()).collect(),
+                    list.values().as_ref(),
+                )
+            } else {
+                vec![(false, false); a.len()]
+            }
+        };
+        let (Some(a), Some(b)) = (inputs.first(), inputs.get(1)) else {
+            return Ok(datafusion::logical_expr::ColumnarValue::Array(overlap));
+        };
+        let (sa, sb) = (shape(a), shape(b));
+        let answered: datafusion::arrow::array::BooleanArray = (0..answers.len())
+            .map(|i| {
+                if answers.is_null(i) {
+                    return None;
+                }
+                let v = answers.value(i);
+                let ((ea, na), (eb, nb)) = (sa[i], sb[i]);
+                (v || !(ea && eb && (na || nb))).then_some(v)
+            })
+            .collect();
+        Ok(datafusion::logical_expr::ColumnarValue::Array(Arc::new(
+            answered,
+        )))
+    }
+}
+
+/// DataFusion's `flatten` with Spark's NULL: an array that holds a NULL array flattens to NULL
+/// (DataFusion skipped it: `flatten(array(array(1, 2), NULL))` was `[1, 2]`).
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct SparkFlatten {
+    inner: Arc<ScalarUDF>,
+}
+
+impl datafusion::logical_expr::ScalarUDFImpl for SparkFlatten {
+    fn name(&self) -> &str {
+        self.inner.name()
+    }
+
+    fn signature(&self) -> &Signature {
+        self.inner.signature()
+    }
+
+    fn coerce_types(&self, arg_types: &[DataType]) -> DfResult<Vec<DataType>> {
+        self.inner.coerce_types(arg_types)
+    }
+
+    fn return_type(&self, arg_types: &[DataType]) -> DfResult<DataType> {
+        self.inner.return_type(arg_types)
+    }
+
+    fn invoke_with_args(
+        &self,
+        args: datafusion::logical_expr::ScalarFunctionArgs,
+    ) -> DfResult<datafusion::logical_expr::ColumnarValue> {
+        let rows = args.number_rows;
+        let input = match args.args.first() {
+            Some(arg) => arg.to_array(rows)?,
+            None => return self.inner.invoke_with_args(args),
+        };
+        // Each row: whether it holds a NULL array (its outer array itself may be NULL: then
+        // DataFusion's answer is NULL already).
+        let holds_null = |offsets: &[usize], inner: &dyn Array| -> Vec<bool> {
+            offsets
+                .windows(2)
+                .map(|w| (w[0]..w[1]).any(|j| inner.is_null(j)))
+                .collect()
+        };
+        let holds = if let Some(list) = input.as_list_opt::<i32>() {
+            let offsets: Vec<usize> = list.offsets().iter().map(|o| o.as_usize()).collect();
+            holds_null(&offsets, list.values().as_ref())
+        } else if let Some(list) = input.as_list_opt::<i64>() {
+            let offsets: Vec<usize> = list.offsets().iter().map(|o| o.as_usize()).collect();
+            holds_null(&offsets, list.values().as_ref())
+        } else {
+            Vec::new()
+        };
+        let flat = self.inner.invoke_with_args(args)?;
+        if !holds.contains(&true) {
+            return Ok(flat);
+        }
+        let flat = flat.to_array(rows)?;
+        let keep = NullBuffer::from(holds.iter().map(|h| !h).collect::<Vec<bool>>());
+        let nulls = NullBuffer::union(flat.nulls(), Some(&keep));
+        let data = flat.to_data().into_builder().nulls(nulls).build()?;
+        Ok(datafusion::logical_expr::ColumnarValue::Array(make_array(
+            data,
+        )))
+    }
+}
+
 /// Spark's `sequence` of dates (`__ember_date_sequence(start, stop, step)`, the step a calendar
 /// interval): element `i` is `start` plus `i` times the step, months added as `add_months`
 /// adds them (clamped to the month's last day), so a month's step from January 31 gives each
@@ -569,6 +872,13 @@ pub(crate) fn register(ctx: &SessionContext) {
     ctx.register_udf(date_sequence());
     ctx.register_udf(ScalarUDF::new_from_impl(SparkLeast {
         inner: datafusion::functions::core::least(),
+    }));
+    ctx.register_udf(ArrayField::udf());
+    ctx.register_udf(ScalarUDF::new_from_impl(SparkArraysOverlap {
+        inner: datafusion::functions_nested::array_has::array_has_any_udf(),
+    }));
+    ctx.register_udf(ScalarUDF::new_from_impl(SparkFlatten {
+        inner: datafusion::functions_nested::flatten::flatten_udf(),
     }));
     ctx.register_udf(ScalarUDF::new_from_impl(RenameFields {
         signature: Signature::variadic_any(Volatility::Immutable),

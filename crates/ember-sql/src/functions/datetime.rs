@@ -26,7 +26,7 @@ use datafusion::functions::datetime as df;
 use datafusion::logical_expr::simplify::{ExprSimplifyResult, SimplifyContext};
 use datafusion::logical_expr::{
     ColumnarValue, Expr, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, TypeSignature,
-    Volatility, cast, lit,
+    Volatility, cast, lit, when,
 };
 use datafusion::prelude::SessionContext;
 
@@ -379,9 +379,48 @@ fn to_date_expr(mut args: Vec<Expr>, types: &[DataType]) -> DfResult<Expr> {
     }
 }
 
+/// Spark's `trunc(d, fmt)`: the date `d` (a timestamp or string read as a date) truncated to
+/// its year (`year`, `yyyy`, `yy`), quarter, month (`month`, `mm`, `mon`) or week (from
+/// Monday), in any case; any other format (`dd`, `hour`, `q`) or a NULL one gives NULL, as in
+/// Spark (datafusion-spark's refused them at planning, and timestamps too).
+fn trunc_date(args: Vec<Expr>, types: &[DataType]) -> DfResult<Expr> {
+    let [d, format] = <[Expr; 2]>::try_from(args).map_err(|a| {
+        plan_err(format!(
+            "trunc takes a date and a format, got {} arguments",
+            a.len()
+        ))
+    })?;
+    if types.first().is_some_and(|t| t.is_numeric()) {
+        return Err(plan_err(format!(
+            "trunc: the first parameter requires the \"DATE\" type, got {}",
+            types[0]
+        )));
+    }
+    let day = super::datetime_text::as_date(d, types.first());
+    let at = cast(day, MICROS);
+    let to = |unit: &str| {
+        cast(
+            df::expr_fn::date_trunc(lit(unit), at.clone()),
+            DataType::Date32,
+        )
+    };
+    let level = datafusion::functions::string::expr_fn::lower(cast(format, DataType::Utf8));
+    let any = |names: &[&str]| {
+        level
+            .clone()
+            .in_list(names.iter().map(|n| lit(*n)).collect(), false)
+    };
+    when(any(&["year", "yyyy", "yy"]), to("year"))
+        .when(any(&["quarter"]), to("quarter"))
+        .when(any(&["month", "mm", "mon"]), to("month"))
+        .when(any(&["week"]), to("week"))
+        .otherwise(lit(ScalarValue::Date32(None)))
+}
+
 fn rewrites() -> Vec<ScalarUDF> {
     vec![
         rewrite("to_date", |_| Ok(DataType::Date32), to_date_expr),
+        rewrite("trunc", |_| Ok(DataType::Date32), trunc_date),
         rewrite(
             "try_to_date",
             |_| Ok(DataType::Date32),

@@ -332,6 +332,9 @@ fn to_char_expr(args: Vec<Expr>, types: &[DataType]) -> DfResult<Expr> {
     }
     let fmt = match fmt {
         Expr::Literal(ScalarValue::Utf8(Some(p)) | ScalarValue::Utf8View(Some(p)), _) => {
+            if let Some(reason) = crate::rewrites::refused_pattern(&p) {
+                return Err(super::plan_err(reason));
+            }
             lit(crate::rewrites::java_to_chrono(&p))
         }
         other => {
