@@ -800,7 +800,16 @@ fn spark_name(e: &Expr, ctx: &Ctx<'_>) -> Option<String> {
             (Some(_), None) => return None,
         },
         Expr::Struct { values, fields } if fields.is_empty() => {
-            let items: Option<Vec<String>> = values.iter().map(name).collect();
+            let items: Option<Vec<String>> = values
+                .iter()
+                .map(|v| match v {
+                    // `struct(1 AS a)`: Spark prints the field's name.
+                    Expr::Named { expr, name: field } => {
+                        Some(format!("{} AS {}", name(expr)?, field.value))
+                    }
+                    v => name(v),
+                })
+                .collect();
             format!("struct({})", items?.join(", "))
         }
         // Quantified LIKE: Spark names it after its expression only (ILIKE's lowered).

@@ -531,6 +531,10 @@ impl ScalarUDFImpl for Round {
         }
         let out = if self.half_even {
             crate::functions::rounding::round_half_even(&args.args, args.number_rows)?
+        } else if let Some(out) =
+            crate::functions::rounding::round_half_up_double(&args.args, args.number_rows)?
+        {
+            out
         } else {
             self.inner.invoke_with_args(args)?
         };

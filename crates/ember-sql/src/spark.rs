@@ -374,6 +374,44 @@ impl ExprPlanner for SparkArithmeticPlanner {
                 mismatch,
             )));
         }
+        // A boolean compared with a string reads the string as a boolean (`true = 'true'`), as
+        // Spark casts it; DataFusion finds no common type.
+        if matches!(
+            expr.op,
+            BinaryOperator::Eq
+                | BinaryOperator::NotEq
+                | BinaryOperator::Lt
+                | BinaryOperator::LtEq
+                | BinaryOperator::Gt
+                | BinaryOperator::GtEq
+                | BinaryOperator::Spaceship
+        ) {
+            let stringy = |t: &Option<ArrowType>| {
+                matches!(
+                    t,
+                    Some(ArrowType::Utf8 | ArrowType::Utf8View | ArrowType::LargeUtf8)
+                )
+            };
+            let (lt, rt) = (
+                expr.left.get_type(schema).ok(),
+                expr.right.get_type(schema).ok(),
+            );
+            let boolean = Some(ArrowType::Boolean);
+            if (lt == boolean && stringy(&rt)) || (stringy(&lt) && rt == boolean) {
+                let as_boolean = |e: Expr, t: &Option<ArrowType>| {
+                    if stringy(t) {
+                        cast(e, ArrowType::Boolean)
+                    } else {
+                        e
+                    }
+                };
+                return Ok(PlannerResult::Original(RawBinaryExpr {
+                    op: expr.op,
+                    left: as_boolean(expr.left, &lt),
+                    right: as_boolean(expr.right, &rt),
+                }));
+            }
+        }
         match expr.op {
             // Spark's `interval day` (DataFusion's is a BIGINT of days), planned here so that a
             // comparison with an interval plans.
@@ -651,17 +689,30 @@ impl ExprPlanner for SparkArithmeticPlanner {
         args: Vec<Expr>,
         is_named_struct: bool,
     ) -> DfResult<PlannerResult<Vec<Expr>>> {
+        let spark_name = |i: usize, arg: &Expr| match arg {
+            Expr::Column(c) => c.name.clone(),
+            Expr::Alias(a) => a.name.clone(),
+            _ => format!("col{}", i + 1),
+        };
         if is_named_struct {
-            return Ok(PlannerResult::Original(args));
+            // `struct(x AS a, 2)`: the planner named the unnamed fields `c1` (their position
+            // from 0); Spark names them as it names `struct(x, 2)`'s (`col2`).
+            let mut args = args;
+            for (i, pair) in args.chunks_exact_mut(2).enumerate() {
+                if let [Expr::Literal(ScalarValue::Utf8(Some(n)), _), value] = pair
+                    && *n == format!("c{i}")
+                {
+                    let name = spark_name(i, value);
+                    pair[0] = lit(name);
+                }
+            }
+            return Ok(PlannerResult::Planned(
+                datafusion::functions::core::named_struct().call(args),
+            ));
         }
         let mut named = Vec::with_capacity(args.len() * 2);
         for (i, arg) in args.into_iter().enumerate() {
-            let name = match &arg {
-                Expr::Column(c) => c.name.clone(),
-                Expr::Alias(a) => a.name.clone(),
-                _ => format!("col{}", i + 1),
-            };
-            named.push(lit(name));
+            named.push(lit(spark_name(i, &arg)));
             named.push(arg);
         }
         Ok(PlannerResult::Planned(

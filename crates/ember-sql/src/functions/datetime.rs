@@ -270,6 +270,7 @@ impl ScalarUDFImpl for ZonedRewrite {
 fn zoned_rewrites(tz: &Arc<str>) -> Vec<ScalarUDF> {
     vec![
         ZonedRewrite::udf("to_timestamp", tz, zoned, to_timestamp_expr),
+        ZonedRewrite::udf("date_trunc", tz, zoned, date_trunc_zoned),
         // A wall-clock time: the text read as if in UTC, where the instant and the wall clock
         // agree, then kept without a zone.
         ZonedRewrite::udf(
@@ -379,10 +380,45 @@ fn to_date_expr(mut args: Vec<Expr>, types: &[DataType]) -> DfResult<Expr> {
     }
 }
 
+/// The truncation a format names, as Spark reads it (in any case): `(names, DataFusion's unit)`.
+const TRUNC_LEVELS: [(&[&str], &str); 10] = [
+    (&["year", "yyyy", "yy"], "year"),
+    (&["quarter"], "quarter"),
+    (&["month", "mm", "mon"], "month"),
+    (&["week"], "week"),
+    (&["day", "dd"], "day"),
+    (&["hour"], "hour"),
+    (&["minute"], "minute"),
+    (&["second"], "second"),
+    (&["millisecond"], "millisecond"),
+    (&["microsecond"], "microsecond"),
+];
+
+/// `ts` truncated to the level `format` names among the first `levels` of [`TRUNC_LEVELS`]
+/// (read per row), `none` for any other format or a NULL one.
+fn truncated(format: Expr, ts: &Expr, levels: usize, none: Expr) -> Expr {
+    let level = datafusion::functions::string::expr_fn::lower(cast(format, DataType::Utf8));
+    let mut cases = TRUNC_LEVELS.iter().take(levels).map(|(names, unit)| {
+        (
+            level
+                .clone()
+                .in_list(names.iter().map(|n| lit(*n)).collect(), false),
+            df::expr_fn::date_trunc(lit(*unit), ts.clone()),
+        )
+    });
+    match cases.next() {
+        Some((first, then)) => cases
+            .fold(when(first, then), |mut case, (w, t)| case.when(w, t))
+            .otherwise(none.clone())
+            .unwrap_or(none),
+        None => none,
+    }
+}
+
 /// Spark's `trunc(d, fmt)`: the date `d` (a timestamp or string read as a date) truncated to
 /// its year (`year`, `yyyy`, `yy`), quarter, month (`month`, `mm`, `mon`) or week (from
-/// Monday), in any case; any other format (`dd`, `hour`, `q`) or a NULL one gives NULL, as in
-/// Spark (datafusion-spark's refused them at planning, and timestamps too).
+/// Monday); any other format (`dd`, `hour`, `q`) or a NULL one gives NULL, as in Spark
+/// (datafusion-spark's refused them at planning, and timestamps too).
 fn trunc_date(args: Vec<Expr>, types: &[DataType]) -> DfResult<Expr> {
     let [d, format] = <[Expr; 2]>::try_from(args).map_err(|a| {
         plan_err(format!(
@@ -398,23 +434,44 @@ fn trunc_date(args: Vec<Expr>, types: &[DataType]) -> DfResult<Expr> {
     }
     let day = super::datetime_text::as_date(d, types.first());
     let at = cast(day, MICROS);
-    let to = |unit: &str| {
-        cast(
-            df::expr_fn::date_trunc(lit(unit), at.clone()),
-            DataType::Date32,
-        )
-    };
-    let level = datafusion::functions::string::expr_fn::lower(cast(format, DataType::Utf8));
-    let any = |names: &[&str]| {
-        level
-            .clone()
-            .in_list(names.iter().map(|n| lit(*n)).collect(), false)
-    };
-    when(any(&["year", "yyyy", "yy"]), to("year"))
-        .when(any(&["quarter"]), to("quarter"))
-        .when(any(&["month", "mm", "mon"]), to("month"))
-        .when(any(&["week"]), to("week"))
-        .otherwise(lit(ScalarValue::Date32(None)))
+    Ok(cast(
+        truncated(
+            format,
+            &at,
+            4,
+            lit(ScalarValue::TimestampMicrosecond(None, None)),
+        ),
+        DataType::Date32,
+    ))
+}
+
+/// Spark's `date_trunc(fmt, t)`: the TIMESTAMP `t` (a date, string or `TIMESTAMP_NTZ` read in
+/// the session zone) truncated in the session zone to the level `fmt` names (`year` ...
+/// `microsecond`, with Spark's other names); NULL for another format. DataFusion's refused a
+/// DATE and Spark's names (`yy`, `mon`, `dd`), and failed on an unknown format.
+fn date_trunc_zoned(args: Vec<Expr>, types: &[DataType], tz: &Arc<str>) -> DfResult<Expr> {
+    let [format, t] = <[Expr; 2]>::try_from(args).map_err(|a| {
+        plan_err(format!(
+            "date_trunc takes a format and a timestamp, got {} arguments",
+            a.len()
+        ))
+    })?;
+    if types.get(1).is_some_and(|t| t.is_numeric()) {
+        return Err(plan_err(format!(
+            "date_trunc: the second parameter requires the \"TIMESTAMP\" type, got {}",
+            types[1]
+        )));
+    }
+    let ts = to_zoned(t, types.get(1), tz);
+    Ok(truncated(
+        format,
+        &ts,
+        TRUNC_LEVELS.len(),
+        lit(ScalarValue::TimestampMicrosecond(
+            None,
+            Some(Arc::clone(tz)),
+        )),
+    ))
 }
 
 fn rewrites() -> Vec<ScalarUDF> {

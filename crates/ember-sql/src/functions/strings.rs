@@ -191,6 +191,40 @@ fn regexp_extract_all() -> ColumnFn {
     )
 }
 
+/// `initcap(str)`: Spark's, the text in lower case with each letter that starts it or follows a
+/// space in title case; words are delimited by spaces only (DataFusion's also began one after
+/// any other non-alphanumeric character: `o'neil` gave `O'Neil`, Spark's `O'neil`).
+fn initcap() -> ColumnFn {
+    ColumnFn::new(
+        "initcap",
+        |t| fixed(t, &[DataType::Utf8], 1),
+        |_| Ok(DataType::Utf8),
+        |args| {
+            let s = args[0].as_string::<i32>();
+            let mut out = StringBuilder::with_capacity(s.len(), s.value_data().len());
+            let mut word = String::new();
+            for text in s.iter() {
+                let Some(text) = text else {
+                    out.append_null();
+                    continue;
+                };
+                word.clear();
+                let mut after_space = true;
+                for c in text.to_lowercase().chars() {
+                    if after_space {
+                        word.extend(c.to_uppercase());
+                    } else {
+                        word.push(c);
+                    }
+                    after_space = c == ' ';
+                }
+                out.append_value(&word);
+            }
+            Ok(Arc::new(out.finish()) as ArrayRef)
+        },
+    )
+}
+
 /// `locate(substr, str[, pos])`: the 1-based character position of the first `substr` in `str`
 /// at or after `pos` (default 1); 0 when absent or `pos < 1`.
 fn locate() -> ColumnFn {
@@ -771,6 +805,7 @@ pub(crate) fn register(ctx: &SessionContext) {
         regexp_extract(),
         regexp_extract_all(),
         locate(),
+        initcap(),
         regexp_substr(),
         regexp_instr(),
         mask(),
