@@ -12,7 +12,7 @@ use datafusion::sql::sqlparser::ast::{
     BinaryOperator, Expr, Function, FunctionArg, FunctionArgExpr, FunctionArgumentList,
     FunctionArguments, Ident, ObjectName, ObjectNamePart,
 };
-use datafusion::sql::sqlparser::dialect::{Dialect, SparkSqlDialect};
+use datafusion::sql::sqlparser::dialect::{Dialect, Precedence, SparkSqlDialect};
 use datafusion::sql::sqlparser::keywords::Keyword;
 use datafusion::sql::sqlparser::parser::{Parser, ParserError};
 use datafusion::sql::sqlparser::tokenizer::{Token, TokenWithSpan, Whitespace};
@@ -132,7 +132,21 @@ impl Dialect for EmberSpark {
                     Shift::Right
                 }
             }
-            // `DIV` and the rest, as Spark's dialect parses them.
+            // `a DIV b` binds as `*` and `/` do, to the left (`age DIV 10 * 10` is
+            // `(age DIV 10) * 10`); sqlparser's Spark dialect read all that follows as `b`.
+            Token::Word(ref w) if w.keyword == Keyword::DIV => {
+                parser.next_token();
+                let right = match parser.parse_subexpr(self.prec_value(Precedence::MulDivModOp)) {
+                    Ok(right) => right,
+                    Err(e) => return Some(Err(e)),
+                };
+                return Some(Ok(Expr::BinaryOp {
+                    left: Box::new(expr.clone()),
+                    op: datafusion::sql::sqlparser::ast::BinaryOperator::MyIntegerDivide,
+                    right: Box::new(right),
+                }));
+            }
+            // The rest, as Spark's dialect parses them.
             _ => return SparkSqlDialect.parse_infix(parser, expr, precedence),
         };
         parser.next_token();

@@ -57,12 +57,16 @@ fn named_by_rewrites(function: &str) -> bool {
 }
 
 /// Gives every unaliased select item of `statement` Spark's name (see the module docs).
-pub(crate) fn name_columns(statement: &mut DFStatement) {
-    struct Namer;
-    impl VisitorMut for Namer {
+///
+/// `lateral` are the names that refer to an earlier item of their `SELECT` (a lateral column
+/// alias, which `shapes::lateral_column_aliases` then replaces): Spark names a reference to
+/// one `lateralAliasReference(a)`.
+pub(crate) fn name_columns(statement: &mut DFStatement, lateral: &HashSet<String>) {
+    struct Namer<'a>(&'a HashSet<String>);
+    impl VisitorMut for Namer<'_> {
         type Break = ();
         fn pre_visit_query(&mut self, query: &mut Query) -> ControlFlow<()> {
-            name_body(&mut query.body);
+            name_body(&mut query.body, self.0);
             ControlFlow::Continue(())
         }
     }
@@ -70,7 +74,7 @@ pub(crate) fn name_columns(statement: &mut DFStatement) {
         if let Statement::Query(query) = sql {
             name_values(query);
         }
-        let _ = sql.visit(&mut Namer);
+        let _ = sql.visit(&mut Namer(lateral));
     }
 }
 
@@ -278,18 +282,19 @@ fn name_values(query: &mut Query) {
 }
 
 /// A set operation's columns are named by its first branch.
-fn name_body(body: &mut SetExpr) {
+fn name_body(body: &mut SetExpr, lateral: &HashSet<String>) {
     match body {
-        SetExpr::Select(select) => name_select(select),
-        SetExpr::SetOperation { left, .. } => name_body(left),
+        SetExpr::Select(select) => name_select(select, lateral),
+        SetExpr::SetOperation { left, .. } => name_body(left, lateral),
         _ => {}
     }
 }
 
-fn name_select(select: &mut Select) {
+fn name_select(select: &mut Select, lateral: &HashSet<String>) {
     let relations = relation_names(select);
     let windows = named_windows(&select.named_window);
-    let ctx = Ctx::new(&relations, &windows);
+    let mut ctx = Ctx::new(&relations, &windows);
+    ctx.lateral = Some(lateral);
     let names: Vec<Option<(bool, String)>> = select
         .projection
         .iter()
@@ -514,6 +519,8 @@ struct Ctx<'a> {
     windows: &'a HashMap<String, &'a WindowSpec>,
     /// The parameters of the lambdas around the expression.
     params: Vec<String>,
+    /// The names that refer to an earlier item of the `SELECT` ([`name_columns`]).
+    lateral: Option<&'a HashSet<String>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -523,7 +530,13 @@ impl<'a> Ctx<'a> {
             relations,
             windows,
             params: Vec::new(),
+            lateral: None,
         }
+    }
+
+    fn is_lateral(&self, ident: &Ident) -> bool {
+        self.lateral
+            .is_some_and(|names| names.contains(&ident.value.to_lowercase()))
     }
 }
 
@@ -541,6 +554,7 @@ fn spark_name(e: &Expr, ctx: &Ctx<'_>) -> Option<String> {
     Some(match e {
         // Spark names a lambda's variables all alike.
         Expr::Identifier(i) if ctx.is_param(i) => "namedlambdavariable()".into(),
+        Expr::Identifier(i) if ctx.is_lateral(i) => format!("lateralAliasReference({})", i.value),
         Expr::Identifier(i) => i.value.clone(),
         Expr::CompoundIdentifier(parts) => {
             if ctx.is_param(&parts[0]) {
@@ -566,6 +580,7 @@ fn spark_name(e: &Expr, ctx: &Ctx<'_>) -> Option<String> {
             let inner = Ctx {
                 relations: ctx.relations,
                 windows: ctx.windows,
+                lateral: ctx.lateral,
                 params: ctx
                     .params
                     .iter()
@@ -579,10 +594,26 @@ fn spark_name(e: &Expr, ctx: &Ctx<'_>) -> Option<String> {
         }
         Expr::Between {
             expr,
-            negated: false,
+            negated,
             low,
             high,
-        } => format!("between({}, {}, {})", name(expr)?, name(low)?, name(high)?),
+        } => {
+            let between = format!("between({}, {}, {})", name(expr)?, name(low)?, name(high)?);
+            if *negated {
+                format!("(NOT {between})")
+            } else {
+                between
+            }
+        }
+        // Spark writes these tests as null-safe equalities.
+        Expr::IsDistinctFrom(a, b) => format!("(NOT ({} <=> {}))", name(a)?, name(b)?),
+        Expr::IsNotDistinctFrom(a, b) => format!("({} <=> {})", name(a)?, name(b)?),
+        Expr::IsTrue(a) => format!("({} <=> true)", name(a)?),
+        Expr::IsNotTrue(a) => format!("(NOT ({} <=> true))", name(a)?),
+        Expr::IsFalse(a) => format!("({} <=> false)", name(a)?),
+        Expr::IsNotFalse(a) => format!("(NOT ({} <=> false))", name(a)?),
+        Expr::IsUnknown(a) => format!("({} IS NULL)", name(a)?),
+        Expr::IsNotUnknown(a) => format!("({} IS NOT NULL)", name(a)?),
         Expr::Nested(inner) => name(inner)?,
         Expr::Value(v) => value_name(&v.value)?,
         Expr::TypedString(t) => {

@@ -294,6 +294,29 @@ pub(crate) fn mark_numeric_literals(statement: &mut DFStatement) -> DfResult<()>
     Ok(())
 }
 
+/// `frame` with an interval bound written with a bare number (`RANGE BETWEEN INTERVAL 365 DAYS
+/// PRECEDING ...`, Spark's form) quoted as the planner reads it (`INTERVAL '365' DAYS`).
+fn quoted_interval_bounds(mut frame: WindowFrame) -> WindowFrame {
+    use datafusion::sql::sqlparser::ast::WindowFrameBound;
+    let quote = |bound: &mut WindowFrameBound| {
+        if let WindowFrameBound::Preceding(Some(e)) | WindowFrameBound::Following(Some(e)) = bound
+            && let SqlExpr::Interval(interval) = e.as_mut()
+            && let SqlExpr::Value(ValueWithSpan {
+                value: value @ Value::Number(..),
+                ..
+            }) = interval.value.as_mut()
+            && let Value::Number(n, _) = value
+        {
+            *value = Value::SingleQuotedString(n.clone());
+        }
+    };
+    quote(&mut frame.start_bound);
+    if let Some(end) = frame.end_bound.as_mut() {
+        quote(end);
+    }
+    frame
+}
+
 #[derive(Default)]
 struct Marker {
     in_interval: usize,
@@ -348,7 +371,7 @@ impl VisitorMut for Marker {
         self.values.pop();
         let taken = self.named_frames.pop().unwrap_or_default();
         for (spec, frame) in named_window_specs(query).into_iter().zip(taken) {
-            spec.window_frame = frame;
+            spec.window_frame = frame.map(quoted_interval_bounds);
         }
         ControlFlow::Continue(())
     }
@@ -365,7 +388,7 @@ impl VisitorMut for Marker {
 
     fn post_visit_expr(&mut self, expr: &mut SqlExpr) -> ControlFlow<String> {
         if let Some(spec) = window_spec(expr) {
-            spec.window_frame = self.frames.pop().flatten();
+            spec.window_frame = self.frames.pop().flatten().map(quoted_interval_bounds);
             return ControlFlow::Continue(());
         }
         if let SqlExpr::Interval(interval) = expr {

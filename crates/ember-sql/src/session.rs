@@ -3,7 +3,7 @@
 //! `runtime.rs`; the methods that make DataFrames live beside what they make: SQL and views
 //! `dataframe.rs`, RDDs `create.rs`, files `io.rs`. So this module depends on none of them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
@@ -51,6 +51,19 @@ impl fmt::Debug for Session {
             .field("session_id", &self.inner.ctx.session_id())
             .finish_non_exhaustive()
     }
+}
+
+/// How many lateral column aliases one query may use ([`Session::plan_sql_here`] plans it once
+/// more for each).
+const MAX_LATERAL_ALIASES: usize = 16;
+
+/// The unqualified name a planning error says is no column (DataFusion's `No field named a.`),
+/// lower-cased.
+fn missing_column(message: &str) -> Option<String> {
+    let rest = message.split("No field named ").nth(1)?;
+    let name = rest.split_whitespace().next()?.trim_end_matches('.');
+    let name = name.trim_matches(|c| c == '"' || c == '`');
+    (!name.is_empty() && !name.contains('.')).then(|| name.to_lowercase())
 }
 
 impl Session {
@@ -144,25 +157,45 @@ impl Session {
     /// The body of [`Session::plan_sql_async`], on the planning thread. A query whose result
     /// repeats a column name, which DataFusion refuses, is planned again with temporary names
     /// for its items, and its result named as Spark names it (`naming::alias_result_columns`).
+    ///
+    /// A query that names what is no column, where an earlier item of its `SELECT` has that
+    /// alias (Spark's lateral column alias, `SELECT x + 1 AS a, a * 2`), is planned again with
+    /// the references replaced (a column of that name takes precedence, as in Spark, so only a
+    /// name planning could not find is replaced); each retry adds one name, at most
+    /// [`MAX_LATERAL_ALIASES`].
     async fn plan_sql_here(&self, query: &str, cancel: &CancelFlag) -> Result<LogicalPlan> {
-        match self.plan_statement(query, cancel, false).await {
-            Err(Error::Plan { message, .. })
-                if message.starts_with("Projections require unique expression names")
-                    || message.starts_with("Schema contains qualified field name")
-                        && message.ends_with("which would be ambiguous") =>
+        let mut lateral = HashSet::new();
+        let mut rename_result = false;
+        loop {
+            match self
+                .plan_statement(query, cancel, rename_result, &lateral)
+                .await
             {
-                self.plan_statement(query, cancel, true).await
+                Err(Error::Plan { message, .. })
+                    if !rename_result
+                        && (message.starts_with("Projections require unique expression names")
+                            || message.starts_with("Schema contains qualified field name")
+                                && message.ends_with("which would be ambiguous")) =>
+                {
+                    rename_result = true;
+                }
+                Err(Error::Plan { message, .. })
+                    if lateral.len() < MAX_LATERAL_ALIASES
+                        && let Some(name) = missing_column(&message)
+                        && lateral.insert(name) => {}
+                planned => return planned,
             }
-            planned => planned,
         }
     }
 
-    /// Plans `query`; with `rename_result`, under temporary names for the result's columns.
+    /// Plans `query`; with `rename_result`, under temporary names for the result's columns;
+    /// `lateral` are the lateral column aliases to replace ([`Session::plan_sql_here`]).
     async fn plan_statement(
         &self,
         query: &str,
         cancel: &CancelFlag,
         rename_result: bool,
+        lateral: &HashSet<String>,
     ) -> Result<LogicalPlan> {
         let df_err = |e| Error::from_datafusion(e, Some(query));
         let state = self.inner.ctx.state();
@@ -173,7 +206,10 @@ impl Session {
         balance_logical_chains(&mut statement);
         check_depth(&mut statement, MAX_DEPTH, query)?;
         // Spark's names, from what the user wrote, before Ember's rewrites change it.
-        crate::naming::name_columns(&mut statement);
+        crate::naming::name_columns(&mut statement, lateral);
+        if !lateral.is_empty() {
+            crate::shapes::lateral_column_aliases(&mut statement, lateral).map_err(df_err)?;
+        }
         // PIVOT groups by its input's other columns: plan each input to learn them.
         let mut pivots = crate::shapes::PivotColumns::new();
         for input in crate::shapes::pivot_inputs(&mut statement) {

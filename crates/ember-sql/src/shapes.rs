@@ -50,7 +50,7 @@
 //! - **`TABLESAMPLE`**: `(n ROWS)` is the table's first `n` rows and `(p PERCENT)` each row kept
 //!   with probability `p`%, as derived tables; `BUCKET x OUT OF y` is refused by name.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::ControlFlow;
 
 use datafusion::error::{DataFusionError, Result as DfResult};
@@ -715,6 +715,25 @@ fn rewrite_time_window(select: &mut Select) -> DfResult<()> {
     Ok(())
 }
 
+/// Spark's `SEMI JOIN` and `ANTI JOIN` (without `LEFT`) are its `LEFT SEMI`/`LEFT ANTI` joins;
+/// DataFusion's planner takes only the latter.
+fn semi_and_anti_joins(select: &mut Select) {
+    use datafusion::sql::sqlparser::ast::{JoinConstraint, JoinOperator};
+    for from in &mut select.from {
+        for join in &mut from.joins {
+            let operator = std::mem::replace(
+                &mut join.join_operator,
+                JoinOperator::CrossJoin(JoinConstraint::None),
+            );
+            join.join_operator = match operator {
+                JoinOperator::Semi(c) => JoinOperator::LeftSemi(c),
+                JoinOperator::Anti(c) => JoinOperator::LeftAnti(c),
+                other => other,
+            };
+        }
+    }
+}
+
 /// Spark's key of `l FULL OUTER JOIN r USING (k)`: `k` is `coalesce(l.k, r.k)`, and of a
 /// `RIGHT JOIN`, `r.k` (DataFusion read `k` as the left's: NULL for the rows only the right
 /// has). Unqualified keys in the select list, `WHERE`, `GROUP BY` and `HAVING` are rewritten
@@ -831,6 +850,57 @@ fn rewrite_using_keys(select: &mut Select) -> DfResult<()> {
         for e in exprs {
             replace(e)?;
         }
+    }
+    Ok(())
+}
+
+/// Spark's lateral column aliases: in each `SELECT`, a later item's reference to an earlier
+/// item's alias among `names` (`SELECT x + 1 AS a, a * 2`, `count(*) AS n, n * 10`) becomes
+/// that item's expression (subqueries excepted, as in Spark). The caller passes only names
+/// that planning found to be no column (a column of that name wins, as in Spark).
+pub(crate) fn lateral_column_aliases(
+    statement: &mut DFStatement,
+    names: &HashSet<String>,
+) -> DfResult<()> {
+    struct Lateral<'a>(&'a HashSet<String>);
+    impl VisitorMut for Lateral<'_> {
+        type Break = DataFusionError;
+        fn pre_visit_select(&mut self, select: &mut Select) -> ControlFlow<Self::Break> {
+            let mut defined: HashMap<String, Expr> = HashMap::new();
+            for item in &mut select.projection {
+                let expr = match item {
+                    SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => e,
+                    _ => continue,
+                };
+                if !defined.is_empty() {
+                    let mut visitor = OutsideSubqueries {
+                        depth: 0,
+                        rewrite: |e: &mut Expr| {
+                            if let Expr::Identifier(i) = e
+                                && let Some(value) = defined.get(&i.value.to_lowercase())
+                            {
+                                *e = Expr::Nested(Box::new(value.clone()));
+                            }
+                            Ok(())
+                        },
+                    };
+                    if let ControlFlow::Break(err) = expr.visit(&mut visitor) {
+                        return ControlFlow::Break(err);
+                    }
+                }
+                if let SelectItem::ExprWithAlias { expr, alias } = item
+                    && self.0.contains(&alias.value.to_lowercase())
+                {
+                    defined.insert(alias.value.to_lowercase(), expr.clone());
+                }
+            }
+            ControlFlow::Continue(())
+        }
+    }
+    if let Some(sql) = crate::planning::sql_statement_mut(statement)
+        && let ControlFlow::Break(err) = sql.visit(&mut Lateral(names))
+    {
+        return Err(err);
     }
     Ok(())
 }
@@ -1372,6 +1442,12 @@ fn rewrite_expr(e: &mut Expr) -> DfResult<()> {
                 };
             }
         }
+        // `collect_set(x)` in ascending order: Spark's is its hash set's, which is ascending
+        // for small integers (`[1, 2]`); `datafusion-spark`'s was its own hash set's (`[2, 1]`).
+        Expr::Function(_) if matches!(call(e), Some((name, args)) if name == "collect_set" && args.len() == 1) =>
+        {
+            *e = parse_expr(&format!("array_sort({e})"))?;
+        }
         // Spark's `array_agg(x)` is `collect_list(x)`: NULLs left out (DataFusion's keeps
         // them). `collect_list(DISTINCT x)` is `collect_set(x)`: `datafusion-spark`'s
         // collect_list ignores DISTINCT (right alone, where DataFusion groups by `x` first, but
@@ -1392,6 +1468,12 @@ fn rewrite_expr(e: &mut Expr) -> DfResult<()> {
                     "collect_list"
                 };
                 f.name = ObjectName(vec![ObjectNamePart::Identifier(Ident::new(name))]);
+                if distinct {
+                    if let FunctionArguments::List(list) = &mut f.args {
+                        list.duplicate_treatment = None;
+                    }
+                    *e = parse_expr(&format!("array_sort({e})"))?;
+                }
             }
         }
         Expr::Function(_) if identifier_clause(e).is_some() => {
@@ -1911,6 +1993,7 @@ impl VisitorMut for Rewriter<'_> {
     fn post_visit_select(&mut self, select: &mut Select) -> ControlFlow<Self::Break> {
         let result = (|| {
             rewrite_using_keys(select)?;
+            semi_and_anti_joins(select);
             let columns = rewrite_group_by(select);
             rewrite_grouping(select, &columns)?;
             rewrite_time_window(select)?;
