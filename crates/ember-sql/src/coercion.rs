@@ -333,6 +333,27 @@ fn coerce(e: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
                 tolerant,
             )))
         }
+        // A decimal cast to a boolean is whether it is not zero, as Spark casts it (Arrow has
+        // no such cast).
+        Expr::Cast(Cast {
+            ref expr,
+            ref field,
+        }) if field.data_type() == &ArrowType::Boolean
+            && matches!(expr.get_type(schema)?, ArrowType::Decimal128(..)) =>
+        {
+            let Expr::Cast(Cast { expr, .. }) = e else {
+                return Ok(Transformed::no(e));
+            };
+            let zero = match expr.get_type(schema)? {
+                ArrowType::Decimal128(p, s) => ScalarValue::Decimal128(Some(0), p, s),
+                _ => ScalarValue::Int64(Some(0)),
+            };
+            Ok(Transformed::yes(Expr::BinaryExpr(BinaryExpr::new(
+                expr,
+                Operator::NotEq,
+                Box::new(datafusion::logical_expr::lit(zero)),
+            ))))
+        }
         // An ANSI interval cast to an integer is its count of its last field's unit
         // (`CAST(INTERVAL '3' DAY AS INT)` is 3, `INTERVAL '1 02' DAY TO HOUR` 26, as Spark's;
         // Arrow's cast gave microseconds, or failed for months).

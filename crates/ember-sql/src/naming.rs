@@ -1399,7 +1399,7 @@ fn type_name(t: &DataType) -> Option<String> {
                 _ => return None,
             }
         }
-        DataType::Decimal(info) | DataType::Numeric(info) => match info {
+        DataType::Decimal(info) | DataType::Numeric(info) | DataType::Dec(info) => match info {
             ExactNumberInfo::None => "DECIMAL(10,0)".into(),
             ExactNumberInfo::Precision(p) => format!("DECIMAL({p},0)"),
             ExactNumberInfo::PrecisionAndScale(p, s) => format!("DECIMAL({p},{s})"),

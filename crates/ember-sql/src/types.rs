@@ -151,7 +151,7 @@ impl datafusion::logical_expr::planner::TypePlanner for SparkSqlTypes {
         &self,
         sql_type: &datafusion::sql::sqlparser::ast::DataType,
     ) -> datafusion::error::Result<Option<datafusion::arrow::datatypes::FieldRef>> {
-        use datafusion::sql::sqlparser::ast::{DataType as SqlType, TimezoneInfo};
+        use datafusion::sql::sqlparser::ast::{DataType as SqlType, ExactNumberInfo, TimezoneInfo};
         let zoned =
             || ArrowType::Timestamp(TimeUnit::Microsecond, Some(Arc::clone(&self.time_zone)));
         let planned = match sql_type {
@@ -161,6 +161,24 @@ impl datafusion::logical_expr::planner::TypePlanner for SparkSqlTypes {
             }
             // Spark's `BINARY` (DataFusion's planner knows only `BYTEA`).
             SqlType::Binary(None) => ArrowType::Binary,
+            // Spark's `DECIMAL` without digits is `DECIMAL(10, 0)` (DataFusion's planner gave
+            // `DECIMAL(38, 10)`: `CAST('1.5' AS DECIMAL)` was 1.5, Spark's is 2), and `DEC` is
+            // `DECIMAL` (refused by DataFusion's planner).
+            SqlType::Decimal(ExactNumberInfo::None)
+            | SqlType::Numeric(ExactNumberInfo::None)
+            | SqlType::Dec(ExactNumberInfo::None) => ArrowType::Decimal128(10, 0),
+            SqlType::Dec(ExactNumberInfo::Precision(p)) => {
+                ArrowType::Decimal128(decimal_digits(*p)?, 0)
+            }
+            SqlType::Dec(ExactNumberInfo::PrecisionAndScale(p, s)) => {
+                let scale = i8::try_from(*s)
+                    .ok()
+                    .filter(|&s| u64::from(s.unsigned_abs()) <= *p);
+                match scale {
+                    Some(scale) => ArrowType::Decimal128(decimal_digits(*p)?, scale),
+                    None => return Ok(None),
+                }
+            }
             SqlType::Custom(name, modifiers)
                 if modifiers.is_empty()
                     && name.to_string().eq_ignore_ascii_case("timestamp_ltz") =>
@@ -181,6 +199,18 @@ impl datafusion::logical_expr::planner::TypePlanner for SparkSqlTypes {
         };
         Ok(Some(Arc::new(Field::new("", planned, true))))
     }
+}
+
+/// A decimal precision as Arrow's (1 to 38), or the planner's error.
+fn decimal_digits(p: u64) -> datafusion::error::Result<u8> {
+    u8::try_from(p)
+        .ok()
+        .filter(|p| (1..=38).contains(p))
+        .ok_or_else(|| {
+            datafusion::error::DataFusionError::Plan(format!(
+                "Decimal(precision = {p}) should satisfy 0 < precision <= 38"
+            ))
+        })
 }
 
 /// A SQL type as Spark's DDL writes it, for the DDL reader: maps as `map<k,v>` (sqlparser writes
