@@ -94,8 +94,9 @@ fn combined_type(types: &[ArrowType], results: bool) -> Option<ArrowType> {
 /// Spark's `findWiderTypeForTwo` (ANSI): the type two results combine into, folded left to
 /// right over a `CASE`'s branches or a function's arguments. A string beside an integer is a
 /// `BIGINT`, beside a fractional number a `DOUBLE`, beside a date, timestamp or boolean that
-/// type; numbers widen as in arithmetic. `None` where this does not decide.
-fn wider_result(a: &ArrowType, b: &ArrowType) -> Option<ArrowType> {
+/// type; numbers widen as in arithmetic. `None` where this does not decide. Also the common
+/// element type of arrays `concat` joins (`rewrites.rs`).
+pub(crate) fn wider_result(a: &ArrowType, b: &ArrowType) -> Option<ArrowType> {
     use ArrowType as T;
     if a == b || b == &T::Null {
         return Some(a.clone());
@@ -496,6 +497,38 @@ fn coerce(e: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
             });
             w.params.args.truncate(1);
             Ok(Transformed::yes(Expr::WindowFunction(w)))
+        }
+        // `array_repeat(array, n)`: DataFusion's kernel builds the repeated array's element
+        // field as `item` and panicked on an array whose element field has another name (Ember's
+        // arrays name it `element`); the array is given the name the kernel expects.
+        Expr::ScalarFunction(mut f)
+            if f.func.name() == "array_repeat"
+                && let Some(Ok(ArrowType::List(element))) =
+                    f.args.first().map(|a| a.get_type(schema))
+                && element.name() != "item" =>
+        {
+            let item =
+                datafusion::arrow::datatypes::Field::new("item", element.data_type().clone(), true);
+            f.args[0] = cast(f.args[0].clone(), ArrowType::List(Arc::new(item)));
+            Ok(Transformed::yes(Expr::ScalarFunction(f)))
+        }
+        // `array_position(a, NULL)` and `array_remove(a, NULL)` are NULL, as in Spark
+        // (DataFusion's failed comparing the elements with an untyped NULL).
+        Expr::ScalarFunction(f)
+            if matches!(f.func.name(), "array_position" | "array_remove")
+                && f.args.len() == 2
+                && f.args[1]
+                    .get_type(schema)
+                    .is_ok_and(|t| t == ArrowType::Null) =>
+        {
+            let t = if f.func.name() == "array_position" {
+                ArrowType::Int64
+            } else {
+                f.args[0].get_type(schema)?
+            };
+            Ok(Transformed::yes(datafusion::logical_expr::lit(
+                ScalarValue::try_from(&t)?,
+            )))
         }
         // `mod(a, b)` and `pmod(a, b)` of decimals are typed as Spark types `a % b`: DataFusion's
         // functions combine the arguments first (`mod(7, 2.25)` was `DECIMAL(12,2)`, Spark's is

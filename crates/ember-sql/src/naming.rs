@@ -1187,6 +1187,7 @@ const DEFAULTS: &[(&str, usize, &[&str])] = &[
     ("percentile_approx", 2, &["10000"]),
     ("regexp_instr", 2, &["0"]),
     ("regexp_replace", 3, &["1"]),
+    ("replace", 2, &[""]),
     ("round", 1, &["0"]),
     ("rpad", 2, &[" "]),
     ("sentences", 1, &["", ""]),

@@ -588,7 +588,53 @@ impl ScalarUDFImpl for Concat {
 
     fn coerce_types(&self, arg_types: &[ArrowType]) -> DfResult<Vec<ArrowType>> {
         if !arg_types.is_empty() && arg_types.iter().all(is_list) {
-            Ok(arg_types.to_vec())
+            // The arrays' elements in their common type, as Spark's (`concat(array(1),
+            // array(2.5))` is ARRAY<DECIMAL(11,1)>, an array of NULLs takes the others' type);
+            // DataFusion's kernel panicked on mixed element types.
+            let elements: Vec<ArrowType> = arg_types
+                .iter()
+                .filter_map(|t| match t {
+                    ArrowType::List(f) | ArrowType::LargeList(f) => Some(f.data_type().clone()),
+                    _ => None,
+                })
+                .collect();
+            let common = elements
+                .iter()
+                .try_fold(ArrowType::Null, |wide, t| {
+                    crate::coercion::wider_result(&wide, t)
+                })
+                .ok_or_else(|| {
+                    plan_err(format!(
+                        "concat: the arrays' element types differ ({})",
+                        elements
+                            .iter()
+                            .map(ToString::to_string)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ))
+                })?;
+            Ok(arg_types
+                .iter()
+                .map(|t| match t {
+                    ArrowType::List(f) => {
+                        ArrowType::List(Arc::new(f.as_ref().clone().with_data_type(common.clone())))
+                    }
+                    ArrowType::LargeList(f) => ArrowType::LargeList(Arc::new(
+                        f.as_ref().clone().with_data_type(common.clone()),
+                    )),
+                    other => other.clone(),
+                })
+                .collect())
+        } else if arg_types.iter().any(is_list) {
+            // Spark's `concat` takes arrays or strings, not both (`concat(array(1), NULL)`).
+            Err(plan_err(format!(
+                "concat takes arrays or strings, not both: ({})",
+                arg_types
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )))
         } else {
             self.strings.coerce_types(arg_types)
         }

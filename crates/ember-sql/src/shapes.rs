@@ -1420,6 +1420,30 @@ fn rewrite_expr(e: &mut Expr) -> DfResult<()> {
                 }
             }
         }
+        // Spark's optional arguments DataFusion's functions lack: `replace(s, search)` removes
+        // `search`; `levenshtein(a, b, threshold)` is -1 past the threshold;
+        // `regexp_replace(s, p, r, pos)` replaces from the 1-based position `pos` on.
+        Expr::Function(_)
+            if matches!(call(e), Some((name, args))
+                if matches!((name.as_str(), args.len()),
+                    ("replace", 2) | ("levenshtein", 3) | ("regexp_replace", 4))) =>
+        {
+            if let Some((name, args)) = call(e) {
+                let text = match (name.as_str(), &args[..]) {
+                    ("replace", [s, search]) => format!("replace({s}, {search}, '')"),
+                    ("levenshtein", [a, b, t]) => format!(
+                        "CASE WHEN levenshtein({a}, {b}) <= ({t}) THEN levenshtein({a}, {b}) \
+                         WHEN ({t}) IS NOT NULL THEN -1 END"
+                    ),
+                    ("regexp_replace", [s, p, r, pos]) => format!(
+                        "concat(substr({s}, 1, ({pos}) - 1), \
+                         regexp_replace(substr({s}, {pos}), {p}, {r}))"
+                    ),
+                    _ => return Ok(()),
+                };
+                *e = parse_expr(&text)?;
+            }
+        }
         // Spark's `ltrim(trimStr, str)` and `rtrim(trimStr, str)` take the characters to trim
         // first (DataFusion's second: `ltrim('xxSpark', 'x')` trimmed the wrong string); Spark
         // plans and names them as `TRIM(LEADING trimStr FROM str)`.

@@ -335,6 +335,32 @@ fn too_long() -> datafusion::error::DataFusionError {
     exec_err("array_insert: the array would be too long".to_owned())
 }
 
+/// `array_append`/`array_prepend`'s arguments with the element cast to the array's element
+/// type (an untyped NULL element made DataFusion's kernel panic on mixed types).
+fn array_and_element(array: Expr, element: Expr, types: &[DataType]) -> DfResult<(Expr, Expr)> {
+    match types.first() {
+        // Spark refuses an untyped NULL array (`array_append(NULL, 1)`).
+        Some(DataType::Null) => Err(plan_err(
+            "array_append/array_prepend: the first parameter requires the ARRAY type, got an \
+             untyped NULL"
+                .to_owned(),
+        )),
+        Some(DataType::List(f) | DataType::LargeList(f))
+            if types.get(1) == Some(&DataType::Null) =>
+        {
+            Ok((array, cast(element, f.data_type().clone())))
+        }
+        _ => Ok((array, element)),
+    }
+}
+
+/// `call` where `array` is not NULL, NULL (of the array's type) where it is: Spark's
+/// `array_append(NULL, x)` is NULL (DataFusion's was `[x]`).
+fn null_for_null_array(array: Expr, call: Expr, types: &[DataType]) -> DfResult<Expr> {
+    let t = types.first().cloned().unwrap_or(DataType::Null);
+    when(array.is_null(), lit(ScalarValue::try_from(&t)?)).otherwise(call)
+}
+
 /// Registers the array and map functions.
 /// Spark's `element_at`: a map's value for a key, or an array's element at a 1-based index
 /// (negative from the end) with Spark 4's ANSI errors past either end.
@@ -949,9 +975,41 @@ pub(crate) fn register(ctx: &SessionContext) {
         rewrite(
             "array_prepend",
             |t| Ok(t.first().cloned().unwrap_or(DataType::Null)),
-            |args, _| {
+            |args, types| {
                 let (array, element) = two(args)?;
-                Ok(nested::array_prepend(element, array))
+                let (array, element) = array_and_element(array, element, types)?;
+                null_for_null_array(array.clone(), nested::array_prepend(element, array), types)
+            },
+        ),
+        rewrite(
+            "array_append",
+            |t| Ok(t.first().cloned().unwrap_or(DataType::Null)),
+            |args, types| {
+                let (array, element) = two(args)?;
+                let (array, element) = array_and_element(array, element, types)?;
+                null_for_null_array(array.clone(), nested::array_append(array, element), types)
+            },
+        ),
+        // Spark's `reverse` of an array reverses its elements (the string function took the
+        // array's text: `reverse(array(1, 2))` was `]2 ,1[`).
+        rewrite(
+            "reverse",
+            |t| match t.first() {
+                Some(t @ (DataType::List(_) | DataType::LargeList(_))) => Ok(t.clone()),
+                _ => Ok(DataType::Utf8),
+            },
+            |args, types| {
+                let s = one(args)?;
+                match types.first() {
+                    Some(DataType::List(_) | DataType::LargeList(_)) => {
+                        Ok(nested::array_reverse(s))
+                    }
+                    Some(DataType::Null) => Ok(lit(ScalarValue::Utf8(None))),
+                    _ => Ok(cast(
+                        datafusion::functions::unicode::expr_fn::reverse(s),
+                        DataType::Utf8,
+                    )),
+                }
             },
         ),
         rewrite(

@@ -950,8 +950,9 @@ pub(crate) fn to_json_value(array: &dyn Array, i: usize, out: &mut String) -> Df
             out.push('{');
             let mut first = true;
             for (f, c) in fields.iter().zip(s.columns()) {
-                // Spark leaves NULL fields out (`ignoreNullFields`).
-                if c.is_null(i) {
+                // Spark leaves NULL fields out (`ignoreNullFields`); a column of untyped
+                // NULLs has no null buffer, so its type says it.
+                if c.is_null(i) || c.data_type() == &DataType::Null {
                     continue;
                 }
                 if !first {

@@ -19,7 +19,7 @@ use datafusion::logical_expr::expr::BinaryExpr;
 use datafusion::logical_expr::expr::ScalarFunction;
 use datafusion::logical_expr::{
     ColumnarValue, Expr, Operator, ReturnFieldArgs, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl,
-    Signature, Volatility, cast, lit,
+    Signature, Volatility, cast, lit, when,
 };
 use datafusion::prelude::SessionContext;
 
@@ -207,8 +207,43 @@ fn modulo_types(types: &[DataType]) -> DfResult<(DataType, DataType)> {
     .get_input_types()
 }
 
+/// `s` as a string where its type (the first of `types`) is an untyped NULL.
+fn untyped_as_text(s: Expr, types: &[DataType]) -> Expr {
+    if types.first() == Some(&DataType::Null) {
+        cast(s, DataType::Utf8)
+    } else {
+        s
+    }
+}
+
+/// Spark's `left(s, n)`: `substring(s, 1, n)`, empty for `n <= 0` (DataFusion's `left` of a
+/// negative `n` dropped characters from the end: `left('abc', -1)` was `ab`).
+fn spark_left(args: Vec<Expr>, types: &[DataType]) -> DfResult<Expr> {
+    let (s, n) = two(args)?;
+    let s = untyped_as_text(s, types);
+    Ok(cast(
+        super::text_params::substr().call(vec![s, lit(1i64), cast(n, DataType::Int64)]),
+        DataType::Utf8,
+    ))
+}
+
+/// Spark's `right(s, n)`: the last `n` characters, empty for `n <= 0`, NULL for a NULL `s`.
+fn spark_right(args: Vec<Expr>, types: &[DataType]) -> DfResult<Expr> {
+    let (s, n) = two(args)?;
+    let s = untyped_as_text(s, types);
+    let n = cast(n, DataType::Int64);
+    when(s.clone().is_null(), lit(ScalarValue::Utf8(None)))
+        .when(n.clone().lt_eq(lit(0i64)), lit(""))
+        .otherwise(cast(
+            super::text_params::substr().call(vec![s, Expr::Negative(Box::new(n))]),
+            DataType::Utf8,
+        ))
+}
+
 fn rewrites() -> Vec<ScalarUDF> {
     vec![
+        rewrite("left", |_| Ok(DataType::Utf8), spark_left),
+        rewrite("right", |_| Ok(DataType::Utf8), spark_right),
         rewrite("nullifzero", first_or_int, |args, types| {
             let t = first_or_int(types)?;
             let x = cast(one(args)?, t.clone());

@@ -306,6 +306,10 @@ pub(crate) fn register(ctx: &SessionContext, time_zone: &std::sync::Arc<str>) {
     // Last: they wrap whatever is registered under their names by then.
     bounded::register(ctx);
     text_params::register(ctx);
+    // Spark's `position(substr, str[, pos])` is `locate` (DataFusion's `position` is
+    // `strpos(str, substr)`, its arguments the other way round); after the wrapping above,
+    // which registers `strpos` again with its own aliases.
+    alias_udfs(ctx, &[("locate", "position")]);
 }
 
 /// Registers each `(existing, alias)` pair: the function `existing` also under Spark's name

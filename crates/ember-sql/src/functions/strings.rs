@@ -827,6 +827,9 @@ pub(crate) fn register(ctx: &SessionContext) {
             ("lower", "lcase"),
             ("upper", "ucase"),
             ("format_string", "printf"),
+            // Spark's `chr` is its `char` (`datafusion-spark`'s: the code point modulo 256,
+            // empty for a negative one); DataFusion's failed on -1 and gave U+0100 for 256.
+            ("char", "chr"),
         ],
     );
 }

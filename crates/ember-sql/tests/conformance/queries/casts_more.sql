@@ -17,7 +17,7 @@ SELECT cast(' 1\t' as tinyint)
 -- name: non_ascii_digits_fail
 SELECT cast('1中文' as INT)
 -- name: padded_strings_to_boolean
-SELECT cast('\t\t true \n\r ' as boolean), cast('\t\n false \t\r' as boolean)
+SELECT cast('\t\t true \n\r ' as boolean) AS t, cast('\t\n false \t\r' as boolean) AS f
 -- name: malformed_boolean_fails
 SELECT cast('\t\n xyz \t\r' as boolean)
 -- name: string_to_decimal
