@@ -165,7 +165,12 @@ fn seconds_cast(from: &ArrowType, to: &ArrowType) -> bool {
 /// seconds (rounded down: `1969-12-31 23:59:59.5` is -1), to a fractional type the exact
 /// seconds; from a number that many seconds, a fraction to the microsecond (an integer type
 /// that overflows fails as Spark's cast does). `tolerant` for `TRY_CAST`.
-fn timestamp_seconds_cast(e: Expr, from: &ArrowType, to: &ArrowType, tolerant: bool) -> Expr {
+pub(crate) fn timestamp_seconds_cast(
+    e: Expr,
+    from: &ArrowType,
+    to: &ArrowType,
+    tolerant: bool,
+) -> Expr {
     use datafusion::arrow::datatypes::TimeUnit;
     const MICROS: i64 = 1_000_000;
     let conv = |e: Expr, t: ArrowType| {
@@ -175,11 +180,10 @@ fn timestamp_seconds_cast(e: Expr, from: &ArrowType, to: &ArrowType, tolerant: b
             cast(e, t)
         }
     };
+    // The instant in UTC microseconds (a zone-less timestamp would be the wall clock).
+    let utc = ArrowType::Timestamp(TimeUnit::Microsecond, Some(Arc::from("UTC")));
     if let ArrowType::Timestamp(_, Some(_)) = from {
-        let micros = cast(
-            cast(e, ArrowType::Timestamp(TimeUnit::Microsecond, None)),
-            ArrowType::Int64,
-        );
+        let micros = cast(cast(e, utc), ArrowType::Int64);
         let m = datafusion::logical_expr::lit(MICROS);
         return match to {
             t if t.is_integer() => {
@@ -211,10 +215,7 @@ fn timestamp_seconds_cast(e: Expr, from: &ArrowType, to: &ArrowType, tolerant: b
             ArrowType::Int64,
         )
     };
-    cast(
-        cast(micros, ArrowType::Timestamp(TimeUnit::Microsecond, None)),
-        to.clone(),
-    )
+    cast(cast(micros, utc), to.clone())
 }
 
 /// What a string beside `t` (not a number) becomes: `t` itself for a date, timestamp or boolean.

@@ -449,6 +449,9 @@ impl Error {
             }
             _ => {
                 let message = root.message().into_owned();
+                if let Some(spark) = cannot_parse_timestamp(&message) {
+                    return Error::Execution { message: spark };
+                }
                 match cast_invalid_input(&message) {
                     Some((value, to)) => Error::CastInvalidInput { value, to },
                     None => Error::Execution {
@@ -723,6 +726,21 @@ fn spark_class_of_date_parts(message: String) -> String {
     } else {
         message
     }
+}
+
+/// Spark's `CANNOT_PARSE_TIMESTAMP` for text that does not match the pattern it is parsed with
+/// (`to_timestamp(s, 'yyyy-MM-dd HH:mm')`, `to_date(s, fmt)`): DataFusion's `Error parsing
+/// timestamp from '…' using format '…'`.
+fn cannot_parse_timestamp(message: &str) -> Option<String> {
+    let start =
+        message.find("Error parsing timestamp from '")? + "Error parsing timestamp from '".len();
+    let rest = &message[start..];
+    let text = &rest[..rest.find("' using format '")?];
+    Some(format!(
+        "[CANNOT_PARSE_TIMESTAMP] Text '{text}' could not be parsed with the given pattern. Use \
+         `try_to_timestamp` to tolerate invalid input string and return NULL instead. SQLSTATE: \
+         22007"
+    ))
 }
 
 /// The string and Spark's target type of Arrow's message for a string it could not cast

@@ -650,9 +650,33 @@ fn spark_name(e: &Expr, ctx: &Ctx<'_>) -> Option<String> {
                 Expr::TypedString(t) if t.data_type == DataType::Date);
             let whole = matches!(right.as_ref(),
                 Expr::Value(v) if matches!(&v.value, Value::Number(n, _) if !n.contains(['.', 'e', 'E'])));
+            // A date or timestamp plus or minus an interval literal: Spark's name has no
+            // parentheses (its `TimeAdd`/`DateAddInterval` print so).
+            let datetime = |e: &Expr| match e {
+                Expr::TypedString(t) => !matches!(t.data_type, DataType::Interval { .. }),
+                Expr::Identifier(_) | Expr::CompoundIdentifier(_) => true,
+                Expr::Function(f) => f
+                    .name
+                    .0
+                    .last()
+                    .and_then(|p| p.as_ident())
+                    .is_some_and(|i| !i.value.to_lowercase().contains("interval")),
+                _ => false,
+            };
+            let interval = |e: &Expr| matches!(e, Expr::Interval(_));
+            let shifted = match op {
+                BinaryOperator::Plus => {
+                    (interval(right) && datetime(left)) || (interval(left) && datetime(right))
+                }
+                BinaryOperator::Minus => interval(right) && datetime(left),
+                _ => false,
+            };
             match op {
                 BinaryOperator::Plus if date_literal && whole => format!("date_add({l}, {r})"),
                 BinaryOperator::Minus if date_literal && whole => format!("date_sub({l}, {r})"),
+                BinaryOperator::Plus | BinaryOperator::Minus if shifted => {
+                    format!("{l} {} {r}", operator(op)?)
+                }
                 BinaryOperator::NotEq => format!("(NOT ({l} = {r}))"),
                 BinaryOperator::StringConcat => format!("concat({l}, {r})"),
                 op => format!("({l} {} {r})", operator(op)?),
@@ -717,7 +741,11 @@ fn spark_name(e: &Expr, ctx: &Ctx<'_>) -> Option<String> {
             text
         }
         Expr::CompoundFieldAccess { root, access_chain } => {
-            let mut text = name(root)?;
+            // A time window's fields are named after the struct (`window.start`).
+            let mut text = match call_name(root).as_deref() {
+                Some(w @ ("window" | "session_window")) => w.to_owned(),
+                _ => name(root)?,
+            };
             for access in access_chain {
                 match access {
                     AccessExpr::Subscript(Subscript::Index { index }) => {
@@ -965,6 +993,14 @@ fn function_name(f: &Function, ctx: &Ctx<'_>) -> Option<String> {
         && f.name.0.last()?.as_ident()?.quote_style == Some(crate::dialect::OPERATOR_QUOTE)
     {
         return Some(format!("({} >>> {})", args[0], args[1]));
+    }
+    // `datediff(unit, a, b)` and `dateadd(unit, n, t)` are Spark's `timestampdiff` and
+    // `timestampadd`, and named so; `datepart(field, t)` prints as `datepart(field FROM t)`.
+    match (fname.as_str(), &args[..]) {
+        ("datediff" | "date_diff", [_, _, _]) => return call_text("timestampdiff", args, false),
+        ("dateadd" | "date_add", [_, _, _]) => return call_text("timestampadd", args, false),
+        ("datepart", [field, from]) => return Some(format!("datepart({field} FROM {from})")),
+        _ => {}
     }
     // `ltrim(trimStr, str)` is Spark's `TRIM(LEADING trimStr FROM str)` (`shapes.rs`).
     if let ("ltrim" | "rtrim", [what, from]) = (fname.as_str(), &args[..]) {

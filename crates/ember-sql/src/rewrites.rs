@@ -25,7 +25,7 @@
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
-use datafusion::arrow::datatypes::{DataType as ArrowType, FieldRef};
+use datafusion::arrow::datatypes::{DataType as ArrowType, FieldRef, TimeUnit};
 use datafusion::common::ScalarValue;
 use datafusion::error::{DataFusionError, Result as DfResult};
 use datafusion::logical_expr::simplify::{ExprSimplifyResult, SimplifyContext};
@@ -237,6 +237,9 @@ fn date_part(name: &'static str) -> SparkRewrite {
             "quarter" => "quarter",
             "dayofyear" => "doy",
             "weekofyear" => "week",
+            "hour" => "hour",
+            "minute" => "minute",
+            "second" => "second",
             _ => "day",
         }
     }
@@ -257,6 +260,9 @@ impl SparkRewrite {
             "quarter" => |a, t| part_expr("quarter", a, t),
             "doy" => |a, t| part_expr("doy", a, t),
             "week" => |a, t| part_expr("week", a, t),
+            "hour" => |a, t| part_expr("hour", a, t),
+            "minute" => |a, t| part_expr("minute", a, t),
+            "second" => |a, t| part_expr("second", a, t),
             _ => |a, t| part_expr("day", a, t),
         };
         self
@@ -265,11 +271,17 @@ impl SparkRewrite {
 
 fn part_expr(part: &str, args: Vec<Expr>, types: &[ArrowType]) -> DfResult<Expr> {
     let mut d = one(args)?;
-    if matches!(
-        types.first(),
-        Some(ArrowType::Utf8 | ArrowType::LargeUtf8 | ArrowType::Utf8View)
-    ) {
-        d = as_date(d, types.first());
+    if let Some(t @ (ArrowType::Utf8 | ArrowType::LargeUtf8 | ArrowType::Utf8View)) = types.first()
+    {
+        // A string is a date for the date's parts, a wall-clock time for the time's (Spark
+        // casts it to the type the part needs).
+        d = if matches!(part, "hour" | "minute" | "second") {
+            let wall_clock = ArrowType::Timestamp(TimeUnit::Microsecond, None);
+            crate::functions::datetime_text::text_cast(d.clone(), t, &wall_clock, false)
+                .unwrap_or_else(|| cast(d, wall_clock))
+        } else {
+            as_date(d, types.first())
+        };
     }
     Ok(cast(
         datafusion::functions::datetime::expr_fn::date_part(lit(part), d),
@@ -277,7 +289,6 @@ fn part_expr(part: &str, args: Vec<Expr>, types: &[ArrowType]) -> DfResult<Expr>
     ))
 }
 
-/// Translates a Java `DateTimeFormatter` pattern (Spark's) into a chrono format string.
 /// Spark's refusal of a datetime pattern [`java_to_chrono`] cannot write as Spark would: its
 /// week-based letters (`Y`, `w`, `W`, `u`, `e`, `c`), which Spark 3+ refuses, and any other
 /// letter outside quotes that is not translated (it was written out literally: `'Q'` printed
@@ -320,6 +331,7 @@ pub(crate) fn refused_pattern(pattern: &str) -> Option<String> {
     None
 }
 
+/// Translates a Java `DateTimeFormatter` pattern (Spark's) into a chrono format string.
 pub(crate) fn java_to_chrono(pattern: &str) -> String {
     let chars: Vec<char> = pattern.chars().collect();
     let mut out = String::new();
@@ -427,6 +439,9 @@ pub(crate) fn register(ctx: &SessionContext) {
         "quarter",
         "dayofyear",
         "weekofyear",
+        "hour",
+        "minute",
+        "second",
     ] {
         ctx.register_udf(ScalarUDF::new_from_impl(date_part(name)));
     }

@@ -271,6 +271,18 @@ fn zoned_rewrites(tz: &Arc<str>) -> Vec<ScalarUDF> {
     vec![
         ZonedRewrite::udf("to_timestamp", tz, zoned, to_timestamp_expr),
         ZonedRewrite::udf("date_trunc", tz, zoned, date_trunc_zoned),
+        // `from_utc_timestamp`/`to_utc_timestamp` of a string read it as a TIMESTAMP first, as
+        // Spark casts it (`datafusion-spark`'s answered a TIMESTAMP_NTZ for a string).
+        ZonedRewrite::udf("from_utc_timestamp", tz, zoned, |args, types, tz| {
+            let (t, zone) = crate::rewrites::two(args)?;
+            let t = to_zoned(t, types.first(), tz);
+            Ok(datafusion_spark::function::datetime::from_utc_timestamp().call(vec![t, zone]))
+        }),
+        ZonedRewrite::udf("to_utc_timestamp", tz, zoned, |args, types, tz| {
+            let (t, zone) = crate::rewrites::two(args)?;
+            let t = to_zoned(t, types.first(), tz);
+            Ok(datafusion_spark::function::datetime::to_utc_timestamp().call(vec![t, zone]))
+        }),
         // A wall-clock time: the text read as if in UTC, where the instant and the wall clock
         // agree, then kept without a zone.
         ZonedRewrite::udf(
@@ -335,12 +347,16 @@ fn zoned_rewrites(tz: &Arc<str>) -> Vec<ScalarUDF> {
                 Ok(cast(df::expr_fn::to_char(ts, fmt), DataType::Utf8))
             },
         ),
-        ZonedRewrite::udf("timestamp_seconds", tz, zoned, |args, _, tz| {
-            let seconds = cast(
-                cast(one(args)?, DataType::Int64),
-                DataType::Timestamp(TimeUnit::Second, Some(Arc::clone(tz))),
-            );
-            Ok(cast(seconds, zoned(tz)))
+        // Seconds since the epoch, a fraction kept to the microsecond (`timestamp_seconds(-1.5)`
+        // is 23:59:58.5; the fraction was truncated), as Spark's cast of a number reads it.
+        ZonedRewrite::udf("timestamp_seconds", tz, zoned, |args, types, tz| {
+            let n = one(args)?;
+            Ok(match types.first() {
+                Some(t) if t.is_numeric() => {
+                    crate::coercion::timestamp_seconds_cast(n, t, &zoned(tz), false)
+                }
+                _ => cast(n, zoned(tz)),
+            })
         }),
         ZonedRewrite::udf("timestamp_millis", tz, zoned, |args, _, tz| {
             let millis = cast(
@@ -478,6 +494,25 @@ fn rewrites() -> Vec<ScalarUDF> {
     vec![
         rewrite("to_date", |_| Ok(DataType::Date32), to_date_expr),
         rewrite("trunc", |_| Ok(DataType::Date32), trunc_date),
+        // `last_day` and `next_day` of a string or timestamp read it as a date, as Spark casts
+        // it (`datafusion-spark`'s took only dates).
+        rewrite(
+            "last_day",
+            |_| Ok(DataType::Date32),
+            |args, types| {
+                let d = super::datetime_text::as_date(one(args)?, types.first());
+                Ok(datafusion_spark::function::datetime::last_day().call(vec![d]))
+            },
+        ),
+        rewrite(
+            "next_day",
+            |_| Ok(DataType::Date32),
+            |args, types| {
+                let (d, day) = crate::rewrites::two(args)?;
+                let d = super::datetime_text::as_date(d, types.first());
+                Ok(datafusion_spark::function::datetime::next_day().call(vec![d, day]))
+            },
+        ),
         rewrite(
             "try_to_date",
             |_| Ok(DataType::Date32),
@@ -651,6 +686,9 @@ fn make_timestamps(args: &[ArrayRef], strict: bool) -> DfResult<ArrayRef> {
             let s = sec.value(i);
             let whole = s.trunc();
             let micros = ((s - whole) * 1e6).round();
+            // Spark takes 60 seconds (with no fraction) as the next minute's start.
+            let next_minute = s == 60.0;
+            let whole = if next_minute { 0.0 } else { whole };
             let dt =
                 NaiveDate::from_ymd_opt(ints[0].value(i), f(1).unwrap_or(0), f(2).unwrap_or(0))
                     .and_then(|d| {
@@ -660,6 +698,13 @@ fn make_timestamps(args: &[ArrayRef], strict: bool) -> DfResult<ArrayRef> {
                             whole as u32,
                             micros as u32,
                         )
+                    })
+                    .and_then(|dt| {
+                        if next_minute {
+                            dt.checked_add_signed(chrono::TimeDelta::minutes(1))
+                        } else {
+                            Some(dt)
+                        }
                     });
             match dt {
                 Some(dt) => Ok(Some(dt.and_utc().timestamp_micros())),

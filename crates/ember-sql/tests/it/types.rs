@@ -578,6 +578,23 @@ fn regression_datetime_functions_return_timestamps_in_the_session_time_zone_issu
             )
         ]
     );
+    // Casts between a TIMESTAMP and a number are seconds since the epoch, the same instant in
+    // any session zone (Spark's; an intermediate zone-less timestamp once moved it 5 hours).
+    assert_eq!(
+        columns(
+            &spark,
+            "SELECT CAST(TIMESTAMP '2024-01-01 10:00:00' AS BIGINT) AS s, \
+             CAST(CAST(1704121200.5 AS TIMESTAMP) AS DOUBLE) AS r"
+        ),
+        [
+            ("s".to_owned(), "bigint".to_owned(), "1704121200".to_owned()),
+            (
+                "r".to_owned(),
+                "double".to_owned(),
+                "1704121200.5".to_owned()
+            )
+        ]
+    );
     // A column of strings (DataFusion returns those unlabelled; Ember labels them).
     let batches = spark
         .sql("SELECT to_timestamp(s) AS t FROM (VALUES ('2024-01-01 10:00:00'), (NULL)) AS v(s)")
