@@ -1,7 +1,7 @@
 //! Spark's implicit type coercion where DataFusion's differs (Spark 4, ANSI on).
 //!
 //! - **`DECIMAL` beside `FLOAT`/`DOUBLE`** in a comparison, `BETWEEN`, `IN`, the results of
-//!   `CASE`, or `coalesce`/`nvl`/`ifnull`/`greatest`/`least`/`nullif`/`if`/`array`: Spark compares and
+//!   `CASE`, or `coalesce`/`nvl`/`ifnull`/`greatest`/`least`/`nvl2`/`if`/`array`: Spark compares and
 //!   combines them as `DOUBLE`. DataFusion prefers the decimal and casts the double to
 //!   `DECIMAL(30, 15)`, which fails on large doubles (`x > 0.5` with `x = 1e40`) and rounds
 //!   small ones. Now that `0.5` is a decimal literal (`numeric_literals.rs`) this is everywhere.
@@ -43,7 +43,7 @@ const COMBINING: [(&str, usize); 9] = [
     ("ifnull", 0),
     ("greatest", 0),
     ("least", 0),
-    ("nullif", 0),
+    ("nvl2", 1),
     ("if", 1),
     ("array", 0),
     ("make_array", 0),
@@ -530,6 +530,23 @@ fn coerce(e: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
             Ok(Transformed::yes(datafusion::logical_expr::lit(
                 ScalarValue::try_from(&t)?,
             )))
+        }
+        // `nullif(a, b)` is Spark's `IF(a = b, NULL, a)`: typed as `a` (the comparison combines
+        // the two; DataFusion's function typed the result as their common type, so
+        // `nullif('1', 2)` was a BIGINT and `nullif('1', 2.5)` a DOUBLE).
+        Expr::ScalarFunction(f)
+            if f.func.name() == "nullif"
+                && let [a, b] = &f.args[..]
+                && a.get_type(schema).is_ok_and(|ta| {
+                    b.get_type(schema)
+                        .is_ok_and(|tb| ta != tb && ta != ArrowType::Null)
+                }) =>
+        {
+            let (a, b) = (f.args[0].clone(), f.args[1].clone());
+            let null = datafusion::logical_expr::lit(ScalarValue::try_from(&a.get_type(schema)?)?);
+            Ok(Transformed::yes(
+                datafusion::logical_expr::when(a.clone().eq(b), null).otherwise(a)?,
+            ))
         }
         // `mod(a, b)` and `pmod(a, b)` of decimals are typed as Spark types `a % b`: DataFusion's
         // functions combine the arguments first (`mod(7, 2.25)` was `DECIMAL(12,2)`, Spark's is

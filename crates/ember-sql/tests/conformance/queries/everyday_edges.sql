@@ -154,3 +154,5 @@ SELECT true = 'maybe'
 SELECT struct(x AS a, 2), struct(2, x AS z), struct(x, y AS q), struct(x AS a, 2).col2 FROM VALUES (1, 5) t(x, y)
 -- name: round_doubles_half_up
 SELECT round(2.5D), round(-2.5D), round(0.125D, 2), round(1.0E15 + 0.5, 0), round(x, 1) FROM VALUES (2.25D), (2.35D), (-0.05D) t(x) ORDER BY x
+-- name: nullif_and_nvl2_types
+SELECT typeof(nullif('1', 2)), typeof(nullif('1', 2.5)), nullif('1', 2.5), typeof(nullif(2.5, '1')), typeof(nvl2(1, '3', 2.5)), nvl2(NULL, '3', 2.5), nullif(2, 2), nullif(x, 1), typeof(nullif(x, 1.5)), nullif('a', 'a') FROM VALUES (1) t(x)
