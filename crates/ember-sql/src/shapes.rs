@@ -423,26 +423,13 @@ fn rewrite_generators(select: &mut Select) -> DfResult<()> {
         let mut from = std::mem::take(&mut select.from);
         let name = from_name(&from);
         for items in generated.iter().flatten() {
-            let source = if from.is_empty() {
-                " FROM (VALUES (1)) AS __ember_one(__ember_one)".to_owned()
-            } else {
-                format!(
-                    " FROM {}",
-                    from.iter()
-                        .map(ToString::to_string)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            };
-            let query = parse_select(&format!(
-                "SELECT * FROM (SELECT *, {}{source}) AS {}",
-                items.join(", "),
-                quoted(&name)
-            ))?;
-            from = match *query.body {
-                SetExpr::Select(select) => select.from,
-                _ => return Err(plan_err("rewriting generators".to_owned())),
-            };
+            // With no FROM, one row to generate from (`SELECT *` needs a relation).
+            from = extended_by(
+                from,
+                items,
+                &name,
+                " FROM (VALUES (1)) AS __ember_one(__ember_one)",
+            )?;
         }
         select.from = from;
     }
@@ -485,6 +472,36 @@ fn from_name(from: &[TableWithJoins]) -> String {
     }
 }
 
+/// `from` as the derived table `(SELECT *, <items> FROM <from>) AS <name>` (a generator's columns
+/// beside what came before); `empty` is the source written when `from` is empty.
+fn extended_by(
+    from: Vec<TableWithJoins>,
+    items: &[String],
+    name: &str,
+    empty: &str,
+) -> DfResult<Vec<TableWithJoins>> {
+    let source = if from.is_empty() {
+        empty.to_owned()
+    } else {
+        format!(
+            " FROM {}",
+            from.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    let query = parse_select(&format!(
+        "SELECT * FROM (SELECT *, {}{source}) AS {}",
+        items.join(", "),
+        quoted(name)
+    ))?;
+    match *query.body {
+        SetExpr::Select(select) => Ok(select.from),
+        _ => Err(plan_err("rewriting a generator".to_owned())),
+    }
+}
+
 /// Each `LATERAL VIEW` becomes a derived table over what came before it.
 /// Returns the names of the views, whose `t.c` references are now plain `c`.
 fn rewrite_lateral_views(select: &mut Select) -> DfResult<Vec<String>> {
@@ -503,26 +520,7 @@ fn rewrite_lateral_views(select: &mut Select) -> DfResult<Vec<String>> {
                 ))
             })?;
         let name = from_name(&from);
-        let source = if from.is_empty() {
-            String::new()
-        } else {
-            format!(
-                " FROM {}",
-                from.iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        };
-        let query = parse_select(&format!(
-            "SELECT * FROM (SELECT *, {}{source}) AS {}",
-            items.join(", "),
-            quoted(&name)
-        ))?;
-        from = match *query.body {
-            SetExpr::Select(select) => select.from,
-            _ => return Err(plan_err("rewriting a LATERAL VIEW".to_owned())),
-        };
+        from = extended_by(from, &items, &name, "")?;
         if let Some(ObjectNamePart::Identifier(n)) = view.lateral_view_name.0.last() {
             view_names.push(n.value.to_lowercase());
         }

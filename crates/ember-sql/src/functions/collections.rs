@@ -398,77 +398,6 @@ fn element_at() -> SparkRewrite {
     }
 }
 
-/// DataFusion's `least` with Spark's order for arrays and structs: a NULL element or field is
-/// smaller than any value, so `least(array(1, NULL), array(1, 2))` is `[1, NULL]`. DataFusion's
-/// orders NULLs last to skip NULL arguments, which also put NULLs inside a value last. NULL
-/// arguments are still skipped; other types stay DataFusion's. (`greatest` orders NULLs first
-/// and so already agrees with Spark.)
-#[derive(Debug, PartialEq, Eq, Hash)]
-struct SparkLeast {
-    inner: Arc<ScalarUDF>,
-}
-
-impl datafusion::logical_expr::ScalarUDFImpl for SparkLeast {
-    fn name(&self) -> &str {
-        self.inner.name()
-    }
-
-    fn signature(&self) -> &Signature {
-        self.inner.signature()
-    }
-
-    fn coerce_types(&self, arg_types: &[DataType]) -> DfResult<Vec<DataType>> {
-        self.inner.coerce_types(arg_types)
-    }
-
-    fn return_type(&self, arg_types: &[DataType]) -> DfResult<DataType> {
-        self.inner.return_type(arg_types)
-    }
-
-    fn invoke_with_args(
-        &self,
-        args: datafusion::logical_expr::ScalarFunctionArgs,
-    ) -> DfResult<datafusion::logical_expr::ColumnarValue> {
-        use datafusion::arrow::row::{RowConverter, SortField};
-        let t = args.return_field.data_type().clone();
-        if !matches!(
-            t,
-            DataType::Struct(_)
-                | DataType::List(_)
-                | DataType::LargeList(_)
-                | DataType::FixedSizeList(..)
-        ) {
-            return self.inner.invoke_with_args(args);
-        }
-        let arrays = datafusion::logical_expr::ColumnarValue::values_to_arrays(&args.args)?;
-        let rows = RowConverter::new(vec![SortField::new_with_options(
-            t.clone(),
-            datafusion::arrow::compute::SortOptions {
-                descending: false,
-                nulls_first: true,
-            },
-        )])?;
-        let converted = arrays
-            .iter()
-            .map(|a| rows.convert_columns(std::slice::from_ref(a)))
-            .collect::<Result<Vec<_>, _>>()?;
-        // A row whose arguments are all NULL takes its NULL from this last source.
-        let null = datafusion::arrow::array::new_null_array(&t, 1);
-        let mut sources: Vec<&dyn Array> = arrays.iter().map(|a| a.as_ref()).collect();
-        sources.push(null.as_ref());
-        let picks: Vec<(usize, usize)> = (0..args.number_rows)
-            .map(|i| {
-                (0..arrays.len())
-                    .filter(|&j| arrays[j].is_valid(i))
-                    .min_by(|&a, &b| converted[a].row(i).cmp(&converted[b].row(i)))
-                    .map_or((arrays.len(), 0), |j| (j, i))
-            })
-            .collect();
-        let least = datafusion::arrow::compute::interleave(&sources, &picks)?;
-        Ok(datafusion::logical_expr::ColumnarValue::Array(least))
-    }
-}
-
 /// The hidden function `arr.f` of an array of structs is planned into (`spark.rs`).
 pub(crate) const ARRAY_FIELD: &str = "__ember_array_field";
 
@@ -631,17 +560,37 @@ fn list_like(like: &DataType, element: Field) -> DataType {
     }
 }
 
-/// Spark's `arrays_overlap(a, b)`: DataFusion's `array_has_any`, but NULL where no non-NULL
-/// element is shared, both arrays have elements and either holds a NULL (Spark's three-valued
-/// answer: the NULL might have matched); DataFusion answered false.
+/// DataFusion's array functions with Spark's answers where they differ: the function as
+/// DataFusion registers it, its answers corrected by [`ArrayFix`].
 #[derive(Debug, PartialEq, Eq, Hash)]
-struct SparkArraysOverlap {
+struct SparkArrayFn {
     inner: Arc<ScalarUDF>,
+    fix: ArrayFix,
 }
 
-impl datafusion::logical_expr::ScalarUDFImpl for SparkArraysOverlap {
+/// What [`SparkArrayFn`] corrects.
+#[derive(Debug, PartialEq, Eq, Hash, Clone, Copy)]
+enum ArrayFix {
+    /// [`least_values`].
+    Least,
+    /// [`flatten_values`].
+    Flatten,
+    /// [`overlap_values`], registered as `arrays_overlap`.
+    Overlap,
+}
+
+impl SparkArrayFn {
+    fn udf(inner: Arc<ScalarUDF>, fix: ArrayFix) -> ScalarUDF {
+        ScalarUDF::new_from_impl(SparkArrayFn { inner, fix })
+    }
+}
+
+impl datafusion::logical_expr::ScalarUDFImpl for SparkArrayFn {
     fn name(&self) -> &str {
-        "arrays_overlap"
+        match self.fix {
+            ArrayFix::Overlap => "arrays_overlap",
+            ArrayFix::Least | ArrayFix::Flatten => self.inner.name(),
+        }
     }
 
     fn signature(&self) -> &Signature {
@@ -660,116 +609,155 @@ impl datafusion::logical_expr::ScalarUDFImpl for SparkArraysOverlap {
         &self,
         args: datafusion::logical_expr::ScalarFunctionArgs,
     ) -> DfResult<datafusion::logical_expr::ColumnarValue> {
-        let rows = args.number_rows;
-        let inputs = datafusion::logical_expr::ColumnarValue::values_to_arrays(&args.args)?;
-        let overlap = self.inner.invoke_with_args(args)?.to_array(rows)?;
-        let Some(answers) = overlap.as_boolean_opt() else {
-            return Ok(datafusion::logical_expr::ColumnarValue::Array(overlap));
-        };
-        // Per row: (has elements, holds a NULL) of each array.
-        let shape = |a: &ArrayRef| -> Vec<(bool, bool)> {
-            let spans = |offsets: Vec<usize>, values: &dyn Array| {
-                offsets
-                    .windows(2)
-                    .map(|w| (w[1] > w[0], (w[0]..w[1]).any(|j| values.is_null(j))))
-                    .collect::<Vec<_>>()
-            };
-            if let Some(list) = a.as_list_opt::<i32>() {
-                spans(
-                    list.offsets().iter().map(|o| o.as_usize()).collect(),
-                    list.values().as_ref(),
-                )
-            } else if let Some(list) = a.as_list_opt::<i64>() {
-                spans(
-                    list.offsets().iter().map(|o| o.as_usize()).collect(),
-                    list.values().as_ref(),
-                )
-            } else {
-                vec![(false, false); a.len()]
-            }
-        };
-        let (Some(a), Some(b)) = (inputs.first(), inputs.get(1)) else {
-            return Ok(datafusion::logical_expr::ColumnarValue::Array(overlap));
-        };
-        let (sa, sb) = (shape(a), shape(b));
-        let answered: datafusion::arrow::array::BooleanArray = (0..answers.len())
-            .map(|i| {
-                if answers.is_null(i) {
-                    return None;
-                }
-                let v = answers.value(i);
-                let ((ea, na), (eb, nb)) = (sa[i], sb[i]);
-                (v || !(ea && eb && (na || nb))).then_some(v)
-            })
-            .collect();
-        Ok(datafusion::logical_expr::ColumnarValue::Array(Arc::new(
-            answered,
-        )))
+        match self.fix {
+            ArrayFix::Least => least_values(&self.inner, args),
+            ArrayFix::Flatten => flatten_values(&self.inner, args),
+            ArrayFix::Overlap => overlap_values(&self.inner, args),
+        }
     }
+}
+
+/// DataFusion's `least` with Spark's order for arrays and structs: a NULL element or field is
+/// smaller than any value, so `least(array(1, NULL), array(1, 2))` is `[1, NULL]`. DataFusion's
+/// orders NULLs last to skip NULL arguments, which also put NULLs inside a value last. NULL
+/// arguments are still skipped; other types stay DataFusion's. (`greatest` orders NULLs first
+/// and so already agrees with Spark.)
+fn least_values(
+    inner: &ScalarUDF,
+    args: datafusion::logical_expr::ScalarFunctionArgs,
+) -> DfResult<datafusion::logical_expr::ColumnarValue> {
+    use datafusion::arrow::row::{RowConverter, SortField};
+    let t = args.return_field.data_type().clone();
+    if !matches!(
+        t,
+        DataType::Struct(_)
+            | DataType::List(_)
+            | DataType::LargeList(_)
+            | DataType::FixedSizeList(..)
+    ) {
+        return inner.invoke_with_args(args);
+    }
+    let arrays = datafusion::logical_expr::ColumnarValue::values_to_arrays(&args.args)?;
+    let rows = RowConverter::new(vec![SortField::new_with_options(
+        t.clone(),
+        datafusion::arrow::compute::SortOptions {
+            descending: false,
+            nulls_first: true,
+        },
+    )])?;
+    let converted = arrays
+        .iter()
+        .map(|a| rows.convert_columns(std::slice::from_ref(a)))
+        .collect::<Result<Vec<_>, _>>()?;
+    // A row whose arguments are all NULL takes its NULL from this last source.
+    let null = datafusion::arrow::array::new_null_array(&t, 1);
+    let mut sources: Vec<&dyn Array> = arrays.iter().map(|a| a.as_ref()).collect();
+    sources.push(null.as_ref());
+    let picks: Vec<(usize, usize)> = (0..args.number_rows)
+        .map(|i| {
+            (0..arrays.len())
+                .filter(|&j| arrays[j].is_valid(i))
+                .min_by(|&a, &b| converted[a].row(i).cmp(&converted[b].row(i)))
+                .map_or((arrays.len(), 0), |j| (j, i))
+        })
+        .collect();
+    let least = datafusion::arrow::compute::interleave(&sources, &picks)?;
+    Ok(datafusion::logical_expr::ColumnarValue::Array(least))
+}
+
+/// Spark's `arrays_overlap(a, b)`: DataFusion's `array_has_any`, but NULL where no non-NULL
+/// element is shared, both arrays have elements and either holds a NULL (Spark's three-valued
+/// answer: the NULL might have matched); DataFusion answered false.
+fn overlap_values(
+    inner: &ScalarUDF,
+    args: datafusion::logical_expr::ScalarFunctionArgs,
+) -> DfResult<datafusion::logical_expr::ColumnarValue> {
+    let rows = args.number_rows;
+    let inputs = datafusion::logical_expr::ColumnarValue::values_to_arrays(&args.args)?;
+    let overlap = inner.invoke_with_args(args)?.to_array(rows)?;
+    let Some(answers) = overlap.as_boolean_opt() else {
+        return Ok(datafusion::logical_expr::ColumnarValue::Array(overlap));
+    };
+    // Per row: (has elements, holds a NULL) of each array.
+    let shape = |a: &ArrayRef| -> Vec<(bool, bool)> {
+        let spans = |offsets: Vec<usize>, values: &dyn Array| {
+            offsets
+                .windows(2)
+                .map(|w| (w[1] > w[0], (w[0]..w[1]).any(|j| values.is_null(j))))
+                .collect::<Vec<_>>()
+        };
+        if let Some(list) = a.as_list_opt::<i32>() {
+            spans(
+                list.offsets().iter().map(|o| o.as_usize()).collect(),
+                list.values().as_ref(),
+            )
+        } else if let Some(list) = a.as_list_opt::<i64>() {
+            spans(
+                list.offsets().iter().map(|o| o.as_usize()).collect(),
+                list.values().as_ref(),
+            )
+        } else {
+            vec![(false, false); a.len()]
+        }
+    };
+    let (Some(a), Some(b)) = (inputs.first(), inputs.get(1)) else {
+        return Ok(datafusion::logical_expr::ColumnarValue::Array(overlap));
+    };
+    let (sa, sb) = (shape(a), shape(b));
+    let answered: datafusion::arrow::array::BooleanArray = (0..answers.len())
+        .map(|i| {
+            if answers.is_null(i) {
+                return None;
+            }
+            let v = answers.value(i);
+            let ((ea, na), (eb, nb)) = (sa[i], sb[i]);
+            (v || !(ea && eb && (na || nb))).then_some(v)
+        })
+        .collect();
+    Ok(datafusion::logical_expr::ColumnarValue::Array(Arc::new(
+        answered,
+    )))
 }
 
 /// DataFusion's `flatten` with Spark's NULL: an array that holds a NULL array flattens to NULL
 /// (DataFusion skipped it: `flatten(array(array(1, 2), NULL))` was `[1, 2]`).
-#[derive(Debug, PartialEq, Eq, Hash)]
-struct SparkFlatten {
-    inner: Arc<ScalarUDF>,
-}
-
-impl datafusion::logical_expr::ScalarUDFImpl for SparkFlatten {
-    fn name(&self) -> &str {
-        self.inner.name()
+fn flatten_values(
+    inner: &ScalarUDF,
+    args: datafusion::logical_expr::ScalarFunctionArgs,
+) -> DfResult<datafusion::logical_expr::ColumnarValue> {
+    let rows = args.number_rows;
+    let input = match args.args.first() {
+        Some(arg) => arg.to_array(rows)?,
+        None => return inner.invoke_with_args(args),
+    };
+    // Each row: whether it holds a NULL array (its outer array itself may be NULL: then
+    // DataFusion's answer is NULL already).
+    let holds_null = |offsets: &[usize], inner: &dyn Array| -> Vec<bool> {
+        offsets
+            .windows(2)
+            .map(|w| (w[0]..w[1]).any(|j| inner.is_null(j)))
+            .collect()
+    };
+    let holds = if let Some(list) = input.as_list_opt::<i32>() {
+        let offsets: Vec<usize> = list.offsets().iter().map(|o| o.as_usize()).collect();
+        holds_null(&offsets, list.values().as_ref())
+    } else if let Some(list) = input.as_list_opt::<i64>() {
+        let offsets: Vec<usize> = list.offsets().iter().map(|o| o.as_usize()).collect();
+        holds_null(&offsets, list.values().as_ref())
+    } else {
+        Vec::new()
+    };
+    let flat = inner.invoke_with_args(args)?;
+    if !holds.contains(&true) {
+        return Ok(flat);
     }
-
-    fn signature(&self) -> &Signature {
-        self.inner.signature()
-    }
-
-    fn coerce_types(&self, arg_types: &[DataType]) -> DfResult<Vec<DataType>> {
-        self.inner.coerce_types(arg_types)
-    }
-
-    fn return_type(&self, arg_types: &[DataType]) -> DfResult<DataType> {
-        self.inner.return_type(arg_types)
-    }
-
-    fn invoke_with_args(
-        &self,
-        args: datafusion::logical_expr::ScalarFunctionArgs,
-    ) -> DfResult<datafusion::logical_expr::ColumnarValue> {
-        let rows = args.number_rows;
-        let input = match args.args.first() {
-            Some(arg) => arg.to_array(rows)?,
-            None => return self.inner.invoke_with_args(args),
-        };
-        // Each row: whether it holds a NULL array (its outer array itself may be NULL: then
-        // DataFusion's answer is NULL already).
-        let holds_null = |offsets: &[usize], inner: &dyn Array| -> Vec<bool> {
-            offsets
-                .windows(2)
-                .map(|w| (w[0]..w[1]).any(|j| inner.is_null(j)))
-                .collect()
-        };
-        let holds = if let Some(list) = input.as_list_opt::<i32>() {
-            let offsets: Vec<usize> = list.offsets().iter().map(|o| o.as_usize()).collect();
-            holds_null(&offsets, list.values().as_ref())
-        } else if let Some(list) = input.as_list_opt::<i64>() {
-            let offsets: Vec<usize> = list.offsets().iter().map(|o| o.as_usize()).collect();
-            holds_null(&offsets, list.values().as_ref())
-        } else {
-            Vec::new()
-        };
-        let flat = self.inner.invoke_with_args(args)?;
-        if !holds.contains(&true) {
-            return Ok(flat);
-        }
-        let flat = flat.to_array(rows)?;
-        let keep = NullBuffer::from(holds.iter().map(|h| !h).collect::<Vec<bool>>());
-        let nulls = NullBuffer::union(flat.nulls(), Some(&keep));
-        let data = flat.to_data().into_builder().nulls(nulls).build()?;
-        Ok(datafusion::logical_expr::ColumnarValue::Array(make_array(
-            data,
-        )))
-    }
+    let flat = flat.to_array(rows)?;
+    let keep = NullBuffer::from(holds.iter().map(|h| !h).collect::<Vec<bool>>());
+    let nulls = NullBuffer::union(flat.nulls(), Some(&keep));
+    let data = flat.to_data().into_builder().nulls(nulls).build()?;
+    Ok(datafusion::logical_expr::ColumnarValue::Array(make_array(
+        data,
+    )))
 }
 
 /// Spark's `sequence` of dates (`__ember_date_sequence(start, stop, step)`, the step a calendar
@@ -896,16 +884,19 @@ fn date_sequence_of(args: &[ArrayRef]) -> DfResult<ArrayRef> {
 
 pub(crate) fn register(ctx: &SessionContext) {
     ctx.register_udf(date_sequence());
-    ctx.register_udf(ScalarUDF::new_from_impl(SparkLeast {
-        inner: datafusion::functions::core::least(),
-    }));
+    ctx.register_udf(SparkArrayFn::udf(
+        datafusion::functions::core::least(),
+        ArrayFix::Least,
+    ));
     ctx.register_udf(ArrayField::udf());
-    ctx.register_udf(ScalarUDF::new_from_impl(SparkArraysOverlap {
-        inner: datafusion::functions_nested::array_has::array_has_any_udf(),
-    }));
-    ctx.register_udf(ScalarUDF::new_from_impl(SparkFlatten {
-        inner: datafusion::functions_nested::flatten::flatten_udf(),
-    }));
+    ctx.register_udf(SparkArrayFn::udf(
+        datafusion::functions_nested::array_has::array_has_any_udf(),
+        ArrayFix::Overlap,
+    ));
+    ctx.register_udf(SparkArrayFn::udf(
+        datafusion::functions_nested::flatten::flatten_udf(),
+        ArrayFix::Flatten,
+    ));
     ctx.register_udf(ScalarUDF::new_from_impl(RenameFields {
         signature: Signature::variadic_any(Volatility::Immutable),
     }));
