@@ -316,6 +316,7 @@ mod spark;
 mod type_checks;
 mod types;
 pub mod udf;
+mod widening;
 
 /// What sending Ember's plans to other processes needs (`ember-cluster`'s codec): every function
 /// an optimized plan names is in the session's registry under its name, except the `try_`

@@ -616,7 +616,7 @@ impl ScalarUDFImpl for Concat {
             let common = elements
                 .iter()
                 .try_fold(ArrowType::Null, |wide, t| {
-                    crate::coercion::wider_result(&wide, t)
+                    crate::widening::wider_result(&wide, t)
                 })
                 .ok_or_else(|| {
                     plan_err(format!(

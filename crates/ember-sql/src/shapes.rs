@@ -860,23 +860,39 @@ pub(crate) fn lateral_column_aliases(
     statement: &mut DFStatement,
     names: &HashSet<String>,
 ) -> DfResult<()> {
-    struct Lateral<'a>(&'a HashSet<String>);
+    /// How many expression nodes the replacements of one statement may add: an alias used
+    /// many times in each of a chain of items multiplies (`b = a + a + ...`, `c = b + b + ...`).
+    const MAX_LATERAL_NODES: usize = 100_000;
+    struct Lateral<'a> {
+        names: &'a HashSet<String>,
+        added: usize,
+    }
     impl VisitorMut for Lateral<'_> {
         type Break = DataFusionError;
         fn pre_visit_select(&mut self, select: &mut Select) -> ControlFlow<Self::Break> {
-            let mut defined: HashMap<String, Expr> = HashMap::new();
+            // Each alias's expression and its size in nodes.
+            let mut defined: HashMap<String, (Expr, usize)> = HashMap::new();
             for item in &mut select.projection {
                 let expr = match item {
                     SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => e,
                     _ => continue,
                 };
                 if !defined.is_empty() {
+                    let added = &mut self.added;
                     let mut visitor = OutsideSubqueries {
                         depth: 0,
                         rewrite: |e: &mut Expr| {
                             if let Expr::Identifier(i) = e
-                                && let Some(value) = defined.get(&i.value.to_lowercase())
+                                && let Some((value, size)) = defined.get(&i.value.to_lowercase())
                             {
+                                *added += size;
+                                if *added > MAX_LATERAL_NODES {
+                                    return Err(plan_err(format!(
+                                        "the lateral column aliases of this query expand to more \
+                                         than {MAX_LATERAL_NODES} expressions; write the repeated \
+                                         expressions in a subquery"
+                                    )));
+                                }
                                 *e = Expr::Nested(Box::new(value.clone()));
                             }
                             Ok(())
@@ -887,16 +903,24 @@ pub(crate) fn lateral_column_aliases(
                     }
                 }
                 if let SelectItem::ExprWithAlias { expr, alias } = item
-                    && self.0.contains(&alias.value.to_lowercase())
+                    && self.names.contains(&alias.value.to_lowercase())
                 {
-                    defined.insert(alias.value.to_lowercase(), expr.clone());
+                    let mut size = 0usize;
+                    let _ = datafusion::sql::sqlparser::ast::visit_expressions(
+                        expr,
+                        |_| -> ControlFlow<()> {
+                            size += 1;
+                            ControlFlow::Continue(())
+                        },
+                    );
+                    defined.insert(alias.value.to_lowercase(), (expr.clone(), size));
                 }
             }
             ControlFlow::Continue(())
         }
     }
     if let Some(sql) = crate::planning::sql_statement_mut(statement)
-        && let ControlFlow::Break(err) = sql.visit(&mut Lateral(names))
+        && let ControlFlow::Break(err) = sql.visit(&mut Lateral { names, added: 0 })
     {
         return Err(err);
     }

@@ -637,7 +637,12 @@ fn least_values(
     ) {
         return inner.invoke_with_args(args);
     }
-    let arrays = datafusion::logical_expr::ColumnarValue::values_to_arrays(&args.args)?;
+    // Every argument at the batch's length (all scalars would give arrays of one row).
+    let arrays = args
+        .args
+        .iter()
+        .map(|a| a.to_array(args.number_rows))
+        .collect::<DfResult<Vec<_>>>()?;
     let rows = RowConverter::new(vec![SortField::new_with_options(
         t.clone(),
         datafusion::arrow::compute::SortOptions {
@@ -673,7 +678,12 @@ fn overlap_values(
     args: datafusion::logical_expr::ScalarFunctionArgs,
 ) -> DfResult<datafusion::logical_expr::ColumnarValue> {
     let rows = args.number_rows;
-    let inputs = datafusion::logical_expr::ColumnarValue::values_to_arrays(&args.args)?;
+    // Every argument at the batch's length (all scalars would give arrays of one row).
+    let inputs = args
+        .args
+        .iter()
+        .map(|a| a.to_array(rows))
+        .collect::<DfResult<Vec<_>>>()?;
     let overlap = inner.invoke_with_args(args)?.to_array(rows)?;
     let Some(answers) = overlap.as_boolean_opt() else {
         return Ok(datafusion::logical_expr::ColumnarValue::Array(overlap));

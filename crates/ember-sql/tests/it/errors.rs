@@ -648,3 +648,33 @@ fn calls_no_signature_takes_are_one_line_datatype_mismatches() {
         }
     }
 }
+
+#[test]
+fn lateral_column_aliases_that_multiply_are_refused_not_expanded() {
+    // Each item uses the one before ten times: replaced textually, the last would be 10^6
+    // copies of the first. The replacement is bounded and says so; a short chain plans.
+    let spark = session();
+    let mut items = vec!["1 AS a0".to_owned()];
+    for i in 1..=6 {
+        let uses = vec![format!("a{}", i - 1); 10].join(" + ");
+        items.push(format!("{uses} AS a{i}"));
+    }
+    let err = spark
+        .sql(&format!("SELECT {}", items.join(", ")))
+        .and_then(|df| df.collect())
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("lateral column aliases of this query expand to more than"),
+        "{err}"
+    );
+    let batches = spark
+        .sql("SELECT 1 AS a, a + 1 AS b, b * 2 AS c")
+        .unwrap()
+        .collect()
+        .unwrap();
+    let c = batches[0]
+        .column(2)
+        .as_primitive::<ember_sql::arrow::datatypes::Int32Type>();
+    assert_eq!(c.value(0), 4);
+}
