@@ -62,7 +62,7 @@ SELECT l.id, r.id FROM l JOIN r ON l.id = r.id + 1 AND l.v >= r.v ORDER BY 1
 -- name: union_distinct_ordered
 SELECT * FROM l WHERE id IN (1, 3, 5) AND v IS NOT NULL UNION SELECT * FROM r WHERE id > 3 ORDER BY id, v
 -- name: union_all_of_limited_subqueries
-(SELECT id FROM l ORDER BY id DESC LIMIT 2) UNION ALL (SELECT id FROM r ORDER BY id LIMIT 1)
+SELECT id FROM ((SELECT id FROM l ORDER BY id DESC LIMIT 2) UNION ALL (SELECT id FROM r ORDER BY id LIMIT 1)) ORDER BY id
 -- name: except_distinct
 SELECT id FROM l EXCEPT SELECT id FROM r ORDER BY id
 -- name: intersect_with_nulls
