@@ -235,7 +235,12 @@ fn coerce(e: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
         | Expr::TryCast(TryCast {
             ref expr,
             ref field,
-        }) if seconds_cast(&expr.get_type(schema)?, field.data_type()) => {
+        }) if (field.data_type().is_numeric()
+            || matches!(field.data_type(), ArrowType::Timestamp(_, Some(_))))
+            && expr
+                .get_type(schema)
+                .is_ok_and(|from| seconds_cast(&from, field.data_type())) =>
+        {
             let (expr, field, tolerant) = match e {
                 Expr::Cast(Cast { expr, field }) => (expr, field, false),
                 Expr::TryCast(TryCast { expr, field }) => (expr, field, true),
@@ -255,7 +260,9 @@ fn coerce(e: Expr, schema: &DFSchema) -> Result<Transformed<Expr>> {
             ref expr,
             ref field,
         }) if field.data_type() == &ArrowType::Boolean
-            && matches!(expr.get_type(schema)?, ArrowType::Decimal128(..)) =>
+            && expr
+                .get_type(schema)
+                .is_ok_and(|t| matches!(t, ArrowType::Decimal128(..))) =>
         {
             let Expr::Cast(Cast { expr, .. }) = e else {
                 return Ok(Transformed::no(e));

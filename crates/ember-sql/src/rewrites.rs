@@ -561,6 +561,15 @@ impl ScalarUDFImpl for Round {
     }
 }
 
+/// Types as a message lists them: `Int64, Boolean`.
+fn listed(types: &[ArrowType]) -> String {
+    types
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn is_list(t: &ArrowType) -> bool {
     matches!(
         t,
@@ -621,11 +630,7 @@ impl ScalarUDFImpl for Concat {
                 .ok_or_else(|| {
                     plan_err(format!(
                         "concat: the arrays' element types differ ({})",
-                        elements
-                            .iter()
-                            .map(ToString::to_string)
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        listed(&elements)
                     ))
                 })?;
             Ok(arg_types
@@ -644,11 +649,7 @@ impl ScalarUDFImpl for Concat {
             // Spark's `concat` takes arrays or strings, not both (`concat(array(1), NULL)`).
             Err(plan_err(format!(
                 "concat takes arrays or strings, not both: ({})",
-                arg_types
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                listed(arg_types)
             )))
         } else {
             self.strings.coerce_types(arg_types)

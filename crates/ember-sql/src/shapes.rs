@@ -716,18 +716,14 @@ fn rewrite_time_window(select: &mut Select) -> DfResult<()> {
 /// Spark's `SEMI JOIN` and `ANTI JOIN` (without `LEFT`) are its `LEFT SEMI`/`LEFT ANTI` joins;
 /// DataFusion's planner takes only the latter.
 fn semi_and_anti_joins(select: &mut Select) {
-    use datafusion::sql::sqlparser::ast::{JoinConstraint, JoinOperator};
+    use datafusion::sql::sqlparser::ast::JoinOperator;
     for from in &mut select.from {
         for join in &mut from.joins {
-            let operator = std::mem::replace(
-                &mut join.join_operator,
-                JoinOperator::CrossJoin(JoinConstraint::None),
-            );
-            join.join_operator = match operator {
-                JoinOperator::Semi(c) => JoinOperator::LeftSemi(c),
-                JoinOperator::Anti(c) => JoinOperator::LeftAnti(c),
-                other => other,
-            };
+            match &join.join_operator {
+                JoinOperator::Semi(c) => join.join_operator = JoinOperator::LeftSemi(c.clone()),
+                JoinOperator::Anti(c) => join.join_operator = JoinOperator::LeftAnti(c.clone()),
+                _ => {}
+            }
         }
     }
 }
